@@ -1,0 +1,11 @@
+/** The sub-commands of `alleycat`. Each loads its module lazily. */
+import { defineCommand } from './main.js';
+import { notYet } from './notYet.js';
+
+defineCommand('start', 'run the whole system on this machine', async () => notYet('start', 'issue 5 (local stack)'));
+defineCommand('simulate', 'ride races against a running stack', async () => notYet('simulate', 'issue 6 (pipeline)'));
+defineCommand('evaluate', 'run one handler of a resolver bundle (EvaluateCode twin)', async () =>
+  notYet('evaluate', 'issue 3 (local AppSync runtime)'),
+);
+defineCommand('bench', 'run the benchmarks', async () => notYet('bench', 'issue 8 (proof)'));
+defineCommand('status', 'live pipeline health of a running stack', async () => notYet('status', 'issue 9 (operations)'));

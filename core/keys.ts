@@ -1,0 +1,146 @@
+/**
+ * The one module that knows the single table's key formats (docs/data-model.md).
+ * Every writer (functions), every resolver and every test builds keys here.
+ *
+ * Written in the APPSYNC_JS subset (no regex literals, no classes, no throw,
+ * no String.padStart) because resolvers bundle it too.
+ */
+
+/** Width of zero-padded race ids in sort keys (race slots of 1 s still fit). */
+export const RACE_ID_WIDTH = 12;
+/** Width of zero-padded inverted scores. */
+export const SCORE_WIDTH = 15;
+/** Scores are stored in milli-kJ so that sort keys are exact integers. */
+export const SCORE_SCALE = 1000;
+const SCORE_CEILING = 999999999999999; // 10^15 - 1
+const ZEROS = '000000000000000000000000';
+
+/** Left-pads a non-negative integer with zeros (AppSync has no padStart). */
+export function pad(n: number, width: number): string {
+  const s = `${Math.floor(n)}`;
+  return s.length >= width ? s : (ZEROS + s).slice(-width);
+}
+
+/** Output in kJ as an integer number of milli-kJ. */
+export function scoreUnits(outputKj: number): number {
+  return Math.round(outputKj * SCORE_SCALE);
+}
+
+/**
+ * Sort key that orders by score descending, then racerId ascending,
+ * when read in ascending order (the contract's ranking order).
+ */
+export function rankKey(outputKj: number, racerId: string): string {
+  return `${pad(SCORE_CEILING - scoreUnits(outputKj), SCORE_WIDTH)}#${racerId}`;
+}
+
+/** The score part of a rankKey, back in kJ. */
+export function scoreOfRankKey(key: string): number {
+  const inv = Number(key.split('#')[0]);
+  return (SCORE_CEILING - inv) / SCORE_SCALE;
+}
+
+// ---- Table attributes -------------------------------------------------------
+export const PK = 'PK';
+export const SK = 'SK';
+export const GSI1 = 'GSI1';
+export const GSI1PK = 'GSI1PK';
+export const GSI1SK = 'GSI1SK';
+export const GSI2 = 'GSI2';
+export const GSI2PK = 'GSI2PK';
+export const GSI2SK = 'GSI2SK';
+
+// ---- Item types --------------------------------------------------------------
+export const ITEM_RACE = 'Race';
+export const ITEM_RESULT = 'Result';
+export const ITEM_LIVE_PART = 'LivePart';
+export const ITEM_ALLTIME = 'AllTime';
+export const ITEM_OPEN_RACE = 'OpenRace';
+
+/** A finished race's summary: PK CLASS#<c>, SK RACE#<raceId>. `races` queries it newest first. */
+export function raceKey(classId: number, raceId: number): { PK: string; SK: string } {
+  return { PK: classPk(classId), SK: `RACE#${pad(raceId, RACE_ID_WIDTH)}` };
+}
+export function classPk(classId: number): string {
+  return `CLASS#${classId}`;
+}
+export const RACE_SK_PREFIX = 'RACE#';
+
+/** A race the finalizer has seen and not yet closed: PK CLASS#<c>, SK OPEN#<raceId>. */
+export function openRaceKey(classId: number, raceId: number): { PK: string; SK: string } {
+  return { PK: classPk(classId), SK: `OPEN#${pad(raceId, RACE_ID_WIDTH)}` };
+}
+export const OPEN_SK_PREFIX = 'OPEN#';
+
+/** Partition of everything about one race: results and live parts. */
+export function racePk(classId: number, raceId: number): string {
+  return `RACE#${classId}#${pad(raceId, RACE_ID_WIDTH)}`;
+}
+
+/** One rider's result: PK RACE#<c>#<raceId>, SK RESULT#<racerId>. */
+export function resultKey(classId: number, raceId: number, racerId: string): { PK: string; SK: string } {
+  return { PK: racePk(classId, raceId), SK: `RESULT#${racerId}` };
+}
+export const RESULT_SK_PREFIX = 'RESULT#';
+
+/** GSI1 of a result: the race's results by output. */
+export function resultRankIndexKeys(
+  classId: number,
+  raceId: number,
+  racerId: string,
+  outputKj: number,
+): { GSI1PK: string; GSI1SK: string } {
+  return { GSI1PK: racePk(classId, raceId), GSI1SK: rankKey(outputKj, racerId) };
+}
+
+/** GSI2 of a result: the rider's results, newest first. */
+export function racerResultsIndexKeys(
+  racerId: string,
+  classId: number,
+  raceId: number,
+): { GSI2PK: string; GSI2SK: string } {
+  return { GSI2PK: racerPk(racerId), GSI2SK: `RESULT#${pad(raceId, RACE_ID_WIDTH)}#${classId}` };
+}
+
+/** One shard's part of a race's live snapshot: PK RACE#<c>#<raceId>, SK LIVE#<shardId>. */
+export function livePartKey(classId: number, raceId: number, shardId: string): { PK: string; SK: string } {
+  return { PK: racePk(classId, raceId), SK: `LIVE#${shardId}` };
+}
+export const LIVE_SK_PREFIX = 'LIVE#';
+
+/** A rider's partition: all-time stats per class. */
+export function racerPk(racerId: string): string {
+  return `RACER#${racerId}`;
+}
+
+/** A rider's all-time stats in one class: PK RACER#<id>, SK CLASS#<c>. */
+export function allTimeKey(racerId: string, classId: number): { PK: string; SK: string } {
+  return { PK: racerPk(racerId), SK: classPk(classId) };
+}
+export const ALLTIME_SK_PREFIX = 'CLASS#';
+
+/**
+ * Partition of a class's all-time ranking. `shard` is for write sharding at
+ * larger scale (docs/data-model.md); one shard (0) is used today.
+ */
+export function allTimeBestPk(classId: number, shard = 0): string {
+  return shard === 0 ? `ALLTIME#${classId}#BEST` : `ALLTIME#${classId}#BEST#${shard}`;
+}
+export function allTimeTotalPk(classId: number, shard = 0): string {
+  return shard === 0 ? `ALLTIME#${classId}#TOTAL` : `ALLTIME#${classId}#TOTAL#${shard}`;
+}
+
+/** GSI1 (personal best) and GSI2 (total output) keys of an all-time item. */
+export function allTimeIndexKeys(
+  racerId: string,
+  classId: number,
+  bestOutputKj: number,
+  totalOutputKj: number,
+): { GSI1PK: string; GSI1SK: string; GSI2PK: string; GSI2SK: string } {
+  return {
+    GSI1PK: allTimeBestPk(classId),
+    GSI1SK: rankKey(bestOutputKj, racerId),
+    GSI2PK: allTimeTotalPk(classId),
+    GSI2SK: rankKey(totalOutputKj, racerId),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Resource settings shared by the CDK stack (infra/) and the local stack
+ * (local/stack): one definition, so local and cloud cannot drift.
+ * A test compares the synthesized template with what the local stack creates.
+ */
+import { DEFAULT_GRACE_SECONDS, DEFAULT_RACE_SECONDS, DEFAULT_WINDOW_SECONDS } from '../core/raceClock.js';
+
+export const TABLE = {
+  /** Logical name; CDK lets CloudFormation name the table, the local stack uses this. */
+  localName: 'alleycat',
+  partitionKey: { name: 'PK', type: 'S' },
+  sortKey: { name: 'SK', type: 'S' },
+  billingMode: 'PAY_PER_REQUEST',
+  pointInTimeRecovery: true,
+  /** The all-time consumer needs the inserted result (NEW_IMAGE); OLD_IMAGE is never read. */
+  streamViewType: 'NEW_IMAGE',
+  globalSecondaryIndexes: [
+    // Results of a race by output; all-time ranking by personal best.
+    { indexName: 'GSI1', partitionKey: { name: 'GSI1PK', type: 'S' }, sortKey: { name: 'GSI1SK', type: 'S' }, projection: 'ALL' },
+    // A rider's results newest first; all-time ranking by total output.
+    { indexName: 'GSI2', partitionKey: { name: 'GSI2PK', type: 'S' }, sortKey: { name: 'GSI2SK', type: 'S' }, projection: 'ALL' },
+  ],
+} as const;
+
+/**
+ * Kinesis: each shard takes 1,000 records/s. With one record per rider per
+ * second, a full 1,000-rider class needs one shard's whole write budget; six
+ * such classes need >= 6 shards, and headroom for retries and bursts says 8.
+ * Locally we default to 4 shards so a race always spans several shards.
+ */
+export const STREAM = {
+  localName: 'alleycat-telemetry',
+  defaultShardCount: 8,
+  localShardCount: 4,
+  retentionHours: 24,
+} as const;
+
+/** Race timing: every part (simulator, aggregator, finalizer, web) follows it. */
+export const RACE = {
+  raceSeconds: DEFAULT_RACE_SECONDS,
+  windowSeconds: DEFAULT_WINDOW_SECONDS,
+  graceSeconds: DEFAULT_GRACE_SECONDS,
+} as const;
+
+export interface FilterPattern {
+  readonly pattern: string;
+}
+
+export interface MappingSettings {
+  readonly batchSize: number;
+  readonly maximumBatchingWindowInSeconds: number;
+  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  readonly parallelizationFactor: number;
+  readonly bisectBatchOnFunctionError: boolean;
+  readonly maximumRetryAttempts: number;
+  readonly maximumRecordAgeInSeconds: number;
+  readonly reportBatchItemFailures: boolean;
+  readonly tumblingWindowInSeconds?: number;
+  readonly filters?: readonly FilterPattern[];
+}
+
+/** Event-source mappings of the three functions. */
+export const MAPPINGS = {
+  aggregator: {
+    batchSize: 1000,
+    maximumBatchingWindowInSeconds: 0,
+    startingPosition: 'LATEST',
+    parallelizationFactor: 1,
+    bisectBatchOnFunctionError: true,
+    maximumRetryAttempts: 5,
+    // Live data older than a race is worthless for live rankings.
+    maximumRecordAgeInSeconds: 600,
+    reportBatchItemFailures: true,
+    tumblingWindowInSeconds: DEFAULT_WINDOW_SECONDS,
+  },
+  finalizer: {
+    batchSize: 500,
+    maximumBatchingWindowInSeconds: 1,
+    startingPosition: 'TRIM_HORIZON',
+    parallelizationFactor: 1,
+    bisectBatchOnFunctionError: true,
+    maximumRetryAttempts: 10,
+    maximumRecordAgeInSeconds: 3600,
+    reportBatchItemFailures: true,
+  },
+  allTime: {
+    batchSize: 100,
+    maximumBatchingWindowInSeconds: 1,
+    startingPosition: 'TRIM_HORIZON',
+    parallelizationFactor: 1,
+    bisectBatchOnFunctionError: true,
+    maximumRetryAttempts: 10,
+    maximumRecordAgeInSeconds: 86400,
+    reportBatchItemFailures: true,
+    // Only inserted result items reach the function.
+    filters: [{ pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { SK: { S: [{ prefix: 'RESULT#' }] } } } }) }],
+  },
+} as const satisfies Record<string, MappingSettings>;
+
+/** Lambda settings. */
+export const FUNCTIONS = {
+  runtime: 'nodejs22.x',
+  memorySize: { aggregator: 1024, finalizer: 512, allTime: 512 },
+  timeoutSeconds: { aggregator: 60, finalizer: 60, allTime: 30 },
+} as const;
+
+/** AppSync. */
+export const API = {
+  name: 'alleycat',
+  region: 'us-east-1',
+  apiKeyDays: 365,
+} as const;

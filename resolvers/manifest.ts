@@ -1,0 +1,58 @@
+/**
+ * Which GraphQL fields have resolvers, of what kind, on which data source.
+ * Read by the CDK stack (infra/) and by the local AppSync runtime (local/appsync),
+ * so both wire exactly the same bundles (built by resolvers/build.ts).
+ */
+export type DataSourceName = 'table' | 'none' | 'kinesis';
+
+export interface FunctionSpec {
+  /** Name of the pipeline function; its code is resolvers/functions/<name>.ts. */
+  readonly name: string;
+  readonly dataSource: DataSourceName;
+}
+
+export interface ResolverSpec {
+  readonly typeName: 'Query' | 'Mutation' | 'Subscription';
+  readonly fieldName: string;
+  /** A unit resolver has a data source; a pipeline resolver has functions. */
+  readonly dataSource?: DataSourceName;
+  readonly functions?: readonly FunctionSpec[];
+}
+
+/** Code of a resolver lives in resolvers/<typeName>.<fieldName>.ts. */
+export function resolverFile(spec: ResolverSpec): string {
+  return `${spec.typeName}.${spec.fieldName}`;
+}
+
+export const DATA_SOURCES: Record<DataSourceName, { kind: 'AMAZON_DYNAMODB' | 'NONE' | 'HTTP' }> = {
+  table: { kind: 'AMAZON_DYNAMODB' },
+  none: { kind: 'NONE' },
+  kinesis: { kind: 'HTTP' },
+};
+
+/**
+ * API environment variables (ctx.env). The CDK stack and the local stack set
+ * the same names.
+ */
+export const ENV_NAMES = ['TABLE_NAME', 'STREAM_NAME', 'RACE_SECONDS', 'GRACE_SECONDS'] as const;
+
+export const RESOLVERS: readonly ResolverSpec[] = [
+  { typeName: 'Query', fieldName: 'raceClasses', dataSource: 'none' },
+  { typeName: 'Query', fieldName: 'currentRace', dataSource: 'none' },
+  { typeName: 'Query', fieldName: 'race', dataSource: 'table' },
+  { typeName: 'Query', fieldName: 'races', dataSource: 'table' },
+  { typeName: 'Query', fieldName: 'raceResults', dataSource: 'table' },
+  { typeName: 'Query', fieldName: 'liveRankings', dataSource: 'table' },
+  { typeName: 'Query', fieldName: 'allTimeRankings', dataSource: 'table' },
+  {
+    typeName: 'Query',
+    fieldName: 'racer',
+    functions: [
+      { name: 'getRacerClassStats', dataSource: 'table' },
+      { name: 'getRacerRecentResults', dataSource: 'table' },
+    ],
+  },
+  { typeName: 'Mutation', fieldName: 'recordTelemetry', dataSource: 'kinesis' },
+  { typeName: 'Mutation', fieldName: 'publishLiveRankings', dataSource: 'none' },
+  { typeName: 'Subscription', fieldName: 'onLiveRankings', dataSource: 'none' },
+];
