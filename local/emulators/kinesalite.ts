@@ -1,0 +1,47 @@
+/**
+ * Starts kinesalite in a child process (its own core, so the event-source
+ * runtime and the emulator do not share one event loop), on 127.0.0.1 only.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import path from 'node:path';
+import { EmulatorStartError } from './errors.js';
+import { freePort, waitForPort } from './freePort.js';
+import { stopChild, type RunningEmulator } from './dynamodbLocal.js';
+
+export interface KinesaliteOptions {
+  port?: number;
+  /** LevelDB directory; in memory if omitted. */
+  dataDir?: string;
+}
+
+const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'kinesaliteMain.cjs');
+
+export async function startKinesalite(options: KinesaliteOptions = {}): Promise<RunningEmulator> {
+  const port = options.port ?? (await freePort());
+  const args = [String(port)];
+  if (options.dataDir) {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    args.push(options.dataDir);
+  }
+  // fork gives an IPC channel: kinesaliteMain exits on 'disconnect' if we die.
+  const child = fork(main, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+  let exited = false;
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
+  child.once('exit', () => {
+    exited = true;
+  });
+  try {
+    await waitForPort(port, 15_000, () => !exited);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new EmulatorStartError(`kinesalite did not start on port ${port}: ${stderr.trim()}`, 'Is the port taken?', {
+      cause: err,
+    });
+  }
+  return { endpoint: `http://127.0.0.1:${port}`, port, process: child, stop: () => stopChild(child) };
+}

@@ -1,0 +1,22 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS entry point: kinesalite is CommonJS */
+// Runs kinesalite (a Kinesis implementation in Node) in its own process, bound
+// to 127.0.0.1 (its own CLI listens on every interface).
+// argv: port [dataDir]
+const kinesalite = require('kinesalite');
+const port = Number(process.argv[2]);
+const dataDir = process.argv[3];
+const server = kinesalite({
+  path: dataDir || undefined,
+  createStreamMs: 0,
+  deleteStreamMs: 0,
+  updateStreamMs: 0,
+  shardLimit: 100,
+});
+server.listen(port, '127.0.0.1', () => {
+  process.stdout.write(`kinesalite listening on 127.0.0.1:${port}\n`);
+});
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+// If the parent dies, do not linger as an orphan.
+process.on('disconnect', stop);

@@ -1,0 +1,77 @@
+/**
+ * Creates the table and the Kinesis stream locally from the same settings the
+ * CDK stack uses (infra/settings.ts), so local and cloud cannot drift.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  ResourceInUseException as KinesisResourceInUse,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import { TABLE } from '../../infra/settings.js';
+
+/** CreateTable input derived from TABLE (also compared with the synthesized template in a test). */
+export function tableDefinition(tableName: string): CreateTableCommandInput {
+  const attrs = new Map<string, 'S' | 'N'>();
+  const add = (k: { name: string; type: 'S' | 'N' }) => attrs.set(k.name, k.type);
+  add(TABLE.partitionKey);
+  add(TABLE.sortKey);
+  for (const gsi of TABLE.globalSecondaryIndexes) {
+    add(gsi.partitionKey);
+    add(gsi.sortKey);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: TABLE.billingMode,
+    AttributeDefinitions: [...attrs].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    KeySchema: [
+      { AttributeName: TABLE.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: TABLE.sortKey.name, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: TABLE.globalSecondaryIndexes.map((g) => ({
+      IndexName: g.indexName,
+      KeySchema: [
+        { AttributeName: g.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: g.sortKey.name, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: g.projection },
+    })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.streamViewType },
+  };
+}
+
+/** Creates the table if it does not exist; returns its stream ARN. */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<string> {
+  try {
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err;
+  }
+  const desc = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const arn = desc.Table?.LatestStreamArn;
+  if (!arn) throw new Error(`table ${tableName} has no stream`);
+  return arn;
+}
+
+/** Creates the stream if it does not exist and waits until it is ACTIVE; returns its ARN. */
+export async function ensureStream(client: KinesisClient, streamName: string, shardCount: number): Promise<string> {
+  try {
+    await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
+  } catch (err) {
+    if (!(err instanceof KinesisResourceInUse)) throw err;
+  }
+  for (let i = 0; i < 100; i += 1) {
+    const d = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    const s = d.StreamDescriptionSummary;
+    if (s?.StreamStatus === 'ACTIVE' && s.StreamARN) return s.StreamARN;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`stream ${streamName} did not become ACTIVE`);
+}
