@@ -1,0 +1,82 @@
+/**
+ * The aggregator's invocation logic (Kinesis, tumbling window), with its
+ * dependencies passed in. handler.ts wires it to the environment.
+ *
+ * Every invocation of a window folds its records into the state Lambda carries;
+ * the final invocation (`isFinalInvokeForWindow`) stores and publishes.
+ */
+import type { Clock, Sleep } from '../shared/clock.js';
+import type { KinesisEventRecord } from '../shared/kinesisRecord.js';
+import { shardIdOf } from '../shared/kinesisRecord.js';
+import type { LogPort, MetricsPort } from '../shared/observability.js';
+import type { CloseDeps } from './closeWindow.js';
+import { closeWindow } from './closeWindow.js';
+import { foldBatch } from './foldBatch.js';
+import type { WindowState } from './windowState.js';
+import { parseRaceKey, readState } from './windowState.js';
+
+/** The tumbling-window event Lambda sends (fields we read). */
+export interface TumblingWindowEvent {
+  Records: KinesisEventRecord[];
+  window?: { start: string; end: string };
+  state?: unknown;
+  isFinalInvokeForWindow?: boolean;
+  isWindowTerminatedEarly?: boolean;
+  /** Present on tumbling-window events of Kinesis sources. */
+  shardId?: string;
+  eventSourceARN?: string;
+}
+
+export interface WindowResponse {
+  state: WindowState;
+  batchItemFailures: Array<{ itemIdentifier: string }>;
+}
+
+export interface AggregatorDeps extends CloseDeps {
+  raceSeconds: number;
+  logger: LogPort;
+  metrics: MetricsPort;
+  clock: Clock;
+  sleep?: Sleep;
+}
+
+function shardOf(event: TumblingWindowEvent): string {
+  if (typeof event.shardId === 'string' && event.shardId !== '') return event.shardId;
+  for (const r of event.Records) {
+    const s = shardIdOf(r);
+    if (s !== undefined) return s;
+  }
+  return 'unknown-shard';
+}
+
+/** Builds the aggregator for the given dependencies. */
+export function createAggregator(deps: AggregatorDeps): (event: TumblingWindowEvent) => Promise<WindowResponse> {
+  return async (event) => {
+    const records = Array.isArray(event.Records) ? event.Records : [];
+    const state = readState(event.state);
+    const shardId = shardOf(event);
+    try {
+      const fold = foldBatch(state, records, deps.raceSeconds);
+      deps.metrics.addMetric('RecordsReceived', 'Count', fold.received);
+      if (fold.malformed.length > 0) {
+        deps.metrics.addMetric('MalformedRecords', 'Count', fold.malformed.length);
+        // Logged once per batch with a sample, not once per record.
+        deps.logger.warn('dropped malformed telemetry records', {
+          shardId,
+          races: Object.keys(state.r).map(parseRaceKey),
+          count: fold.malformed.length,
+          sample: fold.malformed.slice(0, 3),
+        });
+      }
+      if (event.isFinalInvokeForWindow === true) {
+        const end = event.window?.end === undefined ? deps.clock.now() : Date.parse(event.window.end);
+        await closeWindow(deps, state, shardId, end);
+        // The window is done; Lambda starts the next one from {}.
+        return { state: { v: 1, r: {} }, batchItemFailures: [] };
+      }
+      return { state, batchItemFailures: [] };
+    } finally {
+      deps.metrics.publishStoredMetrics();
+    }
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The riders map of a LivePart item (agreed with the resolvers, which read it):
+ * racerId → { output (kJ), second, name? }. Merging keeps the newest second of
+ * each rider, so no write can move a rider backwards or drop another's riders.
+ */
+import { SCORE_SCALE, scoreUnits } from '../../core/keys.js';
+import { rankEntries } from '../../core/ranking.js';
+import type { RaceRiders } from './windowState.js';
+
+export interface LiveRider {
+  output: number;
+  second: number;
+  name?: string;
+}
+
+export type LiveRiders = Record<string, LiveRider>;
+
+export interface LiveEntry {
+  rank: number;
+  racerId: string;
+  name: string | null;
+  output: number;
+  second: number;
+}
+
+/** The window state's riders of one race in the item's form. */
+export function toLiveRiders(riders: RaceRiders): LiveRiders {
+  const out: LiveRiders = {};
+  for (const [racerId, t] of Object.entries(riders)) {
+    const r: LiveRider = { output: t[1] / SCORE_SCALE, second: t[0] };
+    if (t[2] !== undefined) r.name = t[2];
+    out[racerId] = r;
+  }
+  return out;
+}
+
+function newer(a: LiveRider, b: LiveRider): boolean {
+  if (a.second !== b.second) return a.second > b.second;
+  return scoreUnits(a.output) > scoreUnits(b.output);
+}
+
+/**
+ * Merges `incoming` into `existing` (neither is modified). `changed` is false
+ * when the merge would write back exactly what is stored (a replay).
+ */
+export function mergeLiveRiders(existing: LiveRiders, incoming: LiveRiders): { riders: LiveRiders; changed: boolean } {
+  const riders: LiveRiders = { ...existing };
+  let changed = false;
+  for (const [racerId, inc] of Object.entries(incoming)) {
+    const old = riders[racerId];
+    if (old === undefined || newer(inc, old)) {
+      const name = inc.name ?? old?.name;
+      riders[racerId] = name === undefined ? { output: inc.output, second: inc.second } : { ...inc, name };
+      changed = true;
+    } else if (old.name === undefined && inc.name !== undefined && inc.second === old.second) {
+      riders[racerId] = { ...old, name: inc.name };
+      changed = true;
+    }
+  }
+  return { riders, changed };
+}
+
+/** Merges every shard's part of a race and ranks it (contract §2 order, ties 1-2-2-4). */
+export function rankLiveParts(parts: readonly LiveRiders[]): LiveEntry[] {
+  let all: LiveRiders = {};
+  for (const p of parts) all = mergeLiveRiders(all, p).riders;
+  const scored = Object.entries(all).map(([racerId, r]) => ({
+    racerId,
+    name: r.name ?? null,
+    output: r.output,
+    second: r.second,
+  }));
+  return rankEntries(scored).map((e) => ({ rank: e.rank, racerId: e.racerId, name: e.name, output: e.output, second: e.second }));
+}

@@ -1,0 +1,64 @@
+/**
+ * The tumbling-window state of one shard: per race, only the newest record of
+ * each rider, in a compact JSON form. Lambda carries it between invocations of
+ * a window and caps it at 1 MB per shard (pipeline.md); at 1,000 riders this
+ * form is about 40 KB (measured in test/functions/aggregatorState.test.ts).
+ */
+
+/** `[second, output in milli-kJ, name?]`: arrays, not objects, to stay small. */
+export type RiderTuple = [number, number] | [number, number, string];
+
+/** Riders of one race, by racerId. */
+export type RaceRiders = Record<string, RiderTuple>;
+
+export interface WindowState {
+  /** Format version, so a deploy that changes the format can recognise old state. */
+  v: 1;
+  /** Races by `raceKeyOf(classId, raceId)`. */
+  r: Record<string, RaceRiders>;
+}
+
+/** State key of a race: `"<classId>:<raceId>"`. */
+export function raceKeyOf(classId: number, raceId: number): string {
+  return `${classId}:${raceId}`;
+}
+
+/** The inverse of raceKeyOf. */
+export function parseRaceKey(key: string): { classId: number; raceId: number } {
+  const [c, r] = key.split(':');
+  return { classId: Number(c), raceId: Number(r) };
+}
+
+export function emptyState(): WindowState {
+  return { v: 1, r: {} };
+}
+
+function isTuple(v: unknown): v is RiderTuple {
+  return (
+    Array.isArray(v) &&
+    (v.length === 2 || v.length === 3) &&
+    typeof v[0] === 'number' &&
+    typeof v[1] === 'number' &&
+    (v.length === 2 || typeof v[2] === 'string')
+  );
+}
+
+/**
+ * Reads the state Lambda hands back (`{}` at the start of a window). Anything
+ * that is not our format is dropped entry by entry rather than trusted.
+ */
+export function readState(value: unknown): WindowState {
+  const state = emptyState();
+  if (value === null || typeof value !== 'object') return state;
+  const races = (value as { r?: unknown }).r;
+  if (races === null || typeof races !== 'object') return state;
+  for (const [key, riders] of Object.entries(races as Record<string, unknown>)) {
+    if (riders === null || typeof riders !== 'object') continue;
+    const clean: RaceRiders = {};
+    for (const [racerId, t] of Object.entries(riders as Record<string, unknown>)) {
+      if (isTuple(t)) clean[racerId] = t;
+    }
+    state.r[key] = clean;
+  }
+  return state;
+}

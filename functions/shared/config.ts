@@ -1,0 +1,45 @@
+/**
+ * Environment of the functions, read in one place with clear messages.
+ * The CDK stack and the local stack set the same names (FUNCTION_ENV).
+ */
+import { ConfigError } from './errors.js';
+
+/** Every environment variable a pipeline function reads. */
+export const FUNCTION_ENV = {
+  tableName: 'TABLE_NAME',
+  graphqlUrl: 'GRAPHQL_URL',
+  raceSeconds: 'RACE_SECONDS',
+  graceSeconds: 'GRACE_SECONDS',
+  region: 'AWS_REGION',
+  /** Local only: DynamoDB Local's endpoint. Unset on AWS. */
+  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** A required string setting. */
+export function requireEnv(env: Env, name: string): string {
+  const v = env[name];
+  if (v === undefined || v.trim() === '') {
+    throw new ConfigError(`environment variable ${name} is required but not set`);
+  }
+  return v;
+}
+
+/** An optional string setting. */
+export function optionalEnv(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v;
+}
+
+/** A positive integer setting, with a default when unset. */
+export function positiveIntEnv(env: Env, name: string, fallback: number): number {
+  const raw = optionalEnv(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new ConfigError(`environment variable ${name} must be a positive integer, got "${raw}"`);
+  }
+  return n;
+}

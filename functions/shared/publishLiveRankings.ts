@@ -1,0 +1,114 @@
+/**
+ * Calls the IAM-only `publishLiveRankings` mutation over HTTP, signed with
+ * SigV4 for service `appsync` (how AWS_IAM requests to AppSync are signed),
+ * so that its subscription fan-out delivers the snapshot to `onLiveRankings`.
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { Sleep } from './clock.js';
+import { PublishError } from './errors.js';
+import { isTransient } from './isTransient.js';
+import { withRetry } from './retry.js';
+
+export interface LiveEntryInput {
+  rank: number;
+  racerId: string;
+  name: string | null;
+  output: number;
+  second: number;
+}
+
+export interface LiveRankingsInput {
+  classId: number;
+  raceId: number;
+  updatedAt: string;
+  entries: LiveEntryInput[];
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface PublisherOptions {
+  graphqlUrl: string;
+  region: string;
+  credentials: Credentials;
+  fetch?: typeof fetch;
+  sleep?: Sleep;
+  /** Attempts for transient failures (5xx, network); default 4. */
+  attempts?: number;
+}
+
+/** The mutation; its selection set is what subscribers receive (every field). */
+export const PUBLISH_MUTATION = `mutation PublishLiveRankings($input: LiveRankingsInput!) {
+  publishLiveRankings(input: $input) {
+    classId raceId updatedAt
+    entries { rank racerId name output second }
+  }
+}`;
+
+/** Signs a GraphQL POST to `url` with SigV4 (service `appsync`). */
+export async function signGraphqlRequest(
+  url: string,
+  body: string,
+  region: string,
+  credentials: Credentials,
+): Promise<{ headers: Record<string, string>; body: string }> {
+  const u = new URL(url);
+  const request = new HttpRequest({
+    method: 'POST',
+    protocol: u.protocol,
+    hostname: u.hostname,
+    port: u.port === '' ? undefined : Number(u.port),
+    path: u.pathname,
+    headers: { 'content-type': 'application/json', host: u.host },
+    body,
+  });
+  const signer = new SignatureV4({ service: 'appsync', region, credentials, sha256: Sha256 });
+  const signed = await signer.sign(request);
+  return { headers: signed.headers, body };
+}
+
+function errorsOf(json: unknown): string | undefined {
+  if (json === null || typeof json !== 'object') return 'response is not a JSON object';
+  const errors = (json as { errors?: unknown }).errors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  return errors
+    .map((e: unknown) => {
+      const o = (e ?? {}) as { errorType?: unknown; message?: unknown };
+      return `${typeof o.errorType === 'string' ? `${o.errorType}: ` : ''}${String(o.message)}`;
+    })
+    .join('; ');
+}
+
+/** Returns a function that publishes one snapshot, retrying transient failures. */
+export function createPublisher(opts: PublisherOptions): (input: LiveRankingsInput) => Promise<void> {
+  const doFetch = opts.fetch ?? fetch;
+  return async (input) => {
+    const body = JSON.stringify({ query: PUBLISH_MUTATION, variables: { input } });
+    await withRetry(
+      'publishLiveRankings',
+      async () => {
+        // Signed per attempt: a signature is only valid for a few minutes.
+        const signed = await signGraphqlRequest(opts.graphqlUrl, body, opts.region, opts.credentials);
+        const res = await doFetch(opts.graphqlUrl, { method: 'POST', headers: signed.headers, body: signed.body });
+        const text = await res.text();
+        if (!res.ok) {
+          throw new PublishError(`HTTP ${res.status}: ${text.slice(0, 300)}`, res.status >= 500 || res.status === 429);
+        }
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch (error) {
+          throw new PublishError(`response is not JSON: ${text.slice(0, 300)}`, false, { cause: error });
+        }
+        const errors = errorsOf(json);
+        if (errors !== undefined) throw new PublishError(`GraphQL errors: ${errors}`, false);
+      },
+      { attempts: opts.attempts ?? 4, baseMs: 100, capMs: 2000, isRetryable: isTransient, sleep: opts.sleep },
+    );
+  };
+}

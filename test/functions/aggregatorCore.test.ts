@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { foldBatch } from '../../functions/aggregator/foldBatch.js';
+import { emptyState, raceKeyOf, readState } from '../../functions/aggregator/windowState.js';
+import { mergeLiveRiders, rankLiveParts, toLiveRiders } from '../../functions/aggregator/liveRiders.js';
+import { kinesisRecord, telemetry } from './factories.js';
+
+const RACE = 5_666_666; // a race slot of 300 s
+const ARRIVAL = (RACE * 300 + 100); // seconds, inside the race
+const rec = (racerId: string, second: number, output: number, extra: Partial<Parameters<typeof telemetry>[0]> = {}) =>
+  kinesisRecord(telemetry({ raceId: RACE, classId: 1, racerId, second, output, ...extra }), { arrivalSeconds: ARRIVAL });
+
+describe('aggregator core: folding a batch into the window state', () => {
+  it('keeps only the newest second of each rider, whatever the arrival order', () => {
+    const state = emptyState();
+    // Prepare: out of order and duplicated records of two riders
+    const batch = [rec('a', 10, 2.5, { name: 'Ann' }), rec('a', 12, 3.1), rec('a', 11, 2.9), rec('b', 5, 1), rec('a', 12, 3.1)];
+    // Act
+    const r = foldBatch(state, batch, 300);
+    // Assess
+    expect(r).toEqual({ received: 5, malformed: [] });
+    expect(state.r[raceKeyOf(1, RACE)]).toEqual({ a: [12, 3100, 'Ann'], b: [5, 1000] });
+  });
+
+  it('ignores a late record older than what the state holds, across invocations', () => {
+    const state = emptyState();
+    foldBatch(state, [rec('a', 50, 20)], 300);
+    const carried = readState(JSON.parse(JSON.stringify(state)));
+    foldBatch(carried, [rec('a', 49, 19.5)], 300);
+    expect(carried.r[raceKeyOf(1, RACE)]).toEqual({ a: [50, 20000] });
+  });
+
+  it('counts malformed records and drops them without touching the valid ones', () => {
+    const state = emptyState();
+    const batch = [
+      kinesisRecord('not json {', { arrivalSeconds: ARRIVAL }),
+      kinesisRecord(telemetry({ raceId: RACE, classId: 99, racerId: 'x', second: 1, output: 1 }), { arrivalSeconds: ARRIVAL }),
+      kinesisRecord(telemetry({ raceId: RACE, classId: 1, racerId: 'bad id!', second: 1, output: 1 }), { arrivalSeconds: ARRIVAL }),
+      kinesisRecord(telemetry({ raceId: RACE, classId: 1, racerId: 'fast', second: 2, output: 7 }), { arrivalSeconds: ARRIVAL }),
+      // a race older than the one just ended, given the arrival time
+      kinesisRecord(telemetry({ raceId: RACE - 2, classId: 1, racerId: 'old', second: 2, output: 1 }), { arrivalSeconds: ARRIVAL }),
+      rec('ok', 3, 0.6),
+    ];
+    const r = foldBatch(state, batch, 300);
+    expect(r.received).toBe(6);
+    expect(r.malformed.map((m) => m.field)).toEqual(['data', 'classId', 'racerId', 'output', 'raceId']);
+    expect(state.r).toEqual({ [raceKeyOf(1, RACE)]: { ok: [3, 600] } });
+  });
+
+  it('keeps races of different classes and slots apart', () => {
+    const state = emptyState();
+    const nextRaceArrival = (RACE + 1) * 300 + 2;
+    const at = (f: Parameters<typeof telemetry>[0]) => kinesisRecord(telemetry(f), { arrivalSeconds: nextRaceArrival });
+    const batch = [
+      at({ raceId: RACE, classId: 1, racerId: 'a', second: 300, output: 100, event: 'final' }),
+      at({ raceId: RACE + 1, classId: 1, racerId: 'a', second: 1, output: 0.2 }),
+      at({ raceId: RACE, classId: 2, racerId: 'a', second: 10, output: 3 }),
+    ];
+    expect(foldBatch(state, batch, 300).malformed).toEqual([]);
+    expect(Object.keys(state.r).sort()).toEqual([raceKeyOf(1, RACE), raceKeyOf(1, RACE + 1), raceKeyOf(2, RACE)].sort());
+  });
+
+  it('holds 1,000 riders in far less than the 1 MB Lambda allows', () => {
+    const state = emptyState();
+    const batch = [];
+    for (let i = 0; i < 1000; i += 1) {
+      batch.push(rec(`racer-${String(i).padStart(4, '0')}`, 299, 123.456 + i / 7, { name: `Rider Number ${i} of the Club` }));
+    }
+    foldBatch(state, batch, 300);
+    const bytes = Buffer.byteLength(JSON.stringify(state), 'utf8');
+    expect(Object.keys(state.r[raceKeyOf(1, RACE)] ?? {})).toHaveLength(1000);
+    // Measured ≈ 58 KB with 28-character names; the limit is 1,048,576 bytes.
+    expect(bytes).toBeLessThan(100_000);
+  });
+
+  it('drops state entries that are not in its format instead of trusting them', () => {
+    const s = readState({ v: 1, r: { '1:5': { a: [1, 2], b: 'x', c: [1, 'no'] }, '1:6': 7 } });
+    expect(s).toEqual({ v: 1, r: { '1:5': { a: [1, 2] } } });
+    expect(readState({})).toEqual(emptyState());
+  });
+});
+
+describe('aggregator core: merging shard parts and ranking', () => {
+  it('never moves a rider backwards and reports a replay as unchanged', () => {
+    const stored = { a: { output: 10, second: 30, name: 'Ann' }, b: { output: 4, second: 20 } };
+    const older = { a: { output: 9, second: 29 }, b: { output: 4, second: 20 } };
+    expect(mergeLiveRiders(stored, older)).toEqual({ riders: stored, changed: false });
+    const newer = mergeLiveRiders(stored, { a: { output: 11, second: 31 }, c: { output: 1, second: 2 } });
+    expect(newer.changed).toBe(true);
+    expect(newer.riders).toEqual({ a: { output: 11, second: 31, name: 'Ann' }, b: { output: 4, second: 20 }, c: { output: 1, second: 2 } });
+  });
+
+  it('ranks equal outputs 1-2-2-4 with ties by racerId', () => {
+    const entries = rankLiveParts([
+      { d: { output: 5, second: 9 }, b: { output: 8, second: 9, name: 'Bo' } },
+      { c: { output: 8, second: 9 }, a: { output: 10, second: 9 } },
+    ]);
+    expect(entries.map((e) => [e.rank, e.racerId])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [2, 'c'],
+      [4, 'd'],
+    ]);
+    expect(entries[1]).toEqual({ rank: 2, racerId: 'b', name: 'Bo', output: 8, second: 9 });
+  });
+
+  it('converts window tuples to the item form in kJ', () => {
+    expect(toLiveRiders({ a: [12, 3100, 'Ann'], b: [5, 1000] })).toEqual({
+      a: { second: 12, output: 3.1, name: 'Ann' },
+      b: { second: 5, output: 1 },
+    });
+  });
+});
