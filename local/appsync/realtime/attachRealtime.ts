@@ -1,0 +1,136 @@
+/**
+ * The `ws` adapter: serves AppSync's real-time endpoint on an existing HTTP
+ * server (`/graphql/realtime` by default, the path AWS uses for custom
+ * domains) and hands each socket to the transport-free core.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { RealtimeBackend } from './backend.js';
+import { GRAPHQL_WS, offeredProtocols, readHandshakeHeaders } from './handshakeHeaders.js';
+import { resolveRealtimeOptions, type RealtimeOptions } from './options.js';
+import { createRealtimeServer, type RealtimeServer } from './realtimeServer.js';
+import type { RealtimeSocket } from './socket.js';
+
+/** The attached endpoint. */
+export interface RealtimeAttachment {
+  /** The core (connection counts, publish reports). */
+  server: RealtimeServer;
+  /** Closes every connection and detaches from the HTTP server. */
+  close(): Promise<void>;
+}
+
+/** Frames above this are refused by `ws` itself (close 1009) before reaching the core. */
+const HARD_FRAME_LIMIT_FACTOR = 4;
+
+function toSocketPort(ws: WebSocket): RealtimeSocket {
+  return {
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    send(text) {
+      ws.send(text);
+    },
+    sendParts(parts) {
+      // One text message in several frames: the shared payload is never copied per subscriber.
+      const last = parts.length - 1;
+      parts.forEach((part, i) => ws.send(part, { binary: false, fin: i === last, compress: false }));
+    },
+    close(code, reason) {
+      ws.close(code, reason);
+    },
+    terminate() {
+      ws.terminate();
+    },
+  };
+}
+
+function rawDataToText(data: RawData): { text: string; byteLength: number } {
+  if (Array.isArray(data)) {
+    const joined = Buffer.concat(data);
+    return { text: joined.toString('utf8'), byteLength: joined.byteLength };
+  }
+  if (data instanceof ArrayBuffer) return { text: Buffer.from(data).toString('utf8'), byteLength: data.byteLength };
+  return { text: data.toString('utf8'), byteLength: data.byteLength };
+}
+
+function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({ errors: [{ errorType: 'BadRequestException', message }] });
+  socket.end(
+    `HTTP/1.1 ${status} Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * Serves AppSync's real-time protocol on `server` for upgrades to
+ * `options.path`. Other upgrade paths are left to other listeners (and
+ * destroyed when there is none).
+ */
+export function attachRealtime(server: Server, backend: RealtimeBackend, options: RealtimeOptions = {}): RealtimeAttachment {
+  const opts = resolveRealtimeOptions(options);
+  const core = createRealtimeServer(backend, opts);
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: opts.maxMessageBytes * HARD_FRAME_LIMIT_FACTOR,
+    handleProtocols: (protocols) => (protocols.has(GRAPHQL_WS) ? GRAPHQL_WS : false),
+  });
+  const sockets = new Set<WebSocket>();
+
+  function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (pathname !== opts.path) {
+      if (server.listenerCount('upgrade') === 1) socket.destroy();
+      return;
+    }
+    socket.on('error', (error) => opts.logger.warn(`upgrade socket error: ${error.message}`));
+    if (!offeredProtocols(request.headers).includes(GRAPHQL_WS)) {
+      refuseUpgrade(socket, 400, `The ${GRAPHQL_WS} subprotocol is required.`);
+      return;
+    }
+    const headers = readHandshakeHeaders({ url: request.url ?? '/', headers: request.headers });
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      sockets.add(ws);
+      const connection = core.accept(toSocketPort(ws), headers);
+      ws.on('message', (data) => {
+        const { text, byteLength } = rawDataToText(data);
+        connection.message(text, byteLength);
+      });
+      // Oversize frames, bad UTF-8 and resets end here as errors: the socket closes, the server stays up.
+      ws.on('error', (error) => opts.logger.warn(`socket error: ${error.message}`));
+      ws.on('close', () => {
+        sockets.delete(ws);
+        connection.closed();
+      });
+    });
+  }
+
+  server.on('upgrade', onUpgrade);
+  return {
+    server: core,
+    async close() {
+      server.off('upgrade', onUpgrade);
+      core.close();
+      await new Promise<void>((resolve) => {
+        if (sockets.size === 0) return resolve();
+        const timer = setTimeout(() => {
+          for (const ws of sockets) ws.terminate();
+          resolve();
+        }, 1_000);
+        timer.unref();
+        let open = sockets.size;
+        for (const ws of sockets) {
+          ws.once('close', () => {
+            open -= 1;
+            if (open === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+        }
+      });
+      wss.close();
+    },
+  };
+}

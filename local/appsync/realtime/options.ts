@@ -1,0 +1,60 @@
+/** Options of the real-time server, with AppSync's values as defaults. */
+
+/** Where the server reports what it dropped or refused (defaults to console). */
+export interface RealtimeLogger {
+  warn(message: string): void;
+}
+
+/** Options of `createRealtimeServer` / `attachRealtime`. */
+export interface RealtimeOptions {
+  /** Interval of `ka` messages; AppSync sends one about every 60 s. */
+  keepAliveIntervalMs?: number;
+  /** `connection_ack.payload.connectionTimeoutMs`; AppSync sends 300000. */
+  connectionTimeoutMs?: number;
+  /** Subscriptions per connection (AppSync quota: 100). */
+  maxSubscriptionsPerConnection?: number;
+  /** Largest event payload delivered (AppSync: 240 KB). */
+  maxEventBytes?: number;
+  /** Largest inbound message answered normally; larger ones get an error. */
+  maxMessageBytes?: number;
+  /** Connection lifetime (AppSync closes connections after 24 h). */
+  maxConnectionLifetimeMs?: number;
+  /** Send-buffer bound per connection; past it the connection is closed as a slow consumer. */
+  maxBufferedBytes?: number;
+  /** How long a closing slow consumer may take before it is dropped. */
+  slowConsumerGraceMs?: number;
+  /** Path of the real-time endpoint (`attachRealtime` only). */
+  path?: string;
+  logger?: RealtimeLogger;
+}
+
+/** The options with every default filled in. */
+export type ResolvedRealtimeOptions = Required<RealtimeOptions>;
+
+/** Fills in AppSync's defaults. */
+export function resolveRealtimeOptions(options: RealtimeOptions = {}): ResolvedRealtimeOptions {
+  const {
+    keepAliveIntervalMs = 60_000,
+    connectionTimeoutMs = 300_000,
+    maxSubscriptionsPerConnection = 100,
+    maxEventBytes = 240 * 1024,
+    maxMessageBytes = 240 * 1024,
+    maxConnectionLifetimeMs = 24 * 60 * 60 * 1000,
+    maxBufferedBytes = 8 * 1024 * 1024,
+    slowConsumerGraceMs = 1_000,
+    path = '/graphql/realtime',
+    logger = { warn: (message: string) => console.warn(`[realtime] ${message}`) },
+  } = options;
+  return {
+    keepAliveIntervalMs,
+    connectionTimeoutMs,
+    maxSubscriptionsPerConnection,
+    maxEventBytes,
+    maxMessageBytes,
+    maxConnectionLifetimeMs,
+    maxBufferedBytes,
+    slowConsumerGraceMs,
+    path,
+    logger,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * What the schema's AppSync directives say about subscriptions:
+ * `@aws_subscribe(mutations: [...])` links mutation fields to subscription
+ * fields, and `@aws_api_key` / `@aws_iam` say which auth modes may subscribe.
+ */
+import { Kind, type ConstDirectiveNode, type GraphQLSchema } from 'graphql';
+import type { AuthMode } from './backend.js';
+
+const MODE_DIRECTIVES: Record<string, AuthMode> = { aws_api_key: 'API_KEY', aws_iam: 'AWS_IAM' };
+/** Directives naming auth modes the local stack does not run (present on a field, they still restrict it). */
+const OTHER_MODE_DIRECTIVES = new Set(['aws_oidc', 'aws_lambda', 'aws_cognito_user_pools', 'aws_auth']);
+
+/** The schema facts the real-time server needs, computed once. */
+export interface SubscriptionLinks {
+  /** Mutation field name → subscription field names it triggers. */
+  subscriptionsByMutation: Map<string, string[]>;
+  /** Subscription field name → auth modes allowed to subscribe. */
+  allowedModes: Map<string, Set<AuthMode>>;
+}
+
+function modesOf(directives: readonly ConstDirectiveNode[] | undefined): Set<AuthMode> | undefined {
+  if (!directives) return undefined;
+  let seen = false;
+  const modes = new Set<AuthMode>();
+  for (const directive of directives) {
+    const name = directive.name.value;
+    const mode = MODE_DIRECTIVES[name];
+    if (mode) {
+      modes.add(mode);
+      seen = true;
+    } else if (OTHER_MODE_DIRECTIVES.has(name)) seen = true;
+  }
+  return seen ? modes : undefined;
+}
+
+function subscribedMutations(directives: readonly ConstDirectiveNode[] | undefined): string[] {
+  const names: string[] = [];
+  for (const directive of directives ?? []) {
+    if (directive.name.value !== 'aws_subscribe') continue;
+    for (const arg of directive.arguments ?? []) {
+      if (arg.name.value !== 'mutations') continue;
+      const list = arg.value.kind === Kind.LIST ? arg.value.values : [arg.value];
+      for (const item of list) if (item.kind === Kind.STRING) names.push(item.value);
+    }
+  }
+  return names;
+}
+
+/**
+ * Reads `@aws_subscribe` and the auth directives of the Subscription type.
+ * A field's own auth directives win over its type's; with neither, the API's
+ * default mode applies (appsync.md §8).
+ */
+export function readSubscriptionLinks(schema: GraphQLSchema, defaultMode: AuthMode): SubscriptionLinks {
+  const subscriptionsByMutation = new Map<string, string[]>();
+  const allowedModes = new Map<string, Set<AuthMode>>();
+  const subscriptionType = schema.getSubscriptionType();
+  if (!subscriptionType) return { subscriptionsByMutation, allowedModes };
+  const typeModes = modesOf(subscriptionType.astNode?.directives);
+  for (const field of Object.values(subscriptionType.getFields())) {
+    const directives = field.astNode?.directives;
+    for (const mutation of subscribedMutations(directives)) {
+      const list = subscriptionsByMutation.get(mutation) ?? [];
+      list.push(field.name);
+      subscriptionsByMutation.set(mutation, list);
+    }
+    allowedModes.set(field.name, modesOf(directives) ?? typeModes ?? new Set([defaultMode]));
+  }
+  return { subscriptionsByMutation, allowedModes };
+}

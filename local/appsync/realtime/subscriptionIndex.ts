@@ -1,0 +1,178 @@
+/**
+ * The registry of live subscriptions and the fan-out of mutation events.
+ * Subscriptions with the same field, query, variables and filters form one
+ * group: a published event is filtered, executed and serialized once per
+ * group, and the encoded bytes are shared by every subscriber of the group.
+ */
+import { executeSync, type GraphQLSchema } from 'graphql';
+import type { MutationEvent } from './backend.js';
+import { argumentsMatch, filterMatches, stableStringify, type SubscriptionFilter } from './filters.js';
+import type { PreparedSubscription } from './prepareSubscription.js';
+import type { SubscriptionLinks } from './schemaLinks.js';
+
+/** Whoever owns a subscription (a connection) and can receive its events. */
+export interface SubscriptionOwner {
+  /** Delivers one encoded `data` message: `head` (per subscription) + `body` (per group). */
+  deliver(subscription: Subscription, body: Uint8Array): void;
+  /** The subscription was invalidated by a mutation (`invalidateSubscriptions`). */
+  invalidated(subscription: Subscription): void;
+}
+
+/** One registered subscription (one `start` id on one connection). */
+export interface Subscription {
+  id: string;
+  owner: SubscriptionOwner;
+  group: SubscriptionGroup;
+  /** `{"type":"data","id":"<id>","payload":` encoded once. */
+  head: Uint8Array;
+}
+
+/** Subscriptions that receive byte-identical payloads. */
+export interface SubscriptionGroup {
+  key: string;
+  prepared: PreparedSubscription;
+  /** The resolver's enhanced filter; when absent the subscription's arguments filter. */
+  filter: SubscriptionFilter | undefined;
+  invalidationFilter: SubscriptionFilter | undefined;
+  members: Set<Subscription>;
+}
+
+/** What a publish did, for logs, tests and benchmarks. */
+export interface PublishReport {
+  groupsMatched: number;
+  delivered: number;
+  /** Groups whose payload was over the event size limit and was dropped. */
+  oversized: number;
+  invalidated: number;
+}
+
+/** Options of the index. */
+export interface SubscriptionIndexOptions {
+  schema: GraphQLSchema;
+  links: SubscriptionLinks;
+  /** AppSync's subscription payload limit (240 KB). */
+  maxEventBytes: number;
+  /** Told about dropped events (oversize payloads). */
+  warn: (message: string) => void;
+}
+
+const encoder = new TextEncoder();
+
+/** Creates the registry; one per real-time server. */
+export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
+  const { schema, links, maxEventBytes, warn } = options;
+  const groupsByField = new Map<string, Map<string, SubscriptionGroup>>();
+
+  function add(
+    owner: SubscriptionOwner,
+    id: string,
+    prepared: PreparedSubscription,
+    filter: SubscriptionFilter | undefined,
+    invalidationFilter: SubscriptionFilter | undefined,
+  ): Subscription {
+    const key = [
+      prepared.query,
+      prepared.operationName ?? '',
+      stableStringify(prepared.variables),
+      // Enhanced filters replace argument filters, so only one of the two is part of the key.
+      filter ? stableStringify(filter) : `args:${stableStringify(prepared.args)}`,
+      stableStringify(invalidationFilter ?? null),
+    ].join('\u0000');
+    let groups = groupsByField.get(prepared.fieldName);
+    if (!groups) {
+      groups = new Map();
+      groupsByField.set(prepared.fieldName, groups);
+    }
+    let group = groups.get(key);
+    if (!group) {
+      group = { key, prepared, filter, invalidationFilter, members: new Set() };
+      groups.set(key, group);
+    }
+    const subscription: Subscription = {
+      id,
+      owner,
+      group,
+      head: encoder.encode(`{"type":"data","id":${JSON.stringify(id)},"payload":`),
+    };
+    group.members.add(subscription);
+    return subscription;
+  }
+
+  function remove(subscription: Subscription): void {
+    const { group } = subscription;
+    group.members.delete(subscription);
+    if (group.members.size > 0) return;
+    const groups = groupsByField.get(group.prepared.fieldName);
+    groups?.delete(group.key);
+    if (groups && groups.size === 0) groupsByField.delete(group.prepared.fieldName);
+  }
+
+  function matches(group: SubscriptionGroup, data: unknown): boolean {
+    return group.filter ? filterMatches(group.filter, data) : argumentsMatch(group.prepared.args, data);
+  }
+
+  /**
+   * The subscriber's own selection set executed over the mutation's result
+   * (graphql-js default resolvers): fields the mutation did not select are
+   * null, or an error for non-null fields, as AppSync documents.
+   */
+  function encodeEvent(group: SubscriptionGroup, data: unknown): Uint8Array {
+    const { document, variables, operationName, fieldName } = group.prepared;
+    const result = executeSync({ schema, document, rootValue: { [fieldName]: data }, variableValues: variables, operationName });
+    const payload = result.errors ? { data: result.data ?? null, errors: result.errors.map((e) => e.toJSON()) } : { data: result.data ?? null };
+    return encoder.encode(`${JSON.stringify(payload)}}`);
+  }
+
+  function publish(event: MutationEvent): PublishReport {
+    const report: PublishReport = { groupsMatched: 0, delivered: 0, oversized: 0, invalidated: 0 };
+    for (const fieldName of links.subscriptionsByMutation.get(event.fieldName) ?? []) {
+      const groups = groupsByField.get(fieldName);
+      if (!groups) continue;
+      for (const group of [...groups.values()]) {
+        if (!matches(group, event.data)) continue;
+        report.groupsMatched += 1;
+        const body = encodeEvent(group, event.data);
+        if (body.byteLength > maxEventBytes) {
+          // AppSync drops events above its payload limit (counted as an inbound message error).
+          report.oversized += 1;
+          warn(`${fieldName}: event of ${body.byteLength} bytes dropped (limit ${maxEventBytes})`);
+          continue;
+        }
+        for (const subscription of [...group.members]) {
+          subscription.owner.deliver(subscription, body);
+          report.delivered += 1;
+        }
+      }
+    }
+    for (const request of event.invalidations) {
+      const groups = groupsByField.get(request.subscriptionField);
+      if (!groups) continue;
+      for (const group of [...groups.values()]) {
+        if (!group.invalidationFilter || !filterMatches(group.invalidationFilter, request.payload)) continue;
+        for (const subscription of [...group.members]) {
+          remove(subscription);
+          subscription.owner.invalidated(subscription);
+          report.invalidated += 1;
+        }
+      }
+    }
+    return report;
+  }
+
+  function size(): number {
+    let count = 0;
+    for (const groups of groupsByField.values()) for (const group of groups.values()) count += group.members.size;
+    return count;
+  }
+
+  function groupCount(): number {
+    let count = 0;
+    for (const groups of groupsByField.values()) count += groups.size;
+    return count;
+  }
+
+  return { add, remove, publish, size, groupCount };
+}
+
+/** The registry's interface. */
+export type SubscriptionIndex = ReturnType<typeof createSubscriptionIndex>;

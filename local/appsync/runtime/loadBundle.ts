@@ -1,0 +1,152 @@
+/**
+ * Loads a resolver bundle (an ES module, as esbuild emits it for AppSync) into
+ * a sandbox. The module is parsed with a real parser; its imports of
+ * `@aws-appsync/utils` and `@aws-appsync/utils/dynamodb` become bindings to the
+ * sandbox's modules (whatever local names esbuild chose, e.g. `util2`), and its
+ * exports become the returned handlers. Line and column numbers of the bundle
+ * are preserved, so runtime errors point at the same place as on AppSync.
+ * (vm.SourceTextModule would need --experimental-vm-modules.)
+ */
+import vm from 'node:vm';
+import type { Program, ModuleDeclaration, Statement } from 'acorn';
+import { ResolverLoadError } from '../errors.js';
+import { assertAppSyncSyntax, parseModule, sourceLocator } from './checkSyntax.js';
+import type { Sandbox } from './sandbox.js';
+
+/** The handlers of a loaded bundle. */
+export interface LoadedBundle {
+  readonly file: string;
+  readonly exports: ReadonlyMap<string, unknown>;
+  /** `request` / `response` when exported (functions of the sandbox realm). */
+  readonly request: unknown;
+  readonly response: unknown;
+}
+
+interface Edit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** Keeps the line count of a replaced range, so later lines keep their numbers. */
+function sameLines(original: string, text: string): string {
+  const newlines = original.split('\n').length - 1;
+  return text + '\n'.repeat(newlines);
+}
+
+function moduleId(node: { source: { value?: unknown } }): string {
+  return String(node.source.value);
+}
+
+/** Rewrites the module's import/export declarations into a function body returning its exports. */
+export function rewriteModule(
+  program: Program,
+  code: string,
+  file: string,
+  knownModules: ReadonlySet<string>,
+): { body: string; exportNames: Map<string, string> } {
+  const edits: Edit[] = [];
+  const exportNames = new Map<string, string>(); // exported name -> local binding
+  const locate = sourceLocator(code, file);
+  const refuse = (node: Statement | ModuleDeclaration, why: string): never => {
+    const line = node.loc?.start.line ?? 0;
+    const column = (node.loc?.start.column ?? 0) + 1;
+    throw new ResolverLoadError(`${locate(line, column)}: ${why}`, file, line, column);
+  };
+  let defaultCount = 0;
+  for (const node of program.body) {
+    const original = code.slice(node.start, node.end);
+    switch (node.type) {
+      case 'ImportDeclaration': {
+        const id = moduleId(node);
+        if (!knownModules.has(id)) {
+          refuse(node, `import of "${id}" — APPSYNC_JS code can only import @aws-appsync/utils and @aws-appsync/utils/dynamodb (bundle everything else)`);
+        }
+        const src = JSON.stringify(id);
+        const parts: string[] = [];
+        const named: string[] = [];
+        for (const s of node.specifiers) {
+          if (s.type === 'ImportNamespaceSpecifier') parts.push(`const ${s.local.name} = __appsync_import(${src});`);
+          else if (s.type === 'ImportDefaultSpecifier') parts.push(`const ${s.local.name} = __appsync_import(${src}).default;`);
+          else {
+            const imported = s.imported.type === 'Identifier' ? s.imported.name : String(s.imported.value);
+            named.push(`${JSON.stringify(imported)}: ${s.local.name}`);
+          }
+        }
+        if (named.length > 0) parts.push(`const { ${named.join(', ')} } = __appsync_import(${src});`);
+        edits.push({ start: node.start, end: node.end, text: sameLines(original, parts.join(' ')) });
+        break;
+      }
+      case 'ExportNamedDeclaration': {
+        if (node.source) refuse(node, 're-exports from other modules are not supported in a resolver bundle');
+        if (node.declaration) {
+          const decl = node.declaration;
+          edits.push({ start: node.start, end: decl.start, text: ' '.repeat(decl.start - node.start) });
+          if (decl.type === 'FunctionDeclaration') exportNames.set(decl.id.name, decl.id.name);
+          else if (decl.type === 'VariableDeclaration') {
+            for (const d of decl.declarations) {
+              if (d.id.type !== 'Identifier') refuse(node, 'destructuring exports are not supported');
+              else exportNames.set(d.id.name, d.id.name);
+            }
+          } else refuse(node, 'only functions and variables can be exported');
+        } else {
+          for (const s of node.specifiers) {
+            const local = s.local.type === 'Identifier' ? s.local.name : String(s.local.value);
+            const exported = s.exported.type === 'Identifier' ? s.exported.name : String(s.exported.value);
+            exportNames.set(exported, local);
+          }
+          edits.push({ start: node.start, end: node.end, text: sameLines(original, '') });
+        }
+        break;
+      }
+      case 'ExportDefaultDeclaration': {
+        const local = `__appsync_default${defaultCount++}`;
+        edits.push({ start: node.start, end: node.declaration.start, text: `const ${local} = ` });
+        exportNames.set('default', local);
+        break;
+      }
+      case 'ExportAllDeclaration':
+        refuse(node, 're-exports from other modules are not supported in a resolver bundle');
+        break;
+      default:
+        break;
+    }
+  }
+  let body = '';
+  let at = 0;
+  for (const e of edits) {
+    body += code.slice(at, e.start) + e.text;
+    at = e.end;
+  }
+  body += code.slice(at);
+  const entries = [...exportNames].map(([exported, local]) => `${JSON.stringify(exported)}: ${local}`);
+  body += `\nreturn { ${entries.join(', ')} };`;
+  return { body, exportNames };
+}
+
+/**
+ * Loads a bundle into the sandbox, refusing code AppSync would refuse.
+ * @throws ResolverLoadError with file and line for forbidden syntax or imports.
+ */
+export function loadBundle(code: string, file: string, sandbox: Sandbox, timeoutMs: number): LoadedBundle {
+  const program = parseModule(code, file);
+  assertAppSyncSyntax(program, code, file);
+  const { body } = rewriteModule(program, code, file, new Set(sandbox.modules.keys()));
+  // The wrapper sits on its own first line; lineOffset -1 keeps bundle line numbers.
+  const source = `(function (__appsync_import) { 'use strict';\n${body}\n})`;
+  let script: vm.Script;
+  try {
+    script = new vm.Script(source, { filename: file, lineOffset: -1 });
+  } catch (err) {
+    throw new ResolverLoadError(`${file}: ${(err as Error).message}`, file, 0, 0, { cause: err });
+  }
+  const factory = sandbox.run(script, timeoutMs);
+  const importer = (id: string): Record<string, unknown> => {
+    const mod = sandbox.modules.get(id);
+    if (!mod) throw new ResolverLoadError(`${file}: unknown module ${id}`, file, 0, 0);
+    return mod;
+  };
+  const exported = sandbox.call(factory, importer, timeoutMs) as Record<string, unknown>;
+  const exports = new Map(Object.entries(exported));
+  return { file, exports, request: exports.get('request'), response: exports.get('response') };
+}
