@@ -42,7 +42,16 @@ export const RESOLVERS: readonly ResolverSpec[] = [
   { typeName: 'Query', fieldName: 'race', dataSource: 'table' },
   { typeName: 'Query', fieldName: 'races', dataSource: 'table' },
   { typeName: 'Query', fieldName: 'raceResults', dataSource: 'table' },
-  { typeName: 'Query', fieldName: 'liveRankings', dataSource: 'table' },
+  {
+    // A pipeline: when the running race has no live part yet, the race just
+    // ended is read instead (a second Query on another partition).
+    typeName: 'Query',
+    fieldName: 'liveRankings',
+    functions: [
+      { name: 'getLiveParts', dataSource: 'table' },
+      { name: 'getPreviousLiveParts', dataSource: 'table' },
+    ],
+  },
   { typeName: 'Query', fieldName: 'allTimeRankings', dataSource: 'table' },
   {
     typeName: 'Query',

@@ -1,0 +1,74 @@
+/**
+ * Query.racer (pipeline): everything known about one rider.
+ *
+ *   request                         -> validate racerId (contract §2 format)
+ *   functions/getRacerClassStats    -> AllTime items, one per class raced
+ *   functions/getRacerRecentResults -> the 20 newest Result items (GSI2)
+ *   response                        -> RacerStats, or null if the rider has none
+ */
+import type { Context } from '@aws-appsync/utils';
+import { isRacerId } from '../core/telemetry.js';
+import type { QueryRacerArgs, RacerClassStats, RacerResult, RacerStats } from '../core/generated/schema.js';
+import { invalid } from './lib/validation.js';
+
+/** An AllTime item as DynamoDB returns it. */
+interface AllTimeItem {
+  readonly name?: string | null;
+  readonly classId: number;
+  readonly bestOutput: number;
+  readonly bestRaceId: number;
+  readonly racesCompleted: number;
+  readonly totalOutput: number;
+  readonly lastRaceId: number;
+}
+
+/** A Result item as DynamoDB returns it. */
+interface ResultItem {
+  readonly name?: string | null;
+  readonly classId: number;
+  readonly raceId: number;
+  readonly output: number;
+  readonly finished?: boolean | null;
+}
+
+export function request(ctx: Context<QueryRacerArgs>): Record<string, never> {
+  if (!isRacerId(ctx.args.racerId)) invalid('racerId', 'must match ^[A-Za-z0-9_-]{1,64}$');
+  ctx.stash.racerId = ctx.args.racerId;
+  ctx.stash.classStats = [];
+  ctx.stash.recentResults = [];
+  return {};
+}
+
+export function response(ctx: Context<QueryRacerArgs>): RacerStats | null {
+  const stats = (ctx.stash.classStats ?? []) as AllTimeItem[];
+  const results = (ctx.stash.recentResults ?? []) as ResultItem[];
+  if (stats.length === 0 && results.length === 0) return null;
+  // The latest display name: from the newest result, else from the class
+  // the rider raced most recently.
+  let name: string | null = null;
+  let nameRace = -1;
+  const classes: RacerClassStats[] = [];
+  for (const s of stats) {
+    classes.push({
+      classId: s.classId,
+      bestOutput: s.bestOutput,
+      bestRaceId: s.bestRaceId,
+      racesCompleted: s.racesCompleted,
+      totalOutput: s.totalOutput,
+      lastRaceId: s.lastRaceId,
+    });
+    if (typeof s.name === 'string' && s.lastRaceId > nameRace) {
+      name = s.name;
+      nameRace = s.lastRaceId;
+    }
+  }
+  const recentResults: RacerResult[] = [];
+  for (const r of results) {
+    recentResults.push({ classId: r.classId, raceId: r.raceId, output: r.output, finished: r.finished === true });
+    if (typeof r.name === 'string' && r.raceId >= nameRace) {
+      name = r.name;
+      nameRace = r.raceId;
+    }
+  }
+  return { racerId: ctx.args.racerId, name, classes, recentResults };
+}

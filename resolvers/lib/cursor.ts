@@ -1,0 +1,80 @@
+/**
+ * The resolver-level page token. AppSync's own DynamoDB nextToken only says
+ * where DynamoDB stopped; ranks consistent across pages also need the
+ * position, rank and score of the last item returned, and a token must not be
+ * replayed against another query. So every paginated resolver wraps the
+ * DynamoDB token in a cursor:
+ *
+ *   base64("c1|<scope>|<position>|<rank>|<units>|<dynamodb token>")
+ *
+ * A delimited string rather than JSON because APPSYNC_JS's JSON.parse returns
+ * "" on bad input where Node throws: a hand-written parser behaves the same
+ * in both, and rejects a malformed token instead of guessing.
+ * This module is pure (no util): resolvers/lib/pageToken.ts adds base64.
+ */
+import type { RankState } from './ranks.js';
+
+const VERSION = 'c1';
+const SEP = '|';
+const DIGITS = '0123456789';
+const BASE64_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=';
+/** Longest integer we accept in a cursor (15 digits: below 2^53). */
+const MAX_DIGITS = 15;
+
+/** What a page token holds. */
+export interface Cursor {
+  /** The query the token belongs to (its partition key). */
+  readonly scope: string;
+  /** Rank state after the page that issued the token. */
+  readonly state: RankState;
+  /** DynamoDB's (AppSync's) nextToken to continue from. */
+  readonly ddbToken: string;
+}
+
+/** The cursor as the plain string that gets base64-encoded. */
+export function formatCursor(cursor: Cursor): string {
+  const s = cursor.state;
+  return [VERSION, cursor.scope, `${s.position}`, `${s.rank}`, `${s.units}`, cursor.ddbToken].join(SEP);
+}
+
+/** A non-negative integer written with digits only, or -1 when malformed. */
+export function parseDigits(text: string): number {
+  if (text.length < 1 || text.length > MAX_DIGITS) return -1;
+  for (const c of text) {
+    if (DIGITS.indexOf(c) < 0) return -1;
+  }
+  return Number(text);
+}
+
+/**
+ * Parses a decoded cursor string; null if it is malformed or belongs to
+ * another query (scope differs).
+ */
+export function parseCursor(text: string, scope: string): Cursor | null {
+  const parts = text.split(SEP);
+  if (parts.length < 6 || parts[0] !== VERSION || parts[1] !== scope) return null;
+  const position = parseDigits(parts[2] ?? '');
+  const rank = parseDigits(parts[3] ?? '');
+  // units is -1 only before the first page, which never has a token.
+  const units = parseDigits(parts[4] ?? '');
+  // The DynamoDB token is opaque: it may itself contain the separator.
+  const ddbToken = parts.slice(5).join(SEP);
+  if (position < 1 || rank < 1 || rank > position || units < 0 || ddbToken.length === 0) return null;
+  return { scope, state: { position, rank, units }, ddbToken };
+}
+
+/** True if the text uses only the base64 alphabet and has a valid length. */
+export function isBase64(text: string): boolean {
+  if (text.length === 0 || text.length % 4 !== 0) return false;
+  for (const c of text) {
+    if (BASE64_CHARS.indexOf(c) < 0) return false;
+  }
+  // Padding: at most two '=' and only at the end.
+  const pad = text.indexOf('=');
+  if (pad < 0) return true;
+  if (pad < text.length - 2) return false;
+  for (const c of text.slice(pad)) {
+    if (c !== '=') return false;
+  }
+  return true;
+}

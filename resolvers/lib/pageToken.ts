@@ -1,0 +1,28 @@
+/**
+ * Page tokens as clients see them: the cursor of resolvers/lib/cursor.ts,
+ * base64-encoded. A token that is not one of ours, or one issued by another
+ * query (another class, race or order), is refused with a ValidationError
+ * naming `nextToken` rather than passed on to DynamoDB.
+ */
+import { util } from '@aws-appsync/utils';
+import { formatCursor, isBase64, parseCursor, type Cursor } from './cursor.js';
+import type { RankState } from './ranks.js';
+
+/** The token of the next page, or null when DynamoDB says this was the last page. */
+export function encodePageToken(scope: string, state: RankState, ddbToken: unknown): string | null {
+  if (typeof ddbToken !== 'string' || ddbToken.length === 0) return null;
+  return util.base64Encode(formatCursor({ scope, state, ddbToken }));
+}
+
+/** The cursor of a client's nextToken argument; null when there is none (first page). */
+export function decodePageToken(token: unknown, scope: string): Cursor | null {
+  if (token === undefined || token === null) return null;
+  if (typeof token !== 'string' || !isBase64(token)) {
+    util.error('nextToken is not a token issued by this query', 'ValidationError', null, { field: 'nextToken' });
+  }
+  const cursor = parseCursor(util.base64Decode(token), scope);
+  if (cursor === null) {
+    util.error('nextToken is not a token issued by this query', 'ValidationError', null, { field: 'nextToken' });
+  }
+  return cursor;
+}

@@ -1,0 +1,52 @@
+/**
+ * Argument checks shared by the resolvers. Each failure is a GraphQL error
+ * with errorType ValidationError and a message that starts with the field's
+ * name (contract §3); errorInfo carries the field too.
+ */
+import { util } from '@aws-appsync/utils';
+import { isRaceClass } from '../../core/raceClasses.js';
+import { DEFAULT_RACE_SECONDS } from '../../core/raceClock.js';
+import { parseDigits } from './cursor.js';
+
+/** Stops the resolver with a ValidationError about one field. */
+export function invalid(field: string, message: string): never {
+  return util.error(`${field} ${message}`, 'ValidationError', null, { field });
+}
+
+/** True for a finite number without a fractional part. */
+export function isInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.floor(value) === value;
+}
+
+/** A classId of the catalog (core/raceClasses.ts). */
+export function requireClassId(value: unknown, field: string): number {
+  if (!isInteger(value) || !isRaceClass(value)) invalid(field, 'must be a class of the catalog');
+  return value as number;
+}
+
+/** A race slot: a non-negative integer. */
+export function requireRaceId(value: unknown, field: string): number {
+  if (!isInteger(value) || value < 0) invalid(field, 'must be a non-negative integer');
+  return value as number;
+}
+
+/** A page size: absent means the default, else an integer 1..max. */
+export function pageLimit(value: unknown, field: string, max: number, defaultLimit: number): number {
+  if (value === undefined || value === null) return defaultLimit;
+  if (!isInteger(value) || value < 1 || value > max) invalid(field, `must be an integer 1..${max}`);
+  return value as number;
+}
+
+/**
+ * The race length from the API's RACE_SECONDS environment variable (the CDK
+ * and local stacks both set it); the contract default when it is not set.
+ */
+export function raceSecondsOf(env: Record<string, string> | undefined): number {
+  const text = env ? env.RACE_SECONDS : undefined;
+  if (text === undefined || text === null || text === '') return DEFAULT_RACE_SECONDS;
+  const seconds = parseDigits(`${text}`);
+  if (seconds < 1) {
+    util.error(`RACE_SECONDS must be a positive integer, got "${text}"`, 'ConfigurationError');
+  }
+  return seconds;
+}
