@@ -7,5 +7,5 @@ defineCommand('simulate', 'ride races against a running stack', async () => notY
 defineCommand('evaluate', 'run one handler of a resolver bundle (EvaluateCode twin)', async () =>
   notYet('evaluate', 'issue 3 (local AppSync runtime)'),
 );
-defineCommand('bench', 'run the benchmarks', async () => notYet('bench', 'issue 8 (proof)'));
+defineCommand('bench', 'run the benchmarks', async () => (await import('./bench.js')).default);
 defineCommand('status', 'live pipeline health of a running stack', async () => notYet('status', 'issue 9 (operations)'));

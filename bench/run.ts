@@ -1,0 +1,200 @@
+/**
+ * The benchmark runner behind `npm run bench` (issue 8): runs every module in
+ * BENCHMARKS, each in its own process, prints a table (metric, value, unit,
+ * target, met?) and writes `bench/results.json`.
+ *
+ * A module whose file does not exist yet is reported as "missing" (never
+ * silently skipped); a module that throws, exits, times out or returns
+ * malformed results is reported as "failed". "met?" is informational: figures
+ * on shared machines are noisy, so timing never decides the exit code.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ChildMessage } from './runModule.js';
+import { type BenchResult, isBenchResult, meetsTarget } from './types.js';
+
+/** One benchmark module and the metric ids it must report. */
+export interface BenchmarkEntry {
+  name: string;
+  /** Metric ids the module must return (issue 8 fixes these names). Empty = any. */
+  metrics: readonly string[];
+}
+
+/** The benchmark modules, in the order they run (cheap ones first). */
+export const BENCHMARKS: readonly BenchmarkEntry[] = [
+  { name: 'webBundle', metrics: ['web.mainJsGzipKb'] },
+  { name: 'aggregatorCore', metrics: ['aggregator.recordsPerSecond'] },
+  { name: 'liveWrites', metrics: ['live.writeReduction'] },
+  { name: 'appsyncOverhead', metrics: [] },
+  { name: 'queries', metrics: ['query.raceResultsTop100P95Ms', 'query.allTimeTop100P95Ms'] },
+  { name: 'fanout', metrics: ['fanout.p99Ms', 'fanout.idleConnectionsRssMb'] },
+  { name: 'esmThroughput', metrics: ['esm.recordsPerSecond'] },
+  { name: 'stackStartup', metrics: ['stack.startupMs'] },
+  { name: 'ingest', metrics: ['ingest.sustainedRecordsPerSecond', 'ingest.maxIteratorAgeMs', 'e2e.freshnessP95Ms'] },
+];
+
+export type ModuleOutcome =
+  | { name: string; status: 'ok'; ms: number; results: BenchResult[] }
+  | { name: string; status: 'missing'; ms: 0; metrics: readonly string[] }
+  | { name: string; status: 'failed'; ms: number; reason: string; log: string; results: BenchResult[] };
+
+export interface RunOptions {
+  quick: boolean;
+  /** Run only these modules (results.json keeps the other modules' previous figures). */
+  only?: readonly string[] | undefined;
+  /** Repository root (defaults to this file's parent folder); logs go to <root>/.alleycat/bench. */
+  root?: string | undefined;
+  /** Folder of the benchmark modules (defaults to <root>/bench). */
+  benchDir?: string | undefined;
+  /** The module list (defaults to BENCHMARKS). */
+  benchmarks?: readonly BenchmarkEntry[] | undefined;
+  /** Stop a module after this long (defaults: 150 s quick, 45 min full). */
+  timeoutMs?: number | undefined;
+  /** Called with "<module>: <message>" while a module runs. */
+  onProgress?: ((module: string, message: string, elapsedMs: number) => void) | undefined;
+  /** Called when a module starts and ends. */
+  onModule?: ((module: string, event: 'start' | 'end', outcome?: ModuleOutcome) => void) | undefined;
+}
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+/** tsx's loader, resolved from here so that modules outside the repository (tests) load too. */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** Runs the benchmark modules one after the other. */
+export async function runBenchmarks(options: RunOptions): Promise<ModuleOutcome[]> {
+  const root = options.root ?? path.dirname(BENCH_DIR);
+  const benchDir = options.benchDir ?? path.join(root, 'bench');
+  const all = options.benchmarks ?? BENCHMARKS;
+  const unknown = (options.only ?? []).filter((n) => !all.some((b) => b.name === n));
+  if (unknown.length > 0) throw new Error(`unknown benchmark(s): ${unknown.join(', ')} (known: ${all.map((b) => b.name).join(', ')})`);
+  const selected = options.only ? all.filter((b) => options.only?.includes(b.name)) : all;
+  const outcomes: ModuleOutcome[] = [];
+  for (const entry of selected) {
+    options.onModule?.(entry.name, 'start');
+    const outcome = existsSync(path.join(benchDir, `${entry.name}.ts`))
+      ? await runOne(entry, path.join(benchDir, `${entry.name}.ts`), root, options)
+      : ({ name: entry.name, status: 'missing', ms: 0, metrics: entry.metrics } as const);
+    outcomes.push(outcome);
+    options.onModule?.(entry.name, 'end', outcome);
+  }
+  return outcomes;
+}
+
+function runOne(entry: BenchmarkEntry, file: string, root: string, options: RunOptions): Promise<ModuleOutcome> {
+  const logDir = path.join(root, '.alleycat', 'bench');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${entry.name}.log`);
+  const logFd = openSync(logFile, 'w');
+  const started = Date.now();
+  const timeoutMs = options.timeoutMs ?? (options.quick ? 150_000 : 45 * 60_000);
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX_LOADER, path.join(BENCH_DIR, 'runModule.ts'), file, ...(options.quick ? ['--quick'] : [])],
+    // Own process group, so a timed-out module's emulators go down with it.
+    { cwd: root, stdio: ['ignore', logFd, logFd, 'ipc'], detached: true },
+  );
+  closeSync(logFd);
+  let results: unknown;
+  let error: string | undefined;
+  let timedOut = false;
+  child.on('message', (raw: unknown) => {
+    const message = raw as ChildMessage;
+    if (message.type === 'progress') options.onProgress?.(entry.name, String(message.message), Date.now() - started);
+    else if (message.type === 'results') results = message.results;
+    else if (message.type === 'error') error = message.stack ?? message.message;
+  });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child.pid, 'SIGTERM');
+    setTimeout(() => killGroup(child.pid, 'SIGKILL'), 5_000).unref();
+  }, timeoutMs);
+  return new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      // Whatever the module started in its group (emulators) ends with it.
+      killGroup(child.pid, 'SIGTERM');
+      const ms = Date.now() - started;
+      const log = tail(logFile, 20);
+      const fail = (reason: string, partial: BenchResult[] = []): ModuleOutcome => ({ name: entry.name, status: 'failed', ms, reason, log, results: partial });
+      if (timedOut) return resolve(fail(`timed out after ${Math.round(timeoutMs / 1000)} s`));
+      if (error !== undefined) return resolve(fail(`threw: ${error}`));
+      if (code !== 0) return resolve(fail(`exited with ${signal ?? `code ${code}`}`));
+      if (!Array.isArray(results)) return resolve(fail('returned no results array'));
+      const good = results.filter(isBenchResult);
+      if (good.length !== results.length) return resolve(fail(`returned ${results.length - good.length} malformed result(s)`, good));
+      const absent = entry.metrics.filter((m) => !good.some((r) => r.metric === m));
+      if (absent.length > 0) return resolve(fail(`did not report ${absent.join(', ')}`, good));
+      if (good.length === 0) return resolve(fail('returned no results'));
+      resolve({ name: entry.name, status: 'ok', ms, results: good });
+    });
+  });
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch (err) {
+    // ESRCH: the group is already gone, which is what we wanted.
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+function tail(file: string, lines: number): string {
+  if (!existsSync(file)) return '';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** All results of a run (partial results of failed modules included). */
+export function collectResults(outcomes: readonly ModuleOutcome[]): BenchResult[] {
+  return outcomes.flatMap((o) => (o.status === 'missing' ? [] : o.results));
+}
+
+/**
+ * Writes results.json: the results of this run; with `only`, the previous
+ * figures of the modules that did not run are kept.
+ */
+export function writeResults(file: string, results: readonly BenchResult[], keepPrevious: boolean): BenchResult[] {
+  let merged: BenchResult[] = [...results];
+  if (keepPrevious && existsSync(file)) {
+    const previous: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (Array.isArray(previous)) {
+      const fresh = new Set(results.map((r) => r.metric));
+      merged = [...previous.filter(isBenchResult).filter((r) => !fresh.has(r.metric)), ...results];
+    }
+  }
+  const clean = merged.map(({ metric, value, unit, target, better }) => ({ metric, value, unit, target, better }));
+  writeFileSync(file, `${JSON.stringify(clean, null, 2)}\n`);
+  return clean;
+}
+
+/** Formats a figure with sensible precision. */
+export function formatValue(value: number): string {
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  const abs = Math.abs(value);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** The table the command prints: one row per metric, then missing and failed modules. */
+export function formatTable(outcomes: readonly ModuleOutcome[]): string {
+  const rows: string[][] = [['metric', 'value', 'unit', 'target', 'met?']];
+  for (const o of outcomes) {
+    if (o.status === 'missing') {
+      for (const m of o.metrics.length > 0 ? o.metrics : [`(${o.name})`]) rows.push([m, '-', '', '', `MISSING (bench/${o.name}.ts)`]);
+      continue;
+    }
+    for (const r of o.results) rows.push([r.metric, formatValue(r.value), r.unit, `${r.better === 'higher' ? '>=' : '<='} ${formatValue(r.target)}`, meetsTarget(r) ? 'yes' : 'no']);
+    if (o.status === 'failed') rows.push([`(${o.name})`, '-', '', '', `FAILED: ${o.reason.split('\n')[0] ?? ''}`]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) =>
+    r
+      .map((cell, i) => (i === 1 || i === 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}

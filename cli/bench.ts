@@ -1,0 +1,118 @@
+/**
+ * `alleycat bench [--quick] [--allow-missing] [--only a,b]` (`npm run bench`):
+ * runs the benchmark modules listed in bench/run.ts, prints the table and
+ * writes bench/results.json (plus bench/results.meta.json: when, quick or
+ * full, and how each module ended).
+ *
+ * Exit code: 1 if a module failed, or is missing without --allow-missing;
+ * whether targets are met never changes it (timings on shared machines are noisy).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from './main.js';
+import { BENCHMARKS, collectResults, formatTable, runBenchmarks, writeResults, type ModuleOutcome } from '../bench/run.js';
+
+const USAGE = `usage: alleycat bench [--quick] [--allow-missing] [--only name,name]
+
+  --quick          reduced versions (the whole suite in under 2 minutes; what CI runs)
+  --allow-missing  do not fail when a benchmark module does not exist yet
+  --only           run only these modules: ${BENCHMARKS.map((b) => b.name).join(', ')}`;
+
+interface BenchArgs {
+  quick: boolean;
+  allowMissing: boolean;
+  only?: string[] | undefined;
+}
+
+function parseArgs(args: readonly string[]): BenchArgs | string {
+  const parsed: BenchArgs = { quick: false, allowMissing: false };
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i];
+    if (arg === '--quick') parsed.quick = true;
+    else if (arg === '--allow-missing') parsed.allowMissing = true;
+    else if (arg === '--only') {
+      const value = args[i + 1];
+      if (!value) return '--only needs a comma-separated list of module names';
+      parsed.only = value.split(',').filter(Boolean);
+      i += 1;
+    } else return `unknown option "${arg}"`;
+  }
+  return parsed;
+}
+
+const bench: Command = async (args) => {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') {
+    console.error(`alleycat bench: ${parsed}\n\n${USAGE}`);
+    return 2;
+  }
+  const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  const tty = process.stderr.isTTY === true;
+  let lastPrinted = 0;
+  const started = Date.now();
+  console.error(`alleycat bench: ${parsed.quick ? 'quick' : 'full'} run, logs in .alleycat/bench/<module>.log`);
+  let outcomes: ModuleOutcome[];
+  try {
+    outcomes = await runBenchmarks({
+      quick: parsed.quick,
+      only: parsed.only,
+      root,
+      onModule: (name, event, outcome) => {
+        if (event === 'start') {
+          if (!tty) console.error(`  ${name} …`);
+          return;
+        }
+        if (tty) process.stderr.write('\r\x1b[K');
+        const status = outcome?.status === 'ok' ? 'ok' : outcome?.status === 'missing' ? 'MISSING' : 'FAILED';
+        console.error(`  ${name.padEnd(16)} ${status.padEnd(8)} ${((outcome?.ms ?? 0) / 1000).toFixed(1)} s`);
+      },
+      onProgress: (name, message, elapsedMs) => {
+        const text = `  ${name.padEnd(16)} ${(elapsedMs / 1000).toFixed(0)} s  ${message}`;
+        if (tty) process.stderr.write(`\r\x1b[K${text.slice(0, (process.stderr.columns ?? 100) - 1)}`);
+        else if (Date.now() - lastPrinted > 5_000) {
+          // Not a terminal (CI logs): a progress line at most every 5 s.
+          lastPrinted = Date.now();
+          console.error(text);
+        }
+      },
+    });
+  } catch (err) {
+    console.error(`alleycat bench: ${err instanceof Error ? err.message : String(err)}`);
+    return 2;
+  }
+  const results = collectResults(outcomes);
+  const resultsFile = path.join(root, 'bench', 'results.json');
+  writeResults(resultsFile, results, parsed.only !== undefined);
+  writeFileSync(
+    path.join(root, 'bench', 'results.meta.json'),
+    `${JSON.stringify(
+      {
+        finishedAt: new Date().toISOString(),
+        mode: parsed.quick ? 'quick' : 'full',
+        node: process.version,
+        totalSeconds: Math.round((Date.now() - started) / 100) / 10,
+        modules: outcomes.map((o) => ({ name: o.name, status: o.status, seconds: Math.round(o.ms / 100) / 10 })),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(`\n${formatTable(outcomes)}\n`);
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  const missing = outcomes.filter((o) => o.status === 'missing');
+  for (const o of failed) {
+    if (o.status !== 'failed') continue;
+    console.error(`--- ${o.name} failed: ${o.reason}\n${o.log}\n`);
+  }
+  console.log(`wrote bench/results.json (${results.length} figures) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (missing.length > 0) console.error(`missing benchmark modules: ${missing.map((o) => o.name).join(', ')}${parsed.allowMissing ? ' (allowed by --allow-missing)' : ''}`);
+  if (failed.length > 0) return 1;
+  return missing.length > 0 && !parsed.allowMissing ? 1 : 0;
+};
+
+export default bench;
