@@ -110,3 +110,38 @@ export const API = {
   region: 'us-east-1',
   apiKeyDays: 365,
 } as const;
+
+/**
+ * Names the functions log and emit metrics under (Powertools reads
+ * POWERTOOLS_SERVICE_NAME and adds it as the `service` dimension of every EMF
+ * metric, so the alarms must use the same value).
+ */
+export const SERVICE_NAMES = {
+  aggregator: 'aggregator',
+  finalizer: 'finalizer',
+  allTime: 'allTime',
+} as const;
+
+/** CloudWatch: the dashboard and alarms of the CDK stack (infra/constructs/Monitoring.ts). */
+export const MONITORING = {
+  /** Namespace of the functions' EMF metrics (POWERTOOLS_METRICS_NAMESPACE). */
+  metricsNamespace: 'Alleycat',
+  /** Period of every alarm and dashboard metric. */
+  periodSeconds: 60,
+  /**
+   * A Kinesis consumer is late once its iterator age exceeds one tumbling
+   * window plus this margin (Lambda polls about once a second and closes a
+   * window only after it ends, so one window of age is normal).
+   */
+  iteratorAgeMarginSeconds: 30,
+  /** Iterator age alarm of the DynamoDB Streams consumer (all-time rankings are not live). */
+  allTimeIteratorAgeSeconds: 300,
+  /** Share of AppSync requests that fail with 5XX (Average of 5XXError) that raises the alarm. */
+  appSync5xxRate: 0.01,
+  /** Consecutive periods over the threshold before an alarm fires. */
+  evaluationPeriods: 3,
+  /** Retention of the dead-letter queues (SQS maximum). */
+  dlqRetentionDays: 14,
+  /** Retention of the functions' and the API's CloudWatch logs. */
+  logRetentionDays: 30,
+} as const;

@@ -1,0 +1,202 @@
+/**
+ * Issue 9: one dashboard of the whole pipeline and the alarms an operator
+ * needs. The functions' own metrics are EMF in namespace Alleycat with the
+ * Powertools `service` dimension (SERVICE_NAMES).
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { MONITORING, SERVICE_NAMES } from '../settings.js';
+import type { FunctionName, StreamFunction } from './StreamFunction.js';
+
+/** The EMF metrics each function emits (metric names are the functions' contract with this dashboard). */
+export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
+  aggregator: ['RecordsReceived', 'MalformedRecords', 'WindowsClosed', 'WindowCloseLatencyMs', 'SnapshotWrites', 'PublishFailures'],
+  finalizer: ['RecordsReceived', 'MalformedRecords', 'ResultsWritten', 'UnprocessedRetries'],
+  allTime: ['AllTimeApplied', 'AllTimeReplaySkipped'],
+};
+
+/** Table operations the pipeline and the API use (ThrottledRequests has an Operation dimension). */
+const TABLE_OPERATIONS = [
+  Operation.GET_ITEM,
+  Operation.PUT_ITEM,
+  Operation.UPDATE_ITEM,
+  Operation.DELETE_ITEM,
+  Operation.QUERY,
+  Operation.BATCH_WRITE_ITEM,
+  Operation.BATCH_GET_ITEM,
+];
+
+export interface MonitoringProps {
+  readonly table: Table;
+  readonly stream: IStream;
+  readonly api: GraphqlApi;
+  readonly functions: Readonly<Record<FunctionName, StreamFunction>>;
+  readonly windowSeconds: number;
+  /** Where alarms notify (context `alarmTopicArn`); none: alarms only show in the console. */
+  readonly alarmTopic?: ITopic;
+}
+
+export class Monitoring extends Construct {
+  readonly dashboard: Dashboard;
+  readonly alarms: Alarm[] = [];
+  private readonly period = Duration.seconds(MONITORING.periodSeconds);
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const { functions, table, api, stream } = props;
+    const names = Object.keys(functions) as FunctionName[];
+
+    const emf = (fn: FunctionName, metricName: string, statistic = 'Sum'): Metric =>
+      new Metric({
+        namespace: MONITORING.metricsNamespace,
+        metricName,
+        dimensionsMap: { service: SERVICE_NAMES[fn] },
+        statistic,
+        period: this.period,
+      });
+    const appsync = (metricName: string, statistic: string): Metric =>
+      new Metric({ namespace: 'AWS/AppSync', metricName, dimensionsMap: { GraphQLAPIId: api.apiId }, statistic, period: this.period });
+    const iteratorAge = (fn: FunctionName): Metric =>
+      functions[fn].fn.metric('IteratorAge', { statistic: 'Maximum', period: this.period });
+    const malformedRate = (fn: FunctionName): MathExpression =>
+      new MathExpression({
+        // Metric ids are unique per function: two rates share one graph.
+        expression: `IF(received_${fn} > 0, 100 * malformed_${fn} / received_${fn}, 0)`,
+        usingMetrics: { [`malformed_${fn}`]: emf(fn, 'MalformedRecords'), [`received_${fn}`]: emf(fn, 'RecordsReceived') },
+        label: `${fn} malformed %`,
+        period: this.period,
+      });
+    const throttles = table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: this.period });
+    const readThrottles = table.metric('ReadThrottleEvents', { statistic: 'Sum', period: this.period });
+    const writeThrottles = table.metric('WriteThrottleEvents', { statistic: 'Sum', period: this.period });
+
+    // ---- Alarms -----------------------------------------------------------------
+    // A Kinesis consumer is behind once its oldest record waits longer than one
+    // window plus a margin (a window is only closed after it ends).
+    const kinesisAgeMs = (props.windowSeconds + MONITORING.iteratorAgeMarginSeconds) * 1000;
+    for (const fn of ['aggregator', 'finalizer'] as const) {
+      this.alarm(`${fn}IteratorAge`, iteratorAge(fn), kinesisAgeMs, `${fn} is more than ${kinesisAgeMs / 1000} s behind the telemetry stream.`, MONITORING.evaluationPeriods, props);
+    }
+    this.alarm(
+      'allTimeIteratorAge',
+      iteratorAge('allTime'),
+      MONITORING.allTimeIteratorAgeSeconds * 1000,
+      `allTime is more than ${MONITORING.allTimeIteratorAgeSeconds} s behind the table stream.`,
+      MONITORING.evaluationPeriods,
+      props,
+    );
+    for (const fn of names) {
+      this.alarm(
+        `${fn}DeadLetters`,
+        functions[fn].deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: this.period }),
+        0,
+        `${fn}'s event source gave up on a batch: its metadata is in the dead-letter queue.`,
+        1,
+        props,
+      );
+    }
+    this.alarm('PublishFailures', emf('aggregator', 'PublishFailures'), 0, 'The aggregator could not publish live rankings to AppSync.', 1, props);
+    this.alarm('TableThrottledRequests', throttles, 0, 'DynamoDB throttled requests to the table.', 1, props);
+    this.alarm('TableReadThrottleEvents', readThrottles, 0, 'DynamoDB throttled reads of the table.', 1, props);
+    this.alarm('TableWriteThrottleEvents', writeThrottles, 0, 'DynamoDB throttled writes to the table.', 1, props);
+    // Average of 5XXError is the share of requests that failed with a server error.
+    this.alarm(
+      'Api5xxRate',
+      appsync('5XXError', 'Average'),
+      MONITORING.appSync5xxRate,
+      `More than ${MONITORING.appSync5xxRate * 100}% of AppSync requests fail with 5XX.`,
+      MONITORING.evaluationPeriods,
+      props,
+    );
+
+    // ---- Dashboard ----------------------------------------------------------------
+    const graph = (title: string, left: IMetric[], right: IMetric[] = []): GraphWidget =>
+      new GraphWidget({ title, left, right, width: 8, height: 6 });
+    const perFunction = (metric: (fn: FunctionName) => IMetric): IMetric[] => names.map(metric);
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: `# Alleycat\nTelemetry → Kinesis → aggregator (live) / finalizer (results) → table → allTime. Iterator-age alarm at ${kinesisAgeMs / 1000} s.`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      graph('Iterator age (ms, max)', perFunction(iteratorAge)),
+      graph('Records in (Kinesis) / received (functions)', [stream.metricIncomingRecords({ statistic: 'Sum', period: this.period })], [
+        emf('aggregator', 'RecordsReceived'),
+        emf('finalizer', 'RecordsReceived'),
+      ]),
+      graph('Malformed records (%)', [malformedRate('aggregator'), malformedRate('finalizer')]),
+    );
+    this.dashboard.addWidgets(
+      graph('Aggregator windows', [emf('aggregator', 'WindowsClosed'), emf('aggregator', 'SnapshotWrites')], [
+        emf('aggregator', 'WindowCloseLatencyMs', 'p99'),
+      ]),
+      graph('Records out', [
+        emf('aggregator', 'SnapshotWrites'),
+        emf('finalizer', 'ResultsWritten'),
+        emf('allTime', 'AllTimeApplied'),
+      ]),
+      graph('Retries and failures', [
+        emf('aggregator', 'PublishFailures'),
+        emf('finalizer', 'UnprocessedRetries'),
+        emf('allTime', 'AllTimeReplaySkipped'),
+      ]),
+    );
+    this.dashboard.addWidgets(
+      graph('Lambda errors', perFunction((fn) => functions[fn].fn.metricErrors({ period: this.period }))),
+      graph('Lambda throttles', perFunction((fn) => functions[fn].fn.metricThrottles({ period: this.period }))),
+      graph('Lambda duration (p99, ms)', perFunction((fn) => functions[fn].fn.metricDuration({ statistic: 'p99', period: this.period }))),
+    );
+    this.dashboard.addWidgets(
+      graph('DynamoDB throttles', [throttles, readThrottles, writeThrottles]),
+      graph('DynamoDB consumed capacity', [
+        table.metricConsumedReadCapacityUnits({ period: this.period }),
+        table.metricConsumedWriteCapacityUnits({ period: this.period }),
+      ]),
+      graph(
+        'Dead-letter queue depth',
+        perFunction((fn) => functions[fn].deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: this.period })),
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph('AppSync errors', [appsync('4XXError', 'Sum'), appsync('5XXError', 'Sum')]),
+      graph('AppSync latency (ms)', [appsync('Latency', 'p50'), appsync('Latency', 'p99')]),
+      graph('AppSync real-time', [appsync('ConnectSuccess', 'Sum'), appsync('ActiveConnections', 'Sum')], [
+        appsync('PublishDataMessageSuccess', 'Sum'),
+      ]),
+    );
+  }
+
+  private alarm(id: string, metric: IMetric, threshold: number, description: string, evaluationPeriods: number, props: MonitoringProps): void {
+    const alarm = new Alarm(this, `${id[0]?.toUpperCase() ?? ''}${id.slice(1)}Alarm`, {
+      metric,
+      threshold,
+      evaluationPeriods,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // No data means nothing happened (no traffic, no errors): not an alarm.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    if (props.alarmTopic) alarm.addAlarmAction(new SnsAction(props.alarmTopic));
+    this.alarms.push(alarm);
+  }
+}

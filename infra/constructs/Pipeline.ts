@@ -1,0 +1,119 @@
+/**
+ * The streaming pipeline: aggregator and finalizer read the telemetry stream,
+ * all-time reads the table's stream. Event-source settings come from
+ * infra/settings.ts MAPPINGS (the local event-source runtime applies the same).
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, KinesisEventSource, SqsDlq, type StreamEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { MAPPINGS, MONITORING, RACE, SERVICE_NAMES, type MappingSettings } from '../settings.js';
+import { StreamFunction, type FunctionName } from './StreamFunction.js';
+
+export interface PipelineProps {
+  readonly table: ITable;
+  readonly stream: IStream;
+  readonly api: GraphqlApi;
+  /** The aggregator's tumbling window (context `windowSeconds`). */
+  readonly windowSeconds: number;
+}
+
+/**
+ * Table actions per function: exactly what each writer does (docs/data-model.md).
+ * aggregator: read-merge-conditional-put of its shard's LIVE# part, Query of a race's parts.
+ * finalizer: OPEN# markers, results in batches, race summary, closing the marker.
+ * allTime: conditional updates of RACER#/CLASS# items.
+ */
+export const TABLE_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
+  aggregator: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+  finalizer: [
+    'dynamodb:BatchWriteItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:GetItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
+  allTime: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+};
+
+/** Lambda event-source properties from one MAPPINGS entry. */
+function mappingProps(m: MappingSettings, dlq: SqsDlq): StreamEventSourceProps {
+  return {
+    startingPosition: StartingPosition[m.startingPosition],
+    batchSize: m.batchSize,
+    maxBatchingWindow: Duration.seconds(m.maximumBatchingWindowInSeconds),
+    parallelizationFactor: m.parallelizationFactor,
+    bisectBatchOnError: m.bisectBatchOnFunctionError,
+    retryAttempts: m.maximumRetryAttempts,
+    maxRecordAge: Duration.seconds(m.maximumRecordAgeInSeconds),
+    reportBatchItemFailures: m.reportBatchItemFailures,
+    onFailure: dlq,
+  };
+}
+
+/** The three stream consumers with their mappings, dead-letter queues and permissions. */
+export class Pipeline extends Construct {
+  readonly functions: Readonly<Record<FunctionName, StreamFunction>>;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    const common = (name: FunctionName): Record<string, string> => ({
+      TABLE_NAME: props.table.tableName,
+      RACE_SECONDS: String(RACE.raceSeconds),
+      GRACE_SECONDS: String(RACE.graceSeconds),
+      WINDOW_SECONDS: String(props.windowSeconds),
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAMES[name],
+      POWERTOOLS_METRICS_NAMESPACE: MONITORING.metricsNamespace,
+    });
+
+    const aggregator = new StreamFunction(this, 'Aggregator', {
+      name: 'aggregator',
+      description: 'Tumbling-window aggregation of telemetry into live rankings; publishes them over AppSync.',
+      environment: { ...common('aggregator'), GRAPHQL_URL: props.api.graphqlUrl },
+    });
+    const finalizer = new StreamFunction(this, 'Finalizer', {
+      name: 'finalizer',
+      description: 'Writes final results and race summaries from telemetry.',
+      environment: common('finalizer'),
+    });
+    const allTime = new StreamFunction(this, 'AllTime', {
+      name: 'allTime',
+      description: 'Folds inserted results into all-time rankings (table stream).',
+      environment: common('allTime'),
+    });
+    this.functions = { aggregator, finalizer, allTime };
+
+    for (const [name, f] of Object.entries(this.functions) as Array<[FunctionName, StreamFunction]>) {
+      f.role.addToPolicy(new PolicyStatement({ actions: [...TABLE_ACTIONS[name]], resources: [props.table.tableArn] }));
+    }
+    // IAM auth of publishLiveRankings: this one field, nothing else of the API.
+    props.api.grantMutation(aggregator.fn, 'publishLiveRankings');
+
+    aggregator.fn.addEventSource(
+      new KinesisEventSource(props.stream, {
+        ...mappingProps(MAPPINGS.aggregator, new SqsDlq(aggregator.deadLetterQueue)),
+        tumblingWindow: Duration.seconds(props.windowSeconds),
+      }),
+    );
+    finalizer.fn.addEventSource(
+      new KinesisEventSource(props.stream, mappingProps(MAPPINGS.finalizer, new SqsDlq(finalizer.deadLetterQueue))),
+    );
+    allTime.fn.addEventSource(
+      new DynamoEventSource(props.table, {
+        ...mappingProps(MAPPINGS.allTime, new SqsDlq(allTime.deadLetterQueue)),
+        // Only inserted results reach the function (and are billed).
+        filters: MAPPINGS.allTime.filters.map((f) => ({ pattern: f.pattern })),
+      }),
+    );
+    Validations.of(allTime.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'dynamodb:ListStreams (added by the DynamoDB event source) has no resource-level permissions: IAM accepts only "*" for it. Every other stream action is scoped to the table\'s stream ARN.',
+    });
+  }
+}

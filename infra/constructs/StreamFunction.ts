@@ -1,0 +1,103 @@
+/**
+ * One stream consumer: a Node.js function bundled with esbuild from
+ * functions/<name>/handler.ts, its own role (logs of its own log group only;
+ * callers add exactly the table actions it needs), its log group and the SQS
+ * queue that receives the metadata of batches its event source gives up on.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { InfraConfigError, MissingFunctionSourceError } from '../errors.js';
+import { functionEntry, REPO_ROOT } from '../paths.js';
+import { retentionDays } from '../retention.js';
+import { FUNCTIONS, MONITORING } from '../settings.js';
+
+export type FunctionName = keyof typeof FUNCTIONS.memorySize;
+
+export interface StreamFunctionProps {
+  readonly name: FunctionName;
+  readonly description: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** The Lambda runtime named in infra/settings.ts, as a CDK Runtime. */
+export function settingsRuntime(): Runtime {
+  const runtime = Runtime.ALL.find((r) => r.name === FUNCTIONS.runtime);
+  if (!runtime) throw new InfraConfigError(`aws-cdk-lib does not know the Lambda runtime ${FUNCTIONS.runtime}.`);
+  return runtime;
+}
+
+/** Node's `require` for CommonJS dependencies inside the ESM bundle (esbuild's documented shim). */
+const REQUIRE_SHIM = "import { createRequire as __alleycatRequire } from 'node:module'; const require = __alleycatRequire(import.meta.url);";
+
+export class StreamFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: StreamFunctionProps) {
+    super(scope, id);
+    const entry = functionEntry(props.name);
+    if (!existsSync(entry)) throw new MissingFunctionSourceError(path.relative(REPO_ROOT, entry));
+
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: retentionDays(MONITORING.logRetentionDays),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${props.name} function.`,
+    });
+    // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): its own group only.
+    this.role.addToPolicy(
+      new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(MONITORING.dlqRetentionDays),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the on-failure destination of an event-source mapping; it holds batch metadata for an operator (DLQ alarm) and has no consumer whose failures would need a further queue.',
+    });
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: settingsRuntime(),
+      architecture: Architecture.ARM_64,
+      memorySize: FUNCTIONS.memorySize[props.name],
+      timeout: Duration.seconds(FUNCTIONS.timeoutSeconds[props.name]),
+      role: this.role,
+      logGroup,
+      environment: { ...props.environment },
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: REQUIRE_SHIM,
+        minify: true,
+        sourceMap: true,
+        // Bundle the AWS SDK and Powertools too: the deployed code runs the
+        // versions package-lock.json pins, the ones the tests ran.
+        externalModules: [],
+      },
+    });
+    Validations.of(this.fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: `The runtime is pinned in infra/settings.ts (${FUNCTIONS.runtime}): the bundles target it and the local event-source runtime and tests run the same Node major. Moving to a newer runtime is a deliberate settings change, not an automatic one.`,
+    });
+  }
+}
