@@ -17,17 +17,6 @@ export enum CloseCode {
   SlowConsumer = 4429,
 }
 
-/** A typed failure of the real-time core, carrying AppSync's error entries. */
-export class RealtimeProtocolError extends Error {
-  override readonly name = 'RealtimeProtocolError';
-  constructor(
-    readonly errors: AppSyncErrorEntry[],
-    options?: { cause?: unknown },
-  ) {
-    super(errors.map((e) => `${e.errorType}: ${e.message}`).join('; '), options);
-  }
-}
-
 /** [AWS] `connection_error` for a handshake without valid credentials. */
 export function unauthorizedConnection(): AppSyncErrorEntry {
   return { errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.', errorCode: 401 };
