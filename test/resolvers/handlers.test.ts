@@ -1,0 +1,276 @@
+/**
+ * Each resolver handler on its own, through the local EvaluateCode: the
+ * request objects sent to the data sources and the answers built from their
+ * results. (End-to-end behaviour over DynamoDB Local and kinesalite is in
+ * api.test.ts.)
+ */
+import { describe, expect, it } from 'vitest';
+import { bundleNames } from '../../resolvers/build.js';
+import { raceKey, racePk } from '../../core/keys.js';
+import { RACE_CLASSES } from '../../core/raceClasses.js';
+import { allBundles, evaluate } from './evaluate.js';
+
+const env = { TABLE_NAME: 't', STREAM_NAME: 'alleycat-telemetry', RACE_SECONDS: '300', GRACE_SECONDS: '15' };
+// 30 s into a race of 300 s (races start on multiples of 300 s since the epoch).
+const NOW = Date.UTC(2026, 10, 23, 3, 0, 30);
+const RACE = Math.floor(NOW / 300_000);
+
+describe('resolver bundles', () => {
+  it('builds one bundle per resolver and pipeline function of the manifest', async () => {
+    const bundles = await allBundles();
+    expect([...bundles.keys()].sort()).toEqual(bundleNames().sort());
+    for (const b of bundles.values()) expect(b.code).toContain('export');
+  });
+});
+
+describe('Query.raceClasses', () => {
+  it('serves the catalog', async () => {
+    const req = await evaluate('Query.raceClasses', 'request', { arguments: {} }, NOW);
+    const res = await evaluate('Query.raceClasses', 'response', { arguments: {}, result: (req.result as { payload: unknown }).payload }, NOW);
+    expect(res.result).toEqual(RACE_CLASSES.map((c) => ({ ...c })));
+  });
+});
+
+describe('Query.currentRace', () => {
+  it('computes the running race from the clock and RACE_SECONDS', async () => {
+    const req = await evaluate('Query.currentRace', 'request', { arguments: { classId: 3 }, env }, NOW);
+    expect(req.error).toBeNull();
+    expect((req.result as { payload: unknown }).payload).toEqual({
+      classId: 3,
+      raceId: RACE,
+      startsAt: new Date(RACE * 300_000).toISOString(),
+      endsAt: new Date((RACE + 1) * 300_000).toISOString(),
+      status: 'RUNNING',
+      raceSeconds: 300,
+      competitors: null,
+      finishers: null,
+      winnerRacerId: null,
+      winnerName: null,
+      bestOutput: null,
+    });
+  });
+
+  it('follows a shorter RACE_SECONDS', async () => {
+    const req = await evaluate('Query.currentRace', 'request', { arguments: { classId: 1 }, env: { ...env, RACE_SECONDS: '20' } }, NOW);
+    expect((req.result as { payload: { raceId: number } }).payload.raceId).toBe(Math.floor(NOW / 20_000));
+  });
+
+  it('refuses a class outside the catalog, naming the field', async () => {
+    const req = await evaluate('Query.currentRace', 'request', { arguments: { classId: 7 }, env }, NOW);
+    expect(req.error).toBe('classId must be a class of the catalog');
+  });
+});
+
+describe('Query.race', () => {
+  it('gets the race summary item by its key', async () => {
+    const req = await evaluate('Query.race', 'request', { arguments: { classId: 2, raceId: 41 }, env }, NOW);
+    const key = raceKey(2, 41);
+    expect(req.result).toEqual({ operation: 'GetItem', key: { PK: { S: key.PK }, SK: { S: key.SK } } });
+  });
+
+  it('shows the summary of a finished race and nulls before it is written', async () => {
+    const summary = { competitors: 12, finishers: 10, winnerRacerId: 'w', winnerName: 'Win', bestOutput: 88.5 };
+    const done = await evaluate('Query.race', 'response', { arguments: { classId: 2, raceId: RACE - 1 }, env, result: summary }, NOW);
+    expect(done.result).toMatchObject({ raceId: RACE - 1, status: 'FINISHED', ...summary });
+    const later = await evaluate('Query.race', 'response', { arguments: { classId: 2, raceId: RACE + 1 }, env, result: null }, NOW);
+    expect(later.result).toMatchObject({ status: 'SCHEDULED', competitors: null, winnerRacerId: null, bestOutput: null });
+  });
+
+  it('refuses a negative race id', async () => {
+    const req = await evaluate('Query.race', 'request', { arguments: { classId: 2, raceId: -1 }, env }, NOW);
+    expect(req.error).toBe('raceId must be a non-negative integer');
+  });
+});
+
+describe('Query.races', () => {
+  it('queries the class partition newest first with the default page size', async () => {
+    const req = await evaluate('Query.races', 'request', { arguments: { classId: 4 }, env }, NOW);
+    expect(req.result).toEqual({
+      operation: 'Query',
+      query: {
+        expression: '#pk = :pk AND begins_with(#sk, :sk)',
+        expressionNames: { '#pk': 'PK', '#sk': 'SK' },
+        expressionValues: { ':pk': { S: 'CLASS#4' }, ':sk': { S: 'RACE#' } },
+      },
+      scanIndexForward: false,
+      limit: 20,
+    });
+  });
+
+  it.each([0, 101, 2.5])('refuses limit %s', async (limit) => {
+    const req = await evaluate('Query.races', 'request', { arguments: { classId: 4, limit }, env }, NOW);
+    expect(req.error).toBe('limit must be an integer 1..100');
+  });
+
+  it('refuses a nextToken it did not issue', async () => {
+    for (const nextToken of ['not a token', Buffer.from('c1|CLASS#5|1|1|0|x').toString('base64')]) {
+      const req = await evaluate('Query.races', 'request', { arguments: { classId: 4, nextToken }, env }, NOW);
+      expect(req.error).toBe('nextToken is not a token issued by this query');
+    }
+  });
+});
+
+describe('Query.raceResults', () => {
+  const args = { classId: 1, raceId: 77, limit: 2 };
+
+  it('queries GSI1 of the race ascending (output descending, racerId ascending)', async () => {
+    const req = await evaluate('Query.raceResults', 'request', { arguments: args, env }, NOW);
+    expect(req.result).toMatchObject({
+      operation: 'Query',
+      index: 'GSI1',
+      query: { expressionNames: { '#pk': 'GSI1PK' }, expressionValues: { ':pk': { S: racePk(1, 77) } } },
+      scanIndexForward: true,
+      limit: 2,
+    });
+  });
+
+  it('carries ranks into the next page through its own token', async () => {
+    const item = (racerId: string, output: number) => ({ classId: 1, raceId: 77, racerId, output, finished: true, lastSecond: 300 });
+    const req1 = await evaluate('Query.raceResults', 'request', { arguments: args, env }, NOW);
+    const page1 = await evaluate(
+      'Query.raceResults',
+      'response',
+      { arguments: args, env, stash: req1.stash, result: { items: [item('a', 9), item('b', 8)], nextToken: 'DDB-1' } },
+      NOW,
+    );
+    const p1 = page1.result as { items: Array<{ rank: number }>; nextToken: string };
+    expect(p1.items.map((i) => i.rank)).toEqual([1, 2]);
+    const req2 = await evaluate('Query.raceResults', 'request', { arguments: { ...args, nextToken: p1.nextToken }, env }, NOW);
+    expect(req2.result).toMatchObject({ nextToken: 'DDB-1' });
+    const page2 = await evaluate(
+      'Query.raceResults',
+      'response',
+      { arguments: args, env, stash: req2.stash, result: { items: [item('c', 8), item('d', 7)], nextToken: null } },
+      NOW,
+    );
+    expect(page2.result).toEqual({
+      items: [
+        { rank: 2, racerId: 'c', name: null, output: 8, classId: 1, raceId: 77, finished: true, lastSecond: 300 },
+        { rank: 4, racerId: 'd', name: null, output: 7, classId: 1, raceId: 77, finished: true, lastSecond: 300 },
+      ],
+      nextToken: null,
+    });
+  });
+
+  it('refuses a token of another race', async () => {
+    const other = await evaluate('Query.raceResults', 'request', { arguments: { ...args, raceId: 78 }, env }, NOW);
+    const page = await evaluate(
+      'Query.raceResults',
+      'response',
+      { arguments: args, env, stash: other.stash, result: { items: [{ racerId: 'a', output: 1 }], nextToken: 'X' } },
+      NOW,
+    );
+    const token = (page.result as { nextToken: string }).nextToken;
+    const req = await evaluate('Query.raceResults', 'request', { arguments: { ...args, nextToken: token }, env }, NOW);
+    expect(req.error).toBe('nextToken is not a token issued by this query');
+  });
+
+  it('raises a DynamoDB error instead of answering null', async () => {
+    const res = await evaluate(
+      'Query.raceResults',
+      'response',
+      { arguments: args, env, stash: { state: { position: 0, rank: 0, units: -1 } }, error: { message: 'boom', type: 'DynamoDB:InternalServerError' }, result: null },
+      NOW,
+    );
+    expect(res.error).toBe('boom');
+  });
+});
+
+describe('Query.racer', () => {
+  it('refuses a racerId outside the contract format', async () => {
+    const req = await evaluate('Query.racer', 'request', { arguments: { racerId: 'bad id!' }, env }, NOW);
+    expect(req.error).toBe('racerId must match ^[A-Za-z0-9_-]{1,64}$');
+  });
+});
+
+describe('Mutation.recordTelemetry', () => {
+  const record = (over: Record<string, unknown> = {}) => ({
+    raceId: RACE,
+    classId: 2,
+    racerId: 'r1',
+    second: 30,
+    power: 200,
+    output: 6,
+    event: 'update',
+    deviceTimestamp: NOW,
+    ...over,
+  });
+
+  it('sends every valid record in one PutRecords request, keyed by racerId', async () => {
+    const records = [record(), record({ racerId: 'r2', raceId: RACE - 1, second: 300, output: 600, event: 'final', name: 'Two' })];
+    const req = await evaluate('Mutation.recordTelemetry', 'request', { arguments: { records }, env }, NOW);
+    expect(req.error).toBeNull();
+    const http = req.result as { method: string; resourcePath: string; params: { headers: Record<string, string>; body: string } };
+    expect(http.method).toBe('POST');
+    expect(http.resourcePath).toBe('/');
+    expect(http.params.headers).toEqual({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.PutRecords' });
+    const body = JSON.parse(http.params.body) as { StreamName: string; Records: Array<{ Data: string; PartitionKey: string }> };
+    expect(body.StreamName).toBe('alleycat-telemetry');
+    expect(body.Records.map((r) => r.PartitionKey)).toEqual(['r1', 'r2']);
+    expect(body.Records.map((r) => JSON.parse(Buffer.from(r.Data, 'base64').toString('utf8')))).toEqual(records);
+  });
+
+  it.each([
+    [[record(), record({ power: -1 })], 'records[1].power must be a number 0..3000'],
+    [[record({ raceId: RACE - 2 })], `records[0].raceId must be the current race (${RACE}) or the one just ended`],
+    [[record({ racerId: 'x'.repeat(65) })], 'records[0].racerId must match ^[A-Za-z0-9_-]{1,64}$'],
+    [[record({ output: 91 })], 'records[0].output must be at most 3 kJ per elapsed second'],
+    [[], 'records must hold 1..500 records'],
+  ])('refuses %# with a message naming index and field', async (records, message) => {
+    const req = await evaluate('Mutation.recordTelemetry', 'request', { arguments: { records }, env }, NOW);
+    expect(req.error).toBe(message);
+  });
+
+  it('refuses more than 500 records', async () => {
+    const records = Array.from({ length: 501 }, () => record());
+    const req = await evaluate('Mutation.recordTelemetry', 'request', { arguments: { records }, env }, NOW);
+    expect(req.error).toBe('records must hold 1..500 records');
+  });
+
+  it('turns the PutRecords answer into a receipt', async () => {
+    const body = JSON.stringify({ FailedRecordCount: 0, Records: [{ SequenceNumber: '1', ShardId: 'shardId-000000000000' }] });
+    const res = await evaluate('Mutation.recordTelemetry', 'response', { arguments: { records: [record()] }, env, result: { statusCode: 200, body } }, NOW);
+    expect(res.result).toEqual({
+      accepted: 1,
+      failed: 0,
+      records: [{ index: 0, sequenceNumber: '1', shardId: 'shardId-000000000000', errorCode: null, errorMessage: null }],
+    });
+  });
+
+  it('reports a Kinesis error answer as an error', async () => {
+    const body = JSON.stringify({ __type: 'ResourceNotFoundException', message: 'Stream x under account 0 not found.' });
+    const res = await evaluate('Mutation.recordTelemetry', 'response', { arguments: { records: [record()] }, env, result: { statusCode: 400, body } }, NOW);
+    expect(res.error).toBe('Stream x under account 0 not found.');
+  });
+});
+
+describe('Mutation.publishLiveRankings', () => {
+  const input = { classId: 3, raceId: RACE, entries: [{ rank: 1, racerId: 'a', name: 'A', output: 12.5, second: 40 }] };
+
+  it('passes the snapshot through, stamping updatedAt when absent', async () => {
+    const req = await evaluate('Mutation.publishLiveRankings', 'request', { arguments: { input }, env }, NOW);
+    expect(req.result).toEqual({ payload: { ...input, updatedAt: new Date(NOW).toISOString() } });
+    const stamped = { ...input, updatedAt: '2026-11-23T03:00:00.000Z' };
+    const again = await evaluate('Mutation.publishLiveRankings', 'request', { arguments: { input: stamped }, env }, NOW);
+    expect(again.result).toEqual({ payload: stamped });
+  });
+
+  it('refuses a class outside the catalog and more than 5,000 entries', async () => {
+    const bad = await evaluate('Mutation.publishLiveRankings', 'request', { arguments: { input: { ...input, classId: 0 } }, env }, NOW);
+    expect(bad.error).toBe('input.classId must be a class of the catalog');
+    const entries = Array.from({ length: 5001 }, (_, i) => ({ rank: i + 1, racerId: `r${i}`, output: 1, second: 1 }));
+    const big = await evaluate('Mutation.publishLiveRankings', 'request', { arguments: { input: { ...input, entries } }, env }, NOW);
+    expect(big.error).toBe('input.entries must hold at most 5000 entries');
+  });
+});
+
+describe('Subscription.onLiveRankings', () => {
+  it('subscribes with a null result, refusing classes outside the catalog', async () => {
+    const req = await evaluate('Subscription.onLiveRankings', 'request', { arguments: { classId: 2 } }, NOW);
+    expect(req.result).toEqual({ payload: null });
+    const ok = await evaluate('Subscription.onLiveRankings', 'response', { arguments: { classId: 2 }, result: null }, NOW);
+    expect(ok).toMatchObject({ result: null, error: null });
+    const bad = await evaluate('Subscription.onLiveRankings', 'response', { arguments: { classId: 9 }, result: null }, NOW);
+    expect(bad.error).toBe('classId must be a class of the catalog');
+  });
+});
