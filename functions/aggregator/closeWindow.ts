@@ -12,8 +12,10 @@ import type { LiveRankingsInput } from '../shared/publishLiveRankings.js';
 import { toError } from '../shared/errors.js';
 import type { RetryOptions } from '../shared/retry.js';
 import { withRetry } from '../shared/retry.js';
-import { rankLiveParts, toLiveRiders } from './liveRiders.js';
-import { readLiveParts, writeLivePart } from './livePartStore.js';
+import { rankLiveParts } from '../shared/liveRiders.js';
+import { toLiveRiders } from './toLiveRiders.js';
+import { writeLivePart } from './livePartStore.js';
+import { readLiveParts } from '../shared/readLiveParts.js';
 import type { WindowState } from './windowState.js';
 import { parseRaceKey } from './windowState.js';
 

@@ -5,11 +5,11 @@
  * one, or a resharded stream) can never lose each other's riders.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ITEM_LIVE_PART, LIVE_SK_PREFIX, livePartKey, racePk } from '../../core/keys.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ITEM_LIVE_PART, livePartKey } from '../../core/keys.js';
 import { ConflictError } from '../shared/errors.js';
-import type { LiveRiders } from './liveRiders.js';
-import { mergeLiveRiders } from './liveRiders.js';
+import type { LiveRiders } from '../shared/liveRiders.js';
+import { mergeLiveRiders, ridersOf } from '../shared/liveRiders.js';
 
 export interface LivePartRef {
   classId: number;
@@ -29,11 +29,6 @@ const MAX_CONFLICTS = 10;
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-function ridersOf(item: Record<string, unknown> | undefined): LiveRiders {
-  const riders = item?.riders;
-  return riders !== null && typeof riders === 'object' ? (riders as LiveRiders) : {};
 }
 
 /**
@@ -81,29 +76,4 @@ export async function writeLivePart(
     }
   }
   throw new ConflictError(`live part ${key.PK} ${key.SK} kept changing under ${MAX_CONFLICTS} attempts`);
-}
-
-/** Every shard's part of a race (strongly consistent, all pages). */
-export async function readLiveParts(
-  ddb: DynamoDBDocumentClient,
-  tableName: string,
-  classId: number,
-  raceId: number,
-): Promise<LiveRiders[]> {
-  const parts: LiveRiders[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
-        ExpressionAttributeValues: { ':pk': racePk(classId, raceId), ':live': LIVE_SK_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) parts.push(ridersOf(item));
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  return parts;
 }

@@ -3,9 +3,8 @@
  * racerId → { output (kJ), second, name? }. Merging keeps the newest second of
  * each rider, so no write can move a rider backwards or drop another's riders.
  */
-import { SCORE_SCALE, scoreUnits } from '../../core/keys.js';
+import { scoreUnits } from '../../core/keys.js';
 import { rankEntries } from '../../core/ranking.js';
-import type { RaceRiders } from './windowState.js';
 
 export interface LiveRider {
   output: number;
@@ -21,17 +20,6 @@ export interface LiveEntry {
   name: string | null;
   output: number;
   second: number;
-}
-
-/** The window state's riders of one race in the item's form. */
-export function toLiveRiders(riders: RaceRiders): LiveRiders {
-  const out: LiveRiders = {};
-  for (const [racerId, t] of Object.entries(riders)) {
-    const r: LiveRider = { output: t[1] / SCORE_SCALE, second: t[0] };
-    if (t[2] !== undefined) r.name = t[2];
-    out[racerId] = r;
-  }
-  return out;
 }
 
 function newer(a: LiveRider, b: LiveRider): boolean {
@@ -71,4 +59,10 @@ export function rankLiveParts(parts: readonly LiveRiders[]): LiveEntry[] {
     second: r.second,
   }));
   return rankEntries(scored).map((e) => ({ rank: e.rank, racerId: e.racerId, name: e.name, output: e.output, second: e.second }));
+}
+
+/** The riders map of a stored LivePart item (an absent or odd map reads as empty). */
+export function ridersOf(item: Record<string, unknown> | undefined): LiveRiders {
+  const riders = item?.riders;
+  return riders !== null && typeof riders === 'object' ? (riders as LiveRiders) : {};
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { foldBatch } from '../../functions/aggregator/foldBatch.js';
 import { emptyState, raceKeyOf, readState } from '../../functions/aggregator/windowState.js';
-import { mergeLiveRiders, rankLiveParts, toLiveRiders } from '../../functions/aggregator/liveRiders.js';
+import { mergeLiveRiders, rankLiveParts } from '../../functions/shared/liveRiders.js';
+import { toLiveRiders } from '../../functions/aggregator/toLiveRiders.js';
 import { kinesisRecord, telemetry } from './factories.js';
 
 const RACE = 5_666_666; // a race slot of 300 s

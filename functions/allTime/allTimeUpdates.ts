@@ -1,0 +1,138 @@
+/**
+ * The all-time stats of a rider in a class, kept by three idempotent
+ * conditional updates per result (pure builders; applyResult.ts sends them).
+ *
+ * 1. count: races and total output, guarded by the set of races already
+ *    counted — a replayed stream record fails the condition and changes nothing.
+ * 2. best: personal best and its race, only if greater — replaying it fails
+ *    the condition too. It runs even when (1) was a replay, so a delivery that
+ *    crashed between (1) and (2) is completed by the retry.
+ * 3. index refresh: the GSI sort keys (rankKey of best and of total) and
+ *    lastRaceId (the newest counted race), conditioned on the very values they
+ *    were computed from, so concurrent updates cannot leave a stale key.
+ *
+ * Which results count: every Result INSERT (finished or not; the schema's
+ * racesCompleted is "races with a result"). A Result MODIFY — a final record
+ * arriving after the race was closed with a not-finished result — is not
+ * counted again: the stream filter passes INSERTs only, and (1) would refuse
+ * it anyway because the race is already in countedRaces. The grace period
+ * exists so that finals arrive before closing; a later one updates the
+ * race's result but not the all-time stats (documented limitation).
+ */
+import { ITEM_ALLTIME, allTimeIndexKeys, allTimeKey } from '../../core/keys.js';
+import type { CountedResult } from './resultImage.js';
+
+export interface UpdateSpec {
+  Key: { PK: string; SK: string };
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+}
+
+/** (1) Counts the result once: racesCompleted, totalOutput, name, countedRaces. */
+export function countUpdate(r: CountedResult): UpdateSpec {
+  const values: Record<string, unknown> = {
+    ':zero': 0,
+    ':one': 1,
+    ':o': r.output,
+    ':racer': r.racerId,
+    ':class': r.classId,
+    ':type': ITEM_ALLTIME,
+    ':raceSet': new Set([String(r.raceId)]),
+    ':raceIdString': String(r.raceId),
+  };
+  const set = [
+    'racesCompleted = if_not_exists(racesCompleted, :zero) + :one',
+    'totalOutput = if_not_exists(totalOutput, :zero) + :o',
+    'racerId = :racer',
+    'classId = :class',
+    'itemType = :type',
+  ];
+  const names: Record<string, string> = {};
+  if (r.name !== undefined) {
+    set.push('#name = :name');
+    names['#name'] = 'name';
+    values[':name'] = r.name;
+  }
+  return {
+    Key: allTimeKey(r.racerId, r.classId),
+    UpdateExpression: `SET ${set.join(', ')} ADD countedRaces :raceSet`,
+    ConditionExpression: 'attribute_not_exists(countedRaces) OR NOT contains(countedRaces, :raceIdString)',
+    ...(r.name === undefined ? {} : { ExpressionAttributeNames: names }),
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** (2) Raises the personal best (strictly greater: an equal later output keeps the earlier race). */
+export function bestUpdate(r: CountedResult): UpdateSpec {
+  return {
+    Key: allTimeKey(r.racerId, r.classId),
+    UpdateExpression: 'SET bestOutput = :o, bestRaceId = :race',
+    ConditionExpression: 'attribute_exists(countedRaces) AND (attribute_not_exists(bestOutput) OR bestOutput < :o)',
+    ExpressionAttributeValues: { ':o': r.output, ':race': r.raceId },
+  };
+}
+
+/** The stored all-time item, as far as the refresh reads it. */
+export interface AllTimeItem {
+  racerId: string;
+  classId: number;
+  bestOutput?: number;
+  totalOutput?: number;
+  countedRaces?: Set<string>;
+  lastRaceId?: number;
+  GSI1SK?: string;
+  GSI2SK?: string;
+}
+
+/** Newest race counted (race ids are time slots). */
+export function newestRace(counted: ReadonlySet<string> | undefined): number | undefined {
+  let max: number | undefined;
+  for (const s of counted ?? []) {
+    const n = Number(s);
+    if (Number.isFinite(n) && (max === undefined || n > max)) max = n;
+  }
+  return max;
+}
+
+/**
+ * (3) The index keys and lastRaceId that `item` should have, conditioned on
+ * the values they derive from; null if the item already has them.
+ */
+export function indexRefresh(item: AllTimeItem): UpdateSpec | null {
+  const best = item.bestOutput ?? 0;
+  const total = item.totalOutput ?? 0;
+  const keys = allTimeIndexKeys(item.racerId, item.classId, best, total);
+  const last = newestRace(item.countedRaces);
+  if (item.GSI1SK === keys.GSI1SK && item.GSI2SK === keys.GSI2SK && item.lastRaceId === last) return null;
+  const values: Record<string, unknown> = {
+    ':p1': keys.GSI1PK,
+    ':k1': keys.GSI1SK,
+    ':p2': keys.GSI2PK,
+    ':k2': keys.GSI2SK,
+    ':n': item.countedRaces?.size ?? 0,
+  };
+  const cond = ['size(countedRaces) = :n'];
+  if (item.bestOutput === undefined) cond.push('attribute_not_exists(bestOutput)');
+  else {
+    cond.push('bestOutput = :b');
+    values[':b'] = item.bestOutput;
+  }
+  if (item.totalOutput === undefined) cond.push('attribute_not_exists(totalOutput)');
+  else {
+    cond.push('totalOutput = :t');
+    values[':t'] = item.totalOutput;
+  }
+  let set = 'GSI1PK = :p1, GSI1SK = :k1, GSI2PK = :p2, GSI2SK = :k2';
+  if (last !== undefined) {
+    set += ', lastRaceId = :last';
+    values[':last'] = last;
+  }
+  return {
+    Key: allTimeKey(item.racerId, item.classId),
+    UpdateExpression: `SET ${set}`,
+    ConditionExpression: cond.join(' AND '),
+    ExpressionAttributeValues: values,
+  };
+}

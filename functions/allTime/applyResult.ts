@@ -1,0 +1,52 @@
+/** Sends the three all-time updates of one result (see allTimeUpdates.ts). */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { allTimeKey } from '../../core/keys.js';
+import { ConflictError } from '../shared/errors.js';
+import type { AllTimeItem, UpdateSpec } from './allTimeUpdates.js';
+import { bestUpdate, countUpdate, indexRefresh } from './allTimeUpdates.js';
+import type { CountedResult } from './resultImage.js';
+
+const MAX_REFRESH_CONFLICTS = 10;
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Sends a conditional update; returns the new item, or null if the condition failed. */
+async function conditional(ddb: DynamoDBDocumentClient, tableName: string, spec: UpdateSpec): Promise<AllTimeItem | null> {
+  try {
+    const res = await ddb.send(new UpdateCommand({ TableName: tableName, ...spec, ReturnValues: 'ALL_NEW' }));
+    return (res.Attributes ?? null) as AllTimeItem | null;
+  } catch (error) {
+    if (isConditionFailure(error)) return null;
+    throw error;
+  }
+}
+
+export interface ApplyOutcome {
+  /** False when the race was already counted (a replay). */
+  counted: boolean;
+  bestRaised: boolean;
+}
+
+/** Applies one result to its rider's all-time item. Safe to repeat and to run concurrently. */
+export async function applyResult(ddb: DynamoDBDocumentClient, tableName: string, r: CountedResult): Promise<ApplyOutcome> {
+  const afterCount = await conditional(ddb, tableName, countUpdate(r));
+  const afterBest = await conditional(ddb, tableName, bestUpdate(r));
+  let item = afterBest ?? afterCount;
+  for (let attempt = 0; attempt < MAX_REFRESH_CONFLICTS; attempt += 1) {
+    if (item === null) {
+      const got = await ddb.send(new GetCommand({ TableName: tableName, Key: allTimeKey(r.racerId, r.classId), ConsistentRead: true }));
+      item = (got.Item ?? null) as AllTimeItem | null;
+      if (item === null) throw new ConflictError(`all-time item of ${r.racerId} in class ${r.classId} vanished`);
+    }
+    const refresh = indexRefresh(item);
+    if (refresh === null) return { counted: afterCount !== null, bestRaised: afterBest !== null };
+    const done = await conditional(ddb, tableName, refresh);
+    if (done !== null) return { counted: afterCount !== null, bestRaised: afterBest !== null };
+    // Someone changed the values in between: read them and derive the keys again.
+    item = null;
+  }
+  throw new ConflictError(`index keys of ${r.racerId} in class ${r.classId} kept changing`);
+}

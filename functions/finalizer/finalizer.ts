@@ -1,0 +1,158 @@
+/**
+ * The finalizer's invocation logic (second Kinesis consumer), dependencies
+ * passed in; handler.ts wires it to the environment.
+ *
+ * 1. Decode and validate every record (malformed: counted, logged once, dropped).
+ * 2. Mark every race seen as open (once per container per race).
+ * 3. `final` records → result items, BatchWriteItem (25 per call, in parallel).
+ * 4. Report per-record failures through Powertools' BatchProcessor, so Lambda
+ *    retries from the first failed record only.
+ * 5. Close every open race whose slot plus grace has passed (injected clock).
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RACE_CLASSES } from '../../core/raceClasses.js';
+import type { TelemetryRecord } from '../../core/telemetry.js';
+import { batchPutAll } from '../shared/batchWrite.js';
+import type { Clock, Sleep } from '../shared/clock.js';
+import { PipelineError, toError } from '../shared/errors.js';
+import type { KinesisEventRecord } from '../shared/kinesisRecord.js';
+import { decodeTelemetry, shardIdOf } from '../shared/kinesisRecord.js';
+import type { LogPort, MetricsPort } from '../shared/observability.js';
+import { closeRace } from './closeRace.js';
+import type { OpenRace } from './raceClosing.js';
+import { dueRaces } from './raceClosing.js';
+import { ensureOpenRace, listOpenRaces } from './raceStore.js';
+import { finalResults } from './resultItem.js';
+
+export interface FinalizerDeps {
+  ddb: DynamoDBDocumentClient;
+  tableName: string;
+  raceSeconds: number;
+  graceSeconds: number;
+  logger: LogPort;
+  metrics: MetricsPort;
+  clock: Clock;
+  sleep?: Sleep;
+  /** Open races are looked for at most this often per container (default 5 s). */
+  closeCheckIntervalMs?: number;
+}
+
+export interface KinesisBatchEvent {
+  Records: Array<KinesisEventRecord & { eventSourceARN?: string }>;
+}
+
+export interface PartialResponse {
+  batchItemFailures: Array<{ itemIdentifier: string }>;
+}
+
+/** A record whose result or race marker could not be stored. */
+export class RecordNotStoredError extends PipelineError {
+  override readonly name = 'RecordNotStoredError';
+}
+
+/** Builds the finalizer for the given dependencies. */
+export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent) => Promise<PartialResponse> {
+  const markedOpen = new Set<string>();
+  let lastCloseCheck = Number.NEGATIVE_INFINITY;
+
+  async function markRaces(valid: Array<{ sequenceNumber: string; record: TelemetryRecord }>, failed: Map<string, Error>): Promise<void> {
+    const seqsByRace = new Map<string, { race: OpenRace; seqs: string[] }>();
+    for (const { sequenceNumber, record } of valid) {
+      const k = `${record.classId}:${record.raceId}`;
+      if (markedOpen.has(k)) continue;
+      const entry = seqsByRace.get(k) ?? { race: { classId: record.classId, raceId: record.raceId }, seqs: [] };
+      entry.seqs.push(sequenceNumber);
+      seqsByRace.set(k, entry);
+    }
+    await Promise.all(
+      [...seqsByRace.entries()].map(async ([k, { race, seqs }]) => {
+        try {
+          await ensureOpenRace(deps.ddb, deps.tableName, race);
+          markedOpen.add(k);
+        } catch (error) {
+          for (const s of seqs) failed.set(s, toError(error));
+        }
+      }),
+    );
+  }
+
+  async function closeDue(shardId: string): Promise<void> {
+    const now = deps.clock.now();
+    if (now - lastCloseCheck < (deps.closeCheckIntervalMs ?? 5000)) return;
+    lastCloseCheck = now;
+    const open = (await Promise.all(RACE_CLASSES.map((c) => listOpenRaces(deps.ddb, deps.tableName, c.classId)))).flat();
+    for (const race of dueRaces(open, now, deps.raceSeconds, deps.graceSeconds)) {
+      const outcome = await closeRace(deps.ddb, deps.tableName, race, new Date(now).toISOString());
+      markedOpen.delete(`${race.classId}:${race.raceId}`);
+      deps.metrics.addMetric('RacesClosed', 'Count', 1);
+      deps.metrics.addMetric('NotFinishedResults', 'Count', outcome.notFinished);
+      deps.logger.info('race closed', { shardId, ...race, ...outcome });
+    }
+  }
+
+  return async (event) => {
+    const records = Array.isArray(event.Records) ? event.Records : [];
+    const shardId = records.map(shardIdOf).find((s) => s !== undefined) ?? 'unknown-shard';
+    try {
+      const valid: Array<{ sequenceNumber: string; record: TelemetryRecord }> = [];
+      const malformed = [];
+      for (const rec of records) {
+        const d = decodeTelemetry(rec, deps.raceSeconds);
+        if (d.ok) valid.push({ sequenceNumber: rec.kinesis.sequenceNumber, record: d.record });
+        else malformed.push({ sequenceNumber: d.sequenceNumber, field: d.field, message: d.message });
+      }
+      deps.metrics.addMetric('RecordsReceived', 'Count', records.length);
+      if (malformed.length > 0) {
+        deps.metrics.addMetric('MalformedRecords', 'Count', malformed.length);
+        deps.logger.warn('dropped malformed telemetry records', { shardId, count: malformed.length, sample: malformed.slice(0, 3) });
+      }
+
+      const failed = new Map<string, Error>();
+      await markRaces(valid, failed);
+      const finals = finalResults(valid);
+      const write = await batchPutAll(
+        deps.ddb,
+        deps.tableName,
+        finals.map((f) => f.item),
+        { sleep: deps.sleep },
+      );
+      deps.metrics.addMetric('ResultsWritten', 'Count', write.written);
+      deps.metrics.addMetric('UnprocessedRetries', 'Count', write.unprocessedRetries);
+      for (const { item, error } of write.failed) {
+        const f = finals.find((x) => x.item === item);
+        for (const s of f?.sequenceNumbers ?? []) failed.set(s, error);
+      }
+      if (failed.size > 0) {
+        deps.logger.error('records not stored; reported as batch item failures', {
+          shardId,
+          count: failed.size,
+          error: [...failed.values()][0]?.message,
+        });
+      }
+
+      const response = await processPartialResponse(
+        event,
+        async (rec: KinesisEventRecord) => {
+          const error = failed.get(rec.kinesis.sequenceNumber);
+          if (error !== undefined) throw new RecordNotStoredError('result or race marker not stored', { cause: error });
+        },
+        new BatchProcessor(EventType.KinesisDataStreams),
+        { throwOnFullBatchFailure: false },
+      );
+
+      try {
+        await closeDue(shardId);
+      } catch (error) {
+        // The markers stay, so the next invocation tries again; the records
+        // of this batch are stored and must not be re-delivered for this.
+        deps.metrics.addMetric('RaceCloseFailures', 'Count', 1);
+        deps.logger.error('closing races failed; retried on the next invocation', { shardId, error: toError(error).message });
+        lastCloseCheck = Number.NEGATIVE_INFINITY;
+      }
+      return { batchItemFailures: response.batchItemFailures.map((f) => ({ itemIdentifier: f.itemIdentifier })) };
+    } finally {
+      deps.metrics.publishStoredMetrics();
+    }
+  };
+}

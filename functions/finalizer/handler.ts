@@ -1,0 +1,30 @@
+/** Lambda entry of the finalizer: wires the environment to createFinalizer. */
+import { RACE } from '../../infra/settings.js';
+import { systemClock } from '../shared/clock.js';
+import { FUNCTION_ENV, optionalEnv, positiveIntEnv, requireEnv } from '../shared/config.js';
+import { createDocumentClient } from '../shared/dynamo.js';
+import { regionFromEnv } from '../shared/lambdaEnv.js';
+import { createLogger, createMetrics } from '../shared/observability.js';
+import type { KinesisBatchEvent, PartialResponse } from './finalizer.js';
+import { createFinalizer } from './finalizer.js';
+
+let run: ((event: KinesisBatchEvent) => Promise<PartialResponse>) | undefined;
+
+function build(): (event: KinesisBatchEvent) => Promise<PartialResponse> {
+  const env = process.env;
+  return createFinalizer({
+    ddb: createDocumentClient({ region: regionFromEnv(env), endpoint: optionalEnv(env, FUNCTION_ENV.dynamodbEndpoint) }),
+    tableName: requireEnv(env, FUNCTION_ENV.tableName),
+    raceSeconds: positiveIntEnv(env, FUNCTION_ENV.raceSeconds, RACE.raceSeconds),
+    graceSeconds: positiveIntEnv(env, FUNCTION_ENV.graceSeconds, RACE.graceSeconds),
+    logger: createLogger('finalizer'),
+    metrics: createMetrics('finalizer', env),
+    clock: systemClock,
+  });
+}
+
+/** The Lambda handler (dependencies built on the first invocation, then reused). */
+export async function handler(event: KinesisBatchEvent): Promise<PartialResponse> {
+  run ??= build();
+  return run(event);
+}

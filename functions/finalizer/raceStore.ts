@@ -1,0 +1,125 @@
+/** DynamoDB adapter of the finalizer: open-race markers, results, summaries. */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ITEM_OPEN_RACE, ITEM_RACE, OPEN_SK_PREFIX, RESULT_SK_PREFIX, classPk, openRaceKey, racePk, raceKey } from '../../core/keys.js';
+import type { OpenRace, RaceSummaryFacts } from './raceClosing.js';
+import type { ResultItem } from './resultItem.js';
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Writes the OpenRace marker if it is not there (a second write is a harmless no-op). */
+export async function ensureOpenRace(ddb: DynamoDBDocumentClient, tableName: string, race: OpenRace): Promise<void> {
+  try {
+    await ddb.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...openRaceKey(race.classId, race.raceId), itemType: ITEM_OPEN_RACE, classId: race.classId, raceId: race.raceId },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** Open races of one class, oldest first. */
+export async function listOpenRaces(ddb: DynamoDBDocumentClient, tableName: string, classId: number): Promise<OpenRace[]> {
+  const out: OpenRace[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :open)',
+        ExpressionAttributeValues: { ':pk': classPk(classId), ':open': OPEN_SK_PREFIX },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of page.Items ?? []) {
+      if (typeof i.classId === 'number' && typeof i.raceId === 'number') out.push({ classId: i.classId, raceId: i.raceId });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return out;
+}
+
+/** Every result of a race, strongly consistent (the base table, not the eventually consistent GSI1). */
+export async function queryResults(ddb: DynamoDBDocumentClient, tableName: string, race: OpenRace): Promise<ResultItem[]> {
+  const out: ResultItem[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :result)',
+        ExpressionAttributeValues: { ':pk': racePk(race.classId, race.raceId), ':result': RESULT_SK_PREFIX },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of page.Items ?? []) out.push(i as ResultItem);
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return out;
+}
+
+/**
+ * Writes a not-finished result only if the rider has none: a final record
+ * (written unconditionally) always wins, and a finished result is never
+ * replaced by a not-finished one. Returns false if a result was already there.
+ */
+export async function putNotFinished(ddb: DynamoDBDocumentClient, tableName: string, item: ResultItem): Promise<boolean> {
+  try {
+    await ddb.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Writes the race summary. Two closers computing it concurrently write the
+ * same values; `closedAt` keeps the first close time.
+ */
+export async function putRaceSummary(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  race: OpenRace,
+  s: RaceSummaryFacts,
+  closedAt: string,
+): Promise<void> {
+  const names: Record<string, string> = { '#t': 'itemType' };
+  const values: Record<string, unknown> = {
+    ':t': ITEM_RACE,
+    ':c': race.classId,
+    ':r': race.raceId,
+    ':n': s.competitors,
+    ':f': s.finishers,
+    ':w': s.winnerRacerId,
+    ':b': s.bestOutput,
+    ':at': closedAt,
+  };
+  let set = '#t = :t, classId = :c, raceId = :r, competitors = :n, finishers = :f, winnerRacerId = :w, bestOutput = :b, closedAt = if_not_exists(closedAt, :at)';
+  if (s.winnerName !== undefined) {
+    set += ', winnerName = :wn';
+    values[':wn'] = s.winnerName;
+  }
+  await ddb.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: raceKey(race.classId, race.raceId),
+      // A re-close whose winner has no name must not keep the previous winner's.
+      UpdateExpression: s.winnerName === undefined ? `SET ${set} REMOVE winnerName` : `SET ${set}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+/** Removes the OpenRace marker (deleting a missing item is not an error). */
+export async function deleteOpenRace(ddb: DynamoDBDocumentClient, tableName: string, race: OpenRace): Promise<void> {
+  await ddb.send(new DeleteCommand({ TableName: tableName, Key: openRaceKey(race.classId, race.raceId) }));
+}
