@@ -72,10 +72,10 @@ export class TestSocket {
   }
 
   /** Waits for the first recorded message (from `from` on) that matches. */
-  async next(match: (m: ServerMessage) => boolean, timeoutMs = 5_000): Promise<ServerMessage> {
+  async next(match: (m: ServerMessage) => boolean, timeoutMs = 5_000, from = 0): Promise<ServerMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.messages.find(match);
+      const found = this.messages.slice(from).find(match);
       if (found) return found;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`);
@@ -141,7 +141,8 @@ export function startMessage(fixture: RealtimeFixture, id: string, query: string
 
 /** Sends a start and waits for its start_ack (or throws with the error). */
 export async function subscribe(socket: TestSocket, fixture: RealtimeFixture, id: string, query: string, variables: Record<string, unknown> = {}) {
+  const from = socket.messages.length;
   socket.send(startMessage(fixture, id, query, variables));
-  const reply = await socket.next((m) => m.id === id && (m.type === 'start_ack' || m.type === 'error'));
+  const reply = await socket.next((m) => m.id === id && (m.type === 'start_ack' || m.type === 'error'), 5_000, from);
   if (reply.type !== 'start_ack') throw new Error(`start ${id} refused: ${JSON.stringify(reply)}`);
 }

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CREATE, messageBackend } from './support/messageBackend.js';
+import { connectWithApiKey, startMessage, subscribe, startRealtime, type RealtimeFixture } from './support/realtimeFixture.js';
+
+const ON_MESSAGE = 'subscription S($roomId: ID, $author: String) { onMessage(roomId: $roomId, author: $author) { id author body } }';
+
+describe('what a subscriber receives: the mutation selection set intersected with its own, filtered by arguments', () => {
+  const backend = messageBackend(() => ({}));
+  let fixture: RealtimeFixture;
+  beforeAll(async () => {
+    fixture = await startRealtime(backend);
+  });
+  afterAll(async () => fixture.close());
+
+  it('returns only the fields the subscription selected', async () => {
+    const socket = await connectWithApiKey(fixture);
+    await subscribe(socket, fixture, 's', 'subscription { onMessage { author tags } }');
+    await backend.mutate(CREATE, { id: 'm1', roomId: 'r1', author: 'ana', body: 'hi', tags: ['a'], priority: 2 });
+    expect((await socket.nextOf('data', 's')).payload).toEqual({ data: { onMessage: { author: 'ana', tags: ['a'] } } });
+    socket.close();
+  });
+
+  it('gives null for fields the mutation did not select, and an error for such non-null fields', async () => {
+    const socket = await connectWithApiKey(fixture);
+    await subscribe(socket, fixture, 'nullable', 'subscription { onMessage { id priority } }');
+    await subscribe(socket, fixture, 'non-null', 'subscription { onMessage { id body } }');
+    // The mutation selects id and author only.
+    await backend.mutate('mutation { createMessage(id: "m2", body: "secret", priority: 5, author: "bo") { id author } }');
+    expect((await socket.nextOf('data', 'nullable')).payload).toEqual({ data: { onMessage: { id: 'm2', priority: null } } });
+    const nonNull = await socket.nextOf('data', 'non-null');
+    expect(nonNull.payload).toMatchObject({
+      data: { onMessage: null },
+      errors: [{ message: 'Cannot return null for non-nullable field Message.body.', path: ['onMessage', 'body'] }],
+    });
+    socket.close();
+  });
+
+  it('keeps aliases and __typename of the subscription document', async () => {
+    const socket = await connectWithApiKey(fixture);
+    await subscribe(socket, fixture, 'alias', 'subscription { msg: onMessage { __typename who: author } }');
+    await backend.mutate(CREATE, { id: 'm3', author: 'cy', body: 'x' });
+    expect((await socket.nextOf('data', 'alias')).payload).toEqual({ data: { msg: { __typename: 'Message', who: 'cy' } } });
+    socket.close();
+  });
+
+  it('filters by every supplied argument; omitted arguments do not filter', async () => {
+    const socket = await connectWithApiKey(fixture);
+    await subscribe(socket, fixture, 'room1', ON_MESSAGE, { roomId: 'r1' });
+    await subscribe(socket, fixture, 'room1-ana', ON_MESSAGE, { roomId: 'r1', author: 'ana' });
+    await subscribe(socket, fixture, 'all', ON_MESSAGE, {});
+    await backend.mutate(CREATE, { id: 'a', roomId: 'r1', author: 'bo', body: '1' });
+    await backend.mutate(CREATE, { id: 'b', roomId: 'r2', author: 'ana', body: '2' });
+    await backend.mutate(CREATE, { id: 'c', roomId: 'r1', author: 'ana', body: '3' });
+    await socket.next(() => socket.ofType('data').length >= 6);
+    const ids = (sub: string) => socket.messages.filter((m) => m.type === 'data' && m.id === sub).map((m) => (m.payload as { data: { onMessage: { id: string } } }).data.onMessage.id);
+    expect(ids('room1')).toEqual(['a', 'c']);
+    expect(ids('room1-ana')).toEqual(['c']);
+    expect(ids('all')).toEqual(['a', 'b', 'c']);
+    socket.close();
+  });
+
+  it('treats a null argument as a real filter: only events whose field is null match', async () => {
+    const socket = await connectWithApiKey(fixture);
+    await subscribe(socket, fixture, 'no-room', ON_MESSAGE, { roomId: null });
+    await subscribe(socket, fixture, 'literal-null', 'subscription { onMessage(roomId: null) { id } }');
+    await backend.mutate(CREATE, { id: 'with-room', roomId: 'r9', body: '1' });
+    await backend.mutate(CREATE, { id: 'roomless', body: '2' });
+    await socket.next(() => socket.ofType('data').length >= 2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(socket.ofType('data').map((m) => [m.id, (m.payload as { data: { onMessage: { id: string } } }).data.onMessage.id])).toEqual([
+      ['no-room', 'roomless'],
+      ['literal-null', 'roomless'],
+    ]);
+    socket.close();
+  });
+
+  it('refuses an auth mode the subscription field does not allow', async () => {
+    const socket = await connectWithApiKey(fixture);
+    socket.send(startMessage(fixture, 'iam-only', 'subscription { onIamOnly { id } }'));
+    expect((await socket.nextOf('error', 'iam-only')).payload).toEqual({
+      errors: [{ errorType: 'Unauthorized', message: 'Not Authorized to access onIamOnly on type Subscription' }],
+    });
+    // No auth directive: the API default mode (API key) applies.
+    await subscribe(socket, fixture, 'default-mode', 'subscription { onDefaultMode { id } }');
+    socket.close();
+  });
+});
