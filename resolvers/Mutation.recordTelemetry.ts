@@ -26,6 +26,10 @@ export function request(ctx: Context<MutationRecordTelemetryArgs>): HTTPRequest<
     const field = `records[${check.index}].${check.field}`;
     util.error(`${field} ${check.message}`, 'ValidationError', null, { index: check.index, field: check.field });
   }
+  const streamName = ctx.env ? ctx.env.STREAM_NAME : undefined;
+  if (typeof streamName !== 'string' || streamName.length === 0) {
+    util.error('STREAM_NAME is not set in the API environment', 'ConfigurationError');
+  }
   const records: { Data: string; PartitionKey: string }[] = [];
   if (check.ok) {
     for (const record of check.records) {
@@ -40,7 +44,7 @@ export function request(ctx: Context<MutationRecordTelemetryArgs>): HTTPRequest<
         'content-type': 'application/x-amz-json-1.1',
         'x-amz-target': 'Kinesis_20131202.PutRecords',
       },
-      body: JSON.stringify({ StreamName: ctx.env.STREAM_NAME, Records: records }),
+      body: JSON.stringify({ StreamName: streamName, Records: records }),
     },
   };
 }
