@@ -8,7 +8,7 @@
  * order (output descending, then racerId ascending), and map back.
  * Pure and APPSYNC_JS-safe.
  */
-import { rankKey } from '../../core/keys.js';
+import { rankKey, scoreUnits } from '../../core/keys.js';
 import type { LiveEntry } from '../../core/generated/schema.js';
 import { FIRST_PAGE, rankPage } from './ranks.js';
 
@@ -31,8 +31,10 @@ export interface MergedLive {
   readonly updatedAt: string;
 }
 
+/** The aggregator's rule (functions/shared/liveRiders.ts): newer second, then larger output. */
 function newer(a: LiveRider, b: LiveRider): boolean {
-  return a.second > b.second || (a.second === b.second && a.output > b.output);
+  if (a.second !== b.second) return a.second > b.second;
+  return scoreUnits(a.output) > scoreUnits(b.output);
 }
 
 /** Merges the parts of one race; null when there are none. */
@@ -52,7 +54,11 @@ export function mergeLiveParts(parts: readonly LivePartItem[]): MergedLive | nul
       const seen = Object.hasOwn(riders, slot) ? riders[slot] : undefined;
       if (rider !== undefined && rider !== null) {
         if (seen === undefined) ids.push(racerId);
-        if (seen === undefined || newer(rider, seen)) riders[slot] = rider;
+        if (seen === undefined || newer(rider, seen)) {
+          // A part that has not seen the rider's name keeps the one another part has.
+          const name = rider.name ?? (seen === undefined ? null : seen.name);
+          riders[slot] = { output: rider.output, second: rider.second, name };
+        }
       }
     }
   }

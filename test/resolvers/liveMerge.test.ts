@@ -39,6 +39,14 @@ describe('mergeLiveParts', () => {
     ]);
   });
 
+  it('keeps a name seen in an older part when the newer part has none', () => {
+    const merged = mergeLiveParts([
+      { updatedAt: 'x', riders: { r1: { output: 5, second: 2, name: 'Rae' } } },
+      { updatedAt: 'x', riders: { r1: { output: 9, second: 4 } } },
+    ]);
+    expect(merged?.entries).toEqual([{ rank: 1, racerId: 'r1', name: 'Rae', output: 9, second: 4 }]);
+  });
+
   it('handles a racerId that names an Object.prototype property', () => {
     const merged = mergeLiveParts([{ updatedAt: 'x', riders: { ['__proto__']: { output: 1, second: 1 }, constructor: { output: 2, second: 1 } } }]);
     expect(merged?.entries.map((e) => e.racerId)).toEqual(['constructor', '__proto__']);
