@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PublishReport } from '../../local/appsync/realtime/subscriptionIndex.js';
 import { liveRankingsBackend, liveRankingsInput, ON_LIVE_RANKINGS, PUBLISH } from './support/liveRankingsBackend.js';
-import { connectWithApiKey, subscribe, startRealtime, type RealtimeFixture, type TestSocket } from './support/realtimeFixture.js';
+import { connectWithApiKey, subscribe, startRealtime, type TestSocket } from './support/realtimeFixture.js';
 
 describe('fan-out', () => {
   const cleanups: Array<() => Promise<void>> = [];

@@ -5,7 +5,6 @@
  */
 import type { GraphQLSchema } from 'graphql';
 import type { AppSyncErrorEntry, AuthHeaders } from './messages.js';
-import type { SubscriptionFilter } from './filters.js';
 
 /** AppSync's auth modes the local stack supports. */
 export type AuthMode = 'API_KEY' | 'AWS_IAM';
@@ -31,10 +30,10 @@ export type AuthResult = { ok: true; identity: RealtimeIdentity } | { ok: false;
 
 /** What a subscription resolver produced when the client subscribed. */
 export interface SubscriptionResolverResult {
-  /** `extensions.setSubscriptionFilter(…)`; replaces argument filtering. */
-  filter?: SubscriptionFilter | undefined;
-  /** `extensions.setSubscriptionInvalidationFilter(…)`. */
-  invalidationFilter?: SubscriptionFilter | undefined;
+  /** `extensions.setSubscriptionFilter(…)` as the resolver passed it (validated by the core); replaces argument filtering. */
+  filter?: unknown;
+  /** `extensions.setSubscriptionInvalidationFilter(…)`, unvalidated. */
+  invalidationFilter?: unknown;
   /** A resolver error (`util.error`, `util.unauthorized`): the start is refused with it. */
   error?: AppSyncErrorEntry | undefined;
 }
