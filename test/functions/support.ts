@@ -1,0 +1,61 @@
+/**
+ * Shared helpers of the functions' integration tests: a document client on
+ * DynamoDB Local, and a recording HTTP endpoint standing in for AppSync's
+ * GraphQL endpoint (AWS itself is the one thing tests may stand in for).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { createDocumentClient } from '../../functions/shared/dynamo.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LiveRankingsInput } from '../../functions/shared/publishLiveRankings.js';
+
+export function documentClient(endpoint: string, maxAttempts = 3): DynamoDBDocumentClient {
+  return createDocumentClient({ region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts });
+}
+
+export interface RecordedRequest {
+  headers: http.IncomingHttpHeaders;
+  body: { query: string; variables: { input: LiveRankingsInput } };
+}
+
+export interface FakeAppSync {
+  url: string;
+  requests: RecordedRequest[];
+  /** Answers to give, in order (then 200 with data). */
+  answers: Array<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+/** An HTTP server on 127.0.0.1 that records GraphQL POSTs and answers like AppSync. */
+export async function fakeAppSync(): Promise<FakeAppSync> {
+  const requests: RecordedRequest[] = [];
+  const answers: FakeAppSync['answers'] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RecordedRequest['body'];
+      requests.push({ headers: req.headers, body });
+      const answer = answers.shift() ?? { status: 200, body: { data: { publishLiveRankings: body.variables.input } } };
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    requests,
+    answers,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A clock the test moves by hand. */
+export function manualClock(start: number): { now(): number; set(ms: number): void } {
+  let t = start;
+  return { now: () => t, set: (ms) => (t = ms) };
+}
+
+export const noSleep = async (): Promise<void> => {};
