@@ -1,0 +1,44 @@
+/** A rider's output curve against the race winner's, from what this page saw of the race. */
+import { lazy, Suspense } from 'react';
+import { alignCurves, historyCurve } from '../lib/alignCurves.js';
+import { raceHistory, ownCurve } from '../live/raceHistory.js';
+import { Empty, Loading } from './StateViews.js';
+
+const LineChart = lazy(() => import('./LineChart.js').then((m) => ({ default: m.LineChart })));
+
+export function CurveVsWinner(props: {
+  classId: number;
+  raceId: number;
+  racerId: string;
+  racerName: string;
+  winnerId: string;
+  winnerName: string;
+}) {
+  const { classId, raceId, racerId, racerName, winnerId, winnerName } = props;
+  const h = raceHistory(classId, raceId);
+  const mine = ownCurve(classId, raceId, racerId) ?? (h ? historyCurve(h.seconds, h.outputs.get(racerId)) : []);
+  const winner = h ? historyCurve(h.seconds, h.outputs.get(winnerId)) : [];
+  if (mine.length < 2 && winner.length < 2) {
+    return (
+      <Empty title="No curve for this race">
+        Output curves are drawn from the live rankings this page received while the race ran. Watch or ride a race to see them.
+      </Empty>
+    );
+  }
+  const same = racerId === winnerId;
+  const { xs, values } = alignCurves(same ? [mine] : [mine, winner]);
+  const series = [{ label: racerName, values: values[0] ?? [], color: '#4dc9ff', width: 3 }];
+  if (!same) series.push({ label: `${winnerName} (winner)`, values: values[1] ?? [], color: '#ffb000', width: 2 });
+  return (
+    <Suspense fallback={<Loading what="the chart" />}>
+      <LineChart
+        xs={xs}
+        series={series}
+        title={same ? `${racerName}, the winner's curve` : `${racerName} against the winner`}
+        xLabel="race second"
+        yLabel="kJ"
+        summary={same ? `${racerName} won` : `${racerName}'s output over the race next to ${winnerName}'s`}
+      />
+    </Suspense>
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * The page's only way to the backend. The typed SDK (client/) plugs in
+ * behind it (see sdkApi.ts); components depend on this interface so they can
+ * be rendered in tests with recorded data and no network.
+ */
+import type {
+  AllTimeEntry,
+  AllTimeOrder,
+  ConnectionState,
+  LiveRankings,
+  Page,
+  Race,
+  RaceClass,
+  RaceResult,
+  RacerStats,
+  TelemetryInput,
+  TelemetryReceipt,
+} from './types.js';
+
+/** Callbacks of a live subscription. */
+export interface LiveObserver<T> {
+  next(value: T): void;
+  error(error: Error): void;
+}
+
+/** A raw GraphQL result, for the explorer. */
+export interface RawResult {
+  data?: unknown;
+  errors?: unknown[];
+}
+
+export interface Api {
+  raceClasses(): Promise<RaceClass[]>;
+  currentRace(classId: number): Promise<Race>;
+  race(classId: number, raceId: number): Promise<Race>;
+  races(classId: number, limit?: number, nextToken?: string | null): Promise<Page<Race>>;
+  raceResults(classId: number, raceId: number, limit?: number, nextToken?: string | null): Promise<Page<RaceResult>>;
+  liveRankings(classId: number): Promise<LiveRankings | null>;
+  /** Subscribes to onLiveRankings; returns the unsubscribe function. */
+  onLiveRankings(classId: number, observer: LiveObserver<LiveRankings>): () => void;
+  allTimeRankings(
+    classId: number,
+    by: AllTimeOrder,
+    limit?: number,
+    nextToken?: string | null,
+  ): Promise<Page<AllTimeEntry>>;
+  racer(racerId: string): Promise<RacerStats | null>;
+  recordTelemetry(records: TelemetryInput[]): Promise<TelemetryReceipt>;
+  /** Calls the listener now and on every change of the real-time connection. */
+  onConnectionState(listener: (state: ConnectionState) => void): () => void;
+  /** Any query or mutation as text (explorer); `apiKey` overrides the configured key. */
+  executeRaw(
+    query: string,
+    variables: Record<string, unknown> | undefined,
+    operationName?: string | null,
+    apiKey?: string,
+  ): Promise<RawResult>;
+  /** Any subscription as text over the SDK's real-time transport (explorer). */
+  subscribeRaw(
+    query: string,
+    variables: Record<string, unknown> | undefined,
+    observer: LiveObserver<RawResult>,
+    apiKey?: string,
+  ): () => void;
+}

@@ -1,0 +1,57 @@
+/**
+ * What the page learns from `/config.json` (served by the local stack from
+ * .alleycat/endpoints.json without credentials).
+ */
+export interface WebConfig {
+  graphqlUrl: string;
+  realtimeUrl: string;
+  apiKey: string;
+  raceSeconds: number;
+  windowSeconds: number;
+}
+
+/** The configuration could not be loaded or is not what the page needs. */
+export class WebConfigError extends Error {
+  override readonly name = 'WebConfigError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Checks a decoded `/config.json`; the error names the first bad field. */
+export function parseWebConfig(value: unknown): WebConfig {
+  if (!isRecord(value)) throw new WebConfigError('config.json must be a JSON object');
+  for (const key of ['graphqlUrl', 'realtimeUrl', 'apiKey'] as const) {
+    const v = value[key];
+    if (typeof v !== 'string' || v.length === 0) throw new WebConfigError(`config.json: ${key} must be a non-empty string`);
+  }
+  for (const key of ['raceSeconds', 'windowSeconds'] as const) {
+    const v = value[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+      throw new WebConfigError(`config.json: ${key} must be a positive integer`);
+    }
+  }
+  return {
+    graphqlUrl: value.graphqlUrl as string,
+    realtimeUrl: value.realtimeUrl as string,
+    apiKey: value.apiKey as string,
+    raceSeconds: value.raceSeconds as number,
+    windowSeconds: value.windowSeconds as number,
+  };
+}
+
+/** Fetches and checks the page's configuration. */
+export async function loadWebConfig(fetchImpl: typeof fetch, url = '/config.json'): Promise<WebConfig> {
+  let res: Response;
+  try {
+    res = await fetchImpl(url, { cache: 'no-store' });
+  } catch (err) {
+    throw new WebConfigError(`could not fetch ${url}`, { cause: err });
+  }
+  if (!res.ok) throw new WebConfigError(`${url} answered ${res.status}`);
+  return parseWebConfig(await res.json());
+}

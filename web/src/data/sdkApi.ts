@@ -1,0 +1,61 @@
+/** The Api over the typed SDK: one typed document per call, nothing else. */
+import {
+  AllTimeRankingsDocument,
+  CurrentRaceDocument,
+  LiveRankingsDocument,
+  OnLiveRankingsDocument,
+  RaceClassesDocument,
+  RaceDocument,
+  RaceResultsDocument,
+  RacerDocument,
+  RacesDocument,
+  RecordTelemetryDocument,
+} from '../../../client/generated/operations.js';
+import type { Api } from './Api.js';
+import type { SdkClient } from './SdkClient.js';
+import { createInterimClient } from './interimClient.js';
+
+/**
+ * Builds the Api. `clientFor(apiKey)` gives an SDK client authorized with a
+ * key (the explorer may send a key other than the configured one).
+ */
+export function sdkApi(client: SdkClient, clientFor: (apiKey: string) => SdkClient): Api {
+  const pick = (apiKey: string | undefined): SdkClient => (apiKey ? clientFor(apiKey) : client);
+  return {
+    raceClasses: async () => (await client.query(RaceClassesDocument, {})).raceClasses,
+    currentRace: async (classId) => (await client.query(CurrentRaceDocument, { classId })).currentRace,
+    race: async (classId, raceId) => (await client.query(RaceDocument, { classId, raceId })).race,
+    races: async (classId, limit, nextToken) => (await client.query(RacesDocument, { classId, limit, nextToken })).races,
+    raceResults: async (classId, raceId, limit, nextToken) =>
+      (await client.query(RaceResultsDocument, { classId, raceId, limit, nextToken })).raceResults,
+    liveRankings: async (classId) => (await client.query(LiveRankingsDocument, { classId })).liveRankings,
+    onLiveRankings: (classId, observer) =>
+      client.subscribe(OnLiveRankingsDocument, { classId }, {
+        next: (event) => {
+          if (event.onLiveRankings) observer.next(event.onLiveRankings);
+        },
+        error: observer.error,
+      }),
+    allTimeRankings: async (classId, by, limit, nextToken) =>
+      (await client.query(AllTimeRankingsDocument, { classId, by, limit, nextToken })).allTimeRankings,
+    racer: async (racerId) => (await client.query(RacerDocument, { racerId })).racer,
+    recordTelemetry: async (records) => (await client.mutate(RecordTelemetryDocument, { records })).recordTelemetry,
+    onConnectionState: (listener) => client.onConnectionState(listener),
+    executeRaw: (query, variables, operationName, apiKey) => pick(apiKey).requestRaw(query, variables, operationName),
+    subscribeRaw: (query, variables, observer, apiKey) => pick(apiKey).subscribeRaw(query, variables, observer),
+  };
+}
+
+/** The Api of the page, from its configuration. */
+export function createSdkApi(config: { graphqlUrl: string; realtimeUrl: string; apiKey: string }): Api {
+  const clients = new Map<string, SdkClient>();
+  const clientFor = (apiKey: string): SdkClient => {
+    let c = clients.get(apiKey);
+    if (!c) {
+      c = createInterimClient({ graphqlUrl: config.graphqlUrl, realtimeUrl: config.realtimeUrl, apiKey });
+      clients.set(apiKey, c);
+    }
+    return c;
+  };
+  return sdkApi(clientFor(config.apiKey), clientFor);
+}

@@ -1,0 +1,77 @@
+/**
+ * The app's routes as data: a tiny history router (React Router is not a
+ * dependency). Paths are parsed and built here only.
+ */
+import type { AllTimeOrder } from '../data/types.js';
+
+export type Route =
+  | { page: 'live'; classId?: number }
+  | { page: 'ride' }
+  | { page: 'races'; classId?: number }
+  | { page: 'result'; classId: number; raceId: number }
+  | { page: 'alltime'; classId?: number; by: AllTimeOrder }
+  | { page: 'racer'; racerId: string }
+  | { page: 'explorer' }
+  | { page: 'notFound'; path: string };
+
+function int(s: string | undefined): number | undefined {
+  if (s === undefined || !/^\d+$/.test(s)) return undefined;
+  return Number(s);
+}
+
+/** Parses a location's pathname and search into a route. */
+export function parseRoute(pathname: string, search = ''): Route {
+  const parts = pathname.split('/').filter((p) => p.length > 0).map((p) => decodeURIComponent(p));
+  const [head, a, b] = parts;
+  const params = new URLSearchParams(search);
+  switch (head) {
+    case undefined:
+      return { page: 'live' };
+    case 'live':
+      return { page: 'live', classId: int(a) };
+    case 'ride':
+      return { page: 'ride' };
+    case 'results': {
+      const classId = int(a);
+      const raceId = int(b);
+      if (classId !== undefined && raceId !== undefined) return { page: 'result', classId, raceId };
+      return { page: 'races', classId };
+    }
+    case 'alltime':
+      return {
+        page: 'alltime',
+        classId: int(a),
+        by: params.get('by') === 'TOTAL_OUTPUT' ? 'TOTAL_OUTPUT' : 'PERSONAL_BEST',
+      };
+    case 'racer':
+      return a ? { page: 'racer', racerId: a } : { page: 'notFound', path: pathname };
+    case 'explorer':
+      return { page: 'explorer' };
+    default:
+      return { page: 'notFound', path: pathname };
+  }
+}
+
+/** The path of a route (inverse of parseRoute). */
+export function routePath(route: Route): string {
+  switch (route.page) {
+    case 'live':
+      return route.classId === undefined ? '/' : `/live/${route.classId}`;
+    case 'ride':
+      return '/ride';
+    case 'races':
+      return route.classId === undefined ? '/results' : `/results/${route.classId}`;
+    case 'result':
+      return `/results/${route.classId}/${route.raceId}`;
+    case 'alltime': {
+      const base = route.classId === undefined ? '/alltime' : `/alltime/${route.classId}`;
+      return route.by === 'TOTAL_OUTPUT' ? `${base}?by=TOTAL_OUTPUT` : base;
+    }
+    case 'racer':
+      return `/racer/${encodeURIComponent(route.racerId)}`;
+    case 'explorer':
+      return '/explorer';
+    case 'notFound':
+      return route.path;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * What the page saw of a race while it ran: the output of every rider at each
+ * live snapshot. Charts draw from it (live top-10; a rider against the winner).
+ * Columns, not objects: 1,000 riders × 60 windows stays a few hundred KB.
+ */
+import type { LiveRankings } from '../data/types.js';
+import { raceStartMillis } from '../../../core/raceClock.js';
+
+export interface RaceHistory {
+  classId: number;
+  raceId: number;
+  /** Race second of each snapshot, ascending. */
+  seconds: number[];
+  /** Per rider: output at each snapshot (null before the rider appeared). */
+  outputs: Map<string, Array<number | null>>;
+  names: Map<string, string>;
+}
+
+const MAX_RACES = 12;
+const histories = new Map<string, RaceHistory>();
+
+function key(classId: number, raceId: number): string {
+  return `${classId}:${raceId}`;
+}
+
+/** The history of a race, if the page saw any of it. */
+export function raceHistory(classId: number, raceId: number): RaceHistory | undefined {
+  return histories.get(key(classId, raceId));
+}
+
+/** Adds one snapshot (older or repeated snapshots change nothing). */
+export function recordSnapshot(snapshot: LiveRankings, raceSeconds: number): RaceHistory {
+  const k = key(snapshot.classId, snapshot.raceId);
+  let h = histories.get(k);
+  if (!h) {
+    h = { classId: snapshot.classId, raceId: snapshot.raceId, seconds: [], outputs: new Map(), names: new Map() };
+    histories.set(k, h);
+    // Forget the oldest races: Map keeps insertion order.
+    while (histories.size > MAX_RACES) {
+      const oldest = histories.keys().next().value;
+      if (oldest === undefined) break;
+      histories.delete(oldest);
+    }
+  }
+  const fromUpdatedAt = (Date.parse(snapshot.updatedAt) - raceStartMillis(snapshot.raceId, raceSeconds)) / 1000;
+  let second = Number.isFinite(fromUpdatedAt) ? fromUpdatedAt : 0;
+  for (const e of snapshot.entries) second = Math.max(second, e.second);
+  second = Math.min(raceSeconds, Math.round(second * 10) / 10);
+  const last = h.seconds[h.seconds.length - 1];
+  if (last !== undefined && second <= last) return h;
+  const n = h.seconds.length;
+  h.seconds.push(second);
+  for (const e of snapshot.entries) {
+    let col = h.outputs.get(e.racerId);
+    if (!col) {
+      col = new Array<number | null>(n).fill(null);
+      h.outputs.set(e.racerId, col);
+    }
+    col.push(e.output);
+    if (e.name) h.names.set(e.racerId, e.name);
+  }
+  for (const col of h.outputs.values()) if (col.length === n) col.push(null);
+  return h;
+}
+
+const own = new Map<string, Array<[number, number]>>();
+
+/** Adds a point of a rider's own exact curve (from the ride-along bike). */
+export function recordOwnPoint(classId: number, raceId: number, racerId: string, second: number, output: number): void {
+  const k = `${key(classId, raceId)}:${racerId}`;
+  const curve = own.get(k);
+  if (curve) curve.push([second, output]);
+  else own.set(k, [[second, output]]);
+}
+
+/** The exact per-second curve this browser rode in a race, if it rode it. */
+export function ownCurve(classId: number, raceId: number, racerId: string): Array<[number, number]> | undefined {
+  return own.get(`${key(classId, raceId)}:${racerId}`);
+}
+
+/** Test helper: forgets everything. */
+export function clearHistories(): void {
+  histories.clear();
+  own.clear();
+}

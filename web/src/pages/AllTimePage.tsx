@@ -1,0 +1,88 @@
+/** All-time rankings of a class, by personal best or by total output. */
+import { ClassPicker } from '../components/ClassPicker.js';
+import { LoadMore } from '../components/LoadMore.js';
+import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
+import { useApp } from '../data/ApiContext.js';
+import { pickClass, useClasses } from '../data/useClasses.js';
+import type { AllTimeOrder, RaceClass } from '../data/types.js';
+import { displayName, kj } from '../lib/format.js';
+import { Link } from '../lib/Link.js';
+import { useMe } from '../lib/me.js';
+import { routePath } from '../lib/route.js';
+import { usePaged } from '../lib/usePaged.js';
+import { navigate } from '../lib/useRoute.js';
+
+export function AllTimePage({ classId, by }: { classId?: number; by: AllTimeOrder }) {
+  const { api } = useApp();
+  const classes = useClasses(api);
+  if (classes.status === 'loading') return <Loading what="race classes" />;
+  if (classes.status === 'error') return <ErrorBox error={classes.error} what="race classes" retry={classes.reload} />;
+  const selected = pickClass(classes.data, classId);
+  if (!selected) return <Empty title="No race classes" />;
+  return <AllTimeList classes={classes.data} selected={selected} by={by} />;
+}
+
+function AllTimeList({ classes, selected, by }: { classes: RaceClass[]; selected: RaceClass; by: AllTimeOrder }) {
+  const { api } = useApp();
+  const me = useMe();
+  const list = usePaged((token) => api.allTimeRankings(selected.classId, by, 50, token), `alltime:${selected.classId}:${by}`);
+  const go = (classId: number, order: AllTimeOrder): void => navigate(routePath({ page: 'alltime', classId, by: order }));
+  return (
+    <section className="page" aria-labelledby="alltime-title">
+      <header className="page-head">
+        <h1 id="alltime-title">All-time</h1>
+        <ClassPicker classes={classes} value={selected.classId} onChange={(id) => go(id, by)} />
+      </header>
+      <div className="panel">
+        <div className="panel-head">
+          <h2 className="panel-title">
+            {selected.name} · {by === 'PERSONAL_BEST' ? 'best single race' : 'total output'}
+          </h2>
+          <div className="segmented" role="group" aria-label="Order">
+            <button type="button" className={`chip${by === 'PERSONAL_BEST' ? ' active' : ''}`} aria-pressed={by === 'PERSONAL_BEST'} onClick={() => go(selected.classId, 'PERSONAL_BEST')}>
+              Personal best
+            </button>
+            <button type="button" className={`chip${by === 'TOTAL_OUTPUT' ? ' active' : ''}`} aria-pressed={by === 'TOTAL_OUTPUT'} onClick={() => go(selected.classId, 'TOTAL_OUTPUT')}>
+              Total output
+            </button>
+          </div>
+        </div>
+        {list.loading && list.items.length === 0 && <Loading what="the all-time ranking" />}
+        {!list.loading && !list.error && list.items.length === 0 && (
+          <Empty title="Nobody has finished a race in this class yet">The ranking fills in as races finish.</Empty>
+        )}
+        {list.items.length > 0 && (
+          <table className="data" aria-label={`All-time ranking of ${selected.name} by ${by === 'PERSONAL_BEST' ? 'personal best' : 'total output'}`}>
+            <thead>
+              <tr>
+                <th scope="col" className="num">Rank</th>
+                <th scope="col">Rider</th>
+                <th scope="col" className={`num${by === 'PERSONAL_BEST' ? ' sorted' : ''}`}>Best (kJ)</th>
+                <th scope="col" className="num hide-narrow">Races</th>
+                <th scope="col" className={`num${by === 'TOTAL_OUTPUT' ? ' sorted' : ''}`}>Total (kJ)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((e) => (
+                <tr key={e.racerId} className={me?.racerId === e.racerId ? 'me' : undefined}>
+                  <td className="num">{e.rank}</td>
+                  <td>
+                    <Link href={`/racer/${encodeURIComponent(e.racerId)}`}>{displayName(e)}</Link>
+                  </td>
+                  <td className="num">
+                    <Link href={`/results/${e.classId}/${e.bestRaceId}`} title={`Set in race #${e.bestRaceId}`}>
+                      {kj(e.bestOutput)}
+                    </Link>
+                  </td>
+                  <td className="num hide-narrow">{e.racesCompleted}</td>
+                  <td className="num">{kj(e.totalOutput)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <LoadMore list={list} what="riders" />
+      </div>
+    </section>
+  );
+}

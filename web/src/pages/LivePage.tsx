@@ -1,0 +1,158 @@
+/** Here now: the running race of a class, its clock and its live ranking. */
+import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
+import { raceIdAt } from '../../../core/raceClock.js';
+import { ClassPicker } from '../components/ClassPicker.js';
+import { RaceClock } from '../components/RaceClock.js';
+import { RankingTable, type RankingTableHandle } from '../components/RankingTable.js';
+import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
+import { useApp } from '../data/ApiContext.js';
+import { pickClass, useClasses } from '../data/useClasses.js';
+import type { LiveRankings, RaceClass } from '../data/types.js';
+import { displayName, kj, ordinal } from '../lib/format.js';
+import { Link } from '../lib/Link.js';
+import { useMe } from '../lib/me.js';
+import { useNow } from '../lib/useNow.js';
+import { navigate } from '../lib/useRoute.js';
+import { raceHistory } from '../live/raceHistory.js';
+import { topSeries } from '../live/topSeries.js';
+import { useLiveRankings } from '../live/useLiveRankings.js';
+
+const LineChart = lazy(() => import('../components/LineChart.js').then((m) => ({ default: m.LineChart })));
+
+export function LivePage({ classId }: { classId?: number }) {
+  const { api } = useApp();
+  const classes = useClasses(api);
+  if (classes.status === 'loading') return <Loading what="race classes" />;
+  if (classes.status === 'error') return <ErrorBox error={classes.error} what="race classes" retry={classes.reload} />;
+  const selected = pickClass(classes.data, classId);
+  if (!selected) return <Empty title="No race classes">The catalog is empty.</Empty>;
+  return <LiveClass classes={classes.data} selected={selected} />;
+}
+
+function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: RaceClass }) {
+  const { api, config } = useApp();
+  const me = useMe();
+  const now = useNow(250);
+  const raceId = raceIdAt(now, config.raceSeconds);
+  const live = useLiveRankings(api, selected.classId, config.raceSeconds);
+  const current: LiveRankings | null = live.snapshot && live.snapshot.raceId === raceId ? live.snapshot : null;
+  const table = useRef<RankingTableHandle>(null);
+  const entries = current?.entries;
+  const myIndex = me && entries ? entries.findIndex((e) => e.racerId === me.racerId) : -1;
+  const mine = myIndex >= 0 && entries ? entries[myIndex] : undefined;
+  const leader = entries?.[0];
+
+  useEffect(() => {
+    // First render of the live ranking, measured by the browser tests.
+    if (entries && entries.length > 0 && performance.getEntriesByName('alleycat:live-ranking').length === 0) {
+      performance.mark('alleycat:live-ranking');
+    }
+  }, [entries]);
+
+  const series = useMemo(
+    () => (current ? topSeries(raceHistory(current.classId, current.raceId), current.entries, me?.racerId ?? null) : []),
+    // `live.version` changes with every accepted snapshot (the history grows in place).
+    [current, live.version, me?.racerId],
+  );
+  const history = current ? raceHistory(current.classId, current.raceId) : undefined;
+
+  return (
+    <section className="page live" aria-labelledby="live-title">
+      <header className="page-head">
+        <h1 id="live-title">Here now</h1>
+        <ClassPicker classes={classes} value={selected.classId} onChange={(id) => navigate(`/live/${id}`)} />
+      </header>
+
+      <div className="race-card">
+        <div className="race-title">
+          <h2>
+            {selected.name} <span className="muted">· race #{raceId}</span>
+          </h2>
+          <p className="muted">{selected.description}</p>
+        </div>
+        <RaceClock raceId={raceId} raceSeconds={config.raceSeconds} now={now} />
+        <dl className="stats">
+          <div>
+            <dt>Riders</dt>
+            <dd data-testid="rider-count">{entries ? entries.length : '–'}</dd>
+          </div>
+          <div>
+            <dt>Leader</dt>
+            <dd>{leader ? `${displayName(leader)} · ${kj(leader.output)} kJ` : '–'}</dd>
+          </div>
+          <div>
+            <dt>You</dt>
+            <dd>
+              {mine && entries ? (
+                <>
+                  <span data-testid="my-place">
+                    {ordinal(mine.rank)} of {entries.length}
+                  </span>{' '}
+                  <button type="button" className="btn small" onClick={() => table.current?.scrollToRacer(mine.racerId)}>
+                    Jump to me
+                  </button>
+                </>
+              ) : me ? (
+                <span className="muted">{me.name} is not in this race</span>
+              ) : (
+                <Link href="/ride">Ride this race →</Link>
+              )}
+            </dd>
+          </div>
+        </dl>
+      </div>
+
+      <p className="previous-race">
+        Previous race #{raceId - 1}:{' '}
+        <Link href={`/results/${selected.classId}/${raceId - 1}`} data-testid="previous-result">
+          see its result →
+        </Link>
+      </p>
+
+      <div className="live-grid">
+        <div className="panel">
+          <h3 className="panel-title">
+            Live ranking <span className="muted">· updates every {config.windowSeconds} s</span>
+          </h3>
+          {live.error && !current && <ErrorBox error={live.error} what="the live ranking" />}
+          {!current && live.loading && !live.error && <Loading what="the live ranking" />}
+          {!current && !live.loading && !live.error && (
+            <Empty title={`Race #${raceId} has just started`}>
+              The first ranking arrives within {config.windowSeconds} seconds of the first pedal stroke.
+            </Empty>
+          )}
+          {current && current.entries.length === 0 && <Empty title="No riders yet" />}
+          {current && current.entries.length > 0 && (
+            <RankingTable
+              ref={table}
+              rows={current.entries}
+              label={`Live ranking of ${selected.name}, race ${raceId}`}
+              meId={me?.racerId}
+              showMovement
+              secondLabel="Second"
+            />
+          )}
+        </div>
+        <div className="panel">
+          <h3 className="panel-title">Top 10 output so far</h3>
+          {history && history.seconds.length >= 2 && series.length > 0 ? (
+            <Suspense fallback={<Loading what="the chart" />}>
+              <LineChart
+                xs={history.seconds}
+                series={series}
+                title={`Top 10 output, race ${raceId}`}
+                xLabel="race second"
+                yLabel="kJ"
+                height={300}
+                showTitle={false}
+                summary={leader ? `${displayName(leader)} leads with ${kj(leader.output)} kJ` : 'no leader yet'}
+              />
+            </Suspense>
+          ) : (
+            <Empty title="The chart fills in as the race goes">It draws every ranking this page receives.</Empty>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}

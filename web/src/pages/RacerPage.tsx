@@ -1,0 +1,94 @@
+/** A racer's profile: per-class statistics and recent races. */
+import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
+import { useApp } from '../data/ApiContext.js';
+import { useClasses } from '../data/useClasses.js';
+import { kj } from '../lib/format.js';
+import { Link } from '../lib/Link.js';
+import { useAsync } from '../lib/useAsync.js';
+
+export function RacerPage({ racerId }: { racerId: string }) {
+  const { api } = useApp();
+  const classes = useClasses(api);
+  const racer = useAsync(() => api.racer(racerId), `racer:${racerId}`);
+  const className = (id: number): string =>
+    classes.status === 'ready' ? (classes.data.find((c) => c.classId === id)?.name ?? `Class ${id}`) : `Class ${id}`;
+
+  if (racer.status === 'loading') return <Loading what="the racer" />;
+  if (racer.status === 'error') return <ErrorBox error={racer.error} what="the racer" retry={racer.reload} />;
+  const r = racer.data;
+  return (
+    <section className="page" aria-labelledby="racer-title">
+      <header className="page-head">
+        <h1 id="racer-title">
+          {r?.name ?? racerId} {r?.name && <span className="muted">· {racerId}</span>}
+        </h1>
+      </header>
+      {!r ? (
+        <Empty title="No finished races yet">This rider has not finished a race. Results appear here after the first one.</Empty>
+      ) : (
+        <>
+          <div className="panel">
+            <h2 className="panel-title">By class</h2>
+            <table className="data" aria-label="Statistics by class">
+              <thead>
+                <tr>
+                  <th scope="col">Class</th>
+                  <th scope="col" className="num">Best (kJ)</th>
+                  <th scope="col" className="num">Races</th>
+                  <th scope="col" className="num">Total (kJ)</th>
+                  <th scope="col" className="hide-narrow">Last race</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.classes.map((c) => (
+                  <tr key={c.classId}>
+                    <td>
+                      <Link href={`/alltime/${c.classId}`}>{className(c.classId)}</Link>
+                    </td>
+                    <td className="num">
+                      <Link href={`/results/${c.classId}/${c.bestRaceId}`}>{kj(c.bestOutput)}</Link>
+                    </td>
+                    <td className="num">{c.racesCompleted}</td>
+                    <td className="num">{kj(c.totalOutput)}</td>
+                    <td className="hide-narrow">
+                      <Link href={`/results/${c.classId}/${c.lastRaceId}`}>#{c.lastRaceId}</Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="panel">
+            <h2 className="panel-title">Recent races</h2>
+            {r.recentResults.length === 0 ? (
+              <Empty title="No recent races" />
+            ) : (
+              <table className="data" aria-label="Recent races">
+                <thead>
+                  <tr>
+                    <th scope="col">Race</th>
+                    <th scope="col">Class</th>
+                    <th scope="col" className="num">Output (kJ)</th>
+                    <th scope="col">Finished</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.recentResults.map((x) => (
+                    <tr key={`${x.classId}:${x.raceId}`}>
+                      <td>
+                        <Link href={`/results/${x.classId}/${x.raceId}`}>#{x.raceId}</Link>
+                      </td>
+                      <td>{className(x.classId)}</td>
+                      <td className="num">{kj(x.output)}</td>
+                      <td>{x.finished ? 'yes' : 'no final record'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

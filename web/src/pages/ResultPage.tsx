@@ -1,0 +1,140 @@
+/** One race's result: podium, around me, the full sorted results and a chart. */
+import { lazy, Suspense } from 'react';
+import { raceStartMillis } from '../../../core/raceClock.js';
+import { CurveVsWinner } from '../components/CurveVsWinner.js';
+import { LoadMore } from '../components/LoadMore.js';
+import { Podium } from '../components/Podium.js';
+import { RankingTable } from '../components/RankingTable.js';
+import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
+import { useApp } from '../data/ApiContext.js';
+import { findResult } from '../data/findResult.js';
+import { useClasses } from '../data/useClasses.js';
+import { displayName, kj, ordinal, raceDate } from '../lib/format.js';
+import { Link } from '../lib/Link.js';
+import { useMe } from '../lib/me.js';
+import { useAsync } from '../lib/useAsync.js';
+import { usePaged } from '../lib/usePaged.js';
+
+const LineChart = lazy(() => import('../components/LineChart.js').then((m) => ({ default: m.LineChart })));
+
+export function ResultPage({ classId, raceId }: { classId: number; raceId: number }) {
+  const { api, config } = useApp();
+  const me = useMe();
+  const classes = useClasses(api);
+  const className = classes.status === 'ready' ? (classes.data.find((c) => c.classId === classId)?.name ?? `Class ${classId}`) : `Class ${classId}`;
+  const race = useAsync(() => api.race(classId, raceId), `race:${classId}:${raceId}`);
+  const results = usePaged((token) => api.raceResults(classId, raceId, 100, token), `results:${classId}:${raceId}`);
+  const myResult = useAsync(
+    () => (me ? findResult(api, classId, raceId, me.racerId) : Promise.resolve(null)),
+    `mine:${classId}:${raceId}:${me?.racerId ?? ''}`,
+  );
+  const mine = myResult.status === 'ready' ? myResult.data?.mine : undefined;
+  const around = myResult.status === 'ready' ? (myResult.data?.around ?? []) : [];
+  const winner = results.items[0];
+  const pending = race.status === 'ready' && (race.data.status !== 'FINISHED' || race.data.competitors === null || race.data.competitors === undefined);
+
+  return (
+    <section className="page" aria-labelledby="result-title">
+      <header className="page-head">
+        <h1 id="result-title">
+          {className} <span className="muted">· race #{raceId}</span>
+        </h1>
+        <p className="muted">
+          Started {raceDate(raceStartMillis(raceId, config.raceSeconds))} ·{' '}
+          <Link href={`/results/${classId}`}>all races of {className}</Link>
+        </p>
+      </header>
+      {race.status === 'error' && <ErrorBox error={race.error} what="the race" retry={race.reload} />}
+      {pending && (
+        <div className="notice" role="status">
+          {race.status === 'ready' && race.data.status === 'RUNNING' ? (
+            <>
+              This race is still running. <Link href={`/live/${classId}`}>Watch it live →</Link>
+            </>
+          ) : (
+            'The results of this race are being written; this page shows what is there so far.'
+          )}
+        </div>
+      )}
+      {race.status === 'ready' && race.data.competitors ? (
+        <dl className="stats wide">
+          <div>
+            <dt>Riders</dt>
+            <dd data-testid="competitors">{race.data.competitors}</dd>
+          </div>
+          <div>
+            <dt>Finishers</dt>
+            <dd>{race.data.finishers ?? '–'}</dd>
+          </div>
+          <div>
+            <dt>Best</dt>
+            <dd>{race.data.bestOutput !== null && race.data.bestOutput !== undefined ? `${kj(race.data.bestOutput)} kJ` : '–'}</dd>
+          </div>
+          {mine && (
+            <div>
+              <dt>You</dt>
+              <dd data-testid="my-result">
+                {ordinal(mine.rank)} · {kj(mine.output)} kJ
+              </dd>
+            </div>
+          )}
+        </dl>
+      ) : null}
+
+      {results.items.length > 0 && <Podium results={results.items} />}
+
+      <div className="live-grid">
+        <div className="panel">
+          <h2 className="panel-title">Results</h2>
+          {results.loading && results.items.length === 0 && <Loading what="results" />}
+          {!results.loading && !results.error && results.items.length === 0 && (
+            <Empty title="No results for this race">Nobody rode it, or its results are not written yet.</Empty>
+          )}
+          {results.items.length > 0 && (
+            <RankingTable rows={results.items} label={`Results of ${className} race ${raceId}`} meId={me?.racerId} height={480} />
+          )}
+          <LoadMore list={results} what="results" />
+        </div>
+        <div className="panel">
+          {around.length > 0 && me && (
+            <>
+              <h2 className="panel-title">Around you</h2>
+              <table className="data compact" aria-label="Riders around you">
+                <tbody>
+                  {around.map((r) => (
+                    <tr key={r.racerId} className={r.racerId === me.racerId ? 'me' : undefined}>
+                      <td className="num">{r.rank}</td>
+                      <td>{displayName(r)}</td>
+                      <td className="num">{kj(r.output)} kJ</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+          {mine && winner && me ? (
+            <CurveVsWinner
+              classId={classId}
+              raceId={raceId}
+              racerId={me.racerId}
+              racerName={me.name}
+              winnerId={winner.racerId}
+              winnerName={displayName(winner)}
+            />
+          ) : results.items.length > 1 ? (
+            <Suspense fallback={<Loading what="the chart" />}>
+              <LineChart
+                xs={results.items.map((r) => r.rank)}
+                series={[{ label: 'output', values: results.items.map((r) => r.output), color: '#ffb000', width: 2 }]}
+                title="Output by rank"
+                xLabel="rank"
+                yLabel="kJ"
+                summary={winner ? `${displayName(winner)} won with ${kj(winner.output)} kJ` : ''}
+              />
+            </Suspense>
+          ) : null}
+        </div>
+      </div>
+    </section>
+  );
+}

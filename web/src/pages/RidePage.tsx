@@ -1,0 +1,48 @@
+/** Ride: choose who rides, then ride the current (or next) race of a class. */
+import { useState } from 'react';
+import { raceEndMillis, raceIdAt } from '../../../core/raceClock.js';
+import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
+import { useApp } from '../data/ApiContext.js';
+import { pickClass, useClasses } from '../data/useClasses.js';
+import { setMe, useMe } from '../lib/me.js';
+import { RideForm, type RideChoice } from '../ride/RideForm.js';
+import { Riding, type RideSession } from '../ride/Riding.js';
+
+/**
+ * The race to join now: the running one, unless too little of it is left to
+ * be worth riding (then the next one, after a countdown).
+ */
+export function raceToJoin(now: number, raceSeconds: number): number {
+  const current = raceIdAt(now, raceSeconds);
+  const left = (raceEndMillis(current, raceSeconds) - now) / 1000;
+  return left < Math.min(15, raceSeconds * 0.25) ? current + 1 : current;
+}
+
+export function RidePage() {
+  const { api, config } = useApp();
+  const classes = useClasses(api);
+  const me = useMe();
+  const [session, setSession] = useState<RideSession | null>(null);
+  if (classes.status === 'loading') return <Loading what="race classes" />;
+  if (classes.status === 'error') return <ErrorBox error={classes.error} what="race classes" retry={classes.reload} />;
+  const first = pickClass(classes.data, undefined);
+  if (!first) return <Empty title="No race classes" />;
+  const start = (c: RideChoice): void => {
+    setMe({ racerId: c.racerId, name: c.name });
+    const cls = pickClass(classes.data, c.classId) ?? first;
+    setSession({ ...c, className: cls.name, raceId: raceToJoin(Date.now(), config.raceSeconds) });
+  };
+  return (
+    <section className="page ride" aria-labelledby="ride-title">
+      <header className="page-head">
+        <h1 id="ride-title">Ride</h1>
+        {!session && <p className="muted">Join the race that runs now. Your bike reports every second; pedal harder with the slider or the arrow keys.</p>}
+      </header>
+      {session ? (
+        <Riding key={`${session.classId}:${session.raceId}`} session={session} onLeave={() => setSession(null)} />
+      ) : (
+        <RideForm classes={classes.data} me={me} classId={first.classId} onStart={start} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+/** After the ride: wait for the race's results, then show mine, the podium and my curve against the winner. */
+import { useEffect, useState } from 'react';
+import { CurveVsWinner } from '../components/CurveVsWinner.js';
+import { Podium } from '../components/Podium.js';
+import { ErrorBox } from '../components/StateViews.js';
+import { useApp } from '../data/ApiContext.js';
+import { findResult, type RiderResult } from '../data/findResult.js';
+import type { Race } from '../data/types.js';
+import { displayName, kj, ordinal } from '../lib/format.js';
+import { Link } from '../lib/Link.js';
+import { toError } from '../lib/useAsync.js';
+import type { RideSession } from './Riding.js';
+
+const POLL_MS = 2000;
+
+export function RideResult({ session, output, onLeave }: { session: RideSession; output: number; onLeave: () => void }) {
+  const { api } = useApp();
+  const [race, setRace] = useState<Race | null>(null);
+  const [result, setResult] = useState<RiderResult | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+
+  useEffect(() => {
+    let active = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async (): Promise<void> => {
+      try {
+        const r = await api.race(session.classId, session.raceId);
+        if (!active) return;
+        setRace(r);
+        setError(null);
+        // competitors is null until the finalizer has written every result.
+        if (r.status === 'FINISHED' && r.competitors !== null && r.competitors !== undefined) {
+          const found = await findResult(api, session.classId, session.raceId, session.racerId);
+          if (!active) return;
+          if (found.mine) {
+            setResult(found);
+            return;
+          }
+        }
+      } catch (err) {
+        if (active) setError(toError(err));
+      }
+      if (active) timer = setTimeout(() => void poll(), POLL_MS);
+    };
+    void poll();
+    return () => {
+      active = false;
+      if (timer) clearTimeout(timer);
+    };
+  }, [api, session]);
+
+  const mine = result?.mine;
+  const winner = result?.podium[0];
+  return (
+    <section className="ride-result" aria-labelledby="ride-result-title">
+      <div className="race-card">
+        <h2 id="ride-result-title">Race #{session.raceId} is over</h2>
+        {mine ? (
+          <p className="big-result" data-testid="ride-result">
+            You finished <strong>{ordinal(mine.rank)}</strong>
+            {race?.competitors ? ` of ${race.competitors}` : ''} with <strong>{kj(mine.output)} kJ</strong>.
+          </p>
+        ) : (
+          <p className="big-result muted" role="status" aria-live="polite">
+            You rode {kj(output)} kJ. Waiting for the final results…
+          </p>
+        )}
+        {error && <ErrorBox error={error} what="the result (retrying)" />}
+      </div>
+      {result && result.podium.length > 0 && <Podium results={result.podium} />}
+      {mine && winner && (
+        <div className="panel">
+          <CurveVsWinner
+            classId={session.classId}
+            raceId={session.raceId}
+            racerId={session.racerId}
+            racerName={session.name}
+            winnerId={winner.racerId}
+            winnerName={displayName(winner)}
+          />
+        </div>
+      )}
+      <div className="actions">
+        <Link className="btn" href={`/results/${session.classId}/${session.raceId}`}>
+          Full results
+        </Link>
+        <button type="button" className="btn primary" onClick={onLeave}>
+          Ride again
+        </button>
+      </div>
+    </section>
+  );
+}

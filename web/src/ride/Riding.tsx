@@ -1,0 +1,141 @@
+/** The ride itself: the bike ticks every second, effort by slider or arrow keys. */
+import { useEffect, useRef, useState } from 'react';
+import { raceEndMillis, raceStartMillis } from '../../../core/raceClock.js';
+import { RaceClock } from '../components/RaceClock.js';
+import { useApp } from '../data/ApiContext.js';
+import { clock, kj, ordinal } from '../lib/format.js';
+import { useNow } from '../lib/useNow.js';
+import { recordOwnPoint } from '../live/raceHistory.js';
+import { useLiveRankings } from '../live/useLiveRankings.js';
+import { clampEffort, powerFromEffort, startRide, tick, type RideState } from './rideModel.js';
+import { RideResult } from './RideResult.js';
+import { useTelemetrySender } from './useTelemetrySender.js';
+
+export interface RideSession {
+  racerId: string;
+  name: string;
+  classId: number;
+  className: string;
+  raceId: number;
+}
+
+/** Arrow keys change effort by this much (the slider itself moves by 1). */
+const KEY_STEP = 5;
+
+export function Riding({ session, onLeave }: { session: RideSession; onLeave: () => void }) {
+  const { api, config } = useApp();
+  const now = useNow(200);
+  const [effort, setEffort] = useState(50);
+  const effortRef = useRef(effort);
+  effortRef.current = effort;
+  const bike = useRef<RideState>(startRide({ ...session, raceSeconds: config.raceSeconds }));
+  const [view, setView] = useState<RideState>(bike.current);
+  const { send, flush, idle, status } = useTelemetrySender(api);
+  const live = useLiveRankings(api, session.classId, config.raceSeconds);
+  const [flushed, setFlushed] = useState(false);
+
+  const startsAt = raceStartMillis(session.raceId, config.raceSeconds);
+  const endsAt = raceEndMillis(session.raceId, config.raceSeconds);
+
+  // The bike: one record per race second, the final one when the race ends.
+  useEffect(() => {
+    if (now < startsAt) return;
+    const { state, record } = tick(bike.current, now, effortRef.current);
+    if (record) {
+      bike.current = state;
+      setView(state);
+      recordOwnPoint(session.classId, session.raceId, session.racerId, record.second, record.output);
+      send(record);
+    } else if (state.finished) {
+      flush();
+    }
+    if (bike.current.finished && idle()) setFlushed(true);
+  }, [now, startsAt, session, send, flush, idle]);
+
+  // Arrow keys anywhere on the page (the slider handles its own keys).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
+      const delta = e.key === 'ArrowUp' || e.key === 'ArrowRight' ? KEY_STEP : e.key === 'ArrowDown' || e.key === 'ArrowLeft' ? -KEY_STEP : 0;
+      if (delta === 0) return;
+      e.preventDefault();
+      setEffort((v) => clampEffort(v + delta));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const snapshot = live.snapshot && live.snapshot.raceId === session.raceId ? live.snapshot : null;
+  const mine = snapshot?.entries.find((e) => e.racerId === session.racerId);
+  const waiting = now < startsAt;
+
+  if (view.finished && flushed) {
+    return <RideResult session={session} output={view.output} onLeave={onLeave} />;
+  }
+  return (
+    <section className="riding" aria-labelledby="riding-title">
+      <div className="race-card">
+        <div className="race-title">
+          <h2 id="riding-title">
+            {session.name} <span className="muted">rides {session.className} · race #{session.raceId}</span>
+          </h2>
+        </div>
+        {waiting ? (
+          <p className="countdown" role="timer" aria-live="polite">
+            Race starts in <strong>{clock((startsAt - now) / 1000)}</strong>
+          </p>
+        ) : (
+          <RaceClock raceId={session.raceId} raceSeconds={config.raceSeconds} now={Math.min(now, endsAt)} />
+        )}
+      </div>
+      <div className="gauges" aria-live="off">
+        <div className="gauge">
+          <span className="gauge-label">Power</span>
+          <span className="gauge-value" data-testid="power">
+            {waiting ? powerFromEffort(effort) : view.power || powerFromEffort(effort)}
+          </span>
+          <span className="gauge-unit">W</span>
+        </div>
+        <div className="gauge">
+          <span className="gauge-label">Output</span>
+          <span className="gauge-value" data-testid="output">
+            {kj(view.output)}
+          </span>
+          <span className="gauge-unit">kJ</span>
+        </div>
+        <div className="gauge">
+          <span className="gauge-label">Live rank</span>
+          <span className="gauge-value" data-testid="live-rank">
+            {mine ? ordinal(mine.rank) : '–'}
+          </span>
+          <span className="gauge-unit">{snapshot ? `of ${snapshot.entries.length}` : `next ranking within ${config.windowSeconds} s`}</span>
+        </div>
+      </div>
+      <div className="panel effort">
+        <label htmlFor="effort">
+          Effort <strong>{effort}%</strong> <span className="muted">(slider, or ↑ ↓ keys anywhere)</span>
+        </label>
+        <input
+          id="effort"
+          type="range"
+          min={0}
+          max={100}
+          step={1}
+          value={effort}
+          onChange={(e) => setEffort(clampEffort(Number(e.target.value)))}
+          aria-valuetext={`${effort} percent, ${powerFromEffort(effort)} watts`}
+        />
+        <p className="muted small" role="status">
+          {view.finished
+            ? 'Finished — sending the last records…'
+            : `${status.accepted} records sent${status.pending > 0 ? `, ${status.pending} waiting` : ''}`}
+          {status.error && <span className="warn"> · {status.error}</span>}
+        </p>
+      </div>
+      <button type="button" className="btn" onClick={onLeave}>
+        Stop riding
+      </button>
+    </section>
+  );
+}
