@@ -8,4 +8,4 @@ defineCommand('evaluate', 'run one handler of a resolver bundle (EvaluateCode tw
   notYet('evaluate', 'issue 3 (local AppSync runtime)'),
 );
 defineCommand('bench', 'run the benchmarks', async () => (await import('./bench.js')).default);
-defineCommand('status', 'live pipeline health of a running stack', async () => notYet('status', 'issue 9 (operations)'));
+defineCommand('status', 'live pipeline health of a running stack', async () => (await import('./status.js')).default);

@@ -1,0 +1,24 @@
+/** Errors of the local operations view. */
+
+/** Base error of local/ops. */
+export class OpsError extends Error {
+  override name = 'OpsError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A line that claims to be embedded metric format (`_aws` present) but breaks the specification. */
+export class EmfFormatError extends OpsError {
+  override name = 'EmfFormatError';
+}
+
+/** `alleycat status` could not read the endpoints file or reach /ops/metrics. */
+export class OpsUnavailableError extends OpsError {
+  override name = 'OpsUnavailableError';
+}
+
+/** Any thrown value as an Error. */
+export function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
