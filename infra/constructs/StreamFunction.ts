@@ -80,7 +80,8 @@ export class StreamFunction extends Construct {
       timeout: Duration.seconds(FUNCTIONS.timeoutSeconds[props.name]),
       role: this.role,
       logGroup,
-      environment: { ...props.environment },
+      // Minified bundles: stack traces are only readable through the source map.
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       bundling: {

@@ -1,0 +1,61 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { TABLE } from '../../infra/settings.js';
+import { onlyResource, synthAlleycat, type Synthesized } from './synthAlleycat.js';
+
+let s: Synthesized;
+beforeAll(async () => {
+  s = await synthAlleycat();
+});
+
+describe('the single table', () => {
+  it('is on-demand with point-in-time recovery and the keys of infra/settings.ts', () => {
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: TABLE.billingMode,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: TABLE.pointInTimeRecovery },
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey.name, KeyType: 'RANGE' },
+      ],
+    });
+  });
+
+  it('streams new images, the view the all-time consumer reads', () => {
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: TABLE.streamViewType },
+    });
+    expect(TABLE.streamViewType).toBe('NEW_IMAGE');
+  });
+
+  it('has GSI1 and GSI2 exactly as the settings define them, and no other index', () => {
+    const [, table] = onlyResource(s.template, 'AWS::DynamoDB::Table');
+    const props = table.Properties ?? {};
+    expect(props.GlobalSecondaryIndexes).toEqual(
+      TABLE.globalSecondaryIndexes.map((gsi) => ({
+        IndexName: gsi.indexName,
+        KeySchema: [
+          { AttributeName: gsi.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: gsi.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: gsi.projection },
+      })),
+    );
+    const declared = [TABLE.partitionKey, TABLE.sortKey, ...TABLE.globalSecondaryIndexes.flatMap((g) => [g.partitionKey, g.sortKey])];
+    expect(props.AttributeDefinitions).toEqual(
+      expect.arrayContaining(declared.map((a) => ({ AttributeName: a.name, AttributeType: a.type }))),
+    );
+    expect(props.AttributeDefinitions).toHaveLength(declared.length);
+  });
+
+  it('is kept when the stack is deleted and protected against deletion', () => {
+    s.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  });
+
+  it('outputs its name', () => {
+    s.template.hasOutput('TableName', { Value: { Ref: Match.stringLikeRegexp('^DataTable') } });
+  });
+});
