@@ -4,6 +4,7 @@ import { dueRaces, notFinishedResults, summarizeResults } from '../../functions/
 import { chunk } from '../../functions/shared/batchWrite.js';
 import { rankKey, racePk, racerPk } from '../../core/keys.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
+import type { LiveRiders } from '../../functions/shared/liveRiders.js';
 
 const tel = (racerId: string, output: number, event: 'update' | 'final' = 'final', name?: string): TelemetryRecord => ({
   raceId: 100,
@@ -68,7 +69,7 @@ describe('finalizer core: closing races', () => {
   });
 
   it('gives riders without a result a not-finished one from their last live data', () => {
-    const parts = [{ a: { output: 30, second: 200, name: 'Al' }, b: { output: 60, second: 300 } }, { c: { output: 5, second: 40 } }];
+    const parts: LiveRiders[] = [{ a: { output: 30, second: 200, name: 'Al' }, b: { output: 60, second: 300 } }, { c: { output: 5, second: 40 } }];
     const items = notFinishedResults({ classId: 1, raceId: 10 }, parts, new Set(['b']));
     expect(items.map((i) => [i.racerId, i.output, i.lastSecond, i.finished, i.name])).toEqual([
       ['a', 30, 200, false, 'Al'],

@@ -1,0 +1,142 @@
+/**
+ * The all-time consumer against DynamoDB Local, fed the table's real stream
+ * records (read from DynamoDB Local's stream, shaped as Lambda delivers them,
+ * filtered with the mapping's own FilterCriteria).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { createAllTime } from '../../functions/allTime/allTime.js';
+import { countUpdate } from '../../functions/allTime/allTimeUpdates.js';
+import { buildResultItem } from '../../functions/finalizer/resultItem.js';
+import { allTimeBestPk, allTimeKey, allTimeTotalPk, raceKey, rankKey } from '../../core/keys.js';
+import { MAPPINGS } from '../../infra/settings.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { compileFilterCriteria } from '../../local/esm/filterPattern.js';
+import { toDynamoDbEventRecord } from '../../local/esm/dynamodbSource.js';
+import { createTestTable } from '../support/resources.js';
+import { recordingLogger, recordingMetrics } from './fakes.js';
+import { documentClient } from './support.js';
+
+const CLASS_ID = 5;
+
+describe('all-time rankings from the table stream', () => {
+  let endpoint: string;
+  let tableName: string;
+  let streamArn: string;
+
+  beforeAll(async () => {
+    endpoint = inject('dynamodbEndpoint');
+    ({ tableName, streamArn } = await createTestTable(endpoint));
+  });
+
+  /** Every stream record so far, as Lambda's event records, through the mapping's filter. */
+  async function streamRecords(): Promise<DynamoDBStreamEvent['Records']> {
+    const client = new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const filter = compileFilterCriteria(MAPPINGS.allTime.filters.map((f) => f.pattern));
+    const out: DynamoDBStreamEvent['Records'] = [];
+    const desc = await client.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of desc.StreamDescription?.Shards ?? []) {
+      let it = (await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+      for (let n = 0; it !== undefined && n < 20; n += 1) {
+        const page = await client.send(new GetRecordsCommand({ ShardIterator: it }));
+        for (const r of page.Records ?? []) {
+          const rec = toDynamoDbEventRecord(r, { streamArn, region: LOCAL_REGION });
+          if (filter === undefined || filter(rec)) out.push(rec as unknown as DynamoDBStreamEvent['Records'][number]);
+        }
+        if ((page.Records ?? []).length === 0) break;
+        it = page.NextShardIterator;
+      }
+    }
+    client.destroy();
+    return out;
+  }
+
+  async function put(item: Record<string, unknown>) {
+    await documentClient(endpoint).send(new PutCommand({ TableName: tableName, Item: item }));
+  }
+  const result = (racerId: string, raceId: number, output: number, finished = true, name?: string) =>
+    buildResultItem({ classId: CLASS_ID, raceId, racerId, output, lastSecond: finished ? 300 : 120, finished, ...(name ? { name } : {}) });
+  const allTime = async (racerId: string) =>
+    (await documentClient(endpoint).send(new GetCommand({ TableName: tableName, Key: allTimeKey(racerId, CLASS_ID), ConsistentRead: true }))).Item;
+
+  it('keeps best, races, total and last race per rider over several races; replays change nothing', async () => {
+    // Prepare: results of three races (in the order a stream might bring them), and items the filter must drop.
+    await put(result('r1', 100, 50.25, true, 'Ria'));
+    await put(result('r2', 100, 70, true, 'Rob'));
+    await put(result('r1', 102, 60, false));
+    await put(result('r1', 101, 70.5, true, 'Ria B.'));
+    await put(result('r2', 101, 20.125, true));
+    await put(result('r3', 101, 70.5, true));
+    await put({ ...raceKey(CLASS_ID, 100), itemType: 'Race', competitors: 2 });
+    await documentClient(endpoint).send(
+      new UpdateCommand({ TableName: tableName, Key: { PK: result('r2', 100, 0).PK, SK: result('r2', 100, 0).SK }, UpdateExpression: 'SET note = :n', ExpressionAttributeValues: { ':n': 'x' } }),
+    );
+    const records = await streamRecords();
+    expect(records).toHaveLength(6); // INSERTs of results only
+
+    // Act: two batches, then Lambda re-delivers everything.
+    const metrics = recordingMetrics();
+    const run = createAllTime({ ddb: documentClient(endpoint), tableName, logger: recordingLogger(), metrics });
+    expect(await run({ Records: records.slice(0, 3) })).toEqual({ batchItemFailures: [] });
+    expect(await run({ Records: records.slice(3) })).toEqual({ batchItemFailures: [] });
+    const once = await Promise.all(['r1', 'r2', 'r3'].map(allTime));
+    expect(await run({ Records: records })).toEqual({ batchItemFailures: [] });
+
+    // Assess
+    expect(metrics.totals).toMatchObject({ AllTimeApplied: 6, AllTimeReplaySkipped: 6 });
+    expect(await Promise.all(['r1', 'r2', 'r3'].map(allTime))).toEqual(once);
+    expect(once[0]).toMatchObject({
+      racerId: 'r1',
+      classId: CLASS_ID,
+      itemType: 'AllTime',
+      bestOutput: 70.5,
+      bestRaceId: 101,
+      racesCompleted: 3,
+      totalOutput: 180.75,
+      lastRaceId: 102,
+      countedRaces: new Set(['100', '101', '102']),
+      GSI1PK: allTimeBestPk(CLASS_ID),
+      GSI1SK: rankKey(70.5, 'r1'),
+      GSI2PK: allTimeTotalPk(CLASS_ID),
+      GSI2SK: rankKey(180.75, 'r1'),
+    });
+    expect(once[1]).toMatchObject({ name: 'Rob', bestOutput: 70, bestRaceId: 100, racesCompleted: 2, totalOutput: 90.125, lastRaceId: 101 });
+
+    // The indexes rank by personal best (ties by racerId) and by total output.
+    const byBest = await documentClient(endpoint).send(
+      new QueryCommand({ TableName: tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :p', ExpressionAttributeValues: { ':p': allTimeBestPk(CLASS_ID) } }),
+    );
+    expect(byBest.Items?.map((i) => i.racerId)).toEqual(['r1', 'r3', 'r2']);
+    const byTotal = await documentClient(endpoint).send(
+      new QueryCommand({ TableName: tableName, IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :p', ExpressionAttributeValues: { ':p': allTimeTotalPk(CLASS_ID) } }),
+    );
+    expect(byTotal.Items?.map((i) => i.racerId)).toEqual(['r1', 'r2', 'r3']);
+  });
+
+  it('a redelivery completes a delivery that crashed after counting, without counting twice', async () => {
+    const item = result('r9', 300, 33, true, 'Nia');
+    await put(item);
+    const rec = (await streamRecords()).find((r) => r.dynamodb?.NewImage?.racerId?.S === 'r9');
+    expect(rec).toBeDefined();
+    // The first delivery counted the race, then the function died before the best and the index keys.
+    const u = countUpdate({ racerId: 'r9', classId: CLASS_ID, raceId: 300, output: 33, finished: true, name: 'Nia' });
+    await documentClient(endpoint).send(new UpdateCommand({ TableName: tableName, ...u }));
+    const metrics = recordingMetrics();
+    await createAllTime({ ddb: documentClient(endpoint), tableName, logger: recordingLogger(), metrics })({ Records: [rec!] });
+    expect(metrics.totals).toMatchObject({ AllTimeApplied: 0, AllTimeReplaySkipped: 1 });
+    expect(await allTime('r9')).toMatchObject({ racesCompleted: 1, totalOutput: 33, bestOutput: 33, bestRaceId: 300, lastRaceId: 300, GSI1SK: rankKey(33, 'r9') });
+  });
+
+  it('applies many results of one rider delivered concurrently, keeping the index keys current', async () => {
+    for (let raceId = 400; raceId < 420; raceId += 1) await put(result('r7', raceId, raceId - 390));
+    const recs = (await streamRecords()).filter((r) => r.dynamodb?.NewImage?.racerId?.S === 'r7');
+    expect(recs).toHaveLength(20);
+    // Powertools' BatchProcessor runs the records of a batch in parallel.
+    await Promise.all([0, 1, 2, 3].map((k) => createAllTime({ ddb: documentClient(endpoint), tableName, logger: recordingLogger(), metrics: recordingMetrics() })({ Records: recs.slice(k * 5, k * 5 + 5) })));
+    const total = Array.from({ length: 20 }, (_, i) => 10 + i).reduce((a, b) => a + b, 0);
+    expect(await allTime('r7')).toMatchObject({ racesCompleted: 20, totalOutput: total, bestOutput: 29, bestRaceId: 419, lastRaceId: 419, GSI1SK: rankKey(29, 'r7'), GSI2SK: rankKey(total, 'r7') });
+  });
+});

@@ -1,0 +1,156 @@
+/** The finalizer against DynamoDB Local: results, a rider who never finishes, race summaries, replays. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createFinalizer } from '../../functions/finalizer/finalizer.js';
+import type { FinalizerDeps } from '../../functions/finalizer/finalizer.js';
+import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
+import { openRaceKey, racePk, raceKey } from '../../core/keys.js';
+import { raceEndMillis } from '../../core/raceClock.js';
+import { freePort } from '../../local/emulators/freePort.js';
+import { createTestTable } from '../support/resources.js';
+import { kinesisEvent, telemetry } from './factories.js';
+import { recordingLogger, recordingMetrics } from './fakes.js';
+import { documentClient, manualClock, noSleep } from './support.js';
+
+const RS = 300;
+const GRACE = 15;
+
+describe('finalizer against DynamoDB Local', () => {
+  let endpoint: string;
+  let tableName: string;
+  beforeAll(async () => {
+    endpoint = inject('dynamodbEndpoint');
+    tableName = (await createTestTable(endpoint)).tableName;
+  });
+
+  function deps(clockAt: number, overrides: Partial<FinalizerDeps> = {}) {
+    const metrics = recordingMetrics();
+    const logger = recordingLogger();
+    const clock = manualClock(clockAt);
+    const d: FinalizerDeps = {
+      ddb: documentClient(endpoint),
+      tableName,
+      raceSeconds: RS,
+      graceSeconds: GRACE,
+      logger,
+      metrics,
+      clock,
+      sleep: noSleep,
+      closeCheckIntervalMs: 0,
+      ...overrides,
+    };
+    return { d, metrics, logger, clock };
+  }
+
+  async function raceItems(classId: number, raceId: number) {
+    const res = await documentClient(endpoint).send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': racePk(classId, raceId) } }),
+    );
+    return res.Items ?? [];
+  }
+  async function get(key: { PK: string; SK: string }) {
+    return (await documentClient(endpoint).send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+  }
+
+  it('writes results from finals, a not-finished result for riders who never finish, then the summary', async () => {
+    const classId = 2;
+    const raceId = 6_000_000;
+    const during = raceId * RS * 1000 + 299_000;
+    const arrival = during / 1000;
+    // The aggregator's last live parts (two shards).
+    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, {
+      a: { output: 90, second: 300, name: 'Ann' },
+      d: { output: 40.5, second: 170, name: 'Dee' },
+    }, new Date(during).toISOString());
+    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's1' }, {
+      b: { output: 95, second: 299 },
+      c: { output: 90, second: 299 },
+      e: { output: 12, second: 60 },
+    }, new Date(during).toISOString());
+
+    const fin = (racerId: string, output: number, name?: string) =>
+      telemetry({ raceId, classId, racerId, second: RS, output, event: 'final', ...(name ? { name } : {}) });
+    const batch = kinesisEvent(
+      [fin('a', 90, 'Ann'), fin('b', 96, 'Bea'), telemetry({ raceId, classId, racerId: 'e', second: 61, output: 12.2 }), fin('c', 90), 'garbage', fin('a', 90, 'Ann')],
+      { arrivalSeconds: arrival },
+    );
+    const first = deps(during);
+    expect(await createFinalizer(first.d)(batch)).toEqual({ batchItemFailures: [] });
+    expect(first.metrics.totals).toMatchObject({ ResultsWritten: 3, MalformedRecords: 1 });
+    expect(await get(openRaceKey(classId, raceId))).toMatchObject({ itemType: 'OpenRace', classId, raceId });
+    const afterFirst = await raceItems(classId, raceId);
+
+    // A replayed batch changes nothing.
+    await createFinalizer(deps(during).d)(batch);
+    expect(await raceItems(classId, raceId)).toEqual(afterFirst);
+
+    // Not yet due at end + grace - 1 ms: nothing closes.
+    const end = raceEndMillis(raceId, RS);
+    const early = deps(end + GRACE * 1000 - 1);
+    await createFinalizer(early.d)(kinesisEvent([], {}));
+    expect(await get(raceKey(classId, raceId))).toBeUndefined();
+
+    // Due: the next race's records trigger the check.
+    const due = deps(end + GRACE * 1000);
+    const next = kinesisEvent([telemetry({ raceId: raceId + 1, classId, racerId: 'a', second: 15, output: 3 })], { arrivalSeconds: (end + 15_000) / 1000 });
+    await createFinalizer(due.d)(next);
+    const results = (await raceItems(classId, raceId)).filter((i) => i.itemType === 'Result');
+    expect(results.map((r) => [r.racerId, r.output, r.finished, r.lastSecond, r.name ?? null]).sort()).toEqual([
+      ['a', 90, true, 300, 'Ann'],
+      ['b', 96, true, 300, 'Bea'],
+      ['c', 90, true, 300, null],
+      ['d', 40.5, false, 170, 'Dee'],
+      ['e', 12, false, 60, null],
+    ]);
+    expect(due.metrics.totals).toMatchObject({ RacesClosed: 1, NotFinishedResults: 2 });
+    const summary = await get(raceKey(classId, raceId));
+    expect(summary).toMatchObject({ itemType: 'Race', classId, raceId, competitors: 5, finishers: 3, winnerRacerId: 'b', winnerName: 'Bea', bestOutput: 96 });
+    expect(typeof summary?.closedAt).toBe('string');
+    expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
+
+    // A late final of d wins over its not-finished result; the race is closed again with 4 finishers.
+    const late = deps(end + 20_000);
+    await createFinalizer(late.d)(kinesisEvent([fin('d', 41, 'Dee')], { arrivalSeconds: (end + 20_000) / 1000 }));
+    expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#d' })).toMatchObject({ finished: true, output: 41 });
+    expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 5, finishers: 4, closedAt: summary?.closedAt });
+  });
+
+  it('two finalizer shards closing the same race at once end in the same items', async () => {
+    const classId = 3;
+    const raceId = 6_000_100;
+    const during = raceId * RS * 1000 + 100_000;
+    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, {
+      x: { output: 30, second: 100 },
+      y: { output: 31, second: 100 },
+      z: { output: 32, second: 100, name: 'Zo' },
+    }, new Date(during).toISOString());
+    await createFinalizer(deps(during).d)(kinesisEvent([telemetry({ raceId, classId, racerId: 'x', second: RS, output: 80, event: 'final' })], { arrivalSeconds: during / 1000 }));
+    const due = raceEndMillis(raceId, RS) + GRACE * 1000;
+    const one = deps(due);
+    const two = deps(due);
+    await Promise.all([createFinalizer(one.d)(kinesisEvent([])), createFinalizer(two.d)(kinesisEvent([]))]);
+    const items = await raceItems(classId, raceId);
+    expect(items.filter((i) => i.itemType === 'Result').map((i) => [i.racerId, i.finished])).toEqual([
+      ['x', true],
+      ['y', false],
+      ['z', false],
+    ]);
+    expect((one.metrics.totals.NotFinishedResults ?? 0) + (two.metrics.totals.NotFinishedResults ?? 0)).toBe(2);
+    expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 3, finishers: 1, winnerRacerId: 'x', bestOutput: 80 });
+  });
+
+  it('reports records as batch item failures when DynamoDB is unreachable, and never drops them', async () => {
+    const port = await freePort();
+    const raceId = 6_000_200;
+    const during = raceId * RS * 1000 + 300_000 - 1;
+    const down = deps(during, { ddb: documentClient(`http://127.0.0.1:${port}`, 1) });
+    const event = kinesisEvent([telemetry({ raceId, classId: 1, racerId: 'q', second: RS, output: 50, event: 'final' })], { arrivalSeconds: Math.floor(during / 1000) });
+    const res = await createFinalizer({ ...down.d })(event);
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }]);
+    expect(down.logger.lines.some((l) => l.level === 'error')).toBe(true);
+    // Lambda re-delivers it once DynamoDB is back.
+    expect(await createFinalizer(deps(during).d)(event)).toEqual({ batchItemFailures: [] });
+    expect(await get({ PK: racePk(1, raceId), SK: 'RESULT#q' })).toMatchObject({ output: 50, finished: true });
+  });
+});
