@@ -54,8 +54,8 @@ describe('all-time rankings from the table stream', () => {
     return out;
   }
 
-  async function put(item: Record<string, unknown>) {
-    await documentClient(endpoint).send(new PutCommand({ TableName: tableName, Item: item }));
+  async function put(item: object) {
+    await documentClient(endpoint).send(new PutCommand({ TableName: tableName, Item: item as Record<string, unknown> }));
   }
   const result = (racerId: string, raceId: number, output: number, finished = true, name?: string) =>
     buildResultItem({ classId: CLASS_ID, raceId, racerId, output, lastSecond: finished ? 300 : 120, finished, ...(name ? { name } : {}) });
