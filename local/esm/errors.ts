@@ -1,0 +1,35 @@
+/** Typed errors of the local event-source-mapping runtime. */
+
+/** Base of every error the runtime raises on purpose. */
+export class EventSourceMappingError extends Error {
+  override readonly name: string = 'EventSourceMappingError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A FilterCriteria pattern is not valid JSON or not valid filter-pattern syntax (Lambda rejects it at creation). */
+export class InvalidFilterPatternError extends EventSourceMappingError {
+  override readonly name = 'InvalidFilterPatternError';
+}
+
+/** A mapping setting is outside the range Lambda accepts. */
+export class InvalidMappingSettingError extends EventSourceMappingError {
+  override readonly name = 'InvalidMappingSettingError';
+}
+
+/** The handler did not settle within the function's timeout (Lambda reports `Task timed out`). */
+export class FunctionTimeoutError extends EventSourceMappingError {
+  override readonly name = 'FunctionTimeoutError';
+}
+
+/** Reading a shard failed (the poller retries; this is what it logs). */
+export class ShardReadError extends EventSourceMappingError {
+  override readonly name = 'ShardReadError';
+}
+
+/** Turns any thrown value into an Error (a thrown string stays readable). */
+export function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  return new Error(typeof value === 'string' ? value : JSON.stringify(value));
+}

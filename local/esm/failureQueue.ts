@@ -1,0 +1,46 @@
+/**
+ * The local stand-in for an OnFailure destination (an SQS queue on AWS): the
+ * metadata of every discarded batch, kept in memory and appended as JSON
+ * lines to a file under the data directory so it survives restarts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FailureMessage } from './types.js';
+
+export interface FailureQueue {
+  readonly name: string;
+  send(message: FailureMessage): Promise<void>;
+  /** Every message received so far (oldest first), including those of earlier runs. */
+  messages(): readonly FailureMessage[];
+}
+
+function readLines(file: string): FailureMessage[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const out: FailureMessage[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() !== '') out.push(JSON.parse(line) as FailureMessage);
+  }
+  return out;
+}
+
+/** A queue named `name`; persisted to `file` when given. */
+export function failureQueue(name: string, file?: string): FailureQueue {
+  const messages = file ? readLines(file) : [];
+  return {
+    name,
+    async send(message) {
+      messages.push(message);
+      if (file) {
+        await fs.promises.mkdir(path.dirname(file), { recursive: true });
+        await fs.promises.appendFile(file, `${JSON.stringify(message)}\n`);
+      }
+    },
+    messages: () => messages,
+  };
+}
