@@ -3,8 +3,6 @@ import type { RaceResult } from '../data/types.js';
 import { displayName, kj } from '../lib/format.js';
 import { Link } from '../lib/Link.js';
 
-const MEDALS = ['🥇', '🥈', '🥉'];
-
 export function Podium({ results }: { results: readonly RaceResult[] }) {
   const top = results.slice(0, 3);
   return (
@@ -12,7 +10,7 @@ export function Podium({ results }: { results: readonly RaceResult[] }) {
       {top.map((r, i) => (
         <li key={r.racerId} className={`step step-${i + 1}`}>
           <span className="medal" aria-hidden="true">
-            {MEDALS[i]}
+            {r.rank}
           </span>
           <span className="sr-only">Rank {r.rank}:</span>
           <Link href={`/racer/${encodeURIComponent(r.racerId)}`} className="podium-name">

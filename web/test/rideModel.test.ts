@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { checkTelemetry } from '../../core/telemetry.js';
+import { raceStartMillis } from '../../core/raceClock.js';
+import { POWER_AT_MAX, POWER_AT_REST, powerFromEffort, startRide, tick, type RideState } from '../src/ride/rideModel.js';
+import type { TelemetryInput } from '../src/data/types.js';
+
+const RACE_SECONDS = 60;
+const RACE_ID = 29_000_000;
+const T0 = raceStartMillis(RACE_ID, RACE_SECONDS);
+
+function ride(): RideState {
+  return startRide({ classId: 2, raceId: RACE_ID, raceSeconds: RACE_SECONDS, racerId: 'ada-1', name: 'Ada' });
+}
+
+/** Rides from `fromSecond` to the end at a constant effort, one tick per second (plus a late tick). */
+function rideThrough(fromSecond: number, effort: number): TelemetryInput[] {
+  let state = ride();
+  const records: TelemetryInput[] = [];
+  for (let s = fromSecond; s <= RACE_SECONDS + 1; s += 1) {
+    const r = tick(state, T0 + s * 1000 + 250, effort);
+    state = r.state;
+    if (r.record) records.push(r.record);
+  }
+  return records;
+}
+
+describe('the ride-along bike', () => {
+  it('turns effort into power between soft pedalling and a hard sprint, never beyond the contract', () => {
+    expect(powerFromEffort(0)).toBe(POWER_AT_REST);
+    expect(powerFromEffort(100)).toBe(POWER_AT_MAX);
+    expect(powerFromEffort(250)).toBe(POWER_AT_MAX);
+    expect(powerFromEffort(-5)).toBe(POWER_AT_REST);
+    let last = 0;
+    for (let e = 0; e <= 100; e += 1) {
+      expect(powerFromEffort(e)).toBeGreaterThanOrEqual(last);
+      last = powerFromEffort(e);
+    }
+    expect(POWER_AT_MAX).toBeLessThanOrEqual(3000);
+  });
+
+  it('sends one record a second whose output adds up watts × seconds as kJ', () => {
+    const records = rideThrough(0, 50);
+    const watts = powerFromEffort(50);
+    expect(records.map((r) => r.second)).toEqual(Array.from({ length: RACE_SECONDS + 1 }, (_, i) => i));
+    expect(records[0]?.output).toBe(0);
+    expect(records[10]?.output).toBeCloseTo((10 * watts) / 1000, 6);
+    for (let i = 1; i < records.length; i += 1) {
+      const prev = records[i - 1] as TelemetryInput;
+      const cur = records[i] as TelemetryInput;
+      expect(cur.output).toBeGreaterThanOrEqual(prev.output);
+      expect(cur.output - prev.output).toBeLessThanOrEqual(3 * (cur.second - prev.second) + 1e-9);
+    }
+  });
+
+  it('marks the record of the race end as final, at second raceSeconds, and then stops', () => {
+    const records = rideThrough(0, 80);
+    const last = records[records.length - 1] as TelemetryInput;
+    expect(last.event).toBe('final');
+    expect(last.second).toBe(RACE_SECONDS);
+    expect(records.filter((r) => r.event === 'final')).toHaveLength(1);
+  });
+
+  it('joins a race under way with output starting from zero', () => {
+    const records = rideThrough(40, 100);
+    expect(records[0]?.second).toBe(40);
+    expect(records[0]?.output).toBe(0);
+    expect(records[records.length - 1]?.output).toBeCloseTo((20 * POWER_AT_MAX) / 1000, 6);
+  });
+
+  it('integrates seconds a throttled tab skipped, so no output is lost', () => {
+    let state = ride();
+    state = tick(state, T0 + 1000, 50).state;
+    const later = tick(state, T0 + 6000, 50);
+    expect(later.record?.second).toBe(6);
+    expect(later.record?.output).toBeCloseTo((5 * powerFromEffort(50)) / 1000, 6);
+  });
+
+  it('makes records that pass the contract check the resolver applies', () => {
+    for (const record of rideThrough(0, 100)) {
+      const raceNow = record.event === 'final' ? RACE_ID + 1 : RACE_ID;
+      const check = checkTelemetry(record, { raceSeconds: RACE_SECONDS, currentRaceId: raceNow });
+      expect(check, JSON.stringify(record)).toMatchObject({ ok: true });
+    }
+  });
+});
