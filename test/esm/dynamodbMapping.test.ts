@@ -1,0 +1,96 @@
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { memoryCheckpointStore } from '../../local/esm/checkpointStore.js';
+import { dynamoDbSource } from '../../local/esm/dynamodbSource.js';
+import { startEventSourceMapping, type RunningMapping } from '../../local/esm/eventSourceMapping.js';
+import { failureQueue } from '../../local/esm/failureQueue.js';
+import { localDynamoDb } from '../../local/stack/clients.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { MAPPINGS } from '../../infra/settings.js';
+import { createTestTable } from '../support/resources.js';
+import { eventually } from './support/fakeShard.js';
+import { FAST } from './support/harness.js';
+
+let ddb: DynamoDBClient;
+let streams: DynamoDBStreamsClient;
+let mapping: RunningMapping | undefined;
+
+beforeAll(() => {
+  ddb = localDynamoDb(inject('dynamodbEndpoint'));
+  streams = new DynamoDBStreamsClient({ endpoint: inject('dynamodbEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+});
+afterEach(async () => {
+  await mapping?.stop();
+  mapping = undefined;
+});
+afterAll(() => {
+  ddb.destroy();
+  streams.destroy();
+});
+
+type DdbRecord = {
+  eventName: string;
+  eventSource: string;
+  eventID: string;
+  eventVersion: string;
+  awsRegion: string;
+  eventSourceARN: string;
+  dynamodb: { Keys: Record<string, { S: string }>; NewImage?: Record<string, unknown>; SequenceNumber: string; SizeBytes: number; StreamViewType: string; ApproximateCreationDateTime: number };
+};
+
+describe('event-source mapping on DynamoDB Local streams', () => {
+  it('delivers only what the all-time filter lets through (inserted RESULT# items), shaped as Lambda delivers stream records', async () => {
+    const table = await createTestTable(inject('dynamodbEndpoint'));
+    const seen: DdbRecord[] = [];
+    mapping = await startEventSourceMapping({
+      id: 'allTime',
+      functionName: 'allTime',
+      handler: ((event: { Records: DdbRecord[] }) => {
+        seen.push(...event.Records);
+      }) as never,
+      source: dynamoDbSource({ client: streams, streamArn: table.streamArn, region: LOCAL_REGION }),
+      settings: MAPPINGS.allTime,
+      checkpoints: memoryCheckpointStore(),
+      onFailure: failureQueue('allTime-dlq'),
+      region: LOCAL_REGION,
+      accountId: '000000000000',
+      overrides: { ...FAST, maxBatchingWindowMs: 0 },
+    });
+    const put = (pk: string, sk: string, extra: Record<string, { S: string } | { N: string }> = {}) =>
+      ddb.send(new PutItemCommand({ TableName: table.tableName, Item: { PK: { S: pk }, SK: { S: sk }, ...extra } }));
+    await put('RACE#1', 'RESULT#0001#r1', { output: { N: '250' } });
+    await put('RACE#1', 'LIVE#shard-0');
+    await ddb.send(
+      new UpdateItemCommand({
+        TableName: table.tableName,
+        Key: { PK: { S: 'RACE#1' }, SK: { S: 'RESULT#0001#r1' } },
+        UpdateExpression: 'SET #o = :o',
+        ExpressionAttributeNames: { '#o': 'output' },
+        ExpressionAttributeValues: { ':o': { N: '260' } },
+      }),
+    );
+    await put('RACE#1', 'RESULT#0002#r2', { output: { N: '240' }, bin: { S: 'x' } });
+    await eventually(() => seen.length === 2, 15_000);
+    await eventually(() => (mapping?.metrics().shards.reduce((n, s) => n + s.recordsFiltered, 0) ?? 0) === 2, 5000);
+    expect(seen.map((r) => r.dynamodb.Keys.SK?.S)).toEqual(['RESULT#0001#r1', 'RESULT#0002#r2']);
+    const r = seen[0] as DdbRecord;
+    expect(r).toMatchObject({
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      eventVersion: '1.1',
+      awsRegion: LOCAL_REGION,
+      eventSourceARN: table.streamArn,
+      dynamodb: {
+        Keys: { PK: { S: 'RACE#1' }, SK: { S: 'RESULT#0001#r1' } },
+        NewImage: { PK: { S: 'RACE#1' }, SK: { S: 'RESULT#0001#r1' }, output: { N: '250' } },
+        StreamViewType: 'NEW_IMAGE',
+      },
+    });
+    expect(typeof r.eventID).toBe('string');
+    expect(typeof r.dynamodb.SequenceNumber).toBe('string');
+    expect(r.dynamodb.SizeBytes).toBeGreaterThan(0);
+    // Epoch seconds, as Lambda delivers it (the SDK's Date is converted back).
+    expect(Math.abs(r.dynamodb.ApproximateCreationDateTime - Date.now() / 1000)).toBeLessThan(120);
+  });
+});
