@@ -1,0 +1,341 @@
+/**
+ * The local AppSync runtime: graphql-js parses, validates and executes against
+ * the schema; every field of the manifest runs its APPSYNC_JS bundle (unit or
+ * pipeline) in the sandbox; every field is checked against the auth directives.
+ */
+import {
+  GraphQLError,
+  GraphQLObjectType,
+  Kind,
+  execute as graphqlExecute,
+  getOperationAST,
+  parse,
+  responsePathAsArray,
+  validate,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RESOLVERS, resolverFile, DATA_SOURCES, type DataSourceName, type ResolverSpec } from '../../resolvers/manifest.js';
+import { LOCAL_CREDENTIALS } from '../credentials.js';
+import { RuntimeConfigError } from './errors.js';
+import { createSandbox, type Sandbox } from './runtime/sandbox.js';
+import { loadBundle } from './runtime/loadBundle.js';
+import { createInvocation, type AuthTypeName, type ExtensionsRecord } from './runtime/invocation.js';
+import { runResolver, type LoadedResolver, type ContextParts } from './execution/runResolver.js';
+import { buildAppSyncSchema } from './execution/buildAppSyncSchema.js';
+import { selectionSetGraphQL, selectionSetList } from './execution/selectionSet.js';
+import { AppSyncFieldError, formatExecutionError, formatRequestError, locationsOf } from './execution/errorShape.js';
+import { authorizeRequest, normalizeHeaders, type HeaderBag } from './auth/authorize.js';
+import { authRules } from './auth/directives.js';
+import { createNoneDataSource } from './datasources/none.js';
+import { createDynamoDbDataSource } from './datasources/dynamodb.js';
+import { createHttpDataSource } from './datasources/http.js';
+import type { DataSource } from './datasources/types.js';
+import type {
+  AppSyncError,
+  AppSyncResponse,
+  AppSyncRuntime,
+  AppSyncRuntimeOptions,
+  AuthMode,
+  ExecuteRequest,
+  IamIdentity,
+  MutationEvent,
+  SubscriptionResolverResult,
+} from './types.js';
+
+const DEFAULT_HANDLER_TIMEOUT_MS = 1_000;
+// "Request execution time: 30 seconds" (AppSync quotas).
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Per-request state shared by the field resolvers (graphql-js contextValue). */
+interface RequestState {
+  readonly mode: AuthMode;
+  readonly identity: IamIdentity | null;
+  readonly headers: Record<string, string | string[]>;
+  readonly variables: Record<string, unknown>;
+  readonly extraErrors: AppSyncError[];
+  readonly rootExtensions: Map<string, ExtensionsRecord>;
+  readonly rootArgs: Map<string, Record<string, unknown>>;
+}
+
+const AUTH_TYPE: Record<AuthMode, AuthTypeName> = { API_KEY: 'API Key Authorization', AWS_IAM: 'IAM Authorization' };
+
+/** ctx.request.headers: lower-case names; the cookie header is not exposed [DOC context reference]. */
+function contextHeaders(headers: HeaderBag): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    const name = k.toLowerCase();
+    if (v === undefined || name === 'cookie') continue;
+    out[name] = Array.isArray(v) ? [...v] : String(v);
+  }
+  return out;
+}
+
+function unconfigured(name: string): DataSource {
+  return {
+    async invoke() {
+      return { result: null, error: { message: `Data source "${name}" is not configured in the local runtime`, type: 'DataSourceNotConfigured' } };
+    },
+  };
+}
+
+function createDataSources(options: AppSyncRuntimeOptions): Record<DataSourceName, DataSource> {
+  const table = options.dataSources.table;
+  const kinesis = options.dataSources.kinesis;
+  const out: Record<DataSourceName, DataSource> = {
+    none: createNoneDataSource(),
+    table: table
+      ? createDynamoDbDataSource({
+          client: new DynamoDBClient({ endpoint: table.endpoint, region: table.region, credentials: table.credentials ?? LOCAL_CREDENTIALS, maxAttempts: 1 }),
+          tableName: table.tableName,
+        })
+      : unconfigured('table'),
+    kinesis: kinesis
+      ? createHttpDataSource({ endpoint: kinesis.endpoint, region: kinesis.region, service: kinesis.service, credentials: kinesis.credentials ?? LOCAL_CREDENTIALS })
+      : unconfigured('kinesis'),
+  };
+  for (const name of Object.keys(DATA_SOURCES) as DataSourceName[]) if (!out[name]) out[name] = unconfigured(name);
+  return out;
+}
+
+function loadResolvers(options: AppSyncRuntimeOptions, sandbox: Sandbox, timeoutMs: number, dataSources: Record<DataSourceName, DataSource>): Map<string, LoadedResolver> {
+  const manifest: readonly ResolverSpec[] = options.manifest ?? RESOLVERS;
+  const loaded = new Map<string, LoadedResolver>();
+  const load = (name: string) => {
+    const source = options.resolvers.get(name);
+    if (!source) throw new RuntimeConfigError(`No bundle named "${name}" (the manifest needs it); build it with resolvers/build.ts`);
+    return loadBundle(source.code, `${name}.js`, sandbox, timeoutMs);
+  };
+  for (const spec of manifest) {
+    const id = resolverFile(spec);
+    const bundle = load(id);
+    if (spec.functions) {
+      if (spec.functions.length > 10) throw new RuntimeConfigError(`${id}: a pipeline has at most 10 functions (AppSync quota)`);
+      const functions = spec.functions.map((fn) => ({ id: `functions/${fn.name}`, bundle: load(`functions/${fn.name}`), dataSource: dataSources[fn.dataSource] }));
+      loaded.set(id, { id, bundle, functions });
+    } else {
+      if (!spec.dataSource) throw new RuntimeConfigError(`${id}: a unit resolver needs a data source`);
+      loaded.set(id, { id, bundle, dataSource: dataSources[spec.dataSource] });
+    }
+  }
+  return loaded;
+}
+
+function fragmentsOf(doc: DocumentNode): Record<string, FragmentDefinitionNode> {
+  const out: Record<string, FragmentDefinitionNode> = {};
+  for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) out[d.name.value] = d;
+  return out;
+}
+
+/** Root fields of an operation as [responseKey, fieldName] (fragments expanded). */
+function rootFields(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, out: Array<[string, string, ReadonlyArray<unknown>]> = []): Array<[string, string, ReadonlyArray<unknown>]> {
+  for (const sel of set.selections) {
+    if (sel.kind === Kind.FIELD) out.push([sel.alias?.value ?? sel.name.value, sel.name.value, sel.arguments ?? []]);
+    else if (sel.kind === Kind.INLINE_FRAGMENT) rootFields(sel.selectionSet, fragments, out);
+    else {
+      const f = fragments[sel.name.value];
+      if (f) rootFields(f.selectionSet, fragments, out);
+    }
+  }
+  return out;
+}
+
+/** Creates the runtime. Bundles are loaded (and checked) now: a bad bundle fails here, as a deploy would. */
+export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRuntime {
+  const clock = options.clock ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const env = { ...(options.env ?? {}) };
+  const schema = buildAppSyncSchema(options.schemaSdl);
+  const allowedModes = authRules(schema, options.auth.defaultMode ?? 'API_KEY');
+  const sandbox = createSandbox();
+  const dataSources = createDataSources(options);
+  const resolvers = loadResolvers(options, sandbox, timeoutMs, dataSources);
+  const listeners = new Set<(e: MutationEvent) => void>();
+
+  function contextParts(source: unknown, args: Record<string, unknown>, state: RequestState, info: GraphQLResolveInfo): ContextParts {
+    return {
+      args,
+      identity: state.identity,
+      source: source ?? null,
+      info: {
+        fieldName: info.fieldName,
+        parentTypeName: info.parentType.name,
+        variables: state.variables,
+        selectionSetList: selectionSetList(info.fieldNodes, info.fragments),
+        selectionSetGraphQL: selectionSetGraphQL(info.fieldNodes),
+      },
+      request: { headers: state.headers, domainName: null },
+      env,
+    };
+  }
+
+  function checkAuth(typeName: string, fieldName: string, mode: AuthMode): void {
+    if (!allowedModes(typeName, fieldName).includes(mode)) {
+      throw new AppSyncFieldError(`Not Authorized to access ${fieldName} on type ${typeName}`, 'Unauthorized');
+    }
+  }
+
+  // Every field: auth check; fields of the manifest also run their resolver.
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const resolver = resolvers.get(`${type.name}.${field.name}`);
+      const typeName = type.name;
+      if (!resolver) {
+        const plain: GraphQLFieldResolver<unknown, RequestState> = (source, _args, state, info) => {
+          checkAuth(typeName, info.fieldName, state.mode);
+          return typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[info.fieldName] : undefined;
+        };
+        field.resolve = plain;
+        continue;
+      }
+      const run: GraphQLFieldResolver<unknown, RequestState> = async (source, args, state, info) => {
+        checkAuth(typeName, info.fieldName, state.mode);
+        const invocation = createInvocation({ authType: AUTH_TYPE[state.mode], now: clock });
+        const outcome = await runResolver({ sandbox, invocation, timeoutMs }, resolver, contextParts(source, args, state, info));
+        const path = responsePathAsArray(info.path);
+        for (const e of invocation.errors) {
+          state.extraErrors.push({ path, data: e.data, errorType: e.errorType, errorInfo: e.errorInfo, locations: locationsOf(info.fieldNodes.flatMap((n) => (n.loc ? [n.loc.startToken] : []))), message: e.message });
+        }
+        if (info.path.prev === undefined) {
+          state.rootExtensions.set(String(info.path.key), invocation.extensions);
+          state.rootArgs.set(String(info.path.key), args);
+        }
+        if (!outcome.ok) {
+          const e = outcome.error;
+          const message = e.unauthorized ? `Not Authorized to access ${info.fieldName} on type ${typeName}` : e.message;
+          throw new AppSyncFieldError(message, e.errorType, e.data, e.errorInfo);
+        }
+        return outcome.value;
+      };
+      field.resolve = run;
+    }
+  }
+
+  function authorize(headers: HeaderBag, body?: string, opts: { path?: string; method?: string; sourceIp?: string } = {}) {
+    return authorizeRequest(options.auth, headers, body ?? '', { ...opts, now: clock() });
+  }
+
+  async function executeAuthorized(request: ExecuteRequest, mode: AuthMode, identity: IamIdentity | null): Promise<AppSyncResponse> {
+    let document: DocumentNode;
+    try {
+      document = parse(request.query);
+    } catch (err) {
+      if (err instanceof GraphQLError) return { errors: [formatRequestError(err, 'InvalidSyntax')] };
+      throw err;
+    }
+    const validationErrors = validate(schema, document);
+    if (validationErrors.length > 0) return { data: null, errors: validationErrors.map((e) => formatRequestError(e, 'ValidationError')) };
+    const operation: OperationDefinitionNode | null | undefined = getOperationAST(document, request.operationName ?? undefined);
+    if (!operation) {
+      return { errors: [{ path: null, errorType: 'ValidationError', locations: [], message: request.operationName ? `Unknown operation named "${request.operationName}".` : 'Must provide operation name if query contains multiple operations.' }] };
+    }
+    if (operation.operation === 'subscription') {
+      return { errors: [{ path: null, errorType: 'UnsupportedOperation', locations: locationsOf(operation.loc ? [operation.loc.startToken] : []), message: 'Subscriptions are served over the real-time WebSocket endpoint, not HTTP POST.' }] };
+    }
+    const state: RequestState = {
+      mode,
+      identity,
+      headers: contextHeaders(request.headers),
+      variables: { ...(request.variables ?? {}) },
+      extraErrors: [],
+      rootExtensions: new Map(),
+      rootArgs: new Map(),
+    };
+    const result = await graphqlExecute({
+      schema,
+      document,
+      contextValue: state,
+      variableValues: request.variables ?? {},
+      operationName: request.operationName ?? undefined,
+    });
+    const errors = [...(result.errors ?? []).map((e) => (e.path ? formatExecutionError(e) : formatRequestError(e, 'ValidationError'))), ...state.extraErrors];
+    const response: AppSyncResponse = { data: (result.data as Record<string, unknown> | null | undefined) ?? null, ...(errors.length > 0 ? { errors } : {}) };
+    if (operation.operation === 'mutation' && result.data) emitMutations(operation, document, result.data as Record<string, unknown>, result.errors ?? [], state);
+    return response;
+  }
+
+  function emitMutations(operation: OperationDefinitionNode, document: DocumentNode, data: Record<string, unknown>, errors: readonly GraphQLError[], state: RequestState): void {
+    const failed = new Set(errors.map((e) => String(e.path?.[0] ?? '')));
+    const fragments = fragmentsOf(document);
+    for (const [responseKey, fieldName] of rootFields(operation.selectionSet, fragments)) {
+      const value = data[responseKey];
+      if (value === null || value === undefined || failed.has(responseKey)) continue;
+      const ext = state.rootExtensions.get(responseKey);
+      const event: MutationEvent = {
+        fieldName,
+        parentTypeName: 'Mutation',
+        responseKey,
+        args: state.rootArgs.get(responseKey) ?? {},
+        data: value,
+        extensions: { invalidations: ext ? [...ext.invalidations] : [] },
+        identity: state.identity,
+        authMode: state.mode,
+      };
+      for (const l of listeners) {
+        try {
+          l(event);
+        } catch (err) {
+          // A listener failing (the real-time server) must not fail the mutation that already happened.
+          console.error('appsync runtime: onMutation listener failed', err);
+        }
+      }
+    }
+  }
+
+  async function execute(request: ExecuteRequest): Promise<{ statusCode: number; body: AppSyncResponse | { errors: Array<{ errorType: string; message: string }> } }> {
+    const body = request.rawBody ?? JSON.stringify({ query: request.query, variables: request.variables ?? undefined, operationName: request.operationName ?? undefined });
+    const auth = authorize(request.headers, body, { path: request.path ?? '/graphql', method: 'POST', ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}) });
+    if (!auth.ok) return { statusCode: auth.statusCode, body: auth.body };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<AppSyncResponse>((resolve) => {
+      timer = setTimeout(() => resolve({ data: null, errors: [{ path: null, errorType: 'ExecutionTimeout', locations: [], message: 'Execution timed out.' }] }), requestTimeoutMs);
+    });
+    try {
+      const response = await Promise.race([executeAuthorized(request, auth.mode, auth.identity), timeout]);
+      return { statusCode: 200, body: response };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function runSubscriptionResolver(fieldName: string, args: Record<string, unknown>, identity: IamIdentity | null, headers: HeaderBag): Promise<SubscriptionResolverResult> {
+    const resolver = resolvers.get(`Subscription.${fieldName}`);
+    if (!resolver) return { filter: null, invalidationFilter: null, error: null };
+    const mode: AuthMode = identity ? 'AWS_IAM' : 'API_KEY';
+    const invocation = createInvocation({ authType: AUTH_TYPE[mode], now: clock });
+    const parts: ContextParts = {
+      args,
+      identity,
+      source: null,
+      info: { fieldName, parentTypeName: 'Subscription', variables: {}, selectionSetList: [], selectionSetGraphQL: '' },
+      request: { headers: contextHeaders(headers), domainName: null },
+      env,
+    };
+    const outcome = await runResolver({ sandbox, invocation, timeoutMs }, resolver, parts);
+    const error = outcome.ok ? null : { message: outcome.error.unauthorized ? `Not Authorized to access ${fieldName} on type Subscription` : outcome.error.message, errorType: outcome.error.errorType };
+    return { filter: invocation.extensions.subscriptionFilter, invalidationFilter: invocation.extensions.invalidationFilter, error };
+  }
+
+  return {
+    schema,
+    execute,
+    authorize,
+    allowedModes,
+    runSubscriptionResolver,
+    onMutation(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+}
+
+export { normalizeHeaders };

@@ -1,0 +1,17 @@
+/**
+ * Public API of the local AppSync runtime (stable; used by the local stack and
+ * the real-time server):
+ *
+ * - `createAppSyncRuntime(options)` → `{ execute, onMutation, runSubscriptionResolver, authorize, allowedModes, schema }`
+ * - `createGraphqlHandler(runtime)` / `startGraphqlServer({port, host, runtime})` — POST /graphql
+ * - `evaluateCode(code, contextJson, fn)` — the EvaluateCode twin
+ * - `authorizeRequest`, `verifySigV4` — auth checks the real-time server reuses
+ */
+export { createAppSyncRuntime } from './createAppSyncRuntime.js';
+export { createGraphqlHandler, startGraphqlServer, MAX_BODY_BYTES, type GraphqlServer } from './http.js';
+export { evaluateCode, type EvaluateCodeResult, type HandlerName } from './runtime/evaluateCode.js';
+export { authorizeRequest, normalizeHeaders, expiryMillis, type HeaderBag } from './auth/authorize.js';
+export { verifySigV4, type SigV4Result, type SignedRequest } from './auth/sigv4Verify.js';
+export { toSubscriptionFilter, type SubscriptionFilter, type SubscriptionFilterRule } from './util/subscriptionFilter.js';
+export { ResolverLoadError, RuntimeConfigError } from './errors.js';
+export type * from './types.js';

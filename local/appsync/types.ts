@@ -1,0 +1,167 @@
+/** Public types of the local AppSync runtime (stable: the local stack and the real-time server use them). */
+import type { ResolverSpec } from '../../resolvers/manifest.js';
+
+/** A resolver bundle: its name (`Query.raceResults`, `functions/getRacerClassStats`) and ESM code. */
+export interface BundleSource {
+  readonly name: string;
+  readonly code: string;
+  readonly sourceFile?: string;
+}
+
+export type AuthMode = 'API_KEY' | 'AWS_IAM';
+
+export interface ApiKeyConfig {
+  readonly id: string;
+  /** Expiry as epoch seconds (AppSync's `expires`), epoch millis, or an ISO date. */
+  readonly expiresAt: number | string;
+}
+
+export interface IamPrincipalConfig {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly accountId: string;
+  /** Defaults to `arn:aws:iam::<accountId>:user/<accessKeyId>`. */
+  readonly userArn?: string;
+}
+
+export interface AuthConfig {
+  readonly apiKeys: readonly ApiKeyConfig[];
+  readonly iam: readonly IamPrincipalConfig[];
+  /** The API's default mode (AppSync "primary" auth mode). Default API_KEY. */
+  readonly defaultMode?: AuthMode;
+  /** Region the API lives in (SigV4 credential scope). Default us-east-1. */
+  readonly region?: string;
+}
+
+export interface TableDataSourceConfig {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly tableName: string;
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface HttpDataSourceConfig {
+  readonly endpoint: string;
+  readonly region: string;
+  /** SigV4 signing service of the HTTP data source (AppSync `authorizationConfig.awsIamConfig.signingServiceName`). */
+  readonly service: string;
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface DataSourcesConfig {
+  readonly table?: TableDataSourceConfig;
+  readonly kinesis?: HttpDataSourceConfig;
+}
+
+export interface AppSyncRuntimeOptions {
+  /** The schema (schema.graphql); AppSync's scalars and directives are added when missing. */
+  readonly schemaSdl: string;
+  /** Bundles by name, e.g. the Map returned by resolvers/build.ts bundleResolvers(). */
+  readonly resolvers: ReadonlyMap<string, BundleSource>;
+  /** Which fields have which resolvers; defaults to resolvers/manifest.ts RESOLVERS. */
+  readonly manifest?: readonly ResolverSpec[];
+  readonly dataSources: DataSourcesConfig;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly auth: AuthConfig;
+  readonly clock?: () => number;
+  /** Time limit of one handler call (default 1,000 ms). */
+  readonly timeoutMs?: number;
+  /** Time limit of one whole request (AppSync: 30 s). */
+  readonly requestTimeoutMs?: number;
+}
+
+/** One error of a GraphQL response, in AppSync's shape. */
+export interface AppSyncError {
+  path?: ReadonlyArray<string | number> | null;
+  data?: unknown;
+  errorType?: string | null;
+  errorInfo?: unknown;
+  locations?: Array<{ line: number; column: number; sourceName: null }> | null;
+  message: string;
+}
+
+export interface AppSyncResponse {
+  data?: Record<string, unknown> | null;
+  errors?: AppSyncError[];
+}
+
+/** An HTTP-level refusal (authentication) as AppSync answers it. */
+export interface AuthFailure {
+  readonly ok: false;
+  readonly statusCode: number;
+  readonly body: { errors: Array<{ errorType: string; message: string }> };
+}
+
+export interface IamIdentity {
+  accountId: string;
+  cognitoIdentityPoolId: null;
+  cognitoIdentityId: null;
+  sourceIp: string[];
+  username: string;
+  userArn: string;
+  cognitoIdentityAuthType: null;
+  cognitoIdentityAuthProvider: null;
+}
+
+export interface AuthSuccess {
+  readonly ok: true;
+  readonly mode: AuthMode;
+  /** ctx.identity: null for API key, the IAM shape for IAM [DOC context reference]. */
+  readonly identity: IamIdentity | null;
+}
+
+export type AuthResult = AuthSuccess | AuthFailure;
+
+export interface ExecuteRequest {
+  readonly query: string;
+  readonly variables?: Record<string, unknown> | null;
+  readonly operationName?: string | null;
+  /** Request headers (names in any case; values string or string[]). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The exact request body, needed to verify a SigV4 signature (defaults to JSON of query/variables/operationName). */
+  readonly rawBody?: string;
+  /** Request path (SigV4 canonical URI). Default /graphql. */
+  readonly path?: string;
+  readonly sourceIp?: string;
+}
+
+/** What a mutation recorded for the real-time server. */
+export interface MutationEvent {
+  readonly fieldName: string;
+  readonly parentTypeName: 'Mutation';
+  /** The response key of the field (alias or name). */
+  readonly responseKey: string;
+  readonly args: Record<string, unknown>;
+  /** The field's completed value, shaped by the mutation's selection set (as in the response). */
+  readonly data: unknown;
+  readonly extensions: {
+    readonly invalidations: ReadonlyArray<{ subscriptionField: string; payload: unknown }>;
+  };
+  readonly identity: IamIdentity | null;
+  readonly authMode: AuthMode;
+}
+
+export interface SubscriptionResolverResult {
+  readonly filter: unknown;
+  readonly invalidationFilter: unknown;
+  readonly error: { message: string; errorType: string | null } | null;
+}
+
+export interface AppSyncRuntime {
+  execute(request: ExecuteRequest): Promise<{ statusCode: number; body: AppSyncResponse | AuthFailure['body'] }>;
+  onMutation(listener: (event: MutationEvent) => void): () => void;
+  runSubscriptionResolver(
+    fieldName: string,
+    args: Record<string, unknown>,
+    identity: IamIdentity | null,
+    headers: Readonly<Record<string, string | string[] | undefined>>,
+  ): Promise<SubscriptionResolverResult>;
+  authorize(
+    headers: Readonly<Record<string, string | string[] | undefined>>,
+    body?: string,
+    options?: { path?: string; method?: string; sourceIp?: string },
+  ): AuthResult;
+  /** Auth modes allowed on a field (field directives, else type directives, else the default mode). */
+  allowedModes(typeName: string, fieldName: string): readonly AuthMode[];
+  readonly schema: import('graphql').GraphQLSchema;
+}
