@@ -11,16 +11,15 @@ import {
   RacesDocument,
   RecordTelemetryDocument,
 } from '../../../client/generated/operations.js';
+import { createClient, type AlleycatClient } from '../../../client/index.js';
 import type { Api } from './Api.js';
-import type { SdkClient } from './SdkClient.js';
-import { createInterimClient } from './interimClient.js';
 
 /**
  * Builds the Api. `clientFor(apiKey)` gives an SDK client authorized with a
  * key (the explorer may send a key other than the configured one).
  */
-export function sdkApi(client: SdkClient, clientFor: (apiKey: string) => SdkClient): Api {
-  const pick = (apiKey: string | undefined): SdkClient => (apiKey ? clientFor(apiKey) : client);
+export function sdkApi(client: AlleycatClient, clientFor: (apiKey: string) => AlleycatClient): Api {
+  const pick = (apiKey: string | undefined): AlleycatClient => (apiKey ? clientFor(apiKey) : client);
   return {
     raceClasses: async () => (await client.query(RaceClassesDocument, {})).raceClasses,
     currentRace: async (classId) => (await client.query(CurrentRaceDocument, { classId })).currentRace,
@@ -34,13 +33,16 @@ export function sdkApi(client: SdkClient, clientFor: (apiKey: string) => SdkClie
         next: (event) => {
           if (event.onLiveRankings) observer.next(event.onLiveRankings);
         },
-        error: observer.error,
+        error: (err) => observer.error(err),
       }),
     allTimeRankings: async (classId, by, limit, nextToken) =>
       (await client.query(AllTimeRankingsDocument, { classId, by, limit, nextToken })).allTimeRankings,
     racer: async (racerId) => (await client.query(RacerDocument, { racerId })).racer,
     recordTelemetry: async (records) => (await client.mutate(RecordTelemetryDocument, { records })).recordTelemetry,
-    onConnectionState: (listener) => client.onConnectionState(listener),
+    onConnectionState: (listener) => {
+      listener(client.connectionState());
+      return client.onConnectionState(listener);
+    },
     executeRaw: (query, variables, operationName, apiKey) => pick(apiKey).requestRaw(query, variables, operationName),
     subscribeRaw: (query, variables, observer, apiKey) => pick(apiKey).subscribeRaw(query, variables, observer),
   };
@@ -48,11 +50,11 @@ export function sdkApi(client: SdkClient, clientFor: (apiKey: string) => SdkClie
 
 /** The Api of the page, from its configuration. */
 export function createSdkApi(config: { graphqlUrl: string; realtimeUrl: string; apiKey: string }): Api {
-  const clients = new Map<string, SdkClient>();
-  const clientFor = (apiKey: string): SdkClient => {
+  const clients = new Map<string, AlleycatClient>();
+  const clientFor = (apiKey: string): AlleycatClient => {
     let c = clients.get(apiKey);
     if (!c) {
-      c = createInterimClient({ graphqlUrl: config.graphqlUrl, realtimeUrl: config.realtimeUrl, apiKey });
+      c = createClient({ graphqlUrl: config.graphqlUrl, realtimeUrl: config.realtimeUrl, auth: { apiKey } });
       clients.set(apiKey, c);
     }
     return c;
