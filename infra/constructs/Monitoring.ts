@@ -27,7 +27,15 @@ import type { FunctionName, StreamFunction } from './StreamFunction.js';
 /** The EMF metrics each function emits (metric names are the functions' contract with this dashboard). */
 export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
   aggregator: ['RecordsReceived', 'MalformedRecords', 'WindowsClosed', 'WindowCloseLatencyMs', 'SnapshotWrites', 'PublishFailures'],
-  finalizer: ['RecordsReceived', 'MalformedRecords', 'ResultsWritten', 'UnprocessedRetries'],
+  finalizer: [
+    'RecordsReceived',
+    'MalformedRecords',
+    'ResultsWritten',
+    'UnprocessedRetries',
+    'RacesClosed',
+    'NotFinishedResults',
+    'RaceCloseFailures',
+  ],
   allTime: ['AllTimeApplied', 'AllTimeReplaySkipped'],
 };
 
@@ -154,10 +162,11 @@ export class Monitoring extends Construct {
         emf('aggregator', 'SnapshotWrites'),
         emf('finalizer', 'ResultsWritten'),
         emf('allTime', 'AllTimeApplied'),
-      ]),
+      ], [emf('finalizer', 'RacesClosed'), emf('finalizer', 'NotFinishedResults')]),
       graph('Retries and failures', [
         emf('aggregator', 'PublishFailures'),
         emf('finalizer', 'UnprocessedRetries'),
+        emf('finalizer', 'RaceCloseFailures'),
         emf('allTime', 'AllTimeReplaySkipped'),
       ]),
     );

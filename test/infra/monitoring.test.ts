@@ -1,0 +1,175 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { EMF_METRICS } from '../../infra/constructs/Monitoring.js';
+import { REPO_ROOT } from '../../infra/paths.js';
+import { MAPPINGS, MONITORING, SERVICE_NAMES } from '../../infra/settings.js';
+import { logicalId, onlyResource, resourcesOfType, synthAlleycat, type Synthesized } from './synthAlleycat.js';
+
+type Name = keyof typeof SERVICE_NAMES;
+const NAMES: readonly Name[] = ['aggregator', 'finalizer', 'allTime'];
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alleycat-oncall';
+
+let s: Synthesized;
+let wide: Synthesized;
+beforeAll(async () => {
+  s = await synthAlleycat();
+  wide = await synthAlleycat({ windowSeconds: 10, alarmTopicArn: TOPIC });
+});
+
+function alarmProps(from: Synthesized, pick: (id: string) => boolean): Record<string, unknown> {
+  const alarms: Alarm[] = from.stack.monitoring.alarms;
+  const ids = alarms.map((a) => logicalId(from.stack, a)).filter(pick);
+  if (ids.length !== 1) throw new Error(`expected one alarm, found ${ids.join(', ') || 'none'}`);
+  return resourcesOfType(from.template, 'AWS::CloudWatch::Alarm')[ids[0] as string]?.Properties ?? {};
+}
+const byId = (fragment: string) => (id: string) => id.includes(fragment);
+const fnRef = (from: Synthesized, name: Name) => ({ Ref: logicalId(from.stack, from.stack.pipeline.functions[name].fn) });
+
+describe('alarms', () => {
+  it('iterator age of each Kinesis consumer above one window plus the margin', () => {
+    const ms = (MAPPINGS.aggregator.tumblingWindowInSeconds + MONITORING.iteratorAgeMarginSeconds) * 1000;
+    expect(ms).toBe(35_000);
+    for (const name of ['aggregator', 'finalizer'] as const) {
+      expect(alarmProps(s, byId(`${name[0]?.toUpperCase()}${name.slice(1)}IteratorAge`))).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'IteratorAge',
+        Dimensions: [{ Name: 'FunctionName', Value: fnRef(s, name) }],
+        Statistic: 'Maximum',
+        Threshold: ms,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: MONITORING.evaluationPeriods,
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  it('the iterator-age threshold follows the window', () => {
+    expect(alarmProps(wide, byId('AggregatorIteratorAge')).Threshold).toBe((10 + MONITORING.iteratorAgeMarginSeconds) * 1000);
+  });
+
+  it('iterator age of the table-stream consumer', () => {
+    expect(alarmProps(s, byId('AllTimeIteratorAge'))).toMatchObject({
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: fnRef(s, 'allTime') }],
+      Threshold: MONITORING.allTimeIteratorAgeSeconds * 1000,
+    });
+  });
+
+  it('any message in any dead-letter queue', () => {
+    for (const name of NAMES) {
+      const queue = logicalId(s.stack, s.stack.pipeline.functions[name].deadLetterQueue);
+      expect(alarmProps(s, byId(`${name[0]?.toUpperCase()}${name.slice(1)}DeadLetters`))).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+      });
+    }
+  });
+
+  it('any failed publish of live rankings (the aggregator EMF metric)', () => {
+    expect(alarmProps(s, byId('PublishFailures'))).toMatchObject({
+      Namespace: 'Alleycat',
+      MetricName: 'PublishFailures',
+      Dimensions: [{ Name: 'service', Value: SERVICE_NAMES.aggregator }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('any DynamoDB throttling: throttled requests of every operation, read and write throttle events', () => {
+    const [tableId] = onlyResource(s.template, 'AWS::DynamoDB::Table');
+    const requests = alarmProps(s, byId('TableThrottledRequests'));
+    expect(requests.Threshold).toBe(0);
+    const metrics = requests.Metrics as Array<{ Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: Array<{ Name: string; Value: unknown }> } } }>;
+    const operations = metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+    expect(new Set(operations.map((m) => m.MetricName))).toEqual(new Set(['ThrottledRequests']));
+    expect(operations.map((m) => m.Dimensions.find((d) => d.Name === 'Operation')?.Value).sort()).toEqual(
+      ['BatchGetItem', 'BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    );
+    expect(metrics.filter((m) => m.Expression !== undefined)).toHaveLength(1);
+    for (const metricName of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
+      expect(alarmProps(s, byId(`Table${metricName}`))).toMatchObject({
+        Namespace: 'AWS/DynamoDB',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'TableName', Value: { Ref: tableId } }],
+        Threshold: 0,
+      });
+    }
+  });
+
+  it('AppSync 5XX rate above the settings threshold', () => {
+    const [apiId] = onlyResource(s.template, 'AWS::AppSync::GraphQLApi');
+    expect(alarmProps(s, byId('Api5xxRate'))).toMatchObject({
+      Namespace: 'AWS/AppSync',
+      MetricName: '5XXError',
+      Dimensions: [{ Name: 'GraphQLAPIId', Value: { 'Fn::GetAtt': [apiId, 'ApiId'] } }],
+      Statistic: 'Average',
+      Threshold: MONITORING.appSync5xxRate,
+      EvaluationPeriods: MONITORING.evaluationPeriods,
+    });
+  });
+
+  it('notify the SNS topic given as context, and nothing otherwise', () => {
+    const withTopic = Object.values(resourcesOfType(wide.template, 'AWS::CloudWatch::Alarm'));
+    expect(withTopic.length).toBe(wide.stack.monitoring.alarms.length);
+    for (const a of withTopic) expect(a.Properties?.AlarmActions).toEqual([TOPIC]);
+    for (const a of Object.values(resourcesOfType(s.template, 'AWS::CloudWatch::Alarm'))) expect(a.Properties?.AlarmActions).toBeUndefined();
+  });
+});
+
+describe('the dashboard', () => {
+  let body = '';
+  beforeAll(() => {
+    const [, dashboard] = onlyResource(s.template, 'AWS::CloudWatch::Dashboard');
+    body = JSON.stringify(dashboard.Properties?.DashboardBody);
+  });
+
+  it('shows iterator age, Lambda errors, throttles and duration per consumer', () => {
+    for (const metric of ['IteratorAge', 'Errors', 'Throttles', 'Duration']) expect(body).toContain(`\\"AWS/Lambda\\",\\"${metric}\\"`);
+  });
+
+  it('shows records in (Kinesis) and the functions\' EMF metrics, including the malformed rate', () => {
+    expect(body).toContain('\\"AWS/Kinesis\\",\\"IncomingRecords\\"');
+    for (const name of NAMES) {
+      for (const metric of EMF_METRICS[name]) expect(body, `${name} ${metric}`).toContain(`\\"Alleycat\\",\\"${metric}\\",\\"service\\",\\"${SERVICE_NAMES[name]}\\"`);
+    }
+    expect(body).toContain('100 * malformed_aggregator / received_aggregator');
+  });
+
+  it('shows DynamoDB throttles and consumed capacity, and the dead-letter queue depth', () => {
+    for (const metric of ['ThrottledRequests', 'ReadThrottleEvents', 'WriteThrottleEvents', 'ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits']) {
+      expect(body).toContain(`\\"AWS/DynamoDB\\",\\"${metric}\\"`);
+    }
+    expect(body).toContain('\\"AWS/SQS\\",\\"ApproximateNumberOfMessagesVisible\\"');
+  });
+
+  it('shows AppSync errors, latency and real-time figures', () => {
+    for (const metric of ['4XXError', '5XXError', 'Latency', 'ConnectSuccess', 'ActiveConnections', 'PublishDataMessageSuccess']) {
+      expect(body).toContain(`\\"AWS/AppSync\\",\\"${metric}\\"`);
+    }
+  });
+});
+
+describe('EMF metric names', () => {
+  /** Every `addMetric('Name'` in a function's own folder. */
+  function emittedBy(name: Name): Set<string> {
+    const dir = path.join(REPO_ROOT, 'functions', name);
+    const names = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      for (const m of readFileSync(path.join(dir, file), 'utf8').matchAll(/addMetric\(\s*'([A-Za-z]+)'/g)) names.add(m[1] as string);
+    }
+    return names;
+  }
+
+  for (const name of NAMES) {
+    it(`${name}: the dashboard charts exactly what functions/${name} emits`, () => {
+      expect([...emittedBy(name)].sort()).toEqual([...EMF_METRICS[name]].sort());
+    });
+  }
+});
