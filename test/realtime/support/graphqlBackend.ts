@@ -4,7 +4,7 @@
  * values exactly as the runtime's onMutation does. Auth: the API key below, or
  * SigV4 with the local credentials.
  */
-import { buildSchema, execute, parse, type GraphQLSchema } from 'graphql';
+import { buildSchema, execute, parse, validate, type GraphQLSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type {
@@ -35,10 +35,10 @@ export function projectSchema(): GraphQLSchema {
 type MutationResolver = (args: Record<string, unknown>) => { value: unknown; invalidations?: InvalidationRequest[] };
 type SubscriptionResolver = (args: Record<string, unknown>, identity: RealtimeIdentity, headers: Record<string, string>) => SubscriptionResolverResult;
 
-/** A test backend plus a way to run mutations against it. */
+/** A test backend plus a way to run operations against it. */
 export interface GraphqlBackend extends RealtimeBackend {
-  /** Runs a mutation document; publishes each successful root field. */
-  mutate(query: string, variables?: Record<string, unknown>): Promise<{ data?: unknown; errors?: unknown }>;
+  /** Runs a mutation (or query) document; a mutation publishes each successful root field. */
+  mutate(query: string, variables?: Record<string, unknown>, operationName?: string): Promise<{ data?: unknown; errors?: readonly unknown[] }>;
 }
 
 /** Builds a backend over `schema` with the given mutation and subscription resolvers. */
@@ -46,6 +46,7 @@ export function createGraphqlBackend(
   schema: GraphQLSchema,
   mutations: Record<string, MutationResolver>,
   subscriptionResolvers: Record<string, SubscriptionResolver> = {},
+  queries: Record<string, (args: Record<string, unknown>) => unknown> = {},
 ): GraphqlBackend {
   const listeners = new Set<(event: MutationEvent) => void>();
   return {
@@ -70,9 +71,9 @@ export function createGraphqlBackend(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async mutate(query, variables = {}) {
+    async mutate(query, variables = {}, operationName) {
       const invalidationsByField = new Map<string, InvalidationRequest[]>();
-      const rootValue: Record<string, unknown> = {};
+      const rootValue: Record<string, unknown> = { ...queries };
       for (const [name, resolve] of Object.entries(mutations)) {
         rootValue[name] = (args: Record<string, unknown>) => {
           const { value, invalidations = [] } = resolve(args);
@@ -81,11 +82,13 @@ export function createGraphqlBackend(
         };
       }
       const document = parse(query);
-      const result = await execute({ schema, document, rootValue, variableValues: variables });
+      const invalid = validate(schema, document);
+      if (invalid.length > 0) return { errors: invalid.map((e) => e.toJSON()) };
+      const result = await execute({ schema, document, rootValue, variableValues: variables, operationName });
       const data = (result.data ?? {}) as Record<string, unknown>;
       // Publish per root field, as AppSync does after each successful mutation field.
       for (const definition of document.definitions) {
-        if (definition.kind !== 'OperationDefinition') continue;
+        if (definition.kind !== 'OperationDefinition' || definition.operation !== 'mutation') continue;
         for (const selection of definition.selectionSet.selections) {
           if (selection.kind !== 'Field') continue;
           const key = selection.alias?.value ?? selection.name.value;

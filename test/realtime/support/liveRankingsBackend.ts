@@ -25,9 +25,19 @@ export const ON_LIVE_RANKINGS = `subscription OnLive($classId: Int!) {
   onLiveRankings(classId: $classId) { classId raceId updatedAt entries { rank racerId output } }
 }`;
 
-/** A backend over schema.graphql whose publishLiveRankings returns its input. */
+/** A backend over schema.graphql whose publishLiveRankings returns its input and liveRankings the latest one. */
 export function liveRankingsBackend(): GraphqlBackend {
-  return createGraphqlBackend(projectSchema(), {
-    publishLiveRankings: (args) => ({ value: args.input }),
-  });
+  const latest = new Map<unknown, unknown>();
+  return createGraphqlBackend(
+    projectSchema(),
+    {
+      publishLiveRankings: (args) => {
+        const input = args.input as { classId: number };
+        latest.set(input.classId, input);
+        return { value: input };
+      },
+    },
+    {},
+    { liveRankings: (args) => latest.get(args.classId) ?? null },
+  );
 }

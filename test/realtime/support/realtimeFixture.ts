@@ -3,34 +3,47 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { attachRealtime, type RealtimeAttachment, type RealtimeBackend, type RealtimeOptions } from '../../../local/appsync/realtime/index.js';
-import { TEST_API_KEY } from './graphqlBackend.js';
+import { TEST_API_KEY, type GraphqlBackend } from './graphqlBackend.js';
+import { graphqlHttpHandler } from './httpEndpoint.js';
 
 export interface RealtimeFixture {
   http: Server;
   attachment: RealtimeAttachment;
   /** ws://127.0.0.1:<port>/graphql/realtime */
   realtimeUrl: string;
+  /** http://127.0.0.1:<port>/graphql */
+  graphqlUrl: string;
+  port: number;
   /** The host clients put in their header objects. */
   host: string;
   warnings: string[];
   close(): Promise<void>;
 }
 
-/** Starts an HTTP server on 127.0.0.1 with `attachRealtime`. */
-export async function startRealtime(backend: RealtimeBackend, options: RealtimeOptions = {}): Promise<RealtimeFixture> {
-  const http = createServer((_req, res) => {
+/** Starts an HTTP server on 127.0.0.1 with `attachRealtime` (and `/graphql` when the backend can run operations). */
+export async function startRealtime(backend: RealtimeBackend, options: RealtimeOptions = {}, port = 0): Promise<RealtimeFixture> {
+  const handler = 'mutate' in backend ? graphqlHttpHandler(backend as GraphqlBackend) : undefined;
+  const http = createServer((req, res) => {
+    if (handler) {
+      handler(req, res).catch((error: unknown) => {
+        res.statusCode = 500;
+        res.end(String(error));
+      });
+      return;
+    }
     res.statusCode = 404;
     res.end();
   });
   const warnings: string[] = [];
   const attachment = attachRealtime(http, backend, { logger: { warn: (m) => warnings.push(m) }, ...options });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  const host = `127.0.0.1:${port}`;
+  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+  const host = `127.0.0.1:${(http.address() as AddressInfo).port}`;
   return {
     http,
     attachment,
     realtimeUrl: `ws://${host}/graphql/realtime`,
+    graphqlUrl: `http://${host}/graphql`,
+    port: (http.address() as AddressInfo).port,
     host,
     warnings,
     async close() {

@@ -1,0 +1,67 @@
+/**
+ * Header objects of AppSync's auth modes, for HTTP requests and for the
+ * real-time protocol. IAM requests are SigV4-signed with service `appsync`:
+ * the real-time handshake over `POST <graphql path>/connect` with body `{}`,
+ * each `start` over `POST <graphql path>` with the start's data string.
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+
+/** AWS credentials (a session token when they are temporary). */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** How the client authorizes: an API key, or IAM credentials (static or a provider). */
+export type ClientAuth = { apiKey: string } | { iam: { credentials: AwsCredentials | (() => Promise<AwsCredentials>); region: string } };
+
+/** The constant headers AWS clients sign for real-time IAM requests. */
+const REALTIME_IAM_HEADERS = {
+  accept: 'application/json, text/javascript',
+  'content-encoding': 'amz-1.0',
+  'content-type': 'application/json; charset=UTF-8',
+};
+
+async function signIam(
+  iam: Extract<ClientAuth, { iam: unknown }>['iam'],
+  url: URL,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<Record<string, string>> {
+  const credentials = typeof iam.credentials === 'function' ? await iam.credentials() : iam.credentials;
+  const signer = new SignatureV4({ credentials, region: iam.region, service: 'appsync', sha256: Sha256 });
+  const request = new HttpRequest({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port === '' ? undefined : Number(url.port),
+    path,
+    headers: { ...headers, host: url.host },
+    body,
+  });
+  const signed = await signer.sign(request);
+  return { ...signed.headers };
+}
+
+/**
+ * The header object of a real-time message: the handshake (`connect: true`)
+ * or a start whose `data` string is `body`. `host` is the GraphQL host.
+ */
+export async function realtimeAuthHeaders(auth: ClientAuth, graphqlUrl: URL, body: string, connect: boolean): Promise<Record<string, string>> {
+  if ('apiKey' in auth) return { host: graphqlUrl.host, 'x-api-key': auth.apiKey };
+  const path = connect ? `${graphqlUrl.pathname.replace(/\/$/, '')}/connect` : graphqlUrl.pathname;
+  return signIam(auth.iam, graphqlUrl, path, REALTIME_IAM_HEADERS, body);
+}
+
+/** Headers of an HTTP GraphQL request (`host` left to fetch, which sets the same value). */
+export async function httpAuthHeaders(auth: ClientAuth, graphqlUrl: URL, body: string): Promise<Record<string, string>> {
+  const base = { 'content-type': 'application/json' };
+  if ('apiKey' in auth) return { ...base, 'x-api-key': auth.apiKey };
+  const signed = await signIam(auth.iam, graphqlUrl, graphqlUrl.pathname, base, body);
+  const { host: _host, ...rest } = signed;
+  return rest;
+}
