@@ -258,6 +258,11 @@ export function transactWrite(payload: unknown): Obj {
 
 const set = (type: 'SS' | 'NS' | 'BS') => (list: unknown) => markTypedSet({ [type]: Array.isArray(list) ? [...list] : [list] });
 
+/** Typed sets for items (a plain array would be a list `L`). */
+export const toStringSet = set('SS');
+export const toNumberSet = set('NS');
+export const toBinarySet = set('BS');
+
 /** The module object resolver code imports. */
 export function createDynamoDbModule(): Record<string, unknown> {
   const mod: Record<string, unknown> = {
@@ -273,9 +278,9 @@ export function createDynamoDbModule(): Record<string, unknown> {
     transactGet,
     transactWrite,
     operations,
-    toStringSet: set('SS'),
-    toNumberSet: set('NS'),
-    toBinarySet: set('BS'),
+    toStringSet,
+    toNumberSet,
+    toBinarySet,
   };
   return { ...mod, default: mod };
 }

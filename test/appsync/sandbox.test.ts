@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateCode, ResolverLoadError } from '../../local/appsync/index.js';
+import { createSandbox } from '../../local/appsync/runtime/sandbox.js';
+import { loadBundle } from '../../local/appsync/runtime/loadBundle.js';
+import { bundleFixture } from './fixtures/bundle.js';
+
+const load = (code: string, file = 'code.js') => loadBundle(code, file, createSandbox(), 1000);
+
+describe('the APPSYNC_JS sandbox', () => {
+  it('has no Node APIs: require, process, timers, fetch, Buffer, eval', () => {
+    const out = evaluateCode(
+      `export function request(ctx) {
+  return [typeof require, typeof process, typeof setTimeout, typeof setInterval, typeof fetch, typeof Buffer, typeof module, typeof globalThis.util];
+}`,
+      '{}',
+      'request',
+    );
+    expect(JSON.parse(out.evaluationResult ?? '')).toEqual(['undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'object']);
+    const evalOut = evaluateCode('export function request(ctx) { return eval("1 + 1"); }', '{}', 'request');
+    expect(evalOut.error?.message).toMatch(/Code generation from strings disallowed/);
+  });
+
+  it('console output is captured as logs, not printed', () => {
+    const out = evaluateCode('export function request(ctx) { console.log("hello", { a: 1 }); console.error("bad"); return null; }', '{}', 'request');
+    expect(out.logs).toEqual(['INFO - hello {"a":1}', 'ERROR - bad']);
+  });
+
+  it('an endless loop ends with a clean timeout error', () => {
+    const started = Date.now();
+    const out = evaluateCode(
+      `export function request(ctx) {
+  let n = 0;
+  for (const a of Array(100000).fill(0)) {
+    for (const b of Array(100000).fill(0)) { n = n + a + b; }
+  }
+  return n;
+}`,
+      '{}',
+      'request',
+      { timeoutMs: 100 },
+    );
+    expect(out.error?.message).toBe('Execution timed out after 100 ms.');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('binds imports of an esbuild bundle whatever local names esbuild chose (util2)', async () => {
+    const code = await bundleFixture('Query.bundled');
+    expect(code).toMatch(/util2/);
+    const out = evaluateCode(code, '{"arguments":{"pk":"P1"}}', 'request');
+    expect(out.error).toBeUndefined();
+    expect(JSON.parse(out.evaluationResult ?? '')).toEqual({
+      payload: { request: { operation: 'GetItem', key: { PK: { S: 'P1' } } }, label: 'local helper', key: 'key:P1', id: 36 },
+    });
+  });
+
+  it('refuses imports of modules AppSync does not provide', () => {
+    expect(() => load("import fs from 'node:fs';\nexport function request(ctx) { return fs; }")).toThrow(/import of "node:fs"/);
+  });
+});
+
+describe('load-time syntax gate (AppSync refuses these at deploy)', () => {
+  it.each([
+    ['try { a(); } catch (e) { b(); }', 'try/catch/finally'],
+    ['throw new Error("x");', 'throw'],
+    ['while (ctx.a) { ctx.a = false; }', 'while'],
+    ['do { ctx.a = 1; } while (false);', 'do-while'],
+    ['for (let i = 0; i < 3; i = i + 1) { ctx.a = i; }', 'classic for(;;)'],
+    ['for (const x of [1]) { if (x) { continue; } }', 'continue'],
+    ['outer: for (const x of [1]) { break outer; }', 'labeled statement'],
+    ['const y = "a" in ctx;', '`in` operator'],
+    ['let i = 0; i++;', '++ operator'],
+    ['let i = 0; i--;', '-- operator'],
+    ['const y = ~1;', '~ operator'],
+    ['class A {}', 'class'],
+    ['function* g() { yield 1; }', 'generator function'],
+    ['const f = async () => 1;', 'async function'],
+    ['const r = /ab+c/;', 'regular expression literal'],
+    ['const t = this;', 'this'],
+  ])('%s', (statement, construct) => {
+    const code = `export function request(ctx) {\n  ${statement}\n  return {};\n}\n`;
+    let thrown: unknown;
+    try {
+      load(code, 'Query.bad.js');
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ResolverLoadError);
+    const e = thrown as ResolverLoadError;
+    expect(e.message).toContain(construct);
+    expect(e.file).toBe('Query.bad.js');
+    expect(e.line).toBe(2);
+  });
+
+  it('allows for-of, for-in, switch, spread, optional chaining, template literals, arrow functions', () => {
+    const code = `export function request(ctx) {
+  const out = [];
+  for (const x of [1, 2]) { out.push(x); }
+  for (const k in { a: 1 }) { out.push(k); }
+  switch (out.length) { case 3: out.push('three'); break; default: break; }
+  const f = (v) => \`v=\${v ?? 'none'}\`;
+  return { out: [...out, f(ctx.args?.missing)] };
+}`;
+    expect(JSON.parse(evaluateCode(code, '{}', 'request').evaluationResult ?? '')).toEqual({ out: [1, 2, 'a', 'three', 'v=none'] });
+  });
+
+  it('names the original TypeScript file and line through the bundle source map', async () => {
+    const code = await bundleFixture('Query.forbidden');
+    let message = '';
+    try {
+      load(code, 'Query.forbidden.js');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/Query\.forbidden\.ts:9:3 .*while is not supported/);
+  });
+});
