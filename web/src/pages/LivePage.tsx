@@ -1,6 +1,6 @@
 /** Here now: the running race of a class, its clock and its live ranking. */
 import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
-import { raceIdAt } from '../../../core/raceClock.js';
+import { raceIdAt, raceStartMillis } from '../../../core/raceClock.js';
 import { ClassPicker } from '../components/ClassPicker.js';
 import { RaceClock } from '../components/RaceClock.js';
 import { RankingTable, type RankingTableHandle } from '../components/RankingTable.js';
@@ -36,6 +36,9 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
   const raceId = raceIdAt(now, config.raceSeconds);
   const live = useLiveRankings(api, selected.classId, config.raceSeconds);
   const current: LiveRankings | null = live.snapshot && live.snapshot.raceId === raceId ? live.snapshot : null;
+  // In the first moments of a race, the race that just ended is still worth seeing (and links to its result).
+  const ended: LiveRankings | null = !current && live.snapshot && live.snapshot.raceId === raceId - 1 ? live.snapshot : null;
+  const justEnded = now - raceStartMillis(raceId, config.raceSeconds) < Math.min(30_000, config.raceSeconds * 500);
   const table = useRef<RankingTableHandle>(null);
   const entries = current?.entries;
   const myIndex = me && entries ? entries.findIndex((e) => e.racerId === me.racerId) : -1;
@@ -102,12 +105,21 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
         </dl>
       </div>
 
-      <p className="previous-race">
-        Previous race #{raceId - 1}:{' '}
-        <Link href={`/results/${selected.classId}/${raceId - 1}`} data-testid="previous-result">
-          see its result →
-        </Link>
-      </p>
+      {justEnded ? (
+        <div className="notice finish" role="status">
+          <strong>Race #{raceId - 1} has finished.</strong> Its results are being written:{' '}
+          <Link href={`/results/${selected.classId}/${raceId - 1}`} data-testid="previous-result">
+            see the result →
+          </Link>
+        </div>
+      ) : (
+        <p className="previous-race">
+          Previous race #{raceId - 1}:{' '}
+          <Link href={`/results/${selected.classId}/${raceId - 1}`} data-testid="previous-result">
+            see its result →
+          </Link>
+        </p>
+      )}
 
       <div className="live-grid">
         <div className="panel">
@@ -120,6 +132,12 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
             <Empty title={`Race #${raceId} has just started`}>
               The first ranking arrives within {config.windowSeconds} seconds of the first pedal stroke.
             </Empty>
+          )}
+          {ended && ended.entries.length > 0 && (
+            <>
+              <h4 className="ended-title">Last live ranking of race #{ended.raceId}</h4>
+              <RankingTable rows={ended.entries} label={`Last live ranking of race ${ended.raceId}`} meId={me?.racerId} height={300} />
+            </>
           )}
           {current && current.entries.length === 0 && <Empty title="No riders yet" />}
           {current && current.entries.length > 0 && (
