@@ -16,10 +16,11 @@ interface Template {
 }
 
 let outdir = '';
+let env: NodeJS.ProcessEnv = {};
 let run: { status: number | null; stdout: string; stderr: string };
 beforeAll(() => {
   outdir = mkdtempSync(path.join(tmpdir(), 'alleycat-synth-'));
-  const env: NodeJS.ProcessEnv = {};
+  env = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && !k.startsWith('CDK_')) env[k] = v;
   Object.assign(env, {
     AWS_CONFIG_FILE: path.join(outdir, 'no-config'),
@@ -72,5 +73,17 @@ describe('npm run synth', () => {
       expect(code).toContain('createRequire');
       expect(existsSync(`${entry}.map`)).toBe(true);
     }
+  });
+
+  it('writes a cloud assembly the project\'s cdk CLI reads (what `npx cdk deploy` deploys)', () => {
+    // `--app <dir>` makes the CLI read an existing assembly instead of running the app.
+    const ls = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/aws-cdk/bin/cdk'), 'ls', '--app', outdir, '--no-notices'], {
+      cwd: REPO_ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(ls.status, ls.stderr).toBe(0);
+    expect(ls.stdout.trim()).toBe('Alleycat');
   });
 });
