@@ -2,8 +2,8 @@
 import { defineCommand } from './main.js';
 import { notYet } from './notYet.js';
 
-defineCommand('start', 'run the whole system on this machine', async () => notYet('start', 'issue 5 (local stack)'));
-defineCommand('simulate', 'ride races against a running stack', async () => notYet('simulate', 'issue 6 (pipeline)'));
+defineCommand('start', 'run the whole system on this machine', async () => (await import('./start.js')).default);
+defineCommand('simulate', 'ride races against a running stack', async () => (await import('./simulate.js')).default);
 defineCommand('evaluate', 'run one handler of a resolver bundle (EvaluateCode twin)', async () =>
   notYet('evaluate', 'issue 3 (local AppSync runtime)'),
 );
