@@ -104,7 +104,10 @@ export function verifySigV4(
   const signedHeaders = signedHeadersText.split(';');
   if (!signedHeaders.includes('host')) return { ok: false, failure: { kind: 'malformed', message: "'Host' must be a 'SignedHeader' in the AWS Authorization." } };
   const canonicalHeaders = signedHeaders.map((h) => `${h}:${(req.headers[h] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  const payloadHash = req.headers['x-amz-content-sha256'] ?? sha256(req.body);
+  // The body must be the signed body: a declared content hash has to match it too.
+  const payloadHash = sha256(req.body);
+  const declared = req.headers['x-amz-content-sha256'];
+  if (declared !== undefined && declared !== payloadHash) return { ok: false, failure: { kind: 'badSignature' } };
   const canonicalRequest = [req.method.toUpperCase(), canonicalUri(req.path), canonicalQuery(req.query), canonicalHeaders, signedHeadersText, payloadHash].join('\n');
   const scope = `${day}/${region}/${service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', dateHeader, scope, sha256(canonicalRequest)].join('\n');
