@@ -1,0 +1,173 @@
+/**
+ * Test fixture: the API as the local stack runs it — the local AppSync
+ * runtime with every bundle of resolvers/build.ts, the table on DynamoDB
+ * Local and the Kinesis HTTP data source on kinesalite — and helpers that
+ * write items with core/keys.ts and call the API with the client's own
+ * operation documents (client/generated/operations.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { print, type DocumentNode } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/protocol-http';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { createAppSyncRuntime, type AppSyncError, type AppSyncRuntime } from '../../local/appsync/index.js';
+import { localDynamoDb } from '../../local/stack/clients.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { bundleResolvers } from '../../resolvers/build.js';
+import { createTestTable } from '../support/resources.js';
+import {
+  allTimeIndexKeys,
+  allTimeKey,
+  ITEM_ALLTIME,
+  ITEM_LIVE_PART,
+  ITEM_RACE,
+  ITEM_RESULT,
+  livePartKey,
+  raceKey,
+  racerResultsIndexKeys,
+  resultKey,
+  resultRankIndexKeys,
+} from '../../core/keys.js';
+
+export const API_KEY = 'da2-resolvertests';
+export const RACE_SECONDS = 300;
+
+export interface Api {
+  readonly runtime: AppSyncRuntime;
+  readonly tableName: string;
+  readonly doc: DynamoDBDocumentClient;
+  /** The fixed clock of the API (epoch millis). */
+  readonly now: number;
+  /** Calls an operation with the API key; returns data and errors as AppSync answers them. */
+  call<R, V>(document: TypedDocumentNode<R, V>, variables: V): Promise<{ data: R | null; errors: AppSyncError[] }>;
+  /** Calls an operation signed with SigV4 (service appsync) as the local IAM principal. */
+  callIam<R, V>(document: TypedDocumentNode<R, V>, variables: V): Promise<{ data: R | null; errors: AppSyncError[] }>;
+  destroy(): void;
+}
+
+/** The API over a fresh table (and, if given, a Kinesis stream), with its clock fixed at `now`. */
+export async function createApi(opts: { ddbEndpoint: string; kinesisEndpoint?: string; streamName?: string; now: number }): Promise<Api> {
+  const { tableName } = await createTestTable(opts.ddbEndpoint);
+  const schemaSdl = await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8');
+  const runtime = createAppSyncRuntime({
+    schemaSdl,
+    resolvers: await bundleResolvers(),
+    dataSources: {
+      table: { endpoint: opts.ddbEndpoint, region: LOCAL_REGION, tableName },
+      ...(opts.kinesisEndpoint ? { kinesis: { endpoint: opts.kinesisEndpoint, region: LOCAL_REGION, service: 'kinesis' } } : {}),
+    },
+    env: { TABLE_NAME: tableName, STREAM_NAME: opts.streamName ?? 'no-stream', RACE_SECONDS: `${RACE_SECONDS}`, GRACE_SECONDS: '15' },
+    auth: {
+      apiKeys: [{ id: API_KEY, expiresAt: Math.floor(opts.now / 1000) + 3600 }],
+      iam: [{ ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID }],
+    },
+    clock: () => opts.now,
+    timeoutMs: 2_000,
+  });
+  const client = localDynamoDb(opts.ddbEndpoint);
+  const doc = DynamoDBDocumentClient.from(client);
+
+  async function send<R>(body: string, headers: Record<string, string>): Promise<{ data: R | null; errors: AppSyncError[] }> {
+    const parsed = JSON.parse(body) as { query: string; variables: Record<string, unknown> };
+    const res = await runtime.execute({ query: parsed.query, variables: parsed.variables, headers, rawBody: body });
+    const out = res.body as { data?: R | null; errors?: AppSyncError[] };
+    return { data: out.data ?? null, errors: out.errors ?? [] };
+  }
+
+  return {
+    runtime,
+    tableName,
+    doc,
+    now: opts.now,
+    call(document, variables) {
+      const body = JSON.stringify({ query: print(document as DocumentNode), variables });
+      return send(body, { 'x-api-key': API_KEY, 'content-type': 'application/json' });
+    },
+    async callIam(document, variables) {
+      const body = JSON.stringify({ query: print(document as DocumentNode), variables });
+      const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION, service: 'appsync', sha256: Sha256 });
+      const signed = await signer.sign(
+        new HttpRequest({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4000, path: '/graphql', headers: { host: '127.0.0.1:4000', 'content-type': 'application/json' }, body }),
+        { signingDate: new Date(opts.now) },
+      );
+      return send(body, signed.headers);
+    },
+    destroy() {
+      doc.destroy();
+      client.destroy();
+    },
+  };
+}
+
+/** Writes items 25 at a time (BatchWriteItem's limit). */
+export async function putItems(api: Api, items: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    const chunk = items.slice(i, i + 25);
+    let pending: Record<string, unknown>[] | undefined = chunk.map((Item) => ({ PutRequest: { Item } }));
+    while (pending && pending.length > 0) {
+      const out = await api.doc.send(new BatchWriteCommand({ RequestItems: { [api.tableName]: pending } }));
+      pending = out.UnprocessedItems?.[api.tableName] as Record<string, unknown>[] | undefined;
+    }
+  }
+}
+
+/** A unique racerId for this test run (tests share nothing). */
+export function rider(label: string): string {
+  return `${label}-${randomUUID().slice(0, 6)}`;
+}
+
+// ---- Items, exactly as the finalizer, aggregator and all-time consumer write them ----
+
+export function raceSummaryItem(classId: number, raceId: number, s: { competitors: number; finishers: number; winnerRacerId: string; winnerName?: string; bestOutput: number }) {
+  return { ...raceKey(classId, raceId), itemType: ITEM_RACE, classId, raceId, ...s };
+}
+
+export function resultItem(classId: number, raceId: number, racerId: string, output: number, extra: { name?: string; finished?: boolean; lastSecond?: number } = {}) {
+  return {
+    ...resultKey(classId, raceId, racerId),
+    itemType: ITEM_RESULT,
+    classId,
+    raceId,
+    racerId,
+    output,
+    finished: extra.finished ?? true,
+    lastSecond: extra.lastSecond ?? RACE_SECONDS,
+    ...(extra.name === undefined ? {} : { name: extra.name }),
+    ...resultRankIndexKeys(classId, raceId, racerId, output),
+    ...racerResultsIndexKeys(racerId, classId, raceId),
+  };
+}
+
+export function allTimeItem(racerId: string, classId: number, s: { name?: string; bestOutput: number; bestRaceId: number; racesCompleted: number; totalOutput: number; lastRaceId: number }) {
+  return {
+    ...allTimeKey(racerId, classId),
+    itemType: ITEM_ALLTIME,
+    racerId,
+    classId,
+    ...s,
+    ...allTimeIndexKeys(racerId, classId, s.bestOutput, s.totalOutput),
+  };
+}
+
+export function livePartItem(classId: number, raceId: number, shardId: string, riders: Record<string, { output: number; second: number; name?: string }>, updatedAt: string) {
+  return { ...livePartKey(classId, raceId, shardId), itemType: ITEM_LIVE_PART, classId, raceId, shardId, riders, version: 1, updatedAt };
+}
+
+/** Follows nextToken from the first page to the last; returns the items of each page. */
+export async function allPages<T>(
+  fetchPage: (nextToken: string | null) => Promise<{ items: T[]; nextToken?: string | null } | undefined>,
+  maxPages = 50,
+): Promise<T[][]> {
+  const pages: T[][] = [];
+  let nextToken: string | null = null;
+  do {
+    const page: { items: T[]; nextToken?: string | null } | undefined = await fetchPage(nextToken);
+    if (!page) throw new Error('the query answered no page');
+    pages.push(page.items);
+    nextToken = page.nextToken ?? null;
+  } while (nextToken !== null && pages.length < maxPages);
+  return pages;
+}
