@@ -2,7 +2,7 @@
 import { defineCommand } from './main.js';
 import { notYet } from './notYet.js';
 
-defineCommand('start', 'run the whole system on this machine', async () => notYet('start', 'issue 5 (local stack)'));
+defineCommand('start', 'run the whole system on this machine', async () => (await import('./start.js')).default);
 defineCommand('simulate', 'ride races against a running stack', async () => (await import('./simulate.js')).default);
 defineCommand('evaluate', 'run one handler of a resolver bundle (EvaluateCode twin)', async () =>
   notYet('evaluate', 'issue 3 (local AppSync runtime)'),

@@ -64,7 +64,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       : ['-jar', path.join(home, 'DynamoDBLocal.jar')]),
     ...dbArgs,
   ];
-  const child = spawn('java', args, { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin is a pipe the launcher watches: when this process dies the pipe closes and Java exits.
+  const child = spawn('java', args, { cwd: home, stdio: ['pipe', 'pipe', 'pipe'] });
   let exited = false;
   child.once('exit', () => {
     exited = true;

@@ -1,0 +1,81 @@
+/**
+ * `alleycat start` / `npm start` (contract §4): runs the whole system on this
+ * machine until Ctrl-C or SIGTERM, then stops every part (no process left behind).
+ */
+import type { Command } from './main.js';
+import { EmulatorStartError } from '../local/emulators/errors.js';
+import { StackStartError, StartArgsError } from '../local/stack/errors.js';
+import { parseStartArgs, START_USAGE } from '../local/stack/startArgs.js';
+import { startLocalStack, type LocalStack } from '../local/stack/startLocalStack.js';
+
+function printReady(stack: LocalStack): void {
+  const e = stack.endpoints;
+  const lines = [
+    '',
+    'Alleycat is running:',
+    `  web app      ${e.webUrl}`,
+    `  GraphQL      ${e.graphqlUrl}   (API key ${e.apiKey})`,
+    `  real-time    ${e.realtimeUrl}`,
+    `  DynamoDB     ${e.dynamodb.endpoint}   table ${e.dynamodb.tableName}`,
+    `  Kinesis      ${e.kinesis.endpoint}   stream ${e.kinesis.streamName}`,
+    `  endpoints    ${stack.endpointsFile}`,
+    '',
+    'Parts:',
+    ...stack.parts.map((p) => `  ${p.running ? 'ok ' : '-- '} ${p.name.padEnd(24)} ${p.detail}`),
+    '',
+    'Ctrl-C stops everything.',
+  ];
+  console.log(lines.join('\n'));
+}
+
+const start: Command = async (args) => {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(START_USAGE);
+    return 0;
+  }
+  let options;
+  try {
+    options = parseStartArgs(args);
+  } catch (error) {
+    if (error instanceof StartArgsError) {
+      console.error(`alleycat start: ${error.message}\n\n${START_USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  console.log('Starting DynamoDB Local, kinesalite and the local stack…');
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack(options);
+  } catch (error) {
+    if (error instanceof StackStartError || error instanceof EmulatorStartError) {
+      console.error(`alleycat start: ${error.message}\n  ${error.hint}`);
+      return 1;
+    }
+    throw error;
+  }
+  printReady(stack);
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\n${signal}: stopping…`);
+      // A second Ctrl-C while stopping is ignored: the emulators must be stopped, not orphaned.
+      void stack.stop().then(
+        () => {
+          console.log('Stopped.');
+          resolve(0);
+        },
+        (error: unknown) => {
+          console.error(`alleycat start: error while stopping: ${(error as Error).message}`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+};
+
+export default start;

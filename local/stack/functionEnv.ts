@@ -1,0 +1,47 @@
+/**
+ * The environment the stream functions run with locally: the names the CDK
+ * stack sets (infra/constructs/Pipeline.ts) plus what Lambda itself provides
+ * (AWS_REGION, the execution role's keys) and the local endpoints
+ * (DYNAMODB_ENDPOINT, KINESIS_ENDPOINT; unset on AWS).
+ */
+import { MONITORING, RACE, SERVICE_NAMES } from '../../infra/settings.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
+
+export interface FunctionEnvInput {
+  tableName: string;
+  graphqlUrl: string;
+  raceSeconds: number;
+  windowSeconds: number;
+  dynamodbEndpoint: string;
+  kinesisEndpoint: string;
+}
+
+export type FunctionName = keyof typeof SERVICE_NAMES;
+
+/** Variables shared by the three functions (the handlers run in one process, so they share one environment). */
+export function functionEnvironment(i: FunctionEnvInput): Record<string, string> {
+  return {
+    TABLE_NAME: i.tableName,
+    GRAPHQL_URL: i.graphqlUrl,
+    RACE_SECONDS: String(i.raceSeconds),
+    GRACE_SECONDS: String(RACE.graceSeconds),
+    WINDOW_SECONDS: String(i.windowSeconds),
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    DYNAMODB_ENDPOINT: i.dynamodbEndpoint,
+    KINESIS_ENDPOINT: i.kinesisEndpoint,
+    POWERTOOLS_METRICS_NAMESPACE: MONITORING.metricsNamespace,
+    // Keep the terminal readable: warnings and errors only (Lambda would ship INFO to CloudWatch).
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  };
+}
+
+/**
+ * Sets the variables on process.env. The handlers read process.env when first
+ * invoked and keep what they built, so this must run before the first event:
+ * one local stack per process.
+ */
+export function applyFunctionEnvironment(env: Record<string, string>): void {
+  for (const [k, v] of Object.entries(env)) process.env[k] = v;
+}

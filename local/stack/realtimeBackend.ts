@@ -1,0 +1,49 @@
+/**
+ * Adapts the local AppSync runtime to the real-time server's backend port
+ * (local/appsync/realtime/backend.ts): same schema, same auth checks as the
+ * HTTP endpoint, subscription resolvers run by the runtime, and every
+ * successful mutation forwarded for fan-out.
+ */
+import type { AppSyncRuntime, IamIdentity } from '../appsync/index.js';
+import type { RealtimeBackend } from '../appsync/realtime/index.js';
+
+function isIamIdentity(v: unknown): v is IamIdentity {
+  return typeof v === 'object' && v !== null && typeof (v as IamIdentity).userArn === 'string';
+}
+
+export function realtimeBackendFor(runtime: AppSyncRuntime): RealtimeBackend {
+  return {
+    schema: runtime.schema,
+    defaultAuthMode: 'API_KEY',
+    async authorize(request) {
+      const result = runtime.authorize(request.headers, request.body, { path: request.path, method: 'POST' });
+      if (result.ok) return { ok: true, identity: { authMode: result.mode, identity: result.identity } };
+      const first = result.body.errors[0];
+      return {
+        ok: false,
+        error: { errorType: first?.errorType ?? 'UnauthorizedException', message: first?.message ?? 'Unauthorized', errorCode: result.statusCode },
+      };
+    },
+    async runSubscriptionResolver(fieldName, args, identity, headers) {
+      const out = await runtime.runSubscriptionResolver(fieldName, args, isIamIdentity(identity.identity) ? identity.identity : null, headers);
+      return {
+        ...(out.filter !== null && out.filter !== undefined ? { filter: out.filter } : {}),
+        ...(out.invalidationFilter !== null && out.invalidationFilter !== undefined ? { invalidationFilter: out.invalidationFilter } : {}),
+        error: out.error ? { errorType: out.error.errorType ?? 'Unknown', message: out.error.message } : undefined,
+      };
+    },
+    onMutation(listener) {
+      return runtime.onMutation((e) =>
+        listener({
+          fieldName: e.fieldName,
+          parentTypeName: e.parentTypeName,
+          data: e.data,
+          invalidations: e.extensions.invalidations.map((i) => ({
+            subscriptionField: i.subscriptionField,
+            payload: typeof i.payload === 'object' && i.payload !== null ? (i.payload as Record<string, unknown>) : {},
+          })),
+        }),
+      );
+    },
+  };
+}

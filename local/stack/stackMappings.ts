@@ -1,0 +1,80 @@
+/**
+ * The three event-source mappings of the stack, with the settings the CDK
+ * stack deploys (infra/settings.ts MAPPINGS; the aggregator's tumbling window
+ * from --window-seconds, as infra takes it from the `windowSeconds` context).
+ */
+import path from 'node:path';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { FUNCTIONS, MAPPINGS, type MappingSettings } from '../../infra/settings.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../credentials.js';
+import type { CheckpointStore } from '../esm/checkpointStore.js';
+import { dynamoDbSource } from '../esm/dynamodbSource.js';
+import { startEventSourceMapping, type LambdaHandler, type RunningMapping } from '../esm/eventSourceMapping.js';
+import { failureQueue, type FailureQueue } from '../esm/failureQueue.js';
+import { kinesisSource } from '../esm/kinesisSource.js';
+import type { ProcessorConfig } from '../esm/processorConfig.js';
+import type { FunctionName } from './functionEnv.js';
+
+export interface StackMappingsOptions {
+  handlers: Partial<Record<FunctionName, LambdaHandler>>;
+  kinesis: KinesisClient;
+  streams: DynamoDBStreamsClient;
+  streamName: string;
+  streamArn: string;
+  tableStreamArn: string;
+  windowSeconds: number;
+  checkpoints: CheckpointStore;
+  /** Folder of the dead-letter queues' JSON lines (undefined: in memory). */
+  dlqDir: string | undefined;
+  overrides?: Partial<ProcessorConfig>;
+}
+
+export interface StackMapping {
+  name: FunctionName;
+  mapping: RunningMapping;
+  deadLetters: FailureQueue;
+}
+
+/** The settings each function's mapping runs with. */
+export function mappingSettingsFor(name: FunctionName, windowSeconds: number): MappingSettings {
+  if (name === 'aggregator') return { ...MAPPINGS.aggregator, tumblingWindowInSeconds: windowSeconds };
+  return MAPPINGS[name];
+}
+
+/** Starts a mapping for every handler given. */
+export async function startStackMappings(o: StackMappingsOptions): Promise<StackMapping[]> {
+  const out: StackMapping[] = [];
+  const names: FunctionName[] = ['aggregator', 'finalizer', 'allTime'];
+  for (const name of names) {
+    const handler = o.handlers[name];
+    if (!handler) continue;
+    const source =
+      name === 'allTime'
+        ? dynamoDbSource({ client: o.streams, streamArn: o.tableStreamArn, region: LOCAL_REGION })
+        : kinesisSource({
+            client: o.kinesis,
+            streamName: o.streamName,
+            streamArn: o.streamArn,
+            region: LOCAL_REGION,
+            invokeIdentityArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${name}`,
+          });
+    const deadLetters = failureQueue(`${name}-dead-letters`, o.dlqDir ? path.join(o.dlqDir, `${name}.jsonl`) : undefined);
+    const mapping = await startEventSourceMapping({
+      id: name,
+      functionName: name,
+      handler,
+      source,
+      settings: mappingSettingsFor(name, o.windowSeconds),
+      checkpoints: o.checkpoints,
+      onFailure: deadLetters,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      memoryMb: FUNCTIONS.memorySize[name],
+      timeoutSeconds: FUNCTIONS.timeoutSeconds[name],
+      ...(o.overrides ? { overrides: o.overrides } : {}),
+    });
+    out.push({ name, mapping, deadLetters });
+  }
+  return out;
+}

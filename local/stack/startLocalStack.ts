@@ -1,0 +1,340 @@
+/**
+ * The whole system on one machine (contract §4): DynamoDB Local and
+ * kinesalite on loopback ports, the table and stream from the CDK settings,
+ * ONE HTTP server (POST /graphql, the real-time WebSocket at
+ * /graphql/realtime, /ops/metrics, /config.json and the web app), the three
+ * event-source mappings with the functions in-process, the simulator, and
+ * `.alleycat/endpoints.json`. Parts other engineers have not landed are
+ * reported as not available rather than faked.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { STREAM, TABLE } from '../../infra/settings.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
+import { startDynamoDbLocal, stopChild, type RunningEmulator } from '../emulators/dynamodbLocal.js';
+import { startKinesalite } from '../emulators/kinesalite.js';
+import { fileCheckpointStore, memoryCheckpointStore } from '../esm/checkpointStore.js';
+import type { LambdaHandler } from '../esm/eventSourceMapping.js';
+import type { ProcessorConfig } from '../esm/processorConfig.js';
+import { loadOrCreateApiKey } from './apiKey.js';
+import { localDynamoDb, localKinesis } from './clients.js';
+import { removeEndpointsFile, writeEndpointsFile, type Endpoints } from './endpointsFile.js';
+import { StackStartError } from './errors.js';
+import { applyFunctionEnvironment, functionEnvironment, type FunctionName } from './functionEnv.js';
+import { optionalModule, repoRoot } from './optionalModule.js';
+import { ensureStream, ensureTable } from './resources.js';
+import { DEFAULT_PORT, DEFAULT_RACERS, type StartArgs } from './startArgs.js';
+import { startStackMappings, type StackMapping } from './stackMappings.js';
+import { realtimeBackendFor } from './realtimeBackend.js';
+import { RACE } from '../../infra/settings.js';
+import type { RealtimeFigures } from '../ops/index.js';
+
+export interface LocalStackOptions extends Partial<StartArgs> {
+  /** Where state lives: endpoints.json, the API key, data/ (default `<cwd>/.alleycat`). */
+  stateDir?: string;
+  /** Progress lines (default console.log). */
+  log?: (line: string) => void;
+  /** Build the web app when web/dist is missing (default true). */
+  buildWeb?: boolean;
+  /** Poller overrides (tests). */
+  esmOverrides?: Partial<ProcessorConfig>;
+}
+
+export interface PartStatus {
+  name: string;
+  running: boolean;
+  detail: string;
+}
+
+export interface LocalStack {
+  endpoints: Endpoints;
+  endpointsFile: string;
+  parts: PartStatus[];
+  mappings: StackMapping[];
+  /** Process ids of the emulators (for the no-orphans check). */
+  pids: { dynamodb: number | undefined; kinesis: number | undefined };
+  stop(): Promise<void>;
+}
+
+type Route = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') {
+        reject(new StackStartError(`port ${port} on ${host} is taken`, `Stop what uses it (e.g. \`ss -ltnp | grep :${port}\`) or pass --port <another>.`, { cause: error }));
+      } else reject(error);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function notFound(res: http.ServerResponse): void {
+  const body = JSON.stringify({ errors: [{ errorType: 'NotFound', message: 'No such path on the local stack.' }] });
+  res.writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function isFunction(v: unknown): v is (...args: never[]) => unknown {
+  return typeof v === 'function';
+}
+
+/** Loads the three handlers (functions/<name>/handler.ts), skipping those not written yet. */
+async function loadHandlers(): Promise<{ handlers: Partial<Record<FunctionName, LambdaHandler>>; missing: FunctionName[] }> {
+  const handlers: Partial<Record<FunctionName, LambdaHandler>> = {};
+  const missing: FunctionName[] = [];
+  for (const name of ['aggregator', 'finalizer', 'allTime'] as const) {
+    const mod = await optionalModule(`functions/${name}/handler.ts`);
+    const handler = mod?.handler;
+    if (isFunction(handler)) handlers[name] = handler as LambdaHandler;
+    else missing.push(name);
+  }
+  return { handlers, missing };
+}
+
+/** Starts the stack; resolves once everything available runs and endpoints.json is written. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const host = options.host ?? '127.0.0.1';
+  const raceSeconds = options.raceSeconds ?? RACE.raceSeconds;
+  const windowSeconds = options.windowSeconds ?? RACE.windowSeconds;
+  const stateDir = path.resolve(options.stateDir ?? path.join(process.cwd(), '.alleycat'));
+  const inMemory = options.inMemory ?? false;
+  const dataDir = path.join(stateDir, 'data');
+  const endpointsFile = path.join(stateDir, 'endpoints.json');
+  const parts: PartStatus[] = [];
+  const stops: Array<() => Promise<void> | void> = [];
+  const part = (name: string, running: boolean, detail: string): void => {
+    parts.push({ name, running, detail });
+  };
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        log(`warning: while stopping: ${(error as Error).message}`);
+      }
+    }
+  };
+
+  try {
+    if (options.reset && fs.existsSync(dataDir)) fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.mkdirSync(stateDir, { recursive: true });
+
+    // The HTTP server first: a taken port fails fast, before Java starts.
+    const routes: Route[] = [];
+    const server = http.createServer((req, res) => {
+      try {
+        for (const route of routes) if (route(req, res)) return;
+        notFound(res);
+      } catch (error) {
+        log(`error: ${req.method} ${req.url}: ${(error as Error).message}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ errorType: 'InternalFailure', message: 'The local stack failed on this request.' }] }));
+      }
+    });
+    const port = await listen(server, options.port ?? DEFAULT_PORT, host);
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const origin = `http://${host}:${port}`;
+
+    // Emulators, in parallel (DynamoDB Local's JVM start dominates).
+    const [ddb, kin] = await Promise.all([
+      startDynamoDbLocal({ ...(inMemory ? {} : { dataDir: path.join(dataDir, 'dynamodb') }) }),
+      startKinesalite({ ...(inMemory ? {} : { dataDir: path.join(dataDir, 'kinesis') }) }),
+    ]);
+    const emulators: RunningEmulator[] = [ddb, kin];
+    stops.push(() => Promise.all(emulators.map((e) => e.stop())).then(() => undefined));
+    part('DynamoDB Local', true, ddb.endpoint);
+    part('kinesalite', true, kin.endpoint);
+
+    const ddbClient = localDynamoDb(ddb.endpoint);
+    const kinClient = localKinesis(kin.endpoint);
+    const streamsClient = new DynamoDBStreamsClient({ endpoint: ddb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    stops.push(() => {
+      ddbClient.destroy();
+      kinClient.destroy();
+      streamsClient.destroy();
+    });
+    const tableName = TABLE.localName;
+    const streamName = STREAM.localName;
+    const [tableStreamArn, streamArn] = await Promise.all([
+      ensureTable(ddbClient, tableName),
+      ensureStream(kinClient, streamName, STREAM.localShardCount),
+    ]);
+
+    const apiKey = loadOrCreateApiKey(inMemory ? undefined : stateDir);
+    const endpoints: Endpoints = {
+      region: LOCAL_REGION,
+      graphqlUrl: `${origin}/graphql`,
+      realtimeUrl: `ws://${host}:${port}/graphql/realtime`,
+      apiKey: apiKey.id,
+      webUrl: `${origin}/`,
+      credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey },
+      kinesis: { endpoint: kin.endpoint, streamName },
+      dynamodb: { endpoint: ddb.endpoint, tableName },
+      raceSeconds,
+      windowSeconds,
+    };
+
+    // Ops view (mounted first: /ops/metrics).
+    const opsRoutes: { handler?: Route } = {};
+    routes.push((req, res) => opsRoutes.handler?.(req, res) ?? false);
+
+    // The local AppSync runtime on POST /graphql, and its real-time endpoint.
+    let realtimeFigures: RealtimeFigures | undefined;
+    const appsync = await optionalModule('local/appsync/index.ts');
+    const build = await optionalModule('resolvers/build.ts');
+    if (appsync && build && isFunction(appsync.createAppSyncRuntime) && isFunction(appsync.createGraphqlHandler) && isFunction(build.bundleResolvers)) {
+      const { createAppSyncRuntime, createGraphqlHandler } = (await import('../appsync/index.js')) as typeof import('../appsync/index.js');
+      const { bundleResolvers } = (await import('../../resolvers/build.js')) as typeof import('../../resolvers/build.js');
+      const runtime = createAppSyncRuntime({
+        schemaSdl: fs.readFileSync(path.join(repoRoot(), 'schema.graphql'), 'utf8'),
+        resolvers: await bundleResolvers(),
+        dataSources: {
+          table: { endpoint: ddb.endpoint, region: LOCAL_REGION, tableName },
+          kinesis: { endpoint: kin.endpoint, region: LOCAL_REGION, service: 'kinesis' },
+        },
+        env: { TABLE_NAME: tableName, STREAM_NAME: streamName, RACE_SECONDS: String(raceSeconds), GRACE_SECONDS: String(RACE.graceSeconds) },
+        auth: {
+          apiKeys: [{ id: apiKey.id, expiresAt: apiKey.expiresAt }],
+          iam: [{ accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey, accountId: LOCAL_ACCOUNT_ID }],
+          region: LOCAL_REGION,
+        },
+      });
+      const graphql = createGraphqlHandler(runtime);
+      routes.push((req, res) => {
+        const pathname = new URL(req.url ?? '/', origin).pathname;
+        if (pathname !== '/graphql') return false;
+        graphql(req, res);
+        return true;
+      });
+      part('GraphQL (local AppSync)', true, endpoints.graphqlUrl);
+      const realtimeMod = await optionalModule('local/appsync/realtime/attachRealtime.ts');
+      if (realtimeMod && isFunction(realtimeMod.attachRealtime)) {
+        const { attachRealtime } = (await import('../appsync/realtime/index.js')) as typeof import('../appsync/realtime/index.js');
+        const realtime = attachRealtime(server, realtimeBackendFor(runtime));
+        realtimeFigures = realtime.server;
+        stops.push(() => realtime.close());
+        part('real-time WebSocket', true, endpoints.realtimeUrl);
+      } else part('real-time WebSocket', false, 'not available yet (local/appsync/realtime/attachRealtime.ts missing)');
+    } else {
+      part('GraphQL (local AppSync)', false, 'not available yet (local/appsync or resolvers/build.ts missing)');
+      part('real-time WebSocket', false, 'not available yet (needs the local AppSync runtime)');
+    }
+
+    // The functions, in-process, with the environment the CDK stack gives them.
+    applyFunctionEnvironment(
+      functionEnvironment({ tableName, graphqlUrl: endpoints.graphqlUrl, raceSeconds, windowSeconds, dynamodbEndpoint: ddb.endpoint, kinesisEndpoint: kin.endpoint }),
+    );
+    const { handlers, missing } = await loadHandlers();
+    const checkpoints = inMemory ? memoryCheckpointStore() : fileCheckpointStore(path.join(dataDir, 'checkpoints.json'));
+    const mappings = await startStackMappings({
+      handlers,
+      kinesis: kinClient,
+      streams: streamsClient,
+      streamName,
+      streamArn,
+      tableStreamArn,
+      windowSeconds,
+      checkpoints,
+      dlqDir: inMemory ? undefined : path.join(dataDir, 'dead-letters'),
+      ...(options.esmOverrides ? { overrides: options.esmOverrides } : {}),
+    });
+    stops.push(async () => {
+      await Promise.all(mappings.map((m) => m.mapping.stop()));
+      await checkpoints.flush();
+    });
+    for (const m of mappings) part(`function ${m.name}`, true, `event-source mapping on ${m.name === 'allTime' ? 'the table stream' : streamName}`);
+    for (const name of missing) part(`function ${name}`, false, `not available yet (functions/${name}/handler.ts missing)`);
+
+    // Ops view: mapping figures, the functions' EMF metrics, real-time figures.
+    const opsMod = await optionalModule('local/ops/startLocalOps.ts');
+    if (opsMod && isFunction(opsMod.startLocalOps)) {
+      const { startLocalOps } = (await import('../ops/index.js')) as typeof import('../ops/index.js');
+      const ops = startLocalOps({
+        windowSeconds,
+        mappings: Object.fromEntries(mappings.map((m) => [m.name, () => m.mapping.metrics().shards])),
+        ...(realtimeFigures ? { realtime: realtimeFigures } : {}),
+      });
+      opsRoutes.handler = ops.handler;
+      stops.push(() => ops.stop());
+      part('ops view', true, `${origin}/ops/metrics`);
+    } else part('ops view', false, 'not available yet (local/ops missing)');
+
+    // The web app and /config.json.
+    const webMod = await optionalModule('local/web/index.ts');
+    const distDir = path.join(repoRoot(), 'web', 'dist');
+    let webBuild: ChildProcess | undefined;
+    if (webMod && isFunction(webMod.serveWebApp)) {
+      const { serveWebApp, webConfigFrom } = (await import('../web/index.js')) as typeof import('../web/index.js');
+      const serve = serveWebApp(distDir, { config: () => webConfigFrom(endpoints), reservedPrefixes: ['/graphql', '/ops'] });
+      const haveDist = fs.existsSync(path.join(distDir, 'index.html'));
+      if (!haveDist && options.buildWeb !== false && fs.existsSync(path.join(repoRoot(), 'web', 'vite.config.ts'))) {
+        // Built once in the background; the rest of the stack does not wait for it.
+        webBuild = spawn(process.execPath, [path.join(repoRoot(), 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+          cwd: repoRoot(),
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        const child = webBuild;
+        let stderr = '';
+        child.stderr?.on('data', (b: Buffer) => {
+          stderr += b.toString();
+        });
+        child.once('exit', (code) => {
+          if (code === 0) log(`web app built: ${endpoints.webUrl}`);
+          else if (code !== null) log(`web app build failed (exit ${code}): ${stderr.trim().slice(-500)}`);
+        });
+        stops.push(() => stopChild(child));
+        part('web app', true, `${endpoints.webUrl} (building web/dist now, ready in a minute)`);
+      } else part('web app', haveDist, haveDist ? endpoints.webUrl : 'web/dist missing: run `npm run build:web`');
+      routes.push((req, res) => serve(req, res));
+    } else part('web app', false, 'not available yet (local/web missing)');
+
+    // The simulator.
+    if (options.sim ?? true) {
+      const simMod = await optionalModule('local/simulator/startSimulator.ts');
+      if (simMod && isFunction(simMod.startSimulator) && parts.some((p) => p.name.startsWith('GraphQL') && p.running)) {
+        const sim = (simMod.startSimulator as (o: unknown) => { stop(): Promise<void> })({
+          endpoints,
+          racers: options.racers ?? DEFAULT_RACERS,
+          via: 'kinesis',
+        });
+        stops.push(() => sim.stop());
+        part('simulator', true, `${options.racers ?? DEFAULT_RACERS} riders per class into ${streamName}`);
+      } else part('simulator', false, 'not available yet (local/simulator/startSimulator.ts or GraphQL missing)');
+    } else part('simulator', false, 'off (--no-sim)');
+
+    writeEndpointsFile(endpointsFile, endpoints);
+    stops.push(() => removeEndpointsFile(endpointsFile, endpoints));
+
+    let stopped: Promise<void> | undefined;
+    return {
+      endpoints,
+      endpointsFile,
+      parts,
+      mappings,
+      pids: { dynamodb: ddb.process.pid, kinesis: kin.process.pid },
+      stop: () => (stopped ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
