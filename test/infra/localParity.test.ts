@@ -1,0 +1,119 @@
+/**
+ * The local stack and the CDK stack are built from the same settings; these
+ * tests compare what each actually produces: the table DynamoDB Local holds
+ * after the local stack creates it, the local event-source mappings and the
+ * functions' environment, against the synthesized template.
+ */
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { DescribeTableCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
+import { localDynamoDb } from '../../local/stack/clients.js';
+import { functionEnvironment } from '../../local/stack/functionEnv.js';
+import { mappingSettingsFor } from '../../local/stack/stackMappings.js';
+import { createTestTable } from '../support/resources.js';
+import { logicalId, onlyResource, resourcesOfType, synthAlleycat, type Synthesized } from './synthAlleycat.js';
+
+type Name = 'aggregator' | 'finalizer' | 'allTime';
+const NAMES: readonly Name[] = ['aggregator', 'finalizer', 'allTime'];
+
+let s: Synthesized;
+let local: TableDescription;
+beforeAll(async () => {
+  s = await synthAlleycat();
+  const endpoint = inject('dynamodbEndpoint');
+  const { tableName } = await createTestTable(endpoint);
+  const client = localDynamoDb(endpoint);
+  const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  client.destroy();
+  if (!described.Table) throw new Error('DynamoDB Local did not describe the table');
+  local = described.Table;
+});
+
+const byName = <T extends { AttributeName?: string }>(a: T, b: T) => String(a.AttributeName).localeCompare(String(b.AttributeName));
+
+describe('the table DynamoDB Local holds equals the synthesized one', () => {
+  it('keys, attribute definitions and billing mode', () => {
+    const [, cfn] = onlyResource(s.template, 'AWS::DynamoDB::Table');
+    expect(local.KeySchema).toEqual(cfn.Properties?.KeySchema);
+    expect([...(local.AttributeDefinitions ?? [])].sort(byName)).toEqual(
+      [...(cfn.Properties?.AttributeDefinitions as Array<{ AttributeName: string }>)].sort(byName),
+    );
+    expect(local.BillingModeSummary?.BillingMode).toBe(cfn.Properties?.BillingMode);
+  });
+
+  it('global secondary indexes', () => {
+    const [, cfn] = onlyResource(s.template, 'AWS::DynamoDB::Table');
+    const got = (local.GlobalSecondaryIndexes ?? [])
+      .map((g) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: { ProjectionType: g.Projection?.ProjectionType } }))
+      .sort((a, b) => String(a.IndexName).localeCompare(String(b.IndexName)));
+    expect(got).toEqual(cfn.Properties?.GlobalSecondaryIndexes);
+  });
+
+  it('stream view type', () => {
+    const [, cfn] = onlyResource(s.template, 'AWS::DynamoDB::Table');
+    expect(local.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: (cfn.Properties?.StreamSpecification as { StreamViewType: string }).StreamViewType });
+  });
+});
+
+describe('the local event-source mappings equal the synthesized ones', () => {
+  for (const windowSeconds of [5, 10]) {
+    it(`every setting, with a ${windowSeconds} s window`, async () => {
+      const from = windowSeconds === 5 ? s : await synthAlleycat({ windowSeconds });
+      for (const name of NAMES) {
+        const fnId = logicalId(from.stack, from.stack.pipeline.functions[name].fn);
+        const [, m] = onlyResource(from.template, 'AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: fnId } });
+        const p = m.Properties ?? {};
+        const l = mappingSettingsFor(name, windowSeconds);
+        expect(
+          {
+            BatchSize: l.batchSize,
+            MaximumBatchingWindowInSeconds: l.maximumBatchingWindowInSeconds,
+            StartingPosition: l.startingPosition,
+            ParallelizationFactor: l.parallelizationFactor,
+            BisectBatchOnFunctionError: l.bisectBatchOnFunctionError,
+            MaximumRetryAttempts: l.maximumRetryAttempts,
+            MaximumRecordAgeInSeconds: l.maximumRecordAgeInSeconds,
+            FunctionResponseTypes: l.reportBatchItemFailures ? ['ReportBatchItemFailures'] : undefined,
+            TumblingWindowInSeconds: l.tumblingWindowInSeconds,
+            FilterCriteria: l.filters ? { Filters: l.filters.map((f) => ({ Pattern: f.pattern })) } : undefined,
+          },
+          name,
+        ).toEqual({
+          BatchSize: p.BatchSize,
+          MaximumBatchingWindowInSeconds: p.MaximumBatchingWindowInSeconds,
+          StartingPosition: p.StartingPosition,
+          ParallelizationFactor: p.ParallelizationFactor,
+          BisectBatchOnFunctionError: p.BisectBatchOnFunctionError,
+          MaximumRetryAttempts: p.MaximumRetryAttempts,
+          MaximumRecordAgeInSeconds: p.MaximumRecordAgeInSeconds,
+          FunctionResponseTypes: p.FunctionResponseTypes,
+          TumblingWindowInSeconds: p.TumblingWindowInSeconds,
+          FilterCriteria: p.FilterCriteria,
+        });
+      }
+    });
+  }
+});
+
+describe('the local functions environment', () => {
+  it('sets every variable the CDK stack sets (same values where they do not name a resource)', () => {
+    const env = functionEnvironment({
+      tableName: 'alleycat',
+      graphqlUrl: 'http://127.0.0.1:4000/graphql',
+      raceSeconds: 300,
+      windowSeconds: 5,
+      dynamodbEndpoint: 'http://127.0.0.1:8000',
+      kinesisEndpoint: 'http://127.0.0.1:4567',
+    });
+    for (const name of NAMES) {
+      const fnId = logicalId(s.stack, s.stack.pipeline.functions[name].fn);
+      const vars = (resourcesOfType(s.template, 'AWS::Lambda::Function')[fnId]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      // Locally the three handlers share one process: Powertools gets the service
+      // name from the handler itself; source maps are Node's own locally.
+      const deployed = Object.keys(vars).filter((k) => k !== 'POWERTOOLS_SERVICE_NAME' && k !== 'NODE_OPTIONS');
+      for (const key of deployed) {
+        expect(env, `${name} ${key}`).toHaveProperty(key);
+        if (typeof vars[key] === 'string') expect(env[key], `${name} ${key}`).toBe(vars[key]);
+      }
+    }
+  });
+});
