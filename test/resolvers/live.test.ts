@@ -1,0 +1,124 @@
+/**
+ * liveRankings (merge of the aggregator's per-shard parts), publishLiveRankings
+ * (IAM only) and the onLiveRankings subscription resolver, over the local
+ * AppSync runtime and DynamoDB Local.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { LiveRankingsDocument, PublishLiveRankingsDocument } from '../../client/generated/operations.js';
+import { createApi, livePartItem, putItems, RACE_SECONDS, type Api } from './api.js';
+
+const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 120) * 1000;
+const CURRENT = Math.floor(NOW / (RACE_SECONDS * 1000));
+let api: Api;
+
+beforeAll(async () => {
+  api = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), now: NOW });
+});
+afterAll(() => api?.destroy());
+
+describe('liveRankings', () => {
+  it('merges every shard part of the running race into one complete ranking', async () => {
+    await putItems(api, [
+      livePartItem(1, CURRENT, 'shardId-000000000000', { amy: { output: 40, second: 119, name: 'Amy' }, cal: { output: 35.5, second: 118 } }, new Date(NOW - 3000).toISOString()),
+      livePartItem(1, CURRENT, 'shardId-000000000001', { ben: { output: 35.5, second: 119, name: 'Ben' }, dot: { output: 2, second: 30 } }, new Date(NOW - 1000).toISOString()),
+      // After a reshard: cal also appears in a child shard's part, with newer data.
+      livePartItem(1, CURRENT, 'shardId-000000000002', { cal: { output: 36, second: 119 } }, new Date(NOW - 2000).toISOString()),
+      // The previous race's parts are not read while the running race has some.
+      livePartItem(1, CURRENT - 1, 'shardId-000000000000', { old: { output: 900, second: 300 } }, new Date(NOW - 200_000).toISOString()),
+    ]);
+    const { data, errors } = await api.call(LiveRankingsDocument, { classId: 1 });
+    expect(errors).toEqual([]);
+    expect(data?.liveRankings).toEqual({
+      classId: 1,
+      raceId: CURRENT,
+      updatedAt: new Date(NOW - 1000).toISOString(),
+      entries: [
+        { rank: 1, racerId: 'amy', name: 'Amy', output: 40, second: 119 },
+        { rank: 2, racerId: 'cal', name: null, output: 36, second: 119 },
+        { rank: 3, racerId: 'ben', name: 'Ben', output: 35.5, second: 119 },
+        { rank: 4, racerId: 'dot', name: null, output: 2, second: 30 },
+      ],
+    });
+  });
+
+  it('shows the race just ended while the running race has no part yet', async () => {
+    await putItems(api, [
+      livePartItem(2, CURRENT - 1, 'shardId-000000000000', { x: { output: 10, second: 300 }, y: { output: 10, second: 300 } }, new Date(NOW - 110_000).toISOString()),
+    ]);
+    const { data } = await api.call(LiveRankingsDocument, { classId: 2 });
+    expect(data?.liveRankings).toMatchObject({
+      raceId: CURRENT - 1,
+      entries: [
+        { rank: 1, racerId: 'x' },
+        { rank: 1, racerId: 'y' },
+      ],
+    });
+  });
+
+  it('is null when neither race has a part', async () => {
+    const { data, errors } = await api.call(LiveRankingsDocument, { classId: 3 });
+    expect(errors).toEqual([]);
+    expect(data).toEqual({ liveRankings: null });
+  });
+
+  it('ranks 1,000 riders of four shards completely and in order', async () => {
+    const parts: Array<Record<string, { output: number; second: number }>> = [{}, {}, {}, {}];
+    for (let i = 0; i < 1000; i += 1) {
+      (parts[i % 4] as Record<string, { output: number; second: number }>)[`r${String(i).padStart(4, '0')}`] = { output: (i % 97) * 1.25, second: 100 };
+    }
+    await putItems(api, parts.map((riders, s) => livePartItem(4, CURRENT, `shardId-00000000000${s}`, riders, new Date(NOW).toISOString())));
+    const { data } = await api.call(LiveRankingsDocument, { classId: 4 });
+    const entries = data?.liveRankings?.entries ?? [];
+    expect(entries).toHaveLength(1000);
+    for (let i = 1; i < entries.length; i += 1) {
+      const [a, b] = [entries[i - 1], entries[i]] as [(typeof entries)[0], (typeof entries)[0]];
+      expect(a.output > b.output || (a.output === b.output && a.racerId < b.racerId)).toBe(true);
+      expect(b.rank).toBe(a.output === b.output ? a.rank : i + 1);
+    }
+  });
+});
+
+describe('publishLiveRankings', () => {
+  const input = {
+    classId: 5,
+    raceId: CURRENT,
+    updatedAt: new Date(NOW).toISOString(),
+    entries: [
+      { rank: 1, racerId: 'p1', name: 'P One', output: 12.5, second: 60 },
+      { rank: 2, racerId: 'p2', name: null, output: 11, second: 60 },
+    ],
+  };
+
+  it('passes the aggregator snapshot through for IAM callers', async () => {
+    const { data, errors } = await api.callIam(PublishLiveRankingsDocument, { input });
+    expect(errors).toEqual([]);
+    expect(data?.publishLiveRankings).toEqual(input);
+  });
+
+  it('stamps updatedAt with the API clock when the snapshot has none', async () => {
+    const { data } = await api.callIam(PublishLiveRankingsDocument, { input: { ...input, updatedAt: null } });
+    expect(data?.publishLiveRankings?.updatedAt).toBe(new Date(NOW).toISOString());
+  });
+
+  it('is refused to API-key callers', async () => {
+    const { data, errors } = await api.call(PublishLiveRankingsDocument, { input });
+    expect(data).toEqual({ publishLiveRankings: null });
+    expect(errors).toMatchObject([{ errorType: 'Unauthorized', path: ['publishLiveRankings'] }]);
+  });
+
+  it('refuses a snapshot with a bad entry, naming it', async () => {
+    const bad = { ...input, entries: [...input.entries.slice(0, 1), { rank: 0, racerId: 'p2', output: 1, second: 1 }] };
+    const { errors } = await api.callIam(PublishLiveRankingsDocument, { input: bad });
+    expect(errors).toMatchObject([{ errorType: 'ValidationError', message: 'input.entries[1].rank must be a positive integer' }]);
+  });
+});
+
+describe('onLiveRankings', () => {
+  it('accepts a subscription to a class of the catalog and refuses others', async () => {
+    const ok = await api.runtime.runSubscriptionResolver('onLiveRankings', { classId: 2 }, null, {});
+    expect(ok.error).toBeNull();
+    const bad = await api.runtime.runSubscriptionResolver('onLiveRankings', { classId: 0 }, null, {});
+    expect(bad.error).toEqual({ message: 'classId must be a class of the catalog', errorType: 'ValidationError' });
+  });
+});
