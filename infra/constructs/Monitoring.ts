@@ -3,7 +3,7 @@
  * needs. The functions' own metrics are EMF in namespace Alleycat with the
  * Powertools `service` dimension (SERVICE_NAMES).
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import {
   Alarm,
@@ -138,7 +138,7 @@ export class Monitoring extends Construct {
       new GraphWidget({ title, left, right, width: 8, height: 6 });
     const perFunction = (metric: (fn: FunctionName) => IMetric): IMetric[] => names.map(metric);
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: Stack.of(this).stackName, defaultInterval: Duration.hours(3) });
     this.dashboard.addWidgets(
       new TextWidget({
         markdown: `# Alleycat\nTelemetry → Kinesis → aggregator (live) / finalizer (results) → table → allTime. Iterator-age alarm at ${kinesisAgeMs / 1000} s.`,
@@ -196,7 +196,10 @@ export class Monitoring extends Construct {
   }
 
   private alarm(id: string, metric: IMetric, threshold: number, description: string, evaluationPeriods: number, props: MonitoringProps): void {
-    const alarm = new Alarm(this, `${id[0]?.toUpperCase() ?? ''}${id.slice(1)}Alarm`, {
+    const name = `${id[0]?.toUpperCase() ?? ''}${id.slice(1)}`;
+    const alarm = new Alarm(this, `${name}Alarm`, {
+      // Readable names: docs/operations.md has a runbook section per alarm name.
+      alarmName: `${Stack.of(this).stackName}-${name}`,
       metric,
       threshold,
       evaluationPeriods,

@@ -115,6 +115,27 @@ describe('alarms', () => {
     });
   });
 
+  it('are named after the stack and the runbook sections of docs/operations.md', () => {
+    const names = Object.values(resourcesOfType(s.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties?.AlarmName);
+    expect(names.sort()).toEqual(
+      [
+        'AggregatorIteratorAge',
+        'FinalizerIteratorAge',
+        'AllTimeIteratorAge',
+        'AggregatorDeadLetters',
+        'FinalizerDeadLetters',
+        'AllTimeDeadLetters',
+        'PublishFailures',
+        'TableThrottledRequests',
+        'TableReadThrottleEvents',
+        'TableWriteThrottleEvents',
+        'Api5xxRate',
+      ]
+        .map((n) => `Alleycat-${n}`)
+        .sort(),
+    );
+  });
+
   it('notify the SNS topic given as context, and nothing otherwise', () => {
     const withTopic = Object.values(resourcesOfType(wide.template, 'AWS::CloudWatch::Alarm'));
     expect(withTopic.length).toBe(wide.stack.monitoring.alarms.length);
@@ -128,6 +149,10 @@ describe('the dashboard', () => {
   beforeAll(() => {
     const [, dashboard] = onlyResource(s.template, 'AWS::CloudWatch::Dashboard');
     body = JSON.stringify(dashboard.Properties?.DashboardBody);
+  });
+
+  it('is named after the stack', () => {
+    s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Alleycat' });
   });
 
   it('shows iterator age, Lambda errors, throttles and duration per consumer', () => {
