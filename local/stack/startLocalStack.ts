@@ -41,6 +41,11 @@ export interface LocalStackOptions extends Partial<StartArgs> {
   buildWeb?: boolean;
   /** Poller overrides (tests). */
   esmOverrides?: Partial<ProcessorConfig>;
+  /**
+   * Wraps each real function handler (tests observe what the mappings
+   * deliver this way; the function itself still runs).
+   */
+  wrapHandler?: (name: FunctionName, handler: LambdaHandler) => LambdaHandler;
 }
 
 export interface PartStatus {
@@ -244,6 +249,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functionEnvironment({ tableName, graphqlUrl: endpoints.graphqlUrl, raceSeconds, windowSeconds, dynamodbEndpoint: ddb.endpoint, kinesisEndpoint: kin.endpoint }),
     );
     const { handlers, missing } = await loadHandlers();
+    if (options.wrapHandler) {
+      for (const name of Object.keys(handlers) as FunctionName[]) {
+        const h = handlers[name];
+        if (h) handlers[name] = options.wrapHandler(name, h);
+      }
+    }
     const checkpoints = inMemory ? memoryCheckpointStore() : fileCheckpointStore(path.join(dataDir, 'checkpoints.json'));
     const mappings = await startStackMappings({
       handlers,

@@ -1,0 +1,88 @@
+/**
+ * `alleycat start` as a user runs it: a process of its own that writes the
+ * endpoints file, answers GraphQL on its one port, and on SIGTERM stops every
+ * part it started, leaving no Java or kinesalite process behind.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../local/emulators/freePort.js';
+import type { Endpoints } from '../../local/stack/endpointsFile.js';
+import { alive, descendantsOf, readJson, REPO, run, waitFor } from './support/processes.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alleycat-start-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('alleycat start (child process)', () => {
+  it('writes endpoints.json in the contract shape, serves GraphQL, and leaves no process behind after SIGTERM', async () => {
+    const port = await freePort();
+    const proc = run(process.execPath, [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'], tmp);
+    const file = path.join(tmp, '.alleycat', 'endpoints.json');
+    try {
+      const endpoints = await waitFor(() => readJson<Endpoints>(file), 90_000, `endpoints.json (output: ${proc.output()})`);
+      expect(Object.keys(endpoints)).toEqual([
+        'region',
+        'graphqlUrl',
+        'realtimeUrl',
+        'apiKey',
+        'webUrl',
+        'credentials',
+        'kinesis',
+        'dynamodb',
+        'raceSeconds',
+        'windowSeconds',
+      ]);
+      expect(endpoints).toMatchObject({
+        region: 'us-east-1',
+        graphqlUrl: `http://127.0.0.1:${port}/graphql`,
+        realtimeUrl: `ws://127.0.0.1:${port}/graphql/realtime`,
+        webUrl: `http://127.0.0.1:${port}/`,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        kinesis: { streamName: 'alleycat-telemetry' },
+        dynamodb: { tableName: 'alleycat' },
+        raceSeconds: 300,
+        windowSeconds: 5,
+      });
+      expect(endpoints.apiKey).toMatch(/^da2-[a-z0-9]{26}$/);
+      expect(endpoints.kinesis.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(endpoints.dynamodb.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+      const res = await fetch(endpoints.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': endpoints.apiKey },
+        body: JSON.stringify({ query: '{ raceClasses { classId } }' }),
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { data?: { raceClasses?: unknown[] } };
+      expect(body.data?.raceClasses?.length).toBeGreaterThan(0);
+      expect(proc.output()).toContain('Alleycat is running');
+
+      const pid = proc.child.pid as number;
+      const descendants = descendantsOf(pid);
+      // DynamoDB Local (java) and kinesalite (node) at least.
+      expect(descendants.length).toBeGreaterThanOrEqual(2);
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+      await waitFor(() => descendants.every((p) => !alive(p)), 10_000, 'the emulators to exit');
+      expect(fs.existsSync(file)).toBe(false);
+    } finally {
+      if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  it('refuses a taken port with a clear message, before starting anything', async () => {
+    const port = await freePort();
+    const http = await import('node:http');
+    const blocker = http.createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const proc = run(process.execPath, [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'], tmp);
+      expect(await proc.exited).toBe(1);
+      expect(proc.output()).toContain(`port ${port} on 127.0.0.1 is taken`);
+      expect(proc.output()).toContain('--port');
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
+});
