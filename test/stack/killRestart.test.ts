@@ -58,9 +58,10 @@ async function putTelemetry(endpoints: Endpoints, count: number, offset: number)
       const records = Array.from({ length: Math.min(50, count - start) }, (_, i) => {
         const n = offset + start + i;
         const racerId = `r${n % 40}`;
-        const second = raceSecondAt(now, RACE_SECONDS);
+        const raceId = raceIdAt(now, RACE_SECONDS);
+        const second = raceSecondAt(raceId, RACE_SECONDS, now);
         const value = {
-          raceId: raceIdAt(now, RACE_SECONDS),
+          raceId,
           classId: 1,
           racerId,
           second,
