@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_ACTIONS } from '../../infra/constructs/Pipeline.js';
+import { esbuildTarget, settingsRuntime } from '../../infra/constructs/StreamFunction.js';
 import { FUNCTIONS, MAPPINGS, MONITORING, RACE, SERVICE_NAMES, type MappingSettings } from '../../infra/settings.js';
 import { logicalId, onlyResource, resourcesOfType, synthAlleycat, type CfnResourceJson, type Synthesized } from './synthAlleycat.js';
 
@@ -63,6 +64,11 @@ describe('the stream functions', () => {
       expect(FUNCTIONS.runtime).toBe('nodejs22.x');
     });
   }
+
+  it('are bundled for the Node major of the runtime setting', () => {
+    expect(settingsRuntime().name).toBe(FUNCTIONS.runtime);
+    expect(esbuildTarget()).toBe('node22');
+  });
 
   it('get the table, race timing, window and Powertools settings; only the aggregator gets the GraphQL URL', () => {
     const [tableId] = onlyResource(s.template, 'AWS::DynamoDB::Table');
