@@ -1,0 +1,94 @@
+/**
+ * The ops view on the real local stack (issue 9): a poison record and a
+ * stopped DynamoDB Local each show up in GET /ops/metrics (and so in
+ * `alleycat status` and the /ops page) within a window or two, and the
+ * functions' EMF metrics arrive through the stdout tap.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
+import { fetchSnapshot } from '../../cli/status.js';
+import { localKinesis } from '../../local/stack/clients.js';
+import { startLocalStack, type LocalStack } from '../../local/stack/startLocalStack.js';
+import type { OpsSnapshot } from '../../local/ops/types.js';
+
+const RACE_SECONDS = 60;
+const WINDOW_SECONDS = 2;
+let stack: LocalStack;
+const stateDir = mkdtempSync(path.join(os.tmpdir(), 'alleycat-ops-'));
+
+beforeAll(async () => {
+  stack = await startLocalStack({ inMemory: true, sim: false, port: 0, stateDir, buildWeb: false, raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS, log: () => undefined });
+});
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+const opsUrl = () => new URL('/ops/metrics', stack.endpoints.graphqlUrl).href;
+
+async function waitFor(what: string, check: (s: OpsSnapshot) => boolean, ms: number): Promise<OpsSnapshot> {
+  const until = Date.now() + ms;
+  let last: OpsSnapshot | undefined;
+  while (Date.now() < until) {
+    last = await fetchSnapshot(opsUrl());
+    if (check(last)) return last;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${what} did not show up within ${ms} ms; series: ${last?.series.map((s) => `${s.id}=${s.total ?? s.latest}`).join(', ')}`);
+}
+
+function validRecord(racerId: string) {
+  const now = Date.now();
+  const raceId = raceIdAt(now, RACE_SECONDS);
+  const second = Math.max(1, raceSecondAt(raceId, RACE_SECONDS, now));
+  return { raceId, classId: 1, racerId, second, power: 200, output: second * 0.2, event: 'update', deviceTimestamp: now };
+}
+
+async function put(records: { data: string; key: string }[]): Promise<void> {
+  const kinesis = localKinesis(stack.endpoints.kinesis.endpoint);
+  const out = await kinesis.send(
+    new PutRecordsCommand({ StreamName: stack.endpoints.kinesis.streamName, Records: records.map((r) => ({ Data: Buffer.from(r.data), PartitionKey: r.key })) }),
+  );
+  kinesis.destroy();
+  expect(out.FailedRecordCount ?? 0).toBe(0);
+}
+
+describe('the ops view of a running stack', () => {
+  it('shows the event-source mappings and the real-time server from the start', async () => {
+    const snapshot = await waitFor('mapping figures', (s) => s.series.some((x) => x.id === 'esm.aggregator.maxIteratorAgeMs'), 10_000);
+    const ids = snapshot.series.map((s) => s.id);
+    expect(ids).toEqual(expect.arrayContaining(['esm.aggregator.batches', 'esm.finalizer.maxIteratorAgeMs', 'esm.allTime.discardedBatches', 'realtime.connections']));
+  });
+
+  it('counts a poison record (and the EMF metrics of the batch it came in) within a window or two', async () => {
+    await put([
+      { data: 'this is not telemetry', key: 'poison' },
+      { data: JSON.stringify(validRecord('healthy-rider')), key: 'healthy-rider' },
+    ]);
+    // Totals move as soon as the EMF line arrives; alerts at the next sample (every 2 s).
+    const snapshot = await waitFor(
+      'MalformedRecords',
+      (s) => (s.series.find((x) => x.id === 'fn.aggregator.MalformedRecords')?.total ?? 0) >= 1 && s.alerts.some((a) => a.id === 'AggregatorMalformedRecords'),
+      Math.max(15_000, 4 * WINDOW_SECONDS * 1000),
+    );
+    expect(snapshot.series.find((x) => x.id === 'fn.aggregator.RecordsReceived')?.total).toBeGreaterThanOrEqual(2);
+    expect(snapshot.inputs.emfInvalid).toBe(0);
+  });
+
+  it('shows failing invocations once DynamoDB Local is stopped', async () => {
+    const pid = stack.pids.dynamodb;
+    expect(pid).toBeDefined();
+    process.kill(pid as number, 'SIGTERM');
+    await put([{ data: JSON.stringify(validRecord('rider-during-outage')), key: 'rider-during-outage' }]);
+    const snapshot = await waitFor(
+      'function errors',
+      (s) => s.alerts.some((a) => a.id === 'AggregatorFunctionErrors'),
+      45_000,
+    );
+    expect(snapshot.series.find((x) => x.id === 'esm.aggregator.functionErrors')?.total).toBeGreaterThanOrEqual(1);
+  }, 90_000);
+});
