@@ -175,6 +175,15 @@ describe('resolvers', () => {
     }
   }
 
+  it('fit AppSync\'s limit on code length (32,768 characters per resolver or function, API reference)', () => {
+    const codes = [
+      ...Object.values(resourcesOfType(s.template, 'AWS::AppSync::Resolver')),
+      ...Object.values(resourcesOfType(s.template, 'AWS::AppSync::FunctionConfiguration')),
+    ].map((r) => String(r.Properties?.Code));
+    expect(codes).toHaveLength(s.bundles.size);
+    for (const code of codes) expect(code.length).toBeLessThanOrEqual(32_768);
+  });
+
   it('are all written: no manifest entry lacks its source file', () => {
     expect(missingResolverSources()).toEqual([]);
   });
