@@ -74,6 +74,26 @@ describe('what a subscriber receives: the mutation selection set intersected wit
     socket.close();
   });
 
+  it("applies field auth directives to the subscriber's own auth mode", async () => {
+    const socket = await connectWithApiKey(fixture);
+    await subscribe(socket, fixture, 'secret', 'subscription { onMessage { id secret } }');
+    await backend.mutate('mutation { createMessage(id: "s1", body: "x", secret: "iam eyes only") { id secret } }');
+    expect((await socket.nextOf('data', 'secret')).payload).toEqual({
+      data: { onMessage: { id: 's1', secret: null } },
+      errors: [
+        {
+          path: ['onMessage', 'secret'],
+          data: null,
+          errorType: 'Unauthorized',
+          errorInfo: null,
+          locations: [{ line: 1, column: 31, sourceName: null }],
+          message: 'Not Authorized to access secret on type Message',
+        },
+      ],
+    });
+    socket.close();
+  });
+
   it('refuses an auth mode the subscription field does not allow', async () => {
     const socket = await connectWithApiKey(fixture);
     socket.send(startMessage(fixture, 'iam-only', 'subscription { onIamOnly { id } }'));

@@ -62,6 +62,11 @@ export interface RealtimeBackend {
   schema: GraphQLSchema;
   /** The auth mode of fields and types without auth directives. */
   defaultAuthMode: AuthMode;
+  /**
+   * Auth modes allowed on a field; when absent the core reads the schema's
+   * auth directives itself (field, else type, else `defaultAuthMode`).
+   */
+  allowedModes?(typeName: string, fieldName: string): readonly AuthMode[];
   /** Verifies a header object (API key or SigV4) as the HTTP endpoint would. */
   authorize(request: AuthRequest): Promise<AuthResult>;
   /** Runs the subscription field's resolver, if it has one, when a client subscribes. */

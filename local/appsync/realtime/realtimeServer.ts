@@ -6,7 +6,8 @@
  */
 import type { AuthHeaders } from './messages.js';
 import { MessageType, isFault, parseClientMessage, type StartMessage } from './messages.js';
-import type { RealtimeBackend, RealtimeIdentity } from './backend.js';
+import type { AuthMode, RealtimeBackend, RealtimeIdentity } from './backend.js';
+import { eventSchemaOf } from './eventSchema.js';
 import {
   CloseCode,
   connectionErrorMessage,
@@ -56,8 +57,17 @@ const KEEP_ALIVE = JSON.stringify({ type: MessageType.KeepAlive });
 export function createRealtimeServer(backend: RealtimeBackend, options: RealtimeOptions = {}): RealtimeServer {
   const opts = resolveRealtimeOptions(options);
   const links = readSubscriptionLinks(backend.schema, backend.defaultAuthMode);
+  // The runtime's own rules when it offers them, else the schema's auth directives.
+  const isAllowed = (typeName: string, fieldName: string, mode: AuthMode): boolean =>
+    backend.allowedModes ? backend.allowedModes(typeName, fieldName).includes(mode) : links.allowedModes(typeName, fieldName).has(mode);
   const prepare = createSubscriptionPreparer(backend.schema);
-  const index = createSubscriptionIndex({ schema: backend.schema, links, maxEventBytes: opts.maxEventBytes, warn: (m) => opts.logger.warn(m) });
+  const index = createSubscriptionIndex({
+    schema: eventSchemaOf(backend.schema),
+    links,
+    isAllowed,
+    maxEventBytes: opts.maxEventBytes,
+    warn: (m) => opts.logger.warn(m),
+  });
   const connections = new Set<Connection>();
   const publishListeners = new Set<(report: PublishReport) => void>();
   const ackMessage = JSON.stringify({ type: MessageType.ConnectionAck, payload: { connectionTimeoutMs: opts.connectionTimeoutMs } });
@@ -184,7 +194,7 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
       if (!this.stillPending(id)) return;
       if (!auth.ok) return this.refuseStart(id, auth.error);
       const identity: RealtimeIdentity = auth.identity;
-      if (!links.allowedModes.get(prepared.fieldName)?.has(identity.authMode)) {
+      if (!isAllowed('Subscription', prepared.fieldName, identity.authMode)) {
         return this.refuseStart(id, notAuthorizedForField(prepared.fieldName, 'Subscription'));
       }
       const resolved = await backend.runSubscriptionResolver(prepared.fieldName, prepared.args, identity, authorization);
@@ -203,7 +213,7 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
         invalidationFilter = parsed;
       }
       this.pending.delete(id);
-      this.subscriptions.set(id, index.add(this, id, prepared, filter, invalidationFilter));
+      this.subscriptions.set(id, index.add(this, id, prepared, identity.authMode, filter, invalidationFilter));
       this.sendText(JSON.stringify({ type: MessageType.StartAck, id }));
     }
 

@@ -14,8 +14,8 @@ const OTHER_MODE_DIRECTIVES = new Set(['aws_oidc', 'aws_lambda', 'aws_cognito_us
 export interface SubscriptionLinks {
   /** Mutation field name → subscription field names it triggers. */
   subscriptionsByMutation: Map<string, string[]>;
-  /** Subscription field name → auth modes allowed to subscribe. */
-  allowedModes: Map<string, Set<AuthMode>>;
+  /** Auth modes allowed on a field of a type (field directives, else type directives, else the default mode). */
+  allowedModes(typeName: string, fieldName: string): ReadonlySet<AuthMode>;
 }
 
 function modesOf(directives: readonly ConstDirectiveNode[] | undefined): Set<AuthMode> | undefined {
@@ -53,18 +53,27 @@ function subscribedMutations(directives: readonly ConstDirectiveNode[] | undefin
  */
 export function readSubscriptionLinks(schema: GraphQLSchema, defaultMode: AuthMode): SubscriptionLinks {
   const subscriptionsByMutation = new Map<string, string[]>();
-  const allowedModes = new Map<string, Set<AuthMode>>();
   const subscriptionType = schema.getSubscriptionType();
-  if (!subscriptionType) return { subscriptionsByMutation, allowedModes };
-  const typeModes = modesOf(subscriptionType.astNode?.directives);
-  for (const field of Object.values(subscriptionType.getFields())) {
-    const directives = field.astNode?.directives;
-    for (const mutation of subscribedMutations(directives)) {
+  for (const field of Object.values(subscriptionType?.getFields() ?? {})) {
+    for (const mutation of subscribedMutations(field.astNode?.directives)) {
       const list = subscriptionsByMutation.get(mutation) ?? [];
       list.push(field.name);
       subscriptionsByMutation.set(mutation, list);
     }
-    allowedModes.set(field.name, modesOf(directives) ?? typeModes ?? new Set([defaultMode]));
+  }
+  const cache = new Map<string, ReadonlySet<AuthMode>>();
+  const fallback: ReadonlySet<AuthMode> = new Set([defaultMode]);
+  function allowedModes(typeName: string, fieldName: string): ReadonlySet<AuthMode> {
+    const key = `${typeName}.${fieldName}`;
+    let modes = cache.get(key);
+    if (!modes) {
+      const type = schema.getType(typeName);
+      const fieldNode = type && 'getFields' in type ? (type.getFields() as Record<string, { astNode?: { directives?: readonly ConstDirectiveNode[] } | null }>)[fieldName]?.astNode : undefined;
+      const typeNode = type?.astNode as { directives?: readonly ConstDirectiveNode[] } | null | undefined;
+      modes = modesOf(fieldNode?.directives) ?? modesOf(typeNode?.directives) ?? fallback;
+      cache.set(key, modes);
+    }
+    return modes;
   }
   return { subscriptionsByMutation, allowedModes };
 }

@@ -4,8 +4,8 @@
  * group: a published event is filtered, executed and serialized once per
  * group, and the encoded bytes are shared by every subscriber of the group.
  */
-import { executeSync, type GraphQLSchema } from 'graphql';
-import type { MutationEvent } from './backend.js';
+import { executeSync, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import type { AuthMode, MutationEvent } from './backend.js';
 import { argumentsMatch, filterMatches, stableStringify, type SubscriptionFilter } from './filters.js';
 import type { PreparedSubscription } from './prepareSubscription.js';
 import type { SubscriptionLinks } from './schemaLinks.js';
@@ -31,6 +31,8 @@ export interface Subscription {
 export interface SubscriptionGroup {
   key: string;
   prepared: PreparedSubscription;
+  /** Auth mode of the subscribers: it decides which fields they may read. */
+  authMode: AuthMode;
   /** The resolver's enhanced filter; when absent the subscription's arguments filter. */
   filter: SubscriptionFilter | undefined;
   invalidationFilter: SubscriptionFilter | undefined;
@@ -50,6 +52,8 @@ export interface PublishReport {
 export interface SubscriptionIndexOptions {
   schema: GraphQLSchema;
   links: SubscriptionLinks;
+  /** Whether an auth mode may read a field (field and type auth directives). */
+  isAllowed(typeName: string, fieldName: string, mode: AuthMode): boolean;
   /** AppSync's subscription payload limit (240 KB). */
   maxEventBytes: number;
   /** Told about dropped events (oversize payloads). */
@@ -58,19 +62,44 @@ export interface SubscriptionIndexOptions {
 
 const encoder = new TextEncoder();
 
+/** An execution error in AppSync's response shape. */
+function appSyncError(error: GraphQLError) {
+  const errorType = error.extensions.errorType;
+  return {
+    path: error.path ?? null,
+    data: null,
+    errorType: typeof errorType === 'string' ? errorType : null,
+    errorInfo: null,
+    locations: (error.locations ?? []).map((l) => ({ line: l.line, column: l.column, sourceName: null })),
+    message: error.message,
+  };
+}
+
 /** Creates the registry; one per real-time server. */
 export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
-  const { schema, links, maxEventBytes, warn } = options;
+  const { schema, links, isAllowed, maxEventBytes, warn } = options;
   const groupsByField = new Map<string, Map<string, SubscriptionGroup>>();
+
+  /** Plain property reads, refused for fields the subscriber's auth mode may not read. */
+  const readField: GraphQLFieldResolver<unknown, { authMode: AuthMode }> = (source, _args, context, info) => {
+    if (!isAllowed(info.parentType.name, info.fieldName, context.authMode)) {
+      throw new GraphQLError(`Not Authorized to access ${info.fieldName} on type ${info.parentType.name}`, {
+        extensions: { errorType: 'Unauthorized' },
+      });
+    }
+    return typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[info.fieldName] : undefined;
+  };
 
   function add(
     owner: SubscriptionOwner,
     id: string,
     prepared: PreparedSubscription,
+    authMode: AuthMode,
     filter: SubscriptionFilter | undefined,
     invalidationFilter: SubscriptionFilter | undefined,
   ): Subscription {
     const key = [
+      authMode,
       prepared.query,
       prepared.operationName ?? '',
       stableStringify(prepared.variables),
@@ -85,7 +114,7 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
     }
     let group = groups.get(key);
     if (!group) {
-      group = { key, prepared, filter, invalidationFilter, members: new Set() };
+      group = { key, prepared, authMode, filter, invalidationFilter, members: new Set() };
       groups.set(key, group);
     }
     const subscription: Subscription = {
@@ -118,8 +147,16 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
    */
   function encodeEvent(group: SubscriptionGroup, data: unknown): Uint8Array {
     const { document, variables, operationName, fieldName } = group.prepared;
-    const result = executeSync({ schema, document, rootValue: { [fieldName]: data }, variableValues: variables, operationName });
-    const payload = result.errors ? { data: result.data ?? null, errors: result.errors.map((e) => e.toJSON()) } : { data: result.data ?? null };
+    const result = executeSync({
+      schema,
+      document,
+      rootValue: { [fieldName]: data },
+      contextValue: { authMode: group.authMode },
+      variableValues: variables,
+      operationName,
+      fieldResolver: readField,
+    });
+    const payload = result.errors ? { data: result.data ?? null, errors: result.errors.map(appSyncError) } : { data: result.data ?? null };
     return encoder.encode(`${JSON.stringify(payload)}}`);
   }
 

@@ -19,10 +19,12 @@ type Message @aws_api_key @aws_iam {
   tags: [String!]
   priority: Int
   meta: Meta
+  "Readable with IAM only."
+  secret: String @aws_iam
 }
 type Member { roomId: ID! userId: ID! }
 type Mutation {
-  createMessage(id: ID!, roomId: ID, author: String, body: String!, tags: [String!], priority: Int, meta: MetaInput): Message
+  createMessage(id: ID!, roomId: ID, author: String, body: String!, tags: [String!], priority: Int, meta: MetaInput, secret: String): Message
   removeMember(roomId: ID!, userId: ID!): Member
 }
 type Subscription {

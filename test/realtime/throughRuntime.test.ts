@@ -1,0 +1,117 @@
+/**
+ * The real-time endpoint over the real local AppSync runtime: the project's
+ * APPSYNC_JS resolvers (publishLiveRankings, onLiveRankings) and auth, and the
+ * runtime test API's enhanced filter and invalidation resolvers.
+ */
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import WebSocket from 'ws';
+import { createClient, SubscriptionError, GraphQLResponseError, type AlleycatClient } from '../../client/index.js';
+import { OnLiveRankingsDocument, PublishLiveRankingsDocument } from '../../client/generated/operations.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { API_KEY, createApi, type Api } from '../resolvers/api.js';
+import { createTestRuntime } from '../appsync/fixtures/testRuntime.js';
+import { TEST_API_KEY as RUNTIME_TEST_KEY } from '../appsync/fixtures/testApi.js';
+import { liveRankingsInput } from './support/liveRankingsBackend.js';
+import { serveRuntime, type RuntimeServer } from './support/runtimeServer.js';
+
+function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      if (check()) return resolve();
+      if (Date.now() > deadline) return reject(new Error('condition not met in time'));
+      setTimeout(poll, 10);
+    };
+    poll();
+  });
+}
+
+describe('live rankings through the local AppSync runtime and the project resolvers', () => {
+  let api: Api;
+  let server: RuntimeServer;
+  let reader: AlleycatClient;
+  let publisher: AlleycatClient;
+  beforeAll(async () => {
+    api = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), now: Date.now() });
+    server = await serveRuntime(api.runtime);
+    reader = createClient({ graphqlUrl: server.graphqlUrl, auth: { apiKey: API_KEY }, WebSocket });
+    publisher = createClient({ graphqlUrl: server.graphqlUrl, auth: { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } }, WebSocket });
+  });
+  afterAll(async () => {
+    reader.close();
+    publisher.close();
+    await server.close();
+    api.destroy();
+  });
+
+  it('delivers an IAM publishLiveRankings to API-key subscribers of that class only', async () => {
+    const class1: unknown[] = [];
+    const class2: unknown[] = [];
+    const stop1 = reader.subscribe(OnLiveRankingsDocument, { classId: 1 }, { next: (e) => class1.push(e) });
+    const stop2 = reader.subscribe(OnLiveRankingsDocument, { classId: 2 }, { next: (e) => class2.push(e) });
+    await until(() => server.attachment.server.stats().subscriptions === 2);
+
+    const input = liveRankingsInput(1, 3, 4242);
+    const published = await publisher.mutate(PublishLiveRankingsDocument, { input });
+    expect(published.publishLiveRankings?.raceId).toBe(4242);
+    await until(() => class1.length === 1);
+    expect(class1[0]).toEqual({ onLiveRankings: { ...input, entries: input.entries } });
+    expect(class2).toEqual([]);
+    stop1();
+    stop2();
+  });
+
+  it('refuses publishLiveRankings with an API key: nothing reaches subscribers', async () => {
+    const events: unknown[] = [];
+    const stop = reader.subscribe(OnLiveRankingsDocument, { classId: 3 }, { next: (e) => events.push(e) });
+    await until(() => server.attachment.server.stats().subscriptions === 1);
+    const error = await reader.mutate(PublishLiveRankingsDocument, { input: liveRankingsInput(3, 1) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphQLResponseError);
+    expect((error as GraphQLResponseError).errors[0]).toMatchObject({ errorType: 'Unauthorized' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(events).toEqual([]);
+    stop();
+  });
+
+  it("refuses a subscription the resolver rejects (class outside the catalog) with the resolver's error", async () => {
+    const error = await new Promise<Error>((resolve) => reader.subscribe(OnLiveRankingsDocument, { classId: 99 }, { next: () => undefined, error: resolve }));
+    expect(error).toBeInstanceOf(SubscriptionError);
+    expect((error as SubscriptionError).errors[0]).toMatchObject({ errorType: 'ValidationError' });
+  });
+});
+
+describe('enhanced filters and invalidation set by APPSYNC_JS subscription resolvers', () => {
+  let server: RuntimeServer;
+  let client: AlleycatClient;
+  beforeAll(async () => {
+    server = await serveRuntime(createTestRuntime());
+    client = createClient({ graphqlUrl: server.graphqlUrl, auth: { apiKey: RUNTIME_TEST_KEY }, WebSocket });
+  });
+  afterAll(async () => {
+    client.close();
+    await server.close();
+  });
+
+  const ON_MESSAGE = 'subscription S($classId: Int) { onMessage(classId: $classId) { classId msg } }';
+  const PUBLISH = 'mutation P($classId: Int!, $msg: String!) { publish(classId: $classId, msg: $msg) { classId msg at } }';
+
+  it('filters with extensions.setSubscriptionFilter, refuses util.unauthorized, and invalidates with invalidateSubscriptions', async () => {
+    const events: unknown[] = [];
+    let completed = false;
+    client.subscribeRaw(ON_MESSAGE, { classId: 5 }, { next: (e) => events.push(e.data), complete: () => (completed = true) });
+    await until(() => server.attachment.server.stats().subscriptions === 1);
+
+    await client.requestRaw(PUBLISH, { classId: 6, msg: 'other class' });
+    await client.requestRaw(PUBLISH, { classId: 5, msg: 'hello' });
+    await until(() => events.length === 1);
+    expect(events).toEqual([{ onMessage: { classId: 5, msg: 'hello' } }]);
+
+    const refused = await new Promise<Error>((resolve) => client.subscribeRaw(ON_MESSAGE, { classId: 13 }, { next: () => undefined, error: resolve }));
+    expect(refused.message).toBe('Unauthorized: Not Authorized to access onMessage on type Subscription');
+
+    // "bye" makes the mutation's response handler call extensions.invalidateSubscriptions for class 5.
+    await client.requestRaw(PUBLISH, { classId: 5, msg: 'bye' });
+    await until(() => completed);
+    expect(server.attachment.server.stats().subscriptions).toBe(0);
+  });
+});
