@@ -152,7 +152,7 @@ describe('real-time server figures', () => {
         publish = listener;
         return () => undefined;
       },
-      subscriptionsByArgument: (argument) => (argument === 'classId' ? { '1': 3, '2': 1 } : {}),
+      subscriptionsByArgument: (argument): Record<string, number> => (argument === 'classId' ? { '1': 3, '2': 1 } : {}),
     });
     collector.addSource('realtime', source.read);
     clock.advance(2_000);
