@@ -43,6 +43,14 @@ describe('the APPSYNC_JS sandbox', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('a for-of over an array that grows forever is stopped too, with the original line and column in errors', () => {
+    const out = evaluateCode('export function request(ctx) {\n  const a = [1];\n  for (const x of a) { a.push(x); }\n  return a;\n}', '{}', 'request', { timeoutMs: 50 });
+    expect(out.error?.message).toBe('Execution timed out after 50 ms.');
+    // Instrumentation inserted before the error on the same line does not shift the reported column.
+    const code = 'export function request(ctx) { const f = (a) => a.b.c; for (const k of [1]) { return f({}) + k; } }';
+    expect(evaluateCode(code, '{}', 'request').error?.message).toBe(`code.js:1:${code.indexOf('a.b.c') + 5}: Cannot read properties of undefined (reading 'c')`);
+  });
+
   it('binds imports of an esbuild bundle whatever local names esbuild chose (util2)', async () => {
     const code = await bundleFixture('Query.bundled');
     expect(code).toMatch(/util2/);

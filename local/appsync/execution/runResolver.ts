@@ -42,8 +42,9 @@ export interface ContextParts {
     fieldName: string;
     parentTypeName: string;
     variables: Record<string, unknown>;
-    selectionSetList: string[];
-    selectionSetGraphQL: string;
+    /** Computed on first read (most resolvers never look). */
+    selectionSetList: string[] | (() => string[]);
+    selectionSetGraphQL: string | (() => string);
   };
   readonly request: { headers: Record<string, string | string[]>; domainName: string | null };
   readonly env: Readonly<Record<string, string>>;
@@ -94,7 +95,7 @@ function callHandler(opts: RunOptions, bundle: LoadedBundle, name: 'request' | '
   try {
     return { kind: 'value', value: detach(opts.sandbox.call(handler, ctx, opts.timeoutMs)) };
   } catch (thrown) {
-    const failure = classifyThrown(thrown, bundle.file);
+    const failure = classifyThrown(thrown, bundle.file, bundle.originalColumn);
     return failure.kind === 'earlyReturn' ? { kind: 'earlyReturn', signal: failure.signal } : failure;
   } finally {
     opts.sandbox.holder.current = null;
@@ -118,8 +119,15 @@ export function buildContext(sandbox: Sandbox, parts: ContextParts): Record<stri
   ctx['args'] = ctx['arguments'];
   const info = ctx['info'] as Record<string, unknown>;
   // JSON.stringify(ctx.info) leaves these two out [DOC]: non-enumerable.
-  Object.defineProperty(info, 'selectionSetList', { value: sandbox.importValue(selectionSetList), enumerable: false });
-  Object.defineProperty(info, 'selectionSetGraphQL', { value: selectionSetGraphQL, enumerable: false });
+  let list: unknown;
+  Object.defineProperty(info, 'selectionSetList', {
+    get: () => (list ??= sandbox.importValue(typeof selectionSetList === 'function' ? selectionSetList() : selectionSetList)),
+    enumerable: false,
+  });
+  Object.defineProperty(info, 'selectionSetGraphQL', {
+    get: () => (typeof selectionSetGraphQL === 'function' ? selectionSetGraphQL() : selectionSetGraphQL),
+    enumerable: false,
+  });
   Object.freeze(ctx['env']);
   return ctx;
 }

@@ -63,8 +63,10 @@ export function evaluateCode(
   const invocation = createInvocation({ authType: authTypeOf(context['identity']), ...(options.now ? { now: options.now } : {}) });
   sandbox.holder.current = invocation;
   let stash: unknown;
+  let originalColumn = (_line: number, column: number): number => column;
   try {
     const bundle = loadBundle(code, file, sandbox, timeoutMs);
+    originalColumn = bundle.originalColumn;
     const handler = fn === 'request' ? bundle.request : bundle.response;
     if (typeof handler !== 'function') {
       return { error: { message: `The code does not export a ${fn} function.` }, logs: invocation.logs };
@@ -91,7 +93,7 @@ export function evaluateCode(
         logs: invocation.logs,
       };
     }
-    const failure = classifyThrown(thrown, file);
+    const failure = classifyThrown(thrown, file, originalColumn);
     switch (failure.kind) {
       case 'earlyReturn':
         return finish(failure.signal.value);

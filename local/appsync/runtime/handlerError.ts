@@ -22,7 +22,7 @@ export function locateInStack(stack: string, file: string): { line: number; colu
   return m ? { line: Number(m[1]), column: Number(m[2]) } : null;
 }
 
-export function classifyThrown(thrown: unknown, file: string): HandlerFailure {
+export function classifyThrown(thrown: unknown, file: string, originalColumn: (line: number, column: number) => number = (_l, c) => c): HandlerFailure {
   if (thrown instanceof UtilErrorSignal) return { kind: 'utilError', signal: thrown };
   if (thrown instanceof EarlyReturnSignal) return { kind: 'earlyReturn', signal: thrown };
   if (thrown instanceof ResolverTimeoutError) return { kind: 'timeout', message: thrown.message };
@@ -31,7 +31,8 @@ export function classifyThrown(thrown: unknown, file: string): HandlerFailure {
       ? (thrown as { message: string }).message
       : String(thrown);
   const stack = typeof thrown === 'object' && thrown !== null ? String((thrown as { stack?: unknown }).stack ?? '') : '';
-  const at = locateInStack(stack, file);
+  const found = locateInStack(stack, file);
+  const at = found ? { line: found.line, column: originalColumn(found.line, found.column) } : null;
   return {
     kind: 'code',
     message: at ? `${file}:${at.line}:${at.column}: ${message}` : message,

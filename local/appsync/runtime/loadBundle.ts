@@ -8,7 +8,7 @@
  * (vm.SourceTextModule would need --experimental-vm-modules.)
  */
 import vm from 'node:vm';
-import type { Program, ModuleDeclaration, Statement } from 'acorn';
+import type { Program, ModuleDeclaration, Statement, Node } from 'acorn';
 import { ResolverLoadError } from '../errors.js';
 import { assertAppSyncSyntax, parseModule, sourceLocator } from './checkSyntax.js';
 import type { Sandbox } from './sandbox.js';
@@ -16,6 +16,8 @@ import type { Sandbox } from './sandbox.js';
 /** The handlers of a loaded bundle. */
 export interface LoadedBundle {
   readonly file: string;
+  /** Maps a (line, column) of the instrumented code back to the bundle's own column. */
+  readonly originalColumn: (line: number, column: number) => number;
   readonly exports: ReadonlyMap<string, unknown>;
   /** `request` / `response` when exported (functions of the sandbox realm). */
   readonly request: unknown;
@@ -38,13 +40,52 @@ function moduleId(node: { source: { value?: unknown } }): string {
   return String(node.source.value);
 }
 
+const TICK = '__appsync_tick();';
+
+function isNode(value: unknown): value is Node & Record<string, unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/**
+ * Budget checks at every loop iteration and function entry (APPSYNC_JS has no
+ * while/for(;;), so for-of/for-in and functions are the only ways to spend time).
+ */
+export function tickInsertions(program: Program): Edit[] {
+  const edits: Edit[] = [];
+  const stack: unknown[] = [program];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!isNode(node)) continue;
+    const body = node['body'];
+    if ((node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') && isNode(body)) {
+      if (body.type === 'BlockStatement') edits.push({ start: body.start + 1, end: body.start + 1, text: TICK });
+      else {
+        edits.push({ start: body.start, end: body.start, text: '(__appsync_tick(), ' });
+        edits.push({ start: body.end, end: body.end, text: ')' });
+      }
+    } else if ((node.type === 'ForOfStatement' || node.type === 'ForInStatement') && isNode(body)) {
+      if (body.type === 'BlockStatement') edits.push({ start: body.start + 1, end: body.start + 1, text: TICK });
+      else {
+        edits.push({ start: body.start, end: body.start, text: `{${TICK}` });
+        edits.push({ start: body.end, end: body.end, text: '}' });
+      }
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (key === 'loc') continue;
+      if (Array.isArray(child)) for (const c of child) stack.push(c);
+      else if (isNode(child)) stack.push(child);
+    }
+  }
+  return edits;
+}
+
 /** Rewrites the module's import/export declarations into a function body returning its exports. */
 export function rewriteModule(
   program: Program,
   code: string,
   file: string,
   knownModules: ReadonlySet<string>,
-): { body: string; exportNames: Map<string, string> } {
+): { body: string; exportNames: Map<string, string>; originalColumn: (line: number, column: number) => number } {
   const edits: Edit[] = [];
   const exportNames = new Map<string, string>(); // exported name -> local binding
   const locate = sourceLocator(code, file);
@@ -112,16 +153,39 @@ export function rewriteModule(
         break;
     }
   }
+  edits.push(...tickInsertions(program));
+  // Replacements never contain functions or loops, so insertions never fall inside them.
+  const ordered = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.i - b.i);
+  const lineStarts = [0];
+  for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const shifts = new Map<number, Array<{ column: number; length: number }>>();
   let body = '';
   let at = 0;
-  for (const e of edits) {
+  for (const { e } of ordered) {
     body += code.slice(at, e.start) + e.text;
     at = e.end;
+    if (e.start === e.end) {
+      // 1-based line and 0-based column of the insertion in the original code.
+      let line = lineStarts.length;
+      while (line > 1 && (lineStarts[line - 1] ?? 0) > e.start) line -= 1;
+      const list = shifts.get(line) ?? [];
+      list.push({ column: e.start - (lineStarts[line - 1] ?? 0), length: e.text.length });
+      shifts.set(line, list);
+    }
   }
   body += code.slice(at);
   const entries = [...exportNames].map(([exported, local]) => `${JSON.stringify(exported)}: ${local}`);
   body += `\nreturn { ${entries.join(', ')} };`;
-  return { body, exportNames };
+  const originalColumn = (line: number, column: number): number => {
+    let shift = 0;
+    for (const s of shifts.get(line) ?? []) {
+      // In the instrumented line, insertion s spans [s.column + shift, s.column + shift + s.length).
+      if (column - 1 >= s.column + shift + s.length) shift += s.length;
+      else break;
+    }
+    return column - shift;
+  };
+  return { body, exportNames, originalColumn };
 }
 
 /**
@@ -131,7 +195,7 @@ export function rewriteModule(
 export function loadBundle(code: string, file: string, sandbox: Sandbox, timeoutMs: number): LoadedBundle {
   const program = parseModule(code, file);
   assertAppSyncSyntax(program, code, file);
-  const { body } = rewriteModule(program, code, file, new Set(sandbox.modules.keys()));
+  const { body, originalColumn } = rewriteModule(program, code, file, new Set(sandbox.modules.keys()));
   // The wrapper sits on its own first line; lineOffset -1 keeps bundle line numbers.
   const source = `(function (__appsync_import) { 'use strict';\n${body}\n})`;
   let script: vm.Script;
@@ -148,5 +212,5 @@ export function loadBundle(code: string, file: string, sandbox: Sandbox, timeout
   };
   const exported = sandbox.call(factory, importer, timeoutMs) as Record<string, unknown>;
   const exports = new Map(Object.entries(exported));
-  return { file, exports, request: exports.get('request'), response: exports.get('response') };
+  return { file, originalColumn, exports, request: exports.get('request'), response: exports.get('response') };
 }

@@ -5,9 +5,13 @@
  * (AppSync: "no network or file system access"). String code generation
  * (`eval`, `Function`) is disabled. Every call into resolver code runs under a
  * time limit so an endless loop ends with a clean error instead of a hung
- * server.
+ * server: loaded code is instrumented with a budget check at every loop
+ * iteration and function entry (see loadBundle), which costs nanoseconds,
+ * where vm's own `timeout` starts a watchdog thread per call (~150 µs).
+ * Module top-level code still runs under vm's `timeout`.
  */
 import vm from 'node:vm';
+import { performance } from 'node:perf_hooks';
 import { type InvocationHolder } from './invocation.js';
 import { createUtil } from '../util/createUtil.js';
 import { createExtensions } from '../util/extensions.js';
@@ -35,6 +39,8 @@ export interface Sandbox {
   importValue(value: unknown): unknown;
   /** Calls a sandbox function with one argument under the time limit. */
   call(fn: unknown, arg: unknown, timeoutMs: number): unknown;
+  /** The budget check instrumented code calls (global `__appsync_tick`). */
+  readonly tick: () => void;
   /** Runs a compiled script under the time limit. */
   run(script: vm.Script, timeoutMs: number): unknown;
 }
@@ -50,8 +56,6 @@ const PRELUDE = `(function () {
   return parse;
 })()`;
 
-const CALL = new vm.Script('__appsync_fn(__appsync_arg)', { filename: 'appsync-runtime-call.js' });
-
 function isTimeout(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
 }
@@ -66,8 +70,19 @@ export function createSandbox(): Sandbox {
     runtime: createRuntimeGlobal(),
     console: createConsole(holder),
   };
+  // Budget of the current call: checked every 1,024 ticks to keep the check cheap.
+  let deadline = Number.POSITIVE_INFINITY;
+  let budgetMs = 0;
+  let ticks = 0;
+  const tick = (): void => {
+    ticks = (ticks + 1) | 0;
+    if ((ticks & 1023) === 0 && performance.now() > deadline) {
+      deadline = Number.POSITIVE_INFINITY;
+      throw new ResolverTimeoutError(budgetMs);
+    }
+  };
   const context = vm.createContext(
-    { ...globals },
+    { ...globals, __appsync_tick: tick },
     { name: 'APPSYNC_JS', codeGeneration: { strings: false, wasm: false } },
   );
   const rawParse = vm.runInContext(PRELUDE, context) as (text: string) => unknown;
@@ -97,14 +112,16 @@ export function createSandbox(): Sandbox {
       const text = JSON.stringify(value);
       return text === undefined ? undefined : rawParse(text);
     },
+    tick,
     call(fn: unknown, arg: unknown, timeoutMs: number): unknown {
-      context['__appsync_fn'] = fn;
-      context['__appsync_arg'] = arg;
+      if (typeof fn !== 'function') throw new TypeError('not a function');
+      const outer = deadline;
+      budgetMs = timeoutMs;
+      deadline = Math.min(outer, performance.now() + timeoutMs);
       try {
-        return run(CALL, timeoutMs);
+        return (fn as (a: unknown) => unknown)(arg);
       } finally {
-        context['__appsync_fn'] = undefined;
-        context['__appsync_arg'] = undefined;
+        deadline = outer;
       }
     },
     run,
