@@ -24,6 +24,7 @@ import { OnLiveRankingsDocument } from '../client/generated/operations.js';
 import { raceIdAt, raceStartMillis } from '../core/raceClock.js';
 import { localKinesis } from '../local/stack/clients.js';
 import { startLocalStack, type LocalStack } from '../local/stack/startLocalStack.js';
+import type { OpsSnapshot } from '../local/ops/types.js';
 import { percentile } from './stats.js';
 import type { BenchOptions, BenchResult } from './types.js';
 
@@ -63,6 +64,19 @@ async function putSecond(kinesis: KinesisClient, streamName: string, riders: Rid
   }
   failed += pending.length;
   return records.length - failed;
+}
+
+/** Writes the stack's own view of the run (functions' EMF totals, window-close latency) to the module's log. */
+async function logOpsSummary(url: string): Promise<void> {
+  const response = await fetch(url);
+  if (!response.ok) return;
+  const snapshot = (await response.json()) as OpsSnapshot;
+  for (const s of snapshot.series) {
+    if (s.id.startsWith('fn.') || /^esm\.[^.]+\.(batches|invocations|functionErrors|retries|windowsClosed|maxIteratorAgeMs)$/.test(s.id)) {
+      const max = Math.max(0, ...s.points.map(([, v]) => v ?? 0));
+      console.error(`ops: ${s.id} total=${s.total ?? '-'} latest=${s.latest ?? '-'} max=${max}`);
+    }
+  }
 }
 
 export async function run(opts: BenchOptions): Promise<BenchResult[]> {
@@ -142,6 +156,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     const deliveredCount = delivered() - before;
     await sleep(2 * windowSeconds * 1000);
     clearInterval(ageSampler);
+    await logOpsSummary(new URL('/ops/metrics', endpoints.graphqlUrl).href);
     for (const u of unsubscribes) u();
     kinesis.destroy();
     if (freshness.length === 0) throw new Error('no live rankings of the race reached the subscribers');
