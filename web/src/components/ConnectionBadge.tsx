@@ -4,7 +4,7 @@ import type { Api } from '../data/Api.js';
 import type { ConnectionState } from '../data/types.js';
 
 const LABELS: Record<ConnectionState, string> = {
-  idle: 'Not connected',
+  idle: 'Idle',
   connecting: 'Connecting…',
   connected: 'Live',
   reconnecting: 'Reconnecting…',

@@ -1,0 +1,228 @@
+/**
+ * The web app in a real browser (Debian's chromium driven by playwright-core)
+ * against the whole local stack with its simulator: the live table updates,
+ * a ride-along produces a result, and the results and all-time pages show
+ * what the API says. Screenshots go to test-artifacts/web/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type AlleycatClient } from '../../client/index.js';
+import { AllTimeRankingsDocument, RaceResultsDocument, RacesDocument } from '../../client/generated/operations.js';
+import { startLocalStack, type LocalStack } from '../../local/stack/startLocalStack.js';
+import { launchBrowser, type LaunchedBrowser } from '../../web/e2e/browser.js';
+import { ensureWebBuild } from '../../web/e2e/ensureWebBuild.js';
+
+const RACE_SECONDS = 24;
+const WINDOW_SECONDS = 2;
+const ARTIFACTS = path.resolve('test-artifacts', 'web');
+const RIDER = { racerId: `e2e-${Date.now().toString(36)}`, name: 'E2E Rider', classId: 2 };
+
+let stack: LocalStack;
+let browser: LaunchedBrowser;
+let page: Page;
+let sdk: AlleycatClient;
+let stateDir: string;
+let webUrl: string;
+/** The race the ride-along rode (set by the ride test). */
+let riddenRaceId: number | undefined;
+
+async function shot(name: string, p: Page = page): Promise<void> {
+  await p.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** The rows of the ranking table on screen: racerId, rank and output as shown. */
+async function visibleRows(p: Page = page): Promise<Array<{ racerId: string; rank: string; output: string }>> {
+  return p.$$eval('[data-racer]', (els) =>
+    els
+      .map((el) => ({
+        racerId: el.getAttribute('data-racer') ?? '',
+        rank: el.querySelector('.rank-num')?.textContent ?? '',
+        output: el.querySelector('.c-output .num')?.textContent ?? '',
+        top: el.getBoundingClientRect().top,
+      }))
+      .sort((a, b) => a.top - b.top)
+      .map(({ racerId, rank, output }) => ({ racerId, rank, output })),
+  );
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const build = ensureWebBuild();
+  console.log(build.built ? 'web: built web/dist for the browser tests' : 'web: web/dist is up to date');
+  stateDir = mkdtempSync(path.join(tmpdir(), 'alleycat-web-e2e-'));
+  stack = await startLocalStack({
+    port: 0,
+    raceSeconds: RACE_SECONDS,
+    windowSeconds: WINDOW_SECONDS,
+    racers: 40,
+    inMemory: true,
+    stateDir,
+    buildWeb: false,
+    log: () => undefined,
+  });
+  const notRunning = stack.parts.filter((p) => !p.running);
+  expect(notRunning, 'every part of the stack runs').toEqual([]);
+  webUrl = stack.endpoints.webUrl;
+  sdk = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  page.on('pageerror', (err) => console.log(`[browser] ${err.message}`));
+}, 420_000);
+
+afterAll(async () => {
+  await browser?.close();
+  sdk?.close();
+  await stack?.stop();
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('the web app against the local stack', () => {
+  it('shows the running race and its live table updates every window', async () => {
+    await page.goto(`${webUrl}live/1`);
+    await page.waitForSelector('[data-racer]', { timeout: 90_000 });
+    // First render of the live ranking, measured by the page itself (performance marks).
+    const firstRenderMs = await page.evaluate(() => performance.getEntriesByName('alleycat:live-ranking')[0]?.startTime ?? -1);
+    console.log(`web: live view first render ${firstRenderMs.toFixed(0)} ms after navigation start (target < 1000 ms)`);
+    expect(firstRenderMs).toBeGreaterThan(0);
+
+    // The rows may first be those of the race that just ended; then the running race's arrive.
+    await expect.poll(async () => Number(await page.textContent('[data-testid="rider-count"]')), { timeout: 90_000, interval: 500 }).toBeGreaterThan(0);
+    const before = await visibleRows();
+    expect(before[0]?.rank).toBe('1');
+    // Ranks are 1-based and never decrease down the table.
+    const ranks = before.map((r) => Number(r.rank));
+    expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
+    await shot('live-desktop');
+
+    // Within a few windows the table shows a newer snapshot (outputs grow, or a new race starts).
+    await expect
+      .poll(async () => JSON.stringify(await visibleRows()) !== JSON.stringify(before), { timeout: 6 * WINDOW_SECONDS * 1000, interval: 500 })
+      .toBe(true);
+    await expect.poll(() => page.textContent('.conn'), { timeout: 10_000 }).toContain('Live');
+
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${webUrl}live/1`);
+    await phone.waitForSelector('[data-racer]', { timeout: 30_000 });
+    await shot('live-phone', phone);
+    await phone.close();
+  }, 180_000);
+
+  it('rides a race from the browser and shows the rider their result', async () => {
+    await page.goto(`${webUrl}ride`);
+    await page.fill('#ride-name', RIDER.name);
+    await page.fill('#ride-id', RIDER.racerId);
+    await page.selectOption('#ride-class', String(RIDER.classId));
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('.riding', { timeout: 30_000 });
+    // Pedal harder with the keyboard.
+    await page.locator('body').focus();
+    for (let i = 0; i < 6; i += 1) await page.keyboard.press('ArrowUp');
+    await expect.poll(async () => Number(await page.textContent('[data-testid="output"]')), { timeout: 40_000 }).toBeGreaterThan(0);
+    await shot('ride-riding');
+
+    const result = page.locator('[data-testid="ride-result"]');
+    await result.waitFor({ timeout: (3 * RACE_SECONDS + 60) * 1000 });
+    const text = (await result.textContent()) ?? '';
+    await shot('ride-result');
+
+    // The page's figures are the API's.
+    const heading = (await page.textContent('#ride-result-title')) ?? '';
+    riddenRaceId = Number(/#(\d+)/.exec(heading)?.[1]);
+    const page1 = await sdk.query(RaceResultsDocument, { classId: RIDER.classId, raceId: riddenRaceId, limit: 1000 });
+    const mine = page1.raceResults.items.find((r) => r.racerId === RIDER.racerId);
+    expect(mine, 'my result is in raceResults').toBeDefined();
+    expect(mine?.finished).toBe(true);
+    const ordinal = /finished (\d+)(st|nd|rd|th)/.exec(text);
+    expect(Number(ordinal?.[1])).toBe(mine?.rank);
+    expect(text).toContain(`${mine?.output.toFixed(1)} kJ`);
+  }, 300_000);
+
+  it('lists finished races newest first and shows a race result as the API has it', async () => {
+    expect(riddenRaceId, 'the ride test ran first').toBeDefined();
+    const raceId = riddenRaceId as number;
+    const races = await sdk.query(RacesDocument, { classId: RIDER.classId, limit: 20 });
+    await page.goto(`${webUrl}results/${RIDER.classId}`);
+    await page.waitForSelector('table.data tbody tr', { timeout: 20_000 });
+    const listed = await page.$$eval('table.data tbody tr td:first-child', (tds) => tds.map((td) => Number(td.textContent?.replace('#', ''))));
+    expect(listed.slice(0, 3)).toEqual(races.races.items.slice(0, 3).map((r) => r.raceId));
+    expect([...listed].sort((a, b) => b - a)).toEqual(listed);
+    await shot('results-list');
+
+    await page.goto(`${webUrl}results/${RIDER.classId}/${raceId}`);
+    await page.waitForSelector('[data-racer]', { timeout: 20_000 });
+    const api = await sdk.query(RaceResultsDocument, { classId: RIDER.classId, raceId, limit: 100 });
+    const rows = await visibleRows();
+    expect(rows.length).toBeGreaterThan(3);
+    for (const [i, row] of rows.slice(0, 8).entries()) {
+      const expected = api.raceResults.items[i];
+      expect(row).toEqual({ racerId: expected?.racerId, rank: String(expected?.rank), output: expected?.output.toFixed(1) });
+    }
+    const podium = await page.$$eval('.podium .podium-name', (els) => els.map((e) => e.textContent));
+    expect(podium).toEqual(api.raceResults.items.slice(0, 3).map((r) => r.name ?? r.racerId));
+    const mine = api.raceResults.items.find((r) => r.racerId === RIDER.racerId);
+    await expect.poll(() => page.textContent('[data-testid="my-result"]'), { timeout: 10_000 }).toContain(`${mine?.output.toFixed(1)} kJ`);
+    await expect(page.locator('table[aria-label="Riders around you"] tr.me').count()).resolves.toBe(1);
+    await shot('results-race');
+  }, 120_000);
+
+  it('shows the all-time rankings and a racer profile as the API has them', async () => {
+    const firstCells = (): Promise<Array<{ rank: string; name: string; best: string; total: string }>> =>
+      page.$$eval('table.data tbody tr', (trs) =>
+        trs.map((tr) => {
+          const td = tr.querySelectorAll('td');
+          return { rank: td[0]?.textContent ?? '', name: td[1]?.textContent ?? '', best: td[2]?.textContent ?? '', total: td[4]?.textContent ?? '' };
+        }),
+      );
+    for (const by of ['PERSONAL_BEST', 'TOTAL_OUTPUT'] as const) {
+      // All-time rankings move whenever a race finishes: compare the page with the API read right after it,
+      // reloading until both saw the same state.
+      await expect
+        .poll(
+          async () => {
+            await page.goto(`${webUrl}alltime/${RIDER.classId}${by === 'TOTAL_OUTPUT' ? '?by=TOTAL_OUTPUT' : ''}`);
+            await page.waitForSelector('table.data tbody tr', { timeout: 30_000 });
+            const shown = await firstCells();
+            const api = await sdk.query(AllTimeRankingsDocument, { classId: RIDER.classId, by, limit: 50 });
+            const expected = api.allTimeRankings.items.map((e) => ({
+              rank: String(e.rank),
+              name: e.name ?? e.racerId,
+              best: e.bestOutput.toFixed(1),
+              total: e.totalOutput.toFixed(1),
+            }));
+            return shown.length > 0 && JSON.stringify(shown) === JSON.stringify(expected);
+          },
+          { timeout: 90_000, interval: 1000 },
+        )
+        .toBe(true);
+      await shot(`alltime-${by.toLowerCase()}`);
+    }
+
+    await page.goto(`${webUrl}racer/${RIDER.racerId}`);
+    await page.waitForSelector('#racer-title', { timeout: 20_000 });
+    expect(await page.textContent('#racer-title')).toContain(RIDER.name);
+    const classRow = await page.textContent('table[aria-label="Statistics by class"] tbody');
+    expect(classRow).toContain('Amateurs');
+    const recent = await page.textContent('table[aria-label="Recent races"] tbody');
+    expect(recent).toContain(`#${riddenRaceId}`);
+    await shot('racer');
+  }, 120_000);
+
+  it('opens the GraphQL explorer with the API key, runs a query and a subscription', async () => {
+    await page.goto(`${webUrl}explorer`);
+    await page.waitForSelector('.graphiql-container', { timeout: 60_000 });
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
+    // The cursor starts in the first operation (a query over HTTP).
+    await page.click('.graphiql-execute-button');
+    await expect.poll(() => page.textContent('.graphiql-response'), { timeout: 90_000, interval: 1000 }).toContain('raceClasses');
+    await shot('explorer');
+    // Put the cursor in the subscription and run it: events arrive over the SDK's real-time transport.
+    await page.locator('.graphiql-query-editor .view-line', { hasText: 'onLiveRankings(classId' }).click();
+    await page.click('.graphiql-execute-button');
+    await expect.poll(() => page.textContent('.graphiql-response'), { timeout: 90_000, interval: 1000 }).toContain('onLiveRankings');
+    await shot('explorer-subscription');
+  }, 240_000);
+});

@@ -1,0 +1,41 @@
+/**
+ * Builds web/dist when it is missing or older than the app's sources, so the
+ * browser tests always drive the code under test (CI starts from a clean tree).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** The app's inputs: its sources, its config, the SDK and the core rules it bundles. */
+const INPUTS = ['web/src', 'web/index.html', 'web/vite.config.ts', 'client', 'core'];
+
+export function ensureWebBuild(): { built: boolean; distDir: string } {
+  const distDir = path.join(ROOT, 'web', 'dist');
+  const index = path.join(distDir, 'index.html');
+  const sources = Math.max(
+    ...INPUTS.map((p) => {
+      const full = path.join(ROOT, p);
+      if (!existsSync(full)) return 0;
+      return statSync(full).isDirectory() ? newestMtime(full) : statSync(full).mtimeMs;
+    }),
+  );
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return { built: false, distDir };
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`web build failed (exit ${r.status ?? r.signal}): ${(r.stderr ?? '').slice(-2000)}`);
+  return { built: true, distDir };
+}
