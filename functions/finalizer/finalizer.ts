@@ -42,6 +42,15 @@ export interface KinesisBatchEvent {
   Records: Array<KinesisEventRecord & { eventSourceARN?: string }>;
 }
 
+/**
+ * A scheduled invocation (EventBridge `rate(1 minute)`): no records, only the
+ * closing of due races, so that a race closes even when the stream goes quiet.
+ */
+export interface ScheduledEvent {
+  source?: string;
+  'detail-type'?: string;
+}
+
 export interface PartialResponse {
   batchItemFailures: Array<{ itemIdentifier: string }>;
 }
@@ -52,7 +61,7 @@ export class RecordNotStoredError extends PipelineError {
 }
 
 /** Builds the finalizer for the given dependencies. */
-export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent) => Promise<PartialResponse> {
+export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent | ScheduledEvent) => Promise<PartialResponse> {
   const markedOpen = new Set<string>();
   let lastCloseCheck = Number.NEGATIVE_INFINITY;
 
@@ -77,9 +86,9 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent)
     );
   }
 
-  async function closeDue(shardId: string): Promise<void> {
+  async function closeDue(shardId: string, force = false): Promise<void> {
     const now = deps.clock.now();
-    if (now - lastCloseCheck < (deps.closeCheckIntervalMs ?? 5000)) return;
+    if (!force && now - lastCloseCheck < (deps.closeCheckIntervalMs ?? 5000)) return;
     lastCloseCheck = now;
     const open = (await Promise.all(RACE_CLASSES.map((c) => listOpenRaces(deps.ddb, deps.tableName, c.classId)))).flat();
     for (const race of dueRaces(open, now, deps.raceSeconds, deps.graceSeconds)) {
@@ -92,7 +101,16 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent)
   }
 
   return async (event) => {
-    const records = Array.isArray(event.Records) ? event.Records : [];
+    if (!('Records' in event) || !Array.isArray(event.Records)) {
+      // Scheduled: a failure here is thrown, so the invocation shows as failed (and alarms).
+      try {
+        await closeDue('scheduled', true);
+        return { batchItemFailures: [] };
+      } finally {
+        deps.metrics.publishStoredMetrics();
+      }
+    }
+    const records = event.Records;
     const shardId = records.map(shardIdOf).find((s) => s !== undefined) ?? 'unknown-shard';
     try {
       const valid: Array<{ sequenceNumber: string; record: TelemetryRecord }> = [];

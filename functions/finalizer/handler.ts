@@ -5,12 +5,12 @@ import { FUNCTION_ENV, optionalEnv, positiveIntEnv, requireEnv } from '../shared
 import { createDocumentClient } from '../shared/dynamo.js';
 import { regionFromEnv } from '../shared/lambdaEnv.js';
 import { createLogger, createMetrics } from '../shared/observability.js';
-import type { KinesisBatchEvent, PartialResponse } from './finalizer.js';
+import type { KinesisBatchEvent, PartialResponse, ScheduledEvent } from './finalizer.js';
 import { createFinalizer } from './finalizer.js';
 
-let run: ((event: KinesisBatchEvent) => Promise<PartialResponse>) | undefined;
+let run: ((event: KinesisBatchEvent | ScheduledEvent) => Promise<PartialResponse>) | undefined;
 
-function build(): (event: KinesisBatchEvent) => Promise<PartialResponse> {
+function build(): (event: KinesisBatchEvent | ScheduledEvent) => Promise<PartialResponse> {
   const env = process.env;
   return createFinalizer({
     ddb: createDocumentClient({ region: regionFromEnv(env), endpoint: optionalEnv(env, FUNCTION_ENV.dynamodbEndpoint) }),
@@ -24,7 +24,7 @@ function build(): (event: KinesisBatchEvent) => Promise<PartialResponse> {
 }
 
 /** The Lambda handler (dependencies built on the first invocation, then reused). */
-export async function handler(event: KinesisBatchEvent): Promise<PartialResponse> {
+export async function handler(event: KinesisBatchEvent | ScheduledEvent): Promise<PartialResponse> {
   run ??= build();
   return run(event);
 }

@@ -153,4 +153,16 @@ describe('finalizer against DynamoDB Local', () => {
     expect(await createFinalizer(deps(during).d)(event)).toEqual({ batchItemFailures: [] });
     expect(await get({ PK: racePk(1, raceId), SK: 'RESULT#q' })).toMatchObject({ output: 50, finished: true });
   });
+
+  it('a scheduled invocation (no records) closes due races even when the stream is quiet', async () => {
+    const classId = 1;
+    const raceId = 6_000_300;
+    const during = raceId * RS * 1000 + 200_000;
+    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, { w: { output: 44, second: 200, name: 'Wyn' } }, new Date(during).toISOString());
+    await createFinalizer(deps(during).d)(kinesisEvent([telemetry({ raceId, classId, racerId: 'w', second: 200, output: 44 })], { arrivalSeconds: during / 1000 }));
+    const due = deps(raceEndMillis(raceId, RS) + GRACE * 1000, { closeCheckIntervalMs: 60_000 });
+    expect(await createFinalizer(due.d)({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({ batchItemFailures: [] });
+    expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 1, finishers: 0, winnerRacerId: 'w', winnerName: 'Wyn', bestOutput: 44 });
+    expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#w' })).toMatchObject({ finished: false, output: 44, lastSecond: 200 });
+  });
 });

@@ -1,0 +1,114 @@
+/**
+ * End to end on the local stack: recordTelemetry (GraphQL, API key) → HTTP
+ * data source → Kinesis (kinesalite, several shards) → tumbling-window
+ * aggregator → publishLiveRankings (SigV4, IAM) → onLiveRankings over the
+ * real-time WebSocket. Then the finalizer and all-time consumer take the race.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createClient } from '../../client/index.js';
+import type { AlleycatClient } from '../../client/index.js';
+import { OnLiveRankingsDocument, RecordTelemetryDocument } from '../../client/generated/operations.js';
+import type { OnLiveRankingsSubscription } from '../../client/generated/operations.js';
+import { raceIdAt } from '../../core/raceClock.js';
+import { freePort } from '../../local/emulators/freePort.js';
+import type { LocalStack } from '../../local/stack/startLocalStack.js';
+import { startLocalStack } from '../../local/stack/startLocalStack.js';
+import type { WebSocketConstructorLike } from '../../client/websocket.js';
+
+type Snapshot = NonNullable<OnLiveRankingsSubscription['onLiveRankings']>;
+
+const RACE_SECONDS = 600;
+const WINDOW_SECONDS = 1;
+const CLASS_ID = 4;
+
+describe('live rankings end to end on the local stack', () => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alleycat-pipeline-'));
+  let stack: LocalStack;
+  let client: AlleycatClient;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      stateDir,
+      port: await freePort(),
+      sim: false,
+      inMemory: true,
+      buildWeb: false,
+      raceSeconds: RACE_SECONDS,
+      windowSeconds: WINDOW_SECONDS,
+      log: () => undefined,
+    });
+    client = createClient({
+      graphqlUrl: stack.endpoints.graphqlUrl,
+      realtimeUrl: stack.endpoints.realtimeUrl,
+      auth: { apiKey: stack.endpoints.apiKey },
+      WebSocket: WebSocket as unknown as WebSocketConstructorLike,
+    });
+  });
+  afterAll(async () => {
+    client?.close();
+    await stack?.stop();
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('delivers the complete ranking (ties 1-2-2-4) to a subscriber within a few windows', async () => {
+    const snapshots: Array<{ at: number; snapshot: Snapshot }> = [];
+    const unsubscribe = client.subscribe(OnLiveRankingsDocument, { classId: CLASS_ID }, {
+      next: (v) => {
+        if (v.onLiveRankings) snapshots.push({ at: Date.now(), snapshot: v.onLiveRankings });
+      },
+    });
+    try {
+      const riders = [
+        { racerId: 'e2e-anna', name: 'Anna', output: 20 },
+        { racerId: 'e2e-bert', name: 'Bert', output: 25 },
+        { racerId: 'e2e-cleo', name: 'Cleo', output: 20 },
+        { racerId: 'e2e-dan', output: 12.5 },
+      ];
+      // Send every second until the subscriber has a snapshot with every rider
+      // (the first sends may precede the subscription's start_ack).
+      const deadline = Date.now() + 45_000;
+      let complete: Snapshot | undefined;
+      for (let second = 10; Date.now() < deadline && complete === undefined; second += 1) {
+        const raceId = raceIdAt(Date.now(), RACE_SECONDS);
+        const records = riders.map((r) => ({
+          raceId,
+          classId: CLASS_ID,
+          racerId: r.racerId,
+          ...(r.name ? { name: r.name } : {}),
+          second,
+          power: 250,
+          output: r.output + second / 100,
+          event: 'update' as const,
+          deviceTimestamp: Date.now(),
+        }));
+        const receipt = await client.mutate(RecordTelemetryDocument, { records });
+        expect(receipt.recordTelemetry).toMatchObject({ accepted: 4, failed: 0 });
+        await new Promise((r) => setTimeout(r, 1000));
+        complete = snapshots.map((s) => s.snapshot).find((s) => s.entries.length === 4 && s.entries.every((e) => e.second >= 10));
+      }
+      expect(complete).toBeDefined();
+      const snap = complete!;
+      expect(snap.classId).toBe(CLASS_ID);
+      expect(snap.entries.map((e) => [e.rank, e.racerId, e.name])).toEqual([
+        [1, 'e2e-bert', 'Bert'],
+        [2, 'e2e-anna', 'Anna'],
+        [2, 'e2e-cleo', 'Cleo'],
+        [4, 'e2e-dan', null],
+      ]);
+      // Snapshots keep coming every window while riders ride; none of them ever moves a rider backwards.
+      const seconds = new Map<string, number>();
+      for (const { snapshot } of snapshots) {
+        for (const e of snapshot.entries) {
+          expect(e.second).toBeGreaterThanOrEqual(seconds.get(e.racerId) ?? 0);
+          seconds.set(e.racerId, e.second);
+        }
+      }
+    } finally {
+      unsubscribe();
+    }
+  });
+});
