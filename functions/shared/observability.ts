@@ -35,9 +35,20 @@ export function createMetrics(serviceName: string, env: Env): MetricsPort {
     serviceName,
     namespace: optionalEnv(env, FUNCTION_ENV.metricsNamespace) ?? 'Alleycat',
   });
+  // Lambda runs one invocation per container at a time; the local stack runs
+  // several shards' invocations concurrently in one process, and one of them
+  // may already have flushed the shared store. Skip an empty flush instead of
+  // letting Powertools warn about it.
+  let pending = 0;
   return {
-    addMetric: (name, unit, value) =>
-      metrics.addMetric(name, unit === 'Count' ? MetricUnit.Count : MetricUnit.Milliseconds, value),
-    publishStoredMetrics: () => metrics.publishStoredMetrics(),
+    addMetric: (name, unit, value) => {
+      pending += 1;
+      metrics.addMetric(name, unit === 'Count' ? MetricUnit.Count : MetricUnit.Milliseconds, value);
+    },
+    publishStoredMetrics: () => {
+      if (pending === 0) return;
+      pending = 0;
+      metrics.publishStoredMetrics();
+    },
   };
 }
