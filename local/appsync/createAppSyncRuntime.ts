@@ -29,6 +29,7 @@ import { createInvocation, type AuthTypeName, type ExtensionsRecord } from './ru
 import { runResolver, type LoadedResolver, type ContextParts } from './execution/runResolver.js';
 import { buildAppSyncSchema } from './execution/buildAppSyncSchema.js';
 import { selectionSetGraphQL, selectionSetList } from './execution/selectionSet.js';
+import { filterErrorData } from './execution/filterErrorData.js';
 import { AppSyncFieldError, formatExecutionError, formatRequestError, locationsOf } from './execution/errorShape.js';
 import { authorizeRequest, normalizeHeaders, type HeaderBag } from './auth/authorize.js';
 import { authRules } from './auth/directives.js';
@@ -210,7 +211,7 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
         if (!outcome.ok) {
           const e = outcome.error;
           const message = e.unauthorized ? `Not Authorized to access ${info.fieldName} on type ${typeName}` : e.message;
-          throw new AppSyncFieldError(message, e.errorType, e.data, e.errorInfo);
+          throw new AppSyncFieldError(message, e.errorType, filterErrorData(e.data, info.fieldNodes, info.fragments), e.errorInfo);
         }
         return outcome.value;
       };

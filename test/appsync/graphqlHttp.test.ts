@@ -29,12 +29,13 @@ describe('execution', () => {
     expect((await gql('mutation { putItem(id: "1", value: 7) { id value } }')).body).toEqual({ data: { putItem: { id: '1', value: 7 } } });
     expect((await gql('mutation { bump(id: "1", by: 3) { value } }')).body).toEqual({ data: { bump: { value: 10 } } });
     expect((await gql('{ item(id: "1") { id value } }')).body).toEqual({ data: { item: { id: '1', value: 10 } } });
-    const conflict = await gql('mutation { putItem(id: "1", value: 8, onlyNew: true) { id } }');
+    const conflict = await gql('mutation { putItem(id: "1", value: 8, onlyNew: true) { value } }');
     expect(conflict.body.data).toEqual({ putItem: null });
     expect(conflict.body.errors).toEqual([
       {
         path: ['putItem'],
-        data: { PK: 'ITEM#1', SK: 'A', value: 10 },
+        // util.error data (the current item) filtered by the selection set { value }
+        data: { value: 10 },
         errorType: 'DynamoDB:ConditionalCheckFailedException',
         errorInfo: null,
         locations: [{ line: 1, column: 12, sourceName: null }],
@@ -114,9 +115,18 @@ describe('execution', () => {
     expect(JSON.parse(json.infoJson)).toEqual({ fieldName: 'whoami', parentTypeName: 'Query', variables: { x: 5 } });
   });
 
-  it('validates AppSync scalars in variables', async () => {
+  it('validates AppSync scalars in variables, literals and results; AWSJSON arguments arrive parsed', async () => {
     const out = await post(server.url, JSON.stringify({ query: 'mutation ($m: String!) { publish(classId: 1, msg: $m) { at } }', variables: { m: 'x' } }), apiKeyHeaders);
     expect(Date.parse((out.body.data?.['publish'] as { at: string }).at)).toBeGreaterThan(0);
+    const ok = await gql('query ($at: AWSDateTime!) { dateArg(at: $at, j: "{\\"a\\":1}") }', { at: '2026-01-01T10:00:00.000+02:00' });
+    expect(ok.body).toEqual({ data: { dateArg: '2026-01-01T10:00:00.000+02:00|object|{"a":1}' } });
+    const badVar = await gql('query ($at: AWSDateTime!) { dateArg(at: $at) }', { at: '2026-13-01' });
+    expect(badVar.body.errors?.[0]?.['message']).toMatch(/AWSDateTime/);
+    const badLiteral = await gql('{ dateArg(at: "tomorrow") }');
+    expect(badLiteral.body.errors?.[0]?.['message']).toMatch(/AWSDateTime/);
+    const badOut = await gql('{ badDate }');
+    expect(badOut.body.data).toEqual({ badDate: null });
+    expect(badOut.body.errors?.[0]).toMatchObject({ path: ['badDate'], message: expect.stringMatching(/not a valid 'AWSDateTime'/) });
   });
 });
 

@@ -102,6 +102,14 @@ function literalValue(node: ValueNode): unknown {
   }
 }
 
+function serializeChecked(name: string, check: Check, value: unknown): unknown {
+  try {
+    return check(value);
+  } catch (err) {
+    throw new GraphQLError(`Can't serialize value: '${String(value)}' is not a valid '${name}'`, { originalError: err as Error });
+  }
+}
+
 /** Gives the schema's AppSync scalars their validation and serialisation. */
 export function installAppSyncScalars(schema: GraphQLSchema): void {
   for (const [name, check] of Object.entries(CHECKS)) {
@@ -110,7 +118,8 @@ export function installAppSyncScalars(schema: GraphQLSchema): void {
     const mutable = type as { -readonly [K in keyof GraphQLScalarType]: GraphQLScalarType[K] };
     mutable.parseValue = check;
     mutable.parseLiteral = (node) => check(literalValue(node));
-    // AWSJSON goes out as a JSON string; the others as they are.
-    mutable.serialize = name === 'AWSJSON' ? (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)) : (v: unknown) => v;
+    // AWSJSON goes out as a JSON string; the others are validated on the way out
+    // too (AppSync refuses to serialise e.g. a malformed AWSDateTime).
+    mutable.serialize = name === 'AWSJSON' ? (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)) : (v: unknown) => serializeChecked(name, check, v);
   }
 }
