@@ -1,0 +1,73 @@
+/**
+ * Child process of bench/fanout.ts: the local AppSync runtime with the
+ * project's resolvers, POST /graphql and the real-time endpoint on one HTTP
+ * server, as `npm start` serves them. Runs alone in its process so its RSS is
+ * the server's. Talks to the parent over IPC: sends {type:'ready', port};
+ * answers {type:'rss'} with {type:'rss', rss, connections}.
+ *
+ * Usage (by bench/fanout.ts only): node --import tsx --expose-gc bench/fanoutServer.ts
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { createAppSyncRuntime, createGraphqlHandler } from '../local/appsync/index.js';
+import { attachRealtime } from '../local/appsync/realtime/index.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from '../local/credentials.js';
+import { realtimeBackendFor } from '../local/stack/realtimeBackend.js';
+import { bundleResolvers } from '../resolvers/build.js';
+
+/** The API key the benchmark's subscribers use. */
+export const FANOUT_API_KEY = 'da2-benchfanout0000000000000';
+
+async function main(): Promise<void> {
+  const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  const runtime = createAppSyncRuntime({
+    schemaSdl: readFileSync(path.join(root, 'schema.graphql'), 'utf8'),
+    resolvers: await bundleResolvers(),
+    dataSources: {},
+    env: { TABLE_NAME: 'unused', STREAM_NAME: 'unused', RACE_SECONDS: '300', GRACE_SECONDS: '15' },
+    auth: {
+      apiKeys: [{ id: FANOUT_API_KEY, expiresAt: Math.floor(Date.now() / 1000) + 24 * 3600 }],
+      iam: [{ ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID }],
+    },
+    timeoutMs: 5_000,
+  });
+  const handler = createGraphqlHandler(runtime);
+  let requestAt = 0;
+  const server = createServer((req, res) => {
+    requestAt = performance.now();
+    if (process.env.FANOUT_DEBUG) res.on('finish', () => process.stderr.write(`server: response after ${(performance.now() - requestAt).toFixed(1)} ms\n`));
+    handler(req, res);
+  });
+  server.maxConnections = 30_000;
+  let before = 0;
+  if (process.env.FANOUT_DEBUG) {
+    runtime.onMutation(() => {
+      before = performance.now();
+      process.stderr.write(`server: mutation executed after ${(before - requestAt).toFixed(1)} ms\n`);
+    });
+  }
+  const realtime = attachRealtime(server, realtimeBackendFor(runtime), { logger: { warn: (m) => process.stderr.write(`${m}\n`) } });
+  if (process.env.FANOUT_DEBUG) {
+    realtime.server.onPublish((r) => process.stderr.write(`server: fan-out ${JSON.stringify(r)} took ${(performance.now() - before).toFixed(1)} ms\n`));
+  }
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', 20_000, resolve));
+  process.on('message', (message: unknown) => {
+    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'rss') {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (gc) gc();
+      process.send?.({ type: 'rss', rss: process.memoryUsage().rss, connections: realtime.server.connectionCount() });
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.on('SIGTERM', () => process.exit(0));
+  process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`fanout server failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
