@@ -118,6 +118,9 @@ export async function startGraphqlServer(options: { port?: number; host?: string
     if (path === '/graphql') handler(req, res);
     else send(res, 404, { errors: [{ errorType: 'NotFoundException', message: 'Not found' }] });
   });
+  // A client that never finishes its request is cut off instead of holding a socket forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

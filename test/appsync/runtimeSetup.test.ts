@@ -1,0 +1,101 @@
+// Creating the runtime (bundles checked at load, as a deploy) and unit-resolver details.
+import { describe, expect, it } from 'vitest';
+import { createAppSyncRuntime, ResolverLoadError, RuntimeConfigError, type BundleSource } from '../../local/appsync/index.js';
+import type { ResolverSpec } from '../../resolvers/manifest.js';
+import { evalInSandbox } from './evalHelpers.js';
+
+const SCHEMA = 'type Query { one: String two: String three: String }';
+const headers = { 'x-api-key': 'k' };
+
+function runtimeWith(code: Record<string, string>, manifest: ResolverSpec[]) {
+  const resolvers = new Map<string, BundleSource>(Object.entries(code).map(([name, c]) => [name, { name, code: c }]));
+  return createAppSyncRuntime({
+    schemaSdl: SCHEMA,
+    resolvers,
+    manifest,
+    dataSources: {},
+    env: { STAGE: 'test' },
+    auth: { apiKeys: [{ id: 'k', expiresAt: '2999-01-01T00:00:00Z' }], iam: [] },
+  });
+}
+
+describe('creating the runtime', () => {
+  it('refuses a bundle with syntax AppSync rejects, naming the bundle and line', () => {
+    const make = () => runtimeWith({ 'Query.one': 'export function request(ctx) {\n  let i = 0;\n  i++;\n  return {};\n}\n' }, [{ typeName: 'Query', fieldName: 'one', dataSource: 'none' }]);
+    expect(make).toThrow(ResolverLoadError);
+    expect(make).toThrow(/Query\.one\.js:3:3: \+\+ operator is not supported/);
+  });
+  it('refuses a manifest entry without a bundle', () => {
+    expect(() => runtimeWith({}, [{ typeName: 'Query', fieldName: 'one', dataSource: 'none' }])).toThrow(RuntimeConfigError);
+  });
+  it('refuses a pipeline of more than 10 functions (AppSync quota)', () => {
+    const fn = 'export function request(ctx) { return {}; }\nexport function response(ctx) { return ctx.result; }\n';
+    const functions = Array.from({ length: 11 }, (_, i) => ({ name: `f${i}`, dataSource: 'none' as const }));
+    const code: Record<string, string> = { 'Query.one': fn };
+    for (const f of functions) code[`functions/${f.name}`] = fn;
+    expect(() => runtimeWith(code, [{ typeName: 'Query', fieldName: 'one', functions }])).toThrow(/at most 10 functions/);
+  });
+});
+
+describe('unit resolvers', () => {
+  const runtime = runtimeWith(
+    {
+      'Query.one': `import { runtime, util } from '@aws-appsync/utils';
+export function request(ctx) {
+  runtime.earlyReturn('early:' + ctx.env.STAGE);
+}
+export function response(ctx) {
+  util.error('response must not run');
+}
+`,
+      'Query.two': `import { util } from '@aws-appsync/utils';
+export function request(ctx) {
+  ctx.env.STAGE = 'changed';
+  return { payload: null };
+}
+export function response(ctx) {
+  return 'unreachable';
+}
+`,
+      'Query.three': `import { util } from '@aws-appsync/utils';
+export function request(ctx) {
+  return { payload: null };
+}
+export function response(ctx) {
+  util.error('plain message');
+}
+`,
+    },
+    [
+      { typeName: 'Query', fieldName: 'one', dataSource: 'none' },
+      { typeName: 'Query', fieldName: 'two', dataSource: 'none' },
+      { typeName: 'Query', fieldName: 'three', dataSource: 'none' },
+    ],
+  );
+
+  it('earlyReturn in the request skips the data source and the response handler', async () => {
+    expect((await runtime.execute({ query: '{ one }', headers })).body).toEqual({ data: { one: 'early:test' } });
+  });
+
+  it('ctx.env is read-only', async () => {
+    const out = (await runtime.execute({ query: '{ two }', headers })).body as { errors: Array<Record<string, unknown>> };
+    // Assigning to a frozen object in strict mode is a TypeError: a code error.
+    expect(out.errors[0]).toMatchObject({ errorType: 'Code', message: expect.stringMatching(/read only|read-only|Cannot assign/) });
+  });
+
+  it('util.error without a type gives errorType null', async () => {
+    const out = (await runtime.execute({ query: '{ three }', headers })).body as { errors: Array<Record<string, unknown>> };
+    expect(out.errors).toEqual([{ path: ['three'], data: null, errorType: null, errorInfo: null, locations: [{ line: 1, column: 3, sourceName: null }], message: 'plain message' }]);
+  });
+});
+
+describe('toSubscriptionFilter rules', () => {
+  it('adds the rules so that at least one must hold', () => {
+    expect(evalInSandbox('util.transform.toSubscriptionFilter({ a: { eq: 1 } }, [], { b: { eq: 2 }, c: { ne: 3 } })')).toEqual({
+      filterGroup: [
+        { filters: [{ fieldName: 'a', operator: 'eq', value: 1 }, { fieldName: 'b', operator: 'eq', value: 2 }] },
+        { filters: [{ fieldName: 'a', operator: 'eq', value: 1 }, { fieldName: 'c', operator: 'ne', value: 3 }] },
+      ],
+    });
+  });
+});
