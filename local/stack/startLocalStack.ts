@@ -120,8 +120,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const endpointsFile = path.join(stateDir, 'endpoints.json');
   const parts: PartStatus[] = [];
   const stops: Array<() => Promise<void> | void> = [];
+  const t0 = Date.now();
   const part = (name: string, running: boolean, detail: string): void => {
     parts.push({ name, running, detail });
+    log(`  ${running ? 'ok ' : '-- '} ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   };
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.splice(0).reverse()) {
@@ -159,10 +161,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     const origin = `http://${host}:${port}`;
 
-    // Emulators, in parallel (DynamoDB Local's JVM start dominates).
-    const [ddb, kin] = await Promise.all([
-      startDynamoDbLocal({ ...(inMemory ? {} : { dataDir: path.join(dataDir, 'dynamodb') }) }),
-      startKinesalite({ ...(inMemory ? {} : { dataDir: path.join(dataDir, 'kinesis') }) }),
+    // Emulators, in parallel (DynamoDB Local's JVM start dominates); meanwhile
+    // this process loads the other parts and bundles the resolvers.
+    const preload = (async () => {
+      const appsync = await optionalModule('local/appsync/index.ts');
+      const build = await optionalModule('resolvers/build.ts');
+      const bundles = build && isFunction(build.bundleResolvers) ? await (build.bundleResolvers as () => Promise<unknown>)() : undefined;
+      const loaded = await loadHandlers();
+      return { appsync, build, bundles, loaded };
+    })();
+    const [[ddb, kin], pre] = await Promise.all([
+      Promise.all([
+        startDynamoDbLocal({ ...(inMemory ? {} : { dataDir: path.join(dataDir, 'dynamodb') }) }),
+        startKinesalite({ ...(inMemory ? {} : { dataDir: path.join(dataDir, 'kinesis') }) }),
+      ]),
+      preload,
     ]);
     const emulators: RunningEmulator[] = [ddb, kin];
     stops.push(() => Promise.all(emulators.map((e) => e.stop())).then(() => undefined));
@@ -179,10 +192,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const tableName = TABLE.localName;
     const streamName = STREAM.localName;
-    const [tableStreamArn, streamArn] = await Promise.all([
-      ensureTable(ddbClient, tableName),
-      ensureStream(kinClient, streamName, STREAM.localShardCount),
-    ]);
+    // Created while the AppSync runtime loads its bundles; awaited before anything uses them.
+    const resources = Promise.all([ensureTable(ddbClient, tableName), ensureStream(kinClient, streamName, STREAM.localShardCount)]);
+    resources.catch((error: unknown) => log(`error: creating the table and stream failed: ${(error as Error).message}`));
 
     const apiKey = loadOrCreateApiKey(inMemory ? undefined : stateDir);
     const endpoints: Endpoints = {
@@ -204,14 +216,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The local AppSync runtime on POST /graphql, and its real-time endpoint.
     let realtimeFigures: RealtimeFigures | undefined;
-    const appsync = await optionalModule('local/appsync/index.ts');
-    const build = await optionalModule('resolvers/build.ts');
-    if (appsync && build && isFunction(appsync.createAppSyncRuntime) && isFunction(appsync.createGraphqlHandler) && isFunction(build.bundleResolvers)) {
+    const { appsync, build } = pre;
+    if (appsync && build && isFunction(appsync.createAppSyncRuntime) && isFunction(appsync.createGraphqlHandler) && pre.bundles instanceof Map) {
       const { createAppSyncRuntime, createGraphqlHandler } = (await import('../appsync/index.js')) as typeof import('../appsync/index.js');
-      const { bundleResolvers } = (await import('../../resolvers/build.js')) as typeof import('../../resolvers/build.js');
       const runtime = createAppSyncRuntime({
         schemaSdl: fs.readFileSync(path.join(repoRoot(), 'schema.graphql'), 'utf8'),
-        resolvers: await bundleResolvers(),
+        resolvers: pre.bundles as Awaited<ReturnType<typeof import('../../resolvers/build.js').bundleResolvers>>,
         dataSources: {
           table: { endpoint: ddb.endpoint, region: LOCAL_REGION, tableName },
           kinesis: { endpoint: kin.endpoint, region: LOCAL_REGION, service: 'kinesis' },
@@ -244,11 +254,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       part('real-time WebSocket', false, 'not available yet (needs the local AppSync runtime)');
     }
 
+    const [tableStreamArn, streamArn] = await resources;
+
     // The functions, in-process, with the environment the CDK stack gives them.
     applyFunctionEnvironment(
       functionEnvironment({ tableName, graphqlUrl: endpoints.graphqlUrl, raceSeconds, windowSeconds, dynamodbEndpoint: ddb.endpoint, kinesisEndpoint: kin.endpoint }),
     );
-    const { handlers, missing } = await loadHandlers();
+    const { handlers, missing } = pre.loaded;
     if (options.wrapHandler) {
       for (const name of Object.keys(handlers) as FunctionName[]) {
         const h = handlers[name];
