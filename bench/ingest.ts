@@ -12,7 +12,11 @@
  *   finalizer mappings reported (sampled every 250 ms), target one window;
  * - e2e.freshnessP95Ms: for each `data` message, receipt time minus the time
  *   the PutRecords of the newest second it contains started; p95, target one
- *   window + 2 s (a window is published only after it ends).
+ *   window + 2 s (a window is published only after it ends);
+ * - ingest.producerRecordsPerSecond (context): the rate the driver achieved.
+ *   When it falls behind the race clock, its records arrive after their slot
+ *   and the functions drop them as late (contract §2) — the figures then say
+ *   the machine could not offer the load, not that the pipeline lost data.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -141,6 +145,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
       if (second % 5 === 0) progress(`race second ${second}/${raceSeconds}: ${sent} records put, ${delivered() - before} delivered, max iterator age ${maxAge} ms`);
     }
 
+    const lastPutAt = Date.now();
     // Drain: until the aggregator has every record (or 60 s), then two more windows for the last publish.
     const drainUntil = Date.now() + 60_000;
     let lastDeliveredAt = Date.now();
@@ -164,6 +169,9 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     progress(`${sent} records put (${lateSeconds} seconds sent late), ${deliveredCount} delivered, ${freshness.length} updates received`);
     return [
       { metric: 'ingest.sustainedRecordsPerSecond', value: Math.round(deliveredCount / ((lastDeliveredAt - firstPutAt) / 1000)), unit: 'records/s', target: offered, better: 'higher' },
+      // What the driver managed to put (on a busy machine it falls behind the clock, and records that
+      // arrive after their race slot are rightly refused by the functions as late).
+      { metric: 'ingest.producerRecordsPerSecond', value: Math.round(sent / ((lastPutAt - firstPutAt) / 1000)), unit: 'records/s', target: offered, better: 'higher' },
       { metric: 'ingest.maxIteratorAgeMs', value: maxAge, unit: 'ms', target: windowSeconds * 1000, better: 'lower' },
       { metric: 'e2e.freshnessP95Ms', value: Math.round(percentile(freshness, 95)), unit: 'ms', target: (windowSeconds + 2) * 1000, better: 'lower' },
     ];
