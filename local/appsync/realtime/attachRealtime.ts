@@ -23,6 +23,48 @@ export interface RealtimeAttachment {
 /** Frames above this are refused by `ws` itself (close 1009) before reaching the core. */
 const HARD_FRAME_LIMIT_FACTOR = 4;
 
+/** The parts of a `ws` socket we write frames to directly (see `writeTextFrame`). */
+interface WsInternals {
+  _socket?: Duplex | null;
+  _sender?: { _bufferedBytes?: number } | null;
+}
+
+/** RFC 6455 header of one unmasked, final text frame of `length` bytes. */
+function textFrameHeader(length: number): Buffer {
+  if (length < 126) return Buffer.from([0x81, length]);
+  if (length < 65_536) {
+    const header = Buffer.allocUnsafe(4);
+    header[0] = 0x81;
+    header[1] = 126;
+    header.writeUInt16BE(length, 2);
+    return header;
+  }
+  const header = Buffer.allocUnsafe(10);
+  header[0] = 0x81;
+  header[1] = 127;
+  header.writeBigUInt64BE(BigInt(length), 2);
+  return header;
+}
+
+/**
+ * Writes the parts as ONE text frame straight to the TCP socket (one writev,
+ * no copy of the shared payload, nothing for the client to reassemble).
+ * Only when `ws` has nothing queued of its own (it queues only while
+ * compressing, which is off) and the socket is open; otherwise returns false.
+ */
+function writeTextFrame(ws: WebSocket, parts: readonly Uint8Array[]): boolean {
+  const internals = ws as unknown as WsInternals;
+  const socket = internals._socket;
+  if (ws.readyState !== ws.OPEN || !socket || (internals._sender?._bufferedBytes ?? 0) !== 0) return false;
+  let length = 0;
+  for (const part of parts) length += part.byteLength;
+  socket.cork();
+  socket.write(textFrameHeader(length));
+  for (const part of parts) socket.write(part);
+  socket.uncork();
+  return true;
+}
+
 function toSocketPort(ws: WebSocket): RealtimeSocket {
   return {
     get bufferedAmount() {
@@ -32,7 +74,8 @@ function toSocketPort(ws: WebSocket): RealtimeSocket {
       ws.send(text);
     },
     sendParts(parts) {
-      // One text message in several frames: the shared payload is never copied per subscriber.
+      if (writeTextFrame(ws, parts)) return;
+      // Fallback: one text message in several frames (still no copy of the shared payload).
       const last = parts.length - 1;
       parts.forEach((part, i) => ws.send(part, { binary: false, fin: i === last, compress: false }));
     },
