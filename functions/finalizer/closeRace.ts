@@ -28,9 +28,17 @@ export async function closeRace(
   ]);
   const missing = notFinishedResults(race, parts, new Set(before.map((r) => r.racerId)));
   let notFinished = 0;
-  for (const item of missing) {
-    if (await putNotFinished(ddb, tableName, item)) notFinished += 1;
-  }
+  let next = 0;
+  // Conditional puts (BatchWriteItem takes no conditions), 16 at a time.
+  await Promise.all(
+    Array.from({ length: Math.min(16, missing.length) }, async () => {
+      while (next < missing.length) {
+        const item = missing[next];
+        next += 1;
+        if (item !== undefined && (await putNotFinished(ddb, tableName, item))) notFinished += 1;
+      }
+    }),
+  );
   // Read again: a final record may have landed meanwhile, and it wins.
   const results = await queryResults(ddb, tableName, race);
   const summary = summarizeResults(results);

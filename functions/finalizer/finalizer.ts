@@ -36,6 +36,8 @@ export interface FinalizerDeps {
   sleep?: Sleep;
   /** Open races are looked for at most this often per container (default 5 s). */
   closeCheckIntervalMs?: number;
+  /** Time an invocation may spend closing races (default 20 s; the function's timeout is 60 s). */
+  closeBudgetMs?: number;
 }
 
 export interface KinesisBatchEvent {
@@ -64,12 +66,17 @@ export class RecordNotStoredError extends PipelineError {
 export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent | ScheduledEvent) => Promise<PartialResponse> {
   const markedOpen = new Set<string>();
   let lastCloseCheck = Number.NEGATIVE_INFINITY;
+  /** Newest arrival time (epoch ms) this container has processed: its position in the stream. */
+  let watermark: number | undefined;
 
   async function markRaces(valid: Array<{ sequenceNumber: string; record: TelemetryRecord }>, failed: Map<string, Error>): Promise<void> {
     const seqsByRace = new Map<string, { race: OpenRace; seqs: string[] }>();
     for (const { sequenceNumber, record } of valid) {
       const k = `${record.classId}:${record.raceId}`;
-      if (markedOpen.has(k)) continue;
+      // Cached only while the race runs: a record of a race that may already be
+      // closed (by this or another container) must bring its marker back, so the
+      // race is closed again with this record's result in the summary.
+      if (markedOpen.has(k) && !isDue(record.raceId)) continue;
       const entry = seqsByRace.get(k) ?? { race: { classId: record.classId, raceId: record.raceId }, seqs: [] };
       entry.seqs.push(sequenceNumber);
       seqsByRace.set(k, entry);
@@ -86,25 +93,49 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent 
     );
   }
 
-  async function closeDue(shardId: string, force = false): Promise<void> {
+  function isDue(raceId: number): boolean {
+    return dueRaces([{ classId: 0, raceId }], deps.clock.now(), deps.raceSeconds, deps.graceSeconds).length > 0;
+  }
+
+  /**
+   * Closes due races. A race is due when the clock has passed its end plus the
+   * grace period and, for stream invocations, this consumer's own position in
+   * the stream (the newest arrival time it processed) has passed it too: a
+   * consumer running behind must not close a race whose finals it has not read
+   * yet. Races are closed a few at a time within a time budget, so that a
+   * backlog of races cannot push an invocation past its timeout; the rest are
+   * closed on the next invocation.
+   */
+  async function closeDue(shardId: string, watermarkMillis: number | undefined, force = false): Promise<void> {
     const now = deps.clock.now();
     if (!force && now - lastCloseCheck < (deps.closeCheckIntervalMs ?? 5000)) return;
     lastCloseCheck = now;
+    const horizon = watermarkMillis === undefined ? now : Math.min(now, watermarkMillis);
     const open = (await Promise.all(RACE_CLASSES.map((c) => listOpenRaces(deps.ddb, deps.tableName, c.classId)))).flat();
-    for (const race of dueRaces(open, now, deps.raceSeconds, deps.graceSeconds)) {
-      const outcome = await closeRace(deps.ddb, deps.tableName, race, new Date(now).toISOString());
-      markedOpen.delete(`${race.classId}:${race.raceId}`);
-      deps.metrics.addMetric('RacesClosed', 'Count', 1);
-      deps.metrics.addMetric('NotFinishedResults', 'Count', outcome.notFinished);
-      deps.logger.info('race closed', { shardId, ...race, ...outcome });
-    }
+    const due = dueRaces(open, horizon, deps.raceSeconds, deps.graceSeconds);
+    const budgetEnds = now + (deps.closeBudgetMs ?? 20_000);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(3, due.length) }, async () => {
+        while (next < due.length && deps.clock.now() < budgetEnds) {
+          const race = due[next];
+          next += 1;
+          if (race === undefined) continue;
+          const outcome = await closeRace(deps.ddb, deps.tableName, race, new Date(now).toISOString());
+          markedOpen.delete(`${race.classId}:${race.raceId}`);
+          deps.metrics.addMetric('RacesClosed', 'Count', 1);
+          deps.metrics.addMetric('NotFinishedResults', 'Count', outcome.notFinished);
+          deps.logger.info('race closed', { shardId, ...race, ...outcome });
+        }
+      }),
+    );
   }
 
   return async (event) => {
     if (!('Records' in event) || !Array.isArray(event.Records)) {
       // Scheduled: a failure here is thrown, so the invocation shows as failed (and alarms).
       try {
-        await closeDue('scheduled', true);
+        await closeDue('scheduled', undefined, true);
         return { batchItemFailures: [] };
       } finally {
         deps.metrics.publishStoredMetrics();
@@ -116,6 +147,8 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent 
       const valid: Array<{ sequenceNumber: string; record: TelemetryRecord }> = [];
       const malformed = [];
       for (const rec of records) {
+        const arrival = rec.kinesis.approximateArrivalTimestamp;
+        if (typeof arrival === 'number') watermark = Math.max(watermark ?? 0, arrival * 1000);
         const d = decodeTelemetry(rec, deps.raceSeconds);
         if (d.ok) valid.push({ sequenceNumber: rec.kinesis.sequenceNumber, record: d.record });
         else malformed.push({ sequenceNumber: d.sequenceNumber, field: d.field, message: d.message });
@@ -160,7 +193,7 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent 
       );
 
       try {
-        await closeDue(shardId);
+        await closeDue(shardId, watermark);
       } catch (error) {
         // The markers stay, so the next invocation tries again; the records
         // of this batch are stored and must not be re-delivered for this.

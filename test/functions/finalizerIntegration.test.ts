@@ -165,4 +165,20 @@ describe('finalizer against DynamoDB Local', () => {
     expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 1, finishers: 0, winnerRacerId: 'w', winnerName: 'Wyn', bestOutput: 44 });
     expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#w' })).toMatchObject({ finished: false, output: 44, lastSecond: 200 });
   });
+
+  it('a finalizer running behind its stream does not close a race whose end it has not read past', async () => {
+    const classId = 5;
+    const raceId = 6_000_400;
+    const end = raceEndMillis(raceId, RS);
+    const during = end - 10_000;
+    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, { v: { output: 50, second: 290 } }, new Date(during).toISOString());
+    // The clock says the race is long due, but the records just read arrived before its end plus grace.
+    const behind = deps(end + 120_000);
+    await createFinalizer(behind.d)(kinesisEvent([telemetry({ raceId, classId, racerId: 'v', second: 290, output: 50 })], { arrivalSeconds: (end + GRACE * 1000 - 1000) / 1000 }));
+    expect(await get(raceKey(classId, raceId))).toBeUndefined();
+    expect(await get(openRaceKey(classId, raceId))).toBeDefined();
+    // Once it has read past end + grace, it closes the race.
+    await createFinalizer(behind.d)(kinesisEvent([telemetry({ raceId: raceId + 1, classId, racerId: 'v', second: 20, output: 5 })], { arrivalSeconds: (end + GRACE * 1000 + 5000) / 1000 }));
+    expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 1, finishers: 0 });
+  });
 });
