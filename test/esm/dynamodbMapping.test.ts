@@ -93,4 +93,49 @@ describe('event-source mapping on DynamoDB Local streams', () => {
     // Epoch seconds, as Lambda delivers it (the SDK's Date is converted back).
     expect(Math.abs(r.dynamodb.ApproximateCreationDateTime - Date.now() / 1000)).toBeLessThan(120);
   });
+
+  it('retries from the lowest failed SequenceNumber and, out of retries, sends DDBStreamBatchInfo to the OnFailure queue', async () => {
+    const table = await createTestTable(inject('dynamodbEndpoint'));
+    const calls: string[][] = [];
+    const seqOf = new Map<string, string>();
+    const dlq = failureQueue('dlq');
+    // Written before the mapping starts (TRIM_HORIZON): the first batch is exactly A, B, C.
+    for (const sk of ['A', 'B', 'C']) {
+      await ddb.send(new PutItemCommand({ TableName: table.tableName, Item: { PK: { S: 'P' }, SK: { S: sk } } }));
+    }
+    mapping = await startEventSourceMapping({
+      id: 'partial',
+      functionName: 'partial',
+      handler: ((event: { Records: DdbRecord[] }) => {
+        const sks = event.Records.map((r) => r.dynamodb.Keys.SK?.S ?? '');
+        for (const r of event.Records) seqOf.set(r.dynamodb.Keys.SK?.S ?? '', r.dynamodb.SequenceNumber);
+        calls.push(sks);
+        const poison = event.Records.find((r) => r.dynamodb.Keys.SK?.S === 'B');
+        return { batchItemFailures: poison ? [{ itemIdentifier: poison.dynamodb.SequenceNumber }] : [] };
+      }) as never,
+      source: dynamoDbSource({ client: streams, streamArn: table.streamArn, region: LOCAL_REGION }),
+      settings: { ...MAPPINGS.allTime, filters: undefined, maximumRetryAttempts: 1, maximumBatchingWindowInSeconds: 0 },
+      checkpoints: memoryCheckpointStore(),
+      onFailure: dlq,
+      region: LOCAL_REGION,
+      accountId: '000000000000',
+      overrides: { ...FAST, maxBatchingWindowMs: 0 },
+    });
+    await eventually(() => dlq.messages().length === 1, 15_000);
+    // A is checkpointed and never delivered again; the retry starts at B; out of retries, B..C are discarded.
+    expect(calls).toEqual([
+      ['A', 'B', 'C'],
+      ['B', 'C'],
+    ]);
+    const info = dlq.messages()[0]?.DDBStreamBatchInfo;
+    expect(info).toMatchObject({
+      streamArn: table.streamArn,
+      startSequenceNumber: seqOf.get('B'),
+      endSequenceNumber: seqOf.get('C'),
+      batchSize: 2,
+      approximateArrivalOfFirstRecord: expect.stringMatching(/Z$/),
+    });
+    expect(dlq.messages()[0]?.KinesisBatchInfo).toBeUndefined();
+    expect(dlq.messages()[0]?.requestContext.condition).toBe('RetryAttemptsExhausted');
+  });
 });

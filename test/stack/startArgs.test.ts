@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadOrCreateApiKey } from '../../local/stack/apiKey.js';
+import { StartArgsError } from '../../local/stack/errors.js';
+import { parseStartArgs } from '../../local/stack/startArgs.js';
+import { RACE } from '../../infra/settings.js';
+
+describe('alleycat start flags (contract §4)', () => {
+  it('defaults to port 4000 on loopback, the shared race timing, the simulator on, data on disk', () => {
+    expect(parseStartArgs([])).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      raceSeconds: RACE.raceSeconds,
+      windowSeconds: RACE.windowSeconds,
+      racers: 100,
+      sim: true,
+      inMemory: false,
+      reset: false,
+    });
+  });
+
+  it('reads every flag, as `--flag value` or `--flag=value`', () => {
+    expect(parseStartArgs(['--port', '4100', '--race-seconds=60', '--window-seconds', '2', '--racers=10', '--no-sim', '--in-memory', '--reset'])).toEqual({
+      port: 4100,
+      host: '127.0.0.1',
+      raceSeconds: 60,
+      windowSeconds: 2,
+      racers: 10,
+      sim: false,
+      inMemory: true,
+      reset: true,
+    });
+  });
+
+  it('refuses bad values and unknown flags with a clear message', () => {
+    expect(() => parseStartArgs(['--port', 'abc'])).toThrow(StartArgsError);
+    expect(() => parseStartArgs(['--port', '70000'])).toThrow(/--port needs a positive integer/);
+    expect(() => parseStartArgs(['--racers'])).toThrow(/got nothing/);
+    expect(() => parseStartArgs(['--window-seconds', '901'])).toThrow(/--window-seconds/);
+    expect(() => parseStartArgs(['--race-seconds', '4', '--window-seconds', '5'])).toThrow(/cannot be longer/);
+    expect(() => parseStartArgs(['--verbose'])).toThrow(/unknown option "--verbose"/);
+  });
+});
+
+describe('the local API key', () => {
+  it('is made once per state directory in AppSync format and kept', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apikey-'));
+    try {
+      const first = loadOrCreateApiKey(dir);
+      expect(first.id).toMatch(/^da2-[a-z0-9]{26}$/);
+      expect(first.expiresAt * 1000).toBeGreaterThan(Date.now() + 300 * 86_400_000);
+      expect(loadOrCreateApiKey(dir)).toEqual(first);
+      // An expired key is replaced.
+      const later = loadOrCreateApiKey(dir, (first.expiresAt + 1) * 1000);
+      expect(later.id).not.toBe(first.id);
+      // In memory (--in-memory): a new key each time, nothing written.
+      expect(loadOrCreateApiKey(undefined).id).not.toBe(later.id);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
