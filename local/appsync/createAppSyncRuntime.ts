@@ -201,6 +201,7 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
         const invocation = createInvocation({ authType: AUTH_TYPE[state.mode], now: clock });
         const outcome = await runResolver({ sandbox, invocation, timeoutMs }, resolver, contextParts(source, args, state, info));
         const path = responsePathAsArray(info.path);
+        if (options.onResolverLog && invocation.logs.length > 0) options.onResolverLog({ resolverId: resolver.id, path, lines: invocation.logs });
         for (const e of invocation.errors) {
           state.extraErrors.push({ path, data: e.data, errorType: e.errorType, errorInfo: e.errorInfo, locations: locationsOf(info.fieldNodes.flatMap((n) => (n.loc ? [n.loc.startToken] : []))), message: e.message });
         }

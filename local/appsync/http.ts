@@ -85,11 +85,16 @@ export function createGraphqlHandler(runtime: AppSyncRuntime, options: { maxBody
       return;
     }
     const operationName = typeof body['operationName'] === 'string' ? body['operationName'] : null;
+    // A header sent several times reaches resolvers as an array (ctx.request.headers.custom[1] [DOC]).
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, values] of Object.entries(req.headersDistinct)) {
+      if (values && values.length > 0) headers[name] = values.length === 1 ? (values[0] ?? '') : values;
+    }
     const out = await runtime.execute({
       query: body['query'],
       variables: (variables as Record<string, unknown> | null | undefined) ?? null,
       operationName,
-      headers: req.headers,
+      headers,
       rawBody: raw,
       path: (req.url ?? '/graphql').split('?')[0] ?? '/graphql',
       ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress } : {}),

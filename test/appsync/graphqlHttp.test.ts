@@ -1,5 +1,6 @@
 // GraphQL over real HTTP: execution, errors in AppSync's shape, null propagation, ctx, bad input.
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import http from 'node:http';
 import { startGraphqlServer, type GraphqlServer } from '../../local/appsync/index.js';
 import { createTestTable } from '../support/resources.js';
 import { createTestRuntime, apiKeyHeaders } from './fixtures/testRuntime.js';
@@ -110,9 +111,25 @@ describe('execution', () => {
       authType: 'API Key Authorization',
     });
     expect(json.headers['x-custom']).toBe('c1');
+    expect(json.headers['x-api-key']).toBe(apiKeyHeaders['x-api-key']);
     expect(json.headers['cookie']).toBeUndefined();
     // JSON.stringify(ctx.info) leaves out selectionSetList and selectionSetGraphQL.
     expect(JSON.parse(json.infoJson)).toEqual({ fieldName: 'whoami', parentTypeName: 'Query', variables: { x: 5 } });
+  });
+
+  it('a header sent twice reaches the resolver as an array', async () => {
+    const res = await new Promise<string>((resolve, reject) => {
+      const body = JSON.stringify({ query: '{ whoami { json } }' });
+      const req = http.request(server.url, { method: 'POST', headers: ['host', new URL(server.url).host, 'x-api-key', apiKeyHeaders['x-api-key'], 'content-type', 'application/json', 'x-multi', 'a', 'x-multi', 'b'] }, (r) => {
+        let text = '';
+        r.on('data', (c: Buffer) => (text += c.toString()));
+        r.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const json = JSON.parse(JSON.parse(res).data.whoami.json);
+    expect(json.headers['x-multi']).toEqual(['a', 'b']);
   });
 
   it('validates AppSync scalars in variables, literals and results; AWSJSON arguments arrive parsed', async () => {
