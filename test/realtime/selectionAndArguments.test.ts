@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREATE, messageBackend } from './support/messageBackend.js';
+import { realtimeAuthHeaders } from '../../client/auth.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { connectWithApiKey, startMessage, subscribe, startRealtime, type RealtimeFixture } from './support/realtimeFixture.js';
 
 const ON_MESSAGE = 'subscription S($roomId: ID, $author: String) { onMessage(roomId: $roomId, author: $author) { id author body } }';
@@ -102,6 +104,25 @@ describe('what a subscriber receives: the mutation selection set intersected wit
     });
     // No auth directive: the API default mode (API key) applies.
     await subscribe(socket, fixture, 'default-mode', 'subscription { onDefaultMode { id } }');
+    socket.close();
+  });
+
+  it('authorizes each start on its own: an IAM start (signed over /graphql with the data string) on an API-key connection', async () => {
+    const socket = await connectWithApiKey(fixture);
+    const graphqlUrl = new URL(`http://${fixture.host}/graphql`);
+    const iam = { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } };
+    const data = JSON.stringify({ query: 'subscription { onIamOnly { id secret } }', variables: {} });
+    socket.send({ id: 'iam', type: 'start', payload: { data, extensions: { authorization: await realtimeAuthHeaders(iam, graphqlUrl, data, false) } } });
+    expect(await socket.nextOf('start_ack', 'iam')).toEqual({ type: 'start_ack', id: 'iam' });
+
+    // A signature over other bytes (here: the connect request) is refused.
+    const other = JSON.stringify({ query: 'subscription { onIamOnly { id } }', variables: {} });
+    socket.send({ id: 'bad-sig', type: 'start', payload: { data: other, extensions: { authorization: await realtimeAuthHeaders(iam, graphqlUrl, '{}', true) } } });
+    expect((await socket.nextOf('error', 'bad-sig')).payload).toMatchObject({ errors: [{ errorType: 'UnauthorizedException' }] });
+
+    await backend.mutate('mutation { createMessage(id: "i1", body: "x", secret: "for iam") { id secret } }');
+    // The IAM subscriber may read the @aws_iam field.
+    expect((await socket.nextOf('data', 'iam')).payload).toEqual({ data: { onIamOnly: { id: 'i1', secret: 'for iam' } } });
     socket.close();
   });
 });
