@@ -125,7 +125,7 @@ const status: Command = async (args) => {
         text = `alleycat status — ${url}\n\n${toError(err).message}\nretrying every ${parsed.intervalMs / 1000} s (Ctrl-C to quit)`;
       }
       // A terminal gets one screen redrawn in place; a pipe gets plain snapshots.
-      process.stdout.write(tty ? `\x1b[H\x1b[2J${text}\n` : `${text}\n\n`);
+      process.stdout.write(tty ? `\x1b[H\x1b[2J${fitToScreen(text, process.stdout.rows ?? 0)}\n` : `${text}\n\n`);
       await sleepUnless(parsed.intervalMs, () => stopped);
     }
   } finally {
@@ -135,6 +135,13 @@ const status: Command = async (args) => {
   }
   return 0;
 };
+
+/** Keeps a redrawn screen within the terminal's rows (the alerts come first, so they always show). */
+export function fitToScreen(text: string, rows: number): string {
+  const lines = text.split('\n');
+  if (rows < 5 || lines.length <= rows - 1) return text;
+  return [...lines.slice(0, rows - 2), `… ${lines.length - (rows - 2)} more lines: enlarge the terminal, or use --once`].join('\n');
+}
 
 async function sleepUnless(ms: number, done: () => boolean): Promise<void> {
   const until = Date.now() + ms;
