@@ -3,7 +3,8 @@
  * project's resolvers, POST /graphql and the real-time endpoint on one HTTP
  * server, as `npm start` serves them. Runs alone in its process so its RSS is
  * the server's. Talks to the parent over IPC: sends {type:'ready', port};
- * answers {type:'rss'} with {type:'rss', rss, connections}.
+ * answers {type:'rss'} with {type:'rss', rss, connections} and {type:'split'}
+ * with the server-side split of the publishes since the last ask.
  *
  * Usage (by bench/fanout.ts only): node --import tsx --expose-gc bench/fanoutServer.ts
  */
@@ -43,20 +44,23 @@ async function main(): Promise<void> {
     handler(req, res);
   });
   server.maxConnections = 30_000;
+  // The server's split of each publish: request arrival → mutation executed (the runtime), → fan-out written.
   let before = 0;
-  if (process.env.FANOUT_DEBUG) {
-    runtime.onMutation(() => {
-      before = performance.now();
-      process.stderr.write(`server: mutation executed after ${(before - requestAt).toFixed(1)} ms\n`);
-    });
-  }
+  const split: Array<{ mutationMs: number; fanoutMs: number }> = [];
+  runtime.onMutation(() => {
+    before = performance.now();
+    if (process.env.FANOUT_DEBUG) process.stderr.write(`server: mutation executed after ${(before - requestAt).toFixed(1)} ms\n`);
+  });
   const realtime = attachRealtime(server, realtimeBackendFor(runtime), { logger: { warn: (m) => process.stderr.write(`${m}\n`) } });
-  if (process.env.FANOUT_DEBUG) {
-    realtime.server.onPublish((r) => process.stderr.write(`server: fan-out ${JSON.stringify(r)} took ${(performance.now() - before).toFixed(1)} ms\n`));
-  }
+  realtime.server.onPublish((r) => {
+    split.push({ mutationMs: before - requestAt, fanoutMs: performance.now() - before });
+    if (process.env.FANOUT_DEBUG) process.stderr.write(`server: fan-out ${JSON.stringify(r)} took ${(performance.now() - before).toFixed(1)} ms\n`);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', 20_000, resolve));
   process.on('message', (message: unknown) => {
-    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'rss') {
+    const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+    if (type === 'split') process.send?.({ type: 'split', split: split.splice(0) });
+    if (type === 'rss') {
       const gc = (globalThis as { gc?: () => void }).gc;
       if (gc) gc();
       process.send?.({ type: 'rss', rss: process.memoryUsage().rss, connections: realtime.server.connectionCount() });
