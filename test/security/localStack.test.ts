@@ -111,6 +111,24 @@ describe('input bounds', () => {
     expect(reply.body.errors?.[0]).toMatchObject({ errorType: 'ValidationError', message: 'records must hold 1..500 records' });
   });
 
+  it('each telemetry field is checked against its bound, naming the record and field', async () => {
+    const raceSeconds = stack.endpoints.raceSeconds;
+    const raceId = Math.floor(Date.now() / (raceSeconds * 1000));
+    const good = { raceId, classId: 1, racerId: 'rider-1', second: 1, power: 100, output: 1, event: 'update', deviceTimestamp: Date.now() };
+    const mutation = 'mutation T($r: [TelemetryInput!]!) { recordTelemetry(records: $r) { accepted } }';
+    const cases: [Record<string, unknown>, string][] = [
+      [{ name: 'n'.repeat(41) }, 'records[1].name'],
+      [{ racerId: 'r'.repeat(65) }, 'records[1].racerId'],
+      [{ power: 3001 }, 'records[1].power'],
+      [{ classId: 99 }, 'records[1].classId'],
+      [{ output: 1_000_000 }, 'records[1].output'],
+    ];
+    for (const [patch, field] of cases) {
+      const reply = await withApiKey(url(), key(), mutation, { r: [good, { ...good, ...patch }] });
+      expect(reply.body.errors?.[0], field).toMatchObject({ errorType: 'ValidationError', message: expect.stringMatching(new RegExp(`^${field.replace(/[[\]]/g, '\\$&')} `)) });
+    }
+  });
+
   it('non-finite numbers never reach a resolver', async () => {
     // JSON has no Infinity; 1e400 parses to it, and GraphQL's Float refuses it.
     const body = `{"query":"mutation P($input: LiveRankingsInput!) { publishLiveRankings(input: $input) { classId } }","variables":{"input":{"classId":1,"raceId":1,"entries":[{"rank":1,"racerId":"a","output":1e400,"second":1}]}}}`;
