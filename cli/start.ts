@@ -58,10 +58,14 @@ const start: Command = async (args) => {
   return new Promise<number>((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) return;
+      if (stopping) {
+        // A second Ctrl-C: leave now. The emulators exit on their own when this process is gone
+        // (DynamoDB Local watches its stdin pipe, kinesalite its IPC channel).
+        console.log(`\n${signal} again: exiting without waiting.`);
+        process.exit(130);
+      }
       stopping = true;
-      console.log(`\n${signal}: stopping…`);
-      // A second Ctrl-C while stopping is ignored: the emulators must be stopped, not orphaned.
+      console.log(`\n${signal}: stopping (Ctrl-C again to exit at once)…`);
       void stack.stop().then(
         () => {
           console.log('Stopped.');

@@ -97,7 +97,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     ...dbArgs,
   ];
   // stdin is a pipe the launcher watches: when this process dies the pipe closes and Java exits.
-  const child = spawn('java', args, { cwd: home, stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches only the stack, which stops DynamoDB Local
+  // after the functions have finished (not in the middle of their last writes).
+  const child = spawn('java', args, { cwd: home, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   let exited = false;
   child.once('exit', () => {
     exited = true;

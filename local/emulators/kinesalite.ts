@@ -26,7 +26,8 @@ export async function startKinesalite(options: KinesaliteOptions = {}): Promise<
     args.push(options.dataDir);
   }
   // fork gives an IPC channel: kinesaliteMain exits on 'disconnect' if we die.
-  const child = fork(main, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+  // Its own process group (a terminal's Ctrl-C reaches only the stack, which stops kinesalite last).
+  const child = fork(main, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [], detached: true });
   let exited = false;
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => {

@@ -124,6 +124,7 @@ export class ShardProcessor {
   private readonly abort = new AbortController();
   private readonly m: ShardMetrics;
   private running: Promise<void> | undefined;
+  private abandoned = false;
 
   constructor(deps: ShardProcessorDeps) {
     this.d = deps;
@@ -141,10 +142,22 @@ export class ShardProcessor {
     return this.running;
   }
 
-  /** Stops polling; an invocation in flight finishes, uncommitted records are read again on restart. */
-  async stop(): Promise<void> {
+  /**
+   * Stops polling. An invocation in flight may finish within `graceMs`; after
+   * that it is abandoned (nothing it does is committed), so its records are
+   * delivered again after a restart, as Lambda re-delivers an unfinished batch.
+   */
+  async stop(graceMs = 5000): Promise<void> {
     this.abort.abort();
-    await this.running;
+    if (this.running) {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<'abandoned'>((resolve) => {
+        timer = setTimeout(() => resolve('abandoned'), graceMs);
+      });
+      const outcome = await Promise.race([this.running, grace]);
+      clearTimeout(timer);
+      if (outcome === 'abandoned') this.abandoned = true;
+    }
     if (this.m.status === 'running') this.m.status = 'stopped';
   }
 
@@ -467,6 +480,8 @@ export class ShardProcessor {
   }
 
   private commit(sequenceNumber: string): void {
+    // An invocation that outlived stop()'s grace period commits nothing.
+    if (this.abandoned) return;
     this.committedSeq = sequenceNumber;
     const w = this.window;
     const window: WindowCheckpoint | undefined = w ? { ...w } : undefined;

@@ -71,6 +71,25 @@ describe('alleycat start (child process)', () => {
     }
   }, 120_000);
 
+  it('stops cleanly on a terminal Ctrl-C (SIGINT to the whole process group): the emulators outlive the functions, then go', async () => {
+    const port = await freePort();
+    const cwd = fs.mkdtempSync(path.join(tmp, 'ctrlc-'));
+    const proc = run(process.execPath, [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'], cwd, { ownGroup: true });
+    try {
+      await waitFor(() => readJson<Endpoints>(path.join(cwd, '.alleycat', 'endpoints.json')), 90_000, `endpoints.json (output: ${proc.output()})`);
+      const pid = proc.child.pid as number;
+      const descendants = descendantsOf(pid);
+      // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group.
+      process.kill(-pid, 'SIGINT');
+      expect(await proc.exited).toBe(0);
+      expect(proc.output()).toContain('Stopped.');
+      expect(proc.output()).not.toContain('ECONNREFUSED');
+      await waitFor(() => descendants.every((p) => !alive(p)), 10_000, 'the emulators to exit');
+    } finally {
+      if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+    }
+  }, 120_000);
+
   it('refuses a taken port with a clear message, before starting anything', async () => {
     const port = await freePort();
     const http = await import('node:http');

@@ -47,8 +47,14 @@ export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs: 
 }
 
 /** Spawns a process and collects its output (shown when a test fails). */
-export function run(command: string, args: string[], cwd: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+export function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  options: { ownGroup?: boolean } = {},
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  // ownGroup: a process group of its own, like a command a terminal runs (Ctrl-C signals the whole group).
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' }, detached: options.ownGroup === true });
   let output = '';
   child.stdout?.on('data', (b: Buffer) => {
     output += b.toString();
