@@ -35,11 +35,12 @@ export function failureQueue(name: string, file?: string): FailureQueue {
   return {
     name,
     async send(message) {
-      messages.push(message);
+      // On disk first: a message that is visible has been persisted.
       if (file) {
         await fs.promises.mkdir(path.dirname(file), { recursive: true });
         await fs.promises.appendFile(file, `${JSON.stringify(message)}\n`);
       }
+      messages.push(message);
     },
     messages: () => messages,
   };
