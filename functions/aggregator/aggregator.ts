@@ -51,6 +51,7 @@ function shardOf(event: TumblingWindowEvent): string {
 
 /** Builds the aggregator for the given dependencies. */
 export function createAggregator(deps: AggregatorDeps): (event: TumblingWindowEvent) => Promise<WindowResponse> {
+  const closeDeps: AggregatorDeps = { ...deps, partCache: deps.partCache ?? new Map() };
   return async (event) => {
     const records = Array.isArray(event.Records) ? event.Records : [];
     const state = readState(event.state);
@@ -70,7 +71,7 @@ export function createAggregator(deps: AggregatorDeps): (event: TumblingWindowEv
       }
       if (event.isFinalInvokeForWindow === true) {
         const end = event.window?.end === undefined ? deps.clock.now() : Date.parse(event.window.end);
-        await closeWindow(deps, state, shardId, end);
+        await closeWindow(closeDeps, state, shardId, end);
         // The window is done; Lambda starts the next one from {}.
         return { state: { v: 1, r: {} }, batchItemFailures: [] };
       }

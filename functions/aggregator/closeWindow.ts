@@ -14,6 +14,7 @@ import type { RetryOptions } from '../shared/retry.js';
 import { withRetry } from '../shared/retry.js';
 import { rankLiveParts } from '../shared/liveRiders.js';
 import { toLiveRiders } from './toLiveRiders.js';
+import type { LivePartCache } from './livePartStore.js';
 import { writeLivePart } from './livePartStore.js';
 import { readLiveParts } from '../shared/readLiveParts.js';
 import type { WindowState } from './windowState.js';
@@ -29,6 +30,8 @@ export interface CloseDeps {
   sleep?: Sleep;
   /** Attempts of each DynamoDB step before the final invocation fails (default 5). */
   attempts?: number;
+  /** Parts this container wrote last (saves a GetItem per race and window). */
+  partCache?: LivePartCache;
 }
 
 export interface CloseOutcome {
@@ -81,7 +84,7 @@ export async function closeWindow(
       const updatedAt = new Date(deps.clock.now()).toISOString();
       const outcome = await withRetry(
         'write live part',
-        () => writeLivePart(deps.ddb, deps.tableName, { classId, raceId, shardId }, toLiveRiders(riders), updatedAt),
+        () => writeLivePart(deps.ddb, deps.tableName, { classId, raceId, shardId }, toLiveRiders(riders), updatedAt, deps.partCache),
         { ...retry, onRetry: (e, n) => deps.logger.warn('retrying live part write', { ...log, attempt: n, error: toError(e).message }) },
       );
       writes += outcome.putCalls;

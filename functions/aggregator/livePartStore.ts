@@ -32,9 +32,32 @@ function isConditionFailure(error: unknown): boolean {
 }
 
 /**
- * Merges `incoming` into the stored part: GetItem (strongly consistent), merge
- * (newest second per rider wins), PutItem conditioned on the version read.
- * A lost race re-reads and merges again.
+ * What this container last wrote to each part (a part has one writer, its
+ * shard's aggregator), so that the next window can skip the GetItem. If the
+ * cache is stale (another invocation wrote the part meanwhile), the
+ * conditional put fails and the write falls back to reading the item.
+ */
+export type LivePartCache = Map<string, { version: number; riders: LiveRiders }>;
+
+/** Parts remembered per container (a shard sees a handful of races at once). */
+export const LIVE_PART_CACHE_SIZE = 64;
+
+function remember(cache: LivePartCache | undefined, key: string, value: { version: number; riders: LiveRiders }): void {
+  if (cache === undefined) return;
+  cache.delete(key);
+  cache.set(key, value);
+  while (cache.size > LIVE_PART_CACHE_SIZE) {
+    const oldest = cache.keys().next().value;
+    if (oldest === undefined) break;
+    cache.delete(oldest);
+  }
+}
+
+/**
+ * Merges `incoming` into the stored part: the part as last written by this
+ * container (`cache`) or else GetItem (strongly consistent), merge (newest
+ * second per rider wins), PutItem conditioned on the version it was merged
+ * with. A lost race re-reads and merges again.
  */
 export async function writeLivePart(
   ddb: DynamoDBDocumentClient,
@@ -42,15 +65,29 @@ export async function writeLivePart(
   ref: LivePartRef,
   incoming: LiveRiders,
   updatedAt: string,
+  cache?: LivePartCache,
 ): Promise<WriteOutcome> {
   const key = livePartKey(ref.classId, ref.raceId, ref.shardId);
+  const cacheKey = `${key.PK}|${key.SK}`;
+  let known = cache?.get(cacheKey);
   let putCalls = 0;
   for (let conflict = 0; conflict < MAX_CONFLICTS; conflict += 1) {
-    const got = await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-    const item = got.Item;
-    const version = typeof item?.version === 'number' ? item.version : 0;
-    const { riders, changed } = mergeLiveRiders(ridersOf(item), incoming);
-    if (!changed && item !== undefined) return { written: false, version, putCalls };
+    let stored: LiveRiders;
+    let version: number;
+    let exists: boolean;
+    if (known !== undefined) {
+      ({ riders: stored, version } = known);
+      exists = true;
+      known = undefined;
+    } else {
+      const item = (await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+      stored = ridersOf(item);
+      version = typeof item?.version === 'number' ? item.version : 0;
+      exists = item !== undefined;
+    }
+    const { riders, changed } = mergeLiveRiders(stored, incoming);
+    // Nothing new (a replay): the stored part already holds at least this much.
+    if (!changed && exists) return { written: false, version, putCalls };
     try {
       putCalls += 1;
       await ddb.send(
@@ -70,8 +107,10 @@ export async function writeLivePart(
           ExpressionAttributeValues: { ':expected': version },
         }),
       );
+      remember(cache, cacheKey, { version: version + 1, riders });
       return { written: true, version: version + 1, putCalls };
     } catch (error) {
+      cache?.delete(cacheKey);
       if (!isConditionFailure(error)) throw error;
     }
   }

@@ -192,4 +192,26 @@ describe('aggregator against DynamoDB Local', () => {
     expect(d.metrics.totals.PublishFailures).toBe(1);
     expect(d.metrics.totals.SnapshotWrites).toBe(1);
   });
+
+  it('a container whose remembered part is stale falls back to reading it and loses nothing', async () => {
+    const raceId = RACE_ID + 1;
+    const arrival = raceId * RACE_SECONDS + 30;
+    const at = (racerId: string, second: number, output: number) => telemetry({ raceId, classId: 3, racerId, second, output });
+    const a = createAggregator(deps());
+    const b = createAggregator(deps());
+    const shard = 'shardId-000000000003';
+    const close = async (run: ReturnType<typeof createAggregator>, recs: unknown[]) => {
+      const { state } = await run(windowEvent(recs, { shardId: shard, arrivalSeconds: arrival }));
+      await run(windowEvent([], { shardId: shard, state, final: true }));
+    };
+    await close(a, [at('p', 10, 5), at('q', 10, 4)]); // a remembers version 1
+    await close(b, [at('q', 12, 6), at('r', 12, 1)]); // another container writes version 2
+    await close(a, [at('p', 14, 7)]); // a's memory is stale: conditional put fails, it re-reads
+    const last = appsync.requests.at(-1)!.body.variables.input;
+    expect(last.entries.map((e) => [e.racerId, e.output, e.second])).toEqual([
+      ['p', 7, 14],
+      ['q', 6, 12],
+      ['r', 1, 12],
+    ]);
+  });
 });
