@@ -15,6 +15,7 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-kinesis';
 import { ShardReadError } from './errors.js';
+import { awaitShardReadSlot } from './shardReadLimiter.js';
 import type { ReadResult, ShardInfo, ShardReader, ShardSource, SourceRecord, StartPosition } from './types.js';
 
 /** A Kinesis record exactly as Lambda puts it into `event.Records`. */
@@ -136,6 +137,8 @@ async function openKinesisShard(o: KinesisSourceOptions, shardId: string, positi
     async read(limit: number): Promise<ReadResult> {
       if (iterator === undefined) return { records: [], millisBehindLatest: 0, caughtUp: true, ended: true };
       let out;
+      // The 5-per-second GetRecords limit is per shard, shared by every consumer of the stream.
+      await awaitShardReadSlot(`${o.streamArn}/${shardId}`);
       try {
         out = await o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, 10_000) }));
       } catch (error) {
