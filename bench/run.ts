@@ -63,7 +63,14 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 /** tsx's loader, resolved from here so that modules outside the repository (tests) load too. */
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-/** Runs the benchmark modules one after the other. */
+let interrupted = false;
+
+/** True when the last run was stopped by SIGINT/SIGTERM (its outcomes are partial). */
+export function wasInterrupted(): boolean {
+  return interrupted;
+}
+
+/** Runs the benchmark modules one after the other (until SIGINT/SIGTERM, which stops the running one). */
 export async function runBenchmarks(options: RunOptions): Promise<ModuleOutcome[]> {
   const root = options.root ?? path.dirname(BENCH_DIR);
   const benchDir = options.benchDir ?? path.join(root, 'bench');
@@ -72,7 +79,9 @@ export async function runBenchmarks(options: RunOptions): Promise<ModuleOutcome[
   if (unknown.length > 0) throw new Error(`unknown benchmark(s): ${unknown.join(', ')} (known: ${all.map((b) => b.name).join(', ')})`);
   const selected = options.only ? all.filter((b) => options.only?.includes(b.name)) : all;
   const outcomes: ModuleOutcome[] = [];
+  interrupted = false;
   for (const entry of selected) {
+    if (interrupted) break;
     options.onModule?.(entry.name, 'start');
     const outcome = existsSync(path.join(benchDir, `${entry.name}.ts`))
       ? await runOne(entry, path.join(benchDir, `${entry.name}.ts`), root, options)
@@ -106,6 +115,15 @@ function runOne(entry: BenchmarkEntry, file: string, root: string, options: RunO
     else if (message.type === 'results') results = message.results;
     else if (message.type === 'error') error = message.stack ?? message.message;
   });
+  // The child has its own process group, so Ctrl-C on the runner does not reach it: pass it on,
+  // and run no further module.
+  const forward = () => {
+    interrupted = true;
+    killGroup(child.pid, 'SIGTERM');
+    setTimeout(() => killGroup(child.pid, 'SIGKILL'), 3_000).unref();
+  };
+  process.once('SIGINT', forward);
+  process.once('SIGTERM', forward);
   const timer = setTimeout(() => {
     timedOut = true;
     killGroup(child.pid, 'SIGTERM');
@@ -114,12 +132,15 @@ function runOne(entry: BenchmarkEntry, file: string, root: string, options: RunO
   return new Promise((resolve) => {
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
       // Whatever the module started in its group (emulators) ends with it.
       killGroup(child.pid, 'SIGTERM');
       const ms = Date.now() - started;
       const log = tail(logFile, 20);
       const fail = (reason: string, partial: BenchResult[] = []): ModuleOutcome => ({ name: entry.name, status: 'failed', ms, reason, log, results: partial });
       if (timedOut) return resolve(fail(`timed out after ${Math.round(timeoutMs / 1000)} s`));
+      if (interrupted) return resolve(fail('interrupted'));
       if (error !== undefined) return resolve(fail(`threw: ${error}`));
       if (code !== 0) return resolve(fail(`exited with ${signal ?? `code ${code}`}`));
       if (!Array.isArray(results)) return resolve(fail('returned no results array'));

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from './main.js';
-import { BENCHMARKS, collectResults, formatTable, runBenchmarks, writeResults, type ModuleOutcome } from '../bench/run.js';
+import { BENCHMARKS, collectResults, formatTable, runBenchmarks, wasInterrupted, writeResults, type ModuleOutcome } from '../bench/run.js';
 
 const USAGE = `usage: alleycat bench [--quick] [--allow-missing] [--only name,name]
 
@@ -84,6 +84,12 @@ const bench: Command = async (args) => {
   } catch (err) {
     console.error(`alleycat bench: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
+  }
+  if (wasInterrupted()) {
+    // Partial figures are not the latest run: results.json keeps the previous one.
+    console.error('alleycat bench: interrupted; bench/results.json left as it was');
+    console.log(`\n${formatTable(outcomes)}\n`);
+    return 130;
   }
   const results = collectResults(outcomes);
   const resultsFile = path.join(root, 'bench', 'results.json');
