@@ -89,6 +89,26 @@ export function response(ctx) {
   });
 });
 
+describe('lazy ctx.info getters', () => {
+  it('are functions of the sandbox realm (no way out to Node through them)', async () => {
+    const runtime = runtimeWith(
+      {
+        'Query.one': `export function request(ctx) {
+  return { payload: null };
+}
+export function response(ctx) {
+  const getter = Object.getOwnPropertyDescriptor(ctx.info, 'selectionSetList').get;
+  return typeof getter.constructor('return process')();
+}
+`,
+      },
+      [{ typeName: 'Query', fieldName: 'one', dataSource: 'none' }],
+    );
+    const out = (await runtime.execute({ query: '{ one }', headers })).body as { errors: Array<{ message: string }> };
+    expect(out.errors[0]?.message).toMatch(/Code generation from strings disallowed/);
+  });
+});
+
 describe('toSubscriptionFilter rules', () => {
   it('adds the rules so that at least one must hold', () => {
     expect(evalInSandbox('util.transform.toSubscriptionFilter({ a: { eq: 1 } }, [], { b: { eq: 2 }, c: { ne: 3 } })')).toEqual({

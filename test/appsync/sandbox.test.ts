@@ -3,6 +3,7 @@ import { evaluateCode, ResolverLoadError } from '../../local/appsync/index.js';
 import { createSandbox } from '../../local/appsync/runtime/sandbox.js';
 import { loadBundle } from '../../local/appsync/runtime/loadBundle.js';
 import { bundleFixture } from './fixtures/bundle.js';
+import { evalInSandbox } from './evalHelpers.js';
 
 const load = (code: string, file = 'code.js') => loadBundle(code, file, createSandbox(), 1000);
 
@@ -18,6 +19,31 @@ describe('the APPSYNC_JS sandbox', () => {
     expect(JSON.parse(out.evaluationResult ?? '')).toEqual(['undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'object']);
     const evalOut = evaluateCode('export function request(ctx) { return eval("1 + 1"); }', '{}', 'request');
     expect(evalOut.error?.message).toMatch(/Code generation from strings disallowed/);
+  });
+
+  it.each([
+    'util.constructor.constructor("return process")()',
+    'util.time.nowISO8601.constructor("return process")()',
+    'util.dynamodb.toDynamoDB({}).constructor.constructor("return process")()',
+    'ddb.get.constructor("return process")()',
+    'console.log.constructor("return process")()',
+    'runtime.earlyReturn.constructor("return process")()',
+    '__appsync_tick.constructor("return process")()',
+    '__appsync_import.constructor("return process")()',
+    'Object.getOwnPropertyDescriptor(ctx.info, "selectionSetList").get.constructor("return process")()',
+  ])('cannot climb out to Node through %s', (expression) => {
+    const out = evaluateCode(
+      `import { util, runtime } from '@aws-appsync/utils';\nimport * as ddb from '@aws-appsync/utils/dynamodb';\nexport function request(ctx) {\n  return typeof (${expression});\n}`,
+      '{"info":{"fieldName":"f"}}',
+      'request',
+    );
+    expect(out.evaluationResult).toBeUndefined();
+    expect(out.error?.message).toMatch(/Code generation from strings disallowed|is not a function|Cannot read properties of undefined/);
+  });
+
+  it('has no Promise, so nothing can catch what util.error or the time limit throw', () => {
+    expect(evalInSandbox('[typeof Promise, typeof Array.fromAsync]')).toEqual(['undefined', 'undefined']);
+    expect(() => load('export function request(ctx) { return import("node:fs"); }')).toThrow(/dynamic import\(\) is not supported/);
   });
 
   it('console output is captured as logs, not printed', () => {

@@ -119,15 +119,8 @@ export function buildContext(sandbox: Sandbox, parts: ContextParts): Record<stri
   ctx['args'] = ctx['arguments'];
   const info = ctx['info'] as Record<string, unknown>;
   // JSON.stringify(ctx.info) leaves these two out [DOC]: non-enumerable.
-  let list: unknown;
-  Object.defineProperty(info, 'selectionSetList', {
-    get: () => (list ??= sandbox.importValue(typeof selectionSetList === 'function' ? selectionSetList() : selectionSetList)),
-    enumerable: false,
-  });
-  Object.defineProperty(info, 'selectionSetGraphQL', {
-    get: () => (typeof selectionSetGraphQL === 'function' ? selectionSetGraphQL() : selectionSetGraphQL),
-    enumerable: false,
-  });
+  sandbox.defineLazy(info, 'selectionSetList', () => sandbox.importValue(typeof selectionSetList === 'function' ? selectionSetList() : selectionSetList));
+  sandbox.defineLazy(info, 'selectionSetGraphQL', () => (typeof selectionSetGraphQL === 'function' ? selectionSetGraphQL() : selectionSetGraphQL));
   Object.freeze(ctx['env']);
   return ctx;
 }

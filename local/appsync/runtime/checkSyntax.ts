@@ -50,6 +50,10 @@ function violationOf(node: Node & Record<string, unknown>): string | null {
       return 'await';
     case 'ThisExpression':
       return 'this';
+    case 'ImportExpression':
+      return 'dynamic import()';
+    case 'MetaProperty':
+      return String((node['meta'] as { name?: string } | undefined)?.name) === 'import' ? 'import.meta' : null;
     case 'Literal':
       return node['regex'] ? 'regular expression literal' : null;
     case 'FunctionDeclaration':

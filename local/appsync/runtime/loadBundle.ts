@@ -195,7 +195,7 @@ export function rewriteModule(
 export function loadBundle(code: string, file: string, sandbox: Sandbox, timeoutMs: number): LoadedBundle {
   const program = parseModule(code, file);
   assertAppSyncSyntax(program, code, file);
-  const { body, originalColumn } = rewriteModule(program, code, file, new Set(sandbox.modules.keys()));
+  const { body, originalColumn } = rewriteModule(program, code, file, sandbox.moduleIds);
   // The wrapper sits on its own first line; lineOffset -1 keeps bundle line numbers.
   const source = `(function (__appsync_import) { 'use strict';\n${body}\n})`;
   let script: vm.Script;
@@ -205,12 +205,7 @@ export function loadBundle(code: string, file: string, sandbox: Sandbox, timeout
     throw new ResolverLoadError(`${file}: ${(err as Error).message}`, file, 0, 0, { cause: err });
   }
   const factory = sandbox.run(script, timeoutMs);
-  const importer = (id: string): Record<string, unknown> => {
-    const mod = sandbox.modules.get(id);
-    if (!mod) throw new ResolverLoadError(`${file}: unknown module ${id}`, file, 0, 0);
-    return mod;
-  };
-  const exported = sandbox.call(factory, importer, timeoutMs) as Record<string, unknown>;
+  const exported = sandbox.call(factory, sandbox.importer, timeoutMs) as Record<string, unknown>;
   const exports = new Map(Object.entries(exported));
   return { file, originalColumn, exports, request: exports.get('request'), response: exports.get('response') };
 }

@@ -18,6 +18,7 @@ import { createExtensions } from '../util/extensions.js';
 import { createRuntimeGlobal } from '../util/runtimeGlobal.js';
 import { createConsole } from '../util/console.js';
 import { createDynamoDbModule } from '../util/ddbModule.js';
+import { isTypedSet, markTypedSet } from '../util/typedValues.js';
 
 /** Resolver code ran longer than its time limit. */
 export class ResolverTimeoutError extends Error {
@@ -33,8 +34,12 @@ export class ResolverTimeoutError extends Error {
 export interface Sandbox {
   readonly context: vm.Context;
   readonly holder: InvocationHolder;
-  /** Modules resolver code may import, by id. */
-  readonly modules: ReadonlyMap<string, Record<string, unknown>>;
+  /** Ids of the modules resolver code may import. */
+  readonly moduleIds: ReadonlySet<string>;
+  /** The sandbox-realm function that hands a module to the loaded code. */
+  readonly importer: unknown;
+  /** Defines a lazily computed, non-enumerable property with a sandbox-realm getter. */
+  defineLazy(obj: object, name: string, thunk: () => unknown): void;
   /** Copies JSON data into the sandbox's realm (so resolver code sees its own Object/Array). */
   importValue(value: unknown): unknown;
   /** Calls a sandbox function with one argument under the time limit. */
@@ -60,39 +65,111 @@ function isTimeout(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
 }
 
+// Built inside the context: resolver code only ever touches functions and
+// objects of its own realm (whose Function constructor cannot compile code),
+// never a host function it could climb out of through `.constructor`. Each
+// wrapper calls a host bridge held in a closure, and results come back as
+// copies made in the sandbox's realm.
+const BRIDGE = `(function (bridge, checkTime, specs) {
+  'use strict';
+  const build = (node, path) => {
+    const out = {};
+    for (const key of Object.keys(node)) {
+      const p = path === '' ? key : path + '\\u0000' + key;
+      out[key] = node[key] === 1 ? function (...args) { return bridge(p, args); } : build(node[key], p);
+    }
+    return out;
+  };
+  const roots = build(specs, '');
+  let ticks = 0;
+  globalThis.__appsync_tick = function () {
+    ticks = (ticks + 1) | 0;
+    if ((ticks & 1023) === 0) checkTime();
+  };
+  for (const name of Object.keys(roots.globals)) globalThis[name] = roots.globals[name];
+  // APPSYNC_JS has no Promise; without it (and without try/catch) nothing can catch what the runtime throws.
+  delete globalThis.Promise;
+  delete Array.fromAsync;
+  const modules = roots.modules;
+  return {
+    importer: function (id) { return Object.hasOwn(modules, id) ? modules[id] : undefined; },
+    defineLazy: function (obj, name, thunk) {
+      let done = false;
+      let value;
+      Object.defineProperty(obj, name, {
+        get: function () { if (!done) { value = thunk(); done = true; } return value; },
+        enumerable: false,
+        configurable: true,
+      });
+    },
+  };
+})`;
+
+type Spec = { [key: string]: 1 | Spec };
+
+/** Describes an object tree of host functions (1 = function) and fills a lookup table by path. */
+function describe(value: Record<string, unknown>, path: string, table: Map<string, (...args: unknown[]) => unknown>): Spec {
+  const spec: Spec = {};
+  for (const [key, v] of Object.entries(value)) {
+    const p = path === '' ? key : `${path}\u0000${key}`;
+    if (typeof v === 'function') {
+      spec[key] = 1;
+      table.set(p, v as (...args: unknown[]) => unknown);
+    } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) spec[key] = describe(v as Record<string, unknown>, p, table);
+  }
+  return spec;
+}
+
 /** A fresh sandbox with AppSync's globals. */
 export function createSandbox(): Sandbox {
   const holder: InvocationHolder = { current: null };
-  const util = createUtil(holder);
   const globals = {
-    util,
+    util: createUtil(holder),
     extensions: createExtensions(holder),
     runtime: createRuntimeGlobal(),
     console: createConsole(holder),
   };
+  const hostModules: Record<string, Record<string, unknown>> = {
+    '@aws-appsync/utils': { ...globals, default: globals },
+    '@aws-appsync/utils/dynamodb': createDynamoDbModule(),
+  };
   // Budget of the current call: checked every 1,024 ticks to keep the check cheap.
   let deadline = Number.POSITIVE_INFINITY;
   let budgetMs = 0;
-  let ticks = 0;
-  const tick = (): void => {
-    ticks = (ticks + 1) | 0;
-    if ((ticks & 1023) === 0 && performance.now() > deadline) {
+  const checkTime = (): void => {
+    if (performance.now() > deadline) {
       deadline = Number.POSITIVE_INFINITY;
       throw new ResolverTimeoutError(budgetMs);
     }
   };
-  const context = vm.createContext(
-    { ...globals, __appsync_tick: tick },
-    { name: 'APPSYNC_JS', codeGeneration: { strings: false, wasm: false } },
-  );
+  const context = vm.createContext({}, { name: 'APPSYNC_JS', codeGeneration: { strings: false, wasm: false } });
   const rawParse = vm.runInContext(PRELUDE, context) as (text: string) => unknown;
   // Web-ish extras V8 puts on every context that APPSYNC_JS does not have.
   vm.runInContext('delete globalThis.WebAssembly; delete globalThis.SharedArrayBuffer; delete globalThis.Atomics;', context);
-  const utilsModule: Record<string, unknown> = { ...globals, default: globals };
-  const modules = new Map<string, Record<string, unknown>>([
-    ['@aws-appsync/utils', utilsModule],
-    ['@aws-appsync/utils/dynamodb', createDynamoDbModule()],
-  ]);
+
+  const importValue = (value: unknown): unknown => {
+    if (value === undefined) return undefined;
+    if (value === null || typeof value !== 'object') return value;
+    const text = JSON.stringify(value);
+    if (text === undefined) return undefined;
+    const copy = rawParse(text);
+    // Typed sets made by toStringSet & co. stay recognisable after the copy.
+    return isTypedSet(value) && typeof copy === 'object' && copy !== null ? markTypedSet(copy) : copy;
+  };
+  const table = new Map<string, (...args: unknown[]) => unknown>();
+  const specs = { globals: describe(globals, 'globals', table), modules: describe(hostModules, 'modules', table) };
+  const bridge = (path: string, args: unknown[]): unknown => {
+    const fn = table.get(path);
+    if (!fn) throw new TypeError(`not a function: ${path}`);
+    return importValue(fn(...args));
+  };
+  const makeBridge = vm.runInContext(BRIDGE, context) as (
+    b: typeof bridge,
+    c: typeof checkTime,
+    s: typeof specs,
+  ) => { importer: unknown; defineLazy: (obj: object, name: string, thunk: () => unknown) => void };
+  const { importer, defineLazy } = makeBridge(bridge, checkTime, specs);
+  const tick = vm.runInContext('__appsync_tick', context) as () => void;
 
   function run(script: vm.Script, timeoutMs: number): unknown {
     try {
@@ -106,12 +183,10 @@ export function createSandbox(): Sandbox {
   return {
     context,
     holder,
-    modules,
-    importValue(value: unknown): unknown {
-      if (value === undefined) return undefined;
-      const text = JSON.stringify(value);
-      return text === undefined ? undefined : rawParse(text);
-    },
+    moduleIds: new Set(Object.keys(hostModules)),
+    importer,
+    defineLazy,
+    importValue,
     tick,
     call(fn: unknown, arg: unknown, timeoutMs: number): unknown {
       if (typeof fn !== 'function') throw new TypeError('not a function');

@@ -10,6 +10,11 @@ export type TypedValue = Record<string, unknown>;
 // recognised when an item is marshalled (they must not become maps).
 const setMarkers = new WeakSet<object>();
 
+/** Whether a value is a typed set made by toStringSet & co. */
+export function isTypedSet(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && setMarkers.has(value);
+}
+
 /** Marks a `{SS|NS|BS: [...]}` object as an already typed set. */
 export function markTypedSet<T extends object>(value: T): T {
   setMarkers.add(value);
