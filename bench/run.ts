@@ -28,7 +28,7 @@ export const BENCHMARKS: readonly BenchmarkEntry[] = [
   { name: 'webBundle', metrics: ['web.mainJsGzipKb'] },
   { name: 'aggregatorCore', metrics: ['aggregator.recordsPerSecond'] },
   { name: 'liveWrites', metrics: ['live.writeReduction'] },
-  { name: 'appsyncOverhead', metrics: [] },
+  { name: 'appsyncOverhead', metrics: ['appsync.resolverOverheadMsPerField'] },
   { name: 'queries', metrics: ['query.raceResultsTop100P95Ms', 'query.allTimeTop100P95Ms'] },
   { name: 'fanout', metrics: ['fanout.p99Ms', 'fanout.idleConnectionsRssMb'] },
   { name: 'esmThroughput', metrics: ['esm.recordsPerSecond'] },
