@@ -121,7 +121,7 @@ async function openStreamShard(o: DynamoDbSourceOptions, shardId: string, positi
           iterator = await fresh();
           return { records: [], millisBehindLatest: undefined, caughtUp: false, ended: false };
         }
-        throw new ShardReadError(`GetRecords failed on ${shardId}`, { cause: error });
+        throw new ShardReadError(`GetRecords failed on ${shardId}: ${(error as Error).message}`, { cause: error });
       }
       const raw = out.Records ?? [];
       const records = raw.map((r) => toSourceRecord(r, o));

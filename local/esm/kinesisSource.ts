@@ -146,7 +146,7 @@ async function openKinesisShard(o: KinesisSourceOptions, shardId: string, positi
           iterator = await fresh();
           return { records: [], millisBehindLatest: undefined, caughtUp: false, ended: false };
         }
-        throw new ShardReadError(`GetRecords failed on ${shardId}`, { cause: error });
+        throw new ShardReadError(`GetRecords failed on ${shardId}: ${(error as Error).message}`, { cause: error });
       }
       const raw = out.Records ?? [];
       let records = raw.map((r) => toSourceRecord(shardId, r, o));

@@ -19,6 +19,7 @@ import { startKinesalite } from '../emulators/kinesalite.js';
 import { fileCheckpointStore, memoryCheckpointStore } from '../esm/checkpointStore.js';
 import type { LambdaHandler } from '../esm/eventSourceMapping.js';
 import type { ProcessorConfig } from '../esm/processorConfig.js';
+import type { MappingEvent } from '../esm/types.js';
 import { loadOrCreateApiKey } from './apiKey.js';
 import { localDynamoDb, localKinesis } from './clients.js';
 import { removeEndpointsFile, writeEndpointsFile, type Endpoints } from './endpointsFile.js';
@@ -284,6 +285,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await Promise.all(mappings.map((m) => m.mapping.stop()));
       await checkpoints.flush();
     });
+    // Function errors, discarded batches and read failures go to the terminal (CloudWatch Logs on AWS),
+    // the same message at most once every 10 s per mapping.
+    const lastSaid = new Map<string, number>();
+    const say = (key: string, line: string): void => {
+      const now = Date.now();
+      if ((lastSaid.get(key) ?? 0) + 10_000 > now) return;
+      lastSaid.set(key, now);
+      log(line);
+    };
+    for (const m of mappings) {
+      m.mapping.events.on('event', (e: MappingEvent) => {
+        if (e.type === 'invoke' && e.error) say(`${m.name}:${e.error.message}`, `[${m.name}] ${e.shardId}: function error: ${e.error.message} (the batch is retried)`);
+        else if (e.type === 'discard') {
+          log(`[${m.name}] ${e.shardId}: batch discarded (${e.message.requestContext.condition}); its metadata is in the dead-letter queue`);
+        } else if (e.type === 'readError') say(`${m.name}:read:${e.error.message}`, `[${m.name}] ${e.shardId}: reading the stream failed: ${e.error.message} (retrying)`);
+      });
+    }
     for (const m of mappings) part(`function ${m.name}`, true, `event-source mapping on ${m.name === 'allTime' ? 'the table stream' : streamName}`);
     for (const name of missing) part(`function ${name}`, false, `not available yet (functions/${name}/handler.ts missing)`);
 
