@@ -27,7 +27,12 @@ export function mergeRecord(state: WindowState, rec: TelemetryRecord): void {
   }
   const old = riders[rec.racerId];
   const units = scoreUnits(rec.output);
-  if (!isNewer(old, rec.second, units)) return;
+  if (!isNewer(old, rec.second, units)) {
+    // An older record changes no progress, but the name rides on a few records
+    // only: keep it if the newer data has none (names are sticky, order-free).
+    if (old !== undefined && old[2] === undefined && rec.name !== undefined) riders[rec.racerId] = [old[0], old[1], rec.name];
+    return;
+  }
   // A record without a name keeps the name seen before.
   const name = rec.name ?? old?.[2];
   riders[rec.racerId] = name === undefined ? [rec.second, units] : [rec.second, units, name];

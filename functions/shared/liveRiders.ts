@@ -40,7 +40,8 @@ export function mergeLiveRiders(existing: LiveRiders, incoming: LiveRiders): { r
       const name = inc.name ?? old?.name;
       riders[racerId] = name === undefined ? { output: inc.output, second: inc.second } : { ...inc, name };
       changed = true;
-    } else if (old.name === undefined && inc.name !== undefined && inc.second === old.second) {
+    } else if (old.name === undefined && inc.name !== undefined) {
+      // An older part that knows the name: keep the progress, take the name.
       riders[racerId] = { ...old, name: inc.name };
       changed = true;
     }

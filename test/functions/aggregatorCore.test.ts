@@ -22,6 +22,14 @@ describe('aggregator core: folding a batch into the window state', () => {
     expect(state.r[raceKeyOf(1, RACE)]).toEqual({ a: [12, 3100, 'Ann'], b: [5, 1000] });
   });
 
+  it('keeps a name that only an older, late record carried', () => {
+    const state = emptyState();
+    foldBatch(state, [rec('a', 7, 2.1), rec('a', 0, 0, { name: 'Ann' }), rec('a', 1, 0.2)], 300);
+    expect(state.r[raceKeyOf(1, RACE)]).toEqual({ a: [7, 2100, 'Ann'] });
+    const merged = mergeLiveRiders({ a: { output: 2.1, second: 7 } }, { a: { output: 0, second: 0, name: 'Ann' } });
+    expect(merged).toEqual({ riders: { a: { output: 2.1, second: 7, name: 'Ann' } }, changed: true });
+  });
+
   it('ignores a late record older than what the state holds, across invocations', () => {
     const state = emptyState();
     foldBatch(state, [rec('a', 50, 20)], 300);
