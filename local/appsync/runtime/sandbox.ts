@@ -72,15 +72,17 @@ function isTimeout(err: unknown): boolean {
 // copies made in the sandbox's realm.
 const BRIDGE = `(function (bridge, checkTime, specs) {
   'use strict';
-  const build = (node, path) => {
+  // Numbers in specs index host functions; objects are nested namespaces.
+  const wrap = (i) => function (a, b, c, d, e, f) {
+    const n = arguments.length;
+    return n > 6 ? bridge(i, n, Array.prototype.slice.call(arguments)) : bridge(i, n, a, b, c, d, e, f);
+  };
+  const build = (node) => {
     const out = {};
-    for (const key of Object.keys(node)) {
-      const p = path === '' ? key : path + '\\u0000' + key;
-      out[key] = node[key] === 1 ? function (...args) { return bridge(p, args); } : build(node[key], p);
-    }
+    for (const key of Object.keys(node)) out[key] = typeof node[key] === 'number' ? wrap(node[key]) : build(node[key]);
     return out;
   };
-  const roots = build(specs, '');
+  const roots = build(specs);
   let ticks = 0;
   globalThis.__appsync_tick = function () {
     ticks = (ticks + 1) | 0;
@@ -105,17 +107,17 @@ const BRIDGE = `(function (bridge, checkTime, specs) {
   };
 })`;
 
-type Spec = { [key: string]: 1 | Spec };
+type Spec = { [key: string]: number | Spec };
+type HostFunction = (...args: unknown[]) => unknown;
 
-/** Describes an object tree of host functions (1 = function) and fills a lookup table by path. */
-function describe(value: Record<string, unknown>, path: string, table: Map<string, (...args: unknown[]) => unknown>): Spec {
+/** Describes an object tree of host functions (a number = index in `table`). */
+function describe(value: Record<string, unknown>, table: HostFunction[]): Spec {
   const spec: Spec = {};
   for (const [key, v] of Object.entries(value)) {
-    const p = path === '' ? key : `${path}\u0000${key}`;
     if (typeof v === 'function') {
-      spec[key] = 1;
-      table.set(p, v as (...args: unknown[]) => unknown);
-    } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) spec[key] = describe(v as Record<string, unknown>, p, table);
+      spec[key] = table.length;
+      table.push(v as HostFunction);
+    } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) spec[key] = describe(v as Record<string, unknown>, table);
   }
   return spec;
 }
@@ -156,11 +158,13 @@ export function createSandbox(): Sandbox {
     // Typed sets made by toStringSet & co. stay recognisable after the copy.
     return isTypedSet(value) && typeof copy === 'object' && copy !== null ? markTypedSet(copy) : copy;
   };
-  const table = new Map<string, (...args: unknown[]) => unknown>();
-  const specs = { globals: describe(globals, 'globals', table), modules: describe(hostModules, 'modules', table) };
-  const bridge = (path: string, args: unknown[]): unknown => {
-    const fn = table.get(path);
-    if (!fn) throw new TypeError(`not a function: ${path}`);
+  const table: HostFunction[] = [];
+  const specs = { globals: describe(globals, table), modules: describe(hostModules, table) };
+  // Called by the wrappers: (index, argument count, up to six arguments) or (index, count, [all arguments]).
+  const bridge = (i: number, n: number, ...rest: unknown[]): unknown => {
+    const fn = table[i];
+    if (!fn) throw new TypeError('not a function');
+    const args = n > 6 ? (rest[0] as unknown[]) : rest.slice(0, n);
     return importValue(fn(...args));
   };
   const makeBridge = vm.runInContext(BRIDGE, context) as (
