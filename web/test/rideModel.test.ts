@@ -75,6 +75,13 @@ describe('the ride-along bike', () => {
     expect(later.record?.output).toBeCloseTo((5 * powerFromEffort(50)) / 1000, 6);
   });
 
+  it('sends nothing before the race it joins has started', () => {
+    const early = tick(ride(), T0 - 3000, 50);
+    expect(early.record).toBeNull();
+    expect(early.state.lastSecond).toBe(-1);
+    expect(tick(early.state, T0 + 10, 50).record?.second).toBe(0);
+  });
+
   it('makes records that pass the contract check the resolver applies', () => {
     for (const record of rideThrough(0, 100)) {
       const raceNow = record.event === 'final' ? RACE_ID + 1 : RACE_ID;

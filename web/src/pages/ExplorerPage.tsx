@@ -15,6 +15,7 @@ import 'graphiql/style.css';
 import type { RawResult } from '../data/Api.js';
 import { useApp } from '../data/ApiContext.js';
 import { observerToAsyncIterable } from '../lib/observerToAsyncIterable.js';
+import { singleOperation } from '../lib/singleOperation.js';
 
 const DEFAULT_QUERY = `# Alleycat explorer: queries, mutations and subscriptions against the local AppSync endpoint.
 # Press the run button (or Ctrl-Enter).
@@ -57,7 +58,7 @@ export default function ExplorerPage() {
       // GraphiQL only displays what comes back: the server's JSON as it is (RawResult), so the casts below are shape-preserving.
       if (isSubscription(params.query, params.operationName)) {
         return observerToAsyncIterable<RawResult>((observer) =>
-          api.subscribeRaw(params.query, variables, { next: observer.next, error: observer.error }, apiKey),
+          api.subscribeRaw(singleOperation(params.query, params.operationName), variables, { next: observer.next, error: observer.error }, apiKey),
         ) as unknown as ReturnType<Fetcher>;
       }
       return api.executeRaw(params.query, variables, params.operationName, apiKey) as ReturnType<Fetcher>;

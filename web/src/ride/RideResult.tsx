@@ -12,6 +12,12 @@ import { toError } from '../lib/useAsync.js';
 import type { RideSession } from './Riding.js';
 
 const POLL_MS = 2000;
+/**
+ * How long to keep asking after a result without the final record shows up:
+ * the race may close (grace period over) a moment before the final record has
+ * made it through the stream; the final record then replaces the result.
+ */
+const FINAL_WAIT_MS = 90_000;
 
 export function RideResult({ session, output, onLeave }: { session: RideSession; output: number; onLeave: () => void }) {
   const { api } = useApp();
@@ -22,6 +28,7 @@ export function RideResult({ session, output, onLeave }: { session: RideSession;
   useEffect(() => {
     let active = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let provisionalSince: number | undefined;
     const poll = async (): Promise<void> => {
       try {
         const r = await api.race(session.classId, session.raceId);
@@ -34,7 +41,8 @@ export function RideResult({ session, output, onLeave }: { session: RideSession;
           if (!active) return;
           if (found.mine) {
             setResult(found);
-            return;
+            provisionalSince ??= Date.now();
+            if (found.mine.finished || Date.now() - provisionalSince > FINAL_WAIT_MS) return;
           }
         }
       } catch (err) {
@@ -56,10 +64,17 @@ export function RideResult({ session, output, onLeave }: { session: RideSession;
       <div className="race-card">
         <h2 id="ride-result-title">Race #{session.raceId} is over</h2>
         {mine ? (
-          <p className="big-result" data-testid="ride-result">
-            You finished <strong>{ordinal(mine.rank)}</strong>
-            {race?.competitors ? ` of ${race.competitors}` : ''} with <strong>{kj(mine.output)} kJ</strong>.
-          </p>
+          <div>
+            <p className="big-result" data-testid="ride-result" data-final={mine.finished ? 'true' : 'false'}>
+              You finished <strong>{ordinal(mine.rank)}</strong>
+              {race?.competitors ? ` of ${race.competitors}` : ''} with <strong>{kj(mine.output)} kJ</strong>.
+            </p>
+            {!mine.finished && (
+              <p className="muted small" role="status">
+                Provisional: taken from your last live data while your final record is on its way.
+              </p>
+            )}
+          </div>
         ) : (
           <p className="big-result muted" role="status" aria-live="polite">
             You rode {kj(output)} kJ. Waiting for the final results…

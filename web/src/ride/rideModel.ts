@@ -3,7 +3,7 @@
  * second by second as a real bike's work counter (kJ = W × s / 1000), and the
  * telemetry record of each second (contract §2).
  */
-import { raceEndMillis, raceSecondAt } from '../../../core/raceClock.js';
+import { raceEndMillis, raceSecondAt, raceStartMillis } from '../../../core/raceClock.js';
 import type { TelemetryInput } from '../data/types.js';
 
 /** Effort 0..100 (slider or arrow keys). */
@@ -11,7 +11,7 @@ export const EFFORT_MIN = 0;
 export const EFFORT_MAX = 100;
 /** Watts at zero effort (soft pedalling) and at full effort (a hard sustained sprint). */
 export const POWER_AT_REST = 60;
-export const POWER_AT_MAX = 900;
+export const POWER_AT_MAX = 650;
 
 export function clampEffort(effort: number): number {
   if (!Number.isFinite(effort)) return EFFORT_MIN;
@@ -63,7 +63,8 @@ export function startRide(opts: {
  * raceSeconds.
  */
 export function tick(state: RideState, nowMillis: number, effort: number): { state: RideState; record: TelemetryInput | null } {
-  if (state.finished) return { state, record: null };
+  // Nothing before the start (the record would be for a race that is not running yet) or after the final.
+  if (state.finished || nowMillis < raceStartMillis(state.raceId, state.raceSeconds)) return { state, record: null };
   const ended = nowMillis >= raceEndMillis(state.raceId, state.raceSeconds);
   const second = ended ? state.raceSeconds : raceSecondAt(state.raceId, state.raceSeconds, nowMillis);
   if (second <= state.lastSecond) return { state, record: null };
