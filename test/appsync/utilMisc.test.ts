@@ -73,6 +73,22 @@ describe('ids and encodings', () => {
   });
 });
 
+describe('extensions', () => {
+  it('invalidateSubscriptions: at most 5 unique calls per request (AppSync quota); repeats do not count', () => {
+    const calls = (n: number) =>
+      `import { extensions } from '@aws-appsync/utils';
+export function request(ctx) {
+  for (const i of [${Array.from({ length: n }, (_, i) => i).join(',')}]) {
+    extensions.invalidateSubscriptions({ subscriptionField: 'onX', payload: { id: i } });
+    extensions.invalidateSubscriptions({ subscriptionField: 'onX', payload: { id: i } });
+  }
+  return 'ok';
+}`;
+    expect(evaluateCode(calls(5), '{}', 'request').evaluationResult).toBe('"ok"');
+    expect(evaluateCode(calls(6), '{}', 'request').error?.message).toMatch(/at most 5 times/);
+  });
+});
+
 describe('errors through EvaluateCode', () => {
   const code = (body: string) => `import { util } from '@aws-appsync/utils';
 export function request(ctx) {
