@@ -6,6 +6,14 @@ import { Empty, Loading } from './StateViews.js';
 
 const LineChart = lazy(() => import('./LineChart.js').then((m) => ({ default: m.LineChart })));
 
+/** The two curves of a race as this browser knows them (empty when it saw nothing of the race). */
+export function raceCurves(classId: number, raceId: number, racerId: string, winnerId: string) {
+  const h = raceHistory(classId, raceId);
+  const mine = ownCurve(classId, raceId, racerId) ?? (h ? historyCurve(h.seconds, h.outputs.get(racerId)) : []);
+  const winner = h ? historyCurve(h.seconds, h.outputs.get(winnerId)) : [];
+  return { mine, winner, any: mine.length >= 2 || winner.length >= 2 };
+}
+
 export function CurveVsWinner(props: {
   classId: number;
   raceId: number;
@@ -15,10 +23,8 @@ export function CurveVsWinner(props: {
   winnerName: string;
 }) {
   const { classId, raceId, racerId, racerName, winnerId, winnerName } = props;
-  const h = raceHistory(classId, raceId);
-  const mine = ownCurve(classId, raceId, racerId) ?? (h ? historyCurve(h.seconds, h.outputs.get(racerId)) : []);
-  const winner = h ? historyCurve(h.seconds, h.outputs.get(winnerId)) : [];
-  if (mine.length < 2 && winner.length < 2) {
+  const { mine, winner, any } = raceCurves(classId, raceId, racerId, winnerId);
+  if (!any) {
     return (
       <Empty title="No curve for this race">
         Output curves are drawn from the live rankings this page received while the race ran. Watch or ride a race to see them.

@@ -42,9 +42,14 @@ export function recordSnapshot(snapshot: LiveRankings, raceSeconds: number): Rac
       histories.delete(oldest);
     }
   }
-  const fromUpdatedAt = (Date.parse(snapshot.updatedAt) - raceStartMillis(snapshot.raceId, raceSeconds)) / 1000;
-  let second = Number.isFinite(fromUpdatedAt) ? fromUpdatedAt : 0;
+  // The snapshot's place on the race clock: the newest race second in it (the data's own time, whatever
+  // the delivery lag), or when it was published if it has no entries.
+  let second = 0;
   for (const e of snapshot.entries) second = Math.max(second, e.second);
+  if (snapshot.entries.length === 0) {
+    const fromUpdatedAt = (Date.parse(snapshot.updatedAt) - raceStartMillis(snapshot.raceId, raceSeconds)) / 1000;
+    if (Number.isFinite(fromUpdatedAt)) second = fromUpdatedAt;
+  }
   second = Math.min(raceSeconds, Math.round(second * 10) / 10);
   const last = h.seconds[h.seconds.length - 1];
   if (last !== undefined && second <= last) return h;
@@ -64,17 +69,46 @@ export function recordSnapshot(snapshot: LiveRankings, raceSeconds: number): Rac
 }
 
 const own = new Map<string, Array<[number, number]>>();
+const OWN_KEY = 'alleycat.ownCurves';
+
+/** Own curves survive a reload of the tab (sessionStorage): a rider opening the result page still sees theirs. */
+function saveOwn(): void {
+  if (typeof sessionStorage === 'undefined') return;
+  try {
+    const recent = [...own.entries()].slice(-MAX_RACES);
+    sessionStorage.setItem(OWN_KEY, JSON.stringify(recent));
+  } catch (err) {
+    console.warn('alleycat: could not keep the ride curve', err);
+  }
+}
+
+function loadOwn(): void {
+  if (typeof sessionStorage === 'undefined' || own.size > 0) return;
+  try {
+    const raw = sessionStorage.getItem(OWN_KEY);
+    const parsed: unknown = raw ? JSON.parse(raw) : [];
+    if (!Array.isArray(parsed)) return;
+    for (const entry of parsed) {
+      if (Array.isArray(entry) && typeof entry[0] === 'string' && Array.isArray(entry[1])) own.set(entry[0], entry[1] as Array<[number, number]>);
+    }
+  } catch (err) {
+    console.warn('alleycat: could not read the kept ride curves', err);
+  }
+}
 
 /** Adds a point of a rider's own exact curve (from the ride-along bike). */
 export function recordOwnPoint(classId: number, raceId: number, racerId: string, second: number, output: number): void {
+  loadOwn();
   const k = `${key(classId, raceId)}:${racerId}`;
   const curve = own.get(k);
   if (curve) curve.push([second, output]);
   else own.set(k, [[second, output]]);
+  saveOwn();
 }
 
 /** The exact per-second curve this browser rode in a race, if it rode it. */
 export function ownCurve(classId: number, raceId: number, racerId: string): Array<[number, number]> | undefined {
+  loadOwn();
   return own.get(`${key(classId, raceId)}:${racerId}`);
 }
 

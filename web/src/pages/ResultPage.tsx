@@ -1,7 +1,7 @@
 /** One race's result: podium, around me, the full sorted results and a chart. */
 import { lazy, Suspense } from 'react';
 import { raceStartMillis } from '../../../core/raceClock.js';
-import { CurveVsWinner } from '../components/CurveVsWinner.js';
+import { CurveVsWinner, raceCurves } from '../components/CurveVsWinner.js';
 import { LoadMore } from '../components/LoadMore.js';
 import { Podium } from '../components/Podium.js';
 import { RankingTable } from '../components/RankingTable.js';
@@ -112,7 +112,7 @@ export function ResultPage({ classId, raceId }: { classId: number; raceId: numbe
               </table>
             </>
           )}
-          {mine && winner && me ? (
+          {mine && winner && me && raceCurves(classId, raceId, me.racerId, winner.racerId).any ? (
             <CurveVsWinner
               classId={classId}
               raceId={raceId}
