@@ -15,6 +15,7 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-kinesis';
 import { ShardReadError } from './errors.js';
+import type { KinesisJsonClient } from './kinesisJsonClient.js';
 import { awaitShardReadSlot } from './shardReadLimiter.js';
 import type { ReadResult, ShardInfo, ShardReader, ShardSource, SourceRecord, StartPosition } from './types.js';
 
@@ -43,6 +44,8 @@ export interface KinesisSourceOptions {
   region: string;
   /** The function's execution role (`invokeIdentityArn`). */
   invokeIdentityArn: string;
+  /** GetRecords through this JSON client instead of the SDK (no per-record decode/re-encode of `Data`). */
+  json?: KinesisJsonClient;
 }
 
 /** Lambda's record for one Kinesis record. */
@@ -81,19 +84,60 @@ function kinesisFilterSubject(base64: string): unknown {
   }
 }
 
-function toSourceRecord(shardId: string, r: KinesisSdkRecord, o: KinesisSourceOptions): SourceRecord {
-  const seq = r.SequenceNumber ?? '';
-  const data = Buffer.from(r.Data ?? new Uint8Array()).toString('base64');
-  const arrivalMs = r.ApproximateArrivalTimestamp?.getTime() ?? Date.now();
-  const eventRecord = toKinesisEventRecord(shardId, { SequenceNumber: seq, PartitionKey: r.PartitionKey ?? '', data, arrivalMs }, o);
+interface PlainRecord {
+  SequenceNumber: string;
+  PartitionKey: string;
+  /** base64 */
+  data: string;
+  arrivalMs: number;
+}
+
+function toSourceRecord(shardId: string, r: PlainRecord, o: KinesisSourceOptions): SourceRecord {
+  const eventRecord = toKinesisEventRecord(shardId, r, o);
   return {
-    sequenceNumber: seq,
-    arrivalMs,
+    sequenceNumber: r.SequenceNumber,
+    arrivalMs: r.arrivalMs,
     // The record's JSON in the event: data plus about 400 bytes of metadata.
-    sizeBytes: data.length + 400,
+    sizeBytes: r.data.length + 400,
     eventRecord,
-    filterSubject: () => kinesisFilterSubject(data),
+    filterSubject: () => kinesisFilterSubject(r.data),
   };
+}
+
+function fromSdk(r: KinesisSdkRecord): PlainRecord {
+  return {
+    SequenceNumber: r.SequenceNumber ?? '',
+    PartitionKey: r.PartitionKey ?? '',
+    data: Buffer.from(r.Data ?? new Uint8Array()).toString('base64'),
+    arrivalMs: r.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
+  };
+}
+
+/** One GetRecords, through the JSON client when there is one, normalised. */
+async function getRecords(
+  o: KinesisSourceOptions,
+  iterator: string,
+  limit: number,
+): Promise<{ records: PlainRecord[]; next: string | undefined; millisBehindLatest: number | undefined }> {
+  if (o.json) {
+    const out = await o.json.getRecords(iterator, limit);
+    return {
+      records: out.Records.map((r) => ({
+        SequenceNumber: r.SequenceNumber,
+        PartitionKey: r.PartitionKey,
+        data: r.Data,
+        arrivalMs: Math.round(r.ApproximateArrivalTimestamp * 1000),
+      })),
+      next: out.NextShardIterator ?? undefined,
+      millisBehindLatest: out.MillisBehindLatest,
+    };
+  }
+  const out = await o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+  return { records: (out.Records ?? []).map(fromSdk), next: out.NextShardIterator, millisBehindLatest: out.MillisBehindLatest };
+}
+
+function isExpiredIterator(error: unknown): boolean {
+  return error instanceof ExpiredIteratorException || (error instanceof Error && error.name === 'ExpiredIteratorException');
 }
 
 function iteratorInput(streamName: string, shardId: string, p: StartPosition): {
@@ -140,15 +184,15 @@ async function openKinesisShard(o: KinesisSourceOptions, shardId: string, positi
       // The 5-per-second GetRecords limit is per shard, shared by every consumer of the stream.
       await awaitShardReadSlot(`${o.streamArn}/${shardId}`);
       try {
-        out = await o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, 10_000) }));
+        out = await getRecords(o, iterator, Math.min(limit, 10_000));
       } catch (error) {
-        if (error instanceof ExpiredIteratorException) {
+        if (isExpiredIterator(error)) {
           iterator = await fresh();
           return { records: [], millisBehindLatest: undefined, caughtUp: false, ended: false };
         }
         throw new ShardReadError(`GetRecords failed on ${shardId}: ${(error as Error).message}`, { cause: error });
       }
-      const raw = out.Records ?? [];
+      const raw = out.records;
       let records = raw.map((r) => toSourceRecord(shardId, r, o));
       const lastRecord = records[records.length - 1];
       if (lastRecord) lastSeq = lastRecord.sequenceNumber;
@@ -158,10 +202,10 @@ async function openKinesisShard(o: KinesisSourceOptions, shardId: string, positi
         records = firstKept < 0 ? [] : records.slice(firstKept);
         if (firstKept >= 0) skipBeforeMs = undefined;
       }
-      iterator = out.NextShardIterator;
+      iterator = out.next;
       return {
         records,
-        millisBehindLatest: out.MillisBehindLatest,
+        millisBehindLatest: out.millisBehindLatest,
         caughtUp: raw.length < limit,
         ended: iterator === undefined,
       };

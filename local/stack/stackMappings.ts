@@ -13,12 +13,15 @@ import { dynamoDbSource } from '../esm/dynamodbSource.js';
 import { startEventSourceMapping, type LambdaHandler, type RunningMapping } from '../esm/eventSourceMapping.js';
 import { failureQueue, type FailureQueue } from '../esm/failureQueue.js';
 import { kinesisSource } from '../esm/kinesisSource.js';
+import type { KinesisJsonClient } from '../esm/kinesisJsonClient.js';
 import type { ProcessorConfig } from '../esm/processorConfig.js';
 import type { FunctionName } from './functionEnv.js';
 
 export interface StackMappingsOptions {
   handlers: Partial<Record<FunctionName, LambdaHandler>>;
   kinesis: KinesisClient;
+  /** GetRecords without the SDK's per-record decoding (throughput). */
+  kinesisJson?: KinesisJsonClient;
   streams: DynamoDBStreamsClient;
   streamName: string;
   streamArn: string;
@@ -58,6 +61,7 @@ export async function startStackMappings(o: StackMappingsOptions): Promise<Stack
             streamArn: o.streamArn,
             region: LOCAL_REGION,
             invokeIdentityArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${name}`,
+            ...(o.kinesisJson ? { json: o.kinesisJson } : {}),
           });
     const deadLetters = failureQueue(`${name}-dead-letters`, o.dlqDir ? path.join(o.dlqDir, `${name}.jsonl`) : undefined);
     const mapping = await startEventSourceMapping({

@@ -20,6 +20,7 @@ import { fileCheckpointStore, memoryCheckpointStore } from '../esm/checkpointSto
 import type { LambdaHandler } from '../esm/eventSourceMapping.js';
 import type { ProcessorConfig } from '../esm/processorConfig.js';
 import type { MappingEvent } from '../esm/types.js';
+import { kinesisJsonClient } from '../esm/kinesisJsonClient.js';
 import { loadOrCreateApiKey } from './apiKey.js';
 import { localDynamoDb, localKinesis } from './clients.js';
 import { removeEndpointsFile, writeEndpointsFile, type Endpoints } from './endpointsFile.js';
@@ -186,9 +187,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const ddbClient = localDynamoDb(ddb.endpoint);
     const kinClient = localKinesis(kin.endpoint);
     const streamsClient = new DynamoDBStreamsClient({ endpoint: ddb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const kinJson = kinesisJsonClient({ endpoint: kin.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     stops.push(() => {
       ddbClient.destroy();
       kinClient.destroy();
+      kinJson.destroy();
       streamsClient.destroy();
     });
     const tableName = TABLE.localName;
@@ -272,6 +275,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const mappings = await startStackMappings({
       handlers,
       kinesis: kinClient,
+      kinesisJson: kinJson,
       streams: streamsClient,
       streamName,
       streamArn,

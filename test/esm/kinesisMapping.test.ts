@@ -8,6 +8,8 @@ import { fileCheckpointStore, memoryCheckpointStore } from '../../local/esm/chec
 import { startEventSourceMapping, type RunningMapping } from '../../local/esm/eventSourceMapping.js';
 import { failureQueue } from '../../local/esm/failureQueue.js';
 import { kinesisSource } from '../../local/esm/kinesisSource.js';
+import { kinesisJsonClient } from '../../local/esm/kinesisJsonClient.js';
+import { memoryCheckpointStore as memoryStore } from '../../local/esm/checkpointStore.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import { createTestStream } from '../support/resources.js';
 import { eventually } from './support/fakeShard.js';
@@ -185,5 +187,48 @@ describe('event-source mapping on kinesalite', () => {
     });
     // A new queue on the same file sees the earlier message (it survives restarts).
     expect(failureQueue('again', dlqFile).messages()).toHaveLength(1);
+  });
+
+  it('reads the same records, once each, through the JSON GetRecords client as through the SDK', async () => {
+    const stream = await createTestStream(inject('kinesisEndpoint'), 2);
+    const json = kinesisJsonClient({ endpoint: inject('kinesisEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const viaSdk: unknown[] = [];
+    const viaJson: unknown[] = [];
+    const mappings: RunningMapping[] = [];
+    try {
+      for (const [target, useJson] of [
+        [viaSdk, false],
+        [viaJson, true],
+      ] as const) {
+        mappings.push(
+          await startEventSourceMapping({
+            id: useJson ? 'json' : 'sdk',
+            functionName: 'compare',
+            handler: ((event: { Records: unknown[] }) => void target.push(...event.Records)) as never,
+            source: kinesisSource({
+              client,
+              ...stream,
+              region: 'us-east-1',
+              invokeIdentityArn: 'arn:aws:iam::000000000000:role/compare',
+              ...(useJson ? { json } : {}),
+            }),
+            settings: { ...BASE_SETTINGS, batchSize: 100 },
+            checkpoints: memoryStore(),
+            region: 'us-east-1',
+            accountId: '000000000000',
+            overrides: FAST,
+          }),
+        );
+      }
+      await put(stream.streamName, Array.from({ length: 250 }, (_, n) => ({ key: `k${n % 7}`, value: { k: `k${n % 7}`, n } })));
+      await eventually(() => viaSdk.length === 250 && viaJson.length === 250);
+      const bySeq = (a: unknown, b: unknown) =>
+        (a as { eventID: string }).eventID.localeCompare((b as { eventID: string }).eventID);
+      expect([...viaJson].sort(bySeq)).toEqual([...viaSdk].sort(bySeq));
+      expect(new Set(viaJson.map((r) => (r as { eventID: string }).eventID)).size).toBe(250);
+    } finally {
+      await Promise.all(mappings.map((m) => m.stop()));
+      json.destroy();
+    }
   });
 });
