@@ -13,6 +13,7 @@ const root = createRoot(rootEl);
 
 loadWebConfig(fetch.bind(window)).then(
   (config) => {
+    performance.mark('alleycat:config');
     const api = createSdkApi(config);
     root.render(
       <AppContext.Provider value={{ api, config }}>

@@ -45,6 +45,9 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
   const mine = myIndex >= 0 && entries ? entries[myIndex] : undefined;
   const leader = entries?.[0];
 
+  useEffect(() => {
+    if (performance.getEntriesByName('alleycat:live-shell').length === 0) performance.mark('alleycat:live-shell');
+  }, []);
   const shownRows = entries ?? ended?.entries;
   useEffect(() => {
     // First render of a live ranking (this race's, or the one that just ended), measured by the browser tests.
@@ -130,8 +133,8 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
           {live.error && !current && <ErrorBox error={live.error} what="the live ranking" />}
           {!current && live.loading && !live.error && <Loading what="the live ranking" />}
           {!current && !live.loading && !live.error && (
-            <Empty title={`Race #${raceId} has just started`}>
-              The first ranking arrives within {config.windowSeconds} seconds of the first pedal stroke.
+            <Empty title={`Waiting for the first live ranking of race #${raceId}`}>
+              Rankings are published every {config.windowSeconds} seconds once the riders&apos; data comes in.
             </Empty>
           )}
           {ended && ended.entries.length > 0 && (
