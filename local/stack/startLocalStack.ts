@@ -93,6 +93,12 @@ function notFound(res: http.ServerResponse): void {
   res.end(body);
 }
 
+/** The value of a settled promise, or its rejection thrown. */
+function settledValue<T>(r: PromiseSettledResult<T>): T {
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
+}
+
 function isFunction(v: unknown): v is (...args: never[]) => unknown {
   return typeof v === 'function';
 }
@@ -172,15 +178,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const loaded = await loadHandlers();
       return { appsync, build, bundles, loaded };
     })();
-    const [[ddb, kin], pre] = await Promise.all([
-      Promise.all([
-        startDynamoDbLocal({ ...(inMemory ? {} : { dataDir: path.join(dataDir, 'dynamodb') }) }),
-        startKinesalite({ ...(inMemory ? {} : { dataDir: path.join(dataDir, 'kinesis') }) }),
-      ]),
+    // Wait for all three to settle: an emulator that did start must be stopped even if the other failed.
+    const [ddbResult, kinResult, preResult] = await Promise.allSettled([
+      startDynamoDbLocal({ ...(inMemory ? {} : { dataDir: path.join(dataDir, 'dynamodb') }) }),
+      startKinesalite({ ...(inMemory ? {} : { dataDir: path.join(dataDir, 'kinesis') }) }),
       preload,
     ]);
-    const emulators: RunningEmulator[] = [ddb, kin];
+    const emulators: RunningEmulator[] = [];
+    for (const r of [ddbResult, kinResult]) if (r.status === 'fulfilled') emulators.push(r.value);
     stops.push(() => Promise.all(emulators.map((e) => e.stop())).then(() => undefined));
+    const ddb = settledValue(ddbResult);
+    const kin = settledValue(kinResult);
+    const pre = settledValue(preResult);
     part('DynamoDB Local', true, ddb.endpoint);
     part('kinesalite', true, kin.endpoint);
 

@@ -90,6 +90,23 @@ describe('alleycat start (child process)', () => {
     }
   }, 120_000);
 
+  it('says what to install when Java is missing or too old', async () => {
+    const bin = fs.mkdtempSync(path.join(tmp, 'bin-'));
+    const port = await freePort();
+    const start = (env: Record<string, string>) =>
+      run(process.execPath, [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'], tmp, { env });
+    const missing = start({ PATH: path.join(bin, 'nothing-here') });
+    expect(await missing.exited).toBe(1);
+    expect(missing.output()).toContain('Java was not found');
+    expect(missing.output()).toContain('Install Java 17 or newer');
+    // A java that is too old (what `java -version` prints on Java 11).
+    fs.writeFileSync(path.join(bin, 'java'), '#!/bin/sh\necho \'openjdk version "11.0.2" 2019-01-15\' >&2\n', { mode: 0o755 });
+    const old = start({ PATH: bin });
+    expect(await old.exited).toBe(1);
+    expect(old.output()).toContain('Java 11 is too old');
+    expect(old.output()).toContain('Install Java 17 or newer');
+  }, 60_000);
+
   it('refuses a taken port with a clear message, before starting anything', async () => {
     const port = await freePort();
     const http = await import('node:http');
