@@ -2,7 +2,7 @@
  * Builds web/dist when it is missing or older than the app's sources, so the
  * browser tests always drive the code under test (CI starts from a clean tree).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,8 @@ function newestMtime(dir: string): number {
 /** The app's inputs: its sources, its config, the SDK and the core rules it bundles. */
 const INPUTS = ['web/src', 'web/index.html', 'web/vite.config.ts', 'client', 'core'];
 
-export function ensureWebBuild(): { built: boolean; distDir: string } {
+/** Builds asynchronously: a test worker's event loop must keep answering its runner meanwhile. */
+export async function ensureWebBuild(): Promise<{ built: boolean; distDir: string }> {
   const distDir = path.join(ROOT, 'web', 'dist');
   const index = path.join(distDir, 'index.html');
   const sources = Math.max(
@@ -32,10 +33,18 @@ export function ensureWebBuild(): { built: boolean; distDir: string } {
     }),
   );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return { built: false, distDir };
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
     cwd: ROOT,
-    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  if (r.status !== 0) throw new Error(`web build failed (exit ${r.status ?? r.signal}): ${(r.stderr ?? '').slice(-2000)}`);
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`web build failed (exit ${code}): ${stderr.slice(-2000)}`);
   return { built: true, distDir };
 }
