@@ -95,16 +95,23 @@ describe('alleycat start (child process)', () => {
     const port = await freePort();
     const start = (env: Record<string, string>) =>
       run(process.execPath, [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'], tmp, { env });
-    const missing = start({ PATH: path.join(bin, 'nothing-here') });
-    expect(await missing.exited).toBe(1);
-    expect(missing.output()).toContain('Java was not found');
-    expect(missing.output()).toContain('Install Java 17 or newer');
-    // A java that is too old (what `java -version` prints on Java 11).
-    fs.writeFileSync(path.join(bin, 'java'), '#!/bin/sh\necho \'openjdk version "11.0.2" 2019-01-15\' >&2\n', { mode: 0o755 });
-    const old = start({ PATH: bin });
-    expect(await old.exited).toBe(1);
-    expect(old.output()).toContain('Java 11 is too old');
-    expect(old.output()).toContain('Install Java 17 or newer');
+    const started: Array<ReturnType<typeof run>> = [];
+    try {
+      const missing = start({ PATH: path.join(bin, 'nothing-here') });
+      started.push(missing);
+      expect(await missing.exited).toBe(1);
+      expect(missing.output()).toContain('Java was not found');
+      expect(missing.output()).toContain('Install Java 17 or newer');
+      // A java that is too old (what `java -version` prints on Java 11).
+      fs.writeFileSync(path.join(bin, 'java'), '#!/bin/sh\necho \'openjdk version "11.0.2" 2019-01-15\' >&2\n', { mode: 0o755 });
+      const old = start({ PATH: bin });
+      started.push(old);
+      expect(await old.exited).toBe(1);
+      expect(old.output()).toContain('Java 11 is too old');
+      expect(old.output()).toContain('Install Java 17 or newer');
+    } finally {
+      for (const p of started) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
   }, 60_000);
 
   it('refuses a taken port with a clear message, before starting anything', async () => {
