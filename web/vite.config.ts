@@ -7,8 +7,11 @@ import { fileURLToPath } from 'node:url';
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root: webRoot,
+  // A build is always the production build, even when started from a test runner that set NODE_ENV=test
+  // (which would otherwise select React's development bundle).
+  define: command === 'build' ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
   base: '/',
   plugins: [react()],
   // The app imports the race clock and telemetry rules from core/ (one definition for every part).
@@ -21,4 +24,4 @@ export default defineConfig({
     chunkSizeWarningLimit: 4096,
   },
   worker: { format: 'es' },
-});
+}));

@@ -1,11 +1,10 @@
 // Development only: serves the app over the in-memory fake Api (`npx vite --config web/test/support/vite.fake.config.ts`),
 // to look at the pages without a backend. The product build is web/vite.config.ts.
-import { defineConfig, mergeConfig } from 'vite';
+import { defineConfig, mergeConfig, type ConfigEnv, type UserConfig } from 'vite';
 import base from '../../vite.config.js';
 
-export default mergeConfig(
-  base,
-  defineConfig({
+export default defineConfig((env: ConfigEnv) =>
+  mergeConfig(base(env) as UserConfig, {
     // The explorer's Monaco workers cannot be pre-bundled; the fake has no explorer anyway.
     optimizeDeps: { exclude: ['graphiql', '@graphiql/react'] },
     plugins: [
