@@ -7,7 +7,8 @@
  * 3. `final` records → result items, BatchWriteItem (25 per call, in parallel).
  * 4. Report per-record failures through Powertools' BatchProcessor, so Lambda
  *    retries from the first failed record only.
- * 5. Close every open race whose slot plus grace has passed (injected clock).
+ * 5. Close every open race whose slot plus grace has passed (injected clock),
+ *    each by the one invocation that claims it on its OpenRace marker.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -22,7 +23,7 @@ import type { LogPort, MetricsPort } from '../shared/observability.js';
 import { closeRace } from './closeRace.js';
 import type { OpenRace } from './raceClosing.js';
 import { dueRaces } from './raceClosing.js';
-import { ensureOpenRace, listOpenRaces } from './raceStore.js';
+import { claimRaceClose, ensureOpenRace, listOpenRaces } from './raceStore.js';
 import { finalResults } from './resultItem.js';
 
 export interface FinalizerDeps {
@@ -38,6 +39,11 @@ export interface FinalizerDeps {
   closeCheckIntervalMs?: number;
   /** Time an invocation may spend closing races (default 20 s; the function's timeout is 60 s). */
   closeBudgetMs?: number;
+  /**
+   * How long a claim to close a race keeps other closers away (default 60 s,
+   * the function's timeout: by then a claimer that has not finished is dead).
+   */
+  closeLeaseMs?: number;
 }
 
 export interface KinesisBatchEvent {
@@ -121,6 +127,11 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent 
           const race = due[next];
           next += 1;
           if (race === undefined) continue;
+          // Every shard's finalizer finds the same races due; one claims each, the others skip it.
+          if (!(await claimRaceClose(deps.ddb, deps.tableName, race, deps.clock.now(), deps.closeLeaseMs ?? 60_000))) {
+            markedOpen.delete(`${race.classId}:${race.raceId}`);
+            continue;
+          }
           const outcome = await closeRace(deps.ddb, deps.tableName, race, new Date(now).toISOString());
           markedOpen.delete(`${race.classId}:${race.raceId}`);
           deps.metrics.addMetric('RacesClosed', 'Count', 1);

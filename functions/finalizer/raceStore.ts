@@ -24,6 +24,39 @@ export async function ensureOpenRace(ddb: DynamoDBDocumentClient, tableName: str
   }
 }
 
+/**
+ * Claims the closing of a race on its OpenRace marker for `leaseMs`, so that
+ * of several finalizer shards finding the same race due, one closes it and the
+ * others skip it instead of repeating every read and conditional write. Fails
+ * (returns false) when the marker is gone (the race was closed meanwhile) or
+ * another closer holds an unexpired claim. The claim expires, so a closer that
+ * dies half-way holds nobody up for longer than the lease; closing stays
+ * idempotent for that case.
+ */
+export async function claimRaceClose(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  race: OpenRace,
+  nowMillis: number,
+  leaseMs: number,
+): Promise<boolean> {
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: openRaceKey(race.classId, race.raceId),
+        UpdateExpression: 'SET closingUntil = :until',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(closingUntil) OR closingUntil <= :now)',
+        ExpressionAttributeValues: { ':until': nowMillis + leaseMs, ':now': nowMillis },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /** Open races of one class, oldest first. */
 export async function listOpenRaces(ddb: DynamoDBDocumentClient, tableName: string, classId: number): Promise<OpenRace[]> {
   const out: OpenRace[] = [];

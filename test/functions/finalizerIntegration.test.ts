@@ -5,6 +5,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createFinalizer } from '../../functions/finalizer/finalizer.js';
 import type { FinalizerDeps } from '../../functions/finalizer/finalizer.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
+import { claimRaceClose } from '../../functions/finalizer/raceStore.js';
 import { openRaceKey, racePk, raceKey } from '../../core/keys.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import { freePort } from '../../local/emulators/freePort.js';
@@ -138,6 +139,55 @@ describe('finalizer against DynamoDB Local', () => {
     ]);
     expect((one.metrics.totals.NotFinishedResults ?? 0) + (two.metrics.totals.NotFinishedResults ?? 0)).toBe(2);
     expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 3, finishers: 1, winnerRacerId: 'x', bestOutput: 80 });
+  });
+
+  it('of several shards finding the same races due at once, one closes each race and the others skip it', async () => {
+    const classId = 4;
+    const raceIds = [6_000_500, 6_000_501, 6_000_502];
+    for (const raceId of raceIds) {
+      const during = raceId * RS * 1000 + 100_000;
+      await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, {
+        k: { output: 20, second: 100 },
+        m: { output: 21, second: 100 },
+      }, new Date(during).toISOString());
+      // Stored while the first race still runs, so that none of them is closed yet.
+      await createFinalizer(deps(raceIds[0]! * RS * 1000).d)(
+        kinesisEvent([telemetry({ raceId, classId, racerId: 'k', second: RS, output: 60, event: 'final' })], { arrivalSeconds: during / 1000 }),
+      );
+    }
+    const due = raceEndMillis(raceIds[2]!, RS) + GRACE * 1000;
+    const shards = [deps(due), deps(due), deps(due), deps(due)];
+    await Promise.all(shards.map((s) => createFinalizer(s.d)(kinesisEvent([]))));
+    // Each race closed once in all: one summary, one not-finished result per race, no repeated work.
+    const closedPerShard = shards.map((s) => s.metrics.totals.RacesClosed ?? 0);
+    expect(closedPerShard.reduce((a, b) => a + b, 0)).toBe(raceIds.length);
+    expect(shards.reduce((n, s) => n + (s.metrics.totals.NotFinishedResults ?? 0), 0)).toBe(raceIds.length);
+    for (const raceId of raceIds) {
+      expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 2, finishers: 1, winnerRacerId: 'k', bestOutput: 60 });
+      expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
+    }
+  });
+
+  it('a claim left by a closer that died holds the race only until the claim expires', async () => {
+    const classId = 6;
+    const raceId = 6_000_600;
+    const during = raceId * RS * 1000 + 100_000;
+    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, { n: { output: 10, second: 100 } }, new Date(during).toISOString());
+    await createFinalizer(deps(during).d)(kinesisEvent([telemetry({ raceId, classId, racerId: 'n', second: 100, output: 10 })], { arrivalSeconds: during / 1000 }));
+    const due = raceEndMillis(raceId, RS) + GRACE * 1000;
+    // A closer claimed the race and died before closing it.
+    expect(await claimRaceClose(documentClient(endpoint), tableName, { classId, raceId }, due, 60_000)).toBe(true);
+    const other = deps(due + 59_999);
+    await createFinalizer(other.d)(kinesisEvent([]));
+    expect(other.metrics.totals.RacesClosed ?? 0).toBe(0);
+    expect(await get(raceKey(classId, raceId))).toBeUndefined();
+    expect(await get(openRaceKey(classId, raceId))).toBeDefined();
+    // Once the claim has expired, the next invocation claims and closes it.
+    other.clock.set(due + 60_000);
+    await createFinalizer(other.d)(kinesisEvent([]));
+    expect(other.metrics.totals.RacesClosed).toBe(1);
+    expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 1, finishers: 0, winnerRacerId: 'n' });
+    expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
   });
 
   it('reports records as batch item failures when DynamoDB is unreachable, and never drops them', async () => {
