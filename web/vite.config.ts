@@ -7,11 +7,10 @@ import { fileURLToPath } from 'node:url';
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
-export default defineConfig(({ command }) => ({
+// NODE_ENV decides React's bundle: builds run with NODE_ENV=production (see the build:web script and
+// web/e2e/ensureWebBuild.ts), never with a test runner's NODE_ENV=test.
+export default defineConfig({
   root: webRoot,
-  // A build is always the production build, even when started from a test runner that set NODE_ENV=test
-  // (which would otherwise select React's development bundle).
-  define: command === 'build' ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
   base: '/',
   plugins: [react()],
   // The app imports the race clock and telemetry rules from core/ (one definition for every part).
@@ -24,4 +23,4 @@ export default defineConfig(({ command }) => ({
     chunkSizeWarningLimit: 4096,
   },
   worker: { format: 'es' },
-}));
+});
