@@ -15,6 +15,8 @@ import { RidePage } from './pages/RidePage.js';
 
 // GraphiQL and Monaco are big: the explorer is its own chunk, fetched on first visit.
 const ExplorerPage = lazy(() => import('./pages/ExplorerPage.js'));
+// The ops page (charts of the local stack's metrics) is its own chunk too.
+const OpsPage = lazy(() => import('./pages/OpsPage.js'));
 
 const NAV: Array<{ href: string; label: string; pages: Array<Route['page']> }> = [
   { href: '/', label: 'Here now', pages: ['live'] },
@@ -22,6 +24,7 @@ const NAV: Array<{ href: string; label: string; pages: Array<Route['page']> }> =
   { href: '/results', label: 'Results', pages: ['races', 'result'] },
   { href: '/alltime', label: 'All-time', pages: ['alltime', 'racer'] },
   { href: '/explorer', label: 'Explorer', pages: ['explorer'] },
+  { href: '/ops', label: 'Ops', pages: ['ops'] },
 ];
 
 export function Page({ route }: { route: Route }) {
@@ -42,6 +45,12 @@ export function Page({ route }: { route: Route }) {
       return (
         <Suspense fallback={<Loading what="the explorer" />}>
           <ExplorerPage />
+        </Suspense>
+      );
+    case 'ops':
+      return (
+        <Suspense fallback={<Loading what="the ops page" />}>
+          <OpsPage />
         </Suspense>
       );
     case 'notFound':

@@ -12,6 +12,7 @@ export type Route =
   | { page: 'alltime'; classId?: number; by: AllTimeOrder }
   | { page: 'racer'; racerId: string }
   | { page: 'explorer' }
+  | { page: 'ops' }
   | { page: 'notFound'; path: string };
 
 function int(s: string | undefined): number | undefined {
@@ -47,6 +48,8 @@ export function parseRoute(pathname: string, search = ''): Route {
       return a ? { page: 'racer', racerId: a } : { page: 'notFound', path: pathname };
     case 'explorer':
       return { page: 'explorer' };
+    case 'ops':
+      return { page: 'ops' };
     default:
       return { page: 'notFound', path: pathname };
   }
@@ -71,6 +74,8 @@ export function routePath(route: Route): string {
       return `/racer/${encodeURIComponent(route.racerId)}`;
     case 'explorer':
       return '/explorer';
+    case 'ops':
+      return '/ops';
     case 'notFound':
       return route.path;
   }
