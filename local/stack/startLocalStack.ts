@@ -338,13 +338,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let webBuild: ChildProcess | undefined;
     if (webMod && isFunction(webMod.serveWebApp)) {
       const { serveWebApp, webConfigFrom } = (await import('../web/index.js')) as typeof import('../web/index.js');
-      const serve = serveWebApp(distDir, { config: () => webConfigFrom(endpoints), reservedPrefixes: ['/graphql', '/ops'] });
+      const serve = serveWebApp(distDir, { config: () => webConfigFrom(endpoints), reservedPrefixes: ['/graphql', '/ops/metrics'] });
       const haveDist = fs.existsSync(path.join(distDir, 'index.html'));
       if (!haveDist && options.buildWeb !== false && fs.existsSync(path.join(repoRoot(), 'web', 'vite.config.ts'))) {
         // Built once in the background; the rest of the stack does not wait for it.
         webBuild = spawn(process.execPath, [path.join(repoRoot(), 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
           cwd: repoRoot(),
           stdio: ['ignore', 'ignore', 'pipe'],
+          // Always React's production build, even when the stack starts under a test runner (NODE_ENV=test).
+          env: { ...process.env, NODE_ENV: 'production' },
         });
         const child = webBuild;
         let stderr = '';
