@@ -43,6 +43,17 @@ describe('ops page model', () => {
     expect(panels[0]?.charts[0]).toMatchObject({ xs: [-2, 0], values: [900, 1000], latest: 1000, unit: 'Count/Second' });
   });
 
+  it('charts the series that moved and only lists the ones still at zero', () => {
+    const snap = snapshot(T0, [
+      series('esm.finalizer.retries', 'eventSource', [[T0 - 2000, 0], [T0, 0]], 'Count/Second'),
+      series('esm.finalizer.batches', 'eventSource', [[T0 - 2000, 0], [T0, 4]], 'Count/Second'),
+      series('esm.allTime.batches', 'eventSource', [[T0, null]], 'Count/Second'),
+    ]);
+    const [panel] = opsPanels(snap);
+    expect(panel?.charts.map((c) => c.id)).toEqual(['esm.finalizer.batches']);
+    expect(panel?.quiet.map((c) => c.id)).toEqual(['esm.allTime.batches', 'esm.finalizer.retries']);
+  });
+
   it('leaves out groups without series', () => {
     expect(opsPanels(snapshot(T0, [series('realtime.connections', 'realtime', [[T0, 1]])])).map((p) => p.group)).toEqual(['realtime']);
     expect(opsPanels(snapshot(T0, []))).toEqual([]);
@@ -88,6 +99,13 @@ describe('ops view', () => {
     expect(t).toContain('41.0 s');
     expect(t).toContain('1,234');
     expect(html).toContain('aria-label="connections: 1,234"');
+  });
+
+  it('lists all-zero series by name and value without a chart', () => {
+    const html = renderToString(<OpsView snapshot={snapshot(T0, [series('esm.finalizer.retries', 'eventSource', [[T0, 0]], 'Count/Second')])} />);
+    expect(text(html)).toContain('Zero so far');
+    expect(text(html)).toContain('finalizer retries');
+    expect(html).not.toContain('ops-card');
   });
 
   it('says when there are no series yet and no alerts', () => {

@@ -29,7 +29,10 @@ export interface OpsChart {
 export interface OpsPanel {
   group: SeriesGroup;
   title: string;
+  /** Series that moved: one chart each. */
   charts: OpsChart[];
+  /** Series that were zero (or empty) all along: listed with their value, not charted. */
+  quiet: OpsChart[];
 }
 
 /** The newest point time held in a snapshot (the `since` of the next poll), or undefined when none. */
@@ -66,7 +69,15 @@ function isPerShard(s: OpsSeries): boolean {
   return /^esm\.[^.]+\.iteratorAgeMs\./.test(s.id);
 }
 
-/** The panels of a snapshot: one per group that has series, one chart per series, in id order. */
+/** Whether any point of the chart is non-zero (an all-zero chart says nothing a number would not). */
+function moved(chart: OpsChart): boolean {
+  return chart.values.some((v) => v !== null && v !== 0) || (chart.latest !== null && chart.latest !== 0);
+}
+
+/**
+ * The panels of a snapshot: one per group that has series, in id order; series
+ * that moved are charted, the ones still at zero are only listed.
+ */
 export function opsPanels(snapshot: OpsSnapshot): OpsPanel[] {
   const panels: OpsPanel[] = [];
   for (const { group, title } of OPS_GROUPS) {
@@ -84,7 +95,7 @@ export function opsPanels(snapshot: OpsSnapshot): OpsPanel[] {
           values: s.points.map(([, v]) => v),
         }),
       );
-    if (charts.length > 0) panels.push({ group, title, charts });
+    if (charts.length > 0) panels.push({ group, title, charts: charts.filter(moved), quiet: charts.filter((c) => !moved(c)) });
   }
   return panels;
 }

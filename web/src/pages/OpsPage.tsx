@@ -126,8 +126,8 @@ function SeriesChart({ chart, color }: { chart: OpsChart; color: string }) {
         xs={chart.xs}
         series={series}
         title={chart.label}
-        xLabel="seconds"
-        yLabel={unitLabel(chart.unit)}
+        xLabel="seconds (0 = now)"
+        yLabel=""
         height={120}
         showTitle={false}
         summary={`latest ${latest} over the last ${Math.round(-(chart.xs[0] ?? 0))} s`}
@@ -155,11 +155,25 @@ export function OpsView({ snapshot }: { snapshot: OpsSnapshot }) {
             <h2 id={`ops-${p.group}`} className="panel-title">
               {p.title}
             </h2>
-            <div className="ops-grid">
-              {p.charts.map((c) => (
-                <SeriesChart key={c.id} chart={c} color={COLORS[p.group]} />
-              ))}
-            </div>
+            {p.charts.length > 0 && (
+              <div className="ops-grid">
+                {p.charts.map((c) => (
+                  <SeriesChart key={c.id} chart={c} color={COLORS[p.group]} />
+                ))}
+              </div>
+            )}
+            {p.quiet.length > 0 && (
+              <div className="ops-quiet">
+                <h3 className="ops-quiet-title muted small">Zero so far</h3>
+                <ul aria-label={`${p.title}: zero so far`}>
+                  {p.quiet.map((c) => (
+                    <li key={c.id} data-series={c.id}>
+                      <span>{c.label}</span> <span className="num">{formatFigure(c.latest ?? 0, c.unit)}</span>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
           </section>
         ))
       )}
