@@ -7,29 +7,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { bundleFile } from '../resolvers/build.js';
 import type { Command } from './main.js';
 import { evaluateCode, type HandlerName } from '../local/appsync/index.js';
 
 const USAGE = 'usage: alleycat evaluate --code FILE --context FILE --function request|response';
 
 async function loadCode(file: string): Promise<string> {
-  if (!/\.tsx?$/.test(file)) return readFile(file, 'utf8');
-  const result = await build({
-    entryPoints: [file],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'node',
-    target: 'esnext',
-    sourcemap: 'inline',
-    sourcesContent: false,
-    external: ['@aws-appsync/utils'],
-    logLevel: 'silent',
-  });
-  const out = result.outputFiles[0];
-  if (!out) throw new Error(`esbuild produced no output for ${file}`);
-  return out.text;
+  // A .ts file is bundled with the very recipe the deployed bundles use.
+  return /\.tsx?$/.test(file) ? bundleFile(file) : readFile(file, 'utf8');
 }
 
 const evaluate: Command = async (args) => {

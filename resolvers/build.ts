@@ -28,9 +28,8 @@ export function bundleNames(): string[] {
   return [...names];
 }
 
-/** Bundles one resolver source file (path relative to resolvers/, without extension). */
-export async function bundleResolver(name: string): Promise<ResolverBundle> {
-  const sourceFile = path.join(here, `${name}.ts`);
+/** Bundles any APPSYNC_JS source file with AppSync's documented esbuild recipe; returns the code. */
+export async function bundleFile(sourceFile: string): Promise<string> {
   const result = await build({
     entryPoints: [sourceFile],
     bundle: true,
@@ -45,7 +44,13 @@ export async function bundleResolver(name: string): Promise<ResolverBundle> {
   });
   const out = result.outputFiles[0];
   if (!out) throw new Error(`esbuild produced no output for ${sourceFile}`);
-  return { name, sourceFile, code: out.text };
+  return out.text;
+}
+
+/** Bundles one resolver source file (path relative to resolvers/, without extension). */
+export async function bundleResolver(name: string): Promise<ResolverBundle> {
+  const sourceFile = path.join(here, `${name}.ts`);
+  return { name, sourceFile, code: await bundleFile(sourceFile) };
 }
 
 /** Bundles every resolver and function of the manifest. */
