@@ -258,4 +258,15 @@ describe('the web app against the local stack', () => {
     await expect.poll(() => page.textContent('.graphiql-response'), { timeout: 90_000, interval: 1000 }).toContain('onLiveRankings');
     await shot('explorer-subscription');
   }, 240_000);
+
+  it('shows the ops metrics, whose figures move while the simulator runs', async () => {
+    await page.goto(`${webUrl}ops`);
+    await page.waitForSelector('.ops-card-title', { timeout: 30_000 });
+    expect(await page.textContent('.ops-card-title')).toMatch(/\S/);
+    // Latest values and totals of every charted series, as shown; the next polls (every 3 s) change them.
+    const figures = () => page.$$eval('.ops-card', (cards) => cards.map((c) => `${c.querySelector('.ops-latest')?.textContent}|${c.querySelector('.ops-card-meta')?.textContent}`).join(';'));
+    const first = await figures();
+    await expect.poll(figures, { timeout: 15_000, interval: 1000 }).not.toBe(first);
+    await shot('ops');
+  }, 60_000);
 });
