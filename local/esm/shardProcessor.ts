@@ -82,7 +82,8 @@ interface OpenWindow {
 
 type Outcome = { kind: 'success'; response: unknown } | { kind: 'partial'; index: number; response: unknown } | { kind: 'error'; error: Error };
 
-function emptyMetrics(shardId: string): ShardMetrics {
+/** A shard's figures before anything was read (also the base of test doubles). */
+export function emptyMetrics(shardId: string): ShardMetrics {
   return {
     shardId,
     status: 'running',

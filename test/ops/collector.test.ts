@@ -9,6 +9,7 @@ import { createOpsCollector } from '../../local/ops/collector.js';
 import { esmReadings } from '../../local/ops/esmReadings.js';
 import { realtimeReadings } from '../../local/ops/realtimeReadings.js';
 import type { ShardMetrics } from '../../local/esm/types.js';
+import { emptyMetrics } from '../../local/esm/shardProcessor.js';
 import type { OpsSnapshot } from '../../local/ops/types.js';
 
 function emfLine(service: string, metrics: Record<string, [unit: string, value: number | number[]]>): string {
@@ -25,27 +26,7 @@ function emfLine(service: string, metrics: Record<string, [unit: string, value: 
 }
 
 function shard(shardId: string, figures: Partial<ShardMetrics> = {}): ShardMetrics {
-  return {
-    shardId,
-    status: 'running',
-    iteratorAgeMs: 0,
-    millisBehindLatest: 0,
-    recordsRead: 0,
-    recordsFiltered: 0,
-    recordsDelivered: 0,
-    invocations: 0,
-    batches: 0,
-    functionErrors: 0,
-    retries: 0,
-    bisections: 0,
-    partialFailures: 0,
-    discardedBatches: 0,
-    discardedRecords: 0,
-    windowsClosed: 0,
-    windowsTerminatedEarly: 0,
-    lastCheckpoint: undefined,
-    ...figures,
-  };
+  return { ...emptyMetrics(shardId), millisBehindLatest: 0, ...figures };
 }
 
 function fakeClock(start = 1_000_000) {
