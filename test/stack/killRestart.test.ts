@@ -92,13 +92,12 @@ interface Delivery {
 }
 
 function deliveries(): Delivery[] {
-  const file = path.join(stateDir, 'delivered.jsonl');
-  if (!fs.existsSync(file)) return [];
+  const dir = path.join(stateDir, 'delivered');
+  if (!fs.existsSync(dir)) return [];
   return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Delivery);
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
+    .map((name) => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as Delivery);
 }
 
 function deliveredTo(fn: string): Map<string, number> {

@@ -1,9 +1,10 @@
 /**
  * The local stack as a process of its own, for the kill/restart test: the
- * real functions run, and every record a mapping delivers is appended (one
- * JSON line per invocation, written synchronously before the function runs)
- * to `<stateDir>/delivered.jsonl`, so the test sees what reached each function
- * even when this process is killed with SIGKILL.
+ * real functions run, and every invocation's records are written (one JSON
+ * file per invocation, written synchronously and renamed into place before the
+ * function runs) to `<stateDir>/delivered/`, so the test sees what reached each
+ * function even when this process is killed with SIGKILL, and never reads a
+ * half-written entry: a rename is atomic, an append is not.
  * argv: stateDir port
  */
 import fs from 'node:fs';
@@ -12,8 +13,17 @@ import { startLocalStack } from '../../../local/stack/startLocalStack.js';
 
 const [stateDir, port] = process.argv.slice(2);
 if (!stateDir || !port) throw new Error('usage: probedStack <stateDir> <port>');
-const log = path.join(stateDir, 'delivered.jsonl');
-fs.mkdirSync(stateDir, { recursive: true });
+const deliveredDir = path.join(stateDir, 'delivered');
+fs.mkdirSync(deliveredDir, { recursive: true });
+let invocations = 0;
+
+function record(entry: object): void {
+  invocations += 1;
+  const name = `${process.pid}-${invocations}.json`;
+  const tmp = path.join(deliveredDir, `.${name}.tmp`);
+  fs.writeFileSync(tmp, JSON.stringify(entry));
+  fs.renameSync(tmp, path.join(deliveredDir, name));
+}
 
 function sequenceNumbers(event: unknown): string[] {
   const records = (event as { Records?: Array<{ eventID?: string }> }).Records ?? [];
@@ -31,7 +41,7 @@ const stack = await startLocalStack({
   esmOverrides: { idlePollMs: 100 },
   wrapHandler: (name, handler) => async (event, context) => {
     const ids = sequenceNumbers(event);
-    if (ids.length > 0) fs.appendFileSync(log, `${JSON.stringify({ fn: name, pid: process.pid, ids })}\n`);
+    if (ids.length > 0) record({ fn: name, pid: process.pid, ids });
     return handler(event, context);
   },
 });
