@@ -1,15 +1,12 @@
+import type { WebConfig } from '../../web/src/data/WebConfig.js';
+
 /**
  * What the page may know of the endpoints file (contract §4): the URLs, the
  * API key (public by design: AppSync API keys are shipped to browsers) and the
- * race clock. Never the IAM credentials, the table or the stream.
+ * race clock. Never the IAM credentials, the table or the stream. The shape is
+ * the page's own `WebConfig`: one definition for both ends of `/config.json`.
  */
-export interface WebConfig {
-  graphqlUrl: string;
-  realtimeUrl: string;
-  apiKey: string;
-  raceSeconds: number;
-  windowSeconds: number;
-}
+export type { WebConfig };
 
 /** The endpoints file is missing something the page needs. */
 export class WebConfigError extends Error {
