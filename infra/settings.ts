@@ -12,8 +12,12 @@ export const TABLE = {
   sortKey: { name: 'SK', type: 'S' },
   billingMode: 'PAY_PER_REQUEST',
   pointInTimeRecovery: true,
-  /** The all-time consumer needs the inserted result (NEW_IMAGE); OLD_IMAGE is never read. */
-  streamViewType: 'NEW_IMAGE',
+  /**
+   * The all-time consumer needs the inserted result (NEW_IMAGE) and, for a
+   * result replaced later (a late `final` over a not-finished result), the
+   * output it replaces (OLD_IMAGE) to apply the difference.
+   */
+  streamViewType: 'NEW_AND_OLD_IMAGES',
   globalSecondaryIndexes: [
     // Results of a race by output; all-time ranking by personal best.
     { indexName: 'GSI1', partitionKey: { name: 'GSI1PK', type: 'S' }, sortKey: { name: 'GSI1SK', type: 'S' }, projection: 'ALL' },
@@ -92,8 +96,9 @@ export const MAPPINGS = {
     maximumRetryAttempts: 10,
     maximumRecordAgeInSeconds: 86400,
     reportBatchItemFailures: true,
-    // Only inserted result items reach the function.
-    filters: [{ pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { SK: { S: [{ prefix: 'RESULT#' }] } } } }) }],
+    // Only inserted and replaced result items reach the function (a MODIFY is
+    // a late final replacing a not-finished result).
+    filters: [{ pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { SK: { S: [{ prefix: 'RESULT#' }] } } } }) }],
   },
 } as const satisfies Record<string, MappingSettings>;
 

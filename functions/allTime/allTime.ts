@@ -1,14 +1,23 @@
 /**
  * The all-time consumer's invocation logic (DynamoDB Streams, filtered to
- * Result INSERTs by the event-source mapping), dependencies passed in.
- * Per-record failures go back to Lambda through Powertools' BatchProcessor.
+ * Result INSERTs and MODIFYs by the event-source mapping), dependencies
+ * passed in. Per-record failures go back to Lambda through Powertools'
+ * BatchProcessor.
+ *
+ * Powertools runs the records of a batch in parallel. Records of different
+ * results commute, but the changes of one result must be applied in stream
+ * order (DynamoDB Streams keeps each item's changes in order), so the records
+ * of one item run one after the other, and a record whose predecessor of the
+ * same item failed fails too: Lambda then redelivers from the first failure,
+ * both in order.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { PipelineError } from '../shared/errors.js';
 import type { LogPort, MetricsPort } from '../shared/observability.js';
-import { applyResult } from './applyResult.js';
-import { parseResultImage } from './resultImage.js';
+import { applyChange, applyResult } from './applyResult.js';
+import { parseResultRecord } from './resultImage.js';
 
 /** The DynamoDB Streams event Lambda sends (types of @types/aws-lambda). */
 export type StreamEvent = DynamoDBStreamEvent;
@@ -25,31 +34,82 @@ export interface PartialResponse {
   batchItemFailures: Array<{ itemIdentifier: string }>;
 }
 
+/** A record not applied because an earlier change of the same result in the batch failed. */
+export class EarlierChangeFailedError extends PipelineError {
+  override readonly name = 'EarlierChangeFailedError';
+}
+
+/** The identity of the item a stream record changed. */
+function itemKey(rec: StreamRecord): string | undefined {
+  const keys = rec.dynamodb?.Keys;
+  return keys === undefined ? undefined : JSON.stringify([keys.PK, keys.SK]);
+}
+
+/**
+ * For each record (by sequence number), a promise of whether the previous
+ * record of the same item succeeded, and how to settle its own turn.
+ */
+function turnsPerItem(records: readonly StreamRecord[]): Map<string, { previous?: Promise<boolean>; settle(ok: boolean): void }> {
+  const last = new Map<string, Promise<boolean>>();
+  const turns = new Map<string, { previous?: Promise<boolean>; settle(ok: boolean): void }>();
+  for (const rec of records) {
+    const seq = rec.dynamodb?.SequenceNumber;
+    const key = itemKey(rec);
+    if (seq === undefined || key === undefined) continue;
+    let settle: (ok: boolean) => void = () => undefined;
+    const done = new Promise<boolean>((resolve) => {
+      settle = resolve;
+    });
+    const previous = last.get(key);
+    turns.set(seq, previous === undefined ? { settle } : { previous, settle });
+    last.set(key, done);
+  }
+  return turns;
+}
+
 /** Builds the all-time consumer for the given dependencies. */
 export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promise<PartialResponse> {
   return async (event) => {
     let applied = 0;
+    let changes = 0;
     let skipped = 0;
     let ignored = 0;
+    const turns = turnsPerItem(event.Records);
+
+    async function apply(rec: StreamRecord): Promise<void> {
+      const parsed = parseResultRecord(rec);
+      if (parsed.kind === 'unchanged') {
+        ignored += 1;
+        return;
+      }
+      if (parsed.kind === 'ignored') {
+        ignored += 1;
+        deps.logger.warn('ignored a stream record that is not a counted Result change', { reason: parsed.reason, sequenceNumber: rec.dynamodb?.SequenceNumber });
+        return;
+      }
+      const outcome =
+        parsed.kind === 'insert' ? await applyResult(deps.ddb, deps.tableName, parsed.result) : await applyChange(deps.ddb, deps.tableName, parsed.change);
+      if (!outcome.counted) skipped += 1;
+      else if (parsed.kind === 'insert') applied += 1;
+      else changes += 1;
+    }
+
     try {
       const response = await processPartialResponse(
         event,
         async (rec: StreamRecord) => {
-          // MODIFY/REMOVE are never counted (see allTimeUpdates.ts); the
-          // mapping's filter already keeps them away.
-          if (rec.eventName !== 'INSERT') {
-            ignored += 1;
-            return;
+          const turn = turns.get(rec.dynamodb?.SequenceNumber ?? '');
+          if (turn?.previous !== undefined && !(await turn.previous)) {
+            turn.settle(false);
+            throw new EarlierChangeFailedError('an earlier change of the same result failed in this batch; retried after it');
           }
-          const parsed = parseResultImage(rec.dynamodb?.NewImage);
-          if (!parsed.ok) {
-            ignored += 1;
-            deps.logger.warn('ignored a stream record that is not a Result', { reason: parsed.reason, sequenceNumber: rec.dynamodb?.SequenceNumber });
-            return;
+          try {
+            await apply(rec);
+            turn?.settle(true);
+          } catch (error) {
+            turn?.settle(false);
+            throw error;
           }
-          const outcome = await applyResult(deps.ddb, deps.tableName, parsed.result);
-          if (outcome.counted) applied += 1;
-          else skipped += 1;
         },
         new BatchProcessor(EventType.DynamoDBStreams),
         { throwOnFullBatchFailure: false },
@@ -57,10 +117,11 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
       if (response.batchItemFailures.length > 0) {
         deps.logger.error('all-time updates failed; reported as batch item failures', { count: response.batchItemFailures.length });
       }
-      deps.logger.info('all-time batch applied', { records: event.Records.length, applied, replaySkipped: skipped, ignored });
+      deps.logger.info('all-time batch applied', { records: event.Records.length, applied, changes, replaySkipped: skipped, ignored });
       return { batchItemFailures: response.batchItemFailures.map((f) => ({ itemIdentifier: f.itemIdentifier })) };
     } finally {
       deps.metrics.addMetric('AllTimeApplied', 'Count', applied);
+      deps.metrics.addMetric('AllTimeChangesApplied', 'Count', changes);
       deps.metrics.addMetric('AllTimeReplaySkipped', 'Count', skipped);
       deps.metrics.publishStoredMetrics();
     }

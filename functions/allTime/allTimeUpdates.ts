@@ -1,6 +1,6 @@
 /**
- * The all-time stats of a rider in a class, kept by three idempotent
- * conditional updates per result (pure builders; applyResult.ts sends them).
+ * The all-time stats of a rider in a class, kept by idempotent conditional
+ * updates per result (pure builders; applyResult.ts sends them).
  *
  * 1. count: races and total output, guarded by the set of races already
  *    counted — a replayed stream record fails the condition and changes nothing.
@@ -13,14 +13,20 @@
  *
  * Which results count: every Result INSERT (finished or not; the schema's
  * racesCompleted is "races with a result"). A Result MODIFY — a final record
- * arriving after the race was closed with a not-finished result — is not
- * counted again: the stream filter passes INSERTs only, and (1) would refuse
- * it anyway because the race is already in countedRaces. The grace period
- * exists so that finals arrive before closing; a later one updates the
- * race's result but not the all-time stats (documented limitation).
+ * arriving after the race was closed with a not-finished result, replacing
+ * it — is a change of an already counted race: (4) adds new − old output to
+ * the total (racesCompleted stays), then (2) raises the best if the new output
+ * is greater. Its guard is the set of applied changes (`appliedChanges`, the
+ * stream sequence numbers of the MODIFY records applied), so a redelivered
+ * MODIFY changes nothing. Should a MODIFY be applied before its race was
+ * counted (its INSERT failed in the same batch, or was given up on), the race
+ * is counted with the new output instead (1 with the sequence number), and
+ * the INSERT, when it comes, finds the race counted.
  */
+import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import { ITEM_ALLTIME, allTimeIndexKeys, allTimeKey } from '../../core/keys.js';
-import type { CountedResult } from './resultImage.js';
+import { decimalDifference } from './decimalDifference.js';
+import type { CountedResult, ResultChange } from './resultImage.js';
 
 export interface UpdateSpec {
   Key: { PK: string; SK: string };
@@ -30,8 +36,12 @@ export interface UpdateSpec {
   ExpressionAttributeValues: Record<string, unknown>;
 }
 
-/** (1) Counts the result once: racesCompleted, totalOutput, name, countedRaces. */
-export function countUpdate(r: CountedResult): UpdateSpec {
+/**
+ * (1) Counts the result once: racesCompleted, totalOutput, name, countedRaces.
+ * `changeSequence`: the MODIFY record this result comes from, recorded as
+ * applied with it (see the header).
+ */
+export function countUpdate(r: CountedResult, changeSequence?: string): UpdateSpec {
   const values: Record<string, unknown> = {
     ':zero': 0,
     ':one': 1,
@@ -55,11 +65,44 @@ export function countUpdate(r: CountedResult): UpdateSpec {
     names['#name'] = 'name';
     values[':name'] = r.name;
   }
+  let add = 'countedRaces :raceSet';
+  if (changeSequence !== undefined) {
+    add += ', appliedChanges :changeSet';
+    values[':changeSet'] = new Set([changeSequence]);
+  }
   return {
     Key: allTimeKey(r.racerId, r.classId),
-    UpdateExpression: `SET ${set.join(', ')} ADD countedRaces :raceSet`,
+    UpdateExpression: `SET ${set.join(', ')} ADD ${add}`,
     ConditionExpression: 'attribute_not_exists(countedRaces) OR NOT contains(countedRaces, :raceIdString)',
     ...(r.name === undefined ? {} : { ExpressionAttributeNames: names }),
+    ExpressionAttributeValues: values,
+  };
+}
+
+/**
+ * (4) Applies a change of an already counted result once: totalOutput by the
+ * exact decimal difference new − old (and the name). Guarded by the race being
+ * counted and the change not yet applied.
+ */
+export function changeUpdate(c: ResultChange): UpdateSpec {
+  const values: Record<string, unknown> = {
+    ':delta': NumberValue.from(decimalDifference(c.after.output, c.before.output)),
+    ':raceIdString': String(c.after.raceId),
+    ':changeSet': new Set([c.sequenceNumber]),
+    ':change': c.sequenceNumber,
+  };
+  let set = 'totalOutput = totalOutput + :delta';
+  const names: Record<string, string> = {};
+  if (c.after.name !== undefined) {
+    set += ', #name = :name';
+    names['#name'] = 'name';
+    values[':name'] = c.after.name;
+  }
+  return {
+    Key: allTimeKey(c.after.racerId, c.after.classId),
+    UpdateExpression: `SET ${set} ADD appliedChanges :changeSet`,
+    ConditionExpression: 'contains(countedRaces, :raceIdString) AND (attribute_not_exists(appliedChanges) OR NOT contains(appliedChanges, :change))',
+    ...(c.after.name === undefined ? {} : { ExpressionAttributeNames: names }),
     ExpressionAttributeValues: values,
   };
 }

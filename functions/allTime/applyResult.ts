@@ -1,11 +1,11 @@
-/** Sends the three all-time updates of one result (see allTimeUpdates.ts). */
+/** Sends the all-time updates of one result or one result change (see allTimeUpdates.ts). */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { allTimeKey } from '../../core/keys.js';
 import { ConflictError } from '../shared/errors.js';
 import type { AllTimeItem, UpdateSpec } from './allTimeUpdates.js';
-import { bestUpdate, countUpdate, indexRefresh } from './allTimeUpdates.js';
-import type { CountedResult } from './resultImage.js';
+import { bestUpdate, changeUpdate, countUpdate, indexRefresh } from './allTimeUpdates.js';
+import type { CountedResult, ResultChange } from './resultImage.js';
 
 const MAX_REFRESH_CONFLICTS = 10;
 
@@ -34,7 +34,30 @@ export interface ApplyOutcome {
 export async function applyResult(ddb: DynamoDBDocumentClient, tableName: string, r: CountedResult): Promise<ApplyOutcome> {
   const afterCount = await conditional(ddb, tableName, countUpdate(r));
   const afterBest = await conditional(ddb, tableName, bestUpdate(r));
-  let item = afterBest ?? afterCount;
+  await refreshIndexKeys(ddb, tableName, r, afterBest ?? afterCount);
+  return { counted: afterCount !== null, bestRaised: afterBest !== null };
+}
+
+/**
+ * Applies a replaced result (a stream MODIFY) once: the difference to the
+ * total if the race is counted, else the race counted with the new output;
+ * then the best and the index keys. Safe to repeat and to run concurrently
+ * with the INSERT of the same result: if the delta finds the race uncounted
+ * and the count then finds it counted, the INSERT got in between, and the
+ * delta is tried again (now decisively: counted, so it applies or is a replay).
+ */
+export async function applyChange(ddb: DynamoDBDocumentClient, tableName: string, c: ResultChange): Promise<ApplyOutcome> {
+  let changed = await conditional(ddb, tableName, changeUpdate(c));
+  if (changed === null) changed = await conditional(ddb, tableName, countUpdate(c.after, c.sequenceNumber));
+  if (changed === null) changed = await conditional(ddb, tableName, changeUpdate(c));
+  const afterBest = await conditional(ddb, tableName, bestUpdate(c.after));
+  await refreshIndexKeys(ddb, tableName, c.after, afterBest ?? changed);
+  return { counted: changed !== null, bestRaised: afterBest !== null };
+}
+
+/** (3) Brings the index keys in line with the values, re-reading on a conflict. */
+async function refreshIndexKeys(ddb: DynamoDBDocumentClient, tableName: string, r: CountedResult, known: AllTimeItem | null): Promise<void> {
+  let item = known;
   for (let attempt = 0; attempt < MAX_REFRESH_CONFLICTS; attempt += 1) {
     if (item === null) {
       const got = await ddb.send(new GetCommand({ TableName: tableName, Key: allTimeKey(r.racerId, r.classId), ConsistentRead: true }));
@@ -42,9 +65,8 @@ export async function applyResult(ddb: DynamoDBDocumentClient, tableName: string
       if (item === null) throw new ConflictError(`all-time item of ${r.racerId} in class ${r.classId} vanished`);
     }
     const refresh = indexRefresh(item);
-    if (refresh === null) return { counted: afterCount !== null, bestRaised: afterBest !== null };
-    const done = await conditional(ddb, tableName, refresh);
-    if (done !== null) return { counted: afterCount !== null, bestRaised: afterBest !== null };
+    if (refresh === null) return;
+    if ((await conditional(ddb, tableName, refresh)) !== null) return;
     // Someone changed the values in between: read them and derive the keys again.
     item = null;
   }

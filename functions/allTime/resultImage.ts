@@ -1,4 +1,4 @@
-/** Reading a Result item out of a DynamoDB Streams NEW_IMAGE (pure). */
+/** Reading Result items out of DynamoDB Streams images and records (pure). */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ITEM_RESULT } from '../../core/keys.js';
@@ -31,4 +31,62 @@ export function parseResultImage(image: unknown): ParsedImage {
   const result: CountedResult = { racerId, classId, raceId, output, finished: finished === true };
   if (typeof name === 'string') result.name = name;
   return { ok: true, result };
+}
+
+/**
+ * A result replaced in place: the finalizer closed the race with a
+ * not-finished result, then the rider's `final` record arrived and its put
+ * replaced the item (a stream MODIFY with both images).
+ */
+export interface ResultChange {
+  before: CountedResult;
+  after: CountedResult;
+  /** The stream record's sequence number: the change's identity across redeliveries. */
+  sequenceNumber: string;
+}
+
+/** What a stream record means to the all-time consumer. */
+export type ParsedRecord =
+  | { kind: 'insert'; result: CountedResult }
+  | { kind: 'change'; change: ResultChange }
+  /** A MODIFY that changed nothing counted (e.g. only `finished`): nothing to do. */
+  | { kind: 'unchanged' }
+  | { kind: 'ignored'; reason: string };
+
+/** The parts of a Lambda DynamoDB Streams record read here. */
+export interface StreamRecordLike {
+  eventName?: string;
+  dynamodb?: { NewImage?: unknown; OldImage?: unknown; SequenceNumber?: string };
+}
+
+/**
+ * Classifies a stream record: a Result INSERT is counted, a Result MODIFY
+ * whose images differ in what all-time stats read is a change, one that
+ * changed nothing they read is unchanged, anything else (REMOVE, other item
+ * types, missing images) is ignored with a reason.
+ */
+export function parseResultRecord(rec: StreamRecordLike): ParsedRecord {
+  if (rec.eventName === 'INSERT') {
+    const parsed = parseResultImage(rec.dynamodb?.NewImage);
+    return parsed.ok ? { kind: 'insert', result: parsed.result } : { kind: 'ignored', reason: parsed.reason };
+  }
+  if (rec.eventName !== 'MODIFY') return { kind: 'ignored', reason: `${String(rec.eventName)} is not counted` };
+  const after = parseResultImage(rec.dynamodb?.NewImage);
+  if (!after.ok) return { kind: 'ignored', reason: after.reason };
+  if (rec.dynamodb?.OldImage === undefined) {
+    return { kind: 'ignored', reason: 'MODIFY without OldImage (stream view type must be NEW_AND_OLD_IMAGES)' };
+  }
+  const before = parseResultImage(rec.dynamodb.OldImage);
+  if (!before.ok) return { kind: 'ignored', reason: `old image: ${before.reason}` };
+  const a = after.result;
+  const b = before.result;
+  if (a.racerId !== b.racerId || a.classId !== b.classId || a.raceId !== b.raceId) {
+    return { kind: 'ignored', reason: 'old and new image are results of different riders or races' };
+  }
+  if (a.output === b.output && (a.name === undefined || a.name === b.name)) {
+    return { kind: 'unchanged' };
+  }
+  const sequenceNumber = rec.dynamodb.SequenceNumber;
+  if (typeof sequenceNumber !== 'string' || sequenceNumber === '') return { kind: 'ignored', reason: 'MODIFY without SequenceNumber' };
+  return { kind: 'change', change: { before: b, after: a, sequenceNumber } };
 }

@@ -36,7 +36,7 @@ export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
     'NotFinishedResults',
     'RaceCloseFailures',
   ],
-  allTime: ['AllTimeApplied', 'AllTimeReplaySkipped'],
+  allTime: ['AllTimeApplied', 'AllTimeChangesApplied', 'AllTimeReplaySkipped'],
 };
 
 /** Table operations the pipeline and the API use (ThrottledRequests has an Operation dimension). */
@@ -162,6 +162,7 @@ export class Monitoring extends Construct {
         emf('aggregator', 'SnapshotWrites'),
         emf('finalizer', 'ResultsWritten'),
         emf('allTime', 'AllTimeApplied'),
+        emf('allTime', 'AllTimeChangesApplied'),
       ], [emf('finalizer', 'RacesClosed'), emf('finalizer', 'NotFinishedResults')]),
       graph('Retries and failures', [
         emf('aggregator', 'PublishFailures'),

@@ -7,6 +7,7 @@ import {
   DescribeTableCommand,
   ResourceInUseException,
   type CreateTableCommandInput,
+  UpdateTableCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -47,14 +48,30 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   };
 }
 
-/** Creates the table if it does not exist; returns its stream ARN. */
+/**
+ * Creates the table if it does not exist; returns its stream ARN. A table kept
+ * from an earlier run whose stream has another view type than the settings
+ * (the stream view type changed: NEW_IMAGE became NEW_AND_OLD_IMAGES) gets a
+ * new stream of the right type, as CloudFormation does on AWS: DynamoDB
+ * cannot change a stream's view type, only disable it and enable a new one.
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<string> {
   try {
     await client.send(new CreateTableCommand(tableDefinition(tableName)));
   } catch (err) {
     if (!(err instanceof ResourceInUseException)) throw err;
   }
-  const desc = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  let desc = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const spec = desc.Table?.StreamSpecification;
+  if (spec?.StreamEnabled !== true || spec.StreamViewType !== TABLE.streamViewType) {
+    if (spec?.StreamEnabled === true) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }));
+    }
+    await client.send(
+      new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.streamViewType } }),
+    );
+    desc = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  }
   const arn = desc.Table?.LatestStreamArn;
   if (!arn) throw new Error(`table ${tableName} has no stream`);
   return arn;

@@ -36,11 +36,11 @@ type DdbRecord = {
   eventVersion: string;
   awsRegion: string;
   eventSourceARN: string;
-  dynamodb: { Keys: Record<string, { S: string }>; NewImage?: Record<string, unknown>; SequenceNumber: string; SizeBytes: number; StreamViewType: string; ApproximateCreationDateTime: number };
+  dynamodb: { Keys: Record<string, { S: string }>; NewImage?: Record<string, unknown>; OldImage?: Record<string, unknown>; SequenceNumber: string; SizeBytes: number; StreamViewType: string; ApproximateCreationDateTime: number };
 };
 
 describe('event-source mapping on DynamoDB Local streams', () => {
-  it('delivers only what the all-time filter lets through (inserted RESULT# items), shaped as Lambda delivers stream records', async () => {
+  it('delivers only what the all-time filter lets through (inserted and modified RESULT# items), shaped as Lambda delivers stream records', async () => {
     const table = await createTestTable(inject('dynamodbEndpoint'));
     const seen: DdbRecord[] = [];
     mapping = await startEventSourceMapping({
@@ -71,9 +71,14 @@ describe('event-source mapping on DynamoDB Local streams', () => {
       }),
     );
     await put('RACE#1', 'RESULT#0002#r2', { output: { N: '240' }, bin: { S: 'x' } });
-    await eventually(() => seen.length === 2, 15_000);
-    await eventually(() => (mapping?.metrics().shards.reduce((n, s) => n + s.recordsFiltered, 0) ?? 0) === 2, 5000);
-    expect(seen.map((r) => r.dynamodb.Keys.SK?.S)).toEqual(['RESULT#0001#r1', 'RESULT#0002#r2']);
+    await eventually(() => seen.length === 3, 15_000);
+    await eventually(() => (mapping?.metrics().shards.reduce((n, s) => n + s.recordsFiltered, 0) ?? 0) === 1, 5000);
+    expect(seen.map((r) => [r.eventName, r.dynamodb.Keys.SK?.S])).toEqual([
+      ['INSERT', 'RESULT#0001#r1'],
+      ['MODIFY', 'RESULT#0001#r1'],
+      ['INSERT', 'RESULT#0002#r2'],
+    ]);
+    expect(seen[1]?.dynamodb).toMatchObject({ OldImage: { output: { N: '250' } }, NewImage: { output: { N: '260' } } });
     const r = seen[0] as DdbRecord;
     expect(r).toMatchObject({
       eventName: 'INSERT',
@@ -84,7 +89,7 @@ describe('event-source mapping on DynamoDB Local streams', () => {
       dynamodb: {
         Keys: { PK: { S: 'RACE#1' }, SK: { S: 'RESULT#0001#r1' } },
         NewImage: { PK: { S: 'RACE#1' }, SK: { S: 'RESULT#0001#r1' }, output: { N: '250' } },
-        StreamViewType: 'NEW_IMAGE',
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
     });
     expect(typeof r.eventID).toBe('string');

@@ -77,11 +77,12 @@ describe('filter patterns', () => {
     expect(() => compileFilterCriteria(Array.from({ length: 6 }, () => '{"a":["1"]}'))).toThrow(/at most 5/);
   });
 
-  it('the all-time mapping lets only inserted RESULT# items through', () => {
+  it('the all-time mapping lets only inserted and modified RESULT# items through', () => {
     const f = compileFilterCriteria(MAPPINGS.allTime.filters.map((x) => x.pattern));
     const record = (eventName: string, sk: string) => ({ eventName, dynamodb: { NewImage: { PK: { S: 'RACE#1' }, SK: { S: sk } } } });
     expect(f?.(record('INSERT', 'RESULT#0001#r1'))).toBe(true);
-    expect(f?.(record('MODIFY', 'RESULT#0001#r1'))).toBe(false);
+    expect(f?.(record('MODIFY', 'RESULT#0001#r1'))).toBe(true);
+    expect(f?.(record('MODIFY', 'CLASS#1'))).toBe(false);
     expect(f?.(record('INSERT', 'LIVE#1'))).toBe(false);
     expect(f?.({ eventName: 'REMOVE', dynamodb: { Keys: {} } })).toBe(false);
   });

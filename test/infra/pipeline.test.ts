@@ -120,7 +120,7 @@ describe('event-source mappings', () => {
     });
   });
 
-  it('allTime: the table stream, filtered to inserted results, with failure handling and its own DLQ', () => {
+  it('allTime: the table stream, filtered to inserted and replaced results, with failure handling and its own DLQ', () => {
     const [tableId] = onlyResource(s.template, 'AWS::DynamoDB::Table');
     expect(mapping('allTime')).toEqual({
       ...expectedMapping(MAPPINGS.allTime),
@@ -130,7 +130,7 @@ describe('event-source mappings', () => {
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId('allTime'), 'Arn'] } } },
     });
     expect(JSON.parse(MAPPINGS.allTime.filters[0].pattern)).toEqual({
-      eventName: ['INSERT'],
+      eventName: ['INSERT', 'MODIFY'],
       dynamodb: { NewImage: { SK: { S: [{ prefix: 'RESULT#' }] } } },
     });
   });

@@ -20,11 +20,11 @@ describe('the single table', () => {
     });
   });
 
-  it('streams new images, the view the all-time consumer reads', () => {
+  it('streams new and old images, the views the all-time consumer reads (old: the output a late final replaces)', () => {
     s.template.hasResourceProperties('AWS::DynamoDB::Table', {
       StreamSpecification: { StreamViewType: TABLE.streamViewType },
     });
-    expect(TABLE.streamViewType).toBe('NEW_IMAGE');
+    expect(TABLE.streamViewType).toBe('NEW_AND_OLD_IMAGES');
   });
 
   it('has GSI1 and GSI2 exactly as the settings define them, and no other index', () => {
