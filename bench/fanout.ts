@@ -1,37 +1,55 @@
 /**
- * fanout.p99Ms: 1,000 subscribers of one class (each on its own WebSocket)
- * receive a 1,000-entry LiveRankings event; latency from sending the IAM
- * publishLiveRankings mutation to each subscriber's receipt of the data
- * message, p99 over every receipt of several publishes.
+ * fanout.p99Ms: 1,000 subscribers of one class, each on its own WebSocket,
+ * receive 1,000-entry LiveRankings events. Measured per receipt: from the
+ * moment this process starts the IAM-signed publishLiveRankings mutation
+ * (serializing and signing it included) to the moment a subscriber holds the
+ * complete `data` message (the last byte of its WebSocket message received),
+ * on a clock shared by the processes (bench/fanoutShared.ts sharedNow, checked
+ * at start). p99 over every receipt of 20 publishes (1,000 x 20 values),
+ * after 3 warm-up publishes that are not counted.
  * fanout.idleConnectionsRssMb: RSS of the server process holding 10,000 idle
  * (acknowledged) real-time connections.
  *
- * The server (runtime + /graphql + real-time endpoint) runs in a child
- * process so the RSS is the server's alone; subscribers and the publisher run
- * here. `--quick`: 300 subscribers, 5 publishes, 2,000 idle connections.
- * Three warm-up publishes are not counted.
+ * Processes: the server (runtime + /graphql + real-time endpoint,
+ * bench/fanoutServer.ts) in a child so that its RSS is its own; the
+ * subscribers split over FANOUT_RECEIVERS (default 2) receiver children
+ * (bench/fanoutReceiver.ts, which states how every message is checked: own
+ * envelope and every byte of the payload, a sample parsed in full); the
+ * publisher and the idle connections here. `--quick`: 300 subscribers,
+ * 5 publishes, 2,000 idle connections.
  *
- * Diagnostics: FANOUT_DEBUG=1 prints per-publish min/max receipt latency and
- * the server's split (mutation execution, fan-out, response);
- * FANOUT_PROF=<dir> writes a CPU profile of the server process there.
+ * The server's share is reported beside the p99: fanout.serverMutationP99Ms
+ * (request arrival to mutation executed) and fanout.serverFanoutP99Ms (then
+ * to the last socket write).
+ *
+ * Diagnostics: FANOUT_DEBUG=1 prints per publish the receipt distribution and
+ * the CPU time of server and receivers; FANOUT_PROF=<dir> writes CPU profiles
+ * of the server (and receivers, in <dir>/receivers).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
 import { createClient } from '../client/index.js';
 import { PublishLiveRankingsDocument } from '../client/generated/operations.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/credentials.js';
+import {
+  CLASS_ID,
+  ENTRIES,
+  connectRealtime,
+  inBatches,
+  isFromReceiver,
+  rankingEntries,
+  sharedNow,
+  type FromReceiver,
+  type ToReceiver,
+} from './fanoutShared.js';
 import { percentile } from './stats.js';
 import type { BenchOptions, BenchResult } from './types.js';
 
-const FANOUT_API_KEY = 'da2-benchfanout0000000000000';
-const CLASS_ID = 3;
-const ENTRIES = 1_000;
-const SUBSCRIPTION = `subscription OnLiveRankings($classId: Int!) {
-  onLiveRankings(classId: $classId) { classId raceId updatedAt entries { rank racerId name output second } }
-}`;
+/** Publishes before the counted ones (JIT, document caches, TCP windows). */
+const WARMUP_PUBLISHES = 3;
+/** Receiver processes sharing the subscribers (FANOUT_RECEIVERS overrides). */
+const DEFAULT_RECEIVERS = 2;
 
 interface ServerProcess {
   child: ChildProcess;
@@ -82,44 +100,95 @@ function startServer(): Promise<ServerProcess> {
   });
 }
 
-function entries(size: number, round: number) {
-  return Array.from({ length: size }, (_, i) => ({
-    rank: i + 1,
-    racerId: `racer-${String(i + 1).padStart(5, '0')}`,
-    name: `Rider number ${i + 1}`,
-    output: Math.round((size - i + round) * 12.34 * 100) / 100,
-    second: 120 + round,
-  }));
+/** The receiver processes, each holding a share of the subscribers. */
+interface Receivers {
+  children: ChildProcess[];
+  /** Next message of `type` from every receiver (a `failed` message rejects). */
+  fromAll<T extends FromReceiver['type']>(type: T, timeoutMs: number): Promise<Array<Extract<FromReceiver, { type: T }>>>;
+  send(message: ToReceiver): void;
+  stop(): void;
 }
 
-/** Opens one real-time connection (API key in ?header=) and waits for connection_ack. */
-function connect(port: number, onData?: (prefix: string, data: Buffer) => void): Promise<WebSocket> {
-  const header = Buffer.from(JSON.stringify({ host: `127.0.0.1:${port}`, 'x-api-key': FANOUT_API_KEY })).toString('base64');
-  // The subscribers stand in for 1,000 separate browsers: they skip UTF-8
-  // validation and look only at the message's first bytes, so that this one
-  // process can keep up and the figure is the server's latency.
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/graphql/realtime?header=${encodeURIComponent(header)}&payload=e30=`, ['graphql-ws'], {
-    perMessageDeflate: false,
-    skipUTF8Validation: true,
-  });
-  return new Promise((resolve, reject) => {
-    ws.once('error', reject);
-    ws.once('open', () => ws.send('{"type":"connection_init"}'));
-    ws.on('message', (data, isBinary) => {
-      if (isBinary || !Buffer.isBuffer(data)) return;
-      const prefix = data.subarray(0, 24).toString();
-      if (prefix.startsWith('{"type":"connection_ack"')) resolve(ws);
-      else if (onData) onData(prefix, data);
+function startReceivers(count: number): Receivers {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const children = Array.from({ length: count }, () =>
+    fork(path.join(here, 'fanoutReceiver.ts'), [], {
+      execArgv: ['--import', 'tsx', ...(process.env.FANOUT_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FANOUT_PROF}/receivers`] : [])],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
+  const inbox = children.map(() => [] as FromReceiver[]);
+  const waiters = new Set<() => void>();
+  let failure: Error | undefined;
+  children.forEach((child, i) => {
+    child.on('message', (raw: unknown) => {
+      if (!isFromReceiver(raw)) return;
+      if (raw.type === 'failed') failure ??= new Error(`receiver ${i}: ${raw.message}`);
+      else inbox[i]?.push(raw);
+      for (const wake of [...waiters]) wake();
+    });
+    child.once('exit', (code) => {
+      failure ??= new Error(`receiver ${i} exited with ${code}`);
+      for (const wake of [...waiters]) wake();
     });
   });
+  return {
+    children,
+    fromAll(type, timeoutMs) {
+      type Wanted = Extract<FromReceiver, { type: typeof type }>;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`receivers: no ${type} from all within ${timeoutMs} ms`));
+        }, timeoutMs);
+        function check(): void {
+          if (failure) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            reject(failure);
+            return;
+          }
+          if (!inbox.every((box) => box.some((m) => m.type === type))) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(
+            inbox.map((box) => {
+              const at = box.findIndex((m) => m.type === type);
+              return box.splice(at, 1)[0] as Wanted;
+            }),
+          );
+        }
+        waiters.add(check);
+        check();
+      });
+    },
+    send(message) {
+      for (const child of children) child.send(message);
+    },
+    stop() {
+      for (const child of children) {
+        child.removeAllListeners('exit');
+        child.kill('SIGTERM');
+      }
+    },
+  };
 }
 
-async function inBatches<T>(count: number, batch: number, make: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = [];
-  for (let start = 0; start < count; start += batch) {
-    out.push(...(await Promise.all(Array.from({ length: Math.min(batch, count - start) }, (_, j) => make(start + j)))));
+/**
+ * The receivers' clocks must agree with this process's: a receiver's reading
+ * must fall between the moment it was asked and the moment its answer came.
+ */
+async function checkClocks(receivers: Receivers): Promise<void> {
+  for (let i = 0; i < 5; i += 1) {
+    const asked = sharedNow();
+    receivers.send({ type: 'clock' });
+    const answers = await receivers.fromAll('clock', 10_000);
+    const answered = sharedNow();
+    for (const { at } of answers) {
+      // 1 ms of slack: timeOrigin is the process start rounded by the platform.
+      if (at < asked - 1 || at > answered + 1) throw new Error(`receiver clock off: ${at} not within [${asked}, ${answered}]`);
+    }
   }
-  return out;
 }
 
 interface FanoutFigures {
@@ -130,64 +199,52 @@ interface FanoutFigures {
 }
 
 async function measureFanout(server: ServerProcess, subscribers: number, publishes: number, progress: (m: string) => void): Promise<FanoutFigures> {
-  let publishedAt = 0;
-  let received = 0;
-  const latencies: number[] = [];
-  let sample: string | undefined;
-  const sockets = await inBatches(subscribers, 100, async (i) => {
-    let acked: () => void = () => undefined;
-    const ackedPromise = new Promise<void>((r) => (acked = r));
-    const ws = await connect(server.port, (prefix, data) => {
-      // Receipt is the arrival of the data message; parsing all 1,000 copies would time the client, not the server.
-      if (prefix.startsWith('{"type":"data"')) {
-        latencies.push(performance.now() - publishedAt);
-        received += 1;
-        if (i === 0) sample = data.toString();
-      } else if (prefix.startsWith('{"type":"start_ack"')) acked();
+  const receiverCount = Math.max(1, Number(process.env.FANOUT_RECEIVERS ?? DEFAULT_RECEIVERS));
+  const receivers = startReceivers(receiverCount);
+  try {
+    await checkClocks(receivers);
+    const share = Math.ceil(subscribers / receiverCount);
+    receivers.children.forEach((child, i) => {
+      const first = i * share;
+      child.send({ type: 'subscribe', port: server.port, first, count: Math.max(0, Math.min(share, subscribers - first)) } satisfies ToReceiver);
     });
-    ws.send(
-      JSON.stringify({
-        id: `sub-${i}`,
-        type: 'start',
-        payload: {
-          data: JSON.stringify({ query: SUBSCRIPTION, variables: { classId: CLASS_ID } }),
-          extensions: { authorization: { host: `127.0.0.1:${server.port}`, 'x-api-key': FANOUT_API_KEY } },
-        },
-      }),
-    );
-    await ackedPromise;
-    return ws;
-  });
-  progress(`${subscribers} subscribers ready`);
-  const publisher = createClient({ graphqlUrl: `http://127.0.0.1:${server.port}/graphql`, auth: { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } } });
-  const warmup = 3;
-  for (let round = 0; round < publishes + warmup; round += 1) {
-    const input = { classId: CLASS_ID, raceId: 1_000 + round, updatedAt: new Date().toISOString(), entries: entries(ENTRIES, round) };
-    received = 0;
-    const before = latencies.length;
-    publishedAt = performance.now();
-    await publisher.mutate(PublishLiveRankingsDocument, { input });
-    const mutated = performance.now();
-    const deadline = Date.now() + 30_000;
-    while (received < subscribers) {
-      if (Date.now() > deadline) throw new Error(`round ${round}: ${received}/${subscribers} subscribers received the event`);
-      await new Promise((r) => setTimeout(r, 5));
+    await receivers.fromAll('subscribed', 120_000);
+    progress(`${subscribers} subscribers ready in ${receiverCount} receiver processes`);
+    const publisher = createClient({ graphqlUrl: `http://127.0.0.1:${server.port}/graphql`, auth: { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } } });
+    const latencies: number[] = [];
+    for (let round = 0; round < publishes + WARMUP_PUBLISHES; round += 1) {
+      const input = { classId: CLASS_ID, raceId: 1_000 + round, updatedAt: new Date().toISOString(), entries: rankingEntries(ENTRIES, round) };
+      receivers.send({ type: 'expect', round, raceId: input.raceId, updatedAt: input.updatedAt });
+      await receivers.fromAll('armed', 10_000);
+      const publishedAt = sharedNow();
+      await publisher.mutate(PublishLiveRankingsDocument, { input });
+      const mutated = sharedNow();
+      const received = await receivers.fromAll('received', 30_000);
+      const roundLatencies = received.flatMap((r) => r.times.map((t) => t - publishedAt));
+      if (roundLatencies.length !== subscribers) throw new Error(`round ${round}: ${roundLatencies.length}/${subscribers} receipts`);
+      if (process.env.FANOUT_DEBUG) {
+        const sorted = [...roundLatencies].sort((a, b) => a - b);
+        const parsed = received.reduce((n, r) => n + r.parsed, 0);
+        console.error(
+          `round ${round} receipts min ${sorted[0]?.toFixed(1)} p50 ${percentile(sorted, 50).toFixed(1)} p99 ${percentile(sorted, 99).toFixed(1)} max ${sorted.at(-1)?.toFixed(1)}; mutation answered ${(mutated - publishedAt).toFixed(1)}; ${parsed} parsed in full; receivers' cpu ${received.map((r) => r.cpuMs.toFixed(0)).join('+')} ms`,
+        );
+      }
+      // The warm-up publishes (JIT, document caches, TCP windows) are not counted.
+      if (round >= WARMUP_PUBLISHES) latencies.push(...roundLatencies);
+      progress(`publish ${round + 1}/${publishes + WARMUP_PUBLISHES}`);
+      await new Promise((r) => setTimeout(r, 200));
     }
-    // The first round warms the JIT and the document caches; it is not counted.
-    if (process.env.FANOUT_DEBUG) { const l = latencies.slice(before); console.error('round', round, 'min', Math.min(...l).toFixed(1), 'max', Math.max(...l).toFixed(1), 'mutate', (mutated - publishedAt).toFixed(1)); }
-    if (round === 0) latencies.splice(before);
-    progress(`publish ${round + 1}/${publishes + warmup}`);
-    await new Promise((r) => setTimeout(r, 200));
+    const split = await server.split();
+    const counted = split.slice(WARMUP_PUBLISHES);
+    return { latencies, mutationMs: counted.map((s) => s.mutationMs), fanoutMs: counted.map((s) => s.fanoutMs) };
+  } finally {
+    receivers.send({ type: 'close' });
+    setTimeout(() => receivers.stop(), 2_000).unref();
   }
-  const parsed = JSON.parse(sample ?? '{}') as { payload?: { data?: { onLiveRankings?: { entries?: unknown[] } } } };
-  if (parsed.payload?.data?.onLiveRankings?.entries?.length !== ENTRIES) throw new Error('the delivered event does not hold the 1,000 entries');
-  for (const ws of sockets) ws.terminate();
-  const split = await server.split();
-  return { latencies, mutationMs: split.map((s) => s.mutationMs), fanoutMs: split.map((s) => s.fanoutMs) };
 }
 
 async function measureIdle(server: ServerProcess, connections: number, progress: (m: string) => void): Promise<number> {
-  const sockets = await inBatches(connections, 250, () => connect(server.port));
+  const sockets = await inBatches(connections, 250, () => connectRealtime(server.port));
   progress(`${connections} idle connections open`);
   await new Promise((r) => setTimeout(r, 1_000));
   const { rss, connections: open } = await server.rss();

@@ -19,9 +19,7 @@ import { attachRealtime } from '../local/appsync/realtime/index.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from '../local/credentials.js';
 import { realtimeBackendFor } from '../local/stack/realtimeBackend.js';
 import { bundleResolvers } from '../resolvers/build.js';
-
-/** The API key the benchmark's subscribers use. */
-export const FANOUT_API_KEY = 'da2-benchfanout0000000000000';
+import { FANOUT_API_KEY } from './fanoutShared.js';
 
 async function main(): Promise<void> {
   const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -38,23 +36,31 @@ async function main(): Promise<void> {
   });
   const handler = createGraphqlHandler(runtime);
   let requestAt = 0;
+  let requestCpu = process.cpuUsage();
+  const cpuMs = (since: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(since);
+    return `${((used.user + used.system) / 1000).toFixed(1)} ms cpu`;
+  };
   const server = createServer((req, res) => {
     requestAt = performance.now();
-    if (process.env.FANOUT_DEBUG) res.on('finish', () => process.stderr.write(`server: response after ${(performance.now() - requestAt).toFixed(1)} ms\n`));
+    requestCpu = process.cpuUsage();
+    if (process.env.FANOUT_DEBUG) res.on('finish', () => process.stderr.write(`server: response after ${(performance.now() - requestAt).toFixed(1)} ms (${cpuMs(requestCpu)})\n`));
     handler(req, res);
   });
   server.maxConnections = 30_000;
   // The server's split of each publish: request arrival → mutation executed (the runtime), → fan-out written.
   let before = 0;
+  let beforeCpu = process.cpuUsage();
   const split: Array<{ mutationMs: number; fanoutMs: number }> = [];
   runtime.onMutation(() => {
     before = performance.now();
-    if (process.env.FANOUT_DEBUG) process.stderr.write(`server: mutation executed after ${(before - requestAt).toFixed(1)} ms\n`);
+    beforeCpu = process.cpuUsage();
+    if (process.env.FANOUT_DEBUG) process.stderr.write(`server: mutation executed after ${(before - requestAt).toFixed(1)} ms (${cpuMs(requestCpu)})\n`);
   });
   const realtime = attachRealtime(server, realtimeBackendFor(runtime), { logger: { warn: (m) => process.stderr.write(`${m}\n`) } });
   realtime.server.onPublish((r) => {
     split.push({ mutationMs: before - requestAt, fanoutMs: performance.now() - before });
-    if (process.env.FANOUT_DEBUG) process.stderr.write(`server: fan-out ${JSON.stringify(r)} took ${(performance.now() - before).toFixed(1)} ms\n`);
+    if (process.env.FANOUT_DEBUG) process.stderr.write(`server: fan-out ${JSON.stringify(r)} took ${(performance.now() - before).toFixed(1)} ms (${cpuMs(beforeCpu)})\n`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', 20_000, resolve));
   process.on('message', (message: unknown) => {
