@@ -1,56 +1,48 @@
 /**
  * Child process of bench/fanout.ts holding one share of the subscribers, each
- * on its own WebSocket (1,000 receivers in one Node process on a 2-core
- * machine time the client, not the server).
+ * on its own WebSocket (bench/fanoutSubscriber.ts: 1,000 general-purpose
+ * clients in two Node processes on a 2-core machine time the clients, not the
+ * server).
  *
- * What a subscriber does with each `data` message:
- * 1. takes the receipt time (shared clock) when `ws` hands over the complete
- *    message, before anything else;
- * 2. checks that the message begins with its own envelope
- *    `{"type":"data","id":"<its id>","payload":`;
- * 3. checks the rest byte for byte against the reference of the round: the
- *    first message of the round in this process, which is JSON-parsed in full
- *    and compared with the published event (every field of every entry);
- * 4. every 50th subscriber's message is also JSON-parsed in full and compared
- *    with the published event once the round is complete (so that parsing
- *    does not delay the other receipts).
- * Any mismatch fails the benchmark.
+ * What a subscriber does with each `data` message of a round:
+ * 1. compares every byte, as it arrives, with the message it must receive:
+ *    `{"type":"data","id":"<its own id>","payload":` + the published event as
+ *    JSON (built here from the round's input, in the subscription's field
+ *    order) + `}`; the message must end exactly there;
+ * 2. takes the receipt time (shared clock) when the last byte arrived and
+ *    matched;
+ * 3. every 50th subscriber also keeps the bytes, and once the round is
+ *    complete they are JSON-parsed and compared field by field with the
+ *    published event (so that parsing does not delay the other receipts).
+ * A message that differs, a second message, a close, or anything but a `ka`
+ * during a round fails the benchmark.
  *
  * Usage (by bench/fanout.ts only): node --import tsx bench/fanoutReceiver.ts
  */
 import { isDeepStrictEqual } from 'node:util';
-import type WebSocket from 'ws';
-import {
-  CLASS_ID,
-  ENTRIES,
-  connectRealtime,
-  inBatches,
-  rankingEntries,
-  sharedNow,
-  startMessage,
-  type FromReceiver,
-  type ToReceiver,
-} from './fanoutShared.js';
+import { CLASS_ID, ENTRIES, rankingEntries, sharedNow, startMessage, FANOUT_API_KEY, type FromReceiver, type ToReceiver } from './fanoutShared.js';
+import { openSubscriber, type SubscriberSocket } from './fanoutSubscriber.js';
 
-/** Every how many subscribers one message is parsed in full (besides each round's reference). */
+/** Every how many subscribers one message is parsed in full after each round. */
 const PARSE_EVERY = 50;
-const KEEP_ALIVE = Buffer.from('{"type":"ka"}');
+const KEEP_ALIVE = '{"type":"ka"}';
 
 interface Subscriber {
   id: string;
+  index: number;
+  socket: SubscriberSocket;
   /** `{"type":"data","id":"<id>","payload":` */
   envelope: Buffer;
+  /** Resolves setup steps (ack, start_ack) with the next non-ka message. */
+  waiting: ((message: string) => void) | undefined;
+  receivedRound: number;
 }
 
 interface Round {
   round: number;
   /** The `payload` of the message AppSync sends for this publish. */
   payload: unknown;
-  reference: Buffer | undefined;
   times: number[];
-  /** Messages kept for a full parse after the round. */
-  toParse: Array<{ subscriber: Subscriber; data: Buffer }>;
-  seen: Set<string>;
   /** CPU use of this process when the round was armed. */
   cpu: NodeJS.CpuUsage;
 }
@@ -59,10 +51,10 @@ function send(message: FromReceiver): void {
   process.send?.(message);
 }
 
-let sockets: WebSocket[] = [];
+const subscribers: Subscriber[] = [];
 let current: Round | undefined;
-let count = 0;
 let failed = false;
+let closing = false;
 
 function fail(message: string): void {
   if (failed) return;
@@ -70,58 +62,87 @@ function fail(message: string): void {
   send({ type: 'failed', message });
 }
 
-/** Parses a whole message and compares it with what subscriber `id` must receive. */
-function checkParsed(subscriber: Subscriber, data: Buffer, round: Round): boolean {
-  const message: unknown = JSON.parse(data.toString('utf8'));
-  return isDeepStrictEqual(message, { type: 'data', id: subscriber.id, payload: round.payload });
-}
-
-function receive(subscriber: Subscriber, data: Buffer): void {
+function received(subscriber: Subscriber): void {
   const at = sharedNow();
   const round = current;
   if (failed) return;
-  if (!round) return fail(`${subscriber.id}: message outside a round: ${data.subarray(0, 80).toString()}`);
-  if (data.length < subscriber.envelope.length || !data.subarray(0, subscriber.envelope.length).equals(subscriber.envelope)) {
-    // start_ack, ka and complete never come during a round; anything else is wrong.
-    return fail(`${subscriber.id}: expected its data message, got ${data.subarray(0, 80).toString()}`);
-  }
-  if (round.seen.has(subscriber.id)) return fail(`${subscriber.id}: two messages for round ${round.round}`);
-  round.seen.add(subscriber.id);
-  const body = data.subarray(subscriber.envelope.length);
-  if (round.reference === undefined) {
-    if (!checkParsed(subscriber, data, round)) return fail(`${subscriber.id}: round ${round.round} event differs from the published one: ${data.subarray(0, 200).toString()}`);
-    round.reference = body;
-  } else if (!body.equals(round.reference)) {
-    return fail(`${subscriber.id}: round ${round.round} payload differs from the other subscribers'`);
-  } else if (Number(subscriber.id.slice(4)) % PARSE_EVERY === 0) {
-    round.toParse.push({ subscriber, data });
-  }
+  if (!round) return fail(`${subscriber.id}: data outside a round`);
+  if (subscriber.receivedRound === round.round) return fail(`${subscriber.id}: two messages for round ${round.round}`);
+  subscriber.receivedRound = round.round;
   round.times.push(at);
-  if (round.times.length < count) return;
-  current = undefined;
-  for (const { subscriber: s, data: d } of round.toParse) {
-    if (!checkParsed(s, d, round)) return fail(`${s.id}: round ${round.round} event differs from the published one`);
-  }
-  const cpu = process.cpuUsage(round.cpu);
-  send({ type: 'received', round: round.round, times: round.times, parsed: round.toParse.length + 1, cpuMs: (cpu.user + cpu.system) / 1000 });
+  if (round.times.length === subscribers.length) finishRound(round);
 }
 
-async function subscribe(port: number, first: number, n: number): Promise<void> {
-  count = n;
-  sockets = await inBatches(n, 100, async (i) => {
-    const id = `sub-${first + i}`;
-    const subscriber: Subscriber = { id, envelope: Buffer.from(`{"type":"data","id":${JSON.stringify(id)},"payload":`) };
-    const startAck = Buffer.from(`{"type":"start_ack","id":${JSON.stringify(id)}}`);
-    let acked: () => void = () => undefined;
-    const ackedPromise = new Promise<void>((resolve) => (acked = resolve));
-    const ws = await connectRealtime(port, (data) => {
-      if (data.equals(startAck)) acked();
-      else if (!data.equals(KEEP_ALIVE)) receive(subscriber, data);
-    });
-    ws.send(startMessage(subscriber.id, port));
-    await ackedPromise;
-    return ws;
+function finishRound(round: Round): void {
+  current = undefined;
+  let parsed = 0;
+  for (const subscriber of subscribers) {
+    subscriber.socket.expect(undefined, false);
+    for (const bytes of subscriber.socket.takeKept()) {
+      const message: unknown = JSON.parse(bytes.toString('utf8'));
+      if (!isDeepStrictEqual(message, { type: 'data', id: subscriber.id, payload: round.payload })) {
+        return fail(`${subscriber.id}: round ${round.round} event differs from the published one when parsed`);
+      }
+      parsed += 1;
+    }
+  }
+  const sampled = subscribers.filter((s) => s.index % PARSE_EVERY === 0).length;
+  if (parsed !== sampled) return fail(`round ${round.round}: ${parsed}/${sampled} sampled messages parsed in full`);
+  const cpu = process.cpuUsage(round.cpu);
+  send({ type: 'received', round: round.round, times: round.times, parsed, cpuMs: (cpu.user + cpu.system) / 1000 });
+}
+
+function other(subscriber: Subscriber, message: Buffer): void {
+  const text = message.toString('utf8');
+  if (text === KEEP_ALIVE) return;
+  const waiting = subscriber.waiting;
+  if (waiting) {
+    subscriber.waiting = undefined;
+    waiting(text);
+    return;
+  }
+  const what = message.subarray(0, subscriber.envelope.length).equals(subscriber.envelope) ? 'data message that differs from the published event' : 'unexpected message';
+  fail(`${subscriber.id}: ${what}: ${text.slice(0, 200)}`);
+}
+
+function nextMessage(subscriber: Subscriber): Promise<string> {
+  return new Promise((resolve) => (subscriber.waiting = resolve));
+}
+
+async function open(port: number, index: number): Promise<Subscriber> {
+  const id = `sub-${index}`;
+  const header = Buffer.from(JSON.stringify({ host: `127.0.0.1:${port}`, 'x-api-key': FANOUT_API_KEY })).toString('base64');
+  const subscriber: Subscriber = {
+    id,
+    index,
+    socket: undefined as unknown as SubscriberSocket,
+    envelope: Buffer.from(`{"type":"data","id":${JSON.stringify(id)},"payload":`),
+    waiting: undefined,
+    receivedRound: -1,
+  };
+  let firstMessage = nextMessage(subscriber);
+  subscriber.socket = await openSubscriber(port, `/graphql/realtime?header=${encodeURIComponent(header)}&payload=e30=`, {
+    onExpected: () => received(subscriber),
+    onOther: (message) => other(subscriber, message),
+    onClose: (reason) => {
+      if (!closing) fail(`${id}: ${reason}`);
+    },
   });
+  subscriber.socket.sendText('{"type":"connection_init"}');
+  const ack = await firstMessage;
+  if (!ack.startsWith('{"type":"connection_ack"')) throw new Error(`${id}: expected connection_ack, got ${ack}`);
+  firstMessage = nextMessage(subscriber);
+  subscriber.socket.sendText(startMessage(id, port));
+  const startAck = await firstMessage;
+  if (startAck !== `{"type":"start_ack","id":${JSON.stringify(id)}}`) throw new Error(`${id}: expected start_ack, got ${startAck}`);
+  return subscriber;
+}
+
+async function subscribe(port: number, first: number, count: number): Promise<void> {
+  for (let start = 0; start < count; start += 100) {
+    const batch = await Promise.all(Array.from({ length: Math.min(100, count - start) }, (_, j) => open(port, first + start + j)));
+    subscribers.push(...batch);
+  }
 }
 
 process.on('message', (raw: unknown) => {
@@ -139,12 +160,15 @@ process.on('message', (raw: unknown) => {
     case 'expect': {
       const { round, raceId, updatedAt } = message;
       const payload = { data: { onLiveRankings: { classId: CLASS_ID, raceId, updatedAt, entries: rankingEntries(ENTRIES, round) } } };
-      current = { round, payload, reference: undefined, times: [], toParse: [], seen: new Set(), cpu: process.cpuUsage() };
+      const rest = Buffer.from(`${JSON.stringify(payload)}}`);
+      for (const subscriber of subscribers) subscriber.socket.expect({ envelope: subscriber.envelope, rest }, subscriber.index % PARSE_EVERY === 0);
+      current = { round, payload, times: [], cpu: process.cpuUsage() };
       send({ type: 'armed', round });
       return;
     }
     case 'close':
-      for (const ws of sockets) ws.terminate();
+      closing = true;
+      for (const subscriber of subscribers) subscriber.socket.destroy();
       process.exit(0);
   }
 });
