@@ -121,15 +121,17 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     let seq = 0;
     for (let w = 0; w * WINDOW_SECONDS < seconds; w += 1) {
       const windowRecs = perSecond.slice(w * WINDOW_SECONDS, (w + 1) * WINDOW_SECONDS).flat();
+      const startMs = raceStartMillis(RACE_ID, RACE_SECONDS) + w * WINDOW_SECONDS * 1000;
+      const window = { start: new Date(startMs).toISOString(), end: new Date(startMs + WINDOW_SECONDS * 1000).toISOString() };
       await Promise.all(
         Array.from({ length: SHARDS }, async (_, shard) => {
           const mine = windowRecs.filter((r) => shardOf(r.racerId) === shard);
           let state: unknown = {};
           for (let i = 0; i < mine.length; i += 1000) {
             const batch = mine.slice(i, i + 1000).map((r) => asEventRecord(r, shard, (seq += 1), RACE_ID * RACE_SECONDS + r.second));
-            state = (await aggregator({ Records: batch, state, shardId: `shardId-00000000000${shard}` })).state;
+            state = (await aggregator({ Records: batch, state, window, shardId: `shardId-00000000000${shard}` })).state;
           }
-          await aggregator({ Records: [], state, isFinalInvokeForWindow: true, shardId: `shardId-00000000000${shard}` });
+          await aggregator({ Records: [], state, window, isFinalInvokeForWindow: true, shardId: `shardId-00000000000${shard}` });
         }),
       );
       opts.progress?.(`our design: window ${w + 1}/${Math.ceil(seconds / WINDOW_SECONDS)}`);

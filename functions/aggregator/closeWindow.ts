@@ -1,7 +1,10 @@
 /**
  * What the final invocation of a window does for each race it saw: write this
- * shard's part (at most one write per race and shard per window), read every
- * shard's part, rank the merged snapshot and publish it.
+ * shard's part (at most one write per race and shard per window), read which
+ * window every shard's part is at, and — when this shard closed the window
+ * last (publishDecision.ts) or the race is over — read every part, rank the
+ * merged snapshot and publish it. One publish per race per window, not one per
+ * shard.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Sleep } from '../shared/clock.js';
@@ -16,13 +19,17 @@ import { rankLiveParts } from '../shared/liveRiders.js';
 import { toLiveRiders } from './toLiveRiders.js';
 import type { LivePartCache } from './livePartStore.js';
 import { writeLivePart } from './livePartStore.js';
-import { readLiveParts } from '../shared/readLiveParts.js';
+import { readLivePartWindows, readLiveParts } from '../shared/readLiveParts.js';
+import { raceEndMillis } from '../../core/raceClock.js';
+import { closesLast } from './publishDecision.js';
 import type { WindowState } from './windowState.js';
 import { parseRaceKey } from './windowState.js';
 
 export interface CloseDeps {
   ddb: DynamoDBDocumentClient;
   tableName: string;
+  /** Race length (the race clock): the windows after a race's end are published by every closer. */
+  raceSeconds: number;
   publish: (input: LiveRankingsInput) => Promise<void>;
   logger: LogPort;
   metrics: MetricsPort;
@@ -37,7 +44,16 @@ export interface CloseDeps {
 export interface CloseOutcome {
   races: number;
   writes: number;
+  publishes: number;
+  /** Races another shard publishes for this window (it closes the window after this one). */
+  skipped: number;
   publishFailures: number;
+}
+
+/** The window being closed, from the event (`window.start`/`window.end`). */
+export interface ClosingWindow {
+  startMillis: number | undefined;
+  endMillis: number;
 }
 
 /** Error thrown when a window could not be stored: Lambda retries the final invocation with the same state. */
@@ -60,12 +76,7 @@ export class WindowCloseError extends Error {
  * publishes the complete snapshot again, so a failed publish is counted
  * (PublishFailures) and logged, and does not block the shard.
  */
-export async function closeWindow(
-  deps: CloseDeps,
-  state: WindowState,
-  shardId: string,
-  windowEndMillis: number,
-): Promise<CloseOutcome> {
+export async function closeWindow(deps: CloseDeps, state: WindowState, shardId: string, window: ClosingWindow): Promise<CloseOutcome> {
   const retry: RetryOptions = {
     attempts: deps.attempts ?? 5,
     baseMs: 100,
@@ -74,7 +85,10 @@ export async function closeWindow(
     sleep: deps.sleep,
   };
   let writes = 0;
+  let publishes = 0;
+  let skipped = 0;
   let publishFailures = 0;
+  const windowStart = window.startMillis;
   const keys = Object.keys(state.r);
   const settled = await Promise.allSettled(
     keys.map(async (key) => {
@@ -84,15 +98,26 @@ export async function closeWindow(
       const updatedAt = new Date(deps.clock.now()).toISOString();
       const outcome = await withRetry(
         'write live part',
-        () => writeLivePart(deps.ddb, deps.tableName, { classId, raceId, shardId }, toLiveRiders(riders), updatedAt, deps.partCache),
+        () => writeLivePart(deps.ddb, deps.tableName, { classId, raceId, shardId }, toLiveRiders(riders), updatedAt, deps.partCache, windowStart),
         { ...retry, onRetry: (e, n) => deps.logger.warn('retrying live part write', { ...log, attempt: n, error: toError(e).message }) },
       );
       writes += outcome.putCalls;
+      // Without a window (not a tumbling-window event) there is nothing to coordinate on: publish.
+      const raceOver = window.endMillis > raceEndMillis(raceId, deps.raceSeconds);
+      if (windowStart !== undefined && !raceOver) {
+        const windows = await withRetry('read live part windows', () => readLivePartWindows(deps.ddb, deps.tableName, classId, raceId), retry);
+        if (!closesLast(windows, shardId, windowStart, window.endMillis - windowStart)) {
+          skipped += 1;
+          deps.logger.debug('window closed; a lagging shard publishes it', { ...log, written: outcome.written });
+          return;
+        }
+      }
       const parts = await withRetry('read live parts', () => readLiveParts(deps.ddb, deps.tableName, classId, raceId), retry);
       const entries = rankLiveParts(parts);
       try {
         await deps.publish({ classId, raceId, updatedAt, entries });
-        deps.metrics.addMetric('WindowCloseLatencyMs', 'Milliseconds', Math.max(0, deps.clock.now() - windowEndMillis));
+        publishes += 1;
+        deps.metrics.addMetric('WindowCloseLatencyMs', 'Milliseconds', Math.max(0, deps.clock.now() - window.endMillis));
         deps.logger.info('window closed', { ...log, riders: Object.keys(riders).length, entries: entries.length, written: outcome.written });
       } catch (error) {
         publishFailures += 1;
@@ -102,11 +127,12 @@ export async function closeWindow(
   );
   deps.metrics.addMetric('SnapshotWrites', 'Count', writes);
   deps.metrics.addMetric('PublishFailures', 'Count', publishFailures);
+  deps.metrics.addMetric('PublishesSkipped', 'Count', skipped);
   const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => toError(s.reason));
   if (failures.length > 0) {
     for (const f of failures) deps.logger.error('storing a live part failed', { shardId, error: f.message, cause: toError(f.cause ?? f).message });
     throw new WindowCloseError(`${failures.length} of ${keys.length} races could not be stored`, failures);
   }
   deps.metrics.addMetric('WindowsClosed', 'Count', 1);
-  return { races: keys.length, writes, publishFailures };
+  return { races: keys.length, writes, publishes, skipped, publishFailures };
 }

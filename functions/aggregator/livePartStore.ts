@@ -3,6 +3,10 @@
  * only by the aggregator of that shard, with optimistic concurrency on
  * `version` so that two invocations (a retried final invocation racing a late
  * one, or a resharded stream) can never lose each other's riders.
+ *
+ * Each part also records `windowStart`, the newest tumbling window its shard
+ * closed for the race (epoch ms, never moving backwards): the other shards
+ * read it to decide which closer of a window publishes (publishDecision.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -23,6 +27,8 @@ export interface WriteOutcome {
   version: number;
   /** PutItem calls made (conflicts cause more than one). */
   putCalls: number;
+  /** The window the stored part is at after the write (undefined: never recorded). */
+  windowStart: number | undefined;
 }
 
 const MAX_CONFLICTS = 10;
@@ -37,12 +43,18 @@ function isConditionFailure(error: unknown): boolean {
  * cache is stale (another invocation wrote the part meanwhile), the
  * conditional put fails and the write falls back to reading the item.
  */
-export type LivePartCache = Map<string, { version: number; riders: LiveRiders }>;
+export type LivePartCache = Map<string, CachedPart>;
+
+interface CachedPart {
+  version: number;
+  riders: LiveRiders;
+  windowStart: number | undefined;
+}
 
 /** Parts remembered per container (a shard sees a handful of races at once). */
 export const LIVE_PART_CACHE_SIZE = 64;
 
-function remember(cache: LivePartCache | undefined, key: string, value: { version: number; riders: LiveRiders }): void {
+function remember(cache: LivePartCache | undefined, key: string, value: CachedPart): void {
   if (cache === undefined) return;
   cache.delete(key);
   cache.set(key, value);
@@ -53,11 +65,23 @@ function remember(cache: LivePartCache | undefined, key: string, value: { versio
   }
 }
 
+/** The later of two windows (a part's window never moves backwards: a replayed old window keeps it). */
+function laterWindow(stored: number | undefined, incoming: number | undefined): number | undefined {
+  if (stored === undefined) return incoming;
+  if (incoming === undefined) return stored;
+  return Math.max(stored, incoming);
+}
+
 /**
  * Merges `incoming` into the stored part: the part as last written by this
  * container (`cache`) or else GetItem (strongly consistent), merge (newest
  * second per rider wins), PutItem conditioned on the version it was merged
  * with. A lost race re-reads and merges again.
+ *
+ * `windowStart` (the window being closed) is recorded in the same put. A
+ * window whose records changed no rider (all stale) still writes once when
+ * the part is at an older window, so that the other shards see this shard
+ * has closed the window; a replay of a window already recorded writes nothing.
  */
 export async function writeLivePart(
   ddb: DynamoDBDocumentClient,
@@ -66,6 +90,7 @@ export async function writeLivePart(
   incoming: LiveRiders,
   updatedAt: string,
   cache?: LivePartCache,
+  windowStart?: number,
 ): Promise<WriteOutcome> {
   const key = livePartKey(ref.classId, ref.raceId, ref.shardId);
   const cacheKey = `${key.PK}|${key.SK}`;
@@ -75,19 +100,22 @@ export async function writeLivePart(
     let stored: LiveRiders;
     let version: number;
     let exists: boolean;
+    let storedWindow: number | undefined;
     if (known !== undefined) {
-      ({ riders: stored, version } = known);
+      ({ riders: stored, version, windowStart: storedWindow } = known);
       exists = true;
       known = undefined;
     } else {
       const item = (await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
       stored = ridersOf(item);
       version = typeof item?.version === 'number' ? item.version : 0;
+      storedWindow = typeof item?.windowStart === 'number' ? item.windowStart : undefined;
       exists = item !== undefined;
     }
     const { riders, changed } = mergeLiveRiders(stored, incoming);
-    // Nothing new (a replay): the stored part already holds at least this much.
-    if (!changed && exists) return { written: false, version, putCalls };
+    const window = laterWindow(storedWindow, windowStart);
+    // Nothing new (a replay): the stored part already holds at least this much, this window included.
+    if (!changed && exists && window === storedWindow) return { written: false, version, putCalls, windowStart: storedWindow };
     try {
       putCalls += 1;
       await ddb.send(
@@ -102,13 +130,14 @@ export async function writeLivePart(
             riders,
             version: version + 1,
             updatedAt,
+            ...(window === undefined ? {} : { windowStart: window }),
           },
           ConditionExpression: 'attribute_not_exists(PK) OR version = :expected',
           ExpressionAttributeValues: { ':expected': version },
         }),
       );
-      remember(cache, cacheKey, { version: version + 1, riders });
-      return { written: true, version: version + 1, putCalls };
+      remember(cache, cacheKey, { version: version + 1, riders, windowStart: window });
+      return { written: true, version: version + 1, putCalls, windowStart: window };
     } catch (error) {
       cache?.delete(cacheKey);
       if (!isConditionFailure(error)) throw error;
