@@ -102,6 +102,17 @@ export const MAPPINGS = {
   },
 } as const satisfies Record<string, MappingSettings>;
 
+/**
+ * The finalizer's scheduled close: Kinesis invokes the finalizer only when
+ * records arrive, so an EventBridge rule invokes it on this rate with a
+ * Scheduled Event to close ended races of a quiet stream. The local stack
+ * runs the same timer.
+ */
+export const CLOSE_SCHEDULE = {
+  /** EventBridge rate expressions count whole minutes; 1 is the smallest. */
+  rateMinutes: 1,
+} as const;
+
 /** Lambda settings. */
 export const FUNCTIONS = {
   runtime: 'nodejs22.x',

@@ -3,12 +3,17 @@
  * passed in; handler.ts wires it to the environment.
  *
  * 1. Decode and validate every record (malformed: counted, logged once, dropped).
- * 2. Mark every race seen as open (once per container per race).
+ * 2. Mark every race seen as open, with when its records were last read
+ *    (once per container per race and touch interval while it runs).
  * 3. `final` records → result items, BatchWriteItem (25 per call, in parallel).
  * 4. Report per-record failures through Powertools' BatchProcessor, so Lambda
  *    retries from the first failed record only.
  * 5. Close every open race whose slot plus grace has passed (injected clock),
  *    each by the one invocation that claims it on its OpenRace marker.
+ *
+ * A scheduled invocation (EventBridge, every minute: infra/settings.ts
+ * CLOSE_SCHEDULE) only does 5, for races no finalizer has read a record of
+ * for a while, so that races close when the stream goes quiet.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -22,8 +27,8 @@ import { decodeTelemetry, shardIdOf } from '../shared/kinesisRecord.js';
 import type { LogPort, MetricsPort } from '../shared/observability.js';
 import { closeRace } from './closeRace.js';
 import type { OpenRace } from './raceClosing.js';
-import { dueRaces } from './raceClosing.js';
-import { claimRaceClose, ensureOpenRace, listOpenRaces } from './raceStore.js';
+import { dueRaces, quietRaces } from './raceClosing.js';
+import { claimRaceClose, listOpenRaces, touchOpenRace } from './raceStore.js';
 import { finalResults } from './resultItem.js';
 
 export interface FinalizerDeps {
@@ -44,6 +49,13 @@ export interface FinalizerDeps {
    * the function's timeout: by then a claimer that has not finished is dead).
    */
   closeLeaseMs?: number;
+  /** How often a container refreshes a running race's `lastRecordAt` (default 10 s). */
+  touchIntervalMs?: number;
+  /**
+   * The scheduled close leaves a race alone until no finalizer has read a
+   * record of it for this long (default 30 s: three touch intervals).
+   */
+  quietMs?: number;
 }
 
 export interface KinesisBatchEvent {
@@ -51,12 +63,34 @@ export interface KinesisBatchEvent {
 }
 
 /**
- * A scheduled invocation (EventBridge `rate(1 minute)`): no records, only the
- * closing of due races, so that a race closes even when the stream goes quiet.
+ * A scheduled invocation: the event an EventBridge rule with a schedule
+ * expression sends (`source` "aws.events", `detail-type` "Scheduled Event",
+ * plus version, id, account, time, region, resources, detail). No records,
+ * only the closing of due races, so that a race closes even when the stream
+ * goes quiet.
  */
 export interface ScheduledEvent {
-  source?: string;
-  'detail-type'?: string;
+  source: 'aws.events';
+  'detail-type': 'Scheduled Event';
+  version?: string;
+  id?: string;
+  account?: string;
+  time?: string;
+  region?: string;
+  resources?: readonly string[];
+  detail?: Record<string, unknown>;
+}
+
+/** Whether an event is EventBridge's Scheduled Event. */
+export function isScheduledEvent(event: unknown): event is ScheduledEvent {
+  if (event === null || typeof event !== 'object') return false;
+  const e = event as Record<string, unknown>;
+  return e.source === 'aws.events' && e['detail-type'] === 'Scheduled Event';
+}
+
+/** An invocation that is neither a Kinesis batch nor a Scheduled Event (a wiring mistake). */
+export class UnsupportedEventError extends PipelineError {
+  override readonly name = 'UnsupportedEventError';
 }
 
 export interface PartialResponse {
@@ -70,19 +104,23 @@ export class RecordNotStoredError extends PipelineError {
 
 /** Builds the finalizer for the given dependencies. */
 export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent | ScheduledEvent) => Promise<PartialResponse> {
-  const markedOpen = new Set<string>();
+  /** When this container last wrote each race's marker (its clock). */
+  const touchedAt = new Map<string, number>();
   let lastCloseCheck = Number.NEGATIVE_INFINITY;
   /** Newest arrival time (epoch ms) this container has processed: its position in the stream. */
   let watermark: number | undefined;
 
   async function markRaces(valid: Array<{ sequenceNumber: string; record: TelemetryRecord }>, failed: Map<string, Error>): Promise<void> {
     const seqsByRace = new Map<string, { race: OpenRace; seqs: string[] }>();
+    const now = deps.clock.now();
     for (const { sequenceNumber, record } of valid) {
       const k = `${record.classId}:${record.raceId}`;
-      // Cached only while the race runs: a record of a race that may already be
-      // closed (by this or another container) must bring its marker back, so the
-      // race is closed again with this record's result in the summary.
-      if (markedOpen.has(k) && !isDue(record.raceId)) continue;
+      // Cached only while the race runs, and for one touch interval: a record
+      // of a race that may already be closed (by this or another container)
+      // must bring its marker back, so the race is closed again with this
+      // record's result in the summary.
+      const touched = touchedAt.get(k);
+      if (touched !== undefined && !isDue(record.raceId) && now - touched < (deps.touchIntervalMs ?? 10_000)) continue;
       const entry = seqsByRace.get(k) ?? { race: { classId: record.classId, raceId: record.raceId }, seqs: [] };
       entry.seqs.push(sequenceNumber);
       seqsByRace.set(k, entry);
@@ -90,8 +128,8 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent 
     await Promise.all(
       [...seqsByRace.entries()].map(async ([k, { race, seqs }]) => {
         try {
-          await ensureOpenRace(deps.ddb, deps.tableName, race);
-          markedOpen.add(k);
+          await touchOpenRace(deps.ddb, deps.tableName, race, now);
+          touchedAt.set(k, now);
         } catch (error) {
           for (const s of seqs) failed.set(s, toError(error));
         }
@@ -110,15 +148,18 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent 
    * consumer running behind must not close a race whose finals it has not read
    * yet. Races are closed a few at a time within a time budget, so that a
    * backlog of races cannot push an invocation past its timeout; the rest are
-   * closed on the next invocation.
+   * closed on the next invocation. A scheduled invocation has no stream
+   * position: it closes only races no finalizer has read a record of for
+   * `quietMs` (see quietRaces).
    */
-  async function closeDue(shardId: string, watermarkMillis: number | undefined, force = false): Promise<void> {
+  async function closeDue(shardId: string, watermarkMillis: number | undefined, scheduled = false): Promise<void> {
     const now = deps.clock.now();
-    if (!force && now - lastCloseCheck < (deps.closeCheckIntervalMs ?? 5000)) return;
+    if (!scheduled && now - lastCloseCheck < (deps.closeCheckIntervalMs ?? 5000)) return;
     lastCloseCheck = now;
     const horizon = watermarkMillis === undefined ? now : Math.min(now, watermarkMillis);
     const open = (await Promise.all(RACE_CLASSES.map((c) => listOpenRaces(deps.ddb, deps.tableName, c.classId)))).flat();
-    const due = dueRaces(open, horizon, deps.raceSeconds, deps.graceSeconds);
+    const ended = dueRaces(open, horizon, deps.raceSeconds, deps.graceSeconds);
+    const due = scheduled ? quietRaces(ended, now, deps.quietMs ?? 30_000) : ended;
     const budgetEnds = now + (deps.closeBudgetMs ?? 20_000);
     let next = 0;
     await Promise.all(
@@ -129,11 +170,11 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent 
           if (race === undefined) continue;
           // Every shard's finalizer finds the same races due; one claims each, the others skip it.
           if (!(await claimRaceClose(deps.ddb, deps.tableName, race, deps.clock.now(), deps.closeLeaseMs ?? 60_000))) {
-            markedOpen.delete(`${race.classId}:${race.raceId}`);
+            touchedAt.delete(`${race.classId}:${race.raceId}`);
             continue;
           }
           const outcome = await closeRace(deps.ddb, deps.tableName, race, new Date(now).toISOString());
-          markedOpen.delete(`${race.classId}:${race.raceId}`);
+          touchedAt.delete(`${race.classId}:${race.raceId}`);
           deps.metrics.addMetric('RacesClosed', 'Count', 1);
           deps.metrics.addMetric('NotFinishedResults', 'Count', outcome.notFinished);
           deps.logger.info('race closed', { shardId, ...race, ...outcome });
@@ -143,14 +184,22 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent 
   }
 
   return async (event) => {
-    if (!('Records' in event) || !Array.isArray(event.Records)) {
-      // Scheduled: a failure here is thrown, so the invocation shows as failed (and alarms).
+    if (isScheduledEvent(event)) {
+      // A failure here is thrown, so the invocation shows as failed (Lambda's
+      // Errors metric); the next tick tries again.
       try {
         await closeDue('scheduled', undefined, true);
         return { batchItemFailures: [] };
+      } catch (error) {
+        deps.metrics.addMetric('RaceCloseFailures', 'Count', 1);
+        deps.logger.error('scheduled close failed; retried on the next tick', { error: toError(error).message });
+        throw error;
       } finally {
         deps.metrics.publishStoredMetrics();
       }
+    }
+    if (!('Records' in event) || !Array.isArray(event.Records)) {
+      throw new UnsupportedEventError('expected a Kinesis batch (Records) or an EventBridge Scheduled Event (source "aws.events")');
     }
     const records = event.Records;
     const shardId = records.map(shardIdOf).find((s) => s !== undefined) ?? 'unknown-shard';

@@ -12,11 +12,23 @@ import { buildResultItem } from './resultItem.js';
 export interface OpenRace {
   classId: number;
   raceId: number;
+  /** When a finalizer last processed a record of the race (epoch ms; OpenRace markers only). */
+  lastRecordAt?: number;
 }
 
 /** Races whose slot plus the grace period has passed at `nowMillis`. */
 export function dueRaces(open: readonly OpenRace[], nowMillis: number, raceSeconds: number, graceSeconds: number): OpenRace[] {
   return open.filter((r) => nowMillis >= raceEndMillis(r.raceId, raceSeconds) + graceSeconds * 1000);
+}
+
+/**
+ * Races no finalizer has processed a record of for `quietMs` (or whose
+ * marker does not say): the scheduled close takes only these, so that it
+ * never closes a race whose records a consumer running behind is still
+ * reading (that consumer closes it itself once it has read past its end).
+ */
+export function quietRaces(open: readonly OpenRace[], nowMillis: number, quietMs: number): OpenRace[] {
+  return open.filter((r) => r.lastRecordAt === undefined || nowMillis - r.lastRecordAt >= quietMs);
 }
 
 /**

@@ -9,19 +9,22 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-/** Writes the OpenRace marker if it is not there (a second write is a harmless no-op). */
-export async function ensureOpenRace(ddb: DynamoDBDocumentClient, tableName: string, race: OpenRace): Promise<void> {
-  try {
-    await ddb.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...openRaceKey(race.classId, race.raceId), itemType: ITEM_OPEN_RACE, classId: race.classId, raceId: race.raceId },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+/**
+ * Writes the OpenRace marker, or refreshes it: `lastRecordAt` is when a
+ * finalizer last processed a record of the race (its clock), so that the
+ * scheduled close can leave alone a race whose records are still being read
+ * (a consumer running behind its stream). An upsert: writing it again only
+ * moves `lastRecordAt`; a claim in progress (`closingUntil`) is kept.
+ */
+export async function touchOpenRace(ddb: DynamoDBDocumentClient, tableName: string, race: OpenRace, nowMillis: number): Promise<void> {
+  await ddb.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: openRaceKey(race.classId, race.raceId),
+      UpdateExpression: 'SET itemType = :t, classId = :c, raceId = :r, lastRecordAt = :now',
+      ExpressionAttributeValues: { ':t': ITEM_OPEN_RACE, ':c': race.classId, ':r': race.raceId, ':now': nowMillis },
+    }),
+  );
 }
 
 /**
@@ -71,7 +74,8 @@ export async function listOpenRaces(ddb: DynamoDBDocumentClient, tableName: stri
       }),
     );
     for (const i of page.Items ?? []) {
-      if (typeof i.classId === 'number' && typeof i.raceId === 'number') out.push({ classId: i.classId, raceId: i.raceId });
+      if (typeof i.classId !== 'number' || typeof i.raceId !== 'number') continue;
+      out.push(typeof i.lastRecordAt === 'number' ? { classId: i.classId, raceId: i.raceId, lastRecordAt: i.lastRecordAt } : { classId: i.classId, raceId: i.raceId });
     }
     start = page.LastEvaluatedKey;
   } while (start !== undefined);

@@ -2,16 +2,21 @@
  * The streaming pipeline: aggregator and finalizer read the telemetry stream,
  * all-time reads the table's stream. Event-source settings come from
  * infra/settings.ts MAPPINGS (the local event-source runtime applies the same).
+ * An EventBridge rule invokes the finalizer every CLOSE_SCHEDULE.rateMinutes
+ * with a Scheduled Event, so that races close on a quiet stream too (the
+ * local stack runs the same schedule).
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, KinesisEventSource, SqsDlq, type StreamEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { MAPPINGS, MONITORING, RACE, SERVICE_NAMES, type MappingSettings } from '../settings.js';
+import { CLOSE_SCHEDULE, MAPPINGS, MONITORING, RACE, SERVICE_NAMES, type MappingSettings } from '../settings.js';
 import { StreamFunction, type FunctionName } from './StreamFunction.js';
 
 export interface PipelineProps {
@@ -59,6 +64,8 @@ function mappingProps(m: MappingSettings, dlq: SqsDlq): StreamEventSourceProps {
 /** The three stream consumers with their mappings, dead-letter queues and permissions. */
 export class Pipeline extends Construct {
   readonly functions: Readonly<Record<FunctionName, StreamFunction>>;
+  /** The rule that invokes the finalizer's scheduled close. */
+  readonly closeSchedule: Rule;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -103,6 +110,17 @@ export class Pipeline extends Construct {
     finalizer.fn.addEventSource(
       new KinesisEventSource(props.stream, mappingProps(MAPPINGS.finalizer, new SqsDlq(finalizer.deadLetterQueue))),
     );
+    // The rule's own event is the input (no Input override): the finalizer
+    // recognises EventBridge's Scheduled Event. The target adds the only
+    // permission needed: lambda:InvokeFunction for events.amazonaws.com,
+    // conditioned on this rule's ARN.
+    this.closeSchedule = new Rule(this, 'CloseSchedule', {
+      description: 'Invokes the finalizer to close ended races when the telemetry stream is quiet.',
+      schedule: Schedule.rate(Duration.minutes(CLOSE_SCHEDULE.rateMinutes)),
+      targets: [new LambdaFunction(finalizer.fn, { retryAttempts: 0, maxEventAge: Duration.minutes(CLOSE_SCHEDULE.rateMinutes) })],
+    });
+    // A failed tick is not retried: the next tick, a minute later, does the same work.
+    finalizer.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(CLOSE_SCHEDULE.rateMinutes) });
     allTime.fn.addEventSource(
       new DynamoEventSource(props.table, {
         ...mappingProps(MAPPINGS.allTime, new SqsDlq(allTime.deadLetterQueue)),

@@ -3,8 +3,8 @@
  * kinesalite on loopback ports, the table and stream from the CDK settings,
  * ONE HTTP server (POST /graphql, the real-time WebSocket at
  * /graphql/realtime, /ops/metrics, /config.json and the web app), the three
- * event-source mappings with the functions in-process, the simulator, and
- * `.alleycat/endpoints.json`. Parts other engineers have not landed are
+ * event-source mappings with the functions in-process, the finalizer's
+ * scheduled close, the simulator, and `.alleycat/endpoints.json`. Parts other engineers have not landed are
  * reported as not available rather than faked.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,6 +22,7 @@ import type { ProcessorConfig } from '../esm/processorConfig.js';
 import type { MappingEvent } from '../esm/types.js';
 import { kinesisJsonClient } from '../esm/kinesisJsonClient.js';
 import { loadOrCreateApiKey } from './apiKey.js';
+import { closeScheduleIntervalMs, startCloseSchedule } from './closeSchedule.js';
 import { localDynamoDb, localKinesis } from './clients.js';
 import { removeEndpointsFile, writeEndpointsFile, type Endpoints } from './endpointsFile.js';
 import { StackStartError } from './errors.js';
@@ -43,6 +44,8 @@ export interface LocalStackOptions extends Partial<StartArgs> {
   buildWeb?: boolean;
   /** Poller overrides (tests). */
   esmOverrides?: Partial<ProcessorConfig>;
+  /** Interval of the finalizer's scheduled close (default: infra/settings.ts CLOSE_SCHEDULE; tests shorten it). */
+  closeScheduleMs?: number;
   /**
    * Wraps each real function handler (tests observe what the mappings
    * deliver this way; the function itself still runs).
@@ -316,6 +319,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
     }
     for (const m of mappings) part(`function ${m.name}`, true, `event-source mapping on ${m.name === 'allTime' ? 'the table stream' : streamName}`);
+    // The CDK stack's EventBridge rule: closes ended races when the stream is quiet.
+    const finalizerHandler = handlers.finalizer;
+    if (finalizerHandler) {
+      const intervalMs = options.closeScheduleMs ?? closeScheduleIntervalMs();
+      const schedule = startCloseSchedule({ handler: finalizerHandler, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, intervalMs, log });
+      stops.push(() => schedule.stop());
+      part('close schedule', true, `finalizer every ${intervalMs / 1000} s (Scheduled Event)`);
+    }
     for (const name of missing) part(`function ${name}`, false, `not available yet (functions/${name}/handler.ts missing)`);
 
     // Ops view: mapping figures, the functions' EMF metrics, real-time figures.

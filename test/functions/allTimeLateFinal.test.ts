@@ -8,7 +8,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAllTime } from '../../functions/allTime/allTime.js';
-import { createFinalizer } from '../../functions/finalizer/finalizer.js';
+import { createFinalizer, type ScheduledEvent } from '../../functions/finalizer/finalizer.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
 import { buildResultItem } from '../../functions/finalizer/resultItem.js';
 import { allTimeKey, racePk, raceKey, rankKey } from '../../core/keys.js';
@@ -22,7 +22,7 @@ import { allTimeStreamRecords, type StreamRecords } from './tableStream.js';
 const RS = 300;
 const GRACE = 15;
 const CLASS_ID = 4;
-const SCHEDULED = { version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: '2026-01-01T00:00:00Z', region: 'us-east-1', resources: [], detail: {} };
+const SCHEDULED: ScheduledEvent = { version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: '2026-01-01T00:00:00Z', region: 'us-east-1', resources: [], detail: {} };
 
 async function freshTable(): Promise<{ endpoint: string; tableName: string; streamArn: string; ddb: DynamoDBDocumentClient }> {
   const endpoint = inject('dynamodbEndpoint');

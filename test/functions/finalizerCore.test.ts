@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildResultItem, finalResults } from '../../functions/finalizer/resultItem.js';
-import { dueRaces, notFinishedResults, summarizeResults } from '../../functions/finalizer/raceClosing.js';
+import { dueRaces, notFinishedResults, quietRaces, summarizeResults } from '../../functions/finalizer/raceClosing.js';
 import { chunk } from '../../functions/shared/batchWrite.js';
 import { rankKey, racePk, racerPk } from '../../core/keys.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
@@ -85,5 +85,16 @@ describe('finalizer core: closing races', () => {
     ]);
     expect(s).toEqual({ competitors: 3, finishers: 2, winnerRacerId: 'm', winnerName: 'Em', bestOutput: 90 });
     expect(summarizeResults([])).toBeNull();
+  });
+});
+
+describe('finalizer core: quiet races (the scheduled close)', () => {
+  it('takes races no finalizer has read a record of for the quiet period, and markers that do not say', () => {
+    const open = [
+      { classId: 1, raceId: 10, lastRecordAt: 70_000 },
+      { classId: 1, raceId: 11, lastRecordAt: 70_001 },
+      { classId: 2, raceId: 10 },
+    ];
+    expect(quietRaces(open, 100_000, 30_000)).toEqual([open[0], open[2]]);
   });
 });

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createFinalizer } from '../../functions/finalizer/finalizer.js';
+import { createFinalizer, UnsupportedEventError } from '../../functions/finalizer/finalizer.js';
 import type { FinalizerDeps } from '../../functions/finalizer/finalizer.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
 import { claimRaceClose } from '../../functions/finalizer/raceStore.js';
@@ -230,5 +230,45 @@ describe('finalizer against DynamoDB Local', () => {
     // Once it has read past end + grace, it closes the race.
     await createFinalizer(behind.d)(kinesisEvent([telemetry({ raceId: raceId + 1, classId, racerId: 'v', second: 20, output: 5 })], { arrivalSeconds: (end + GRACE * 1000 + 5000) / 1000 }));
     expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 1, finishers: 0 });
+  });
+
+  it('the scheduled close leaves a race alone while a finalizer behind its stream still reads its records, and closes it once they stop', async () => {
+    const classId = 2;
+    const raceId = 6_000_700;
+    const end = raceEndMillis(raceId, RS);
+    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, { u: { output: 70, second: 280 } }, new Date(end - 20_000).toISOString());
+    // While the race runs, a container writes the marker's lastRecordAt at most once per touch interval.
+    const running = deps(end - 60_000, { touchIntervalMs: 10_000 });
+    const read = createFinalizer(running.d);
+    const record = (second: number) => kinesisEvent([telemetry({ raceId, classId, racerId: 'u', second, output: second / 4 })], { arrivalSeconds: (end - (RS - second) * 1000) / 1000 });
+    await read(record(240));
+    expect(await get(openRaceKey(classId, raceId))).toMatchObject({ lastRecordAt: end - 60_000 });
+    running.clock.set(end - 55_000);
+    await read(record(245));
+    expect(await get(openRaceKey(classId, raceId))).toMatchObject({ lastRecordAt: end - 60_000 });
+    running.clock.set(end - 50_000);
+    await read(record(250));
+    expect(await get(openRaceKey(classId, raceId))).toMatchObject({ lastRecordAt: end - 50_000 });
+    // Once the race has ended, by every batch: here a consumer 40 s behind its stream reads the race's last seconds.
+    running.clock.set(end + 50_000);
+    await read(record(290));
+    expect(await get(openRaceKey(classId, raceId))).toMatchObject({ lastRecordAt: end + 50_000 });
+
+    // A tick 29.999 s after the last read: the race is due by the clock, but not quiet.
+    const tick = deps(end + 79_999, { quietMs: 30_000 });
+    expect(await createFinalizer(tick.d)({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({ batchItemFailures: [] });
+    expect(tick.metrics.totals.RacesClosed ?? 0).toBe(0);
+    expect(await get(raceKey(classId, raceId))).toBeUndefined();
+    // The next tick, 30 s after: closed.
+    const later = deps(end + 80_000, { quietMs: 30_000 });
+    await createFinalizer(later.d)({ source: 'aws.events', 'detail-type': 'Scheduled Event' });
+    expect(later.metrics.totals.RacesClosed).toBe(1);
+    expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 1, finishers: 0, winnerRacerId: 'u' });
+  });
+
+  it('refuses an event that is neither a Kinesis batch nor a Scheduled Event', async () => {
+    const run = createFinalizer(deps(0).d);
+    await expect(run({ source: 'aws.s3', 'detail-type': 'Object Created' } as never)).rejects.toThrow(UnsupportedEventError);
+    await expect(run({} as never)).rejects.toThrow(/Scheduled Event/);
   });
 });

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DescribeTableCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
 import { localDynamoDb } from '../../local/stack/clients.js';
 import { functionEnvironment } from '../../local/stack/functionEnv.js';
+import { closeScheduleIntervalMs } from '../../local/stack/closeSchedule.js';
 import { mappingSettingsFor } from '../../local/stack/stackMappings.js';
 import { createTestTable } from '../support/resources.js';
 import { logicalId, onlyResource, resourcesOfType, synthAlleycat, type Synthesized } from './synthAlleycat.js';
@@ -115,5 +116,15 @@ describe('the local functions environment', () => {
         if (typeof vars[key] === 'string') expect(env[key], `${name} ${key}`).toBe(vars[key]);
       }
     }
+  });
+});
+
+describe('the local scheduled close equals the synthesized rule', () => {
+  it('same rate', () => {
+    const [, rule] = onlyResource(s.template, 'AWS::Events::Rule');
+    const m = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(String(rule.Properties?.ScheduleExpression));
+    expect(m).not.toBeNull();
+    const unitMs = m?.[2]?.startsWith('hour') ? 3_600_000 : 60_000;
+    expect(closeScheduleIntervalMs()).toBe(Number(m?.[1]) * unitMs);
   });
 });
