@@ -17,23 +17,36 @@ export function isNewer(old: RiderTuple | undefined, second: number, units: numb
   return units > old[1];
 }
 
-/** Merges one valid record into `state` (in place: the state is this invocation's own copy). */
-export function mergeRecord(state: WindowState, rec: TelemetryRecord): void {
-  const key = raceKeyOf(rec.classId, rec.raceId);
+/** The riders of race `(classId, raceId)` in `state`, added empty if the state has none yet. */
+export function ridersOf(state: WindowState, classId: number, raceId: number): RaceRiders {
+  const key = raceKeyOf(classId, raceId);
   let riders: RaceRiders | undefined = state.r[key];
   if (riders === undefined) {
     riders = {};
     state.r[key] = riders;
   }
-  const old = riders[rec.racerId];
-  const units = scoreUnits(rec.output);
-  if (!isNewer(old, rec.second, units)) {
+  return riders;
+}
+
+/**
+ * Merges one rider's valid record (second, output in score units, optional
+ * name) into the riders of its race, in place. An older record allocates
+ * nothing unless it brings the only name.
+ */
+export function mergeRider(riders: RaceRiders, racerId: string, second: number, units: number, name: string | undefined): void {
+  const old = riders[racerId];
+  if (!isNewer(old, second, units)) {
     // An older record changes no progress, but the name rides on a few records
     // only: keep it if the newer data has none (names are sticky, order-free).
-    if (old !== undefined && old[2] === undefined && rec.name !== undefined) riders[rec.racerId] = [old[0], old[1], rec.name];
+    if (old !== undefined && old[2] === undefined && name !== undefined) riders[racerId] = [old[0], old[1], name];
     return;
   }
   // A record without a name keeps the name seen before.
-  const name = rec.name ?? old?.[2];
-  riders[rec.racerId] = name === undefined ? [rec.second, units] : [rec.second, units, name];
+  const kept = name ?? old?.[2];
+  riders[racerId] = kept === undefined ? [second, units] : [second, units, kept];
+}
+
+/** Merges one valid record into `state` (in place: the state is this invocation's own copy). */
+export function mergeRecord(state: WindowState, rec: TelemetryRecord): void {
+  mergeRider(ridersOf(state, rec.classId, rec.raceId), rec.racerId, rec.second, scoreUnits(rec.output), rec.name);
 }

@@ -4,7 +4,8 @@
  */
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { checkTelemetry } from '../../core/telemetry.js';
-import { raceIdAt } from '../../core/raceClock.js';
+import type { ScannedTelemetry } from './scanTelemetry.js';
+import { currentRaceIdOf, newScannedTelemetry, scanTelemetry } from './scanTelemetry.js';
 
 /** The part of a Lambda Kinesis event record the functions read. */
 export interface KinesisEventRecord {
@@ -26,12 +27,44 @@ export interface Malformed {
 
 export type Decoded = { ok: true; record: TelemetryRecord } | ({ ok: false } & Malformed);
 
+const scratch: ScannedTelemetry = newScannedTelemetry();
+
 /**
  * Decodes and validates one record. `approximateArrivalTimestamp` (seconds,
  * as Lambda delivers it) gives the race slot the record arrived in, so a record
  * of a race older than the one just ended is rejected as the contract says.
+ * Plain valid records take the fast path (scanTelemetry.ts); the result is the
+ * reference path's in every case.
  */
 export function decodeTelemetry(rec: KinesisEventRecord, raceSeconds: number): Decoded {
+  const currentRaceId = currentRaceIdOf(rec.kinesis.approximateArrivalTimestamp, raceSeconds);
+  if (!scanTelemetry(rec.kinesis.data, raceSeconds, currentRaceId, scratch)) return decodeTelemetryReference(rec, raceSeconds);
+  return { ok: true, record: toTelemetryRecord(scratch) };
+}
+
+/** The record `checkTelemetry` returns for these fields (same keys, same order). */
+export function toTelemetryRecord(f: ScannedTelemetry): TelemetryRecord {
+  const record: TelemetryRecord = {
+    raceId: f.raceId,
+    classId: f.classId,
+    racerId: f.racerId,
+    second: f.second,
+    power: f.power,
+    output: f.output,
+    event: f.event,
+    deviceTimestamp: f.deviceTimestamp,
+  };
+  if (f.name !== undefined) record.name = f.name;
+  if (f.cadence !== undefined) record.cadence = f.cadence;
+  if (f.resistance !== undefined) record.resistance = f.resistance;
+  return record;
+}
+
+/**
+ * The reference path: `JSON.parse` of the UTF-8 text of the base64 data, then
+ * contract §2's `checkTelemetry`. It decides every record the fast path leaves.
+ */
+export function decodeTelemetryReference(rec: KinesisEventRecord, raceSeconds: number): Decoded {
   const seq = rec.kinesis.sequenceNumber;
   let value: unknown;
   try {
@@ -39,8 +72,7 @@ export function decodeTelemetry(rec: KinesisEventRecord, raceSeconds: number): D
   } catch (error) {
     return { ok: false, sequenceNumber: seq, field: 'data', message: `not JSON: ${(error as Error).message}` };
   }
-  const arrival = rec.kinesis.approximateArrivalTimestamp;
-  const currentRaceId = typeof arrival === 'number' ? raceIdAt(arrival * 1000, raceSeconds) : undefined;
+  const currentRaceId = currentRaceIdOf(rec.kinesis.approximateArrivalTimestamp, raceSeconds);
   const check = checkTelemetry(value, { raceSeconds, currentRaceId });
   if (!check.ok) return { ok: false, sequenceNumber: seq, field: check.field, message: check.message };
   return check;

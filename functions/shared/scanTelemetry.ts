@@ -1,0 +1,436 @@
+/**
+ * The fast path of telemetry decoding (contract §2): base64 → bytes → fields,
+ * without building the generic JSON value that `JSON.parse` would.
+ *
+ * It reads only the plain shape producers send — one JSON object whose keys
+ * are the contract's field names, each at most once; numbers without exponent
+ * and with at most 15 digits; strings without escapes; JSON whitespace between
+ * tokens — and it answers only when the record is valid. Everything else
+ * (escapes, unknown or repeated keys, `1e2`, long numbers, records that break
+ * the contract, …) returns false, and the caller takes the reference path
+ * (`JSON.parse` + `checkTelemetry`), which decides with its own result or
+ * rejection. So the fast path can only be faster, never different:
+ * test/functions/scanTelemetry.test.ts runs generated valid and invalid
+ * records through both.
+ */
+import { raceIdAt } from '../../core/raceClock.js';
+import { isRaceClass } from '../../core/raceClasses.js';
+import type { TelemetryEventKind } from '../../core/telemetry.js';
+import { TELEMETRY_LIMITS } from '../../core/telemetry.js';
+
+/** The fields of a valid record, written in place by `scanTelemetry` (one object reused per batch). */
+export interface ScannedTelemetry {
+  raceId: number;
+  classId: number;
+  racerId: string;
+  /** `undefined` when absent or `null` (as `checkTelemetry` leaves it out). */
+  name: string | undefined;
+  second: number;
+  power: number;
+  cadence: number | undefined;
+  resistance: number | undefined;
+  output: number;
+  event: TelemetryEventKind;
+  deviceTimestamp: number;
+}
+
+/** A fresh object for `scanTelemetry` to fill (its values mean nothing until a scan returns true). */
+export function newScannedTelemetry(): ScannedTelemetry {
+  return {
+    raceId: 0,
+    classId: 0,
+    racerId: '',
+    name: undefined,
+    second: 0,
+    power: 0,
+    cadence: undefined,
+    resistance: undefined,
+    output: 0,
+    event: 'update',
+    deviceTimestamp: 0,
+  };
+}
+
+// Fields, as bit numbers (duplicate detection) and indexes in KEYS.
+const RACE_ID = 0;
+const CLASS_ID = 1;
+const RACER_ID = 2;
+const NAME = 3;
+const SECOND = 4;
+const POWER = 5;
+const CADENCE = 6;
+const RESISTANCE = 7;
+const OUTPUT = 8;
+const EVENT = 9;
+const DEVICE_TIMESTAMP = 10;
+const KEYS = ['raceId', 'classId', 'racerId', 'name', 'second', 'power', 'cadence', 'resistance', 'output', 'event', 'deviceTimestamp'];
+const REQUIRED =
+  (1 << RACE_ID) | (1 << CLASS_ID) | (1 << RACER_ID) | (1 << SECOND) | (1 << POWER) | (1 << OUTPUT) | (1 << EVENT) | (1 << DEVICE_TIMESTAMP);
+
+/**
+ * Base64 text longer than this takes the reference path. A plain valid record
+ * is a few hundred bytes (racerId ≤ 64, name ≤ 40 characters), so only
+ * padding-heavy or invalid data gets there.
+ */
+const MAX_DATA_CHARS = 4096;
+/** The decoded bytes of the record being scanned; room for MAX_DATA_CHARS of base64 plus the sentinel and 4-byte reads. */
+const bytes = Buffer.allocUnsafeSlow(MAX_DATA_CHARS);
+const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/**
+ * Each key with its quotes (`"raceId"`) as little-endian 32-bit words at
+ * offsets 0, 4, … and length - 4 (overlapping), so that a key is a few word
+ * compares: KEY_WORDS[k * 8 + j] for j < KEY_WORD_COUNT[k], at KEY_WORD_AT.
+ */
+const KEY_WORDS = new Int32Array(KEYS.length * 8);
+const KEY_WORD_AT = new Int32Array(KEYS.length * 8);
+const KEY_WORD_COUNT = new Int32Array(KEYS.length);
+/** Length of each key with its quotes. */
+const KEY_LENGTH = new Int32Array(KEYS.length);
+for (let k = 0; k < KEYS.length; k += 1) {
+  const quoted = Buffer.from(`"${KEYS[k] ?? ''}"`, 'latin1');
+  KEY_LENGTH[k] = quoted.length;
+  let n = 0;
+  for (let at = 0; at < quoted.length; at += 4) {
+    const start = Math.min(at, quoted.length - 4);
+    KEY_WORDS[k * 8 + n] = quoted.readInt32LE(start);
+    KEY_WORD_AT[k * 8 + n] = start;
+    n += 1;
+  }
+  KEY_WORD_COUNT[k] = n;
+}
+
+/** Characters of `^[A-Za-z0-9_-]$` (contract §2), by byte. */
+const RACER_ID_BYTE = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-') RACER_ID_BYTE[c.charCodeAt(0)] = 1;
+
+/** 10^k, exact as doubles for k ≤ 22; the scanner needs k ≤ 15. */
+const POW10 = new Float64Array([1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]);
+/** More digits than this and the mantissa may not be exact: leave the number to JSON.parse. */
+const MAX_DIGITS = 15;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const LOWER_N = 0x6e;
+/** "null" as a little-endian word. */
+const NULL_WORD = Buffer.from('null', 'latin1').readInt32LE(0);
+
+/** "upda" and "fina" as little-endian words (the event values' first four letters). */
+const UPDA_WORD = Buffer.from('upda', 'latin1').readInt32LE(0);
+const FINA_WORD = Buffer.from('fina', 'latin1').readInt32LE(0);
+
+/** The value of the last number scanNumber read (a typed array: no heap number per write). */
+const numberOut = new Float64Array(1);
+
+/** The index of the first byte from `i` on that is not JSON whitespace (RFC 8259: space, tab, LF, CR). */
+function skipWhitespace(i: number): number {
+  let c = bytes[i] as number;
+  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+    i += 1;
+    c = bytes[i] as number;
+  }
+  return i;
+}
+
+/**
+ * Reads a JSON number at `i` (`-?(0|[1-9][0-9]*)(\.[0-9]+)?`, no exponent, at
+ * most 15 digits) into numberOut[0] and returns the index after it, or -1 to
+ * leave it to the reference path. m / 10^k with m < 2^53 and k ≤ 22 is one
+ * correctly rounded division of two exact doubles, hence the same double as
+ * JSON.parse's correctly rounded decimal conversion (Clinger's fast path).
+ */
+function scanNumber(i: number): number {
+  let c = bytes[i] as number;
+  const negative = c === MINUS;
+  if (negative) {
+    i += 1;
+    c = bytes[i] as number;
+  }
+  let m = 0;
+  const start = i;
+  if (c === ZERO) {
+    i += 1;
+    c = bytes[i] as number;
+    // A leading zero followed by a digit is not JSON.
+    if (c >= ZERO && c <= NINE) return -1;
+  } else {
+    while (c >= ZERO && c <= NINE) {
+      m = m * 10 + (c - ZERO);
+      i += 1;
+      c = bytes[i] as number;
+    }
+    if (i === start) return -1;
+  }
+  let digits = i - start;
+  let fraction = 0;
+  if (c === DOT) {
+    i += 1;
+    c = bytes[i] as number;
+    const fractionStart = i;
+    while (c >= ZERO && c <= NINE) {
+      m = m * 10 + (c - ZERO);
+      i += 1;
+      c = bytes[i] as number;
+    }
+    fraction = i - fractionStart;
+    if (fraction === 0) return -1;
+    digits += fraction;
+  }
+  // An exponent is for JSON.parse (so is anything odd after the number: the caller checks).
+  if (c === 0x65 || c === 0x45 || digits > MAX_DIGITS) return -1;
+  const v = fraction === 0 ? m : m / (POW10[fraction] as number);
+  numberOut[0] = negative ? -v : v;
+  return i;
+}
+
+/** The field whose quoted key starts at `i` (an opening quote), or -1. */
+function keyAt(i: number): number {
+  let k: number;
+  // Dispatch on the key's first letters, then compare the whole quoted key word by word.
+  switch (bytes[i + 1]) {
+    case 0x72: // r
+      k = bytes[i + 2] === 0x65 ? RESISTANCE : bytes[i + 5] === 0x72 ? RACER_ID : RACE_ID;
+      break;
+    case 0x63: // c
+      k = bytes[i + 2] === 0x6c ? CLASS_ID : CADENCE;
+      break;
+    case 0x6e: // n
+      k = NAME;
+      break;
+    case 0x73: // s
+      k = SECOND;
+      break;
+    case 0x70: // p
+      k = POWER;
+      break;
+    case 0x6f: // o
+      k = OUTPUT;
+      break;
+    case 0x65: // e
+      k = EVENT;
+      break;
+    case 0x64: // d
+      k = DEVICE_TIMESTAMP;
+      break;
+    default:
+      return -1;
+  }
+  const base = k * 8;
+  const n = KEY_WORD_COUNT[k] as number;
+  for (let j = 0; j < n; j += 1) {
+    if (view.getInt32(i + (KEY_WORD_AT[base + j] as number), true) !== KEY_WORDS[base + j]) return -1;
+  }
+  return k;
+}
+
+/**
+ * The racerIds seen lately, by a hash of their bytes: the same rider's id
+ * every second is one string, not a new one per record (and an object key
+ * V8 has already hashed). Cleared when it grows past RACER_ID_CACHE_MAX.
+ */
+const racerIds = new Map<number, string>();
+const RACER_ID_CACHE_MAX = 100_000;
+
+/** The racerId in bytes[a..b) (ASCII, checked by the caller) whose hash is `hash`. */
+function racerIdString(hash: number, a: number, b: number): string {
+  const cached = racerIds.get(hash);
+  if (cached !== undefined && cached.length === b - a) {
+    let same = true;
+    for (let j = a; j < b; j += 1) {
+      if (cached.charCodeAt(j - a) !== bytes[j]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cached;
+  }
+  const id = bytes.toString('latin1', a, b);
+  if (racerIds.size >= RACER_ID_CACHE_MAX) racerIds.clear();
+  racerIds.set(hash, id);
+  return id;
+}
+
+function isInt(v: number): boolean {
+  return Math.floor(v) === v;
+}
+
+/**
+ * Reads one record's fields into `out` when `data` is base64 of a
+ * plain-shaped JSON telemetry object that contract §2 accepts; returns false
+ * otherwise (then nothing is decided: use the reference path). `currentRaceId`
+ * is checked as `checkTelemetry` does when it is defined.
+ */
+export function scanTelemetry(data: unknown, raceSeconds: number, currentRaceId: number | undefined, out: ScannedTelemetry): boolean {
+  if (typeof data !== 'string' || data.length > MAX_DATA_CHARS) return false;
+  // The decoder Buffer.from(data, 'base64') uses (same bytes, no allocation); ≤ 3/4 of the
+  // text, so it always fits, with room after it.
+  const n = bytes.write(data, 0, 'base64');
+  // A NUL after the data: invalid anywhere in JSON, so no scan runs past the record into
+  // an earlier record's bytes (and every 4-byte read stays inside the buffer).
+  bytes[n] = 0;
+  return scanObject(n, raceSeconds, currentRaceId, out);
+}
+
+function scanObject(n: number, raceSeconds: number, currentRaceId: number | undefined, out: ScannedTelemetry): boolean {
+  let i = skipWhitespace(0);
+  if (bytes[i] !== OPEN) return false;
+  i = skipWhitespace(i + 1);
+  let seen = 0;
+  let name: string | undefined;
+  let cadence: number | undefined;
+  let resistance: number | undefined;
+  let raceId = NaN;
+  let classId = NaN;
+  let second = NaN;
+  let power = NaN;
+  let output = NaN;
+  let deviceTimestamp = NaN;
+  let racerId = '';
+  let event: TelemetryEventKind = 'update';
+  // `{}` has no required field: the reference path rejects it.
+  for (;;) {
+    if (bytes[i] !== QUOTE) return false;
+    const k = keyAt(i);
+    // Unknown keys and repeated keys (JSON.parse keeps the last) are the reference path's.
+    if (k < 0 || (seen & (1 << k)) !== 0) return false;
+    seen |= 1 << k;
+    i += KEY_LENGTH[k] as number;
+    if (bytes[i] !== COLON) {
+      i = skipWhitespace(i);
+      if (bytes[i] !== COLON) return false;
+    }
+    i += 1;
+    let c = bytes[i] as number;
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      i = skipWhitespace(i);
+      c = bytes[i] as number;
+    }
+    if (c === QUOTE) {
+      // A string: racerId, name or event (no escapes, no control characters).
+      const a = i + 1;
+      i = a;
+      c = bytes[i] as number;
+      if (k === RACER_ID) {
+        let hash = 0;
+        while (RACER_ID_BYTE[c] === 1) {
+          hash = (Math.imul(hash, 31) + c) | 0;
+          i += 1;
+          c = bytes[i] as number;
+        }
+        if (c !== QUOTE || i === a || i - a > TELEMETRY_LIMITS.racerIdMaxLength) return false;
+        racerId = racerIdString(hash, a, i);
+      } else if (k === NAME) {
+        let high = 0;
+        while (c !== QUOTE) {
+          // An escape, a raw control character (invalid JSON) or the sentinel.
+          if (c === BACKSLASH || c < 0x20) return false;
+          high |= c;
+          i += 1;
+          c = bytes[i] as number;
+        }
+        // Multi-byte UTF-8 decoded on its own: the quotes around it are ASCII, so the
+        // decoder is in its initial state at both ends, as when decoding the whole record.
+        name = high < 0x80 ? bytes.toString('latin1', a, i) : bytes.toString('utf8', a, i);
+        if (name.length < 1 || name.length > TELEMETRY_LIMITS.nameMaxLength) return false;
+      } else if (k === EVENT) {
+        if (view.getInt32(a, true) === UPDA_WORD && bytes[a + 4] === 0x74 && bytes[a + 5] === 0x65 && bytes[a + 6] === QUOTE) {
+          event = 'update';
+          i = a + 6;
+        } else if (view.getInt32(a, true) === FINA_WORD && bytes[a + 4] === 0x6c && bytes[a + 5] === QUOTE) {
+          event = 'final';
+          i = a + 5;
+        } else return false;
+      } else return false;
+      i += 1;
+    } else if (c === LOWER_N) {
+      // null: absent, for the optional fields only.
+      if ((k !== NAME && k !== CADENCE && k !== RESISTANCE) || view.getInt32(i, true) !== NULL_WORD) return false;
+      i += 4;
+    } else {
+      i = scanNumber(i);
+      if (i < 0) return false;
+      const v = numberOut[0] as number;
+      switch (k) {
+        case RACE_ID:
+          raceId = v;
+          break;
+        case CLASS_ID:
+          classId = v;
+          break;
+        case SECOND:
+          second = v;
+          break;
+        case POWER:
+          power = v;
+          break;
+        case OUTPUT:
+          output = v;
+          break;
+        case CADENCE:
+          if (!(v >= 0 && v <= TELEMETRY_LIMITS.cadenceMax)) return false;
+          cadence = v;
+          break;
+        case RESISTANCE:
+          if (!(v >= 0 && v <= TELEMETRY_LIMITS.resistanceMax)) return false;
+          resistance = v;
+          break;
+        case DEVICE_TIMESTAMP:
+          deviceTimestamp = v;
+          break;
+        default:
+          // A number for racerId, name or event.
+          return false;
+      }
+    }
+    c = bytes[i] as number;
+    if (c === COMMA) {
+      i = skipWhitespace(i + 1);
+      continue;
+    }
+    if (c !== CLOSE) {
+      i = skipWhitespace(i);
+      c = bytes[i] as number;
+      if (c === COMMA) {
+        i = skipWhitespace(i + 1);
+        continue;
+      }
+      if (c !== CLOSE) return false;
+    }
+    i += 1;
+    break;
+  }
+  if (skipWhitespace(i) !== n || (seen & REQUIRED) !== REQUIRED) return false;
+  // Contract §2, as checkTelemetry has it (NaN, the scanner's "not read", fails every test).
+  if (!(raceId >= 0 && isInt(raceId))) return false;
+  if (currentRaceId !== undefined && raceId !== currentRaceId && raceId !== currentRaceId - 1) return false;
+  if (!isInt(classId) || !isRaceClass(classId)) return false;
+  if (!(second >= 0 && second <= raceSeconds && isInt(second))) return false;
+  if (!(power >= 0 && power <= TELEMETRY_LIMITS.powerMax)) return false;
+  if (!(output >= 0 && output <= TELEMETRY_LIMITS.outputPerSecondMax * Math.max(1, second))) return false;
+  if (!(deviceTimestamp >= 0 && isInt(deviceTimestamp))) return false;
+  out.raceId = raceId;
+  out.classId = classId;
+  out.racerId = racerId;
+  out.name = name;
+  out.second = second;
+  out.power = power;
+  out.cadence = cadence;
+  out.resistance = resistance;
+  out.output = output;
+  out.event = event;
+  out.deviceTimestamp = deviceTimestamp;
+  return true;
+}
+
+/** The current race slot of a record from its arrival time (seconds, as Lambda delivers it), as decodeTelemetry computes it. */
+export function currentRaceIdOf(arrival: unknown, raceSeconds: number): number | undefined {
+  return typeof arrival === 'number' ? raceIdAt(arrival * 1000, raceSeconds) : undefined;
+}
