@@ -6,6 +6,7 @@
  */
 import { executeSync, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { AuthMode, MutationEvent } from './backend.js';
+import { compileEventProjection, type EventProjection } from './eventProjection.js';
 import { argumentsMatch, filterMatches, stableStringify, type SubscriptionFilter } from './filters.js';
 import type { PreparedSubscription } from './prepareSubscription.js';
 import type { SubscriptionLinks } from './schemaLinks.js';
@@ -37,6 +38,8 @@ export interface SubscriptionGroup {
   filter: SubscriptionFilter | undefined;
   invalidationFilter: SubscriptionFilter | undefined;
   members: Set<Subscription>;
+  /** The selection set compiled for plain shapes (eventProjection.ts); otherwise graphql-js executes. */
+  projection: EventProjection | undefined;
 }
 
 /** What a publish did, for logs, tests and benchmarks. */
@@ -114,7 +117,8 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
     }
     let group = groups.get(key);
     if (!group) {
-      group = { key, prepared, authMode, filter, invalidationFilter, members: new Set() };
+      const readable = (typeName: string, fieldName: string) => isAllowed(typeName, fieldName, authMode);
+      group = { key, prepared, authMode, filter, invalidationFilter, members: new Set(), projection: compileEventProjection(schema, prepared, readable) };
       groups.set(key, group);
     }
     const subscription: Subscription = {
@@ -143,9 +147,13 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
   /**
    * The subscriber's own selection set executed over the mutation's result
    * (graphql-js default resolvers): fields the mutation did not select are
-   * null, or an error for non-null fields, as AppSync documents.
+   * null, or an error for non-null fields, as AppSync documents. The group's
+   * compiled projection gives the same bytes faster when the event needs no
+   * error; graphql-js decides every other case.
    */
   function encodeEvent(group: SubscriptionGroup, data: unknown): Uint8Array {
+    const projected = group.projection?.(data);
+    if (projected) return encoder.encode(`${JSON.stringify(projected)}}`);
     const { document, variables, operationName, fieldName } = group.prepared;
     const result = executeSync({
       schema,
