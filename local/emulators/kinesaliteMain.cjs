@@ -5,6 +5,8 @@
 const kinesalite = require('kinesalite');
 // Same results, native BigInt instead of bignumber.js: GetRecords about 4x faster.
 require('./kinesaliteFastSequence.cjs').install(require('kinesalite/db'));
+// Same results, native BigInt in PutRecords' hash keys and sequence numbers: about a third of its CPU.
+require('./kinesaliteFastPut.cjs').install(require('kinesalite/db'));
 const port = Number(process.argv[2]);
 const dataDir = process.argv[3];
 const server = kinesalite({
