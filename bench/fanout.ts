@@ -27,6 +27,7 @@
  * of the server (and receivers, in <dir>/receivers).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '../client/index.js';
@@ -51,11 +52,19 @@ const WARMUP_PUBLISHES = 3;
 /** Receiver processes sharing the subscribers (FANOUT_RECEIVERS overrides). */
 const DEFAULT_RECEIVERS = 2;
 
+/** The server's share of one publish: wall and CPU time of the mutation's execution, then of the fan-out. */
+interface ServerSplit {
+  mutationMs: number;
+  fanoutMs: number;
+  mutationCpuMs: number;
+  fanoutCpuMs: number;
+}
+
 interface ServerProcess {
   child: ChildProcess;
   port: number;
   rss(): Promise<{ rss: number; connections: number }>;
-  split(): Promise<Array<{ mutationMs: number; fanoutMs: number }>>;
+  split(): Promise<ServerSplit[]>;
   stop(): void;
 }
 
@@ -84,7 +93,7 @@ function startServer(): Promise<ServerProcess> {
         split: () =>
           new Promise((res) => {
             child.on('message', function onSplit(reply: unknown) {
-              const r = reply as { type?: string; split?: Array<{ mutationMs: number; fanoutMs: number }> };
+              const r = reply as { type?: string; split?: ServerSplit[] };
               if (r.type !== 'split') return;
               child.off('message', onSplit);
               res(r.split ?? []);
@@ -212,6 +221,7 @@ async function measureFanout(server: ServerProcess, subscribers: number, publish
     progress(`${subscribers} subscribers ready in ${receiverCount} receiver processes`);
     const publisher = createClient({ graphqlUrl: `http://127.0.0.1:${server.port}/graphql`, auth: { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } } });
     const latencies: number[] = [];
+    const receiverCpuMs: number[] = [];
     for (let round = 0; round < publishes + WARMUP_PUBLISHES; round += 1) {
       const input = { classId: CLASS_ID, raceId: 1_000 + round, updatedAt: new Date().toISOString(), entries: rankingEntries(ENTRIES, round) };
       receivers.send({ type: 'expect', round, raceId: input.raceId, updatedAt: input.updatedAt });
@@ -230,12 +240,21 @@ async function measureFanout(server: ServerProcess, subscribers: number, publish
         );
       }
       // The warm-up publishes (JIT, document caches, TCP windows) are not counted.
-      if (round >= WARMUP_PUBLISHES) latencies.push(...roundLatencies);
+      if (round >= WARMUP_PUBLISHES) {
+        latencies.push(...roundLatencies);
+        receiverCpuMs.push(received.reduce((sum, r) => sum + r.cpuMs, 0));
+      }
       progress(`publish ${round + 1}/${publishes + WARMUP_PUBLISHES}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     const split = await server.split();
     const counted = split.slice(WARMUP_PUBLISHES);
+    // Wall times move with the machine's load; CPU times per publish much less: both go to the log.
+    console.error(
+      `fanout: ${subscribers} subscribers, ${publishes} counted publishes, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ` +
+        `median CPU per publish: server mutation ${percentile(counted.map((s) => s.mutationCpuMs), 50).toFixed(1)} ms, ` +
+        `server fan-out ${percentile(counted.map((s) => s.fanoutCpuMs), 50).toFixed(1)} ms, receivers ${percentile(receiverCpuMs, 50).toFixed(1)} ms`,
+    );
     return { latencies, mutationMs: counted.map((s) => s.mutationMs), fanoutMs: counted.map((s) => s.fanoutMs) };
   } finally {
     receivers.send({ type: 'close' });

@@ -4,7 +4,8 @@
  * server, as `npm start` serves them. Runs alone in its process so its RSS is
  * the server's. Talks to the parent over IPC: sends {type:'ready', port};
  * answers {type:'rss'} with {type:'rss', rss, connections} and {type:'split'}
- * with the server-side split of the publishes since the last ask.
+ * with the server-side split of the publishes since the last ask (wall and
+ * CPU time of the mutation's execution and of the fan-out).
  *
  * Usage (by bench/fanout.ts only): node --import tsx --expose-gc bench/fanoutServer.ts
  */
@@ -51,15 +52,19 @@ async function main(): Promise<void> {
   // The server's split of each publish: request arrival → mutation executed (the runtime), → fan-out written.
   let before = 0;
   let beforeCpu = process.cpuUsage();
-  const split: Array<{ mutationMs: number; fanoutMs: number }> = [];
+  const split: Array<{ mutationMs: number; fanoutMs: number; mutationCpuMs: number; fanoutCpuMs: number }> = [];
+  let mutationCpuMs = 0;
   runtime.onMutation(() => {
     before = performance.now();
     beforeCpu = process.cpuUsage();
+    const used = process.cpuUsage(requestCpu);
+    mutationCpuMs = (used.user + used.system) / 1000;
     if (process.env.FANOUT_DEBUG) process.stderr.write(`server: mutation executed after ${(before - requestAt).toFixed(1)} ms (${cpuMs(requestCpu)})\n`);
   });
   const realtime = attachRealtime(server, realtimeBackendFor(runtime), { logger: { warn: (m) => process.stderr.write(`${m}\n`) } });
   realtime.server.onPublish((r) => {
-    split.push({ mutationMs: before - requestAt, fanoutMs: performance.now() - before });
+    const used = process.cpuUsage(beforeCpu);
+    split.push({ mutationMs: before - requestAt, fanoutMs: performance.now() - before, mutationCpuMs, fanoutCpuMs: (used.user + used.system) / 1000 });
     if (process.env.FANOUT_DEBUG) process.stderr.write(`server: fan-out ${JSON.stringify(r)} took ${(performance.now() - before).toFixed(1)} ms (${cpuMs(beforeCpu)})\n`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', 20_000, resolve));
