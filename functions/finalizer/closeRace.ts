@@ -1,8 +1,9 @@
 /**
  * Closing one race once its slot plus the grace period has passed: a
  * not-finished result for every rider seen live without a result, then the
- * summary from all results, then the OpenRace marker goes. Every step is
- * idempotent, so two finalizer shards closing the same race at once, or a
+ * summary from all results, then the OpenRace marker goes (unless a record
+ * of the race was read meanwhile: then it stays, to close the race again).
+ * Every step is idempotent, so two finalizer shards closing the same race at once, or a
  * retry after a crash half-way, end in the same items.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +15,8 @@ import { deleteOpenRace, putNotFinished, putRaceSummary, queryResults } from './
 export interface CloseRaceOutcome {
   notFinished: number;
   competitors: number;
+  /** False when the marker stayed because a record of the race was read during the close. */
+  markerDeleted: boolean;
 }
 
 export async function closeRace(
@@ -43,6 +46,6 @@ export async function closeRace(
   const results = await queryResults(ddb, tableName, race);
   const summary = summarizeResults(results);
   if (summary !== null) await putRaceSummary(ddb, tableName, race, summary, closedAt);
-  await deleteOpenRace(ddb, tableName, race);
-  return { notFinished, competitors: results.length };
+  const markerDeleted = await deleteOpenRace(ddb, tableName, race);
+  return { notFinished, competitors: results.length, markerDeleted };
 }

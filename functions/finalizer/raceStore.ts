@@ -156,7 +156,39 @@ export async function putRaceSummary(
   );
 }
 
-/** Removes the OpenRace marker (deleting a missing item is not an error). */
-export async function deleteOpenRace(ddb: DynamoDBDocumentClient, tableName: string, race: OpenRace): Promise<void> {
-  await ddb.send(new DeleteCommand({ TableName: tableName, Key: openRaceKey(race.classId, race.raceId) }));
+/**
+ * Removes the OpenRace marker of a race just closed, unless a finalizer read a
+ * record of the race since the closer listed it (`lastRecordAt` moved): that
+ * record may be a final written after the closer's last read of the results,
+ * so the marker stays and only the claim is released; the race is closed
+ * again with it. Returns false then. Deleting a missing item is not an error.
+ */
+export async function deleteOpenRace(ddb: DynamoDBDocumentClient, tableName: string, race: OpenRace): Promise<boolean> {
+  const seen = race.lastRecordAt;
+  try {
+    await ddb.send(
+      new DeleteCommand({
+        TableName: tableName,
+        Key: openRaceKey(race.classId, race.raceId),
+        ConditionExpression: seen === undefined ? 'attribute_not_exists(lastRecordAt)' : 'attribute_not_exists(lastRecordAt) OR lastRecordAt = :seen',
+        ...(seen === undefined ? {} : { ExpressionAttributeValues: { ':seen': seen } }),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: openRaceKey(race.classId, race.raceId),
+        UpdateExpression: 'REMOVE closingUntil',
+        ConditionExpression: 'attribute_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  return false;
 }

@@ -5,7 +5,8 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createFinalizer, UnsupportedEventError } from '../../functions/finalizer/finalizer.js';
 import type { FinalizerDeps } from '../../functions/finalizer/finalizer.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
-import { claimRaceClose } from '../../functions/finalizer/raceStore.js';
+import { claimRaceClose, listOpenRaces, touchOpenRace } from '../../functions/finalizer/raceStore.js';
+import { closeRace } from '../../functions/finalizer/closeRace.js';
 import { openRaceKey, racePk, raceKey } from '../../core/keys.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import { freePort } from '../../local/emulators/freePort.js';
@@ -270,5 +271,28 @@ describe('finalizer against DynamoDB Local', () => {
     const run = createFinalizer(deps(0).d);
     await expect(run({ source: 'aws.s3', 'detail-type': 'Object Created' } as never)).rejects.toThrow(UnsupportedEventError);
     await expect(run({} as never)).rejects.toThrow(/Scheduled Event/);
+  });
+
+  it('a record read while a race is being closed keeps its marker (claim released), so the race is closed again with it', async () => {
+    const classId = 1;
+    const raceId = 6_000_800;
+    const during = raceId * RS * 1000 + 200_000;
+    const due = raceEndMillis(raceId, RS) + GRACE * 1000;
+    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, { g: { output: 20, second: 200 }, h: { output: 25, second: 200 } }, new Date(during).toISOString());
+    await createFinalizer(deps(during).d)(kinesisEvent([telemetry({ raceId, classId, racerId: 'g', second: 200, output: 20 })], { arrivalSeconds: during / 1000 }));
+    // A closer lists the race and claims it; meanwhile another shard reads a record of it (a final).
+    const listed = (await listOpenRaces(documentClient(endpoint), tableName, classId)).find((r) => r.raceId === raceId);
+    expect(listed).toMatchObject({ lastRecordAt: during });
+    expect(await claimRaceClose(documentClient(endpoint), tableName, listed!, due, 60_000)).toBe(true);
+    await touchOpenRace(documentClient(endpoint), tableName, listed!, due + 1);
+    const outcome = await closeRace(documentClient(endpoint), tableName, listed!, new Date(due).toISOString());
+    expect(outcome).toMatchObject({ markerDeleted: false, competitors: 2 });
+    const marker = await get(openRaceKey(classId, raceId));
+    expect(marker).toMatchObject({ lastRecordAt: due + 1 });
+    expect(marker).not.toHaveProperty('closingUntil');
+    // Without a record meanwhile, the next close deletes it.
+    const again = (await listOpenRaces(documentClient(endpoint), tableName, classId)).find((r) => r.raceId === raceId);
+    expect(await closeRace(documentClient(endpoint), tableName, again!, new Date(due + 5000).toISOString())).toMatchObject({ markerDeleted: true });
+    expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
   });
 });
