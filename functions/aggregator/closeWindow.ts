@@ -1,10 +1,9 @@
 /**
  * What the final invocation of a window does for each race it saw: write this
- * shard's part (at most one write per race and shard per window), read which
- * window every shard's part is at, and — when this shard closed the window
- * last (publishDecision.ts) or the race is over — read every part, rank the
- * merged snapshot and publish it. One publish per race per window, not one per
- * shard.
+ * shard's part (at most one write per race and shard per window), read every
+ * shard's part, and — when this shard closed the window last
+ * (publishDecision.ts) or the race is over — rank the merged snapshot and
+ * publish it. One publish per race per window, not one per shard.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Sleep } from '../shared/clock.js';
@@ -19,7 +18,7 @@ import { rankLiveParts } from '../shared/liveRiders.js';
 import { toLiveRiders } from './toLiveRiders.js';
 import type { LivePartCache } from './livePartStore.js';
 import { writeLivePart } from './livePartStore.js';
-import { readLivePartWindows, readLiveParts } from '../shared/readLiveParts.js';
+import { readLivePartItems } from '../shared/readLiveParts.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import { closesLast } from './publishDecision.js';
 import type { WindowState } from './windowState.js';
@@ -102,18 +101,16 @@ export async function closeWindow(deps: CloseDeps, state: WindowState, shardId: 
         { ...retry, onRetry: (e, n) => deps.logger.warn('retrying live part write', { ...log, attempt: n, error: toError(e).message }) },
       );
       writes += outcome.putCalls;
+      // One strongly consistent read after the write: who publishes, and what.
+      const parts = await withRetry('read live parts', () => readLivePartItems(deps.ddb, deps.tableName, classId, raceId), retry);
       // Without a window (not a tumbling-window event) there is nothing to coordinate on: publish.
       const raceOver = window.endMillis > raceEndMillis(raceId, deps.raceSeconds);
-      if (windowStart !== undefined && !raceOver) {
-        const windows = await withRetry('read live part windows', () => readLivePartWindows(deps.ddb, deps.tableName, classId, raceId), retry);
-        if (!closesLast(windows, shardId, windowStart, window.endMillis - windowStart)) {
-          skipped += 1;
-          deps.logger.debug('window closed; a lagging shard publishes it', { ...log, written: outcome.written });
-          return;
-        }
+      if (windowStart !== undefined && !raceOver && !closesLast(parts, shardId, windowStart, window.endMillis - windowStart)) {
+        skipped += 1;
+        deps.logger.debug('window closed; a lagging shard publishes it', { ...log, written: outcome.written });
+        return;
       }
-      const parts = await withRetry('read live parts', () => readLiveParts(deps.ddb, deps.tableName, classId, raceId), retry);
-      const entries = rankLiveParts(parts);
+      const entries = rankLiveParts(parts.map((p) => p.riders));
       try {
         await deps.publish({ classId, raceId, updatedAt, entries });
         publishes += 1;

@@ -6,7 +6,7 @@
  * be published once per shard per window, each time the complete ranking.
  * Instead each part records the window its shard last closed for the race
  * (livePartStore.ts), and after writing its own part a closer reads every
- * part's window (strongly consistent Query):
+ * part (strongly consistent Query):
  *
  * - a part at this window or later: that shard has closed this window;
  * - a part at the previous window: that shard had riders of the race a window
@@ -30,14 +30,14 @@
  * last windows are therefore published by every closer (`raceOver`): at the
  * end some shards get their last records a window before others.
  */
-import type { LivePartWindow } from '../shared/readLiveParts.js';
+import type { LivePart } from '../shared/readLiveParts.js';
 
 /**
  * True when the closer of window [`windowStart`, `windowStart + windowMs`) on
  * `shardId` should publish: no other part is lagging exactly one window
  * behind. `parts` must be read after this closer's own write.
  */
-export function closesLast(parts: readonly LivePartWindow[], shardId: string, windowStart: number, windowMs: number): boolean {
+export function closesLast(parts: ReadonlyArray<Pick<LivePart, 'shardId' | 'windowStart'>>, shardId: string, windowStart: number, windowMs: number): boolean {
   for (const part of parts) {
     if (part.shardId === shardId || part.windowStart === undefined) continue;
     if (part.windowStart < windowStart && part.windowStart >= windowStart - windowMs) return false;

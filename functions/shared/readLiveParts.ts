@@ -5,21 +5,16 @@ import { LIVE_SK_PREFIX, racePk } from '../../core/keys.js';
 import type { LiveRiders } from './liveRiders.js';
 import { ridersOf } from './liveRiders.js';
 
-/** Which window a shard's part of a race was last written for. */
-export interface LivePartWindow {
+/** One shard's part of a race: its riders and the window it was last written for. */
+export interface LivePart {
   shardId: string;
   /** Epoch ms of the newest window the shard closed for the race; undefined on parts that never recorded one. */
   windowStart: number | undefined;
+  riders: LiveRiders;
 }
 
-/** Every item of the race's live parts (strongly consistent, all pages), optionally projected. */
-async function queryParts(
-  ddb: DynamoDBDocumentClient,
-  tableName: string,
-  classId: number,
-  raceId: number,
-  projection?: string,
-): Promise<Array<Record<string, unknown>>> {
+/** Every item of the race's live parts (strongly consistent, all pages). */
+async function queryParts(ddb: DynamoDBDocumentClient, tableName: string, classId: number, raceId: number): Promise<Array<Record<string, unknown>>> {
   const items: Array<Record<string, unknown>> = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -28,7 +23,6 @@ async function queryParts(
         TableName: tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
         ExpressionAttributeValues: { ':pk': racePk(classId, raceId), ':live': LIVE_SK_PREFIX },
-        ...(projection === undefined ? {} : { ProjectionExpression: projection }),
         ConsistentRead: true,
         ExclusiveStartKey: start,
       }),
@@ -45,13 +39,14 @@ export async function readLiveParts(ddb: DynamoDBDocumentClient, tableName: stri
 }
 
 /**
- * The window each shard's part of a race is at, without the riders (a few
- * bytes per part instead of the whole race): enough to decide who publishes.
+ * Every shard's part of a race with the window it is at (the aggregator
+ * decides from them who publishes, and ranks the same read).
  */
-export async function readLivePartWindows(ddb: DynamoDBDocumentClient, tableName: string, classId: number, raceId: number): Promise<LivePartWindow[]> {
-  const items = await queryParts(ddb, tableName, classId, raceId, 'SK, windowStart');
+export async function readLivePartItems(ddb: DynamoDBDocumentClient, tableName: string, classId: number, raceId: number): Promise<LivePart[]> {
+  const items = await queryParts(ddb, tableName, classId, raceId);
   return items.map((item) => ({
     shardId: typeof item.SK === 'string' ? item.SK.slice(LIVE_SK_PREFIX.length) : '',
     windowStart: typeof item.windowStart === 'number' ? item.windowStart : undefined,
+    riders: ridersOf(item),
   }));
 }
