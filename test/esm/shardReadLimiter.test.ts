@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { awaitShardReadSlot } from '../../local/esm/shardReadLimiter.js';
 
 describe('the per-shard GetRecords limit shared by all consumers', () => {
-  it('spaces calls on one shard by 200 ms whoever makes them, and leaves other shards alone', async () => {
+  it('lets the n-th call on one shard through no earlier than n × 200 ms, whoever makes them, and leaves other shards alone', async () => {
     const key = `arn:test/${Date.now()}/shardId-000000000000`;
     const times: number[] = [];
     const consumer = async (): Promise<void> => {
@@ -15,9 +15,13 @@ describe('the per-shard GetRecords limit shared by all consumers', () => {
     // Two mappings polling the same shard as fast as they can.
     await Promise.all([consumer(), consumer()]);
     times.sort((a, b) => a - b);
-    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(190);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(5 * 190);
+    // The n-th call on the shard comes no earlier than n × 200 ms after the
+    // first could: at most 5 calls per second, whoever makes them. (Gaps
+    // between two calls can be shorter when the earlier one woke late under
+    // load; the schedule of slots is what the limit is about. Timers may fire
+    // ~1 ms early, hence the small tolerance.)
+    times.forEach((t, n) => expect(t - started, `call ${n}`).toBeGreaterThanOrEqual(n * 200 - 5));
+    expect(times.length).toBe(6);
     // Another shard is not held back.
     const other = Date.now();
     await awaitShardReadSlot(`${key}-other`);
