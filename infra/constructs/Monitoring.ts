@@ -26,7 +26,7 @@ import type { FunctionName, StreamFunction } from './StreamFunction.js';
 
 /** The EMF metrics each function emits (metric names are the functions' contract with this dashboard). */
 export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
-  aggregator: ['RecordsReceived', 'MalformedRecords', 'WindowsClosed', 'WindowCloseLatencyMs', 'SnapshotWrites', 'PublishFailures'],
+  aggregator: ['RecordsReceived', 'MalformedRecords', 'WindowsClosed', 'WindowCloseLatencyMs', 'SnapshotWrites', 'PublishFailures', 'PublishesSkipped'],
   finalizer: [
     'RecordsReceived',
     'MalformedRecords',
@@ -155,7 +155,7 @@ export class Monitoring extends Construct {
       graph('Malformed records (%)', [malformedRate('aggregator'), malformedRate('finalizer')]),
     );
     this.dashboard.addWidgets(
-      graph('Aggregator windows', [emf('aggregator', 'WindowsClosed'), emf('aggregator', 'SnapshotWrites')], [
+      graph('Aggregator windows', [emf('aggregator', 'WindowsClosed'), emf('aggregator', 'SnapshotWrites'), emf('aggregator', 'PublishesSkipped')], [
         emf('aggregator', 'WindowCloseLatencyMs', 'p99'),
       ]),
       graph('Records out', [
