@@ -1,8 +1,13 @@
 /**
  * aggregator.recordsPerSecond: the aggregator's pure core — base64 decode,
  * JSON parse, contract §2 validation and merge into the window state — on one
- * core, over realistic records (1,000 riders, consecutive seconds, as Lambda
- * delivers them: batches of MAPPINGS.aggregator.batchSize).
+ * core, over realistic records as one shard carries them (partition key =
+ * racerId, so a shard sees riders of every class): 1,000 riders of three
+ * classes from the simulator's rider model, consecutive seconds, interleaved;
+ * about 1% replays (Kinesis delivers at least once) and 1% late records (a few
+ * seconds behind, out of order); some riders with non-ASCII names; arrival
+ * times that follow the race clock. Lambda delivers them in batches of
+ * MAPPINGS.aggregator.batchSize, and the window state carries over the batches.
  */
 import { foldBatch } from '../functions/aggregator/foldBatch.js';
 import { emptyState } from '../functions/aggregator/windowState.js';
@@ -10,29 +15,75 @@ import type { KinesisEventRecord } from '../functions/shared/kinesisRecord.js';
 import { MAPPINGS } from '../infra/settings.js';
 import { createClassFeed } from '../local/simulator/classFeed.js';
 import { raceStartMillis } from '../core/raceClock.js';
+import type { TelemetryRecord } from '../core/telemetry.js';
 import type { BenchOptions, BenchResult } from './types.js';
 
 const RACE_SECONDS = 300;
 const RACE_ID = 5_900_000;
+/** 1,000 riders in all, as three classes sharing the shard. */
+const CLASSES = [
+  { classId: 1, racers: 400 },
+  { classId: 3, racers: 350 },
+  { classId: 5, racers: 250 },
+];
+/** Letters some riders spell with diacritics (multi-byte UTF-8 in their records). */
+const ACCENTS: Record<string, string> = { a: 'á', e: 'ë', o: 'ø', u: 'ü', i: 'í', n: 'ñ' };
 
-/** Kinesis event records of `seconds` seconds of a 1,000-rider race, from the simulator's riders. */
-function makeRecords(seconds: number): KinesisEventRecord[] {
-  const feed = createClassFeed({ classId: 3, racers: 1000, raceSeconds: RACE_SECONDS });
+/** A small seeded PRNG (mulberry32): the same records every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Kinesis event records of `seconds` seconds of a race of 1,000 riders, in shard order. */
+export function makeRecords(seconds: number): KinesisEventRecord[] {
+  const random = prng(42);
+  const feeds = CLASSES.map((c) => createClassFeed({ classId: c.classId, racers: c.racers, raceSeconds: RACE_SECONDS }));
+  const start = raceStartMillis(RACE_ID, RACE_SECONDS);
+  // Records held back to arrive a few seconds late, by the second they arrive in.
+  const late = new Map<number, TelemetryRecord[]>();
   const out: KinesisEventRecord[] = [];
-  const arrival = RACE_ID * RACE_SECONDS + 100;
   let seq = 0;
+  const put = (r: TelemetryRecord, arrivalSeconds: number): void => {
+    seq += 1;
+    out.push({
+      eventID: `shardId-000000000000:${seq}`,
+      kinesis: {
+        data: Buffer.from(JSON.stringify(r), 'utf8').toString('base64'),
+        sequenceNumber: String(seq),
+        partitionKey: r.racerId,
+        approximateArrivalTimestamp: arrivalSeconds,
+      },
+    });
+  };
   for (let s = 0; s < seconds; s += 1) {
-    for (const r of feed.recordsUntil(raceStartMillis(RACE_ID, RACE_SECONDS) + s * 1000 + 10)) {
-      seq += 1;
-      out.push({
-        eventID: `shardId-000000000000:${seq}`,
-        kinesis: {
-          data: Buffer.from(JSON.stringify(r), 'utf8').toString('base64'),
-          sequenceNumber: String(seq),
-          partitionKey: r.racerId,
-          approximateArrivalTimestamp: arrival,
-        },
-      });
+    const now = start + s * 1000 + 10;
+    const due: TelemetryRecord[] = [];
+    for (const feed of feeds) due.push(...feed.recordsUntil(now));
+    // Riders' clocks differ: their records of one second arrive interleaved.
+    for (let i = due.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(random() * (i + 1));
+      [due[i], due[j]] = [due[j] as TelemetryRecord, due[i] as TelemetryRecord];
+    }
+    due.push(...(late.get(s) ?? []));
+    late.delete(s);
+    const arrival = (now + 200) / 1000;
+    for (const r of due) {
+      if (r.name !== undefined && r.racerId.endsWith('3')) r.name = r.name.replace(/[aeouin]/g, (c) => ACCENTS[c] ?? c);
+      const roll = random();
+      if (roll < 0.01) {
+        const delay = 1 + Math.floor(random() * 5);
+        late.set(s + delay, [...(late.get(s + delay) ?? []), r]);
+        continue;
+      }
+      put(r, arrival);
+      if (roll > 0.99) put(r, arrival); // a replay
     }
   }
   return out;

@@ -25,10 +25,9 @@ export interface FoldResult {
 export function foldBatch(state: WindowState, records: readonly KinesisEventRecord[], raceSeconds: number): FoldResult {
   const malformed: Malformed[] = [];
   const f = newScannedTelemetry();
-  // A batch is mostly one race: remember its riders rather than build its key per record.
-  let riders: RaceRiders | undefined;
-  let classId = NaN;
-  let raceId = NaN;
+  // A shard carries riders of every class, so records of a few races interleave: their
+  // riders objects by (classId, raceId), looked up without building the state key.
+  const races = new RaceCache(state);
   let arrival: unknown = NaN;
   let currentRaceId: number | undefined;
   for (const rec of records) {
@@ -38,12 +37,7 @@ export function foldBatch(state: WindowState, records: readonly KinesisEventReco
       currentRaceId = currentRaceIdOf(arrival, raceSeconds);
     }
     if (scanTelemetry(k.data, raceSeconds, currentRaceId, f)) {
-      if (riders === undefined || f.classId !== classId || f.raceId !== raceId) {
-        classId = f.classId;
-        raceId = f.raceId;
-        riders = ridersOf(state, classId, raceId);
-      }
-      mergeRider(riders, f.racerId, f.second, scoreUnits(f.output), f.name);
+      mergeRider(races.riders(f.classId, f.raceId), f.racerId, f.second, scoreUnits(f.output), f.name);
       continue;
     }
     const d = decodeTelemetryReference(rec, raceSeconds);
@@ -51,4 +45,27 @@ export function foldBatch(state: WindowState, records: readonly KinesisEventReco
     else malformed.push({ sequenceNumber: d.sequenceNumber, field: d.field, message: d.message });
   }
   return { received: records.length, malformed };
+}
+
+/** The riders objects of the races one fold has met (a handful: the classes of one or two race slots). */
+class RaceCache {
+  private readonly classIds: number[] = [];
+  private readonly raceIds: number[] = [];
+  private readonly entries: RaceRiders[] = [];
+  constructor(private readonly state: WindowState) {}
+
+  riders(classId: number, raceId: number): RaceRiders {
+    const n = this.entries.length;
+    for (let i = 0; i < n; i += 1) {
+      if (this.classIds[i] === classId && this.raceIds[i] === raceId) return this.entries[i] as RaceRiders;
+    }
+    // ridersOf keys races by their decimal text, so -0 and 0 are one race here too.
+    const riders = ridersOf(this.state, classId, raceId);
+    if (n < 32) {
+      this.classIds.push(classId);
+      this.raceIds.push(raceId);
+      this.entries.push(riders);
+    }
+    return riders;
+  }
 }

@@ -5,7 +5,7 @@
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { scoreUnits } from '../../core/keys.js';
 import type { RaceRiders, RiderTuple, WindowState } from './windowState.js';
-import { raceKeyOf } from './windowState.js';
+import { emptyRiders, raceKeyOf } from './windowState.js';
 
 /**
  * True if `(second, units)` is newer than what `old` holds. At equal seconds
@@ -22,7 +22,7 @@ export function ridersOf(state: WindowState, classId: number, raceId: number): R
   const key = raceKeyOf(classId, raceId);
   let riders: RaceRiders | undefined = state.r[key];
   if (riders === undefined) {
-    riders = {};
+    riders = emptyRiders();
     state.r[key] = riders;
   }
   return riders;
@@ -30,20 +30,27 @@ export function ridersOf(state: WindowState, classId: number, raceId: number): R
 
 /**
  * Merges one rider's valid record (second, output in score units, optional
- * name) into the riders of its race, in place. An older record allocates
- * nothing unless it brings the only name.
+ * name) into the riders of its race, in place: the rider's tuple is updated,
+ * not replaced (the state and its tuples are this invocation's own: readState
+ * copies what Lambda hands over), so a record allocates nothing unless it is
+ * the rider's first.
  */
 export function mergeRider(riders: RaceRiders, racerId: string, second: number, units: number, name: string | undefined): void {
   const old = riders[racerId];
+  if (old === undefined) {
+    riders[racerId] = name === undefined ? [second, units] : [second, units, name];
+    return;
+  }
   if (!isNewer(old, second, units)) {
     // An older record changes no progress, but the name rides on a few records
     // only: keep it if the newer data has none (names are sticky, order-free).
-    if (old !== undefined && old[2] === undefined && name !== undefined) riders[racerId] = [old[0], old[1], name];
+    if (old[2] === undefined && name !== undefined) old[2] = name;
     return;
   }
+  old[0] = second;
+  old[1] = units;
   // A record without a name keeps the name seen before.
-  const kept = name ?? old?.[2];
-  riders[racerId] = kept === undefined ? [second, units] : [second, units, kept];
+  if (name !== undefined) old[2] = name;
 }
 
 /** Merges one valid record into `state` (in place: the state is this invocation's own copy). */

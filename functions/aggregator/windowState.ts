@@ -33,6 +33,15 @@ export function emptyState(): WindowState {
   return { v: 1, r: {} };
 }
 
+/**
+ * An empty riders object. Without a prototype, so that a racerId such as
+ * `constructor`, `toString` or `__proto__` (all valid, contract §2) is an
+ * ordinary key, not Object.prototype's (JSON.stringify writes it the same).
+ */
+export function emptyRiders(): RaceRiders {
+  return Object.create(null) as RaceRiders;
+}
+
 function isTuple(v: unknown): v is RiderTuple {
   return (
     Array.isArray(v) &&
@@ -54,9 +63,10 @@ export function readState(value: unknown): WindowState {
   if (races === null || typeof races !== 'object') return state;
   for (const [key, riders] of Object.entries(races as Record<string, unknown>)) {
     if (riders === null || typeof riders !== 'object') continue;
-    const clean: RaceRiders = {};
+    const clean = emptyRiders();
     for (const [racerId, t] of Object.entries(riders as Record<string, unknown>)) {
-      if (isTuple(t)) clean[racerId] = t;
+      // A copy: the fold updates tuples in place, and the caller's value stays as it was.
+      if (isTuple(t)) clean[racerId] = t.length === 2 ? [t[0], t[1]] : [t[0], t[1], t[2]];
     }
     state.r[key] = clean;
   }

@@ -55,8 +55,8 @@ export function toTelemetryRecord(f: ScannedTelemetry): TelemetryRecord {
     deviceTimestamp: f.deviceTimestamp,
   };
   if (f.name !== undefined) record.name = f.name;
-  if (f.cadence !== undefined) record.cadence = f.cadence;
-  if (f.resistance !== undefined) record.resistance = f.resistance;
+  if (!Number.isNaN(f.cadence)) record.cadence = f.cadence;
+  if (!Number.isNaN(f.resistance)) record.resistance = f.resistance;
   return record;
 }
 

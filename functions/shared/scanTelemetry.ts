@@ -27,8 +27,10 @@ export interface ScannedTelemetry {
   name: string | undefined;
   second: number;
   power: number;
-  cadence: number | undefined;
-  resistance: number | undefined;
+  /** NaN when absent or `null` (a number field stays a number for V8: no boxing per write). */
+  cadence: number;
+  /** NaN when absent or `null`. */
+  resistance: number;
   output: number;
   event: TelemetryEventKind;
   deviceTimestamp: number;
@@ -37,17 +39,17 @@ export interface ScannedTelemetry {
 /** A fresh object for `scanTelemetry` to fill (its values mean nothing until a scan returns true). */
 export function newScannedTelemetry(): ScannedTelemetry {
   return {
-    raceId: 0,
-    classId: 0,
+    raceId: NaN,
+    classId: NaN,
     racerId: '',
     name: undefined,
-    second: 0,
-    power: 0,
-    cadence: undefined,
-    resistance: undefined,
-    output: 0,
+    second: NaN,
+    power: NaN,
+    cadence: NaN,
+    resistance: NaN,
+    output: NaN,
     event: 'update',
-    deviceTimestamp: 0,
+    deviceTimestamp: NaN,
   };
 }
 
@@ -232,29 +234,44 @@ function keyAt(i: number): number {
 }
 
 /**
- * The racerIds seen lately, by a hash of their bytes: the same rider's id
- * every second is one string, not a new one per record (and an object key
- * V8 has already hashed). Cleared when it grows past RACER_ID_CACHE_MAX.
+ * The racerIds seen lately: a 4-way set-associative cache by a hash of their
+ * bytes, checked byte by byte, so that the same rider's id every second is one
+ * string rather than a new one per record (and a key V8 has already
+ * internalized for the state's riders objects). 1,024 sets of 4 hold the
+ * riders of a busy shard with few evictions.
  */
-const racerIds = new Map<number, string>();
-const RACER_ID_CACHE_MAX = 100_000;
+const ID_SETS = 1024;
+const ID_WAYS = 4;
+const ID_SLOT_BYTES = TELEMETRY_LIMITS.racerIdMaxLength;
+const idStrings: string[] = new Array<string>(ID_SETS * ID_WAYS).fill('');
+const idHashes = new Int32Array(ID_SETS * ID_WAYS);
+/** Length of the id in each slot (0: empty; ids are at least 1 byte). */
+const idLengths = new Int32Array(ID_SETS * ID_WAYS);
+const idBytes = new Uint8Array(ID_SETS * ID_WAYS * ID_SLOT_BYTES);
+/** The way each set replaces next (round robin). */
+const idNextWay = new Uint8Array(ID_SETS);
 
-/** The racerId in bytes[a..b) (ASCII, checked by the caller) whose hash is `hash`. */
+/** The racerId in bytes[a..b) (1..64 bytes of `[A-Za-z0-9_-]`, checked by the caller) whose hash is `hash`. */
 function racerIdString(hash: number, a: number, b: number): string {
-  const cached = racerIds.get(hash);
-  if (cached !== undefined && cached.length === b - a) {
-    let same = true;
-    for (let j = a; j < b; j += 1) {
-      if (cached.charCodeAt(j - a) !== bytes[j]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return cached;
+  const set = (Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) >>> 22) & (ID_SETS - 1);
+  const len = b - a;
+  const first = set * ID_WAYS;
+  for (let slot = first; slot < first + ID_WAYS; slot += 1) {
+    if (idHashes[slot] !== hash || idLengths[slot] !== len) continue;
+    const base = slot * ID_SLOT_BYTES;
+    let j = 0;
+    while (j < len && idBytes[base + j] === bytes[a + j]) j += 1;
+    if (j === len) return idStrings[slot] as string;
   }
   const id = bytes.toString('latin1', a, b);
-  if (racerIds.size >= RACER_ID_CACHE_MAX) racerIds.clear();
-  racerIds.set(hash, id);
+  const way = idNextWay[set] as number;
+  idNextWay[set] = (way + 1) % ID_WAYS;
+  const slot = first + way;
+  const base = slot * ID_SLOT_BYTES;
+  for (let j = 0; j < len; j += 1) idBytes[base + j] = bytes[a + j] as number;
+  idHashes[slot] = hash;
+  idLengths[slot] = len;
+  idStrings[slot] = id;
   return id;
 }
 
@@ -285,8 +302,8 @@ function scanObject(n: number, raceSeconds: number, currentRaceId: number | unde
   i = skipWhitespace(i + 1);
   let seen = 0;
   let name: string | undefined;
-  let cadence: number | undefined;
-  let resistance: number | undefined;
+  let cadence = NaN;
+  let resistance = NaN;
   let raceId = NaN;
   let classId = NaN;
   let second = NaN;
