@@ -9,11 +9,19 @@
  * part (strongly consistent Query):
  *
  * - a part at this window or later: that shard has closed this window;
- * - a part at the previous window: that shard had riders of the race a window
- *   ago and has not closed this window yet — it is lagging and will publish
- *   when it closes, so this closer skips;
+ * - a part at the previous window (its window ended when this one started, or
+ *   up to one window earlier): that shard had riders of the race a window ago
+ *   and has not closed this window yet — it is lagging and will publish when
+ *   it closes, so this closer skips;
  * - a part older than that (or that never recorded a window): the shard has no
  *   riders of this race any more (or stopped); it cannot block publishing.
+ *
+ * The test is on where the other part's window ends, not on equal starts, so
+ * that it also holds if shards' windows were not aligned to the same
+ * boundaries (the local runtime aligns them to the epoch): a part whose window
+ * overlaps this one counts as closed, and the closer that is furthest behind
+ * never finds another part lagging — it always publishes, so no window is left
+ * unpublished by closers waiting on each other.
  *
  * With no lagging part this closer publishes. Two closers of the same window
  * running at once both write before they read, and reads are strongly
@@ -34,13 +42,15 @@ import type { LivePart } from '../shared/readLiveParts.js';
 
 /**
  * True when the closer of window [`windowStart`, `windowStart + windowMs`) on
- * `shardId` should publish: no other part is lagging exactly one window
- * behind. `parts` must be read after this closer's own write.
+ * `shardId` should publish: no other part's window ended within the window
+ * before this one (windows of a mapping all have the same length). `parts`
+ * must be read after this closer's own write.
  */
 export function closesLast(parts: ReadonlyArray<Pick<LivePart, 'shardId' | 'windowStart'>>, shardId: string, windowStart: number, windowMs: number): boolean {
   for (const part of parts) {
     if (part.shardId === shardId || part.windowStart === undefined) continue;
-    if (part.windowStart < windowStart && part.windowStart >= windowStart - windowMs) return false;
+    const end = part.windowStart + windowMs;
+    if (end > windowStart - windowMs && end <= windowStart) return false;
   }
   return true;
 }
