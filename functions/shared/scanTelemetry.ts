@@ -80,6 +80,12 @@ const bytes = Buffer.allocUnsafeSlow(MAX_DATA_CHARS);
 const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
+ * Buffer's base64 decoder as `buf.write(s, 0, 'base64')` calls it after its
+ * argument checks (which always pass here); `write` where a runtime lacks it.
+ */
+const base64Write = (Buffer.prototype as unknown as { base64Write?: (this: Buffer, s: string, offset: number, length: number) => number }).base64Write;
+
+/**
  * Each key with its quotes (`"raceId"`) as little-endian 32-bit words at
  * offsets 0, 4, … and length - 4 (overlapping), so that a key is a few word
  * compares: KEY_WORDS[k * 8 + j] for j < KEY_WORD_COUNT[k], at KEY_WORD_AT.
@@ -251,6 +257,20 @@ const idBytes = new Uint8Array(ID_SETS * ID_WAYS * ID_SLOT_BYTES);
 /** The way each set replaces next (round robin). */
 const idNextWay = new Uint8Array(ID_SETS);
 
+const idView = new DataView(idBytes.buffer, idBytes.byteOffset, idBytes.byteLength);
+
+/** True if the cached id at `base` in idBytes is bytes[a..a+len): word by word, the last word overlapping. */
+function sameId(base: number, a: number, len: number): boolean {
+  if (len < 4) {
+    for (let j = 0; j < len; j += 1) if (idBytes[base + j] !== bytes[a + j]) return false;
+    return true;
+  }
+  for (let j = 0; j < len - 4; j += 4) {
+    if (idView.getInt32(base + j, true) !== view.getInt32(a + j, true)) return false;
+  }
+  return idView.getInt32(base + len - 4, true) === view.getInt32(a + len - 4, true);
+}
+
 /** The racerId in bytes[a..b) (1..64 bytes of `[A-Za-z0-9_-]`, checked by the caller) whose hash is `hash`. */
 function racerIdString(hash: number, a: number, b: number): string {
   const set = (Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) >>> 22) & (ID_SETS - 1);
@@ -258,10 +278,7 @@ function racerIdString(hash: number, a: number, b: number): string {
   const first = set * ID_WAYS;
   for (let slot = first; slot < first + ID_WAYS; slot += 1) {
     if (idHashes[slot] !== hash || idLengths[slot] !== len) continue;
-    const base = slot * ID_SLOT_BYTES;
-    let j = 0;
-    while (j < len && idBytes[base + j] === bytes[a + j]) j += 1;
-    if (j === len) return idStrings[slot] as string;
+    if (sameId(slot * ID_SLOT_BYTES, a, len)) return idStrings[slot] as string;
   }
   const id = bytes.toString('latin1', a, b);
   const way = idNextWay[set] as number;
@@ -273,6 +290,52 @@ function racerIdString(hash: number, a: number, b: number): string {
   idLengths[slot] = len;
   idStrings[slot] = id;
   return id;
+}
+
+/**
+ * The quoted key and colon as producers write them (`"power":`, no whitespace)
+ * at `i`: returns `field * 32 + length`, or -1 (then keyAt reads the general
+ * form). The numbers are the key's bytes as little-endian 32-bit words
+ * (`0x63617222` is `"rac`), compared with literals so that a key costs a
+ * switch and two to four word compares.
+ */
+function keyColonAt(i: number): number {
+  switch (view.getInt32(i, true)) {
+    case 0x63617222: {
+      // "rac: raceId or racerId
+      const w = view.getInt32(i + 4, true);
+      if (w === 0x22644965 && bytes[i + 8] === COLON) return RACE_ID * 32 + 9; // eId" :
+      if (w === 0x64497265 && view.getInt32(i + 6, true) === 0x3a226449) return RACER_ID * 32 + 10; // erId, Id":
+      return -1;
+    }
+    case 0x616c6322: // "cla ssId Id":
+      return view.getInt32(i + 4, true) === 0x64497373 && view.getInt32(i + 6, true) === 0x3a226449 ? CLASS_ID * 32 + 10 : -1;
+    case 0x6d616e22: // "nam me":
+      return view.getInt32(i + 3, true) === 0x3a22656d ? NAME * 32 + 7 : -1;
+    case 0x63657322: // "sec ond" nd":
+      return view.getInt32(i + 4, true) === 0x22646e6f && bytes[i + 8] === COLON ? SECOND * 32 + 9 : -1;
+    case 0x776f7022: // "pow er":
+      return view.getInt32(i + 4, true) === 0x3a227265 ? POWER * 32 + 8 : -1;
+    case 0x64616322: // "cad ence ce":
+      return view.getInt32(i + 4, true) === 0x65636e65 && view.getInt32(i + 6, true) === 0x3a226563 ? CADENCE * 32 + 10 : -1;
+    case 0x73657222: // "res ista nce" ce":
+      return view.getInt32(i + 4, true) === 0x61747369 && view.getInt32(i + 8, true) === 0x2265636e && bytes[i + 12] === COLON
+        ? RESISTANCE * 32 + 13
+        : -1;
+    case 0x74756f22: // "out put" ut":
+      return view.getInt32(i + 4, true) === 0x22747570 && bytes[i + 8] === COLON ? OUTPUT * 32 + 9 : -1;
+    case 0x65766522: // "eve nt":
+      return view.getInt32(i + 4, true) === 0x3a22746e ? EVENT * 32 + 8 : -1;
+    case 0x76656422: // "dev iceT imes tamp mp":
+      return view.getInt32(i + 4, true) === 0x54656369 &&
+        view.getInt32(i + 8, true) === 0x73656d69 &&
+        view.getInt32(i + 12, true) === 0x706d6174 &&
+        view.getInt32(i + 14, true) === 0x3a22706d
+        ? DEVICE_TIMESTAMP * 32 + 18
+        : -1;
+    default:
+      return -1;
+  }
 }
 
 function isInt(v: number): boolean {
@@ -289,7 +352,7 @@ export function scanTelemetry(data: unknown, raceSeconds: number, currentRaceId:
   if (typeof data !== 'string' || data.length > MAX_DATA_CHARS) return false;
   // The decoder Buffer.from(data, 'base64') uses (same bytes, no allocation); ≤ 3/4 of the
   // text, so it always fits, with room after it.
-  const n = bytes.write(data, 0, 'base64');
+  const n = base64Write !== undefined ? base64Write.call(bytes, data, 0, MAX_DATA_CHARS) : bytes.write(data, 0, 'base64');
   // A NUL after the data: invalid anywhere in JSON, so no scan runs past the record into
   // an earlier record's bytes (and every 4-byte read stays inside the buffer).
   bytes[n] = 0;
@@ -314,17 +377,22 @@ function scanObject(n: number, raceSeconds: number, currentRaceId: number | unde
   let event: TelemetryEventKind = 'update';
   // `{}` has no required field: the reference path rejects it.
   for (;;) {
-    if (bytes[i] !== QUOTE) return false;
-    const k = keyAt(i);
-    // Unknown keys and repeated keys (JSON.parse keeps the last) are the reference path's.
-    if (k < 0 || (seen & (1 << k)) !== 0) return false;
-    seen |= 1 << k;
-    i += KEY_LENGTH[k] as number;
-    if (bytes[i] !== COLON) {
-      i = skipWhitespace(i);
+    let k: number;
+    const kc = keyColonAt(i);
+    if (kc >= 0) {
+      k = kc >> 5;
+      i += kc & 31;
+    } else {
+      if (bytes[i] !== QUOTE) return false;
+      k = keyAt(i);
+      if (k < 0) return false;
+      i = skipWhitespace(i + (KEY_LENGTH[k] as number));
       if (bytes[i] !== COLON) return false;
+      i += 1;
     }
-    i += 1;
+    // Unknown keys and repeated keys (JSON.parse keeps the last) are the reference path's.
+    if ((seen & (1 << k)) !== 0) return false;
+    seen |= 1 << k;
     let c = bytes[i] as number;
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
       i = skipWhitespace(i);
