@@ -3,12 +3,12 @@
  * SigV4 for service `appsync` (how AWS_IAM requests to AppSync are signed),
  * so that its subscription fan-out delivers the snapshot to `onLiveRankings`.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Sleep } from './clock.js';
 import { PublishError } from './errors.js';
 import { isTransient } from './isTransient.js';
+import { NodeSha256 } from './nodeSha256.js';
 import { withRetry } from './retry.js';
 
 export interface LiveEntryInput {
@@ -67,7 +67,7 @@ export async function signGraphqlRequest(
     headers: { 'content-type': 'application/json', host: u.host },
     body,
   });
-  const signer = new SignatureV4({ service: 'appsync', region, credentials, sha256: Sha256 });
+  const signer = new SignatureV4({ service: 'appsync', region, credentials, sha256: NodeSha256 });
   const signed = await signer.sign(request);
   return { headers: signed.headers, body };
 }

@@ -45,3 +45,20 @@ describe('publishLiveRankings over HTTP', () => {
     ).rejects.toMatchObject({ name: 'RetriesExhaustedError', attempts: 3 });
   });
 });
+
+describe('SigV4 signing on node:crypto', () => {
+  it('gives the same signature as the pure-JS SHA-256 for the same request and time', async () => {
+    const { Sha256 } = await import('@aws-crypto/sha256-js');
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { HttpRequest } = await import('@smithy/protocol-http');
+    const { NodeSha256 } = await import('../../functions/shared/nodeSha256.js');
+    const host = 'example.appsync-api.eu-west-1.amazonaws.com';
+    const body = JSON.stringify({ query: 'mutation { x }', variables: { entries: Array.from({ length: 1000 }, (_, i) => ({ rank: i + 1, racerId: `r${i}` })) } });
+    const request = () => new HttpRequest({ method: 'POST', protocol: 'https:', hostname: host, path: '/graphql', headers: { 'content-type': 'application/json', host }, body });
+    const signingDate = new Date('2026-11-23T06:00:00Z');
+    const sign = (sha256: typeof Sha256 | typeof NodeSha256) => new SignatureV4({ service: 'appsync', region: 'eu-west-1', credentials, sha256 }).sign(request(), { signingDate });
+    const [theirs, ours] = await Promise.all([sign(Sha256), sign(NodeSha256)]);
+    expect(ours.headers.authorization).toBe(theirs.headers.authorization);
+    expect(ours.headers.authorization).toMatch(/Signature=[0-9a-f]{64}$/);
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * SHA-256 (HMAC-SHA-256 when given a secret) on node:crypto, in the shape
+ * SignatureV4 takes (`update`, `digest`, `reset`). The pure-JS hash it was
+ * given before spent about 2 ms per ~100 KB snapshot body; node's is native.
+ */
+import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+
+/** What SignatureV4 hashes and keys with. */
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+
+function bytesOf(data: SourceData): string | Uint8Array {
+  if (typeof data === "string") return data;
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
+}
+
+/** A SHA-256 checksum (HMAC when `secret` is given). */
+export class NodeSha256 {
+  private hash: Hash | Hmac;
+
+  constructor(private readonly secret?: SourceData) {
+    this.hash = this.fresh();
+  }
+
+  private fresh(): Hash | Hmac {
+    return this.secret === undefined
+      ? createHash("sha256")
+      : createHmac("sha256", bytesOf(this.secret));
+  }
+
+  update(data: Uint8Array | string): void {
+    this.hash.update(data);
+  }
+
+  async digest(): Promise<Uint8Array> {
+    const out = this.hash.digest();
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  }
+
+  reset(): void {
+    this.hash = this.fresh();
+  }
+}
