@@ -9,6 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createClient } from '../../client/index.js';
+import { OnLiveRankingsDocument } from '../../client/generated/operations.js';
 import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
 import { fetchSnapshot } from '../../cli/status.js';
 import { localKinesis } from '../../local/stack/clients.js';
@@ -62,6 +65,19 @@ describe('the ops view of a running stack', () => {
     const snapshot = await waitFor('mapping figures', (s) => s.series.some((x) => x.id === 'esm.aggregator.maxIteratorAgeMs'), 10_000);
     const ids = snapshot.series.map((s) => s.id);
     expect(ids).toEqual(expect.arrayContaining(['esm.aggregator.batches', 'esm.finalizer.maxIteratorAgeMs', 'esm.allTime.discardedBatches', 'realtime.connections']));
+  });
+
+  it('counts live subscriptions per race class', async () => {
+    const client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey }, WebSocket });
+    const stops = [4, 4, 2].map((classId) => client.subscribe(OnLiveRankingsDocument, { classId }, { next: () => undefined }));
+    try {
+      const perClass = (s: OpsSnapshot, classId: number) => s.series.find((x) => x.id === `realtime.subscriptions.class.${classId}`)?.latest;
+      const snapshot = await waitFor('subscriptions per class', (s) => perClass(s, 4) === 2 && perClass(s, 2) === 1, 15_000);
+      expect(perClass(snapshot, 4)).toBe(2);
+    } finally {
+      for (const stop of stops) stop();
+      client.close();
+    }
   });
 
   it('counts a poison record (and the EMF metrics of the batch it came in) within a window or two', async () => {

@@ -28,6 +28,8 @@ describe('fan-out', () => {
       sockets.push(socket);
     }
     expect(fixture.attachment.server.stats()).toEqual({ subscriptions: 20, groups: 2 });
+    // The ops view's per-class figure.
+    expect(fixture.attachment.server.subscriptionsByArgument('classId')).toEqual({ '1': 10, '2': 10 });
 
     await backend.mutate(PUBLISH, { input: liveRankingsInput(1, 3) });
     expect(reports.at(-1)).toEqual({ groupsMatched: 1, delivered: 10, oversized: 0, invalidated: 0 });

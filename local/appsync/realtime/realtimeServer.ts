@@ -45,6 +45,8 @@ export interface RealtimeServer {
   connectionCount(): number;
   /** Registered subscriptions and distinct fan-out groups. */
   stats(): { subscriptions: number; groups: number };
+  /** Subscriptions per value of a subscription argument (`classId` → `{ "3": 120 }`), for the ops view. */
+  subscriptionsByArgument(argument: string): Record<string, number>;
   /** Closes every connection and stops the timers. */
   close(): void;
   /** Called for every published event (tests and benchmarks observe fan-out with it). */
@@ -286,6 +288,7 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
     },
     connectionCount: () => connections.size,
     stats: () => ({ subscriptions: index.size(), groups: index.groupCount() }),
+    subscriptionsByArgument: (argument) => index.countByArgument(argument),
     close() {
       clearInterval(keepAliveTimer);
       stopListening();

@@ -216,7 +216,25 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
     return count;
   }
 
-  return { add, remove, publish, size, groupCount };
+  /**
+   * Subscriptions per value of one subscription argument (`classId` → how many
+   * listen to each class), whatever field they subscribe to. Subscriptions
+   * without the argument are not counted.
+   */
+  function countByArgument(argument: string): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const groups of groupsByField.values()) {
+      for (const group of groups.values()) {
+        const value = group.prepared.args[argument];
+        if (value === undefined || group.members.size === 0) continue;
+        const key = typeof value === 'string' ? value : JSON.stringify(value);
+        counts[key] = (counts[key] ?? 0) + group.members.size;
+      }
+    }
+    return counts;
+  }
+
+  return { add, remove, publish, size, groupCount, countByArgument };
 }
 
 /** The registry's interface. */
