@@ -63,12 +63,20 @@ export function readState(value: unknown): WindowState {
   if (races === null || typeof races !== 'object') return state;
   for (const [key, riders] of Object.entries(races as Record<string, unknown>)) {
     if (riders === null || typeof riders !== 'object') continue;
-    const clean = emptyRiders();
-    for (const [racerId, t] of Object.entries(riders as Record<string, unknown>)) {
-      // A copy: the fold updates tuples in place, and the caller's value stays as it was.
-      if (isTuple(t)) clean[racerId] = t.length === 2 ? [t[0], t[1]] : [t[0], t[1], t[2]];
-    }
-    state.r[key] = clean;
+    state.r[key] = readRiders(riders as Record<string, unknown>);
   }
   return state;
+}
+
+/** The tuples of one race, copied: the fold updates tuples in place, and the caller's value stays as it was. */
+function readRiders(riders: Record<string, unknown>): RaceRiders {
+  const clean = emptyRiders();
+  // for…in rather than Object.entries: no [key, value] pair per rider (this runs once per
+  // invocation over every rider of the window); own keys only.
+  for (const racerId in riders) {
+    if (!Object.hasOwn(riders, racerId)) continue;
+    const t = riders[racerId];
+    if (isTuple(t)) clean[racerId] = t.length === 2 ? [t[0], t[1]] : [t[0], t[1], t[2]];
+  }
+  return clean;
 }
