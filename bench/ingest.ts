@@ -131,8 +131,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     const before = delivered();
     let sent = 0;
     let maxAge = 0;
+    const maxAgeOf = new Map<string, number>();
     const ageSampler = setInterval(() => {
-      for (const m of watched) maxAge = Math.max(maxAge, m.mapping.metrics().iteratorAgeMs);
+      for (const m of watched) {
+        const age = m.mapping.metrics().iteratorAgeMs;
+        maxAge = Math.max(maxAge, age);
+        maxAgeOf.set(m.name, Math.max(maxAgeOf.get(m.name) ?? 0, age));
+      }
     }, 250);
     const firstPutAt = Date.now();
     let lateSeconds = 0;
@@ -167,6 +172,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     if (freshness.length === 0) throw new Error('no live rankings of the race reached the subscribers');
     const offered = CLASSES.length * ridersPerClass;
     progress(`${sent} records put (${lateSeconds} seconds sent late), ${deliveredCount} delivered, ${freshness.length} updates received`);
+    // Which consumer the largest iterator age came from (the figure is the larger of the two).
+    progress(`max iterator age by mapping: ${[...maxAgeOf].map(([name, age]) => `${name} ${age} ms`).join(', ')}`);
     return [
       { metric: 'ingest.sustainedRecordsPerSecond', value: Math.round(deliveredCount / ((lastDeliveredAt - firstPutAt) / 1000)), unit: 'records/s', target: offered, better: 'higher' },
       // What the driver managed to put (on a busy machine it falls behind the clock, and records that

@@ -103,7 +103,10 @@ export async function closeWindow(deps: CloseDeps, state: WindowState, shardId: 
       writes += outcome.putCalls;
       // One strongly consistent read after the write: who publishes, and what.
       const parts = await withRetry('read live parts', () => readLivePartItems(deps.ddb, deps.tableName, classId, raceId), retry);
-      // Without a window (not a tumbling-window event) there is nothing to coordinate on: publish.
+      // Publish unless a shard one window behind will close this window after us (publishDecision.ts).
+      // Every closer publishes without a window (not a tumbling-window event: nothing to coordinate on)
+      // and once the race is over (a shard whose riders sent their last records a window earlier
+      // would otherwise hold the race's last ranking back for good).
       const raceOver = window.endMillis > raceEndMillis(raceId, deps.raceSeconds);
       if (windowStart !== undefined && !raceOver && !closesLast(parts, shardId, windowStart, window.endMillis - windowStart)) {
         skipped += 1;
