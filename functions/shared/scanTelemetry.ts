@@ -75,8 +75,13 @@ const REQUIRED =
  * padding-heavy or invalid data gets there.
  */
 const MAX_DATA_CHARS = 4096;
-/** The decoded bytes of the record being scanned; room for MAX_DATA_CHARS of base64 plus the sentinel and 4-byte reads. */
-const bytes = Buffer.allocUnsafeSlow(MAX_DATA_CHARS);
+/** Base64 characters decoded at once by decodeChunk (one native call for many records). */
+const CHUNK_CHARS = 32_768;
+/**
+ * The decoded bytes being scanned: one record at 0 (scanTelemetry) or a chunk
+ * of records (decodeChunk), with slack after them for 4-byte reads.
+ */
+const bytes = Buffer.allocUnsafeSlow(CHUNK_CHARS + 64);
 const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
@@ -356,11 +361,140 @@ export function scanTelemetry(data: unknown, raceSeconds: number, currentRaceId:
   // A NUL after the data: invalid anywhere in JSON, so no scan runs past the record into
   // an earlier record's bytes (and every 4-byte read stays inside the buffer).
   bytes[n] = 0;
-  return scanObject(n, raceSeconds, currentRaceId, out);
+  return scanObject(0, n, raceSeconds, currentRaceId, out);
 }
 
-function scanObject(n: number, raceSeconds: number, currentRaceId: number | undefined, out: ScannedTelemetry): boolean {
-  let i = skipWhitespace(0);
+// ---- Many records per native call ------------------------------------------
+//
+// Decoding costs a native call per record, as much as the scan itself. A chunk
+// of records is decoded in one call instead: the records' base64 without its
+// last 4-character group, each followed by GAP, joined. Every part is a whole
+// number of groups, so each record's bytes come out as they would alone, at a
+// known offset; its last group (where the padding is) is decoded here and
+// written into the zeros GAP left, the rest of which ends the record (the NUL
+// sentinel). If any character was not decoded as 6 bits (whitespace or junk
+// skipped, '=' inside), the byte count differs and the whole chunk takes the
+// reference path.
+
+/** Decodes to 6 zero bytes: room for a record's last 1–3 bytes, then its sentinel. */
+const GAP = 'AAAAAAAA';
+const GAP_BYTES = 6;
+/** At most this many records per chunk (each takes at least 8 characters). */
+const MAX_CHUNK_RECORDS = CHUNK_CHARS / 8;
+/** Per record of the current chunk: its start in `bytes`, and its end (-1: reference path). */
+const chunkStart = new Int32Array(MAX_CHUNK_RECORDS);
+const chunkEnd = new Int32Array(MAX_CHUNK_RECORDS);
+/** Per record: the bytes of its base64 without the last group. */
+const chunkBody = new Int32Array(MAX_CHUNK_RECORDS);
+/** Per record: its last group's bytes (big-endian, in the low 24 bits) and how many (1–3). */
+const chunkTail = new Int32Array(MAX_CHUNK_RECORDS);
+const chunkTailLength = new Int32Array(MAX_CHUNK_RECORDS);
+const chunkParts: string[] = [];
+
+/** The standard base64 alphabet's values by char code (-1: not in it). */
+const BASE64_VALUE = new Int32Array(128).fill(-1);
+for (let v = 0; v < 64; v += 1) BASE64_VALUE['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(v)] = v;
+const EQUALS = 0x3d;
+
+/** Value of one base64 character, or -1. */
+function base64Value(c: number): number {
+  return c < 128 ? (BASE64_VALUE[c] as number) : -1;
+}
+
+/** The record kind the chunk needs: its base64 text only. */
+interface HasData {
+  readonly kinesis: { readonly data: unknown };
+}
+
+/**
+ * Decodes the data of `records[from]` onwards, as many as fit in one chunk, in
+ * one native call, and returns the index after the last one. Then
+ * `scanDecoded(k - from, …)` reads record k. A record that cannot be decoded
+ * this way (not a string, too long, not whole 4-character groups, an unusual
+ * last group) is left to the reference path.
+ */
+export function decodeChunk(records: readonly HasData[], from: number): number {
+  chunkParts.length = 0;
+  let chars = 0;
+  let expected = 0;
+  let k = from;
+  for (; k < records.length && k - from < MAX_CHUNK_RECORDS; k += 1) {
+    const j = k - from;
+    chunkEnd[j] = -1;
+    const data = (records[k] as HasData).kinesis.data;
+    if (typeof data !== 'string') continue;
+    const length = data.length;
+    if (length < 4 || length > MAX_DATA_CHARS || (length & 3) !== 0) continue;
+    if (chars + length + 4 > CHUNK_CHARS) break;
+    // The last group: "xxxx" (3 bytes), "xxx=" (2) or "xx==" (1); the bits the
+    // padding leaves over are dropped, as Buffer's decoder drops them.
+    const a = base64Value(data.charCodeAt(length - 4));
+    const b = base64Value(data.charCodeAt(length - 3));
+    const c3 = data.charCodeAt(length - 2);
+    const d4 = data.charCodeAt(length - 1);
+    if (a < 0 || b < 0) continue;
+    let tail: number;
+    let tailLength: number;
+    if (d4 !== EQUALS) {
+      const c = base64Value(c3);
+      const d = base64Value(d4);
+      if (c < 0 || d < 0) continue;
+      tail = (a << 18) | (b << 12) | (c << 6) | d;
+      tailLength = 3;
+    } else if (c3 !== EQUALS) {
+      const c = base64Value(c3);
+      if (c < 0) continue;
+      tail = ((a << 18) | (b << 12) | (c << 6)) >>> 8;
+      tailLength = 2;
+    } else {
+      tail = ((a << 18) | (b << 12)) >>> 16;
+      tailLength = 1;
+    }
+    chunkTail[j] = tail;
+    chunkTailLength[j] = tailLength;
+    chunkStart[j] = expected;
+    chunkBody[j] = ((length - 4) / 4) * 3;
+    // The end is known once the chunk has decoded as expected.
+    chunkEnd[j] = 0;
+    chunkParts.push(data.slice(0, length - 4), GAP);
+    chars += length + 4;
+    expected += (chunkBody[j] as number) + GAP_BYTES;
+  }
+  if (chunkParts.length === 0) return k;
+  const joined = chunkParts.join('');
+  chunkParts.length = 0;
+  const n = base64Write !== undefined ? base64Write.call(bytes, joined, 0, CHUNK_CHARS) : bytes.write(joined, 0, 'base64');
+  const ok = n === expected;
+  for (let j = 0; j < k - from; j += 1) {
+    if (chunkEnd[j] !== 0) continue;
+    if (!ok) {
+      chunkEnd[j] = -1;
+      continue;
+    }
+    // The last group's bytes go where GAP's zeros begin, right after the body's.
+    let end = (chunkStart[j] as number) + (chunkBody[j] as number);
+    const tail = chunkTail[j] as number;
+    const tailLength = chunkTailLength[j] as number;
+    for (let t = tailLength - 1; t >= 0; t -= 1) {
+      bytes[end] = (tail >>> (8 * t)) & 0xff;
+      end += 1;
+    }
+    chunkEnd[j] = end;
+  }
+  return k;
+}
+
+/**
+ * Reads record `j` of the chunk decodeChunk decoded last, as scanTelemetry
+ * reads one record (false: use the reference path).
+ */
+export function scanDecoded(j: number, raceSeconds: number, currentRaceId: number | undefined, out: ScannedTelemetry): boolean {
+  const end = chunkEnd[j] as number;
+  return end >= 0 && scanObject(chunkStart[j] as number, end, raceSeconds, currentRaceId, out);
+}
+
+function scanObject(start: number, n: number, raceSeconds: number, currentRaceId: number | undefined, out: ScannedTelemetry): boolean {
+  let i = skipWhitespace(start);
   if (bytes[i] !== OPEN) return false;
   i = skipWhitespace(i + 1);
   let seen = 0;

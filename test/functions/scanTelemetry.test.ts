@@ -5,7 +5,7 @@ import type { WindowState } from '../../functions/aggregator/windowState.js';
 import { emptyState } from '../../functions/aggregator/windowState.js';
 import type { KinesisEventRecord, Malformed } from '../../functions/shared/kinesisRecord.js';
 import { decodeTelemetry, decodeTelemetryReference, toTelemetryRecord } from '../../functions/shared/kinesisRecord.js';
-import { currentRaceIdOf, newScannedTelemetry, scanTelemetry } from '../../functions/shared/scanTelemetry.js';
+import { currentRaceIdOf, decodeChunk, newScannedTelemetry, scanDecoded, scanTelemetry } from '../../functions/shared/scanTelemetry.js';
 import { ARRIVAL, RACE_ID, RACE_SECONDS, generatedRecord, prng } from './telemetryGen.js';
 
 /** The aggregator's fold as it was before the fast path: reference decode, then mergeRecord. */
@@ -85,6 +85,44 @@ describe('telemetry fast path: same outcome as JSON.parse + checkTelemetry', () 
       expect(stateText(fast), `seed ${seed}, batch ${b}`).toBe(stateText(reference));
       expect(folded.received).toBe(1000);
     }
+  });
+
+  it('folds batches of canonical base64 (many records per decode call) into the same state as the reference', () => {
+    const seed = 11;
+    const r = prng(seed);
+    for (let b = 0; b < 6; b += 1) {
+      // 3,000 records of about 250 characters: several chunks per batch.
+      const batch: KinesisEventRecord[] = [];
+      for (let n = 0; n < 3000; n += 1) batch.push(generatedRecord(r, { canonicalBase64: true }));
+      // One record in the last batch whose base64 has a line break: its chunk goes the reference way.
+      if (b === 5) batch[1500] = { kinesis: { ...(batch[1500] as KinesisEventRecord).kinesis, data: `${(batch[1500] as KinesisEventRecord).kinesis.data.slice(0, 8)}\n${(batch[1500] as KinesisEventRecord).kinesis.data.slice(8)}` } };
+      const fast = emptyState();
+      const reference = emptyState();
+      const folded = foldBatch(fast, batch, RACE_SECONDS);
+      expect(folded.malformed, `seed ${seed}, batch ${b}`).toStrictEqual(referenceFold(reference, batch));
+      expect(stateText(fast), `seed ${seed}, batch ${b}`).toBe(stateText(reference));
+    }
+  });
+
+  it('decodes a chunk of records in one call, each as Buffer.from would, whatever its padding', () => {
+    // Prepare: records of 3n, 3n+1 and 3n+2 bytes (no padding, "==", "="), and ones the chunk leaves out
+    const texts = [`{${base}}`, `{${base} }`, `{${base}  }`, `{${base},"name":"Zoë"}`];
+    const records: KinesisEventRecord[] = texts.map((t) => record(t));
+    records.push({ kinesis: { data: 'not base64 at all!', sequenceNumber: '9' } });
+    records.push(record(`{${base}}`));
+    // Act
+    const to = decodeChunk(records, 0);
+    // Assess: every record is in the chunk; the plain ones read as the reference reads them
+    expect(to).toBe(records.length);
+    const f = newScannedTelemetry();
+    const seen = records.map((_rec, j) => (scanDecoded(j, RACE_SECONDS, currentRaceIdOf(ARRIVAL, RACE_SECONDS), f) ? toTelemetryRecord(f) : undefined));
+    for (let j = 0; j < records.length; j += 1) {
+      const reference = decodeTelemetryReference(records[j] as KinesisEventRecord, RACE_SECONDS);
+      if (j === 4) expect(seen[j]).toBeUndefined();
+      else expect(reference).toStrictEqual({ ok: true, record: seen[j] });
+    }
+    // (the texts cover every padding: lengths of 3n, 3n+1 and 3n+2 bytes)
+    expect(new Set(texts.map((t) => Buffer.byteLength(t) % 3))).toEqual(new Set([0, 1, 2]));
   });
 
   it('reads the plain shape in any field order and with JSON whitespace', () => {

@@ -211,13 +211,14 @@ export function spellBase64(r: Rand, bytes: Buffer): string {
 let seq = 0;
 
 /** One Kinesis event record of generated telemetry (arrival time mostly in RACE_ID, sometimes absent or later). */
-export function generatedRecord(r: Rand): KinesisEventRecord {
+export function generatedRecord(r: Rand, opts: { canonicalBase64?: boolean } = {}): KinesisEventRecord {
   seq += 1;
   const arrival = chance(r, 0.9) ? ARRIVAL : pick(r, [undefined, ARRIVAL + RACE_SECONDS, ARRIVAL + 2 * RACE_SECONDS, ARRIVAL - RACE_SECONDS]);
+  const bytes = recordBytes(r);
   return {
     eventID: `shardId-000000000000:${seq}`,
     kinesis: {
-      data: spellBase64(r, recordBytes(r)),
+      data: opts.canonicalBase64 === true ? bytes.toString('base64') : spellBase64(r, bytes),
       sequenceNumber: String(seq),
       partitionKey: 'p',
       ...(arrival === undefined ? {} : { approximateArrivalTimestamp: arrival }),
