@@ -40,7 +40,7 @@ export function foldBatch(state: WindowState, records: readonly KinesisEventReco
         arrival = kinesis.approximateArrivalTimestamp;
         currentRaceId = currentRaceIdOf(arrival, raceSeconds);
       }
-      if (scanDecoded(k - from, raceSeconds, currentRaceId, f)) {
+      if (scanDecoded(k - from, kinesis.data, raceSeconds, currentRaceId, f)) {
         mergeRider(races.riders(f.classId, f.raceId), f.racerId, f.second, scoreUnits(f.output), f.name);
         continue;
       }

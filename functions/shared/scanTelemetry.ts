@@ -77,11 +77,13 @@ const REQUIRED =
 const MAX_DATA_CHARS = 4096;
 /** Base64 characters decoded at once by decodeChunk (one native call for many records). */
 const CHUNK_CHARS = 32_768;
+/** Where scanTelemetry decodes one record: after the largest chunk and some slack for 4-byte reads. */
+const SINGLE_AT = (CHUNK_CHARS / 4) * 3 + 64;
 /**
- * The decoded bytes being scanned: one record at 0 (scanTelemetry) or a chunk
- * of records (decodeChunk), with slack after them for 4-byte reads.
+ * The decoded bytes being scanned: a chunk of records from 0 (decodeChunk) and
+ * one record at SINGLE_AT (scanTelemetry), with slack after each for 4-byte reads.
  */
-const bytes = Buffer.allocUnsafeSlow(CHUNK_CHARS + 64);
+const bytes = Buffer.allocUnsafeSlow(SINGLE_AT + MAX_DATA_CHARS + 64);
 const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
@@ -357,11 +359,11 @@ export function scanTelemetry(data: unknown, raceSeconds: number, currentRaceId:
   if (typeof data !== 'string' || data.length > MAX_DATA_CHARS) return false;
   // The decoder Buffer.from(data, 'base64') uses (same bytes, no allocation); ≤ 3/4 of the
   // text, so it always fits, with room after it.
-  const n = base64Write !== undefined ? base64Write.call(bytes, data, 0, MAX_DATA_CHARS) : bytes.write(data, 0, 'base64');
+  const n = base64Write !== undefined ? base64Write.call(bytes, data, SINGLE_AT, MAX_DATA_CHARS) : bytes.write(data, SINGLE_AT, MAX_DATA_CHARS, 'base64');
   // A NUL after the data: invalid anywhere in JSON, so no scan runs past the record into
   // an earlier record's bytes (and every 4-byte read stays inside the buffer).
-  bytes[n] = 0;
-  return scanObject(0, n, raceSeconds, currentRaceId, out);
+  bytes[SINGLE_AT + n] = 0;
+  return scanObject(SINGLE_AT, SINGLE_AT + n, raceSeconds, currentRaceId, out);
 }
 
 // ---- Many records per native call ------------------------------------------
@@ -373,8 +375,8 @@ export function scanTelemetry(data: unknown, raceSeconds: number, currentRaceId:
 // known offset; its last group (where the padding is) is decoded here and
 // written into the zeros GAP left, the rest of which ends the record (the NUL
 // sentinel). If any character was not decoded as 6 bits (whitespace or junk
-// skipped, '=' inside), the byte count differs and the whole chunk takes the
-// reference path.
+// skipped, '=' inside), the byte count differs and every record of the chunk
+// is decoded on its own instead.
 
 /** Decodes to 6 zero bytes: room for a record's last 1–3 bytes, then its sentinel. */
 const GAP = 'AAAAAAAA';
@@ -411,7 +413,7 @@ interface HasData {
  * one native call, and returns the index after the last one. Then
  * `scanDecoded(k - from, …)` reads record k. A record that cannot be decoded
  * this way (not a string, too long, not whole 4-character groups, an unusual
- * last group) is left to the reference path.
+ * last group) is decoded on its own by scanDecoded.
  */
 export function decodeChunk(records: readonly HasData[], from: number): number {
   chunkParts.length = 0;
@@ -463,7 +465,7 @@ export function decodeChunk(records: readonly HasData[], from: number): number {
   if (chunkParts.length === 0) return k;
   const joined = chunkParts.join('');
   chunkParts.length = 0;
-  const n = base64Write !== undefined ? base64Write.call(bytes, joined, 0, CHUNK_CHARS) : bytes.write(joined, 0, 'base64');
+  const n = base64Write !== undefined ? base64Write.call(bytes, joined, 0, SINGLE_AT) : bytes.write(joined, 0, SINGLE_AT, 'base64');
   const ok = n === expected;
   for (let j = 0; j < k - from; j += 1) {
     if (chunkEnd[j] !== 0) continue;
@@ -485,12 +487,15 @@ export function decodeChunk(records: readonly HasData[], from: number): number {
 }
 
 /**
- * Reads record `j` of the chunk decodeChunk decoded last, as scanTelemetry
- * reads one record (false: use the reference path).
+ * Reads record `j` of the chunk decodeChunk decoded last, whose data is
+ * `data`, as scanTelemetry reads it (false: use the reference path). A record
+ * the chunk left out, or every record of a chunk that did not decode as
+ * expected, is decoded on its own.
  */
-export function scanDecoded(j: number, raceSeconds: number, currentRaceId: number | undefined, out: ScannedTelemetry): boolean {
+export function scanDecoded(j: number, data: unknown, raceSeconds: number, currentRaceId: number | undefined, out: ScannedTelemetry): boolean {
   const end = chunkEnd[j] as number;
-  return end >= 0 && scanObject(chunkStart[j] as number, end, raceSeconds, currentRaceId, out);
+  if (end < 0) return scanTelemetry(data, raceSeconds, currentRaceId, out);
+  return scanObject(chunkStart[j] as number, end, raceSeconds, currentRaceId, out);
 }
 
 function scanObject(start: number, n: number, raceSeconds: number, currentRaceId: number | undefined, out: ScannedTelemetry): boolean {

@@ -94,7 +94,7 @@ describe('telemetry fast path: same outcome as JSON.parse + checkTelemetry', () 
       // 3,000 records of about 250 characters: several chunks per batch.
       const batch: KinesisEventRecord[] = [];
       for (let n = 0; n < 3000; n += 1) batch.push(generatedRecord(r, { canonicalBase64: true }));
-      // One record in the last batch whose base64 has a line break: its chunk goes the reference way.
+      // One record in the last batch whose base64 has a line break: its chunk is decoded record by record.
       if (b === 5) batch[1500] = { kinesis: { ...(batch[1500] as KinesisEventRecord).kinesis, data: `${(batch[1500] as KinesisEventRecord).kinesis.data.slice(0, 8)}\n${(batch[1500] as KinesisEventRecord).kinesis.data.slice(8)}` } };
       const fast = emptyState();
       const reference = emptyState();
@@ -115,7 +115,7 @@ describe('telemetry fast path: same outcome as JSON.parse + checkTelemetry', () 
     // Assess: every record is in the chunk; the plain ones read as the reference reads them
     expect(to).toBe(records.length);
     const f = newScannedTelemetry();
-    const seen = records.map((_rec, j) => (scanDecoded(j, RACE_SECONDS, currentRaceIdOf(ARRIVAL, RACE_SECONDS), f) ? toTelemetryRecord(f) : undefined));
+    const seen = records.map((rec, j) => (scanDecoded(j, rec.kinesis.data, RACE_SECONDS, currentRaceIdOf(ARRIVAL, RACE_SECONDS), f) ? toTelemetryRecord(f) : undefined));
     for (let j = 0; j < records.length; j += 1) {
       const reference = decodeTelemetryReference(records[j] as KinesisEventRecord, RACE_SECONDS);
       if (j === 4) expect(seen[j]).toBeUndefined();
