@@ -113,7 +113,10 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     if (malformed > 0) throw new Error(`benchmark records must be valid, ${malformed} were not`);
     return [(records.length / ns) * 1e9, (records.length / (cpu.user + cpu.system)) * 1e6];
   };
-  for (let i = 0; i < 3; i += 1) pass(); // warm-up (JIT)
+  // Warm-up (JIT): about 150,000 records however short the run, so that --quick measures the
+  // same optimized code as a full run (a Lambda container stays warm across invocations).
+  const warmups = Math.max(3, Math.ceil(150_000 / records.length));
+  for (let i = 0; i < warmups; i += 1) pass();
   const rates: number[] = [];
   const cpuRates: number[] = [];
   const passes = opts.quick ? 5 : 15;
