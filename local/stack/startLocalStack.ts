@@ -4,10 +4,9 @@
  * ONE HTTP server (POST /graphql, the real-time WebSocket at
  * /graphql/realtime, /ops/metrics, /config.json and the web app), the three
  * event-source mappings with the functions in-process, the finalizer's
- * scheduled close, the simulator, and `.alleycat/endpoints.json`. Parts other engineers have not landed are
- * reported as not available rather than faked.
+ * scheduled close, the simulator, and `.alleycat/endpoints.json`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -27,13 +26,12 @@ import { localDynamoDb, localKinesis } from './clients.js';
 import { removeEndpointsFile, writeEndpointsFile, type Endpoints } from './endpointsFile.js';
 import { StackStartError } from './errors.js';
 import { applyFunctionEnvironment, functionEnvironment, type FunctionName } from './functionEnv.js';
-import { optionalModule, repoRoot } from './optionalModule.js';
+import { fileURLToPath } from 'node:url';
 import { ensureStream, ensureTable } from './resources.js';
 import { DEFAULT_PORT, DEFAULT_RACERS, type StartArgs } from './startArgs.js';
 import { startStackMappings, type StackMapping } from './stackMappings.js';
 import { realtimeBackendFor } from './realtimeBackend.js';
 import { RACE } from '../../infra/settings.js';
-import type { RealtimeFigures } from '../ops/index.js';
 
 export interface LocalStackOptions extends Partial<StartArgs> {
   /** Where state lives: endpoints.json, the API key, data/ (default `<cwd>/.alleycat`). */
@@ -102,21 +100,33 @@ function settledValue<T>(r: PromiseSettledResult<T>): T {
   return r.value;
 }
 
-function isFunction(v: unknown): v is (...args: never[]) => unknown {
-  return typeof v === 'function';
-}
+/** The repository root (schema.graphql, web/, node_modules/). */
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Loads the three handlers (functions/<name>/handler.ts), skipping those not written yet. */
-async function loadHandlers(): Promise<{ handlers: Partial<Record<FunctionName, LambdaHandler>>; missing: FunctionName[] }> {
-  const handlers: Partial<Record<FunctionName, LambdaHandler>> = {};
-  const missing: FunctionName[] = [];
-  for (const name of ['aggregator', 'finalizer', 'allTime'] as const) {
-    const mod = await optionalModule(`functions/${name}/handler.ts`);
-    const handler = mod?.handler;
-    if (isFunction(handler)) handlers[name] = handler as LambdaHandler;
-    else missing.push(name);
-  }
-  return { handlers, missing };
+/**
+ * The stack's in-process parts, imported while the emulators start (DynamoDB
+ * Local's JVM dominates start-up), and the resolver bundles CDK deploys.
+ */
+async function loadParts() {
+  const [appsync, realtime, build, ops, web, simulator, aggregator, finalizer, allTime] = await Promise.all([
+    import('../appsync/index.js'),
+    import('../appsync/realtime/index.js'),
+    import('../../resolvers/build.js'),
+    import('../ops/index.js'),
+    import('../web/index.js'),
+    import('../simulator/startSimulator.js'),
+    import('../../functions/aggregator/handler.js'),
+    import('../../functions/finalizer/handler.js'),
+    import('../../functions/allTime/handler.js'),
+  ]);
+  const bundles = await build.bundleResolvers();
+  // Each function's own event type; the mapping hands it what Lambda would.
+  const handlers: Record<FunctionName, LambdaHandler> = {
+    aggregator: aggregator.handler as LambdaHandler,
+    finalizer: finalizer.handler as LambdaHandler,
+    allTime: allTime.handler as LambdaHandler,
+  };
+  return { appsync, realtime, bundles, ops, web, simulator, handlers };
 }
 
 /** Starts the stack; resolves once everything available runs and endpoints.json is written. */
@@ -174,13 +184,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // Emulators, in parallel (DynamoDB Local's JVM start dominates); meanwhile
     // this process loads the other parts and bundles the resolvers.
-    const preload = (async () => {
-      const appsync = await optionalModule('local/appsync/index.ts');
-      const build = await optionalModule('resolvers/build.ts');
-      const bundles = build && isFunction(build.bundleResolvers) ? await (build.bundleResolvers as () => Promise<unknown>)() : undefined;
-      const loaded = await loadHandlers();
-      return { appsync, build, bundles, loaded };
-    })();
+    const preload = loadParts();
     // Wait for all three to settle: an emulator that did start must be stopped even if the other failed.
     const [ddbResult, kinResult, preResult] = await Promise.allSettled([
       startDynamoDbLocal({ ...(inMemory ? {} : { dataDir: path.join(dataDir, 'dynamodb') }) }),
@@ -231,44 +235,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     routes.push((req, res) => opsRoutes.handler?.(req, res) ?? false);
 
     // The local AppSync runtime on POST /graphql, and its real-time endpoint.
-    let realtimeFigures: RealtimeFigures | undefined;
-    const { appsync, build } = pre;
-    if (appsync && build && isFunction(appsync.createAppSyncRuntime) && isFunction(appsync.createGraphqlHandler) && pre.bundles instanceof Map) {
-      const { createAppSyncRuntime, createGraphqlHandler } = (await import('../appsync/index.js')) as typeof import('../appsync/index.js');
-      const runtime = createAppSyncRuntime({
-        schemaSdl: fs.readFileSync(path.join(repoRoot(), 'schema.graphql'), 'utf8'),
-        resolvers: pre.bundles as Awaited<ReturnType<typeof import('../../resolvers/build.js').bundleResolvers>>,
-        dataSources: {
-          table: { endpoint: ddb.endpoint, region: LOCAL_REGION, tableName },
-          kinesis: { endpoint: kin.endpoint, region: LOCAL_REGION, service: 'kinesis' },
-        },
-        env: { TABLE_NAME: tableName, STREAM_NAME: streamName, RACE_SECONDS: String(raceSeconds), GRACE_SECONDS: String(RACE.graceSeconds) },
-        auth: {
-          apiKeys: [{ id: apiKey.id, expiresAt: apiKey.expiresAt }],
-          iam: [{ accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey, accountId: LOCAL_ACCOUNT_ID }],
-          region: LOCAL_REGION,
-        },
-      });
-      const graphql = createGraphqlHandler(runtime);
-      routes.push((req, res) => {
-        const pathname = new URL(req.url ?? '/', origin).pathname;
-        if (pathname !== '/graphql') return false;
-        graphql(req, res);
-        return true;
-      });
-      part('GraphQL (local AppSync)', true, endpoints.graphqlUrl);
-      const realtimeMod = await optionalModule('local/appsync/realtime/attachRealtime.ts');
-      if (realtimeMod && isFunction(realtimeMod.attachRealtime)) {
-        const { attachRealtime } = (await import('../appsync/realtime/index.js')) as typeof import('../appsync/realtime/index.js');
-        const realtime = attachRealtime(server, realtimeBackendFor(runtime));
-        realtimeFigures = realtime.server;
-        stops.push(() => realtime.close());
-        part('real-time WebSocket', true, endpoints.realtimeUrl);
-      } else part('real-time WebSocket', false, 'not available yet (local/appsync/realtime/attachRealtime.ts missing)');
-    } else {
-      part('GraphQL (local AppSync)', false, 'not available yet (local/appsync or resolvers/build.ts missing)');
-      part('real-time WebSocket', false, 'not available yet (needs the local AppSync runtime)');
-    }
+    const runtime = pre.appsync.createAppSyncRuntime({
+      schemaSdl: fs.readFileSync(path.join(REPO_ROOT, 'schema.graphql'), 'utf8'),
+      resolvers: pre.bundles,
+      dataSources: {
+        table: { endpoint: ddb.endpoint, region: LOCAL_REGION, tableName },
+        kinesis: { endpoint: kin.endpoint, region: LOCAL_REGION, service: 'kinesis' },
+      },
+      env: { TABLE_NAME: tableName, STREAM_NAME: streamName, RACE_SECONDS: String(raceSeconds), GRACE_SECONDS: String(RACE.graceSeconds) },
+      auth: {
+        apiKeys: [{ id: apiKey.id, expiresAt: apiKey.expiresAt }],
+        iam: [{ accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey, accountId: LOCAL_ACCOUNT_ID }],
+        region: LOCAL_REGION,
+      },
+    });
+    const graphql = pre.appsync.createGraphqlHandler(runtime);
+    routes.push((req, res) => {
+      const pathname = new URL(req.url ?? '/', origin).pathname;
+      if (pathname !== '/graphql') return false;
+      graphql(req, res);
+      return true;
+    });
+    part('GraphQL (local AppSync)', true, endpoints.graphqlUrl);
+    const realtime = pre.realtime.attachRealtime(server, realtimeBackendFor(runtime));
+    stops.push(() => realtime.close());
+    part('real-time WebSocket', true, endpoints.realtimeUrl);
 
     const [tableStreamArn, streamArn] = await resources;
 
@@ -276,13 +267,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     applyFunctionEnvironment(
       functionEnvironment({ tableName, graphqlUrl: endpoints.graphqlUrl, raceSeconds, windowSeconds, dynamodbEndpoint: ddb.endpoint, kinesisEndpoint: kin.endpoint }),
     );
-    const { handlers, missing } = pre.loaded;
-    if (options.wrapHandler) {
-      for (const name of Object.keys(handlers) as FunctionName[]) {
-        const h = handlers[name];
-        if (h) handlers[name] = options.wrapHandler(name, h);
-      }
-    }
+    const handlers = { ...pre.handlers };
+    const wrap = options.wrapHandler;
+    if (wrap) for (const name of Object.keys(handlers) as FunctionName[]) handlers[name] = wrap(name, handlers[name]);
     const checkpoints = inMemory ? memoryCheckpointStore() : fileCheckpointStore(path.join(dataDir, 'checkpoints.json'));
     const mappings = await startStackMappings({
       handlers,
@@ -320,72 +307,51 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     for (const m of mappings) part(`function ${m.name}`, true, `event-source mapping on ${m.name === 'allTime' ? 'the table stream' : streamName}`);
     // The CDK stack's EventBridge rule: closes ended races when the stream is quiet.
-    const finalizerHandler = handlers.finalizer;
-    if (finalizerHandler) {
-      const intervalMs = options.closeScheduleMs ?? closeScheduleIntervalMs();
-      const schedule = startCloseSchedule({ handler: finalizerHandler, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, intervalMs, log });
-      stops.push(() => schedule.stop());
-      part('close schedule', true, `finalizer every ${intervalMs / 1000} s (Scheduled Event)`);
-    }
-    for (const name of missing) part(`function ${name}`, false, `not available yet (functions/${name}/handler.ts missing)`);
+    const intervalMs = options.closeScheduleMs ?? closeScheduleIntervalMs();
+    const schedule = startCloseSchedule({ handler: handlers.finalizer, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, intervalMs, log });
+    stops.push(() => schedule.stop());
+    part('close schedule', true, `finalizer every ${intervalMs / 1000} s (Scheduled Event)`);
 
     // Ops view: mapping figures, the functions' EMF metrics, real-time figures.
-    const opsMod = await optionalModule('local/ops/startLocalOps.ts');
-    if (opsMod && isFunction(opsMod.startLocalOps)) {
-      const { startLocalOps } = (await import('../ops/index.js')) as typeof import('../ops/index.js');
-      const ops = startLocalOps({
-        windowSeconds,
-        mappings: Object.fromEntries(mappings.map((m) => [m.name, () => m.mapping.metrics().shards])),
-        ...(realtimeFigures ? { realtime: realtimeFigures } : {}),
-      });
-      opsRoutes.handler = ops.handler;
-      stops.push(() => ops.stop());
-      part('ops view', true, `${origin}/ops/metrics`);
-    } else part('ops view', false, 'not available yet (local/ops missing)');
+    const ops = pre.ops.startLocalOps({
+      windowSeconds,
+      mappings: Object.fromEntries(mappings.map((m) => [m.name, () => m.mapping.metrics().shards])),
+      realtime: realtime.server,
+    });
+    opsRoutes.handler = ops.handler;
+    stops.push(() => ops.stop());
+    part('ops view', true, `${origin}/ops/metrics`);
 
     // The web app and /config.json.
-    const webMod = await optionalModule('local/web/index.ts');
-    const distDir = path.join(repoRoot(), 'web', 'dist');
-    let webBuild: ChildProcess | undefined;
-    if (webMod && isFunction(webMod.serveWebApp)) {
-      const { serveWebApp, webConfigFrom } = (await import('../web/index.js')) as typeof import('../web/index.js');
-      const serve = serveWebApp(distDir, { config: () => webConfigFrom(endpoints), reservedPrefixes: ['/graphql', '/ops/metrics'] });
-      const haveDist = fs.existsSync(path.join(distDir, 'index.html'));
-      if (!haveDist && options.buildWeb !== false && fs.existsSync(path.join(repoRoot(), 'web', 'vite.config.ts'))) {
-        // Built once in the background; the rest of the stack does not wait for it.
-        webBuild = spawn(process.execPath, [path.join(repoRoot(), 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-          cwd: repoRoot(),
-          stdio: ['ignore', 'ignore', 'pipe'],
-          // Always React's production build, even when the stack starts under a test runner (NODE_ENV=test).
-          env: { ...process.env, NODE_ENV: 'production' },
-        });
-        const child = webBuild;
-        let stderr = '';
-        child.stderr?.on('data', (b: Buffer) => {
-          stderr += b.toString();
-        });
-        child.once('exit', (code) => {
-          if (code === 0) log(`web app built: ${endpoints.webUrl}`);
-          else if (code !== null) log(`web app build failed (exit ${code}): ${stderr.trim().slice(-500)}`);
-        });
-        stops.push(() => stopChild(child));
-        part('web app', true, `${endpoints.webUrl} (building web/dist now, ready in a minute)`);
-      } else part('web app', haveDist, haveDist ? endpoints.webUrl : 'web/dist missing: run `npm run build:web`');
-      routes.push((req, res) => serve(req, res));
-    } else part('web app', false, 'not available yet (local/web missing)');
+    const distDir = path.join(REPO_ROOT, 'web', 'dist');
+    const serve = pre.web.serveWebApp(distDir, { config: () => pre.web.webConfigFrom(endpoints), reservedPrefixes: ['/graphql', '/ops/metrics'] });
+    const haveDist = fs.existsSync(path.join(distDir, 'index.html'));
+    if (!haveDist && options.buildWeb !== false && fs.existsSync(path.join(REPO_ROOT, 'web', 'vite.config.ts'))) {
+      // Built once in the background; the rest of the stack does not wait for it.
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        // Always React's production build, even when the stack starts under a test runner (NODE_ENV=test).
+        env: { ...process.env, NODE_ENV: 'production' },
+      });
+      let stderr = '';
+      child.stderr?.on('data', (b: Buffer) => {
+        stderr += b.toString();
+      });
+      child.once('exit', (code) => {
+        if (code === 0) log(`web app built: ${endpoints.webUrl}`);
+        else if (code !== null) log(`web app build failed (exit ${code}): ${stderr.trim().slice(-500)}`);
+      });
+      stops.push(() => stopChild(child));
+      part('web app', true, `${endpoints.webUrl} (building web/dist now, ready in a minute)`);
+    } else part('web app', haveDist, haveDist ? endpoints.webUrl : 'web/dist missing: run `npm run build:web`');
+    routes.push((req, res) => serve(req, res));
 
     // The simulator.
     if (options.sim ?? true) {
-      const simMod = await optionalModule('local/simulator/startSimulator.ts');
-      if (simMod && isFunction(simMod.startSimulator) && parts.some((p) => p.name.startsWith('GraphQL') && p.running)) {
-        const sim = (simMod.startSimulator as (o: unknown) => { stop(): Promise<void> })({
-          endpoints,
-          racers: options.racers ?? DEFAULT_RACERS,
-          via: 'kinesis',
-        });
-        stops.push(() => sim.stop());
-        part('simulator', true, `${options.racers ?? DEFAULT_RACERS} riders per class into ${streamName}`);
-      } else part('simulator', false, 'not available yet (local/simulator/startSimulator.ts or GraphQL missing)');
+      const sim = pre.simulator.startSimulator({ endpoints, racers: options.racers ?? DEFAULT_RACERS, via: 'kinesis' });
+      stops.push(() => sim.stop());
+      part('simulator', true, `${options.racers ?? DEFAULT_RACERS} riders per class into ${streamName}`);
     } else part('simulator', false, 'off (--no-sim)');
 
     writeEndpointsFile(endpointsFile, endpoints);
