@@ -108,6 +108,21 @@ export function livePartKey(classId: number, raceId: number, shardId: string): {
 }
 export const LIVE_SK_PREFIX = 'LIVE#';
 
+/**
+ * The key of a rider in a LivePart's `riders` map. The contract lets a racerId
+ * be `__proto__`, which JavaScript object code (the AWS SDK's marshaller and
+ * unmarshaller among it) treats as the prototype, not a key: it is stored as
+ * `~__proto__` (`~` is outside the racerId alphabet, so nothing collides).
+ */
+export function riderMapKey(racerId: string): string {
+  return racerId === '__proto__' ? '~__proto__' : racerId;
+}
+
+/** The racerId of a key of a LivePart's `riders` map (the inverse of riderMapKey). */
+export function racerIdOfRiderMapKey(key: string): string {
+  return key === '~__proto__' ? '__proto__' : key;
+}
+
 /** A rider's partition: all-time stats per class. */
 export function racerPk(racerId: string): string {
   return `RACER#${racerId}`;

@@ -13,7 +13,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ITEM_LIVE_PART, livePartKey } from '../../core/keys.js';
 import { ConflictError } from '../shared/errors.js';
 import type { LiveRiders } from '../shared/liveRiders.js';
-import { mergeLiveRiders, ridersOf } from '../shared/liveRiders.js';
+import { mergeLiveRiders, ridersOf, storedRiders } from '../shared/liveRiders.js';
 
 export interface LivePartRef {
   classId: number;
@@ -127,7 +127,7 @@ export async function writeLivePart(
             classId: ref.classId,
             raceId: ref.raceId,
             shardId: ref.shardId,
-            riders,
+            riders: storedRiders(riders),
             version: version + 1,
             updatedAt,
             ...(window === undefined ? {} : { windowStart: window }),

@@ -20,5 +20,5 @@ export function createDocumentClient(opts: DynamoOptions): DynamoDBDocumentClien
     credentials: opts.credentials,
     maxAttempts: opts.maxAttempts,
   });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
 }

@@ -8,7 +8,7 @@
  * order (output descending, then racerId ascending), and map back.
  * Pure and APPSYNC_JS-safe.
  */
-import { rankKey, scoreUnits } from '../../core/keys.js';
+import { racerIdOfRiderMapKey, rankKey, scoreUnits } from '../../core/keys.js';
 import type { LiveEntry } from '../../core/generated/schema.js';
 import { FIRST_PAGE, rankPage } from './ranks.js';
 
@@ -48,8 +48,9 @@ export function mergeLiveParts(parts: readonly LivePartItem[]): MergedLive | nul
     // ISO-8601 UTC timestamps of one format order as strings.
     if (typeof part.updatedAt === 'string' && part.updatedAt > updatedAt) updatedAt = part.updatedAt;
     const map = part.riders ?? {};
-    for (const racerId of Object.keys(map)) {
-      const rider = map[racerId];
+    for (const key of Object.keys(map)) {
+      const rider = map[key];
+      const racerId = racerIdOfRiderMapKey(key);
       const slot = `#${racerId}`;
       const seen = Object.hasOwn(riders, slot) ? riders[slot] : undefined;
       if (rider !== undefined && rider !== null) {

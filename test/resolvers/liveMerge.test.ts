@@ -52,6 +52,14 @@ describe('mergeLiveParts', () => {
     expect(merged?.entries.map((e) => e.racerId)).toEqual(['constructor', '__proto__']);
   });
 
+  it('reads the rider `__proto__` from its stored key `~__proto__` (core/keys.ts riderMapKey)', () => {
+    const merged = mergeLiveParts([{ updatedAt: 'x', riders: { '~__proto__': { output: 3, second: 2, name: 'Proto' }, toString: { output: 2, second: 2 } } }]);
+    expect(merged?.entries.map((e) => [e.racerId, e.name])).toEqual([
+      ['__proto__', 'Proto'],
+      ['toString', null],
+    ]);
+  });
+
   it('orders 2,000 riders exactly like a comparator sort', () => {
     const riders: Record<string, { output: number; second: number }> = {};
     for (let i = 0; i < 2000; i += 1) riders[`r${(i * 7919) % 2000}`] = { output: Math.round(((i * 37) % 500) * 1.5) / 10, second: 60 };
