@@ -169,6 +169,33 @@ describe('finalizer against DynamoDB Local', () => {
     }
   });
 
+  it('an invocation with records closes one due race, and the next invocation looks again at once for the others', async () => {
+    const classId = 3;
+    const raceIds = [6_000_800, 6_000_801];
+    for (const raceId of raceIds) {
+      const during = raceId * RS * 1000 + 100_000;
+      await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, { j: { output: 30, second: 100 } }, new Date(during).toISOString());
+      await createFinalizer(deps(raceIds[0]! * RS * 1000).d)(
+        kinesisEvent([telemetry({ raceId, classId, racerId: 'j', second: 100, output: 30 })], { arrivalSeconds: during / 1000 }),
+      );
+    }
+    const due = raceEndMillis(raceIds[1]!, RS) + GRACE * 1000;
+    // A long check interval: only "more races are due" makes the second invocation look again.
+    const shard = deps(due, { closeCheckIntervalMs: 60_000 });
+    const finalizer = createFinalizer(shard.d);
+    await finalizer(kinesisEvent([], { arrivalSeconds: due / 1000 }));
+    expect(shard.metrics.totals.RacesClosed).toBe(1);
+    await finalizer(kinesisEvent([], { arrivalSeconds: due / 1000 }));
+    expect(shard.metrics.totals.RacesClosed).toBe(2);
+    for (const raceId of raceIds) {
+      expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 1, finishers: 0, winnerRacerId: 'j' });
+      expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
+    }
+    // Nothing left: the third invocation waits for the check interval again (no listing, nothing closed).
+    await finalizer(kinesisEvent([], { arrivalSeconds: due / 1000 }));
+    expect(shard.metrics.totals.RacesClosed).toBe(2);
+  });
+
   it('a claim left by a closer that died holds the race only until the claim expires', async () => {
     const classId = 6;
     const raceId = 6_000_600;
