@@ -1,11 +1,11 @@
 /** The counting semaphore that bounds how many records the all-time consumer applies at once. */
-import { describe, expect, it } from 'vitest';
-import { concurrencyLimit } from '../../functions/shared/concurrencyLimit.js';
+import { describe, expect, it } from "vitest";
+import { concurrencyLimit } from "../../functions/shared/concurrencyLimit.js";
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-describe('concurrencyLimit', () => {
-  it('runs at most `limit` tasks at once, in arrival order, and returns each result', async () => {
+describe("concurrencyLimit", () => {
+  it("runs at most `limit` tasks at once, in arrival order, and returns each result", async () => {
     const limit = concurrencyLimit(3);
     let running = 0;
     let most = 0;
@@ -19,25 +19,25 @@ describe('concurrencyLimit', () => {
           await tick();
           running -= 1;
           return i * 2;
-        }),
-      ),
+        })
+      )
     );
     expect(most).toBe(3);
     expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(results).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
   });
 
-  it('frees the slot of a task that fails, and passes its error on', async () => {
+  it("frees the slot of a task that fails, and passes its error on", async () => {
     const limit = concurrencyLimit(1);
     const failing = limit.run(async () => {
-      throw new Error('boom');
+      throw new Error("boom");
     });
-    const after = limit.run(async () => 'ran');
-    await expect(failing).rejects.toThrow('boom');
-    await expect(after).resolves.toBe('ran');
+    const after = limit.run(async () => "ran");
+    await expect(failing).rejects.toThrow("boom");
+    await expect(after).resolves.toBe("ran");
   });
 
-  it('treats a limit below one as one', async () => {
+  it("treats a limit below one as one", async () => {
     const limit = concurrencyLimit(0);
     let running = 0;
     let most = 0;
@@ -48,8 +48,8 @@ describe('concurrencyLimit', () => {
           most = Math.max(most, running);
           await tick();
           running -= 1;
-        }),
-      ),
+        })
+      )
     );
     expect(most).toBe(1);
   });
