@@ -6,13 +6,18 @@
  * listens on the real-time endpoint through the project's client SDK.
  *
  * - ingest.sustainedRecordsPerSecond: records the aggregator's event-source
- *   mapping delivered ÷ time from the first PutRecords until the last record
- *   was delivered (the offered load is the target);
+ *   mapping delivered ÷ time from its first delivery of the race to its last
+ *   (the first delivery is dated by the last 250 ms sample that saw none, so
+ *   the interval errs long). Measured like the producer's rate (records ÷
+ *   time from first to last put), so a pipeline that keeps up shows the
+ *   offered load, the target; how far deliveries lag is the iterator age's
+ *   business, not this figure's;
  * - ingest.maxIteratorAgeMs: the largest iterator age the aggregator and
- *   finalizer mappings reported (sampled every 250 ms), target one window;
+ *   finalizer mappings reported (sampled every 250 ms), target one window
+ *   + 2 s (issue 6);
  * - e2e.freshnessP95Ms: for each `data` message, receipt time minus the time
  *   the PutRecords of the newest second it contains started; p95, target one
- *   window + 2 s (a window is published only after it ends);
+ *   window + 1 s (issue 6: a window is published only after it ends);
  * - ingest.producerRecordsPerSecond (context): the rate the driver achieved.
  *   When it falls behind the race clock, its records arrive after their slot
  *   and the functions drop them as late (contract §2) — the figures then say
@@ -132,7 +137,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     let sent = 0;
     let maxAge = 0;
     const maxAgeOf = new Map<string, number>();
+    let lastEmptySampleAt = Date.now();
+    let firstDeliveredAt: number | undefined;
     const ageSampler = setInterval(() => {
+      if (firstDeliveredAt === undefined) {
+        if (delivered() > before) firstDeliveredAt = lastEmptySampleAt;
+        else lastEmptySampleAt = Date.now();
+      }
       for (const m of watched) {
         const age = m.mapping.metrics().iteratorAgeMs;
         maxAge = Math.max(maxAge, age);
@@ -172,15 +183,23 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     if (freshness.length === 0) throw new Error('no live rankings of the race reached the subscribers');
     const offered = CLASSES.length * ridersPerClass;
     progress(`${sent} records put (${lateSeconds} seconds sent late), ${deliveredCount} delivered, ${freshness.length} updates received`);
+    // The earlier definition of the sustained rate (from the first put to the last delivery), for comparison.
+    console.error(`ingest: records delivered ÷ (last delivery − first put) = ${Math.round(deliveredCount / ((lastDeliveredAt - firstPutAt) / 1000))} records/s`);
     // Which consumer the largest iterator age came from (the figure is the larger of the two), to the module's log.
     console.error(`ingest: max iterator age by mapping: ${[...maxAgeOf].map(([name, age]) => `${name} ${age} ms`).join(', ')}`);
     return [
-      { metric: 'ingest.sustainedRecordsPerSecond', value: Math.round(deliveredCount / ((lastDeliveredAt - firstPutAt) / 1000)), unit: 'records/s', target: offered, better: 'higher' },
+      {
+        metric: 'ingest.sustainedRecordsPerSecond',
+        value: Math.round(deliveredCount / ((lastDeliveredAt - (firstDeliveredAt ?? firstPutAt)) / 1000)),
+        unit: 'records/s',
+        target: offered,
+        better: 'higher',
+      },
       // What the driver managed to put (on a busy machine it falls behind the clock, and records that
       // arrive after their race slot are rightly refused by the functions as late).
       { metric: 'ingest.producerRecordsPerSecond', value: Math.round(sent / ((lastPutAt - firstPutAt) / 1000)), unit: 'records/s', target: offered, better: 'higher' },
-      { metric: 'ingest.maxIteratorAgeMs', value: maxAge, unit: 'ms', target: windowSeconds * 1000, better: 'lower' },
-      { metric: 'e2e.freshnessP95Ms', value: Math.round(percentile(freshness, 95)), unit: 'ms', target: (windowSeconds + 2) * 1000, better: 'lower' },
+      { metric: 'ingest.maxIteratorAgeMs', value: maxAge, unit: 'ms', target: (windowSeconds + 2) * 1000, better: 'lower' },
+      { metric: 'e2e.freshnessP95Ms', value: Math.round(percentile(freshness, 95)), unit: 'ms', target: (windowSeconds + 1) * 1000, better: 'lower' },
     ];
   } finally {
     await stack?.stop();
