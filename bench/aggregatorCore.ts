@@ -19,6 +19,7 @@ import { createClassFeed } from '../local/simulator/classFeed.js';
 import { raceStartMillis } from '../core/raceClock.js';
 import type { TelemetryRecord } from '../core/telemetry.js';
 import type { BenchOptions, BenchResult } from './types.js';
+import { seededRandom } from '../local/simulator/prng.js';
 
 const RACE_SECONDS = 300;
 const RACE_ID = 5_900_000;
@@ -31,21 +32,9 @@ const CLASSES = [
 /** Letters some riders spell with diacritics (multi-byte UTF-8 in their records). */
 const ACCENTS: Record<string, string> = { a: 'á', e: 'ë', o: 'ø', u: 'ü', i: 'í', n: 'ñ' };
 
-/** A small seeded PRNG (mulberry32): the same records every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Kinesis event records of `seconds` seconds of a race of 1,000 riders, in shard order. */
 export function makeRecords(seconds: number): KinesisEventRecord[] {
-  const random = prng(42);
+  const random = seededRandom(42);
   const feeds = CLASSES.map((c) => createClassFeed({ classId: c.classId, racers: c.racers, raceSeconds: RACE_SECONDS }));
   const start = raceStartMillis(RACE_ID, RACE_SECONDS);
   // Records held back to arrive a few seconds late, by the second they arrive in.

@@ -5,17 +5,8 @@
  */
 import type { KinesisEventRecord } from '../../functions/shared/kinesisRecord.js';
 
-/** mulberry32: a small seeded PRNG, so a failure can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's seeded PRNG (mulberry32), so a failure can be replayed from its seed. */
+export { seededRandom as prng } from '../../local/simulator/prng.js';
 
 export const RACE_SECONDS = 300;
 export const RACE_ID = 5_900_000;
