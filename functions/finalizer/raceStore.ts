@@ -4,6 +4,8 @@ import { DeleteCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCo
 import { ITEM_OPEN_RACE, ITEM_RACE, OPEN_SK_PREFIX, RESULT_SK_PREFIX, classPk, openRaceKey, racePk, raceKey } from '../../core/keys.js';
 import type { OpenRace, RaceSummaryFacts } from './raceClosing.js';
 import type { ResultItem } from './resultItem.js';
+import { chunk } from '../shared/batchWrite.js';
+import { forEachLimited } from '../shared/concurrencyLimit.js';
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -145,46 +147,28 @@ export async function putNotFinishedAll(
   parallel = 4,
 ): Promise<NotFinishedOutcome> {
   const outcome: NotFinishedOutcome = { written: 0, alreadyHadResult: 0 };
-  const chunks: ResultItem[][] = [];
-  for (let i = 0; i < items.length; i += TRANSACT_WRITE_LIMIT) chunks.push(items.slice(i, i + TRANSACT_WRITE_LIMIT));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(parallel, chunks.length) }, async () => {
-      while (next < chunks.length) {
-        const part = chunks[next];
-        next += 1;
-        if (part === undefined) continue;
-        try {
-          await ddb.send(
-            new TransactWriteCommand({
-              TransactItems: part.map((Item) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } })),
-            }),
-          );
-          outcome.written += part.length;
-        } catch (error) {
-          if (!(error instanceof Error && error.name === 'TransactionCanceledException')) throw error;
-          await putEachNotFinished(ddb, tableName, part, outcome);
-        }
-      }
-    }),
-  );
+  await forEachLimited(chunk(items, TRANSACT_WRITE_LIMIT), parallel, async (part) => {
+    try {
+      await ddb.send(
+        new TransactWriteCommand({
+          TransactItems: part.map((Item) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } })),
+        }),
+      );
+      outcome.written += part.length;
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'TransactionCanceledException')) throw error;
+      await putEachNotFinished(ddb, tableName, part, outcome);
+    }
+  });
   return outcome;
 }
 
 /** The conditional puts of a cancelled transaction, 16 at a time. */
 async function putEachNotFinished(ddb: DynamoDBDocumentClient, tableName: string, items: readonly ResultItem[], outcome: NotFinishedOutcome): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(16, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next];
-        next += 1;
-        if (item === undefined) continue;
-        if (await putNotFinished(ddb, tableName, item)) outcome.written += 1;
-        else outcome.alreadyHadResult += 1;
-      }
-    }),
-  );
+  await forEachLimited(items, 16, async (item) => {
+    if (await putNotFinished(ddb, tableName, item)) outcome.written += 1;
+    else outcome.alreadyHadResult += 1;
+  });
 }
 
 /**

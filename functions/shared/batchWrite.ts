@@ -10,6 +10,7 @@ import { realSleep } from './clock.js';
 import { toError } from './errors.js';
 import { isTransient } from './isTransient.js';
 import { backoffMs } from './retry.js';
+import { forEachLimited } from './concurrencyLimit.js';
 
 export const BATCH_WRITE_LIMIT = 25;
 
@@ -76,16 +77,6 @@ export async function batchPutAll<T extends { PK: string; SK: string }>(
     for (const item of pending) outcome.failed.push({ item, error: lastError });
   }
 
-  const chunks = chunk(items, BATCH_WRITE_LIMIT);
-  const parallel = Math.max(1, opts.parallel ?? 8);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(parallel, chunks.length) }, async () => {
-    while (next < chunks.length) {
-      const part = chunks[next];
-      next += 1;
-      if (part !== undefined) await writeChunk(part);
-    }
-  });
-  await Promise.all(workers);
+  await forEachLimited(chunk(items, BATCH_WRITE_LIMIT), opts.parallel ?? 8, writeChunk);
   return outcome;
 }

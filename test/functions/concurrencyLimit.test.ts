@@ -1,6 +1,6 @@
 /** The counting semaphore that bounds how many records the all-time consumer applies at once. */
 import { describe, expect, it } from "vitest";
-import { concurrencyLimit } from "../../functions/shared/concurrencyLimit.js";
+import { concurrencyLimit, forEachLimited } from "../../functions/shared/concurrencyLimit.js";
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -52,5 +52,33 @@ describe("concurrencyLimit", () => {
       )
     );
     expect(most).toBe(1);
+  });
+});
+
+describe("forEachLimited", () => {
+  it("takes every item once, in order, with at most `limit` in flight", async () => {
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    await forEachLimited(Array.from({ length: 9 }, (_, i) => i), 4, async (item) => {
+      started.push(item);
+      running += 1;
+      most = Math.max(most, running);
+      for (let t = 0; t < (item % 3) + 1; t += 1) await tick();
+      running -= 1;
+    });
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(most).toBe(4);
+  });
+
+  it("does nothing for no items and treats a limit below 1 as 1", async () => {
+    const seen: string[] = [];
+    await forEachLimited([], 4, async (item: string) => {
+      seen.push(item);
+    });
+    await forEachLimited(["a", "b"], 0, async (item) => {
+      seen.push(item);
+    });
+    expect(seen).toEqual(["a", "b"]);
   });
 });
