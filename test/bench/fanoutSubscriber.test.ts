@@ -8,6 +8,7 @@ import { openSubscriber, type SubscriberSocket } from '../../bench/fanoutSubscri
 import { TEST_API_KEY } from '../realtime/support/graphqlBackend.js';
 import { liveRankingsBackend, liveRankingsInput, PUBLISH } from '../realtime/support/liveRankingsBackend.js';
 import { base64Json, startMessage, startRealtime, type RealtimeFixture } from '../realtime/support/realtimeFixture.js';
+import { until } from '../support/until.js';
 
 const QUERY = `subscription S($classId: Int!) { onLiveRankings(classId: $classId) { raceId entries { rank racerId } } }`;
 
@@ -15,14 +16,6 @@ interface Recorded {
   expected: number;
   others: string[];
   closes: string[];
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 async function subscribed(fixture: RealtimeFixture, id: string): Promise<{ socket: SubscriberSocket; seen: Recorded }> {
@@ -34,9 +27,9 @@ async function subscribed(fixture: RealtimeFixture, id: string): Promise<{ socke
     onClose: (reason) => seen.closes.push(reason),
   });
   socket.sendText('{"type":"connection_init"}');
-  await waitFor(() => seen.others.some((m) => m.startsWith('{"type":"connection_ack"')));
+  await until(() => seen.others.some((m) => m.startsWith('{"type":"connection_ack"')));
   socket.sendText(JSON.stringify(startMessage(fixture, id, QUERY, { classId: 2 })));
-  await waitFor(() => seen.others.includes(`{"type":"start_ack","id":"${id}"}`));
+  await until(() => seen.others.includes(`{"type":"start_ack","id":"${id}"}`));
   seen.others.length = 0;
   return { socket, seen };
 }
@@ -61,7 +54,7 @@ describe('fan-out benchmark subscriber', () => {
     const big = liveRankingsInput(2, 3000, 7);
     socket.expect(expectedFor('sub-1', big), true);
     await backend.mutate(PUBLISH, { input: big });
-    await waitFor(() => seen.expected === 1);
+    await until(() => seen.expected === 1);
     const kept = socket.takeKept();
     expect(kept).toHaveLength(1);
     expect(JSON.parse(kept[0]!.toString())).toMatchObject({ type: 'data', id: 'sub-1', payload: { data: { onLiveRankings: { raceId: 7 } } } });
@@ -72,7 +65,7 @@ describe('fan-out benchmark subscriber', () => {
     const differing = { ...published, entries: published.entries.map((e, i) => (i === 2999 ? { ...e, racerId: 'racer-0300X' } : e)) };
     socket.expect(expectedFor('sub-1', differing), false);
     await backend.mutate(PUBLISH, { input: published });
-    await waitFor(() => seen.others.length === 1);
+    await until(() => seen.others.length === 1);
     expect(seen.expected).toBe(1);
     expect(JSON.parse(seen.others[0]!)).toEqual({ type: 'data', id: 'sub-1', payload: JSON.parse(expectedFor('sub-1', published).rest.toString().slice(0, -1)) });
 
@@ -82,7 +75,7 @@ describe('fan-out benchmark subscriber', () => {
     const small = liveRankingsInput(2, 2, 9);
     socket.expect({ ...expectedFor('sub-1', small), rest: Buffer.from(`${expectedFor('sub-1', small).rest.toString()} `) }, false);
     await backend.mutate(PUBLISH, { input: small });
-    await waitFor(() => seen.others.length === 3);
+    await until(() => seen.others.length === 3);
     expect(seen.expected).toBe(1);
     expect(seen.closes).toEqual([]);
     socket.destroy();
@@ -93,7 +86,7 @@ describe('fan-out benchmark subscriber', () => {
     const fixture = await startRealtime(backend);
     const { seen } = await subscribed(fixture, 'sub-3');
     await fixture.close();
-    await waitFor(() => seen.closes.length > 0);
+    await until(() => seen.closes.length > 0);
     expect(seen.closes[0]).toMatch(/^close frame 1001|connection closed/);
   });
 });

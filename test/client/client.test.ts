@@ -6,18 +6,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { TEST_API_KEY } from '../realtime/support/graphqlBackend.js';
 import { liveRankingsBackend, liveRankingsInput } from '../realtime/support/liveRankingsBackend.js';
 import { startRealtime, type RealtimeFixture } from '../realtime/support/realtimeFixture.js';
-
-function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (check()) return resolve();
-      if (Date.now() > deadline) return reject(new Error('condition not met in time'));
-      setTimeout(poll, 10);
-    };
-    poll();
-  });
-}
+import { until } from '../support/until.js';
 
 describe('the client SDK against the local endpoint', () => {
   const cleanups: Array<() => Promise<void> | void> = [];

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { liveRankingsBackend, liveRankingsInput, ON_LIVE_RANKINGS, PUBLISH } from './support/liveRankingsBackend.js';
 import { connectWithApiKey, startRealtime, subscribe, type TestSocket } from './support/realtimeFixture.js';
+import { until } from '../support/until.js';
 
 interface Frame {
   fin: boolean;
@@ -51,14 +52,6 @@ function selected(input: ReturnType<typeof liveRankingsInput>) {
   };
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('fan-out frames', () => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
@@ -82,7 +75,7 @@ describe('fan-out frames', () => {
     for (const input of inputs) await backend.mutate(PUBLISH, { input });
 
     for (const { id, socket, frames } of subscribers) {
-      await waitFor(() => socket.ofType('data').length === inputs.length);
+      await until(() => socket.ofType('data').length === inputs.length);
       const dataFrames = frames().filter((f) => f.payload.subarray(0, 14).toString() === '{"type":"data"');
       expect(dataFrames).toHaveLength(inputs.length);
       dataFrames.forEach((frame, i) => {

@@ -13,18 +13,7 @@ import { createTestRuntime } from '../appsync/fixtures/testRuntime.js';
 import { TEST_API_KEY as RUNTIME_TEST_KEY } from '../appsync/fixtures/testApi.js';
 import { liveRankingsInput } from './support/liveRankingsBackend.js';
 import { serveRuntime, type RuntimeServer } from './support/runtimeServer.js';
-
-function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (check()) return resolve();
-      if (Date.now() > deadline) return reject(new Error('condition not met in time'));
-      setTimeout(poll, 10);
-    };
-    poll();
-  });
-}
+import { until } from '../support/until.js';
 
 describe('live rankings through the local AppSync runtime and the project resolvers', () => {
   let api: Api;
