@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { RecordFreshness } from '../../bench/recordFreshness.js';
+
+describe('RecordFreshness (per-record freshness of the ingest benchmark)', () => {
+  it('samples every second a message moves a rider over, against that second’s put', () => {
+    const f = new RecordFreshness();
+    for (let s = 0; s < 5; s += 1) f.putStarted(s, 1_000 * s);
+    // Window [0, 5) published at 6,000: the rider's seconds 0..4 are shown at once.
+    f.received(1, [{ racerId: 'a', second: 4 }], 6_000);
+    expect(f.size).toBe(5);
+    expect(f.percentile(100)).toBe(6_000);
+    expect(f.percentile(20)).toBe(2_000);
+  });
+
+  it('adds nothing for a message that shows nothing new (a duplicate publish or a stale snapshot)', () => {
+    const f = new RecordFreshness();
+    f.putStarted(0, 0);
+    f.putStarted(1, 1_000);
+    f.received(1, [{ racerId: 'a', second: 1 }], 2_000);
+    f.received(1, [{ racerId: 'a', second: 1 }], 9_000);
+    f.received(1, [{ racerId: 'a', second: 0 }], 9_500);
+    expect(f.size).toBe(2);
+    expect(f.percentile(100)).toBe(2_000);
+  });
+
+  it('keeps riders of different classes apart, and counts seconds whose put it never heard of', () => {
+    const f = new RecordFreshness();
+    f.putStarted(0, 0);
+    f.received(1, [{ racerId: 'a', second: 0 }], 500);
+    f.received(2, [{ racerId: 'a', second: 1 }], 700);
+    expect(f.size).toBe(2);
+    expect(f.unknownPutSeconds).toBe(1);
+  });
+
+  it('grows past its initial capacity and refuses a percentile of nothing', () => {
+    const f = new RecordFreshness(16);
+    expect(() => f.percentile(95)).toThrow(RangeError);
+    for (let s = 0; s < 100; s += 1) f.putStarted(s, s);
+    f.received(1, [{ racerId: 'a', second: 99 }], 1_000);
+    expect(f.size).toBe(100);
+    // Samples 901..1,000; the 50th of 100 by nearest rank.
+    expect(f.percentile(50)).toBe(950);
+  });
+});
