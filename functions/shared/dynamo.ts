@@ -2,6 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Credentials } from './publishLiveRankings.js';
+import { withoutSdkLogging } from './withoutSdkLogging.js';
 
 export interface DynamoOptions {
   region: string;
@@ -14,11 +15,13 @@ export interface DynamoOptions {
 
 /** A document client that drops undefined attributes (optional `name`). */
 export function createDocumentClient(opts: DynamoOptions): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    region: opts.region,
-    endpoint: opts.endpoint,
-    credentials: opts.credentials,
-    maxAttempts: opts.maxAttempts,
-  });
+  const client = withoutSdkLogging(
+    new DynamoDBClient({
+      region: opts.region,
+      endpoint: opts.endpoint,
+      credentials: opts.credentials,
+      maxAttempts: opts.maxAttempts,
+    }),
+  );
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
 }

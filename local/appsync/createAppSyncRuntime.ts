@@ -48,6 +48,7 @@ import type {
   MutationEvent,
   SubscriptionResolverResult,
 } from './types.js';
+import { withoutSdkLogging } from '../../functions/shared/withoutSdkLogging.js';
 
 const DEFAULT_HANDLER_TIMEOUT_MS = 1_000;
 // "Request execution time: 30 seconds" (AppSync quotas).
@@ -92,7 +93,7 @@ function createDataSources(options: AppSyncRuntimeOptions): Record<DataSourceNam
     none: createNoneDataSource(),
     table: table
       ? createDynamoDbDataSource({
-          client: new DynamoDBClient({ endpoint: table.endpoint, region: table.region, credentials: table.credentials ?? LOCAL_CREDENTIALS, maxAttempts: 1 }),
+          client: withoutSdkLogging(new DynamoDBClient({ endpoint: table.endpoint, region: table.region, credentials: table.credentials ?? LOCAL_CREDENTIALS, maxAttempts: 1 })),
           tableName: table.tableName,
         })
       : unconfigured('table'),

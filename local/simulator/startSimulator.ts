@@ -15,6 +15,7 @@ import { graphqlSink } from './graphqlSink.js';
 import { kinesisSink } from './kinesisSink.js';
 import type { Progress } from './progress.js';
 import type { TelemetrySink } from './sink.js';
+import { withoutSdkLogging } from '../../functions/shared/withoutSdkLogging.js';
 
 export type Via = 'kinesis' | 'graphql';
 
@@ -43,13 +44,15 @@ export class SimulatorOptionsError extends Error {
 function sinkFor(o: SimulatorOptions): TelemetrySink {
   if (o.sink) return o.sink;
   if ((o.via ?? 'kinesis') === 'graphql') return graphqlSink({ graphqlUrl: o.endpoints.graphqlUrl, apiKey: o.endpoints.apiKey });
-  const client = new KinesisClient({
-    endpoint: o.endpoints.kinesis.endpoint,
-    region: o.endpoints.region,
-    credentials: o.endpoints.credentials,
-    // HTTP/1.1 with enough sockets for several PutRecords in flight (kinesalite speaks HTTP/1.1).
-    requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 16 } }),
-  });
+  const client = withoutSdkLogging(
+    new KinesisClient({
+      endpoint: o.endpoints.kinesis.endpoint,
+      region: o.endpoints.region,
+      credentials: o.endpoints.credentials,
+      // HTTP/1.1 with enough sockets for several PutRecords in flight (kinesalite speaks HTTP/1.1).
+      requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 16 } }),
+    }),
+  );
   return kinesisSink({ client, streamName: o.endpoints.kinesis.streamName });
 }
 
