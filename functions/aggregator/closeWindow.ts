@@ -1,7 +1,7 @@
 /**
  * What the final invocation of a window does for each race it saw: write this
- * shard's part (at most one write per race and shard per window), read every
- * shard's part, and — when this shard closed the window last
+ * shard's part (at most one write per race and shard per window), read where
+ * every shard's part is, and — when this shard closed the window last
  * (publishDecision.ts) or the race is over — rank the merged snapshot and
  * publish it. One publish per race per window, not one per shard.
  */
@@ -18,7 +18,7 @@ import { rankLiveParts } from '../shared/liveRiders.js';
 import { toLiveRiders } from './toLiveRiders.js';
 import type { LivePartCache } from './livePartStore.js';
 import { writeLivePart } from './livePartStore.js';
-import { readLivePartItems } from '../shared/readLiveParts.js';
+import { readLiveParts, readLivePartWindows } from '../shared/readLiveParts.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import { closesLast } from './publishDecision.js';
 import type { WindowState } from './windowState.js';
@@ -101,19 +101,21 @@ export async function closeWindow(deps: CloseDeps, state: WindowState, shardId: 
         { ...retry, onRetry: (e, n) => deps.logger.warn('retrying live part write', { ...log, attempt: n, error: toError(e).message }) },
       );
       writes += outcome.putCalls;
-      // One strongly consistent read after the write: who publishes, and what.
-      const parts = await withRetry('read live parts', () => readLivePartItems(deps.ddb, deps.tableName, classId, raceId), retry);
+      // One strongly consistent read after the write decides who publishes (keys and windows only);
+      // the publisher then reads the riders. Either read sees every part written before it.
+      const windows = await withRetry('read live part windows', () => readLivePartWindows(deps.ddb, deps.tableName, classId, raceId), retry);
       // Publish unless a shard one window behind will close this window after us (publishDecision.ts).
       // Every closer publishes without a window (not a tumbling-window event: nothing to coordinate on)
       // and once the race is over (a shard whose riders sent their last records a window earlier
       // would otherwise hold the race's last ranking back for good).
       const raceOver = window.endMillis > raceEndMillis(raceId, deps.raceSeconds);
-      if (windowStart !== undefined && !raceOver && !closesLast(parts, shardId, windowStart, window.endMillis - windowStart)) {
+      if (windowStart !== undefined && !raceOver && !closesLast(windows, shardId, windowStart, window.endMillis - windowStart)) {
         skipped += 1;
         deps.logger.debug('window closed; a lagging shard publishes it', { ...log, written: outcome.written });
         return;
       }
-      const entries = rankLiveParts(parts.map((p) => p.riders));
+      const parts = await withRetry('read live parts', () => readLiveParts(deps.ddb, deps.tableName, classId, raceId), retry);
+      const entries = rankLiveParts(parts);
       try {
         await deps.publish({ classId, raceId, updatedAt, entries });
         publishes += 1;

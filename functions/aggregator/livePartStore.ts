@@ -14,6 +14,7 @@ import { ITEM_LIVE_PART, livePartKey } from '../../core/keys.js';
 import { ConflictError } from '../shared/errors.js';
 import type { LiveRiders } from '../shared/liveRiders.js';
 import { mergeLiveRiders, ridersOf, storedRiders } from '../shared/liveRiders.js';
+import { windowStartOf } from '../shared/readLiveParts.js';
 
 export interface LivePartRef {
   classId: number;
@@ -109,7 +110,7 @@ export async function writeLivePart(
       const item = (await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
       stored = ridersOf(item);
       version = typeof item?.version === 'number' ? item.version : 0;
-      storedWindow = typeof item?.windowStart === 'number' ? item.windowStart : undefined;
+      storedWindow = windowStartOf(item);
       exists = item !== undefined;
     }
     const { riders, changed } = mergeLiveRiders(stored, incoming);

@@ -5,8 +5,8 @@
  * (epoch-aligned) window on its own. If every closer published, a race would
  * be published once per shard per window, each time the complete ranking.
  * Instead each part records the window its shard last closed for the race
- * (livePartStore.ts), and after writing its own part a closer reads every
- * part (strongly consistent Query):
+ * (livePartStore.ts), and after writing its own part a closer reads where
+ * every part is (a strongly consistent Query of keys and windows only):
  *
  * - a part at this window or later: that shard has closed this window;
  * - a part at the previous window (its window ended when this one started, or
@@ -38,7 +38,7 @@
  * last windows are therefore published by every closer (`raceOver`): at the
  * end some shards get their last records a window before others.
  */
-import type { LivePart } from '../shared/readLiveParts.js';
+import type { PartWindow } from '../shared/readLiveParts.js';
 
 /**
  * True when the closer of window [`windowStart`, `windowStart + windowMs`) on
@@ -46,7 +46,7 @@ import type { LivePart } from '../shared/readLiveParts.js';
  * before this one (windows of a mapping all have the same length). `parts`
  * must be read after this closer's own write.
  */
-export function closesLast(parts: ReadonlyArray<Pick<LivePart, 'shardId' | 'windowStart'>>, shardId: string, windowStart: number, windowMs: number): boolean {
+export function closesLast(parts: readonly PartWindow[], shardId: string, windowStart: number, windowMs: number): boolean {
   for (const part of parts) {
     if (part.shardId === shardId || part.windowStart === undefined) continue;
     const end = part.windowStart + windowMs;

@@ -19,9 +19,13 @@ export interface LiveRider {
   readonly name?: string | null;
 }
 
-/** A LivePart item (PK RACE#c#raceId, SK LIVE#shardId) as DynamoDB returns it. */
+/**
+ * A LivePart item (PK RACE#c#raceId, SK LIVE#shardId) as DynamoDB returns it:
+ * `riders` is a JSON string (functions/shared/liveRiders.ts storedRiders), or
+ * the map of LiveRider that parts written before it hold.
+ */
 export interface LivePartItem {
-  readonly riders?: Record<string, LiveRider> | null;
+  readonly riders?: string | Record<string, LiveRider> | null;
   readonly updatedAt?: string | null;
 }
 
@@ -37,6 +41,28 @@ function newer(a: LiveRider, b: LiveRider): boolean {
   return scoreUnits(a.output) > scoreUnits(b.output);
 }
 
+/**
+ * The riders of a part as `{ key: LiveRider }`: parsed from the JSON string
+ * of `{ key: [second, output, name?] }` the aggregator writes, or the map
+ * older parts hold. APPSYNC_JS's JSON.parse answers '' for invalid JSON,
+ * which reads as no riders.
+ */
+function ridersMap(part: LivePartItem): Record<string, LiveRider> {
+  const raw = part.riders;
+  if (typeof raw !== 'string') return raw ?? {};
+  const parsed: unknown = JSON.parse(raw);
+  if (parsed === null || typeof parsed !== 'object') return {};
+  const tuples = parsed as Record<string, readonly unknown[] | null>;
+  const out: Record<string, LiveRider> = {};
+  for (const key of Object.keys(tuples)) {
+    const t = tuples[key];
+    if (t !== null && t !== undefined && typeof t[0] === 'number' && typeof t[1] === 'number') {
+      out[key] = { second: t[0], output: t[1], name: typeof t[2] === 'string' ? t[2] : null };
+    }
+  }
+  return out;
+}
+
 /** Merges the parts of one race; null when there are none. */
 export function mergeLiveParts(parts: readonly LivePartItem[]): MergedLive | null {
   if (parts.length === 0) return null;
@@ -47,7 +73,7 @@ export function mergeLiveParts(parts: readonly LivePartItem[]): MergedLive | nul
   for (const part of parts) {
     // ISO-8601 UTC timestamps of one format order as strings.
     if (typeof part.updatedAt === 'string' && part.updatedAt > updatedAt) updatedAt = part.updatedAt;
-    const map = part.riders ?? {};
+    const map = ridersMap(part);
     for (const key of Object.keys(map)) {
       const rider = map[key];
       const racerId = racerIdOfRiderMapKey(key);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldBatch } from '../../functions/aggregator/foldBatch.js';
 import { emptyState, raceKeyOf, readState } from '../../functions/aggregator/windowState.js';
-import { mergeLiveRiders, rankLiveParts } from '../../functions/shared/liveRiders.js';
+import { mergeLiveRiders, rankLiveParts, ridersOf, storedRiders } from '../../functions/shared/liveRiders.js';
 import { toLiveRiders } from '../../functions/aggregator/toLiveRiders.js';
 import { kinesisRecord, telemetry } from './factories.js';
 
@@ -110,6 +110,26 @@ describe('aggregator core: merging shard parts and ranking', () => {
       [4, 'd'],
     ]);
     expect(entries[1]).toEqual({ rank: 2, racerId: 'b', name: 'Bo', output: 8, second: 9 });
+  });
+
+  it('stores a part’s riders as one JSON string and reads them back, `__proto__` included', () => {
+    const riders = mergeLiveRiders({}, { ['__proto__']: { output: 1.5, second: 3 }, toString: { output: 2, second: 3, name: 'Ts' } }).riders;
+    const stored = storedRiders(riders);
+    expect(JSON.parse(stored)).toEqual({ '~__proto__': [3, 1.5], toString: [3, 2, 'Ts'] });
+    const back = ridersOf({ riders: stored });
+    expect(Object.getPrototypeOf(back)).toBeNull();
+    expect(Object.entries(back)).toEqual([
+      ['__proto__', { output: 1.5, second: 3 }],
+      ['toString', { output: 2, second: 3, name: 'Ts' }],
+    ]);
+  });
+
+  it('reads parts written as a map before riders were stored as a string, and an odd value as no riders', () => {
+    expect(Object.entries(ridersOf({ riders: { a: { output: 1, second: 2 } } }))).toEqual([['a', { output: 1, second: 2 }]]);
+    expect(Object.keys(ridersOf({ riders: '{not json' }))).toEqual([]);
+    expect(Object.keys(ridersOf({ riders: '[1,2]' }))).toEqual([]);
+    expect(Object.entries(ridersOf({ riders: '{"a":[1,2],"b":{"x":1},"c":[1,"2"]}' }))).toEqual([['a', { second: 1, output: 2 }]]);
+    expect(Object.keys(ridersOf(undefined))).toEqual([]);
   });
 
   it('converts window tuples to the item form in kJ', () => {

@@ -31,6 +31,7 @@ import {
   resultKey,
   resultRankIndexKeys,
 } from '../../core/keys.js';
+import { storedRiders } from '../../functions/shared/liveRiders.js';
 
 export const API_KEY = 'da2-resolvertests';
 export const RACE_SECONDS = 300;
@@ -152,8 +153,19 @@ export function allTimeItem(racerId: string, classId: number, s: { name?: string
   };
 }
 
-export function livePartItem(classId: number, raceId: number, shardId: string, riders: Record<string, { output: number; second: number; name?: string }>, updatedAt: string) {
-  return { ...livePartKey(classId, raceId, shardId), itemType: ITEM_LIVE_PART, classId, raceId, shardId, riders, version: 1, updatedAt };
+/**
+ * A LivePart item as the aggregator writes it (functions/shared/liveRiders.ts
+ * storedRiders: one JSON string); `legacyMap` writes the map older parts hold.
+ */
+export function livePartItem(
+  classId: number,
+  raceId: number,
+  shardId: string,
+  riders: Record<string, { output: number; second: number; name?: string }>,
+  updatedAt: string,
+  legacyMap = false,
+) {
+  return { ...livePartKey(classId, raceId, shardId), itemType: ITEM_LIVE_PART, classId, raceId, shardId, riders: legacyMap ? riders : storedRiders(riders), version: 1, updatedAt };
 }
 
 /** Follows nextToken from the first page to the last; returns the items of each page. */

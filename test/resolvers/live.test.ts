@@ -22,8 +22,9 @@ describe('liveRankings', () => {
     await putItems(api, [
       livePartItem(1, CURRENT, 'shardId-000000000000', { amy: { output: 40, second: 119, name: 'Amy' }, cal: { output: 35.5, second: 118 } }, new Date(NOW - 3000).toISOString()),
       livePartItem(1, CURRENT, 'shardId-000000000001', { ben: { output: 35.5, second: 119, name: 'Ben' }, dot: { output: 2, second: 30 } }, new Date(NOW - 1000).toISOString()),
-      // After a reshard: cal also appears in a child shard's part, with newer data.
-      livePartItem(1, CURRENT, 'shardId-000000000002', { cal: { output: 36, second: 119 } }, new Date(NOW - 2000).toISOString()),
+      // After a reshard: cal also appears in a child shard's part, with newer data. This part holds its
+      // riders as a map, as parts written before riders were stored as one JSON string do.
+      livePartItem(1, CURRENT, 'shardId-000000000002', { cal: { output: 36, second: 119 } }, new Date(NOW - 2000).toISOString(), true),
       // The previous race's parts are not read while the running race has some.
       livePartItem(1, CURRENT - 1, 'shardId-000000000000', { old: { output: 900, second: 300 } }, new Date(NOW - 200_000).toISOString()),
     ]);

@@ -60,6 +60,18 @@ describe('mergeLiveParts', () => {
     ]);
   });
 
+  it('reads riders stored as a JSON string (as the aggregator writes them) and as a map (older parts) alike', () => {
+    const merged = mergeLiveParts([
+      { updatedAt: 'x', riders: JSON.stringify({ r1: [4, 9], '~__proto__': [4, 1] }) },
+      { updatedAt: 'x', riders: { r2: { output: 12, second: 4, name: 'Two' } } },
+    ]);
+    expect(merged?.entries.map((e) => [e.racerId, e.rank, e.name])).toEqual([
+      ['r2', 1, 'Two'],
+      ['r1', 2, null],
+      ['__proto__', 3, null],
+    ]);
+  });
+
   it('orders 2,000 riders exactly like a comparator sort', () => {
     const riders: Record<string, { output: number; second: number }> = {};
     for (let i = 0; i < 2000; i += 1) riders[`r${(i * 7919) % 2000}`] = { output: Math.round(((i * 37) % 500) * 1.5) / 10, second: 60 };
