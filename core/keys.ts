@@ -56,6 +56,7 @@ export const ITEM_RESULT = 'Result';
 export const ITEM_LIVE_PART = 'LivePart';
 export const ITEM_ALLTIME = 'AllTime';
 export const ITEM_OPEN_RACE = 'OpenRace';
+export const ITEM_LIVE_PUBLISH = 'LivePublish';
 
 /** A finished race's summary: PK CLASS#<c>, SK RACE#<raceId>. `races` queries it newest first. */
 export function raceKey(classId: number, raceId: number): { PK: string; SK: string } {
@@ -107,6 +108,15 @@ export function livePartKey(classId: number, raceId: number, shardId: string): {
   return { PK: racePk(classId, raceId), SK: `LIVE#${shardId}` };
 }
 export const LIVE_SK_PREFIX = 'LIVE#';
+
+/**
+ * The race's live-publish marker: PK RACE#<c>#<raceId>, SK LIVEPUB (which
+ * does not begin with LIVE#, so readers of the parts never see it). Holds the
+ * progress of the last snapshot a closer claimed to publish.
+ */
+export function livePublishKey(classId: number, raceId: number): { PK: string; SK: string } {
+  return { PK: racePk(classId, raceId), SK: 'LIVEPUB' };
+}
 
 /**
  * The key of a rider in a LivePart's `riders` map. The contract lets a racerId

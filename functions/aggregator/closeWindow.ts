@@ -2,8 +2,9 @@
  * What the final invocation of a window does for each race it saw: write this
  * shard's part (at most one write per race and shard per window), read where
  * every shard's part is, and — when this shard closed the window last
- * (publishDecision.ts) or the race is over — rank the merged snapshot and
- * publish it. One publish per race per window, not one per shard.
+ * (publishDecision.ts) or the race is over, and it is the first to claim that
+ * snapshot (publishClaim.ts) — rank the merged snapshot and publish it. One
+ * publish per race per window, not one per shard.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Sleep } from '../shared/clock.js';
@@ -21,6 +22,7 @@ import { writeLivePart } from './livePartStore.js';
 import { readLiveParts, readLivePartWindows } from '../shared/readLiveParts.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import { closesLast } from './publishDecision.js';
+import { claimPublish, snapshotProgress } from './publishClaim.js';
 import type { WindowState } from './windowState.js';
 import { parseRaceKey } from './windowState.js';
 
@@ -63,6 +65,20 @@ export class WindowCloseError extends Error {
     readonly failures: Error[],
   ) {
     super(message, { cause: failures[0] });
+  }
+}
+
+/**
+ * Claims the snapshot for publishing. A claim that cannot be made (DynamoDB
+ * failing after the retries) publishes anyway: a second publish of a complete
+ * ranking is harmless, a missing one is not.
+ */
+async function claimed(deps: CloseDeps, retry: RetryOptions, ref: { classId: number; raceId: number; shardId: string }, progress: number, at: string): Promise<boolean> {
+  try {
+    return await withRetry('claim publish', () => claimPublish(deps.ddb, deps.tableName, ref, progress, at), retry);
+  } catch (error) {
+    deps.logger.warn('could not claim the publish; publishing anyway', { ...ref, error: toError(error).message });
+    return true;
   }
 }
 
@@ -112,6 +128,12 @@ export async function closeWindow(deps: CloseDeps, state: WindowState, shardId: 
       if (windowStart !== undefined && !raceOver && !closesLast(windows, shardId, windowStart, window.endMillis - windowStart)) {
         skipped += 1;
         deps.logger.debug('window closed; a lagging shard publishes it', { ...log, written: outcome.written });
+        return;
+      }
+      // Of the closers that may publish, the first to claim a newer snapshot does (publishClaim.ts).
+      if (windowStart !== undefined && !(await claimed(deps, retry, log, snapshotProgress(windows), updatedAt))) {
+        skipped += 1;
+        deps.logger.debug('window closed; another closer published this snapshot', { ...log, written: outcome.written });
         return;
       }
       const parts = await withRetry('read live parts', () => readLiveParts(deps.ddb, deps.tableName, classId, raceId), retry);

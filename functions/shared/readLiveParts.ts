@@ -5,11 +5,13 @@ import { LIVE_SK_PREFIX, racePk } from '../../core/keys.js';
 import type { LiveRiders } from './liveRiders.js';
 import { ridersOf } from './liveRiders.js';
 
-/** Where a shard's part of a race is: the window it was last written for (its riders are not read). */
+/** Where a shard's part of a race is: the window it was last written for, and how often it was written (its riders are not read). */
 export interface PartWindow {
   shardId: string;
   /** Epoch ms of the newest window the shard closed for the race; undefined on parts that never recorded one. */
   windowStart: number | undefined;
+  /** Writes the part has had (each adds one). */
+  version: number;
 }
 
 /** The window recorded on a LivePart item (undefined on parts written before windows were recorded). */
@@ -56,7 +58,7 @@ export async function readLiveParts(ddb: DynamoDBDocumentClient, tableName: stri
  * are not).
  */
 export async function readLivePartWindows(ddb: DynamoDBDocumentClient, tableName: string, classId: number, raceId: number): Promise<PartWindow[]> {
-  const items = await queryParts(ddb, tableName, classId, raceId, 'SK, windowStart');
-  return items.map((item) => ({ shardId: shardIdOf(item), windowStart: windowStartOf(item) }));
+  const items = await queryParts(ddb, tableName, classId, raceId, 'SK, windowStart, version');
+  return items.map((item) => ({ shardId: shardIdOf(item), windowStart: windowStartOf(item), version: typeof item.version === 'number' ? item.version : 0 }));
 }
 

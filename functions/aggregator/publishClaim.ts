@@ -1,0 +1,78 @@
+/**
+ * Which of the closers that may publish a window actually does: the first to
+ * claim a snapshot newer than the last one claimed.
+ *
+ * publishDecision.ts tells a closer whether a lagging shard will still close
+ * the window; when none will, every closer that reads after the last write
+ * sees the same, complete snapshot — with four shards closing within a few
+ * hundred milliseconds, that was two or three publishes of the same ranking
+ * per class and window (the "at least one" of concurrent closers), and at a
+ * race's end, where every closer publishes, one per shard. Each is a
+ * 1,000-entry mutation and fan-out.
+ *
+ * The snapshot's progress is the sum of every part's `version`, from the
+ * closer's decision read: every write of a part (new riders, or a window
+ * recorded) adds one to its version and nothing else changes a part, so a
+ * later read has at least the progress of an earlier one, and more exactly
+ * when some part was written in between. A closer claims by a conditional
+ * UpdateItem on the race's marker (core/keys.ts livePublishKey) that succeeds
+ * only if its progress is greater than the claimed one — or equal and
+ * claimed by its own shard, so that Lambda's retry of a final invocation
+ * that claimed and then failed publishes again — and publishes only if the
+ * claim succeeded. So:
+ *
+ * - closers of other shards with the same view: one publishes;
+ * - a closer that sees more (a race's last windows, where shards close one
+ *   after another and every closer may publish; a slow shard closing an
+ *   older window after the others) publishes again, with the larger view;
+ * - a replayed window of another shard (nothing written) publishes nothing.
+ *
+ * What it costs: one small conditional write per closer that may publish.
+ * What it gives up: a claimer that fails to publish without being retried
+ * (its publish is best effort, as before) leaves that snapshot unpublished
+ * until a closer sees more; the stored parts stay the source of truth, which
+ * the `liveRankings` query reads.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ITEM_LIVE_PUBLISH, livePublishKey } from '../../core/keys.js';
+import type { PartWindow } from '../shared/readLiveParts.js';
+
+/** The progress of a snapshot: the sum of its parts' versions. */
+export function snapshotProgress(parts: readonly PartWindow[]): number {
+  let sum = 0;
+  for (const p of parts) sum += p.version;
+  return sum;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * True when the closer on `shardId` won the claim to publish a snapshot of
+ * `progress` (false: another shard claimed one as new, or a newer one).
+ */
+export async function claimPublish(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  ref: { classId: number; raceId: number; shardId: string },
+  progress: number,
+  claimedAt: string,
+): Promise<boolean> {
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: livePublishKey(ref.classId, ref.raceId),
+        UpdateExpression: 'SET progress = :p, claimant = :me, itemType = :t, classId = :c, raceId = :r, claimedAt = :at',
+        ConditionExpression: 'attribute_not_exists(progress) OR progress < :p OR (progress = :p AND claimant = :me)',
+        ExpressionAttributeValues: { ':p': progress, ':me': ref.shardId, ':t': ITEM_LIVE_PUBLISH, ':c': ref.classId, ':r': ref.raceId, ':at': claimedAt },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
