@@ -76,10 +76,11 @@ describe('the local scheduled close', () => {
     await eventually(() => schedule!.ticks.invoked >= 2, 5000);
     expect(await ddb.send(new GetCommand({ TableName: tableName, Key: raceKey(classId, raceId) }))).not.toHaveProperty('Item');
     clock.set(raceEndMillis(raceId, RS) + GRACE * 1000 + 60_000);
-    await eventually(async () => (await ddb.send(new GetCommand({ TableName: tableName, Key: raceKey(classId, raceId), ConsistentRead: true }))).Item !== undefined, 10_000);
+    const get = async (key: { PK: string; SK: string }) => (await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+    // The close writes the summary, then deletes the OpenRace marker (closeRace.ts): wait for both.
+    await eventually(async () => (await get(raceKey(classId, raceId))) !== undefined && (await get(openRaceKey(classId, raceId))) === undefined, 10_000);
 
     // Assess
-    const get = async (key: { PK: string; SK: string }) => (await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
     expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 2, finishers: 0, winnerRacerId: 'q', winnerName: 'Quin', bestOutput: 61.5 });
     expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#z' })).toMatchObject({ finished: false, output: 33, lastSecond: 120 });
     expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
