@@ -2,7 +2,7 @@
  * What the final invocation of a window does for each race it saw: write this
  * shard's part (at most one write per race and shard per window), read where
  * every shard's part is, and — when this shard closed the window last
- * (publishDecision.ts) or the race is over, and it is the first to claim that
+ * (publishDecision.ts), or the race is over and it is the first to claim that
  * snapshot (publishClaim.ts) — rank the merged snapshot and publish it. One
  * publish per race per window, not one per shard.
  */
@@ -130,8 +130,10 @@ export async function closeWindow(deps: CloseDeps, state: WindowState, shardId: 
         deps.logger.debug('window closed; a lagging shard publishes it', { ...log, written: outcome.written });
         return;
       }
-      // Of the closers that may publish, the first to claim a newer snapshot does (publishClaim.ts).
-      if (windowStart !== undefined && !(await claimed(deps, retry, log, snapshotProgress(windows), updatedAt))) {
+      // Once the race is over every closer may publish: of those, the first to claim a newer snapshot does
+      // (publishClaim.ts). During the race closesLast alone decides, so the live path stays at one write
+      // per race, shard and window.
+      if (windowStart !== undefined && raceOver && !(await claimed(deps, retry, log, snapshotProgress(windows), updatedAt))) {
         skipped += 1;
         deps.logger.debug('window closed; another closer published this snapshot', { ...log, written: outcome.written });
         return;

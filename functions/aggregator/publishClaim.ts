@@ -1,14 +1,17 @@
 /**
- * Which of the closers that may publish a window actually does: the first to
- * claim a snapshot newer than the last one claimed.
+ * Which of the closers of a race's last windows publishes: the first to claim
+ * a snapshot newer than the last one claimed.
  *
- * publishDecision.ts tells a closer whether a lagging shard will still close
- * the window; when none will, every closer that reads after the last write
- * sees the same, complete snapshot — with four shards closing within a few
- * hundred milliseconds, that was two or three publishes of the same ranking
- * per class and window (the "at least one" of concurrent closers), and at a
- * race's end, where every closer publishes, one per shard. Each is a
- * 1,000-entry mutation and fan-out.
+ * Once a race is over, publishDecision.ts cannot tell a lagging shard from
+ * one that has no more records of the race, so every closer may publish; at
+ * the end of a full race that was one 1,000-entry mutation and fan-out per
+ * shard and class, most of them the same ranking, on top of the finalizer's
+ * burst of result writes. The claim keeps only the publishes that show more.
+ *
+ * It is not used while the race runs: there, closers that close a window at
+ * the same moment may each publish the same ranking (publishDecision.ts), and
+ * a claim would be a second live-path write per closer — the issue holds the
+ * live path to at most one write per race, shard and window.
  *
  * The snapshot's progress is the sum of every part's `version`, from the
  * closer's decision read: every write of a part (new riders, or a window
@@ -22,12 +25,12 @@
  * claim succeeded. So:
  *
  * - closers of other shards with the same view: one publishes;
- * - a closer that sees more (a race's last windows, where shards close one
- *   after another and every closer may publish; a slow shard closing an
- *   older window after the others) publishes again, with the larger view;
+ * - a closer that sees more (shards close the last windows one after
+ *   another) publishes again, with the larger view;
  * - a replayed window of another shard (nothing written) publishes nothing.
  *
- * What it costs: one small conditional write per closer that may publish.
+ * What it costs: one small conditional write per closer of a race's last
+ * windows (none in a race-minute while the race runs).
  * What it gives up: a claimer that fails to publish without being retried
  * (its publish is best effort, as before) leaves that snapshot unpublished
  * until a closer sees more; the stored parts stay the source of truth, which
