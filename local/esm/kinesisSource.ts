@@ -92,16 +92,31 @@ interface PlainRecord {
   arrivalMs: number;
 }
 
-function toSourceRecord(shardId: string, r: PlainRecord, o: KinesisSourceOptions): SourceRecord {
-  const eventRecord = toKinesisEventRecord(shardId, r, o);
-  return {
-    sequenceNumber: r.SequenceNumber,
-    arrivalMs: r.arrivalMs,
+/**
+ * A Kinesis record as the shard processor sees it. A class rather than an
+ * object literal with an arrow function: thousands are made per second at
+ * full load, and a closure per record (which tsx's keepNames also wraps in a
+ * naming call) cost about 0.6 s of CPU per minute in the ingest benchmark.
+ */
+class KinesisSourceRecord implements SourceRecord {
+  readonly sequenceNumber: string;
+  readonly arrivalMs: number;
+  readonly sizeBytes: number;
+  readonly eventRecord: KinesisEventRecord;
+  constructor(shardId: string, r: PlainRecord, o: KinesisSourceOptions) {
+    this.sequenceNumber = r.SequenceNumber;
+    this.arrivalMs = r.arrivalMs;
     // The record's JSON in the event: data plus about 400 bytes of metadata.
-    sizeBytes: r.data.length + 400,
-    eventRecord,
-    filterSubject: () => kinesisFilterSubject(r.data),
-  };
+    this.sizeBytes = r.data.length + 400;
+    this.eventRecord = toKinesisEventRecord(shardId, r, o);
+  }
+  filterSubject(): unknown {
+    return kinesisFilterSubject(this.eventRecord.kinesis.data);
+  }
+}
+
+function toSourceRecord(shardId: string, r: PlainRecord, o: KinesisSourceOptions): SourceRecord {
+  return new KinesisSourceRecord(shardId, r, o);
 }
 
 function fromSdk(r: KinesisSdkRecord): PlainRecord {
