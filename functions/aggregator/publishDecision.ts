@@ -35,8 +35,9 @@
  * decide who publishes. What this costs: a shard that stops, or that has
  * riders of a race in one window and none in the next, holds the other
  * closers back for one window (the next window it reads as inactive). A race's
- * last windows are therefore published by every closer (`raceOver`): at the
- * end some shards get their last records a window before others.
+ * last windows may therefore be published by every closer (`raceOver`: at the
+ * end some shards get their last records a window before others); of those,
+ * only the first to claim each newer snapshot does (publishClaim.ts).
  */
 import type { PartWindow } from '../shared/readLiveParts.js';
 
