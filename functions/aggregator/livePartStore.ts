@@ -11,6 +11,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ITEM_LIVE_PART, livePartKey } from '../../core/keys.js';
+import { isConditionFailure } from '../shared/conditionalWrite.js';
 import { ConflictError } from '../shared/errors.js';
 import type { LiveRiders } from '../shared/liveRiders.js';
 import { mergeLiveRiders, ridersOf, storedRiders } from '../shared/liveRiders.js';
@@ -33,10 +34,6 @@ export interface WriteOutcome {
 }
 
 const MAX_CONFLICTS = 10;
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
 
 /**
  * What this container last wrote to each part (a part has one writer, its

@@ -39,6 +39,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ITEM_LIVE_PUBLISH, livePublishKey } from '../../core/keys.js';
+import { writtenUnlessConditionFails } from '../shared/conditionalWrite.js';
 import type { PartWindow } from '../shared/readLiveParts.js';
 
 /** The progress of a snapshot: the sum of its parts' versions. */
@@ -46,10 +47,6 @@ export function snapshotProgress(parts: readonly PartWindow[]): number {
   let sum = 0;
   for (const p of parts) sum += p.version;
   return sum;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
 /**
@@ -63,8 +60,8 @@ export async function claimPublish(
   progress: number,
   claimedAt: string,
 ): Promise<boolean> {
-  try {
-    await ddb.send(
+  return writtenUnlessConditionFails(
+    ddb.send(
       new UpdateCommand({
         TableName: tableName,
         Key: livePublishKey(ref.classId, ref.raceId),
@@ -72,10 +69,6 @@ export async function claimPublish(
         ConditionExpression: 'attribute_not_exists(progress) OR progress < :p OR (progress = :p AND claimant = :me)',
         ExpressionAttributeValues: { ':p': progress, ':me': ref.shardId, ':t': ITEM_LIVE_PUBLISH, ':c': ref.classId, ':r': ref.raceId, ':at': claimedAt },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

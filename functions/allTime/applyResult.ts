@@ -6,12 +6,9 @@ import { ConflictError } from '../shared/errors.js';
 import type { AllTimeItem, UpdateSpec } from './allTimeUpdates.js';
 import { bestUpdate, changeUpdate, countUpdate, indexRefresh } from './allTimeUpdates.js';
 import type { CountedResult, ResultChange } from './resultImage.js';
+import { isConditionFailure } from '../shared/conditionalWrite.js';
 
 const MAX_REFRESH_CONFLICTS = 10;
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
 
 /** Sends a conditional update; returns the new item, or null if the condition failed. */
 async function conditional(ddb: DynamoDBDocumentClient, tableName: string, spec: UpdateSpec): Promise<AllTimeItem | null> {

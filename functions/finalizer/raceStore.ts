@@ -6,10 +6,7 @@ import type { OpenRace, RaceSummaryFacts } from './raceClosing.js';
 import type { ResultItem } from './resultItem.js';
 import { chunk } from '../shared/batchWrite.js';
 import { forEachLimited } from '../shared/concurrencyLimit.js';
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
+import { writtenUnlessConditionFails } from '../shared/conditionalWrite.js';
 
 /**
  * Writes the OpenRace marker, or refreshes it: `lastRecordAt` is when a
@@ -45,8 +42,8 @@ export async function claimRaceClose(
   nowMillis: number,
   leaseMs: number,
 ): Promise<boolean> {
-  try {
-    await ddb.send(
+  return writtenUnlessConditionFails(
+    ddb.send(
       new UpdateCommand({
         TableName: tableName,
         Key: openRaceKey(race.classId, race.raceId),
@@ -54,12 +51,8 @@ export async function claimRaceClose(
         ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(closingUntil) OR closingUntil <= :now)',
         ExpressionAttributeValues: { ':until': nowMillis + leaseMs, ':now': nowMillis },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Open races of one class, oldest first. */
@@ -110,13 +103,7 @@ export async function queryResults(ddb: DynamoDBDocumentClient, tableName: strin
  * replaced by a not-finished one. Returns false if a result was already there.
  */
 export async function putNotFinished(ddb: DynamoDBDocumentClient, tableName: string, item: ResultItem): Promise<boolean> {
-  try {
-    await ddb.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return writtenUnlessConditionFails(ddb.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' })));
 }
 
 /** Items one TransactWriteItems call takes (the DynamoDB limit). */
@@ -219,30 +206,27 @@ export async function putRaceSummary(
  */
 export async function deleteOpenRace(ddb: DynamoDBDocumentClient, tableName: string, race: OpenRace): Promise<boolean> {
   const seen = race.lastRecordAt;
-  try {
-    await ddb.send(
+  const deleted = await writtenUnlessConditionFails(
+    ddb.send(
       new DeleteCommand({
         TableName: tableName,
         Key: openRaceKey(race.classId, race.raceId),
         ConditionExpression: seen === undefined ? 'attribute_not_exists(lastRecordAt)' : 'attribute_not_exists(lastRecordAt) OR lastRecordAt = :seen',
         ...(seen === undefined ? {} : { ExpressionAttributeValues: { ':seen': seen } }),
       }),
-    );
-    return true;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
-  try {
-    await ddb.send(
+    ),
+  );
+  if (deleted) return true;
+  // A marker already gone needs no release.
+  await writtenUnlessConditionFails(
+    ddb.send(
       new UpdateCommand({
         TableName: tableName,
         Key: openRaceKey(race.classId, race.raceId),
         UpdateExpression: 'REMOVE closingUntil',
         ConditionExpression: 'attribute_exists(PK)',
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
   return false;
 }
