@@ -7,15 +7,12 @@ import { inject } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import type { AggregatorDeps } from '../../functions/aggregator/aggregator.js';
-import { createPublisher } from '../../functions/shared/publishLiveRankings.js';
 import { LIVE_SK_PREFIX, racePk } from '../../core/keys.js';
-import { LOCAL_CREDENTIALS } from '../../local/credentials.js';
 import { freePort } from '../../local/emulators/freePort.js';
 import { createTestTable } from '../support/resources.js';
 import { telemetry, windowEvent } from './factories.js';
-import { recordingLogger, recordingMetrics } from './fakes.js';
 import type { FakeAppSync } from './support.js';
-import { documentClient, fakeAppSync, manualClock, noSleep } from './support.js';
+import { aggregatorTestDeps, documentClient, fakeAppSync, manualClock, type TestAggregatorDeps } from './support.js';
 
 const RACE_SECONDS = 300;
 const RACE_ID = 5_900_000;
@@ -79,18 +76,8 @@ describe('aggregator against DynamoDB Local', () => {
   });
   afterAll(async () => appsync.close());
 
-  function deps(overrides: Partial<AggregatorDeps> = {}): AggregatorDeps & { metrics: ReturnType<typeof recordingMetrics>; logger: ReturnType<typeof recordingLogger> } {
-    return {
-      ddb: documentClient(endpoint),
-      tableName,
-      raceSeconds: RACE_SECONDS,
-      publish: createPublisher({ graphqlUrl: appsync.url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, sleep: noSleep }),
-      logger: recordingLogger(),
-      metrics: recordingMetrics(),
-      clock: manualClock(WINDOW_END + 300),
-      sleep: noSleep,
-      ...overrides,
-    } as AggregatorDeps & { metrics: ReturnType<typeof recordingMetrics>; logger: ReturnType<typeof recordingLogger> };
+  function deps(overrides: Partial<AggregatorDeps> = {}): TestAggregatorDeps {
+    return aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock: manualClock(WINDOW_END + 300) }, overrides);
   }
 
   /** One window on one shard: three invocations, then the final one. Returns the final state passed in. */

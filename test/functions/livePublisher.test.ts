@@ -8,15 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
-import { createPublisher } from '../../functions/shared/publishLiveRankings.js';
 import type { LiveRankingsInput } from '../../functions/shared/publishLiveRankings.js';
 import { raceStartMillis } from '../../core/raceClock.js';
-import { LOCAL_CREDENTIALS } from '../../local/credentials.js';
 import { createTestTable } from '../support/resources.js';
 import { telemetry, windowEvent } from './factories.js';
-import { recordingLogger, recordingMetrics } from './fakes.js';
+import { recordingMetrics } from './fakes.js';
 import type { FakeAppSync } from './support.js';
-import { documentClient, fakeAppSync, manualClock, noSleep } from './support.js';
+import { aggregatorTestDeps, fakeAppSync, manualClock } from './support.js';
 
 const RACE_SECONDS = 60;
 const RACE_ID = 29_000_000;
@@ -62,18 +60,7 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
   const metrics = SHARDS.map(() => recordingMetrics());
   let runs: Array<ReturnType<typeof createAggregator>> = [];
   beforeAll(() => {
-    runs = metrics.map((m) =>
-      createAggregator({
-        ddb: documentClient(endpoint),
-        tableName,
-        raceSeconds: RACE_SECONDS,
-        publish: createPublisher({ graphqlUrl: appsync.url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, sleep: noSleep }),
-        logger: recordingLogger(),
-        metrics: m,
-        clock,
-        sleep: noSleep,
-      }),
-    );
+    runs = metrics.map((m) => createAggregator(aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock }, { metrics: m })));
   });
 
   /** The records of a shard's riders for seconds from..to (the contract's seconds end at raceSeconds). */

@@ -8,14 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
-import { createPublisher } from '../../functions/shared/publishLiveRankings.js';
 import { raceStartMillis } from '../../core/raceClock.js';
-import { LOCAL_CREDENTIALS } from '../../local/credentials.js';
 import { createTestTable } from '../support/resources.js';
 import { telemetry, windowEvent } from './factories.js';
-import { recordingLogger, recordingMetrics } from './fakes.js';
 import type { FakeAppSync } from './support.js';
-import { documentClient, fakeAppSync, manualClock, noSleep } from './support.js';
+import { aggregatorTestDeps, fakeAppSync, manualClock } from './support.js';
 
 const RACE_SECONDS = 60;
 const RACE_ID = 29_100_000;
@@ -32,18 +29,7 @@ describe('racerIds named like Object.prototype members', () => {
     const endpoint = inject('dynamodbEndpoint');
     const { tableName } = await createTestTable(endpoint);
     appsync = await fakeAppSync();
-    const aggregators = SHARDS.map(() =>
-      createAggregator({
-        ddb: documentClient(endpoint),
-        tableName,
-        raceSeconds: RACE_SECONDS,
-        publish: createPublisher({ graphqlUrl: appsync.url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, sleep: noSleep }),
-        logger: recordingLogger(),
-        metrics: recordingMetrics(),
-        clock,
-        sleep: noSleep,
-      }),
-    );
+    const aggregators = SHARDS.map(() => createAggregator(aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock })));
     const end = raceStartMillis(RACE_ID, RACE_SECONDS) + 5000;
     run = async (shard, payloads, final, state) =>
       (await aggregators[shard]!(windowEvent(payloads, { shardId: SHARDS[shard], windowEnd: end, final, state, arrivalSeconds: (end - 4000) / 1000 }))).state;

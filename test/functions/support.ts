@@ -9,6 +9,10 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { createDocumentClient } from '../../functions/shared/dynamo.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LiveRankingsInput } from '../../functions/shared/publishLiveRankings.js';
+import { createPublisher } from '../../functions/shared/publishLiveRankings.js';
+import type { AggregatorDeps } from '../../functions/aggregator/aggregator.js';
+import type { Clock } from '../../functions/shared/clock.js';
+import { recordingLogger, recordingMetrics, type RecordedLogs, type RecordedMetrics } from './fakes.js';
 
 export function documentClient(endpoint: string, maxAttempts = 3): DynamoDBDocumentClient {
   return createDocumentClient({ region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts });
@@ -59,3 +63,28 @@ export function manualClock(start: number): { now(): number; set(ms: number): vo
 }
 
 export const noSleep = async (): Promise<void> => {};
+
+/** An aggregator's dependencies as Lambda would give it, in a test: the recording logger and metrics are returned typed. */
+export type TestAggregatorDeps = AggregatorDeps & { logger: RecordedLogs; metrics: RecordedMetrics };
+
+/**
+ * The aggregator's dependencies for an integration test: DynamoDB Local, a
+ * SigV4 publisher pointed at `appsync`, a recording logger and metrics, no
+ * sleeping between retries. `overrides` replaces any of them.
+ */
+export function aggregatorTestDeps(
+  o: { endpoint: string; tableName: string; appsync: FakeAppSync; raceSeconds: number; clock: Clock },
+  overrides: Partial<AggregatorDeps> = {},
+): TestAggregatorDeps {
+  return {
+    ddb: documentClient(o.endpoint),
+    tableName: o.tableName,
+    raceSeconds: o.raceSeconds,
+    publish: createPublisher({ graphqlUrl: o.appsync.url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, sleep: noSleep }),
+    logger: recordingLogger(),
+    metrics: recordingMetrics(),
+    clock: o.clock,
+    sleep: noSleep,
+    ...overrides,
+  } as TestAggregatorDeps;
+}
