@@ -5,11 +5,14 @@
  * its event loop.
  *
  * It rides one race at 1 Hz on the race clock: at each second it reports when
- * that second's PutRecords started, puts one record per rider (batches of
- * 500, in parallel; records Kinesis refused are retried, as PutRecords fails
- * per record), then reports how many were accepted.
+ * that second's PutRecords started, puts one record per rider through the
+ * simulator's Kinesis sink (batches of 500, in parallel; records Kinesis
+ * refused are retried, as PutRecords fails per record), then reports how
+ * many were accepted.
  */
-import { PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import type { TelemetryRecord } from '../core/telemetry.js';
+import { kinesisSink } from '../local/simulator/kinesisSink.js';
+import { MAX_BATCH } from '../local/simulator/sink.js';
 import { localKinesis } from '../local/stack/clients.js';
 
 /** What the parent sends to start the ride. */
@@ -47,36 +50,19 @@ export function benchRiders(classes: readonly number[], ridersPerClass: number):
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-async function putSecond(plan: ProducerPlan, kinesis: ReturnType<typeof localKinesis>, riders: Rider[], second: number): Promise<number> {
-  const final = second === plan.raceSeconds;
-  const records: PutRecordsRequestEntry[] = riders.map((r) => {
+/** One record per rider for `second` (the last second of the race carries the finals). */
+function recordsOf(plan: ProducerPlan, riders: Rider[], second: number): TelemetryRecord[] {
+  const event = second === plan.raceSeconds ? 'final' : 'update';
+  return riders.map((r) => {
     if (second > 0) r.output = Math.round((r.output + r.watts / 1000) * 1000) / 1000;
-    const record = { raceId: plan.raceId, classId: r.classId, racerId: r.racerId, second, power: r.watts, output: r.output, event: final ? 'final' : 'update', deviceTimestamp: Date.now() };
-    return { Data: Buffer.from(JSON.stringify(record)), PartitionKey: r.racerId };
+    return { raceId: plan.raceId, classId: r.classId, racerId: r.racerId, second, power: r.watts, output: r.output, event, deviceTimestamp: Date.now() };
   });
-  let pending = records;
-  for (let attempt = 0; attempt < 5 && pending.length > 0; attempt += 1) {
-    const chunks: PutRecordsRequestEntry[][] = [];
-    for (let i = 0; i < pending.length; i += 500) chunks.push(pending.slice(i, i + 500));
-    const retry: PutRecordsRequestEntry[] = [];
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        const out = await kinesis.send(new PutRecordsCommand({ StreamName: plan.streamName, Records: chunk }));
-        out.Records?.forEach((r, i) => {
-          const entry = chunk[i];
-          if (r.ErrorCode && entry) retry.push(entry);
-        });
-      }),
-    );
-    pending = retry;
-    if (pending.length > 0) await sleep(50 * 2 ** attempt);
-  }
-  return records.length - pending.length;
 }
 
 async function ride(plan: ProducerPlan, report: (m: ProducerMessage) => void): Promise<void> {
-  const kinesis = localKinesis(plan.kinesisEndpoint);
+  // The simulator's sink: batches of 500, all of a second's batches in flight at once, failed records retried.
   const riders = benchRiders(plan.classes, plan.ridersPerClass);
+  const sink = kinesisSink({ client: localKinesis(plan.kinesisEndpoint), streamName: plan.streamName, parallel: Math.ceil(riders.length / MAX_BATCH) });
   await sleep(plan.startMillis - Date.now() + 200);
   const firstPutAt = Date.now();
   for (let second = 0; second <= plan.raceSeconds; second += 1) {
@@ -84,10 +70,10 @@ async function ride(plan: ProducerPlan, report: (m: ProducerMessage) => void): P
     const late = Date.now() > due + 1000;
     await sleep(due - Date.now());
     report({ type: 'second', second, startedAt: Date.now() });
-    report({ type: 'put', second, accepted: await putSecond(plan, kinesis, riders, second), late });
+    report({ type: 'put', second, accepted: (await sink.send(recordsOf(plan, riders, second))).sent, late });
   }
   report({ type: 'done', firstPutAt, lastPutAt: Date.now() });
-  kinesis.destroy();
+  sink.close();
 }
 
 if (process.send) {

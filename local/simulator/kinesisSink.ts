@@ -6,6 +6,8 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { TelemetryRecord } from '../../core/telemetry.js';
+import { chunk } from '../../functions/shared/batchWrite.js';
+import { forEachLimited } from '../../functions/shared/concurrencyLimit.js';
 import type { SendOutcome, TelemetrySink } from './sink.js';
 import { MAX_BATCH } from './sink.js';
 
@@ -51,17 +53,7 @@ export function kinesisSink(o: KinesisSinkOptions): TelemetrySink {
   return {
     async send(records) {
       const outcome: SendOutcome = { sent: 0, failed: 0, retried: 0 };
-      const batches: TelemetryRecord[][] = [];
-      for (let i = 0; i < records.length; i += MAX_BATCH) batches.push(records.slice(i, i + MAX_BATCH));
-      let next = 0;
-      const workers = Array.from({ length: Math.min(o.parallel ?? 4, batches.length) }, async () => {
-        while (next < batches.length) {
-          const b = batches[next];
-          next += 1;
-          if (b) await putBatch(b, outcome);
-        }
-      });
-      await Promise.all(workers);
+      await forEachLimited(chunk(records, MAX_BATCH), o.parallel ?? 4, (batch) => putBatch(batch, outcome));
       return outcome;
     },
     close: () => o.client.destroy(),
