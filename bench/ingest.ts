@@ -101,7 +101,6 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     const client = createClient({ graphqlUrl: endpoints.graphqlUrl, realtimeUrl: endpoints.realtimeUrl, auth: { apiKey: endpoints.apiKey }, WebSocket });
     const freshness = new RecordFreshness(offered * (raceSeconds + 1));
     // The earlier, looser figure (each message against the put of the newest second it shows), to the log.
-    const putStartedAt = new Map<number, number>();
     const newestSecondFreshness: number[] = [];
     let messages = 0;
     const unsubscribes = CLASSES.map((classId) =>
@@ -114,7 +113,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
           freshness.received(classId, live.entries, receivedAt);
           let newest = 0;
           for (const e of live.entries) newest = Math.max(newest, e.second);
-          const sentAt = putStartedAt.get(newest);
+          const sentAt = freshness.putStartOf(newest);
           if (sentAt !== undefined) newestSecondFreshness.push(receivedAt - sentAt);
         },
         error: (e) => progress(`subscription error: ${e.message}`),
@@ -151,7 +150,6 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
           racing = true;
         }
         freshness.putStarted(m.second, m.startedAt);
-        putStartedAt.set(m.second, m.startedAt);
       } else if (m.type === 'put') {
         sent += m.accepted;
         if (m.late) lateSeconds += 1;

@@ -35,6 +35,11 @@ export class RecordFreshness {
     this.putStartedAt[second] = at;
   }
 
+  /** When the PutRecords of `second` started (undefined: not reported). */
+  putStartOf(second: number): number | undefined {
+    return this.putStartedAt[second];
+  }
+
   /** Takes one received message of class `classId` at `receivedAt` (epoch ms). */
   received(classId: number, entries: Iterable<SeenEntry>, receivedAt: number): void {
     for (const e of entries) {
