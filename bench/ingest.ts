@@ -20,6 +20,11 @@
  *   at that second or later (bench/recordFreshness.ts); p95, target one
  *   window + 1 s (issue 6: a record waits up to a window for the window to
  *   close, then has a second to reach the subscriber);
+ * - the bikes send as a fleet of independent devices does: each rider once a
+ *   second, the riders in 12 groups spread over the second
+ *   (bench/ingestProducer.ts `spread`). INGEST_ARRIVALS=burst makes every
+ *   rider send at the same instant instead (all 12 batches at once), the
+ *   stream's worst case, for comparison;
  * - ingest.producerRecordsPerSecond (context): the rate the generator
  *   achieved. When it falls behind the race clock, its records arrive after
  *   their slot and the functions drop them as late (contract §2) — the
@@ -37,6 +42,7 @@ import { OnLiveRankingsDocument } from '../client/generated/operations.js';
 import { raceIdAt, raceStartMillis } from '../core/raceClock.js';
 import { startLocalStack, type LocalStack } from '../local/stack/startLocalStack.js';
 import type { OpsSnapshot } from '../local/ops/types.js';
+import { benchRiders, groupCount, groupOf, type Arrivals } from './benchRiders.js';
 import type { ProducerMessage, ProducerPlan } from './ingestProducer.js';
 import { RecordFreshness } from './recordFreshness.js';
 import { percentile } from './stats.js';
@@ -99,7 +105,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
 
     // Subscribers: one per class, through the SDK, as the web app does.
     const client = createClient({ graphqlUrl: endpoints.graphqlUrl, realtimeUrl: endpoints.realtimeUrl, auth: { apiKey: endpoints.apiKey }, WebSocket });
-    const freshness = new RecordFreshness(offered * (raceSeconds + 1));
+    const arrivals: Arrivals = process.env.INGEST_ARRIVALS === 'burst' ? 'burst' : 'spread';
+    // Which group each rider sends with, as the generator forms them.
+    const groups = groupCount(offered, arrivals);
+    const groupOfRider = new Map(benchRiders(CLASSES, ridersPerClass).map((r, i) => [`${r.classId}|${r.racerId}`, groupOf(i, groups)]));
+    const freshness = new RecordFreshness(offered * (raceSeconds + 1), (classId, racerId) => groupOfRider.get(`${classId}|${racerId}`) ?? 0);
     // The earlier, looser figure (each message against the put of the newest second it shows), to the log.
     const newestSecondFreshness: number[] = [];
     let messages = 0;
@@ -141,15 +151,16 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
         maxAgeOf.set(m.name, Math.max(maxAgeOf.get(m.name) ?? 0, age));
       }
     }, 250);
-    const plan: ProducerPlan = { kinesisEndpoint: endpoints.kinesis.endpoint, streamName: endpoints.kinesis.streamName, raceId, startMillis: start, raceSeconds, classes: CLASSES, ridersPerClass };
+    const plan: ProducerPlan = { kinesisEndpoint: endpoints.kinesis.endpoint, streamName: endpoints.kinesis.streamName, raceId, startMillis: start, raceSeconds, classes: CLASSES, ridersPerClass, arrivals };
+    console.error(`ingest: ${arrivals} arrivals (${groups} sending group${groups === 1 ? '' : 's'} per second)`);
     const { firstPutAt, lastPutAt } = await produce(plan, (m) => {
       if (m.type === 'second') {
-        if (m.second === 0) {
+        if (m.second === 0 && m.group === 0) {
           before = delivered();
           lastEmptySampleAt = Date.now();
           racing = true;
         }
-        freshness.putStarted(m.second, m.startedAt);
+        freshness.putStarted(m.second, m.startedAt, m.group);
       } else if (m.type === 'put') {
         sent += m.accepted;
         if (m.late) lateSeconds += 1;

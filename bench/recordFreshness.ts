@@ -5,8 +5,9 @@
  *
  * Each (rider, second) is one record. A message moves a rider forward from
  * the newest second already seen to the entry's second; every second passed
- * over gets one sample, receipt time minus the time that second's PutRecords
- * started. Messages that show nothing new (a second publish of the same
+ * over gets one sample, receipt time minus the time the PutRecords carrying
+ * that rider's record of that second started (riders send in groups, each at
+ * its own moment of the second: `groupOf`; one group when all send at once). Messages that show nothing new (a second publish of the same
  * window, a stale snapshot) add no samples, so neither duplicates nor
  * message counts weigh on the figure; a rider's records a window waits for
  * count with their wait, which is what "p95 ≤ window + 1 s" budgets for.
@@ -20,24 +21,32 @@ export interface SeenEntry {
 
 export class RecordFreshness {
   private readonly seen = new Map<string, number>();
-  private readonly putStartedAt: number[] = [];
+  /** Per group, per second: when that PutRecords started. */
+  private readonly putStartedAt: number[][] = [];
   private samples: Float64Array;
   private count = 0;
   /** Seconds seen in a message before their put was reported (none expected; counted, not sampled). */
   unknownPutSeconds = 0;
 
-  constructor(expectedRecords = 1024) {
+  /**
+   * `groupOf` names the group a rider of a class sends with (default: all
+   * riders in group 0).
+   */
+  constructor(
+    expectedRecords = 1024,
+    private readonly groupOf: (classId: number, racerId: string) => number = () => 0,
+  ) {
     this.samples = new Float64Array(Math.max(16, expectedRecords));
   }
 
-  /** Records when the PutRecords of `second` started (epoch ms). */
-  putStarted(second: number, at: number): void {
-    this.putStartedAt[second] = at;
+  /** Records when the PutRecords of `group`'s records of `second` started (epoch ms). */
+  putStarted(second: number, at: number, group = 0): void {
+    (this.putStartedAt[group] ??= [])[second] = at;
   }
 
-  /** When the PutRecords of `second` started (undefined: not reported). */
+  /** When the first PutRecords of `second` (its group 0) started (undefined: not reported). */
   putStartOf(second: number): number | undefined {
-    return this.putStartedAt[second];
+    return this.putStartedAt[0]?.[second];
   }
 
   /** Takes one received message of class `classId` at `receivedAt` (epoch ms). */
@@ -47,8 +56,9 @@ export class RecordFreshness {
       const from = (this.seen.get(key) ?? -1) + 1;
       if (e.second < from) continue;
       this.seen.set(key, e.second);
+      const puts = this.putStartedAt[this.groupOf(classId, e.racerId)] ?? [];
       for (let s = from; s <= e.second; s += 1) {
-        const put = this.putStartedAt[s];
+        const put = puts[s];
         if (put === undefined) this.unknownPutSeconds += 1;
         else this.push(receivedAt - put);
       }

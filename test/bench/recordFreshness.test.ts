@@ -32,6 +32,23 @@ describe('RecordFreshness (per-record freshness of the ingest benchmark)', () =>
     expect(f.unknownPutSeconds).toBe(1);
   });
 
+  it('dates each rider’s record by the put of the group that rider sends with', () => {
+    // Riders a and b send at the start of each second, rider c half a second later.
+    const f = new RecordFreshness(16, (_classId, racerId) => (racerId === 'c' ? 1 : 0));
+    for (let s = 0; s < 2; s += 1) {
+      f.putStarted(s, 1_000 * s, 0);
+      f.putStarted(s, 1_000 * s + 500, 1);
+    }
+    f.received(1, [{ racerId: 'a', second: 1 }, { racerId: 'c', second: 1 }], 3_000);
+    expect(f.size).toBe(4);
+    // a: 3,000 and 2,000; c: 2,500 and 1,500.
+    expect(f.percentile(25)).toBe(1_500);
+    expect(f.percentile(50)).toBe(2_000);
+    expect(f.percentile(75)).toBe(2_500);
+    expect(f.percentile(100)).toBe(3_000);
+    expect(f.putStartOf(1)).toBe(1_000);
+  });
+
   it('grows past its initial capacity and refuses a percentile of nothing', () => {
     const f = new RecordFreshness(16);
     expect(() => f.percentile(95)).toThrow(RangeError);
