@@ -7,11 +7,11 @@
  * endpoint through the project's client SDK.
  *
  * - ingest.sustainedRecordsPerSecond: records the aggregator's event-source
- *   mapping delivered ÷ time from its first delivery of the race to its last
- *   (the first delivery is dated by the last 250 ms sample that saw none, so
- *   the interval errs long). Measured like the producer's rate (records ÷
- *   time from first to last put), so a pipeline that keeps up shows the
- *   offered load, the target;
+ *   mapping delivered ÷ time from its first delivery of the race to its last,
+ *   each dated by the start of the invocation that carried it (the mapping's
+ *   `invoke` events). Measured like the producer's rate (records ÷ time from
+ *   first to last put), so a pipeline that keeps up shows the offered load,
+ *   the target;
  * - ingest.maxIteratorAgeMs: the largest iterator age the aggregator and
  *   finalizer mappings reported (sampled every 250 ms), target one window
  *   + 2 s (issue 6);
@@ -26,7 +26,8 @@
  *   rider send at the same instant instead (all 12 batches at once), the
  *   stream's worst case, for comparison;
  * - ingest.producerRecordsPerSecond (context): the rate the generator
- *   achieved. When it falls behind the race clock, its records arrive after
+ *   achieved (records ÷ time from the start of its first put to the start of
+ *   its last). When it falls behind the race clock, its records arrive after
  *   their slot and the functions drop them as late (contract §2) — the
  *   figures then say the machine could not offer the load, not that the
  *   pipeline lost data.
@@ -42,6 +43,7 @@ import { OnLiveRankingsDocument } from '../client/generated/operations.js';
 import { raceIdAt, raceStartMillis } from '../core/raceClock.js';
 import { startLocalStack, type LocalStack } from '../local/stack/startLocalStack.js';
 import type { OpsSnapshot } from '../local/ops/types.js';
+import type { MappingEvent } from '../local/esm/types.js';
 import { benchRiders, groupCount, groupOf, type Arrivals } from './benchRiders.js';
 import type { ProducerMessage, ProducerPlan } from './ingestProducer.js';
 import { RecordFreshness } from './recordFreshness.js';
@@ -136,15 +138,19 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     let maxAge = 0;
     const maxAgeOf = new Map<string, number>();
     let before = delivered();
-    let lastEmptySampleAt = Date.now();
-    let firstDeliveredAt: number | undefined;
     let racing = false;
+    // Deliveries dated exactly: every invocation of the aggregator with records, at its start.
+    let firstDeliveredAt: number | undefined;
+    let lastDeliveredAt: number | undefined;
+    const onDelivery = (e: MappingEvent): void => {
+      if (!racing || e.type !== 'invoke' || e.records === 0 || e.error !== undefined) return;
+      const at = Date.now() - e.durationMs;
+      firstDeliveredAt = Math.min(firstDeliveredAt ?? at, at);
+      lastDeliveredAt = Math.max(lastDeliveredAt ?? at, at);
+    };
+    aggregator.mapping.events.on('event', onDelivery);
     const ageSampler = setInterval(() => {
       if (!racing) return;
-      if (firstDeliveredAt === undefined) {
-        if (delivered() > before) firstDeliveredAt = lastEmptySampleAt;
-        else lastEmptySampleAt = Date.now();
-      }
       for (const m of watched) {
         const age = m.mapping.metrics().iteratorAgeMs;
         maxAge = Math.max(maxAge, age);
@@ -157,7 +163,6 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
       if (m.type === 'second') {
         if (m.second === 0 && m.group === 0) {
           before = delivered();
-          lastEmptySampleAt = Date.now();
           racing = true;
         }
         freshness.putStarted(m.second, m.startedAt, m.group);
@@ -170,19 +175,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
 
     // Drain: until the aggregator has every record (or 60 s), then two more windows for the last publish.
     const drainUntil = Date.now() + 60_000;
-    let lastDeliveredAt = Date.now();
-    let lastCount = delivered();
-    while (delivered() - before < sent && Date.now() < drainUntil) {
-      await sleep(100);
-      const now = delivered();
-      if (now !== lastCount) {
-        lastCount = now;
-        lastDeliveredAt = Date.now();
-      }
-    }
+    while (delivered() - before < sent && Date.now() < drainUntil) await sleep(100);
     const deliveredCount = delivered() - before;
     await sleep(2 * windowSeconds * 1000);
     clearInterval(ageSampler);
+    aggregator.mapping.events.off('event', onDelivery);
     await logOpsSummary(new URL('/ops/metrics', endpoints.graphqlUrl).href);
     for (const u of unsubscribes) u();
     if (freshness.size === 0) throw new Error('no live rankings of the race reached the subscribers');
@@ -191,13 +188,14 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     console.error(`ingest: freshness p50 ${Math.round(freshness.percentile(50))} ms, p95 ${Math.round(freshness.percentile(95))} ms, p99 ${Math.round(freshness.percentile(99))} ms, max ${Math.round(freshness.percentile(100))} ms`);
     if (newestSecondFreshness.length > 0) console.error(`ingest: per message, against the newest second it shows: p95 ${Math.round(percentile(newestSecondFreshness, 95))} ms over ${newestSecondFreshness.length} messages`);
     // The earlier definition of the sustained rate (from the first put to the last delivery), for comparison.
+    if (firstDeliveredAt === undefined || lastDeliveredAt === undefined || lastDeliveredAt <= firstDeliveredAt) throw new Error('the aggregator delivered no records of the race');
     console.error(`ingest: records delivered ÷ (last delivery − first put) = ${Math.round(deliveredCount / ((lastDeliveredAt - firstPutAt) / 1000))} records/s`);
     // Which consumer the largest iterator age came from (the figure is the larger of the two), to the module's log.
     console.error(`ingest: max iterator age by mapping: ${[...maxAgeOf].map(([name, age]) => `${name} ${age} ms`).join(', ')}`);
     return [
       {
         metric: 'ingest.sustainedRecordsPerSecond',
-        value: Math.round(deliveredCount / ((lastDeliveredAt - (firstDeliveredAt ?? firstPutAt)) / 1000)),
+        value: Math.round(deliveredCount / ((lastDeliveredAt - firstDeliveredAt) / 1000)),
         unit: 'records/s',
         target: offered,
         better: 'higher',

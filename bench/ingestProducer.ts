@@ -67,19 +67,21 @@ async function ride(plan: ProducerPlan, report: (m: ProducerMessage) => void): P
   const sink = kinesisSink({ client: localKinesis(plan.kinesisEndpoint), streamName: plan.streamName, parallel: Math.ceil(riders.length / MAX_BATCH) });
   await sleep(plan.startMillis - Date.now() + 200);
   const firstPutAt = Date.now();
+  let lastPutAt = firstPutAt;
   for (let second = 0; second <= plan.raceSeconds; second += 1) {
     const due = plan.startMillis + second * 1000 + 200;
     const late = Date.now() > due + 1000;
     const puts: Array<Promise<{ sent: number }>> = [];
     for (let group = 0; group < groups; group += 1) {
       await sleep(due + (group * 1000) / groups - Date.now());
-      report({ type: 'second', second, group, startedAt: Date.now() });
+      lastPutAt = Date.now();
+      report({ type: 'second', second, group, startedAt: lastPutAt });
       puts.push(sink.send(recordsOf(plan, members[group] ?? [], second)));
     }
     const accepted = (await Promise.all(puts)).reduce((sum, p) => sum + p.sent, 0);
     report({ type: 'put', second, accepted, late });
   }
-  report({ type: 'done', firstPutAt, lastPutAt: Date.now() });
+  report({ type: 'done', firstPutAt, lastPutAt });
   sink.close();
 }
 
