@@ -187,8 +187,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     console.error(`ingest: ${freshness.size} of ${sent} records seen by a subscriber; ${freshness.unknownPutSeconds} seen before their put was reported`);
     console.error(`ingest: freshness p50 ${Math.round(freshness.percentile(50))} ms, p95 ${Math.round(freshness.percentile(95))} ms, p99 ${Math.round(freshness.percentile(99))} ms, max ${Math.round(freshness.percentile(100))} ms`);
     if (newestSecondFreshness.length > 0) console.error(`ingest: per message, against the newest second it shows: p95 ${Math.round(percentile(newestSecondFreshness, 95))} ms over ${newestSecondFreshness.length} messages`);
+    if (firstDeliveredAt === undefined || lastDeliveredAt === undefined || lastDeliveredAt <= firstDeliveredAt) throw new Error('the aggregator delivered the race in fewer than two invocations: no rate to measure');
     // The earlier definition of the sustained rate (from the first put to the last delivery), for comparison.
-    if (firstDeliveredAt === undefined || lastDeliveredAt === undefined || lastDeliveredAt <= firstDeliveredAt) throw new Error('the aggregator delivered no records of the race');
     console.error(`ingest: records delivered ÷ (last delivery − first put) = ${Math.round(deliveredCount / ((lastDeliveredAt - firstPutAt) / 1000))} records/s`);
     // Which consumer the largest iterator age came from (the figure is the larger of the two), to the module's log.
     console.error(`ingest: max iterator age by mapping: ${[...maxAgeOf].map(([name, age]) => `${name} ${age} ms`).join(', ')}`);

@@ -38,7 +38,6 @@ export interface ProducerPlan {
   arrivals: Arrivals;
 }
 
-
 /** What the producer reports. */
 export type ProducerMessage =
   /** The PutRecords of `group`'s records of `second` started at `startedAt` (burst: one group, 0). */
