@@ -4,7 +4,17 @@ import tseslint from 'typescript-eslint';
 import appsync from '@aws-appsync/eslint-plugin';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', 'web/dist/**', '.alleycat/**', '**/generated/**', 'bench/results.json'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'cdk.out/**',
+      'dist/**',
+      'web/dist/**',
+      '.alleycat/**',
+      '**/generated/**',
+      'bench/results.json',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -35,7 +35,9 @@ const ACCENTS: Record<string, string> = { a: 'á', e: 'ë', o: 'ø', u: 'ü', i:
 /** Kinesis event records of `seconds` seconds of a race of 1,000 riders, in shard order. */
 export function makeRecords(seconds: number): KinesisEventRecord[] {
   const random = seededRandom(42);
-  const feeds = CLASSES.map((c) => createClassFeed({ classId: c.classId, racers: c.racers, raceSeconds: RACE_SECONDS }));
+  const feeds = CLASSES.map((c) =>
+    createClassFeed({ classId: c.classId, racers: c.racers, raceSeconds: RACE_SECONDS }),
+  );
   const start = raceStartMillis(RACE_ID, RACE_SECONDS);
   // Records held back to arrive a few seconds late, by the second they arrive in.
   const late = new Map<number, TelemetryRecord[]>();
@@ -125,5 +127,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     `wall-clock records/s min ${k(rates[0])} median ${k(median)} max ${k(rates[rates.length - 1])}; ` +
       `CPU-time median ${k(cpuRates[Math.floor(cpuRates.length / 2)])}`,
   );
-  return [{ metric: 'aggregator.recordsPerSecond', value: Math.round(median), unit: 'records/s', target: 1_000_000, better: 'higher' }];
+  return [
+    {
+      metric: 'aggregator.recordsPerSecond',
+      value: Math.round(median),
+      unit: 'records/s',
+      target: 1_000_000,
+      better: 'higher',
+    },
+  ];
 }

@@ -47,7 +47,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     const out = await runtime.execute({ query, headers });
     const ms = performance.now() - t0;
     const body = out.body as { errors?: unknown[] };
-    if (out.statusCode !== 200 || body.errors) throw new Error(`benchmark query failed: ${JSON.stringify(out.body).slice(0, 300)}`);
+    if (out.statusCode !== 200 || body.errors)
+      throw new Error(`benchmark query failed: ${JSON.stringify(out.body).slice(0, 300)}`);
     return ms / FIELDS;
   };
   for (let i = 0; i < 30; i += 1) await once(); // warm-up (JIT)
@@ -69,9 +70,19 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
   const handlerUs = ((performance.now() - t0) / calls) * 1000;
 
   const overhead = median(perField);
-  console.log(`appsync runtime: ${overhead.toFixed(3)} ms per field (median of ${rounds} queries × ${FIELDS} fields); bare handler call ${handlerUs.toFixed(1)} µs`);
+  console.log(
+    `appsync runtime: ${overhead.toFixed(
+      3,
+    )} ms per field (median of ${rounds} queries × ${FIELDS} fields); bare handler call ${handlerUs.toFixed(1)} µs`,
+  );
   return [
-    { metric: 'appsync.resolverOverheadMsPerField', value: Number(overhead.toFixed(4)), unit: 'ms', target: 0.5, better: 'lower' },
+    {
+      metric: 'appsync.resolverOverheadMsPerField',
+      value: Number(overhead.toFixed(4)),
+      unit: 'ms',
+      target: 0.5,
+      better: 'lower',
+    },
     { metric: 'appsync.handlerCallUs', value: Number(handlerUs.toFixed(2)), unit: 'µs', target: 100, better: 'lower' },
   ];
 }

@@ -21,7 +21,12 @@ export type Arrivals = 'spread' | 'burst';
 /** The benchmark's riders: `c<class>-rider-<i>`, steady power between 150 and 399 W. */
 export function benchRiders(classes: readonly number[], ridersPerClass: number): Rider[] {
   return classes.flatMap((classId) =>
-    Array.from({ length: ridersPerClass }, (_, i) => ({ racerId: `c${classId}-rider-${i}`, classId, watts: 150 + ((i * 37) % 250), output: 0 })),
+    Array.from({ length: ridersPerClass }, (_, i) => ({
+      racerId: `c${classId}-rider-${i}`,
+      classId,
+      watts: 150 + ((i * 37) % 250),
+      output: 0,
+    })),
   );
 }
 

@@ -19,7 +19,12 @@ import { localKinesis } from '../local/stack/clients.js';
 import { ensureStream } from '../local/stack/resources.js';
 import type { BenchOptions, BenchResult } from './types.js';
 
-async function fill(client: KinesisClient, streamName: string, count: number, progress?: (m: string) => void): Promise<void> {
+async function fill(
+  client: KinesisClient,
+  streamName: string,
+  count: number,
+  progress?: (m: string) => void,
+): Promise<void> {
   const now = Date.now();
   const calls: Array<Array<{ PartitionKey: string; Data: Uint8Array }>> = [];
   for (let start = 0; start < count; start += 500) {
@@ -27,7 +32,16 @@ async function fill(client: KinesisClient, streamName: string, count: number, pr
       Array.from({ length: Math.min(500, count - start) }, (_, i) => {
         const n = start + i;
         const racerId = `racer-${n % 1000}`;
-        const value = { raceId: 1, classId: 1 + (n % 6), racerId, second: Math.floor(n / 1000), power: 250, output: n / 100, event: 'update', deviceTimestamp: now };
+        const value = {
+          raceId: 1,
+          classId: 1 + (n % 6),
+          racerId,
+          second: Math.floor(n / 1000),
+          power: 250,
+          output: n / 100,
+          event: 'update',
+          deviceTimestamp: now,
+        };
         return { PartitionKey: racerId, Data: Buffer.from(JSON.stringify(value)) };
       }),
     );
@@ -58,7 +72,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
   const kinesalite = await startKinesalite();
   const client = localKinesis(kinesalite.endpoint);
   // As the local stack reads: GetRecords without the SDK's per-record decoding.
-  const json = kinesisJsonClient({ endpoint: kinesalite.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const json = kinesisJsonClient({
+    endpoint: kinesalite.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
   try {
     const streamName = 'esm-bench';
     const streamArn = await ensureStream(client, streamName, STREAM.localShardCount);
@@ -79,7 +97,14 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
         seen = unique.size;
         if (seen >= count) resolveDone();
       }) as never,
-      source: kinesisSource({ client, streamName, streamArn, region: LOCAL_REGION, invokeIdentityArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/noop`, json }),
+      source: kinesisSource({
+        client,
+        streamName,
+        streamArn,
+        region: LOCAL_REGION,
+        invokeIdentityArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/noop`,
+        json,
+      }),
       settings: { ...MAPPINGS.finalizer, startingPosition: 'TRIM_HORIZON' },
       checkpoints: memoryCheckpointStore(),
       region: LOCAL_REGION,
@@ -90,7 +115,15 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     const seconds = (performance.now() - started) / 1000;
     clearInterval(ticker);
     await mapping.stop();
-    return [{ metric: 'esm.recordsPerSecond', value: Math.round(count / seconds), unit: 'records/s', target: 15_000, better: 'higher' }];
+    return [
+      {
+        metric: 'esm.recordsPerSecond',
+        value: Math.round(count / seconds),
+        unit: 'records/s',
+        target: 15_000,
+        better: 'higher',
+      },
+    ];
   } finally {
     client.destroy();
     json.destroy();

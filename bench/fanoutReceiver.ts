@@ -20,7 +20,16 @@
  * Usage (by bench/fanout.ts only): node --import tsx bench/fanoutReceiver.ts
  */
 import { isDeepStrictEqual } from 'node:util';
-import { CLASS_ID, ENTRIES, rankingEntries, sharedNow, startMessage, FANOUT_API_KEY, type FromReceiver, type ToReceiver } from './fanoutShared.js';
+import {
+  CLASS_ID,
+  ENTRIES,
+  rankingEntries,
+  sharedNow,
+  startMessage,
+  FANOUT_API_KEY,
+  type FromReceiver,
+  type ToReceiver,
+} from './fanoutShared.js';
 import { openSubscriber, type SubscriberSocket } from './fanoutSubscriber.js';
 
 /** Every how many subscribers one message is parsed in full after each round. */
@@ -101,7 +110,9 @@ function other(subscriber: Subscriber, message: Buffer): void {
     waiting(text);
     return;
   }
-  const what = message.subarray(0, subscriber.envelope.length).equals(subscriber.envelope) ? 'data message that differs from the published event' : 'unexpected message';
+  const what = message.subarray(0, subscriber.envelope.length).equals(subscriber.envelope)
+    ? 'data message that differs from the published event'
+    : 'unexpected message';
   fail(`${subscriber.id}: ${what}: ${text.slice(0, 200)}`);
 }
 
@@ -111,7 +122,9 @@ function nextMessage(subscriber: Subscriber): Promise<string> {
 
 async function open(port: number, index: number): Promise<Subscriber> {
   const id = `sub-${index}`;
-  const header = Buffer.from(JSON.stringify({ host: `127.0.0.1:${port}`, 'x-api-key': FANOUT_API_KEY })).toString('base64');
+  const header = Buffer.from(JSON.stringify({ host: `127.0.0.1:${port}`, 'x-api-key': FANOUT_API_KEY })).toString(
+    'base64',
+  );
   const subscriber: Subscriber = {
     id,
     index,
@@ -121,26 +134,33 @@ async function open(port: number, index: number): Promise<Subscriber> {
     receivedRound: -1,
   };
   let firstMessage = nextMessage(subscriber);
-  subscriber.socket = await openSubscriber(port, `/graphql/realtime?header=${encodeURIComponent(header)}&payload=e30=`, {
-    onExpected: () => received(subscriber),
-    onOther: (message) => other(subscriber, message),
-    onClose: (reason) => {
-      if (!closing) fail(`${id}: ${reason}`);
+  subscriber.socket = await openSubscriber(
+    port,
+    `/graphql/realtime?header=${encodeURIComponent(header)}&payload=e30=`,
+    {
+      onExpected: () => received(subscriber),
+      onOther: (message) => other(subscriber, message),
+      onClose: (reason) => {
+        if (!closing) fail(`${id}: ${reason}`);
+      },
     },
-  });
+  );
   subscriber.socket.sendText('{"type":"connection_init"}');
   const ack = await firstMessage;
   if (!ack.startsWith('{"type":"connection_ack"')) throw new Error(`${id}: expected connection_ack, got ${ack}`);
   firstMessage = nextMessage(subscriber);
   subscriber.socket.sendText(startMessage(id, port));
   const startAck = await firstMessage;
-  if (startAck !== `{"type":"start_ack","id":${JSON.stringify(id)}}`) throw new Error(`${id}: expected start_ack, got ${startAck}`);
+  if (startAck !== `{"type":"start_ack","id":${JSON.stringify(id)}}`)
+    throw new Error(`${id}: expected start_ack, got ${startAck}`);
   return subscriber;
 }
 
 async function subscribe(port: number, first: number, count: number): Promise<void> {
   for (let start = 0; start < count; start += 100) {
-    const batch = await Promise.all(Array.from({ length: Math.min(100, count - start) }, (_, j) => open(port, first + start + j)));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(100, count - start) }, (_, j) => open(port, first + start + j)),
+    );
     subscribers.push(...batch);
   }
 }
@@ -159,9 +179,12 @@ process.on('message', (raw: unknown) => {
       return;
     case 'expect': {
       const { round, raceId, updatedAt } = message;
-      const payload = { data: { onLiveRankings: { classId: CLASS_ID, raceId, updatedAt, entries: rankingEntries(ENTRIES, round) } } };
+      const payload = {
+        data: { onLiveRankings: { classId: CLASS_ID, raceId, updatedAt, entries: rankingEntries(ENTRIES, round) } },
+      };
       const rest = Buffer.from(`${JSON.stringify(payload)}}`);
-      for (const subscriber of subscribers) subscriber.socket.expect({ envelope: subscriber.envelope, rest }, subscriber.index % PARSE_EVERY === 0);
+      for (const subscriber of subscribers)
+        subscriber.socket.expect({ envelope: subscriber.envelope, rest }, subscriber.index % PARSE_EVERY === 0);
       current = { round, payload, times: [], cpu: process.cpuUsage() };
       send({ type: 'armed', round });
       return;

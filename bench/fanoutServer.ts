@@ -45,7 +45,12 @@ async function main(): Promise<void> {
   const server = createServer((req, res) => {
     requestAt = performance.now();
     requestCpu = process.cpuUsage();
-    if (process.env.FANOUT_DEBUG) res.on('finish', () => process.stderr.write(`server: response after ${(performance.now() - requestAt).toFixed(1)} ms (${cpuMs(requestCpu)})\n`));
+    if (process.env.FANOUT_DEBUG)
+      res.on('finish', () =>
+        process.stderr.write(
+          `server: response after ${(performance.now() - requestAt).toFixed(1)} ms (${cpuMs(requestCpu)})\n`,
+        ),
+      );
     handler(req, res);
   });
   server.maxConnections = 30_000;
@@ -59,13 +64,28 @@ async function main(): Promise<void> {
     beforeCpu = process.cpuUsage();
     const used = process.cpuUsage(requestCpu);
     mutationCpuMs = (used.user + used.system) / 1000;
-    if (process.env.FANOUT_DEBUG) process.stderr.write(`server: mutation executed after ${(before - requestAt).toFixed(1)} ms (${cpuMs(requestCpu)})\n`);
+    if (process.env.FANOUT_DEBUG)
+      process.stderr.write(
+        `server: mutation executed after ${(before - requestAt).toFixed(1)} ms (${cpuMs(requestCpu)})\n`,
+      );
   });
-  const realtime = attachRealtime(server, realtimeBackendFor(runtime), { logger: { warn: (m) => process.stderr.write(`${m}\n`) } });
+  const realtime = attachRealtime(server, realtimeBackendFor(runtime), {
+    logger: { warn: (m) => process.stderr.write(`${m}\n`) },
+  });
   realtime.server.onPublish((r) => {
     const used = process.cpuUsage(beforeCpu);
-    split.push({ mutationMs: before - requestAt, fanoutMs: performance.now() - before, mutationCpuMs, fanoutCpuMs: (used.user + used.system) / 1000 });
-    if (process.env.FANOUT_DEBUG) process.stderr.write(`server: fan-out ${JSON.stringify(r)} took ${(performance.now() - before).toFixed(1)} ms (${cpuMs(beforeCpu)})\n`);
+    split.push({
+      mutationMs: before - requestAt,
+      fanoutMs: performance.now() - before,
+      mutationCpuMs,
+      fanoutCpuMs: (used.user + used.system) / 1000,
+    });
+    if (process.env.FANOUT_DEBUG)
+      process.stderr.write(
+        `server: fan-out ${JSON.stringify(r)} took ${(performance.now() - before).toFixed(1)} ms (${cpuMs(
+          beforeCpu,
+        )})\n`,
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', 20_000, resolve));
   process.on('message', (message: unknown) => {
@@ -83,6 +103,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`fanout server failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `fanout server failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

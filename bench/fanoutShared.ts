@@ -52,11 +52,17 @@ export function sharedNow(): number {
  * Buffer `ws` assembled (no UTF-8 validation: receivers compare bytes).
  */
 export function connectRealtime(port: number, onText?: (data: Buffer) => void): Promise<WebSocket> {
-  const header = Buffer.from(JSON.stringify({ host: `127.0.0.1:${port}`, 'x-api-key': FANOUT_API_KEY })).toString('base64');
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/graphql/realtime?header=${encodeURIComponent(header)}&payload=e30=`, ['graphql-ws'], {
-    perMessageDeflate: false,
-    skipUTF8Validation: true,
-  });
+  const header = Buffer.from(JSON.stringify({ host: `127.0.0.1:${port}`, 'x-api-key': FANOUT_API_KEY })).toString(
+    'base64',
+  );
+  const ws = new WebSocket(
+    `ws://127.0.0.1:${port}/graphql/realtime?header=${encodeURIComponent(header)}&payload=e30=`,
+    ['graphql-ws'],
+    {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+    },
+  );
   const ack = Buffer.from('{"type":"connection_ack"');
   return new Promise((resolve, reject) => {
     let acked = false;

@@ -98,7 +98,9 @@ function matches(expected: Expected, offset: number, chunk: Buffer, from: number
  */
 export function openSubscriber(port: number, path: string, events: SubscriberEvents): Promise<SubscriberSocket> {
   const key = randomBytes(16).toString('base64');
-  const accept = createHash('sha1').update(key + GUID).digest('base64');
+  const accept = createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
 
   let handshake: Buffer | undefined = Buffer.alloc(0);
   let expected: Expected | undefined;
@@ -168,9 +170,11 @@ export function openSubscriber(port: number, path: string, events: SubscriberEve
     if (opcode >= 8) {
       const payload = Buffer.concat(control);
       control = [];
-      if (opcode === 0x8) close(`close frame ${payload.length >= 2 ? payload.readUInt16BE(0) : ''} ${payload.subarray(2).toString()}`);
+      if (opcode === 0x8)
+        close(`close frame ${payload.length >= 2 ? payload.readUInt16BE(0) : ''} ${payload.subarray(2).toString()}`);
       // A ping is answered with a pong carrying its payload (masked with a zero mask).
-      else if (opcode === 0x9) socket.write(Buffer.concat([Buffer.from([0x8a, 0x80 | payload.length]), Buffer.alloc(4), payload]));
+      else if (opcode === 0x9)
+        socket.write(Buffer.concat([Buffer.from([0x8a, 0x80 | payload.length]), Buffer.alloc(4), payload]));
       return;
     }
     if (fin) endMessage();
@@ -190,7 +194,8 @@ export function openSubscriber(port: number, path: string, events: SubscriberEve
         if (headerHave < (short === 126 ? 4 : short === 127 ? 10 : 2)) continue;
         fin = ((header[0] as number) & 0x80) !== 0;
         opcode = (header[0] as number) & 0x0f;
-        payloadLeft = short === 126 ? header.readUInt16BE(2) : short === 127 ? Number(header.readBigUInt64BE(2)) : short;
+        payloadLeft =
+          short === 126 ? header.readUInt16BE(2) : short === 127 ? Number(header.readBigUInt64BE(2)) : short;
         headerHave = 0;
         // Opcode 0 continues the message; 1 and 2 start one; 8 and up are control frames.
         if (opcode === 1 || opcode === 2) startMessage();
@@ -218,8 +223,14 @@ export function openSubscriber(port: number, path: string, events: SubscriberEve
     const rest = handshake.subarray(end + 4);
     handshake = undefined;
     const lines = head.split('\r\n');
-    const fields = new Map(lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-    if (!lines[0]?.startsWith('HTTP/1.1 101') || fields.get('sec-websocket-accept') !== accept || fields.get('sec-websocket-protocol') !== 'graphql-ws') {
+    const fields = new Map(
+      lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+    );
+    if (
+      !lines[0]?.startsWith('HTTP/1.1 101') ||
+      fields.get('sec-websocket-accept') !== accept ||
+      fields.get('sec-websocket-protocol') !== 'graphql-ws'
+    ) {
       rejectOpen(new Error(`WebSocket handshake refused: ${head.split('\r\n')[0] ?? ''}`));
       close('handshake refused');
       return;

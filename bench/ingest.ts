@@ -60,7 +60,10 @@ async function logOpsSummary(url: string): Promise<void> {
   if (!response.ok) return;
   const snapshot = (await response.json()) as OpsSnapshot;
   for (const s of snapshot.series) {
-    if (s.id.startsWith('fn.') || /^esm\.[^.]+\.(batches|invocations|functionErrors|retries|windowsClosed|maxIteratorAgeMs)$/.test(s.id)) {
+    if (
+      s.id.startsWith('fn.') ||
+      /^esm\.[^.]+\.(batches|invocations|functionErrors|retries|windowsClosed|maxIteratorAgeMs)$/.test(s.id)
+    ) {
       const max = Math.max(0, ...s.points.map(([, v]) => v ?? 0));
       console.error(`ops: ${s.id} total=${s.total ?? '-'} latest=${s.latest ?? '-'} max=${max}`);
     }
@@ -68,8 +71,14 @@ async function logOpsSummary(url: string): Promise<void> {
 }
 
 /** Runs the load generator in its own process; resolves when it has put the whole race. */
-function produce(plan: ProducerPlan, on: (m: ProducerMessage) => void): Promise<{ firstPutAt: number; lastPutAt: number }> {
-  const child = fork(path.join(here, 'ingestProducer.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function produce(
+  plan: ProducerPlan,
+  on: (m: ProducerMessage) => void,
+): Promise<{ firstPutAt: number; lastPutAt: number }> {
+  const child = fork(path.join(here, 'ingestProducer.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     let done: { firstPutAt: number; lastPutAt: number } | undefined;
     child.on('message', (m: ProducerMessage) => {
@@ -78,7 +87,9 @@ function produce(plan: ProducerPlan, on: (m: ProducerMessage) => void): Promise<
       else on(m);
     });
     child.on('error', reject);
-    child.on('exit', (code) => (done ? resolve(done) : reject(new Error(`load generator exited (${code ?? 'signal'}) before the race ended`))));
+    child.on('exit', (code) =>
+      done ? resolve(done) : reject(new Error(`load generator exited (${code ?? 'signal'}) before the race ended`)),
+    );
     child.send(plan);
   });
 }
@@ -93,7 +104,16 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
   let stack: LocalStack | undefined;
   try {
     progress('starting the local stack');
-    stack = await startLocalStack({ inMemory: true, sim: false, port: 0, stateDir, buildWeb: false, raceSeconds, windowSeconds, log: (line) => console.error(`stack: ${line}`) });
+    stack = await startLocalStack({
+      inMemory: true,
+      sim: false,
+      port: 0,
+      stateDir,
+      buildWeb: false,
+      raceSeconds,
+      windowSeconds,
+      log: (line) => console.error(`stack: ${line}`),
+    });
     const { endpoints } = stack;
     const aggregator = stack.mappings.find((m) => m.name === 'aggregator');
     if (!aggregator) throw new Error('the local stack runs no aggregator mapping');
@@ -106,30 +126,44 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     const offered = CLASSES.length * ridersPerClass;
 
     // Subscribers: one per class, through the SDK, as the web app does.
-    const client = createClient({ graphqlUrl: endpoints.graphqlUrl, realtimeUrl: endpoints.realtimeUrl, auth: { apiKey: endpoints.apiKey }, WebSocket });
+    const client = createClient({
+      graphqlUrl: endpoints.graphqlUrl,
+      realtimeUrl: endpoints.realtimeUrl,
+      auth: { apiKey: endpoints.apiKey },
+      WebSocket,
+    });
     const arrivals: Arrivals = process.env.INGEST_ARRIVALS === 'burst' ? 'burst' : 'spread';
     // Which group each rider sends with, as the generator forms them.
     const groups = groupCount(offered, arrivals);
-    const groupOfRider = new Map(benchRiders(CLASSES, ridersPerClass).map((r, i) => [`${r.classId}|${r.racerId}`, groupOf(i, groups)]));
-    const freshness = new RecordFreshness(offered * (raceSeconds + 1), (classId, racerId) => groupOfRider.get(`${classId}|${racerId}`) ?? 0);
+    const groupOfRider = new Map(
+      benchRiders(CLASSES, ridersPerClass).map((r, i) => [`${r.classId}|${r.racerId}`, groupOf(i, groups)]),
+    );
+    const freshness = new RecordFreshness(
+      offered * (raceSeconds + 1),
+      (classId, racerId) => groupOfRider.get(`${classId}|${racerId}`) ?? 0,
+    );
     // The earlier, looser figure (each message against the put of the newest second it shows), to the log.
     const newestSecondFreshness: number[] = [];
     let messages = 0;
     const unsubscribes = CLASSES.map((classId) =>
-      client.subscribe(OnLiveRankingsDocument, { classId }, {
-        next: (value) => {
-          const receivedAt = Date.now();
-          const live = value.onLiveRankings;
-          if (!live || live.raceId !== raceId || live.entries.length === 0) return;
-          messages += 1;
-          freshness.received(classId, live.entries, receivedAt);
-          let newest = 0;
-          for (const e of live.entries) newest = Math.max(newest, e.second);
-          const sentAt = freshness.putStartOf(newest);
-          if (sentAt !== undefined) newestSecondFreshness.push(receivedAt - sentAt);
+      client.subscribe(
+        OnLiveRankingsDocument,
+        { classId },
+        {
+          next: (value) => {
+            const receivedAt = Date.now();
+            const live = value.onLiveRankings;
+            if (!live || live.raceId !== raceId || live.entries.length === 0) return;
+            messages += 1;
+            freshness.received(classId, live.entries, receivedAt);
+            let newest = 0;
+            for (const e of live.entries) newest = Math.max(newest, e.second);
+            const sentAt = freshness.putStartOf(newest);
+            if (sentAt !== undefined) newestSecondFreshness.push(receivedAt - sentAt);
+          },
+          error: (e) => progress(`subscription error: ${e.message}`),
         },
-        error: (e) => progress(`subscription error: ${e.message}`),
-      }),
+      ),
     );
 
     progress(`waiting ${Math.round((start - Date.now()) / 1000)} s for race ${raceId}`);
@@ -157,7 +191,16 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
         maxAgeOf.set(m.name, Math.max(maxAgeOf.get(m.name) ?? 0, age));
       }
     }, 250);
-    const plan: ProducerPlan = { kinesisEndpoint: endpoints.kinesis.endpoint, streamName: endpoints.kinesis.streamName, raceId, startMillis: start, raceSeconds, classes: CLASSES, ridersPerClass, arrivals };
+    const plan: ProducerPlan = {
+      kinesisEndpoint: endpoints.kinesis.endpoint,
+      streamName: endpoints.kinesis.streamName,
+      raceId,
+      startMillis: start,
+      raceSeconds,
+      classes: CLASSES,
+      ridersPerClass,
+      arrivals,
+    };
     console.error(`ingest: ${arrivals} arrivals (${groups} sending group${groups === 1 ? '' : 's'} per second)`);
     const { firstPutAt, lastPutAt } = await produce(plan, (m) => {
       if (m.type === 'second') {
@@ -169,7 +212,12 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
       } else if (m.type === 'put') {
         sent += m.accepted;
         if (m.late) lateSeconds += 1;
-        if (m.second % 10 === 0) progress(`race second ${m.second}/${raceSeconds}: ${sent} records put, ${delivered() - before} delivered, max iterator age ${maxAge} ms`);
+        if (m.second % 10 === 0)
+          progress(
+            `race second ${m.second}/${raceSeconds}: ${sent} records put, ${
+              delivered() - before
+            } delivered, max iterator age ${maxAge} ms`,
+          );
       }
     });
 
@@ -183,15 +231,35 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     await logOpsSummary(new URL('/ops/metrics', endpoints.graphqlUrl).href);
     for (const u of unsubscribes) u();
     if (freshness.size === 0) throw new Error('no live rankings of the race reached the subscribers');
-    progress(`${sent} records put (${lateSeconds} seconds sent late), ${deliveredCount} delivered, ${messages} updates received`);
-    console.error(`ingest: ${freshness.size} of ${sent} records seen by a subscriber; ${freshness.unknownPutSeconds} seen before their put was reported`);
-    console.error(`ingest: freshness p50 ${Math.round(freshness.percentile(50))} ms, p95 ${Math.round(freshness.percentile(95))} ms, p99 ${Math.round(freshness.percentile(99))} ms, max ${Math.round(freshness.percentile(100))} ms`);
-    if (newestSecondFreshness.length > 0) console.error(`ingest: per message, against the newest second it shows: p95 ${Math.round(percentile(newestSecondFreshness, 95))} ms over ${newestSecondFreshness.length} messages`);
-    if (firstDeliveredAt === undefined || lastDeliveredAt === undefined || lastDeliveredAt <= firstDeliveredAt) throw new Error('the aggregator delivered the race in fewer than two invocations: no rate to measure');
+    progress(
+      `${sent} records put (${lateSeconds} seconds sent late), ${deliveredCount} delivered, ${messages} updates received`,
+    );
+    console.error(
+      `ingest: ${freshness.size} of ${sent} records seen by a subscriber; ${freshness.unknownPutSeconds} seen before their put was reported`,
+    );
+    console.error(
+      `ingest: freshness p50 ${Math.round(freshness.percentile(50))} ms, p95 ${Math.round(
+        freshness.percentile(95),
+      )} ms, p99 ${Math.round(freshness.percentile(99))} ms, max ${Math.round(freshness.percentile(100))} ms`,
+    );
+    if (newestSecondFreshness.length > 0)
+      console.error(
+        `ingest: per message, against the newest second it shows: p95 ${Math.round(
+          percentile(newestSecondFreshness, 95),
+        )} ms over ${newestSecondFreshness.length} messages`,
+      );
+    if (firstDeliveredAt === undefined || lastDeliveredAt === undefined || lastDeliveredAt <= firstDeliveredAt)
+      throw new Error('the aggregator delivered the race in fewer than two invocations: no rate to measure');
     // The earlier definition of the sustained rate (from the first put to the last delivery), for comparison.
-    console.error(`ingest: records delivered ÷ (last delivery − first put) = ${Math.round(deliveredCount / ((lastDeliveredAt - firstPutAt) / 1000))} records/s`);
+    console.error(
+      `ingest: records delivered ÷ (last delivery − first put) = ${Math.round(
+        deliveredCount / ((lastDeliveredAt - firstPutAt) / 1000),
+      )} records/s`,
+    );
     // Which consumer the largest iterator age came from (the figure is the larger of the two), to the module's log.
-    console.error(`ingest: max iterator age by mapping: ${[...maxAgeOf].map(([name, age]) => `${name} ${age} ms`).join(', ')}`);
+    console.error(
+      `ingest: max iterator age by mapping: ${[...maxAgeOf].map(([name, age]) => `${name} ${age} ms`).join(', ')}`,
+    );
     return [
       {
         metric: 'ingest.sustainedRecordsPerSecond',
@@ -202,9 +270,27 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
       },
       // What the generator managed to put (on a busy machine it falls behind the clock, and records that
       // arrive after their race slot are rightly refused by the functions as late).
-      { metric: 'ingest.producerRecordsPerSecond', value: Math.round(sent / ((lastPutAt - firstPutAt) / 1000)), unit: 'records/s', target: offered, better: 'higher' },
-      { metric: 'ingest.maxIteratorAgeMs', value: maxAge, unit: 'ms', target: (windowSeconds + 2) * 1000, better: 'lower' },
-      { metric: 'e2e.freshnessP95Ms', value: Math.round(freshness.percentile(95)), unit: 'ms', target: (windowSeconds + 1) * 1000, better: 'lower' },
+      {
+        metric: 'ingest.producerRecordsPerSecond',
+        value: Math.round(sent / ((lastPutAt - firstPutAt) / 1000)),
+        unit: 'records/s',
+        target: offered,
+        better: 'higher',
+      },
+      {
+        metric: 'ingest.maxIteratorAgeMs',
+        value: maxAge,
+        unit: 'ms',
+        target: (windowSeconds + 2) * 1000,
+        better: 'lower',
+      },
+      {
+        metric: 'e2e.freshnessP95Ms',
+        value: Math.round(freshness.percentile(95)),
+        unit: 'ms',
+        target: (windowSeconds + 1) * 1000,
+        better: 'lower',
+      },
     ];
   } finally {
     await stack?.stop();

@@ -53,7 +53,16 @@ function recordsOf(plan: ProducerPlan, riders: Rider[], second: number): Telemet
   const event = second === plan.raceSeconds ? 'final' : 'update';
   return riders.map((r) => {
     if (second > 0) r.output = Math.round((r.output + r.watts / 1000) * 1000) / 1000;
-    return { raceId: plan.raceId, classId: r.classId, racerId: r.racerId, second, power: r.watts, output: r.output, event, deviceTimestamp: Date.now() };
+    return {
+      raceId: plan.raceId,
+      classId: r.classId,
+      racerId: r.racerId,
+      second,
+      power: r.watts,
+      output: r.output,
+      event,
+      deviceTimestamp: Date.now(),
+    };
   });
 }
 
@@ -63,7 +72,11 @@ async function ride(plan: ProducerPlan, report: (m: ProducerMessage) => void): P
   const groups = groupCount(riders.length, plan.arrivals);
   const members: Rider[][] = Array.from({ length: groups }, () => []);
   riders.forEach((r, i) => members[groupOf(i, groups)]?.push(r));
-  const sink = kinesisSink({ client: localKinesis(plan.kinesisEndpoint), streamName: plan.streamName, parallel: Math.ceil(riders.length / MAX_BATCH) });
+  const sink = kinesisSink({
+    client: localKinesis(plan.kinesisEndpoint),
+    streamName: plan.streamName,
+    parallel: Math.ceil(riders.length / MAX_BATCH),
+  });
   await sleep(plan.startMillis - Date.now() + 200);
   const firstPutAt = Date.now();
   let lastPutAt = firstPutAt;
@@ -90,7 +103,7 @@ if (process.send) {
     ride(plan, send).then(
       () => process.disconnect(),
       (error: unknown) => {
-        send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        send({ type: 'error', message: error instanceof Error ? error.stack ?? error.message : String(error) });
         process.disconnect();
       },
     );

@@ -25,7 +25,13 @@ import { ensureTable } from '../local/stack/resources.js';
 import { createClassFeed } from '../local/simulator/classFeed.js';
 import type { BenchOptions, BenchResult } from './types.js';
 
-const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'BatchWriteItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand']);
+const WRITE_COMMANDS = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'BatchWriteItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+]);
 const RIDERS = 1000;
 const SHARDS = 4;
 const RACE_SECONDS = RACE.raceSeconds;
@@ -43,7 +49,10 @@ function countingClient(endpoint: string): { ddb: DynamoDBDocumentClient; writes
     },
     { step: 'initialize', name: 'countWrites' },
   );
-  return { ddb: DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } }), writes: () => writes };
+  return {
+    ddb: DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } }),
+    writes: () => writes,
+  };
 }
 
 /** Kinesis's shard of a partition key: the MD5 hash key range, split evenly. */
@@ -55,7 +64,12 @@ function shardOf(partitionKey: string): number {
 function asEventRecord(r: TelemetryRecord, shard: number, seq: number, arrivalSeconds: number): KinesisEventRecord {
   return {
     eventID: `shardId-00000000000${shard}:${seq}`,
-    kinesis: { data: Buffer.from(JSON.stringify(r)).toString('base64'), sequenceNumber: String(seq), partitionKey: r.racerId, approximateArrivalTimestamp: arrivalSeconds },
+    kinesis: {
+      data: Buffer.from(JSON.stringify(r)).toString('base64'),
+      sequenceNumber: String(seq),
+      partitionKey: r.racerId,
+      approximateArrivalTimestamp: arrivalSeconds,
+    },
   };
 }
 
@@ -77,7 +91,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
   const seconds = opts.quick ? 10 : 60;
   const ddbLocal = await startDynamoDbLocal();
   try {
-    const setup = new DynamoDBClient({ endpoint: ddbLocal.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const setup = new DynamoDBClient({
+      endpoint: ddbLocal.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
     await ensureTable(setup, 'bench-per-record');
     await ensureTable(setup, 'bench-ours');
     setup.destroy();
@@ -85,7 +103,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     // The same telemetry for both: `seconds` seconds of a 1,000-rider race from the simulator's riders.
     const feed = createClassFeed({ classId: 5, racers: RIDERS, raceSeconds: RACE_SECONDS });
     const perSecond: TelemetryRecord[][] = [];
-    for (let s = 0; s < seconds; s += 1) perSecond.push(feed.recordsUntil(raceStartMillis(RACE_ID, RACE_SECONDS) + s * 1000 + 10));
+    for (let s = 0; s < seconds; s += 1)
+      perSecond.push(feed.recordsUntil(raceStartMillis(RACE_ID, RACE_SECONDS) + s * 1000 + 10));
     const total = perSecond.reduce((n, r) => n + r.length, 0);
 
     // Per-record design.
@@ -96,7 +115,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
         await perRecord.ddb.send(
           new PutCommand({
             TableName: 'bench-per-record',
-            Item: { PK: racePk(r.classId, r.raceId), SK: `LIVE#${r.racerId}`, output: r.output, second: r.second, name: r.name },
+            Item: {
+              PK: racePk(r.classId, r.raceId),
+              SK: `LIVE#${r.racerId}`,
+              output: r.output,
+              second: r.second,
+              name: r.name,
+            },
             ConditionExpression: 'attribute_not_exists(PK) OR #s < :s',
             ExpressionAttributeNames: { '#s': 'second' },
             ExpressionAttributeValues: { ':s': r.second },
@@ -122,16 +147,27 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     for (let w = 0; w * WINDOW_SECONDS < seconds; w += 1) {
       const windowRecs = perSecond.slice(w * WINDOW_SECONDS, (w + 1) * WINDOW_SECONDS).flat();
       const startMs = raceStartMillis(RACE_ID, RACE_SECONDS) + w * WINDOW_SECONDS * 1000;
-      const window = { start: new Date(startMs).toISOString(), end: new Date(startMs + WINDOW_SECONDS * 1000).toISOString() };
+      const window = {
+        start: new Date(startMs).toISOString(),
+        end: new Date(startMs + WINDOW_SECONDS * 1000).toISOString(),
+      };
       await Promise.all(
         Array.from({ length: SHARDS }, async (_, shard) => {
           const mine = windowRecs.filter((r) => shardOf(r.racerId) === shard);
           let state: unknown = {};
           for (let i = 0; i < mine.length; i += 1000) {
-            const batch = mine.slice(i, i + 1000).map((r) => asEventRecord(r, shard, (seq += 1), RACE_ID * RACE_SECONDS + r.second));
+            const batch = mine
+              .slice(i, i + 1000)
+              .map((r) => asEventRecord(r, shard, (seq += 1), RACE_ID * RACE_SECONDS + r.second));
             state = (await aggregator({ Records: batch, state, window, shardId: `shardId-00000000000${shard}` })).state;
           }
-          await aggregator({ Records: [], state, window, isFinalInvokeForWindow: true, shardId: `shardId-00000000000${shard}` });
+          await aggregator({
+            Records: [],
+            state,
+            window,
+            isFinalInvokeForWindow: true,
+            shardId: `shardId-00000000000${shard}`,
+          });
         }),
       );
       opts.progress?.(`our design: window ${w + 1}/${Math.ceil(seconds / WINDOW_SECONDS)}`);
@@ -139,10 +175,21 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
 
     const perRecordWrites = perRecord.writes();
     const ourWrites = ours.writes();
-    if (perRecordWrites !== total) throw new Error(`per-record design sent ${perRecordWrites} writes for ${total} records`);
+    if (perRecordWrites !== total)
+      throw new Error(`per-record design sent ${perRecordWrites} writes for ${total} records`);
     if (ourWrites === 0) throw new Error('our design sent no writes: the benchmark is broken');
-    console.error(`liveWrites: ${total} records over ${seconds} s; per-record writes ${perRecordWrites}, ours ${ourWrites}`);
-    return [{ metric: 'live.writeReduction', value: Math.round((perRecordWrites / ourWrites) * 10) / 10, unit: 'x', target: 1000, better: 'higher' }];
+    console.error(
+      `liveWrites: ${total} records over ${seconds} s; per-record writes ${perRecordWrites}, ours ${ourWrites}`,
+    );
+    return [
+      {
+        metric: 'live.writeReduction',
+        value: Math.round((perRecordWrites / ourWrites) * 10) / 10,
+        unit: 'x',
+        target: 1000,
+        better: 'higher',
+      },
+    ];
   } finally {
     await ddbLocal.stop();
   }

@@ -53,11 +53,23 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     const client = localDynamoDb(ddbLocal.endpoint);
     await ensureTable(client, tableName);
     client.destroy();
-    const doc = createDocumentClient({ region: LOCAL_REGION, endpoint: ddbLocal.endpoint, credentials: LOCAL_CREDENTIALS });
+    const doc = createDocumentClient({
+      region: LOCAL_REGION,
+      endpoint: ddbLocal.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+    });
 
     progress(`seeding ${ITEMS} results`);
     const results = Array.from({ length: ITEMS }, (_, i) =>
-      buildResultItem({ classId: CLASS_ID, raceId: RACE_ID, racerId: `racer-${String(i).padStart(6, '0')}`, name: `Rider ${i}`, output: outputOf(i), lastSecond: 300, finished: true }),
+      buildResultItem({
+        classId: CLASS_ID,
+        raceId: RACE_ID,
+        racerId: `racer-${String(i).padStart(6, '0')}`,
+        name: `Rider ${i}`,
+        output: outputOf(i),
+        lastSecond: 300,
+        finished: true,
+      }),
     );
     const put = await batchPutAll(doc, tableName, results);
     if (put.failed.length > 0) throw new Error(`seeding results: ${put.failed.length} items not written`);
@@ -67,7 +79,14 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     for (let start = 0; start < allTimeItems; start += 100) {
       await Promise.all(
         results.slice(start, Math.min(allTimeItems, start + 100)).map((r) =>
-          applyResult(doc, tableName, { racerId: r.racerId, classId: CLASS_ID, raceId: RACE_ID, name: `Rider ${r.racerId}`, output: r.output, finished: true }),
+          applyResult(doc, tableName, {
+            racerId: r.racerId,
+            classId: CLASS_ID,
+            raceId: RACE_ID,
+            name: `Rider ${r.racerId}`,
+            output: r.output,
+            finished: true,
+          }),
         ),
       );
     }
@@ -76,22 +95,31 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     const runtime = createAppSyncRuntime({
       schemaSdl: readFileSync(path.join(root, 'schema.graphql'), 'utf8'),
       resolvers: await bundleResolvers(),
-      dataSources: { table: { endpoint: ddbLocal.endpoint, region: LOCAL_REGION, tableName, credentials: LOCAL_CREDENTIALS } },
+      dataSources: {
+        table: { endpoint: ddbLocal.endpoint, region: LOCAL_REGION, tableName, credentials: LOCAL_CREDENTIALS },
+      },
       env: { STREAM_NAME: 'bench-unused' },
       auth: { apiKeys: [{ id: API_KEY, expiresAt: Date.now() + 86_400_000 }], iam: [] },
     });
     const headers = { 'x-api-key': API_KEY, 'content-type': 'application/json', host: '127.0.0.1' };
 
-    async function measure(name: string, query: string, variables: Record<string, unknown>, field: string): Promise<number> {
+    async function measure(
+      name: string,
+      query: string,
+      variables: Record<string, unknown>,
+      field: string,
+    ): Promise<number> {
       const timings: number[] = [];
       const warmup = 20;
       for (let i = 0; i < reads + warmup; i += 1) {
         const started = performance.now();
         const { statusCode, body } = await runtime.execute({ query, variables, headers });
         const elapsed = performance.now() - started;
-        if (statusCode !== 200 || !('data' in body) || body.errors?.length) throw new Error(`${name} failed: ${JSON.stringify(body).slice(0, 300)}`);
+        if (statusCode !== 200 || !('data' in body) || body.errors?.length)
+          throw new Error(`${name} failed: ${JSON.stringify(body).slice(0, 300)}`);
         const page = body.data?.[field] as { items?: unknown[] } | undefined;
-        if (page?.items?.length !== 100) throw new Error(`${name} returned ${page?.items?.length ?? 0} items, expected 100`);
+        if (page?.items?.length !== 100)
+          throw new Error(`${name} returned ${page?.items?.length ?? 0} items, expected 100`);
         if (i >= warmup) timings.push(elapsed);
         if (i % 50 === 0) progress(`${name} ${i}/${reads + warmup}`);
       }

@@ -76,7 +76,8 @@ export async function runBenchmarks(options: RunOptions): Promise<ModuleOutcome[
   const benchDir = options.benchDir ?? path.join(root, 'bench');
   const all = options.benchmarks ?? BENCHMARKS;
   const unknown = (options.only ?? []).filter((n) => !all.some((b) => b.name === n));
-  if (unknown.length > 0) throw new Error(`unknown benchmark(s): ${unknown.join(', ')} (known: ${all.map((b) => b.name).join(', ')})`);
+  if (unknown.length > 0)
+    throw new Error(`unknown benchmark(s): ${unknown.join(', ')} (known: ${all.map((b) => b.name).join(', ')})`);
   const selected = options.only ? all.filter((b) => options.only?.includes(b.name)) : all;
   const outcomes: ModuleOutcome[] = [];
   interrupted = false;
@@ -138,14 +139,22 @@ function runOne(entry: BenchmarkEntry, file: string, root: string, options: RunO
       killGroup(child.pid, 'SIGTERM');
       const ms = Date.now() - started;
       const log = tail(logFile, 20);
-      const fail = (reason: string, partial: BenchResult[] = []): ModuleOutcome => ({ name: entry.name, status: 'failed', ms, reason, log, results: partial });
+      const fail = (reason: string, partial: BenchResult[] = []): ModuleOutcome => ({
+        name: entry.name,
+        status: 'failed',
+        ms,
+        reason,
+        log,
+        results: partial,
+      });
       if (timedOut) return resolve(fail(`timed out after ${Math.round(timeoutMs / 1000)} s`));
       if (interrupted) return resolve(fail('interrupted'));
       if (error !== undefined) return resolve(fail(`threw: ${error}`));
       if (code !== 0) return resolve(fail(`exited with ${signal ?? `code ${code}`}`));
       if (!Array.isArray(results)) return resolve(fail('returned no results array'));
       const good = results.filter(isBenchResult);
-      if (good.length !== results.length) return resolve(fail(`returned ${results.length - good.length} malformed result(s)`, good));
+      if (good.length !== results.length)
+        return resolve(fail(`returned ${results.length - good.length} malformed result(s)`, good));
       const absent = entry.metrics.filter((m) => !good.some((r) => r.metric === m));
       if (absent.length > 0) return resolve(fail(`did not report ${absent.join(', ')}`, good));
       if (good.length === 0) return resolve(fail('returned no results'));
@@ -205,10 +214,18 @@ export function formatTable(outcomes: readonly ModuleOutcome[]): string {
   const rows: string[][] = [['metric', 'value', 'unit', 'target', 'met?']];
   for (const o of outcomes) {
     if (o.status === 'missing') {
-      for (const m of o.metrics.length > 0 ? o.metrics : [`(${o.name})`]) rows.push([m, '-', '', '', `MISSING (bench/${o.name}.ts)`]);
+      for (const m of o.metrics.length > 0 ? o.metrics : [`(${o.name})`])
+        rows.push([m, '-', '', '', `MISSING (bench/${o.name}.ts)`]);
       continue;
     }
-    for (const r of o.results) rows.push([r.metric, formatValue(r.value), r.unit, `${r.better === 'higher' ? '>=' : '<='} ${formatValue(r.target)}`, meetsTarget(r) ? 'yes' : 'no']);
+    for (const r of o.results)
+      rows.push([
+        r.metric,
+        formatValue(r.value),
+        r.unit,
+        `${r.better === 'higher' ? '>=' : '<='} ${formatValue(r.target)}`,
+        meetsTarget(r) ? 'yes' : 'no',
+      ]);
     if (o.status === 'failed') rows.push([`(${o.name})`, '-', '', '', `FAILED: ${o.reason.split('\n')[0] ?? ''}`]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));

@@ -34,7 +34,8 @@ function hasRun(value: unknown): value is { run: (opts: BenchOptions) => Promise
 
 async function main(): Promise<void> {
   const [file, ...flags] = process.argv.slice(2);
-  if (!file || !path.isAbsolute(file)) throw new Error(`runModule: expected an absolute module path, got "${file ?? ''}"`);
+  if (!file || !path.isAbsolute(file))
+    throw new Error(`runModule: expected an absolute module path, got "${file ?? ''}"`);
   const mod: unknown = await import(pathToFileURL(file).href);
   if (!hasRun(mod)) throw new Error(`${path.basename(file)} does not export run(opts)`);
   const results = await mod.run({

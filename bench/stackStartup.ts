@@ -19,10 +19,14 @@ async function oneStart(): Promise<number> {
   const file = path.join(cwd, '.alleycat', 'endpoints.json');
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'], {
-    cwd,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'],
+    {
+      cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => {
     stderr += b.toString();
@@ -31,7 +35,8 @@ async function oneStart(): Promise<number> {
   try {
     for (;;) {
       if (fs.existsSync(file)) break;
-      if (child.exitCode !== null) throw new Error(`alleycat start exited with ${child.exitCode}: ${stderr.slice(-500)}`);
+      if (child.exitCode !== null)
+        throw new Error(`alleycat start exited with ${child.exitCode}: ${stderr.slice(-500)}`);
       if (performance.now() - started > 120_000) throw new Error('the stack did not start within 120 s');
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -37,7 +37,11 @@ export async function run(opts: BenchOptions & { distDir?: string }): Promise<Be
   const distDir = opts.distDir ?? path.join(ROOT, 'web', 'dist');
   if (!existsSync(path.join(distDir, 'index.html'))) {
     opts.progress?.('building the web app (npm run build:web)');
-    const r = spawnSync('npm', ['run', '--silent', 'build:web'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    const r = spawnSync('npm', ['run', '--silent', 'build:web'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     if (r.status !== 0) throw new Error(`npm run build:web failed (exit ${r.status ?? r.signal})`);
   }
   const { kb, files } = mainJsGzipKb(distDir);

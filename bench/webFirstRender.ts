@@ -24,7 +24,16 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
   await ensureWebBuild();
   const stateDir = mkdtempSync(path.join(tmpdir(), 'alleycat-bench-web-'));
   opts.progress?.('starting the local stack');
-  const stack = await startLocalStack({ port: 0, raceSeconds: 60, windowSeconds: 2, racers: 20, inMemory: true, stateDir, buildWeb: false, log: () => undefined });
+  const stack = await startLocalStack({
+    port: 0,
+    raceSeconds: 60,
+    windowSeconds: 2,
+    racers: 20,
+    inMemory: true,
+    stateDir,
+    buildWeb: false,
+    log: () => undefined,
+  });
   const browser = await launchBrowser();
   try {
     const page = await browser.context.newPage();
@@ -38,12 +47,16 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
       opts.progress?.(`page load ${i + 1}/${runs}`);
       await page.reload();
       await page.waitForSelector('[data-racer]', { timeout: 30_000 });
-      samples.push(await page.evaluate(() => performance.getEntriesByName('alleycat:live-ranking')[0]?.startTime ?? Number.NaN));
+      samples.push(
+        await page.evaluate(() => performance.getEntriesByName('alleycat:live-ranking')[0]?.startTime ?? Number.NaN),
+      );
     }
     const valid = samples.filter((v) => Number.isFinite(v));
     if (valid.length === 0) throw new Error('the page never set its alleycat:live-ranking mark');
     console.log(`web: live view first render samples (ms): ${valid.map((v) => v.toFixed(0)).join(', ')}`);
-    return [{ metric: 'web.liveFirstRenderMs', value: Math.round(median(valid)), unit: 'ms', target: 1000, better: 'lower' }];
+    return [
+      { metric: 'web.liveFirstRenderMs', value: Math.round(median(valid)), unit: 'ms', target: 1000, better: 'lower' },
+    ];
   } finally {
     await browser.close();
     await stack.stop();

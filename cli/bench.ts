@@ -11,7 +11,15 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from './main.js';
-import { BENCHMARKS, collectResults, formatTable, runBenchmarks, wasInterrupted, writeResults, type ModuleOutcome } from '../bench/run.js';
+import {
+  BENCHMARKS,
+  collectResults,
+  formatTable,
+  runBenchmarks,
+  wasInterrupted,
+  writeResults,
+  type ModuleOutcome,
+} from '../bench/run.js';
 
 const USAGE = `usage: alleycat bench [--quick] [--allow-missing] [--only name,name]
 
@@ -115,8 +123,15 @@ const bench: Command = async (args) => {
     if (o.status !== 'failed') continue;
     console.error(`--- ${o.name} failed: ${o.reason}\n${o.log}\n`);
   }
-  console.log(`wrote bench/results.json (${results.length} figures) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (missing.length > 0) console.error(`missing benchmark modules: ${missing.map((o) => o.name).join(', ')}${parsed.allowMissing ? ' (allowed by --allow-missing)' : ''}`);
+  console.log(
+    `wrote bench/results.json (${results.length} figures) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  if (missing.length > 0)
+    console.error(
+      `missing benchmark modules: ${missing.map((o) => o.name).join(', ')}${
+        parsed.allowMissing ? ' (allowed by --allow-missing)' : ''
+      }`,
+    );
   if (failed.length > 0) return 1;
   return missing.length > 0 && !parsed.allowMissing ? 1 : 0;
 };

@@ -23,7 +23,12 @@ const evaluate: Command = async (args) => {
   try {
     ({ values } = parseArgs({
       args,
-      options: { code: { type: 'string' }, context: { type: 'string' }, function: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        code: { type: 'string' },
+        context: { type: 'string' },
+        function: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
   } catch (err) {
@@ -50,7 +55,13 @@ const evaluate: Command = async (args) => {
   const out = evaluateCode(code, context, fn as HandlerName);
   console.log(
     JSON.stringify(
-      { evaluationResult: out.evaluationResult ?? null, error: out.error ?? null, logs: out.logs, stash: out.stash ?? null, outErrors: out.outErrors ?? null },
+      {
+        evaluationResult: out.evaluationResult ?? null,
+        error: out.error ?? null,
+        logs: out.logs,
+        stash: out.stash ?? null,
+        outErrors: out.outErrors ?? null,
+      },
       null,
       2,
     ),

@@ -32,7 +32,8 @@ export function parseSimulateArgs(args: readonly string[]): SimulateArgs | strin
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i];
     const value = args[i + 1];
-    if (arg !== '--racers' && arg !== '--classes' && arg !== '--via' && arg !== '--endpoints' && arg !== '--duration') return `unknown option "${arg}"`;
+    if (arg !== '--racers' && arg !== '--classes' && arg !== '--via' && arg !== '--endpoints' && arg !== '--duration')
+      return `unknown option "${arg}"`;
     if (value === undefined) return `${arg} needs a value`;
     i += 1;
     if (arg === '--racers') {
@@ -41,7 +42,8 @@ export function parseSimulateArgs(args: readonly string[]): SimulateArgs | strin
       out.racers = n;
     } else if (arg === '--classes') {
       const ids = value.split(',').map((s) => Number(s.trim()));
-      if (ids.some((n) => !Number.isInteger(n))) return `--classes must be a comma-separated list of class ids, got "${value}"`;
+      if (ids.some((n) => !Number.isInteger(n)))
+        return `--classes must be a comma-separated list of class ids, got "${value}"`;
       out.classes = ids;
     } else if (arg === '--via') {
       if (value !== 'kinesis' && value !== 'graphql') return `--via must be kinesis or graphql, got "${value}"`;

@@ -31,7 +31,12 @@ interface StatusArgs {
 }
 
 function parseArgs(args: readonly string[]): StatusArgs | string {
-  const parsed: StatusArgs = { once: false, all: false, intervalMs: 2_000, endpoints: path.join('.alleycat', 'endpoints.json') };
+  const parsed: StatusArgs = {
+    once: false,
+    all: false,
+    intervalMs: 2_000,
+    endpoints: path.join('.alleycat', 'endpoints.json'),
+  };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i];
     const value = args[i + 1];
@@ -42,7 +47,8 @@ function parseArgs(args: readonly string[]): StatusArgs | string {
       i += 1;
       if (arg === '--interval') {
         const seconds = Number(value);
-        if (!Number.isFinite(seconds) || seconds < 0.2 || seconds > 3600) return `--interval must be a number of seconds between 0.2 and 3600, got "${value}"`;
+        if (!Number.isFinite(seconds) || seconds < 0.2 || seconds > 3600)
+          return `--interval must be a number of seconds between 0.2 and 3600, got "${value}"`;
         parsed.intervalMs = seconds * 1000;
       } else if (arg === '--url') parsed.url = value;
       else parsed.endpoints = value;
@@ -73,7 +79,12 @@ export async function fetchSnapshot(url: string, timeoutMs = 3_000): Promise<Ops
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    throw new OpsUnavailableError(`cannot reach ${url}: ${toError(err).cause instanceof Error ? (toError(err).cause as Error).message : toError(err).message}`, { cause: err });
+    throw new OpsUnavailableError(
+      `cannot reach ${url}: ${
+        toError(err).cause instanceof Error ? (toError(err).cause as Error).message : toError(err).message
+      }`,
+      { cause: err },
+    );
   }
   if (!response.ok) throw new OpsUnavailableError(`${url} answered ${response.status} ${response.statusText}`);
   const body: unknown = await response.json();
@@ -98,7 +109,8 @@ const status: Command = async (args) => {
     console.error(`alleycat status: ${toError(err).message}`);
     return 1;
   }
-  const render = (snapshot: OpsSnapshot) => renderStatus(snapshot, { url, all: parsed.all, width: process.stdout.columns ?? 100 });
+  const render = (snapshot: OpsSnapshot) =>
+    renderStatus(snapshot, { url, all: parsed.all, width: process.stdout.columns ?? 100 });
   if (parsed.once) {
     try {
       console.log(render(await fetchSnapshot(url)));
@@ -122,7 +134,9 @@ const status: Command = async (args) => {
       try {
         text = render(await fetchSnapshot(url));
       } catch (err) {
-        text = `alleycat status — ${url}\n\n${toError(err).message}\nretrying every ${parsed.intervalMs / 1000} s (Ctrl-C to quit)`;
+        text = `alleycat status — ${url}\n\n${toError(err).message}\nretrying every ${
+          parsed.intervalMs / 1000
+        } s (Ctrl-C to quit)`;
       }
       // A terminal gets one screen redrawn in place; a pipe gets plain snapshots.
       process.stdout.write(tty ? `\x1b[H\x1b[2J${fitToScreen(text, process.stdout.rows ?? 0)}\n` : `${text}\n\n`);
@@ -140,7 +154,10 @@ const status: Command = async (args) => {
 export function fitToScreen(text: string, rows: number): string {
   const lines = text.split('\n');
   if (rows < 5 || lines.length <= rows - 1) return text;
-  return [...lines.slice(0, rows - 2), `… ${lines.length - (rows - 2)} more lines: enlarge the terminal, or use --once`].join('\n');
+  return [
+    ...lines.slice(0, rows - 2),
+    `… ${lines.length - (rows - 2)} more lines: enlarge the terminal, or use --once`,
+  ].join('\n');
 }
 
 async function sleepUnless(ms: number, done: () => boolean): Promise<void> {

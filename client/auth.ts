@@ -16,7 +16,9 @@ export interface AwsCredentials {
 }
 
 /** How the client authorizes: an API key, or IAM credentials (static or a provider). */
-export type ClientAuth = { apiKey: string } | { iam: { credentials: AwsCredentials | (() => Promise<AwsCredentials>); region: string } };
+export type ClientAuth =
+  | { apiKey: string }
+  | { iam: { credentials: AwsCredentials | (() => Promise<AwsCredentials>); region: string } };
 
 /** The constant headers AWS clients sign for real-time IAM requests. */
 const REALTIME_IAM_HEADERS = {
@@ -51,14 +53,23 @@ async function signIam(
  * The header object of a real-time message: the handshake (`connect: true`)
  * or a start whose `data` string is `body`. `host` is the GraphQL host.
  */
-export async function realtimeAuthHeaders(auth: ClientAuth, graphqlUrl: URL, body: string, connect: boolean): Promise<Record<string, string>> {
+export async function realtimeAuthHeaders(
+  auth: ClientAuth,
+  graphqlUrl: URL,
+  body: string,
+  connect: boolean,
+): Promise<Record<string, string>> {
   if ('apiKey' in auth) return { host: graphqlUrl.host, 'x-api-key': auth.apiKey };
   const path = connect ? `${graphqlUrl.pathname.replace(/\/$/, '')}/connect` : graphqlUrl.pathname;
   return signIam(auth.iam, graphqlUrl, path, REALTIME_IAM_HEADERS, body);
 }
 
 /** Headers of an HTTP GraphQL request (`host` left to fetch, which sets the same value). */
-export async function httpAuthHeaders(auth: ClientAuth, graphqlUrl: URL, body: string): Promise<Record<string, string>> {
+export async function httpAuthHeaders(
+  auth: ClientAuth,
+  graphqlUrl: URL,
+  body: string,
+): Promise<Record<string, string>> {
   const base = { 'content-type': 'application/json' };
   if ('apiKey' in auth) return { ...base, 'x-api-key': auth.apiKey };
   const signed = await signIam(auth.iam, graphqlUrl, graphqlUrl.pathname, base, body);

@@ -59,7 +59,11 @@ export interface AlleycatClient {
   /** A query or mutation as text; GraphQL errors come back in the result, not thrown. */
   requestRaw(query: string, variables?: Record<string, unknown>, operationName?: string | null): Promise<RawResult>;
   /** A subscription as text; every event (data and errors) as it arrives. */
-  subscribeRaw(query: string, variables: Record<string, unknown> | undefined, observer: SubscriptionObserver<RawResult>): () => void;
+  subscribeRaw(
+    query: string,
+    variables: Record<string, unknown> | undefined,
+    observer: SubscriptionObserver<RawResult>,
+  ): () => void;
   /** State changes of the real-time connection ("reconnecting…" indicators); returns the removal. */
   onConnectionState(listener: (state: ConnectionState) => void): () => void;
   /** The real-time connection's current state. */
@@ -81,12 +85,19 @@ function dataOrThrow<R>(result: RawResult): R {
 export function createClient(options: ClientOptions): AlleycatClient {
   const { graphqlUrl, auth, realtime = {} } = options;
   const url = new URL(graphqlUrl);
-  const fetchImpl: FetchLike | undefined = options.fetch ?? (globalThis.fetch ? (input, init) => globalThis.fetch(input, init) : undefined);
+  const fetchImpl: FetchLike | undefined =
+    options.fetch ?? (globalThis.fetch ? (input, init) => globalThis.fetch(input, init) : undefined);
   const WebSocketImpl = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructorLike | undefined);
   const printed = new WeakMap<DocumentNode, string>();
 
   const connection = WebSocketImpl
-    ? createRealtimeConnection({ realtimeUrl: options.realtimeUrl ?? realtimeUrlFor(graphqlUrl), graphqlUrl: url, auth, WebSocket: WebSocketImpl, ...realtime })
+    ? createRealtimeConnection({
+        realtimeUrl: options.realtimeUrl ?? realtimeUrlFor(graphqlUrl),
+        graphqlUrl: url,
+        auth,
+        WebSocket: WebSocketImpl,
+        ...realtime,
+      })
     : undefined;
 
   function text(document: DocumentNode): string {
@@ -98,12 +109,20 @@ export function createClient(options: ClientOptions): AlleycatClient {
     return query;
   }
 
-  function requestRaw(query: string, variables?: Record<string, unknown>, operationName?: string | null): Promise<RawResult> {
+  function requestRaw(
+    query: string,
+    variables?: Record<string, unknown>,
+    operationName?: string | null,
+  ): Promise<RawResult> {
     if (!fetchImpl) return Promise.reject(new Error('No fetch available: pass options.fetch.'));
     return postGraphql(fetchImpl, url, auth, { query, variables, operationName });
   }
 
-  function subscribeRaw(query: string, variables: Record<string, unknown> | undefined, observer: SubscriptionObserver<RawResult>): () => void {
+  function subscribeRaw(
+    query: string,
+    variables: Record<string, unknown> | undefined,
+    observer: SubscriptionObserver<RawResult>,
+  ): () => void {
     if (!connection) {
       observer.error?.(new Error('No WebSocket available: pass options.WebSocket (the ws class on Node 20).'));
       return () => undefined;
@@ -116,7 +135,11 @@ export function createClient(options: ClientOptions): AlleycatClient {
     return connection.subscribe(JSON.stringify({ query, variables: variables ?? {} }), sink);
   }
 
-  function subscribeTyped<R>(document: DocumentNode, variables: unknown, observer: SubscriptionObserver<R>): () => void {
+  function subscribeTyped<R>(
+    document: DocumentNode,
+    variables: unknown,
+    observer: SubscriptionObserver<R>,
+  ): () => void {
     let stop: () => void = () => undefined;
     let ended = false;
     stop = subscribeRaw(text(document), (variables ?? {}) as Record<string, unknown>, {
@@ -204,17 +227,29 @@ export function createClient(options: ClientOptions): AlleycatClient {
   }
 
   function subscribe<R, V>(document: TypedDocumentNode<R, V>, variables: V): SubscriptionIterator<R>;
-  function subscribe<R, V>(document: TypedDocumentNode<R, V>, variables: V, observer: SubscriptionObserver<R>): () => void;
-  function subscribe<R, V>(document: TypedDocumentNode<R, V>, variables: V, observer?: SubscriptionObserver<R>): SubscriptionIterator<R> | (() => void) {
+  function subscribe<R, V>(
+    document: TypedDocumentNode<R, V>,
+    variables: V,
+    observer: SubscriptionObserver<R>,
+  ): () => void;
+  function subscribe<R, V>(
+    document: TypedDocumentNode<R, V>,
+    variables: V,
+    observer?: SubscriptionObserver<R>,
+  ): SubscriptionIterator<R> | (() => void) {
     return observer ? subscribeTyped<R>(document, variables, observer) : iterate<R>(document, variables);
   }
 
   return {
     async query<R, V>(document: TypedDocumentNode<R, V>, variables: V): Promise<R> {
-      return dataOrThrow<R>(await requestRaw(text(document), (variables ?? {}) as Record<string, unknown>, operationNameOf(document)));
+      return dataOrThrow<R>(
+        await requestRaw(text(document), (variables ?? {}) as Record<string, unknown>, operationNameOf(document)),
+      );
     },
     async mutate<R, V>(document: TypedDocumentNode<R, V>, variables: V): Promise<R> {
-      return dataOrThrow<R>(await requestRaw(text(document), (variables ?? {}) as Record<string, unknown>, operationNameOf(document)));
+      return dataOrThrow<R>(
+        await requestRaw(text(document), (variables ?? {}) as Record<string, unknown>, operationNameOf(document)),
+      );
     },
     subscribe,
     requestRaw,

@@ -33,11 +33,7 @@ export class GraphQLResponseError extends Error {
 /** The endpoint could not be reached or answered with something that is not a GraphQL response. */
 export class NetworkError extends Error {
   override readonly name = 'NetworkError';
-  constructor(
-    message: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, readonly status?: number, options?: { cause?: unknown }) {
     super(message, options);
   }
 }
@@ -45,10 +41,7 @@ export class NetworkError extends Error {
 /** The real-time endpoint refused the connection (`connection_error`) in a way retrying cannot fix. */
 export class ConnectionRefusedError extends Error {
   override readonly name = 'ConnectionRefusedError';
-  constructor(
-    readonly errors: readonly GraphQLErrorEntry[],
-    options?: { cause?: unknown },
-  ) {
+  constructor(readonly errors: readonly GraphQLErrorEntry[], options?: { cause?: unknown }) {
     super(firstMessage(errors, 'Connection refused'), options);
   }
 }
@@ -56,10 +49,7 @@ export class ConnectionRefusedError extends Error {
 /** The server refused or ended one subscription (`error` message with its id). */
 export class SubscriptionError extends Error {
   override readonly name = 'SubscriptionError';
-  constructor(
-    readonly errors: readonly GraphQLErrorEntry[],
-    options?: { cause?: unknown },
-  ) {
+  constructor(readonly errors: readonly GraphQLErrorEntry[], options?: { cause?: unknown }) {
     super(firstMessage(errors, 'Subscription failed'), options);
   }
 }
@@ -75,7 +65,10 @@ export function toErrorEntries(value: unknown): GraphQLErrorEntry[] {
   return value.map((item: unknown) => {
     if (typeof item === 'object' && item !== null) {
       const record = item as Record<string, unknown>;
-      return { ...record, message: typeof record.message === 'string' ? record.message : JSON.stringify(item) } as GraphQLErrorEntry;
+      return {
+        ...record,
+        message: typeof record.message === 'string' ? record.message : JSON.stringify(item),
+      } as GraphQLErrorEntry;
     }
     return { message: String(item) };
   });

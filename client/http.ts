@@ -9,7 +9,10 @@ export interface RawResult {
 }
 
 /** The fetch the SDK uses (globalThis.fetch by default). */
-export type FetchLike = (input: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{
+export type FetchLike = (
+  input: string,
+  init: { method: string; headers: Record<string, string>; body: string },
+) => Promise<{
   status: number;
   text(): Promise<string>;
 }>;
@@ -19,28 +22,44 @@ export async function postGraphql(
   fetchImpl: FetchLike,
   graphqlUrl: URL,
   auth: ClientAuth,
-  request: { query: string; variables?: Record<string, unknown> | undefined; operationName?: string | null | undefined },
+  request: {
+    query: string;
+    variables?: Record<string, unknown> | undefined;
+    operationName?: string | null | undefined;
+  },
 ): Promise<RawResult> {
-  const body = JSON.stringify({ query: request.query, variables: request.variables ?? {}, ...(request.operationName ? { operationName: request.operationName } : {}) });
+  const body = JSON.stringify({
+    query: request.query,
+    variables: request.variables ?? {},
+    ...(request.operationName ? { operationName: request.operationName } : {}),
+  });
   const headers = await httpAuthHeaders(auth, graphqlUrl, body);
   let response: Awaited<ReturnType<FetchLike>>;
   try {
     response = await fetchImpl(graphqlUrl.toString(), { method: 'POST', headers, body });
   } catch (error) {
-    throw new NetworkError(`POST ${graphqlUrl.toString()} failed: ${(error as Error).message}`, undefined, { cause: error });
+    throw new NetworkError(`POST ${graphqlUrl.toString()} failed: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
   }
   const text = await response.text();
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new NetworkError(`POST ${graphqlUrl.toString()} answered ${response.status} with a non-JSON body`, response.status, { cause: error });
+    throw new NetworkError(
+      `POST ${graphqlUrl.toString()} answered ${response.status} with a non-JSON body`,
+      response.status,
+      { cause: error },
+    );
   }
-  if (typeof parsed !== 'object' || parsed === null) throw new NetworkError(`unexpected response ${text.slice(0, 200)}`, response.status);
+  if (typeof parsed !== 'object' || parsed === null)
+    throw new NetworkError(`unexpected response ${text.slice(0, 200)}`, response.status);
   const record = parsed as Record<string, unknown>;
   const result: RawResult = {};
   if ('data' in record) result.data = record.data;
   if (record.errors !== undefined) result.errors = toErrorEntries(record.errors);
-  if (!('data' in record) && !result.errors) throw new NetworkError(`unexpected response ${text.slice(0, 200)}`, response.status);
+  if (!('data' in record) && !result.errors)
+    throw new NetworkError(`unexpected response ${text.slice(0, 200)}`, response.status);
   return result;
 }

@@ -169,7 +169,9 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions) {
       if (operations.size === 0 && !socket) setState('idle');
       return;
     }
-    const url = `${realtimeUrl}${realtimeUrl.includes('?') ? '&' : '?'}header=${encodeURIComponent(base64Json(headers))}&payload=e30%3D`;
+    const url = `${realtimeUrl}${realtimeUrl.includes('?') ? '&' : '?'}header=${encodeURIComponent(
+      base64Json(headers),
+    )}&payload=e30%3D`;
     const ws = openWebSocket(WebSocketImpl, url, ['graphql-ws']);
     socket = ws;
     ws.onopen = () => {
@@ -269,7 +271,9 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions) {
     ws.send(JSON.stringify({ id: op.id, type: 'start', payload: { data: op.data, extensions: { authorization } } }));
     op.ackTimer = setTimeout(() => {
       finish(op);
-      op.sink.error(new SubscriptionError([{ message: `start_ack not received within ${ackTimeoutMs} ms`, errorType: 'Timeout' }]));
+      op.sink.error(
+        new SubscriptionError([{ message: `start_ack not received within ${ackTimeoutMs} ms`, errorType: 'Timeout' }]),
+      );
     }, ackTimeoutMs);
   }
 
@@ -312,7 +316,8 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions) {
       if (operations.get(op.id) !== op) return;
       const wasStarted = op.state !== 'waiting';
       finish(op);
-      if (wasStarted && socket && socket.readyState === OPEN && acked) socket.send(JSON.stringify({ type: 'stop', id: op.id }));
+      if (wasStarted && socket && socket.readyState === OPEN && acked)
+        socket.send(JSON.stringify({ type: 'stop', id: op.id }));
     };
   }
 

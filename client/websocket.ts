@@ -30,7 +30,11 @@ export interface WebSocketLike {
 export type WebSocketConstructorLike = new (url: string, protocols?: string | string[]) => object;
 
 /** Opens a socket with a constructor of either kind. */
-export function openWebSocket(WebSocketImpl: WebSocketConstructorLike, url: string, protocols: string[]): WebSocketLike {
+export function openWebSocket(
+  WebSocketImpl: WebSocketConstructorLike,
+  url: string,
+  protocols: string[],
+): WebSocketLike {
   return new WebSocketImpl(url, protocols) as WebSocketLike;
 }
 

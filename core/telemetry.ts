@@ -21,9 +21,7 @@ export interface TelemetryRecord {
   deviceTimestamp: number;
 }
 
-export type TelemetryCheck =
-  | { ok: true; record: TelemetryRecord }
-  | { ok: false; field: string; message: string };
+export type TelemetryCheck = { ok: true; record: TelemetryRecord } | { ok: false; field: string; message: string };
 
 /** Bounds of the contract, in one place. */
 export const TELEMETRY_LIMITS = {
@@ -101,7 +99,8 @@ export function checkTelemetry(value: unknown, ctx: TelemetryContext): Telemetry
     return fail('power', 'must be a number 0..3000');
   }
   if (!optionalRange(r.cadence, TELEMETRY_LIMITS.cadenceMax)) return fail('cadence', 'must be a number 0..250');
-  if (!optionalRange(r.resistance, TELEMETRY_LIMITS.resistanceMax)) return fail('resistance', 'must be a number 0..100');
+  if (!optionalRange(r.resistance, TELEMETRY_LIMITS.resistanceMax))
+    return fail('resistance', 'must be a number 0..100');
   if (!isNum(r.output) || (r.output as number) < 0) return fail('output', 'must be a non-negative number');
   if ((r.output as number) > TELEMETRY_LIMITS.outputPerSecondMax * Math.max(1, r.second as number)) {
     return fail('output', 'must be at most 3 kJ per elapsed second');

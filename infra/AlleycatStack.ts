@@ -54,14 +54,26 @@ export class AlleycatStack extends Stack {
     });
 
     const cfnApi = this.api.api.node.defaultChild as CfnGraphQLApi;
-    new CfnOutput(this, 'GraphqlUrl', { value: this.api.api.graphqlUrl, description: 'AppSync GraphQL endpoint (HTTP).' });
-    new CfnOutput(this, 'RealtimeUrl', { value: cfnApi.attrRealtimeUrl, description: 'AppSync real-time endpoint (WebSocket).' });
+    new CfnOutput(this, 'GraphqlUrl', {
+      value: this.api.api.graphqlUrl,
+      description: 'AppSync GraphQL endpoint (HTTP).',
+    });
+    new CfnOutput(this, 'RealtimeUrl', {
+      value: cfnApi.attrRealtimeUrl,
+      description: 'AppSync real-time endpoint (WebSocket).',
+    });
     new CfnOutput(this, 'ApiKey', {
       value: this.api.api.apiKey ?? '',
-      description: 'API key for reads, telemetry and subscriptions (the contract\'s endpoints file carries it too).',
+      description: "API key for reads, telemetry and subscriptions (the contract's endpoints file carries it too).",
     });
-    new CfnOutput(this, 'StreamName', { value: this.telemetry.stream.streamName, description: 'Kinesis telemetry stream.' });
+    new CfnOutput(this, 'StreamName', {
+      value: this.telemetry.stream.streamName,
+      description: 'Kinesis telemetry stream.',
+    });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'The single DynamoDB table.' });
-    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard.' });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.monitoring.dashboard.dashboardName,
+      description: 'CloudWatch dashboard.',
+    });
   }
 }

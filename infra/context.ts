@@ -16,7 +16,11 @@ export interface AlleycatContext {
 }
 
 /** Context keys, as given on the command line (`-c key=value`) or in cdk.json. */
-export const CONTEXT_KEYS = { shardCount: 'shardCount', windowSeconds: 'windowSeconds', alarmTopicArn: 'alarmTopicArn' } as const;
+export const CONTEXT_KEYS = {
+  shardCount: 'shardCount',
+  windowSeconds: 'windowSeconds',
+  alarmTopicArn: 'alarmTopicArn',
+} as const;
 
 function intContext(node: Node, key: string, fallback: number, min: number, max: number): number {
   const raw: unknown = node.tryGetContext(key);
@@ -32,7 +36,9 @@ function intContext(node: Node, key: string, fallback: number, min: number, max:
 export function readContext(node: Node): AlleycatContext {
   const topic: unknown = node.tryGetContext(CONTEXT_KEYS.alarmTopicArn);
   if (topic !== undefined && (typeof topic !== 'string' || !topic.startsWith('arn:'))) {
-    throw new InfraConfigError(`Context value ${CONTEXT_KEYS.alarmTopicArn}=${String(topic)} must be an SNS topic ARN.`);
+    throw new InfraConfigError(
+      `Context value ${CONTEXT_KEYS.alarmTopicArn}=${String(topic)} must be an SNS topic ARN.`,
+    );
   }
   return {
     ...(topic === undefined ? {} : { alarmTopicArn: topic }),

@@ -14,13 +14,12 @@ export class InfraConfigError extends Error {
  */
 export class MissingResolverCodeError extends Error {
   override readonly name = 'MissingResolverCodeError';
-  constructor(
-    readonly missing: readonly string[],
-    options?: { cause?: unknown },
-  ) {
+  constructor(readonly missing: readonly string[], options?: { cause?: unknown }) {
     super(
       `Cannot synthesize the API: no code for ${missing.length} resolver bundle(s) of resolvers/manifest.ts: ` +
-        `${missing.map((m) => `resolvers/${m}.ts`).join(', ')}. Write them (or remove them from the manifest) and synth again.`,
+        `${missing
+          .map((m) => `resolvers/${m}.ts`)
+          .join(', ')}. Write them (or remove them from the manifest) and synth again.`,
       options,
     );
   }
@@ -29,10 +28,10 @@ export class MissingResolverCodeError extends Error {
 /** A Lambda handler file the stack wires does not exist. */
 export class MissingFunctionSourceError extends Error {
   override readonly name = 'MissingFunctionSourceError';
-  constructor(
-    readonly entry: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`Cannot synthesize the pipeline: the Lambda handler ${entry} does not exist (it must export \`handler\`).`, options);
+  constructor(readonly entry: string, options?: { cause?: unknown }) {
+    super(
+      `Cannot synthesize the pipeline: the Lambda handler ${entry} does not exist (it must export \`handler\`).`,
+      options,
+    );
   }
 }

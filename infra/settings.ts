@@ -20,9 +20,19 @@ export const TABLE = {
   streamViewType: 'NEW_AND_OLD_IMAGES',
   globalSecondaryIndexes: [
     // Results of a race by output; all-time ranking by personal best.
-    { indexName: 'GSI1', partitionKey: { name: 'GSI1PK', type: 'S' }, sortKey: { name: 'GSI1SK', type: 'S' }, projection: 'ALL' },
+    {
+      indexName: 'GSI1',
+      partitionKey: { name: 'GSI1PK', type: 'S' },
+      sortKey: { name: 'GSI1SK', type: 'S' },
+      projection: 'ALL',
+    },
     // A rider's results newest first; all-time ranking by total output.
-    { indexName: 'GSI2', partitionKey: { name: 'GSI2PK', type: 'S' }, sortKey: { name: 'GSI2SK', type: 'S' }, projection: 'ALL' },
+    {
+      indexName: 'GSI2',
+      partitionKey: { name: 'GSI2PK', type: 'S' },
+      sortKey: { name: 'GSI2SK', type: 'S' },
+      projection: 'ALL',
+    },
   ],
 } as const;
 
@@ -105,7 +115,14 @@ export const MAPPINGS = {
     reportBatchItemFailures: true,
     // Only inserted and replaced result items reach the function (a MODIFY is
     // a late final replacing a not-finished result).
-    filters: [{ pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { SK: { S: [{ prefix: 'RESULT#' }] } } } }) }],
+    filters: [
+      {
+        pattern: JSON.stringify({
+          eventName: ['INSERT', 'MODIFY'],
+          dynamodb: { NewImage: { SK: { S: [{ prefix: 'RESULT#' }] } } },
+        }),
+      },
+    ],
   },
 } as const satisfies Record<string, MappingSettings>;
 

@@ -62,9 +62,10 @@ export function response(ctx: Context<MutationRecordTelemetryArgs>): TelemetryRe
   const body = parseBody(result ? result.body : null);
   const status = result && typeof result.statusCode === 'number' ? result.statusCode : 0;
   if (status >= 400 || status === 0) {
-    const message = body !== null && typeof (body as Record<string, unknown>).message === 'string'
-      ? ((body as Record<string, unknown>).message as string)
-      : `Kinesis answered HTTP ${status}`;
+    const message =
+      body !== null && typeof (body as Record<string, unknown>).message === 'string'
+        ? ((body as Record<string, unknown>).message as string)
+        : `Kinesis answered HTTP ${status}`;
     util.error(message, `Kinesis:${kinesisErrorType(body)}`);
   }
   return telemetryReceipt(body, ctx.args.records as unknown[]);

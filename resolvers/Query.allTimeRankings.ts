@@ -73,6 +73,7 @@ export function response(ctx: Context<QueryAllTimeRankingsArgs>): AllTimePage {
     });
     i = i + 1;
   }
-  const nextToken = items.length === 0 ? null : encodePageToken(ctx.stash.scope as string, ranked.next, ctx.result.nextToken);
+  const nextToken =
+    items.length === 0 ? null : encodePageToken(ctx.stash.scope as string, ranked.next, ctx.result.nextToken);
   return { items, nextToken };
 }

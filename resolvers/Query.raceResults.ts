@@ -69,6 +69,7 @@ export function response(ctx: Context<QueryRaceResultsArgs>): RaceResultPage {
     });
     i = i + 1;
   }
-  const nextToken = items.length === 0 ? null : encodePageToken(ctx.stash.scope as string, ranked.next, ctx.result.nextToken);
+  const nextToken =
+    items.length === 0 ? null : encodePageToken(ctx.stash.scope as string, ranked.next, ctx.result.nextToken);
   return { items, nextToken };
 }

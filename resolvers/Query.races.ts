@@ -50,5 +50,8 @@ export function response(ctx: Context<QueryRacesArgs>): RacePage {
   const before = ctx.stash.state as RankState;
   const position = before.position + items.length;
   const state: RankState = { position, rank: position, units: 0 };
-  return { items, nextToken: items.length === 0 ? null : encodePageToken(classPk(classId), state, ctx.result.nextToken) };
+  return {
+    items,
+    nextToken: items.length === 0 ? null : encodePageToken(classPk(classId), state, ctx.result.nextToken),
+  };
 }

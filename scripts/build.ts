@@ -4,7 +4,9 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const STEPS: ReadonlyArray<{ script: string; what: string }> = [{ script: 'build:web', what: 'the web app (web/dist)' }];
+const STEPS: ReadonlyArray<{ script: string; what: string }> = [
+  { script: 'build:web', what: 'the web app (web/dist)' },
+];
 
 for (const step of STEPS) {
   console.log(`== ${step.script}: ${step.what}`);

@@ -14,4 +14,9 @@ const { app } = createApp({ bundles, outdir });
 const assembly = app.synth();
 const stack = assembly.getStackByName(STACK_NAME);
 const resources = Object.keys((stack.template as { Resources?: Record<string, unknown> }).Resources ?? {}).length;
-console.log(`Synthesized ${STACK_NAME}: ${resources} resources, ${bundles.size} resolver bundles -> ${path.relative(process.cwd(), path.join(outdir, stack.templateFile))} (${Date.now() - started} ms)`);
+console.log(
+  `Synthesized ${STACK_NAME}: ${resources} resources, ${bundles.size} resolver bundles -> ${path.relative(
+    process.cwd(),
+    path.join(outdir, stack.templateFile),
+  )} (${Date.now() - started} ms)`,
+);

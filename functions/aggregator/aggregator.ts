@@ -72,7 +72,10 @@ export function createAggregator(deps: AggregatorDeps): (event: TumblingWindowEv
       if (event.isFinalInvokeForWindow === true) {
         const end = event.window?.end === undefined ? deps.clock.now() : Date.parse(event.window.end);
         const start = event.window?.start === undefined ? Number.NaN : Date.parse(event.window.start);
-        await closeWindow(closeDeps, state, shardId, { startMillis: Number.isFinite(start) ? start : undefined, endMillis: end });
+        await closeWindow(closeDeps, state, shardId, {
+          startMillis: Number.isFinite(start) ? start : undefined,
+          endMillis: end,
+        });
         // The window is done; Lambda starts the next one from {}.
         return { state: { v: 1, r: {} }, batchItemFailures: [] };
       }

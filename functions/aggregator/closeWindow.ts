@@ -60,10 +60,7 @@ export interface ClosingWindow {
 /** Error thrown when a window could not be stored: Lambda retries the final invocation with the same state. */
 export class WindowCloseError extends Error {
   override readonly name = 'WindowCloseError';
-  constructor(
-    message: string,
-    readonly failures: Error[],
-  ) {
+  constructor(message: string, readonly failures: Error[]) {
     super(message, { cause: failures[0] });
   }
 }
@@ -73,7 +70,13 @@ export class WindowCloseError extends Error {
  * failing after the retries) publishes anyway: a second publish of a complete
  * ranking is harmless, a missing one is not.
  */
-async function claimed(deps: CloseDeps, retry: RetryOptions, ref: { classId: number; raceId: number; shardId: string }, progress: number, at: string): Promise<boolean> {
+async function claimed(
+  deps: CloseDeps,
+  retry: RetryOptions,
+  ref: { classId: number; raceId: number; shardId: string },
+  progress: number,
+  at: string,
+): Promise<boolean> {
   try {
     return await withRetry('claim publish', () => claimPublish(deps.ddb, deps.tableName, ref, progress, at), retry);
   } catch (error) {
@@ -91,7 +94,12 @@ async function claimed(deps: CloseDeps, retry: RetryOptions, ref: { classId: num
  * publishes the complete snapshot again, so a failed publish is counted
  * (PublishFailures) and logged, and does not block the shard.
  */
-export async function closeWindow(deps: CloseDeps, state: WindowState, shardId: string, window: ClosingWindow): Promise<CloseOutcome> {
+export async function closeWindow(
+  deps: CloseDeps,
+  state: WindowState,
+  shardId: string,
+  window: ClosingWindow,
+): Promise<CloseOutcome> {
   const retry: RetryOptions = {
     attempts: deps.attempts ?? 5,
     baseMs: 100,
@@ -113,19 +121,40 @@ export async function closeWindow(deps: CloseDeps, state: WindowState, shardId: 
       const updatedAt = new Date(deps.clock.now()).toISOString();
       const outcome = await withRetry(
         'write live part',
-        () => writeLivePart(deps.ddb, deps.tableName, { classId, raceId, shardId }, toLiveRiders(riders), updatedAt, deps.partCache, windowStart),
-        { ...retry, onRetry: (e, n) => deps.logger.warn('retrying live part write', { ...log, attempt: n, error: toError(e).message }) },
+        () =>
+          writeLivePart(
+            deps.ddb,
+            deps.tableName,
+            { classId, raceId, shardId },
+            toLiveRiders(riders),
+            updatedAt,
+            deps.partCache,
+            windowStart,
+          ),
+        {
+          ...retry,
+          onRetry: (e, n) =>
+            deps.logger.warn('retrying live part write', { ...log, attempt: n, error: toError(e).message }),
+        },
       );
       writes += outcome.putCalls;
       // One strongly consistent read after the write decides who publishes (keys and windows only);
       // the publisher then reads the riders. Either read sees every part written before it.
-      const windows = await withRetry('read live part windows', () => readLivePartWindows(deps.ddb, deps.tableName, classId, raceId), retry);
+      const windows = await withRetry(
+        'read live part windows',
+        () => readLivePartWindows(deps.ddb, deps.tableName, classId, raceId),
+        retry,
+      );
       // Publish unless a shard one window behind will close this window after us (publishDecision.ts).
       // Every closer publishes without a window (not a tumbling-window event: nothing to coordinate on)
       // and once the race is over (a shard whose riders sent their last records a window earlier
       // would otherwise hold the race's last ranking back for good).
       const raceOver = window.endMillis > raceEndMillis(raceId, deps.raceSeconds);
-      if (windowStart !== undefined && !raceOver && !closesLast(windows, shardId, windowStart, window.endMillis - windowStart)) {
+      if (
+        windowStart !== undefined &&
+        !raceOver &&
+        !closesLast(windows, shardId, windowStart, window.endMillis - windowStart)
+      ) {
         skipped += 1;
         deps.logger.debug('window closed; a lagging shard publishes it', { ...log, written: outcome.written });
         return;
@@ -133,30 +162,60 @@ export async function closeWindow(deps: CloseDeps, state: WindowState, shardId: 
       // Once the race is over every closer may publish: of those, the first to claim a newer snapshot does
       // (publishClaim.ts). During the race closesLast alone decides, so the live path stays at one write
       // per race, shard and window.
-      if (windowStart !== undefined && raceOver && !(await claimed(deps, retry, log, snapshotProgress(windows), updatedAt))) {
+      if (
+        windowStart !== undefined &&
+        raceOver &&
+        !(await claimed(deps, retry, log, snapshotProgress(windows), updatedAt))
+      ) {
         skipped += 1;
-        deps.logger.debug('window closed; another closer published this snapshot', { ...log, written: outcome.written });
+        deps.logger.debug('window closed; another closer published this snapshot', {
+          ...log,
+          written: outcome.written,
+        });
         return;
       }
-      const parts = await withRetry('read live parts', () => readLiveParts(deps.ddb, deps.tableName, classId, raceId), retry);
+      const parts = await withRetry(
+        'read live parts',
+        () => readLiveParts(deps.ddb, deps.tableName, classId, raceId),
+        retry,
+      );
       const entries = rankLiveParts(parts);
       try {
         await deps.publish({ classId, raceId, updatedAt, entries });
         publishes += 1;
-        deps.metrics.addMetric('WindowCloseLatencyMs', 'Milliseconds', Math.max(0, deps.clock.now() - window.endMillis));
-        deps.logger.info('window closed', { ...log, riders: Object.keys(riders).length, entries: entries.length, written: outcome.written });
+        deps.metrics.addMetric(
+          'WindowCloseLatencyMs',
+          'Milliseconds',
+          Math.max(0, deps.clock.now() - window.endMillis),
+        );
+        deps.logger.info('window closed', {
+          ...log,
+          riders: Object.keys(riders).length,
+          entries: entries.length,
+          written: outcome.written,
+        });
       } catch (error) {
         publishFailures += 1;
-        deps.logger.error('publishLiveRankings failed; the next window publishes again', { ...log, error: toError(error).message });
+        deps.logger.error('publishLiveRankings failed; the next window publishes again', {
+          ...log,
+          error: toError(error).message,
+        });
       }
     }),
   );
   deps.metrics.addMetric('SnapshotWrites', 'Count', writes);
   deps.metrics.addMetric('PublishFailures', 'Count', publishFailures);
   deps.metrics.addMetric('PublishesSkipped', 'Count', skipped);
-  const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => toError(s.reason));
+  const failures = settled
+    .filter((s): s is PromiseRejectedResult => s.status === 'rejected')
+    .map((s) => toError(s.reason));
   if (failures.length > 0) {
-    for (const f of failures) deps.logger.error('storing a live part failed', { shardId, error: f.message, cause: toError(f.cause ?? f).message });
+    for (const f of failures)
+      deps.logger.error('storing a live part failed', {
+        shardId,
+        error: f.message,
+        cause: toError(f.cause ?? f).message,
+      });
     throw new WindowCloseError(`${failures.length} of ${keys.length} races could not be stored`, failures);
   }
   deps.metrics.addMetric('WindowsClosed', 'Count', 1);

@@ -113,7 +113,8 @@ export async function writeLivePart(
     const { riders, changed } = mergeLiveRiders(stored, incoming);
     const window = laterWindow(storedWindow, windowStart);
     // Nothing new (a replay): the stored part already holds at least this much, this window included.
-    if (!changed && exists && window === storedWindow) return { written: false, version, putCalls, windowStart: storedWindow };
+    if (!changed && exists && window === storedWindow)
+      return { written: false, version, putCalls, windowStart: storedWindow };
     try {
       putCalls += 1;
       await ddb.send(

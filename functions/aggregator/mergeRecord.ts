@@ -35,7 +35,13 @@ export function ridersOf(state: WindowState, classId: number, raceId: number): R
  * copies what Lambda hands over), so a record allocates nothing unless it is
  * the rider's first.
  */
-export function mergeRider(riders: RaceRiders, racerId: string, second: number, units: number, name: string | undefined): void {
+export function mergeRider(
+  riders: RaceRiders,
+  racerId: string,
+  second: number,
+  units: number,
+  name: string | undefined,
+): void {
   const old = riders[racerId];
   if (old === undefined) {
     riders[racerId] = name === undefined ? [second, units] : [second, units, name];

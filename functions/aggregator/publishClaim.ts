@@ -65,9 +65,17 @@ export async function claimPublish(
       new UpdateCommand({
         TableName: tableName,
         Key: livePublishKey(ref.classId, ref.raceId),
-        UpdateExpression: 'SET progress = :p, claimant = :me, itemType = :t, classId = :c, raceId = :r, claimedAt = :at',
+        UpdateExpression:
+          'SET progress = :p, claimant = :me, itemType = :t, classId = :c, raceId = :r, claimedAt = :at',
         ConditionExpression: 'attribute_not_exists(progress) OR progress < :p OR (progress = :p AND claimant = :me)',
-        ExpressionAttributeValues: { ':p': progress, ':me': ref.shardId, ':t': ITEM_LIVE_PUBLISH, ':c': ref.classId, ':r': ref.raceId, ':at': claimedAt },
+        ExpressionAttributeValues: {
+          ':p': progress,
+          ':me': ref.shardId,
+          ':t': ITEM_LIVE_PUBLISH,
+          ':c': ref.classId,
+          ':r': ref.raceId,
+          ':at': claimedAt,
+        },
       }),
     ),
   );

@@ -47,7 +47,12 @@ import type { PartWindow } from '../shared/readLiveParts.js';
  * before this one (windows of a mapping all have the same length). `parts`
  * must be read after this closer's own write.
  */
-export function closesLast(parts: ReadonlyArray<Pick<PartWindow, 'shardId' | 'windowStart'>>, shardId: string, windowStart: number, windowMs: number): boolean {
+export function closesLast(
+  parts: ReadonlyArray<Pick<PartWindow, 'shardId' | 'windowStart'>>,
+  shardId: string,
+  windowStart: number,
+  windowMs: number,
+): boolean {
   for (const part of parts) {
     if (part.shardId === shardId || part.windowStart === undefined) continue;
     const end = part.windowStart + windowMs;

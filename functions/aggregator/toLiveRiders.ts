@@ -13,4 +13,3 @@ export function toLiveRiders(riders: RaceRiders): LiveRiders {
   }
   return out;
 }
-

@@ -61,7 +61,9 @@ function itemKey(rec: StreamRecord): string | undefined {
  * For each record (by sequence number), a promise of whether the previous
  * record of the same item succeeded, and how to settle its own turn.
  */
-function turnsPerItem(records: readonly StreamRecord[]): Map<string, { previous?: Promise<boolean>; settle(ok: boolean): void }> {
+function turnsPerItem(
+  records: readonly StreamRecord[],
+): Map<string, { previous?: Promise<boolean>; settle(ok: boolean): void }> {
   const last = new Map<string, Promise<boolean>>();
   const turns = new Map<string, { previous?: Promise<boolean>; settle(ok: boolean): void }>();
   for (const rec of records) {
@@ -97,11 +99,16 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
       }
       if (parsed.kind === 'ignored') {
         ignored += 1;
-        deps.logger.warn('ignored a stream record that is not a counted Result change', { reason: parsed.reason, sequenceNumber: rec.dynamodb?.SequenceNumber });
+        deps.logger.warn('ignored a stream record that is not a counted Result change', {
+          reason: parsed.reason,
+          sequenceNumber: rec.dynamodb?.SequenceNumber,
+        });
         return;
       }
       const outcome =
-        parsed.kind === 'insert' ? await applyResult(deps.ddb, deps.tableName, parsed.result) : await applyChange(deps.ddb, deps.tableName, parsed.change);
+        parsed.kind === 'insert'
+          ? await applyResult(deps.ddb, deps.tableName, parsed.result)
+          : await applyChange(deps.ddb, deps.tableName, parsed.change);
       if (!outcome.counted) skipped += 1;
       else if (parsed.kind === 'insert') applied += 1;
       else changes += 1;
@@ -114,7 +121,9 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
           const turn = turns.get(rec.dynamodb?.SequenceNumber ?? '');
           if (turn?.previous !== undefined && !(await turn.previous)) {
             turn.settle(false);
-            throw new EarlierChangeFailedError('an earlier change of the same result failed in this batch; retried after it');
+            throw new EarlierChangeFailedError(
+              'an earlier change of the same result failed in this batch; retried after it',
+            );
           }
           try {
             // The slot is taken only after the previous change of the same item settled, so a
@@ -130,9 +139,17 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
         { throwOnFullBatchFailure: false },
       );
       if (response.batchItemFailures.length > 0) {
-        deps.logger.error('all-time updates failed; reported as batch item failures', { count: response.batchItemFailures.length });
+        deps.logger.error('all-time updates failed; reported as batch item failures', {
+          count: response.batchItemFailures.length,
+        });
       }
-      deps.logger.info('all-time batch applied', { records: event.Records.length, applied, changes, replaySkipped: skipped, ignored });
+      deps.logger.info('all-time batch applied', {
+        records: event.Records.length,
+        applied,
+        changes,
+        replaySkipped: skipped,
+        ignored,
+      });
       return { batchItemFailures: response.batchItemFailures.map((f) => ({ itemIdentifier: f.itemIdentifier })) };
     } finally {
       deps.metrics.addMetric('AllTimeApplied', 'Count', applied);

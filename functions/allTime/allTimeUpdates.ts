@@ -101,7 +101,8 @@ export function changeUpdate(c: ResultChange): UpdateSpec {
   return {
     Key: allTimeKey(c.after.racerId, c.after.classId),
     UpdateExpression: `SET ${set} ADD appliedChanges :changeSet`,
-    ConditionExpression: 'contains(countedRaces, :raceIdString) AND (attribute_not_exists(appliedChanges) OR NOT contains(appliedChanges, :change))',
+    ConditionExpression:
+      'contains(countedRaces, :raceIdString) AND (attribute_not_exists(appliedChanges) OR NOT contains(appliedChanges, :change))',
     ...(c.after.name === undefined ? {} : { ExpressionAttributeNames: names }),
     ExpressionAttributeValues: values,
   };

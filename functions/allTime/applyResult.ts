@@ -11,7 +11,11 @@ import { isConditionFailure } from '../shared/conditionalWrite.js';
 const MAX_REFRESH_CONFLICTS = 10;
 
 /** Sends a conditional update; returns the new item, or null if the condition failed. */
-async function conditional(ddb: DynamoDBDocumentClient, tableName: string, spec: UpdateSpec): Promise<AllTimeItem | null> {
+async function conditional(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  spec: UpdateSpec,
+): Promise<AllTimeItem | null> {
   try {
     const res = await ddb.send(new UpdateCommand({ TableName: tableName, ...spec, ReturnValues: 'ALL_NEW' }));
     return (res.Attributes ?? null) as AllTimeItem | null;
@@ -28,7 +32,11 @@ export interface ApplyOutcome {
 }
 
 /** Applies one result to its rider's all-time item. Safe to repeat and to run concurrently. */
-export async function applyResult(ddb: DynamoDBDocumentClient, tableName: string, r: CountedResult): Promise<ApplyOutcome> {
+export async function applyResult(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  r: CountedResult,
+): Promise<ApplyOutcome> {
   const afterCount = await conditional(ddb, tableName, countUpdate(r));
   const afterBest = await conditional(ddb, tableName, bestUpdate(r));
   await refreshIndexKeys(ddb, tableName, r, afterBest ?? afterCount);
@@ -43,7 +51,11 @@ export async function applyResult(ddb: DynamoDBDocumentClient, tableName: string
  * and the count then finds it counted, the INSERT got in between, and the
  * delta is tried again (now decisively: counted, so it applies or is a replay).
  */
-export async function applyChange(ddb: DynamoDBDocumentClient, tableName: string, c: ResultChange): Promise<ApplyOutcome> {
+export async function applyChange(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  c: ResultChange,
+): Promise<ApplyOutcome> {
   let changed = await conditional(ddb, tableName, changeUpdate(c));
   if (changed === null) changed = await conditional(ddb, tableName, countUpdate(c.after, c.sequenceNumber));
   if (changed === null) changed = await conditional(ddb, tableName, changeUpdate(c));
@@ -53,11 +65,18 @@ export async function applyChange(ddb: DynamoDBDocumentClient, tableName: string
 }
 
 /** (3) Brings the index keys in line with the values, re-reading on a conflict. */
-async function refreshIndexKeys(ddb: DynamoDBDocumentClient, tableName: string, r: CountedResult, known: AllTimeItem | null): Promise<void> {
+async function refreshIndexKeys(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  r: CountedResult,
+  known: AllTimeItem | null,
+): Promise<void> {
   let item = known;
   for (let attempt = 0; attempt < MAX_REFRESH_CONFLICTS; attempt += 1) {
     if (item === null) {
-      const got = await ddb.send(new GetCommand({ TableName: tableName, Key: allTimeKey(r.racerId, r.classId), ConsistentRead: true }));
+      const got = await ddb.send(
+        new GetCommand({ TableName: tableName, Key: allTimeKey(r.racerId, r.classId), ConsistentRead: true }),
+      );
       item = (got.Item ?? null) as AllTimeItem | null;
       if (item === null) throw new ConflictError(`all-time item of ${r.racerId} in class ${r.classId} vanished`);
     }

@@ -11,7 +11,10 @@ let run: ((event: StreamEvent) => Promise<PartialResponse>) | undefined;
 function build(): (event: StreamEvent) => Promise<PartialResponse> {
   const env = process.env;
   return createAllTime({
-    ddb: createDocumentClient({ region: regionFromEnv(env), endpoint: optionalEnv(env, FUNCTION_ENV.dynamodbEndpoint) }),
+    ddb: createDocumentClient({
+      region: regionFromEnv(env),
+      endpoint: optionalEnv(env, FUNCTION_ENV.dynamodbEndpoint),
+    }),
     tableName: requireEnv(env, FUNCTION_ENV.tableName),
     logger: createLogger('allTime'),
     metrics: createMetrics('allTime', env),

@@ -16,16 +16,23 @@ export type ParsedImage = { ok: true; result: CountedResult } | { ok: false; rea
 
 /** Parses a stream image; anything that is not a well-formed Result is refused with a reason. */
 export function parseResultImage(image: unknown): ParsedImage {
-  if (image === null || typeof image !== 'object') return { ok: false, reason: 'no NewImage (stream view type must include NEW_IMAGE)' };
+  if (image === null || typeof image !== 'object')
+    return { ok: false, reason: 'no NewImage (stream view type must include NEW_IMAGE)' };
   let item: Record<string, unknown>;
   try {
     item = unmarshall(image as Record<string, AttributeValue>);
   } catch (error) {
     return { ok: false, reason: `image is not in attribute-value form: ${(error as Error).message}` };
   }
-  if (item.itemType !== ITEM_RESULT) return { ok: false, reason: `not a Result item (itemType ${String(item.itemType)})` };
+  if (item.itemType !== ITEM_RESULT)
+    return { ok: false, reason: `not a Result item (itemType ${String(item.itemType)})` };
   const { racerId, classId, raceId, output, finished, name } = item;
-  if (typeof racerId !== 'string' || typeof classId !== 'number' || typeof raceId !== 'number' || typeof output !== 'number') {
+  if (
+    typeof racerId !== 'string' ||
+    typeof classId !== 'number' ||
+    typeof raceId !== 'number' ||
+    typeof output !== 'number'
+  ) {
     return { ok: false, reason: 'Result item lacks racerId, classId, raceId or output' };
   }
   const result: CountedResult = { racerId, classId, raceId, output, finished: finished === true };
@@ -87,6 +94,7 @@ export function parseResultRecord(rec: StreamRecordLike): ParsedRecord {
     return { kind: 'unchanged' };
   }
   const sequenceNumber = rec.dynamodb.SequenceNumber;
-  if (typeof sequenceNumber !== 'string' || sequenceNumber === '') return { kind: 'ignored', reason: 'MODIFY without SequenceNumber' };
+  if (typeof sequenceNumber !== 'string' || sequenceNumber === '')
+    return { kind: 'ignored', reason: 'MODIFY without SequenceNumber' };
   return { kind: 'change', change: { before: b, after: a, sequenceNumber } };
 }

@@ -112,14 +112,19 @@ export class RecordNotStoredError extends PipelineError {
 }
 
 /** Builds the finalizer for the given dependencies. */
-export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent | ScheduledEvent) => Promise<PartialResponse> {
+export function createFinalizer(
+  deps: FinalizerDeps,
+): (event: KinesisBatchEvent | ScheduledEvent) => Promise<PartialResponse> {
   /** When this container last wrote each race's marker (its clock). */
   const touchedAt = new Map<string, number>();
   let lastCloseCheck = Number.NEGATIVE_INFINITY;
   /** Newest arrival time (epoch ms) this container has processed: its position in the stream. */
   let watermark: number | undefined;
 
-  async function markRaces(valid: Array<{ sequenceNumber: string; record: TelemetryRecord }>, failed: Map<string, Error>): Promise<void> {
+  async function markRaces(
+    valid: Array<{ sequenceNumber: string; record: TelemetryRecord }>,
+    failed: Map<string, Error>,
+  ): Promise<void> {
     const seqsByRace = new Map<string, { race: OpenRace; seqs: string[] }>();
     const now = deps.clock.now();
     for (const { sequenceNumber, record } of valid) {
@@ -167,7 +172,9 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent 
     if (!scheduled && now - lastCloseCheck < (deps.closeCheckIntervalMs ?? 5000)) return;
     lastCloseCheck = now;
     const horizon = watermarkMillis === undefined ? now : Math.min(now, watermarkMillis);
-    const open = (await Promise.all(RACE_CLASSES.map((c) => listOpenRaces(deps.ddb, deps.tableName, c.classId)))).flat();
+    const open = (
+      await Promise.all(RACE_CLASSES.map((c) => listOpenRaces(deps.ddb, deps.tableName, c.classId)))
+    ).flat();
     const ended = dueRaces(open, horizon, deps.raceSeconds, deps.graceSeconds);
     const due = scheduled ? quietRaces(ended, now, deps.quietMs ?? 30_000) : ended;
     const budgetEnds = now + (deps.closeBudgetMs ?? 20_000);
@@ -216,7 +223,9 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent 
       }
     }
     if (!('Records' in event) || !Array.isArray(event.Records)) {
-      throw new UnsupportedEventError('expected a Kinesis batch (Records) or an EventBridge Scheduled Event (source "aws.events")');
+      throw new UnsupportedEventError(
+        'expected a Kinesis batch (Records) or an EventBridge Scheduled Event (source "aws.events")',
+      );
     }
     const records = event.Records;
     const shardId = records.map(shardIdOf).find((s) => s !== undefined) ?? 'unknown-shard';
@@ -233,7 +242,11 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent 
       deps.metrics.addMetric('RecordsReceived', 'Count', records.length);
       if (malformed.length > 0) {
         deps.metrics.addMetric('MalformedRecords', 'Count', malformed.length);
-        deps.logger.warn('dropped malformed telemetry records', { shardId, count: malformed.length, sample: malformed.slice(0, 3) });
+        deps.logger.warn('dropped malformed telemetry records', {
+          shardId,
+          count: malformed.length,
+          sample: malformed.slice(0, 3),
+        });
       }
 
       const failed = new Map<string, Error>();
@@ -275,7 +288,10 @@ export function createFinalizer(deps: FinalizerDeps): (event: KinesisBatchEvent 
         // The markers stay, so the next invocation tries again; the records
         // of this batch are stored and must not be re-delivered for this.
         deps.metrics.addMetric('RaceCloseFailures', 'Count', 1);
-        deps.logger.error('closing races failed; retried on the next invocation', { shardId, error: toError(error).message });
+        deps.logger.error('closing races failed; retried on the next invocation', {
+          shardId,
+          error: toError(error).message,
+        });
         lastCloseCheck = Number.NEGATIVE_INFINITY;
       }
       return { batchItemFailures: response.batchItemFailures.map((f) => ({ itemIdentifier: f.itemIdentifier })) };

@@ -13,7 +13,10 @@ let run: ((event: KinesisBatchEvent | ScheduledEvent) => Promise<PartialResponse
 function build(): (event: KinesisBatchEvent | ScheduledEvent) => Promise<PartialResponse> {
   const env = process.env;
   return createFinalizer({
-    ddb: createDocumentClient({ region: regionFromEnv(env), endpoint: optionalEnv(env, FUNCTION_ENV.dynamodbEndpoint) }),
+    ddb: createDocumentClient({
+      region: regionFromEnv(env),
+      endpoint: optionalEnv(env, FUNCTION_ENV.dynamodbEndpoint),
+    }),
     tableName: requireEnv(env, FUNCTION_ENV.tableName),
     raceSeconds: positiveIntEnv(env, FUNCTION_ENV.raceSeconds, RACE.raceSeconds),
     graceSeconds: positiveIntEnv(env, FUNCTION_ENV.graceSeconds, RACE.graceSeconds),

@@ -17,7 +17,12 @@ export interface OpenRace {
 }
 
 /** Races whose slot plus the grace period has passed at `nowMillis`. */
-export function dueRaces(open: readonly OpenRace[], nowMillis: number, raceSeconds: number, graceSeconds: number): OpenRace[] {
+export function dueRaces(
+  open: readonly OpenRace[],
+  nowMillis: number,
+  raceSeconds: number,
+  graceSeconds: number,
+): OpenRace[] {
   return open.filter((r) => nowMillis >= raceEndMillis(r.raceId, raceSeconds) + graceSeconds * 1000);
 }
 
@@ -35,7 +40,11 @@ export function quietRaces(open: readonly OpenRace[], nowMillis: number, quietMs
  * A not-finished result for every rider seen live who has no result yet,
  * from their last live data (output and second).
  */
-export function notFinishedResults(race: OpenRace, parts: readonly LiveRiders[], haveResult: ReadonlySet<string>): ResultItem[] {
+export function notFinishedResults(
+  race: OpenRace,
+  parts: readonly LiveRiders[],
+  haveResult: ReadonlySet<string>,
+): ResultItem[] {
   let all: LiveRiders = {};
   for (const p of parts) all = mergeLiveRiders(all, p).riders;
   const out: ResultItem[] = [];
@@ -65,7 +74,9 @@ export interface RaceSummaryFacts {
 }
 
 /** The summary of a race from all its results (null when nobody rode). */
-export function summarizeResults(results: ReadonlyArray<Pick<ResultItem, 'racerId' | 'output' | 'finished' | 'name'>>): RaceSummaryFacts | null {
+export function summarizeResults(
+  results: ReadonlyArray<Pick<ResultItem, 'racerId' | 'output' | 'finished' | 'name'>>,
+): RaceSummaryFacts | null {
   if (results.length === 0) return null;
   const ranked = rankEntries(results);
   const winner = ranked[0];

@@ -1,7 +1,16 @@
 /** DynamoDB adapter of the finalizer: open-race markers, results, summaries. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ITEM_OPEN_RACE, ITEM_RACE, OPEN_SK_PREFIX, RESULT_SK_PREFIX, classPk, openRaceKey, racePk, raceKey } from '../../core/keys.js';
+import {
+  ITEM_OPEN_RACE,
+  ITEM_RACE,
+  OPEN_SK_PREFIX,
+  RESULT_SK_PREFIX,
+  classPk,
+  openRaceKey,
+  racePk,
+  raceKey,
+} from '../../core/keys.js';
 import type { OpenRace, RaceSummaryFacts } from './raceClosing.js';
 import type { ResultItem } from './resultItem.js';
 import { chunk } from '../shared/batchWrite.js';
@@ -15,7 +24,12 @@ import { writtenUnlessConditionFails } from '../shared/conditionalWrite.js';
  * (a consumer running behind its stream). An upsert: writing it again only
  * moves `lastRecordAt`; a claim in progress (`closingUntil`) is kept.
  */
-export async function touchOpenRace(ddb: DynamoDBDocumentClient, tableName: string, race: OpenRace, nowMillis: number): Promise<void> {
+export async function touchOpenRace(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  race: OpenRace,
+  nowMillis: number,
+): Promise<void> {
   await ddb.send(
     new UpdateCommand({
       TableName: tableName,
@@ -56,7 +70,11 @@ export async function claimRaceClose(
 }
 
 /** Open races of one class, oldest first. */
-export async function listOpenRaces(ddb: DynamoDBDocumentClient, tableName: string, classId: number): Promise<OpenRace[]> {
+export async function listOpenRaces(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  classId: number,
+): Promise<OpenRace[]> {
   const out: OpenRace[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -70,7 +88,11 @@ export async function listOpenRaces(ddb: DynamoDBDocumentClient, tableName: stri
     );
     for (const i of page.Items ?? []) {
       if (typeof i.classId !== 'number' || typeof i.raceId !== 'number') continue;
-      out.push(typeof i.lastRecordAt === 'number' ? { classId: i.classId, raceId: i.raceId, lastRecordAt: i.lastRecordAt } : { classId: i.classId, raceId: i.raceId });
+      out.push(
+        typeof i.lastRecordAt === 'number'
+          ? { classId: i.classId, raceId: i.raceId, lastRecordAt: i.lastRecordAt }
+          : { classId: i.classId, raceId: i.raceId },
+      );
     }
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
@@ -78,7 +100,11 @@ export async function listOpenRaces(ddb: DynamoDBDocumentClient, tableName: stri
 }
 
 /** Every result of a race, strongly consistent (the base table, not the eventually consistent GSI1). */
-export async function queryResults(ddb: DynamoDBDocumentClient, tableName: string, race: OpenRace): Promise<ResultItem[]> {
+export async function queryResults(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  race: OpenRace,
+): Promise<ResultItem[]> {
   const out: ResultItem[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -102,8 +128,14 @@ export async function queryResults(ddb: DynamoDBDocumentClient, tableName: strin
  * (written unconditionally) always wins, and a finished result is never
  * replaced by a not-finished one. Returns false if a result was already there.
  */
-export async function putNotFinished(ddb: DynamoDBDocumentClient, tableName: string, item: ResultItem): Promise<boolean> {
-  return writtenUnlessConditionFails(ddb.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' })));
+export async function putNotFinished(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  item: ResultItem,
+): Promise<boolean> {
+  return writtenUnlessConditionFails(
+    ddb.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' })),
+  );
 }
 
 /** Items one TransactWriteItems call takes (the DynamoDB limit). */
@@ -138,7 +170,9 @@ export async function putNotFinishedAll(
     try {
       await ddb.send(
         new TransactWriteCommand({
-          TransactItems: part.map((Item) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } })),
+          TransactItems: part.map((Item) => ({
+            Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' },
+          })),
         }),
       );
       outcome.written += part.length;
@@ -151,7 +185,12 @@ export async function putNotFinishedAll(
 }
 
 /** The conditional puts of a cancelled transaction, 16 at a time. */
-async function putEachNotFinished(ddb: DynamoDBDocumentClient, tableName: string, items: readonly ResultItem[], outcome: NotFinishedOutcome): Promise<void> {
+async function putEachNotFinished(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly ResultItem[],
+  outcome: NotFinishedOutcome,
+): Promise<void> {
   await forEachLimited(items, 16, async (item) => {
     if (await putNotFinished(ddb, tableName, item)) outcome.written += 1;
     else outcome.alreadyHadResult += 1;
@@ -180,7 +219,8 @@ export async function putRaceSummary(
     ':b': s.bestOutput,
     ':at': closedAt,
   };
-  let set = '#t = :t, classId = :c, raceId = :r, competitors = :n, finishers = :f, winnerRacerId = :w, bestOutput = :b, closedAt = if_not_exists(closedAt, :at)';
+  let set =
+    '#t = :t, classId = :c, raceId = :r, competitors = :n, finishers = :f, winnerRacerId = :w, bestOutput = :b, closedAt = if_not_exists(closedAt, :at)';
   if (s.winnerName !== undefined) {
     set += ', winnerName = :wn';
     values[':wn'] = s.winnerName;
@@ -211,7 +251,10 @@ export async function deleteOpenRace(ddb: DynamoDBDocumentClient, tableName: str
       new DeleteCommand({
         TableName: tableName,
         Key: openRaceKey(race.classId, race.raceId),
-        ConditionExpression: seen === undefined ? 'attribute_not_exists(lastRecordAt)' : 'attribute_not_exists(lastRecordAt) OR lastRecordAt = :seen',
+        ConditionExpression:
+          seen === undefined
+            ? 'attribute_not_exists(lastRecordAt)'
+            : 'attribute_not_exists(lastRecordAt) OR lastRecordAt = :seen',
         ...(seen === undefined ? {} : { ExpressionAttributeValues: { ':seen': seen } }),
       }),
     ),

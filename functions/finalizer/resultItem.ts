@@ -57,7 +57,9 @@ export interface FinalResult {
  * duplicate keys in one call, so they are merged here; should two finals of a
  * rider differ, the larger output wins, so the outcome does not depend on order.
  */
-export function finalResults(records: ReadonlyArray<{ sequenceNumber: string; record: TelemetryRecord }>): FinalResult[] {
+export function finalResults(
+  records: ReadonlyArray<{ sequenceNumber: string; record: TelemetryRecord }>,
+): FinalResult[] {
   const byKey = new Map<string, FinalResult>();
   for (const { sequenceNumber, record: r } of records) {
     if (r.event !== 'final') continue;

@@ -61,10 +61,16 @@ export async function batchPutAll<T extends { PK: string; SK: string }>(
       outcome.calls += 1;
       try {
         const res = await ddb.send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: pending.map((item) => ({ PutRequest: { Item: item as Record<string, unknown> } })) } }),
+          new BatchWriteCommand({
+            RequestItems: {
+              [tableName]: pending.map((item) => ({ PutRequest: { Item: item as Record<string, unknown> } })),
+            },
+          }),
         );
         const left = res.UnprocessedItems?.[tableName] ?? [];
-        const leftItems = left.map((w) => w.PutRequest?.Item).filter((i): i is Record<string, unknown> => i !== undefined);
+        const leftItems = left
+          .map((w) => w.PutRequest?.Item)
+          .filter((i): i is Record<string, unknown> => i !== undefined);
         outcome.written += pending.length - leftItems.length;
         // UnprocessedItems echo the items we sent; map them back by key.
         const leftKeys = new Set(leftItems.map((i) => `${String(i.PK)}|${String(i.SK)}`));

@@ -34,7 +34,11 @@ export function concurrencyLimit(limit: number): ConcurrencyLimit {
  * Runs `task` on every item, at most `limit` at once, taking the items in
  * order (a pool of workers, so a slow item does not hold back a whole batch).
  */
-export async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(Math.max(1, Math.floor(limit)), items.length) }, async () => {
     while (next < items.length) {

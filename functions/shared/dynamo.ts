@@ -23,5 +23,7 @@ export function createDocumentClient(opts: DynamoOptions): DynamoDBDocumentClien
       maxAttempts: opts.maxAttempts,
     }),
   );
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+  });
 }

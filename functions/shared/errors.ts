@@ -19,11 +19,7 @@ export class ConfigError extends PipelineError {
 /** A call kept failing with transient errors until the retry budget ran out. */
 export class RetriesExhaustedError extends PipelineError {
   override readonly name = 'RetriesExhaustedError';
-  constructor(
-    message: string,
-    readonly attempts: number,
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, readonly attempts: number, options?: { cause?: unknown }) {
     super(message, options);
   }
 }
@@ -31,11 +27,7 @@ export class RetriesExhaustedError extends PipelineError {
 /** AppSync answered a publish with GraphQL `errors` or a non-2xx status. */
 export class PublishError extends PipelineError {
   override readonly name = 'PublishError';
-  constructor(
-    message: string,
-    readonly transient: boolean,
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, readonly transient: boolean, options?: { cause?: unknown }) {
     super(message, options);
   }
 }

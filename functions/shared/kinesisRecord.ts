@@ -38,7 +38,8 @@ const scratch: ScannedTelemetry = newScannedTelemetry();
  */
 export function decodeTelemetry(rec: KinesisEventRecord, raceSeconds: number): Decoded {
   const currentRaceId = currentRaceIdOf(rec.kinesis.approximateArrivalTimestamp, raceSeconds);
-  if (!scanTelemetry(rec.kinesis.data, raceSeconds, currentRaceId, scratch)) return decodeTelemetryReference(rec, raceSeconds);
+  if (!scanTelemetry(rec.kinesis.data, raceSeconds, currentRaceId, scratch))
+    return decodeTelemetryReference(rec, raceSeconds);
   return { ok: true, record: toTelemetryRecord(scratch) };
 }
 

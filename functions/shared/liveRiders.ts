@@ -68,7 +68,13 @@ export function rankLiveParts(parts: readonly LiveRiders[]): LiveEntry[] {
     output: r.output,
     second: r.second,
   }));
-  return rankEntries(scored).map((e) => ({ rank: e.rank, racerId: e.racerId, name: e.name, output: e.output, second: e.second }));
+  return rankEntries(scored).map((e) => ({
+    rank: e.rank,
+    racerId: e.racerId,
+    name: e.name,
+    output: e.output,
+    second: e.second,
+  }));
 }
 
 /** A rider in the stored string: `[second, output]`, or `[second, output, name]` once the name is known. */
@@ -84,7 +90,12 @@ function parsedRiders(json: string): unknown {
 }
 
 function isStoredRider(value: unknown): value is StoredRider {
-  return Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'number' && (value.length === 2 || (value.length === 3 && typeof value[2] === 'string'));
+  return (
+    Array.isArray(value) &&
+    typeof value[0] === 'number' &&
+    typeof value[1] === 'number' &&
+    (value.length === 2 || (value.length === 3 && typeof value[2] === 'string'))
+  );
 }
 
 /**
@@ -106,7 +117,8 @@ export function ridersOf(item: Record<string, unknown> | undefined): LiveRiders 
     return riders;
   }
   if (raw === null || typeof raw !== 'object') return riders;
-  for (const [key, rider] of Object.entries(raw as Record<string, LiveRider>)) riders[racerIdOfRiderMapKey(key)] = rider;
+  for (const [key, rider] of Object.entries(raw as Record<string, LiveRider>))
+    riders[racerIdOfRiderMapKey(key)] = rider;
   return riders;
 }
 
@@ -123,6 +135,7 @@ export function ridersOf(item: Record<string, unknown> | undefined): LiveRiders 
  */
 export function storedRiders(riders: LiveRiders): string {
   const stored: Record<string, StoredRider> = {};
-  for (const [racerId, r] of Object.entries(riders)) stored[riderMapKey(racerId)] = r.name === undefined ? [r.second, r.output] : [r.second, r.output, r.name];
+  for (const [racerId, r] of Object.entries(riders))
+    stored[riderMapKey(racerId)] = r.name === undefined ? [r.second, r.output] : [r.second, r.output, r.name];
   return JSON.stringify(stored);
 }

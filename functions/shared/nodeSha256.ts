@@ -3,15 +3,14 @@
  * SignatureV4 takes (`update`, `digest`, `reset`). The pure-JS hash it was
  * given before spent about 2 ms per ~100 KB snapshot body; node's is native.
  */
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 
 /** What SignatureV4 hashes and keys with. */
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 
 function bytesOf(data: SourceData): string | Uint8Array {
-  if (typeof data === "string") return data;
-  if (ArrayBuffer.isView(data))
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (typeof data === 'string') return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return new Uint8Array(data);
 }
 
@@ -24,9 +23,7 @@ export class NodeSha256 {
   }
 
   private fresh(): Hash | Hmac {
-    return this.secret === undefined
-      ? createHash("sha256")
-      : createHmac("sha256", bytesOf(this.secret));
+    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(this.secret));
   }
 
   update(data: Uint8Array | string): void {

@@ -24,7 +24,13 @@ function shardIdOf(item: Record<string, unknown>): string {
 }
 
 /** Every item of the race's live parts (strongly consistent, all pages); `projection` limits the attributes returned. */
-async function queryParts(ddb: DynamoDBDocumentClient, tableName: string, classId: number, raceId: number, projection?: string): Promise<Array<Record<string, unknown>>> {
+async function queryParts(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  classId: number,
+  raceId: number,
+  projection?: string,
+): Promise<Array<Record<string, unknown>>> {
   const items: Array<Record<string, unknown>> = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -45,7 +51,12 @@ async function queryParts(ddb: DynamoDBDocumentClient, tableName: string, classI
 }
 
 /** Every shard's part of a race (strongly consistent, all pages). */
-export async function readLiveParts(ddb: DynamoDBDocumentClient, tableName: string, classId: number, raceId: number): Promise<LiveRiders[]> {
+export async function readLiveParts(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  classId: number,
+  raceId: number,
+): Promise<LiveRiders[]> {
   return (await queryParts(ddb, tableName, classId, raceId)).map((item) => ridersOf(item));
 }
 
@@ -57,8 +68,16 @@ export async function readLiveParts(ddb: DynamoDBDocumentClient, tableName: stri
  * with a projection; the read units are the same, the bytes moved and parsed
  * are not).
  */
-export async function readLivePartWindows(ddb: DynamoDBDocumentClient, tableName: string, classId: number, raceId: number): Promise<PartWindow[]> {
+export async function readLivePartWindows(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  classId: number,
+  raceId: number,
+): Promise<PartWindow[]> {
   const items = await queryParts(ddb, tableName, classId, raceId, 'SK, windowStart, version');
-  return items.map((item) => ({ shardId: shardIdOf(item), windowStart: windowStartOf(item), version: typeof item.version === 'number' ? item.version : 0 }));
+  return items.map((item) => ({
+    shardId: shardIdOf(item),
+    windowStart: windowStartOf(item),
+    version: typeof item.version === 'number' ? item.version : 0,
+  }));
 }
-

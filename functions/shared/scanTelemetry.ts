@@ -65,9 +65,28 @@ const RESISTANCE = 7;
 const OUTPUT = 8;
 const EVENT = 9;
 const DEVICE_TIMESTAMP = 10;
-const KEYS = ['raceId', 'classId', 'racerId', 'name', 'second', 'power', 'cadence', 'resistance', 'output', 'event', 'deviceTimestamp'];
+const KEYS = [
+  'raceId',
+  'classId',
+  'racerId',
+  'name',
+  'second',
+  'power',
+  'cadence',
+  'resistance',
+  'output',
+  'event',
+  'deviceTimestamp',
+];
 const REQUIRED =
-  (1 << RACE_ID) | (1 << CLASS_ID) | (1 << RACER_ID) | (1 << SECOND) | (1 << POWER) | (1 << OUTPUT) | (1 << EVENT) | (1 << DEVICE_TIMESTAMP);
+  (1 << RACE_ID) |
+  (1 << CLASS_ID) |
+  (1 << RACER_ID) |
+  (1 << SECOND) |
+  (1 << POWER) |
+  (1 << OUTPUT) |
+  (1 << EVENT) |
+  (1 << DEVICE_TIMESTAMP);
 
 /**
  * Base64 text longer than this takes the reference path. A plain valid record
@@ -90,7 +109,9 @@ const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
  * Buffer's base64 decoder as `buf.write(s, 0, 'base64')` calls it after its
  * argument checks (which always pass here); `write` where a runtime lacks it.
  */
-const base64Write = (Buffer.prototype as unknown as { base64Write?: (this: Buffer, s: string, offset: number, length: number) => number }).base64Write;
+const base64Write = (
+  Buffer.prototype as unknown as { base64Write?: (this: Buffer, s: string, offset: number, length: number) => number }
+).base64Write;
 
 /**
  * Each key with its quotes (`"raceId"`) as little-endian 32-bit words at
@@ -316,7 +337,9 @@ function keyColonAt(i: number): number {
       return -1;
     }
     case 0x616c6322: // "cla ssId Id":
-      return view.getInt32(i + 4, true) === 0x64497373 && view.getInt32(i + 6, true) === 0x3a226449 ? CLASS_ID * 32 + 10 : -1;
+      return view.getInt32(i + 4, true) === 0x64497373 && view.getInt32(i + 6, true) === 0x3a226449
+        ? CLASS_ID * 32 + 10
+        : -1;
     case 0x6d616e22: // "nam me":
       return view.getInt32(i + 3, true) === 0x3a22656d ? NAME * 32 + 7 : -1;
     case 0x63657322: // "sec ond" nd":
@@ -324,9 +347,13 @@ function keyColonAt(i: number): number {
     case 0x776f7022: // "pow er":
       return view.getInt32(i + 4, true) === 0x3a227265 ? POWER * 32 + 8 : -1;
     case 0x64616322: // "cad ence ce":
-      return view.getInt32(i + 4, true) === 0x65636e65 && view.getInt32(i + 6, true) === 0x3a226563 ? CADENCE * 32 + 10 : -1;
+      return view.getInt32(i + 4, true) === 0x65636e65 && view.getInt32(i + 6, true) === 0x3a226563
+        ? CADENCE * 32 + 10
+        : -1;
     case 0x73657222: // "res ista nce" ce":
-      return view.getInt32(i + 4, true) === 0x61747369 && view.getInt32(i + 8, true) === 0x2265636e && bytes[i + 12] === COLON
+      return view.getInt32(i + 4, true) === 0x61747369 &&
+        view.getInt32(i + 8, true) === 0x2265636e &&
+        bytes[i + 12] === COLON
         ? RESISTANCE * 32 + 13
         : -1;
     case 0x74756f22: // "out put" ut":
@@ -355,11 +382,19 @@ function isInt(v: number): boolean {
  * otherwise (then nothing is decided: use the reference path). `currentRaceId`
  * is checked as `checkTelemetry` does when it is defined.
  */
-export function scanTelemetry(data: unknown, raceSeconds: number, currentRaceId: number | undefined, out: ScannedTelemetry): boolean {
+export function scanTelemetry(
+  data: unknown,
+  raceSeconds: number,
+  currentRaceId: number | undefined,
+  out: ScannedTelemetry,
+): boolean {
   if (typeof data !== 'string' || data.length > MAX_DATA_CHARS) return false;
   // The decoder Buffer.from(data, 'base64') uses (same bytes, no allocation); ≤ 3/4 of the
   // text, so it always fits, with room after it.
-  const n = base64Write !== undefined ? base64Write.call(bytes, data, SINGLE_AT, MAX_DATA_CHARS) : bytes.write(data, SINGLE_AT, MAX_DATA_CHARS, 'base64');
+  const n =
+    base64Write !== undefined
+      ? base64Write.call(bytes, data, SINGLE_AT, MAX_DATA_CHARS)
+      : bytes.write(data, SINGLE_AT, MAX_DATA_CHARS, 'base64');
   // A NUL after the data: invalid anywhere in JSON, so no scan runs past the record into
   // an earlier record's bytes (and every 4-byte read stays inside the buffer).
   bytes[SINGLE_AT + n] = 0;
@@ -395,7 +430,8 @@ const chunkParts: string[] = [];
 
 /** The standard base64 alphabet's values by char code (-1: not in it). */
 const BASE64_VALUE = new Int32Array(128).fill(-1);
-for (let v = 0; v < 64; v += 1) BASE64_VALUE['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(v)] = v;
+for (let v = 0; v < 64; v += 1)
+  BASE64_VALUE['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(v)] = v;
 const EQUALS = 0x3d;
 
 /** Value of one base64 character, or -1. */
@@ -465,7 +501,10 @@ export function decodeChunk(records: readonly HasData[], from: number): number {
   if (chunkParts.length === 0) return k;
   const joined = chunkParts.join('');
   chunkParts.length = 0;
-  const n = base64Write !== undefined ? base64Write.call(bytes, joined, 0, SINGLE_AT) : bytes.write(joined, 0, SINGLE_AT, 'base64');
+  const n =
+    base64Write !== undefined
+      ? base64Write.call(bytes, joined, 0, SINGLE_AT)
+      : bytes.write(joined, 0, SINGLE_AT, 'base64');
   const ok = n === expected;
   for (let j = 0; j < k - from; j += 1) {
     if (chunkEnd[j] !== 0) continue;
@@ -492,13 +531,25 @@ export function decodeChunk(records: readonly HasData[], from: number): number {
  * the chunk left out, or every record of a chunk that did not decode as
  * expected, is decoded on its own.
  */
-export function scanDecoded(j: number, data: unknown, raceSeconds: number, currentRaceId: number | undefined, out: ScannedTelemetry): boolean {
+export function scanDecoded(
+  j: number,
+  data: unknown,
+  raceSeconds: number,
+  currentRaceId: number | undefined,
+  out: ScannedTelemetry,
+): boolean {
   const end = chunkEnd[j] as number;
   if (end < 0) return scanTelemetry(data, raceSeconds, currentRaceId, out);
   return scanObject(chunkStart[j] as number, end, raceSeconds, currentRaceId, out);
 }
 
-function scanObject(start: number, n: number, raceSeconds: number, currentRaceId: number | undefined, out: ScannedTelemetry): boolean {
+function scanObject(
+  start: number,
+  n: number,
+  raceSeconds: number,
+  currentRaceId: number | undefined,
+  out: ScannedTelemetry,
+): boolean {
   let i = skipWhitespace(start);
   if (bytes[i] !== OPEN) return false;
   i = skipWhitespace(i + 1);
@@ -565,7 +616,12 @@ function scanObject(start: number, n: number, raceSeconds: number, currentRaceId
         name = high < 0x80 ? bytes.toString('latin1', a, i) : bytes.toString('utf8', a, i);
         if (name.length < 1 || name.length > TELEMETRY_LIMITS.nameMaxLength) return false;
       } else if (k === EVENT) {
-        if (view.getInt32(a, true) === UPDA_WORD && bytes[a + 4] === 0x74 && bytes[a + 5] === 0x65 && bytes[a + 6] === QUOTE) {
+        if (
+          view.getInt32(a, true) === UPDA_WORD &&
+          bytes[a + 4] === 0x74 &&
+          bytes[a + 5] === 0x65 &&
+          bytes[a + 6] === QUOTE
+        ) {
           event = 'update';
           i = a + 6;
         } else if (view.getInt32(a, true) === FINA_WORD && bytes[a + 4] === 0x6c && bytes[a + 5] === QUOTE) {

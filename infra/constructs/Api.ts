@@ -22,7 +22,13 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV_NAMES, RESOLVERS, resolverFile, type DataSourceName, type ResolverSpec } from '../../resolvers/manifest.js';
+import {
+  ENV_NAMES,
+  RESOLVERS,
+  resolverFile,
+  type DataSourceName,
+  type ResolverSpec,
+} from '../../resolvers/manifest.js';
 import { InfraConfigError } from '../errors.js';
 import { SCHEMA_FILE } from '../paths.js';
 import { bundleCode, type ResolverBundles } from '../resolverCode.js';
@@ -91,7 +97,10 @@ export class AlleycatApi extends Construct {
       cloudWatchLogsRoleArn: logsRole.roleArn,
     };
     logsRole.addToPolicy(
-      new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
     );
 
     // Every table resolver only reads (GetItem / Query): the role gets exactly that.

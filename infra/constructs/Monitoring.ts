@@ -26,7 +26,15 @@ import type { FunctionName, StreamFunction } from './StreamFunction.js';
 
 /** The EMF metrics each function emits (metric names are the functions' contract with this dashboard). */
 export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
-  aggregator: ['RecordsReceived', 'MalformedRecords', 'WindowsClosed', 'WindowCloseLatencyMs', 'SnapshotWrites', 'PublishFailures', 'PublishesSkipped'],
+  aggregator: [
+    'RecordsReceived',
+    'MalformedRecords',
+    'WindowsClosed',
+    'WindowCloseLatencyMs',
+    'SnapshotWrites',
+    'PublishFailures',
+    'PublishesSkipped',
+  ],
   finalizer: [
     'RecordsReceived',
     'MalformedRecords',
@@ -79,14 +87,23 @@ export class Monitoring extends Construct {
         period: this.period,
       });
     const appsync = (metricName: string, statistic: string): Metric =>
-      new Metric({ namespace: 'AWS/AppSync', metricName, dimensionsMap: { GraphQLAPIId: api.apiId }, statistic, period: this.period });
+      new Metric({
+        namespace: 'AWS/AppSync',
+        metricName,
+        dimensionsMap: { GraphQLAPIId: api.apiId },
+        statistic,
+        period: this.period,
+      });
     const iteratorAge = (fn: FunctionName): Metric =>
       functions[fn].fn.metric('IteratorAge', { statistic: 'Maximum', period: this.period });
     const malformedRate = (fn: FunctionName): MathExpression =>
       new MathExpression({
         // Metric ids are unique per function: two rates share one graph.
         expression: `IF(received_${fn} > 0, 100 * malformed_${fn} / received_${fn}, 0)`,
-        usingMetrics: { [`malformed_${fn}`]: emf(fn, 'MalformedRecords'), [`received_${fn}`]: emf(fn, 'RecordsReceived') },
+        usingMetrics: {
+          [`malformed_${fn}`]: emf(fn, 'MalformedRecords'),
+          [`received_${fn}`]: emf(fn, 'RecordsReceived'),
+        },
         label: `${fn} malformed %`,
         period: this.period,
       });
@@ -99,7 +116,14 @@ export class Monitoring extends Construct {
     // window plus a margin (a window is only closed after it ends).
     const kinesisAgeMs = (props.windowSeconds + MONITORING.iteratorAgeMarginSeconds) * 1000;
     for (const fn of ['aggregator', 'finalizer'] as const) {
-      this.alarm(`${fn}IteratorAge`, iteratorAge(fn), kinesisAgeMs, `${fn} is more than ${kinesisAgeMs / 1000} s behind the telemetry stream.`, MONITORING.evaluationPeriods, props);
+      this.alarm(
+        `${fn}IteratorAge`,
+        iteratorAge(fn),
+        kinesisAgeMs,
+        `${fn} is more than ${kinesisAgeMs / 1000} s behind the telemetry stream.`,
+        MONITORING.evaluationPeriods,
+        props,
+      );
     }
     this.alarm(
       'allTimeIteratorAge',
@@ -112,14 +136,24 @@ export class Monitoring extends Construct {
     for (const fn of names) {
       this.alarm(
         `${fn}DeadLetters`,
-        functions[fn].deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: this.period }),
+        functions[fn].deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          statistic: 'Maximum',
+          period: this.period,
+        }),
         0,
         `${fn}'s event source gave up on a batch: its metadata is in the dead-letter queue.`,
         1,
         props,
       );
     }
-    this.alarm('PublishFailures', emf('aggregator', 'PublishFailures'), 0, 'The aggregator could not publish live rankings to AppSync.', 1, props);
+    this.alarm(
+      'PublishFailures',
+      emf('aggregator', 'PublishFailures'),
+      0,
+      'The aggregator could not publish live rankings to AppSync.',
+      1,
+      props,
+    );
     this.alarm('TableThrottledRequests', throttles, 0, 'DynamoDB throttled requests to the table.', 1, props);
     this.alarm('TableReadThrottleEvents', readThrottles, 0, 'DynamoDB throttled reads of the table.', 1, props);
     this.alarm('TableWriteThrottleEvents', writeThrottles, 0, 'DynamoDB throttled writes to the table.', 1, props);
@@ -138,32 +172,48 @@ export class Monitoring extends Construct {
       new GraphWidget({ title, left, right, width: 8, height: 6 });
     const perFunction = (metric: (fn: FunctionName) => IMetric): IMetric[] => names.map(metric);
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: Stack.of(this).stackName, defaultInterval: Duration.hours(3) });
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: Stack.of(this).stackName,
+      defaultInterval: Duration.hours(3),
+    });
     this.dashboard.addWidgets(
       new TextWidget({
-        markdown: `# Alleycat\nTelemetry → Kinesis → aggregator (live) / finalizer (results) → table → allTime. Iterator-age alarm at ${kinesisAgeMs / 1000} s.`,
+        markdown: `# Alleycat\nTelemetry → Kinesis → aggregator (live) / finalizer (results) → table → allTime. Iterator-age alarm at ${
+          kinesisAgeMs / 1000
+        } s.`,
         width: 24,
         height: 2,
       }),
     );
     this.dashboard.addWidgets(
       graph('Iterator age (ms, max)', perFunction(iteratorAge)),
-      graph('Records in (Kinesis) / received (functions)', [stream.metricIncomingRecords({ statistic: 'Sum', period: this.period })], [
-        emf('aggregator', 'RecordsReceived'),
-        emf('finalizer', 'RecordsReceived'),
-      ]),
+      graph(
+        'Records in (Kinesis) / received (functions)',
+        [stream.metricIncomingRecords({ statistic: 'Sum', period: this.period })],
+        [emf('aggregator', 'RecordsReceived'), emf('finalizer', 'RecordsReceived')],
+      ),
       graph('Malformed records (%)', [malformedRate('aggregator'), malformedRate('finalizer')]),
     );
     this.dashboard.addWidgets(
-      graph('Aggregator windows', [emf('aggregator', 'WindowsClosed'), emf('aggregator', 'SnapshotWrites'), emf('aggregator', 'PublishesSkipped')], [
-        emf('aggregator', 'WindowCloseLatencyMs', 'p99'),
-      ]),
-      graph('Records out', [
-        emf('aggregator', 'SnapshotWrites'),
-        emf('finalizer', 'ResultsWritten'),
-        emf('allTime', 'AllTimeApplied'),
-        emf('allTime', 'AllTimeChangesApplied'),
-      ], [emf('finalizer', 'RacesClosed'), emf('finalizer', 'NotFinishedResults')]),
+      graph(
+        'Aggregator windows',
+        [
+          emf('aggregator', 'WindowsClosed'),
+          emf('aggregator', 'SnapshotWrites'),
+          emf('aggregator', 'PublishesSkipped'),
+        ],
+        [emf('aggregator', 'WindowCloseLatencyMs', 'p99')],
+      ),
+      graph(
+        'Records out',
+        [
+          emf('aggregator', 'SnapshotWrites'),
+          emf('finalizer', 'ResultsWritten'),
+          emf('allTime', 'AllTimeApplied'),
+          emf('allTime', 'AllTimeChangesApplied'),
+        ],
+        [emf('finalizer', 'RacesClosed'), emf('finalizer', 'NotFinishedResults')],
+      ),
       graph('Retries and failures', [
         emf('aggregator', 'PublishFailures'),
         emf('finalizer', 'UnprocessedRetries'),
@@ -172,9 +222,18 @@ export class Monitoring extends Construct {
       ]),
     );
     this.dashboard.addWidgets(
-      graph('Lambda errors', perFunction((fn) => functions[fn].fn.metricErrors({ period: this.period }))),
-      graph('Lambda throttles', perFunction((fn) => functions[fn].fn.metricThrottles({ period: this.period }))),
-      graph('Lambda duration (p99, ms)', perFunction((fn) => functions[fn].fn.metricDuration({ statistic: 'p99', period: this.period }))),
+      graph(
+        'Lambda errors',
+        perFunction((fn) => functions[fn].fn.metricErrors({ period: this.period })),
+      ),
+      graph(
+        'Lambda throttles',
+        perFunction((fn) => functions[fn].fn.metricThrottles({ period: this.period })),
+      ),
+      graph(
+        'Lambda duration (p99, ms)',
+        perFunction((fn) => functions[fn].fn.metricDuration({ statistic: 'p99', period: this.period })),
+      ),
     );
     this.dashboard.addWidgets(
       graph('DynamoDB throttles', [throttles, readThrottles, writeThrottles]),
@@ -184,19 +243,33 @@ export class Monitoring extends Construct {
       ]),
       graph(
         'Dead-letter queue depth',
-        perFunction((fn) => functions[fn].deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: this.period })),
+        perFunction((fn) =>
+          functions[fn].deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            statistic: 'Maximum',
+            period: this.period,
+          }),
+        ),
       ),
     );
     this.dashboard.addWidgets(
       graph('AppSync errors', [appsync('4XXError', 'Sum'), appsync('5XXError', 'Sum')]),
       graph('AppSync latency (ms)', [appsync('Latency', 'p50'), appsync('Latency', 'p99')]),
-      graph('AppSync real-time', [appsync('ConnectSuccess', 'Sum'), appsync('ActiveConnections', 'Sum')], [
-        appsync('PublishDataMessageSuccess', 'Sum'),
-      ]),
+      graph(
+        'AppSync real-time',
+        [appsync('ConnectSuccess', 'Sum'), appsync('ActiveConnections', 'Sum')],
+        [appsync('PublishDataMessageSuccess', 'Sum')],
+      ),
     );
   }
 
-  private alarm(id: string, metric: IMetric, threshold: number, description: string, evaluationPeriods: number, props: MonitoringProps): void {
+  private alarm(
+    id: string,
+    metric: IMetric,
+    threshold: number,
+    description: string,
+    evaluationPeriods: number,
+    props: MonitoringProps,
+  ): void {
     const name = `${id[0]?.toUpperCase() ?? ''}${id.slice(1)}`;
     const alarm = new Alarm(this, `${name}Alarm`, {
       // Readable names: docs/operations.md has a runbook section per alarm name.

@@ -14,7 +14,12 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, KinesisEventSource, SqsDlq, type StreamEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
+import {
+  DynamoEventSource,
+  KinesisEventSource,
+  SqsDlq,
+  type StreamEventSourceProps,
+} from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { CLOSE_SCHEDULE, MAPPINGS, MONITORING, RACE, SERVICE_NAMES, type MappingSettings } from '../settings.js';
 import { StreamFunction, type FunctionName } from './StreamFunction.js';
@@ -117,7 +122,12 @@ export class Pipeline extends Construct {
     this.closeSchedule = new Rule(this, 'CloseSchedule', {
       description: 'Invokes the finalizer to close ended races when the telemetry stream is quiet.',
       schedule: Schedule.rate(Duration.minutes(CLOSE_SCHEDULE.rateMinutes)),
-      targets: [new LambdaFunction(finalizer.fn, { retryAttempts: 0, maxEventAge: Duration.minutes(CLOSE_SCHEDULE.rateMinutes) })],
+      targets: [
+        new LambdaFunction(finalizer.fn, {
+          retryAttempts: 0,
+          maxEventAge: Duration.minutes(CLOSE_SCHEDULE.rateMinutes),
+        }),
+      ],
     });
     // A failed tick is not retried: the next tick, a minute later, does the same work.
     finalizer.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(CLOSE_SCHEDULE.rateMinutes) });

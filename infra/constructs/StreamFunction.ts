@@ -36,12 +36,14 @@ export function settingsRuntime(): Runtime {
 /** esbuild's target for the runtime of the settings (`nodejs22.x` -> `node22`). */
 export function esbuildTarget(): string {
   const major = /^nodejs(\d+)\.x$/.exec(FUNCTIONS.runtime)?.[1];
-  if (major === undefined) throw new InfraConfigError(`${FUNCTIONS.runtime} is not a Node.js runtime (nodejs<major>.x).`);
+  if (major === undefined)
+    throw new InfraConfigError(`${FUNCTIONS.runtime} is not a Node.js runtime (nodejs<major>.x).`);
   return `node${major}`;
 }
 
 /** Node's `require` for CommonJS dependencies inside the ESM bundle (esbuild's documented shim). */
-const REQUIRE_SHIM = "import { createRequire as __alleycatRequire } from 'node:module'; const require = __alleycatRequire(import.meta.url);";
+const REQUIRE_SHIM =
+  "import { createRequire as __alleycatRequire } from 'node:module'; const require = __alleycatRequire(import.meta.url);";
 
 export class StreamFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -63,7 +65,10 @@ export class StreamFunction extends Construct {
     });
     // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): its own group only.
     this.role.addToPolicy(
-      new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
     );
 
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {

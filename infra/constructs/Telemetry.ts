@@ -31,7 +31,8 @@ export class Telemetry extends Construct {
       type: 'Number',
       default: props.defaultShardCount,
       minValue: 1,
-      description: 'Shards of the telemetry stream: one per 1,000 riders riding at once (1,000 records/s per shard), plus headroom.',
+      description:
+        'Shards of the telemetry stream: one per 1,000 riders riding at once (1,000 records/s per shard), plus headroom.',
     });
     this.stream = new Stream(this, 'Stream', {
       streamMode: StreamMode.PROVISIONED,

@@ -20,7 +20,13 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { RESOLVERS, resolverFile, DATA_SOURCES, type DataSourceName, type ResolverSpec } from '../../resolvers/manifest.js';
+import {
+  RESOLVERS,
+  resolverFile,
+  DATA_SOURCES,
+  type DataSourceName,
+  type ResolverSpec,
+} from '../../resolvers/manifest.js';
 import { LOCAL_CREDENTIALS } from '../credentials.js';
 import { RuntimeConfigError } from './errors.js';
 import { createSandbox, type Sandbox } from './runtime/sandbox.js';
@@ -81,7 +87,13 @@ function contextHeaders(headers: HeaderBag): Record<string, string | string[]> {
 function unconfigured(name: string): DataSource {
   return {
     async invoke() {
-      return { result: null, error: { message: `Data source "${name}" is not configured in the local runtime`, type: 'DataSourceNotConfigured' } };
+      return {
+        result: null,
+        error: {
+          message: `Data source "${name}" is not configured in the local runtime`,
+          type: 'DataSourceNotConfigured',
+        },
+      };
     },
   };
 }
@@ -93,32 +105,57 @@ function createDataSources(options: AppSyncRuntimeOptions): Record<DataSourceNam
     none: createNoneDataSource(),
     table: table
       ? createDynamoDbDataSource({
-          client: withoutSdkLogging(new DynamoDBClient({ endpoint: table.endpoint, region: table.region, credentials: table.credentials ?? LOCAL_CREDENTIALS, maxAttempts: 1 })),
+          client: withoutSdkLogging(
+            new DynamoDBClient({
+              endpoint: table.endpoint,
+              region: table.region,
+              credentials: table.credentials ?? LOCAL_CREDENTIALS,
+              maxAttempts: 1,
+            }),
+          ),
           tableName: table.tableName,
         })
       : unconfigured('table'),
     kinesis: kinesis
-      ? createHttpDataSource({ endpoint: kinesis.endpoint, region: kinesis.region, service: kinesis.service, credentials: kinesis.credentials ?? LOCAL_CREDENTIALS })
+      ? createHttpDataSource({
+          endpoint: kinesis.endpoint,
+          region: kinesis.region,
+          service: kinesis.service,
+          credentials: kinesis.credentials ?? LOCAL_CREDENTIALS,
+        })
       : unconfigured('kinesis'),
   };
   for (const name of Object.keys(DATA_SOURCES) as DataSourceName[]) if (!out[name]) out[name] = unconfigured(name);
   return out;
 }
 
-function loadResolvers(options: AppSyncRuntimeOptions, sandbox: Sandbox, timeoutMs: number, dataSources: Record<DataSourceName, DataSource>): Map<string, LoadedResolver> {
+function loadResolvers(
+  options: AppSyncRuntimeOptions,
+  sandbox: Sandbox,
+  timeoutMs: number,
+  dataSources: Record<DataSourceName, DataSource>,
+): Map<string, LoadedResolver> {
   const manifest: readonly ResolverSpec[] = options.manifest ?? RESOLVERS;
   const loaded = new Map<string, LoadedResolver>();
   const load = (name: string) => {
     const source = options.resolvers.get(name);
-    if (!source) throw new RuntimeConfigError(`No bundle named "${name}" (the manifest needs it); build it with resolvers/build.ts`);
+    if (!source)
+      throw new RuntimeConfigError(
+        `No bundle named "${name}" (the manifest needs it); build it with resolvers/build.ts`,
+      );
     return loadBundle(source.code, `${name}.js`, sandbox, timeoutMs);
   };
   for (const spec of manifest) {
     const id = resolverFile(spec);
     const bundle = load(id);
     if (spec.functions) {
-      if (spec.functions.length > 10) throw new RuntimeConfigError(`${id}: a pipeline has at most 10 functions (AppSync quota)`);
-      const functions = spec.functions.map((fn) => ({ id: `functions/${fn.name}`, bundle: load(`functions/${fn.name}`), dataSource: dataSources[fn.dataSource] }));
+      if (spec.functions.length > 10)
+        throw new RuntimeConfigError(`${id}: a pipeline has at most 10 functions (AppSync quota)`);
+      const functions = spec.functions.map((fn) => ({
+        id: `functions/${fn.name}`,
+        bundle: load(`functions/${fn.name}`),
+        dataSource: dataSources[fn.dataSource],
+      }));
       loaded.set(id, { id, bundle, functions });
     } else {
       if (!spec.dataSource) throw new RuntimeConfigError(`${id}: a unit resolver needs a data source`);
@@ -135,7 +172,11 @@ function fragmentsOf(doc: DocumentNode): Record<string, FragmentDefinitionNode> 
 }
 
 /** Root fields of an operation as [responseKey, fieldName] (fragments expanded). */
-function rootFields(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, out: Array<[string, string, ReadonlyArray<unknown>]> = []): Array<[string, string, ReadonlyArray<unknown>]> {
+function rootFields(
+  set: SelectionSetNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  out: Array<[string, string, ReadonlyArray<unknown>]> = [],
+): Array<[string, string, ReadonlyArray<unknown>]> {
   for (const sel of set.selections) {
     if (sel.kind === Kind.FIELD) out.push([sel.alias?.value ?? sel.name.value, sel.name.value, sel.arguments ?? []]);
     else if (sel.kind === Kind.INLINE_FRAGMENT) rootFields(sel.selectionSet, fragments, out);
@@ -160,7 +201,12 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
   const resolvers = loadResolvers(options, sandbox, timeoutMs, dataSources);
   const listeners = new Set<(e: MutationEvent) => void>();
 
-  function contextParts(source: unknown, args: Record<string, unknown>, state: RequestState, info: GraphQLResolveInfo): ContextParts {
+  function contextParts(
+    source: unknown,
+    args: Record<string, unknown>,
+    state: RequestState,
+    info: GraphQLResolveInfo,
+  ): ContextParts {
     return {
       args,
       identity: state.identity,
@@ -192,7 +238,9 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       if (!resolver) {
         const plain: GraphQLFieldResolver<unknown, RequestState> = (source, _args, state, info) => {
           checkAuth(typeName, info.fieldName, state.mode);
-          return typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[info.fieldName] : undefined;
+          return typeof source === 'object' && source !== null
+            ? (source as Record<string, unknown>)[info.fieldName]
+            : undefined;
         };
         field.resolve = plain;
         continue;
@@ -200,11 +248,23 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       const run: GraphQLFieldResolver<unknown, RequestState> = async (source, args, state, info) => {
         checkAuth(typeName, info.fieldName, state.mode);
         const invocation = createInvocation({ authType: AUTH_TYPE[state.mode], now: clock });
-        const outcome = await runResolver({ sandbox, invocation, timeoutMs }, resolver, contextParts(source, args, state, info));
+        const outcome = await runResolver(
+          { sandbox, invocation, timeoutMs },
+          resolver,
+          contextParts(source, args, state, info),
+        );
         const path = responsePathAsArray(info.path);
-        if (options.onResolverLog && invocation.logs.length > 0) options.onResolverLog({ resolverId: resolver.id, path, lines: invocation.logs });
+        if (options.onResolverLog && invocation.logs.length > 0)
+          options.onResolverLog({ resolverId: resolver.id, path, lines: invocation.logs });
         for (const e of invocation.errors) {
-          state.extraErrors.push({ path, data: e.data, errorType: e.errorType, errorInfo: e.errorInfo, locations: locationsOf(info.fieldNodes.flatMap((n) => (n.loc ? [n.loc.startToken] : []))), message: e.message });
+          state.extraErrors.push({
+            path,
+            data: e.data,
+            errorType: e.errorType,
+            errorInfo: e.errorInfo,
+            locations: locationsOf(info.fieldNodes.flatMap((n) => (n.loc ? [n.loc.startToken] : []))),
+            message: e.message,
+          });
         }
         if (info.path.prev === undefined) {
           state.rootExtensions.set(String(info.path.key), invocation.extensions);
@@ -213,7 +273,12 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
         if (!outcome.ok) {
           const e = outcome.error;
           const message = e.unauthorized ? `Not Authorized to access ${info.fieldName} on type ${typeName}` : e.message;
-          throw new AppSyncFieldError(message, e.errorType, filterErrorData(e.data, info.fieldNodes, info.fragments), e.errorInfo);
+          throw new AppSyncFieldError(
+            message,
+            e.errorType,
+            filterErrorData(e.data, info.fieldNodes, info.fragments),
+            e.errorInfo,
+          );
         }
         return outcome.value;
       };
@@ -221,11 +286,19 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     }
   }
 
-  function authorize(headers: HeaderBag, body?: string, opts: { path?: string; method?: string; sourceIp?: string } = {}) {
+  function authorize(
+    headers: HeaderBag,
+    body?: string,
+    opts: { path?: string; method?: string; sourceIp?: string } = {},
+  ) {
     return authorizeRequest(options.auth, headers, body ?? '', { ...opts, now: clock() });
   }
 
-  async function executeAuthorized(request: ExecuteRequest, mode: AuthMode, identity: IamIdentity | null): Promise<AppSyncResponse> {
+  async function executeAuthorized(
+    request: ExecuteRequest,
+    mode: AuthMode,
+    identity: IamIdentity | null,
+  ): Promise<AppSyncResponse> {
     let document: DocumentNode;
     try {
       document = parse(request.query);
@@ -234,13 +307,37 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       throw err;
     }
     const validationErrors = validate(schema, document);
-    if (validationErrors.length > 0) return { data: null, errors: validationErrors.map((e) => formatRequestError(e, 'ValidationError')) };
-    const operation: OperationDefinitionNode | null | undefined = getOperationAST(document, request.operationName ?? undefined);
+    if (validationErrors.length > 0)
+      return { data: null, errors: validationErrors.map((e) => formatRequestError(e, 'ValidationError')) };
+    const operation: OperationDefinitionNode | null | undefined = getOperationAST(
+      document,
+      request.operationName ?? undefined,
+    );
     if (!operation) {
-      return { errors: [{ path: null, errorType: 'ValidationError', locations: [], message: request.operationName ? `Unknown operation named "${request.operationName}".` : 'Must provide operation name if query contains multiple operations.' }] };
+      return {
+        errors: [
+          {
+            path: null,
+            errorType: 'ValidationError',
+            locations: [],
+            message: request.operationName
+              ? `Unknown operation named "${request.operationName}".`
+              : 'Must provide operation name if query contains multiple operations.',
+          },
+        ],
+      };
     }
     if (operation.operation === 'subscription') {
-      return { errors: [{ path: null, errorType: 'UnsupportedOperation', locations: locationsOf(operation.loc ? [operation.loc.startToken] : []), message: 'Subscriptions are served over the real-time WebSocket endpoint, not HTTP POST.' }] };
+      return {
+        errors: [
+          {
+            path: null,
+            errorType: 'UnsupportedOperation',
+            locations: locationsOf(operation.loc ? [operation.loc.startToken] : []),
+            message: 'Subscriptions are served over the real-time WebSocket endpoint, not HTTP POST.',
+          },
+        ],
+      };
     }
     const state: RequestState = {
       mode,
@@ -258,13 +355,28 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       variableValues: request.variables ?? {},
       operationName: request.operationName ?? undefined,
     });
-    const errors = [...(result.errors ?? []).map((e) => (e.path ? formatExecutionError(e) : formatRequestError(e, 'ValidationError'))), ...state.extraErrors];
-    const response: AppSyncResponse = { data: (result.data as Record<string, unknown> | null | undefined) ?? null, ...(errors.length > 0 ? { errors } : {}) };
-    if (operation.operation === 'mutation' && result.data) emitMutations(operation, document, result.data as Record<string, unknown>, result.errors ?? [], state);
+    const errors = [
+      ...(result.errors ?? []).map((e) =>
+        e.path ? formatExecutionError(e) : formatRequestError(e, 'ValidationError'),
+      ),
+      ...state.extraErrors,
+    ];
+    const response: AppSyncResponse = {
+      data: (result.data as Record<string, unknown> | null | undefined) ?? null,
+      ...(errors.length > 0 ? { errors } : {}),
+    };
+    if (operation.operation === 'mutation' && result.data)
+      emitMutations(operation, document, result.data as Record<string, unknown>, result.errors ?? [], state);
     return response;
   }
 
-  function emitMutations(operation: OperationDefinitionNode, document: DocumentNode, data: Record<string, unknown>, errors: readonly GraphQLError[], state: RequestState): void {
+  function emitMutations(
+    operation: OperationDefinitionNode,
+    document: DocumentNode,
+    data: Record<string, unknown>,
+    errors: readonly GraphQLError[],
+    state: RequestState,
+  ): void {
     const failed = new Set(errors.map((e) => String(e.path?.[0] ?? '')));
     const fragments = fragmentsOf(document);
     for (const [responseKey, fieldName] of rootFields(operation.selectionSet, fragments)) {
@@ -292,13 +404,33 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     }
   }
 
-  async function execute(request: ExecuteRequest): Promise<{ statusCode: number; body: AppSyncResponse | { errors: Array<{ errorType: string; message: string }> } }> {
-    const body = request.rawBody ?? JSON.stringify({ query: request.query, variables: request.variables ?? undefined, operationName: request.operationName ?? undefined });
-    const auth = authorize(request.headers, body, { path: request.path ?? '/graphql', method: 'POST', ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}) });
+  async function execute(request: ExecuteRequest): Promise<{
+    statusCode: number;
+    body: AppSyncResponse | { errors: Array<{ errorType: string; message: string }> };
+  }> {
+    const body =
+      request.rawBody ??
+      JSON.stringify({
+        query: request.query,
+        variables: request.variables ?? undefined,
+        operationName: request.operationName ?? undefined,
+      });
+    const auth = authorize(request.headers, body, {
+      path: request.path ?? '/graphql',
+      method: 'POST',
+      ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
+    });
     if (!auth.ok) return { statusCode: auth.statusCode, body: auth.body };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<AppSyncResponse>((resolve) => {
-      timer = setTimeout(() => resolve({ data: null, errors: [{ path: null, errorType: 'ExecutionTimeout', locations: [], message: 'Execution timed out.' }] }), requestTimeoutMs);
+      timer = setTimeout(
+        () =>
+          resolve({
+            data: null,
+            errors: [{ path: null, errorType: 'ExecutionTimeout', locations: [], message: 'Execution timed out.' }],
+          }),
+        requestTimeoutMs,
+      );
     });
     try {
       const response = await Promise.race([executeAuthorized(request, auth.mode, auth.identity), timeout]);
@@ -308,7 +440,12 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     }
   }
 
-  async function runSubscriptionResolver(fieldName: string, args: Record<string, unknown>, identity: IamIdentity | null, headers: HeaderBag): Promise<SubscriptionResolverResult> {
+  async function runSubscriptionResolver(
+    fieldName: string,
+    args: Record<string, unknown>,
+    identity: IamIdentity | null,
+    headers: HeaderBag,
+  ): Promise<SubscriptionResolverResult> {
     const resolver = resolvers.get(`Subscription.${fieldName}`);
     if (!resolver) return { filter: null, invalidationFilter: null, error: null };
     const mode: AuthMode = identity ? 'AWS_IAM' : 'API_KEY';
@@ -322,8 +459,19 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       env,
     };
     const outcome = await runResolver({ sandbox, invocation, timeoutMs }, resolver, parts);
-    const error = outcome.ok ? null : { message: outcome.error.unauthorized ? `Not Authorized to access ${fieldName} on type Subscription` : outcome.error.message, errorType: outcome.error.errorType };
-    return { filter: invocation.extensions.subscriptionFilter, invalidationFilter: invocation.extensions.invalidationFilter, error };
+    const error = outcome.ok
+      ? null
+      : {
+          message: outcome.error.unauthorized
+            ? `Not Authorized to access ${fieldName} on type Subscription`
+            : outcome.error.message,
+          errorType: outcome.error.errorType,
+        };
+    return {
+      filter: invocation.extensions.subscriptionFilter,
+      invalidationFilter: invocation.extensions.invalidationFilter,
+      error,
+    };
   }
 
   return {

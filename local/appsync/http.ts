@@ -16,19 +16,26 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const CORS_HEADERS: Record<string, string> = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'POST, OPTIONS',
-  'access-control-allow-headers': 'content-type, x-api-key, authorization, x-amz-date, x-amz-security-token, x-amz-user-agent, x-amz-content-sha256',
+  'access-control-allow-headers':
+    'content-type, x-api-key, authorization, x-amz-date, x-amz-security-token, x-amz-user-agent, x-amz-content-sha256',
   'access-control-max-age': '86400',
 };
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...CORS_HEADERS, 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 function badRequest(res: http.ServerResponse, message: string, status = 400): void {
-  send(res, status, { errors: [{ errorType: status === 413 ? 'PayloadTooLargeException' : 'MalformedHttpRequestException', message }] });
+  send(res, status, {
+    errors: [{ errorType: status === 413 ? 'PayloadTooLargeException' : 'MalformedHttpRequestException', message }],
+  });
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<string | null> {
@@ -51,7 +58,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A Node request handler for POST /graphql (mount it at the path you like). */
-export function createGraphqlHandler(runtime: AppSyncRuntime, options: { maxBodyBytes?: number } = {}): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+export function createGraphqlHandler(
+  runtime: AppSyncRuntime,
+  options: { maxBodyBytes?: number } = {},
+): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     if (req.method === 'OPTIONS') {
@@ -88,7 +98,7 @@ export function createGraphqlHandler(runtime: AppSyncRuntime, options: { maxBody
     // A header sent several times reaches resolvers as an array (ctx.request.headers.custom[1] [DOC]).
     const headers: Record<string, string | string[]> = {};
     for (const [name, values] of Object.entries(req.headersDistinct)) {
-      if (values && values.length > 0) headers[name] = values.length === 1 ? (values[0] ?? '') : values;
+      if (values && values.length > 0) headers[name] = values.length === 1 ? values[0] ?? '' : values;
     }
     const out = await runtime.execute({
       query: body['query'],
@@ -116,7 +126,11 @@ export interface GraphqlServer {
 }
 
 /** A standalone HTTP server for tests: POST /graphql on 127.0.0.1. */
-export async function startGraphqlServer(options: { port?: number; host?: string; runtime: AppSyncRuntime }): Promise<GraphqlServer> {
+export async function startGraphqlServer(options: {
+  port?: number;
+  host?: string;
+  runtime: AppSyncRuntime;
+}): Promise<GraphqlServer> {
   const handler = createGraphqlHandler(options.runtime);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];

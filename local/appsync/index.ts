@@ -12,6 +12,10 @@ export { createGraphqlHandler, startGraphqlServer, MAX_BODY_BYTES, type GraphqlS
 export { evaluateCode, type EvaluateCodeResult, type HandlerName } from './runtime/evaluateCode.js';
 export { authorizeRequest, normalizeHeaders, expiryMillis, type HeaderBag } from './auth/authorize.js';
 export { verifySigV4, type SigV4Result, type SignedRequest } from './auth/sigv4Verify.js';
-export { toSubscriptionFilter, type SubscriptionFilter, type SubscriptionFilterRule } from './util/subscriptionFilter.js';
+export {
+  toSubscriptionFilter,
+  type SubscriptionFilter,
+  type SubscriptionFilterRule,
+} from './util/subscriptionFilter.js';
 export { ResolverLoadError, RuntimeConfigError } from './errors.js';
 export type * from './types.js';

@@ -69,7 +69,11 @@ export interface AppSyncRuntimeOptions {
   /** Time limit of one whole request (AppSync: 30 s). */
   readonly requestTimeoutMs?: number;
   /** Receives what resolver code logged with console.* (CloudWatch on AppSync). */
-  readonly onResolverLog?: (entry: { resolverId: string; path: ReadonlyArray<string | number>; lines: readonly string[] }) => void;
+  readonly onResolverLog?: (entry: {
+    resolverId: string;
+    path: ReadonlyArray<string | number>;
+    lines: readonly string[];
+  }) => void;
 }
 
 /** One error of a GraphQL response, in AppSync's shape. */

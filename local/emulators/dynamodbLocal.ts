@@ -52,7 +52,9 @@ function compiledLauncher(home: string): string | undefined {
   const dir = path.join(os.tmpdir(), `alleycat-dynamodb-launcher-${key}`);
   if (fs.existsSync(path.join(dir, 'DynamoDbLocalLoopback.class'))) return dir;
   const tmp = `${dir}.${process.pid}`;
-  const run = spawnSync('javac', ['-nowarn', '-d', tmp, '-cp', path.join(home, 'DynamoDBLocal.jar'), LAUNCHER], { encoding: 'utf8' });
+  const run = spawnSync('javac', ['-nowarn', '-d', tmp, '-cp', path.join(home, 'DynamoDBLocal.jar'), LAUNCHER], {
+    encoding: 'utf8',
+  });
   if (run.error || run.status !== 0) {
     fs.rmSync(tmp, { recursive: true, force: true });
     return undefined;
@@ -82,7 +84,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   // our launcher (run by Java's source launcher) binds it to 127.0.0.1.
   const loopback = javaCanLaunchSource();
   if (!loopback) {
-    options.onOutput?.('warning: this Java has no compiler module (a JRE); DynamoDB Local will listen on every interface. Install a JDK (openjdk-17-jdk-headless) to bind it to 127.0.0.1.');
+    options.onOutput?.(
+      'warning: this Java has no compiler module (a JRE); DynamoDB Local will listen on every interface. Install a JDK (openjdk-17-jdk-headless) to bind it to 127.0.0.1.',
+    );
   }
   const classpath = [path.join(home, 'DynamoDBLocal.jar'), path.join(home, 'DynamoDBLocal_lib', '*')];
   const compiled = loopback ? compiledLauncher(home) : undefined;
@@ -92,8 +96,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     ...(compiled
       ? ['-cp', [...classpath, compiled].join(path.delimiter), 'DynamoDbLocalLoopback']
       : loopback
-        ? ['-cp', classpath.join(path.delimiter), LAUNCHER]
-        : ['-jar', path.join(home, 'DynamoDBLocal.jar')]),
+      ? ['-cp', classpath.join(path.delimiter), LAUNCHER]
+      : ['-jar', path.join(home, 'DynamoDBLocal.jar')]),
     ...dbArgs,
   ];
   // stdin is a pipe the launcher watches: when this process dies the pipe closes and Java exits.

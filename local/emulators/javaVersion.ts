@@ -21,7 +21,10 @@ export function assertJava(javaCommand = 'java'): number {
   }
   const major = parseJavaMajor(`${run.stderr}${run.stdout}`);
   if (major === undefined || major < MIN_JAVA_MAJOR) {
-    throw new EmulatorStartError(`Java ${major ?? '?'} is too old: DynamoDB Local needs Java ${MIN_JAVA_MAJOR}+.`, hint);
+    throw new EmulatorStartError(
+      `Java ${major ?? '?'} is too old: DynamoDB Local needs Java ${MIN_JAVA_MAJOR}+.`,
+      hint,
+    );
   }
   return major;
 }

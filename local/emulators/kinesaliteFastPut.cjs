@@ -57,7 +57,12 @@ function stringifySequence(obj) {
   // Only version-2 numbers (what PutRecords and GetRecords create) with plain parts take the fast path.
   if (!(obj.version == null || obj.version == 2)) return fallback(obj);
   const seqIx = obj.seqIx || 0;
-  if (!(typeof seqIx === 'number' ? Number.isSafeInteger(seqIx) && seqIx >= 0 : typeof seqIx === 'string' && /^\d+$/.test(seqIx))) return fallback(obj);
+  if (
+    !(typeof seqIx === 'number'
+      ? Number.isSafeInteger(seqIx) && seqIx >= 0
+      : typeof seqIx === 'string' && /^\d+$/.test(seqIx))
+  )
+    return fallback(obj);
   const hex = [
     '2',
     ('00000000' + Math.floor(obj.shardCreateTime / 1000).toString(16)).slice(-9),

@@ -18,7 +18,11 @@ function parseSequence(seq) {
   if (seqNum < POW_2_124) seqNum += POW_2_124;
   const hex = seqNum.toString(16);
   const version =
-    seqNum < POW_2_124_NEXT ? 0 : seqNum > POW_2_185 && seqNum < POW_2_185_NEXT ? parseInt(hex.slice(hex.length - 1), 16) : null;
+    seqNum < POW_2_124_NEXT
+      ? 0
+      : seqNum > POW_2_185 && seqNum < POW_2_185_NEXT
+      ? parseInt(hex.slice(hex.length - 1), 16)
+      : null;
   if (version == 2) {
     const seqIxHex = hex.slice(11, 27);
     let shardIxHex = hex.slice(38, 46);

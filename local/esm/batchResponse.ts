@@ -30,7 +30,8 @@ export function batchVerdict(response: unknown, sequenceNumbers: readonly string
   let lowest = Number.POSITIVE_INFINITY;
   for (const f of failures) {
     const id = isObject(f) ? f.itemIdentifier : undefined;
-    if (typeof id !== 'string' || id === '') return { kind: 'failed', reason: 'a batch item failure has no itemIdentifier' };
+    if (typeof id !== 'string' || id === '')
+      return { kind: 'failed', reason: 'a batch item failure has no itemIdentifier' };
     const index = sequenceNumbers.indexOf(id);
     if (index < 0) return { kind: 'failed', reason: `itemIdentifier ${id} is not a record of the batch` };
     lowest = Math.min(lowest, index);

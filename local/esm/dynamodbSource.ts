@@ -41,10 +41,14 @@ function jsonAttributes(value: unknown): unknown {
 }
 
 /** Lambda's record for one stream record. */
-export function toDynamoDbEventRecord(r: StreamSdkRecord, o: Pick<DynamoDbSourceOptions, 'streamArn' | 'region'>): Record<string, unknown> {
+export function toDynamoDbEventRecord(
+  r: StreamSdkRecord,
+  o: Pick<DynamoDbSourceOptions, 'streamArn' | 'region'>,
+): Record<string, unknown> {
   const d = r.dynamodb ?? {};
   const dynamodb: Record<string, unknown> = {};
-  if (d.ApproximateCreationDateTime) dynamodb.ApproximateCreationDateTime = Math.floor(d.ApproximateCreationDateTime.getTime() / 1000);
+  if (d.ApproximateCreationDateTime)
+    dynamodb.ApproximateCreationDateTime = Math.floor(d.ApproximateCreationDateTime.getTime() / 1000);
   if (d.Keys) dynamodb.Keys = jsonAttributes(d.Keys);
   if (d.NewImage) dynamodb.NewImage = jsonAttributes(d.NewImage);
   if (d.OldImage) dynamodb.OldImage = jsonAttributes(d.OldImage);
@@ -87,10 +91,15 @@ function iteratorType(p: StartPosition): ShardIteratorType {
   }
 }
 
-async function openStreamShard(o: DynamoDbSourceOptions, shardId: string, position: StartPosition): Promise<ShardReader> {
+async function openStreamShard(
+  o: DynamoDbSourceOptions,
+  shardId: string,
+  position: StartPosition,
+): Promise<ShardReader> {
   let lastSeq: string | undefined;
   const fresh = async (): Promise<string | undefined> => {
-    const p: StartPosition = lastSeq === undefined ? position : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSeq };
+    const p: StartPosition =
+      lastSeq === undefined ? position : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSeq };
     const out = await o.client.send(
       new GetShardIteratorCommand({
         StreamArn: o.streamArn,
@@ -143,10 +152,14 @@ export function dynamoDbSource(o: DynamoDbSourceOptions): ShardSource {
       let start: string | undefined;
       do {
         const out = await o.client.send(
-          new DescribeStreamCommand({ StreamArn: o.streamArn, ...(start === undefined ? {} : { ExclusiveStartShardId: start }) }),
+          new DescribeStreamCommand({
+            StreamArn: o.streamArn,
+            ...(start === undefined ? {} : { ExclusiveStartShardId: start }),
+          }),
         );
         for (const s of out.StreamDescription?.Shards ?? []) {
-          if (s.ShardId) shards.push({ shardId: s.ShardId, ...(s.ParentShardId ? { parentShardId: s.ParentShardId } : {}) });
+          if (s.ShardId)
+            shards.push({ shardId: s.ShardId, ...(s.ParentShardId ? { parentShardId: s.ParentShardId } : {}) });
         }
         start = out.StreamDescription?.LastEvaluatedShardId;
       } while (start !== undefined);

@@ -67,7 +67,13 @@ function initialPosition(settings: MappingSettings, atTimestampMs: number | unde
 
 /** Calls the handler with a Lambda-like context, failing it after the function timeout as Lambda does. */
 function invoker(o: EventSourceMappingOptions, timeoutMs: number, now: () => number) {
-  const identity = { functionName: o.functionName, region: o.region, accountId: o.accountId, memoryMb: o.memoryMb ?? 128, timeoutMs };
+  const identity = {
+    functionName: o.functionName,
+    region: o.region,
+    accountId: o.accountId,
+    memoryMb: o.memoryMb ?? 128,
+    timeoutMs,
+  };
   return async (event: object): Promise<unknown> => {
     const context = lambdaContext(identity, now);
     let timer: NodeJS.Timeout | undefined;
@@ -109,7 +115,8 @@ export async function startEventSourceMapping(o: EventSourceMappingOptions): Pro
     let initial = o.checkpoints.get(o.id, shardId);
     if (!initial) {
       // Children of a finished shard are read from their start (Lambda keeps order across resharding).
-      const atTimestamp = o.settings.startingPosition === 'LATEST' && o.source.kind === 'kinesis' && !isChild ? startedAt : undefined;
+      const atTimestamp =
+        o.settings.startingPosition === 'LATEST' && o.source.kind === 'kinesis' && !isChild ? startedAt : undefined;
       const position = isChild ? ({ type: 'TRIM_HORIZON' } as const) : initialPosition(o.settings, atTimestamp);
       initial = { position };
       if (position.type === 'AT_TIMESTAMP') o.checkpoints.put(o.id, shardId, initial);

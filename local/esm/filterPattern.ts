@@ -57,11 +57,17 @@ function compileNumeric(spec: unknown): Rule {
   for (let i = 0; i < spec.length; i += 2) {
     const op: unknown = spec[i];
     const value: unknown = spec[i + 1];
-    if (typeof op !== 'string' || !NUMERIC_OPS.has(op)) fail(`"numeric" operator must be one of = < <= > >=, got ${JSON.stringify(op)}`);
+    if (typeof op !== 'string' || !NUMERIC_OPS.has(op))
+      fail(`"numeric" operator must be one of = < <= > >=, got ${JSON.stringify(op)}`);
     if (typeof value !== 'number' || !Number.isFinite(value)) fail('"numeric" bounds must be numbers');
     bounds.push({ op: op as NumericOp, value });
   }
-  if (bounds.length === 2 && (bounds.some((b) => b.op === '=') || !bounds.some((b) => b.op.startsWith('>')) || !bounds.some((b) => b.op.startsWith('<')))) {
+  if (
+    bounds.length === 2 &&
+    (bounds.some((b) => b.op === '=') ||
+      !bounds.some((b) => b.op.startsWith('>')) ||
+      !bounds.some((b) => b.op.startsWith('<')))
+  ) {
     fail('a "numeric" range needs one lower bound (> or >=) and one upper bound (< or <=)');
   }
   return { kind: 'numeric', bounds };
@@ -118,7 +124,11 @@ function compileNode(pattern: Record<string, unknown>, path: string): Node {
     const where = path === '' ? key : `${path}.${key}`;
     if (key === '$or') {
       if (!Array.isArray(value) || value.length < 2) fail(`"$or" at ${where} takes a list of at least two patterns`);
-      node.or.push(value.map((alt) => (isObject(alt) ? compileNode(alt, path) : fail(`"$or" alternatives at ${where} must be objects`))));
+      node.or.push(
+        value.map((alt) =>
+          isObject(alt) ? compileNode(alt, path) : fail(`"$or" alternatives at ${where} must be objects`),
+        ),
+      );
     } else if (Array.isArray(value)) {
       if (value.length === 0) fail(`the rule list at ${where} is empty`);
       node.fields.push({ key, rules: value.map(compileRule) });
@@ -153,9 +163,15 @@ function leafMatches(rule: Rule, value: unknown): boolean {
       if (typeof rule.value === 'number') return typeof value === 'number' && value === rule.value;
       return value === rule.value;
     case 'prefix':
-      return typeof value === 'string' && (rule.ignoreCase ? value.toLowerCase().startsWith(rule.value.toLowerCase()) : value.startsWith(rule.value));
+      return (
+        typeof value === 'string' &&
+        (rule.ignoreCase ? value.toLowerCase().startsWith(rule.value.toLowerCase()) : value.startsWith(rule.value))
+      );
     case 'suffix':
-      return typeof value === 'string' && (rule.ignoreCase ? value.toLowerCase().endsWith(rule.value.toLowerCase()) : value.endsWith(rule.value));
+      return (
+        typeof value === 'string' &&
+        (rule.ignoreCase ? value.toLowerCase().endsWith(rule.value.toLowerCase()) : value.endsWith(rule.value))
+      );
     case 'equalsIgnoreCase':
       return typeof value === 'string' && value.toLowerCase() === rule.value.toLowerCase();
     case 'numeric':
@@ -180,7 +196,8 @@ function ruleMatches(rule: Rule, present: boolean, value: unknown): boolean {
 function nodeMatches(node: Node, subject: unknown): boolean {
   const obj = isObject(subject) ? subject : undefined;
   for (const field of node.fields) {
-    const present = obj !== undefined && Object.prototype.hasOwnProperty.call(obj, field.key) && obj[field.key] !== undefined;
+    const present =
+      obj !== undefined && Object.prototype.hasOwnProperty.call(obj, field.key) && obj[field.key] !== undefined;
     const value = present ? obj[field.key] : undefined;
     if ('child' in field) {
       if (!present) {

@@ -26,11 +26,7 @@ export interface RawGetRecordsOutput {
 /** An error answered by Kinesis (`__type`, e.g. ExpiredIteratorException). */
 export class KinesisServiceError extends Error {
   override readonly name: string;
-  constructor(
-    type: string,
-    message: string,
-    readonly statusCode: number,
-  ) {
+  constructor(type: string, message: string, readonly statusCode: number) {
     super(message);
     this.name = type;
   }
@@ -88,11 +84,13 @@ export function kinesisJsonClient(o: KinesisJsonClientOptions): KinesisJsonClien
       const json: unknown = text === '' ? {} : JSON.parse(text);
       if (status >= 400) {
         const e = json as { __type?: unknown; message?: unknown; Message?: unknown };
-        const type = typeof e.__type === 'string' ? (e.__type.split('#').pop() ?? e.__type) : `HTTP${status}`;
-        const message = typeof e.message === 'string' ? e.message : typeof e.Message === 'string' ? e.Message : text.slice(0, 300);
+        const type = typeof e.__type === 'string' ? e.__type.split('#').pop() ?? e.__type : `HTTP${status}`;
+        const message =
+          typeof e.message === 'string' ? e.message : typeof e.Message === 'string' ? e.Message : text.slice(0, 300);
         throw new KinesisServiceError(type, message, status);
       }
-      if (!isOutput(json)) throw new KinesisServiceError('MalformedResponse', `GetRecords answered ${text.slice(0, 200)}`, status);
+      if (!isOutput(json))
+        throw new KinesisServiceError('MalformedResponse', `GetRecords answered ${text.slice(0, 200)}`, status);
       return json;
     },
     destroy: () => agent.destroy(),

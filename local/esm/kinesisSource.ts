@@ -148,14 +148,24 @@ async function getRecords(
     };
   }
   const out = await o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
-  return { records: (out.Records ?? []).map(fromSdk), next: out.NextShardIterator, millisBehindLatest: out.MillisBehindLatest };
+  return {
+    records: (out.Records ?? []).map(fromSdk),
+    next: out.NextShardIterator,
+    millisBehindLatest: out.MillisBehindLatest,
+  };
 }
 
 function isExpiredIterator(error: unknown): boolean {
-  return error instanceof ExpiredIteratorException || (error instanceof Error && error.name === 'ExpiredIteratorException');
+  return (
+    error instanceof ExpiredIteratorException || (error instanceof Error && error.name === 'ExpiredIteratorException')
+  );
 }
 
-function iteratorInput(streamName: string, shardId: string, p: StartPosition): {
+function iteratorInput(
+  streamName: string,
+  shardId: string,
+  p: StartPosition,
+): {
   StreamName: string;
   ShardId: string;
   ShardIteratorType: ShardIteratorType;
@@ -182,11 +192,16 @@ function iteratorInput(streamName: string, shardId: string, p: StartPosition): {
  * arrived before the timestamp: kinesalite's own AT_TIMESTAMP never answers
  * when no record is at or after the timestamp (its request hangs).
  */
-async function openKinesisShard(o: KinesisSourceOptions, shardId: string, position: StartPosition): Promise<ShardReader> {
+async function openKinesisShard(
+  o: KinesisSourceOptions,
+  shardId: string,
+  position: StartPosition,
+): Promise<ShardReader> {
   let lastSeq: string | undefined;
   let skipBeforeMs = position.type === 'AT_TIMESTAMP' ? position.timestampMs : undefined;
   const fresh = async (): Promise<string | undefined> => {
-    let p: StartPosition = lastSeq === undefined ? position : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSeq };
+    let p: StartPosition =
+      lastSeq === undefined ? position : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSeq };
     if (p.type === 'AT_TIMESTAMP') p = { type: 'TRIM_HORIZON' };
     const out = await o.client.send(new GetShardIteratorCommand(iteratorInput(o.streamName, shardId, p)));
     return out.ShardIterator;
@@ -241,7 +256,8 @@ export function kinesisSource(o: KinesisSourceOptions): ShardSource {
           new ListShardsCommand(token === undefined ? { StreamName: o.streamName } : { NextToken: token }),
         );
         for (const s of out.Shards ?? []) {
-          if (s.ShardId) shards.push({ shardId: s.ShardId, ...(s.ParentShardId ? { parentShardId: s.ParentShardId } : {}) });
+          if (s.ShardId)
+            shards.push({ shardId: s.ShardId, ...(s.ParentShardId ? { parentShardId: s.ParentShardId } : {}) });
         }
         token = out.NextToken;
       } while (token !== undefined);

@@ -55,8 +55,14 @@ function check(ok: boolean, message: string): void {
 
 /** Checks the ranges Lambda's CreateEventSourceMapping enforces. */
 export function validateMappingSettings(m: MappingSettings): void {
-  check(Number.isInteger(m.batchSize) && m.batchSize >= 1 && m.batchSize <= 10_000, `BatchSize must be 1..10000, got ${m.batchSize}`);
-  check(m.maximumBatchingWindowInSeconds >= 0 && m.maximumBatchingWindowInSeconds <= 300, 'MaximumBatchingWindowInSeconds must be 0..300');
+  check(
+    Number.isInteger(m.batchSize) && m.batchSize >= 1 && m.batchSize <= 10_000,
+    `BatchSize must be 1..10000, got ${m.batchSize}`,
+  );
+  check(
+    m.maximumBatchingWindowInSeconds >= 0 && m.maximumBatchingWindowInSeconds <= 300,
+    'MaximumBatchingWindowInSeconds must be 0..300',
+  );
   check(m.maximumRetryAttempts >= -1 && m.maximumRetryAttempts <= 10_000, 'MaximumRetryAttempts must be -1..10000');
   check(
     m.maximumRecordAgeInSeconds === -1 || (m.maximumRecordAgeInSeconds >= 60 && m.maximumRecordAgeInSeconds <= 604_800),

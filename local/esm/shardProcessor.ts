@@ -80,7 +80,10 @@ interface OpenWindow {
   lastArrivalMs?: number;
 }
 
-type Outcome = { kind: 'success'; response: unknown } | { kind: 'partial'; index: number; response: unknown } | { kind: 'error'; error: Error };
+type Outcome =
+  | { kind: 'success'; response: unknown }
+  | { kind: 'partial'; index: number; response: unknown }
+  | { kind: 'error'; error: Error };
 
 /** A shard's figures before anything was read (also the base of test doubles). */
 export function emptyMetrics(shardId: string): ShardMetrics {
@@ -215,7 +218,10 @@ export class ShardProcessor {
     let at = this.nextPollAt;
     // A window can only close after a read that started once it ended (so every record of it was seen).
     if (this.window && this.lastPollStartedAt < this.window.endMs + this.c.windowCloseDelayMs) {
-      at = Math.min(at, Math.max(this.window.endMs + this.c.windowCloseDelayMs, this.lastPollStartedAt + this.c.minPollSpacingMs));
+      at = Math.min(
+        at,
+        Math.max(this.window.endMs + this.c.windowCloseDelayMs, this.lastPollStartedAt + this.c.minPollSpacingMs),
+      );
     }
     return at;
   }
@@ -261,22 +267,36 @@ export class ShardProcessor {
   }
 
   /** The next batch if one is ready to go (Lambda's batching rules), else undefined. */
-  private nextSpan(now: number): { delivered: SourceRecord[]; consumed: number; windowStart: number | undefined } | undefined {
+  private nextSpan(
+    now: number,
+  ): { delivered: SourceRecord[]; consumed: number; windowStart: number | undefined } | undefined {
     const head = this.buffer[0];
     if (!head) return undefined;
     const windowMs = this.c.tumblingWindowMs;
-    const windowStart = windowMs === undefined ? undefined : this.window ? this.window.startMs : windowStartOf(head.record.arrivalMs, windowMs);
+    const windowStart =
+      windowMs === undefined
+        ? undefined
+        : this.window
+        ? this.window.startMs
+        : windowStartOf(head.record.arrivalMs, windowMs);
     const delivered: SourceRecord[] = [];
     let bytes = 0;
     let consumed = 0;
     let cut = false;
     for (const entry of this.buffer) {
-      if (windowMs !== undefined && windowStart !== undefined && windowStartOf(entry.record.arrivalMs, windowMs) > windowStart) {
+      if (
+        windowMs !== undefined &&
+        windowStart !== undefined &&
+        windowStartOf(entry.record.arrivalMs, windowMs) > windowStart
+      ) {
         cut = true;
         break;
       }
       if (entry.matched) {
-        if (delivered.length >= this.c.batchSize || (delivered.length > 0 && bytes + entry.record.sizeBytes > this.c.maxPayloadBytes)) {
+        if (
+          delivered.length >= this.c.batchSize ||
+          (delivered.length > 0 && bytes + entry.record.sizeBytes > this.c.maxPayloadBytes)
+        ) {
           cut = true;
           break;
         }
@@ -295,7 +315,11 @@ export class ShardProcessor {
     return ready ? { delivered, consumed, windowStart } : undefined;
   }
 
-  private async processSpan(span: { delivered: SourceRecord[]; consumed: number; windowStart: number | undefined }): Promise<void> {
+  private async processSpan(span: {
+    delivered: SourceRecord[];
+    consumed: number;
+    windowStart: number | undefined;
+  }): Promise<void> {
     const last = this.buffer[span.consumed - 1];
     this.buffer = this.buffer.slice(span.consumed);
     if (!last) return;
@@ -365,7 +389,8 @@ export class ShardProcessor {
     if (this.c.maxRecordAgeMs < 0) return false;
     const now = this.d.now();
     let n = 0;
-    while (n < batch.records.length && now - (batch.records[n] as SourceRecord).arrivalMs > this.c.maxRecordAgeMs) n += 1;
+    while (n < batch.records.length && now - (batch.records[n] as SourceRecord).arrivalMs > this.c.maxRecordAgeMs)
+      n += 1;
     if (n === 0) return false;
     await this.discard(batch.records.slice(0, n), 'RecordAgeExceeded', batch.invokeCount, batch.lastError);
     batch.records = batch.records.slice(n);
@@ -404,7 +429,13 @@ export class ShardProcessor {
         records.map((r) => r.sequenceNumber),
         this.c.reportBatchItemFailures,
       );
-      this.d.emit?.({ type: 'invoke', shardId: this.d.shardId, records: records.length, final: false, durationMs: this.d.now() - started });
+      this.d.emit?.({
+        type: 'invoke',
+        shardId: this.d.shardId,
+        records: records.length,
+        final: false,
+        durationMs: this.d.now() - started,
+      });
       if (verdict.kind === 'success') return { kind: 'success', response };
       this.m.partialFailures += 1;
       batch.lastError = undefined;
@@ -414,7 +445,14 @@ export class ShardProcessor {
       const error = toError(thrown);
       this.m.functionErrors += 1;
       batch.lastError = 'Unhandled';
-      this.d.emit?.({ type: 'invoke', shardId: this.d.shardId, records: records.length, final: false, durationMs: this.d.now() - started, error });
+      this.d.emit?.({
+        type: 'invoke',
+        shardId: this.d.shardId,
+        records: records.length,
+        final: false,
+        durationMs: this.d.now() - started,
+        error,
+      });
       return { kind: 'error', error };
     }
   }
@@ -456,13 +494,27 @@ export class ShardProcessor {
       const started = this.d.now();
       try {
         await this.d.invoke(event);
-        this.d.emit?.({ type: 'invoke', shardId: this.d.shardId, records: 0, final: true, durationMs: this.d.now() - started });
+        this.d.emit?.({
+          type: 'invoke',
+          shardId: this.d.shardId,
+          records: 0,
+          final: true,
+          durationMs: this.d.now() - started,
+        });
         closed = true;
       } catch (thrown) {
         this.m.functionErrors += 1;
-        this.d.emit?.({ type: 'invoke', shardId: this.d.shardId, records: 0, final: true, durationMs: this.d.now() - started, error: toError(thrown) });
+        this.d.emit?.({
+          type: 'invoke',
+          shardId: this.d.shardId,
+          records: 0,
+          final: true,
+          durationMs: this.d.now() - started,
+          error: toError(thrown),
+        });
         retries += 1;
-        const expired = this.c.maxRecordAgeMs >= 0 && this.d.now() - (w.lastArrivalMs ?? w.endMs) > this.c.maxRecordAgeMs;
+        const expired =
+          this.c.maxRecordAgeMs >= 0 && this.d.now() - (w.lastArrivalMs ?? w.endMs) > this.c.maxRecordAgeMs;
         if (expired || (this.c.maxRetryAttempts !== -1 && retries > this.c.maxRetryAttempts)) {
           await this.discardWindow(w, expired ? 'RecordAgeExceeded' : 'RetryAttemptsExhausted', invokeCount);
           closed = true;
@@ -486,13 +538,20 @@ export class ShardProcessor {
     this.committedSeq = sequenceNumber;
     const w = this.window;
     const window: WindowCheckpoint | undefined = w ? { ...w } : undefined;
-    const checkpoint: ShardCheckpoint = { position: { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber }, ...(window ? { window } : {}) };
+    const checkpoint: ShardCheckpoint = {
+      position: { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber },
+      ...(window ? { window } : {}),
+    };
     this.m.lastCheckpoint = sequenceNumber;
     this.d.saveCheckpoint(checkpoint);
     this.d.emit?.({ type: 'checkpoint', shardId: this.d.shardId, checkpoint });
   }
 
-  private batchInfo(first: { seq: string; arrivalMs: number }, last: { seq: string; arrivalMs: number }, batchSize: number): BatchInfo {
+  private batchInfo(
+    first: { seq: string; arrivalMs: number },
+    last: { seq: string; arrivalMs: number },
+    batchSize: number,
+  ): BatchInfo {
     return {
       shardId: this.d.shardId,
       startSequenceNumber: first.seq,
@@ -504,11 +563,27 @@ export class ShardProcessor {
     };
   }
 
-  private async send(info: BatchInfo, condition: DiscardCondition, invokeCount: number, functionError: string | undefined): Promise<void> {
+  private async send(
+    info: BatchInfo,
+    condition: DiscardCondition,
+    invokeCount: number,
+    functionError: string | undefined,
+  ): Promise<void> {
     const message: FailureMessage = {
-      requestContext: { requestId: randomUUID(), functionArn: this.d.functionArn, condition, approximateInvokeCount: invokeCount },
+      requestContext: {
+        requestId: randomUUID(),
+        functionArn: this.d.functionArn,
+        condition,
+        approximateInvokeCount: invokeCount,
+      },
       ...(invokeCount > 0
-        ? { responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(functionError ? { functionError } : {}) } }
+        ? {
+            responseContext: {
+              statusCode: 200,
+              executedVersion: '$LATEST',
+              ...(functionError ? { functionError } : {}),
+            },
+          }
         : {}),
       version: '1.0',
       timestamp: new Date(this.d.now()).toISOString(),
@@ -521,7 +596,12 @@ export class ShardProcessor {
   }
 
   /** Sends the metadata of a discarded batch to the OnFailure destination (never the records themselves). */
-  private async discard(records: readonly SourceRecord[], condition: DiscardCondition, invokeCount: number, functionError: string | undefined): Promise<void> {
+  private async discard(
+    records: readonly SourceRecord[],
+    condition: DiscardCondition,
+    invokeCount: number,
+    functionError: string | undefined,
+  ): Promise<void> {
     const first = records[0];
     const last = records[records.length - 1];
     if (!first || !last) return;

@@ -14,7 +14,11 @@ const nextAllowed = new Map<string, number>();
  * Waits until a GetRecords call on `shardKey` (stream ARN + shard id) is
  * allowed, and reserves that slot. Callers in the same process queue up.
  */
-export async function awaitShardReadSlot(shardKey: string, now: () => number = Date.now, spacingMs = GET_RECORDS_SPACING_MS): Promise<void> {
+export async function awaitShardReadSlot(
+  shardKey: string,
+  now: () => number = Date.now,
+  spacingMs = GET_RECORDS_SPACING_MS,
+): Promise<void> {
   const t = now();
   const slot = Math.max(t, nextAllowed.get(shardKey) ?? 0);
   nextAllowed.set(shardKey, slot + spacingMs);

@@ -16,7 +16,11 @@ export interface AlertRule {
 }
 
 /** Evaluates every rule against every series. */
-export function evaluateAlerts(series: readonly OpsSeries[], rules: readonly AlertRule[], resolutionMs: number): OpsAlert[] {
+export function evaluateAlerts(
+  series: readonly OpsSeries[],
+  rules: readonly AlertRule[],
+  resolutionMs: number,
+): OpsAlert[] {
   const alerts: OpsAlert[] = [];
   for (const rule of rules) {
     for (const s of series) {
@@ -41,7 +45,12 @@ function capitalized(name: string): string {
   return `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`;
 }
 
-function seriesRule(pattern: RegExp, alertId: (name: string) => string, severity: OpsAlert['severity'], check: AlertRule['check']): AlertRule {
+function seriesRule(
+  pattern: RegExp,
+  alertId: (name: string) => string,
+  severity: OpsAlert['severity'],
+  check: AlertRule['check'],
+): AlertRule {
   return {
     severity,
     watch: (s) => {
@@ -64,30 +73,60 @@ export function localAlertRules(settings: LocalAlertSettings): AlertRule[] {
   const mappingOf = (s: OpsSeries) => s.id.split('.')[1] ?? '';
   return [
     // <fn>IteratorAge: the consumer is more than one window + 30 s behind its stream.
-    seriesRule(/^esm\.([^.]+)\.maxIteratorAgeMs$/, (m) => `${capitalized(m)}IteratorAge`, 'page', (s) => {
-      const limit = mappingOf(s) === 'allTime' ? allTimeAgeMs : kinesisAgeMs;
-      return s.latest !== null && s.latest > limit
-        ? `${mappingOf(s)} is ${(s.latest / 1000).toFixed(1)} s behind its stream (alarm above ${limit / 1000} s)`
-        : undefined;
-    }),
+    seriesRule(
+      /^esm\.([^.]+)\.maxIteratorAgeMs$/,
+      (m) => `${capitalized(m)}IteratorAge`,
+      'page',
+      (s) => {
+        const limit = mappingOf(s) === 'allTime' ? allTimeAgeMs : kinesisAgeMs;
+        return s.latest !== null && s.latest > limit
+          ? `${mappingOf(s)} is ${(s.latest / 1000).toFixed(1)} s behind its stream (alarm above ${limit / 1000} s)`
+          : undefined;
+      },
+    ),
     // <fn>DeadLetters: the event source gave up on a batch; its metadata went to the OnFailure destination.
-    seriesRule(/^esm\.([^.]+)\.discardedBatches$/, (m) => `${capitalized(m)}DeadLetters`, 'page', (s) =>
-      s.total !== null && s.total > 0 ? `${mappingOf(s)}: ${s.total} batch(es) sent to the dead-letter destination` : undefined,
+    seriesRule(
+      /^esm\.([^.]+)\.discardedBatches$/,
+      (m) => `${capitalized(m)}DeadLetters`,
+      'page',
+      (s) =>
+        s.total !== null && s.total > 0
+          ? `${mappingOf(s)}: ${s.total} batch(es) sent to the dead-letter destination`
+          : undefined,
     ),
     // PublishFailures: the aggregator could not publish live rankings (last 5 minutes, the alarm's period × 5).
-    seriesRule(/^fn\.(aggregator)\.PublishFailures$/, () => 'PublishFailures', 'page', (s, res) => {
-      const n = recentCount(s, 5 * 60_000, res);
-      return n > 0 ? `aggregator: ${n} live-ranking publish failure(s) in the last 5 minutes` : undefined;
-    }),
+    seriesRule(
+      /^fn\.(aggregator)\.PublishFailures$/,
+      () => 'PublishFailures',
+      'page',
+      (s, res) => {
+        const n = recentCount(s, 5 * 60_000, res);
+        return n > 0 ? `aggregator: ${n} live-ranking publish failure(s) in the last 5 minutes` : undefined;
+      },
+    ),
     // Local stand-in for the DynamoDB throttling alarms: DynamoDB Local never
     // throttles, but a stopped or overloaded one makes the functions fail and retry.
-    seriesRule(/^esm\.([^.]+)\.functionErrors$/, (m) => `${capitalized(m)}FunctionErrors`, 'page', (s, res) => {
-      const n = recentCount(s, 60_000, res);
-      return n > 0 ? `${mappingOf(s)}: ${n} failed invocation(s) in the last minute (retrying; is DynamoDB Local up?)` : undefined;
-    }),
-    seriesRule(/^fn\.([^.]+)\.MalformedRecords$/, (m) => `${capitalized(m)}MalformedRecords`, 'warn', (s, res) => {
-      const n = recentCount(s, 5 * 60_000, res);
-      return n > 0 ? `${s.id.split('.')[1] ?? ''}: ${n} malformed record(s) dropped in the last 5 minutes` : undefined;
-    }),
+    seriesRule(
+      /^esm\.([^.]+)\.functionErrors$/,
+      (m) => `${capitalized(m)}FunctionErrors`,
+      'page',
+      (s, res) => {
+        const n = recentCount(s, 60_000, res);
+        return n > 0
+          ? `${mappingOf(s)}: ${n} failed invocation(s) in the last minute (retrying; is DynamoDB Local up?)`
+          : undefined;
+      },
+    ),
+    seriesRule(
+      /^fn\.([^.]+)\.MalformedRecords$/,
+      (m) => `${capitalized(m)}MalformedRecords`,
+      'warn',
+      (s, res) => {
+        const n = recentCount(s, 5 * 60_000, res);
+        return n > 0
+          ? `${s.id.split('.')[1] ?? ''}: ${n} malformed record(s) dropped in the last 5 minutes`
+          : undefined;
+      },
+    ),
   ];
 }

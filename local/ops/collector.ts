@@ -65,7 +65,8 @@ interface SeriesState {
 export function createOpsCollector(options: OpsCollectorOptions = {}): OpsCollector {
   const resolutionMs = options.resolutionMs ?? 2_000;
   const retentionMs = options.retentionMs ?? 10 * 60_000;
-  if (resolutionMs <= 0 || retentionMs < resolutionMs) throw new RangeError('ops collector: need 0 < resolutionMs <= retentionMs');
+  if (resolutionMs <= 0 || retentionMs < resolutionMs)
+    throw new RangeError('ops collector: need 0 < resolutionMs <= retentionMs');
   const clock = options.clock ?? { now: () => Date.now() };
   const capacity = Math.ceil(retentionMs / resolutionMs);
   const startedAt = clock.now();
@@ -79,7 +80,13 @@ export function createOpsCollector(options: OpsCollectorOptions = {}): OpsCollec
   function seriesFor(id: string, init: Omit<SeriesState, 'points' | 'pending' | 'previous' | 'total'>): SeriesState {
     let s = series.get(id);
     if (!s) {
-      s = { ...init, points: createRingBuffer(capacity), total: init.kind === 'rate' ? 0 : null, pending: { sum: 0, max: -Infinity, count: 0 }, previous: undefined };
+      s = {
+        ...init,
+        points: createRingBuffer(capacity),
+        total: init.kind === 'rate' ? 0 : null,
+        pending: { sum: 0, max: -Infinity, count: 0 },
+        previous: undefined,
+      };
       series.set(id, s);
     }
     return s;
@@ -125,7 +132,13 @@ export function createOpsCollector(options: OpsCollectorOptions = {}): OpsCollec
     lastSampleAt = now;
     const readings = readSources();
     for (const r of readings.values()) {
-      seriesFor(r.id, { id: r.id, group: r.group, label: r.label, unit: r.kind === 'counter' ? 'Count/Second' : r.unit, kind: r.kind === 'counter' ? 'rate' : 'gauge' });
+      seriesFor(r.id, {
+        id: r.id,
+        group: r.group,
+        label: r.label,
+        unit: r.kind === 'counter' ? 'Count/Second' : r.unit,
+        kind: r.kind === 'counter' ? 'rate' : 'gauge',
+      });
     }
     for (const s of series.values()) {
       const reading = readings.get(s.id);
@@ -138,7 +151,8 @@ export function createOpsCollector(options: OpsCollectorOptions = {}): OpsCollec
         s.points.push([now, null]);
       } else if (s.kind === 'rate') {
         // A counter that went down was restarted: everything since counts.
-        const delta = s.previous === undefined ? 0 : reading.value >= s.previous ? reading.value - s.previous : reading.value;
+        const delta =
+          s.previous === undefined ? 0 : reading.value >= s.previous ? reading.value - s.previous : reading.value;
         s.previous = reading.value;
         s.total = reading.value;
         s.points.push([now, delta / seconds]);

@@ -61,15 +61,18 @@ export function parseEmfLine(line: string): EmfParseResult {
 
 function readMetrics(root: Record<string, unknown>, aws: Record<string, unknown>): EmfMetric[] {
   const timestamp = aws.Timestamp;
-  if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) throw new EmfFormatError('_aws.Timestamp must be a number (epoch ms)');
+  if (typeof timestamp !== 'number' || !Number.isFinite(timestamp))
+    throw new EmfFormatError('_aws.Timestamp must be a number (epoch ms)');
   const directives = aws.CloudWatchMetrics;
   if (!Array.isArray(directives)) throw new EmfFormatError('_aws.CloudWatchMetrics must be an array');
   const metrics: EmfMetric[] = [];
   for (const directive of directives) {
     if (!isRecord(directive)) throw new EmfFormatError('each CloudWatchMetrics entry must be an object');
     const { Namespace: namespace, Dimensions: dimensionSets, Metrics: definitions } = directive;
-    if (typeof namespace !== 'string' || namespace.length === 0) throw new EmfFormatError('CloudWatchMetrics[].Namespace must be a non-empty string');
-    if (!Array.isArray(dimensionSets)) throw new EmfFormatError('CloudWatchMetrics[].Dimensions must be an array of arrays');
+    if (typeof namespace !== 'string' || namespace.length === 0)
+      throw new EmfFormatError('CloudWatchMetrics[].Namespace must be a non-empty string');
+    if (!Array.isArray(dimensionSets))
+      throw new EmfFormatError('CloudWatchMetrics[].Dimensions must be an array of arrays');
     if (!Array.isArray(definitions)) throw new EmfFormatError('CloudWatchMetrics[].Metrics must be an array');
     const dimensions: Record<string, string> = {};
     for (const set of dimensionSets) {
@@ -77,15 +80,24 @@ function readMetrics(root: Record<string, unknown>, aws: Record<string, unknown>
       for (const name of set) {
         if (typeof name !== 'string') throw new EmfFormatError('dimension names must be strings');
         const value = root[name];
-        if (typeof value !== 'string') throw new EmfFormatError(`dimension "${name}" has no string value in the root object`);
+        if (typeof value !== 'string')
+          throw new EmfFormatError(`dimension "${name}" has no string value in the root object`);
         dimensions[name] = value;
       }
     }
     for (const definition of definitions) {
-      if (!isRecord(definition) || typeof definition.Name !== 'string') throw new EmfFormatError('CloudWatchMetrics[].Metrics[].Name must be a string');
+      if (!isRecord(definition) || typeof definition.Name !== 'string')
+        throw new EmfFormatError('CloudWatchMetrics[].Metrics[].Name must be a string');
       const name = definition.Name;
       const unit = typeof definition.Unit === 'string' ? definition.Unit : 'None';
-      metrics.push({ namespace, name, unit, values: readValues(name, root[name]), dimensions: { ...dimensions }, timestamp });
+      metrics.push({
+        namespace,
+        name,
+        unit,
+        values: readValues(name, root[name]),
+        dimensions: { ...dimensions },
+        timestamp,
+      });
     }
   }
   return metrics;
@@ -95,7 +107,8 @@ function readValues(name: string, raw: unknown): number[] {
   const values = Array.isArray(raw) ? raw : [raw];
   if (raw === undefined) throw new EmfFormatError(`metric "${name}" has no value in the root object`);
   for (const v of values) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new EmfFormatError(`metric "${name}" must be a finite number or an array of them`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new EmfFormatError(`metric "${name}" must be a finite number or an array of them`);
   }
   return values as number[];
 }

@@ -43,11 +43,25 @@ export function esmReadings(mapping: string, metrics: () => readonly ShardMetric
         value: shard.iteratorAgeMs,
       });
     }
-    readings.push({ id: `esm.${mapping}.maxIteratorAgeMs`, group: 'eventSource', label: `${mapping}: iterator age (max of shards)`, unit: 'Milliseconds', kind: 'gauge', value: maxAge });
+    readings.push({
+      id: `esm.${mapping}.maxIteratorAgeMs`,
+      group: 'eventSource',
+      label: `${mapping}: iterator age (max of shards)`,
+      unit: 'Milliseconds',
+      kind: 'gauge',
+      value: maxAge,
+    });
     for (const [key, label] of COUNTERS) {
       let sum = 0;
       for (const shard of shards) sum += shard[key];
-      readings.push({ id: `esm.${mapping}.${key}`, group: 'eventSource', label: `${mapping}: ${label}`, unit: 'Count', kind: 'counter', value: sum });
+      readings.push({
+        id: `esm.${mapping}.${key}`,
+        group: 'eventSource',
+        label: `${mapping}: ${label}`,
+        unit: 'Count',
+        kind: 'counter',
+        value: sum,
+      });
     }
     return readings;
   };

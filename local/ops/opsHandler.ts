@@ -25,7 +25,12 @@ export function createOpsHandler(collector: OpsCollector): OpsHandler {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== OPS_METRICS_PATH) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(res, 405, { error: `method ${req.method ?? ''} not allowed on ${OPS_METRICS_PATH}; use GET` }, { Allow: 'GET, HEAD' });
+      send(
+        res,
+        405,
+        { error: `method ${req.method ?? ''} not allowed on ${OPS_METRICS_PATH}; use GET` },
+        { Allow: 'GET, HEAD' },
+      );
       return true;
     }
     const query = parseQuery(url.searchParams);
@@ -54,7 +59,13 @@ function parseQuery(params: URLSearchParams): SnapshotQuery | string {
   return query;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, headOnly = false): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  headOnly = false,
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',

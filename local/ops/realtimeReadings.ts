@@ -37,15 +37,57 @@ export function realtimeReadings(server: RealtimeFigures): RealtimeReadingSource
   const read: ReadingSource = () => {
     const stats = server.stats();
     const readings: Reading[] = [
-      { id: 'realtime.connections', group: 'realtime', label: 'connections', unit: 'Count', kind: 'gauge', value: server.connectionCount() },
-      { id: 'realtime.subscriptions', group: 'realtime', label: 'subscriptions', unit: 'Count', kind: 'gauge', value: stats.subscriptions },
-      { id: 'realtime.events', group: 'realtime', label: 'events published', unit: 'Count', kind: 'counter', value: events },
-      { id: 'realtime.messagesOut', group: 'realtime', label: 'messages out', unit: 'Count', kind: 'counter', value: messagesOut },
-      { id: 'realtime.oversizedEvents', group: 'realtime', label: 'events dropped (> 240 KB)', unit: 'Count', kind: 'counter', value: oversized },
+      {
+        id: 'realtime.connections',
+        group: 'realtime',
+        label: 'connections',
+        unit: 'Count',
+        kind: 'gauge',
+        value: server.connectionCount(),
+      },
+      {
+        id: 'realtime.subscriptions',
+        group: 'realtime',
+        label: 'subscriptions',
+        unit: 'Count',
+        kind: 'gauge',
+        value: stats.subscriptions,
+      },
+      {
+        id: 'realtime.events',
+        group: 'realtime',
+        label: 'events published',
+        unit: 'Count',
+        kind: 'counter',
+        value: events,
+      },
+      {
+        id: 'realtime.messagesOut',
+        group: 'realtime',
+        label: 'messages out',
+        unit: 'Count',
+        kind: 'counter',
+        value: messagesOut,
+      },
+      {
+        id: 'realtime.oversizedEvents',
+        group: 'realtime',
+        label: 'events dropped (> 240 KB)',
+        unit: 'Count',
+        kind: 'counter',
+        value: oversized,
+      },
     ];
     const byClass = server.subscriptionsByArgument?.('classId') ?? {};
     for (const [classId, count] of Object.entries(byClass)) {
-      readings.push({ id: `realtime.subscriptions.class.${classId}`, group: 'realtime', label: `subscriptions class ${classId}`, unit: 'Count', kind: 'gauge', value: count });
+      readings.push({
+        id: `realtime.subscriptions.class.${classId}`,
+        group: 'realtime',
+        label: `subscriptions class ${classId}`,
+        unit: 'Count',
+        kind: 'gauge',
+        value: count,
+      });
     }
     return readings;
   };

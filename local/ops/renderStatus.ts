@@ -25,7 +25,8 @@ export function sparkline(values: readonly (number | null)[], width: number): st
 export function formatFigure(value: number | null, unit: string): string {
   if (value === null) return '-';
   if (unit === 'Milliseconds') return value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
-  if (unit === 'Count/Second') return `${value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1)}/s`;
+  if (unit === 'Count/Second')
+    return `${value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1)}/s`;
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
   return value.toFixed(2);
 }
@@ -63,17 +64,28 @@ export function renderStatus(snapshot: OpsSnapshot, options: RenderOptions = {})
   const sparkWidth = Math.max(10, width - labelWidth - 2 - 10 - 1 - 12 - 3);
   const lines: string[] = [];
   const at = new Date(snapshot.now).toISOString().slice(11, 19);
-  lines.push(`alleycat status${options.url ? ` — ${options.url}` : ''} — ${at} UTC, up ${duration(snapshot.now - snapshot.startedAt)}, ${snapshot.resolutionMs / 1000} s resolution`);
+  lines.push(
+    `alleycat status${options.url ? ` — ${options.url}` : ''} — ${at} UTC, up ${duration(
+      snapshot.now - snapshot.startedAt,
+    )}, ${snapshot.resolutionMs / 1000} s resolution`,
+  );
   lines.push('');
   lines.push(snapshot.alerts.length === 0 ? 'ALERTS  none' : `ALERTS  ${snapshot.alerts.length}`);
   for (const a of snapshot.alerts) lines.push(`  ${a.severity === 'page' ? '!!' : ' !'} ${a.id}: ${a.message}`);
   for (const [group, title] of GROUPS) {
     const inGroup = snapshot.series.filter((s) => s.group === group);
     // Iterator ages first: they are what an operator looks at.
-    const ordered = [...inGroup.filter((s) => /IteratorAge/.test(s.id)), ...inGroup.filter((s) => !/IteratorAge/.test(s.id))];
+    const ordered = [
+      ...inGroup.filter((s) => /IteratorAge/.test(s.id)),
+      ...inGroup.filter((s) => !/IteratorAge/.test(s.id)),
+    ];
     const shown = ordered.filter((s) => options.all || (!/\.iteratorAgeMs\./.test(s.id) && !isQuiet(s)));
     lines.push('');
-    lines.push(`${title.padEnd(labelWidth + 2)}${'latest'.padStart(10)} ${'total'.padStart(12)}   last ${duration(snapshot.retentionMs)}`);
+    lines.push(
+      `${title.padEnd(labelWidth + 2)}${'latest'.padStart(10)} ${'total'.padStart(12)}   last ${duration(
+        snapshot.retentionMs,
+      )}`,
+    );
     if (inGroup.length === 0) lines.push('  (no figures yet)');
     for (const s of shown) lines.push(renderLine(s, labelWidth, sparkWidth));
     const hidden = inGroup.length - shown.length;
@@ -81,8 +93,13 @@ export function renderStatus(snapshot: OpsSnapshot, options: RenderOptions = {})
   }
   const { inputs } = snapshot;
   lines.push('');
-  lines.push(`inputs: ${inputs.emfLines} EMF lines, ${inputs.emfMetrics} metrics${inputs.emfInvalid > 0 ? `, ${inputs.emfInvalid} invalid (last: ${inputs.lastEmfError ?? ''})` : ''}`);
-  for (const [source, message] of Object.entries(inputs.sourceErrors)) lines.push(`source ${source} failed: ${message}`);
+  lines.push(
+    `inputs: ${inputs.emfLines} EMF lines, ${inputs.emfMetrics} metrics${
+      inputs.emfInvalid > 0 ? `, ${inputs.emfInvalid} invalid (last: ${inputs.lastEmfError ?? ''})` : ''
+    }`,
+  );
+  for (const [source, message] of Object.entries(inputs.sourceErrors))
+    lines.push(`source ${source} failed: ${message}`);
   return lines.join('\n');
 }
 
@@ -94,7 +111,9 @@ function isQuiet(s: OpsSeries): boolean {
 function renderLine(s: OpsSeries, labelWidth: number, sparkWidth: number): string {
   const label = s.label.length > labelWidth ? `${s.label.slice(0, labelWidth - 1)}…` : s.label;
   const total = s.total === null ? '' : formatFigure(s.total, 'Count');
-  return `  ${label.padEnd(labelWidth)}${formatFigure(s.latest, s.unit).padStart(10)} ${total.padStart(12)}   ${sparkline(
+  return `  ${label.padEnd(labelWidth)}${formatFigure(s.latest, s.unit).padStart(10)} ${total.padStart(
+    12,
+  )}   ${sparkline(
     s.points.map(([, v]) => v),
     sparkWidth,
   )}`;
@@ -121,5 +140,7 @@ export function isOpsSnapshot(value: unknown): value is OpsSnapshot {
 function isSeries(value: unknown): value is OpsSeries {
   if (typeof value !== 'object' || value === null) return false;
   const s = value as Record<string, unknown>;
-  return typeof s.id === 'string' && typeof s.label === 'string' && typeof s.unit === 'string' && Array.isArray(s.points);
+  return (
+    typeof s.id === 'string' && typeof s.label === 'string' && typeof s.unit === 'string' && Array.isArray(s.points)
+  );
 }

@@ -12,7 +12,8 @@ export interface RingBuffer<T> {
 }
 
 export function createRingBuffer<T>(capacity: number): RingBuffer<T> {
-  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring buffer capacity must be a positive integer, got ${capacity}`);
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new RangeError(`ring buffer capacity must be a positive integer, got ${capacity}`);
   const items: (T | undefined)[] = new Array<T | undefined>(capacity);
   let next = 0;
   let size = 0;

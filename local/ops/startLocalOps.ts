@@ -44,8 +44,10 @@ export function startLocalOps(options: LocalOpsOptions): LocalOps {
     alertRules: localAlertRules({ windowSeconds: options.windowSeconds }),
   });
   const stops: (() => void)[] = [];
-  if (options.tapStdout !== false) stops.push(tapStdout((line) => collector.ingestLine(line), { hideEmf: options.hideEmf !== false }));
-  for (const [name, metrics] of Object.entries(options.mappings ?? {})) stops.push(collector.addSource(`esm.${name}`, esmReadings(name, metrics)));
+  if (options.tapStdout !== false)
+    stops.push(tapStdout((line) => collector.ingestLine(line), { hideEmf: options.hideEmf !== false }));
+  for (const [name, metrics] of Object.entries(options.mappings ?? {}))
+    stops.push(collector.addSource(`esm.${name}`, esmReadings(name, metrics)));
   if (options.realtime) {
     const realtime = realtimeReadings(options.realtime);
     stops.push(collector.addSource('realtime', realtime.read), realtime.dispose);

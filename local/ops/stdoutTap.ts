@@ -24,7 +24,8 @@ export function tapStdout(onLine: (line: string) => void, options: TapOptions = 
   const original = stream.write;
   const splitter = createLineSplitter(onLine);
   const tapped = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
-    const text = typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : '';
+    const text =
+      typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : '';
     splitter.push(text);
     if (options.hideEmf && isWholeEmf(text)) {
       // Honour the write callback contract even though nothing is written.
@@ -44,5 +45,8 @@ export function tapStdout(onLine: (line: string) => void, options: TapOptions = 
 function isWholeEmf(text: string): boolean {
   if (!text.endsWith('\n')) return false;
   const lines = text.split('\n').filter((l) => l.length > 0);
-  return lines.length > 0 && lines.every((l) => l.startsWith('{"_aws"') || (l.startsWith('{') && l.includes('"_aws":{"Timestamp"')));
+  return (
+    lines.length > 0 &&
+    lines.every((l) => l.startsWith('{"_aws"') || (l.startsWith('{') && l.includes('"_aws":{"Timestamp"')))
+  );
 }

@@ -39,8 +39,14 @@ export function parseEndpoints(value: unknown): SimulatorEndpoints {
     region: str(o, 'region', 'endpoints.'),
     graphqlUrl: str(o, 'graphqlUrl', 'endpoints.'),
     apiKey: str(o, 'apiKey', 'endpoints.'),
-    credentials: { accessKeyId: str(creds, 'accessKeyId', 'endpoints.credentials.'), secretAccessKey: str(creds, 'secretAccessKey', 'endpoints.credentials.') },
-    kinesis: { endpoint: str(kin, 'endpoint', 'endpoints.kinesis.'), streamName: str(kin, 'streamName', 'endpoints.kinesis.') },
+    credentials: {
+      accessKeyId: str(creds, 'accessKeyId', 'endpoints.credentials.'),
+      secretAccessKey: str(creds, 'secretAccessKey', 'endpoints.credentials.'),
+    },
+    kinesis: {
+      endpoint: str(kin, 'endpoint', 'endpoints.kinesis.'),
+      streamName: str(kin, 'streamName', 'endpoints.kinesis.'),
+    },
     raceSeconds,
   };
 }
@@ -51,7 +57,9 @@ export async function readEndpointsFile(file: string): Promise<SimulatorEndpoint
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new EndpointsError(`cannot read ${file} (is the local stack running? start it with \`npm start\`)`, { cause: error });
+    throw new EndpointsError(`cannot read ${file} (is the local stack running? start it with \`npm start\`)`, {
+      cause: error,
+    });
   }
   try {
     return parseEndpoints(JSON.parse(text));

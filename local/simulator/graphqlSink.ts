@@ -27,7 +27,10 @@ interface Receipt {
 }
 
 function receiptOf(json: unknown): { receipt?: Receipt; error?: string } {
-  const o = (json ?? {}) as { data?: { recordTelemetry?: Receipt | null } | null; errors?: Array<{ message?: string; errorType?: string }> };
+  const o = (json ?? {}) as {
+    data?: { recordTelemetry?: Receipt | null } | null;
+    errors?: Array<{ message?: string; errorType?: string }>;
+  };
   if (Array.isArray(o.errors) && o.errors.length > 0) {
     return { error: o.errors.map((e) => `${e.errorType ?? 'Error'}: ${e.message ?? ''}`).join('; ') };
   }

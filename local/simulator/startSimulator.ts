@@ -43,7 +43,8 @@ export class SimulatorOptionsError extends Error {
 
 function sinkFor(o: SimulatorOptions): TelemetrySink {
   if (o.sink) return o.sink;
-  if ((o.via ?? 'kinesis') === 'graphql') return graphqlSink({ graphqlUrl: o.endpoints.graphqlUrl, apiKey: o.endpoints.apiKey });
+  if ((o.via ?? 'kinesis') === 'graphql')
+    return graphqlSink({ graphqlUrl: o.endpoints.graphqlUrl, apiKey: o.endpoints.apiKey });
   const client = withoutSdkLogging(
     new KinesisClient({
       endpoint: o.endpoints.kinesis.endpoint,
@@ -67,7 +68,14 @@ export function startSimulator(o: SimulatorOptions): RunningSimulator {
   const raceSeconds = o.endpoints.raceSeconds;
   const feeds: ClassFeed[] = classes.map((classId) => createClassFeed({ classId, racers: o.racers, raceSeconds }));
   const sink = sinkFor(o);
-  const progress: Progress = { races: [], riders: o.racers * classes.length, recordsPerSecond: 0, sent: 0, failed: 0, retried: 0 };
+  const progress: Progress = {
+    races: [],
+    riders: o.racers * classes.length,
+    recordsPerSecond: 0,
+    sent: 0,
+    failed: 0,
+    retried: 0,
+  };
 
   let stopped = false;
   let wake: (() => void) | undefined;
@@ -93,7 +101,11 @@ export function startSimulator(o: SimulatorOptions): RunningSimulator {
         progress.lastError = error instanceof Error ? error.message : String(error);
       }
       const raceId = raceIdAt(started, raceSeconds);
-      progress.races = classes.map((classId) => ({ classId, raceId, second: raceSecondAt(raceId, raceSeconds, started) }));
+      progress.races = classes.map((classId) => ({
+        classId,
+        raceId,
+        second: raceSecondAt(raceId, raceSeconds, started),
+      }));
       o.onProgress?.({ ...progress, races: [...progress.races] });
       // Tick just after the next second boundary of the race clock.
       if (!stopped) await pause(1000 - (clock.now() % 1000) + 10);

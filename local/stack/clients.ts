@@ -6,7 +6,9 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
 import { withoutSdkLogging } from '../../functions/shared/withoutSdkLogging.js';
 
 export function localDynamoDb(endpoint: string): DynamoDBClient {
-  return withoutSdkLogging(new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 }));
+  return withoutSdkLogging(
+    new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 }),
+  );
 }
 
 export function localKinesis(endpoint: string): KinesisClient {

@@ -80,10 +80,17 @@ export function startCloseSchedule(o: CloseScheduleOptions): CloseSchedule {
     });
     running = (async () => {
       try {
-        await (o.handler as (event: unknown, context: unknown) => unknown)(scheduledEvent(now(), o.region, o.accountId), context);
+        await (o.handler as (event: unknown, context: unknown) => unknown)(
+          scheduledEvent(now(), o.region, o.accountId),
+          context,
+        );
       } catch (error) {
         ticks.failed += 1;
-        o.log(`[finalizer] scheduled close failed: ${error instanceof Error ? error.message : String(error)} (the next tick tries again)`);
+        o.log(
+          `[finalizer] scheduled close failed: ${
+            error instanceof Error ? error.message : String(error)
+          } (the next tick tries again)`,
+        );
       } finally {
         running = undefined;
       }

@@ -3,11 +3,7 @@
 /** The stack cannot start; `hint` says what to do about it. */
 export class StackStartError extends Error {
   override readonly name = 'StackStartError';
-  constructor(
-    message: string,
-    readonly hint: string,
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, readonly hint: string, options?: { cause?: unknown }) {
     super(message, options);
   }
 }

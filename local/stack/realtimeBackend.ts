@@ -21,14 +21,25 @@ export function realtimeBackendFor(runtime: AppSyncRuntime): RealtimeBackend {
       const first = result.body.errors[0];
       return {
         ok: false,
-        error: { errorType: first?.errorType ?? 'UnauthorizedException', message: first?.message ?? 'Unauthorized', errorCode: result.statusCode },
+        error: {
+          errorType: first?.errorType ?? 'UnauthorizedException',
+          message: first?.message ?? 'Unauthorized',
+          errorCode: result.statusCode,
+        },
       };
     },
     async runSubscriptionResolver(fieldName, args, identity, headers) {
-      const out = await runtime.runSubscriptionResolver(fieldName, args, isIamIdentity(identity.identity) ? identity.identity : null, headers);
+      const out = await runtime.runSubscriptionResolver(
+        fieldName,
+        args,
+        isIamIdentity(identity.identity) ? identity.identity : null,
+        headers,
+      );
       return {
         ...(out.filter !== null && out.filter !== undefined ? { filter: out.filter } : {}),
-        ...(out.invalidationFilter !== null && out.invalidationFilter !== undefined ? { invalidationFilter: out.invalidationFilter } : {}),
+        ...(out.invalidationFilter !== null && out.invalidationFilter !== undefined
+          ? { invalidationFilter: out.invalidationFilter }
+          : {}),
         error: out.error ? { errorType: out.error.errorType ?? 'Unknown', message: out.error.message } : undefined,
       };
     },

@@ -65,10 +65,15 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   const spec = desc.Table?.StreamSpecification;
   if (spec?.StreamEnabled !== true || spec.StreamViewType !== TABLE.streamViewType) {
     if (spec?.StreamEnabled === true) {
-      await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }));
+      await client.send(
+        new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }),
+      );
     }
     await client.send(
-      new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.streamViewType } }),
+      new UpdateTableCommand({
+        TableName: tableName,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.streamViewType },
+      }),
     );
     desc = await client.send(new DescribeTableCommand({ TableName: tableName }));
   }

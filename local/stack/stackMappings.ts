@@ -63,7 +63,10 @@ export async function startStackMappings(o: StackMappingsOptions): Promise<Stack
             invokeIdentityArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${name}`,
             ...(o.kinesisJson ? { json: o.kinesisJson } : {}),
           });
-    const deadLetters = failureQueue(`${name}-dead-letters`, o.dlqDir ? path.join(o.dlqDir, `${name}.jsonl`) : undefined);
+    const deadLetters = failureQueue(
+      `${name}-dead-letters`,
+      o.dlqDir ? path.join(o.dlqDir, `${name}.jsonl`) : undefined,
+    );
     const mapping = await startEventSourceMapping({
       id: name,
       functionName: name,

@@ -90,7 +90,9 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
     }
   }
   if (out.windowSeconds > out.raceSeconds) {
-    throw new StartArgsError(`--window-seconds (${out.windowSeconds}) cannot be longer than --race-seconds (${out.raceSeconds})`);
+    throw new StartArgsError(
+      `--window-seconds (${out.windowSeconds}) cannot be longer than --race-seconds (${out.raceSeconds})`,
+    );
   }
   return out;
 }

@@ -74,7 +74,13 @@ function listen(server: http.Server, port: number, host: string): Promise<number
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
       if (error.code === 'EADDRINUSE') {
-        reject(new StackStartError(`port ${port} on ${host} is taken`, `Stop what uses it (e.g. \`ss -ltnp | grep :${port}\`) or pass --port <another>.`, { cause: error }));
+        reject(
+          new StackStartError(
+            `port ${port} on ${host} is taken`,
+            `Stop what uses it (e.g. \`ss -ltnp | grep :${port}\`) or pass --port <another>.`,
+            { cause: error },
+          ),
+        );
       } else reject(error);
     };
     const onListening = (): void => {
@@ -169,7 +175,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       } catch (error) {
         log(`error: ${req.method} ${req.url}: ${(error as Error).message}`);
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ errors: [{ errorType: 'InternalFailure', message: 'The local stack failed on this request.' }] }));
+        res.end(
+          JSON.stringify({
+            errors: [{ errorType: 'InternalFailure', message: 'The local stack failed on this request.' }],
+          }),
+        );
       }
     });
     const port = await listen(server, options.port ?? DEFAULT_PORT, host);
@@ -202,7 +212,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const ddbClient = localDynamoDb(ddb.endpoint);
     const kinClient = localKinesis(kin.endpoint);
-    const streamsClient = new DynamoDBStreamsClient({ endpoint: ddb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const streamsClient = new DynamoDBStreamsClient({
+      endpoint: ddb.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
     const kinJson = kinesisJsonClient({ endpoint: kin.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     stops.push(() => {
       ddbClient.destroy();
@@ -213,8 +227,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const tableName = TABLE.localName;
     const streamName = STREAM.localName;
     // Created while the AppSync runtime loads its bundles; awaited before anything uses them.
-    const resources = Promise.all([ensureTable(ddbClient, tableName), ensureStream(kinClient, streamName, STREAM.localShardCount)]);
-    resources.catch((error: unknown) => log(`error: creating the table and stream failed: ${(error as Error).message}`));
+    const resources = Promise.all([
+      ensureTable(ddbClient, tableName),
+      ensureStream(kinClient, streamName, STREAM.localShardCount),
+    ]);
+    resources.catch((error: unknown) =>
+      log(`error: creating the table and stream failed: ${(error as Error).message}`),
+    );
 
     const apiKey = loadOrCreateApiKey(inMemory ? undefined : stateDir);
     const endpoints: Endpoints = {
@@ -242,10 +261,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         table: { endpoint: ddb.endpoint, region: LOCAL_REGION, tableName },
         kinesis: { endpoint: kin.endpoint, region: LOCAL_REGION, service: 'kinesis' },
       },
-      env: { TABLE_NAME: tableName, STREAM_NAME: streamName, RACE_SECONDS: String(raceSeconds), GRACE_SECONDS: String(RACE.graceSeconds) },
+      env: {
+        TABLE_NAME: tableName,
+        STREAM_NAME: streamName,
+        RACE_SECONDS: String(raceSeconds),
+        GRACE_SECONDS: String(RACE.graceSeconds),
+      },
       auth: {
         apiKeys: [{ id: apiKey.id, expiresAt: apiKey.expiresAt }],
-        iam: [{ accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey, accountId: LOCAL_ACCOUNT_ID }],
+        iam: [
+          {
+            accessKeyId: LOCAL_CREDENTIALS.accessKeyId,
+            secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
+            accountId: LOCAL_ACCOUNT_ID,
+          },
+        ],
         region: LOCAL_REGION,
       },
     });
@@ -265,12 +295,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The functions, in-process, with the environment the CDK stack gives them.
     applyFunctionEnvironment(
-      functionEnvironment({ tableName, graphqlUrl: endpoints.graphqlUrl, raceSeconds, windowSeconds, dynamodbEndpoint: ddb.endpoint, kinesisEndpoint: kin.endpoint }),
+      functionEnvironment({
+        tableName,
+        graphqlUrl: endpoints.graphqlUrl,
+        raceSeconds,
+        windowSeconds,
+        dynamodbEndpoint: ddb.endpoint,
+        kinesisEndpoint: kin.endpoint,
+      }),
     );
     const handlers = { ...pre.handlers };
     const wrap = options.wrapHandler;
     if (wrap) for (const name of Object.keys(handlers) as FunctionName[]) handlers[name] = wrap(name, handlers[name]);
-    const checkpoints = inMemory ? memoryCheckpointStore() : fileCheckpointStore(path.join(dataDir, 'checkpoints.json'));
+    const checkpoints = inMemory
+      ? memoryCheckpointStore()
+      : fileCheckpointStore(path.join(dataDir, 'checkpoints.json'));
     const mappings = await startStackMappings({
       handlers,
       kinesis: kinClient,
@@ -299,16 +338,37 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     for (const m of mappings) {
       m.mapping.events.on('event', (e: MappingEvent) => {
-        if (e.type === 'invoke' && e.error) say(`${m.name}:${e.error.message}`, `[${m.name}] ${e.shardId}: function error: ${e.error.message} (the batch is retried)`);
+        if (e.type === 'invoke' && e.error)
+          say(
+            `${m.name}:${e.error.message}`,
+            `[${m.name}] ${e.shardId}: function error: ${e.error.message} (the batch is retried)`,
+          );
         else if (e.type === 'discard') {
-          log(`[${m.name}] ${e.shardId}: batch discarded (${e.message.requestContext.condition}); its metadata is in the dead-letter queue`);
-        } else if (e.type === 'readError') say(`${m.name}:read:${e.error.message}`, `[${m.name}] ${e.shardId}: reading the stream failed: ${e.error.message} (retrying)`);
+          log(
+            `[${m.name}] ${e.shardId}: batch discarded (${e.message.requestContext.condition}); its metadata is in the dead-letter queue`,
+          );
+        } else if (e.type === 'readError')
+          say(
+            `${m.name}:read:${e.error.message}`,
+            `[${m.name}] ${e.shardId}: reading the stream failed: ${e.error.message} (retrying)`,
+          );
       });
     }
-    for (const m of mappings) part(`function ${m.name}`, true, `event-source mapping on ${m.name === 'allTime' ? 'the table stream' : streamName}`);
+    for (const m of mappings)
+      part(
+        `function ${m.name}`,
+        true,
+        `event-source mapping on ${m.name === 'allTime' ? 'the table stream' : streamName}`,
+      );
     // The CDK stack's EventBridge rule: closes ended races when the stream is quiet.
     const intervalMs = options.closeScheduleMs ?? closeScheduleIntervalMs();
-    const schedule = startCloseSchedule({ handler: handlers.finalizer, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, intervalMs, log });
+    const schedule = startCloseSchedule({
+      handler: handlers.finalizer,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      intervalMs,
+      log,
+    });
     stops.push(() => schedule.stop());
     part('close schedule', true, `finalizer every ${intervalMs / 1000} s (Scheduled Event)`);
 
@@ -324,16 +384,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The web app and /config.json.
     const distDir = path.join(REPO_ROOT, 'web', 'dist');
-    const serve = pre.web.serveWebApp(distDir, { config: () => pre.web.webConfigFrom(endpoints), reservedPrefixes: ['/graphql', '/ops/metrics'] });
+    const serve = pre.web.serveWebApp(distDir, {
+      config: () => pre.web.webConfigFrom(endpoints),
+      reservedPrefixes: ['/graphql', '/ops/metrics'],
+    });
     const haveDist = fs.existsSync(path.join(distDir, 'index.html'));
     if (!haveDist && options.buildWeb !== false && fs.existsSync(path.join(REPO_ROOT, 'web', 'vite.config.ts'))) {
       // Built once in the background; the rest of the stack does not wait for it.
-      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-        cwd: REPO_ROOT,
-        stdio: ['ignore', 'ignore', 'pipe'],
-        // Always React's production build, even when the stack starts under a test runner (NODE_ENV=test).
-        env: { ...process.env, NODE_ENV: 'production' },
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+          'build',
+          '--config',
+          'web/vite.config.ts',
+          '--logLevel',
+          'warn',
+        ],
+        {
+          cwd: REPO_ROOT,
+          stdio: ['ignore', 'ignore', 'pipe'],
+          // Always React's production build, even when the stack starts under a test runner (NODE_ENV=test).
+          env: { ...process.env, NODE_ENV: 'production' },
+        },
+      );
       let stderr = '';
       child.stderr?.on('data', (b: Buffer) => {
         stderr += b.toString();

@@ -36,7 +36,10 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Everything else (index.html above all) must be revalidated, or a new build would not be seen. */
 const REVALIDATE = 'no-cache';
 
-export function serveWebApp(distDir: string, options: ServeWebAppOptions = {}): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function serveWebApp(
+  distDir: string,
+  options: ServeWebAppOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   const root = path.resolve(distDir);
   const reserved = options.reservedPrefixes ?? ['/graphql'];
   const cache = new Map<string, CachedFile>();
@@ -46,7 +49,8 @@ export function serveWebApp(distDir: string, options: ServeWebAppOptions = {}): 
     try {
       st = statSync(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+        return null;
       throw err;
     }
     if (!st.isFile()) return null;

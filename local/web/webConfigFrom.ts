@@ -25,12 +25,14 @@ export function webConfigFrom(endpoints: unknown): WebConfig {
   if (!isRecord(endpoints)) throw new WebConfigError('endpoints must be an object');
   const str = (key: string): string => {
     const v = endpoints[key];
-    if (typeof v !== 'string' || v.length === 0) throw new WebConfigError(`endpoints.${key} must be a non-empty string`);
+    if (typeof v !== 'string' || v.length === 0)
+      throw new WebConfigError(`endpoints.${key} must be a non-empty string`);
     return v;
   };
   const int = (key: string): number => {
     const v = endpoints[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new WebConfigError(`endpoints.${key} must be a positive integer`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+      throw new WebConfigError(`endpoints.${key} must be a positive integer`);
     return v;
   };
   return {

@@ -9,7 +9,13 @@ import { partitionQuery } from '../lib/query.js';
 
 export function request(ctx: Context): DynamoDBQueryRequest {
   // At most one item per class of the catalog: one page.
-  return partitionQuery({ pkName: PK, pk: racerPk(ctx.stash.racerId as string), skName: SK, skPrefix: ALLTIME_SK_PREFIX, forward: true });
+  return partitionQuery({
+    pkName: PK,
+    pk: racerPk(ctx.stash.racerId as string),
+    skName: SK,
+    skPrefix: ALLTIME_SK_PREFIX,
+    forward: true,
+  });
 }
 
 export function response(ctx: Context): unknown[] {

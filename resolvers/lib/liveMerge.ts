@@ -110,7 +110,13 @@ export function mergeLiveParts(parts: readonly LivePartItem[]): MergedLive | nul
   let i = 0;
   for (const racerId of order) {
     const rider = riders[`#${racerId}`] as LiveRider;
-    entries.push({ rank: ranks[i] as number, racerId, name: rider.name ?? null, output: rider.output, second: rider.second });
+    entries.push({
+      rank: ranks[i] as number,
+      racerId,
+      name: rider.name ?? null,
+      output: rider.output,
+      second: rider.second,
+    });
     i = i + 1;
   }
   return { entries, updatedAt };

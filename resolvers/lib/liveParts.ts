@@ -12,5 +12,11 @@ import { partitionQuery } from './query.js';
  * them all.
  */
 export function livePartsQuery(classId: number, raceId: number): DynamoDBQueryRequest {
-  return partitionQuery({ pkName: PK, pk: racePk(classId, raceId), skName: SK, skPrefix: LIVE_SK_PREFIX, forward: true });
+  return partitionQuery({
+    pkName: PK,
+    pk: racePk(classId, raceId),
+    skName: SK,
+    skPrefix: LIVE_SK_PREFIX,
+    forward: true,
+  });
 }

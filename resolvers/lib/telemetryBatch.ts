@@ -17,7 +17,11 @@ export type BatchCheck =
  * Checks every record; the first invalid record (lowest index) is reported
  * with the field that failed.
  */
-export function checkTelemetryBatch(records: readonly unknown[], raceSeconds: number, currentRaceId: number): BatchCheck {
+export function checkTelemetryBatch(
+  records: readonly unknown[],
+  raceSeconds: number,
+  currentRaceId: number,
+): BatchCheck {
   const clean: TelemetryRecord[] = [];
   let index = 0;
   for (const value of records) {

@@ -16,11 +16,17 @@ afterAll(async () => {
 });
 
 const body = (query: string) => JSON.stringify({ query });
-const iamPost = async (query: string, creds: { accessKeyId: string; secretAccessKey: string } = TEST_IAM, opts: { signingDate?: Date; service?: string } = {}) => {
+const iamPost = async (
+  query: string,
+  creds: { accessKeyId: string; secretAccessKey: string } = TEST_IAM,
+  opts: { signingDate?: Date; service?: string } = {},
+) => {
   const b = body(query);
   return post(server.url, b, await signedHeaders(server.url, b, creds, opts));
 };
-const UNAUTHORIZED = { errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' }] };
+const UNAUTHORIZED = {
+  errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' }],
+};
 
 describe('API key', () => {
   it('a known, unexpired key is accepted', async () => {
@@ -39,7 +45,9 @@ describe('API key', () => {
   it('no auth header at all is refused', async () => {
     const out = await post(server.url, body('{ echo(msg: "k") }'), { 'content-type': 'application/json' });
     expect(out.status).toBe(401);
-    expect(out.body).toEqual({ errors: [{ errorType: 'UnauthorizedException', message: 'Valid authorization header not provided.' }] });
+    expect(out.body).toEqual({
+      errors: [{ errorType: 'UnauthorizedException', message: 'Valid authorization header not provided.' }],
+    });
   });
 });
 
@@ -81,7 +89,10 @@ describe('AWS_IAM (SigV4, service appsync)', () => {
   it('identity carries account, ARN and source IP', async () => {
     const out = await iamPost('{ whoami { json } }');
     // Query.whoami has no directive: the default mode (API key) only → IAM is refused for it.
-    expect(out.body.errors?.[0]).toMatchObject({ errorType: 'Unauthorized', message: 'Not Authorized to access whoami on type Query' });
+    expect(out.body.errors?.[0]).toMatchObject({
+      errorType: 'Unauthorized',
+      message: 'Not Authorized to access whoami on type Query',
+    });
     const auth = runtime.authorize(await signedHeaders(server.url, '{}', TEST_IAM), '{}');
     expect(auth).toEqual({
       ok: true,
@@ -105,7 +116,14 @@ describe('auth directives per field', () => {
     const out = await post(server.url, body('{ iamOnly echo(msg: "ok") }'), apiKeyHeaders);
     expect(out.body.data).toEqual({ iamOnly: null, echo: 'ok' });
     expect(out.body.errors).toEqual([
-      { path: ['iamOnly'], data: null, errorType: 'Unauthorized', errorInfo: null, locations: [{ line: 1, column: 3, sourceName: null }], message: 'Not Authorized to access iamOnly on type Query' },
+      {
+        path: ['iamOnly'],
+        data: null,
+        errorType: 'Unauthorized',
+        errorInfo: null,
+        locations: [{ line: 1, column: 3, sourceName: null }],
+        message: 'Not Authorized to access iamOnly on type Query',
+      },
     ]);
   });
   it('type directives apply to fields without their own (Message allows both modes)', async () => {

@@ -20,15 +20,33 @@ beforeAll(async () => {
 
 describe('single-item operations', () => {
   it('PutItem returns the item written, GetItem reads it back unmarshalled (N as numbers, sets as arrays)', async () => {
-    const put = await call(ddb.put({ key: { PK: 'p#1', SK: 'a' }, item: { n: 1.5, s: 'x', l: [1, 'two'], m: { deep: true }, nul: null, tags: ddb.toStringSet(['a', 'b']) } }));
+    const put = await call(
+      ddb.put({
+        key: { PK: 'p#1', SK: 'a' },
+        item: { n: 1.5, s: 'x', l: [1, 'two'], m: { deep: true }, nul: null, tags: ddb.toStringSet(['a', 'b']) },
+      }),
+    );
     expect(put.error).toBeUndefined();
-    expect(put.result).toEqual({ PK: 'p#1', SK: 'a', n: 1.5, s: 'x', l: [1, 'two'], m: { deep: true }, nul: null, tags: ['a', 'b'] });
+    expect(put.result).toEqual({
+      PK: 'p#1',
+      SK: 'a',
+      n: 1.5,
+      s: 'x',
+      l: [1, 'two'],
+      m: { deep: true },
+      nul: null,
+      tags: ['a', 'b'],
+    });
     const got = await call(ddb.get({ key: { PK: 'p#1', SK: 'a' }, consistentRead: true }));
     expect(got.result).toEqual(put.result);
   });
 
   it('accepts N given as a string too', async () => {
-    const out = await call({ operation: 'PutItem', key: { PK: { S: 'p#n' }, SK: { S: 'a' } }, attributeValues: { v: { N: '42' } } });
+    const out = await call({
+      operation: 'PutItem',
+      key: { PK: { S: 'p#n' }, SK: { S: 'a' } },
+      attributeValues: { v: { N: '42' } },
+    });
     expect(out.result).toEqual({ PK: 'p#n', SK: 'a', v: 42 });
   });
 
@@ -38,20 +56,28 @@ describe('single-item operations', () => {
 
   it('GetItem with a projection', async () => {
     await call(ddb.put({ key: { PK: 'p#proj', SK: 'a' }, item: { keep: 1, drop: 2, nested: { x: 1, y: 2 } } }));
-    const out = await call(ddb.get({ key: { PK: 'p#proj', SK: 'a' }, consistentRead: true, projection: ['keep', 'nested.x'] }));
+    const out = await call(
+      ddb.get({ key: { PK: 'p#proj', SK: 'a' }, consistentRead: true, projection: ['keep', 'nested.x'] }),
+    );
     expect(out.result).toEqual({ keep: 1, nested: { x: 1 } });
   });
 
   it('a conditional Put that fails reports DynamoDB:ConditionalCheckFailedException with the current item', async () => {
     await call(ddb.put({ key: { PK: 'p#c', SK: 'a' }, item: { v: 1 } }));
-    const out = await call(ddb.put({ key: { PK: 'p#c', SK: 'a' }, item: { v: 2 }, condition: { PK: { attributeExists: false } } }));
+    const out = await call(
+      ddb.put({ key: { PK: 'p#c', SK: 'a' }, item: { v: 2 }, condition: { PK: { attributeExists: false } } }),
+    );
     expect(out.error?.type).toBe('DynamoDB:ConditionalCheckFailedException');
-    expect(out.error?.message).toMatch(/^The conditional request failed \(Service: DynamoDb, Status Code: 400, Request ID: /);
+    expect(out.error?.message).toMatch(
+      /^The conditional request failed \(Service: DynamoDb, Status Code: 400, Request ID: /,
+    );
     expect(out.result).toEqual({ PK: 'p#c', SK: 'a', v: 1 });
   });
 
   it('a conditional Put whose item already equals the stored one succeeds (AppSync re-read rule)', async () => {
-    const out = await call(ddb.put({ key: { PK: 'p#c', SK: 'a' }, item: { v: 1 }, condition: { PK: { attributeExists: false } } }));
+    const out = await call(
+      ddb.put({ key: { PK: 'p#c', SK: 'a' }, item: { v: 1 }, condition: { PK: { attributeExists: false } } }),
+    );
     expect(out.error).toBeUndefined();
     expect(out.result).toEqual({ PK: 'p#c', SK: 'a', v: 1 });
   });
@@ -72,20 +98,35 @@ describe('single-item operations', () => {
   it('UpdateItem returns the item after the update; increment on a missing attribute is a DynamoDB error', async () => {
     await call(ddb.put({ key: { PK: 'p#u', SK: 'a' }, item: { n: 1, list: [1] } }));
     const out = await call(
-      ddb.update({ key: { PK: 'p#u', SK: 'a' }, update: { n: ddb.operations.increment(2), list: ddb.operations.append([2]), gone: ddb.operations.remove(), s: 'new' } }),
+      ddb.update({
+        key: { PK: 'p#u', SK: 'a' },
+        update: {
+          n: ddb.operations.increment(2),
+          list: ddb.operations.append([2]),
+          gone: ddb.operations.remove(),
+          s: 'new',
+        },
+      }),
     );
     expect(out.result).toEqual({ PK: 'p#u', SK: 'a', n: 3, list: [1, 2], s: 'new' });
-    const missing = await call(ddb.update({ key: { PK: 'p#u', SK: 'a' }, update: { nope: ddb.operations.increment(1) } }));
+    const missing = await call(
+      ddb.update({ key: { PK: 'p#u', SK: 'a' }, update: { nope: ddb.operations.increment(1) } }),
+    );
     expect(missing.error?.type).toBe('DynamoDB:ValidationException');
   });
 
   it('UpdateItem with a failing condition is an error', async () => {
-    const out = await call(ddb.update({ key: { PK: 'p#u', SK: 'a' }, update: { n: 10 }, condition: { n: { eq: 999 } } }));
+    const out = await call(
+      ddb.update({ key: { PK: 'p#u', SK: 'a' }, update: { n: 10 }, condition: { n: { eq: 999 } } }),
+    );
     expect(out.error?.type).toBe('DynamoDB:ConditionalCheckFailedException');
   });
 
   it('accepts the condition as the JSON string util.transform returns', async () => {
-    const out = await call({ ...ddb.put({ key: { PK: 'p#s', SK: 'a' }, item: { v: 1 } }), condition: JSON.stringify({ expression: 'attribute_not_exists(#pk)', expressionNames: { '#pk': 'PK' } }) });
+    const out = await call({
+      ...ddb.put({ key: { PK: 'p#s', SK: 'a' }, item: { v: 1 } }),
+      condition: JSON.stringify({ expression: 'attribute_not_exists(#pk)', expressionNames: { '#pk': 'PK' } }),
+    });
     expect(out.error).toBeUndefined();
   });
 
@@ -121,12 +162,27 @@ describe('Query and Scan', () => {
     const token = (first.result as { nextToken: string }).nextToken;
     const foreign = await call(ddb.query({ query: { PK: { eq: 'q#1' } }, limit: 2, nextToken: token }), 'Query.b');
     expect(foreign.error?.message).toMatch(/another resolver/);
-    expect((await call(ddb.query({ query: { PK: { eq: 'q#1' } }, limit: 2, nextToken: 'garbage' }), 'Query.a')).error?.type).toBe('DynamoDB:ValidationException');
+    expect(
+      (await call(ddb.query({ query: { PK: { eq: 'q#1' } }, limit: 2, nextToken: 'garbage' }), 'Query.a')).error?.type,
+    ).toBe('DynamoDB:ValidationException');
   });
 
   it('key conditions, descending order, filters (scannedCount counts before the filter)', async () => {
-    const out = await call(ddb.query({ query: { PK: { eq: 'q#1' }, SK: { between: ['s2', 's4'] } }, scanIndexForward: false, filter: { n: { ne: 3 } } }));
-    expect(out.result).toEqual({ items: [{ PK: 'q#1', SK: 's4', n: 4 }, { PK: 'q#1', SK: 's2', n: 2 }], nextToken: null, scannedCount: 3 });
+    const out = await call(
+      ddb.query({
+        query: { PK: { eq: 'q#1' }, SK: { between: ['s2', 's4'] } },
+        scanIndexForward: false,
+        filter: { n: { ne: 3 } },
+      }),
+    );
+    expect(out.result).toEqual({
+      items: [
+        { PK: 'q#1', SK: 's4', n: 4 },
+        { PK: 'q#1', SK: 's2', n: 2 },
+      ],
+      nextToken: null,
+      scannedCount: 3,
+    });
     const prefix = await call(ddb.query({ query: { PK: { eq: 'q#1' }, SK: { beginsWith: 's5' } } }));
     expect((prefix.result as { items: unknown[] }).items).toHaveLength(1);
   });
@@ -139,15 +195,48 @@ describe('Query and Scan', () => {
 
 describe('batch and transactions', () => {
   it('BatchPutItem, BatchGetItem (request order kept, null when missing), BatchDeleteItem', async () => {
-    const put = await call(ddb.batchPut({ tables: { [tableName]: [{ PK: 'b#1', SK: 'a', v: 1 }, { PK: 'b#2', SK: 'a', v: 2 }] } }));
-    expect(put.result).toEqual({ data: { [tableName]: [{ PK: 'b#1', SK: 'a', v: 1 }, { PK: 'b#2', SK: 'a', v: 2 }] }, unprocessedItems: { [tableName]: [] } });
-    const got = await call(ddb.batchGet({ tables: { [tableName]: { keys: [{ PK: 'b#2', SK: 'a' }, { PK: 'b#none', SK: 'a' }, { PK: 'b#1', SK: 'a' }], consistentRead: true } } }));
+    const put = await call(
+      ddb.batchPut({
+        tables: {
+          [tableName]: [
+            { PK: 'b#1', SK: 'a', v: 1 },
+            { PK: 'b#2', SK: 'a', v: 2 },
+          ],
+        },
+      }),
+    );
+    expect(put.result).toEqual({
+      data: {
+        [tableName]: [
+          { PK: 'b#1', SK: 'a', v: 1 },
+          { PK: 'b#2', SK: 'a', v: 2 },
+        ],
+      },
+      unprocessedItems: { [tableName]: [] },
+    });
+    const got = await call(
+      ddb.batchGet({
+        tables: {
+          [tableName]: {
+            keys: [
+              { PK: 'b#2', SK: 'a' },
+              { PK: 'b#none', SK: 'a' },
+              { PK: 'b#1', SK: 'a' },
+            ],
+            consistentRead: true,
+          },
+        },
+      }),
+    );
     expect(got.result).toEqual({
       data: { [tableName]: [{ PK: 'b#2', SK: 'a', v: 2 }, null, { PK: 'b#1', SK: 'a', v: 1 }] },
       unprocessedKeys: { [tableName]: [] },
     });
     const del = await call(ddb.batchDelete({ tables: { [tableName]: [{ PK: 'b#1', SK: 'a' }] } }));
-    expect(del.result).toEqual({ data: { [tableName]: [{ PK: 'b#1', SK: 'a' }] }, unprocessedKeys: { [tableName]: [] } });
+    expect(del.result).toEqual({
+      data: { [tableName]: [{ PK: 'b#1', SK: 'a' }] },
+      unprocessedKeys: { [tableName]: [] },
+    });
   });
 
   it('TransactWriteItems succeeds with keys; a failed condition gives cancellationReasons and ctx.error', async () => {
@@ -159,7 +248,15 @@ describe('batch and transactions', () => {
         ],
       }),
     );
-    expect(ok).toEqual({ result: { keys: [{ PK: 't#1', SK: 'a' }, { PK: 't#2', SK: 'a' }], cancellationReasons: null } });
+    expect(ok).toEqual({
+      result: {
+        keys: [
+          { PK: 't#1', SK: 'a' },
+          { PK: 't#2', SK: 'a' },
+        ],
+        cancellationReasons: null,
+      },
+    });
     const failed = await call(
       ddb.transactWrite({
         items: [
@@ -168,12 +265,25 @@ describe('batch and transactions', () => {
         ],
       }),
     );
-    expect(failed.result).toEqual({ keys: null, cancellationReasons: [{ type: 'ConditionCheckFailed', message: 'The condition check failed.' }, { type: 'None', message: 'None' }] });
+    expect(failed.result).toEqual({
+      keys: null,
+      cancellationReasons: [
+        { type: 'ConditionCheckFailed', message: 'The condition check failed.' },
+        { type: 'None', message: 'None' },
+      ],
+    });
     expect(failed.error?.type).toBe('DynamoDB:TransactionCanceledException');
   });
 
   it('TransactGetItems', async () => {
-    const out = await call(ddb.transactGet({ items: [{ table: tableName, key: { PK: 't#1', SK: 'a' } }, { table: tableName, key: { PK: 't#none', SK: 'a' } }] }));
+    const out = await call(
+      ddb.transactGet({
+        items: [
+          { table: tableName, key: { PK: 't#1', SK: 'a' } },
+          { table: tableName, key: { PK: 't#none', SK: 'a' } },
+        ],
+      }),
+    );
     expect(out.result).toEqual({ items: [{ PK: 't#1', SK: 'a', v: 1 }, null], cancellationReasons: null });
   });
 });

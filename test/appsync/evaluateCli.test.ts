@@ -33,7 +33,16 @@ export function response(ctx) { return ctx.result; }
 `,
       { arguments: { id: 'abc' } },
     );
-    const { stdout } = await run(process.execPath, [BIN, 'evaluate', '--code', f.code, '--context', f.context, '--function', 'request']);
+    const { stdout } = await run(process.execPath, [
+      BIN,
+      'evaluate',
+      '--code',
+      f.code,
+      '--context',
+      f.context,
+      '--function',
+      'request',
+    ]);
     const out = JSON.parse(stdout);
     expect(out).toEqual({
       evaluationResult: '{"operation":"GetItem","key":{"id":{"S":"abc"}}}',
@@ -45,14 +54,35 @@ export function response(ctx) { return ctx.result; }
   });
 
   it('runs the response handler with ctx.result from the context', async () => {
-    const f = await files('export function request(ctx) { return {}; }\nexport function response(ctx) { return ctx.result.items.length; }\n', { result: { items: [1, 2] } });
-    const { stdout } = await run(process.execPath, [BIN, 'evaluate', '--code', f.code, '--context', f.context, '--function', 'response']);
+    const f = await files(
+      'export function request(ctx) { return {}; }\nexport function response(ctx) { return ctx.result.items.length; }\n',
+      { result: { items: [1, 2] } },
+    );
+    const { stdout } = await run(process.execPath, [
+      BIN,
+      'evaluate',
+      '--code',
+      f.code,
+      '--context',
+      f.context,
+      '--function',
+      'response',
+    ]);
     expect(JSON.parse(stdout).evaluationResult).toBe('2');
   });
 
   it('reports code AppSync rejects as an error naming the line', async () => {
     const f = await files('export function request(ctx) {\n  try { return 1; } catch (e) { return 2; }\n}\n', {});
-    const { stdout } = await run(process.execPath, [BIN, 'evaluate', '--code', f.code, '--context', f.context, '--function', 'request']);
+    const { stdout } = await run(process.execPath, [
+      BIN,
+      'evaluate',
+      '--code',
+      f.code,
+      '--context',
+      f.context,
+      '--function',
+      'request',
+    ]);
     const out = JSON.parse(stdout);
     expect(out.evaluationResult).toBeNull();
     expect(out.error.message).toMatch(/code\.js:2:3: try\/catch\/finally is not supported/);

@@ -17,7 +17,8 @@ afterAll(async () => {
   await server.close();
 });
 
-const gql = (query: string, variables?: Record<string, unknown>) => post(server.url, JSON.stringify({ query, variables }), apiKeyHeaders);
+const gql = (query: string, variables?: Record<string, unknown>) =>
+  post(server.url, JSON.stringify({ query, variables }), apiKeyHeaders);
 
 describe('execution', () => {
   it('runs a NONE resolver', async () => {
@@ -27,7 +28,9 @@ describe('execution', () => {
   });
 
   it('writes and reads DynamoDB through resolvers; data-source errors reach the response handler as ctx.error', async () => {
-    expect((await gql('mutation { putItem(id: "1", value: 7) { id value } }')).body).toEqual({ data: { putItem: { id: '1', value: 7 } } });
+    expect((await gql('mutation { putItem(id: "1", value: 7) { id value } }')).body).toEqual({
+      data: { putItem: { id: '1', value: 7 } },
+    });
     expect((await gql('mutation { bump(id: "1", by: 3) { value } }')).body).toEqual({ data: { bump: { value: 10 } } });
     expect((await gql('{ item(id: "1") { id value } }')).body).toEqual({ data: { item: { id: '1', value: 10 } } });
     const conflict = await gql('mutation { putItem(id: "1", value: 8, onlyNew: true) { value } }');
@@ -40,7 +43,9 @@ describe('execution', () => {
         errorType: 'DynamoDB:ConditionalCheckFailedException',
         errorInfo: null,
         locations: [{ line: 1, column: 12, sourceName: null }],
-        message: expect.stringMatching(/^The conditional request failed \(Service: DynamoDb, Status Code: 400, Request ID: /),
+        message: expect.stringMatching(
+          /^The conditional request failed \(Service: DynamoDb, Status Code: 400, Request ID: /,
+        ),
       },
     ]);
     // Deleting twice: the second conditional delete of a missing item is a success with null.
@@ -56,17 +61,27 @@ describe('execution', () => {
     const page = first.body.data?.['items'] as { items: unknown[]; nextToken: string | null };
     expect(page.items).toEqual([{ id: 'A', value: 1 }]);
     expect(typeof page.nextToken).toBe('string');
-    const foreign = await gql('query ($t: String) { otherItems(pk: "ITEM#page-1", limit: 1, nextToken: $t) { nextToken } }', { t: page.nextToken });
+    const foreign = await gql(
+      'query ($t: String) { otherItems(pk: "ITEM#page-1", limit: 1, nextToken: $t) { nextToken } }',
+      { t: page.nextToken },
+    );
     expect(foreign.body.data).toBeNull();
     expect(foreign.body.errors?.[0]).toMatchObject({ path: ['otherItems'], errorType: 'DynamoDB:ValidationException' });
-    const last = await gql('query ($t: String) { items(pk: "ITEM#page-1", limit: 1, nextToken: $t) { items { id } nextToken } }', { t: page.nextToken });
+    const last = await gql(
+      'query ($t: String) { items(pk: "ITEM#page-1", limit: 1, nextToken: $t) { items { id } nextToken } }',
+      { t: page.nextToken },
+    );
     expect(last.body).toEqual({ data: { items: { items: [], nextToken: null } } });
   });
 
   it('a resolver that throws gives a clean error for its field; the rest of the query still answers', async () => {
     const out = await gql('{ failing echo(msg: "still here") }');
     expect(out.body.data).toEqual({ failing: null, echo: 'still here' });
-    expect(out.body.errors?.[0]).toMatchObject({ path: ['failing'], errorType: 'Code', message: expect.stringMatching(/^Query\.failing\.js:\d+:\d+: .*null/) });
+    expect(out.body.errors?.[0]).toMatchObject({
+      path: ['failing'],
+      errorType: 'Code',
+      message: expect.stringMatching(/^Query\.failing\.js:\d+:\d+: .*null/),
+    });
   });
 
   it('a resolver that loops is stopped by the time limit', async () => {
@@ -77,7 +92,11 @@ describe('execution', () => {
 
   it('util.unauthorized gives the Unauthorized error of the field', async () => {
     const out = await gql('{ denied }');
-    expect(out.body.errors?.[0]).toMatchObject({ path: ['denied'], errorType: 'Unauthorized', message: 'Not Authorized to access denied on type Query' });
+    expect(out.body.errors?.[0]).toMatchObject({
+      path: ['denied'],
+      errorType: 'Unauthorized',
+      message: 'Not Authorized to access denied on type Query',
+    });
   });
 
   it('null propagates to the nearest nullable parent, as GraphQL requires', async () => {
@@ -92,7 +111,10 @@ describe('execution', () => {
   it('fills ctx: args, identity (null for API key), source, info with selection set, request headers, env', async () => {
     const out = await post(
       server.url,
-      JSON.stringify({ query: 'query Q($x: Int) { whoami(x: $x) { json renamed: sub { name } } }', variables: { x: 5 } }),
+      JSON.stringify({
+        query: 'query Q($x: Int) { whoami(x: $x) { json renamed: sub { name } } }',
+        variables: { x: 5 },
+      }),
       { ...apiKeyHeaders, 'x-custom': 'c1', cookie: 'secret=1' },
     );
     const json = JSON.parse((out.body.data?.['whoami'] as { json: string }).json);
@@ -120,11 +142,29 @@ describe('execution', () => {
   it('a header sent twice reaches the resolver as an array', async () => {
     const res = await new Promise<string>((resolve, reject) => {
       const body = JSON.stringify({ query: '{ whoami { json } }' });
-      const req = http.request(server.url, { method: 'POST', headers: ['host', new URL(server.url).host, 'x-api-key', apiKeyHeaders['x-api-key'], 'content-type', 'application/json', 'x-multi', 'a', 'x-multi', 'b'] }, (r) => {
-        let text = '';
-        r.on('data', (c: Buffer) => (text += c.toString()));
-        r.on('end', () => resolve(text));
-      });
+      const req = http.request(
+        server.url,
+        {
+          method: 'POST',
+          headers: [
+            'host',
+            new URL(server.url).host,
+            'x-api-key',
+            apiKeyHeaders['x-api-key'],
+            'content-type',
+            'application/json',
+            'x-multi',
+            'a',
+            'x-multi',
+            'b',
+          ],
+        },
+        (r) => {
+          let text = '';
+          r.on('data', (c: Buffer) => (text += c.toString()));
+          r.on('end', () => resolve(text));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -133,9 +173,18 @@ describe('execution', () => {
   });
 
   it('validates AppSync scalars in variables, literals and results; AWSJSON arguments arrive parsed', async () => {
-    const out = await post(server.url, JSON.stringify({ query: 'mutation ($m: String!) { publish(classId: 1, msg: $m) { at } }', variables: { m: 'x' } }), apiKeyHeaders);
+    const out = await post(
+      server.url,
+      JSON.stringify({
+        query: 'mutation ($m: String!) { publish(classId: 1, msg: $m) { at } }',
+        variables: { m: 'x' },
+      }),
+      apiKeyHeaders,
+    );
     expect(Date.parse((out.body.data?.['publish'] as { at: string }).at)).toBeGreaterThan(0);
-    const ok = await gql('query ($at: AWSDateTime!) { dateArg(at: $at, j: "{\\"a\\":1}") }', { at: '2026-01-01T10:00:00.000+02:00' });
+    const ok = await gql('query ($at: AWSDateTime!) { dateArg(at: $at, j: "{\\"a\\":1}") }', {
+      at: '2026-01-01T10:00:00.000+02:00',
+    });
     expect(ok.body).toEqual({ data: { dateArg: '2026-01-01T10:00:00.000+02:00|object|{"a":1}' } });
     const badVar = await gql('query ($at: AWSDateTime!) { dateArg(at: $at) }', { at: '2026-13-01' });
     expect(badVar.body.errors?.[0]?.['message']).toMatch(/AWSDateTime/);
@@ -143,7 +192,10 @@ describe('execution', () => {
     expect(badLiteral.body.errors?.[0]?.['message']).toMatch(/AWSDateTime/);
     const badOut = await gql('{ badDate }');
     expect(badOut.body.data).toEqual({ badDate: null });
-    expect(badOut.body.errors?.[0]).toMatchObject({ path: ['badDate'], message: expect.stringMatching(/not a valid 'AWSDateTime'/) });
+    expect(badOut.body.errors?.[0]).toMatchObject({
+      path: ['badDate'],
+      message: expect.stringMatching(/not a valid 'AWSDateTime'/),
+    });
   });
 });
 
@@ -158,12 +210,18 @@ describe('bad input never crashes the server', () => {
   });
   it('malformed GraphQL → error with location', async () => {
     const out = await gql('{ echo(msg: "x" ');
-    expect(out.body.errors?.[0]).toMatchObject({ errorType: 'InvalidSyntax', locations: [{ line: 1, column: 17, sourceName: null }] });
+    expect(out.body.errors?.[0]).toMatchObject({
+      errorType: 'InvalidSyntax',
+      locations: [{ line: 1, column: 17, sourceName: null }],
+    });
   });
   it('unknown fields → validation error naming the field', async () => {
     const out = await gql('{ nope }');
     expect(out.body.data).toBeNull();
-    expect(out.body.errors?.[0]).toMatchObject({ errorType: 'ValidationError', message: expect.stringContaining('nope') });
+    expect(out.body.errors?.[0]).toMatchObject({
+      errorType: 'ValidationError',
+      message: expect.stringContaining('nope'),
+    });
   });
   it('an oversize body → 413', async () => {
     const big = JSON.stringify({ query: `{ echo(msg: "${'x'.repeat(1024 * 1024 + 10)}") }` });
@@ -171,7 +229,10 @@ describe('bad input never crashes the server', () => {
     expect(out.status).toBe(413);
   });
   it('answers CORS preflights for the web app', async () => {
-    const res = await fetch(server.url, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST' } });
+    const res = await fetch(server.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST' },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-allow-headers')).toContain('x-api-key');

@@ -21,7 +21,12 @@ export async function signedHeaders(
   opts: { signingDate?: Date; region?: string; service?: string } = {},
 ): Promise<Record<string, string>> {
   const u = new URL(url);
-  const signer = new SignatureV4({ credentials: creds, region: opts.region ?? 'us-east-1', service: opts.service ?? 'appsync', sha256: Sha256 });
+  const signer = new SignatureV4({
+    credentials: creds,
+    region: opts.region ?? 'us-east-1',
+    service: opts.service ?? 'appsync',
+    sha256: Sha256,
+  });
   const req = new HttpRequest({
     method: 'POST',
     protocol: u.protocol,

@@ -18,13 +18,21 @@ describe('HTTP data source', () => {
   });
 
   it('hands non-2xx answers to the response handler as ctx.result', async () => {
-    const ds = createHttpDataSource({ endpoint: inject('kinesisEndpoint'), region: 'us-east-1', service: 'kinesis', credentials: LOCAL_CREDENTIALS });
+    const ds = createHttpDataSource({
+      endpoint: inject('kinesisEndpoint'),
+      region: 'us-east-1',
+      service: 'kinesis',
+      credentials: LOCAL_CREDENTIALS,
+    });
     const out = await ds.invoke({
       callerId: 'Mutation.x',
       request: {
         method: 'POST',
         resourcePath: '/',
-        params: { headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.PutRecord' }, body: { StreamName: 'does-not-exist', Data: 'AA==', PartitionKey: 'p' } },
+        params: {
+          headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.PutRecord' },
+          body: { StreamName: 'does-not-exist', Data: 'AA==', PartitionKey: 'p' },
+        },
       },
     });
     const result = out.result as { statusCode: number; headers: Record<string, string>; body: string };
@@ -33,7 +41,13 @@ describe('HTTP data source', () => {
   });
 
   it('reports a connection failure as ctx.error', async () => {
-    const ds = createHttpDataSource({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1', service: 'kinesis', credentials: LOCAL_CREDENTIALS, timeoutMs: 2000 });
+    const ds = createHttpDataSource({
+      endpoint: 'http://127.0.0.1:1',
+      region: 'us-east-1',
+      service: 'kinesis',
+      credentials: LOCAL_CREDENTIALS,
+      timeoutMs: 2000,
+    });
     const out = await ds.invoke({ callerId: 'x', request: { method: 'POST', resourcePath: '/', params: {} } });
     expect(out.error?.type).toBe('HTTP:ConnectionError');
   });

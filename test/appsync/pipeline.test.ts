@@ -4,7 +4,11 @@ import { createTestRuntime, apiKeyHeaders } from './fixtures/testRuntime.js';
 const runtime = createTestRuntime();
 
 async function pipeline(mode: string | null) {
-  const out = await runtime.execute({ query: 'query ($m: String) { pipeline(mode: $m) }', variables: { m: mode }, headers: apiKeyHeaders });
+  const out = await runtime.execute({
+    query: 'query ($m: String) { pipeline(mode: $m) }',
+    variables: { m: mode },
+    headers: apiKeyHeaders,
+  });
   return out.body as { data: { pipeline: string | null }; errors?: Array<Record<string, unknown>> };
 }
 

@@ -9,7 +9,10 @@ describe('onMutation', () => {
     const runtime = createTestRuntime({ clock: () => Date.UTC(2026, 0, 1) });
     const events: MutationEvent[] = [];
     const off = runtime.onMutation((e) => events.push(e));
-    await runtime.execute({ query: 'mutation { publish(classId: 3, msg: "hello") { msg classId } }', headers: apiKeyHeaders });
+    await runtime.execute({
+      query: 'mutation { publish(classId: 3, msg: "hello") { msg classId } }',
+      headers: apiKeyHeaders,
+    });
     expect(events).toEqual([
       {
         fieldName: 'publish',
@@ -57,17 +60,27 @@ describe('runSubscriptionResolver', () => {
   });
   it('returns the error when the resolver refuses', async () => {
     const out = await runtime.runSubscriptionResolver('onMessage', { classId: 13 }, null, {});
-    expect(out.error).toEqual({ message: 'Not Authorized to access onMessage on type Subscription', errorType: 'Unauthorized' });
+    expect(out.error).toEqual({
+      message: 'Not Authorized to access onMessage on type Subscription',
+      errorType: 'Unauthorized',
+    });
   });
   it('is a no-op for a subscription field without a resolver', async () => {
-    expect(await runtime.runSubscriptionResolver('other', {}, null, {})).toEqual({ filter: null, invalidationFilter: null, error: null });
+    expect(await runtime.runSubscriptionResolver('other', {}, null, {})).toEqual({
+      filter: null,
+      invalidationFilter: null,
+      error: null,
+    });
   });
 });
 
 describe('subscriptions over HTTP', () => {
   it('are refused: they belong to the real-time endpoint', async () => {
     const runtime = createTestRuntime();
-    const out = await runtime.execute({ query: 'subscription { onMessage(classId: 1) { msg } }', headers: apiKeyHeaders });
+    const out = await runtime.execute({
+      query: 'subscription { onMessage(classId: 1) { msg } }',
+      headers: apiKeyHeaders,
+    });
     expect((out.body as { errors: Array<{ errorType: string }> }).errors[0]?.errorType).toBe('UnsupportedOperation');
   });
 });

@@ -1,6 +1,11 @@
 // Creating the runtime (bundles checked at load, as a deploy) and unit-resolver details.
 import { describe, expect, it } from 'vitest';
-import { createAppSyncRuntime, ResolverLoadError, RuntimeConfigError, type BundleSource } from '../../local/appsync/index.js';
+import {
+  createAppSyncRuntime,
+  ResolverLoadError,
+  RuntimeConfigError,
+  type BundleSource,
+} from '../../local/appsync/index.js';
 import type { ResolverSpec } from '../../resolvers/manifest.js';
 import { evalInSandbox } from './evalHelpers.js';
 
@@ -21,19 +26,26 @@ function runtimeWith(code: Record<string, string>, manifest: ResolverSpec[]) {
 
 describe('creating the runtime', () => {
   it('refuses a bundle with syntax AppSync rejects, naming the bundle and line', () => {
-    const make = () => runtimeWith({ 'Query.one': 'export function request(ctx) {\n  let i = 0;\n  i++;\n  return {};\n}\n' }, [{ typeName: 'Query', fieldName: 'one', dataSource: 'none' }]);
+    const make = () =>
+      runtimeWith({ 'Query.one': 'export function request(ctx) {\n  let i = 0;\n  i++;\n  return {};\n}\n' }, [
+        { typeName: 'Query', fieldName: 'one', dataSource: 'none' },
+      ]);
     expect(make).toThrow(ResolverLoadError);
     expect(make).toThrow(/Query\.one\.js:3:3: \+\+ operator is not supported/);
   });
   it('refuses a manifest entry without a bundle', () => {
-    expect(() => runtimeWith({}, [{ typeName: 'Query', fieldName: 'one', dataSource: 'none' }])).toThrow(RuntimeConfigError);
+    expect(() => runtimeWith({}, [{ typeName: 'Query', fieldName: 'one', dataSource: 'none' }])).toThrow(
+      RuntimeConfigError,
+    );
   });
   it('refuses a pipeline of more than 10 functions (AppSync quota)', () => {
     const fn = 'export function request(ctx) { return {}; }\nexport function response(ctx) { return ctx.result; }\n';
     const functions = Array.from({ length: 11 }, (_, i) => ({ name: `f${i}`, dataSource: 'none' as const }));
     const code: Record<string, string> = { 'Query.one': fn };
     for (const f of functions) code[`functions/${f.name}`] = fn;
-    expect(() => runtimeWith(code, [{ typeName: 'Query', fieldName: 'one', functions }])).toThrow(/at most 10 functions/);
+    expect(() => runtimeWith(code, [{ typeName: 'Query', fieldName: 'one', functions }])).toThrow(
+      /at most 10 functions/,
+    );
   });
 });
 
@@ -78,14 +90,30 @@ export function response(ctx) {
   });
 
   it('ctx.env is read-only', async () => {
-    const out = (await runtime.execute({ query: '{ two }', headers })).body as { errors: Array<Record<string, unknown>> };
+    const out = (await runtime.execute({ query: '{ two }', headers })).body as {
+      errors: Array<Record<string, unknown>>;
+    };
     // Assigning to a frozen object in strict mode is a TypeError: a code error.
-    expect(out.errors[0]).toMatchObject({ errorType: 'Code', message: expect.stringMatching(/read only|read-only|Cannot assign/) });
+    expect(out.errors[0]).toMatchObject({
+      errorType: 'Code',
+      message: expect.stringMatching(/read only|read-only|Cannot assign/),
+    });
   });
 
   it('util.error without a type gives errorType null', async () => {
-    const out = (await runtime.execute({ query: '{ three }', headers })).body as { errors: Array<Record<string, unknown>> };
-    expect(out.errors).toEqual([{ path: ['three'], data: null, errorType: null, errorInfo: null, locations: [{ line: 1, column: 3, sourceName: null }], message: 'plain message' }]);
+    const out = (await runtime.execute({ query: '{ three }', headers })).body as {
+      errors: Array<Record<string, unknown>>;
+    };
+    expect(out.errors).toEqual([
+      {
+        path: ['three'],
+        data: null,
+        errorType: null,
+        errorInfo: null,
+        locations: [{ line: 1, column: 3, sourceName: null }],
+        message: 'plain message',
+      },
+    ]);
   });
 });
 
@@ -111,10 +139,22 @@ export function response(ctx) {
 
 describe('toSubscriptionFilter rules', () => {
   it('adds the rules so that at least one must hold', () => {
-    expect(evalInSandbox('util.transform.toSubscriptionFilter({ a: { eq: 1 } }, [], { b: { eq: 2 }, c: { ne: 3 } })')).toEqual({
+    expect(
+      evalInSandbox('util.transform.toSubscriptionFilter({ a: { eq: 1 } }, [], { b: { eq: 2 }, c: { ne: 3 } })'),
+    ).toEqual({
       filterGroup: [
-        { filters: [{ fieldName: 'a', operator: 'eq', value: 1 }, { fieldName: 'b', operator: 'eq', value: 2 }] },
-        { filters: [{ fieldName: 'a', operator: 'eq', value: 1 }, { fieldName: 'c', operator: 'ne', value: 3 }] },
+        {
+          filters: [
+            { fieldName: 'a', operator: 'eq', value: 1 },
+            { fieldName: 'b', operator: 'eq', value: 2 },
+          ],
+        },
+        {
+          filters: [
+            { fieldName: 'a', operator: 'eq', value: 1 },
+            { fieldName: 'c', operator: 'ne', value: 3 },
+          ],
+        },
       ],
     });
   });

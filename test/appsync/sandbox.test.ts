@@ -16,7 +16,16 @@ describe('the APPSYNC_JS sandbox', () => {
       '{}',
       'request',
     );
-    expect(JSON.parse(out.evaluationResult ?? '')).toEqual(['undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'object']);
+    expect(JSON.parse(out.evaluationResult ?? '')).toEqual([
+      'undefined',
+      'undefined',
+      'undefined',
+      'undefined',
+      'undefined',
+      'undefined',
+      'undefined',
+      'object',
+    ]);
     const evalOut = evaluateCode('export function request(ctx) { return eval("1 + 1"); }', '{}', 'request');
     expect(evalOut.error?.message).toMatch(/Code generation from strings disallowed/);
   });
@@ -38,16 +47,24 @@ describe('the APPSYNC_JS sandbox', () => {
       'request',
     );
     expect(out.evaluationResult).toBeUndefined();
-    expect(out.error?.message).toMatch(/Code generation from strings disallowed|is not a function|Cannot read properties of undefined/);
+    expect(out.error?.message).toMatch(
+      /Code generation from strings disallowed|is not a function|Cannot read properties of undefined/,
+    );
   });
 
   it('has no Promise, so nothing can catch what util.error or the time limit throw', () => {
     expect(evalInSandbox('[typeof Promise, typeof Array.fromAsync]')).toEqual(['undefined', 'undefined']);
-    expect(() => load('export function request(ctx) { return import("node:fs"); }')).toThrow(/dynamic import\(\) is not supported/);
+    expect(() => load('export function request(ctx) { return import("node:fs"); }')).toThrow(
+      /dynamic import\(\) is not supported/,
+    );
   });
 
   it('console output is captured as logs, not printed', () => {
-    const out = evaluateCode('export function request(ctx) { console.log("hello", { a: 1 }); console.error("bad"); return null; }', '{}', 'request');
+    const out = evaluateCode(
+      'export function request(ctx) { console.log("hello", { a: 1 }); console.error("bad"); return null; }',
+      '{}',
+      'request',
+    );
     expect(out.logs).toEqual(['INFO - hello {"a":1}', 'ERROR - bad']);
   });
 
@@ -70,11 +87,18 @@ describe('the APPSYNC_JS sandbox', () => {
   });
 
   it('a for-of over an array that grows forever is stopped too, with the original line and column in errors', () => {
-    const out = evaluateCode('export function request(ctx) {\n  const a = [1];\n  for (const x of a) { a.push(x); }\n  return a;\n}', '{}', 'request', { timeoutMs: 50 });
+    const out = evaluateCode(
+      'export function request(ctx) {\n  const a = [1];\n  for (const x of a) { a.push(x); }\n  return a;\n}',
+      '{}',
+      'request',
+      { timeoutMs: 50 },
+    );
     expect(out.error?.message).toBe('Execution timed out after 50 ms.');
     // Instrumentation inserted before the error on the same line does not shift the reported column.
     const code = 'export function request(ctx) { const f = (a) => a.b.c; for (const k of [1]) { return f({}) + k; } }';
-    expect(evaluateCode(code, '{}', 'request').error?.message).toBe(`code.js:1:${code.indexOf('a.b.c') + 5}: Cannot read properties of undefined (reading 'c')`);
+    expect(evaluateCode(code, '{}', 'request').error?.message).toBe(
+      `code.js:1:${code.indexOf('a.b.c') + 5}: Cannot read properties of undefined (reading 'c')`,
+    );
   });
 
   it('binds imports of an esbuild bundle whatever local names esbuild chose (util2)', async () => {
@@ -83,12 +107,19 @@ describe('the APPSYNC_JS sandbox', () => {
     const out = evaluateCode(code, '{"arguments":{"pk":"P1"}}', 'request');
     expect(out.error).toBeUndefined();
     expect(JSON.parse(out.evaluationResult ?? '')).toEqual({
-      payload: { request: { operation: 'GetItem', key: { PK: { S: 'P1' } } }, label: 'local helper', key: 'key:P1', id: 36 },
+      payload: {
+        request: { operation: 'GetItem', key: { PK: { S: 'P1' } } },
+        label: 'local helper',
+        key: 'key:P1',
+        id: 36,
+      },
     });
   });
 
   it('refuses imports of modules AppSync does not provide', () => {
-    expect(() => load("import fs from 'node:fs';\nexport function request(ctx) { return fs; }")).toThrow(/import of "node:fs"/);
+    expect(() => load("import fs from 'node:fs';\nexport function request(ctx) { return fs; }")).toThrow(
+      /import of "node:fs"/,
+    );
   });
 });
 
@@ -134,7 +165,9 @@ describe('load-time syntax gate (AppSync refuses these at deploy)', () => {
   const f = (v) => \`v=\${v ?? 'none'}\`;
   return { out: [...out, f(ctx.args?.missing)] };
 }`;
-    expect(JSON.parse(evaluateCode(code, '{}', 'request').evaluationResult ?? '')).toEqual({ out: [1, 2, 'a', 'three', 'v=none'] });
+    expect(JSON.parse(evaluateCode(code, '{}', 'request').evaluationResult ?? '')).toEqual({
+      out: [1, 2, 'a', 'three', 'v=none'],
+    });
   });
 
   it('names the original TypeScript file and line through the bundle source map', async () => {

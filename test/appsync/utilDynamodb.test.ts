@@ -7,7 +7,10 @@ describe('util.dynamodb [EVAL]', () => {
     ['util.dynamodb.toDynamoDB("test")', { S: 'test' }],
     ['util.dynamodb.toDynamoDB(12345)', { N: 12345 }],
     ['util.dynamodb.toDynamoDB(true)', { BOOL: true }],
-    ['util.dynamodb.toDynamoDB({foo:"bar",baz:1234,beep:["boop"]})', { M: { foo: { S: 'bar' }, baz: { N: 1234 }, beep: { L: [{ S: 'boop' }] } } }],
+    [
+      'util.dynamodb.toDynamoDB({foo:"bar",baz:1234,beep:["boop"]})',
+      { M: { foo: { S: 'bar' }, baz: { N: 1234 }, beep: { L: [{ S: 'boop' }] } } },
+    ],
     ['util.dynamodb.toString("test")', { S: 'test' }],
     ['util.dynamodb.toStringSet(["foo","bar","baz"])', { SS: ['foo', 'bar', 'baz'] }],
     ['util.dynamodb.toNumber(12345)', { N: 12345 }],
@@ -17,10 +20,19 @@ describe('util.dynamodb [EVAL]', () => {
     ['util.dynamodb.toBoolean(true)', { BOOL: true }],
     ['util.dynamodb.toNull()', { NULL: null }],
     ['util.dynamodb.toList(["foo",123,{bar:"baz"}])', { L: [{ S: 'foo' }, { N: 123 }, { M: { bar: { S: 'baz' } } }] }],
-    ['util.dynamodb.toMap({foo:"bar",baz:1234,beep:["boop"]})', { M: { foo: { S: 'bar' }, baz: { N: 1234 }, beep: { L: [{ S: 'boop' }] } } }],
-    ['util.dynamodb.toMapValues({foo:"bar",baz:1234,beep:["boop"]})', { foo: { S: 'bar' }, baz: { N: 1234 }, beep: { L: [{ S: 'boop' }] } }],
+    [
+      'util.dynamodb.toMap({foo:"bar",baz:1234,beep:["boop"]})',
+      { M: { foo: { S: 'bar' }, baz: { N: 1234 }, beep: { L: [{ S: 'boop' }] } } },
+    ],
+    [
+      'util.dynamodb.toMapValues({foo:"bar",baz:1234,beep:["boop"]})',
+      { foo: { S: 'bar' }, baz: { N: 1234 }, beep: { L: [{ S: 'boop' }] } },
+    ],
     ['util.dynamodb.toS3Object("foo","bar","baz")', { S: '{"s3":{"key":"foo","bucket":"bar","region":"baz"}}' }],
-    ['util.dynamodb.toS3Object("foo","bar","baz","beep")', { S: '{"s3":{"key":"foo","bucket":"bar","region":"baz","version":"beep"}}' }],
+    [
+      'util.dynamodb.toS3Object("foo","bar","baz","beep")',
+      { S: '{"s3":{"key":"foo","bucket":"bar","region":"baz","version":"beep"}}' },
+    ],
   ])('%s', (expression, expected) => {
     expect(evalInSandbox(expression)).toEqual(expected);
   });
@@ -34,13 +46,19 @@ describe('util.dynamodb [EVAL]', () => {
   });
 
   it('fromS3ObjectJson reads the s3 object back', () => {
-    expect(evalInSandbox('util.dynamodb.fromS3ObjectJson(util.dynamodb.toS3Object("k","b","r").S)')).toEqual({ key: 'k', bucket: 'b', region: 'r' });
+    expect(evalInSandbox('util.dynamodb.fromS3ObjectJson(util.dynamodb.toS3Object("k","b","r").S)')).toEqual({
+      key: 'k',
+      bucket: 'b',
+      region: 'r',
+    });
   });
 });
 
 describe('@aws-appsync/utils/dynamodb module [EVAL]', () => {
   it('get', () => {
-    expect(JSON.stringify(evalInSandbox('ddb.get({ key: { id: "id" } })'))).toBe('{"operation":"GetItem","key":{"id":{"S":"id"}}}');
+    expect(JSON.stringify(evalInSandbox('ddb.get({ key: { id: "id" } })'))).toBe(
+      '{"operation":"GetItem","key":{"id":{"S":"id"}}}',
+    );
   });
   it('put', () => {
     expect(JSON.stringify(evalInSandbox('ddb.put({ key: { id: "abc" }, item: { value: 10 } })'))).toBe(
@@ -55,13 +73,19 @@ describe('@aws-appsync/utils/dynamodb module [EVAL]', () => {
     });
   });
   it('remove', () => {
-    expect(JSON.stringify(evalInSandbox('ddb.remove({ key: { id: "test" } })'))).toBe('{"operation":"DeleteItem","key":{"id":{"S":"test"}}}');
+    expect(JSON.stringify(evalInSandbox('ddb.remove({ key: { id: "test" } })'))).toBe(
+      '{"operation":"DeleteItem","key":{"id":{"S":"test"}}}',
+    );
   });
   it('scan', () => {
-    expect(JSON.stringify(evalInSandbox('ddb.scan({ limit: 10, nextToken: "abc" })'))).toBe('{"operation":"Scan","limit":10,"nextToken":"abc"}');
+    expect(JSON.stringify(evalInSandbox('ddb.scan({ limit: 10, nextToken: "abc" })'))).toBe(
+      '{"operation":"Scan","limit":10,"nextToken":"abc"}',
+    );
   });
   it('update with increment', () => {
-    expect(JSON.stringify(evalInSandbox('ddb.update({ key:{id:"test"}, update:{ age: ddb.operations.increment(10) } })'))).toBe(
+    expect(
+      JSON.stringify(evalInSandbox('ddb.update({ key:{id:"test"}, update:{ age: ddb.operations.increment(10) } })')),
+    ).toBe(
       '{"operation":"UpdateItem","key":{"id":{"S":"test"}},"update":{"expression":"SET #expName_1 = #expName_1 + :expValue_1","expressionNames":{"#expName_1":"age"},"expressionValues":{":expValue_1":{"N":10}}}}',
     );
   });
@@ -102,7 +126,9 @@ describe('util.transform [EVAL]', () => {
     );
   });
   it('toDynamoDBConditionExpression', () => {
-    const text = evalInSandbox('util.transform.toDynamoDBConditionExpression({id:{attributeExists:true}, version:{eq:10}})');
+    const text = evalInSandbox(
+      'util.transform.toDynamoDBConditionExpression({id:{attributeExists:true}, version:{eq:10}})',
+    );
     expect(typeof text).toBe('string');
     expect(JSON.parse(text as string)).toEqual({
       expression: '(attribute_exists(#id)) AND (#version = :version_eq)',

@@ -17,10 +17,16 @@ describe('util.time (documented examples)', () => {
     ['util.time.epochMilliSecondsToSeconds(1517943695758)', 1517943695],
     ['util.time.epochMilliSecondsToISO8601(1517943695758)', '2018-02-06T19:01:35.758Z'],
     ['util.time.epochMilliSecondsToFormatted(1517943695758, "yyyy-MM-dd HH:mm:ssZ")', '2018-02-06 19:01:35+0000'],
-    ['util.time.epochMilliSecondsToFormatted(1517943695758, "yyyy-MM-dd HH:mm:ssZ", "+08:00")', '2018-02-07 03:01:35+0800'],
+    [
+      'util.time.epochMilliSecondsToFormatted(1517943695758, "yyyy-MM-dd HH:mm:ssZ", "+08:00")',
+      '2018-02-07 03:01:35+0800',
+    ],
     ['util.time.parseISO8601ToEpochMilliSeconds("2018-02-01T17:21:05.180+08:00")', 1517476865180],
     ['util.time.parseFormattedToEpochMilliSeconds("2018-02-02 01:19:22+0800", "yyyy-MM-dd HH:mm:ssZ")', 1517505562000],
-    ['util.time.parseFormattedToEpochMilliSeconds("2018-02-02 01:19:22", "yyyy-MM-dd HH:mm:ss", "+08:00")', 1517505562000],
+    [
+      'util.time.parseFormattedToEpochMilliSeconds("2018-02-02 01:19:22", "yyyy-MM-dd HH:mm:ss", "+08:00")',
+      1517505562000,
+    ],
   ])('%s', (expression, expected) => {
     expect(at(expression)).toBe(expected);
   });
@@ -28,12 +34,18 @@ describe('util.time (documented examples)', () => {
   const JULY_11 = Date.UTC(2018, 6, 11, 22, 14, 45);
   it('optional sections and XXX / XXXXX offsets with seconds', () => {
     expect(at('util.time.nowFormatted("yyyy-MM-dd[XXX]", "-07:00:30")', JULY_11)).toBe('2018-07-11-07:00');
-    expect(at('util.time.nowFormatted("yyyy-MM-dd\'T\'HH:mm:ss[XXXXX]", "-07:00:30")', JULY_11)).toBe('2018-07-11T15:14:15-07:00:30');
+    expect(at('util.time.nowFormatted("yyyy-MM-dd\'T\'HH:mm:ss[XXXXX]", "-07:00:30")', JULY_11)).toBe(
+      '2018-07-11T15:14:15-07:00:30',
+    );
   });
 
   it('zones follow daylight saving (IANA ids through Intl)', () => {
-    expect(at('util.time.epochMilliSecondsToFormatted(1530000000000, "HH:mm XXX", "Europe/Berlin")')).toBe('10:00 +02:00');
-    expect(at('util.time.epochMilliSecondsToFormatted(1515000000000, "HH:mm XXX", "Europe/Berlin")')).toBe('18:20 +01:00');
+    expect(at('util.time.epochMilliSecondsToFormatted(1530000000000, "HH:mm XXX", "Europe/Berlin")')).toBe(
+      '10:00 +02:00',
+    );
+    expect(at('util.time.epochMilliSecondsToFormatted(1515000000000, "HH:mm XXX", "Europe/Berlin")')).toBe(
+      '18:20 +01:00',
+    );
   });
 });
 
@@ -45,7 +57,10 @@ describe('ids and encodings', () => {
     expect(ids[2]).toMatch(/^[0-9A-Za-z]{27}$/);
   });
   it('ULIDs made later sort later', () => {
-    const [a, b] = [evalInSandbox('util.autoUlid()', {}, () => 1_000_000), evalInSandbox('util.autoUlid()', {}, () => 2_000_000)] as string[];
+    const [a, b] = [
+      evalInSandbox('util.autoUlid()', {}, () => 1_000_000),
+      evalInSandbox('util.autoUlid()', {}, () => 2_000_000),
+    ] as string[];
     expect((a ?? '') < (b ?? '')).toBe(true);
   });
   it('base64 and x-www-form-urlencoded round trips', () => {
@@ -63,7 +78,9 @@ describe('ids and encodings', () => {
   });
   it('str.normalize and math', () => {
     expect(evalInSandbox('util.str.normalize("e\\u0301", "nfc")')).toBe('é');
-    expect(evalInSandbox('[util.math.roundNum(2.5), util.math.minVal(1, 2), util.math.maxVal(1, 2)]')).toEqual([3, 1, 2]);
+    expect(evalInSandbox('[util.math.roundNum(2.5), util.math.minVal(1, 2), util.math.maxVal(1, 2)]')).toEqual([
+      3, 1, 2,
+    ]);
     const r = evalInSandbox('util.math.randomWithinRange(5, 10)') as number;
     expect(r).toBeGreaterThanOrEqual(5);
     expect(r).toBeLessThan(10);
@@ -101,12 +118,20 @@ export function response(ctx) { return ctx.result; }
   });
   it('util.error messages are not prefixed; code errors carry code.js:line:col', () => {
     expect(evaluateCode(code('  util.error("boom", "Mine");'), '{}', 'request').error?.message).toBe('boom');
-    expect(evaluateCode(code('  const x = null;\n  return x.y;'), '{}', 'request').error?.message).toMatch(/^code\.js:4:12: .*null/);
+    expect(evaluateCode(code('  const x = null;\n  return x.y;'), '{}', 'request').error?.message).toMatch(
+      /^code\.js:4:12: .*null/,
+    );
   });
   it('appendError entries come back as outErrors, the result still counts', () => {
-    const out = evaluateCode(code('  util.appendError("warn", "W", { a: 1 });\n  ctx.stash.k = 2;\n  return { ok: true };'), '{"arguments":{}}', 'request');
+    const out = evaluateCode(
+      code('  util.appendError("warn", "W", { a: 1 });\n  ctx.stash.k = 2;\n  return { ok: true };'),
+      '{"arguments":{}}',
+      'request',
+    );
     expect(JSON.parse(out.evaluationResult ?? '')).toEqual({ ok: true });
-    expect(JSON.parse(out.outErrors ?? '')).toEqual([{ message: 'warn', errorType: 'W', data: { a: 1 }, errorInfo: null }]);
+    expect(JSON.parse(out.outErrors ?? '')).toEqual([
+      { message: 'warn', errorType: 'W', data: { a: 1 }, errorInfo: null },
+    ]);
     expect(JSON.parse(out.stash ?? '')).toEqual({ k: 2 });
   });
 });

@@ -20,7 +20,9 @@ interface Recorded {
 
 async function subscribed(fixture: RealtimeFixture, id: string): Promise<{ socket: SubscriberSocket; seen: Recorded }> {
   const seen: Recorded = { expected: 0, others: [], closes: [] };
-  const path = `/graphql/realtime?header=${encodeURIComponent(base64Json({ host: fixture.host, 'x-api-key': TEST_API_KEY }))}&payload=e30=`;
+  const path = `/graphql/realtime?header=${encodeURIComponent(
+    base64Json({ host: fixture.host, 'x-api-key': TEST_API_KEY }),
+  )}&payload=e30=`;
   const socket = await openSubscriber(fixture.port, path, {
     onExpected: () => (seen.expected += 1),
     onOther: (message) => seen.others.push(message.toString()),
@@ -35,8 +37,15 @@ async function subscribed(fixture: RealtimeFixture, id: string): Promise<{ socke
 }
 
 function expectedFor(id: string, input: ReturnType<typeof liveRankingsInput>) {
-  const payload = { data: { onLiveRankings: { raceId: input.raceId, entries: input.entries.map(({ rank, racerId }) => ({ rank, racerId })) } } };
-  return { envelope: Buffer.from(`{"type":"data","id":${JSON.stringify(id)},"payload":`), rest: Buffer.from(`${JSON.stringify(payload)}}`) };
+  const payload = {
+    data: {
+      onLiveRankings: { raceId: input.raceId, entries: input.entries.map(({ rank, racerId }) => ({ rank, racerId })) },
+    },
+  };
+  return {
+    envelope: Buffer.from(`{"type":"data","id":${JSON.stringify(id)},"payload":`),
+    rest: Buffer.from(`${JSON.stringify(payload)}}`),
+  };
 }
 
 describe('fan-out benchmark subscriber', () => {
@@ -57,23 +66,37 @@ describe('fan-out benchmark subscriber', () => {
     await until(() => seen.expected === 1);
     const kept = socket.takeKept();
     expect(kept).toHaveLength(1);
-    expect(JSON.parse(kept[0]!.toString())).toMatchObject({ type: 'data', id: 'sub-1', payload: { data: { onLiveRankings: { raceId: 7 } } } });
+    expect(JSON.parse(kept[0]!.toString())).toMatchObject({
+      type: 'data',
+      id: 'sub-1',
+      payload: { data: { onLiveRankings: { raceId: 7 } } },
+    });
     expect(seen.others).toEqual([]);
 
     // A message that differs in one byte deep inside (the last entry) is handed over in full instead.
     const published = liveRankingsInput(2, 3000, 8);
-    const differing = { ...published, entries: published.entries.map((e, i) => (i === 2999 ? { ...e, racerId: 'racer-0300X' } : e)) };
+    const differing = {
+      ...published,
+      entries: published.entries.map((e, i) => (i === 2999 ? { ...e, racerId: 'racer-0300X' } : e)),
+    };
     socket.expect(expectedFor('sub-1', differing), false);
     await backend.mutate(PUBLISH, { input: published });
     await until(() => seen.others.length === 1);
     expect(seen.expected).toBe(1);
-    expect(JSON.parse(seen.others[0]!)).toEqual({ type: 'data', id: 'sub-1', payload: JSON.parse(expectedFor('sub-1', published).rest.toString().slice(0, -1)) });
+    expect(JSON.parse(seen.others[0]!)).toEqual({
+      type: 'data',
+      id: 'sub-1',
+      payload: JSON.parse(expectedFor('sub-1', published).rest.toString().slice(0, -1)),
+    });
 
     // Someone else's envelope, or a shorter message, is not a receipt either.
     socket.expect(expectedFor('sub-2', published), false);
     await backend.mutate(PUBLISH, { input: published });
     const small = liveRankingsInput(2, 2, 9);
-    socket.expect({ ...expectedFor('sub-1', small), rest: Buffer.from(`${expectedFor('sub-1', small).rest.toString()} `) }, false);
+    socket.expect(
+      { ...expectedFor('sub-1', small), rest: Buffer.from(`${expectedFor('sub-1', small).rest.toString()} `) },
+      false,
+    );
     await backend.mutate(PUBLISH, { input: small });
     await until(() => seen.others.length === 3);
     expect(seen.expected).toBe(1);

@@ -39,7 +39,14 @@ describe('RecordFreshness (per-record freshness of the ingest benchmark)', () =>
       f.putStarted(s, 1_000 * s, 0);
       f.putStarted(s, 1_000 * s + 500, 1);
     }
-    f.received(1, [{ racerId: 'a', second: 1 }, { racerId: 'c', second: 1 }], 3_000);
+    f.received(
+      1,
+      [
+        { racerId: 'a', second: 1 },
+        { racerId: 'c', second: 1 },
+      ],
+      3_000,
+    );
     expect(f.size).toBe(4);
     // a: 3,000 and 2,000; c: 2,500 and 1,500.
     expect(f.percentile(25)).toBe(1_500);

@@ -25,8 +25,14 @@ module(
 );
 module('throws', `export async function run() { throw new Error('DynamoDB Local is not running'); }`);
 module('malformed', `export async function run() { return [{ metric: 'x', value: 'fast' }]; }`);
-module('partial', `export async function run() { return [{ metric: 'partial.a', value: 1, unit: 'ms', target: 5, better: 'lower' }]; }`);
-module('hangs', `export async function run() { await new Promise(() => setInterval(() => undefined, 1000)); return []; }`);
+module(
+  'partial',
+  `export async function run() { return [{ metric: 'partial.a', value: 1, unit: 'ms', target: 5, better: 'lower' }]; }`,
+);
+module(
+  'hangs',
+  `export async function run() { await new Promise(() => setInterval(() => undefined, 1000)); return []; }`,
+);
 
 describe('the benchmark runner', () => {
   it('runs each module in its own process and reports results, progress, missing and failed modules', async () => {
@@ -55,7 +61,9 @@ describe('the benchmark runner', () => {
     ]);
     expect(progress).toContain('good: halfway');
     const [good, , throws, malformed, partial] = outcomes;
-    expect(good?.status === 'ok' && good.results).toEqual([{ metric: 'good.speed', value: 10, unit: 'records/s', target: 15, better: 'higher' }]);
+    expect(good?.status === 'ok' && good.results).toEqual([
+      { metric: 'good.speed', value: 10, unit: 'records/s', target: 15, better: 'higher' },
+    ]);
     expect(throws?.status === 'failed' && throws.reason).toContain('DynamoDB Local is not running');
     expect(malformed?.status === 'failed' && malformed.reason).toContain('malformed');
     expect(partial?.status === 'failed' && partial.reason).toBe('did not report partial.b');
@@ -70,7 +78,13 @@ describe('the benchmark runner', () => {
   });
 
   it('stops a module that runs past its time limit', async () => {
-    const [outcome] = await runBenchmarks({ quick: true, root: dir, benchDir: dir, timeoutMs: 1_500, benchmarks: [{ name: 'hangs', metrics: [] }] });
+    const [outcome] = await runBenchmarks({
+      quick: true,
+      root: dir,
+      benchDir: dir,
+      timeoutMs: 1_500,
+      benchmarks: [{ name: 'hangs', metrics: [] }],
+    });
     expect(outcome?.status).toBe('failed');
     expect(outcome?.status === 'failed' && outcome.reason).toBe('timed out after 2 s');
   });

@@ -1,7 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createClient, ConnectionRefusedError, GraphQLResponseError, SubscriptionError, type AlleycatClient, type ConnectionState } from '../../client/index.js';
-import { LiveRankingsDocument, OnLiveRankingsDocument, PublishLiveRankingsDocument } from '../../client/generated/operations.js';
+import {
+  createClient,
+  ConnectionRefusedError,
+  GraphQLResponseError,
+  SubscriptionError,
+  type AlleycatClient,
+  type ConnectionState,
+} from '../../client/index.js';
+import {
+  LiveRankingsDocument,
+  OnLiveRankingsDocument,
+  PublishLiveRankingsDocument,
+} from '../../client/generated/operations.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { TEST_API_KEY } from '../realtime/support/graphqlBackend.js';
 import { liveRankingsBackend, liveRankingsInput } from '../realtime/support/liveRankingsBackend.js';
@@ -21,8 +32,17 @@ describe('the client SDK against the local endpoint', () => {
     return { backend, fixture };
   }
 
-  function clientFor(fixture: RealtimeFixture, auth: Parameters<typeof createClient>[0]['auth'] = { apiKey: TEST_API_KEY }, realtime = {}): AlleycatClient {
-    const client = createClient({ graphqlUrl: fixture.graphqlUrl, auth, WebSocket, realtime: { initialRetryDelayMs: 50, maxRetryDelayMs: 200, lazyCloseMs: 50, ...realtime } });
+  function clientFor(
+    fixture: RealtimeFixture,
+    auth: Parameters<typeof createClient>[0]['auth'] = { apiKey: TEST_API_KEY },
+    realtime = {},
+  ): AlleycatClient {
+    const client = createClient({
+      graphqlUrl: fixture.graphqlUrl,
+      auth,
+      WebSocket,
+      realtime: { initialRetryDelayMs: 50, maxRetryDelayMs: 200, lazyCloseMs: 50, ...realtime },
+    });
     cleanups.push(() => client.close());
     return client;
   }
@@ -45,7 +65,9 @@ describe('the client SDK against the local endpoint', () => {
     const client = clientFor(fixture);
     const raw = await client.requestRaw('{ nope }');
     expect(raw.errors?.[0]?.message).toBe('Cannot query field "nope" on type "Query".');
-    await expect(client.query(LiveRankingsDocument, { classId: 'x' as unknown as number })).rejects.toBeInstanceOf(GraphQLResponseError);
+    await expect(client.query(LiveRankingsDocument, { classId: 'x' as unknown as number })).rejects.toBeInstanceOf(
+      GraphQLResponseError,
+    );
   });
 
   it('subscribes with callbacks, receives typed events and unsubscribes with a stop', async () => {
@@ -62,7 +84,9 @@ describe('the client SDK against the local endpoint', () => {
     await publisher.mutate(PublishLiveRankingsDocument, { input: liveRankingsInput(4, 3) });
     await publisher.mutate(PublishLiveRankingsDocument, { input: liveRankingsInput(5, 3) });
     await until(() => events.length === 1);
-    expect(events[0]).toMatchObject({ onLiveRankings: { classId: 4, raceId: 100, entries: [{ rank: 1, name: 'Rider 1' }, { rank: 2 }, { rank: 3 }] } });
+    expect(events[0]).toMatchObject({
+      onLiveRankings: { classId: 4, raceId: 100, entries: [{ rank: 1, name: 'Rider 1' }, { rank: 2 }, { rank: 3 }] },
+    });
 
     unsubscribe();
     await until(() => fixture.attachment.server.stats().subscriptions === 0);
@@ -76,7 +100,8 @@ describe('the client SDK against the local endpoint', () => {
     const publisher = clientFor(fixture, iam);
     const iterator = client.subscribe(OnLiveRankingsDocument, { classId: 1 });
     await until(() => fixture.attachment.server.stats().subscriptions === 1);
-    for (let i = 0; i < 3; i += 1) await publisher.mutate(PublishLiveRankingsDocument, { input: liveRankingsInput(1, 1, 200 + i) });
+    for (let i = 0; i < 3; i += 1)
+      await publisher.mutate(PublishLiveRankingsDocument, { input: liveRankingsInput(1, 1, 200 + i) });
     const raceIds: number[] = [];
     for await (const event of iterator) {
       raceIds.push(event.onLiveRankings?.raceId ?? -1);
@@ -98,10 +123,17 @@ describe('the client SDK against the local endpoint', () => {
 
   it('reports a refused connection (bad credentials) as a final ConnectionRefusedError', async () => {
     const { fixture } = await setUp();
-    const client = clientFor(fixture, { iam: { credentials: { accessKeyId: 'local', secretAccessKey: 'wrong' }, region: LOCAL_REGION } });
-    const error = await new Promise<Error>((resolve) => client.subscribe(OnLiveRankingsDocument, { classId: 1 }, { next: () => undefined, error: resolve }));
+    const client = clientFor(fixture, {
+      iam: { credentials: { accessKeyId: 'local', secretAccessKey: 'wrong' }, region: LOCAL_REGION },
+    });
+    const error = await new Promise<Error>((resolve) =>
+      client.subscribe(OnLiveRankingsDocument, { classId: 1 }, { next: () => undefined, error: resolve }),
+    );
     expect(error).toBeInstanceOf(ConnectionRefusedError);
-    expect((error as ConnectionRefusedError).errors[0]).toMatchObject({ errorType: 'UnauthorizedException', errorCode: 401 });
+    expect((error as ConnectionRefusedError).errors[0]).toMatchObject({
+      errorType: 'UnauthorizedException',
+      errorCode: 401,
+    });
   });
 
   it('reports a refused subscription as a SubscriptionError', async () => {
@@ -111,7 +143,9 @@ describe('the client SDK against the local endpoint', () => {
       client.subscribeRaw('subscription { onLiveRankings { classId } }', {}, { next: () => undefined, error: resolve }),
     );
     expect(error).toBeInstanceOf(SubscriptionError);
-    expect(error.message).toBe('ValidationError: Field "onLiveRankings" argument "classId" of type "Int!" is required, but it was not provided.');
+    expect(error.message).toBe(
+      'ValidationError: Field "onLiveRankings" argument "classId" of type "Int!" is required, but it was not provided.',
+    );
   });
 
   it('reconnects with backoff after the server goes away and resubscribes', async () => {
@@ -120,7 +154,11 @@ describe('the client SDK against the local endpoint', () => {
     const states: ConnectionState[] = [];
     client.onConnectionState((s) => states.push(s));
     const events: number[] = [];
-    client.subscribe(OnLiveRankingsDocument, { classId: 3 }, { next: (e) => events.push(e.onLiveRankings?.raceId ?? -1) });
+    client.subscribe(
+      OnLiveRankingsDocument,
+      { classId: 3 },
+      { next: (e) => events.push(e.onLiveRankings?.raceId ?? -1) },
+    );
     await until(() => fixture.attachment.server.stats().subscriptions === 1);
 
     await fixture.close();
@@ -131,9 +169,12 @@ describe('the client SDK against the local endpoint', () => {
     await until(() => restarted.attachment.server.stats().subscriptions === 1);
     expect(states.at(-1)).toBe('connected');
 
-    await backend.mutate(`mutation P($input: LiveRankingsInput!) { publishLiveRankings(input: $input) { classId raceId updatedAt entries { rank racerId name output second } } }`, {
-      input: liveRankingsInput(3, 1, 777),
-    });
+    await backend.mutate(
+      `mutation P($input: LiveRankingsInput!) { publishLiveRankings(input: $input) { classId raceId updatedAt entries { rank racerId name output second } } }`,
+      {
+        input: liveRankingsInput(3, 1, 777),
+      },
+    );
     await until(() => events.includes(777));
   });
 

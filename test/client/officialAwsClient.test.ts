@@ -49,7 +49,10 @@ function appSyncClient(url: string, auth: Parameters<typeof createAuthLink>[0]['
   const config = { url, region: LOCAL_REGION, auth };
   // The links' typings name Apollo's CommonJS build; at run time both are the same ESM classes.
   const httpLink = new HttpLink({ uri: url }) as unknown as Parameters<typeof createSubscriptionHandshakeLink>[1];
-  const link = ApolloLink.from([createAuthLink(config) as unknown as ApolloLink, createSubscriptionHandshakeLink(config, httpLink) as unknown as ApolloLink]);
+  const link = ApolloLink.from([
+    createAuthLink(config) as unknown as ApolloLink,
+    createSubscriptionHandshakeLink(config, httpLink) as unknown as ApolloLink,
+  ]);
   return new ApolloClient({ link, cache: new InMemoryCache() });
 }
 
@@ -67,7 +70,10 @@ describe("AWS's AppSync client (aws-appsync-subscription-link + Apollo) against 
 
   it('subscribes with an API key, receives a mutation published with IAM, then queries', async () => {
     const reader = appSyncClient(fixture.graphqlUrl, { type: AUTH_TYPE.API_KEY, apiKey: TEST_API_KEY });
-    const publisher = createClient({ graphqlUrl: fixture.graphqlUrl, auth: { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } } });
+    const publisher = createClient({
+      graphqlUrl: fixture.graphqlUrl,
+      auth: { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } },
+    });
 
     const received: unknown[] = [];
     const errors: unknown[] = [];
@@ -76,7 +82,8 @@ describe("AWS's AppSync client (aws-appsync-subscription-link + Apollo) against 
       error: (error: unknown) => errors.push(error),
     });
     const deadline = Date.now() + 10_000;
-    while (fixture.attachment.server.stats().subscriptions === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (fixture.attachment.server.stats().subscriptions === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     expect(fixture.attachment.server.stats().subscriptions).toBe(1);
 
     const published = await publisher.mutate(PublishLiveRankingsDocument, { input: liveRankingsInput(2, 2, 321) });
@@ -115,7 +122,8 @@ describe("AWS's AppSync client (aws-appsync-subscription-link + Apollo) against 
     });
 
     subscription.unsubscribe();
-    while (fixture.attachment.server.stats().subscriptions > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (fixture.attachment.server.stats().subscriptions > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     expect(fixture.attachment.server.stats().subscriptions).toBe(0);
     reader.stop();
     publisher.close();

@@ -15,7 +15,9 @@ describe('test emulators', () => {
 
   it('creates an active multi-shard stream in kinesalite', async () => {
     const { streamName } = await createTestStream(inject('kinesisEndpoint'), 3);
-    const d = await localKinesis(inject('kinesisEndpoint')).send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    const d = await localKinesis(inject('kinesisEndpoint')).send(
+      new DescribeStreamSummaryCommand({ StreamName: streamName }),
+    );
     expect(d.StreamDescriptionSummary?.OpenShardCount).toBe(3);
   });
 });

@@ -18,7 +18,11 @@ let mapping: RunningMapping | undefined;
 
 beforeAll(() => {
   ddb = localDynamoDb(inject('dynamodbEndpoint'));
-  streams = new DynamoDBStreamsClient({ endpoint: inject('dynamodbEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  streams = new DynamoDBStreamsClient({
+    endpoint: inject('dynamodbEndpoint'),
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
 });
 afterEach(async () => {
   await mapping?.stop();
@@ -36,7 +40,15 @@ type DdbRecord = {
   eventVersion: string;
   awsRegion: string;
   eventSourceARN: string;
-  dynamodb: { Keys: Record<string, { S: string }>; NewImage?: Record<string, unknown>; OldImage?: Record<string, unknown>; SequenceNumber: string; SizeBytes: number; StreamViewType: string; ApproximateCreationDateTime: number };
+  dynamodb: {
+    Keys: Record<string, { S: string }>;
+    NewImage?: Record<string, unknown>;
+    OldImage?: Record<string, unknown>;
+    SequenceNumber: string;
+    SizeBytes: number;
+    StreamViewType: string;
+    ApproximateCreationDateTime: number;
+  };
 };
 
 describe('event-source mapping on DynamoDB Local streams', () => {

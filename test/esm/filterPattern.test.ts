@@ -79,7 +79,10 @@ describe('filter patterns', () => {
 
   it('the all-time mapping lets only inserted and modified RESULT# items through', () => {
     const f = compileFilterCriteria(MAPPINGS.allTime.filters.map((x) => x.pattern));
-    const record = (eventName: string, sk: string) => ({ eventName, dynamodb: { NewImage: { PK: { S: 'RACE#1' }, SK: { S: sk } } } });
+    const record = (eventName: string, sk: string) => ({
+      eventName,
+      dynamodb: { NewImage: { PK: { S: 'RACE#1' }, SK: { S: sk } } },
+    });
     expect(f?.(record('INSERT', 'RESULT#0001#r1'))).toBe(true);
     expect(f?.(record('MODIFY', 'RESULT#0001#r1'))).toBe(true);
     expect(f?.(record('MODIFY', 'CLASS#1'))).toBe(false);

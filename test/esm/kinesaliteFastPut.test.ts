@@ -10,13 +10,18 @@ const kinesaliteDb = require('kinesalite/db') as {
   stringifySequence(obj: Record<string, unknown>): string;
   partitionKeyToHashKey(key: string): Comparable;
 };
-const BigNumber = require('bignumber.js') as new (value: string | number, base?: number) => Comparable & { toFixed(): string };
+const BigNumber = require('bignumber.js') as new (value: string | number, base?: number) => Comparable & {
+  toFixed(): string;
+};
 const fast = require('../../local/emulators/kinesaliteFastPut.cjs') as {
   stringifySequence(obj: Record<string, unknown>): string;
   partitionKeyToHashKey(key: string): Comparable & { toFixed(): string };
   install(db: unknown): void;
 };
-const original = { stringifySequence: kinesaliteDb.stringifySequence, partitionKeyToHashKey: kinesaliteDb.partitionKeyToHashKey };
+const original = {
+  stringifySequence: kinesaliteDb.stringifySequence,
+  partitionKeyToHashKey: kinesaliteDb.partitionKeyToHashKey,
+};
 // What the fast path does not take goes to the original (installed on a copy: kinesalite's module stays as it is).
 fast.install({ stringifySequence: original.stringifySequence });
 
@@ -50,7 +55,8 @@ describe("kinesalite's PutRecords hash keys and sequence numbers rewritten with 
   it('puts every partition key on the shard kinesalite puts it on', () => {
     for (const shards of [1, 2, 4, 7]) {
       const bounds = ranges(shards);
-      const shardOf = (key: Comparable) => bounds.findIndex((r) => (key.comparedTo(r.start) ?? 0) >= 0 && (key.comparedTo(r.end) ?? 0) <= 0);
+      const shardOf = (key: Comparable) =>
+        bounds.findIndex((r) => (key.comparedTo(r.start) ?? 0) >= 0 && (key.comparedTo(r.end) ?? 0) <= 0);
       for (let i = 0; i < 2000; i += 1) {
         const partitionKey = `c${i % 6}-rider-${i}`;
         const theirs = original.partitionKeyToHashKey(partitionKey);
@@ -65,7 +71,13 @@ describe("kinesalite's PutRecords hash keys and sequence numbers rewritten with 
     const key = fast.partitionKeyToHashKey('rider-1');
     const value = key.toFixed();
     const theirs = original.partitionKeyToHashKey('rider-1');
-    for (const other of [value, (BigInt(value) + 1n).toString(), (BigInt(value) - 1n).toString(), 0, new BigNumber(value)]) {
+    for (const other of [
+      value,
+      (BigInt(value) + 1n).toString(),
+      (BigInt(value) - 1n).toString(),
+      0,
+      new BigNumber(value),
+    ]) {
       expect(key.comparedTo(other)).toBe(theirs.comparedTo(other));
     }
   });

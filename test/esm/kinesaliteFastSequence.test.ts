@@ -7,7 +7,10 @@ const kinesaliteDb = require('kinesalite/db') as {
   stringifySequence(obj: Record<string, unknown>): string;
   incrementSequence(seq: string, time?: number): string;
 };
-const fast = require('../../local/emulators/kinesaliteFastSequence.cjs') as { parseSequence(seq: string): unknown; install(db: unknown): void };
+const fast = require('../../local/emulators/kinesaliteFastSequence.cjs') as {
+  parseSequence(seq: string): unknown;
+  install(db: unknown): void;
+};
 const original = kinesaliteDb.parseSequence;
 // The fast parser hands what is not a plain decimal integer to the original (on a copy: kinesalite's module stays as it is).
 fast.install({ parseSequence: original });
@@ -18,10 +21,27 @@ describe("kinesalite's sequence parser rewritten with BigInt", () => {
     const now = Date.now();
     for (let shardIx = 0; shardIx < 8; shardIx += 1) {
       for (const seqIx of ['0', '1', '255', '123456789012', '9223372036854775807']) {
-        const v2 = kinesaliteDb.stringifySequence({ shardCreateTime: now - 86_400_000, seqIx, seqTime: now, shardIx, byte1: '2a' });
+        const v2 = kinesaliteDb.stringifySequence({
+          shardCreateTime: now - 86_400_000,
+          seqIx,
+          seqTime: now,
+          shardIx,
+          byte1: '2a',
+        });
         samples.push(v2, kinesaliteDb.incrementSequence(v2));
-        samples.push(kinesaliteDb.stringifySequence({ version: 1, shardCreateTime: now, seqIx: shardIx, seqTime: now + 1000, shardIx, seqRand: 'abcdef01234567' }));
-        samples.push(kinesaliteDb.stringifySequence({ version: 0, shardCreateTime: now, shardIx, seqRand: '0123456789abcdef' }));
+        samples.push(
+          kinesaliteDb.stringifySequence({
+            version: 1,
+            shardCreateTime: now,
+            seqIx: shardIx,
+            seqTime: now + 1000,
+            shardIx,
+            seqRand: 'abcdef01234567',
+          }),
+        );
+        samples.push(
+          kinesaliteDb.stringifySequence({ version: 0, shardCreateTime: now, shardIx, seqRand: '0123456789abcdef' }),
+        );
       }
     }
     for (const s of samples) expect(fast.parseSequence(s), s).toEqual(original(s));

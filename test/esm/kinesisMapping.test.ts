@@ -33,7 +33,9 @@ afterAll(() => {
 });
 
 interface Seen {
-  event: { Records: Array<{ eventID: string; kinesis: { data: string; partitionKey: string; sequenceNumber: string } }> };
+  event: {
+    Records: Array<{ eventID: string; kinesis: { data: string; partitionKey: string; sequenceNumber: string } }>;
+  };
   context: Context;
 }
 
@@ -59,7 +61,12 @@ function decode(seen: Seen[]): Array<{ shard: string; value: { k: string; n: num
 async function start(
   stream: { streamName: string; streamArn: string },
   handler: (event: Seen['event'], context: Context) => unknown,
-  opts: { settings?: Partial<MappingSettings>; checkpointFile?: string; dlqFile?: string; timeoutSeconds?: number } = {},
+  opts: {
+    settings?: Partial<MappingSettings>;
+    checkpointFile?: string;
+    dlqFile?: string;
+    timeoutSeconds?: number;
+  } = {},
 ): Promise<RunningMapping> {
   return startEventSourceMapping({
     id: 'test',
@@ -125,18 +132,28 @@ describe('event-source mapping on kinesalite', () => {
     const checkpointFile = path.join(tmp, 'restart', 'checkpoints.json');
     const seen: Seen[] = [];
     mapping = await start(stream, (event) => void seen.push({ event, context: {} as Context }), { checkpointFile });
-    await put(stream.streamName, Array.from({ length: 20 }, (_, n) => ({ key: `k${n}`, value: { k: `k${n}`, n } })));
+    await put(
+      stream.streamName,
+      Array.from({ length: 20 }, (_, n) => ({ key: `k${n}`, value: { k: `k${n}`, n } })),
+    );
     await eventually(() => decode(seen).length === 20);
     await mapping.stop();
     mapping = undefined;
-    const onDisk = JSON.parse(fs.readFileSync(checkpointFile, 'utf8')) as { mappings: { test: Record<string, unknown> } };
+    const onDisk = JSON.parse(fs.readFileSync(checkpointFile, 'utf8')) as {
+      mappings: { test: Record<string, unknown> };
+    };
     expect(Object.keys(onDisk.mappings.test).sort()).toEqual(['shardId-000000000000', 'shardId-000000000001']);
 
-    await put(stream.streamName, Array.from({ length: 10 }, (_, n) => ({ key: `k${n}`, value: { k: `k${n}`, n: 100 + n } })));
+    await put(
+      stream.streamName,
+      Array.from({ length: 10 }, (_, n) => ({ key: `k${n}`, value: { k: `k${n}`, n: 100 + n } })),
+    );
     mapping = await start(stream, (event) => void seen.push({ event, context: {} as Context }), { checkpointFile });
     await eventually(() => decode(seen).length >= 30);
     await new Promise((r) => setTimeout(r, 200));
-    const ns = decode(seen).map((g) => g.value.n).sort((a, b) => a - b);
+    const ns = decode(seen)
+      .map((g) => g.value.n)
+      .sort((a, b) => a - b);
     expect(ns).toEqual([...Array.from({ length: 20 }, (_, n) => n), ...Array.from({ length: 10 }, (_, n) => 100 + n)]);
   });
 
@@ -180,7 +197,11 @@ describe('event-source mapping on kinesalite', () => {
     expect(lines).toHaveLength(1);
     const message = JSON.parse(lines[0] as string) as Record<string, unknown>;
     expect(message).toMatchObject({
-      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 2, functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:testFunction' },
+      requestContext: {
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 2,
+        functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:testFunction',
+      },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
       version: '1.0',
       KinesisBatchInfo: { shardId: 'shardId-000000000000', batchSize: 1, streamArn: stream.streamArn },
@@ -191,7 +212,11 @@ describe('event-source mapping on kinesalite', () => {
 
   it('reads the same records, once each, through the JSON GetRecords client as through the SDK', async () => {
     const stream = await createTestStream(inject('kinesisEndpoint'), 2);
-    const json = kinesisJsonClient({ endpoint: inject('kinesisEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const json = kinesisJsonClient({
+      endpoint: inject('kinesisEndpoint'),
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const viaSdk: unknown[] = [];
     const viaJson: unknown[] = [];
     const mappings: RunningMapping[] = [];
@@ -220,7 +245,10 @@ describe('event-source mapping on kinesalite', () => {
           }),
         );
       }
-      await put(stream.streamName, Array.from({ length: 250 }, (_, n) => ({ key: `k${n % 7}`, value: { k: `k${n % 7}`, n } })));
+      await put(
+        stream.streamName,
+        Array.from({ length: 250 }, (_, n) => ({ key: `k${n % 7}`, value: { k: `k${n % 7}`, n } })),
+      );
       await eventually(() => viaSdk.length === 250 && viaJson.length === 250);
       const bySeq = (a: unknown, b: unknown) =>
         (a as { eventID: string }).eventID.localeCompare((b as { eventID: string }).eventID);

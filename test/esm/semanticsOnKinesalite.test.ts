@@ -42,18 +42,31 @@ async function onKinesalite(
   config: Record<string, unknown> = {},
 ): Promise<Run> {
   const stream = await createTestStream(inject('kinesisEndpoint'), 1);
-  const source = kinesisSource({ client, ...stream, region: 'us-east-1', invokeIdentityArn: 'arn:aws:iam::000000000000:role/t' });
+  const source = kinesisSource({
+    client,
+    ...stream,
+    region: 'us-east-1',
+    invokeIdentityArn: 'arn:aws:iam::000000000000:role/t',
+  });
   const [shard] = await source.listShards();
   const shardId = shard?.shardId ?? 'shardId-000000000000';
   let opened: Promise<ShardReader> | undefined;
-  const reader: ShardReader = { read: async (limit) => (await (opened ??= source.openShard(shardId, { type: 'TRIM_HORIZON' }))).read(limit) };
+  const reader: ShardReader = {
+    read: async (limit) => (await (opened ??= source.openShard(shardId, { type: 'TRIM_HORIZON' }))).read(limit),
+  };
   const run: Run = {
     events: [],
     failures: [],
     checkpoints: [],
     seqs: [],
     async put(value) {
-      const out = await client.send(new PutRecordCommand({ StreamName: stream.streamName, PartitionKey: 'k', Data: Buffer.from(JSON.stringify(value)) }));
+      const out = await client.send(
+        new PutRecordCommand({
+          StreamName: stream.streamName,
+          PartitionKey: 'k',
+          Data: Buffer.from(JSON.stringify(value)),
+        }),
+      );
       run.seqs.push(out.SequenceNumber ?? '');
       return out.SequenceNumber ?? '';
     },
@@ -92,9 +105,16 @@ describe('poller semantics on kinesalite', () => {
     for (let i = 0; i < 6; i += 1) await run.put({ i });
     void processor?.start();
     await eventually(() => run.failures.length === 1);
-    const ok = run.events.filter((e) => !valuesOf(e).some((v) => iOf(v) === 3)).flatMap(valuesOf).map(iOf);
+    const ok = run.events
+      .filter((e) => !valuesOf(e).some((v) => iOf(v) === 3))
+      .flatMap(valuesOf)
+      .map(iOf);
     expect(ok.sort()).toEqual([0, 1, 2, 4, 5]);
-    expect(run.failures[0]?.KinesisBatchInfo).toMatchObject({ batchSize: 1, startSequenceNumber: run.seqs[3], endSequenceNumber: run.seqs[3] });
+    expect(run.failures[0]?.KinesisBatchInfo).toMatchObject({
+      batchSize: 1,
+      startSequenceNumber: run.seqs[3],
+      endSequenceNumber: run.seqs[3],
+    });
   });
 
   it('retries from the lowest reported failure (ReportBatchItemFailures)', async () => {
@@ -127,7 +147,10 @@ describe('poller semantics on kinesalite', () => {
     void processor?.start();
     await eventually(() => run.events.some((e) => valuesOf(e).some((v) => iOf(v) === 1)));
     expect(run.events.filter((e) => iOf(valuesOf(e)[0]) === 0)).toHaveLength(3);
-    expect(run.failures[0]?.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 });
+    expect(run.failures[0]?.requestContext).toMatchObject({
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: 3,
+    });
   });
 
   it('filters on the JSON data of the record', async () => {
@@ -137,7 +160,11 @@ describe('poller semantics on kinesalite', () => {
     for (let i = 0; i < 4; i += 1) await run.put({ i });
     await run.put('not json at all');
     void processor?.start();
-    await eventually(() => run.checkpoints.some((c) => c.position.type === 'AFTER_SEQUENCE_NUMBER' && c.position.sequenceNumber === run.seqs[4]));
+    await eventually(() =>
+      run.checkpoints.some(
+        (c) => c.position.type === 'AFTER_SEQUENCE_NUMBER' && c.position.sequenceNumber === run.seqs[4],
+      ),
+    );
     expect(run.events.flatMap(valuesOf).map(iOf)).toEqual([2, 3]);
   });
 
@@ -156,7 +183,9 @@ describe('poller semantics on kinesalite', () => {
     const final = run.events.find((e) => e.isFinalInvokeForWindow === true);
     const windowEnd = Date.parse(String((final?.window as { end: string }).end));
     // Every record delivered in this window arrived before its end; the final invocation carries their count.
-    const inWindow = run.events.filter((e) => e.window && (e.window as { end: string }).end === (final?.window as { end: string }).end && e !== final);
+    const inWindow = run.events.filter(
+      (e) => e.window && (e.window as { end: string }).end === (final?.window as { end: string }).end && e !== final,
+    );
     expect((final?.state as { n: number }).n).toBe(inWindow.flatMap(valuesOf).length);
     expect(windowEnd % 1000).toBe(0);
     expect(final?.Records).toEqual([]);

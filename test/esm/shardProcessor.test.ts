@@ -81,7 +81,10 @@ describe('batching and order', () => {
 
     const busy = fakeShard();
     for (let i = 0; i < 200; i += 1) busy.put({ i });
-    running = runShard(busy, () => undefined, { settings: { batchSize: 10 }, config: { readLimit: 10, idlePollMs: 100, minPollSpacingMs: 50 } });
+    running = runShard(busy, () => undefined, {
+      settings: { batchSize: 10 },
+      config: { readLimit: 10, idlePollMs: 100, minPollSpacingMs: 50 },
+    });
     await new Promise((r) => setTimeout(r, 520));
     await running.stop();
     const gaps = busy.reads.slice(1).map((t, i) => t - (busy.reads[i] as number));
@@ -102,13 +105,19 @@ describe('errors, retries and bisection', () => {
       },
       { settings: { batchSize: 2, maximumRetryAttempts: 2 } },
     );
-    await eventually(() => running!.failures.length === 1 && delivered(running!).some((v) => (v as { i: number }).i === 2));
+    await eventually(
+      () => running!.failures.length === 1 && delivered(running!).some((v) => (v as { i: number }).i === 2),
+    );
     // 1 attempt + 2 retries of the first batch, then the next batch.
     expect(calls).toBe(4);
     const message = running.failures[0];
     expect(message?.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 });
     expect(message?.requestContext.functionArn).toBe('arn:aws:lambda:us-east-1:000000000000:function:test');
-    expect(message?.responseContext).toEqual({ statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' });
+    expect(message?.responseContext).toEqual({
+      statusCode: 200,
+      executedVersion: '$LATEST',
+      functionError: 'Unhandled',
+    });
     expect(message?.version).toBe('1.0');
     expect(message?.KinesisBatchInfo).toEqual({
       shardId: 'shardId-000000000000',
@@ -136,10 +145,15 @@ describe('errors, retries and bisection', () => {
     await eventually(() => lastCheckpointSeq(running!) === shard.records[7]?.sequenceNumber);
     const good = delivered(running).filter((v, i, all) => all.indexOf(v) === i);
     // Every record but the poison one was delivered in a successful batch.
-    const succeeded = running.events.filter((e) => !valuesOf(e).some((v) => (v as { i: number }).i === 5)).flatMap(valuesOf);
+    const succeeded = running.events
+      .filter((e) => !valuesOf(e).some((v) => (v as { i: number }).i === 5))
+      .flatMap(valuesOf);
     expect(succeeded.map((v) => (v as { i: number }).i).sort()).toEqual([0, 1, 2, 3, 4, 6, 7]);
     expect(good.length).toBeGreaterThan(0);
-    expect(running.failures[0]?.KinesisBatchInfo).toMatchObject({ batchSize: 1, startSequenceNumber: shard.records[5]?.sequenceNumber });
+    expect(running.failures[0]?.KinesisBatchInfo).toMatchObject({
+      batchSize: 1,
+      startSequenceNumber: shard.records[5]?.sequenceNumber,
+    });
     // 8 -> 4+4 -> 2+2 -> 1+1: three splits; the single record then used its one retry.
     expect(running.processor.metrics()).toMatchObject({ bisections: 3, retries: 1 });
   });
@@ -154,7 +168,12 @@ describe('errors, retries and bisection', () => {
         const records = event.Records as Array<{ kinesis: { sequenceNumber: string } }>;
         if (!failedOnce) {
           failedOnce = true;
-          return { batchItemFailures: [{ itemIdentifier: records[4]?.kinesis.sequenceNumber }, { itemIdentifier: records[2]?.kinesis.sequenceNumber }] };
+          return {
+            batchItemFailures: [
+              { itemIdentifier: records[4]?.kinesis.sequenceNumber },
+              { itemIdentifier: records[2]?.kinesis.sequenceNumber },
+            ],
+          };
         }
         return { batchItemFailures: [] };
       },
@@ -162,7 +181,10 @@ describe('errors, retries and bisection', () => {
     );
     await eventually(() => running!.events.length === 2);
     expect(valuesOf(running.events[1])).toEqual([{ i: 2 }, { i: 3 }, { i: 4 }, { i: 5 }]);
-    expect(running.checkpoints[0]?.position).toEqual({ type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: shard.records[1]?.sequenceNumber });
+    expect(running.checkpoints[0]?.position).toEqual({
+      type: 'AFTER_SEQUENCE_NUMBER',
+      sequenceNumber: shard.records[1]?.sequenceNumber,
+    });
     expect(running.processor.metrics().partialFailures).toBe(1);
   });
 
@@ -186,7 +208,11 @@ describe('errors, retries and bisection', () => {
     const shard = fakeShard();
     shard.put({ i: 0 });
     shard.put({ i: 1 });
-    running = runShard(shard, (e) => ({ batchItemFailures: [{ itemIdentifier: (e.Records as Array<{ kinesis: { sequenceNumber: string } }>)[0]?.kinesis.sequenceNumber }] }));
+    running = runShard(shard, (e) => ({
+      batchItemFailures: [
+        { itemIdentifier: (e.Records as Array<{ kinesis: { sequenceNumber: string } }>)[0]?.kinesis.sequenceNumber },
+      ],
+    }));
     await eventually(() => lastCheckpointSeq(running!) === shard.records[1]?.sequenceNumber);
     expect(running.events).toHaveLength(1);
   });
@@ -199,7 +225,10 @@ describe('errors, retries and bisection', () => {
     running = runShard(shard, () => undefined, { settings: { maximumRecordAgeInSeconds: 60 } });
     await eventually(() => running!.events.length === 1 && running!.failures.length === 1);
     expect(valuesOf(running.events[0])).toEqual([{ fresh: 3 }]);
-    expect(running.failures[0]?.requestContext).toMatchObject({ condition: 'RecordAgeExceeded', approximateInvokeCount: 0 });
+    expect(running.failures[0]?.requestContext).toMatchObject({
+      condition: 'RecordAgeExceeded',
+      approximateInvokeCount: 0,
+    });
     expect(running.failures[0]?.responseContext).toBeUndefined();
     expect(running.failures[0]?.KinesisBatchInfo?.batchSize).toBe(2);
   });
@@ -233,7 +262,10 @@ describe('restart', () => {
     await first.stop();
     const checkpoint = first.checkpoints[first.checkpoints.length - 1];
     shard.put({ i: 4 });
-    running = runShard(shard, () => undefined, { settings: { batchSize: 2 }, ...(checkpoint ? { initial: checkpoint } : {}) });
+    running = runShard(shard, () => undefined, {
+      settings: { batchSize: 2 },
+      ...(checkpoint ? { initial: checkpoint } : {}),
+    });
     await eventually(() => running!.events.length === 1);
     expect(delivered(running)).toEqual([{ i: 4 }]);
   });

@@ -53,7 +53,10 @@ describe('tumbling windows', () => {
     // The final invocation gets the state of the window's last invocation.
     expect(e[2]?.state).toEqual({ n: 3, seen: [0, 1, 2] });
     // A new window starts from {}.
-    expect(e[3]).toMatchObject({ state: {}, window: { start: new Date(T0 + W).toISOString(), end: new Date(T0 + 2 * W).toISOString() } });
+    expect(e[3]).toMatchObject({
+      state: {},
+      window: { start: new Date(T0 + W).toISOString(), end: new Date(T0 + 2 * W).toISOString() },
+    });
     expect(e[4]?.state).toEqual({ n: 2, seen: [3, 4] });
     expect(running.processor.metrics().windowsClosed).toBe(2);
   });
@@ -100,10 +103,18 @@ describe('tumbling windows', () => {
   it('ends a window early once its state passes the state limit (isWindowTerminatedEarly), then starts again from {}', async () => {
     const shard = fakeShard();
     for (let i = 0; i < 4; i += 1) shard.put({ i }, T0 + i);
-    running = runShard(shard, counting, { settings: { batchSize: 2 }, config: { tumblingWindowMs: W, maxStateBytes: 10 } });
+    running = runShard(shard, counting, {
+      settings: { batchSize: 2 },
+      config: { tumblingWindowMs: W, maxStateBytes: 10 },
+    });
     await eventually(() => finals(running!).length === 2);
     const e = running.events;
-    expect(e[1]).toMatchObject({ Records: [], isFinalInvokeForWindow: true, isWindowTerminatedEarly: true, state: { n: 2, seen: [0, 1] } });
+    expect(e[1]).toMatchObject({
+      Records: [],
+      isFinalInvokeForWindow: true,
+      isWindowTerminatedEarly: true,
+      state: { n: 2, seen: [0, 1] },
+    });
     expect(e[2]).toMatchObject({ state: {}, window: e[0]?.window });
     expect(running.processor.metrics().windowsTerminatedEarly).toBe(2);
   });
@@ -118,7 +129,10 @@ describe('tumbling windows', () => {
     const checkpoint = first.checkpoints[0];
     expect(checkpoint?.window).toMatchObject({ startMs: start, endMs: start + 10_000, state: { n: 1, seen: [1] } });
     shard.put({ i: 2 }, start + 2);
-    running = runShard(shard, counting, { config: { tumblingWindowMs: 10_000 }, ...(checkpoint ? { initial: checkpoint } : {}) });
+    running = runShard(shard, counting, {
+      config: { tumblingWindowMs: 10_000 },
+      ...(checkpoint ? { initial: checkpoint } : {}),
+    });
     await eventually(() => running!.events.length === 1);
     expect(running.events[0]).toMatchObject({ state: { n: 1, seen: [1] } });
     expect(valuesOf(running.events[0])).toEqual([{ i: 2 }]);

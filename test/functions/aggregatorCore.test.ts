@@ -6,15 +6,23 @@ import { toLiveRiders } from '../../functions/aggregator/toLiveRiders.js';
 import { kinesisRecord, telemetry } from './factories.js';
 
 const RACE = 5_666_666; // a race slot of 300 s
-const ARRIVAL = (RACE * 300 + 100); // seconds, inside the race
+const ARRIVAL = RACE * 300 + 100; // seconds, inside the race
 const rec = (racerId: string, second: number, output: number, extra: Partial<Parameters<typeof telemetry>[0]> = {}) =>
-  kinesisRecord(telemetry({ raceId: RACE, classId: 1, racerId, second, output, ...extra }), { arrivalSeconds: ARRIVAL });
+  kinesisRecord(telemetry({ raceId: RACE, classId: 1, racerId, second, output, ...extra }), {
+    arrivalSeconds: ARRIVAL,
+  });
 
 describe('aggregator core: folding a batch into the window state', () => {
   it('keeps only the newest second of each rider, whatever the arrival order', () => {
     const state = emptyState();
     // Prepare: out of order and duplicated records of two riders
-    const batch = [rec('a', 10, 2.5, { name: 'Ann' }), rec('a', 12, 3.1), rec('a', 11, 2.9), rec('b', 5, 1), rec('a', 12, 3.1)];
+    const batch = [
+      rec('a', 10, 2.5, { name: 'Ann' }),
+      rec('a', 12, 3.1),
+      rec('a', 11, 2.9),
+      rec('b', 5, 1),
+      rec('a', 12, 3.1),
+    ];
     // Act
     const r = foldBatch(state, batch, 300);
     // Assess
@@ -42,11 +50,19 @@ describe('aggregator core: folding a batch into the window state', () => {
     const state = emptyState();
     const batch = [
       kinesisRecord('not json {', { arrivalSeconds: ARRIVAL }),
-      kinesisRecord(telemetry({ raceId: RACE, classId: 99, racerId: 'x', second: 1, output: 1 }), { arrivalSeconds: ARRIVAL }),
-      kinesisRecord(telemetry({ raceId: RACE, classId: 1, racerId: 'bad id!', second: 1, output: 1 }), { arrivalSeconds: ARRIVAL }),
-      kinesisRecord(telemetry({ raceId: RACE, classId: 1, racerId: 'fast', second: 2, output: 7 }), { arrivalSeconds: ARRIVAL }),
+      kinesisRecord(telemetry({ raceId: RACE, classId: 99, racerId: 'x', second: 1, output: 1 }), {
+        arrivalSeconds: ARRIVAL,
+      }),
+      kinesisRecord(telemetry({ raceId: RACE, classId: 1, racerId: 'bad id!', second: 1, output: 1 }), {
+        arrivalSeconds: ARRIVAL,
+      }),
+      kinesisRecord(telemetry({ raceId: RACE, classId: 1, racerId: 'fast', second: 2, output: 7 }), {
+        arrivalSeconds: ARRIVAL,
+      }),
       // a race older than the one just ended, given the arrival time
-      kinesisRecord(telemetry({ raceId: RACE - 2, classId: 1, racerId: 'old', second: 2, output: 1 }), { arrivalSeconds: ARRIVAL }),
+      kinesisRecord(telemetry({ raceId: RACE - 2, classId: 1, racerId: 'old', second: 2, output: 1 }), {
+        arrivalSeconds: ARRIVAL,
+      }),
       rec('ok', 3, 0.6),
     ];
     const r = foldBatch(state, batch, 300);
@@ -65,14 +81,18 @@ describe('aggregator core: folding a batch into the window state', () => {
       at({ raceId: RACE, classId: 2, racerId: 'a', second: 10, output: 3 }),
     ];
     expect(foldBatch(state, batch, 300).malformed).toEqual([]);
-    expect(Object.keys(state.r).sort()).toEqual([raceKeyOf(1, RACE), raceKeyOf(1, RACE + 1), raceKeyOf(2, RACE)].sort());
+    expect(Object.keys(state.r).sort()).toEqual(
+      [raceKeyOf(1, RACE), raceKeyOf(1, RACE + 1), raceKeyOf(2, RACE)].sort(),
+    );
   });
 
   it('holds 1,000 riders in far less than the 1 MB Lambda allows', () => {
     const state = emptyState();
     const batch = [];
     for (let i = 0; i < 1000; i += 1) {
-      batch.push(rec(`racer-${String(i).padStart(4, '0')}`, 299, 123.456 + i / 7, { name: `Rider Number ${i} of the Club` }));
+      batch.push(
+        rec(`racer-${String(i).padStart(4, '0')}`, 299, 123.456 + i / 7, { name: `Rider Number ${i} of the Club` }),
+      );
     }
     foldBatch(state, batch, 300);
     const bytes = Buffer.byteLength(JSON.stringify(state), 'utf8');
@@ -95,7 +115,11 @@ describe('aggregator core: merging shard parts and ranking', () => {
     expect(mergeLiveRiders(stored, older)).toEqual({ riders: stored, changed: false });
     const newer = mergeLiveRiders(stored, { a: { output: 11, second: 31 }, c: { output: 1, second: 2 } });
     expect(newer.changed).toBe(true);
-    expect(newer.riders).toEqual({ a: { output: 11, second: 31, name: 'Ann' }, b: { output: 4, second: 20 }, c: { output: 1, second: 2 } });
+    expect(newer.riders).toEqual({
+      a: { output: 11, second: 31, name: 'Ann' },
+      b: { output: 4, second: 20 },
+      c: { output: 1, second: 2 },
+    });
   });
 
   it('ranks equal outputs 1-2-2-4 with ties by racerId', () => {
@@ -113,7 +137,10 @@ describe('aggregator core: merging shard parts and ranking', () => {
   });
 
   it('stores a part’s riders as one JSON string and reads them back, `__proto__` included', () => {
-    const riders = mergeLiveRiders({}, { ['__proto__']: { output: 1.5, second: 3 }, toString: { output: 2, second: 3, name: 'Ts' } }).riders;
+    const riders = mergeLiveRiders(
+      {},
+      { ['__proto__']: { output: 1.5, second: 3 }, toString: { output: 2, second: 3, name: 'Ts' } },
+    ).riders;
     const stored = storedRiders(riders);
     expect(JSON.parse(stored)).toEqual({ '~__proto__': [3, 1.5], toString: [3, 2, 'Ts'] });
     const back = ridersOf({ riders: stored });
@@ -125,10 +152,14 @@ describe('aggregator core: merging shard parts and ranking', () => {
   });
 
   it('reads parts written as a map before riders were stored as a string, and an odd value as no riders', () => {
-    expect(Object.entries(ridersOf({ riders: { a: { output: 1, second: 2 } } }))).toEqual([['a', { output: 1, second: 2 }]]);
+    expect(Object.entries(ridersOf({ riders: { a: { output: 1, second: 2 } } }))).toEqual([
+      ['a', { output: 1, second: 2 }],
+    ]);
     expect(Object.keys(ridersOf({ riders: '{not json' }))).toEqual([]);
     expect(Object.keys(ridersOf({ riders: '[1,2]' }))).toEqual([]);
-    expect(Object.entries(ridersOf({ riders: '{"a":[1,2],"b":{"x":1},"c":[1,"2"]}' }))).toEqual([['a', { second: 1, output: 2 }]]);
+    expect(Object.entries(ridersOf({ riders: '{"a":[1,2],"b":{"x":1},"c":[1,"2"]}' }))).toEqual([
+      ['a', { second: 1, output: 2 }],
+    ]);
     expect(Object.keys(ridersOf(undefined))).toEqual([]);
   });
 

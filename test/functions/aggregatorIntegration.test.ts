@@ -32,7 +32,11 @@ function rides(): Ride[] {
   const out: Ride[] = [];
   for (let i = 0; i < 40; i += 1) {
     const rate = i === 11 ? 0.2 + 10 * 0.003 : i >= 20 && i <= 22 ? 0.3 : 0.2 + i * 0.003;
-    out.push({ racerId: `rider-${String(i).padStart(2, '0')}`, name: `Rider ${i}`, outputAt: (s) => Math.round(s * rate * 1000) / 1000 });
+    out.push({
+      racerId: `rider-${String(i).padStart(2, '0')}`,
+      name: `Rider ${i}`,
+      outputAt: (s) => Math.round(s * rate * 1000) / 1000,
+    });
   }
   return out;
 }
@@ -54,7 +58,16 @@ function shardRecords(all: Ride[], shard: number, from: number, to: number): unk
   for (let s = from; s <= to; s += 1) {
     all.forEach((r, i) => {
       if (i % 2 !== shard) return;
-      recs.push(telemetry({ raceId: RACE_ID, classId: CLASS_ID, racerId: r.racerId, name: s === from ? r.name : undefined, second: s, output: r.outputAt(s) }));
+      recs.push(
+        telemetry({
+          raceId: RACE_ID,
+          classId: CLASS_ID,
+          racerId: r.racerId,
+          name: s === from ? r.name : undefined,
+          second: s,
+          output: r.outputAt(s),
+        }),
+      );
     });
   }
   // Out of order: reverse the second half; duplicates: replay the first ten.
@@ -77,18 +90,29 @@ describe('aggregator against DynamoDB Local', () => {
   afterAll(async () => appsync.close());
 
   function deps(overrides: Partial<AggregatorDeps> = {}): TestAggregatorDeps {
-    return aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock: manualClock(WINDOW_END + 300) }, overrides);
+    return aggregatorTestDeps(
+      { endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock: manualClock(WINDOW_END + 300) },
+      overrides,
+    );
   }
 
   /** One window on one shard: three invocations, then the final one. Returns the final state passed in. */
-  async function runWindow(run: ReturnType<typeof createAggregator>, shard: number, from: number, to: number, malformed = false) {
+  async function runWindow(
+    run: ReturnType<typeof createAggregator>,
+    shard: number,
+    from: number,
+    to: number,
+    malformed = false,
+  ) {
     const recs = shardRecords(rides(), shard, from, to);
     const third = Math.ceil(recs.length / 3);
     let state: unknown = {};
     for (let k = 0; k < 3; k += 1) {
       const batch = recs.slice(k * third, (k + 1) * third);
       if (malformed && k === 1) batch.push('{"raceId": oops', { ...(batch[0] as object), output: 99_999 });
-      const res = await run(windowEvent(batch, { shardId: SHARDS[shard], state, arrivalSeconds: ARRIVAL, windowEnd: WINDOW_END }));
+      const res = await run(
+        windowEvent(batch, { shardId: SHARDS[shard], state, arrivalSeconds: ARRIVAL, windowEnd: WINDOW_END }),
+      );
       state = res.state;
     }
     return state;
@@ -97,7 +121,10 @@ describe('aggregator against DynamoDB Local', () => {
   it('two shards closing the same race concurrently publish exactly the reference ranking', async () => {
     const d0 = deps();
     const d1 = deps();
-    const [s0, s1] = await Promise.all([runWindow(createAggregator(d0), 0, 1, 60, true), runWindow(createAggregator(d1), 1, 1, 60)]);
+    const [s0, s1] = await Promise.all([
+      runWindow(createAggregator(d0), 0, 1, 60, true),
+      runWindow(createAggregator(d1), 1, 1, 60),
+    ]);
     expect(d0.metrics.totals.MalformedRecords).toBe(2);
     expect(d0.logger.lines.filter((l) => l.message === 'dropped malformed telemetry records')).toHaveLength(1);
 
@@ -116,11 +143,17 @@ describe('aggregator against DynamoDB Local', () => {
     const published = appsync.requests.map((r) => r.body.variables.input);
     const complete = published.find((p) => p.entries.length === 40);
     expect(complete).toBeDefined();
-    expect(complete!.entries.map((e) => ({ rank: e.rank, racerId: e.racerId, output: e.output }))).toEqual(referenceRanking(rides(), 60));
+    expect(complete!.entries.map((e) => ({ rank: e.rank, racerId: e.racerId, output: e.output }))).toEqual(
+      referenceRanking(rides(), 60),
+    );
     // Ties share a rank and the next rank skips: 20, 21, 22 tie (k, k, k, k+3); 10 and 11 tie.
     const rankOf = (id: string) => complete!.entries.find((e) => e.racerId === id)!.rank;
     const k = rankOf('rider-20');
-    expect([rankOf('rider-21'), rankOf('rider-22'), complete!.entries[complete!.entries.findIndex((e) => e.racerId === 'rider-22') + 1]!.rank]).toEqual([k, k, k + 3]);
+    expect([
+      rankOf('rider-21'),
+      rankOf('rider-22'),
+      complete!.entries[complete!.entries.findIndex((e) => e.racerId === 'rider-22') + 1]!.rank,
+    ]).toEqual([k, k, k + 3]);
     expect(rankOf('rider-11')).toBe(rankOf('rider-10'));
     expect(complete!.entries.find((e) => e.racerId === 'rider-07')).toMatchObject({ name: 'Rider 7', second: 60 });
   });
@@ -133,10 +166,16 @@ describe('aggregator against DynamoDB Local', () => {
     const s1 = await runWindow(run, 1, 61, 120);
     await run(windowEvent([], { shardId: SHARDS[1], state: s1, final: true, windowEnd: WINDOW_END + 5000 }));
     const before = await documentClient(endpoint).send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)', ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, RACE_ID), ':live': LIVE_SK_PREFIX } }),
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
+        ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, RACE_ID), ':live': LIVE_SK_PREFIX },
+      }),
     );
     const last = appsync.requests.at(-1)!.body.variables.input;
-    expect(last.entries.map((e) => ({ rank: e.rank, racerId: e.racerId, output: e.output }))).toEqual(referenceRanking(rides(), 120));
+    expect(last.entries.map((e) => ({ rank: e.rank, racerId: e.racerId, output: e.output }))).toEqual(
+      referenceRanking(rides(), 120),
+    );
 
     // Replay: Lambda re-delivers the whole first window of shard 0 (and an old one).
     const replay = deps();
@@ -145,7 +184,11 @@ describe('aggregator against DynamoDB Local', () => {
     const old = await runWindow(createAggregator(replay), 0, 1, 60);
     await createAggregator(replay)(windowEvent([], { shardId: SHARDS[0], state: old, final: true }));
     const after = await documentClient(endpoint).send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)', ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, RACE_ID), ':live': LIVE_SK_PREFIX } }),
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
+        ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, RACE_ID), ':live': LIVE_SK_PREFIX },
+      }),
     );
     expect(replay.metrics.totals.SnapshotWrites).toBe(0);
     expect(after.Items).toEqual(before.Items);
@@ -156,8 +199,17 @@ describe('aggregator against DynamoDB Local', () => {
     const port = await freePort(); // nothing listens there
     const down = deps({ ddb: documentClient(`http://127.0.0.1:${port}`, 1), attempts: 2 });
     const run = createAggregator(down);
-    const rec = telemetry({ raceId: RACE_ID + 1, classId: CLASS_ID, racerId: 'late-joiner', name: 'Late', second: 5, output: 1.5 });
-    const { state } = await run(windowEvent([rec], { shardId: SHARDS[0], arrivalSeconds: (RACE_ID + 1) * RACE_SECONDS + 5 }));
+    const rec = telemetry({
+      raceId: RACE_ID + 1,
+      classId: CLASS_ID,
+      racerId: 'late-joiner',
+      name: 'Late',
+      second: 5,
+      output: 1.5,
+    });
+    const { state } = await run(
+      windowEvent([rec], { shardId: SHARDS[0], arrivalSeconds: (RACE_ID + 1) * RACE_SECONDS + 5 }),
+    );
     const final = windowEvent([], { shardId: SHARDS[0], state, final: true });
     await expect(run(final)).rejects.toMatchObject({ name: 'WindowCloseError' });
     expect(down.logger.lines.some((l) => l.level === 'error')).toBe(true);
@@ -167,14 +219,23 @@ describe('aggregator against DynamoDB Local', () => {
     await createAggregator(up)(final);
     expect(up.metrics.totals.SnapshotWrites).toBe(1);
     const published = appsync.requests.at(-1)!.body.variables.input;
-    expect(published).toMatchObject({ classId: CLASS_ID, raceId: RACE_ID + 1, entries: [{ rank: 1, racerId: 'late-joiner', name: 'Late', output: 1.5, second: 5 }] });
+    expect(published).toMatchObject({
+      classId: CLASS_ID,
+      raceId: RACE_ID + 1,
+      entries: [{ rank: 1, racerId: 'late-joiner', name: 'Late', output: 1.5, second: 5 }],
+    });
   });
 
   it('counts a failed publish and still stores the window (the next window publishes again)', async () => {
     const d = deps();
-    appsync.answers.push({ status: 200, body: { errors: [{ errorType: 'Unauthorized', message: 'Not Authorized to access publishLiveRankings' }] } });
+    appsync.answers.push({
+      status: 200,
+      body: { errors: [{ errorType: 'Unauthorized', message: 'Not Authorized to access publishLiveRankings' }] },
+    });
     const rec = telemetry({ raceId: RACE_ID + 1, classId: CLASS_ID, racerId: 'second-rider', second: 6, output: 2 });
-    const { state } = await createAggregator(d)(windowEvent([rec], { shardId: SHARDS[1], arrivalSeconds: (RACE_ID + 1) * RACE_SECONDS + 6 }));
+    const { state } = await createAggregator(d)(
+      windowEvent([rec], { shardId: SHARDS[1], arrivalSeconds: (RACE_ID + 1) * RACE_SECONDS + 6 }),
+    );
     await createAggregator(d)(windowEvent([], { shardId: SHARDS[1], state, final: true }));
     expect(d.metrics.totals.PublishFailures).toBe(1);
     expect(d.metrics.totals.SnapshotWrites).toBe(1);
@@ -183,7 +244,8 @@ describe('aggregator against DynamoDB Local', () => {
   it('a container whose remembered part is stale falls back to reading it and loses nothing', async () => {
     const raceId = RACE_ID + 1;
     const arrival = raceId * RACE_SECONDS + 30;
-    const at = (racerId: string, second: number, output: number) => telemetry({ raceId, classId: 3, racerId, second, output });
+    const at = (racerId: string, second: number, output: number) =>
+      telemetry({ raceId, classId: 3, racerId, second, output });
     const a = createAggregator(deps());
     const b = createAggregator(deps());
     const shard = 'shardId-000000000003';

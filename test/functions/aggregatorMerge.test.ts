@@ -6,7 +6,9 @@ import { kinesisRecord, telemetry } from './factories.js';
 const RACE = 5_666_666;
 const ARRIVAL = RACE * 300 + 100;
 const rec = (racerId: string, second: number, output: number, extra: Partial<Parameters<typeof telemetry>[0]> = {}) =>
-  kinesisRecord(telemetry({ raceId: RACE, classId: 1, racerId, second, output, ...extra }), { arrivalSeconds: ARRIVAL });
+  kinesisRecord(telemetry({ raceId: RACE, classId: 1, racerId, second, output, ...extra }), {
+    arrivalSeconds: ARRIVAL,
+  });
 
 describe('aggregator merge: riders in the window state', () => {
   it('treats racerIds that are Object.prototype names as ordinary riders', () => {
@@ -14,9 +16,21 @@ describe('aggregator merge: riders in the window state', () => {
     const ids = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
     const state = emptyState();
     // Act
-    foldBatch(state, ids.map((id) => rec(id, 10, 5, { name: `N ${id}` })), 300);
-    foldBatch(state, ids.map((id) => rec(id, 11, 6)), 300);
-    foldBatch(state, ids.map((id) => rec(id, 9, 4)), 300);
+    foldBatch(
+      state,
+      ids.map((id) => rec(id, 10, 5, { name: `N ${id}` })),
+      300,
+    );
+    foldBatch(
+      state,
+      ids.map((id) => rec(id, 11, 6)),
+      300,
+    );
+    foldBatch(
+      state,
+      ids.map((id) => rec(id, 9, 4)),
+      300,
+    );
     // Assess: each rider has its newest second and its name, and the state serializes them
     const parsed = JSON.parse(JSON.stringify(state)) as { r: Record<string, Record<string, unknown>> };
     const riders = parsed.r[raceKeyOf(1, RACE)] ?? {};
@@ -32,7 +46,9 @@ describe('aggregator merge: riders in the window state', () => {
     foldBatch(state, [rec('__proto__', 3, 1), rec('constructor', 3, 1, { name: 'C' })], 300);
     const carried = readState(JSON.parse(JSON.stringify(state)));
     foldBatch(carried, [rec('__proto__', 4, 2), rec('constructor', 2, 0.5)], 300);
-    expect(JSON.stringify(carried)).toBe(`{"v":1,"r":{"${raceKeyOf(1, RACE)}":{"__proto__":[4,2000],"constructor":[3,1000,"C"]}}}`);
+    expect(JSON.stringify(carried)).toBe(
+      `{"v":1,"r":{"${raceKeyOf(1, RACE)}":{"__proto__":[4,2000],"constructor":[3,1000,"C"]}}}`,
+    );
   });
 
   it('leaves the state value Lambda handed over as it was (the fold updates its own copy)', () => {

@@ -5,7 +5,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createAllTime } from '../../functions/allTime/allTime.js';
@@ -39,7 +44,15 @@ describe('all-time rankings from the table stream', () => {
     const out: DynamoDBStreamEvent['Records'] = [];
     const desc = await client.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     for (const shard of desc.StreamDescription?.Shards ?? []) {
-      let it = (await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+      let it = (
+        await client.send(
+          new GetShardIteratorCommand({
+            StreamArn: streamArn,
+            ShardId: shard.ShardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        )
+      ).ShardIterator;
       for (let n = 0; it !== undefined && n < 20; n += 1) {
         const page = await client.send(new GetRecordsCommand({ ShardIterator: it }));
         for (const r of page.Records ?? []) {
@@ -55,12 +68,26 @@ describe('all-time rankings from the table stream', () => {
   }
 
   async function put(item: object) {
-    await documentClient(endpoint).send(new PutCommand({ TableName: tableName, Item: item as Record<string, unknown> }));
+    await documentClient(endpoint).send(
+      new PutCommand({ TableName: tableName, Item: item as Record<string, unknown> }),
+    );
   }
   const result = (racerId: string, raceId: number, output: number, finished = true, name?: string) =>
-    buildResultItem({ classId: CLASS_ID, raceId, racerId, output, lastSecond: finished ? 300 : 120, finished, ...(name ? { name } : {}) });
+    buildResultItem({
+      classId: CLASS_ID,
+      raceId,
+      racerId,
+      output,
+      lastSecond: finished ? 300 : 120,
+      finished,
+      ...(name ? { name } : {}),
+    });
   const allTime = async (racerId: string) =>
-    (await documentClient(endpoint).send(new GetCommand({ TableName: tableName, Key: allTimeKey(racerId, CLASS_ID), ConsistentRead: true }))).Item;
+    (
+      await documentClient(endpoint).send(
+        new GetCommand({ TableName: tableName, Key: allTimeKey(racerId, CLASS_ID), ConsistentRead: true }),
+      )
+    ).Item;
 
   it('keeps best, races, total and last race per rider over several races; replays change nothing', async () => {
     // Prepare: results of three races (in the order a stream might bring them), and items the filter must drop.
@@ -72,11 +99,24 @@ describe('all-time rankings from the table stream', () => {
     await put(result('r3', 101, 70.5, true));
     await put({ ...raceKey(CLASS_ID, 100), itemType: 'Race', competitors: 2 });
     await documentClient(endpoint).send(
-      new UpdateCommand({ TableName: tableName, Key: { PK: result('r2', 100, 0).PK, SK: result('r2', 100, 0).SK }, UpdateExpression: 'SET note = :n', ExpressionAttributeValues: { ':n': 'x' } }),
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { PK: result('r2', 100, 0).PK, SK: result('r2', 100, 0).SK },
+        UpdateExpression: 'SET note = :n',
+        ExpressionAttributeValues: { ':n': 'x' },
+      }),
     );
     const records = await streamRecords();
     // INSERTs and MODIFYs of results only; the MODIFY (the note) changes nothing counted.
-    expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'INSERT', 'INSERT', 'INSERT', 'INSERT', 'INSERT', 'MODIFY']);
+    expect(records.map((r) => r.eventName)).toEqual([
+      'INSERT',
+      'INSERT',
+      'INSERT',
+      'INSERT',
+      'INSERT',
+      'INSERT',
+      'MODIFY',
+    ]);
 
     // Act: two batches, then Lambda re-delivers everything.
     const metrics = recordingMetrics();
@@ -104,15 +144,32 @@ describe('all-time rankings from the table stream', () => {
       GSI2PK: allTimeTotalPk(CLASS_ID),
       GSI2SK: rankKey(180.75, 'r1'),
     });
-    expect(once[1]).toMatchObject({ name: 'Rob', bestOutput: 70, bestRaceId: 100, racesCompleted: 2, totalOutput: 90.125, lastRaceId: 101 });
+    expect(once[1]).toMatchObject({
+      name: 'Rob',
+      bestOutput: 70,
+      bestRaceId: 100,
+      racesCompleted: 2,
+      totalOutput: 90.125,
+      lastRaceId: 101,
+    });
 
     // The indexes rank by personal best (ties by racerId) and by total output.
     const byBest = await documentClient(endpoint).send(
-      new QueryCommand({ TableName: tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :p', ExpressionAttributeValues: { ':p': allTimeBestPk(CLASS_ID) } }),
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :p',
+        ExpressionAttributeValues: { ':p': allTimeBestPk(CLASS_ID) },
+      }),
     );
     expect(byBest.Items?.map((i) => i.racerId)).toEqual(['r1', 'r3', 'r2']);
     const byTotal = await documentClient(endpoint).send(
-      new QueryCommand({ TableName: tableName, IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :p', ExpressionAttributeValues: { ':p': allTimeTotalPk(CLASS_ID) } }),
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :p',
+        ExpressionAttributeValues: { ':p': allTimeTotalPk(CLASS_ID) },
+      }),
     );
     expect(byTotal.Items?.map((i) => i.racerId)).toEqual(['r1', 'r2', 'r3']);
   });
@@ -126,9 +183,18 @@ describe('all-time rankings from the table stream', () => {
     const u = countUpdate({ racerId: 'r9', classId: CLASS_ID, raceId: 300, output: 33, finished: true, name: 'Nia' });
     await documentClient(endpoint).send(new UpdateCommand({ TableName: tableName, ...u }));
     const metrics = recordingMetrics();
-    await createAllTime({ ddb: documentClient(endpoint), tableName, logger: recordingLogger(), metrics })({ Records: [rec!] });
+    await createAllTime({ ddb: documentClient(endpoint), tableName, logger: recordingLogger(), metrics })({
+      Records: [rec!],
+    });
     expect(metrics.totals).toMatchObject({ AllTimeApplied: 0, AllTimeReplaySkipped: 1 });
-    expect(await allTime('r9')).toMatchObject({ racesCompleted: 1, totalOutput: 33, bestOutput: 33, bestRaceId: 300, lastRaceId: 300, GSI1SK: rankKey(33, 'r9') });
+    expect(await allTime('r9')).toMatchObject({
+      racesCompleted: 1,
+      totalOutput: 33,
+      bestOutput: 33,
+      bestRaceId: 300,
+      lastRaceId: 300,
+      GSI1SK: rankKey(33, 'r9'),
+    });
   });
 
   it('applies many results of one rider delivered concurrently, keeping the index keys current', async () => {
@@ -136,8 +202,25 @@ describe('all-time rankings from the table stream', () => {
     const recs = (await streamRecords()).filter((r) => r.dynamodb?.NewImage?.racerId?.S === 'r7');
     expect(recs).toHaveLength(20);
     // Powertools' BatchProcessor runs the records of a batch in parallel.
-    await Promise.all([0, 1, 2, 3].map((k) => createAllTime({ ddb: documentClient(endpoint), tableName, logger: recordingLogger(), metrics: recordingMetrics() })({ Records: recs.slice(k * 5, k * 5 + 5) })));
+    await Promise.all(
+      [0, 1, 2, 3].map((k) =>
+        createAllTime({
+          ddb: documentClient(endpoint),
+          tableName,
+          logger: recordingLogger(),
+          metrics: recordingMetrics(),
+        })({ Records: recs.slice(k * 5, k * 5 + 5) }),
+      ),
+    );
     const total = Array.from({ length: 20 }, (_, i) => 10 + i).reduce((a, b) => a + b, 0);
-    expect(await allTime('r7')).toMatchObject({ racesCompleted: 20, totalOutput: total, bestOutput: 29, bestRaceId: 419, lastRaceId: 419, GSI1SK: rankKey(29, 'r7'), GSI2SK: rankKey(total, 'r7') });
+    expect(await allTime('r7')).toMatchObject({
+      racesCompleted: 20,
+      totalOutput: total,
+      bestOutput: 29,
+      bestRaceId: 419,
+      lastRaceId: 419,
+      GSI1SK: rankKey(29, 'r7'),
+      GSI2SK: rankKey(total, 'r7'),
+    });
   });
 });

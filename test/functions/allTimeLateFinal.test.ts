@@ -22,19 +22,37 @@ import { allTimeStreamRecords, type StreamRecords } from './tableStream.js';
 const RS = 300;
 const GRACE = 15;
 const CLASS_ID = 4;
-const SCHEDULED: ScheduledEvent = { version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: '2026-01-01T00:00:00Z', region: 'us-east-1', resources: [], detail: {} };
+const SCHEDULED: ScheduledEvent = {
+  version: '0',
+  id: 'tick',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '000000000000',
+  time: '2026-01-01T00:00:00Z',
+  region: 'us-east-1',
+  resources: [],
+  detail: {},
+};
 
-async function freshTable(): Promise<{ endpoint: string; tableName: string; streamArn: string; ddb: DynamoDBDocumentClient }> {
+async function freshTable(): Promise<{
+  endpoint: string;
+  tableName: string;
+  streamArn: string;
+  ddb: DynamoDBDocumentClient;
+}> {
   const endpoint = inject('dynamodbEndpoint');
   const { tableName, streamArn } = await createTestTable(endpoint);
   return { endpoint, tableName, streamArn, ddb: documentClient(endpoint) };
 }
 
 function allTimeOf(ddb: DynamoDBDocumentClient, tableName: string) {
-  return async (racerId: string) => (await ddb.send(new GetCommand({ TableName: tableName, Key: allTimeKey(racerId, CLASS_ID), ConsistentRead: true }))).Item;
+  return async (racerId: string) =>
+    (await ddb.send(new GetCommand({ TableName: tableName, Key: allTimeKey(racerId, CLASS_ID), ConsistentRead: true })))
+      .Item;
 }
 
-const kinds = (records: StreamRecords) => records.map((r) => `${r.eventName} ${r.dynamodb?.NewImage?.racerId?.S} ${r.dynamodb?.NewImage?.output?.N}`);
+const kinds = (records: StreamRecords) =>
+  records.map((r) => `${r.eventName} ${r.dynamodb?.NewImage?.racerId?.S} ${r.dynamodb?.NewImage?.output?.N}`);
 
 describe('a final that arrives after its race was closed', () => {
   it('through the finalizer: the all-time total and best end with the final output; replays change nothing', async () => {
@@ -54,22 +72,62 @@ describe('a final that arrives after its race was closed', () => {
       sleep: noSleep,
       closeCheckIntervalMs: 0,
     });
-    await ddb.send(new PutCommand({ TableName: tableName, Item: buildResultItem({ classId: CLASS_ID, raceId: raceId - 5, racerId: 'late', output: 30.25, lastSecond: RS, finished: true }) }));
-    await writeLivePart(ddb, tableName, { classId: CLASS_ID, raceId, shardId: 's0' }, { late: { output: 40.5, second: 170, name: 'Lee' } }, new Date(during).toISOString());
+    await ddb.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: buildResultItem({
+          classId: CLASS_ID,
+          raceId: raceId - 5,
+          racerId: 'late',
+          output: 30.25,
+          lastSecond: RS,
+          finished: true,
+        }),
+      }),
+    );
+    await writeLivePart(
+      ddb,
+      tableName,
+      { classId: CLASS_ID, raceId, shardId: 's0' },
+      { late: { output: 40.5, second: 170, name: 'Lee' } },
+      new Date(during).toISOString(),
+    );
     await createFinalizer(deps(during))(
       kinesisEvent(
-        [telemetry({ raceId, classId: CLASS_ID, racerId: 'late', name: 'Lee', second: 170, output: 40.5 }), telemetry({ raceId, classId: CLASS_ID, racerId: 'ok', second: RS, output: 90, event: 'final' })],
+        [
+          telemetry({ raceId, classId: CLASS_ID, racerId: 'late', name: 'Lee', second: 170, output: 40.5 }),
+          telemetry({ raceId, classId: CLASS_ID, racerId: 'ok', second: RS, output: 90, event: 'final' }),
+        ],
         { arrivalSeconds: during / 1000 },
       ),
     );
     // The schedule closes the race: the late rider gets a not-finished result from the live data.
     await createFinalizer(deps(end + GRACE * 1000))(SCHEDULED);
-    expect(await ddb.send(new GetCommand({ TableName: tableName, Key: { PK: racePk(CLASS_ID, raceId), SK: 'RESULT#late' } }))).toMatchObject({ Item: { finished: false, output: 40.5 } });
+    expect(
+      await ddb.send(
+        new GetCommand({ TableName: tableName, Key: { PK: racePk(CLASS_ID, raceId), SK: 'RESULT#late' } }),
+      ),
+    ).toMatchObject({ Item: { finished: false, output: 40.5 } });
     // The final arrives (and the finalizer is redelivered the same batch: an identical put).
-    const lateFinal = kinesisEvent([telemetry({ raceId, classId: CLASS_ID, racerId: 'late', name: 'Lee', second: RS, output: 95.125, event: 'final' })], { arrivalSeconds: (end + 40_000) / 1000 });
+    const lateFinal = kinesisEvent(
+      [
+        telemetry({
+          raceId,
+          classId: CLASS_ID,
+          racerId: 'late',
+          name: 'Lee',
+          second: RS,
+          output: 95.125,
+          event: 'final',
+        }),
+      ],
+      { arrivalSeconds: (end + 40_000) / 1000 },
+    );
     await createFinalizer(deps(end + 40_000))(lateFinal);
     await createFinalizer(deps(end + 41_000))(lateFinal);
-    expect((await ddb.send(new GetCommand({ TableName: tableName, Key: raceKey(CLASS_ID, raceId) }))).Item).toMatchObject({ finishers: 2, competitors: 2 });
+    expect(
+      (await ddb.send(new GetCommand({ TableName: tableName, Key: raceKey(CLASS_ID, raceId) }))).Item,
+    ).toMatchObject({ finishers: 2, competitors: 2 });
 
     const records = await allTimeStreamRecords(endpoint, streamArn);
     expect(kinds(records)).toEqual(['INSERT late 30.25', 'INSERT ok 90', 'INSERT late 40.5', 'MODIFY late 95.125']);
@@ -105,7 +163,19 @@ describe('a final that arrives after its race was closed', () => {
     async function lateFinalRecords(racerId: string) {
       const t = await freshTable();
       const put = (raceId: number, output: number, finished: boolean) =>
-        t.ddb.send(new PutCommand({ TableName: t.tableName, Item: buildResultItem({ classId: CLASS_ID, raceId, racerId, output, lastSecond: finished ? RS : 100, finished }) }));
+        t.ddb.send(
+          new PutCommand({
+            TableName: t.tableName,
+            Item: buildResultItem({
+              classId: CLASS_ID,
+              raceId,
+              racerId,
+              output,
+              lastSecond: finished ? RS : 100,
+              finished,
+            }),
+          }),
+        );
       await put(7_000_000, 0.7, true);
       await put(7_000_001, 1.5, false);
       await put(7_000_001, 2.4, true);
@@ -126,7 +196,12 @@ describe('a final that arrives after its race was closed', () => {
 
     it('one record per invocation, in stream order', async () => {
       const t = await lateFinalRecords('seq');
-      const run = createAllTime({ ddb: t.ddb, tableName: t.tableName, logger: recordingLogger(), metrics: recordingMetrics() });
+      const run = createAllTime({
+        ddb: t.ddb,
+        tableName: t.tableName,
+        logger: recordingLogger(),
+        metrics: recordingMetrics(),
+      });
       for (const r of t.records) expect(await run({ Records: [r] })).toEqual({ batchItemFailures: [] });
       expect(await allTimeOf(t.ddb, t.tableName)('seq')).toMatchObject(expected('seq'));
     });
@@ -134,7 +209,12 @@ describe('a final that arrives after its race was closed', () => {
     it('the MODIFY before its INSERT (an INSERT given up on, then replayed): counted once, with the final output', async () => {
       const t = await lateFinalRecords('rev');
       const [earlier, insert, modify] = t.records;
-      const run = createAllTime({ ddb: t.ddb, tableName: t.tableName, logger: recordingLogger(), metrics: recordingMetrics() });
+      const run = createAllTime({
+        ddb: t.ddb,
+        tableName: t.tableName,
+        logger: recordingLogger(),
+        metrics: recordingMetrics(),
+      });
       await run({ Records: [earlier!, modify!] });
       const afterModify = await allTimeOf(t.ddb, t.tableName)('rev');
       expect(afterModify).toMatchObject(expected('rev'));
@@ -145,8 +225,18 @@ describe('a final that arrives after its race was closed', () => {
 
     it('INSERT and MODIFY in one batch, applied concurrently by several invocations', async () => {
       const t = await lateFinalRecords('par');
-      const run = () => createAllTime({ ddb: documentClient(t.endpoint), tableName: t.tableName, logger: recordingLogger(), metrics: recordingMetrics() });
-      await Promise.all([run()({ Records: t.records }), run()({ Records: [...t.records].reverse() }), run()({ Records: [t.records[2]!] })]);
+      const run = () =>
+        createAllTime({
+          ddb: documentClient(t.endpoint),
+          tableName: t.tableName,
+          logger: recordingLogger(),
+          metrics: recordingMetrics(),
+        });
+      await Promise.all([
+        run()({ Records: t.records }),
+        run()({ Records: [...t.records].reverse() }),
+        run()({ Records: [t.records[2]!] }),
+      ]);
       expect(await allTimeOf(t.ddb, t.tableName)('par')).toMatchObject(expected('par'));
     });
 
@@ -160,18 +250,26 @@ describe('a final that arrives after its race was closed', () => {
           return async (command: { input: { ExpressionAttributeValues?: Record<string, unknown> } }) => {
             if (!throttled && command.input.ExpressionAttributeValues?.[':raceIdString'] === '7000001') {
               throttled = true;
-              throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException' });
+              throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+                name: 'ProvisionedThroughputExceededException',
+              });
             }
             return target.send(command as never);
           };
         },
       });
       const logger = recordingLogger();
-      const first = await createAllTime({ ddb: flaky, tableName: t.tableName, logger, metrics: recordingMetrics() })({ Records: t.records });
+      const first = await createAllTime({ ddb: flaky, tableName: t.tableName, logger, metrics: recordingMetrics() })({
+        Records: t.records,
+      });
       const seqs = t.records.map((r) => r.dynamodb?.SequenceNumber);
       expect(first.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([seqs[1], seqs[2]]);
       // Lambda retries from the lowest failed sequence number.
-      expect(await createAllTime({ ddb: t.ddb, tableName: t.tableName, logger, metrics: recordingMetrics() })({ Records: t.records.slice(1) })).toEqual({ batchItemFailures: [] });
+      expect(
+        await createAllTime({ ddb: t.ddb, tableName: t.tableName, logger, metrics: recordingMetrics() })({
+          Records: t.records.slice(1),
+        }),
+      ).toEqual({ batchItemFailures: [] });
       expect(await allTimeOf(t.ddb, t.tableName)('thr')).toMatchObject(expected('thr'));
     });
   });

@@ -41,14 +41,18 @@ export function kinesisRecord(
     kinesis: {
       data,
       sequenceNumber,
-      partitionKey: typeof payload === 'object' && payload !== null ? String((payload as { racerId?: unknown }).racerId) : 'x',
+      partitionKey:
+        typeof payload === 'object' && payload !== null ? String((payload as { racerId?: unknown }).racerId) : 'x',
       ...(opts.arrivalSeconds === undefined ? {} : { approximateArrivalTimestamp: opts.arrivalSeconds }),
     },
   };
 }
 
 /** A Kinesis event (plain, as the finalizer receives it). */
-export function kinesisEvent(payloads: unknown[], opts: { shardId?: string; arrivalSeconds?: number } = {}): {
+export function kinesisEvent(
+  payloads: unknown[],
+  opts: { shardId?: string; arrivalSeconds?: number } = {},
+): {
   Records: Array<KinesisEventRecord & { eventSourceARN: string }>;
 } {
   return { Records: payloads.map((p) => kinesisRecord(p, opts)) };
@@ -79,7 +83,12 @@ export function dynamodbStreamRecord(
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
   eventSource: string;
   eventSourceARN: string;
-  dynamodb: { Keys: Record<string, unknown>; NewImage: Record<string, unknown>; SequenceNumber: string; StreamViewType: string };
+  dynamodb: {
+    Keys: Record<string, unknown>;
+    NewImage: Record<string, unknown>;
+    SequenceNumber: string;
+    StreamViewType: string;
+  };
 } {
   seq += 1;
   return {

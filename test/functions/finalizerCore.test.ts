@@ -20,7 +20,15 @@ const tel = (racerId: string, output: number, event: 'update' | 'final' = 'final
 
 describe('finalizer core: result items', () => {
   it('builds the agreed item with both index keys', () => {
-    const item = buildResultItem({ classId: 2, raceId: 100, racerId: 'r1', name: 'Ria', output: 80.5, lastSecond: 300, finished: true });
+    const item = buildResultItem({
+      classId: 2,
+      raceId: 100,
+      racerId: 'r1',
+      name: 'Ria',
+      output: 80.5,
+      lastSecond: 300,
+      finished: true,
+    });
     expect(item).toEqual({
       PK: racePk(2, 100),
       SK: 'RESULT#r1',
@@ -55,21 +63,30 @@ describe('finalizer core: result items', () => {
   });
 
   it('splits writes into BatchWriteItem calls of at most 25', () => {
-    const sizes = chunk(Array.from({ length: 60 }, (_, i) => i), 25).map((c) => c.length);
+    const sizes = chunk(
+      Array.from({ length: 60 }, (_, i) => i),
+      25,
+    ).map((c) => c.length);
     expect(sizes).toEqual([25, 25, 10]);
   });
 });
 
 describe('finalizer core: closing races', () => {
   it('closes a race only once its slot plus the grace period has passed', () => {
-    const open = [{ classId: 1, raceId: 10 }, { classId: 1, raceId: 11 }];
+    const open = [
+      { classId: 1, raceId: 10 },
+      { classId: 1, raceId: 11 },
+    ];
     const end10 = 11 * 300_000;
     expect(dueRaces(open, end10 + 14_999, 300, 15)).toEqual([]);
     expect(dueRaces(open, end10 + 15_000, 300, 15)).toEqual([{ classId: 1, raceId: 10 }]);
   });
 
   it('gives riders without a result a not-finished one from their last live data', () => {
-    const parts: LiveRiders[] = [{ a: { output: 30, second: 200, name: 'Al' }, b: { output: 60, second: 300 } }, { c: { output: 5, second: 40 } }];
+    const parts: LiveRiders[] = [
+      { a: { output: 30, second: 200, name: 'Al' }, b: { output: 60, second: 300 } },
+      { c: { output: 5, second: 40 } },
+    ];
     const items = notFinishedResults({ classId: 1, raceId: 10 }, parts, new Set(['b']));
     expect(items.map((i) => [i.racerId, i.output, i.lastSecond, i.finished, i.name])).toEqual([
       ['a', 30, 200, false, 'Al'],

@@ -47,12 +47,18 @@ describe('finalizer against DynamoDB Local', () => {
 
   async function raceItems(classId: number, raceId: number) {
     const res = await documentClient(endpoint).send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': racePk(classId, raceId) } }),
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': racePk(classId, raceId) },
+      }),
     );
     return res.Items ?? [];
   }
   async function get(key: { PK: string; SK: string }) {
-    return (await documentClient(endpoint).send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+    return (
+      await documentClient(endpoint).send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))
+    ).Item;
   }
 
   it('writes results from finals, a not-finished result for riders who never finish, then the summary', async () => {
@@ -61,20 +67,39 @@ describe('finalizer against DynamoDB Local', () => {
     const during = raceId * RS * 1000 + 299_000;
     const arrival = during / 1000;
     // The aggregator's last live parts (two shards).
-    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, {
-      a: { output: 90, second: 300, name: 'Ann' },
-      d: { output: 40.5, second: 170, name: 'Dee' },
-    }, new Date(during).toISOString());
-    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's1' }, {
-      b: { output: 95, second: 299 },
-      c: { output: 90, second: 299 },
-      e: { output: 12, second: 60 },
-    }, new Date(during).toISOString());
+    await writeLivePart(
+      documentClient(endpoint),
+      tableName,
+      { classId, raceId, shardId: 's0' },
+      {
+        a: { output: 90, second: 300, name: 'Ann' },
+        d: { output: 40.5, second: 170, name: 'Dee' },
+      },
+      new Date(during).toISOString(),
+    );
+    await writeLivePart(
+      documentClient(endpoint),
+      tableName,
+      { classId, raceId, shardId: 's1' },
+      {
+        b: { output: 95, second: 299 },
+        c: { output: 90, second: 299 },
+        e: { output: 12, second: 60 },
+      },
+      new Date(during).toISOString(),
+    );
 
     const fin = (racerId: string, output: number, name?: string) =>
       telemetry({ raceId, classId, racerId, second: RS, output, event: 'final', ...(name ? { name } : {}) });
     const batch = kinesisEvent(
-      [fin('a', 90, 'Ann'), fin('b', 96, 'Bea'), telemetry({ raceId, classId, racerId: 'e', second: 61, output: 12.2 }), fin('c', 90), 'garbage', fin('a', 90, 'Ann')],
+      [
+        fin('a', 90, 'Ann'),
+        fin('b', 96, 'Bea'),
+        telemetry({ raceId, classId, racerId: 'e', second: 61, output: 12.2 }),
+        fin('c', 90),
+        'garbage',
+        fin('a', 90, 'Ann'),
+      ],
       { arrivalSeconds: arrival },
     );
     const first = deps(during);
@@ -95,7 +120,9 @@ describe('finalizer against DynamoDB Local', () => {
 
     // Due: the next race's records trigger the check.
     const due = deps(end + GRACE * 1000);
-    const next = kinesisEvent([telemetry({ raceId: raceId + 1, classId, racerId: 'a', second: 15, output: 3 })], { arrivalSeconds: (end + 15_000) / 1000 });
+    const next = kinesisEvent([telemetry({ raceId: raceId + 1, classId, racerId: 'a', second: 15, output: 3 })], {
+      arrivalSeconds: (end + 15_000) / 1000,
+    });
     await createFinalizer(due.d)(next);
     const results = (await raceItems(classId, raceId)).filter((i) => i.itemType === 'Result');
     expect(results.map((r) => [r.racerId, r.output, r.finished, r.lastSecond, r.name ?? null]).sort()).toEqual([
@@ -107,7 +134,16 @@ describe('finalizer against DynamoDB Local', () => {
     ]);
     expect(due.metrics.totals).toMatchObject({ RacesClosed: 1, NotFinishedResults: 2 });
     const summary = await get(raceKey(classId, raceId));
-    expect(summary).toMatchObject({ itemType: 'Race', classId, raceId, competitors: 5, finishers: 3, winnerRacerId: 'b', winnerName: 'Bea', bestOutput: 96 });
+    expect(summary).toMatchObject({
+      itemType: 'Race',
+      classId,
+      raceId,
+      competitors: 5,
+      finishers: 3,
+      winnerRacerId: 'b',
+      winnerName: 'Bea',
+      bestOutput: 96,
+    });
     expect(typeof summary?.closedAt).toBe('string');
     expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
 
@@ -115,19 +151,33 @@ describe('finalizer against DynamoDB Local', () => {
     const late = deps(end + 20_000);
     await createFinalizer(late.d)(kinesisEvent([fin('d', 41, 'Dee')], { arrivalSeconds: (end + 20_000) / 1000 }));
     expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#d' })).toMatchObject({ finished: true, output: 41 });
-    expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 5, finishers: 4, closedAt: summary?.closedAt });
+    expect(await get(raceKey(classId, raceId))).toMatchObject({
+      competitors: 5,
+      finishers: 4,
+      closedAt: summary?.closedAt,
+    });
   });
 
   it('two finalizer shards closing the same race at once end in the same items', async () => {
     const classId = 3;
     const raceId = 6_000_100;
     const during = raceId * RS * 1000 + 100_000;
-    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, {
-      x: { output: 30, second: 100 },
-      y: { output: 31, second: 100 },
-      z: { output: 32, second: 100, name: 'Zo' },
-    }, new Date(during).toISOString());
-    await createFinalizer(deps(during).d)(kinesisEvent([telemetry({ raceId, classId, racerId: 'x', second: RS, output: 80, event: 'final' })], { arrivalSeconds: during / 1000 }));
+    await writeLivePart(
+      documentClient(endpoint),
+      tableName,
+      { classId, raceId, shardId: 's0' },
+      {
+        x: { output: 30, second: 100 },
+        y: { output: 31, second: 100 },
+        z: { output: 32, second: 100, name: 'Zo' },
+      },
+      new Date(during).toISOString(),
+    );
+    await createFinalizer(deps(during).d)(
+      kinesisEvent([telemetry({ raceId, classId, racerId: 'x', second: RS, output: 80, event: 'final' })], {
+        arrivalSeconds: during / 1000,
+      }),
+    );
     const due = raceEndMillis(raceId, RS) + GRACE * 1000;
     const one = deps(due);
     const two = deps(due);
@@ -139,7 +189,12 @@ describe('finalizer against DynamoDB Local', () => {
       ['z', false],
     ]);
     expect((one.metrics.totals.NotFinishedResults ?? 0) + (two.metrics.totals.NotFinishedResults ?? 0)).toBe(2);
-    expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 3, finishers: 1, winnerRacerId: 'x', bestOutput: 80 });
+    expect(await get(raceKey(classId, raceId))).toMatchObject({
+      competitors: 3,
+      finishers: 1,
+      winnerRacerId: 'x',
+      bestOutput: 80,
+    });
   });
 
   it('of several shards finding the same races due at once, one closes each race and the others skip it', async () => {
@@ -147,13 +202,21 @@ describe('finalizer against DynamoDB Local', () => {
     const raceIds = [6_000_500, 6_000_501, 6_000_502];
     for (const raceId of raceIds) {
       const during = raceId * RS * 1000 + 100_000;
-      await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, {
-        k: { output: 20, second: 100 },
-        m: { output: 21, second: 100 },
-      }, new Date(during).toISOString());
+      await writeLivePart(
+        documentClient(endpoint),
+        tableName,
+        { classId, raceId, shardId: 's0' },
+        {
+          k: { output: 20, second: 100 },
+          m: { output: 21, second: 100 },
+        },
+        new Date(during).toISOString(),
+      );
       // Stored while the first race still runs, so that none of them is closed yet.
       await createFinalizer(deps(raceIds[0]! * RS * 1000).d)(
-        kinesisEvent([telemetry({ raceId, classId, racerId: 'k', second: RS, output: 60, event: 'final' })], { arrivalSeconds: during / 1000 }),
+        kinesisEvent([telemetry({ raceId, classId, racerId: 'k', second: RS, output: 60, event: 'final' })], {
+          arrivalSeconds: during / 1000,
+        }),
       );
     }
     const due = raceEndMillis(raceIds[2]!, RS) + GRACE * 1000;
@@ -164,7 +227,12 @@ describe('finalizer against DynamoDB Local', () => {
     expect(closedPerShard.reduce((a, b) => a + b, 0)).toBe(raceIds.length);
     expect(shards.reduce((n, s) => n + (s.metrics.totals.NotFinishedResults ?? 0), 0)).toBe(raceIds.length);
     for (const raceId of raceIds) {
-      expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 2, finishers: 1, winnerRacerId: 'k', bestOutput: 60 });
+      expect(await get(raceKey(classId, raceId))).toMatchObject({
+        competitors: 2,
+        finishers: 1,
+        winnerRacerId: 'k',
+        bestOutput: 60,
+      });
       expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
     }
   });
@@ -174,9 +242,17 @@ describe('finalizer against DynamoDB Local', () => {
     const raceIds = [6_000_800, 6_000_801];
     for (const raceId of raceIds) {
       const during = raceId * RS * 1000 + 100_000;
-      await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, { j: { output: 30, second: 100 } }, new Date(during).toISOString());
+      await writeLivePart(
+        documentClient(endpoint),
+        tableName,
+        { classId, raceId, shardId: 's0' },
+        { j: { output: 30, second: 100 } },
+        new Date(during).toISOString(),
+      );
       await createFinalizer(deps(raceIds[0]! * RS * 1000).d)(
-        kinesisEvent([telemetry({ raceId, classId, racerId: 'j', second: 100, output: 30 })], { arrivalSeconds: during / 1000 }),
+        kinesisEvent([telemetry({ raceId, classId, racerId: 'j', second: 100, output: 30 })], {
+          arrivalSeconds: during / 1000,
+        }),
       );
     }
     const due = raceEndMillis(raceIds[1]!, RS) + GRACE * 1000;
@@ -200,8 +276,18 @@ describe('finalizer against DynamoDB Local', () => {
     const classId = 6;
     const raceId = 6_000_600;
     const during = raceId * RS * 1000 + 100_000;
-    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, { n: { output: 10, second: 100 } }, new Date(during).toISOString());
-    await createFinalizer(deps(during).d)(kinesisEvent([telemetry({ raceId, classId, racerId: 'n', second: 100, output: 10 })], { arrivalSeconds: during / 1000 }));
+    await writeLivePart(
+      documentClient(endpoint),
+      tableName,
+      { classId, raceId, shardId: 's0' },
+      { n: { output: 10, second: 100 } },
+      new Date(during).toISOString(),
+    );
+    await createFinalizer(deps(during).d)(
+      kinesisEvent([telemetry({ raceId, classId, racerId: 'n', second: 100, output: 10 })], {
+        arrivalSeconds: during / 1000,
+      }),
+    );
     const due = raceEndMillis(raceId, RS) + GRACE * 1000;
     // A closer claimed the race and died before closing it.
     expect(await claimRaceClose(documentClient(endpoint), tableName, { classId, raceId }, due, 60_000)).toBe(true);
@@ -223,7 +309,10 @@ describe('finalizer against DynamoDB Local', () => {
     const raceId = 6_000_200;
     const during = raceId * RS * 1000 + 300_000 - 1;
     const down = deps(during, { ddb: documentClient(`http://127.0.0.1:${port}`, 1) });
-    const event = kinesisEvent([telemetry({ raceId, classId: 1, racerId: 'q', second: RS, output: 50, event: 'final' })], { arrivalSeconds: Math.floor(during / 1000) });
+    const event = kinesisEvent(
+      [telemetry({ raceId, classId: 1, racerId: 'q', second: RS, output: 50, event: 'final' })],
+      { arrivalSeconds: Math.floor(during / 1000) },
+    );
     const res = await createFinalizer({ ...down.d })(event);
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }]);
     expect(down.logger.lines.some((l) => l.level === 'error')).toBe(true);
@@ -236,12 +325,34 @@ describe('finalizer against DynamoDB Local', () => {
     const classId = 1;
     const raceId = 6_000_300;
     const during = raceId * RS * 1000 + 200_000;
-    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, { w: { output: 44, second: 200, name: 'Wyn' } }, new Date(during).toISOString());
-    await createFinalizer(deps(during).d)(kinesisEvent([telemetry({ raceId, classId, racerId: 'w', second: 200, output: 44 })], { arrivalSeconds: during / 1000 }));
+    await writeLivePart(
+      documentClient(endpoint),
+      tableName,
+      { classId, raceId, shardId: 's0' },
+      { w: { output: 44, second: 200, name: 'Wyn' } },
+      new Date(during).toISOString(),
+    );
+    await createFinalizer(deps(during).d)(
+      kinesisEvent([telemetry({ raceId, classId, racerId: 'w', second: 200, output: 44 })], {
+        arrivalSeconds: during / 1000,
+      }),
+    );
     const due = deps(raceEndMillis(raceId, RS) + GRACE * 1000, { closeCheckIntervalMs: 60_000 });
-    expect(await createFinalizer(due.d)({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({ batchItemFailures: [] });
-    expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 1, finishers: 0, winnerRacerId: 'w', winnerName: 'Wyn', bestOutput: 44 });
-    expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#w' })).toMatchObject({ finished: false, output: 44, lastSecond: 200 });
+    expect(await createFinalizer(due.d)({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({
+      batchItemFailures: [],
+    });
+    expect(await get(raceKey(classId, raceId))).toMatchObject({
+      competitors: 1,
+      finishers: 0,
+      winnerRacerId: 'w',
+      winnerName: 'Wyn',
+      bestOutput: 44,
+    });
+    expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#w' })).toMatchObject({
+      finished: false,
+      output: 44,
+      lastSecond: 200,
+    });
   });
 
   it('a finalizer running behind its stream does not close a race whose end it has not read past', async () => {
@@ -249,14 +360,28 @@ describe('finalizer against DynamoDB Local', () => {
     const raceId = 6_000_400;
     const end = raceEndMillis(raceId, RS);
     const during = end - 10_000;
-    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, { v: { output: 50, second: 290 } }, new Date(during).toISOString());
+    await writeLivePart(
+      documentClient(endpoint),
+      tableName,
+      { classId, raceId, shardId: 's0' },
+      { v: { output: 50, second: 290 } },
+      new Date(during).toISOString(),
+    );
     // The clock says the race is long due, but the records just read arrived before its end plus grace.
     const behind = deps(end + 120_000);
-    await createFinalizer(behind.d)(kinesisEvent([telemetry({ raceId, classId, racerId: 'v', second: 290, output: 50 })], { arrivalSeconds: (end + GRACE * 1000 - 1000) / 1000 }));
+    await createFinalizer(behind.d)(
+      kinesisEvent([telemetry({ raceId, classId, racerId: 'v', second: 290, output: 50 })], {
+        arrivalSeconds: (end + GRACE * 1000 - 1000) / 1000,
+      }),
+    );
     expect(await get(raceKey(classId, raceId))).toBeUndefined();
     expect(await get(openRaceKey(classId, raceId))).toBeDefined();
     // Once it has read past end + grace, it closes the race.
-    await createFinalizer(behind.d)(kinesisEvent([telemetry({ raceId: raceId + 1, classId, racerId: 'v', second: 20, output: 5 })], { arrivalSeconds: (end + GRACE * 1000 + 5000) / 1000 }));
+    await createFinalizer(behind.d)(
+      kinesisEvent([telemetry({ raceId: raceId + 1, classId, racerId: 'v', second: 20, output: 5 })], {
+        arrivalSeconds: (end + GRACE * 1000 + 5000) / 1000,
+      }),
+    );
     expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 1, finishers: 0 });
   });
 
@@ -264,11 +389,20 @@ describe('finalizer against DynamoDB Local', () => {
     const classId = 2;
     const raceId = 6_000_700;
     const end = raceEndMillis(raceId, RS);
-    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, { u: { output: 70, second: 280 } }, new Date(end - 20_000).toISOString());
+    await writeLivePart(
+      documentClient(endpoint),
+      tableName,
+      { classId, raceId, shardId: 's0' },
+      { u: { output: 70, second: 280 } },
+      new Date(end - 20_000).toISOString(),
+    );
     // While the race runs, a container writes the marker's lastRecordAt at most once per touch interval.
     const running = deps(end - 60_000, { touchIntervalMs: 10_000 });
     const read = createFinalizer(running.d);
-    const record = (second: number) => kinesisEvent([telemetry({ raceId, classId, racerId: 'u', second, output: second / 4 })], { arrivalSeconds: (end - (RS - second) * 1000) / 1000 });
+    const record = (second: number) =>
+      kinesisEvent([telemetry({ raceId, classId, racerId: 'u', second, output: second / 4 })], {
+        arrivalSeconds: (end - (RS - second) * 1000) / 1000,
+      });
     await read(record(240));
     expect(await get(openRaceKey(classId, raceId))).toMatchObject({ lastRecordAt: end - 60_000 });
     running.clock.set(end - 55_000);
@@ -284,7 +418,9 @@ describe('finalizer against DynamoDB Local', () => {
 
     // A tick 29.999 s after the last read: the race is due by the clock, but not quiet.
     const tick = deps(end + 79_999, { quietMs: 30_000 });
-    expect(await createFinalizer(tick.d)({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({ batchItemFailures: [] });
+    expect(await createFinalizer(tick.d)({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({
+      batchItemFailures: [],
+    });
     expect(tick.metrics.totals.RacesClosed ?? 0).toBe(0);
     expect(await get(raceKey(classId, raceId))).toBeUndefined();
     // The next tick, 30 s after: closed.
@@ -296,7 +432,9 @@ describe('finalizer against DynamoDB Local', () => {
 
   it('refuses an event that is neither a Kinesis batch nor a Scheduled Event', async () => {
     const run = createFinalizer(deps(0).d);
-    await expect(run({ source: 'aws.s3', 'detail-type': 'Object Created' } as never)).rejects.toThrow(UnsupportedEventError);
+    await expect(run({ source: 'aws.s3', 'detail-type': 'Object Created' } as never)).rejects.toThrow(
+      UnsupportedEventError,
+    );
     await expect(run({} as never)).rejects.toThrow(/Scheduled Event/);
   });
 
@@ -305,8 +443,18 @@ describe('finalizer against DynamoDB Local', () => {
     const raceId = 6_000_800;
     const during = raceId * RS * 1000 + 200_000;
     const due = raceEndMillis(raceId, RS) + GRACE * 1000;
-    await writeLivePart(documentClient(endpoint), tableName, { classId, raceId, shardId: 's0' }, { g: { output: 20, second: 200 }, h: { output: 25, second: 200 } }, new Date(during).toISOString());
-    await createFinalizer(deps(during).d)(kinesisEvent([telemetry({ raceId, classId, racerId: 'g', second: 200, output: 20 })], { arrivalSeconds: during / 1000 }));
+    await writeLivePart(
+      documentClient(endpoint),
+      tableName,
+      { classId, raceId, shardId: 's0' },
+      { g: { output: 20, second: 200 }, h: { output: 25, second: 200 } },
+      new Date(during).toISOString(),
+    );
+    await createFinalizer(deps(during).d)(
+      kinesisEvent([telemetry({ raceId, classId, racerId: 'g', second: 200, output: 20 })], {
+        arrivalSeconds: during / 1000,
+      }),
+    );
     // A closer lists the race and claims it; meanwhile another shard reads a record of it (a final).
     const listed = (await listOpenRaces(documentClient(endpoint), tableName, classId)).find((r) => r.raceId === raceId);
     expect(listed).toMatchObject({ lastRecordAt: during });
@@ -319,7 +467,9 @@ describe('finalizer against DynamoDB Local', () => {
     expect(marker).not.toHaveProperty('closingUntil');
     // Without a record meanwhile, the next close deletes it.
     const again = (await listOpenRaces(documentClient(endpoint), tableName, classId)).find((r) => r.raceId === raceId);
-    expect(await closeRace(documentClient(endpoint), tableName, again!, new Date(due + 5000).toISOString())).toMatchObject({ markerDeleted: true });
+    expect(
+      await closeRace(documentClient(endpoint), tableName, again!, new Date(due + 5000).toISOString()),
+    ).toMatchObject({ markerDeleted: true });
     expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
   });
 });

@@ -1,22 +1,19 @@
 /** Not-finished results written in transactions of 100 against DynamoDB Local: a final that landed first always wins. */
-import { beforeAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
-import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { buildResultItem } from "../../functions/finalizer/resultItem.js";
-import type { ResultItem } from "../../functions/finalizer/resultItem.js";
-import {
-  putNotFinishedAll,
-  TRANSACT_WRITE_LIMIT,
-} from "../../functions/finalizer/raceStore.js";
-import { racePk } from "../../core/keys.js";
-import { createTestTable } from "../support/resources.js";
-import { documentClient } from "./support.js";
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { buildResultItem } from '../../functions/finalizer/resultItem.js';
+import type { ResultItem } from '../../functions/finalizer/resultItem.js';
+import { putNotFinishedAll, TRANSACT_WRITE_LIMIT } from '../../functions/finalizer/raceStore.js';
+import { racePk } from '../../core/keys.js';
+import { createTestTable } from '../support/resources.js';
+import { documentClient } from './support.js';
 
-describe("putNotFinishedAll against DynamoDB Local", () => {
+describe('putNotFinishedAll against DynamoDB Local', () => {
   let endpoint: string;
   let tableName: string;
   beforeAll(async () => {
-    endpoint = inject("dynamodbEndpoint");
+    endpoint = inject('dynamodbEndpoint');
     tableName = (await createTestTable(endpoint)).tableName;
   });
 
@@ -29,22 +26,20 @@ describe("putNotFinishedAll against DynamoDB Local", () => {
         output: 10 + i,
         lastSecond: 200,
         finished: false,
-      })
+      }),
     );
 
-  async function results(
-    raceId: number
-  ): Promise<Map<string, Record<string, unknown>>> {
+  async function results(raceId: number): Promise<Map<string, Record<string, unknown>>> {
     const out = new Map<string, Record<string, unknown>>();
     let start: Record<string, unknown> | undefined;
     do {
       const page = await documentClient(endpoint).send(
         new QueryCommand({
           TableName: tableName,
-          KeyConditionExpression: "PK = :pk",
-          ExpressionAttributeValues: { ":pk": racePk(3, raceId) },
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': racePk(3, raceId) },
           ExclusiveStartKey: start,
-        })
+        }),
       );
       for (const i of page.Items ?? []) out.set(String(i.racerId), i);
       start = page.LastEvaluatedKey;
@@ -52,62 +47,64 @@ describe("putNotFinishedAll against DynamoDB Local", () => {
     return out;
   }
 
-  it("writes more than one transaction of items, every rider once", async () => {
+  it('writes more than one transaction of items, every rider once', async () => {
     const raceId = 7_000_001;
     const items = notFinished(raceId, TRANSACT_WRITE_LIMIT * 2 + 17);
-    expect(
-      await putNotFinishedAll(documentClient(endpoint), tableName, items)
-    ).toEqual({ written: items.length, alreadyHadResult: 0 });
+    expect(await putNotFinishedAll(documentClient(endpoint), tableName, items)).toEqual({
+      written: items.length,
+      alreadyHadResult: 0,
+    });
     const stored = await results(raceId);
     expect(stored.size).toBe(items.length);
-    expect(stored.get("r216")).toMatchObject({
+    expect(stored.get('r216')).toMatchObject({
       finished: false,
       output: 226,
       lastSecond: 200,
     });
   });
 
-  it("keeps a final that landed before the write; the rest of its transaction is still written", async () => {
+  it('keeps a final that landed before the write; the rest of its transaction is still written', async () => {
     const raceId = 7_000_002;
     const items = notFinished(raceId, 150);
     // r5 finished after the closer read the results: its final is there first.
     const final = buildResultItem({
       classId: 3,
       raceId,
-      racerId: "r5",
+      racerId: 'r5',
       output: 99,
       lastSecond: 300,
       finished: true,
     });
-    await documentClient(endpoint).send(
-      new PutCommand({ TableName: tableName, Item: final })
-    );
-    expect(
-      await putNotFinishedAll(documentClient(endpoint), tableName, items)
-    ).toEqual({ written: 149, alreadyHadResult: 1 });
+    await documentClient(endpoint).send(new PutCommand({ TableName: tableName, Item: final }));
+    expect(await putNotFinishedAll(documentClient(endpoint), tableName, items)).toEqual({
+      written: 149,
+      alreadyHadResult: 1,
+    });
     const stored = await results(raceId);
     expect(stored.size).toBe(150);
-    expect(stored.get("r5")).toMatchObject({
+    expect(stored.get('r5')).toMatchObject({
       finished: true,
       output: 99,
       lastSecond: 300,
     });
-    expect(stored.get("r4")).toMatchObject({ finished: false, output: 14 });
+    expect(stored.get('r4')).toMatchObject({ finished: false, output: 14 });
   });
 
-  it("writing again (a second closer, or a retry) changes nothing and writes nothing", async () => {
+  it('writing again (a second closer, or a retry) changes nothing and writes nothing', async () => {
     const raceId = 7_000_003;
     const items = notFinished(raceId, 30);
     await putNotFinishedAll(documentClient(endpoint), tableName, items);
-    expect(
-      await putNotFinishedAll(documentClient(endpoint), tableName, items)
-    ).toEqual({ written: 0, alreadyHadResult: 30 });
+    expect(await putNotFinishedAll(documentClient(endpoint), tableName, items)).toEqual({
+      written: 0,
+      alreadyHadResult: 30,
+    });
     expect((await results(raceId)).size).toBe(30);
   });
 
-  it("writes nothing for no riders", async () => {
-    expect(
-      await putNotFinishedAll(documentClient(endpoint), tableName, [])
-    ).toEqual({ written: 0, alreadyHadResult: 0 });
+  it('writes nothing for no riders', async () => {
+    expect(await putNotFinishedAll(documentClient(endpoint), tableName, [])).toEqual({
+      written: 0,
+      alreadyHadResult: 0,
+    });
   });
 });

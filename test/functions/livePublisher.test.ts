@@ -30,8 +30,14 @@ function outputOf(rider: number, second: number): number {
 const racerId = (i: number) => `rider-${String(i).padStart(2, '0')}`;
 
 /** The contract's ranking computed independently: output desc, racerId asc, 1-2-2-4 ties. */
-function referenceRanking(lastSecondOf: (rider: number) => number): Array<{ rank: number; racerId: string; output: number; second: number }> {
-  const rows = Array.from({ length: RIDERS }, (_, i) => ({ racerId: racerId(i), output: outputOf(i, lastSecondOf(i)), second: lastSecondOf(i) }));
+function referenceRanking(
+  lastSecondOf: (rider: number) => number,
+): Array<{ rank: number; racerId: string; output: number; second: number }> {
+  const rows = Array.from({ length: RIDERS }, (_, i) => ({
+    racerId: racerId(i),
+    output: outputOf(i, lastSecondOf(i)),
+    second: lastSecondOf(i),
+  }));
   rows.sort((a, b) => b.output - a.output || (a.racerId < b.racerId ? -1 : 1));
   return rows.map((r, i) => {
     let rank = i + 1;
@@ -60,7 +66,11 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
   const metrics = SHARDS.map(() => recordingMetrics());
   let runs: Array<ReturnType<typeof createAggregator>> = [];
   beforeAll(() => {
-    runs = metrics.map((m) => createAggregator(aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock }, { metrics: m })));
+    runs = metrics.map((m) =>
+      createAggregator(
+        aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock }, { metrics: m }),
+      ),
+    );
   });
 
   /** The records of a shard's riders for seconds from..to (the contract's seconds end at raceSeconds). */
@@ -68,7 +78,16 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     const out: unknown[] = [];
     for (let s = from; s <= Math.min(to, RACE_SECONDS); s += 1) {
       for (let i = shard; i < RIDERS; i += SHARDS.length) {
-        out.push(telemetry({ raceId: RACE_ID, classId: CLASS_ID, racerId: racerId(i), name: `Rider ${i}`, second: s, output: outputOf(i, s) }));
+        out.push(
+          telemetry({
+            raceId: RACE_ID,
+            classId: CLASS_ID,
+            racerId: racerId(i),
+            name: `Rider ${i}`,
+            second: s,
+            output: outputOf(i, s),
+          }),
+        );
       }
     }
     return out;
@@ -95,7 +114,8 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     return appsync.requests.slice(from).map((r) => r.body.variables.input);
   }
 
-  const ranked = (p: LiveRankingsInput) => p.entries.map((e) => ({ rank: e.rank, racerId: e.racerId, output: e.output, second: e.second }));
+  const ranked = (p: LiveRankingsInput) =>
+    p.entries.map((e) => ({ rank: e.rank, racerId: e.racerId, output: e.output, second: e.second }));
   const total = (name: string) => metrics.reduce((n, m) => n + (m.totals[name] ?? 0), 0);
 
   it("in a race's first window every closer publishes (no shard is behind yet); the last one has every rider", async () => {
@@ -108,15 +128,18 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     [1, [2, 0, 3, 1]],
     [2, [3, 2, 1, 0]],
     [3, [1, 3, 0, 2]],
-  ])('window %i closed in the order %j: only the last closer publishes, the complete reference ranking', async (k, order) => {
-    const [writesBefore, skippedBefore] = [total('SnapshotWrites'), total('PublishesSkipped')];
-    const published = await closeInOrder(k, order);
-    expect(published).toHaveLength(1);
-    expect(ranked(published[0]!)).toEqual(referenceRanking(() => 5 * k + 4));
-    // Still exactly one write per (race, shard) per window; the three earlier closers skipped.
-    expect(total('SnapshotWrites') - writesBefore).toBe(4);
-    expect(total('PublishesSkipped') - skippedBefore).toBe(3);
-  });
+  ])(
+    'window %i closed in the order %j: only the last closer publishes, the complete reference ranking',
+    async (k, order) => {
+      const [writesBefore, skippedBefore] = [total('SnapshotWrites'), total('PublishesSkipped')];
+      const published = await closeInOrder(k, order);
+      expect(published).toHaveLength(1);
+      expect(ranked(published[0]!)).toEqual(referenceRanking(() => 5 * k + 4));
+      // Still exactly one write per (race, shard) per window; the three earlier closers skipped.
+      expect(total('SnapshotWrites') - writesBefore).toBe(4);
+      expect(total('PublishesSkipped') - skippedBefore).toBe(3);
+    },
+  );
 
   it('four shards closing the same window at the same moment: at least one publishes, and every publish is complete', async () => {
     for (let k = 4; k < 8; k += 1) {

@@ -29,10 +29,22 @@ describe('racerIds named like Object.prototype members', () => {
     const endpoint = inject('dynamodbEndpoint');
     const { tableName } = await createTestTable(endpoint);
     appsync = await fakeAppSync();
-    const aggregators = SHARDS.map(() => createAggregator(aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock })));
+    const aggregators = SHARDS.map(() =>
+      createAggregator(aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock })),
+    );
     const end = raceStartMillis(RACE_ID, RACE_SECONDS) + 5000;
     run = async (shard, payloads, final, state) =>
-      (await aggregators[shard]!(windowEvent(payloads, { shardId: SHARDS[shard], windowEnd: end, final, state, arrivalSeconds: (end - 4000) / 1000 }))).state;
+      (
+        await aggregators[shard]!(
+          windowEvent(payloads, {
+            shardId: SHARDS[shard],
+            windowEnd: end,
+            final,
+            state,
+            arrivalSeconds: (end - 4000) / 1000,
+          }),
+        )
+      ).state;
   });
   afterAll(async () => appsync.close());
 
@@ -42,7 +54,16 @@ describe('racerIds named like Object.prototype members', () => {
     for (const [shard] of SHARDS.entries()) {
       const mine = RIDERS.filter((_, i) => i % SHARDS.length === shard);
       const payloads = mine.flatMap((racerId, i) =>
-        [1, 2, 3].map((second) => telemetry({ raceId: RACE_ID, classId: CLASS_ID, racerId, name: `Name ${racerId}`, second, output: Math.round(second * (0.2 + i * 0.01 + shard * 0.001) * 1000) / 1000 })),
+        [1, 2, 3].map((second) =>
+          telemetry({
+            raceId: RACE_ID,
+            classId: CLASS_ID,
+            racerId,
+            name: `Name ${racerId}`,
+            second,
+            output: Math.round(second * (0.2 + i * 0.01 + shard * 0.001) * 1000) / 1000,
+          }),
+        ),
       );
       states.push(await run(shard, payloads, false));
     }

@@ -32,13 +32,19 @@ describe('claiming a live snapshot for publishing (DynamoDB Local)', () => {
     // Lambda's retry of the claimer's final invocation (same shard, same snapshot) may publish again.
     expect(await claimPublish(ddb, tableName, ref('s0'), 8, at)).toBe(true);
     expect(await claimPublish(ddb, tableName, ref('s1'), 9, at)).toBe(true);
-    const marker = (await ddb.send(new GetCommand({ TableName: tableName, Key: livePublishKey(4, 77), ConsistentRead: true }))).Item;
+    const marker = (
+      await ddb.send(new GetCommand({ TableName: tableName, Key: livePublishKey(4, 77), ConsistentRead: true }))
+    ).Item;
     expect(marker).toMatchObject({ progress: 9, claimant: 's1', itemType: 'LivePublish', classId: 4, raceId: 77 });
   });
 
   it('gives exactly one of many concurrent claims of the same snapshot', async () => {
     const ddb = documentClient(endpoint);
-    const wins = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((s) => claimPublish(ddb, tableName, { classId: 5, raceId: 1, shardId: s }, 24, at)));
+    const wins = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((s) =>
+        claimPublish(ddb, tableName, { classId: 5, raceId: 1, shardId: s }, 24, at),
+      ),
+    );
     expect(wins.filter(Boolean)).toHaveLength(1);
   });
 });

@@ -26,7 +26,11 @@ describe('who publishes a window: the last closer', () => {
   });
 
   it('the closer furthest behind always publishes, whatever the others are at', () => {
-    for (const others of [[12_000, 17_000], [10_000, 10_000], [11_000, 30_000]]) {
+    for (const others of [
+      [12_000, 17_000],
+      [10_000, 10_000],
+      [11_000, 30_000],
+    ]) {
       const parts = [at('x', 10_000), ...others.map((w, i) => at(`s${i}`, w))];
       expect(closesLast(parts, 'x', 10_000, W)).toBe(true);
     }

@@ -3,7 +3,12 @@ import { createPublisher } from '../../functions/shared/publishLiveRankings.js';
 import type { FakeAppSync } from './support.js';
 import { fakeAppSync, noSleep } from './support.js';
 
-const input = { classId: 1, raceId: 9, updatedAt: '2026-11-23T00:00:00.000Z', entries: [{ rank: 1, racerId: 'a', name: null, output: 3, second: 2 }] };
+const input = {
+  classId: 1,
+  raceId: 9,
+  updatedAt: '2026-11-23T00:00:00.000Z',
+  entries: [{ rank: 1, racerId: 'a', name: null, output: 3, second: 2 }],
+};
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
 
 describe('publishLiveRankings over HTTP', () => {
@@ -17,7 +22,9 @@ describe('publishLiveRankings over HTTP', () => {
     await createPublisher({ graphqlUrl: appsync.url, region: 'eu-west-1', credentials, sleep: noSleep })(input);
     expect(appsync.requests).toHaveLength(1);
     const { headers, body } = appsync.requests[0]!;
-    expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/appsync\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
+    expect(headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/appsync\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/,
+    );
     expect(headers['x-amz-security-token']).toBe('token');
     expect(headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
     expect(body.query).toContain('publishLiveRankings(input: $input)');
@@ -31,17 +38,22 @@ describe('publishLiveRankings over HTTP', () => {
   });
 
   it('treats a GraphQL errors response as a failure, without retrying it', async () => {
-    appsync.answers.push({ status: 200, body: { data: null, errors: [{ errorType: 'Unauthorized', message: 'Not Authorized' }] } });
-    await expect(createPublisher({ graphqlUrl: appsync.url, region: 'us-east-1', credentials, sleep: noSleep })(input)).rejects.toThrow(
-      'GraphQL errors: Unauthorized: Not Authorized',
-    );
+    appsync.answers.push({
+      status: 200,
+      body: { data: null, errors: [{ errorType: 'Unauthorized', message: 'Not Authorized' }] },
+    });
+    await expect(
+      createPublisher({ graphqlUrl: appsync.url, region: 'us-east-1', credentials, sleep: noSleep })(input),
+    ).rejects.toThrow('GraphQL errors: Unauthorized: Not Authorized');
     expect(appsync.requests).toHaveLength(1);
   });
 
   it('gives up after its attempts when the endpoint keeps failing', async () => {
     for (let i = 0; i < 3; i += 1) appsync.answers.push({ status: 500, body: {} });
     await expect(
-      createPublisher({ graphqlUrl: appsync.url, region: 'us-east-1', credentials, sleep: noSleep, attempts: 3 })(input),
+      createPublisher({ graphqlUrl: appsync.url, region: 'us-east-1', credentials, sleep: noSleep, attempts: 3 })(
+        input,
+      ),
     ).rejects.toMatchObject({ name: 'RetriesExhaustedError', attempts: 3 });
   });
 });
@@ -53,10 +65,24 @@ describe('SigV4 signing on node:crypto', () => {
     const { HttpRequest } = await import('@smithy/protocol-http');
     const { NodeSha256 } = await import('../../functions/shared/nodeSha256.js');
     const host = 'example.appsync-api.eu-west-1.amazonaws.com';
-    const body = JSON.stringify({ query: 'mutation { x }', variables: { entries: Array.from({ length: 1000 }, (_, i) => ({ rank: i + 1, racerId: `r${i}` })) } });
-    const request = () => new HttpRequest({ method: 'POST', protocol: 'https:', hostname: host, path: '/graphql', headers: { 'content-type': 'application/json', host }, body });
+    const body = JSON.stringify({
+      query: 'mutation { x }',
+      variables: { entries: Array.from({ length: 1000 }, (_, i) => ({ rank: i + 1, racerId: `r${i}` })) },
+    });
+    const request = () =>
+      new HttpRequest({
+        method: 'POST',
+        protocol: 'https:',
+        hostname: host,
+        path: '/graphql',
+        headers: { 'content-type': 'application/json', host },
+        body,
+      });
     const signingDate = new Date('2026-11-23T06:00:00Z');
-    const sign = (sha256: typeof Sha256 | typeof NodeSha256) => new SignatureV4({ service: 'appsync', region: 'eu-west-1', credentials, sha256 }).sign(request(), { signingDate });
+    const sign = (sha256: typeof Sha256 | typeof NodeSha256) =>
+      new SignatureV4({ service: 'appsync', region: 'eu-west-1', credentials, sha256 }).sign(request(), {
+        signingDate,
+      });
     const [theirs, ours] = await Promise.all([sign(Sha256), sign(NodeSha256)]);
     expect(ours.headers.authorization).toBe(theirs.headers.authorization);
     expect(ours.headers.authorization).toMatch(/Signature=[0-9a-f]{64}$/);

@@ -5,7 +5,13 @@ import type { WindowState } from '../../functions/aggregator/windowState.js';
 import { emptyState } from '../../functions/aggregator/windowState.js';
 import type { KinesisEventRecord, Malformed } from '../../functions/shared/kinesisRecord.js';
 import { decodeTelemetry, decodeTelemetryReference, toTelemetryRecord } from '../../functions/shared/kinesisRecord.js';
-import { currentRaceIdOf, decodeChunk, newScannedTelemetry, scanDecoded, scanTelemetry } from '../../functions/shared/scanTelemetry.js';
+import {
+  currentRaceIdOf,
+  decodeChunk,
+  newScannedTelemetry,
+  scanDecoded,
+  scanTelemetry,
+} from '../../functions/shared/scanTelemetry.js';
 import { ARRIVAL, RACE_ID, RACE_SECONDS, generatedRecord, prng } from './telemetryGen.js';
 
 /** The aggregator's fold as it was before the fast path: reference decode, then mergeRecord. */
@@ -29,13 +35,17 @@ function stateText(state: WindowState): string {
 
 function record(text: string | Buffer, arrival: number | undefined = ARRIVAL): KinesisEventRecord {
   const data = typeof text === 'string' ? Buffer.from(text, 'utf8').toString('base64') : text.toString('base64');
-  return { kinesis: { data, sequenceNumber: '1', ...(arrival === undefined ? {} : { approximateArrivalTimestamp: arrival }) } };
+  return {
+    kinesis: { data, sequenceNumber: '1', ...(arrival === undefined ? {} : { approximateArrivalTimestamp: arrival }) },
+  };
 }
 
 function scan(rec: KinesisEventRecord) {
   const f = newScannedTelemetry();
   const arrival = rec.kinesis.approximateArrivalTimestamp;
-  return scanTelemetry(rec.kinesis.data, RACE_SECONDS, currentRaceIdOf(arrival, RACE_SECONDS), f) ? toTelemetryRecord(f) : undefined;
+  return scanTelemetry(rec.kinesis.data, RACE_SECONDS, currentRaceIdOf(arrival, RACE_SECONDS), f)
+    ? toTelemetryRecord(f)
+    : undefined;
 }
 
 const base = `"raceId":${RACE_ID},"classId":3,"racerId":"c3-rider-0001","second":12,"power":141.7,"output":3.5,"event":"update","deviceTimestamp":1770000001010`;
@@ -56,7 +66,9 @@ describe('telemetry fast path: same outcome as JSON.parse + checkTelemetry', () 
         expect(reference, `seed ${seed}, record ${n}: ${rec.kinesis.data}`).toStrictEqual({ ok: true, record: fast });
       }
       // And decodeTelemetry (fast path, then reference) is the reference, rejections included.
-      expect(decodeTelemetry(rec, RACE_SECONDS), `seed ${seed}, record ${n}: ${rec.kinesis.data}`).toStrictEqual(reference);
+      expect(decodeTelemetry(rec, RACE_SECONDS), `seed ${seed}, record ${n}: ${rec.kinesis.data}`).toStrictEqual(
+        reference,
+      );
       if (reference.ok) tally.valid += 1;
       else {
         tally.invalid += 1;
@@ -68,7 +80,21 @@ describe('telemetry fast path: same outcome as JSON.parse + checkTelemetry', () 
     expect(tally.invalid).toBeGreaterThan(10_000);
     expect(tally.fast).toBeGreaterThan(tally.valid * 0.4);
     expect([...fields].sort()).toEqual(
-      ['classId', 'data', 'deviceTimestamp', 'event', 'name', 'output', 'power', 'raceId', 'racerId', 'record', 'second', 'cadence', 'resistance'].sort(),
+      [
+        'classId',
+        'data',
+        'deviceTimestamp',
+        'event',
+        'name',
+        'output',
+        'power',
+        'raceId',
+        'racerId',
+        'record',
+        'second',
+        'cadence',
+        'resistance',
+      ].sort(),
     );
   });
 
@@ -95,7 +121,15 @@ describe('telemetry fast path: same outcome as JSON.parse + checkTelemetry', () 
       const batch: KinesisEventRecord[] = [];
       for (let n = 0; n < 3000; n += 1) batch.push(generatedRecord(r, { canonicalBase64: true }));
       // One record in the last batch whose base64 has a line break: its chunk is decoded record by record.
-      if (b === 5) batch[1500] = { kinesis: { ...(batch[1500] as KinesisEventRecord).kinesis, data: `${(batch[1500] as KinesisEventRecord).kinesis.data.slice(0, 8)}\n${(batch[1500] as KinesisEventRecord).kinesis.data.slice(8)}` } };
+      if (b === 5)
+        batch[1500] = {
+          kinesis: {
+            ...(batch[1500] as KinesisEventRecord).kinesis,
+            data: `${(batch[1500] as KinesisEventRecord).kinesis.data.slice(0, 8)}\n${(
+              batch[1500] as KinesisEventRecord
+            ).kinesis.data.slice(8)}`,
+          },
+        };
       const fast = emptyState();
       const reference = emptyState();
       const folded = foldBatch(fast, batch, RACE_SECONDS);
@@ -115,7 +149,11 @@ describe('telemetry fast path: same outcome as JSON.parse + checkTelemetry', () 
     // Assess: every record is in the chunk; the plain ones read as the reference reads them
     expect(to).toBe(records.length);
     const f = newScannedTelemetry();
-    const seen = records.map((rec, j) => (scanDecoded(j, rec.kinesis.data, RACE_SECONDS, currentRaceIdOf(ARRIVAL, RACE_SECONDS), f) ? toTelemetryRecord(f) : undefined));
+    const seen = records.map((rec, j) =>
+      scanDecoded(j, rec.kinesis.data, RACE_SECONDS, currentRaceIdOf(ARRIVAL, RACE_SECONDS), f)
+        ? toTelemetryRecord(f)
+        : undefined,
+    );
     for (let j = 0; j < records.length; j += 1) {
       const reference = decodeTelemetryReference(records[j] as KinesisEventRecord, RACE_SECONDS);
       if (j === 4) expect(seen[j]).toBeUndefined();
@@ -143,7 +181,9 @@ describe('telemetry fast path: same outcome as JSON.parse + checkTelemetry', () 
   });
 
   it('keeps -0, 1.50 and 0.1 exactly as JSON.parse does', () => {
-    const f = scan(record(`{${base.replace('"power":141.7', '"power":1.50').replace('"output":3.5', '"output":-0')},"cadence":0.1}`));
+    const f = scan(
+      record(`{${base.replace('"power":141.7', '"power":1.50').replace('"output":3.5', '"output":-0')},"cadence":0.1}`),
+    );
     expect(Object.is(f?.output, -0)).toBe(true);
     expect(f?.power).toBe(1.5);
     expect(f?.cadence).toBe(0.1);
@@ -155,11 +195,17 @@ describe('telemetry fast path: same outcome as JSON.parse + checkTelemetry', () 
     // A lone continuation byte becomes U+FFFD in both paths.
     const broken = Buffer.concat([Buffer.from(`{${base},"name":"Zo`), Buffer.from([0x80]), Buffer.from('e"}')]);
     expect(scan(record(broken))?.name).toBe('Zo\ufffde');
-    expect(decodeTelemetryReference(record(broken), RACE_SECONDS)).toMatchObject({ ok: true, record: { name: 'Zo\ufffde' } });
+    expect(decodeTelemetryReference(record(broken), RACE_SECONDS)).toMatchObject({
+      ok: true,
+      record: { name: 'Zo\ufffde' },
+    });
     // 40 UTF-16 units (20 bicycles) is the longest name; 21 bicycles is rejected, by the reference.
     expect(scan(record(`{${base},"name":"${'🚴'.repeat(20)}"}`))?.name).toBe('🚴'.repeat(20));
     expect(scan(record(`{${base},"name":"${'🚴'.repeat(21)}"}`))).toBeUndefined();
-    expect(decodeTelemetry(record(`{${base},"name":"${'🚴'.repeat(21)}"}`), RACE_SECONDS)).toMatchObject({ ok: false, field: 'name' });
+    expect(decodeTelemetry(record(`{${base},"name":"${'🚴'.repeat(21)}"}`), RACE_SECONDS)).toMatchObject({
+      ok: false,
+      field: 'name',
+    });
   });
 
   it('leaves escapes, exponents, unknown and repeated keys to the reference path, which accepts them', () => {
@@ -209,7 +255,11 @@ describe('telemetry fast path: same outcome as JSON.parse + checkTelemetry', () 
 
   it('takes non-canonical base64 as Buffer.from does', () => {
     const bytes = Buffer.from(`{${base}}`);
-    const spellings = [bytes.toString('base64url'), bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64').replace(/(.{20})/g, '$1\n')];
+    const spellings = [
+      bytes.toString('base64url'),
+      bytes.toString('base64').replace(/=+$/, ''),
+      bytes.toString('base64').replace(/(.{20})/g, '$1\n'),
+    ];
     for (const data of spellings) {
       const rec = { kinesis: { data, sequenceNumber: '1', approximateArrivalTimestamp: ARRIVAL } };
       expect(decodeTelemetry(rec, RACE_SECONDS)).toStrictEqual(decodeTelemetryReference(rec, RACE_SECONDS));

@@ -12,7 +12,9 @@ import { documentClient, noSleep } from './support.js';
 describe('configuration', () => {
   it('names the missing or malformed variable', () => {
     expect(() => requireEnv({}, 'TABLE_NAME')).toThrow('environment variable TABLE_NAME is required but not set');
-    expect(() => positiveIntEnv({ RACE_SECONDS: 'ten' }, 'RACE_SECONDS', 300)).toThrow('RACE_SECONDS must be a positive integer, got "ten"');
+    expect(() => positiveIntEnv({ RACE_SECONDS: 'ten' }, 'RACE_SECONDS', 300)).toThrow(
+      'RACE_SECONDS must be a positive integer, got "ten"',
+    );
     expect(positiveIntEnv({}, 'RACE_SECONDS', 300)).toBe(300);
   });
 
@@ -24,7 +26,10 @@ describe('configuration', () => {
       process.env.AWS_SECRET_ACCESS_KEY = 'local';
       delete process.env.TABLE_NAME;
       const { handler } = await import('../../functions/allTime/handler.js');
-      await expect(handler({ Records: [] })).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining('TABLE_NAME') });
+      await expect(handler({ Records: [] })).rejects.toMatchObject({
+        name: 'ConfigError',
+        message: expect.stringContaining('TABLE_NAME'),
+      });
     } finally {
       process.env = saved;
     }
@@ -40,16 +45,34 @@ describe('retries', () => {
   it('retry transient errors, rethrow the others at once', async () => {
     let calls = 0;
     const throttled = Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
-    const value = await withRetry('op', async () => (++calls < 3 ? Promise.reject(throttled) : 'ok'), { attempts: 5, baseMs: 1, capMs: 1, isRetryable: isTransient, sleep: noSleep });
+    const value = await withRetry('op', async () => (++calls < 3 ? Promise.reject(throttled) : 'ok'), {
+      attempts: 5,
+      baseMs: 1,
+      capMs: 1,
+      isRetryable: isTransient,
+      sleep: noSleep,
+    });
     expect([value, calls]).toEqual(['ok', 3]);
     const invalid = Object.assign(new Error('bad'), { name: 'ValidationException' });
-    await expect(withRetry('op', async () => Promise.reject(invalid), { attempts: 5, baseMs: 1, capMs: 1, isRetryable: isTransient, sleep: noSleep })).rejects.toBe(invalid);
+    await expect(
+      withRetry('op', async () => Promise.reject(invalid), {
+        attempts: 5,
+        baseMs: 1,
+        capMs: 1,
+        isRetryable: isTransient,
+        sleep: noSleep,
+      }),
+    ).rejects.toBe(invalid);
   });
 
   it('classify network failures and 5xx as transient', () => {
     expect(isTransient(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isTransient(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 503 } }))).toBe(true);
-    expect(isTransient(Object.assign(new Error('x'), { name: 'ConditionalCheckFailedException', $metadata: { httpStatusCode: 400 } }))).toBe(false);
+    expect(
+      isTransient(
+        Object.assign(new Error('x'), { name: 'ConditionalCheckFailedException', $metadata: { httpStatusCode: 400 } }),
+      ),
+    ).toBe(false);
   });
 });
 
@@ -73,10 +96,16 @@ describe('BatchWriteItem of many items', () => {
       },
     } as unknown as DynamoDBDocumentClient;
     const items = Array.from({ length: 5 }, (_, i) => ({ PK: 'P', SK: `S${i}` }));
-    expect(await batchPutAll(throttling, 't', items, { sleep: noSleep })).toMatchObject({ written: 5, unprocessedRetries: 1, failed: [] });
+    expect(await batchPutAll(throttling, 't', items, { sleep: noSleep })).toMatchObject({
+      written: 5,
+      unprocessedRetries: 1,
+      failed: [],
+    });
     expect(sent).toEqual([5, 2]);
 
-    const never = { send: async (cmd: BatchWriteCommand) => ({ UnprocessedItems: { t: cmd.input.RequestItems?.t ?? [] } }) } as unknown as DynamoDBDocumentClient;
+    const never = {
+      send: async (cmd: BatchWriteCommand) => ({ UnprocessedItems: { t: cmd.input.RequestItems?.t ?? [] } }),
+    } as unknown as DynamoDBDocumentClient;
     const out = await batchPutAll(never, 't', items, { sleep: noSleep, attempts: 3 });
     expect(out.written).toBe(0);
     expect(out.failed.map((f) => f.item.SK)).toEqual(['S0', 'S1', 'S2', 'S3', 'S4']);

@@ -80,7 +80,12 @@ export function aggregatorTestDeps(
     ddb: documentClient(o.endpoint),
     tableName: o.tableName,
     raceSeconds: o.raceSeconds,
-    publish: createPublisher({ graphqlUrl: o.appsync.url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, sleep: noSleep }),
+    publish: createPublisher({
+      graphqlUrl: o.appsync.url,
+      region: 'us-east-1',
+      credentials: LOCAL_CREDENTIALS,
+      sleep: noSleep,
+    }),
     logger: recordingLogger(),
     metrics: recordingMetrics(),
     clock: o.clock,

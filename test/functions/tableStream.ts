@@ -3,7 +3,12 @@
  * delivers them (local/esm's conversion) and filtered with the all-time
  * mapping's own FilterCriteria.
  */
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { MAPPINGS } from '../../infra/settings.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
@@ -20,7 +25,15 @@ export async function allTimeStreamRecords(endpoint: string, streamArn: string):
   try {
     const desc = await client.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     for (const shard of desc.StreamDescription?.Shards ?? []) {
-      let it = (await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+      let it = (
+        await client.send(
+          new GetShardIteratorCommand({
+            StreamArn: streamArn,
+            ShardId: shard.ShardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        )
+      ).ShardIterator;
       for (let n = 0; it !== undefined && n < 50; n += 1) {
         const page = await client.send(new GetRecordsCommand({ ShardIterator: it }));
         for (const r of page.Records ?? []) {

@@ -25,14 +25,64 @@ const chance = (r: Rand, p: number): boolean => r() < p;
 const breaks = (r: Rand, p: number): boolean => !clean && r() < p;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 
-const VALID_NAMES = ['Ada Moreau', 'Zoë Brontë', 'Łukasz Żółć', '山田 太郎', 'Rider 🚴', 'e\u0301 combining', 'a', 'x'.repeat(40), '🚴'.repeat(20), 'tab\there', 'quote " inside', 'slash / ok'];
+const VALID_NAMES = [
+  'Ada Moreau',
+  'Zoë Brontë',
+  'Łukasz Żółć',
+  '山田 太郎',
+  'Rider 🚴',
+  'e\u0301 combining',
+  'a',
+  'x'.repeat(40),
+  '🚴'.repeat(20),
+  'tab\there',
+  'quote " inside',
+  'slash / ok',
+];
 const NAMES = [
-  'Ada Moreau', 'Zoë Brontë', 'Łukasz Żółć', 'José Muñoz', 'Søren Ødegård', '山田 太郎', 'Ελένη', 'Дмитрий',
-  'محمد', 'Rider 🚴', '🚴🚴🚴', 'e\u0301 combining', 'a', 'x'.repeat(40), 'y'.repeat(41), '🚴'.repeat(20), '🚴'.repeat(21),
-  'tab\there', 'quote " inside', 'back \\ slash', 'slash / ok', '', ' ', 'ﬀ ligature', '\u2028 line sep', '\u0000 nul',
+  'Ada Moreau',
+  'Zoë Brontë',
+  'Łukasz Żółć',
+  'José Muñoz',
+  'Søren Ødegård',
+  '山田 太郎',
+  'Ελένη',
+  'Дмитрий',
+  'محمد',
+  'Rider 🚴',
+  '🚴🚴🚴',
+  'e\u0301 combining',
+  'a',
+  'x'.repeat(40),
+  'y'.repeat(41),
+  '🚴'.repeat(20),
+  '🚴'.repeat(21),
+  'tab\there',
+  'quote " inside',
+  'back \\ slash',
+  'slash / ok',
+  '',
+  ' ',
+  'ﬀ ligature',
+  '\u2028 line sep',
+  '\u0000 nul',
 ];
 const VALID_RACER_IDS = ['a', 'A_b-9', 'x'.repeat(64), '__proto__', 'constructor', 'toString', '-_-'];
-const RACER_IDS = ['c3-rider-0001', 'a', 'A_b-9', 'x'.repeat(64), 'x'.repeat(65), '', 'bad id', 'é', 'id.with.dots', '__proto__', 'constructor', 'toString', '-_-'];
+const RACER_IDS = [
+  'c3-rider-0001',
+  'a',
+  'A_b-9',
+  'x'.repeat(64),
+  'x'.repeat(65),
+  '',
+  'bad id',
+  'é',
+  'id.with.dots',
+  '__proto__',
+  'constructor',
+  'toString',
+  '-_-',
+];
 
 /** Number spellings: [JSON text, what a producer would call it]. Some are not JSON at all. */
 function spellNumber(r: Rand, v: number): string {
@@ -71,7 +121,14 @@ function spellNumber(r: Rand, v: number): string {
     case 7:
       return Number.isInteger(v) ? `${plain}.${'0'.repeat(int(r, 1, 20))}` : `${plain}${'0'.repeat(int(r, 1, 20))}`; // long but exact
     case 8:
-      return pick(r, ['1e400', '-1e400', '123456789012345678901234567890', '0.1234567890123456789', '9007199254740993', '1e-400']);
+      return pick(r, [
+        '1e400',
+        '-1e400',
+        '123456789012345678901234567890',
+        '0.1234567890123456789',
+        '9007199254740993',
+        '1e-400',
+      ]);
     case 9:
       return pick(r, ['NaN', 'Infinity', '-', '.5', '0x10', '1_000']); // not JSON
     case 10:
@@ -100,7 +157,8 @@ function ws(r: Rand): string {
 function spellString(r: Rand, s: string): string {
   let out = JSON.stringify(s);
   // A needless \u escape of the first lowercase letter: valid JSON, the same string.
-  if (chance(r, 0.04)) out = `"${out.slice(1, -1).replace(/[a-z]/, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+  if (chance(r, 0.04))
+    out = `"${out.slice(1, -1).replace(/[a-z]/, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
   if (chance(r, 0.03)) out = out.replace(/\//g, '\\/');
   if (breaks(r, 0.02)) out = `'${s}'`; // not JSON
   if (breaks(r, 0.02)) out = out.slice(0, -1); // unterminated
@@ -113,24 +171,57 @@ type Field = [key: string, text: string];
 function fields(r: Rand): Field[] {
   const second = breaks(r, 0.05) ? pick(r, [-1, 301, 300, 0, 1.5]) : int(r, 0, RACE_SECONDS);
   const maxOutput = 3 * Math.max(1, second);
-  const output = breaks(r, 0.05) ? pick(r, [maxOutput, maxOutput + 0.001, -0.5, 0, -0]) : Math.round(r() * maxOutput * 1000) / 1000;
+  const output = breaks(r, 0.05)
+    ? pick(r, [maxOutput, maxOutput + 0.001, -0.5, 0, -0])
+    : Math.round(r() * maxOutput * 1000) / 1000;
   const raceId = breaks(r, 0.05) ? pick(r, [RACE_ID - 1, RACE_ID - 2, RACE_ID + 1, -1, 0]) : RACE_ID;
   const out: Field[] = [
     ['raceId', spellNumber(r, raceId)],
     ['classId', spellNumber(r, breaks(r, 0.05) ? pick(r, [0, 7, 99, 2.5, -1]) : int(r, 1, 6))],
-    ['racerId', spellString(r, chance(r, 0.1) ? pick(r, clean ? VALID_RACER_IDS : RACER_IDS) : `c3-rider-${String(int(r, 0, 999)).padStart(4, '0')}`)],
+    [
+      'racerId',
+      spellString(
+        r,
+        chance(r, 0.1)
+          ? pick(r, clean ? VALID_RACER_IDS : RACER_IDS)
+          : `c3-rider-${String(int(r, 0, 999)).padStart(4, '0')}`,
+      ),
+    ],
     ['second', spellNumber(r, second)],
     ['power', spellNumber(r, breaks(r, 0.05) ? pick(r, [3000, 3000.0001, -1, 0]) : Math.round(r() * 4000) / 10)],
     ['output', spellNumber(r, output)],
-    ['event', breaks(r, 0.05) ? spellString(r, pick(r, ['Update', 'finished', '', 'final '])) : spellString(r, chance(r, 0.1) ? 'final' : 'update')],
+    [
+      'event',
+      breaks(r, 0.05)
+        ? spellString(r, pick(r, ['Update', 'finished', '', 'final ']))
+        : spellString(r, chance(r, 0.1) ? 'final' : 'update'),
+    ],
     ['deviceTimestamp', spellNumber(r, breaks(r, 0.05) ? pick(r, [-1, 1.5, 0]) : 1_770_000_000_000 + int(r, 0, 1e6))],
   ];
-  if (chance(r, 0.8)) out.push(['cadence', chance(r, 0.05) ? 'null' : spellNumber(r, breaks(r, 0.05) ? pick(r, [250, 251, -1]) : int(r, 0, 120))]);
-  if (chance(r, 0.8)) out.push(['resistance', chance(r, 0.05) ? 'null' : spellNumber(r, breaks(r, 0.05) ? pick(r, [100, 100.5, -1]) : int(r, 0, 20))]);
-  if (chance(r, 0.3)) out.push(['name', chance(r, 0.05) ? pick(r, clean ? ['null'] : ['null', '42', 'true', '["x"]']) : spellString(r, pick(r, clean ? VALID_NAMES : NAMES))]);
+  if (chance(r, 0.8))
+    out.push([
+      'cadence',
+      chance(r, 0.05) ? 'null' : spellNumber(r, breaks(r, 0.05) ? pick(r, [250, 251, -1]) : int(r, 0, 120)),
+    ]);
+  if (chance(r, 0.8))
+    out.push([
+      'resistance',
+      chance(r, 0.05) ? 'null' : spellNumber(r, breaks(r, 0.05) ? pick(r, [100, 100.5, -1]) : int(r, 0, 20)),
+    ]);
+  if (chance(r, 0.3))
+    out.push([
+      'name',
+      chance(r, 0.05)
+        ? pick(r, clean ? ['null'] : ['null', '42', 'true', '["x"]'])
+        : spellString(r, pick(r, clean ? VALID_NAMES : NAMES)),
+    ]);
   // Missing, extra and repeated fields.
   if (breaks(r, 0.04)) out.splice(int(r, 0, out.length - 1), 1);
-  if (chance(r, 0.04)) out.push([pick(r, ['extra', '__proto__', 'Name', 'race_id', 'raceid', 'racerID', 'names', 'powers']), pick(r, ['1', '"x"', 'null', '{"a":[1,2]}'])]);
+  if (chance(r, 0.04))
+    out.push([
+      pick(r, ['extra', '__proto__', 'Name', 'race_id', 'raceid', 'racerID', 'names', 'powers']),
+      pick(r, ['1', '"x"', 'null', '{"a":[1,2]}']),
+    ]);
   if (chance(r, 0.04)) {
     const dup = pick(r, out);
     out.push([dup[0], clean ? dup[1] : pick(r, [dup[1], '1', '"x"', 'null'])]);
@@ -163,7 +254,16 @@ export function recordBytes(r: Rand): Buffer {
   if (breaks(r, 0.04)) {
     // Bytes that are not UTF-8 (lone continuation, truncated or overlong sequences, surrogates,
     // 0xFF), inside the name when there is one, anywhere otherwise.
-    const bad = pick(r, [[0x80], [0xc3], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff], [0xf0, 0x9f, 0x9a], [0xef, 0xbb, 0xbf]]);
+    const bad = pick(r, [
+      [0x80],
+      [0xc3],
+      [0xe2, 0x82],
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xff],
+      [0xf0, 0x9f, 0x9a],
+      [0xef, 0xbb, 0xbf],
+    ]);
     const nameAt = bytes.indexOf('"name"');
     const at = nameAt >= 0 && chance(r, 0.7) ? Math.min(bytes.length, nameAt + 10) : int(r, 0, bytes.length);
     bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(bad), bytes.subarray(at)]);
@@ -204,7 +304,9 @@ let seq = 0;
 /** One Kinesis event record of generated telemetry (arrival time mostly in RACE_ID, sometimes absent or later). */
 export function generatedRecord(r: Rand, opts: { canonicalBase64?: boolean } = {}): KinesisEventRecord {
   seq += 1;
-  const arrival = chance(r, 0.9) ? ARRIVAL : pick(r, [undefined, ARRIVAL + RACE_SECONDS, ARRIVAL + 2 * RACE_SECONDS, ARRIVAL - RACE_SECONDS]);
+  const arrival = chance(r, 0.9)
+    ? ARRIVAL
+    : pick(r, [undefined, ARRIVAL + RACE_SECONDS, ARRIVAL + 2 * RACE_SECONDS, ARRIVAL - RACE_SECONDS]);
   const bytes = recordBytes(r);
   return {
     eventID: `shardId-000000000000:${seq}`,

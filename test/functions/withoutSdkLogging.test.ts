@@ -6,7 +6,8 @@ import { SDK_LOGGER_MIDDLEWARE, withoutSdkLogging } from '../../functions/shared
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { createTestTable } from '../support/resources.js';
 
-const middlewareNames = (client: { middlewareStack: { identify(): string[] } }) => client.middlewareStack.identify().map((m) => m.split(' - ')[0]);
+const middlewareNames = (client: { middlewareStack: { identify(): string[] } }) =>
+  client.middlewareStack.identify().map((m) => m.split(' - ')[0]);
 
 describe('withoutSdkLogging', () => {
   it('finds the SDK’s logger middleware under the name it removes', () => {
@@ -21,8 +22,16 @@ describe('withoutSdkLogging', () => {
     const table = await createTestTable(endpoint);
     const ddb = createDocumentClient({ region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS });
     expect(middlewareNames(ddb)).not.toContain(SDK_LOGGER_MIDDLEWARE);
-    await ddb.send(new PutCommand({ TableName: table.tableName, Item: { PK: 'P', SK: 'S', riders: { a: { second: 3 } } } }));
-    const out = await ddb.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'P' } }));
+    await ddb.send(
+      new PutCommand({ TableName: table.tableName, Item: { PK: 'P', SK: 'S', riders: { a: { second: 3 } } } }),
+    );
+    const out = await ddb.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': 'P' },
+      }),
+    );
     expect(out.Items).toEqual([{ PK: 'P', SK: 'S', riders: { a: { second: 3 } } }]);
   });
 });

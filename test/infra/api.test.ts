@@ -70,7 +70,11 @@ describe('the GraphQL API', () => {
       LogGroupName: { 'Fn::Join': ['', ['/aws/appsync/apis/', { 'Fn::GetAtt': [Match.anyValue(), 'ApiId'] }]] },
     });
     expect(roleStatements(logsRole)).toEqual([
-      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [groupId, 'Arn'] } },
+      {
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [groupId, 'Arn'] },
+      },
     ]);
     expect(resourcesOfType(s.template, 'Custom::LogRetention')).toEqual({});
   });
@@ -100,8 +104,15 @@ describe('the GraphQL API', () => {
 
 describe('data sources', () => {
   it('are the three of the manifest, of the manifest kinds', () => {
-    const all = Object.values(resourcesOfType(s.template, 'AWS::AppSync::DataSource')).map((d) => [d.Properties?.Name, d.Properties?.Type]);
-    expect(all.sort()).toEqual(Object.entries(DATA_SOURCES).map(([name, { kind }]) => [name, kind]).sort());
+    const all = Object.values(resourcesOfType(s.template, 'AWS::AppSync::DataSource')).map((d) => [
+      d.Properties?.Name,
+      d.Properties?.Type,
+    ]);
+    expect(all.sort()).toEqual(
+      Object.entries(DATA_SOURCES)
+        .map(([name, { kind }]) => [name, kind])
+        .sort(),
+    );
   });
 
   it('kinesis: HTTP to the regional Kinesis endpoint, SigV4-signed for service kinesis', () => {
@@ -132,7 +143,10 @@ describe('data sources', () => {
       {
         Action: ['dynamodb:GetItem', 'dynamodb:Query'],
         Effect: 'Allow',
-        Resource: [tableArn, ...TABLE.globalSecondaryIndexes.map((g) => ({ 'Fn::Join': ['', [tableArn, `/index/${g.indexName}`]] }))],
+        Resource: [
+          tableArn,
+          ...TABLE.globalSecondaryIndexes.map((g) => ({ 'Fn::Join': ['', [tableArn, `/index/${g.indexName}`]] })),
+        ],
       },
     ]);
   });
@@ -154,15 +168,22 @@ describe('resolvers', () => {
 
   for (const spec of RESOLVERS) {
     const name = resolverFile(spec);
-    it(`${name}: APPSYNC_JS 1.0.0 with the bundle of resolvers/${name}.ts${spec.functions ? ' as a pipeline' : ` on ${spec.dataSource}`}`, () => {
-      const [, resolver] = onlyResource(s.template, 'AWS::AppSync::Resolver', { TypeName: spec.typeName, FieldName: spec.fieldName });
+    it(`${name}: APPSYNC_JS 1.0.0 with the bundle of resolvers/${name}.ts${
+      spec.functions ? ' as a pipeline' : ` on ${spec.dataSource}`
+    }`, () => {
+      const [, resolver] = onlyResource(s.template, 'AWS::AppSync::Resolver', {
+        TypeName: spec.typeName,
+        FieldName: spec.fieldName,
+      });
       const props = resolver.Properties ?? {};
       expect(props.Runtime).toEqual(APPSYNC_JS);
       expect(props.Code).toBe(bundleCode(s.bundles, name));
       if (spec.functions) {
         expect(props.Kind).toBe('PIPELINE');
         expect(props.DataSourceName).toBeUndefined();
-        const ids = (props.PipelineConfig as { Functions: Array<{ 'Fn::GetAtt': [string, string] }> }).Functions.map((f) => f['Fn::GetAtt'][0]);
+        const ids = (props.PipelineConfig as { Functions: Array<{ 'Fn::GetAtt': [string, string] }> }).Functions.map(
+          (f) => f['Fn::GetAtt'][0],
+        );
         const functions = resourcesOfType(s.template, 'AWS::AppSync::FunctionConfiguration');
         expect(ids.map((id) => functions[id]?.Properties?.Name)).toEqual(spec.functions.map((f) => f.name));
       } else {
@@ -180,7 +201,7 @@ describe('resolvers', () => {
     }
   }
 
-  it('fit AppSync\'s limit on code length (32,768 characters per resolver or function, API reference)', () => {
+  it("fit AppSync's limit on code length (32,768 characters per resolver or function, API reference)", () => {
     const codes = [
       ...Object.values(resourcesOfType(s.template, 'AWS::AppSync::Resolver')),
       ...Object.values(resourcesOfType(s.template, 'AWS::AppSync::FunctionConfiguration')),
@@ -196,7 +217,11 @@ describe('resolvers', () => {
   it('a stack without the code of a manifest entry is refused, naming the file', () => {
     const partial = new Map(s.bundles);
     partial.delete('Query.raceResults');
-    expect(() => createApp({ bundles: partial, context: { 'aws:cdk:bundling-stacks': [] } })).toThrow(MissingResolverCodeError);
-    expect(() => createApp({ bundles: partial, context: { 'aws:cdk:bundling-stacks': [] } })).toThrow(/resolvers\/Query\.raceResults\.ts/);
+    expect(() => createApp({ bundles: partial, context: { 'aws:cdk:bundling-stacks': [] } })).toThrow(
+      MissingResolverCodeError,
+    );
+    expect(() => createApp({ bundles: partial, context: { 'aws:cdk:bundling-stacks': [] } })).toThrow(
+      /resolvers\/Query\.raceResults\.ts/,
+    );
   });
 });

@@ -64,6 +64,11 @@ describe('the scheduled close of races', () => {
 
   it('asynchronous invocations of the finalizer (only the schedule makes them) are not retried', () => {
     const [, config] = onlyResource(s.template, 'AWS::Lambda::EventInvokeConfig');
-    expect(config.Properties).toEqual({ FunctionName: { Ref: finalizerId() }, Qualifier: '$LATEST', MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+    expect(config.Properties).toEqual({
+      FunctionName: { Ref: finalizerId() },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+    });
   });
 });

@@ -29,7 +29,8 @@ beforeAll(async () => {
   local = described.Table;
 });
 
-const byName = <T extends { AttributeName?: string }>(a: T, b: T) => String(a.AttributeName).localeCompare(String(b.AttributeName));
+const byName = <T extends { AttributeName?: string }>(a: T, b: T) =>
+  String(a.AttributeName).localeCompare(String(b.AttributeName));
 
 describe('the table DynamoDB Local holds equals the synthesized one', () => {
   it('keys, attribute definitions and billing mode', () => {
@@ -44,14 +45,21 @@ describe('the table DynamoDB Local holds equals the synthesized one', () => {
   it('global secondary indexes', () => {
     const [, cfn] = onlyResource(s.template, 'AWS::DynamoDB::Table');
     const got = (local.GlobalSecondaryIndexes ?? [])
-      .map((g) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: { ProjectionType: g.Projection?.ProjectionType } }))
+      .map((g) => ({
+        IndexName: g.IndexName,
+        KeySchema: g.KeySchema,
+        Projection: { ProjectionType: g.Projection?.ProjectionType },
+      }))
       .sort((a, b) => String(a.IndexName).localeCompare(String(b.IndexName)));
     expect(got).toEqual(cfn.Properties?.GlobalSecondaryIndexes);
   });
 
   it('stream view type', () => {
     const [, cfn] = onlyResource(s.template, 'AWS::DynamoDB::Table');
-    expect(local.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: (cfn.Properties?.StreamSpecification as { StreamViewType: string }).StreamViewType });
+    expect(local.StreamSpecification).toEqual({
+      StreamEnabled: true,
+      StreamViewType: (cfn.Properties?.StreamSpecification as { StreamViewType: string }).StreamViewType,
+    });
   });
 });
 
@@ -107,7 +115,11 @@ describe('the local functions environment', () => {
     });
     for (const name of NAMES) {
       const fnId = logicalId(s.stack, s.stack.pipeline.functions[name].fn);
-      const vars = (resourcesOfType(s.template, 'AWS::Lambda::Function')[fnId]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      const vars = (
+        resourcesOfType(s.template, 'AWS::Lambda::Function')[fnId]?.Properties?.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
       // Locally the three handlers share one process: Powertools gets the service
       // name from the handler itself; source maps are Node's own locally.
       const deployed = Object.keys(vars).filter((k) => k !== 'POWERTOOLS_SERVICE_NAME' && k !== 'NODE_OPTIONS');

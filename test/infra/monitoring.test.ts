@@ -25,7 +25,9 @@ function alarmProps(from: Synthesized, pick: (id: string) => boolean): Record<st
   return resourcesOfType(from.template, 'AWS::CloudWatch::Alarm')[ids[0] as string]?.Properties ?? {};
 }
 const byId = (fragment: string) => (id: string) => id.includes(fragment);
-const fnRef = (from: Synthesized, name: Name) => ({ Ref: logicalId(from.stack, from.stack.pipeline.functions[name].fn) });
+const fnRef = (from: Synthesized, name: Name) => ({
+  Ref: logicalId(from.stack, from.stack.pipeline.functions[name].fn),
+});
 
 describe('alarms', () => {
   it('iterator age of each Kinesis consumer above one window plus the margin', () => {
@@ -46,7 +48,9 @@ describe('alarms', () => {
   });
 
   it('the iterator-age threshold follows the window', () => {
-    expect(alarmProps(wide, byId('AggregatorIteratorAge')).Threshold).toBe((10 + MONITORING.iteratorAgeMarginSeconds) * 1000);
+    expect(alarmProps(wide, byId('AggregatorIteratorAge')).Threshold).toBe(
+      (10 + MONITORING.iteratorAgeMarginSeconds) * 1000,
+    );
   });
 
   it('iterator age of the table-stream consumer', () => {
@@ -86,12 +90,21 @@ describe('alarms', () => {
     const [tableId] = onlyResource(s.template, 'AWS::DynamoDB::Table');
     const requests = alarmProps(s, byId('TableThrottledRequests'));
     expect(requests.Threshold).toBe(0);
-    const metrics = requests.Metrics as Array<{ Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: Array<{ Name: string; Value: unknown }> } } }>;
+    const metrics = requests.Metrics as Array<{
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Dimensions: Array<{ Name: string; Value: unknown }> } };
+    }>;
     const operations = metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
     expect(new Set(operations.map((m) => m.MetricName))).toEqual(new Set(['ThrottledRequests']));
-    expect(operations.map((m) => m.Dimensions.find((d) => d.Name === 'Operation')?.Value).sort()).toEqual(
-      ['BatchGetItem', 'BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
-    );
+    expect(operations.map((m) => m.Dimensions.find((d) => d.Name === 'Operation')?.Value).sort()).toEqual([
+      'BatchGetItem',
+      'BatchWriteItem',
+      'DeleteItem',
+      'GetItem',
+      'PutItem',
+      'Query',
+      'UpdateItem',
+    ]);
     expect(metrics.filter((m) => m.Expression !== undefined)).toHaveLength(1);
     for (const metricName of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
       expect(alarmProps(s, byId(`Table${metricName}`))).toMatchObject({
@@ -116,7 +129,9 @@ describe('alarms', () => {
   });
 
   it('are named after the stack and the runbook sections of docs/operations.md', () => {
-    const names = Object.values(resourcesOfType(s.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties?.AlarmName);
+    const names = Object.values(resourcesOfType(s.template, 'AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties?.AlarmName,
+    );
     expect(names.sort()).toEqual(
       [
         'AggregatorIteratorAge',
@@ -140,7 +155,8 @@ describe('alarms', () => {
     const withTopic = Object.values(resourcesOfType(wide.template, 'AWS::CloudWatch::Alarm'));
     expect(withTopic.length).toBe(wide.stack.monitoring.alarms.length);
     for (const a of withTopic) expect(a.Properties?.AlarmActions).toEqual([TOPIC]);
-    for (const a of Object.values(resourcesOfType(s.template, 'AWS::CloudWatch::Alarm'))) expect(a.Properties?.AlarmActions).toBeUndefined();
+    for (const a of Object.values(resourcesOfType(s.template, 'AWS::CloudWatch::Alarm')))
+      expect(a.Properties?.AlarmActions).toBeUndefined();
   });
 });
 
@@ -156,26 +172,43 @@ describe('the dashboard', () => {
   });
 
   it('shows iterator age, Lambda errors, throttles and duration per consumer', () => {
-    for (const metric of ['IteratorAge', 'Errors', 'Throttles', 'Duration']) expect(body).toContain(`\\"AWS/Lambda\\",\\"${metric}\\"`);
+    for (const metric of ['IteratorAge', 'Errors', 'Throttles', 'Duration'])
+      expect(body).toContain(`\\"AWS/Lambda\\",\\"${metric}\\"`);
   });
 
-  it('shows records in (Kinesis) and the functions\' EMF metrics, including the malformed rate', () => {
+  it("shows records in (Kinesis) and the functions' EMF metrics, including the malformed rate", () => {
     expect(body).toContain('\\"AWS/Kinesis\\",\\"IncomingRecords\\"');
     for (const name of NAMES) {
-      for (const metric of EMF_METRICS[name]) expect(body, `${name} ${metric}`).toContain(`\\"Alleycat\\",\\"${metric}\\",\\"service\\",\\"${SERVICE_NAMES[name]}\\"`);
+      for (const metric of EMF_METRICS[name])
+        expect(body, `${name} ${metric}`).toContain(
+          `\\"Alleycat\\",\\"${metric}\\",\\"service\\",\\"${SERVICE_NAMES[name]}\\"`,
+        );
     }
     expect(body).toContain('100 * malformed_aggregator / received_aggregator');
   });
 
   it('shows DynamoDB throttles and consumed capacity, and the dead-letter queue depth', () => {
-    for (const metric of ['ThrottledRequests', 'ReadThrottleEvents', 'WriteThrottleEvents', 'ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits']) {
+    for (const metric of [
+      'ThrottledRequests',
+      'ReadThrottleEvents',
+      'WriteThrottleEvents',
+      'ConsumedReadCapacityUnits',
+      'ConsumedWriteCapacityUnits',
+    ]) {
       expect(body).toContain(`\\"AWS/DynamoDB\\",\\"${metric}\\"`);
     }
     expect(body).toContain('\\"AWS/SQS\\",\\"ApproximateNumberOfMessagesVisible\\"');
   });
 
   it('shows AppSync errors, latency and real-time figures', () => {
-    for (const metric of ['4XXError', '5XXError', 'Latency', 'ConnectSuccess', 'ActiveConnections', 'PublishDataMessageSuccess']) {
+    for (const metric of [
+      '4XXError',
+      '5XXError',
+      'Latency',
+      'ConnectSuccess',
+      'ActiveConnections',
+      'PublishDataMessageSuccess',
+    ]) {
       expect(body).toContain(`\\"AWS/AppSync\\",\\"${metric}\\"`);
     }
   });
@@ -187,7 +220,8 @@ describe('EMF metric names', () => {
     const dir = path.join(REPO_ROOT, 'functions', name);
     const names = new Set<string>();
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-      for (const m of readFileSync(path.join(dir, file), 'utf8').matchAll(/addMetric\(\s*'([A-Za-z]+)'/g)) names.add(m[1] as string);
+      for (const m of readFileSync(path.join(dir, file), 'utf8').matchAll(/addMetric\(\s*'([A-Za-z]+)'/g))
+        names.add(m[1] as string);
     }
     return names;
   }

@@ -28,7 +28,11 @@ function acknowledgements(root: IConstruct): Array<{ path: string; id: string; r
 describe('cdk-nag AwsSolutions', () => {
   it('finds nothing unacknowledged in the stack (errors or warnings)', () => {
     const report = new AwsSolutionsChecks().validateScope(s.app);
-    expect(report.violations.map((v) => `${v.severity} ${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(
+      report.violations.map(
+        (v) => `${v.severity} ${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      ),
+    ).toEqual([]);
     expect(report.success).toBe(true);
   });
 

@@ -2,7 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_ACTIONS } from '../../infra/constructs/Pipeline.js';
 import { esbuildTarget, settingsRuntime } from '../../infra/constructs/StreamFunction.js';
 import { FUNCTIONS, MAPPINGS, MONITORING, RACE, SERVICE_NAMES, type MappingSettings } from '../../infra/settings.js';
-import { logicalId, onlyResource, resourcesOfType, synthAlleycat, type CfnResourceJson, type Synthesized } from './synthAlleycat.js';
+import {
+  logicalId,
+  onlyResource,
+  resourcesOfType,
+  synthAlleycat,
+  type CfnResourceJson,
+  type Synthesized,
+} from './synthAlleycat.js';
 
 type Name = keyof typeof SERVICE_NAMES;
 const NAMES: readonly Name[] = ['aggregator', 'finalizer', 'allTime'];
@@ -23,7 +30,9 @@ function fn(name: Name): CfnResourceJson {
   return found;
 }
 function mapping(name: Name, from = s): Record<string, unknown> {
-  const [, m] = onlyResource(from.template, 'AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: fnId(name, from) } });
+  const [, m] = onlyResource(from.template, 'AWS::Lambda::EventSourceMapping', {
+    FunctionName: { Ref: fnId(name, from) },
+  });
   return m.Properties ?? {};
 }
 function queueId(name: Name): string {
@@ -33,7 +42,14 @@ function statements(name: Name): Array<{ Action: string | string[]; Resource: un
   const roleId = logicalId(s.stack, s.stack.pipeline.functions[name].role);
   return Object.values(resourcesOfType(s.template, 'AWS::IAM::Policy'))
     .filter((p) => JSON.stringify(p.Properties?.Roles) === JSON.stringify([{ Ref: roleId }]))
-    .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown; Effect: string }> }).Statement);
+    .flatMap(
+      (p) =>
+        (
+          p.Properties?.PolicyDocument as {
+            Statement: Array<{ Action: string | string[]; Resource: unknown; Effect: string }>;
+          }
+        ).Statement,
+    );
 }
 const actionsOf = (st: { Action: string | string[] }): string[] => (Array.isArray(st.Action) ? st.Action : [st.Action]);
 
@@ -107,7 +123,9 @@ describe('event-source mappings', () => {
   it('aggregator: the window follows the windowSeconds context value, and so does WINDOW_SECONDS', () => {
     expect(mapping('aggregator', wide).TumblingWindowInSeconds).toBe(10);
     const aggregator = resourcesOfType(wide.template, 'AWS::Lambda::Function')[fnId('aggregator', wide)];
-    expect((aggregator?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables.WINDOW_SECONDS).toBe('10');
+    expect(
+      (aggregator?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables.WINDOW_SECONDS,
+    ).toBe('10');
   });
 
   it('finalizer: the telemetry stream with the same failure handling, no window, its own DLQ', () => {
@@ -139,12 +157,17 @@ describe('event-source mappings', () => {
     const queues = resourcesOfType(s.template, 'AWS::SQS::Queue');
     expect(Object.keys(queues).sort()).toEqual(NAMES.map(queueId).sort());
     for (const q of Object.values(queues)) {
-      expect(q.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: MONITORING.dlqRetentionDays * 86400 });
+      expect(q.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: MONITORING.dlqRetentionDays * 86400,
+      });
     }
     for (const name of NAMES) {
       s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: queueId(name) }],
-        PolicyDocument: { Statement: [{ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] },
+        PolicyDocument: {
+          Statement: [{ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+        },
       });
     }
   });
@@ -177,15 +200,23 @@ describe('least privilege', () => {
       },
     ]);
     for (const name of ['finalizer', 'allTime'] as const) {
-      expect(statements(name).flatMap(actionsOf).filter((a) => a.startsWith('appsync:'))).toEqual([]);
+      expect(
+        statements(name)
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('appsync:')),
+      ).toEqual([]);
     }
   });
 
   for (const name of NAMES) {
     it(`${name}: exactly its table actions, on the table only`, () => {
       const [tableId] = onlyResource(s.template, 'AWS::DynamoDB::Table');
-      const table = statements(name).filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:') && a !== 'dynamodb:ListStreams'));
-      const itemActions = table.filter((st) => JSON.stringify(st.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] }));
+      const table = statements(name).filter((st) =>
+        actionsOf(st).some((a) => a.startsWith('dynamodb:') && a !== 'dynamodb:ListStreams'),
+      );
+      const itemActions = table.filter(
+        (st) => JSON.stringify(st.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] }),
+      );
       expect(itemActions.flatMap(actionsOf).sort()).toEqual([...TABLE_ACTIONS[name]].sort());
       const others = table.filter((st) => !itemActions.includes(st));
       // allTime's event source reads the table's stream (and nothing else of it).
@@ -199,7 +230,14 @@ describe('least privilege', () => {
   it('the table actions are the ones the brief grants', () => {
     expect(TABLE_ACTIONS).toEqual({
       aggregator: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-      finalizer: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      finalizer: [
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ],
       allTime: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
     });
   });
@@ -212,7 +250,11 @@ describe('least privilege', () => {
       const logs = statements(name).filter((st) => actionsOf(st).some((a) => a.startsWith('logs:')));
       const group = logicalId(s.stack, s.stack.pipeline.functions[name].fn.logGroup);
       expect(logs).toEqual([
-        { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [group, 'Arn'] } },
+        {
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [group, 'Arn'] },
+        },
       ]);
     }
   });

@@ -31,12 +31,16 @@ beforeAll(() => {
     http_proxy: 'http://127.0.0.1:9',
     https_proxy: 'http://127.0.0.1:9',
   });
-  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/synth.ts', outdir], {
-    cwd: REPO_ROOT,
-    env,
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/synth.ts', outdir],
+    {
+      cwd: REPO_ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 240_000,
+    },
+  );
   run = { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }, 300_000);
 
@@ -57,7 +61,9 @@ describe('npm run synth', () => {
   it('writes the template and a clean validation report (CloudFormation schema and cdk-nag)', () => {
     const resources = Object.values(template().Resources);
     expect(resources.filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(3);
-    const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: unknown[] };
+    const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: unknown[];
+    };
     expect(report.pluginReports).toEqual([]);
   });
 
@@ -75,14 +81,18 @@ describe('npm run synth', () => {
     }
   });
 
-  it('writes a cloud assembly the project\'s cdk CLI reads (what `npx cdk deploy` deploys)', () => {
+  it("writes a cloud assembly the project's cdk CLI reads (what `npx cdk deploy` deploys)", () => {
     // `--app <dir>` makes the CLI read an existing assembly instead of running the app.
-    const ls = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/aws-cdk/bin/cdk'), 'ls', '--app', outdir, '--no-notices'], {
-      cwd: REPO_ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const ls = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'node_modules/aws-cdk/bin/cdk'), 'ls', '--app', outdir, '--no-notices'],
+      {
+        cwd: REPO_ROOT,
+        env,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(ls.status, ls.stderr).toBe(0);
     expect(ls.stdout.trim()).toBe('Alleycat');
   });

@@ -39,14 +39,25 @@ export interface CfnResourceJson {
 }
 
 /** Resources of one type, by logical id. */
-export function resourcesOfType(template: Template, type: string, props?: Record<string, unknown>): Record<string, CfnResourceJson> {
+export function resourcesOfType(
+  template: Template,
+  type: string,
+  props?: Record<string, unknown>,
+): Record<string, CfnResourceJson> {
   return template.findResources(type, props ? { Properties: props } : undefined) as Record<string, CfnResourceJson>;
 }
 
 /** The only resource of a type matching props; fails the test if there is not exactly one. */
-export function onlyResource(template: Template, type: string, props?: Record<string, unknown>): [string, CfnResourceJson] {
+export function onlyResource(
+  template: Template,
+  type: string,
+  props?: Record<string, unknown>,
+): [string, CfnResourceJson] {
   const found = Object.entries(resourcesOfType(template, type, props));
-  if (found.length !== 1) throw new Error(`expected exactly one ${type}${props ? ` with ${JSON.stringify(props)}` : ''}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(
+      `expected exactly one ${type}${props ? ` with ${JSON.stringify(props)}` : ''}, found ${found.length}`,
+    );
   return found[0] as [string, CfnResourceJson];
 }
 

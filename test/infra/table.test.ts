@@ -40,7 +40,11 @@ describe('the single table', () => {
         Projection: { ProjectionType: gsi.projection },
       })),
     );
-    const declared = [TABLE.partitionKey, TABLE.sortKey, ...TABLE.globalSecondaryIndexes.flatMap((g) => [g.partitionKey, g.sortKey])];
+    const declared = [
+      TABLE.partitionKey,
+      TABLE.sortKey,
+      ...TABLE.globalSecondaryIndexes.flatMap((g) => [g.partitionKey, g.sortKey]),
+    ];
     expect(props.AttributeDefinitions).toEqual(
       expect.arrayContaining(declared.map((a) => ({ AttributeName: a.name, AttributeType: a.type }))),
     );

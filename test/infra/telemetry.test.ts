@@ -47,9 +47,13 @@ describe('context values', () => {
 
   it('are refused with a clear error when not usable', () => {
     expect(() => readContext(new App({ context: { shardCount: 'eight' } }).node)).toThrow(InfraConfigError);
-    expect(() => readContext(new App({ context: { shardCount: 0 } }).node)).toThrow(/shardCount=0 must be an integer in 1\.\.500/);
+    expect(() => readContext(new App({ context: { shardCount: 0 } }).node)).toThrow(
+      /shardCount=0 must be an integer in 1\.\.500/,
+    );
     expect(() => readContext(new App({ context: { windowSeconds: 901 } }).node)).toThrow(/windowSeconds=901/);
-    expect(() => readContext(new App({ context: { alarmTopicArn: 'my-topic' } }).node)).toThrow(/alarmTopicArn=my-topic must be an SNS topic ARN/);
+    expect(() => readContext(new App({ context: { alarmTopicArn: 'my-topic' } }).node)).toThrow(
+      /alarmTopicArn=my-topic must be an SNS topic ARN/,
+    );
   });
 
   it('change the synthesized parameter default', async () => {

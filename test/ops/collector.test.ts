@@ -18,7 +18,13 @@ function emfLine(service: string, metrics: Record<string, [unit: string, value: 
   return JSON.stringify({
     _aws: {
       Timestamp: 1,
-      CloudWatchMetrics: [{ Namespace: 'Alleycat', Dimensions: [['service']], Metrics: Object.entries(metrics).map(([Name, [Unit]]) => ({ Name, Unit })) }],
+      CloudWatchMetrics: [
+        {
+          Namespace: 'Alleycat',
+          Dimensions: [['service']],
+          Metrics: Object.entries(metrics).map(([Name, [Unit]]) => ({ Name, Unit })),
+        },
+      ],
     },
     service,
     ...values,
@@ -44,8 +50,12 @@ describe('functions’ EMF metrics', () => {
   it('turn counts into per-second rates per interval, with totals, and latencies into interval maxima', () => {
     const clock = fakeClock();
     const collector = createOpsCollector({ clock, resolutionMs: 2_000 });
-    collector.ingestLine(emfLine('aggregator', { RecordsReceived: ['Count', 3000], WindowCloseLatencyMs: ['Milliseconds', 400] }));
-    collector.ingestLine(emfLine('aggregator', { RecordsReceived: ['Count', 1000], WindowCloseLatencyMs: ['Milliseconds', [900, 300]] }));
+    collector.ingestLine(
+      emfLine('aggregator', { RecordsReceived: ['Count', 3000], WindowCloseLatencyMs: ['Milliseconds', 400] }),
+    );
+    collector.ingestLine(
+      emfLine('aggregator', { RecordsReceived: ['Count', 1000], WindowCloseLatencyMs: ['Milliseconds', [900, 300]] }),
+    );
     clock.advance(2_000);
     collector.sample();
     clock.advance(2_000);
@@ -88,17 +98,30 @@ describe('event-source runtime figures', () => {
   it('show iterator age per shard and its maximum, and counters as rates with totals', () => {
     const clock = fakeClock();
     const collector = createOpsCollector({ clock, resolutionMs: 2_000 });
-    let shards = [shard('shardId-0', { iteratorAgeMs: 800, batches: 10, retries: 0 }), shard('shardId-1', { iteratorAgeMs: 1500, batches: 5 })];
-    collector.addSource('esm.aggregator', esmReadings('aggregator', () => shards));
+    let shards = [
+      shard('shardId-0', { iteratorAgeMs: 800, batches: 10, retries: 0 }),
+      shard('shardId-1', { iteratorAgeMs: 1500, batches: 5 }),
+    ];
+    collector.addSource(
+      'esm.aggregator',
+      esmReadings('aggregator', () => shards),
+    );
     clock.advance(2_000);
     collector.sample();
-    shards = [shard('shardId-0', { iteratorAgeMs: 200, batches: 14, retries: 2, bisections: 1 }), shard('shardId-1', { iteratorAgeMs: 300, batches: 9 })];
+    shards = [
+      shard('shardId-0', { iteratorAgeMs: 200, batches: 14, retries: 2, bisections: 1 }),
+      shard('shardId-1', { iteratorAgeMs: 300, batches: 9 }),
+    ];
     clock.advance(2_000);
     collector.sample();
 
     const snapshot = collector.snapshot();
     expect(seriesOf(snapshot, 'esm.aggregator.maxIteratorAgeMs').points.map(([, v]) => v)).toEqual([1500, 300]);
-    expect(seriesOf(snapshot, 'esm.aggregator.iteratorAgeMs.shardId-1')).toMatchObject({ kind: 'gauge', unit: 'Milliseconds', latest: 300 });
+    expect(seriesOf(snapshot, 'esm.aggregator.iteratorAgeMs.shardId-1')).toMatchObject({
+      kind: 'gauge',
+      unit: 'Milliseconds',
+      latest: 300,
+    });
     const batches = seriesOf(snapshot, 'esm.aggregator.batches');
     expect(batches).toMatchObject({ kind: 'rate', total: 23 });
     // 8 more batches in 2 s.
@@ -113,7 +136,10 @@ describe('event-source runtime figures', () => {
     collector.addSource('esm.broken', () => {
       throw new Error('mapping stopped');
     });
-    collector.addSource('esm.finalizer', esmReadings('finalizer', () => [shard('shardId-0', { batches: 1 })]));
+    collector.addSource(
+      'esm.finalizer',
+      esmReadings('finalizer', () => [shard('shardId-0', { batches: 1 })]),
+    );
     collector.sample();
     const snapshot = collector.snapshot();
     expect(snapshot.inputs.sourceErrors).toEqual({ 'esm.broken': 'mapping stopped' });
@@ -154,10 +180,20 @@ describe('real-time server figures', () => {
 describe('local alerts (the CDK alarms, evaluated locally)', () => {
   it('flag a consumer behind by more than window + 30 s, dead-letter messages, publish failures and failing invocations', () => {
     const clock = fakeClock();
-    const collector = createOpsCollector({ clock, resolutionMs: 2_000, alertRules: localAlertRules({ windowSeconds: 5 }) });
+    const collector = createOpsCollector({
+      clock,
+      resolutionMs: 2_000,
+      alertRules: localAlertRules({ windowSeconds: 5 }),
+    });
     let aggregator = [shard('shardId-0', { iteratorAgeMs: 30_000 })];
-    collector.addSource('esm.aggregator', esmReadings('aggregator', () => aggregator));
-    collector.addSource('esm.finalizer', esmReadings('finalizer', () => [shard('shardId-0', { discardedBatches: 1, functionErrors: 0 })]));
+    collector.addSource(
+      'esm.aggregator',
+      esmReadings('aggregator', () => aggregator),
+    );
+    collector.addSource(
+      'esm.finalizer',
+      esmReadings('finalizer', () => [shard('shardId-0', { discardedBatches: 1, functionErrors: 0 })]),
+    );
     clock.advance(2_000);
     collector.sample();
     expect(collector.snapshot().alerts.map((a) => a.id)).toEqual(['FinalizerDeadLetters']);

@@ -63,7 +63,8 @@ describe('EMF lines from Powertools Metrics', () => {
   });
 
   it('are found behind Lambda’s text log prefix', () => {
-    const line = '2026-11-23T02:00:00.000Z\t3f1c\tINFO\t{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"A","Dimensions":[[]],"Metrics":[{"Name":"X","Unit":"Count"}]}]},"X":4}';
+    const line =
+      '2026-11-23T02:00:00.000Z\t3f1c\tINFO\t{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"A","Dimensions":[[]],"Metrics":[{"Name":"X","Unit":"Count"}]}]},"X":4}';
     const parsed = parseEmfLine(line);
     expect(parsed.kind === 'emf' && parsed.metrics[0]?.values).toEqual([4]);
   });
@@ -77,9 +78,21 @@ describe('lines that are not valid EMF', () => {
 
   it.each([
     ['broken JSON', '{"_aws": {', 'not valid JSON'],
-    ['a metric without its value', '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"A","Dimensions":[],"Metrics":[{"Name":"X"}]}]}}', 'metric "X" has no value'],
-    ['a non-numeric value', '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"A","Dimensions":[],"Metrics":[{"Name":"X"}]}]},"X":"many"}', 'finite number'],
-    ['a dimension without its value', '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"A","Dimensions":[["service"]],"Metrics":[{"Name":"X"}]}]},"X":1}', 'dimension "service"'],
+    [
+      'a metric without its value',
+      '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"A","Dimensions":[],"Metrics":[{"Name":"X"}]}]}}',
+      'metric "X" has no value',
+    ],
+    [
+      'a non-numeric value',
+      '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"A","Dimensions":[],"Metrics":[{"Name":"X"}]}]},"X":"many"}',
+      'finite number',
+    ],
+    [
+      'a dimension without its value',
+      '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"A","Dimensions":[["service"]],"Metrics":[{"Name":"X"}]}]},"X":1}',
+      'dimension "service"',
+    ],
     ['no namespace', '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Dimensions":[],"Metrics":[]}]}}', 'Namespace'],
     ['no timestamp', '{"_aws":{"CloudWatchMetrics":[]}}', 'Timestamp'],
   ])('reports %s as invalid and counts it', (_case, line, message) => {

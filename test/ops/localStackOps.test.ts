@@ -24,7 +24,16 @@ let stack: LocalStack;
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'alleycat-ops-'));
 
 beforeAll(async () => {
-  stack = await startLocalStack({ inMemory: true, sim: false, port: 0, stateDir, buildWeb: false, raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS, log: () => undefined });
+  stack = await startLocalStack({
+    inMemory: true,
+    sim: false,
+    port: 0,
+    stateDir,
+    buildWeb: false,
+    raceSeconds: RACE_SECONDS,
+    windowSeconds: WINDOW_SECONDS,
+    log: () => undefined,
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -41,20 +50,36 @@ async function waitFor(what: string, check: (s: OpsSnapshot) => boolean, ms: num
     if (check(last)) return last;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`${what} did not show up within ${ms} ms; series: ${last?.series.map((s) => `${s.id}=${s.total ?? s.latest}`).join(', ')}`);
+  throw new Error(
+    `${what} did not show up within ${ms} ms; series: ${last?.series
+      .map((s) => `${s.id}=${s.total ?? s.latest}`)
+      .join(', ')}`,
+  );
 }
 
 function validRecord(racerId: string) {
   const now = Date.now();
   const raceId = raceIdAt(now, RACE_SECONDS);
   const second = Math.max(1, raceSecondAt(raceId, RACE_SECONDS, now));
-  return { raceId, classId: 1, racerId, second, power: 200, output: second * 0.2, event: 'update', deviceTimestamp: now };
+  return {
+    raceId,
+    classId: 1,
+    racerId,
+    second,
+    power: 200,
+    output: second * 0.2,
+    event: 'update',
+    deviceTimestamp: now,
+  };
 }
 
 async function put(records: { data: string; key: string }[]): Promise<void> {
   const kinesis = localKinesis(stack.endpoints.kinesis.endpoint);
   const out = await kinesis.send(
-    new PutRecordsCommand({ StreamName: stack.endpoints.kinesis.streamName, Records: records.map((r) => ({ Data: Buffer.from(r.data), PartitionKey: r.key })) }),
+    new PutRecordsCommand({
+      StreamName: stack.endpoints.kinesis.streamName,
+      Records: records.map((r) => ({ Data: Buffer.from(r.data), PartitionKey: r.key })),
+    }),
   );
   kinesis.destroy();
   expect(out.FailedRecordCount ?? 0).toBe(0);
@@ -62,17 +87,39 @@ async function put(records: { data: string; key: string }[]): Promise<void> {
 
 describe('the ops view of a running stack', () => {
   it('shows the event-source mappings and the real-time server from the start', async () => {
-    const snapshot = await waitFor('mapping figures', (s) => s.series.some((x) => x.id === 'esm.aggregator.maxIteratorAgeMs'), 10_000);
+    const snapshot = await waitFor(
+      'mapping figures',
+      (s) => s.series.some((x) => x.id === 'esm.aggregator.maxIteratorAgeMs'),
+      10_000,
+    );
     const ids = snapshot.series.map((s) => s.id);
-    expect(ids).toEqual(expect.arrayContaining(['esm.aggregator.batches', 'esm.finalizer.maxIteratorAgeMs', 'esm.allTime.discardedBatches', 'realtime.connections']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'esm.aggregator.batches',
+        'esm.finalizer.maxIteratorAgeMs',
+        'esm.allTime.discardedBatches',
+        'realtime.connections',
+      ]),
+    );
   });
 
   it('counts live subscriptions per race class', async () => {
-    const client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey }, WebSocket });
-    const stops = [4, 4, 2].map((classId) => client.subscribe(OnLiveRankingsDocument, { classId }, { next: () => undefined }));
+    const client = createClient({
+      graphqlUrl: stack.endpoints.graphqlUrl,
+      auth: { apiKey: stack.endpoints.apiKey },
+      WebSocket,
+    });
+    const stops = [4, 4, 2].map((classId) =>
+      client.subscribe(OnLiveRankingsDocument, { classId }, { next: () => undefined }),
+    );
     try {
-      const perClass = (s: OpsSnapshot, classId: number) => s.series.find((x) => x.id === `realtime.subscriptions.class.${classId}`)?.latest;
-      const snapshot = await waitFor('subscriptions per class', (s) => perClass(s, 4) === 2 && perClass(s, 2) === 1, 15_000);
+      const perClass = (s: OpsSnapshot, classId: number) =>
+        s.series.find((x) => x.id === `realtime.subscriptions.class.${classId}`)?.latest;
+      const snapshot = await waitFor(
+        'subscriptions per class',
+        (s) => perClass(s, 4) === 2 && perClass(s, 2) === 1,
+        15_000,
+      );
       expect(perClass(snapshot, 4)).toBe(2);
     } finally {
       for (const stop of stops) stop();
@@ -88,7 +135,9 @@ describe('the ops view of a running stack', () => {
     // Totals move as soon as the EMF line arrives; alerts at the next sample (every 2 s).
     const snapshot = await waitFor(
       'MalformedRecords',
-      (s) => (s.series.find((x) => x.id === 'fn.aggregator.MalformedRecords')?.total ?? 0) >= 1 && s.alerts.some((a) => a.id === 'AggregatorMalformedRecords'),
+      (s) =>
+        (s.series.find((x) => x.id === 'fn.aggregator.MalformedRecords')?.total ?? 0) >= 1 &&
+        s.alerts.some((a) => a.id === 'AggregatorMalformedRecords'),
       Math.max(15_000, 4 * WINDOW_SECONDS * 1000),
     );
     expect(snapshot.series.find((x) => x.id === 'fn.aggregator.RecordsReceived')?.total).toBeGreaterThanOrEqual(2);

@@ -43,7 +43,10 @@ const shard: ShardMetrics = {
 };
 
 const collector = createOpsCollector({ resolutionMs: 1_000, alertRules: localAlertRules({ windowSeconds: 5 }) });
-collector.addSource('esm.aggregator', esmReadings('aggregator', () => [shard]));
+collector.addSource(
+  'esm.aggregator',
+  esmReadings('aggregator', () => [shard]),
+);
 const handler = createOpsHandler(collector);
 const server = http.createServer((req, res) => {
   if (handler(req, res)) return;
@@ -54,7 +57,12 @@ let origin = '';
 beforeAll(async () => {
   collector.ingestLine(
     JSON.stringify({
-      _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'Alleycat', Dimensions: [['service']], Metrics: [{ Name: 'RecordsReceived', Unit: 'Count' }] }] },
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [
+          { Namespace: 'Alleycat', Dimensions: [['service']], Metrics: [{ Name: 'RecordsReceived', Unit: 'Count' }] },
+        ],
+      },
       service: 'aggregator',
       RecordsReceived: 900,
     }),
@@ -82,10 +90,15 @@ describe('GET /ops/metrics', () => {
   });
 
   it('narrows to a prefix and to points after `since`', async () => {
-    const all = (await (await fetch(`${origin}/ops/metrics?prefix=esm.`)).json()) as { now: number; series: { id: string; points: unknown[] }[] };
+    const all = (await (await fetch(`${origin}/ops/metrics?prefix=esm.`)).json()) as {
+      now: number;
+      series: { id: string; points: unknown[] }[];
+    };
     expect(all.series.length).toBeGreaterThan(0);
     expect(all.series.every((s) => s.id.startsWith('esm.'))).toBe(true);
-    const newer = (await (await fetch(`${origin}/ops/metrics?since=${all.now}`)).json()) as { series: { points: unknown[] }[] };
+    const newer = (await (await fetch(`${origin}/ops/metrics?since=${all.now}`)).json()) as {
+      series: { points: unknown[] }[];
+    };
     expect(newer.series.every((s) => s.points.length === 0)).toBe(true);
   });
 
@@ -103,8 +116,17 @@ describe('GET /ops/metrics', () => {
 describe('alleycat status --once', () => {
   it('prints alerts and figures with sparklines from the URL in the endpoints file', async () => {
     const endpoints = path.join(tmp, 'endpoints.json');
-    writeFileSync(endpoints, JSON.stringify({ region: 'us-east-1', graphqlUrl: `${origin}/graphql`, realtimeUrl: `${origin.replace('http', 'ws')}/graphql/realtime` }));
-    const { stdout } = await run(process.execPath, ['bin/alleycat.mjs', 'status', '--once', '--endpoints', endpoints], { cwd: repo });
+    writeFileSync(
+      endpoints,
+      JSON.stringify({
+        region: 'us-east-1',
+        graphqlUrl: `${origin}/graphql`,
+        realtimeUrl: `${origin.replace('http', 'ws')}/graphql/realtime`,
+      }),
+    );
+    const { stdout } = await run(process.execPath, ['bin/alleycat.mjs', 'status', '--once', '--endpoints', endpoints], {
+      cwd: repo,
+    });
     expect(stdout).toContain(`${origin}/ops/metrics`);
     expect(stdout).toContain('ALERTS  1');
     expect(stdout).toContain('!! AggregatorIteratorAge: aggregator is 52.0 s behind its stream (alarm above 35 s)');
@@ -116,7 +138,9 @@ describe('alleycat status --once', () => {
 
   it('fails with a clear message when the stack is not running', async () => {
     const missing = path.join(tmp, 'nothing-here.json');
-    await expect(run(process.execPath, ['bin/alleycat.mjs', 'status', '--once', '--endpoints', missing], { cwd: repo })).rejects.toMatchObject({
+    await expect(
+      run(process.execPath, ['bin/alleycat.mjs', 'status', '--once', '--endpoints', missing], { cwd: repo }),
+    ).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('not found: is the local stack running (npm start)?'),
     });
@@ -124,7 +148,11 @@ describe('alleycat status --once', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    await expect(run(process.execPath, ['bin/alleycat.mjs', 'status', '--once', '--url', `http://127.0.0.1:${port}/ops/metrics`], { cwd: repo })).rejects.toMatchObject({
+    await expect(
+      run(process.execPath, ['bin/alleycat.mjs', 'status', '--once', '--url', `http://127.0.0.1:${port}/ops/metrics`], {
+        cwd: repo,
+      }),
+    ).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining(`cannot reach http://127.0.0.1:${port}/ops/metrics`),
     });

@@ -5,7 +5,17 @@ import { formatFigure, renderStatus, sparkline } from '../../local/ops/renderSta
 import type { OpsSeries, OpsSnapshot } from '../../local/ops/types.js';
 
 function series(id: string, patch: Partial<OpsSeries>): OpsSeries {
-  return { id, group: 'eventSource', label: id, unit: 'Count/Second', kind: 'rate', latest: 0, total: 0, points: [], ...patch };
+  return {
+    id,
+    group: 'eventSource',
+    label: id,
+    unit: 'Count/Second',
+    kind: 'rate',
+    latest: 0,
+    total: 0,
+    points: [],
+    ...patch,
+  };
 }
 
 const snapshot: OpsSnapshot = {
@@ -15,13 +25,59 @@ const snapshot: OpsSnapshot = {
   resolutionMs: 2000,
   retentionMs: 600_000,
   series: [
-    series('esm.aggregator.batches', { label: 'aggregator: batches', latest: 2, total: 40, points: [[1, 1], [2, 2]] }),
-    series('esm.aggregator.retries', { label: 'aggregator: retries', latest: 0, total: 0, points: [[1, 0], [2, 0]] }),
-    series('esm.aggregator.maxIteratorAgeMs', { label: 'aggregator: iterator age', unit: 'Milliseconds', kind: 'gauge', latest: 1200, total: null, points: [[1, 900], [2, 1200]] }),
-    series('esm.aggregator.iteratorAgeMs.shardId-0', { label: 'aggregator: iterator age shardId-0', unit: 'Milliseconds', kind: 'gauge', latest: 1200, total: null, points: [[2, 1200]] }),
+    series('esm.aggregator.batches', {
+      label: 'aggregator: batches',
+      latest: 2,
+      total: 40,
+      points: [
+        [1, 1],
+        [2, 2],
+      ],
+    }),
+    series('esm.aggregator.retries', {
+      label: 'aggregator: retries',
+      latest: 0,
+      total: 0,
+      points: [
+        [1, 0],
+        [2, 0],
+      ],
+    }),
+    series('esm.aggregator.maxIteratorAgeMs', {
+      label: 'aggregator: iterator age',
+      unit: 'Milliseconds',
+      kind: 'gauge',
+      latest: 1200,
+      total: null,
+      points: [
+        [1, 900],
+        [2, 1200],
+      ],
+    }),
+    series('esm.aggregator.iteratorAgeMs.shardId-0', {
+      label: 'aggregator: iterator age shardId-0',
+      unit: 'Milliseconds',
+      kind: 'gauge',
+      latest: 1200,
+      total: null,
+      points: [[2, 1200]],
+    }),
   ],
-  alerts: [{ id: 'FinalizerDeadLetters', severity: 'page', message: 'finalizer: 1 batch(es) sent to the dead-letter destination', seriesId: 'esm.finalizer.discardedBatches' }],
-  inputs: { emfLines: 3, emfMetrics: 9, emfInvalid: 0, lastEmfError: null, sourceErrors: { 'esm.allTime': 'mapping stopped' } },
+  alerts: [
+    {
+      id: 'FinalizerDeadLetters',
+      severity: 'page',
+      message: 'finalizer: 1 batch(es) sent to the dead-letter destination',
+      seriesId: 'esm.finalizer.discardedBatches',
+    },
+  ],
+  inputs: {
+    emfLines: 3,
+    emfMetrics: 9,
+    emfInvalid: 0,
+    lastEmfError: null,
+    sourceErrors: { 'esm.allTime': 'mapping stopped' },
+  },
 };
 
 describe('sparklines and figures', () => {
@@ -44,7 +100,9 @@ describe('the status screen', () => {
   it('puts alerts first and iterator ages first, and hides per-shard and still-zero figures unless --all', () => {
     const text = renderStatus(snapshot, { width: 100, url: 'http://127.0.0.1:4000/ops/metrics' });
     const lines = text.split('\n');
-    expect(lines[0]).toBe('alleycat status — http://127.0.0.1:4000/ops/metrics — 04:00:00 UTC, up 1m 30s, 2 s resolution');
+    expect(lines[0]).toBe(
+      'alleycat status — http://127.0.0.1:4000/ops/metrics — 04:00:00 UTC, up 1m 30s, 2 s resolution',
+    );
     expect(text).toContain('!! FinalizerDeadLetters: finalizer: 1 batch(es) sent to the dead-letter destination');
     const age = lines.findIndex((l) => l.includes('aggregator: iterator age'));
     const batches = lines.findIndex((l) => l.includes('aggregator: batches'));

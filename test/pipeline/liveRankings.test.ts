@@ -56,11 +56,15 @@ describe('live rankings end to end on the local stack', () => {
 
   it('delivers the complete ranking (ties 1-2-2-4) to a subscriber within a few windows', async () => {
     const snapshots: Array<{ at: number; snapshot: Snapshot }> = [];
-    const unsubscribe = client.subscribe(OnLiveRankingsDocument, { classId: CLASS_ID }, {
-      next: (v) => {
-        if (v.onLiveRankings) snapshots.push({ at: Date.now(), snapshot: v.onLiveRankings });
+    const unsubscribe = client.subscribe(
+      OnLiveRankingsDocument,
+      { classId: CLASS_ID },
+      {
+        next: (v) => {
+          if (v.onLiveRankings) snapshots.push({ at: Date.now(), snapshot: v.onLiveRankings });
+        },
       },
-    });
+    );
     try {
       const riders = [
         { racerId: 'e2e-anna', name: 'Anna', output: 20 },
@@ -88,7 +92,9 @@ describe('live rankings end to end on the local stack', () => {
         const receipt = await client.mutate(RecordTelemetryDocument, { records });
         expect(receipt.recordTelemetry).toMatchObject({ accepted: 4, failed: 0 });
         await new Promise((r) => setTimeout(r, 1000));
-        complete = snapshots.map((s) => s.snapshot).find((s) => s.entries.length === 4 && s.entries.every((e) => e.second >= 10));
+        complete = snapshots
+          .map((s) => s.snapshot)
+          .find((s) => s.entries.length === 4 && s.entries.every((e) => e.second >= 10));
       }
       expect(complete).toBeDefined();
       const snap = complete!;

@@ -12,7 +12,12 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
-import { AllTimeRankingsDocument, RaceResultsDocument, RacesDocument, RecordTelemetryDocument } from '../../client/generated/operations.js';
+import {
+  AllTimeRankingsDocument,
+  RaceResultsDocument,
+  RacesDocument,
+  RecordTelemetryDocument,
+} from '../../client/generated/operations.js';
 import { raceEndMillis, raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
 import { isScheduledEvent } from '../../functions/finalizer/finalizer.js';
 import { RACE } from '../../infra/settings.js';
@@ -40,8 +45,11 @@ describe('a quiet stream on the local stack', () => {
         ? handler
         : (((event: unknown, context: Context) => {
             if (isScheduledEvent(event)) scheduledEvents += 1;
-            const records = (event as { Records?: Array<{ kinesis?: { approximateArrivalTimestamp?: number } }> }).Records ?? [];
-            for (const r of records) if (typeof r.kinesis?.approximateArrivalTimestamp === 'number') arrivals.push(r.kinesis.approximateArrivalTimestamp * 1000);
+            const records =
+              (event as { Records?: Array<{ kinesis?: { approximateArrivalTimestamp?: number } }> }).Records ?? [];
+            for (const r of records)
+              if (typeof r.kinesis?.approximateArrivalTimestamp === 'number')
+                arrivals.push(r.kinesis.approximateArrivalTimestamp * 1000);
             return handler(event as never, context);
           }) as LambdaHandler);
     stack = await startLocalStack({
@@ -73,7 +81,13 @@ describe('a quiet stream on the local stack', () => {
       await sleep(raceStartMillis(raceId, RACE_SECONDS) - Date.now() + 1100);
     }
     const end = raceEndMillis(raceId, RACE_SECONDS);
-    const record = (racerId: string, name: string, second: number, output: number, event: 'update' | 'final' = 'update') => ({
+    const record = (
+      racerId: string,
+      name: string,
+      second: number,
+      output: number,
+      event: 'update' | 'final' = 'update',
+    ) => ({
       raceId,
       classId: CLASS_ID,
       racerId,
@@ -86,28 +100,45 @@ describe('a quiet stream on the local stack', () => {
     });
     for (let k = 0; k < 3; k += 1) {
       const s = Math.max(1, raceSecondAt(raceId, RACE_SECONDS, Date.now()));
-      const receipt = await client.mutate(RecordTelemetryDocument, { records: [record('quiet-late', 'Late', s, s * 0.5), record('quiet-fin', 'Fin', s, s * 0.6)] });
+      const receipt = await client.mutate(RecordTelemetryDocument, {
+        records: [record('quiet-late', 'Late', s, s * 0.5), record('quiet-fin', 'Fin', s, s * 0.6)],
+      });
       expect(receipt.recordTelemetry.failed).toBe(0);
       await sleep(1000);
     }
     const lastLive = arrivals.length;
     // The race ends; one rider's final goes out; then nothing flows.
     await sleep(Math.max(0, end - Date.now() + 200));
-    expect((await client.mutate(RecordTelemetryDocument, { records: [record('quiet-fin', 'Fin', RACE_SECONDS, 100, 'final')] })).recordTelemetry.failed).toBe(0);
+    expect(
+      (
+        await client.mutate(RecordTelemetryDocument, {
+          records: [record('quiet-fin', 'Fin', RACE_SECONDS, 100, 'final')],
+        })
+      ).recordTelemetry.failed,
+    ).toBe(0);
 
     let summary;
     const closeBy = end + (RACE.graceSeconds + 30 + 20) * 1000;
     while (Date.now() < closeBy) {
-      summary = (await client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })).races.items.find((r) => r.raceId === raceId && r.competitors !== null);
+      summary = (await client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })).races.items.find(
+        (r) => r.raceId === raceId && r.competitors !== null,
+      );
       if (summary) break;
       await sleep(500);
     }
-    expect(summary).toMatchObject({ status: 'FINISHED', competitors: 2, finishers: 1, winnerRacerId: 'quiet-fin', bestOutput: 100 });
+    expect(summary).toMatchObject({
+      status: 'FINISHED',
+      competitors: 2,
+      finishers: 1,
+      winnerRacerId: 'quiet-fin',
+      bestOutput: 100,
+    });
     // Closed by the schedule: every record the finalizer read arrived before end + grace, so no stream invocation could.
     expect(arrivals.length).toBeGreaterThan(lastLive);
     expect(Math.max(...arrivals)).toBeLessThan(end + RACE.graceSeconds * 1000);
     expect(scheduledEvents).toBeGreaterThan(0);
-    const before = (await client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 })).raceResults.items;
+    const before = (await client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 })).raceResults
+      .items;
     const notFinished = before.find((r) => r.racerId === 'quiet-late');
     expect(notFinished).toMatchObject({ finished: false });
     expect(notFinished?.output).toBeGreaterThan(0);
@@ -115,14 +146,23 @@ describe('a quiet stream on the local stack', () => {
 
     // The late rider's final arrives after the close, still during the next race.
     expect(Date.now()).toBeLessThan(end + RACE_SECONDS * 1000 - 5000);
-    expect((await client.mutate(RecordTelemetryDocument, { records: [record('quiet-late', 'Late', RACE_SECONDS, 150.25, 'final')] })).recordTelemetry.failed).toBe(0);
+    expect(
+      (
+        await client.mutate(RecordTelemetryDocument, {
+          records: [record('quiet-late', 'Late', RACE_SECONDS, 150.25, 'final')],
+        })
+      ).recordTelemetry.failed,
+    ).toBe(0);
     let results;
     let allTime;
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       results = (await client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 })).raceResults.items;
-      allTime = (await client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 })).allTimeRankings.items;
-      summary = (await client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })).races.items.find((r) => r.raceId === raceId);
+      allTime = (await client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 }))
+        .allTimeRankings.items;
+      summary = (await client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })).races.items.find(
+        (r) => r.raceId === raceId,
+      );
       if (summary?.finishers === 2 && allTime.find((i) => i.racerId === 'quiet-late')?.totalOutput === 150.25) break;
       await sleep(500);
     }
@@ -130,8 +170,16 @@ describe('a quiet stream on the local stack', () => {
       [1, 'quiet-late', 150.25, true],
       [2, 'quiet-fin', 100, true],
     ]);
-    expect(summary).toMatchObject({ competitors: 2, finishers: 2, winnerRacerId: 'quiet-late', winnerName: 'Late', bestOutput: 150.25 });
-    expect(allTime?.map((i) => [i.rank, i.racerId, i.bestOutput, i.bestRaceId, i.racesCompleted, i.totalOutput])).toEqual([
+    expect(summary).toMatchObject({
+      competitors: 2,
+      finishers: 2,
+      winnerRacerId: 'quiet-late',
+      winnerName: 'Late',
+      bestOutput: 150.25,
+    });
+    expect(
+      allTime?.map((i) => [i.rank, i.racerId, i.bestOutput, i.bestRaceId, i.racesCompleted, i.totalOutput]),
+    ).toEqual([
       [1, 'quiet-late', 150.25, raceId, 1, 150.25],
       [2, 'quiet-fin', 100, raceId, 1, 100],
     ]);

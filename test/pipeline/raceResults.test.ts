@@ -10,7 +10,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
-import { AllTimeRankingsDocument, RaceResultsDocument, RacesDocument, RecordTelemetryDocument } from '../../client/generated/operations.js';
+import {
+  AllTimeRankingsDocument,
+  RaceResultsDocument,
+  RacesDocument,
+  RecordTelemetryDocument,
+} from '../../client/generated/operations.js';
 import { raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
 import { freePort } from '../../local/emulators/freePort.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
@@ -26,7 +31,16 @@ describe('results and all-time rankings end to end on the local stack', () => {
   let client: AlleycatClient;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ stateDir, port: await freePort(), sim: false, inMemory: true, buildWeb: false, raceSeconds: RACE_SECONDS, windowSeconds: 1, log: () => undefined });
+    stack = await startLocalStack({
+      stateDir,
+      port: await freePort(),
+      sim: false,
+      inMemory: true,
+      buildWeb: false,
+      raceSeconds: RACE_SECONDS,
+      windowSeconds: 1,
+      log: () => undefined,
+    });
     client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
   });
   afterAll(async () => {
@@ -70,7 +84,18 @@ describe('results and all-time rankings end to end on the local stack', () => {
         const now = Date.now();
         const second = Math.max(1, raceSecondAt(raceIdAt(now, RACE_SECONDS), RACE_SECONDS, now));
         await client.mutate(RecordTelemetryDocument, {
-          records: [{ raceId: raceIdAt(now, RACE_SECONDS), classId: 1, racerId: 'other-class', second, power: 100, output: 0.1 * second, event: 'update', deviceTimestamp: now }],
+          records: [
+            {
+              raceId: raceIdAt(now, RACE_SECONDS),
+              classId: 1,
+              racerId: 'other-class',
+              second,
+              power: 100,
+              output: 0.1 * second,
+              event: 'update',
+              deviceTimestamp: now,
+            },
+          ],
         });
         await sleep(1000);
       }
@@ -84,7 +109,16 @@ describe('results and all-time rankings end to end on the local stack', () => {
         if (summary) break;
         await sleep(1000);
       }
-      expect(summary).toMatchObject({ classId: CLASS_ID, raceId, status: 'FINISHED', competitors: 3, finishers: 2, winnerRacerId: 'fin-fast', winnerName: 'Fast', bestOutput: 2.4 });
+      expect(summary).toMatchObject({
+        classId: CLASS_ID,
+        raceId,
+        status: 'FINISHED',
+        competitors: 3,
+        finishers: 2,
+        winnerRacerId: 'fin-fast',
+        winnerName: 'Fast',
+        bestOutput: 2.4,
+      });
       const results = await client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 });
       expect(results.raceResults.items.map((r) => [r.rank, r.racerId, r.output, r.finished, r.lastSecond])).toEqual([
         [1, 'fin-fast', 2.4, true, 6],
@@ -99,7 +133,16 @@ describe('results and all-time rankings end to end on the local stack', () => {
         if (allTime.allTimeRankings.items.length === 3) break;
         await sleep(1000);
       }
-      expect(allTime?.allTimeRankings.items.map((i) => [i.rank, i.racerId, i.bestOutput, i.bestRaceId, i.racesCompleted, i.lastRaceId])).toEqual([
+      expect(
+        allTime?.allTimeRankings.items.map((i) => [
+          i.rank,
+          i.racerId,
+          i.bestOutput,
+          i.bestRaceId,
+          i.racesCompleted,
+          i.lastRaceId,
+        ]),
+      ).toEqual([
         [1, 'fin-fast', 2.4, raceId, 1, raceId],
         [2, 'fin-slow', 1.8, raceId, 1, raceId],
         [3, 'dropout', 1.5, raceId, 1, raceId],

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREATE, messageBackend } from './support/messageBackend.js';
 import { TEST_API_KEY } from './support/graphqlBackend.js';
-import { connectWithApiKey, subscribe, startRealtime, type RealtimeFixture, type TestSocket } from './support/realtimeFixture.js';
+import {
+  connectWithApiKey,
+  subscribe,
+  startRealtime,
+  type RealtimeFixture,
+  type TestSocket,
+} from './support/realtimeFixture.js';
 
 const ON_FILTERED = 'subscription F($roomId: ID) { onFiltered(roomId: $roomId) { id } }';
 
@@ -9,19 +15,34 @@ const ON_FILTERED = 'subscription F($roomId: ID) { onFiltered(roomId: $roomId) {
 const FILTERS: Record<string, unknown> = {
   'sport-or-urgent': {
     filterGroup: [
-      { filters: [{ fieldName: 'tags', operator: 'contains', value: 'sport' }, { fieldName: 'author', operator: 'ne', value: 'spammer' }] },
+      {
+        filters: [
+          { fieldName: 'tags', operator: 'contains', value: 'sport' },
+          { fieldName: 'author', operator: 'ne', value: 'spammer' },
+        ],
+      },
       { filters: [{ fieldName: 'priority', operator: 'ge', value: 9 }] },
     ],
   },
   'eu-region': { filterGroup: [{ filters: [{ fieldName: 'meta.region', operator: 'beginsWith', value: 'eu-' }] }] },
-  'too-many-in': { filterGroup: [{ filters: [{ fieldName: 'author', operator: 'in', value: ['a', 'b', 'c', 'd', 'e', 'f'] }] }] },
+  'too-many-in': {
+    filterGroup: [{ filters: [{ fieldName: 'author', operator: 'in', value: ['a', 'b', 'c', 'd', 'e', 'f'] }] }],
+  },
 };
 
 function idsOf(socket: TestSocket, sub: string): string[] {
-  return socket.messages.filter((m) => m.type === 'data' && m.id === sub).map((m) => (m.payload as { data: { onFiltered: { id: string } } }).data.onFiltered.id);
+  return socket.messages
+    .filter((m) => m.type === 'data' && m.id === sub)
+    .map((m) => (m.payload as { data: { onFiltered: { id: string } } }).data.onFiltered.id);
 }
 
-async function start(socket: TestSocket, fixture: RealtimeFixture, id: string, headers: Record<string, string>, variables: Record<string, unknown> = {}) {
+async function start(
+  socket: TestSocket,
+  fixture: RealtimeFixture,
+  id: string,
+  headers: Record<string, string>,
+  variables: Record<string, unknown> = {},
+) {
   socket.send({
     id,
     type: 'start',
@@ -42,7 +63,16 @@ describe('enhanced filters and invalidation set by the subscription resolver', (
       invalidationFilter:
         user === undefined
           ? undefined
-          : { filterGroup: [{ filters: [{ fieldName: 'userId', operator: 'eq', value: user }, { fieldName: 'roomId', operator: 'eq', value: args.roomId ?? null }] }] },
+          : {
+              filterGroup: [
+                {
+                  filters: [
+                    { fieldName: 'userId', operator: 'eq', value: user },
+                    { fieldName: 'roomId', operator: 'eq', value: args.roomId ?? null },
+                  ],
+                },
+              ],
+            },
       error: choice === 'refuse' ? { errorType: 'Unauthorized', message: 'Not allowed in this room' } : undefined,
     };
   });
@@ -55,14 +85,29 @@ describe('enhanced filters and invalidation set by the subscription resolver', (
   it('delivers events passing any group (AND within, OR across), ignoring the arguments', async () => {
     const socket = await connectWithApiKey(fixture);
     // roomId r1 is an argument, but the resolver's filter takes precedence over it.
-    expect((await start(socket, fixture, 'enhanced', { 'x-test-filter': 'sport-or-urgent' }, { roomId: 'r1' })).type).toBe('start_ack');
+    expect(
+      (await start(socket, fixture, 'enhanced', { 'x-test-filter': 'sport-or-urgent' }, { roomId: 'r1' })).type,
+    ).toBe('start_ack');
     expect((await start(socket, fixture, 'nested', { 'x-test-filter': 'eu-region' })).type).toBe('start_ack');
     await subscribe(socket, fixture, 'args-only', ON_FILTERED, { roomId: 'r1' });
 
     await backend.mutate(CREATE, { id: 'sport-r2', roomId: 'r2', author: 'ana', body: '.', tags: ['sport'] });
     await backend.mutate(CREATE, { id: 'sport-spam', roomId: 'r1', author: 'spammer', body: '.', tags: ['sport'] });
-    await backend.mutate(CREATE, { id: 'urgent', roomId: 'r3', author: 'spammer', body: '.', priority: 9, meta: { region: 'eu-north' } });
-    await backend.mutate(CREATE, { id: 'plain-r1', roomId: 'r1', author: 'bo', body: '.', meta: { region: 'us-east' } });
+    await backend.mutate(CREATE, {
+      id: 'urgent',
+      roomId: 'r3',
+      author: 'spammer',
+      body: '.',
+      priority: 9,
+      meta: { region: 'eu-north' },
+    });
+    await backend.mutate(CREATE, {
+      id: 'plain-r1',
+      roomId: 'r1',
+      author: 'bo',
+      body: '.',
+      meta: { region: 'us-east' },
+    });
     await socket.next(() => socket.ofType('data').length >= 5);
     await new Promise((r) => setTimeout(r, 50));
 
@@ -77,7 +122,14 @@ describe('enhanced filters and invalidation set by the subscription resolver', (
     expect(await start(socket, fixture, 'limits', { 'x-test-filter': 'too-many-in' })).toEqual({
       type: 'error',
       id: 'limits',
-      payload: { errors: [{ errorType: 'ValidationError', message: 'Invalid subscription filter: in accepts at most 5 values (author)' }] },
+      payload: {
+        errors: [
+          {
+            errorType: 'ValidationError',
+            message: 'Invalid subscription filter: in accepts at most 5 values (author)',
+          },
+        ],
+      },
     });
     expect(await start(socket, fixture, 'refused', { 'x-test-filter': 'refuse' })).toEqual({
       type: 'error',

@@ -6,7 +6,10 @@
 import { executeSync, type GraphQLFieldResolver } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { compileEventProjection } from '../../local/appsync/realtime/eventProjection.js';
-import { createSubscriptionPreparer, type PreparedSubscription } from '../../local/appsync/realtime/prepareSubscription.js';
+import {
+  createSubscriptionPreparer,
+  type PreparedSubscription,
+} from '../../local/appsync/realtime/prepareSubscription.js';
 import { appSyncSchema } from './support/graphqlBackend.js';
 
 const schema = appSyncSchema(`
@@ -31,7 +34,14 @@ const readable = (typeName: string, fieldName: string) => !(typeName === 'Inner'
 function graphqlJs(p: PreparedSubscription, event: unknown) {
   const readField: GraphQLFieldResolver<unknown, unknown> = (source, _args, _context, info) =>
     typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[info.fieldName] : undefined;
-  return executeSync({ schema, document: p.document, rootValue: { [p.fieldName]: event }, variableValues: p.variables, operationName: p.operationName, fieldResolver: readField });
+  return executeSync({
+    schema,
+    document: p.document,
+    rootValue: { [p.fieldName]: event },
+    variableValues: p.variables,
+    operationName: p.operationName,
+    fieldResolver: readField,
+  });
 }
 
 const FULL = `subscription S($id: ID) { onEvent(id: $id) { __typename id count ratio when maybe

@@ -33,7 +33,9 @@ describe('fan-out', () => {
 
     await backend.mutate(PUBLISH, { input: liveRankingsInput(1, 3) });
     expect(reports.at(-1)).toEqual({ groupsMatched: 1, delivered: 10, oversized: 0, invalidated: 0 });
-    const received = await Promise.all(sockets.filter((_, i) => i % 2 === 0).map((s, i) => s.nextOf('data', `sub-${i * 2}`)));
+    const received = await Promise.all(
+      sockets.filter((_, i) => i % 2 === 0).map((s, i) => s.nextOf('data', `sub-${i * 2}`)),
+    );
     expect(new Set(received.map((m) => JSON.stringify(m.payload))).size).toBe(1);
     for (const s of sockets) s.close();
   });
@@ -44,10 +46,14 @@ describe('fan-out', () => {
     await subscribe(socket, fixture, 'big', ON_LIVE_RANKINGS, { classId: 1 });
     await backend.mutate(PUBLISH, { input: liveRankingsInput(1, 5000) });
     expect(reports.at(-1)).toMatchObject({ groupsMatched: 1, delivered: 0, oversized: 1 });
-    expect(fixture.warnings.some((w) => /onLiveRankings: event of \d+ bytes dropped \(limit 245760\)/.test(w))).toBe(true);
+    expect(fixture.warnings.some((w) => /onLiveRankings: event of \d+ bytes dropped \(limit 245760\)/.test(w))).toBe(
+      true,
+    );
     await backend.mutate(PUBLISH, { input: liveRankingsInput(1, 10) });
     const data = await socket.nextOf('data', 'big');
-    expect((data.payload as { data: { onLiveRankings: { entries: unknown[] } } }).data.onLiveRankings.entries).toHaveLength(10);
+    expect(
+      (data.payload as { data: { onLiveRankings: { entries: unknown[] } } }).data.onLiveRankings.entries,
+    ).toHaveLength(10);
     socket.close();
   });
 
@@ -72,7 +78,12 @@ describe('fan-out', () => {
     await healthy.next(() => healthy.ofType('data').length >= 1);
     // The healthy subscriber keeps receiving after the slow one is gone.
     await backend.mutate(PUBLISH, { input: liveRankingsInput(1, 1, 999) });
-    await healthy.next((m) => m.type === 'data' && (m.payload as { data: { onLiveRankings: { raceId: number } } }).data.onLiveRankings.raceId === 999, 10_000);
+    await healthy.next(
+      (m) =>
+        m.type === 'data' &&
+        (m.payload as { data: { onLiveRankings: { raceId: number } } }).data.onLiveRankings.raceId === 999,
+      10_000,
+    );
     expect(healthy.messages.length).toBeGreaterThan(published);
     (slow.ws as unknown as { _socket: Socket })._socket.resume();
     const closed = await slow.closed;

@@ -29,9 +29,15 @@ function tapFrames(socket: TestSocket): () => Frame[] {
       const second = bytes[at + 1] as number;
       const short = second & 0x7f;
       const headerLength = short === 126 ? 4 : short === 127 ? 10 : 2;
-      const length = short === 126 ? bytes.readUInt16BE(at + 2) : short === 127 ? Number(bytes.readBigUInt64BE(at + 2)) : short;
+      const length =
+        short === 126 ? bytes.readUInt16BE(at + 2) : short === 127 ? Number(bytes.readBigUInt64BE(at + 2)) : short;
       if (at + headerLength + length > bytes.length) break;
-      frames.push({ fin: (first & 0x80) !== 0, opcode: first & 0x0f, masked: (second & 0x80) !== 0, payload: bytes.subarray(at + headerLength, at + headerLength + length) });
+      frames.push({
+        fin: (first & 0x80) !== 0,
+        opcode: first & 0x0f,
+        masked: (second & 0x80) !== 0,
+        payload: bytes.subarray(at + headerLength, at + headerLength + length),
+      });
       at += headerLength + length;
     }
     return frames;

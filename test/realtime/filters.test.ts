@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { filterMatches, parseSubscriptionFilter, type FilterRule, type SubscriptionFilter } from '../../local/appsync/realtime/index.js';
+import {
+  filterMatches,
+  parseSubscriptionFilter,
+  type FilterRule,
+  type SubscriptionFilter,
+} from '../../local/appsync/realtime/index.js';
 import { argumentsMatch } from '../../local/appsync/realtime/filters.js';
 
 const event = {
@@ -33,7 +38,12 @@ describe('enhanced filter operators', () => {
   });
 
   it('le, lt, ge, gt order numbers and strings, never mixed types', () => {
-    expect([passes('priority', 'le', 5), passes('priority', 'lt', 5), passes('priority', 'ge', 5), passes('priority', 'gt', 4)]).toEqual([true, false, true, true]);
+    expect([
+      passes('priority', 'le', 5),
+      passes('priority', 'lt', 5),
+      passes('priority', 'ge', 5),
+      passes('priority', 'gt', 4),
+    ]).toEqual([true, false, true, true]);
     expect(passes('author', 'gt', 'aaa')).toBe(true);
     expect(passes('author', 'lt', 'aaa')).toBe(false);
     expect(passes('priority', 'gt', '1')).toBe(false);
@@ -66,7 +76,12 @@ describe('enhanced filter operators', () => {
   it('ANDs the filters of a group and ORs the groups', () => {
     const filter = parseSubscriptionFilter({
       filterGroup: [
-        { filters: [{ fieldName: 'author', operator: 'eq', value: 'ana' }, { fieldName: 'priority', operator: 'gt', value: 9 }] },
+        {
+          filters: [
+            { fieldName: 'author', operator: 'eq', value: 'ana' },
+            { fieldName: 'priority', operator: 'gt', value: 9 },
+          ],
+        },
         { filters: [{ fieldName: 'tags', operator: 'contains', value: 'sport' }] },
       ],
     }) as SubscriptionFilter;
@@ -85,7 +100,9 @@ describe("enhanced filter limits (AppSync's documented exceptions)", () => {
 
   it('refuses more than 5 unique fieldNames in one filter', () => {
     expect(refused({ filterGroup: [{ filters: ['a', 'b', 'c', 'd', 'e'].map((f) => rule(f)) }] })).toBeUndefined();
-    expect(refused({ filterGroup: [{ filters: ['a', 'b', 'c', 'd', 'e', 'f'].map((f) => rule(f)) }] })).toMatch(/at most 5 unique fieldNames, got 6/);
+    expect(refused({ filterGroup: [{ filters: ['a', 'b', 'c', 'd', 'e', 'f'].map((f) => rule(f)) }] })).toMatch(
+      /at most 5 unique fieldNames, got 6/,
+    );
   });
 
   it('refuses more than 10 filters, counting in once per value', () => {
@@ -99,9 +116,27 @@ describe("enhanced filter limits (AppSync's documented exceptions)", () => {
   });
 
   it('refuses in/notIn over 5 values, containsAny over 20, strings over 256 characters', () => {
-    expect(refused({ filterGroup: [{ filters: [rule('a', 'in', [1, 2, 3, 4, 5, 6])] }] })).toMatch(/in accepts at most 5 values/);
-    expect(refused({ filterGroup: [{ filters: [rule('a', 'notIn', [1, 2, 3, 4, 5, 6])] }] })).toMatch(/notIn accepts at most 5/);
-    expect(refused({ filterGroup: [{ filters: [rule('a', 'containsAny', Array.from({ length: 21 }, (_, i) => i))] }] })).toMatch(/at most 20/);
+    expect(refused({ filterGroup: [{ filters: [rule('a', 'in', [1, 2, 3, 4, 5, 6])] }] })).toMatch(
+      /in accepts at most 5 values/,
+    );
+    expect(refused({ filterGroup: [{ filters: [rule('a', 'notIn', [1, 2, 3, 4, 5, 6])] }] })).toMatch(
+      /notIn accepts at most 5/,
+    );
+    expect(
+      refused({
+        filterGroup: [
+          {
+            filters: [
+              rule(
+                'a',
+                'containsAny',
+                Array.from({ length: 21 }, (_, i) => i),
+              ),
+            ],
+          },
+        ],
+      }),
+    ).toMatch(/at most 20/);
     expect(refused({ filterGroup: [{ filters: [rule('a', 'eq', 'x'.repeat(257))] }] })).toMatch(/256 characters/);
   });
 

@@ -34,7 +34,10 @@ describe('real-time handshake', () => {
   });
 
   it('accepts the header object in a header-<base64url> subprotocol', async () => {
-    const encoded = base64Json({ host: fixture.host, 'x-api-key': TEST_API_KEY }).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const encoded = base64Json({ host: fixture.host, 'x-api-key': TEST_API_KEY })
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
     const socket = await openSocket(fixture.realtimeUrl, ['graphql-ws', `header-${encoded}`]);
     expect(socket.ws.protocol).toBe('graphql-ws');
     socket.send({ type: 'connection_init' });
@@ -55,7 +58,11 @@ describe('real-time handshake', () => {
     const error = await socket.nextOf('connection_error');
     expect(error).toEqual({
       type: 'connection_error',
-      payload: { errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.', errorCode: 401 }] },
+      payload: {
+        errors: [
+          { errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.', errorCode: 401 },
+        ],
+      },
     });
     expect((await socket.closed).code).toBe(1008);
     expect(socket.ofType('connection_ack')).toHaveLength(0);
@@ -67,13 +74,22 @@ describe('real-time handshake', () => {
     expect((await bare.nextOf('connection_error')).payload).toMatchObject({ errors: [{ errorCode: 401 }] });
     const garbled = await openSocket(`${fixture.realtimeUrl}?header=%%%notbase64&payload=e30=`);
     garbled.send({ type: 'connection_init' });
-    expect((await garbled.nextOf('connection_error')).payload).toMatchObject({ errors: [{ errorType: 'UnauthorizedException' }] });
+    expect((await garbled.nextOf('connection_error')).payload).toMatchObject({
+      errors: [{ errorType: 'UnauthorizedException' }],
+    });
     await Promise.all([bare.closed, garbled.closed]);
   });
 
   it('ignores start messages sent before connection_ack', async () => {
     const socket = await openSocket(apiKeyUrl(fixture));
-    socket.send({ id: 'early', type: 'start', payload: { data: '{"query":"subscription { onLiveRankings(classId: 1) { classId } }"}', extensions: { authorization: { host: fixture.host, 'x-api-key': TEST_API_KEY } } } });
+    socket.send({
+      id: 'early',
+      type: 'start',
+      payload: {
+        data: '{"query":"subscription { onLiveRankings(classId: 1) { classId } }"}',
+        extensions: { authorization: { host: fixture.host, 'x-api-key': TEST_API_KEY } },
+      },
+    });
     socket.send({ type: 'connection_init' });
     await socket.nextOf('ka');
     await new Promise((r) => setTimeout(r, 100));

@@ -2,9 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREATE, messageBackend } from './support/messageBackend.js';
 import { realtimeAuthHeaders } from '../../client/auth.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
-import { connectWithApiKey, startMessage, subscribe, startRealtime, type RealtimeFixture } from './support/realtimeFixture.js';
+import {
+  connectWithApiKey,
+  startMessage,
+  subscribe,
+  startRealtime,
+  type RealtimeFixture,
+} from './support/realtimeFixture.js';
 
-const ON_MESSAGE = 'subscription S($roomId: ID, $author: String) { onMessage(roomId: $roomId, author: $author) { id author body } }';
+const ON_MESSAGE =
+  'subscription S($roomId: ID, $author: String) { onMessage(roomId: $roomId, author: $author) { id author body } }';
 
 describe('what a subscriber receives: the mutation selection set intersected with its own, filtered by arguments', () => {
   const backend = messageBackend(() => ({}));
@@ -27,8 +34,12 @@ describe('what a subscriber receives: the mutation selection set intersected wit
     await subscribe(socket, fixture, 'nullable', 'subscription { onMessage { id priority } }');
     await subscribe(socket, fixture, 'non-null', 'subscription { onMessage { id body } }');
     // The mutation selects id and author only.
-    await backend.mutate('mutation { createMessage(id: "m2", body: "secret", priority: 5, author: "bo") { id author } }');
-    expect((await socket.nextOf('data', 'nullable')).payload).toEqual({ data: { onMessage: { id: 'm2', priority: null } } });
+    await backend.mutate(
+      'mutation { createMessage(id: "m2", body: "secret", priority: 5, author: "bo") { id author } }',
+    );
+    expect((await socket.nextOf('data', 'nullable')).payload).toEqual({
+      data: { onMessage: { id: 'm2', priority: null } },
+    });
     const nonNull = await socket.nextOf('data', 'non-null');
     expect(nonNull.payload).toMatchObject({
       data: { onMessage: null },
@@ -41,7 +52,9 @@ describe('what a subscriber receives: the mutation selection set intersected wit
     const socket = await connectWithApiKey(fixture);
     await subscribe(socket, fixture, 'alias', 'subscription { msg: onMessage { __typename who: author } }');
     await backend.mutate(CREATE, { id: 'm3', author: 'cy', body: 'x' });
-    expect((await socket.nextOf('data', 'alias')).payload).toEqual({ data: { msg: { __typename: 'Message', who: 'cy' } } });
+    expect((await socket.nextOf('data', 'alias')).payload).toEqual({
+      data: { msg: { __typename: 'Message', who: 'cy' } },
+    });
     socket.close();
   });
 
@@ -54,7 +67,10 @@ describe('what a subscriber receives: the mutation selection set intersected wit
     await backend.mutate(CREATE, { id: 'b', roomId: 'r2', author: 'ana', body: '2' });
     await backend.mutate(CREATE, { id: 'c', roomId: 'r1', author: 'ana', body: '3' });
     await socket.next(() => socket.ofType('data').length >= 6);
-    const ids = (sub: string) => socket.messages.filter((m) => m.type === 'data' && m.id === sub).map((m) => (m.payload as { data: { onMessage: { id: string } } }).data.onMessage.id);
+    const ids = (sub: string) =>
+      socket.messages
+        .filter((m) => m.type === 'data' && m.id === sub)
+        .map((m) => (m.payload as { data: { onMessage: { id: string } } }).data.onMessage.id);
     expect(ids('room1')).toEqual(['a', 'c']);
     expect(ids('room1-ana')).toEqual(['c']);
     expect(ids('all')).toEqual(['a', 'b', 'c']);
@@ -69,7 +85,11 @@ describe('what a subscriber receives: the mutation selection set intersected wit
     await backend.mutate(CREATE, { id: 'roomless', body: '2' });
     await socket.next(() => socket.ofType('data').length >= 2);
     await new Promise((r) => setTimeout(r, 50));
-    expect(socket.ofType('data').map((m) => [m.id, (m.payload as { data: { onMessage: { id: string } } }).data.onMessage.id])).toEqual([
+    expect(
+      socket
+        .ofType('data')
+        .map((m) => [m.id, (m.payload as { data: { onMessage: { id: string } } }).data.onMessage.id]),
+    ).toEqual([
       ['no-room', 'roomless'],
       ['literal-null', 'roomless'],
     ]);
@@ -112,17 +132,29 @@ describe('what a subscriber receives: the mutation selection set intersected wit
     const graphqlUrl = new URL(`http://${fixture.host}/graphql`);
     const iam = { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } };
     const data = JSON.stringify({ query: 'subscription { onIamOnly { id secret } }', variables: {} });
-    socket.send({ id: 'iam', type: 'start', payload: { data, extensions: { authorization: await realtimeAuthHeaders(iam, graphqlUrl, data, false) } } });
+    socket.send({
+      id: 'iam',
+      type: 'start',
+      payload: { data, extensions: { authorization: await realtimeAuthHeaders(iam, graphqlUrl, data, false) } },
+    });
     expect(await socket.nextOf('start_ack', 'iam')).toEqual({ type: 'start_ack', id: 'iam' });
 
     // A signature over other bytes (here: the connect request) is refused.
     const other = JSON.stringify({ query: 'subscription { onIamOnly { id } }', variables: {} });
-    socket.send({ id: 'bad-sig', type: 'start', payload: { data: other, extensions: { authorization: await realtimeAuthHeaders(iam, graphqlUrl, '{}', true) } } });
-    expect((await socket.nextOf('error', 'bad-sig')).payload).toMatchObject({ errors: [{ errorType: 'UnauthorizedException' }] });
+    socket.send({
+      id: 'bad-sig',
+      type: 'start',
+      payload: { data: other, extensions: { authorization: await realtimeAuthHeaders(iam, graphqlUrl, '{}', true) } },
+    });
+    expect((await socket.nextOf('error', 'bad-sig')).payload).toMatchObject({
+      errors: [{ errorType: 'UnauthorizedException' }],
+    });
 
     await backend.mutate('mutation { createMessage(id: "i1", body: "x", secret: "for iam") { id secret } }');
     // The IAM subscriber may read the @aws_iam field.
-    expect((await socket.nextOf('data', 'iam')).payload).toEqual({ data: { onIamOnly: { id: 'i1', secret: 'for iam' } } });
+    expect((await socket.nextOf('data', 'iam')).payload).toEqual({
+      data: { onIamOnly: { id: 'i1', secret: 'for iam' } },
+    });
     socket.close();
   });
 });

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_API_KEY } from './support/graphqlBackend.js';
 import { liveRankingsBackend, liveRankingsInput, ON_LIVE_RANKINGS, PUBLISH } from './support/liveRankingsBackend.js';
-import { connectWithApiKey, startMessage, subscribe, startRealtime, type RealtimeFixture } from './support/realtimeFixture.js';
+import {
+  connectWithApiKey,
+  startMessage,
+  subscribe,
+  startRealtime,
+  type RealtimeFixture,
+} from './support/realtimeFixture.js';
 
 describe('start, data, stop and the errors of the real-time protocol', () => {
   const backend = liveRankingsBackend();
@@ -77,13 +83,21 @@ describe('start, data, stop and the errors of the real-time protocol', () => {
     const socket = await connectWithApiKey(fixture);
     socket.send('this is not json');
     socket.send('[1,2,3]');
-    socket.send({ type: 'subscribe', id: 'x', payload: { query: 'subscription { onLiveRankings(classId: 1) { classId } }' } });
+    socket.send({
+      type: 'subscribe',
+      id: 'x',
+      payload: { query: 'subscription { onLiveRankings(classId: 1) { classId } }' },
+    });
     socket.ws.send(Buffer.from([0xde, 0xad, 0xbe, 0xef]), { binary: true });
     await socket.next(() => socket.ofType('error').length >= 4);
     for (const error of socket.ofType('error')) {
       expect(error).toEqual({
         type: 'error',
-        payload: { errors: [{ errorType: 'UnsupportedOperation', message: 'unknown not supported through the realtime channel' }] },
+        payload: {
+          errors: [
+            { errorType: 'UnsupportedOperation', message: 'unknown not supported through the realtime channel' },
+          ],
+        },
       });
     }
     await subscribe(socket, fixture, 'after-garbage', ON_LIVE_RANKINGS, { classId: 4 });
@@ -118,11 +132,15 @@ describe('start, data, stop and the errors of the real-time protocol', () => {
     });
 
     socket.send(startMessage(fixture, 'syntax', 'subscription {'));
-    expect((await socket.nextOf('error', 'syntax')).payload).toMatchObject({ errors: [{ errorType: 'ValidationError' }] });
+    expect((await socket.nextOf('error', 'syntax')).payload).toMatchObject({
+      errors: [{ errorType: 'ValidationError' }],
+    });
 
     socket.send(startMessage(fixture, 'missing-var', ON_LIVE_RANKINGS, {}));
     expect((await socket.nextOf('error', 'missing-var')).payload).toEqual({
-      errors: [{ errorType: 'ValidationError', message: 'Variable "$classId" of required type "Int!" was not provided.' }],
+      errors: [
+        { errorType: 'ValidationError', message: 'Variable "$classId" of required type "Int!" was not provided.' },
+      ],
     });
 
     socket.send(startMessage(fixture, 'query', '{ raceClasses { classId } }'));
@@ -137,12 +155,18 @@ describe('start, data, stop and the errors of the real-time protocol', () => {
 
   it('checks each start authorization separately', async () => {
     const socket = await connectWithApiKey(fixture);
-    socket.send({ type: 'start', id: 'no-auth', payload: { data: JSON.stringify({ query: ON_LIVE_RANKINGS, variables: { classId: 1 } }) } });
+    socket.send({
+      type: 'start',
+      id: 'no-auth',
+      payload: { data: JSON.stringify({ query: ON_LIVE_RANKINGS, variables: { classId: 1 } }) },
+    });
     expect((await socket.nextOf('error', 'no-auth')).payload).toEqual({
       errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' }],
     });
     socket.send(startMessage(fixture, 'bad-key', ON_LIVE_RANKINGS, { classId: 1 }, 'da2-nope'));
-    expect((await socket.nextOf('error', 'bad-key')).payload).toMatchObject({ errors: [{ errorType: 'UnauthorizedException' }] });
+    expect((await socket.nextOf('error', 'bad-key')).payload).toMatchObject({
+      errors: [{ errorType: 'UnauthorizedException' }],
+    });
     socket.send(startMessage(fixture, 'good', ON_LIVE_RANKINGS, { classId: 1 }, TEST_API_KEY));
     await socket.nextOf('start_ack', 'good');
     socket.close();

@@ -24,7 +24,11 @@ describe('live rankings through the local AppSync runtime and the project resolv
     api = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), now: Date.now() });
     server = await serveRuntime(api.runtime);
     reader = createClient({ graphqlUrl: server.graphqlUrl, auth: { apiKey: API_KEY }, WebSocket });
-    publisher = createClient({ graphqlUrl: server.graphqlUrl, auth: { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } }, WebSocket });
+    publisher = createClient({
+      graphqlUrl: server.graphqlUrl,
+      auth: { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } },
+      WebSocket,
+    });
   });
   afterAll(async () => {
     reader.close();
@@ -54,7 +58,9 @@ describe('live rankings through the local AppSync runtime and the project resolv
     const events: unknown[] = [];
     const stop = reader.subscribe(OnLiveRankingsDocument, { classId: 3 }, { next: (e) => events.push(e) });
     await until(() => server.attachment.server.stats().subscriptions === 1);
-    const error = await reader.mutate(PublishLiveRankingsDocument, { input: liveRankingsInput(3, 1) }).catch((e: unknown) => e);
+    const error = await reader
+      .mutate(PublishLiveRankingsDocument, { input: liveRankingsInput(3, 1) })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraphQLResponseError);
     expect((error as GraphQLResponseError).errors[0]).toMatchObject({ errorType: 'Unauthorized' });
     await new Promise((r) => setTimeout(r, 100));
@@ -63,7 +69,9 @@ describe('live rankings through the local AppSync runtime and the project resolv
   });
 
   it("refuses a subscription the resolver rejects (class outside the catalog) with the resolver's error", async () => {
-    const error = await new Promise<Error>((resolve) => reader.subscribe(OnLiveRankingsDocument, { classId: 99 }, { next: () => undefined, error: resolve }));
+    const error = await new Promise<Error>((resolve) =>
+      reader.subscribe(OnLiveRankingsDocument, { classId: 99 }, { next: () => undefined, error: resolve }),
+    );
     expect(error).toBeInstanceOf(SubscriptionError);
     expect((error as SubscriptionError).errors[0]).toMatchObject({ errorType: 'ValidationError' });
   });
@@ -82,12 +90,17 @@ describe('enhanced filters and invalidation set by APPSYNC_JS subscription resol
   });
 
   const ON_MESSAGE = 'subscription S($classId: Int) { onMessage(classId: $classId) { classId msg } }';
-  const PUBLISH = 'mutation P($classId: Int!, $msg: String!) { publish(classId: $classId, msg: $msg) { classId msg at } }';
+  const PUBLISH =
+    'mutation P($classId: Int!, $msg: String!) { publish(classId: $classId, msg: $msg) { classId msg at } }';
 
   it('filters with extensions.setSubscriptionFilter, refuses util.unauthorized, and invalidates with invalidateSubscriptions', async () => {
     const events: unknown[] = [];
     let completed = false;
-    client.subscribeRaw(ON_MESSAGE, { classId: 5 }, { next: (e) => events.push(e.data), complete: () => (completed = true) });
+    client.subscribeRaw(
+      ON_MESSAGE,
+      { classId: 5 },
+      { next: (e) => events.push(e.data), complete: () => (completed = true) },
+    );
     await until(() => server.attachment.server.stats().subscriptions === 1);
 
     await client.requestRaw(PUBLISH, { classId: 6, msg: 'other class' });
@@ -95,7 +108,9 @@ describe('enhanced filters and invalidation set by APPSYNC_JS subscription resol
     await until(() => events.length === 1);
     expect(events).toEqual([{ onMessage: { classId: 5, msg: 'hello' } }]);
 
-    const refused = await new Promise<Error>((resolve) => client.subscribeRaw(ON_MESSAGE, { classId: 13 }, { next: () => undefined, error: resolve }));
+    const refused = await new Promise<Error>((resolve) =>
+      client.subscribeRaw(ON_MESSAGE, { classId: 13 }, { next: () => undefined, error: resolve }),
+    );
     expect(refused.message).toBe('Unauthorized: Not Authorized to access onMessage on type Subscription');
 
     // "bye" makes the mutation's response handler call extensions.invalidateSubscriptions for class 5.

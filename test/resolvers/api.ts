@@ -50,7 +50,12 @@ export interface Api {
 }
 
 /** The API over a fresh table (and, if given, a Kinesis stream), with its clock fixed at `now`. */
-export async function createApi(opts: { ddbEndpoint: string; kinesisEndpoint?: string; streamName?: string; now: number }): Promise<Api> {
+export async function createApi(opts: {
+  ddbEndpoint: string;
+  kinesisEndpoint?: string;
+  streamName?: string;
+  now: number;
+}): Promise<Api> {
   const { tableName } = await createTestTable(opts.ddbEndpoint);
   const schemaSdl = await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8');
   const runtime = createAppSyncRuntime({
@@ -58,9 +63,16 @@ export async function createApi(opts: { ddbEndpoint: string; kinesisEndpoint?: s
     resolvers: await bundleResolvers(),
     dataSources: {
       table: { endpoint: opts.ddbEndpoint, region: LOCAL_REGION, tableName },
-      ...(opts.kinesisEndpoint ? { kinesis: { endpoint: opts.kinesisEndpoint, region: LOCAL_REGION, service: 'kinesis' } } : {}),
+      ...(opts.kinesisEndpoint
+        ? { kinesis: { endpoint: opts.kinesisEndpoint, region: LOCAL_REGION, service: 'kinesis' } }
+        : {}),
     },
-    env: { TABLE_NAME: tableName, STREAM_NAME: opts.streamName ?? 'no-stream', RACE_SECONDS: `${RACE_SECONDS}`, GRACE_SECONDS: '15' },
+    env: {
+      TABLE_NAME: tableName,
+      STREAM_NAME: opts.streamName ?? 'no-stream',
+      RACE_SECONDS: `${RACE_SECONDS}`,
+      GRACE_SECONDS: '15',
+    },
     auth: {
       apiKeys: [{ id: API_KEY, expiresAt: Math.floor(opts.now / 1000) + 3600 }],
       iam: [{ ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID }],
@@ -71,7 +83,10 @@ export async function createApi(opts: { ddbEndpoint: string; kinesisEndpoint?: s
   const client = localDynamoDb(opts.ddbEndpoint);
   const doc = DynamoDBDocumentClient.from(client);
 
-  async function send<R>(body: string, headers: Record<string, string>): Promise<{ data: R | null; errors: AppSyncError[] }> {
+  async function send<R>(
+    body: string,
+    headers: Record<string, string>,
+  ): Promise<{ data: R | null; errors: AppSyncError[] }> {
     const parsed = JSON.parse(body) as { query: string; variables: Record<string, unknown> };
     const res = await runtime.execute({ query: parsed.query, variables: parsed.variables, headers, rawBody: body });
     const out = res.body as { data?: R | null; errors?: AppSyncError[] };
@@ -89,9 +104,22 @@ export async function createApi(opts: { ddbEndpoint: string; kinesisEndpoint?: s
     },
     async callIam(document, variables) {
       const body = JSON.stringify({ query: print(document as DocumentNode), variables });
-      const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION, service: 'appsync', sha256: Sha256 });
+      const signer = new SignatureV4({
+        credentials: LOCAL_CREDENTIALS,
+        region: LOCAL_REGION,
+        service: 'appsync',
+        sha256: Sha256,
+      });
       const signed = await signer.sign(
-        new HttpRequest({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4000, path: '/graphql', headers: { host: '127.0.0.1:4000', 'content-type': 'application/json' }, body }),
+        new HttpRequest({
+          method: 'POST',
+          protocol: 'http:',
+          hostname: '127.0.0.1',
+          port: 4000,
+          path: '/graphql',
+          headers: { host: '127.0.0.1:4000', 'content-type': 'application/json' },
+          body,
+        }),
         { signingDate: new Date(opts.now) },
       );
       return send(body, signed.headers);
@@ -122,11 +150,21 @@ export function rider(label: string): string {
 
 // ---- Items, exactly as the finalizer, aggregator and all-time consumer write them ----
 
-export function raceSummaryItem(classId: number, raceId: number, s: { competitors: number; finishers: number; winnerRacerId: string; winnerName?: string; bestOutput: number }) {
+export function raceSummaryItem(
+  classId: number,
+  raceId: number,
+  s: { competitors: number; finishers: number; winnerRacerId: string; winnerName?: string; bestOutput: number },
+) {
   return { ...raceKey(classId, raceId), itemType: ITEM_RACE, classId, raceId, ...s };
 }
 
-export function resultItem(classId: number, raceId: number, racerId: string, output: number, extra: { name?: string; finished?: boolean; lastSecond?: number } = {}) {
+export function resultItem(
+  classId: number,
+  raceId: number,
+  racerId: string,
+  output: number,
+  extra: { name?: string; finished?: boolean; lastSecond?: number } = {},
+) {
   return {
     ...resultKey(classId, raceId, racerId),
     itemType: ITEM_RESULT,
@@ -142,7 +180,18 @@ export function resultItem(classId: number, raceId: number, racerId: string, out
   };
 }
 
-export function allTimeItem(racerId: string, classId: number, s: { name?: string; bestOutput: number; bestRaceId: number; racesCompleted: number; totalOutput: number; lastRaceId: number }) {
+export function allTimeItem(
+  racerId: string,
+  classId: number,
+  s: {
+    name?: string;
+    bestOutput: number;
+    bestRaceId: number;
+    racesCompleted: number;
+    totalOutput: number;
+    lastRaceId: number;
+  },
+) {
   return {
     ...allTimeKey(racerId, classId),
     itemType: ITEM_ALLTIME,
@@ -165,7 +214,16 @@ export function livePartItem(
   updatedAt: string,
   legacyMap = false,
 ) {
-  return { ...livePartKey(classId, raceId, shardId), itemType: ITEM_LIVE_PART, classId, raceId, shardId, riders: legacyMap ? riders : storedRiders(riders), version: 1, updatedAt };
+  return {
+    ...livePartKey(classId, raceId, shardId),
+    itemType: ITEM_LIVE_PART,
+    classId,
+    raceId,
+    shardId,
+    riders: legacyMap ? riders : storedRiders(riders),
+    version: 1,
+    updatedAt,
+  };
 }
 
 /** Follows nextToken from the first page to the last; returns the items of each page. */

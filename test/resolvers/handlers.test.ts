@@ -26,7 +26,12 @@ describe('resolver bundles', () => {
 describe('Query.raceClasses', () => {
   it('serves the catalog', async () => {
     const req = await evaluate('Query.raceClasses', 'request', { arguments: {} }, NOW);
-    const res = await evaluate('Query.raceClasses', 'response', { arguments: {}, result: (req.result as { payload: unknown }).payload }, NOW);
+    const res = await evaluate(
+      'Query.raceClasses',
+      'response',
+      { arguments: {}, result: (req.result as { payload: unknown }).payload },
+      NOW,
+    );
     expect(res.result).toEqual(RACE_CLASSES.map((c) => ({ ...c })));
   });
 });
@@ -51,7 +56,12 @@ describe('Query.currentRace', () => {
   });
 
   it('follows a shorter RACE_SECONDS', async () => {
-    const req = await evaluate('Query.currentRace', 'request', { arguments: { classId: 1 }, env: { ...env, RACE_SECONDS: '20' } }, NOW);
+    const req = await evaluate(
+      'Query.currentRace',
+      'request',
+      { arguments: { classId: 1 }, env: { ...env, RACE_SECONDS: '20' } },
+      NOW,
+    );
     expect((req.result as { payload: { raceId: number } }).payload.raceId).toBe(Math.floor(NOW / 20_000));
   });
 
@@ -70,10 +80,25 @@ describe('Query.race', () => {
 
   it('shows the summary of a finished race and nulls before it is written', async () => {
     const summary = { competitors: 12, finishers: 10, winnerRacerId: 'w', winnerName: 'Win', bestOutput: 88.5 };
-    const done = await evaluate('Query.race', 'response', { arguments: { classId: 2, raceId: RACE - 1 }, env, result: summary }, NOW);
+    const done = await evaluate(
+      'Query.race',
+      'response',
+      { arguments: { classId: 2, raceId: RACE - 1 }, env, result: summary },
+      NOW,
+    );
     expect(done.result).toMatchObject({ raceId: RACE - 1, status: 'FINISHED', ...summary });
-    const later = await evaluate('Query.race', 'response', { arguments: { classId: 2, raceId: RACE + 1 }, env, result: null }, NOW);
-    expect(later.result).toMatchObject({ status: 'SCHEDULED', competitors: null, winnerRacerId: null, bestOutput: null });
+    const later = await evaluate(
+      'Query.race',
+      'response',
+      { arguments: { classId: 2, raceId: RACE + 1 }, env, result: null },
+      NOW,
+    );
+    expect(later.result).toMatchObject({
+      status: 'SCHEDULED',
+      competitors: null,
+      winnerRacerId: null,
+      bestOutput: null,
+    });
   });
 
   it('refuses a negative race id', async () => {
@@ -125,7 +150,14 @@ describe('Query.raceResults', () => {
   });
 
   it('carries ranks into the next page through its own token', async () => {
-    const item = (racerId: string, output: number) => ({ classId: 1, raceId: 77, racerId, output, finished: true, lastSecond: 300 });
+    const item = (racerId: string, output: number) => ({
+      classId: 1,
+      raceId: 77,
+      racerId,
+      output,
+      finished: true,
+      lastSecond: 300,
+    });
     const req1 = await evaluate('Query.raceResults', 'request', { arguments: args, env }, NOW);
     const page1 = await evaluate(
       'Query.raceResults',
@@ -135,7 +167,12 @@ describe('Query.raceResults', () => {
     );
     const p1 = page1.result as { items: Array<{ rank: number }>; nextToken: string };
     expect(p1.items.map((i) => i.rank)).toEqual([1, 2]);
-    const req2 = await evaluate('Query.raceResults', 'request', { arguments: { ...args, nextToken: p1.nextToken }, env }, NOW);
+    const req2 = await evaluate(
+      'Query.raceResults',
+      'request',
+      { arguments: { ...args, nextToken: p1.nextToken }, env },
+      NOW,
+    );
     expect(req2.result).toMatchObject({ nextToken: 'DDB-1' });
     const page2 = await evaluate(
       'Query.raceResults',
@@ -169,7 +206,13 @@ describe('Query.raceResults', () => {
     const res = await evaluate(
       'Query.raceResults',
       'response',
-      { arguments: args, env, stash: { state: { position: 0, rank: 0, units: -1 } }, error: { message: 'boom', type: 'DynamoDB:InternalServerError' }, result: null },
+      {
+        arguments: args,
+        env,
+        stash: { state: { position: 0, rank: 0, units: -1 } },
+        error: { message: 'boom', type: 'DynamoDB:InternalServerError' },
+        result: null,
+      },
       NOW,
     );
     expect(res.error).toBe('boom');
@@ -197,14 +240,27 @@ describe('Mutation.recordTelemetry', () => {
   });
 
   it('sends every valid record in one PutRecords request, keyed by racerId', async () => {
-    const records = [record(), record({ racerId: 'r2', raceId: RACE - 1, second: 300, output: 600, event: 'final', name: 'Two' })];
+    const records = [
+      record(),
+      record({ racerId: 'r2', raceId: RACE - 1, second: 300, output: 600, event: 'final', name: 'Two' }),
+    ];
     const req = await evaluate('Mutation.recordTelemetry', 'request', { arguments: { records }, env }, NOW);
     expect(req.error).toBeNull();
-    const http = req.result as { method: string; resourcePath: string; params: { headers: Record<string, string>; body: string } };
+    const http = req.result as {
+      method: string;
+      resourcePath: string;
+      params: { headers: Record<string, string>; body: string };
+    };
     expect(http.method).toBe('POST');
     expect(http.resourcePath).toBe('/');
-    expect(http.params.headers).toEqual({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.PutRecords' });
-    const body = JSON.parse(http.params.body) as { StreamName: string; Records: Array<{ Data: string; PartitionKey: string }> };
+    expect(http.params.headers).toEqual({
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'Kinesis_20131202.PutRecords',
+    });
+    const body = JSON.parse(http.params.body) as {
+      StreamName: string;
+      Records: Array<{ Data: string; PartitionKey: string }>;
+    };
     expect(body.StreamName).toBe('alleycat-telemetry');
     expect(body.Records.map((r) => r.PartitionKey)).toEqual(['r1', 'r2']);
     expect(body.Records.map((r) => JSON.parse(Buffer.from(r.Data, 'base64').toString('utf8')))).toEqual(records);
@@ -228,18 +284,36 @@ describe('Mutation.recordTelemetry', () => {
   });
 
   it('turns the PutRecords answer into a receipt', async () => {
-    const body = JSON.stringify({ FailedRecordCount: 0, Records: [{ SequenceNumber: '1', ShardId: 'shardId-000000000000' }] });
-    const res = await evaluate('Mutation.recordTelemetry', 'response', { arguments: { records: [record()] }, env, result: { statusCode: 200, body } }, NOW);
+    const body = JSON.stringify({
+      FailedRecordCount: 0,
+      Records: [{ SequenceNumber: '1', ShardId: 'shardId-000000000000' }],
+    });
+    const res = await evaluate(
+      'Mutation.recordTelemetry',
+      'response',
+      { arguments: { records: [record()] }, env, result: { statusCode: 200, body } },
+      NOW,
+    );
     expect(res.result).toEqual({
       accepted: 1,
       failed: 0,
-      records: [{ index: 0, sequenceNumber: '1', shardId: 'shardId-000000000000', errorCode: null, errorMessage: null }],
+      records: [
+        { index: 0, sequenceNumber: '1', shardId: 'shardId-000000000000', errorCode: null, errorMessage: null },
+      ],
     });
   });
 
   it('reports a Kinesis error answer as an error', async () => {
-    const body = JSON.stringify({ __type: 'ResourceNotFoundException', message: 'Stream x under account 0 not found.' });
-    const res = await evaluate('Mutation.recordTelemetry', 'response', { arguments: { records: [record()] }, env, result: { statusCode: 400, body } }, NOW);
+    const body = JSON.stringify({
+      __type: 'ResourceNotFoundException',
+      message: 'Stream x under account 0 not found.',
+    });
+    const res = await evaluate(
+      'Mutation.recordTelemetry',
+      'response',
+      { arguments: { records: [record()] }, env, result: { statusCode: 400, body } },
+      NOW,
+    );
     expect(res.error).toBe('Stream x under account 0 not found.');
   });
 });
@@ -251,15 +325,30 @@ describe('Mutation.publishLiveRankings', () => {
     const req = await evaluate('Mutation.publishLiveRankings', 'request', { arguments: { input }, env }, NOW);
     expect(req.result).toEqual({ payload: { ...input, updatedAt: new Date(NOW).toISOString() } });
     const stamped = { ...input, updatedAt: '2026-11-23T03:00:00.000Z' };
-    const again = await evaluate('Mutation.publishLiveRankings', 'request', { arguments: { input: stamped }, env }, NOW);
+    const again = await evaluate(
+      'Mutation.publishLiveRankings',
+      'request',
+      { arguments: { input: stamped }, env },
+      NOW,
+    );
     expect(again.result).toEqual({ payload: stamped });
   });
 
   it('refuses a class outside the catalog and more than 5,000 entries', async () => {
-    const bad = await evaluate('Mutation.publishLiveRankings', 'request', { arguments: { input: { ...input, classId: 0 } }, env }, NOW);
+    const bad = await evaluate(
+      'Mutation.publishLiveRankings',
+      'request',
+      { arguments: { input: { ...input, classId: 0 } }, env },
+      NOW,
+    );
     expect(bad.error).toBe('input.classId must be a class of the catalog');
     const entries = Array.from({ length: 5001 }, (_, i) => ({ rank: i + 1, racerId: `r${i}`, output: 1, second: 1 }));
-    const big = await evaluate('Mutation.publishLiveRankings', 'request', { arguments: { input: { ...input, entries } }, env }, NOW);
+    const big = await evaluate(
+      'Mutation.publishLiveRankings',
+      'request',
+      { arguments: { input: { ...input, entries } }, env },
+      NOW,
+    );
     expect(big.error).toBe('input.entries must hold at most 5000 entries');
   });
 });
@@ -268,9 +357,19 @@ describe('Subscription.onLiveRankings', () => {
   it('subscribes with a null result, refusing classes outside the catalog', async () => {
     const req = await evaluate('Subscription.onLiveRankings', 'request', { arguments: { classId: 2 } }, NOW);
     expect(req.result).toEqual({ payload: null });
-    const ok = await evaluate('Subscription.onLiveRankings', 'response', { arguments: { classId: 2 }, result: null }, NOW);
+    const ok = await evaluate(
+      'Subscription.onLiveRankings',
+      'response',
+      { arguments: { classId: 2 }, result: null },
+      NOW,
+    );
     expect(ok).toMatchObject({ result: null, error: null });
-    const bad = await evaluate('Subscription.onLiveRankings', 'response', { arguments: { classId: 9 }, result: null }, NOW);
+    const bad = await evaluate(
+      'Subscription.onLiveRankings',
+      'response',
+      { arguments: { classId: 9 }, result: null },
+      NOW,
+    );
     expect(bad.error).toBe('classId must be a class of the catalog');
   });
 });

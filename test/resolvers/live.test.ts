@@ -20,13 +20,38 @@ afterAll(() => api?.destroy());
 describe('liveRankings', () => {
   it('merges every shard part of the running race into one complete ranking', async () => {
     await putItems(api, [
-      livePartItem(1, CURRENT, 'shardId-000000000000', { amy: { output: 40, second: 119, name: 'Amy' }, cal: { output: 35.5, second: 118 } }, new Date(NOW - 3000).toISOString()),
-      livePartItem(1, CURRENT, 'shardId-000000000001', { ben: { output: 35.5, second: 119, name: 'Ben' }, dot: { output: 2, second: 30 } }, new Date(NOW - 1000).toISOString()),
+      livePartItem(
+        1,
+        CURRENT,
+        'shardId-000000000000',
+        { amy: { output: 40, second: 119, name: 'Amy' }, cal: { output: 35.5, second: 118 } },
+        new Date(NOW - 3000).toISOString(),
+      ),
+      livePartItem(
+        1,
+        CURRENT,
+        'shardId-000000000001',
+        { ben: { output: 35.5, second: 119, name: 'Ben' }, dot: { output: 2, second: 30 } },
+        new Date(NOW - 1000).toISOString(),
+      ),
       // After a reshard: cal also appears in a child shard's part, with newer data. This part holds its
       // riders as a map, as parts written before riders were stored as one JSON string do.
-      livePartItem(1, CURRENT, 'shardId-000000000002', { cal: { output: 36, second: 119 } }, new Date(NOW - 2000).toISOString(), true),
+      livePartItem(
+        1,
+        CURRENT,
+        'shardId-000000000002',
+        { cal: { output: 36, second: 119 } },
+        new Date(NOW - 2000).toISOString(),
+        true,
+      ),
       // The previous race's parts are not read while the running race has some.
-      livePartItem(1, CURRENT - 1, 'shardId-000000000000', { old: { output: 900, second: 300 } }, new Date(NOW - 200_000).toISOString()),
+      livePartItem(
+        1,
+        CURRENT - 1,
+        'shardId-000000000000',
+        { old: { output: 900, second: 300 } },
+        new Date(NOW - 200_000).toISOString(),
+      ),
     ]);
     const { data, errors } = await api.call(LiveRankingsDocument, { classId: 1 });
     expect(errors).toEqual([]);
@@ -45,7 +70,13 @@ describe('liveRankings', () => {
 
   it('shows the race just ended while the running race has no part yet', async () => {
     await putItems(api, [
-      livePartItem(2, CURRENT - 1, 'shardId-000000000000', { x: { output: 10, second: 300 }, y: { output: 10, second: 300 } }, new Date(NOW - 110_000).toISOString()),
+      livePartItem(
+        2,
+        CURRENT - 1,
+        'shardId-000000000000',
+        { x: { output: 10, second: 300 }, y: { output: 10, second: 300 } },
+        new Date(NOW - 110_000).toISOString(),
+      ),
     ]);
     const { data } = await api.call(LiveRankingsDocument, { classId: 2 });
     expect(data?.liveRankings).toMatchObject({
@@ -66,9 +97,17 @@ describe('liveRankings', () => {
   it('ranks 1,000 riders of four shards completely and in order', async () => {
     const parts: Array<Record<string, { output: number; second: number }>> = [{}, {}, {}, {}];
     for (let i = 0; i < 1000; i += 1) {
-      (parts[i % 4] as Record<string, { output: number; second: number }>)[`r${String(i).padStart(4, '0')}`] = { output: (i % 97) * 1.25, second: 100 };
+      (parts[i % 4] as Record<string, { output: number; second: number }>)[`r${String(i).padStart(4, '0')}`] = {
+        output: (i % 97) * 1.25,
+        second: 100,
+      };
     }
-    await putItems(api, parts.map((riders, s) => livePartItem(4, CURRENT, `shardId-00000000000${s}`, riders, new Date(NOW).toISOString())));
+    await putItems(
+      api,
+      parts.map((riders, s) =>
+        livePartItem(4, CURRENT, `shardId-00000000000${s}`, riders, new Date(NOW).toISOString()),
+      ),
+    );
     const { data } = await api.call(LiveRankingsDocument, { classId: 4 });
     const entries = data?.liveRankings?.entries ?? [];
     expect(entries).toHaveLength(1000);
@@ -111,7 +150,9 @@ describe('publishLiveRankings', () => {
   it('refuses a snapshot with a bad entry, naming it', async () => {
     const bad = { ...input, entries: [...input.entries.slice(0, 1), { rank: 0, racerId: 'p2', output: 1, second: 1 }] };
     const { errors } = await api.callIam(PublishLiveRankingsDocument, { input: bad });
-    expect(errors).toMatchObject([{ errorType: 'ValidationError', message: 'input.entries[1].rank must be a positive integer' }]);
+    expect(errors).toMatchObject([
+      { errorType: 'ValidationError', message: 'input.entries[1].rank must be a positive integer' },
+    ]);
   });
 });
 

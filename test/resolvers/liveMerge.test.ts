@@ -31,7 +31,10 @@ describe('mergeLiveParts', () => {
   it('keeps the newer second of a rider found in two parts (after a reshard)', () => {
     const merged = mergeLiveParts([
       { updatedAt: '2026-11-23T03:00:05.000Z', riders: { r1: { output: 30, second: 20 } } },
-      { updatedAt: '2026-11-23T03:00:04.000Z', riders: { r1: { output: 10, second: 8 }, r2: { output: 15, second: 8 } } },
+      {
+        updatedAt: '2026-11-23T03:00:04.000Z',
+        riders: { r1: { output: 10, second: 8 }, r2: { output: 15, second: 8 } },
+      },
     ]);
     expect(merged?.entries.map((e) => [e.racerId, e.output, e.second, e.rank])).toEqual([
       ['r1', 30, 20, 1],
@@ -48,12 +51,19 @@ describe('mergeLiveParts', () => {
   });
 
   it('handles a racerId that names an Object.prototype property', () => {
-    const merged = mergeLiveParts([{ updatedAt: 'x', riders: { ['__proto__']: { output: 1, second: 1 }, constructor: { output: 2, second: 1 } } }]);
+    const merged = mergeLiveParts([
+      { updatedAt: 'x', riders: { ['__proto__']: { output: 1, second: 1 }, constructor: { output: 2, second: 1 } } },
+    ]);
     expect(merged?.entries.map((e) => e.racerId)).toEqual(['constructor', '__proto__']);
   });
 
   it('reads the rider `__proto__` from its stored key `~__proto__` (core/keys.ts riderMapKey)', () => {
-    const merged = mergeLiveParts([{ updatedAt: 'x', riders: { '~__proto__': { output: 3, second: 2, name: 'Proto' }, toString: { output: 2, second: 2 } } }]);
+    const merged = mergeLiveParts([
+      {
+        updatedAt: 'x',
+        riders: { '~__proto__': { output: 3, second: 2, name: 'Proto' }, toString: { output: 2, second: 2 } },
+      },
+    ]);
     expect(merged?.entries.map((e) => [e.racerId, e.name])).toEqual([
       ['__proto__', 'Proto'],
       ['toString', null],
@@ -74,7 +84,8 @@ describe('mergeLiveParts', () => {
 
   it('orders 2,000 riders exactly like a comparator sort', () => {
     const riders: Record<string, { output: number; second: number }> = {};
-    for (let i = 0; i < 2000; i += 1) riders[`r${(i * 7919) % 2000}`] = { output: Math.round(((i * 37) % 500) * 1.5) / 10, second: 60 };
+    for (let i = 0; i < 2000; i += 1)
+      riders[`r${(i * 7919) % 2000}`] = { output: Math.round(((i * 37) % 500) * 1.5) / 10, second: 60 };
     const merged = mergeLiveParts([{ updatedAt: 'x', riders }]);
     const expected = Object.entries(riders)
       .sort(([a, x], [b, y]) => y.output - x.output || (a < b ? -1 : a > b ? 1 : 0))

@@ -22,9 +22,28 @@ describe('racer', () => {
     // 25 races: even ones in class 2, odd ones in class 3; the newest carry the newest name.
     const races = Array.from({ length: 25 }, (_, i) => RACE - 24 + i);
     await putItems(api, [
-      ...races.map((raceId, i) => resultItem(i % 2 === 0 ? 2 : 3, raceId, id, 50 + i, { name: i >= 20 ? 'New Name' : 'Old Name', finished: i !== 24 })),
-      allTimeItem(id, 2, { name: 'New Name', bestOutput: 74, bestRaceId: RACE, racesCompleted: 13, totalOutput: 806, lastRaceId: RACE }),
-      allTimeItem(id, 3, { name: 'New Name', bestOutput: 73, bestRaceId: RACE - 1, racesCompleted: 12, totalOutput: 744, lastRaceId: RACE - 1 }),
+      ...races.map((raceId, i) =>
+        resultItem(i % 2 === 0 ? 2 : 3, raceId, id, 50 + i, {
+          name: i >= 20 ? 'New Name' : 'Old Name',
+          finished: i !== 24,
+        }),
+      ),
+      allTimeItem(id, 2, {
+        name: 'New Name',
+        bestOutput: 74,
+        bestRaceId: RACE,
+        racesCompleted: 13,
+        totalOutput: 806,
+        lastRaceId: RACE,
+      }),
+      allTimeItem(id, 3, {
+        name: 'New Name',
+        bestOutput: 73,
+        bestRaceId: RACE - 1,
+        racesCompleted: 12,
+        totalOutput: 744,
+        lastRaceId: RACE - 1,
+      }),
       // Another rider whose id starts with this one's must not leak in.
       allTimeItem(`${id}x`, 2, { bestOutput: 1, bestRaceId: 1, racesCompleted: 1, totalOutput: 1, lastRaceId: 1 }),
       resultItem(2, RACE, `${id}x`, 1),
@@ -48,7 +67,12 @@ describe('racer', () => {
     const id = rider('fresh');
     await putItems(api, [resultItem(1, RACE, id, 10)]);
     const { data } = await api.call(RacerDocument, { racerId: id });
-    expect(data?.racer).toEqual({ racerId: id, name: null, classes: [], recentResults: [{ classId: 1, raceId: RACE, output: 10, finished: true }] });
+    expect(data?.racer).toEqual({
+      racerId: id,
+      name: null,
+      classes: [],
+      recentResults: [{ classId: 1, raceId: RACE, output: 10, finished: true }],
+    });
   });
 
   it('is null for a rider who never finished a race', async () => {
@@ -60,6 +84,8 @@ describe('racer', () => {
   it('refuses a racerId outside the contract format', async () => {
     const { data, errors } = await api.call(RacerDocument, { racerId: 'no spaces' });
     expect(data).toEqual({ racer: null });
-    expect(errors).toMatchObject([{ errorType: 'ValidationError', message: 'racerId must match ^[A-Za-z0-9_-]{1,64}$', path: ['racer'] }]);
+    expect(errors).toMatchObject([
+      { errorType: 'ValidationError', message: 'racerId must match ^[A-Za-z0-9_-]{1,64}$', path: ['racer'] },
+    ]);
   });
 });

@@ -4,7 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { CurrentRaceDocument, RaceClassesDocument, RaceDocument, RacesDocument } from '../../client/generated/operations.js';
+import {
+  CurrentRaceDocument,
+  RaceClassesDocument,
+  RaceDocument,
+  RacesDocument,
+} from '../../client/generated/operations.js';
 import { openRaceKey } from '../../core/keys.js';
 import { RACE_CLASSES } from '../../core/raceClasses.js';
 import { allPages, createApi, putItems, raceSummaryItem, RACE_SECONDS, type Api } from './api.js';
@@ -23,7 +28,9 @@ describe('raceClasses', () => {
   it('lists the catalog in classId order', async () => {
     const { data, errors } = await api.call(RaceClassesDocument, {});
     expect(errors).toEqual([]);
-    expect(data?.raceClasses).toEqual(RACE_CLASSES.map((c) => ({ classId: c.classId, name: c.name, description: c.description })));
+    expect(data?.raceClasses).toEqual(
+      RACE_CLASSES.map((c) => ({ classId: c.classId, name: c.name, description: c.description })),
+    );
   });
 });
 
@@ -48,20 +55,42 @@ describe('currentRace', () => {
   it('answers a class outside the catalog with a ValidationError naming classId', async () => {
     const { data, errors } = await api.call(CurrentRaceDocument, { classId: 42 });
     expect(data).toBeNull();
-    expect(errors).toMatchObject([{ errorType: 'ValidationError', message: 'classId must be a class of the catalog', path: ['currentRace'] }]);
+    expect(errors).toMatchObject([
+      { errorType: 'ValidationError', message: 'classId must be a class of the catalog', path: ['currentRace'] },
+    ]);
   });
 });
 
 describe('race', () => {
   it('shows a finished race with the summary the finalizer wrote', async () => {
-    await putItems(api, [raceSummaryItem(1, CURRENT - 3, { competitors: 40, finishers: 38, winnerRacerId: 'w1', winnerName: 'Winnie', bestOutput: 321.5 })]);
+    await putItems(api, [
+      raceSummaryItem(1, CURRENT - 3, {
+        competitors: 40,
+        finishers: 38,
+        winnerRacerId: 'w1',
+        winnerName: 'Winnie',
+        bestOutput: 321.5,
+      }),
+    ]);
     const { data } = await api.call(RaceDocument, { classId: 1, raceId: CURRENT - 3 });
-    expect(data?.race).toMatchObject({ status: 'FINISHED', competitors: 40, finishers: 38, winnerRacerId: 'w1', winnerName: 'Winnie', bestOutput: 321.5 });
+    expect(data?.race).toMatchObject({
+      status: 'FINISHED',
+      competitors: 40,
+      finishers: 38,
+      winnerRacerId: 'w1',
+      winnerName: 'Winnie',
+      bestOutput: 321.5,
+    });
   });
 
   it('shows the running race and a future race from the clock, without a summary', async () => {
     const running = await api.call(RaceDocument, { classId: 1, raceId: CURRENT });
-    expect(running.data?.race).toMatchObject({ raceId: CURRENT, status: 'RUNNING', competitors: null, winnerRacerId: null });
+    expect(running.data?.race).toMatchObject({
+      raceId: CURRENT,
+      status: 'RUNNING',
+      competitors: null,
+      winnerRacerId: null,
+    });
     const later = await api.call(RaceDocument, { classId: 1, raceId: CURRENT + 2 });
     expect(later.data?.race.status).toBe('SCHEDULED');
   });
@@ -74,7 +103,14 @@ describe('races', () => {
 
   beforeAll(async () => {
     await putItems(api, [
-      ...ids.map((raceId, i) => raceSummaryItem(CLASS, raceId, { competitors: i + 1, finishers: i, winnerRacerId: `w${i}`, bestOutput: 100 + i })),
+      ...ids.map((raceId, i) =>
+        raceSummaryItem(CLASS, raceId, {
+          competitors: i + 1,
+          finishers: i,
+          winnerRacerId: `w${i}`,
+          bestOutput: 100 + i,
+        }),
+      ),
       // Neither an open race of this class nor a race of another class is a finished race of this class.
       { ...openRaceKey(CLASS, CURRENT - 1), itemType: 'OpenRace', classId: CLASS, raceId: CURRENT - 1 },
       raceSummaryItem(3, CURRENT - 2, { competitors: 1, finishers: 1, winnerRacerId: 'x', bestOutput: 1 }),
@@ -109,9 +145,13 @@ describe('races', () => {
 
   it('refuses a malformed nextToken and a token of another class', async () => {
     const bad = await api.call(RacesDocument, { classId: CLASS, nextToken: 'garbage!' });
-    expect(bad.errors).toMatchObject([{ errorType: 'ValidationError', message: 'nextToken is not a token issued by this query' }]);
+    expect(bad.errors).toMatchObject([
+      { errorType: 'ValidationError', message: 'nextToken is not a token issued by this query' },
+    ]);
     const page = await api.call(RacesDocument, { classId: CLASS, limit: 1 });
     const other = await api.call(RacesDocument, { classId: 3, nextToken: page.data?.races.nextToken ?? null });
-    expect(other.errors).toMatchObject([{ errorType: 'ValidationError', message: 'nextToken is not a token issued by this query' }]);
+    expect(other.errors).toMatchObject([
+      { errorType: 'ValidationError', message: 'nextToken is not a token issued by this query' },
+    ]);
   });
 });

@@ -45,7 +45,13 @@ describe('raceResults', () => {
 
   beforeAll(async () => {
     await putItems(api, [
-      ...field.map(([id, output], i) => resultItem(4, RACE, id, output, { name: `Rider ${id}`, finished: i !== 8, lastSecond: i === 8 ? 200 : RACE_SECONDS })),
+      ...field.map(([id, output], i) =>
+        resultItem(4, RACE, id, output, {
+          name: `Rider ${id}`,
+          finished: i !== 8,
+          lastSecond: i === 8 ? 200 : RACE_SECONDS,
+        }),
+      ),
       // The same riders in another race and another class must not leak in.
       resultItem(4, RACE - 1, 'a', 500),
       resultItem(5, RACE, 'z', 1),
@@ -57,11 +63,25 @@ describe('raceResults', () => {
     expect(errors).toEqual([]);
     expect(data?.raceResults.nextToken).toBeNull();
     expect(data?.raceResults.items.map((r) => ({ racerId: r.racerId, rank: r.rank }))).toEqual(expected);
-    expect(data?.raceResults.items[8]).toEqual({ rank: 9, racerId: 'h', name: 'Rider h', output: 12, classId: 4, raceId: RACE, finished: false, lastSecond: 200 });
+    expect(data?.raceResults.items[8]).toEqual({
+      rank: 9,
+      racerId: 'h',
+      name: 'Rider h',
+      output: 12,
+      classId: 4,
+      raceId: RACE,
+      finished: false,
+      lastSecond: 200,
+    });
   });
 
   it.each([1, 2, 3, 4])('gives the same ranks when read %i at a time', async (limit) => {
-    const pages = await allPages(async (nextToken) => (await api.call(RaceResultsDocument, { classId: 4, raceId: RACE, limit, nextToken })).data?.raceResults);
+    const pages = await allPages(
+      async (nextToken) =>
+        (
+          await api.call(RaceResultsDocument, { classId: 4, raceId: RACE, limit, nextToken })
+        ).data?.raceResults,
+    );
     expect(pages.flat().map((r) => ({ racerId: r.racerId, rank: r.rank }))).toEqual(expected);
     for (const page of pages.slice(0, -1)) expect(page).toHaveLength(limit);
   });
@@ -81,8 +101,14 @@ describe('raceResults', () => {
     const token = first.data?.raceResults.nextToken ?? null;
     expect(token).not.toBeNull();
     const other = await api.call(RaceResultsDocument, { classId: 4, raceId: RACE - 1, nextToken: token });
-    expect(other.errors).toMatchObject([{ errorType: 'ValidationError', message: 'nextToken is not a token issued by this query', path: ['raceResults'] }]);
-    const forged = Buffer.from(Buffer.from(token ?? '', 'base64').toString('utf8').replace('|2|2|', '|2|3|')).toString('base64');
+    expect(other.errors).toMatchObject([
+      { errorType: 'ValidationError', message: 'nextToken is not a token issued by this query', path: ['raceResults'] },
+    ]);
+    const forged = Buffer.from(
+      Buffer.from(token ?? '', 'base64')
+        .toString('utf8')
+        .replace('|2|2|', '|2|3|'),
+    ).toString('base64');
     const refused = await api.call(RaceResultsDocument, { classId: 4, raceId: RACE, nextToken: forged });
     expect(refused.errors).toMatchObject([{ errorType: 'ValidationError' }]);
   });
@@ -103,7 +129,14 @@ describe('allTimeRankings', () => {
     await putItems(
       api,
       riders.map(([id, best, total], i) =>
-        allTimeItem(id, CLASS, { name: id.toUpperCase(), bestOutput: best, bestRaceId: RACE - i, racesCompleted: i + 1, totalOutput: total, lastRaceId: RACE }),
+        allTimeItem(id, CLASS, {
+          name: id.toUpperCase(),
+          bestOutput: best,
+          bestRaceId: RACE - i,
+          racesCompleted: i + 1,
+          totalOutput: total,
+          lastRaceId: RACE,
+        }),
       ),
     );
   });
@@ -132,7 +165,12 @@ describe('allTimeRankings', () => {
   });
 
   it('ranks by total output, across pages of two', async () => {
-    const pages = await allPages(async (nextToken) => (await api.call(AllTimeRankingsDocument, { classId: CLASS, by: 'TOTAL_OUTPUT', limit: 2, nextToken })).data?.allTimeRankings);
+    const pages = await allPages(
+      async (nextToken) =>
+        (
+          await api.call(AllTimeRankingsDocument, { classId: CLASS, by: 'TOTAL_OUTPUT', limit: 2, nextToken })
+        ).data?.allTimeRankings,
+    );
     expect(pages.flat().map((e) => [e.rank, e.racerId, e.totalOutput])).toEqual([
       [1, 'cy', 1200],
       [2, 'ann', 900],
@@ -143,14 +181,25 @@ describe('allTimeRankings', () => {
   });
 
   it('ranks by personal best across pages of one', async () => {
-    const pages = await allPages(async (nextToken) => (await api.call(AllTimeRankingsDocument, { classId: CLASS, by: 'PERSONAL_BEST', limit: 1, nextToken })).data?.allTimeRankings);
+    const pages = await allPages(
+      async (nextToken) =>
+        (
+          await api.call(AllTimeRankingsDocument, { classId: CLASS, by: 'PERSONAL_BEST', limit: 1, nextToken })
+        ).data?.allTimeRankings,
+    );
     expect(pages.flat().map((e) => e.rank)).toEqual([1, 2, 2, 2, 5]);
   });
 
   it('refuses a token of the other order', async () => {
     const best = await api.call(AllTimeRankingsDocument, { classId: CLASS, limit: 2 });
-    const total = await api.call(AllTimeRankingsDocument, { classId: CLASS, by: 'TOTAL_OUTPUT', nextToken: best.data?.allTimeRankings.nextToken ?? null });
-    expect(total.errors).toMatchObject([{ errorType: 'ValidationError', message: 'nextToken is not a token issued by this query' }]);
+    const total = await api.call(AllTimeRankingsDocument, {
+      classId: CLASS,
+      by: 'TOTAL_OUTPUT',
+      nextToken: best.data?.allTimeRankings.nextToken ?? null,
+    });
+    expect(total.errors).toMatchObject([
+      { errorType: 'ValidationError', message: 'nextToken is not a token issued by this query' },
+    ]);
   });
 
   it('answers a class nobody raced with an empty page', async () => {

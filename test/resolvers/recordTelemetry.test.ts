@@ -6,7 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import { RecordTelemetryDocument, type TelemetryInput } from '../../client/generated/operations.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import { createTestStream } from '../support/resources.js';
@@ -19,16 +24,28 @@ let kinesis: KinesisClient;
 let streamName: string;
 
 /** Every record on the stream, from the start of every shard. */
-async function streamRecords(): Promise<Array<{ partitionKey: string; data: unknown; shardId: string; sequenceNumber: string }>> {
-  const shards = (await kinesis.send(new DescribeStreamCommand({ StreamName: streamName }))).StreamDescription?.Shards ?? [];
+async function streamRecords(): Promise<
+  Array<{ partitionKey: string; data: unknown; shardId: string; sequenceNumber: string }>
+> {
+  const shards =
+    (await kinesis.send(new DescribeStreamCommand({ StreamName: streamName }))).StreamDescription?.Shards ?? [];
   const out: Array<{ partitionKey: string; data: unknown; shardId: string; sequenceNumber: string }> = [];
   for (const shard of shards) {
     const shardId = shard.ShardId ?? '';
-    let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    let iterator = (
+      await kinesis.send(
+        new GetShardIteratorCommand({ StreamName: streamName, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      )
+    ).ShardIterator;
     for (let reads = 0; iterator && reads < 5; reads += 1) {
       const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }));
       for (const r of page.Records ?? []) {
-        out.push({ partitionKey: r.PartitionKey ?? '', data: JSON.parse(Buffer.from(r.Data ?? new Uint8Array()).toString('utf8')), shardId, sequenceNumber: r.SequenceNumber ?? '' });
+        out.push({
+          partitionKey: r.PartitionKey ?? '',
+          data: JSON.parse(Buffer.from(r.Data ?? new Uint8Array()).toString('utf8')),
+          shardId,
+          sequenceNumber: r.SequenceNumber ?? '',
+        });
       }
       if ((page.Records ?? []).length === 0) break;
       iterator = page.NextShardIterator;
@@ -38,7 +55,18 @@ async function streamRecords(): Promise<Array<{ partitionKey: string; data: unkn
 }
 
 function record(racerId: string, over: Partial<TelemetryInput> = {}): TelemetryInput {
-  return { raceId: CURRENT, classId: 3, racerId, second: 45, power: 240, cadence: 90, output: 10.8, event: 'update', deviceTimestamp: NOW - 20, ...over };
+  return {
+    raceId: CURRENT,
+    classId: 3,
+    racerId,
+    second: 45,
+    power: 240,
+    cadence: 90,
+    output: 10.8,
+    event: 'update',
+    deviceTimestamp: NOW - 20,
+    ...over,
+  };
 }
 
 beforeAll(async () => {
@@ -58,19 +86,32 @@ describe('recordTelemetry', () => {
     const { data, errors } = await api.call(RecordTelemetryDocument, { records });
     expect(data).toBeNull();
     expect(errors).toMatchObject([
-      { errorType: 'ValidationError', message: 'records[2].resistance must be a number 0..100', errorInfo: { index: 2, field: 'resistance' }, path: ['recordTelemetry'] },
+      {
+        errorType: 'ValidationError',
+        message: 'records[2].resistance must be a number 0..100',
+        errorInfo: { index: 2, field: 'resistance' },
+        path: ['recordTelemetry'],
+      },
     ]);
     expect(await streamRecords()).toEqual([]);
   });
 
   it.each([
-    [{ raceId: CURRENT + 1 }, 'raceId', `records[0].raceId must be the current race (${CURRENT}) or the one just ended`],
+    [
+      { raceId: CURRENT + 1 },
+      'raceId',
+      `records[0].raceId must be the current race (${CURRENT}) or the one just ended`,
+    ],
     [{ classId: 7 }, 'classId', 'records[0].classId must be a class of the catalog'],
     [{ racerId: 'has space' }, 'racerId', 'records[0].racerId must match ^[A-Za-z0-9_-]{1,64}$'],
     [{ name: '' }, 'name', 'records[0].name must be 1..40 characters'],
     [{ second: 301 }, 'second', 'records[0].second must be an integer 0..300'],
     [{ output: 200 }, 'output', 'records[0].output must be at most 3 kJ per elapsed second'],
-    [{ deviceTimestamp: 1.5 }, 'deviceTimestamp', 'records[0].deviceTimestamp must be an integer number of epoch milliseconds'],
+    [
+      { deviceTimestamp: 1.5 },
+      'deviceTimestamp',
+      'records[0].deviceTimestamp must be an integer number of epoch milliseconds',
+    ],
   ])('refuses %j', async (over, field, message) => {
     const { errors } = await api.call(RecordTelemetryDocument, { records: [record('x', over)] });
     expect(errors).toMatchObject([{ errorType: 'ValidationError', message, errorInfo: { index: 0, field } }]);
@@ -79,7 +120,9 @@ describe('recordTelemetry', () => {
   it('refuses an empty batch and one of more than 500 records', async () => {
     const none = await api.call(RecordTelemetryDocument, { records: [] });
     expect(none.errors).toMatchObject([{ errorType: 'ValidationError', message: 'records must hold 1..500 records' }]);
-    const many = await api.call(RecordTelemetryDocument, { records: Array.from({ length: 501 }, (_, i) => record(`m${i}`)) });
+    const many = await api.call(RecordTelemetryDocument, {
+      records: Array.from({ length: 501 }, (_, i) => record(`m${i}`)),
+    });
     expect(many.errors).toMatchObject([{ errorType: 'ValidationError', message: 'records must hold 1..500 records' }]);
     expect(await streamRecords()).toEqual([]);
   });
@@ -111,7 +154,12 @@ describe('recordTelemetry', () => {
   });
 
   it('reports a missing stream as a Kinesis error', async () => {
-    const other = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), kinesisEndpoint: inject('kinesisEndpoint'), streamName: 'no-such-stream', now: NOW });
+    const other = await createApi({
+      ddbEndpoint: inject('dynamodbEndpoint'),
+      kinesisEndpoint: inject('kinesisEndpoint'),
+      streamName: 'no-such-stream',
+      now: NOW,
+    });
     const { data, errors } = await other.call(RecordTelemetryDocument, { records: [record('r')] });
     other.destroy();
     expect(data).toBeNull();

@@ -45,7 +45,13 @@ describe('telemetryReceipt', () => {
       failed: 1,
       records: [
         { index: 0, sequenceNumber: '495', shardId: 'shardId-000000000001', errorCode: null, errorMessage: null },
-        { index: 1, sequenceNumber: null, shardId: null, errorCode: 'ProvisionedThroughputExceededException', errorMessage: 'Rate exceeded for shard' },
+        {
+          index: 1,
+          sequenceNumber: null,
+          shardId: null,
+          errorCode: 'ProvisionedThroughputExceededException',
+          errorMessage: 'Rate exceeded for shard',
+        },
       ],
     });
   });

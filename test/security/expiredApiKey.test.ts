@@ -51,7 +51,10 @@ describe('an expired API key', () => {
   it('is refused over HTTP with 401 while a valid key of the same API works', async () => {
     const expired = await withApiKey(`http://${origin}/graphql`, EXPIRED, '{ raceClasses { classId } }');
     expect(expired.status).toBe(401);
-    expect(expired.body.errors?.[0]).toMatchObject({ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' });
+    expect(expired.body.errors?.[0]).toMatchObject({
+      errorType: 'UnauthorizedException',
+      message: 'You are not authorized to make this call.',
+    });
     const valid = await withApiKey(`http://${origin}/graphql`, VALID, '{ raceClasses { classId } }');
     expect(valid.status).toBe(200);
     expect(valid.body.data?.raceClasses).toBeInstanceOf(Array);

@@ -11,13 +11,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack/startLocalStack.js';
-import { openRealtime, postRaw, sigV4Headers, startFrame, withApiKey, withIam, type SigningOptions } from './support/clients.js';
+import {
+  openRealtime,
+  postRaw,
+  sigV4Headers,
+  startFrame,
+  withApiKey,
+  withIam,
+  type SigningOptions,
+} from './support/clients.js';
 
 let stack: LocalStack;
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'alleycat-security-'));
 
 beforeAll(async () => {
-  stack = await startLocalStack({ inMemory: true, sim: false, port: 0, stateDir, buildWeb: false, log: () => undefined });
+  stack = await startLocalStack({
+    inMemory: true,
+    sim: false,
+    port: 0,
+    stateDir,
+    buildWeb: false,
+    log: () => undefined,
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -27,14 +42,18 @@ afterAll(async () => {
 const iam = (): SigningOptions => ({ ...stack.endpoints.credentials, region: stack.endpoints.region });
 const PUBLISH = `mutation P($input: LiveRankingsInput!) { publishLiveRankings(input: $input) { classId raceId entries { rank racerId } } }`;
 const snapshot = { classId: 1, raceId: 100, entries: [{ rank: 1, racerId: 'rider-1', output: 12.5, second: 10 }] };
-const RACE_RESULTS = 'query R($limit: Int) { raceResults(classId: 1, raceId: 100, limit: $limit) { items { rank } nextToken } }';
+const RACE_RESULTS =
+  'query R($limit: Int) { raceResults(classId: 1, raceId: 100, limit: $limit) { items { rank } nextToken } }';
 
 describe('IAM-only fields', () => {
   it('refuse the API key with Unauthorized, and accept the signed local principal', async () => {
     const refused = await withApiKey(stack.endpoints.graphqlUrl, stack.endpoints.apiKey, PUBLISH, { input: snapshot });
     expect(refused.status).toBe(200);
     expect(refused.body.data?.publishLiveRankings ?? null).toBeNull();
-    expect(refused.body.errors?.[0]).toMatchObject({ errorType: 'Unauthorized', message: 'Not Authorized to access publishLiveRankings on type Mutation' });
+    expect(refused.body.errors?.[0]).toMatchObject({
+      errorType: 'Unauthorized',
+      message: 'Not Authorized to access publishLiveRankings on type Mutation',
+    });
 
     const accepted = await withIam(stack.endpoints.graphqlUrl, iam(), PUBLISH, { input: snapshot });
     expect(accepted.body.errors).toBeUndefined();
@@ -44,19 +63,31 @@ describe('IAM-only fields', () => {
 
 describe('SigV4 requests', () => {
   it('with a wrong secret are refused as an invalid signature', async () => {
-    const reply = await withIam(stack.endpoints.graphqlUrl, { ...iam(), secretAccessKey: 'not-the-secret' }, PUBLISH, { input: snapshot });
+    const reply = await withIam(stack.endpoints.graphqlUrl, { ...iam(), secretAccessKey: 'not-the-secret' }, PUBLISH, {
+      input: snapshot,
+    });
     expect(reply.status).toBe(403);
     expect(reply.body.errors?.[0]?.errorType).toBe('InvalidSignatureException');
   });
 
   it('with a stale date are refused as expired', async () => {
-    const reply = await withIam(stack.endpoints.graphqlUrl, { ...iam(), signingDate: new Date(Date.now() - 20 * 60_000) }, PUBLISH, { input: snapshot });
+    const reply = await withIam(
+      stack.endpoints.graphqlUrl,
+      { ...iam(), signingDate: new Date(Date.now() - 20 * 60_000) },
+      PUBLISH,
+      { input: snapshot },
+    );
     expect(reply.status).toBe(403);
-    expect(reply.body.errors?.[0]).toMatchObject({ errorType: 'InvalidSignatureException', message: expect.stringContaining('Signature expired') });
+    expect(reply.body.errors?.[0]).toMatchObject({
+      errorType: 'InvalidSignatureException',
+      message: expect.stringContaining('Signature expired'),
+    });
   });
 
   it('from an unknown access key are refused', async () => {
-    const reply = await withIam(stack.endpoints.graphqlUrl, { ...iam(), accessKeyId: 'AKIDUNKNOWN' }, PUBLISH, { input: snapshot });
+    const reply = await withIam(stack.endpoints.graphqlUrl, { ...iam(), accessKeyId: 'AKIDUNKNOWN' }, PUBLISH, {
+      input: snapshot,
+    });
     expect(reply.status).toBe(401);
     expect(reply.body.errors?.[0]?.errorType).toBe('UnrecognizedClientException');
   });
@@ -76,9 +107,16 @@ describe('API keys over HTTP', () => {
     const wrong = await withApiKey(stack.endpoints.graphqlUrl, 'da2-notthekey', '{ raceClasses { classId } }');
     expect(wrong.status).toBe(401);
     expect(wrong.body.errors?.[0]).toMatchObject({ errorType: 'UnauthorizedException' });
-    const none = await postRaw(stack.endpoints.graphqlUrl, JSON.stringify({ query: '{ raceClasses { classId } }' }), {});
+    const none = await postRaw(
+      stack.endpoints.graphqlUrl,
+      JSON.stringify({ query: '{ raceClasses { classId } }' }),
+      {},
+    );
     expect(none.status).toBe(401);
-    expect(none.body.errors?.[0]).toMatchObject({ errorType: 'UnauthorizedException', message: 'Valid authorization header not provided.' });
+    expect(none.body.errors?.[0]).toMatchObject({
+      errorType: 'UnauthorizedException',
+      message: 'Valid authorization header not provided.',
+    });
   });
 });
 
@@ -89,32 +127,63 @@ describe('input bounds', () => {
   it('page sizes outside 1..1000 are ValidationErrors naming the field', async () => {
     for (const limit of [0, -1, 1001]) {
       const reply = await withApiKey(url(), key(), RACE_RESULTS, { limit });
-      expect(reply.body.errors?.[0]).toMatchObject({ errorType: 'ValidationError', message: 'limit must be an integer 1..1000' });
+      expect(reply.body.errors?.[0]).toMatchObject({
+        errorType: 'ValidationError',
+        message: 'limit must be an integer 1..1000',
+      });
     }
   });
 
   it('over-long and badly formed strings are refused with the field named', async () => {
-    const reply = await withApiKey(url(), key(), 'query Q($id: ID!) { racer(racerId: $id) { racerId } }', { id: 'x'.repeat(65) });
-    expect(reply.body.errors?.[0]).toMatchObject({ errorType: 'ValidationError', message: expect.stringMatching(/^racerId /) });
-    const injected = await withApiKey(url(), key(), 'query Q($id: ID!) { racer(racerId: $id) { racerId } }', { id: 'RACER#1" OR 1=1' });
+    const reply = await withApiKey(url(), key(), 'query Q($id: ID!) { racer(racerId: $id) { racerId } }', {
+      id: 'x'.repeat(65),
+    });
+    expect(reply.body.errors?.[0]).toMatchObject({
+      errorType: 'ValidationError',
+      message: expect.stringMatching(/^racerId /),
+    });
+    const injected = await withApiKey(url(), key(), 'query Q($id: ID!) { racer(racerId: $id) { racerId } }', {
+      id: 'RACER#1" OR 1=1',
+    });
     expect(injected.body.errors?.[0]).toMatchObject({ errorType: 'ValidationError' });
   });
 
   it('a telemetry call above 500 records is refused before anything reaches Kinesis', async () => {
-    const record = { raceId: 1, classId: 1, racerId: 'r', second: 1, power: 100, output: 1, event: 'update', deviceTimestamp: 1 };
+    const record = {
+      raceId: 1,
+      classId: 1,
+      racerId: 'r',
+      second: 1,
+      power: 100,
+      output: 1,
+      event: 'update',
+      deviceTimestamp: 1,
+    };
     const reply = await withApiKey(
       url(),
       key(),
       'mutation T($r: [TelemetryInput!]!) { recordTelemetry(records: $r) { accepted } }',
       { r: Array.from({ length: 501 }, () => record) },
     );
-    expect(reply.body.errors?.[0]).toMatchObject({ errorType: 'ValidationError', message: 'records must hold 1..500 records' });
+    expect(reply.body.errors?.[0]).toMatchObject({
+      errorType: 'ValidationError',
+      message: 'records must hold 1..500 records',
+    });
   });
 
   it('each telemetry field is checked against its bound, naming the record and field', async () => {
     const raceSeconds = stack.endpoints.raceSeconds;
     const raceId = Math.floor(Date.now() / (raceSeconds * 1000));
-    const good = { raceId, classId: 1, racerId: 'rider-1', second: 1, power: 100, output: 1, event: 'update', deviceTimestamp: Date.now() };
+    const good = {
+      raceId,
+      classId: 1,
+      racerId: 'rider-1',
+      second: 1,
+      power: 100,
+      output: 1,
+      event: 'update',
+      deviceTimestamp: Date.now(),
+    };
     const mutation = 'mutation T($r: [TelemetryInput!]!) { recordTelemetry(records: $r) { accepted } }';
     const cases: [Record<string, unknown>, string][] = [
       [{ name: 'n'.repeat(41) }, 'records[1].name'],
@@ -125,7 +194,10 @@ describe('input bounds', () => {
     ];
     for (const [patch, field] of cases) {
       const reply = await withApiKey(url(), key(), mutation, { r: [good, { ...good, ...patch }] });
-      expect(reply.body.errors?.[0], field).toMatchObject({ errorType: 'ValidationError', message: expect.stringMatching(new RegExp(`^${field.replace(/[[\]]/g, '\\$&')} `)) });
+      expect(reply.body.errors?.[0], field).toMatchObject({
+        errorType: 'ValidationError',
+        message: expect.stringMatching(new RegExp(`^${field.replace(/[[\]]/g, '\\$&')} `)),
+      });
     }
   });
 
@@ -180,7 +252,10 @@ describe('the real-time endpoint', () => {
   });
 
   it('refuses a start whose own authorization is wrong, and keeps the connection for valid ones', async () => {
-    const client = await openRealtime(stack.endpoints.realtimeUrl, { host: host(), 'x-api-key': stack.endpoints.apiKey });
+    const client = await openRealtime(stack.endpoints.realtimeUrl, {
+      host: host(),
+      'x-api-key': stack.endpoints.apiKey,
+    });
     client.send(JSON.stringify({ type: 'connection_init' }));
     await client.next((f) => f.type === 'connection_ack');
     client.send(startFrame('bad-1', { host: host(), 'x-api-key': 'da2-wrong' }));
@@ -192,13 +267,34 @@ describe('the real-time endpoint', () => {
   });
 
   it('answers garbage frames with errors and keeps serving', async () => {
-    const client = await openRealtime(stack.endpoints.realtimeUrl, { host: host(), 'x-api-key': stack.endpoints.apiKey });
+    const client = await openRealtime(stack.endpoints.realtimeUrl, {
+      host: host(),
+      'x-api-key': stack.endpoints.apiKey,
+    });
     client.send(JSON.stringify({ type: 'connection_init' }));
     await client.next((f) => f.type === 'connection_ack');
     client.send('this is not json');
     client.send(JSON.stringify({ type: 'launch_missiles' }));
-    client.send(JSON.stringify({ id: 'x', type: 'start', payload: { data: '{not json', extensions: { authorization: { host: host(), 'x-api-key': stack.endpoints.apiKey } } } }));
-    client.send(JSON.stringify({ id: 'y', type: 'start', payload: { data: JSON.stringify({ query: 'subscription { nope }' }), extensions: { authorization: { host: host(), 'x-api-key': stack.endpoints.apiKey } } } }));
+    client.send(
+      JSON.stringify({
+        id: 'x',
+        type: 'start',
+        payload: {
+          data: '{not json',
+          extensions: { authorization: { host: host(), 'x-api-key': stack.endpoints.apiKey } },
+        },
+      }),
+    );
+    client.send(
+      JSON.stringify({
+        id: 'y',
+        type: 'start',
+        payload: {
+          data: JSON.stringify({ query: 'subscription { nope }' }),
+          extensions: { authorization: { host: host(), 'x-api-key': stack.endpoints.apiKey } },
+        },
+      }),
+    );
     await client.next((f) => f.type === 'error' && f.id === 'y');
     expect(client.frames.filter((f) => f.type === 'error').length).toBeGreaterThanOrEqual(4);
     // The same connection still subscribes.
@@ -226,7 +322,9 @@ describe('listening sockets', () => {
     const lines = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' })
       .split('\n')
       .filter((line) => pids.some((pid) => line.includes(`pid=${pid},`)));
-    const ports = [stack.endpoints.graphqlUrl, stack.endpoints.dynamodb.endpoint, stack.endpoints.kinesis.endpoint].map((u) => new URL(u).port);
+    const ports = [stack.endpoints.graphqlUrl, stack.endpoints.dynamodb.endpoint, stack.endpoints.kinesis.endpoint].map(
+      (u) => new URL(u).port,
+    );
     for (const port of ports) expect(lines.some((l) => l.includes(`:${port} `))).toBe(true);
     for (const line of lines) {
       const local = line.trim().split(/\s+/)[3] ?? '';

@@ -15,7 +15,11 @@ describe('the secret scanner', () => {
   it('finds access key ids, secret keys and private keys, and masks them', () => {
     const keyId = `AKIA${'Q7'.repeat(8)}`;
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY' + 'EXAMPLEKEY';
-    const text = [`aws_access_key_id = ${keyId}`, `aws_secret_access_key = ${secret}`, '-----BEGIN RSA PRIVATE ' + 'KEY-----'].join('\n');
+    const text = [
+      `aws_access_key_id = ${keyId}`,
+      `aws_secret_access_key = ${secret}`,
+      '-----BEGIN RSA PRIVATE ' + 'KEY-----',
+    ].join('\n');
     const findings = findSecrets(text);
     expect(findings.map((f) => [f.kind, f.line])).toEqual([
       ['AWS access key id', 1],

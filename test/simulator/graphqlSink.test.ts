@@ -6,17 +6,33 @@ import { parseSimulateArgs } from '../../cli/simulate.js';
 import { formatProgress } from '../../local/simulator/progress.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
 
-const rec = (i: number): TelemetryRecord => ({ raceId: 1, classId: 1, racerId: `r${i}`, second: 1, power: 100, output: 0.1, event: 'update', deviceTimestamp: 1 });
+const rec = (i: number): TelemetryRecord => ({
+  raceId: 1,
+  classId: 1,
+  racerId: `r${i}`,
+  second: 1,
+  power: 100,
+  output: 0.1,
+  event: 'update',
+  deviceTimestamp: 1,
+});
 
 /** Stands in for AppSync's recordTelemetry: refuses every other record of the first call (as Kinesis would). */
-async function fakeRecordTelemetry(): Promise<{ url: string; calls: Array<{ apiKey: string | undefined; racerIds: string[] }>; close: () => Promise<void> }> {
+async function fakeRecordTelemetry(): Promise<{
+  url: string;
+  calls: Array<{ apiKey: string | undefined; racerIds: string[] }>;
+  close: () => Promise<void>;
+}> {
   const calls: Array<{ apiKey: string | undefined; racerIds: string[] }> = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
       const { variables } = JSON.parse(body) as { variables: { records: TelemetryRecord[] } };
-      calls.push({ apiKey: req.headers['x-api-key'] as string | undefined, racerIds: variables.records.map((r) => r.racerId) });
+      calls.push({
+        apiKey: req.headers['x-api-key'] as string | undefined,
+        racerIds: variables.records.map((r) => r.racerId),
+      });
       const refuse = calls.length === 1;
       const records = variables.records.map((_, index) =>
         refuse && index % 2 === 1
@@ -43,7 +59,12 @@ describe('recordTelemetry sink (--via graphql)', () => {
   it('sends with the API key and resends only the records the receipt refused', async () => {
     const fake = await fakeRecordTelemetry();
     close = fake.close;
-    const outcome = await graphqlSink({ graphqlUrl: fake.url, apiKey: 'da2-test', sleep: async () => {} }).send([rec(0), rec(1), rec(2), rec(3)]);
+    const outcome = await graphqlSink({ graphqlUrl: fake.url, apiKey: 'da2-test', sleep: async () => {} }).send([
+      rec(0),
+      rec(1),
+      rec(2),
+      rec(3),
+    ]);
     expect(outcome).toMatchObject({ sent: 4, failed: 0, retried: 2 });
     expect(fake.calls).toEqual([
       { apiKey: 'da2-test', racerIds: ['r0', 'r1', 'r2', 'r3'] },
@@ -54,7 +75,9 @@ describe('recordTelemetry sink (--via graphql)', () => {
 
 describe('alleycat simulate options', () => {
   it('parses the contract flags', () => {
-    expect(parseSimulateArgs(['--racers', '50', '--classes', '1,2', '--via', 'graphql', '--endpoints', 'e.json'])).toEqual({
+    expect(
+      parseSimulateArgs(['--racers', '50', '--classes', '1,2', '--via', 'graphql', '--endpoints', 'e.json']),
+    ).toEqual({
       racers: 50,
       classes: [1, 2],
       via: 'graphql',
@@ -70,7 +93,23 @@ describe('alleycat simulate options', () => {
   });
 
   it('shows race, riders, records/s and failures on one line', () => {
-    const line = formatProgress({ races: [{ classId: 1, raceId: 42, second: 17 }, { classId: 2, raceId: 42, second: 17 }], riders: 2000, recordsPerSecond: 1998.6, sent: 30000, failed: 3, retried: 12, lastError: 'ProvisionedThroughputExceededException: Rate exceeded' }, 300);
-    expect(line).toBe('race 42 s 17/300 · 2 classes · 2000 riders · 1999 rec/s · sent 30000 · failed 3 · retried 12 · last error: ProvisionedThroughputExceededException: Rate exceeded');
+    const line = formatProgress(
+      {
+        races: [
+          { classId: 1, raceId: 42, second: 17 },
+          { classId: 2, raceId: 42, second: 17 },
+        ],
+        riders: 2000,
+        recordsPerSecond: 1998.6,
+        sent: 30000,
+        failed: 3,
+        retried: 12,
+        lastError: 'ProvisionedThroughputExceededException: Rate exceeded',
+      },
+      300,
+    );
+    expect(line).toBe(
+      'race 42 s 17/300 · 2 classes · 2000 riders · 1999 rec/s · sent 30000 · failed 3 · retried 12 · last error: ProvisionedThroughputExceededException: Rate exceeded',
+    );
   });
 });

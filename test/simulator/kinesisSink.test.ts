@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  PutRecordsCommand,
+} from '@aws-sdk/client-kinesis';
 import { localKinesis } from '../../local/stack/clients.js';
 import { kinesisSink } from '../../local/simulator/kinesisSink.js';
 import { startSimulator } from '../../local/simulator/startSimulator.js';
@@ -16,10 +21,22 @@ async function readStream(client: KinesisClient, streamName: string): Promise<Ar
   const out: Array<{ key: string; data: unknown }> = [];
   const desc = await client.send(new DescribeStreamCommand({ StreamName: streamName }));
   for (const shard of desc.StreamDescription?.Shards ?? []) {
-    let it = (await client.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    let it = (
+      await client.send(
+        new GetShardIteratorCommand({
+          StreamName: streamName,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
+    ).ShardIterator;
     while (it !== undefined) {
       const page = await client.send(new GetRecordsCommand({ ShardIterator: it, Limit: 10_000 }));
-      for (const r of page.Records ?? []) out.push({ key: r.PartitionKey ?? '', data: JSON.parse(Buffer.from(r.Data ?? new Uint8Array()).toString('utf8')) });
+      for (const r of page.Records ?? [])
+        out.push({
+          key: r.PartitionKey ?? '',
+          data: JSON.parse(Buffer.from(r.Data ?? new Uint8Array()).toString('utf8')),
+        });
       if ((page.Records ?? []).length === 0 || page.MillisBehindLatest === 0) break;
       it = page.NextShardIterator;
     }
@@ -61,13 +78,17 @@ describe('PutRecords sink', () => {
         calls.push(n);
         const refuse = calls.length === 1;
         const entries = Array.from({ length: n }, (_, i) =>
-          refuse && i % 3 === 0 ? { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard' } : { SequenceNumber: '1', ShardId: 'shardId-000000000000' },
+          refuse && i % 3 === 0
+            ? { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard' }
+            : { SequenceNumber: '1', ShardId: 'shardId-000000000000' },
         );
         return { FailedRecordCount: entries.filter((e) => 'ErrorCode' in e).length, Records: entries };
       },
       destroy: () => undefined,
     } as unknown as KinesisClient;
-    const outcome = await kinesisSink({ client: flaky, streamName: 's', sleep: async () => {} }).send(Array.from({ length: 30 }, (_, i) => rec(i)));
+    const outcome = await kinesisSink({ client: flaky, streamName: 's', sleep: async () => {} }).send(
+      Array.from({ length: 30 }, (_, i) => rec(i)),
+    );
     expect(calls).toEqual([30, 10]);
     expect(outcome).toMatchObject({ sent: 30, failed: 0, retried: 10 });
   });

@@ -14,7 +14,9 @@ function wholeRace(classId: number, racers: number, raceSeconds = RS): Telemetry
   const seconds: TelemetryRecord[][] = [];
   for (let s = 0; s <= raceSeconds; s += 1) {
     // At second = raceSeconds the next race starts too: keep this race only.
-    seconds.push(feed.recordsUntil(raceStartMillis(RACE, raceSeconds) + s * 1000 + 20).filter((r) => r.raceId === RACE));
+    seconds.push(
+      feed.recordsUntil(raceStartMillis(RACE, raceSeconds) + s * 1000 + 20).filter((r) => r.raceId === RACE),
+    );
   }
   return seconds;
 }
@@ -28,7 +30,8 @@ describe('simulated riders', () => {
       for (let s = nextSecond(ride); s !== null; s = nextSecond(ride)) {
         if (s.output < prev) violations.push(`${rider.racerId} s${s.second}: output went down`);
         if (s.output - prev > 3 + 1e-9) violations.push(`${rider.racerId} s${s.second}: more than 3 kJ in a second`);
-        if (s.output > TELEMETRY_LIMITS.outputPerSecondMax * Math.max(1, s.second)) violations.push(`${rider.racerId} s${s.second}: over the contract cap`);
+        if (s.output > TELEMETRY_LIMITS.outputPerSecondMax * Math.max(1, s.second))
+          violations.push(`${rider.racerId} s${s.second}: over the contract cap`);
         if (s.power < 0 || s.power > 3000) violations.push(`${rider.racerId} s${s.second}: power ${s.power}`);
         prev = s.output;
       }
@@ -67,7 +70,10 @@ describe('the telemetry of a whole race', () => {
 
   it('passes contract §2 validation on the race clock, record by record', () => {
     for (const rec of all.filter((_, i) => i % 97 === 0)) {
-      expect(checkTelemetry(JSON.parse(JSON.stringify(rec)), { raceSeconds: RS, currentRaceId: RACE })).toEqual({ ok: true, record: rec });
+      expect(checkTelemetry(JSON.parse(JSON.stringify(rec)), { raceSeconds: RS, currentRaceId: RACE })).toEqual({
+        ok: true,
+        record: rec,
+      });
     }
   });
 
@@ -107,10 +113,18 @@ describe('following the race clock', () => {
     expect(feed.recordsUntil(start + 7_900)).toEqual([]);
     const turn = feed.recordsUntil(start + 10_100);
     expect(turn.map((r) => [r.raceId, r.second, r.event])).toEqual([
-      [1_000_000, 8, 'update'], [1_000_000, 8, 'update'], [1_000_000, 8, 'update'],
-      [1_000_000, 9, 'update'], [1_000_000, 9, 'update'], [1_000_000, 9, 'update'],
-      [1_000_000, 10, 'final'], [1_000_000, 10, 'final'], [1_000_000, 10, 'final'],
-      [1_000_001, 0, 'update'], [1_000_001, 0, 'update'], [1_000_001, 0, 'update'],
+      [1_000_000, 8, 'update'],
+      [1_000_000, 8, 'update'],
+      [1_000_000, 8, 'update'],
+      [1_000_000, 9, 'update'],
+      [1_000_000, 9, 'update'],
+      [1_000_000, 9, 'update'],
+      [1_000_000, 10, 'final'],
+      [1_000_000, 10, 'final'],
+      [1_000_000, 10, 'final'],
+      [1_000_001, 0, 'update'],
+      [1_000_001, 0, 'update'],
+      [1_000_001, 0, 'update'],
     ]);
   });
 

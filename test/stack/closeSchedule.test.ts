@@ -13,7 +13,12 @@ import { raceEndMillis } from '../../core/raceClock.js';
 import { CLOSE_SCHEDULE } from '../../infra/settings.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/credentials.js';
 import type { LambdaHandler } from '../../local/esm/eventSourceMapping.js';
-import { closeScheduleIntervalMs, scheduledEvent, startCloseSchedule, type CloseSchedule } from '../../local/stack/closeSchedule.js';
+import {
+  closeScheduleIntervalMs,
+  scheduledEvent,
+  startCloseSchedule,
+  type CloseSchedule,
+} from '../../local/stack/closeSchedule.js';
 import { kinesisEvent, telemetry } from '../functions/factories.js';
 import { recordingLogger, recordingMetrics } from '../functions/fakes.js';
 import { documentClient, manualClock, noSleep } from '../functions/support.js';
@@ -61,10 +66,30 @@ describe('the local scheduled close', () => {
     const classId = 3;
     const raceId = 6_200_000;
     const during = raceId * RS * 1000 + 250_000;
-    await writeLivePart(ddb, tableName, { classId, raceId, shardId: 's0' }, { q: { output: 61.5, second: 250, name: 'Quin' }, z: { output: 33, second: 120 } }, new Date(during).toISOString());
+    await writeLivePart(
+      ddb,
+      tableName,
+      { classId, raceId, shardId: 's0' },
+      { q: { output: 61.5, second: 250, name: 'Quin' }, z: { output: 33, second: 120 } },
+      new Date(during).toISOString(),
+    );
     const clock = manualClock(during);
-    const finalizer = createFinalizer({ ddb, tableName, raceSeconds: RS, graceSeconds: GRACE, logger: recordingLogger(), metrics: recordingMetrics(), clock, sleep: noSleep, closeCheckIntervalMs: 0 });
-    await finalizer(kinesisEvent([telemetry({ raceId, classId, racerId: 'q', name: 'Quin', second: 250, output: 61.5 })], { arrivalSeconds: during / 1000 }));
+    const finalizer = createFinalizer({
+      ddb,
+      tableName,
+      raceSeconds: RS,
+      graceSeconds: GRACE,
+      logger: recordingLogger(),
+      metrics: recordingMetrics(),
+      clock,
+      sleep: noSleep,
+      closeCheckIntervalMs: 0,
+    });
+    await finalizer(
+      kinesisEvent([telemetry({ raceId, classId, racerId: 'q', name: 'Quin', second: 250, output: 61.5 })], {
+        arrivalSeconds: during / 1000,
+      }),
+    );
     const events: unknown[] = [];
     const handler = (async (event: unknown) => {
       events.push(event);
@@ -72,17 +97,40 @@ describe('the local scheduled close', () => {
     }) as unknown as LambdaHandler;
 
     // Act: the schedule runs every 100 ms; the race ends; later its end plus grace and the quiet period pass.
-    schedule = startCloseSchedule({ handler, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, intervalMs: 100, log: () => undefined });
+    schedule = startCloseSchedule({
+      handler,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      intervalMs: 100,
+      log: () => undefined,
+    });
     await eventually(() => schedule!.ticks.invoked >= 2, 5000);
-    expect(await ddb.send(new GetCommand({ TableName: tableName, Key: raceKey(classId, raceId) }))).not.toHaveProperty('Item');
+    expect(await ddb.send(new GetCommand({ TableName: tableName, Key: raceKey(classId, raceId) }))).not.toHaveProperty(
+      'Item',
+    );
     clock.set(raceEndMillis(raceId, RS) + GRACE * 1000 + 60_000);
-    const get = async (key: { PK: string; SK: string }) => (await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+    const get = async (key: { PK: string; SK: string }) =>
+      (await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
     // The close writes the summary, then deletes the OpenRace marker (closeRace.ts): wait for both.
-    await eventually(async () => (await get(raceKey(classId, raceId))) !== undefined && (await get(openRaceKey(classId, raceId))) === undefined, 10_000);
+    await eventually(
+      async () =>
+        (await get(raceKey(classId, raceId))) !== undefined && (await get(openRaceKey(classId, raceId))) === undefined,
+      10_000,
+    );
 
     // Assess
-    expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 2, finishers: 0, winnerRacerId: 'q', winnerName: 'Quin', bestOutput: 61.5 });
-    expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#z' })).toMatchObject({ finished: false, output: 33, lastSecond: 120 });
+    expect(await get(raceKey(classId, raceId))).toMatchObject({
+      competitors: 2,
+      finishers: 0,
+      winnerRacerId: 'q',
+      winnerName: 'Quin',
+      bestOutput: 61.5,
+    });
+    expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#z' })).toMatchObject({
+      finished: false,
+      output: 33,
+      lastSecond: 120,
+    });
     expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
     expect(events.length).toBeGreaterThanOrEqual(3);
     expect(events.every(isScheduledEvent)).toBe(true);
@@ -100,7 +148,13 @@ describe('the local scheduled close', () => {
       if (calls === 2) await new Promise<void>((r) => (release = r));
       return { batchItemFailures: [] };
     }) as unknown as LambdaHandler;
-    schedule = startCloseSchedule({ handler, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, intervalMs: 30, log: (l) => lines.push(l) });
+    schedule = startCloseSchedule({
+      handler,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      intervalMs: 30,
+      log: (l) => lines.push(l),
+    });
     await eventually(() => schedule!.ticks.skipped >= 2, 5000);
     expect(lines).toEqual(['[finalizer] scheduled close failed: DynamoDB unreachable (the next tick tries again)']);
     expect(schedule.ticks).toMatchObject({ invoked: 2, failed: 1 });

@@ -33,11 +33,18 @@ interface Ready {
 
 async function startStack(): Promise<{ proc: ReturnType<typeof run>; ready: Ready; endpoints: Endpoints }> {
   const port = await freePort();
-  const proc = run(process.execPath, ['--import', 'tsx', path.join(REPO, 'test', 'stack', 'support', 'probedStack.ts'), stateDir, String(port)], REPO);
+  const proc = run(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO, 'test', 'stack', 'support', 'probedStack.ts'), stateDir, String(port)],
+    REPO,
+  );
   children.push(proc);
   const ready = await waitFor(
     () => {
-      const line = proc.output().split('\n').find((l) => l.startsWith('{"ready"'));
+      const line = proc
+        .output()
+        .split('\n')
+        .find((l) => l.startsWith('{"ready"'));
       return line ? (JSON.parse(line) as Ready) : undefined;
     },
     90_000,
@@ -72,7 +79,9 @@ async function putTelemetry(endpoints: Endpoints, count: number, offset: number)
         };
         return { PartitionKey: racerId, Data: Buffer.from(JSON.stringify(value)) };
       });
-      const out = await client.send(new PutRecordsCommand({ StreamName: endpoints.kinesis.streamName, Records: records }));
+      const out = await client.send(
+        new PutRecordsCommand({ StreamName: endpoints.kinesis.streamName, Records: records }),
+      );
       for (const r of out.Records ?? []) {
         if (!r.ShardId || !r.SequenceNumber) throw new Error(`a record was not put: ${r.ErrorCode ?? '?'}`);
         ids.push(`${r.ShardId}:${r.SequenceNumber}`);
@@ -116,10 +125,16 @@ describe('kill -9 and restart', () => {
     first.proc.child.kill('SIGKILL');
     await first.proc.exited;
     // Nothing outlives the killed stack: DynamoDB Local exits when its stdin pipe closes, kinesalite on IPC disconnect.
-    await waitFor(() => !alive(first.ready.pids.dynamodb) && !alive(first.ready.pids.kinesis), 15_000, 'the emulators of the killed stack to exit');
+    await waitFor(
+      () => !alive(first.ready.pids.dynamodb) && !alive(first.ready.pids.kinesis),
+      15_000,
+      'the emulators of the killed stack to exit',
+    );
 
     const checkpoints =
-      readJson<{ mappings: Record<string, Record<string, ShardCheckpoint>> }>(path.join(stateDir, 'data', 'checkpoints.json'))?.mappings ?? {};
+      readJson<{ mappings: Record<string, Record<string, ShardCheckpoint>> }>(
+        path.join(stateDir, 'data', 'checkpoints.json'),
+      )?.mappings ?? {};
 
     const second = await startStack();
     const after = await putTelemetry(second.endpoints, 100, 300);
@@ -142,7 +157,8 @@ describe('kill -9 and restart', () => {
         for (const id of d.ids) {
           const [shardId, seq] = id.split(':') as [string, string];
           const position = checkpoints[fn]?.[shardId]?.position;
-          if (position?.type === 'AFTER_SEQUENCE_NUMBER') expect(BigInt(seq) > BigInt(position.sequenceNumber), `${fn} ${id}`).toBe(true);
+          if (position?.type === 'AFTER_SEQUENCE_NUMBER')
+            expect(BigInt(seq) > BigInt(position.sequenceNumber), `${fn} ${id}`).toBe(true);
         }
       }
       expect(deliveries().some((d) => d.fn === fn && d.pid === firstPid) || fn === 'aggregator').toBe(true);
@@ -150,6 +166,10 @@ describe('kill -9 and restart', () => {
 
     second.proc.child.kill('SIGTERM');
     expect(await second.proc.exited).toBe(0);
-    await waitFor(() => !alive(second.ready.pids.dynamodb) && !alive(second.ready.pids.kinesis), 10_000, 'the emulators to stop');
+    await waitFor(
+      () => !alive(second.ready.pids.dynamodb) && !alive(second.ready.pids.kinesis),
+      10_000,
+      'the emulators to stop',
+    );
   }, 240_000);
 });

@@ -17,10 +17,18 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('alleycat start (child process)', () => {
   it('writes endpoints.json in the contract shape, serves GraphQL, and leaves no process behind after SIGTERM', async () => {
     const port = await freePort();
-    const proc = run(process.execPath, [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'], tmp);
+    const proc = run(
+      process.execPath,
+      [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'],
+      tmp,
+    );
     const file = path.join(tmp, '.alleycat', 'endpoints.json');
     try {
-      const endpoints = await waitFor(() => readJson<Endpoints>(file), 90_000, `endpoints.json (output: ${proc.output()})`);
+      const endpoints = await waitFor(
+        () => readJson<Endpoints>(file),
+        90_000,
+        `endpoints.json (output: ${proc.output()})`,
+      );
       expect(Object.keys(endpoints)).toEqual([
         'region',
         'graphqlUrl',
@@ -74,9 +82,18 @@ describe('alleycat start (child process)', () => {
   it('stops cleanly on a terminal Ctrl-C (SIGINT to the whole process group): the emulators outlive the functions, then go', async () => {
     const port = await freePort();
     const cwd = fs.mkdtempSync(path.join(tmp, 'ctrlc-'));
-    const proc = run(process.execPath, [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'], cwd, { ownGroup: true });
+    const proc = run(
+      process.execPath,
+      [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'],
+      cwd,
+      { ownGroup: true },
+    );
     try {
-      await waitFor(() => readJson<Endpoints>(path.join(cwd, '.alleycat', 'endpoints.json')), 90_000, `endpoints.json (output: ${proc.output()})`);
+      await waitFor(
+        () => readJson<Endpoints>(path.join(cwd, '.alleycat', 'endpoints.json')),
+        90_000,
+        `endpoints.json (output: ${proc.output()})`,
+      );
       const pid = proc.child.pid as number;
       const descendants = descendantsOf(pid);
       // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group.
@@ -94,7 +111,12 @@ describe('alleycat start (child process)', () => {
     const bin = fs.mkdtempSync(path.join(tmp, 'bin-'));
     const port = await freePort();
     const start = (env: Record<string, string>) =>
-      run(process.execPath, [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'], tmp, { env });
+      run(
+        process.execPath,
+        [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'],
+        tmp,
+        { env },
+      );
     const started: Array<ReturnType<typeof run>> = [];
     try {
       const missing = start({ PATH: path.join(bin, 'nothing-here') });
@@ -103,7 +125,9 @@ describe('alleycat start (child process)', () => {
       expect(missing.output()).toContain('Java was not found');
       expect(missing.output()).toContain('Install Java 17 or newer');
       // A java that is too old (what `java -version` prints on Java 11).
-      fs.writeFileSync(path.join(bin, 'java'), '#!/bin/sh\necho \'openjdk version "11.0.2" 2019-01-15\' >&2\n', { mode: 0o755 });
+      fs.writeFileSync(path.join(bin, 'java'), '#!/bin/sh\necho \'openjdk version "11.0.2" 2019-01-15\' >&2\n', {
+        mode: 0o755,
+      });
       const old = start({ PATH: bin });
       started.push(old);
       expect(await old.exited).toBe(1);
@@ -120,7 +144,11 @@ describe('alleycat start (child process)', () => {
     const blocker = http.createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
-      const proc = run(process.execPath, [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'], tmp);
+      const proc = run(
+        process.execPath,
+        [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'],
+        tmp,
+      );
       expect(await proc.exited).toBe(1);
       expect(proc.output()).toContain(`port ${port} on 127.0.0.1 is taken`);
       expect(proc.output()).toContain('--port');

@@ -22,7 +22,19 @@ describe('alleycat start flags (contract §4)', () => {
   });
 
   it('reads every flag, as `--flag value` or `--flag=value`', () => {
-    expect(parseStartArgs(['--port', '4100', '--race-seconds=60', '--window-seconds', '2', '--racers=10', '--no-sim', '--in-memory', '--reset'])).toEqual({
+    expect(
+      parseStartArgs([
+        '--port',
+        '4100',
+        '--race-seconds=60',
+        '--window-seconds',
+        '2',
+        '--racers=10',
+        '--no-sim',
+        '--in-memory',
+        '--reset',
+      ]),
+    ).toEqual({
       port: 4100,
       host: '127.0.0.1',
       raceSeconds: 60,

@@ -22,7 +22,8 @@ describe('the local Kinesis stream and the synthesized one', () => {
     try {
       const name = `parity-${Date.now()}`;
       await ensureStream(client, name, STREAM.localShardCount);
-      const local = (await client.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary;
+      const local = (await client.send(new DescribeStreamSummaryCommand({ StreamName: name })))
+        .StreamDescriptionSummary;
       expect(local?.RetentionPeriodHours).toBe(stream.Properties?.RetentionPeriodHours ?? 24);
       expect(local?.OpenShardCount).toBe(STREAM.localShardCount);
       const params = (s.template.toJSON() as { Parameters?: Record<string, { Default?: unknown }> }).Parameters ?? {};

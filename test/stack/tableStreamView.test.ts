@@ -15,7 +15,12 @@ describe('the local table stream view type', () => {
     const client = localDynamoDb(inject('dynamodbEndpoint'));
     try {
       const tableName = `old-${randomUUID().slice(0, 8)}`;
-      const old = await client.send(new CreateTableCommand({ ...tableDefinition(tableName), StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } }));
+      const old = await client.send(
+        new CreateTableCommand({
+          ...tableDefinition(tableName),
+          StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+        }),
+      );
       const oldArn = old.TableDescription?.LatestStreamArn;
       expect(oldArn).toBeDefined();
 

@@ -16,7 +16,10 @@ export async function createTestTable(endpoint: string): Promise<TestTable> {
   return { tableName, streamArn };
 }
 
-export async function createTestStream(endpoint: string, shardCount = 2): Promise<{ streamName: string; streamArn: string }> {
+export async function createTestStream(
+  endpoint: string,
+  shardCount = 2,
+): Promise<{ streamName: string; streamArn: string }> {
   const streamName = `s-${randomUUID().slice(0, 8)}`;
   const client = localKinesis(endpoint);
   const streamArn = await ensureStream(client, streamName, shardCount);

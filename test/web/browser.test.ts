@@ -109,13 +109,20 @@ describe('the web app against the local stack', () => {
     const firstRenderMs = timing.ranking;
     console.log(
       `web: live view first render ${firstRenderMs.toFixed(0)} ms after navigation start (target < 1000 ms); ` +
-        `DOMContentLoaded ${timing.domContentLoaded.toFixed(0)}, script ${timing.script.toFixed(0)}, config ${timing.config.toFixed(0)}, ` +
+        `DOMContentLoaded ${timing.domContentLoaded.toFixed(0)}, script ${timing.script.toFixed(
+          0,
+        )}, config ${timing.config.toFixed(0)}, ` +
         `page shell ${timing.shell.toFixed(0)}, first ranking rows ${timing.ranking.toFixed(0)} ms`,
     );
     expect(firstRenderMs).toBeGreaterThan(0);
 
     // The rows may first be those of the race that just ended; then the running race's arrive.
-    await expect.poll(async () => Number(await page.textContent('[data-testid="rider-count"]')), { timeout: 2 * RACE_SECONDS * 1000 + 30_000, interval: 500 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.textContent('[data-testid="rider-count"]')), {
+        timeout: 2 * RACE_SECONDS * 1000 + 30_000,
+        interval: 500,
+      })
+      .toBeGreaterThan(0);
     const before = await visibleRows();
     expect(before[0]?.rank).toBe('1');
     // Ranks are 1-based and never decrease down the table.
@@ -125,7 +132,10 @@ describe('the web app against the local stack', () => {
 
     // Within a few windows the table shows a newer snapshot (outputs grow, or a new race starts).
     await expect
-      .poll(async () => JSON.stringify(await visibleRows()) !== JSON.stringify(before), { timeout: 6 * WINDOW_SECONDS * 1000, interval: 500 })
+      .poll(async () => JSON.stringify(await visibleRows()) !== JSON.stringify(before), {
+        timeout: 6 * WINDOW_SECONDS * 1000,
+        interval: 500,
+      })
       .toBe(true);
     await expect.poll(() => page.textContent('.conn'), { timeout: 10_000 }).toContain('Live');
 
@@ -133,7 +143,9 @@ describe('the web app against the local stack', () => {
     await page.reload();
     await page.waitForSelector('[data-racer]', { timeout: 30_000 });
     const warmMs = await page.evaluate(() => performance.getEntriesByName('alleycat:live-ranking')[0]?.startTime ?? -1);
-    console.log(`web: live view first render, races running: ${warmMs.toFixed(0)} ms after navigation start (target < 1000 ms)`);
+    console.log(
+      `web: live view first render, races running: ${warmMs.toFixed(0)} ms after navigation start (target < 1000 ms)`,
+    );
     expect(warmMs).toBeGreaterThan(0);
 
     const phone = await browser.context.newPage();
@@ -154,7 +166,9 @@ describe('the web app against the local stack', () => {
     // Pedal harder with the keyboard.
     await page.locator('body').focus();
     for (let i = 0; i < 6; i += 1) await page.keyboard.press('ArrowUp');
-    await expect.poll(async () => Number(await page.textContent('[data-testid="output"]')), { timeout: 40_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.textContent('[data-testid="output"]')), { timeout: 40_000 })
+      .toBeGreaterThan(0);
     await shot('ride-riding');
 
     // The result shows once the race is closed; it is final once my final record has come through the stream.
@@ -181,7 +195,9 @@ describe('the web app against the local stack', () => {
     const races = await sdk.query(RacesDocument, { classId: RIDER.classId, limit: 20 });
     await page.goto(`${webUrl}results/${RIDER.classId}`);
     await page.waitForSelector('table.data tbody tr', { timeout: 20_000 });
-    const listed = await page.$$eval('table.data tbody tr td:first-child', (tds) => tds.map((td) => Number(td.textContent?.replace('#', ''))));
+    const listed = await page.$$eval('table.data tbody tr td:first-child', (tds) =>
+      tds.map((td) => Number(td.textContent?.replace('#', ''))),
+    );
     expect(listed.slice(0, 3)).toEqual(races.races.items.slice(0, 3).map((r) => r.raceId));
     expect([...listed].sort((a, b) => b - a)).toEqual(listed);
     await shot('results-list');
@@ -193,12 +209,18 @@ describe('the web app against the local stack', () => {
     expect(rows.length).toBeGreaterThan(3);
     for (const [i, row] of rows.slice(0, 8).entries()) {
       const expected = api.raceResults.items[i];
-      expect(row).toEqual({ racerId: expected?.racerId, rank: String(expected?.rank), output: expected?.output.toFixed(1) });
+      expect(row).toEqual({
+        racerId: expected?.racerId,
+        rank: String(expected?.rank),
+        output: expected?.output.toFixed(1),
+      });
     }
     const podium = await page.$$eval('.podium .podium-name', (els) => els.map((e) => e.textContent));
     expect(podium).toEqual(api.raceResults.items.slice(0, 3).map((r) => r.name ?? r.racerId));
     const mine = api.raceResults.items.find((r) => r.racerId === RIDER.racerId);
-    await expect.poll(() => page.textContent('[data-testid="my-result"]'), { timeout: 10_000 }).toContain(`${mine?.output.toFixed(1)} kJ`);
+    await expect
+      .poll(() => page.textContent('[data-testid="my-result"]'), { timeout: 10_000 })
+      .toContain(`${mine?.output.toFixed(1)} kJ`);
     await expect(page.locator('table[aria-label="Riders around you"] tr.me').count()).resolves.toBe(1);
     await shot('results-race');
   }, 120_000);
@@ -208,7 +230,12 @@ describe('the web app against the local stack', () => {
       page.$$eval('table.data tbody tr', (trs) =>
         trs.map((tr) => {
           const td = tr.querySelectorAll('td');
-          return { rank: td[0]?.textContent ?? '', name: td[1]?.textContent ?? '', best: td[2]?.textContent ?? '', total: td[4]?.textContent ?? '' };
+          return {
+            rank: td[0]?.textContent ?? '',
+            name: td[1]?.textContent ?? '',
+            best: td[2]?.textContent ?? '',
+            total: td[4]?.textContent ?? '',
+          };
         }),
       );
     for (const by of ['PERSONAL_BEST', 'TOTAL_OUTPUT'] as const) {
@@ -251,11 +278,15 @@ describe('the web app against the local stack', () => {
     await page.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
     await page.locator('.graphiql-query-editor .view-line', { hasText: 'raceClasses' }).waitFor({ timeout: 60_000 });
     await runOperation('Classes');
-    await expect.poll(() => page.textContent('.graphiql-response'), { timeout: 60_000, interval: 1000 }).toContain('raceClasses');
+    await expect
+      .poll(() => page.textContent('.graphiql-response'), { timeout: 60_000, interval: 1000 })
+      .toContain('raceClasses');
     await shot('explorer');
     // The subscription's events arrive over the SDK's real-time transport.
     await runOperation('OnLive');
-    await expect.poll(() => page.textContent('.graphiql-response'), { timeout: 90_000, interval: 1000 }).toContain('onLiveRankings');
+    await expect
+      .poll(() => page.textContent('.graphiql-response'), { timeout: 90_000, interval: 1000 })
+      .toContain('onLiveRankings');
     await shot('explorer-subscription');
   }, 240_000);
 
@@ -264,7 +295,14 @@ describe('the web app against the local stack', () => {
     await page.waitForSelector('.ops-card-title', { timeout: 30_000 });
     expect(await page.textContent('.ops-card-title')).toMatch(/\S/);
     // Latest values and totals of every charted series, as shown; the next polls (every 3 s) change them.
-    const figures = () => page.$$eval('.ops-card', (cards) => cards.map((c) => `${c.querySelector('.ops-latest')?.textContent}|${c.querySelector('.ops-card-meta')?.textContent}`).join(';'));
+    const figures = () =>
+      page.$$eval('.ops-card', (cards) =>
+        cards
+          .map(
+            (c) => `${c.querySelector('.ops-latest')?.textContent}|${c.querySelector('.ops-card-meta')?.textContent}`,
+          )
+          .join(';'),
+      );
     const first = await figures();
     await expect.poll(figures, { timeout: 15_000, interval: 1000 }).not.toBe(first);
     await shot('ops');

@@ -79,15 +79,19 @@ describe('serveWebApp', () => {
 
   it('gzips text for browsers that accept it, and answers If-None-Match with 304', async () => {
     const { request } = await import('node:http');
-    const raw = await new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
-      request(`${base}/assets/index-abc123.js`, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      })
-        .on('error', reject)
-        .end();
-    });
+    const raw = await new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(
+      (resolve, reject) => {
+        request(`${base}/assets/index-abc123.js`, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+        })
+          .on('error', reject)
+          .end();
+      },
+    );
     expect(raw.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(raw.body).toString()).toContain('console.log');
     const etag = String(raw.headers.etag);
@@ -103,7 +107,11 @@ describe('serveWebApp', () => {
   });
 
   it('never serves a file outside the dist folder', async () => {
-    for (const evil of ['/../alleycat-secret.txt', '/%2e%2e/alleycat-secret.txt', '/assets/..%2f..%2falleycat-secret.txt']) {
+    for (const evil of [
+      '/../alleycat-secret.txt',
+      '/%2e%2e/alleycat-secret.txt',
+      '/assets/..%2f..%2falleycat-secret.txt',
+    ]) {
       const res = await fetch(base + evil);
       const text = await res.text();
       expect(text, evil).not.toContain('outside');
@@ -127,8 +135,12 @@ describe('serveWebApp', () => {
 
 describe('webConfigFrom', () => {
   it('names the missing field', () => {
-    expect(() => webConfigFrom({ ...ENDPOINTS, apiKey: undefined })).toThrow('endpoints.apiKey must be a non-empty string');
-    expect(() => webConfigFrom({ ...ENDPOINTS, raceSeconds: 0 })).toThrow('endpoints.raceSeconds must be a positive integer');
+    expect(() => webConfigFrom({ ...ENDPOINTS, apiKey: undefined })).toThrow(
+      'endpoints.apiKey must be a non-empty string',
+    );
+    expect(() => webConfigFrom({ ...ENDPOINTS, raceSeconds: 0 })).toThrow(
+      'endpoints.raceSeconds must be a positive integer',
+    );
     expect(() => webConfigFrom(null)).toThrow('endpoints must be an object');
   });
 });

@@ -27,7 +27,9 @@ loadWebConfig(fetch.bind(window)).then(
       <div className="state error fatal" role="alert">
         <strong>Alleycat could not start.</strong>
         <div className="state-detail">{err instanceof Error ? err.message : String(err)}</div>
-        <div className="state-detail">Is the local stack running? Start it with <code>npm start</code>, then reload.</div>
+        <div className="state-detail">
+          Is the local stack running? Start it with <code>npm start</code>, then reload.
+        </div>
       </div>,
     );
   },

@@ -9,7 +9,13 @@ import { raceStartMillis } from '../../core/raceClock.js';
 import type { RaceResult } from '../src/data/types.js';
 
 function field(n: number): RankRow[] {
-  return Array.from({ length: n }, (_, i) => ({ rank: i + 1, racerId: `r${i}`, name: `Rider ${i}`, output: 1000 - i, second: 120 }));
+  return Array.from({ length: n }, (_, i) => ({
+    rank: i + 1,
+    racerId: `r${i}`,
+    name: `Rider ${i}`,
+    output: 1000 - i,
+    second: 120,
+  }));
 }
 
 /** The text of rendered HTML (React separates adjacent text with comments). */

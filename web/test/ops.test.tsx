@@ -6,9 +6,23 @@ import { parseRoute, routePath } from '../src/lib/route.js';
 
 const T0 = 1_763_870_000_000;
 
-function series(id: string, group: OpsSeries['group'], points: Array<[number, number | null]>, unit = 'Count'): OpsSeries {
+function series(
+  id: string,
+  group: OpsSeries['group'],
+  points: Array<[number, number | null]>,
+  unit = 'Count',
+): OpsSeries {
   const values = points.map(([, v]) => v).filter((v): v is number => v !== null);
-  return { id, group, label: id.split('.').slice(1).join(' '), unit, kind: 'gauge', latest: values[values.length - 1] ?? null, total: null, points };
+  return {
+    id,
+    group,
+    label: id.split('.').slice(1).join(' '),
+    unit,
+    kind: 'gauge',
+    latest: values[values.length - 1] ?? null,
+    total: null,
+    points,
+  };
 }
 
 function snapshot(now: number, list: OpsSeries[], alerts: OpsSnapshot['alerts'] = []): OpsSnapshot {
@@ -34,19 +48,48 @@ describe('ops page model', () => {
       series('realtime.connections', 'realtime', [[T0, 3]]),
       series('esm.aggregator.maxIteratorAgeMs', 'eventSource', [[T0, 1200]], 'Milliseconds'),
       series('esm.aggregator.iteratorAgeMs.shardId-000000000001', 'eventSource', [[T0, 800]], 'Milliseconds'),
-      series('fn.aggregator.RecordsReceived', 'functions', [[T0 - 2000, 900], [T0, 1000]], 'Count/Second'),
+      series(
+        'fn.aggregator.RecordsReceived',
+        'functions',
+        [
+          [T0 - 2000, 900],
+          [T0, 1000],
+        ],
+        'Count/Second',
+      ),
     ]);
     const panels = opsPanels(snap);
     expect(panels.map((p) => p.group)).toEqual(['functions', 'eventSource', 'realtime']);
     expect(panels[1]?.charts.map((c) => c.id)).toEqual(['esm.aggregator.maxIteratorAgeMs']);
     // x is seconds relative to the snapshot time.
-    expect(panels[0]?.charts[0]).toMatchObject({ xs: [-2, 0], values: [900, 1000], latest: 1000, unit: 'Count/Second' });
+    expect(panels[0]?.charts[0]).toMatchObject({
+      xs: [-2, 0],
+      values: [900, 1000],
+      latest: 1000,
+      unit: 'Count/Second',
+    });
   });
 
   it('charts the series that moved and only lists the ones still at zero', () => {
     const snap = snapshot(T0, [
-      series('esm.finalizer.retries', 'eventSource', [[T0 - 2000, 0], [T0, 0]], 'Count/Second'),
-      series('esm.finalizer.batches', 'eventSource', [[T0 - 2000, 0], [T0, 4]], 'Count/Second'),
+      series(
+        'esm.finalizer.retries',
+        'eventSource',
+        [
+          [T0 - 2000, 0],
+          [T0, 0],
+        ],
+        'Count/Second',
+      ),
+      series(
+        'esm.finalizer.batches',
+        'eventSource',
+        [
+          [T0 - 2000, 0],
+          [T0, 4],
+        ],
+        'Count/Second',
+      ),
       series('esm.allTime.batches', 'eventSource', [[T0, null]], 'Count/Second'),
     ]);
     const [panel] = opsPanels(snap);
@@ -55,15 +98,26 @@ describe('ops page model', () => {
   });
 
   it('leaves out groups without series', () => {
-    expect(opsPanels(snapshot(T0, [series('realtime.connections', 'realtime', [[T0, 1]])])).map((p) => p.group)).toEqual(['realtime']);
+    expect(
+      opsPanels(snapshot(T0, [series('realtime.connections', 'realtime', [[T0, 1]])])).map((p) => p.group),
+    ).toEqual(['realtime']);
     expect(opsPanels(snapshot(T0, []))).toEqual([]);
   });
 
   it('appends the points of an incremental poll and drops those older than the retention', () => {
-    const held = snapshot(T0, [series('realtime.connections', 'realtime', [[T0 - 8000, 1], [T0 - 4000, 2], [T0, 3]])]);
+    const held = snapshot(T0, [
+      series('realtime.connections', 'realtime', [
+        [T0 - 8000, 1],
+        [T0 - 4000, 2],
+        [T0, 3],
+      ]),
+    ]);
     expect(newestPointTime(held)).toBe(T0);
     const next = snapshot(T0 + 4000, [
-      series('realtime.connections', 'realtime', [[T0 + 2000, 4], [T0 + 4000, 5]]),
+      series('realtime.connections', 'realtime', [
+        [T0 + 2000, 4],
+        [T0 + 4000, 5],
+      ]),
       series('realtime.messagesOut', 'realtime', [[T0 + 4000, 7]]),
     ]);
     const merged = mergeSnapshot(held, next);
@@ -79,7 +133,10 @@ describe('ops page model', () => {
 
   it('starts over when the collector restarted', () => {
     const held = snapshot(T0, [series('realtime.connections', 'realtime', [[T0, 3]])]);
-    const restarted = { ...snapshot(T0 + 2000, [series('realtime.connections', 'realtime', [[T0 + 2000, 0]])]), startedAt: T0 + 1000 };
+    const restarted = {
+      ...snapshot(T0 + 2000, [series('realtime.connections', 'realtime', [[T0 + 2000, 0]])]),
+      startedAt: T0 + 1000,
+    };
     expect(mergeSnapshot(held, restarted)).toEqual(restarted);
   });
 });
@@ -88,8 +145,18 @@ describe('ops view', () => {
   it('shows alerts with their severity, then each series with its label and latest value', () => {
     const snap = snapshot(
       T0,
-      [series('esm.aggregator.maxIteratorAgeMs', 'eventSource', [[T0, 41_000]], 'Milliseconds'), series('realtime.connections', 'realtime', [[T0, 1234]])],
-      [{ id: 'AggregatorIteratorAge', severity: 'page', message: 'aggregator is 41.0 s behind its stream', seriesId: 'esm.aggregator.maxIteratorAgeMs' }],
+      [
+        series('esm.aggregator.maxIteratorAgeMs', 'eventSource', [[T0, 41_000]], 'Milliseconds'),
+        series('realtime.connections', 'realtime', [[T0, 1234]]),
+      ],
+      [
+        {
+          id: 'AggregatorIteratorAge',
+          severity: 'page',
+          message: 'aggregator is 41.0 s behind its stream',
+          seriesId: 'esm.aggregator.maxIteratorAgeMs',
+        },
+      ],
     );
     const html = renderToString(<OpsView snapshot={snap} />);
     const t = text(html);
@@ -102,7 +169,9 @@ describe('ops view', () => {
   });
 
   it('lists all-zero series by name and value without a chart', () => {
-    const html = renderToString(<OpsView snapshot={snapshot(T0, [series('esm.finalizer.retries', 'eventSource', [[T0, 0]], 'Count/Second')])} />);
+    const html = renderToString(
+      <OpsView snapshot={snapshot(T0, [series('esm.finalizer.retries', 'eventSource', [[T0, 0]], 'Count/Second')])} />,
+    );
     expect(text(html)).toContain('Zero so far');
     expect(text(html)).toContain('finalizer retries');
     expect(html).not.toContain('ops-card');

@@ -9,7 +9,13 @@ function snap(second: number, riders: Array<[string, number]>): LiveRankings {
     classId: 1,
     raceId: 100,
     updatedAt: new Date().toISOString(),
-    entries: riders.map(([racerId, output], i) => ({ rank: i + 1, racerId, name: racerId.toUpperCase(), output, second })),
+    entries: riders.map(([racerId, output], i) => ({
+      rank: i + 1,
+      racerId,
+      name: racerId.toUpperCase(),
+      output,
+      second,
+    })),
   };
 }
 
@@ -18,7 +24,13 @@ beforeEach(() => clearHistories());
 describe('what the page saw of a race', () => {
   it('keeps one column per rider aligned with the snapshots, null before a rider appeared', () => {
     recordSnapshot(snap(5, [['a', 1]]), 60);
-    recordSnapshot(snap(10, [['a', 2], ['b', 1.5]]), 60);
+    recordSnapshot(
+      snap(10, [
+        ['a', 2],
+        ['b', 1.5],
+      ]),
+      60,
+    );
     const h = raceHistory(1, 100);
     expect(h?.seconds).toEqual([5, 10]);
     expect(h?.outputs.get('a')).toEqual([1, 2]);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { checkTelemetry } from '../../core/telemetry.js';
 import { raceStartMillis } from '../../core/raceClock.js';
-import { POWER_AT_MAX, POWER_AT_REST, powerFromEffort, startRide, tick, type RideState } from '../src/ride/rideModel.js';
+import {
+  POWER_AT_MAX,
+  POWER_AT_REST,
+  powerFromEffort,
+  startRide,
+  tick,
+  type RideState,
+} from '../src/ride/rideModel.js';
 import type { TelemetryInput } from '../src/data/types.js';
 
 const RACE_SECONDS = 60;

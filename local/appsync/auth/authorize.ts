@@ -39,7 +39,12 @@ export interface AuthorizeOptions {
 }
 
 /** Authenticates a request (HTTP or a real-time header object). */
-export function authorizeRequest(config: AuthConfig, headersIn: HeaderBag, body: string, options: AuthorizeOptions): AuthResult {
+export function authorizeRequest(
+  config: AuthConfig,
+  headersIn: HeaderBag,
+  body: string,
+  options: AuthorizeOptions,
+): AuthResult {
   const headers = normalizeHeaders(headersIn);
   const authorization = headers['authorization'];
   if (authorization && authorization.startsWith('AWS4-HMAC-SHA256')) {

@@ -10,9 +10,18 @@ const DIRECTIVE_MODES: Record<string, AuthMode> = { aws_api_key: 'API_KEY', aws_
 
 // Directives of other modes (Cognito, OIDC, Lambda) name modes this API does not have:
 // they still count as "the field has directives", so the default mode no longer applies.
-const AUTH_DIRECTIVES = new Set(['aws_api_key', 'aws_iam', 'aws_oidc', 'aws_lambda', 'aws_cognito_user_pools', 'aws_auth']);
+const AUTH_DIRECTIVES = new Set([
+  'aws_api_key',
+  'aws_iam',
+  'aws_oidc',
+  'aws_lambda',
+  'aws_cognito_user_pools',
+  'aws_auth',
+]);
 
-function modesOf(node: { directives?: ReadonlyArray<{ name: { value: string } }> } | null | undefined): AuthMode[] | null {
+function modesOf(
+  node: { directives?: ReadonlyArray<{ name: { value: string } }> } | null | undefined,
+): AuthMode[] | null {
   const names = (node?.directives ?? []).map((d) => d.name.value).filter((n) => AUTH_DIRECTIVES.has(n));
   if (names.length === 0) return null;
   return names.flatMap((n) => (DIRECTIVE_MODES[n] ? [DIRECTIVE_MODES[n]] : []));
@@ -28,7 +37,10 @@ function typeModes(type: GraphQLNamedType): AuthMode[] | null {
 }
 
 /** Builds a lookup of allowed modes for every field of every object type. */
-export function authRules(schema: GraphQLSchema, defaultMode: AuthMode): (typeName: string, fieldName: string) => readonly AuthMode[] {
+export function authRules(
+  schema: GraphQLSchema,
+  defaultMode: AuthMode,
+): (typeName: string, fieldName: string) => readonly AuthMode[] {
   const cache = new Map<string, readonly AuthMode[]>();
   return (typeName, fieldName) => {
     const key = `${typeName}.${fieldName}`;

@@ -61,7 +61,10 @@ export function parseAmzDate(value: string): number | null {
 }
 
 function amzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** Verifies a SigV4-signed request against known secrets. */
@@ -71,19 +74,37 @@ export function verifySigV4(
 ): SigV4Result {
   const auth = req.headers['authorization'];
   if (!auth) return { ok: false, failure: { kind: 'missing', message: 'Missing Authorization header' } };
-  const m = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/.exec(auth);
-  if (!m) return { ok: false, failure: { kind: 'malformed', message: 'Authorization header is not a valid AWS4-HMAC-SHA256 signature' } };
+  const m = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/.exec(
+    auth,
+  );
+  if (!m)
+    return {
+      ok: false,
+      failure: { kind: 'malformed', message: 'Authorization header is not a valid AWS4-HMAC-SHA256 signature' },
+    };
   const [, credential = '', signedHeadersText = '', signature = ''] = m;
   const parts = credential.split('/');
   if (parts.length !== 5 || parts[4] !== 'aws4_request') {
-    return { ok: false, failure: { kind: 'malformed', message: `Credential should be scoped to a valid region, not '${parts[2] ?? ''}'.` } };
+    return {
+      ok: false,
+      failure: {
+        kind: 'malformed',
+        message: `Credential should be scoped to a valid region, not '${parts[2] ?? ''}'.`,
+      },
+    };
   }
   const [accessKeyId = '', day = '', region = '', service = ''] = parts;
   if (service !== options.service) {
-    return { ok: false, failure: { kind: 'malformed', message: `Credential should be scoped to correct service: '${options.service}'.` } };
+    return {
+      ok: false,
+      failure: { kind: 'malformed', message: `Credential should be scoped to correct service: '${options.service}'.` },
+    };
   }
   if (region !== options.region) {
-    return { ok: false, failure: { kind: 'malformed', message: `Credential should be scoped to a valid region, not '${region}'.` } };
+    return {
+      ok: false,
+      failure: { kind: 'malformed', message: `Credential should be scoped to a valid region, not '${region}'.` },
+    };
   }
   const secret = options.secretFor(accessKeyId);
   if (secret === undefined) return { ok: false, failure: { kind: 'unknownKey', accessKeyId } };
@@ -97,23 +118,39 @@ export function verifySigV4(
       ok: false,
       failure: {
         kind: 'expired',
-        message: `Signature expired: ${dateHeader} is now earlier than ${amzDate(options.now - MAX_SKEW_MS)} (${amzDate(options.now)} - 5 min.)`,
+        message: `Signature expired: ${dateHeader} is now earlier than ${amzDate(options.now - MAX_SKEW_MS)} (${amzDate(
+          options.now,
+        )} - 5 min.)`,
       },
     };
   }
   const signedHeaders = signedHeadersText.split(';');
-  if (!signedHeaders.includes('host')) return { ok: false, failure: { kind: 'malformed', message: "'Host' must be a 'SignedHeader' in the AWS Authorization." } };
-  const canonicalHeaders = signedHeaders.map((h) => `${h}:${(req.headers[h] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
+  if (!signedHeaders.includes('host'))
+    return {
+      ok: false,
+      failure: { kind: 'malformed', message: "'Host' must be a 'SignedHeader' in the AWS Authorization." },
+    };
+  const canonicalHeaders = signedHeaders
+    .map((h) => `${h}:${(req.headers[h] ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .join('');
   // The body must be the signed body: a declared content hash has to match it too.
   const payloadHash = sha256(req.body);
   const declared = req.headers['x-amz-content-sha256'];
   if (declared !== undefined && declared !== payloadHash) return { ok: false, failure: { kind: 'badSignature' } };
-  const canonicalRequest = [req.method.toUpperCase(), canonicalUri(req.path), canonicalQuery(req.query), canonicalHeaders, signedHeadersText, payloadHash].join('\n');
+  const canonicalRequest = [
+    req.method.toUpperCase(),
+    canonicalUri(req.path),
+    canonicalQuery(req.query),
+    canonicalHeaders,
+    signedHeadersText,
+    payloadHash,
+  ].join('\n');
   const scope = `${day}/${region}/${service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', dateHeader, scope, sha256(canonicalRequest)].join('\n');
   const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request');
   const expected = hmac(key, stringToSign);
   const given = Buffer.from(signature, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, failure: { kind: 'badSignature' } };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, failure: { kind: 'badSignature' } };
   return { ok: true, accessKeyId };
 }

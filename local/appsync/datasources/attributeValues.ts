@@ -27,11 +27,16 @@ function list(v: unknown, where: string): unknown[] {
 
 /** One typed value → AttributeValue. */
 export function toAttributeValue(value: unknown, where = 'value'): AttributeValue {
-  if (!isObject(value)) throw new TypedValueError(`${where}: expected a typed value such as {"S": "text"}, got ${JSON.stringify(value)}`);
+  if (!isObject(value))
+    throw new TypedValueError(`${where}: expected a typed value such as {"S": "text"}, got ${JSON.stringify(value)}`);
   const keys = Object.keys(value);
   const type = keys[0];
   if (keys.length !== 1 || type === undefined) {
-    throw new TypedValueError(`${where}: a typed value has exactly one type key (S, N, B, BOOL, NULL, SS, NS, BS, L, M), got ${JSON.stringify(keys)}`);
+    throw new TypedValueError(
+      `${where}: a typed value has exactly one type key (S, N, B, BOOL, NULL, SS, NS, BS, L, M), got ${JSON.stringify(
+        keys,
+      )}`,
+    );
   }
   const v = value[type];
   switch (type) {

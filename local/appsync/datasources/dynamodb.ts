@@ -45,13 +45,21 @@ interface Expr {
 function readExpression(value: unknown, what: string): Expr | undefined {
   if (value === undefined || value === null) return undefined;
   const v = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
-  if (!isObject(v) || typeof v['expression'] !== 'string') throw new DynamoDBRequestError(`${what} needs an "expression" string`);
+  if (!isObject(v) || typeof v['expression'] !== 'string')
+    throw new DynamoDBRequestError(`${what} needs an "expression" string`);
   const names = isObject(v['expressionNames']) ? (v['expressionNames'] as Record<string, string>) : {};
-  return { expression: v['expression'], names: { ...names }, values: toAttributeMap(v['expressionValues'], `${what}.expressionValues`) };
+  return {
+    expression: v['expression'],
+    names: { ...names },
+    values: toAttributeMap(v['expressionValues'], `${what}.expressionValues`),
+  };
 }
 
 /** Merges expressions' names and values into one set of command parameters. */
-function attributes(...exprs: Array<Expr | undefined>): { ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, AttributeValue> } {
+function attributes(...exprs: Array<Expr | undefined>): {
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+} {
   const names: Record<string, string> = {};
   const values: Record<string, AttributeValue> = {};
   for (const e of exprs) {
@@ -90,7 +98,10 @@ function errorOf(err: unknown): { message: string; type: string } {
   const name = e.name ?? 'InternalServerError';
   const status = e.$metadata?.httpStatusCode ?? 400;
   const requestId = e.$metadata?.requestId ?? 'local';
-  return { message: `${e.message ?? String(err)} (Service: DynamoDb, Status Code: ${status}, Request ID: ${requestId})`, type: `DynamoDB:${name}` };
+  return {
+    message: `${e.message ?? String(err)} (Service: DynamoDb, Status Code: ${status}, Request ID: ${requestId})`,
+    type: `DynamoDB:${name}`,
+  };
 }
 
 function keyString(key: Obj, names: readonly string[]): string {
@@ -127,14 +138,25 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
     const item = { ...toAttributeMap(r['attributeValues'], 'attributeValues'), ...key };
     const condition = readExpression(r['condition'], 'condition');
     try {
-      await client.send(new PutItemCommand({ TableName: tableName, Item: item, ...optional('ConditionExpression', condition?.expression), ...attributes(condition) }));
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: item,
+          ...optional('ConditionExpression', condition?.expression),
+          ...attributes(condition),
+        }),
+      );
       return { result: fromAttributeMap(item) };
     } catch (err) {
       if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
       // AppSync re-reads the item: if it already equals what we tried to write, the Put succeeds [DOC condition-expressions].
       const current = await currentItem(key);
-      const ignore = isObject(r['condition']) && Array.isArray(r['condition']['equalsIgnore']) ? r['condition']['equalsIgnore'].map(String) : [];
-      if (current && deepEqual(withoutAttrs(current, ignore), withoutAttrs(fromAttributeMap(item), ignore))) return { result: current };
+      const ignore =
+        isObject(r['condition']) && Array.isArray(r['condition']['equalsIgnore'])
+          ? r['condition']['equalsIgnore'].map(String)
+          : [];
+      if (current && deepEqual(withoutAttrs(current, ignore), withoutAttrs(fromAttributeMap(item), ignore)))
+        return { result: current };
       return { result: current, error: errorOf(err) };
     }
   }
@@ -167,7 +189,13 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
     const condition = readExpression(r['condition'], 'condition');
     try {
       const out = await client.send(
-        new DeleteItemCommand({ TableName: tableName, Key: key, ReturnValues: 'ALL_OLD', ...optional('ConditionExpression', condition?.expression), ...attributes(condition) }),
+        new DeleteItemCommand({
+          TableName: tableName,
+          Key: key,
+          ReturnValues: 'ALL_OLD',
+          ...optional('ConditionExpression', condition?.expression),
+          ...attributes(condition),
+        }),
       );
       return { result: out.Attributes ? fromAttributeMap(out.Attributes) : null };
     } catch (err) {
@@ -184,7 +212,10 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
     const projection = readExpression(r['projection'], 'projection');
     const keyCondition = operation === 'Query' ? readExpression(r['query'], 'query') : undefined;
     if (operation === 'Query' && !keyCondition) throw new DynamoDBRequestError('Query needs a "query" key condition');
-    const startKey = typeof r['nextToken'] === 'string' && r['nextToken'] !== '' ? decodeNextToken(r['nextToken'], callerId) : undefined;
+    const startKey =
+      typeof r['nextToken'] === 'string' && r['nextToken'] !== ''
+        ? decodeNextToken(r['nextToken'], callerId)
+        : undefined;
     const common = {
       TableName: tableName,
       ...optional('IndexName', typeof r['index'] === 'string' ? r['index'] : undefined),
@@ -202,7 +233,10 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
             new QueryCommand({
               ...common,
               KeyConditionExpression: keyCondition?.expression,
-              ...optional('ScanIndexForward', typeof r['scanIndexForward'] === 'boolean' ? r['scanIndexForward'] : undefined),
+              ...optional(
+                'ScanIndexForward',
+                typeof r['scanIndexForward'] === 'boolean' ? r['scanIndexForward'] : undefined,
+              ),
             }),
           )
         : await client.send(
@@ -226,7 +260,15 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
   async function batchGet(r: Obj): Promise<DataSourceResult> {
     if (!isObject(r['tables'])) throw new DynamoDBRequestError('BatchGetItem needs "tables"');
     const requested: Record<string, Obj[]> = {};
-    const RequestItems: Record<string, { Keys: Record<string, AttributeValue>[]; ConsistentRead?: boolean; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }> = {};
+    const RequestItems: Record<
+      string,
+      {
+        Keys: Record<string, AttributeValue>[];
+        ConsistentRead?: boolean;
+        ProjectionExpression?: string;
+        ExpressionAttributeNames?: Record<string, string>;
+      }
+    > = {};
     for (const [table, spec] of Object.entries(r['tables'])) {
       // The typed form is { keys: [...] }; the doc's example also shows a bare array.
       const s: Obj = Array.isArray(spec) ? { keys: spec } : isObject(spec) ? spec : {};
@@ -258,25 +300,38 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
   }
 
   async function batchWrite(r: Obj, kind: 'put' | 'delete'): Promise<DataSourceResult> {
-    if (!isObject(r['tables'])) throw new DynamoDBRequestError(`Batch${kind === 'put' ? 'Put' : 'Delete'}Item needs "tables"`);
-    const RequestItems: Record<string, Array<{ PutRequest?: { Item: Record<string, AttributeValue> }; DeleteRequest?: { Key: Record<string, AttributeValue> } }>> = {};
+    if (!isObject(r['tables']))
+      throw new DynamoDBRequestError(`Batch${kind === 'put' ? 'Put' : 'Delete'}Item needs "tables"`);
+    const RequestItems: Record<
+      string,
+      Array<{
+        PutRequest?: { Item: Record<string, AttributeValue> };
+        DeleteRequest?: { Key: Record<string, AttributeValue> };
+      }>
+    > = {};
     const plain: Record<string, Obj[]> = {};
     for (const [table, list] of Object.entries(r['tables'])) {
       const entries = Array.isArray(list) ? list : [];
       const maps = entries.map((x) => toAttributeMap(x, kind === 'put' ? 'item' : 'key'));
       plain[table] = maps.map((m) => fromAttributeMap(m));
-      RequestItems[table] = maps.map((m) => (kind === 'put' ? { PutRequest: { Item: m } } : { DeleteRequest: { Key: m } }));
+      RequestItems[table] = maps.map((m) =>
+        kind === 'put' ? { PutRequest: { Item: m } } : { DeleteRequest: { Key: m } },
+      );
     }
     const out = await client.send(new BatchWriteItemCommand({ RequestItems }));
     const data: Record<string, Array<Obj | null>> = {};
     const unprocessed: Record<string, Obj[]> = {};
     for (const [table, items] of Object.entries(plain)) {
-      const left = (out.UnprocessedItems?.[table] ?? []).map((w) => fromAttributeMap((kind === 'put' ? w.PutRequest?.Item : w.DeleteRequest?.Key) ?? {}));
+      const left = (out.UnprocessedItems?.[table] ?? []).map((w) =>
+        fromAttributeMap((kind === 'put' ? w.PutRequest?.Item : w.DeleteRequest?.Key) ?? {}),
+      );
       const leftKeys = new Set(left.map((x) => JSON.stringify(x)));
       data[table] = items.map((i) => (leftKeys.has(JSON.stringify(i)) ? null : i));
       unprocessed[table] = left;
     }
-    return { result: kind === 'put' ? { data, unprocessedItems: unprocessed } : { data, unprocessedKeys: unprocessed } };
+    return {
+      result: kind === 'put' ? { data, unprocessedItems: unprocessed } : { data, unprocessedKeys: unprocessed },
+    };
   }
 
   async function transactGet(r: Obj): Promise<DataSourceResult> {
@@ -297,46 +352,88 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
         }),
       }),
     );
-    return { result: { items: (out.Responses ?? []).map((x) => (x.Item ? fromAttributeMap(x.Item) : null)), cancellationReasons: null } };
+    return {
+      result: {
+        items: (out.Responses ?? []).map((x) => (x.Item ? fromAttributeMap(x.Item) : null)),
+        cancellationReasons: null,
+      },
+    };
   }
 
   async function transactWrite(r: Obj): Promise<DataSourceResult> {
-    const items = (Array.isArray(r['transactItems']) ? r['transactItems'] : []).map((raw) => (isObject(raw) ? raw : {}));
+    const items = (Array.isArray(r['transactItems']) ? r['transactItems'] : []).map((raw) =>
+      isObject(raw) ? raw : {},
+    );
     const TransactItems: TransactWriteItem[] = items.map((i) => {
       const table = String(i['table'] ?? tableName);
       const key = toAttributeMap(i['key'], 'key');
       const condition = readExpression(i['condition'], 'condition');
-      const onFail = isObject(i['condition']) && i['condition']['returnValuesOnConditionCheckFailure'] === true ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {};
+      const onFail =
+        isObject(i['condition']) && i['condition']['returnValuesOnConditionCheckFailure'] === true
+          ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }
+          : {};
       const cond = { ...optional('ConditionExpression', condition?.expression), ...onFail };
       switch (i['operation']) {
         case 'PutItem':
-          return { Put: { TableName: table, Item: { ...toAttributeMap(i['attributeValues'], 'attributeValues'), ...key }, ...cond, ...attributes(condition) } };
+          return {
+            Put: {
+              TableName: table,
+              Item: { ...toAttributeMap(i['attributeValues'], 'attributeValues'), ...key },
+              ...cond,
+              ...attributes(condition),
+            },
+          };
         case 'UpdateItem': {
           const update = readExpression(i['update'], 'update');
           if (!update) throw new DynamoDBRequestError('UpdateItem in a transaction needs "update"');
-          return { Update: { TableName: table, Key: key, UpdateExpression: update.expression, ...cond, ...attributes(update, condition) } };
+          return {
+            Update: {
+              TableName: table,
+              Key: key,
+              UpdateExpression: update.expression,
+              ...cond,
+              ...attributes(update, condition),
+            },
+          };
         }
         case 'DeleteItem':
           return { Delete: { TableName: table, Key: key, ...cond, ...attributes(condition) } };
         case 'ConditionCheck':
           if (!condition) throw new DynamoDBRequestError('ConditionCheck needs "condition"');
-          return { ConditionCheck: { TableName: table, Key: key, ConditionExpression: condition.expression, ...onFail, ...attributes(condition) } };
+          return {
+            ConditionCheck: {
+              TableName: table,
+              Key: key,
+              ConditionExpression: condition.expression,
+              ...onFail,
+              ...attributes(condition),
+            },
+          };
         default:
           throw new DynamoDBRequestError(`unknown transaction operation ${JSON.stringify(i['operation'])}`);
       }
     });
     try {
       await client.send(new TransactWriteItemsCommand({ TransactItems }));
-      return { result: { keys: items.map((i) => fromAttributeMap(toAttributeMap(i['key'], 'key'))), cancellationReasons: null } };
+      return {
+        result: {
+          keys: items.map((i) => fromAttributeMap(toAttributeMap(i['key'], 'key'))),
+          cancellationReasons: null,
+        },
+      };
     } catch (err) {
-      const reasons = (err as { CancellationReasons?: Array<{ Code?: string; Message?: string; Item?: Record<string, AttributeValue> }> }).CancellationReasons;
+      const reasons = (
+        err as {
+          CancellationReasons?: Array<{ Code?: string; Message?: string; Item?: Record<string, AttributeValue> }>;
+        }
+      ).CancellationReasons;
       if ((err as { name?: string }).name !== 'TransactionCanceledException' || !reasons) throw err;
       // AppSync's shape: {type:"ConditionCheckFailed", message:"The condition check failed.", item?} / {type:"None", message:"None"} [DOC].
       const cancellationReasons = reasons.map((c) => {
         const code = c.Code ?? 'None';
         if (code === 'None') return { type: 'None', message: 'None' };
         const type = code === 'ConditionalCheckFailed' ? 'ConditionCheckFailed' : code;
-        const message = code === 'ConditionalCheckFailed' ? 'The condition check failed.' : (c.Message ?? code);
+        const message = code === 'ConditionalCheckFailed' ? 'The condition check failed.' : c.Message ?? code;
         return { type, message, ...(c.Item ? { item: fromAttributeMap(c.Item) } : {}) };
       });
       return { result: { keys: null, cancellationReasons }, error: errorOf(err) };
@@ -346,7 +443,8 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
   return {
     async invoke({ request, callerId }): Promise<DataSourceResult> {
       try {
-        if (!isObject(request)) throw new DynamoDBRequestError('The request object must be an object with an "operation"');
+        if (!isObject(request))
+          throw new DynamoDBRequestError('The request object must be an object with an "operation"');
         switch (request['operation']) {
           case 'GetItem':
             return await getItem(request);

@@ -24,20 +24,34 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (isObject(value)) for (const [k, v] of Object.entries(value)) if (v !== undefined && v !== null) out[k] = String(v);
+  if (isObject(value))
+    for (const [k, v] of Object.entries(value)) if (v !== undefined && v !== null) out[k] = String(v);
   return out;
 }
 
 export function createHttpDataSource(options: HttpDataSourceOptions): DataSource {
-  const signer = new SignatureV4({ credentials: options.credentials, region: options.region, service: options.service, sha256: Sha256 });
+  const signer = new SignatureV4({
+    credentials: options.credentials,
+    region: options.region,
+    service: options.service,
+    sha256: Sha256,
+  });
   const base = new URL(options.endpoint);
   return {
     async invoke({ request }): Promise<DataSourceResult> {
       if (!isObject(request) || typeof request['method'] !== 'string' || typeof request['resourcePath'] !== 'string') {
-        return { result: null, error: { message: 'An HTTP request object needs "method" and "resourcePath"', type: 'HTTP:InvalidRequest' } };
+        return {
+          result: null,
+          error: { message: 'An HTTP request object needs "method" and "resourcePath"', type: 'HTTP:InvalidRequest' },
+        };
       }
       const params = isObject(request['params']) ? request['params'] : {};
-      const body = params['body'] === undefined || params['body'] === null ? undefined : typeof params['body'] === 'string' ? params['body'] : JSON.stringify(params['body']);
+      const body =
+        params['body'] === undefined || params['body'] === null
+          ? undefined
+          : typeof params['body'] === 'string'
+          ? params['body']
+          : JSON.stringify(params['body']);
       const query = stringMap(params['query']);
       const headers = { ...stringMap(params['headers']), host: base.host };
       const unsigned = new HttpRequest({

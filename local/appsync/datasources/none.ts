@@ -7,7 +7,8 @@ import type { DataSource } from './types.js';
 export function createNoneDataSource(): DataSource {
   return {
     async invoke({ request }) {
-      const payload = typeof request === 'object' && request !== null ? (request as { payload?: unknown }).payload : undefined;
+      const payload =
+        typeof request === 'object' && request !== null ? (request as { payload?: unknown }).payload : undefined;
       return { result: payload === undefined ? null : payload };
     },
   };

@@ -30,7 +30,11 @@ function filterSet(value: unknown, set: SelectionSetNode, fragments: Record<stri
 }
 
 /** Filters error data by the field's selection set (scalar fields: data unchanged). */
-export function filterErrorData(data: unknown, fieldNodes: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>): unknown {
+export function filterErrorData(
+  data: unknown,
+  fieldNodes: readonly FieldNode[],
+  fragments: Record<string, FragmentDefinitionNode>,
+): unknown {
   const set = fieldNodes[0]?.selectionSet;
   if (!set || data === null || data === undefined) return data ?? null;
   return filterSet(data, set, fragments);

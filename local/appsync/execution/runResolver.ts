@@ -72,7 +72,13 @@ function detach(value: unknown): unknown {
 function failureToError(f: HandlerFailure): FieldError {
   switch (f.kind) {
     case 'utilError':
-      return { message: f.signal.message, errorType: f.signal.errorType, data: f.signal.data, errorInfo: f.signal.errorInfo, unauthorized: f.signal.unauthorized };
+      return {
+        message: f.signal.message,
+        errorType: f.signal.errorType,
+        data: f.signal.data,
+        errorInfo: f.signal.errorInfo,
+        unauthorized: f.signal.unauthorized,
+      };
     case 'timeout':
       return { message: f.message, errorType: 'ExecutionTimeout', data: null, errorInfo: null };
     case 'code':
@@ -88,7 +94,13 @@ export interface RunOptions {
   readonly timeoutMs: number;
 }
 
-function callHandler(opts: RunOptions, bundle: LoadedBundle, name: 'request' | 'response', ctx: Record<string, unknown>, fallback: () => unknown): Step {
+function callHandler(
+  opts: RunOptions,
+  bundle: LoadedBundle,
+  name: 'request' | 'response',
+  ctx: Record<string, unknown>,
+  fallback: () => unknown,
+): Step {
   const handler = name === 'request' ? bundle.request : bundle.response;
   if (typeof handler !== 'function') return { kind: 'value', value: fallback() };
   opts.sandbox.holder.current = opts.invocation;
@@ -119,8 +131,12 @@ export function buildContext(sandbox: Sandbox, parts: ContextParts): Record<stri
   ctx['args'] = ctx['arguments'];
   const info = ctx['info'] as Record<string, unknown>;
   // JSON.stringify(ctx.info) leaves these two out [DOC]: non-enumerable.
-  sandbox.defineLazy(info, 'selectionSetList', () => sandbox.importValue(typeof selectionSetList === 'function' ? selectionSetList() : selectionSetList));
-  sandbox.defineLazy(info, 'selectionSetGraphQL', () => (typeof selectionSetGraphQL === 'function' ? selectionSetGraphQL() : selectionSetGraphQL));
+  sandbox.defineLazy(info, 'selectionSetList', () =>
+    sandbox.importValue(typeof selectionSetList === 'function' ? selectionSetList() : selectionSetList),
+  );
+  sandbox.defineLazy(info, 'selectionSetGraphQL', () =>
+    typeof selectionSetGraphQL === 'function' ? selectionSetGraphQL() : selectionSetGraphQL,
+  );
   Object.freeze(ctx['env']);
   return ctx;
 }
@@ -139,7 +155,11 @@ async function callDataSource(
 }
 
 /** Runs a unit or pipeline resolver for one field. */
-export async function runResolver(opts: RunOptions, resolver: LoadedResolver, parts: ContextParts): Promise<ResolverOutcome> {
+export async function runResolver(
+  opts: RunOptions,
+  resolver: LoadedResolver,
+  parts: ContextParts,
+): Promise<ResolverOutcome> {
   const ctx = buildContext(opts.sandbox, parts);
   const fail = (f: HandlerFailure): ResolverOutcome => ({ ok: false, error: failureToError(f) });
 
@@ -147,7 +167,11 @@ export async function runResolver(opts: RunOptions, resolver: LoadedResolver, pa
     const req = callHandler(opts, resolver.bundle, 'request', ctx, () => ({}));
     if (req.kind === 'earlyReturn') return { ok: true, value: detach(req.signal.value) };
     if (req.kind !== 'value') return fail(req);
-    if (!resolver.dataSource) return { ok: false, error: { message: `No data source for ${resolver.id}`, errorType: 'Code', data: null, errorInfo: null } };
+    if (!resolver.dataSource)
+      return {
+        ok: false,
+        error: { message: `No data source for ${resolver.id}`, errorType: 'Code', data: null, errorInfo: null },
+      };
     await callDataSource(opts, resolver.dataSource, resolver.id, req.value, ctx);
     const res = callHandler(opts, resolver.bundle, 'response', ctx, () => ctx['result']);
     if (res.kind === 'earlyReturn') return { ok: true, value: detach(res.signal.value) };

@@ -52,7 +52,11 @@ function isUrl(text: string): boolean {
 }
 
 function isIp(text: string): boolean {
-  if (IPV4.test(text)) return text.split('/')[0]!.split('.').every((p) => Number(p) <= 255);
+  if (IPV4.test(text))
+    return text
+      .split('/')[0]!
+      .split('.')
+      .every((p) => Number(p) <= 255);
   return /^[0-9a-fA-F:]+(\/\d{1,3})?$/.test(text) && text.includes(':');
 }
 
@@ -60,7 +64,8 @@ type Check = (value: unknown) => unknown;
 
 function stringCheck(name: string, ok: (s: string) => boolean): Check {
   return (value) => {
-    if (typeof value !== 'string' || !ok(value)) throw new GraphQLError(`Variable has an invalid value: '${String(value)}' is not a valid '${name}'`);
+    if (typeof value !== 'string' || !ok(value))
+      throw new GraphQLError(`Variable has an invalid value: '${String(value)}' is not a valid '${name}'`);
     return value;
   };
 }
@@ -74,7 +79,8 @@ const CHECKS: Record<string, Check> = {
   AWSPhone: stringCheck('AWSPhone', (s) => PHONE.test(s)),
   AWSIPAddress: stringCheck('AWSIPAddress', isIp),
   AWSTimestamp: (value) => {
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw new GraphQLError(`'${String(value)}' is not a valid 'AWSTimestamp'`);
+    if (typeof value !== 'number' || !Number.isInteger(value))
+      throw new GraphQLError(`'${String(value)}' is not a valid 'AWSTimestamp'`);
     return value;
   },
   AWSJSON: (value) => {
@@ -106,7 +112,9 @@ function serializeChecked(name: string, check: Check, value: unknown): unknown {
   try {
     return check(value);
   } catch (err) {
-    throw new GraphQLError(`Can't serialize value: '${String(value)}' is not a valid '${name}'`, { originalError: err as Error });
+    throw new GraphQLError(`Can't serialize value: '${String(value)}' is not a valid '${name}'`, {
+      originalError: err as Error,
+    });
   }
 }
 
@@ -120,6 +128,9 @@ export function installAppSyncScalars(schema: GraphQLSchema): void {
     mutable.parseLiteral = (node) => check(literalValue(node));
     // AWSJSON goes out as a JSON string; the others are validated on the way out
     // too (AppSync refuses to serialise e.g. a malformed AWSDateTime).
-    mutable.serialize = name === 'AWSJSON' ? (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)) : (v: unknown) => serializeChecked(name, check, v);
+    mutable.serialize =
+      name === 'AWSJSON'
+        ? (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v))
+        : (v: unknown) => serializeChecked(name, check, v);
   }
 }

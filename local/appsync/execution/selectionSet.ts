@@ -30,7 +30,10 @@ function collect(
   }
 }
 
-export function selectionSetList(fieldNodes: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>): string[] {
+export function selectionSetList(
+  fieldNodes: readonly FieldNode[],
+  fragments: Record<string, FragmentDefinitionNode>,
+): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (const node of fieldNodes) collect(node.selectionSet, '', fragments, out, seen);

@@ -100,7 +100,9 @@ function rawDataToText(data: RawData): { text: string; byteLength: number } {
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ errors: [{ errorType: 'BadRequestException', message }] });
   socket.end(
-    `HTTP/1.1 ${status} Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(
+      body,
+    )}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
@@ -109,7 +111,11 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
  * `options.path`. Other upgrade paths are left to other listeners (and
  * destroyed when there is none).
  */
-export function attachRealtime(server: Server, backend: RealtimeBackend, options: RealtimeOptions = {}): RealtimeAttachment {
+export function attachRealtime(
+  server: Server,
+  backend: RealtimeBackend,
+  options: RealtimeOptions = {},
+): RealtimeAttachment {
   const opts = resolveRealtimeOptions(options);
   const core = createRealtimeServer(backend, opts);
   const wss = new WebSocketServer({

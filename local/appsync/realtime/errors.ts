@@ -69,7 +69,11 @@ export function messageTooLarge(limitBytes: number): AppSyncErrorEntry {
 
 /** `{"type":"error","id"?,"payload":{"errors":[…]}}`. */
 export function errorMessage(id: string | undefined, errors: AppSyncErrorEntry[]): string {
-  return JSON.stringify(id === undefined ? { type: MessageType.Error, payload: { errors } } : { type: MessageType.Error, id, payload: { errors } });
+  return JSON.stringify(
+    id === undefined
+      ? { type: MessageType.Error, payload: { errors } }
+      : { type: MessageType.Error, id, payload: { errors } },
+  );
 }
 
 /** `{"type":"connection_error","payload":{"errors":[…]}}`. */

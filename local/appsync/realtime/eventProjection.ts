@@ -48,8 +48,12 @@ interface PlannedField {
 }
 
 function selectedOperation(prepared: PreparedSubscription): OperationDefinitionNode | undefined {
-  const operations = prepared.document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  return prepared.operationName === undefined ? operations[0] : operations.find((o) => o.name?.value === prepared.operationName);
+  const operations = prepared.document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  return prepared.operationName === undefined
+    ? operations[0]
+    : operations.find((o) => o.name?.value === prepared.operationName);
 }
 
 /**
@@ -128,7 +132,8 @@ export function compileEventProjection(
       }
       const definition = parent.getFields()[fieldName];
       const isRoot = parent === subscriptionType;
-      if (!definition || (!isRoot && (selection.arguments?.length ?? 0) > 0) || !isReadable(parent.name, fieldName)) return undefined;
+      if (!definition || (!isRoot && (selection.arguments?.length ?? 0) > 0) || !isReadable(parent.name, fieldName))
+        return undefined;
       if (isObjectType(getNamedType(definition.type)) !== (selection.selectionSet !== undefined)) return undefined;
       const complete = completer(definition.type, selection.selectionSet);
       if (!complete) return undefined;

@@ -79,23 +79,29 @@ function checkStrings(value: unknown): boolean {
 function checkRule(raw: unknown): FilterRule | AppSyncErrorEntry {
   if (!isRecord(raw)) return filterError('each filter must be an object {fieldName, operator, value}');
   const { fieldName, operator, value } = raw;
-  if (typeof fieldName !== 'string' || fieldName.length === 0) return filterError('fieldName must be a non-empty string');
+  if (typeof fieldName !== 'string' || fieldName.length === 0)
+    return filterError('fieldName must be a non-empty string');
   if (!isOperator(operator)) return filterError(`unsupported operator ${JSON.stringify(operator)} for ${fieldName}`);
-  if (!checkStrings(value)) return filterError(`string values are limited to ${FILTER_LIMITS.stringLength} characters (${fieldName})`);
+  if (!checkStrings(value))
+    return filterError(`string values are limited to ${FILTER_LIMITS.stringLength} characters (${fieldName})`);
   switch (operator) {
     case 'in':
     case 'notIn':
-      if (!Array.isArray(value) || !value.every(isScalar)) return filterError(`${operator} needs an array of values (${fieldName})`);
-      if (value.length > FILTER_LIMITS.inValues) return filterError(`${operator} accepts at most ${FILTER_LIMITS.inValues} values (${fieldName})`);
+      if (!Array.isArray(value) || !value.every(isScalar))
+        return filterError(`${operator} needs an array of values (${fieldName})`);
+      if (value.length > FILTER_LIMITS.inValues)
+        return filterError(`${operator} accepts at most ${FILTER_LIMITS.inValues} values (${fieldName})`);
       break;
     case 'containsAny':
-      if (!Array.isArray(value) || !value.every(isScalar)) return filterError(`containsAny needs an array of values (${fieldName})`);
+      if (!Array.isArray(value) || !value.every(isScalar))
+        return filterError(`containsAny needs an array of values (${fieldName})`);
       if (value.length > FILTER_LIMITS.containsAnyValues) {
         return filterError(`containsAny accepts at most ${FILTER_LIMITS.containsAnyValues} values (${fieldName})`);
       }
       break;
     case 'between':
-      if (!Array.isArray(value) || value.length !== 2 || !value.every(isScalar)) return filterError(`between needs [low, high] (${fieldName})`);
+      if (!Array.isArray(value) || value.length !== 2 || !value.every(isScalar))
+        return filterError(`between needs [low, high] (${fieldName})`);
       break;
     default:
       if (!isScalar(value)) return filterError(`${operator} needs a single value (${fieldName})`);
@@ -133,13 +139,17 @@ export function parseSubscriptionFilter(raw: unknown): SubscriptionFilter | AppS
       if (rule.operator === 'in' && Array.isArray(rule.value)) expansion *= Math.max(1, rule.value.length);
     }
     if (fieldNames.size > FILTER_LIMITS.uniqueFieldNames) {
-      return filterError(`a filter may use at most ${FILTER_LIMITS.uniqueFieldNames} unique fieldNames, got ${fieldNames.size}`);
+      return filterError(
+        `a filter may use at most ${FILTER_LIMITS.uniqueFieldNames} unique fieldNames, got ${fieldNames.size}`,
+      );
     }
     expandedFilters += expansion;
     filterGroup.push({ filters: rules });
   }
   if (expandedFilters > FILTER_LIMITS.filters) {
-    return filterError(`a filterGroup may hold at most ${FILTER_LIMITS.filters} filters (in counts once per value), got ${expandedFilters}`);
+    return filterError(
+      `a filterGroup may hold at most ${FILTER_LIMITS.filters} filters (in counts once per value), got ${expandedFilters}`,
+    );
   }
   return { filterGroup };
 }
@@ -161,7 +171,8 @@ function sameScalar(a: unknown, b: unknown): boolean {
 
 function ordered(actual: unknown, expected: unknown): number | undefined {
   if (typeof actual === 'number' && typeof expected === 'number') return actual - expected;
-  if (typeof actual === 'string' && typeof expected === 'string') return actual < expected ? -1 : actual > expected ? 1 : 0;
+  if (typeof actual === 'string' && typeof expected === 'string')
+    return actual < expected ? -1 : actual > expected ? 1 : 0;
   return undefined;
 }
 
@@ -208,7 +219,11 @@ function ruleMatches(rule: FilterRule, data: unknown): boolean {
       return rule.operator === 'in' ? found : !found;
     }
     case 'containsAny':
-      return Array.isArray(actual) && Array.isArray(expected) && actual.some((item) => expected.some((want) => sameScalar(item, want)));
+      return (
+        Array.isArray(actual) &&
+        Array.isArray(expected) &&
+        actual.some((item) => expected.some((want) => sameScalar(item, want)))
+      );
   }
 }
 

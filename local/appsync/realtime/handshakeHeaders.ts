@@ -19,7 +19,7 @@ export const GRAPHQL_WS = 'graphql-ws';
 /** Subprotocols offered in `Sec-WebSocket-Protocol`. */
 export function offeredProtocols(headers: HandshakeRequest['headers']): string[] {
   const raw = headers['sec-websocket-protocol'];
-  const joined = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
+  const joined = Array.isArray(raw) ? raw.join(',') : raw ?? '';
   return joined
     .split(',')
     .map((p) => p.trim())

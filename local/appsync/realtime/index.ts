@@ -13,6 +13,12 @@ export type {
 } from './backend.js';
 export { MessageType, type AppSyncErrorEntry, type AuthHeaders } from './messages.js';
 export { CloseCode } from './errors.js';
-export { parseSubscriptionFilter, filterMatches, type SubscriptionFilter, type FilterRule, type FilterOperator } from './filters.js';
+export {
+  parseSubscriptionFilter,
+  filterMatches,
+  type SubscriptionFilter,
+  type FilterRule,
+  type FilterOperator,
+} from './filters.js';
 export type { RealtimeOptions, RealtimeLogger } from './options.js';
 export type { RealtimeSocket } from './socket.js';

@@ -91,7 +91,8 @@ export function parseClientMessage(text: string): ClientMessage | MessageFault {
       if (id === undefined) return { fault: 'malformedStart', id, detail: 'stop without a string id' };
       return { type: MessageType.Stop, id };
     case MessageType.Start: {
-      if (id === undefined || id.length === 0) return { fault: 'malformedStart', id, detail: 'start without a string id' };
+      if (id === undefined || id.length === 0)
+        return { fault: 'malformedStart', id, detail: 'start without a string id' };
       const payload = parsed.payload;
       if (!isRecord(payload) || typeof payload.data !== 'string') {
         return { fault: 'malformedStart', id, detail: 'start payload.data must be a JSON string' };

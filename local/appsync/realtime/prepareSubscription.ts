@@ -47,7 +47,9 @@ function describe(errors: readonly GraphQLError[]): string {
 }
 
 /** Creates a preparer bound to one schema, with its own document cache. */
-export function createSubscriptionPreparer(schema: GraphQLSchema): (data: string) => PreparedSubscription | AppSyncErrorEntry {
+export function createSubscriptionPreparer(
+  schema: GraphQLSchema,
+): (data: string) => PreparedSubscription | AppSyncErrorEntry {
   const cache = new Map<string, ParsedQuery>();
 
   function parseAndValidate(query: string): ParsedQuery {
@@ -76,7 +78,8 @@ export function createSubscriptionPreparer(schema: GraphQLSchema): (data: string
     } catch (error) {
       return badStart(`payload.data is not JSON: ${(error as Error).message}`);
     }
-    if (!isRecord(request) || typeof request.query !== 'string') return badStart('payload.data must hold {"query": "...", "variables": {...}}');
+    if (!isRecord(request) || typeof request.query !== 'string')
+      return badStart('payload.data must hold {"query": "...", "variables": {...}}');
     const query = request.query;
     const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
     const rawVariables = request.variables ?? {};
@@ -84,9 +87,21 @@ export function createSubscriptionPreparer(schema: GraphQLSchema): (data: string
 
     const { document, errors } = parseAndValidate(query);
     if (errors.length > 0) return invalidSubscription(describe(errors));
-    const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    const operation = operationName === undefined ? (operations.length === 1 ? operations[0] : undefined) : operations.find((o) => o.name?.value === operationName);
-    if (!operation) return invalidSubscription(operationName === undefined ? 'Must provide operation name if query contains multiple operations.' : `Unknown operation named "${operationName}".`);
+    const operations = document.definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    const operation =
+      operationName === undefined
+        ? operations.length === 1
+          ? operations[0]
+          : undefined
+        : operations.find((o) => o.name?.value === operationName);
+    if (!operation)
+      return invalidSubscription(
+        operationName === undefined
+          ? 'Must provide operation name if query contains multiple operations.'
+          : `Unknown operation named "${operationName}".`,
+      );
     if (operation.operation !== 'subscription') return operationNotSubscription();
 
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
@@ -95,7 +110,8 @@ export function createSubscriptionPreparer(schema: GraphQLSchema): (data: string
     const rootField = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD);
     const subscriptionType = schema.getSubscriptionType();
     const fieldDef = rootField && subscriptionType?.getFields()[rootField.name.value];
-    if (!rootField || !fieldDef) return invalidSubscription('The subscription must select one field of the Subscription type.');
+    if (!rootField || !fieldDef)
+      return invalidSubscription('The subscription must select one field of the Subscription type.');
     let args: Record<string, unknown>;
     try {
       args = getArgumentValues(fieldDef, rootField, coerced.coerced);

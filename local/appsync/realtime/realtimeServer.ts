@@ -26,7 +26,12 @@ import { resolveRealtimeOptions, type RealtimeOptions } from './options.js';
 import { createSubscriptionPreparer } from './prepareSubscription.js';
 import { readSubscriptionLinks } from './schemaLinks.js';
 import type { RealtimeSocket } from './socket.js';
-import { createSubscriptionIndex, type PublishReport, type Subscription, type SubscriptionOwner } from './subscriptionIndex.js';
+import {
+  createSubscriptionIndex,
+  type PublishReport,
+  type Subscription,
+  type SubscriptionOwner,
+} from './subscriptionIndex.js';
 import { toError } from '../errors.js';
 
 /** The handlers an adapter calls for one accepted socket. */
@@ -61,7 +66,9 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
   const links = readSubscriptionLinks(backend.schema, backend.defaultAuthMode);
   // The runtime's own rules when it offers them, else the schema's auth directives.
   const isAllowed = (typeName: string, fieldName: string, mode: AuthMode): boolean =>
-    backend.allowedModes ? backend.allowedModes(typeName, fieldName).includes(mode) : links.allowedModes(typeName, fieldName).has(mode);
+    backend.allowedModes
+      ? backend.allowedModes(typeName, fieldName).includes(mode)
+      : links.allowedModes(typeName, fieldName).has(mode);
   const prepare = createSubscriptionPreparer(backend.schema);
   const index = createSubscriptionIndex({
     schema: eventSchemaOf(backend.schema),
@@ -72,7 +79,10 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
   });
   const connections = new Set<Connection>();
   const publishListeners = new Set<(report: PublishReport) => void>();
-  const ackMessage = JSON.stringify({ type: MessageType.ConnectionAck, payload: { connectionTimeoutMs: opts.connectionTimeoutMs } });
+  const ackMessage = JSON.stringify({
+    type: MessageType.ConnectionAck,
+    payload: { connectionTimeoutMs: opts.connectionTimeoutMs },
+  });
 
   // One timer for every connection keeps idle connections cheap.
   const keepAliveTimer = setInterval(() => {
@@ -100,11 +110,11 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
     private pending: Set<string> | undefined;
     private readonly lifetimeTimer: NodeJS.Timeout;
 
-    constructor(
-      private readonly socket: RealtimeSocket,
-      private readonly headers: AuthHeaders | undefined,
-    ) {
-      this.lifetimeTimer = setTimeout(() => this.shutdown(CloseCode.Normal, 'Connection lifetime exceeded'), opts.maxConnectionLifetimeMs);
+    constructor(private readonly socket: RealtimeSocket, private readonly headers: AuthHeaders | undefined) {
+      this.lifetimeTimer = setTimeout(
+        () => this.shutdown(CloseCode.Normal, 'Connection lifetime exceeded'),
+        opts.maxConnectionLifetimeMs,
+      );
       this.lifetimeTimer.unref();
     }
 
@@ -199,7 +209,12 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
       if (!isAllowed('Subscription', prepared.fieldName, identity.authMode)) {
         return this.refuseStart(id, notAuthorizedForField(prepared.fieldName, 'Subscription'));
       }
-      const resolved = await backend.runSubscriptionResolver(prepared.fieldName, prepared.args, identity, authorization);
+      const resolved = await backend.runSubscriptionResolver(
+        prepared.fieldName,
+        prepared.args,
+        identity,
+        authorization,
+      );
       if (!this.stillPending(id)) return;
       if (resolved.error) return this.refuseStart(id, resolved.error);
       let filter: SubscriptionFilter | undefined;
@@ -255,7 +270,8 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
       this.subscriptions?.delete(subscription.id);
       this.sendText(JSON.stringify({ type: MessageType.Complete, id: subscription.id }));
       // AppSync closes an invalidated client's connection once nothing else is subscribed on it.
-      if (this.subscriptions?.size === 0 && (this.pending?.size ?? 0) === 0) this.shutdown(CloseCode.Normal, 'Subscription complete.');
+      if (this.subscriptions?.size === 0 && (this.pending?.size ?? 0) === 0)
+        this.shutdown(CloseCode.Normal, 'Subscription complete.');
     }
 
     private release(): void {

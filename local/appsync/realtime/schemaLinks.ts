@@ -68,7 +68,12 @@ export function readSubscriptionLinks(schema: GraphQLSchema, defaultMode: AuthMo
     let modes = cache.get(key);
     if (!modes) {
       const type = schema.getType(typeName);
-      const fieldNode = type && 'getFields' in type ? (type.getFields() as Record<string, { astNode?: { directives?: readonly ConstDirectiveNode[] } | null }>)[fieldName]?.astNode : undefined;
+      const fieldNode =
+        type && 'getFields' in type
+          ? (type.getFields() as Record<string, { astNode?: { directives?: readonly ConstDirectiveNode[] } | null }>)[
+              fieldName
+            ]?.astNode
+          : undefined;
       const typeNode = type?.astNode as { directives?: readonly ConstDirectiveNode[] } | null | undefined;
       modes = modesOf(fieldNode?.directives) ?? modesOf(typeNode?.directives) ?? fallback;
       cache.set(key, modes);

@@ -90,7 +90,9 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
         extensions: { errorType: 'Unauthorized' },
       });
     }
-    return typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[info.fieldName] : undefined;
+    return typeof source === 'object' && source !== null
+      ? (source as Record<string, unknown>)[info.fieldName]
+      : undefined;
   };
 
   function add(
@@ -118,7 +120,15 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
     let group = groups.get(key);
     if (!group) {
       const readable = (typeName: string, fieldName: string) => isAllowed(typeName, fieldName, authMode);
-      group = { key, prepared, authMode, filter, invalidationFilter, members: new Set(), projection: compileEventProjection(schema, prepared, readable) };
+      group = {
+        key,
+        prepared,
+        authMode,
+        filter,
+        invalidationFilter,
+        members: new Set(),
+        projection: compileEventProjection(schema, prepared, readable),
+      };
       groups.set(key, group);
     }
     const subscription: Subscription = {
@@ -164,7 +174,9 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
       operationName,
       fieldResolver: readField,
     });
-    const payload = result.errors ? { data: result.data ?? null, errors: result.errors.map(appSyncError) } : { data: result.data ?? null };
+    const payload = result.errors
+      ? { data: result.data ?? null, errors: result.errors.map(appSyncError) }
+      : { data: result.data ?? null };
     return encoder.encode(`${JSON.stringify(payload)}}`);
   }
 

@@ -99,7 +99,9 @@ export function parseModule(code: string, file: string): Program {
     const loc = (err as { loc?: { line: number; column: number } }).loc;
     const line = loc?.line ?? 0;
     const column = (loc?.column ?? 0) + 1;
-    throw new ResolverLoadError(`${file}:${line}:${column}: ${(err as Error).message}`, file, line, column, { cause: err });
+    throw new ResolverLoadError(`${file}:${line}:${column}: ${(err as Error).message}`, file, line, column, {
+      cause: err,
+    });
   }
 }
 
@@ -125,7 +127,9 @@ export function sourceLocator(code: string, file: string): (line: number, column
       | undefined;
     if (entry && entry.originalSource !== undefined && entry.originalLine !== undefined) {
       const source = entry.originalSource.replace(/^file:\/\//, '');
-      return `${source}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1} (bundle ${file}:${line}:${column})`;
+      return `${source}:${entry.originalLine + 1}:${
+        (entry.originalColumn ?? 0) + 1
+      } (bundle ${file}:${line}:${column})`;
     }
     return `${file}:${line}:${column}`;
   };

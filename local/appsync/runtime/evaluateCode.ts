@@ -60,7 +60,10 @@ export function evaluateCode(
   if (!isObject(context)) return { error: { message: 'The context must be a JSON object.' }, logs: [] };
 
   const sandbox = createSandbox();
-  const invocation = createInvocation({ authType: authTypeOf(context['identity']), ...(options.now ? { now: options.now } : {}) });
+  const invocation = createInvocation({
+    authType: authTypeOf(context['identity']),
+    ...(options.now ? { now: options.now } : {}),
+  });
   sandbox.holder.current = invocation;
   let stash: unknown;
   let originalColumn = (_line: number, column: number): number => column;
@@ -88,7 +91,13 @@ export function evaluateCode(
       return {
         error: {
           message: thrown.message,
-          codeErrors: [{ errorType: 'PARSER_ERROR', value: thrown.message, location: { line: thrown.line, column: thrown.column, span: 0 } }],
+          codeErrors: [
+            {
+              errorType: 'PARSER_ERROR',
+              value: thrown.message,
+              location: { line: thrown.line, column: thrown.column, span: 0 },
+            },
+          ],
         },
         logs: invocation.logs,
       };

@@ -22,7 +22,11 @@ export function locateInStack(stack: string, file: string): { line: number; colu
   return m ? { line: Number(m[1]), column: Number(m[2]) } : null;
 }
 
-export function classifyThrown(thrown: unknown, file: string, originalColumn: (line: number, column: number) => number = (_l, c) => c): HandlerFailure {
+export function classifyThrown(
+  thrown: unknown,
+  file: string,
+  originalColumn: (line: number, column: number) => number = (_l, c) => c,
+): HandlerFailure {
   if (thrown instanceof UtilErrorSignal) return { kind: 'utilError', signal: thrown };
   if (thrown instanceof EarlyReturnSignal) return { kind: 'earlyReturn', signal: thrown };
   if (thrown instanceof ResolverTimeoutError) return { kind: 'timeout', message: thrown.message };
@@ -30,7 +34,8 @@ export function classifyThrown(thrown: unknown, file: string, originalColumn: (l
     typeof thrown === 'object' && thrown !== null && typeof (thrown as { message?: unknown }).message === 'string'
       ? (thrown as { message: string }).message
       : String(thrown);
-  const stack = typeof thrown === 'object' && thrown !== null ? String((thrown as { stack?: unknown }).stack ?? '') : '';
+  const stack =
+    typeof thrown === 'object' && thrown !== null ? String((thrown as { stack?: unknown }).stack ?? '') : '';
   const found = locateInStack(stack, file);
   const at = found ? { line: found.line, column: originalColumn(found.line, found.column) } : null;
   return {

@@ -58,10 +58,7 @@ export class UtilErrorSignal {
 /** Thrown by runtime.earlyReturn: skips to the next step of the pipeline. */
 export class EarlyReturnSignal {
   readonly name = 'EarlyReturnSignal';
-  constructor(
-    readonly value: unknown,
-    readonly skipTo: 'END' | 'NEXT' | null,
-  ) {}
+  constructor(readonly value: unknown, readonly skipTo: 'END' | 'NEXT' | null) {}
 }
 
 /** Holder the sandbox globals read; the executor sets `current` around each call. */

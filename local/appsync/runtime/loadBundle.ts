@@ -57,7 +57,12 @@ export function tickInsertions(program: Program): Edit[] {
     const node = stack.pop();
     if (!isNode(node)) continue;
     const body = node['body'];
-    if ((node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') && isNode(body)) {
+    if (
+      (node.type === 'FunctionDeclaration' ||
+        node.type === 'FunctionExpression' ||
+        node.type === 'ArrowFunctionExpression') &&
+      isNode(body)
+    ) {
       if (body.type === 'BlockStatement') edits.push({ start: body.start + 1, end: body.start + 1, text: TICK });
       else {
         edits.push({ start: body.start, end: body.start, text: '(__appsync_tick(), ' });
@@ -101,14 +106,18 @@ export function rewriteModule(
       case 'ImportDeclaration': {
         const id = moduleId(node);
         if (!knownModules.has(id)) {
-          refuse(node, `import of "${id}" — APPSYNC_JS code can only import @aws-appsync/utils and @aws-appsync/utils/dynamodb (bundle everything else)`);
+          refuse(
+            node,
+            `import of "${id}" — APPSYNC_JS code can only import @aws-appsync/utils and @aws-appsync/utils/dynamodb (bundle everything else)`,
+          );
         }
         const src = JSON.stringify(id);
         const parts: string[] = [];
         const named: string[] = [];
         for (const s of node.specifiers) {
           if (s.type === 'ImportNamespaceSpecifier') parts.push(`const ${s.local.name} = __appsync_import(${src});`);
-          else if (s.type === 'ImportDefaultSpecifier') parts.push(`const ${s.local.name} = __appsync_import(${src}).default;`);
+          else if (s.type === 'ImportDefaultSpecifier')
+            parts.push(`const ${s.local.name} = __appsync_import(${src}).default;`);
           else {
             const imported = s.imported.type === 'Identifier' ? s.imported.name : String(s.imported.value);
             named.push(`${JSON.stringify(imported)}: ${s.local.name}`);

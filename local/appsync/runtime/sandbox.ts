@@ -23,10 +23,7 @@ import { isTypedSet, markTypedSet } from '../util/typedValues.js';
 /** Resolver code ran longer than its time limit. */
 export class ResolverTimeoutError extends Error {
   override readonly name = 'ResolverTimeoutError';
-  constructor(
-    readonly timeoutMs: number,
-    options?: { cause?: unknown },
-  ) {
+  constructor(readonly timeoutMs: number, options?: { cause?: unknown }) {
     super(`Execution timed out after ${timeoutMs} ms.`, options);
   }
 }
@@ -117,7 +114,8 @@ function describe(value: Record<string, unknown>, table: HostFunction[]): Spec {
     if (typeof v === 'function') {
       spec[key] = table.length;
       table.push(v as HostFunction);
-    } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) spec[key] = describe(v as Record<string, unknown>, table);
+    } else if (typeof v === 'object' && v !== null && !Array.isArray(v))
+      spec[key] = describe(v as Record<string, unknown>, table);
   }
   return spec;
 }
@@ -147,7 +145,10 @@ export function createSandbox(): Sandbox {
   const context = vm.createContext({}, { name: 'APPSYNC_JS', codeGeneration: { strings: false, wasm: false } });
   const rawParse = vm.runInContext(PRELUDE, context) as (text: string) => unknown;
   // Web-ish extras V8 puts on every context that APPSYNC_JS does not have.
-  vm.runInContext('delete globalThis.WebAssembly; delete globalThis.SharedArrayBuffer; delete globalThis.Atomics;', context);
+  vm.runInContext(
+    'delete globalThis.WebAssembly; delete globalThis.SharedArrayBuffer; delete globalThis.Atomics;',
+    context,
+  );
 
   const importValue = (value: unknown): unknown => {
     if (value === undefined) return undefined;

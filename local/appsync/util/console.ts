@@ -12,8 +12,10 @@ function show(value: unknown): string {
 }
 
 export function createConsole(holder: InvocationHolder): Record<string, unknown> {
-  const at = (level: string) => (...args: unknown[]) => {
-    currentInvocation(holder).logs.push(`${level} - ${args.map((a) => show(a)).join(' ')}`);
-  };
+  const at =
+    (level: string) =>
+    (...args: unknown[]) => {
+      currentInvocation(holder).logs.push(`${level} - ${args.map((a) => show(a)).join(' ')}`);
+    };
   return { log: at('INFO'), info: at('INFO'), debug: at('DEBUG'), warn: at('WARN'), error: at('ERROR') };
 }

@@ -108,7 +108,8 @@ function conditionOf(input: Obj): Obj {
 
 function commonWriteFields(input: Obj): Obj {
   const out: Obj = {};
-  for (const k of ['customPartitionKey', 'populateIndexFields', '_version']) if (input[k] !== undefined) out[k] = input[k];
+  for (const k of ['customPartitionKey', 'populateIndexFields', '_version'])
+    if (input[k] !== undefined) out[k] = input[k];
   return out;
 }
 
@@ -154,7 +155,12 @@ export function put(payload: unknown): Obj {
 
 export function remove(payload: unknown): Obj {
   const p = asObject(payload, 'remove input');
-  return { operation: 'DeleteItem', key: marshalMap(asObject(p['key'], 'key')), ...conditionOf(p), ...commonWriteFields(p) };
+  return {
+    operation: 'DeleteItem',
+    key: marshalMap(asObject(p['key'], 'key')),
+    ...conditionOf(p),
+    ...commonWriteFields(p),
+  };
 }
 
 export function update(payload: unknown): Obj {
@@ -168,7 +174,16 @@ export function update(payload: unknown): Obj {
   };
 }
 
-const READ_FIELDS = ['index', 'limit', 'nextToken', 'scanIndexForward', 'consistentRead', 'totalSegments', 'segment', 'select'] as const;
+const READ_FIELDS = [
+  'index',
+  'limit',
+  'nextToken',
+  'scanIndexForward',
+  'consistentRead',
+  'totalSegments',
+  'segment',
+  'select',
+] as const;
 
 export function scan(payload: unknown): Obj {
   const p = asObject(payload ?? {}, 'scan input');
@@ -237,26 +252,49 @@ export function transactWrite(payload: unknown): Obj {
       if (isObject(i['putItem'])) {
         const p = i['putItem'];
         const key = asObject(p['key'], 'key');
-        return { table: p['table'], operation: 'PutItem', key: marshalMap(key), attributeValues: marshalMap(itemWithoutKey(asObject(p['item'] ?? {}, 'item'), key)), ...conditionOf(p) };
+        return {
+          table: p['table'],
+          operation: 'PutItem',
+          key: marshalMap(key),
+          attributeValues: marshalMap(itemWithoutKey(asObject(p['item'] ?? {}, 'item'), key)),
+          ...conditionOf(p),
+        };
       }
       if (isObject(i['updateItem'])) {
         const p = i['updateItem'];
-        return { table: p['table'], operation: 'UpdateItem', key: marshalMap(asObject(p['key'], 'key')), update: buildUpdateExpression(asObject(p['update'], 'update')), ...conditionOf(p) };
+        return {
+          table: p['table'],
+          operation: 'UpdateItem',
+          key: marshalMap(asObject(p['key'], 'key')),
+          update: buildUpdateExpression(asObject(p['update'], 'update')),
+          ...conditionOf(p),
+        };
       }
       if (isObject(i['deleteItem'])) {
         const p = i['deleteItem'];
-        return { table: p['table'], operation: 'DeleteItem', key: marshalMap(asObject(p['key'], 'key')), ...conditionOf(p) };
+        return {
+          table: p['table'],
+          operation: 'DeleteItem',
+          key: marshalMap(asObject(p['key'], 'key')),
+          ...conditionOf(p),
+        };
       }
       if (isObject(i['conditionCheck'])) {
         const p = i['conditionCheck'];
-        return { table: p['table'], operation: 'ConditionCheck', key: marshalMap(asObject(p['key'], 'key')), ...conditionOf(p) };
+        return {
+          table: p['table'],
+          operation: 'ConditionCheck',
+          key: marshalMap(asObject(p['key'], 'key')),
+          ...conditionOf(p),
+        };
       }
       throw new TypeError('transactWrite items need putItem, updateItem, deleteItem or conditionCheck');
     }),
   };
 }
 
-const set = (type: 'SS' | 'NS' | 'BS') => (list: unknown) => markTypedSet({ [type]: Array.isArray(list) ? [...list] : [list] });
+const set = (type: 'SS' | 'NS' | 'BS') => (list: unknown) =>
+  markTypedSet({ [type]: Array.isArray(list) ? [...list] : [list] });
 
 /** Typed sets for items (a plain array would be a list `L`). */
 export const toStringSet = set('SS');

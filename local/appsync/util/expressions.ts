@@ -128,7 +128,10 @@ export function buildKeyCondition(query: Record<string, unknown>): DynamoDBExpre
 }
 
 /** A projection list as `{expression, expressionNames}` (dotted paths split into names). */
-export function buildProjection(fields: readonly string[]): { expression: string; expressionNames: Record<string, string> } {
+export function buildProjection(fields: readonly string[]): {
+  expression: string;
+  expressionNames: Record<string, string>;
+} {
   const names: Record<string, string> = {};
   const paths = fields.map((f) =>
     f

@@ -28,12 +28,21 @@ export function createExtensions(holder: InvocationHolder): Record<string, unkno
       const key = JSON.stringify(entry);
       if (list.some((x) => JSON.stringify(x) === key)) return;
       if (list.length >= MAX_INVALIDATIONS) {
-        throw new UtilErrorSignal('invalidateSubscriptions can be called at most 5 times per request', 'LimitExceededError', null, null);
+        throw new UtilErrorSignal(
+          'invalidateSubscriptions can be called at most 5 times per request',
+          'LimitExceededError',
+          null,
+          null,
+        );
       }
       list.push(entry);
     },
     evictFromApiCache(typeName: string, fieldName: string, keys: unknown): void {
-      currentInvocation(holder).extensions.cacheEvictions.push({ typeName: String(typeName), fieldName: String(fieldName), keys: detach(keys) });
+      currentInvocation(holder).extensions.cacheEvictions.push({
+        typeName: String(typeName),
+        fieldName: String(fieldName),
+        keys: detach(keys),
+      });
     },
   };
 }

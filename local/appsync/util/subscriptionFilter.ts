@@ -53,18 +53,15 @@ function alternativesOf(filter: Record<string, unknown>, ignored: ReadonlySet<st
 }
 
 /** Builds an enhanced subscription filter from a filter object. */
-export function toSubscriptionFilter(
-  filter: unknown,
-  ignoredFields?: unknown,
-  rules?: unknown,
-): SubscriptionFilter {
+export function toSubscriptionFilter(filter: unknown, ignoredFields?: unknown, rules?: unknown): SubscriptionFilter {
   const ignored = new Set(Array.isArray(ignoredFields) ? ignoredFields.map(String) : []);
   let alts = isObject(filter) ? alternativesOf(filter, ignored) : [[]];
   if (isObject(rules)) {
     const ruleAlts: Alternatives = [];
     for (const [field, ops] of Object.entries(rules)) {
       if (!isObject(ops)) continue;
-      for (const [op, value] of Object.entries(ops)) ruleAlts.push([{ fieldName: field, operator: OPERATOR_ALIASES[op] ?? op, value }]);
+      for (const [op, value] of Object.entries(ops))
+        ruleAlts.push([{ fieldName: field, operator: OPERATOR_ALIASES[op] ?? op, value }]);
     }
     if (ruleAlts.length > 0) alts = cross(alts, ruleAlts);
   }

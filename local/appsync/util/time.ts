@@ -10,7 +10,10 @@ export class TimeFormatError extends Error {
   override readonly name = 'TimeFormatError';
 }
 
-type Token = { kind: 'field'; letter: string; count: number } | { kind: 'literal'; text: string } | { kind: 'optional'; tokens: Token[] };
+type Token =
+  | { kind: 'field'; letter: string; count: number }
+  | { kind: 'literal'; text: string }
+  | { kind: 'optional'; tokens: Token[] };
 
 /** Splits a DateTimeFormatter pattern into tokens. */
 export function tokenize(pattern: string): Token[] {
@@ -97,11 +100,31 @@ export function offsetAt(zone: Zone, epochMs: number): number {
   }
   const parts: Record<string, number> = {};
   for (const p of fmt.formatToParts(new Date(epochMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts['year'] ?? 1970, (parts['month'] ?? 1) - 1, parts['day'] ?? 1, parts['hour'] ?? 0, parts['minute'] ?? 0, parts['second'] ?? 0);
+  const asUtc = Date.UTC(
+    parts['year'] ?? 1970,
+    (parts['month'] ?? 1) - 1,
+    parts['day'] ?? 1,
+    parts['hour'] ?? 0,
+    parts['minute'] ?? 0,
+    parts['second'] ?? 0,
+  );
   return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 1000);
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 const pad = (n: number, width: number): string => String(Math.abs(n)).padStart(width, '0');
@@ -169,7 +192,7 @@ function formatField(letter: string, count: number, d: Date, offsetSeconds: numb
     case 'a':
       return hour < 12 ? 'AM' : 'PM';
     case 'E':
-      return count >= 4 ? (DAYS[d.getUTCDay()] ?? '') : (DAYS[d.getUTCDay()] ?? '').slice(0, 3);
+      return count >= 4 ? DAYS[d.getUTCDay()] ?? '' : (DAYS[d.getUTCDay()] ?? '').slice(0, 3);
     case 'Z':
     case 'X':
     case 'x':
@@ -214,10 +237,7 @@ interface Parsed {
 }
 
 class Cursor {
-  constructor(
-    readonly text: string,
-    public at = 0,
-  ) {}
+  constructor(readonly text: string, public at = 0) {}
   digits(min: number, max: number): number | null {
     const m = new RegExp(`^\\d{${min},${max}}`).exec(this.text.slice(this.at));
     if (!m) return null;
@@ -267,7 +287,9 @@ function parseTokens(tokens: Token[], c: Cursor, out: Parsed): boolean {
       case 'L': {
         if (t.count >= 3) {
           const rest = c.text.slice(c.at).toLowerCase();
-          const idx = MONTHS.findIndex((name) => rest.startsWith((t.count === 3 ? name.slice(0, 3) : name).toLowerCase()));
+          const idx = MONTHS.findIndex((name) =>
+            rest.startsWith((t.count === 3 ? name.slice(0, 3) : name).toLowerCase()),
+          );
           if (idx < 0) return false;
           c.at += t.count === 3 ? 3 : (MONTHS[idx] ?? '').length;
           out.month = idx + 1;
@@ -330,7 +352,15 @@ export function parseFormatted(text: string, pattern: string, zoneArg?: string):
     throw new TimeFormatError(`Text '${text}' could not be parsed with pattern '${pattern}'`);
   }
   const hour = (p.hour ?? 0) + (p.pm ? 12 : 0);
-  const wall = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, hour, p.minute ?? 0, p.second ?? 0, p.millis ?? 0);
+  const wall = Date.UTC(
+    p.year ?? 1970,
+    (p.month ?? 1) - 1,
+    p.day ?? 1,
+    hour,
+    p.minute ?? 0,
+    p.second ?? 0,
+    p.millis ?? 0,
+  );
   if (p.offsetSeconds !== undefined) return wall - p.offsetSeconds * 1000;
   const zone = parseZone(zoneArg);
   // For a region zone the offset depends on the instant: refine once from the wall time.

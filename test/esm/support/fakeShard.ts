@@ -28,12 +28,19 @@ export function fakeShard(shardId = 'shardId-000000000000'): FakeShard {
         { SequenceNumber: seq, PartitionKey: 'pk', data, arrivalMs },
         { streamArn: FAKE_ARN, region: 'us-east-1', invokeIdentityArn: 'arn:aws:iam::000000000000:role/fake' },
       );
-      records.push({ sequenceNumber: seq, arrivalMs, sizeBytes: data.length + 400, eventRecord, filterSubject: () => ({ data: value }) });
+      records.push({
+        sequenceNumber: seq,
+        arrivalMs,
+        sizeBytes: data.length + 400,
+        eventRecord,
+        filterSubject: () => ({ data: value }),
+      });
       return seq;
     },
     reader(position) {
       let next = 0;
-      if (position.type === 'AFTER_SEQUENCE_NUMBER') next = records.findIndex((r) => r.sequenceNumber === position.sequenceNumber) + 1;
+      if (position.type === 'AFTER_SEQUENCE_NUMBER')
+        next = records.findIndex((r) => r.sequenceNumber === position.sequenceNumber) + 1;
       if (position.type === 'LATEST') next = records.length;
       if (position.type === 'AT_TIMESTAMP') {
         next = records.findIndex((r) => r.arrivalMs >= position.timestampMs);

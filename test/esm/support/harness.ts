@@ -18,7 +18,12 @@ export const BASE_SETTINGS: MappingSettings = {
 };
 
 /** Fast timings so tests do not wait for Lambda's one-second idle polls. */
-export const FAST: Partial<ProcessorConfig> = { idlePollMs: 20, minPollSpacingMs: 5, retryDelayMs: 1, windowCloseDelayMs: 20 };
+export const FAST: Partial<ProcessorConfig> = {
+  idlePollMs: 20,
+  minPollSpacingMs: 5,
+  retryDelayMs: 1,
+  windowCloseDelayMs: 20,
+};
 
 export interface Harness {
   processor: ShardProcessor;

@@ -33,12 +33,20 @@ export function projectSchema(): GraphQLSchema {
 }
 
 type MutationResolver = (args: Record<string, unknown>) => { value: unknown; invalidations?: InvalidationRequest[] };
-type SubscriptionResolver = (args: Record<string, unknown>, identity: RealtimeIdentity, headers: Record<string, string>) => SubscriptionResolverResult;
+type SubscriptionResolver = (
+  args: Record<string, unknown>,
+  identity: RealtimeIdentity,
+  headers: Record<string, string>,
+) => SubscriptionResolverResult;
 
 /** A test backend plus a way to run operations against it. */
 export interface GraphqlBackend extends RealtimeBackend {
   /** Runs a mutation (or query) document; a mutation publishes each successful root field. */
-  mutate(query: string, variables?: Record<string, unknown>, operationName?: string): Promise<{ data?: unknown; errors?: readonly unknown[] }>;
+  mutate(
+    query: string,
+    variables?: Record<string, unknown>,
+    operationName?: string,
+  ): Promise<{ data?: unknown; errors?: readonly unknown[] }>;
 }
 
 /** Builds a backend over `schema` with the given mutation and subscription resolvers. */
@@ -57,12 +65,21 @@ export function createGraphqlBackend(
       if (apiKey !== undefined) {
         return apiKey === TEST_API_KEY
           ? { ok: true, identity: { authMode: 'API_KEY', identity: null } }
-          : { ok: false, error: { errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' } };
+          : {
+              ok: false,
+              error: { errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' },
+            };
       }
       if (await verifyIamHeaders(request.headers, request.path, request.body)) {
-        return { ok: true, identity: { authMode: 'AWS_IAM', identity: { accountId: '000000000000', username: 'local' } } };
+        return {
+          ok: true,
+          identity: { authMode: 'AWS_IAM', identity: { accountId: '000000000000', username: 'local' } },
+        };
       }
-      return { ok: false, error: { errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' } };
+      return {
+        ok: false,
+        error: { errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' },
+      };
     },
     async runSubscriptionResolver(fieldName, args, identity, headers) {
       return subscriptionResolvers[fieldName]?.(args, identity, headers) ?? {};

@@ -8,7 +8,8 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/credentials.js';
 
-const AUTH_PATTERN = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/appsync\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/;
+const AUTH_PATTERN =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/appsync\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/;
 
 function parseAmzDate(value: string): Date | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
@@ -43,7 +44,12 @@ export async function verifyIamHeaders(headers: Record<string, string>, path: st
     headers: toSign,
     body,
   });
-  const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION, service: 'appsync', sha256: Sha256 });
+  const signer = new SignatureV4({
+    credentials: LOCAL_CREDENTIALS,
+    region: LOCAL_REGION,
+    service: 'appsync',
+    sha256: Sha256,
+  });
   const signed = await signer.sign(request, { signingDate: date });
   return signed.headers.authorization === lower.authorization;
 }

@@ -36,7 +36,10 @@ type Subscription {
 `;
 
 /** Filters the test sets per subscription, keyed by the `x-test-filter` header of the start's authorization. */
-export type FilterChoice = (args: Record<string, unknown>, headers: Record<string, string>) => SubscriptionResolverResult;
+export type FilterChoice = (
+  args: Record<string, unknown>,
+  headers: Record<string, string>,
+) => SubscriptionResolverResult;
 
 /** The backend; `onFiltered`'s resolver returns whatever `filterFor` says. */
 export function messageBackend(filterFor: FilterChoice): GraphqlBackend {

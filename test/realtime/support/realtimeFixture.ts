@@ -2,7 +2,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { attachRealtime, type RealtimeAttachment, type RealtimeBackend, type RealtimeOptions } from '../../../local/appsync/realtime/index.js';
+import {
+  attachRealtime,
+  type RealtimeAttachment,
+  type RealtimeBackend,
+  type RealtimeOptions,
+} from '../../../local/appsync/realtime/index.js';
 import { TEST_API_KEY, type GraphqlBackend } from './graphqlBackend.js';
 import { graphqlHttpHandler } from './httpEndpoint.js';
 
@@ -21,7 +26,11 @@ export interface RealtimeFixture {
 }
 
 /** Starts an HTTP server on 127.0.0.1 with `attachRealtime` (and `/graphql` when the backend can run operations). */
-export async function startRealtime(backend: RealtimeBackend, options: RealtimeOptions = {}, port = 0): Promise<RealtimeFixture> {
+export async function startRealtime(
+  backend: RealtimeBackend,
+  options: RealtimeOptions = {},
+  port = 0,
+): Promise<RealtimeFixture> {
   const handler = 'mutate' in backend ? graphqlHttpHandler(backend as GraphqlBackend) : undefined;
   const http = createServer((req, res) => {
     if (handler) {
@@ -60,7 +69,9 @@ export function base64Json(value: unknown): string {
 
 /** `?header=…&payload=e30=` URL for an API-key connection. */
 export function apiKeyUrl(fixture: RealtimeFixture, apiKey = TEST_API_KEY): string {
-  return `${fixture.realtimeUrl}?header=${encodeURIComponent(base64Json({ host: fixture.host, 'x-api-key': apiKey }))}&payload=e30=`;
+  return `${fixture.realtimeUrl}?header=${encodeURIComponent(
+    base64Json({ host: fixture.host, 'x-api-key': apiKey }),
+  )}&payload=e30=`;
 }
 
 /** Any server message, as parsed JSON. */
@@ -77,7 +88,9 @@ export class TestSocket {
       this.messages.push(JSON.parse(data.toString()) as ServerMessage);
       for (const wake of this.waiters.splice(0)) wake();
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   send(message: unknown): void {
@@ -91,7 +104,8 @@ export class TestSocket {
       const found = this.messages.slice(from).find(match);
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`);
+      if (left <= 0)
+        throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -118,7 +132,11 @@ export class TestSocket {
 }
 
 /** Opens a socket and waits until it is open (rejects on an HTTP refusal). */
-export function openSocket(url: string, protocols: string[] = ['graphql-ws'], headers: Record<string, string> = {}): Promise<TestSocket> {
+export function openSocket(
+  url: string,
+  protocols: string[] = ['graphql-ws'],
+  headers: Record<string, string> = {},
+): Promise<TestSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, protocols, { headers });
     const socket = new TestSocket(ws);
@@ -141,7 +159,13 @@ export async function connectWithApiKey(fixture: RealtimeFixture): Promise<TestS
 }
 
 /** A start message with API-key authorization. */
-export function startMessage(fixture: RealtimeFixture, id: string, query: string, variables: Record<string, unknown> = {}, apiKey = TEST_API_KEY) {
+export function startMessage(
+  fixture: RealtimeFixture,
+  id: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  apiKey = TEST_API_KEY,
+) {
   return {
     id,
     type: 'start',
@@ -153,7 +177,13 @@ export function startMessage(fixture: RealtimeFixture, id: string, query: string
 }
 
 /** Sends a start and waits for its start_ack (or throws with the error). */
-export async function subscribe(socket: TestSocket, fixture: RealtimeFixture, id: string, query: string, variables: Record<string, unknown> = {}) {
+export async function subscribe(
+  socket: TestSocket,
+  fixture: RealtimeFixture,
+  id: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
   const from = socket.messages.length;
   socket.send(startMessage(fixture, id, query, variables));
   const reply = await socket.next((m) => m.id === id && (m.type === 'start_ack' || m.type === 'error'), 5_000, from);

@@ -2,7 +2,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGraphqlHandler, type AppSyncRuntime } from '../../../local/appsync/index.js';
-import { attachRealtime, type RealtimeAttachment, type RealtimeOptions } from '../../../local/appsync/realtime/index.js';
+import {
+  attachRealtime,
+  type RealtimeAttachment,
+  type RealtimeOptions,
+} from '../../../local/appsync/realtime/index.js';
 import { realtimeBackendFor } from '../../../local/stack/realtimeBackend.js';
 
 export interface RuntimeServer {
@@ -17,7 +21,10 @@ export interface RuntimeServer {
 export async function serveRuntime(runtime: AppSyncRuntime, options: RealtimeOptions = {}): Promise<RuntimeServer> {
   const handler = createGraphqlHandler(runtime);
   const http = createServer((req, res) => handler(req, res));
-  const attachment = attachRealtime(http, realtimeBackendFor(runtime), { logger: { warn: () => undefined }, ...options });
+  const attachment = attachRealtime(http, realtimeBackendFor(runtime), {
+    logger: { warn: () => undefined },
+    ...options,
+  });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const host = `127.0.0.1:${(http.address() as AddressInfo).port}`;
   return {

@@ -11,12 +11,21 @@ export interface GraphqlReply {
 
 /** POSTs a raw body to the GraphQL endpoint. */
 export async function postRaw(url: string, body: string, headers: Record<string, string>): Promise<GraphqlReply> {
-  const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const response = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   return { status: response.status, body: (await response.json()) as GraphqlReply['body'] };
 }
 
 /** A GraphQL request with an API key. */
-export function withApiKey(url: string, apiKey: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphqlReply> {
+export function withApiKey(
+  url: string,
+  apiKey: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphqlReply> {
   return postRaw(url, JSON.stringify({ query, variables }), { 'x-api-key': apiKey });
 }
 
@@ -52,7 +61,12 @@ export async function sigV4Headers(url: string, body: string, opts: SigningOptio
 }
 
 /** A GraphQL request signed with SigV4. */
-export async function withIam(url: string, opts: SigningOptions, query: string, variables: Record<string, unknown> = {}): Promise<GraphqlReply> {
+export async function withIam(
+  url: string,
+  opts: SigningOptions,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphqlReply> {
   const body = JSON.stringify({ query, variables });
   return postRaw(url, body, await sigV4Headers(url, body, opts));
 }
@@ -94,7 +108,9 @@ export function openRealtime(realtimeUrl: string, header: Record<string, string>
       }
     }
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
     socket.once('open', () =>
@@ -107,7 +123,10 @@ export function openRealtime(realtimeUrl: string, header: Record<string, string>
           const seen = frames.find(predicate);
           if (seen) return Promise.resolve(seen);
           return new Promise((res, rej) => {
-            const timer = setTimeout(() => rej(new Error(`no matching frame within ${ms} ms; got ${raw.join(' | ')}`)), ms);
+            const timer = setTimeout(
+              () => rej(new Error(`no matching frame within ${ms} ms; got ${raw.join(' | ')}`)),
+              ms,
+            );
             waiters.push({ predicate, resolve: (f) => (clearTimeout(timer), res(f)) });
           });
         },
@@ -118,9 +137,17 @@ export function openRealtime(realtimeUrl: string, header: Record<string, string>
   });
 }
 
-export const ON_LIVE_RANKINGS = 'subscription Live($classId: Int!) { onLiveRankings(classId: $classId) { classId raceId entries { rank racerId output } } }';
+export const ON_LIVE_RANKINGS =
+  'subscription Live($classId: Int!) { onLiveRankings(classId: $classId) { classId raceId entries { rank racerId output } } }';
 
 /** A start frame for onLiveRankings authorised with `authorization`. */
 export function startFrame(id: string, authorization: Record<string, string>, classId = 1): string {
-  return JSON.stringify({ id, type: 'start', payload: { data: JSON.stringify({ query: ON_LIVE_RANKINGS, variables: { classId } }), extensions: { authorization } } });
+  return JSON.stringify({
+    id,
+    type: 'start',
+    payload: {
+      data: JSON.stringify({ query: ON_LIVE_RANKINGS, variables: { classId } }),
+      extensions: { authorization },
+    },
+  });
 }

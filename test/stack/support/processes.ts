@@ -54,7 +54,12 @@ export function run(
   options: { ownGroup?: boolean; env?: Record<string, string> } = {},
 ): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   // ownGroup: a process group of its own, like a command a terminal runs (Ctrl-C signals the whole group).
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', ...options.env }, detached: options.ownGroup === true });
+  const child = spawn(command, args, {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0', ...options.env },
+    detached: options.ownGroup === true,
+  });
   let output = '';
   child.stdout?.on('data', (b: Buffer) => {
     output += b.toString();

@@ -1,7 +1,12 @@
 /** Picks a race class: a row of buttons on wide screens, a select on phones. */
 import type { RaceClass } from '../data/types.js';
 
-export function ClassPicker(props: { classes: readonly RaceClass[]; value: number; onChange: (classId: number) => void; label?: string }) {
+export function ClassPicker(props: {
+  classes: readonly RaceClass[];
+  value: number;
+  onChange: (classId: number) => void;
+  label?: string;
+}) {
   const { classes, value, onChange, label = 'Race class' } = props;
   return (
     <div className="class-picker">

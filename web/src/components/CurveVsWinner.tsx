@@ -27,7 +27,8 @@ export function CurveVsWinner(props: {
   if (!any) {
     return (
       <Empty title="No curve for this race">
-        Output curves are drawn from the live rankings this page received while the race ran. Watch or ride a race to see them.
+        Output curves are drawn from the live rankings this page received while the race ran. Watch or ride a race to
+        see them.
       </Empty>
     );
   }

@@ -29,7 +29,11 @@ export interface LineChartProps {
   showTitle?: boolean;
 }
 
-const AXIS = { stroke: '#aab4c0', grid: { stroke: 'rgba(170,180,192,0.12)' }, ticks: { stroke: 'rgba(170,180,192,0.25)' } };
+const AXIS = {
+  stroke: '#aab4c0',
+  grid: { stroke: 'rgba(170,180,192,0.12)' },
+  ticks: { stroke: 'rgba(170,180,192,0.25)' },
+};
 
 function toData(xs: readonly number[], series: readonly ChartSeries[]): uPlot.AlignedData {
   return [Array.from(xs), ...series.map((s) => Array.from(s.values))] as uPlot.AlignedData;
@@ -57,7 +61,14 @@ export function LineChart(props: LineChartProps) {
       ],
       series: [
         { label: xLabel },
-        ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? 2, dash: s.dash, spanGaps: true, points: { show: false } })),
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: s.width ?? 2,
+          dash: s.dash,
+          spanGaps: true,
+          points: { show: false },
+        })),
       ],
     };
     const u = new uPlot(opts, toData(xs, series), el);

@@ -14,9 +14,7 @@ export function RaceClock(props: { raceId: number; raceSeconds: number; now: num
         <span className="time-left" aria-label={`${clock(left)} left`}>
           {clock(left)}
         </span>
-        <span className="muted">
-          left · started {timeOfDay(raceStartMillis(raceId, raceSeconds))}
-        </span>
+        <span className="muted">left · started {timeOfDay(raceStartMillis(raceId, raceSeconds))}</span>
       </div>
       <div
         className="progress"

@@ -119,7 +119,13 @@ export function RankingTable(props: RankingTableProps) {
           </span>
         )}
       </div>
-      <div ref={scrollRef} className="ranking-scroll" style={{ height: viewport }} tabIndex={0} aria-label={`${label}, scrollable`}>
+      <div
+        ref={scrollRef}
+        className="ranking-scroll"
+        style={{ height: viewport }}
+        tabIndex={0}
+        aria-label={`${label}, scrollable`}
+      >
         <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index];
@@ -140,7 +146,10 @@ export function RankingTable(props: RankingTableProps) {
                 <span role="cell" className="c-rank">
                   <span className="rank-num">{row.rank}</span>
                   {move !== undefined && (
-                    <span className={move > 0 ? 'move up' : 'move down'} aria-label={move > 0 ? `up ${move}` : `down ${-move}`}>
+                    <span
+                      className={move > 0 ? 'move up' : 'move down'}
+                      aria-label={move > 0 ? `up ${move}` : `down ${-move}`}
+                    >
                       {move > 0 ? '▲' : '▼'}
                       {Math.abs(move)}
                     </span>

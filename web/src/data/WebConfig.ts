@@ -27,7 +27,8 @@ export function parseWebConfig(value: unknown): WebConfig {
   if (!isRecord(value)) throw new WebConfigError('config.json must be a JSON object');
   for (const key of ['graphqlUrl', 'realtimeUrl', 'apiKey'] as const) {
     const v = value[key];
-    if (typeof v !== 'string' || v.length === 0) throw new WebConfigError(`config.json: ${key} must be a non-empty string`);
+    if (typeof v !== 'string' || v.length === 0)
+      throw new WebConfigError(`config.json: ${key} must be a non-empty string`);
   }
   for (const key of ['raceSeconds', 'windowSeconds'] as const) {
     const v = value[key];

@@ -12,7 +12,13 @@ export interface RiderResult {
 }
 
 /** Pages through the results (1,000 a page) until the rider is found or the list ends. */
-export async function findResult(api: Api, classId: number, raceId: number, racerId: string, maxPages = 20): Promise<RiderResult> {
+export async function findResult(
+  api: Api,
+  classId: number,
+  raceId: number,
+  racerId: string,
+  maxPages = 20,
+): Promise<RiderResult> {
   let nextToken: string | null | undefined = null;
   const podium: RaceResult[] = [];
   let scanned = 0;

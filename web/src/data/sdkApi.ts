@@ -24,17 +24,22 @@ export function sdkApi(client: AlleycatClient, clientFor: (apiKey: string) => Al
     raceClasses: async () => (await client.query(RaceClassesDocument, {})).raceClasses,
     currentRace: async (classId) => (await client.query(CurrentRaceDocument, { classId })).currentRace,
     race: async (classId, raceId) => (await client.query(RaceDocument, { classId, raceId })).race,
-    races: async (classId, limit, nextToken) => (await client.query(RacesDocument, { classId, limit, nextToken })).races,
+    races: async (classId, limit, nextToken) =>
+      (await client.query(RacesDocument, { classId, limit, nextToken })).races,
     raceResults: async (classId, raceId, limit, nextToken) =>
       (await client.query(RaceResultsDocument, { classId, raceId, limit, nextToken })).raceResults,
     liveRankings: async (classId) => (await client.query(LiveRankingsDocument, { classId })).liveRankings,
     onLiveRankings: (classId, observer) =>
-      client.subscribe(OnLiveRankingsDocument, { classId }, {
-        next: (event) => {
-          if (event.onLiveRankings) observer.next(event.onLiveRankings);
+      client.subscribe(
+        OnLiveRankingsDocument,
+        { classId },
+        {
+          next: (event) => {
+            if (event.onLiveRankings) observer.next(event.onLiveRankings);
+          },
+          error: (err) => observer.error(err),
         },
-        error: (err) => observer.error(err),
-      }),
+      ),
     allTimeRankings: async (classId, by, limit, nextToken) =>
       (await client.query(AllTimeRankingsDocument, { classId, by, limit, nextToken })).allTimeRankings,
     racer: async (racerId) => (await client.query(RacerDocument, { racerId })).racer,

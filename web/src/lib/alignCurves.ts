@@ -17,7 +17,10 @@ export function alignCurves(curves: ReadonlyArray<ReadonlyArray<readonly [number
 }
 
 /** A rider's curve from a race history: (second, output) where the rider was seen. */
-export function historyCurve(seconds: readonly number[], outputs: ReadonlyArray<number | null> | undefined): Array<[number, number]> {
+export function historyCurve(
+  seconds: readonly number[],
+  outputs: ReadonlyArray<number | null> | undefined,
+): Array<[number, number]> {
   const curve: Array<[number, number]> = [];
   if (!outputs) return curve;
   seconds.forEach((s, i) => {

@@ -14,7 +14,12 @@ function read(): Me | null {
     const raw = window.localStorage.getItem(KEY);
     if (!raw) return null;
     const v: unknown = JSON.parse(raw);
-    if (typeof v === 'object' && v !== null && typeof (v as Me).racerId === 'string' && typeof (v as Me).name === 'string') {
+    if (
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as Me).racerId === 'string' &&
+      typeof (v as Me).name === 'string'
+    ) {
       return { racerId: (v as Me).racerId, name: (v as Me).name };
     }
     return null;

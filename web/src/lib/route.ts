@@ -22,7 +22,10 @@ function int(s: string | undefined): number | undefined {
 
 /** Parses a location's pathname and search into a route. */
 export function parseRoute(pathname: string, search = ''): Route {
-  const parts = pathname.split('/').filter((p) => p.length > 0).map((p) => decodeURIComponent(p));
+  const parts = pathname
+    .split('/')
+    .filter((p) => p.length > 0)
+    .map((p) => decodeURIComponent(p));
   const [head, a, b] = parts;
   const params = new URLSearchParams(search);
   switch (head) {

@@ -1,10 +1,7 @@
 /** Loads something once per key, with loading, error and reload states. */
 import { useCallback, useEffect, useState } from 'react';
 
-export type AsyncState<T> =
-  | { status: 'loading' }
-  | { status: 'error'; error: Error }
-  | { status: 'ready'; data: T };
+export type AsyncState<T> = { status: 'loading' } | { status: 'error'; error: Error } | { status: 'ready'; data: T };
 
 /** Coerces anything thrown into an Error (never loses the original: it becomes the cause). */
 export function toError(value: unknown): Error {

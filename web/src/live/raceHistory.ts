@@ -89,7 +89,8 @@ function loadOwn(): void {
     const parsed: unknown = raw ? JSON.parse(raw) : [];
     if (!Array.isArray(parsed)) return;
     for (const entry of parsed) {
-      if (Array.isArray(entry) && typeof entry[0] === 'string' && Array.isArray(entry[1])) own.set(entry[0], entry[1] as Array<[number, number]>);
+      if (Array.isArray(entry) && typeof entry[0] === 'string' && Array.isArray(entry[1]))
+        own.set(entry[0], entry[1] as Array<[number, number]>);
     }
   } catch (err) {
     console.warn('alleycat: could not read the kept ride curves', err);

@@ -95,7 +95,8 @@ export function opsPanels(snapshot: OpsSnapshot): OpsPanel[] {
           values: s.points.map(([, v]) => v),
         }),
       );
-    if (charts.length > 0) panels.push({ group, title, charts: charts.filter(moved), quiet: charts.filter((c) => !moved(c)) });
+    if (charts.length > 0)
+      panels.push({ group, title, charts: charts.filter(moved), quiet: charts.filter((c) => !moved(c)) });
   }
   return panels;
 }

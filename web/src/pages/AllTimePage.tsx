@@ -25,8 +25,12 @@ export function AllTimePage({ classId, by }: { classId?: number; by: AllTimeOrde
 function AllTimeList({ classes, selected, by }: { classes: RaceClass[]; selected: RaceClass; by: AllTimeOrder }) {
   const { api } = useApp();
   const me = useMe();
-  const list = usePaged((token) => api.allTimeRankings(selected.classId, by, 50, token), `alltime:${selected.classId}:${by}`);
-  const go = (classId: number, order: AllTimeOrder): void => navigate(routePath({ page: 'alltime', classId, by: order }));
+  const list = usePaged(
+    (token) => api.allTimeRankings(selected.classId, by, 50, token),
+    `alltime:${selected.classId}:${by}`,
+  );
+  const go = (classId: number, order: AllTimeOrder): void =>
+    navigate(routePath({ page: 'alltime', classId, by: order }));
   return (
     <section className="page" aria-labelledby="alltime-title">
       <header className="page-head">
@@ -39,10 +43,20 @@ function AllTimeList({ classes, selected, by }: { classes: RaceClass[]; selected
             {selected.name} · {by === 'PERSONAL_BEST' ? 'best single race' : 'total output'}
           </h2>
           <div className="segmented" role="group" aria-label="Order">
-            <button type="button" className={`chip${by === 'PERSONAL_BEST' ? ' active' : ''}`} aria-pressed={by === 'PERSONAL_BEST'} onClick={() => go(selected.classId, 'PERSONAL_BEST')}>
+            <button
+              type="button"
+              className={`chip${by === 'PERSONAL_BEST' ? ' active' : ''}`}
+              aria-pressed={by === 'PERSONAL_BEST'}
+              onClick={() => go(selected.classId, 'PERSONAL_BEST')}
+            >
               Personal best
             </button>
-            <button type="button" className={`chip${by === 'TOTAL_OUTPUT' ? ' active' : ''}`} aria-pressed={by === 'TOTAL_OUTPUT'} onClick={() => go(selected.classId, 'TOTAL_OUTPUT')}>
+            <button
+              type="button"
+              className={`chip${by === 'TOTAL_OUTPUT' ? ' active' : ''}`}
+              aria-pressed={by === 'TOTAL_OUTPUT'}
+              onClick={() => go(selected.classId, 'TOTAL_OUTPUT')}
+            >
               Total output
             </button>
           </div>
@@ -52,14 +66,27 @@ function AllTimeList({ classes, selected, by }: { classes: RaceClass[]; selected
           <Empty title="Nobody has finished a race in this class yet">The ranking fills in as races finish.</Empty>
         )}
         {list.items.length > 0 && (
-          <table className="data" aria-label={`All-time ranking of ${selected.name} by ${by === 'PERSONAL_BEST' ? 'personal best' : 'total output'}`}>
+          <table
+            className="data"
+            aria-label={`All-time ranking of ${selected.name} by ${
+              by === 'PERSONAL_BEST' ? 'personal best' : 'total output'
+            }`}
+          >
             <thead>
               <tr>
-                <th scope="col" className="num">Rank</th>
+                <th scope="col" className="num">
+                  Rank
+                </th>
                 <th scope="col">Rider</th>
-                <th scope="col" className={`num${by === 'PERSONAL_BEST' ? ' sorted' : ''}`}>Best (kJ)</th>
-                <th scope="col" className="num hide-narrow">Races</th>
-                <th scope="col" className={`num${by === 'TOTAL_OUTPUT' ? ' sorted' : ''}`}>Total (kJ)</th>
+                <th scope="col" className={`num${by === 'PERSONAL_BEST' ? ' sorted' : ''}`}>
+                  Best (kJ)
+                </th>
+                <th scope="col" className="num hide-narrow">
+                  Races
+                </th>
+                <th scope="col" className={`num${by === 'TOTAL_OUTPUT' ? ' sorted' : ''}`}>
+                  Total (kJ)
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -58,7 +58,12 @@ export default function ExplorerPage() {
       // GraphiQL only displays what comes back: the server's JSON as it is (RawResult), so the casts below are shape-preserving.
       if (isSubscription(params.query, params.operationName)) {
         return observerToAsyncIterable<RawResult>((observer) =>
-          api.subscribeRaw(singleOperation(params.query, params.operationName), variables, { next: observer.next, error: observer.error }, apiKey),
+          api.subscribeRaw(
+            singleOperation(params.query, params.operationName),
+            variables,
+            { next: observer.next, error: observer.error },
+            apiKey,
+          ),
         ) as unknown as ReturnType<Fetcher>;
       }
       return api.executeRaw(params.query, variables, params.operationName, apiKey) as ReturnType<Fetcher>;

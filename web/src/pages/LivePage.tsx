@@ -37,7 +37,8 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
   const live = useLiveRankings(api, selected.classId, config.raceSeconds);
   const current: LiveRankings | null = live.snapshot && live.snapshot.raceId === raceId ? live.snapshot : null;
   // In the first moments of a race, the race that just ended is still worth seeing (and links to its result).
-  const ended: LiveRankings | null = !current && live.snapshot && live.snapshot.raceId === raceId - 1 ? live.snapshot : null;
+  const ended: LiveRankings | null =
+    !current && live.snapshot && live.snapshot.raceId === raceId - 1 ? live.snapshot : null;
   const justEnded = now - raceStartMillis(raceId, config.raceSeconds) < Math.min(30_000, config.raceSeconds * 500);
   const table = useRef<RankingTableHandle>(null);
   const entries = current?.entries;
@@ -57,7 +58,8 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
   }, [shownRows]);
 
   const series = useMemo(
-    () => (current ? topSeries(raceHistory(current.classId, current.raceId), current.entries, me?.racerId ?? null) : []),
+    () =>
+      current ? topSeries(raceHistory(current.classId, current.raceId), current.entries, me?.racerId ?? null) : [],
     // `live.version` changes with every accepted snapshot (the history grows in place).
     [current, live.version, me?.racerId],
   );
@@ -95,7 +97,11 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
                   <span data-testid="my-place">
                     {ordinal(mine.rank)} of {entries.length}
                   </span>{' '}
-                  <button type="button" className="btn small" onClick={() => table.current?.scrollToRacer(mine.racerId)}>
+                  <button
+                    type="button"
+                    className="btn small"
+                    onClick={() => table.current?.scrollToRacer(mine.racerId)}
+                  >
                     Jump to me
                   </button>
                 </>
@@ -140,7 +146,12 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
           {ended && ended.entries.length > 0 && (
             <>
               <h4 className="ended-title">Last live ranking of race #{ended.raceId}</h4>
-              <RankingTable rows={ended.entries} label={`Last live ranking of race ${ended.raceId}`} meId={me?.racerId} height={300} />
+              <RankingTable
+                rows={ended.entries}
+                label={`Last live ranking of race ${ended.raceId}`}
+                meId={me?.racerId}
+                height={300}
+              />
             </>
           )}
           {current && current.entries.length === 0 && <Empty title="No riders yet" />}

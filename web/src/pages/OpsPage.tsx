@@ -109,7 +109,10 @@ export function OpsAlerts({ alerts }: { alerts: readonly OpsAlert[] }) {
 
 function SeriesChart({ chart, color }: { chart: OpsChart; color: string }) {
   const latest = formatFigure(chart.latest, chart.unit);
-  const series = useMemo(() => [{ label: chart.label, values: chart.values, color }], [chart.label, chart.values, color]);
+  const series = useMemo(
+    () => [{ label: chart.label, values: chart.values, color }],
+    [chart.label, chart.values, color],
+  );
   return (
     <article className="ops-card" aria-label={`${chart.label}: ${latest}`} data-series={chart.id}>
       <header className="ops-card-head">

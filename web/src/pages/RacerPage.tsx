@@ -11,7 +11,7 @@ export function RacerPage({ racerId }: { racerId: string }) {
   const classes = useClasses(api);
   const racer = useAsync(() => api.racer(racerId), `racer:${racerId}`);
   const className = (id: number): string =>
-    classes.status === 'ready' ? (classes.data.find((c) => c.classId === id)?.name ?? `Class ${id}`) : `Class ${id}`;
+    classes.status === 'ready' ? classes.data.find((c) => c.classId === id)?.name ?? `Class ${id}` : `Class ${id}`;
 
   if (racer.status === 'loading') return <Loading what="the racer" />;
   if (racer.status === 'error') return <ErrorBox error={racer.error} what="the racer" retry={racer.reload} />;
@@ -24,7 +24,9 @@ export function RacerPage({ racerId }: { racerId: string }) {
         </h1>
       </header>
       {!r ? (
-        <Empty title="No finished races yet">This rider has not finished a race. Results appear here after the first one.</Empty>
+        <Empty title="No finished races yet">
+          This rider has not finished a race. Results appear here after the first one.
+        </Empty>
       ) : (
         <>
           <div className="panel">
@@ -33,10 +35,18 @@ export function RacerPage({ racerId }: { racerId: string }) {
               <thead>
                 <tr>
                   <th scope="col">Class</th>
-                  <th scope="col" className="num">Best (kJ)</th>
-                  <th scope="col" className="num">Races</th>
-                  <th scope="col" className="num">Total (kJ)</th>
-                  <th scope="col" className="hide-narrow">Last race</th>
+                  <th scope="col" className="num">
+                    Best (kJ)
+                  </th>
+                  <th scope="col" className="num">
+                    Races
+                  </th>
+                  <th scope="col" className="num">
+                    Total (kJ)
+                  </th>
+                  <th scope="col" className="hide-narrow">
+                    Last race
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -68,7 +78,9 @@ export function RacerPage({ racerId }: { racerId: string }) {
                   <tr>
                     <th scope="col">Race</th>
                     <th scope="col">Class</th>
-                    <th scope="col" className="num">Output (kJ)</th>
+                    <th scope="col" className="num">
+                      Output (kJ)
+                    </th>
                     <th scope="col">Finished</th>
                   </tr>
                 </thead>

@@ -30,9 +30,7 @@ function RaceList({ classes, selected }: { classes: RaceClass[]; selected: RaceC
         <ClassPicker classes={classes} value={selected.classId} onChange={(id) => navigate(`/results/${id}`)} />
       </header>
       <div className="panel">
-        <h2 className="panel-title">
-          Finished races · {selected.name}
-        </h2>
+        <h2 className="panel-title">Finished races · {selected.name}</h2>
         {list.loading && list.items.length === 0 && <Loading what="races" />}
         {!list.loading && !list.error && list.items.length === 0 && (
           <Empty title="No finished races yet">Results appear here a few seconds after each race ends.</Empty>
@@ -43,9 +41,13 @@ function RaceList({ classes, selected }: { classes: RaceClass[]; selected: RaceC
               <tr>
                 <th scope="col">Race</th>
                 <th scope="col">Started</th>
-                <th scope="col" className="num">Riders</th>
+                <th scope="col" className="num">
+                  Riders
+                </th>
                 <th scope="col">Winner</th>
-                <th scope="col" className="num">Best (kJ)</th>
+                <th scope="col" className="num">
+                  Best (kJ)
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -56,8 +58,18 @@ function RaceList({ classes, selected }: { classes: RaceClass[]; selected: RaceC
                   </td>
                   <td>{raceDate(Date.parse(r.startsAt))}</td>
                   <td className="num">{r.competitors ?? '–'}</td>
-                  <td>{r.winnerRacerId ? <Link href={`/racer/${encodeURIComponent(r.winnerRacerId)}`}>{r.winnerName ?? r.winnerRacerId}</Link> : '–'}</td>
-                  <td className="num">{r.bestOutput !== null && r.bestOutput !== undefined ? kj(r.bestOutput) : '–'}</td>
+                  <td>
+                    {r.winnerRacerId ? (
+                      <Link href={`/racer/${encodeURIComponent(r.winnerRacerId)}`}>
+                        {r.winnerName ?? r.winnerRacerId}
+                      </Link>
+                    ) : (
+                      '–'
+                    )}
+                  </td>
+                  <td className="num">
+                    {r.bestOutput !== null && r.bestOutput !== undefined ? kj(r.bestOutput) : '–'}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -21,7 +21,10 @@ export function ResultPage({ classId, raceId }: { classId: number; raceId: numbe
   const { api, config } = useApp();
   const me = useMe();
   const classes = useClasses(api);
-  const className = classes.status === 'ready' ? (classes.data.find((c) => c.classId === classId)?.name ?? `Class ${classId}`) : `Class ${classId}`;
+  const className =
+    classes.status === 'ready'
+      ? classes.data.find((c) => c.classId === classId)?.name ?? `Class ${classId}`
+      : `Class ${classId}`;
   const race = useAsync(() => api.race(classId, raceId), `race:${classId}:${raceId}`);
   const results = usePaged((token) => api.raceResults(classId, raceId, 100, token), `results:${classId}:${raceId}`);
   const myResult = useAsync(
@@ -29,9 +32,11 @@ export function ResultPage({ classId, raceId }: { classId: number; raceId: numbe
     `mine:${classId}:${raceId}:${me?.racerId ?? ''}`,
   );
   const mine = myResult.status === 'ready' ? myResult.data?.mine : undefined;
-  const around = myResult.status === 'ready' ? (myResult.data?.around ?? []) : [];
+  const around = myResult.status === 'ready' ? myResult.data?.around ?? [] : [];
   const winner = results.items[0];
-  const pending = race.status === 'ready' && (race.data.status !== 'FINISHED' || race.data.competitors === null || race.data.competitors === undefined);
+  const pending =
+    race.status === 'ready' &&
+    (race.data.status !== 'FINISHED' || race.data.competitors === null || race.data.competitors === undefined);
 
   return (
     <section className="page" aria-labelledby="result-title">
@@ -68,7 +73,11 @@ export function ResultPage({ classId, raceId }: { classId: number; raceId: numbe
           </div>
           <div>
             <dt>Best</dt>
-            <dd>{race.data.bestOutput !== null && race.data.bestOutput !== undefined ? `${kj(race.data.bestOutput)} kJ` : '–'}</dd>
+            <dd>
+              {race.data.bestOutput !== null && race.data.bestOutput !== undefined
+                ? `${kj(race.data.bestOutput)} kJ`
+                : '–'}
+            </dd>
           </div>
           {mine && (
             <div>
@@ -91,7 +100,12 @@ export function ResultPage({ classId, raceId }: { classId: number; raceId: numbe
             <Empty title="No results for this race">Nobody rode it, or its results are not written yet.</Empty>
           )}
           {results.items.length > 0 && (
-            <RankingTable rows={results.items} label={`Results of ${className} race ${raceId}`} meId={me?.racerId} height={480} />
+            <RankingTable
+              rows={results.items}
+              label={`Results of ${className} race ${raceId}`}
+              meId={me?.racerId}
+              height={480}
+            />
           )}
           <LoadMore list={results} what="results" />
         </div>

@@ -36,7 +36,11 @@ export function RidePage() {
     <section className="page ride" aria-labelledby="ride-title">
       <header className="page-head">
         <h1 id="ride-title">Ride</h1>
-        {!session && <p className="muted">Join the race that runs now. Your bike reports every second; pedal harder with the slider or the arrow keys.</p>}
+        {!session && (
+          <p className="muted">
+            Join the race that runs now. Your bike reports every second; pedal harder with the slider or the arrow keys.
+          </p>
+        )}
       </header>
       {session ? (
         <Riding key={`${session.classId}:${session.raceId}`} session={session} onLeave={() => setSession(null)} />

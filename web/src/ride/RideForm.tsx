@@ -13,9 +13,11 @@ export interface RideChoice {
 /** The first problem of each field, or nothing. */
 export function validateRider(racerId: string, name: string): { racerId?: string; name?: string } {
   const problems: { racerId?: string; name?: string } = {};
-  if (!isRacerId(racerId)) problems.racerId = `1 to ${TELEMETRY_LIMITS.racerIdMaxLength} letters, digits, "_" or "-" (no spaces)`;
+  if (!isRacerId(racerId))
+    problems.racerId = `1 to ${TELEMETRY_LIMITS.racerIdMaxLength} letters, digits, "_" or "-" (no spaces)`;
   const n = name.trim();
-  if (n.length < 1 || n.length > TELEMETRY_LIMITS.nameMaxLength) problems.name = `1 to ${TELEMETRY_LIMITS.nameMaxLength} characters`;
+  if (n.length < 1 || n.length > TELEMETRY_LIMITS.nameMaxLength)
+    problems.name = `1 to ${TELEMETRY_LIMITS.nameMaxLength} characters`;
   return problems;
 }
 
@@ -23,7 +25,12 @@ function suggestedId(): string {
   return `rider-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-export function RideForm(props: { classes: readonly RaceClass[]; me: Me | null; classId: number; onStart: (c: RideChoice) => void }) {
+export function RideForm(props: {
+  classes: readonly RaceClass[];
+  me: Me | null;
+  classId: number;
+  onStart: (c: RideChoice) => void;
+}) {
   const { classes, me, onStart } = props;
   const [name, setName] = useState(me?.name ?? '');
   const [racerId, setRacerId] = useState(me?.racerId ?? suggestedId);
@@ -66,7 +73,9 @@ export function RideForm(props: { classes: readonly RaceClass[]; me: Me | null; 
           spellCheck={false}
         />
         <small id="ride-id-help" className={touched && problems.racerId ? 'invalid' : 'muted'}>
-          {touched && problems.racerId ? `Rider id: ${problems.racerId}` : 'Your results and all-time stats are kept under this id.'}
+          {touched && problems.racerId
+            ? `Rider id: ${problems.racerId}`
+            : 'Your results and all-time stats are kept under this id.'}
         </small>
       </div>
       <div className="field">

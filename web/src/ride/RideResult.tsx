@@ -19,7 +19,15 @@ const POLL_MS = 2000;
  */
 const FINAL_WAIT_MS = 90_000;
 
-export function RideResult({ session, output, onLeave }: { session: RideSession; output: number; onLeave: () => void }) {
+export function RideResult({
+  session,
+  output,
+  onLeave,
+}: {
+  session: RideSession;
+  output: number;
+  onLeave: () => void;
+}) {
   const { api } = useApp();
   const [race, setRace] = useState<Race | null>(null);
   const [result, setResult] = useState<RiderResult | null>(null);

@@ -57,7 +57,12 @@ export function Riding({ session, onLeave }: { session: RideSession; onLeave: ()
     const onKey = (e: KeyboardEvent): void => {
       const t = e.target as HTMLElement | null;
       if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
-      const delta = e.key === 'ArrowUp' || e.key === 'ArrowRight' ? KEY_STEP : e.key === 'ArrowDown' || e.key === 'ArrowLeft' ? -KEY_STEP : 0;
+      const delta =
+        e.key === 'ArrowUp' || e.key === 'ArrowRight'
+          ? KEY_STEP
+          : e.key === 'ArrowDown' || e.key === 'ArrowLeft'
+          ? -KEY_STEP
+          : 0;
       if (delta === 0) return;
       e.preventDefault();
       setEffort((v) => clampEffort(v + delta));
@@ -78,7 +83,10 @@ export function Riding({ session, onLeave }: { session: RideSession; onLeave: ()
       <div className="race-card">
         <div className="race-title">
           <h2 id="riding-title">
-            {session.name} <span className="muted">rides {session.className} · race #{session.raceId}</span>
+            {session.name}{' '}
+            <span className="muted">
+              rides {session.className} · race #{session.raceId}
+            </span>
           </h2>
         </div>
         {waiting ? (
@@ -109,7 +117,9 @@ export function Riding({ session, onLeave }: { session: RideSession; onLeave: ()
           <span className="gauge-value" data-testid="live-rank">
             {mine ? ordinal(mine.rank) : '–'}
           </span>
-          <span className="gauge-unit">{snapshot ? `of ${snapshot.entries.length}` : `next ranking within ${config.windowSeconds} s`}</span>
+          <span className="gauge-unit">
+            {snapshot ? `of ${snapshot.entries.length}` : `next ranking within ${config.windowSeconds} s`}
+          </span>
         </div>
       </div>
       <div className="panel effort">

@@ -62,7 +62,11 @@ export function startRide(opts: {
  * At or after the race's end the record is the `final` one, at second
  * raceSeconds.
  */
-export function tick(state: RideState, nowMillis: number, effort: number): { state: RideState; record: TelemetryInput | null } {
+export function tick(
+  state: RideState,
+  nowMillis: number,
+  effort: number,
+): { state: RideState; record: TelemetryInput | null } {
   // Nothing before the start (the record would be for a race that is not running yet) or after the final.
   if (state.finished || nowMillis < raceStartMillis(state.raceId, state.raceSeconds)) return { state, record: null };
   const ended = nowMillis >= raceEndMillis(state.raceId, state.raceSeconds);

@@ -27,28 +27,34 @@ export function useTelemetrySender(api: Api) {
     if (inFlight.current || queue.current.length === 0) return;
     const batch = queue.current.splice(0, MAX_BATCH);
     inFlight.current = true;
-    api.recordTelemetry(batch).then(
-      (receipt) => {
-        const retry = receipt.records.filter((r) => r.errorCode).map((r) => batch[r.index]).filter((r) => r !== undefined);
-        queue.current.unshift(...retry);
-        setStatus((s) => ({
-          accepted: s.accepted + receipt.accepted,
-          pending: queue.current.length,
-          error: retry.length > 0 ? `${retry.length} record(s) throttled, retrying` : null,
-        }));
-      },
-      (err: unknown) => {
-        const e = toError(err);
-        if (!isPermanent(err)) queue.current.unshift(...batch);
-        setStatus((s) => ({
-          ...s,
-          pending: queue.current.length,
-          error: isPermanent(err) ? `Refused: ${e.message}` : `Not sent yet (${e.message}), retrying`,
-        }));
-      },
-    ).finally(() => {
-      inFlight.current = false;
-    });
+    api
+      .recordTelemetry(batch)
+      .then(
+        (receipt) => {
+          const retry = receipt.records
+            .filter((r) => r.errorCode)
+            .map((r) => batch[r.index])
+            .filter((r) => r !== undefined);
+          queue.current.unshift(...retry);
+          setStatus((s) => ({
+            accepted: s.accepted + receipt.accepted,
+            pending: queue.current.length,
+            error: retry.length > 0 ? `${retry.length} record(s) throttled, retrying` : null,
+          }));
+        },
+        (err: unknown) => {
+          const e = toError(err);
+          if (!isPermanent(err)) queue.current.unshift(...batch);
+          setStatus((s) => ({
+            ...s,
+            pending: queue.current.length,
+            error: isPermanent(err) ? `Refused: ${e.message}` : `Not sent yet (${e.message}), retrying`,
+          }));
+        },
+      )
+      .finally(() => {
+        inFlight.current = false;
+      });
   }, [api]);
 
   const send = useCallback(

@@ -5,7 +5,13 @@ import { AppContext } from '../../src/data/ApiContext.js';
 import '../../src/styles.css';
 import { createFakeApi } from './fakeApi.js';
 
-const config = { graphqlUrl: '/graphql', realtimeUrl: '/graphql/realtime', apiKey: 'fake', raceSeconds: 60, windowSeconds: 2 };
+const config = {
+  graphqlUrl: '/graphql',
+  realtimeUrl: '/graphql/realtime',
+  apiKey: 'fake',
+  raceSeconds: 60,
+  windowSeconds: 2,
+};
 const api = createFakeApi({ riders: 900, raceSeconds: config.raceSeconds, windowSeconds: config.windowSeconds });
 const el = document.getElementById('root');
 if (el) {

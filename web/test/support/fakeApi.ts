@@ -26,7 +26,24 @@ export const FAKE_CLASSES: RaceClass[] = [
   { classId: 3, name: 'Club', description: 'Club racers with structured training.' },
 ];
 
-const FIRST = ['Ada', 'Bo', 'Cleo', 'Dev', 'Eli', 'Fay', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kai', 'Lea', 'Mo', 'Nia', 'Oz', 'Pia'];
+const FIRST = [
+  'Ada',
+  'Bo',
+  'Cleo',
+  'Dev',
+  'Eli',
+  'Fay',
+  'Gus',
+  'Hana',
+  'Ivo',
+  'Jun',
+  'Kai',
+  'Lea',
+  'Mo',
+  'Nia',
+  'Oz',
+  'Pia',
+];
 const LAST = ['Rossi', 'Kim', 'Novak', 'Silva', 'Berg', 'Okafor', 'Tanaka', 'Moreau', 'Quinn', 'Lund'];
 
 function riderName(i: number): string {
@@ -81,8 +98,20 @@ export function createFakeApi(opts: FakeApiOptions): Api & { sent: TelemetryInpu
       })),
     );
     const mine = sent.filter((r) => r.classId === classId && r.raceId === raceId).at(-1);
-    if (mine) entries.push({ rank: 0, racerId: mine.racerId, name: mine.name ?? null, output: mine.output, second: mine.second });
-    return { classId, raceId, updatedAt: new Date(raceStartMillis(raceId, raceSeconds) + second * 1000).toISOString(), entries: rank(entries) };
+    if (mine)
+      entries.push({
+        rank: 0,
+        racerId: mine.racerId,
+        name: mine.name ?? null,
+        output: mine.output,
+        second: mine.second,
+      });
+    return {
+      classId,
+      raceId,
+      updatedAt: new Date(raceStartMillis(raceId, raceSeconds) + second * 1000).toISOString(),
+      entries: rank(entries),
+    };
   };
 
   const results = (classId: number, raceId: number): RaceResult[] =>
@@ -100,7 +129,12 @@ export function createFakeApi(opts: FakeApiOptions): Api & { sent: TelemetryInpu
 
   const raceOf = (classId: number, raceId: number): Race => {
     const now = clock();
-    const status = now < raceStartMillis(raceId, raceSeconds) ? 'SCHEDULED' : now < raceEndMillis(raceId, raceSeconds) ? 'RUNNING' : 'FINISHED';
+    const status =
+      now < raceStartMillis(raceId, raceSeconds)
+        ? 'SCHEDULED'
+        : now < raceEndMillis(raceId, raceSeconds)
+        ? 'RUNNING'
+        : 'FINISHED';
     const rs = status === 'FINISHED' ? results(classId, raceId) : [];
     return {
       classId,
@@ -117,7 +151,7 @@ export function createFakeApi(opts: FakeApiOptions): Api & { sent: TelemetryInpu
     };
   };
 
-  const page = <T,>(items: T[], limit: number, token: string | null | undefined): Page<T> => {
+  const page = <T>(items: T[], limit: number, token: string | null | undefined): Page<T> => {
     const start = token ? Number(token) : 0;
     const end = start + limit;
     return { items: items.slice(start, end), nextToken: end < items.length ? String(end) : null };
@@ -131,7 +165,11 @@ export function createFakeApi(opts: FakeApiOptions): Api & { sent: TelemetryInpu
     races: async (classId, limit = 20, nextToken) => {
       const current = raceIdAt(clock(), raceSeconds);
       const ids = Array.from({ length: 45 }, (_, i) => current - 1 - i);
-      return page(ids.map((id) => raceOf(classId, id)), limit, nextToken);
+      return page(
+        ids.map((id) => raceOf(classId, id)),
+        limit,
+        nextToken,
+      );
     },
     raceResults: async (classId, raceId, limit = 100, nextToken) => page(results(classId, raceId), limit, nextToken),
     liveRankings: async (classId) => live(classId, clock()),
@@ -167,14 +205,25 @@ export function createFakeApi(opts: FakeApiOptions): Api & { sent: TelemetryInpu
         racerId,
         name: riderName(i + classId),
         classes: [
-          { classId, bestOutput: 88.2, bestRaceId: current - 3, racesCompleted: 12, totalOutput: 901.5, lastRaceId: current - 1 },
+          {
+            classId,
+            bestOutput: 88.2,
+            bestRaceId: current - 3,
+            racesCompleted: 12,
+            totalOutput: 901.5,
+            lastRaceId: current - 1,
+          },
         ],
         recentResults: [1, 2, 3].map((k) => ({ classId, raceId: current - k, output: 70 + k, finished: k !== 2 })),
       };
     },
     recordTelemetry: async (records: TelemetryInput[]): Promise<TelemetryReceipt> => {
       sent.push(...records);
-      return { accepted: records.length, failed: 0, records: records.map((_, index) => ({ index, sequenceNumber: String(index), shardId: 'shardId-000000000000' })) };
+      return {
+        accepted: records.length,
+        failed: 0,
+        records: records.map((_, index) => ({ index, sequenceNumber: String(index), shardId: 'shardId-000000000000' })),
+      };
     },
     onConnectionState(listener: (s: ConnectionState) => void) {
       listener('connected');

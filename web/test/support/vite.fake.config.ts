@@ -9,8 +9,7 @@ export default mergeConfig(base, {
   plugins: [
     {
       name: 'alleycat-fake-entry',
-      transformIndexHtml: (html: string) =>
-        html.replace('/src/main.tsx', '/test/support/devFakeMain.tsx'),
+      transformIndexHtml: (html: string) => html.replace('/src/main.tsx', '/test/support/devFakeMain.tsx'),
     },
   ],
 });
