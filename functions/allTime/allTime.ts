@@ -15,7 +15,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { concurrencyLimit } from '../shared/concurrencyLimit.js';
+import { concurrencyLimit } from '../../lib/concurrency.js';
 import { PipelineError } from '../shared/errors.js';
 import type { LogPort, MetricsPort } from '../shared/observability.js';
 import { applyChange, applyResult } from './applyResult.js';

@@ -13,8 +13,8 @@ import {
 } from '../../core/keys.js';
 import type { OpenRace, RaceSummaryFacts } from './raceClosing.js';
 import type { ResultItem } from './resultItem.js';
-import { chunk } from '../shared/batchWrite.js';
-import { forEachLimited } from '../shared/concurrencyLimit.js';
+import { chunk } from '../../lib/concurrency.js';
+import { forEachLimited } from '../../lib/concurrency.js';
 import { writtenUnlessConditionFails } from '../shared/conditionalWrite.js';
 
 /**

@@ -10,7 +10,7 @@ import { realSleep } from './clock.js';
 import { toError } from './errors.js';
 import { isTransient } from './isTransient.js';
 import { backoffMs } from './retry.js';
-import { forEachLimited } from './concurrencyLimit.js';
+import { chunk, forEachLimited } from '../../lib/concurrency.js';
 
 export const BATCH_WRITE_LIMIT = 25;
 
@@ -29,13 +29,6 @@ export interface BatchWriteOutcome<T> {
   unprocessedRetries: number;
   calls: number;
   failed: Array<{ item: T; error: Error }>;
-}
-
-/** Splits `items` into chunks of at most `size`. */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /** Puts every item (keys must be distinct: DynamoDB refuses duplicates in one call). */

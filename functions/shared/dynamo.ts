@@ -2,7 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Credentials } from './publishLiveRankings.js';
-import { withoutSdkLogging } from './withoutSdkLogging.js';
+import { withoutSdkLogging } from '../../lib/withoutSdkLogging.js';
 
 export interface DynamoOptions {
   region: string;

@@ -54,7 +54,7 @@ import type {
   MutationEvent,
   SubscriptionResolverResult,
 } from './types.js';
-import { withoutSdkLogging } from '../../functions/shared/withoutSdkLogging.js';
+import { withoutSdkLogging } from '../../lib/withoutSdkLogging.js';
 
 const DEFAULT_HANDLER_TIMEOUT_MS = 1_000;
 // "Request execution time: 30 seconds" (AppSync quotas).

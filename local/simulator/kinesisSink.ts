@@ -6,8 +6,8 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { TelemetryRecord } from '../../core/telemetry.js';
-import { chunk } from '../../functions/shared/batchWrite.js';
-import { forEachLimited } from '../../functions/shared/concurrencyLimit.js';
+import { chunk } from '../../lib/concurrency.js';
+import { forEachLimited } from '../../lib/concurrency.js';
 import type { SendOutcome, TelemetrySink } from './sink.js';
 import { MAX_BATCH } from './sink.js';
 

@@ -15,7 +15,7 @@ import { graphqlSink } from './graphqlSink.js';
 import { kinesisSink } from './kinesisSink.js';
 import type { Progress } from './progress.js';
 import type { TelemetrySink } from './sink.js';
-import { withoutSdkLogging } from '../../functions/shared/withoutSdkLogging.js';
+import { withoutSdkLogging } from '../../lib/withoutSdkLogging.js';
 
 export type Via = 'kinesis' | 'graphql';
 

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
-import { withoutSdkLogging } from '../../functions/shared/withoutSdkLogging.js';
+import { withoutSdkLogging } from '../../lib/withoutSdkLogging.js';
 
 export function localDynamoDb(endpoint: string): DynamoDBClient {
   return withoutSdkLogging(

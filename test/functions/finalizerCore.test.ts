@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildResultItem, finalResults } from '../../functions/finalizer/resultItem.js';
 import { dueRaces, notFinishedResults, quietRaces, summarizeResults } from '../../functions/finalizer/raceClosing.js';
-import { chunk } from '../../functions/shared/batchWrite.js';
+import { chunk } from '../../lib/concurrency.js';
 import { rankKey, racePk, racerPk } from '../../core/keys.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import type { LiveRiders } from '../../functions/shared/liveRiders.js';

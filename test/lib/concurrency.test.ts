@@ -1,6 +1,6 @@
 /** The counting semaphore that bounds how many records the all-time consumer applies at once. */
 import { describe, expect, it } from 'vitest';
-import { concurrencyLimit, forEachLimited } from '../../functions/shared/concurrencyLimit.js';
+import { concurrencyLimit, forEachLimited } from '../../lib/concurrency.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -49,3 +49,10 @@ export async function forEachLimited<T>(
   });
   await Promise.all(workers);
 }
+
+/** Splits `items` into chunks of at most `size`. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
