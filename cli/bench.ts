@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command } from './main.js';
+import type { Command } from './types.js';
 import {
   BENCHMARKS,
   collectResults,

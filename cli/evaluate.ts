@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { bundleFile } from '../resolvers/build.js';
-import type { Command } from './main.js';
+import type { Command } from './types.js';
 import { evaluateCode, type HandlerName } from '../local/appsync/index.js';
 
 const USAGE = 'usage: alleycat evaluate --code FILE --context FILE --function request|response';

@@ -5,7 +5,7 @@
  * with a progress line (updated in place on a terminal, plain lines otherwise).
  */
 import path from 'node:path';
-import type { Command } from './main.js';
+import type { Command } from './types.js';
 import { readEndpointsFile } from '../local/simulator/endpoints.js';
 import { formatProgress } from '../local/simulator/progress.js';
 import type { Via } from '../local/simulator/startSimulator.js';

@@ -2,7 +2,7 @@
  * `alleycat start` / `npm start` (contract §4): runs the whole system on this
  * machine until Ctrl-C or SIGTERM, then stops every part (no process left behind).
  */
-import type { Command } from './main.js';
+import type { Command } from './types.js';
 import { EmulatorStartError } from '../local/emulators/errors.js';
 import { StackStartError, StartArgsError } from '../local/stack/errors.js';
 import { parseStartArgs, START_USAGE } from '../local/stack/startArgs.js';

@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from './main.js';
+import type { Command } from './types.js';
 import { OpsUnavailableError, toError } from '../local/ops/errors.js';
 import { OPS_METRICS_PATH } from '../local/ops/opsHandler.js';
 import { isOpsSnapshot, renderStatus } from '../local/ops/renderStatus.js';
