@@ -9,7 +9,7 @@ import type { Race } from '../data/types.js';
 import { displayName, kj, ordinal } from '../lib/format.js';
 import { Link } from '../lib/Link.js';
 import { toError } from '../lib/useAsync.js';
-import type { RideSession } from './Riding.js';
+import type { RideSession } from './RideSession.js';
 
 const POLL_MS = 2000;
 /**
