@@ -5,6 +5,7 @@
  * with a progress line (updated in place on a terminal, plain lines otherwise).
  */
 import path from 'node:path';
+import { errorMessage } from '../lib/toError.js';
 import type { Command } from './types.js';
 import { readEndpointsFile } from '../local/simulator/endpoints.js';
 import { formatProgress } from '../local/simulator/progress.js';
@@ -69,7 +70,7 @@ const run: Command = async (args) => {
   try {
     endpoints = await readEndpointsFile(parsed.endpoints);
   } catch (error) {
-    console.error(`alleycat simulate: ${(error as Error).message}`);
+    console.error(`alleycat simulate: ${errorMessage(error)}`);
     return 1;
   }
   const tty = process.stdout.isTTY === true;

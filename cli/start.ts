@@ -2,6 +2,7 @@
  * `alleycat start` / `npm start` (contract §4): runs the whole system on this
  * machine until Ctrl-C or SIGTERM, then stops every part (no process left behind).
  */
+import { errorMessage } from '../lib/toError.js';
 import type { Command } from './types.js';
 import { EmulatorStartError } from '../local/emulators/errors.js';
 import { StackStartError, StartArgsError } from '../local/stack/errors.js';
@@ -72,7 +73,7 @@ const start: Command = async (args) => {
           resolve(0);
         },
         (error: unknown) => {
-          console.error(`alleycat start: error while stopping: ${(error as Error).message}`);
+          console.error(`alleycat start: error while stopping: ${errorMessage(error)}`);
           resolve(1);
         },
       );
