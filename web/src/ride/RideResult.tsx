@@ -8,7 +8,7 @@ import { findResult, type RiderResult } from '../data/findResult.js';
 import type { Race } from '../data/types.js';
 import { displayName, kj, ordinal } from '../lib/format.js';
 import { Link } from '../lib/Link.js';
-import { toError } from '../lib/useAsync.js';
+import { toError } from '../../../lib/toError.js';
 import type { RideSession } from './RideSession.js';
 
 const POLL_MS = 2000;
