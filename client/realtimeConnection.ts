@@ -152,6 +152,7 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions) {
     for (const op of ops) op.sink.error(error);
   }
 
+  /** Fired and forgotten: a signing failure schedules a reconnect rather than rejecting. */
   async function connect(): Promise<void> {
     if (socket || closedByUser) return;
     setState(attempt === 0 ? 'connecting' : 'reconnecting');
@@ -253,6 +254,7 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions) {
     }
   }
 
+  /** Fired and forgotten: a signing failure ends the operation through its sink rather than rejecting. */
   async function start(op: Operation): Promise<void> {
     op.state = 'starting';
     const ws = socket;

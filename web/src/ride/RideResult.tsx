@@ -58,6 +58,7 @@ export function RideResult({
       }
       if (active) timer = setTimeout(() => void poll(), POLL_MS);
     };
+    // poll catches its own errors and shows them, so nothing is left to await here.
     void poll();
     return () => {
       active = false;
