@@ -1,6 +1,6 @@
 /**
- * `alleycat evaluate --code FILE --context FILE --function request|response`
- * (contract §5): the local twin of AppSync's EvaluateCode. Prints
+ * `alleycat evaluate --code FILE --context FILE --function request|response`:
+ * the local twin of AppSync's EvaluateCode. Prints
  * `{ evaluationResult, error, logs, stash, outErrors }` as JSON, with
  * evaluationResult, stash and outErrors as JSON strings, like AWS.
  * A `.ts` code file is bundled first with AppSync's esbuild recipe.

@@ -1,6 +1,6 @@
 /**
  * `alleycat simulate --racers N [--classes 1,2] [--via kinesis|graphql]
- * [--endpoints .alleycat/endpoints.json] [--duration S]` (contract §5):
+ * [--endpoints .alleycat/endpoints.json] [--duration S]`:
  * rides races against a running stack until interrupted (or for S seconds),
  * with a progress line (updated in place on a terminal, plain lines otherwise).
  */

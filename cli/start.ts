@@ -1,5 +1,5 @@
 /**
- * `alleycat start` / `npm start` (contract §4): runs the whole system on this
+ * `alleycat start` / `npm start`: runs the whole system on this
  * machine until Ctrl-C or SIGTERM, then stops every part (no process left behind).
  */
 import { errorMessage } from '../lib/toError.js';
