@@ -250,7 +250,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
       );
     if (firstDeliveredAt === undefined || lastDeliveredAt === undefined || lastDeliveredAt <= firstDeliveredAt)
       throw new Error('the aggregator delivered the race in fewer than two invocations: no rate to measure');
-    // The sustained rate measured from the first put instead (includes the stream's start-up), to the log only.
+    // The rate from the first put to the last delivery (the pipeline's latency counts against it), to the log only.
     console.error(
       `ingest: records delivered ÷ (last delivery − first put) = ${Math.round(
         deliveredCount / ((lastDeliveredAt - firstPutAt) / 1000),
