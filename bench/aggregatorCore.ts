@@ -1,6 +1,6 @@
 /**
  * aggregator.recordsPerSecond: the aggregator's pure core — base64 decode,
- * JSON parse, contract §2 validation and merge into the window state — on one
+ * JSON parse, telemetry validation and merge into the window state — on one
  * core, over realistic records as one shard carries them (partition key =
  * racerId, so a shard sees riders of every class): 1,000 riders of three
  * classes from the simulator's rider model, consecutive seconds, interleaved;

@@ -89,5 +89,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
 
 // `npx tsx bench/appsyncOverhead.ts` prints the figures directly.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  run({ quick: process.argv.includes('--quick') }).then((r) => console.log(JSON.stringify(r, null, 2)));
+  run({ quick: process.argv.includes('--quick') }).then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
 }

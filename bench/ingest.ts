@@ -14,11 +14,11 @@
  *   the target;
  * - ingest.maxIteratorAgeMs: the largest iterator age the aggregator and
  *   finalizer mappings reported (sampled every 250 ms), target one window
- *   + 2 s (issue 6);
+ *   + 2 s;
  * - e2e.freshnessP95Ms: per record (rider and second), the time from the
  *   start of its PutRecords to the first `data` message showing that rider
  *   at that second or later (bench/recordFreshness.ts); p95, target one
- *   window + 1 s (issue 6: a record waits up to a window for the window to
+ *   window + 1 s (a record waits up to a window for the window to
  *   close, then has a second to reach the subscriber);
  * - the bikes send as a fleet of independent devices does: each rider once a
  *   second, the riders in 12 groups spread over the second
@@ -28,7 +28,7 @@
  * - ingest.producerRecordsPerSecond (context): the rate the generator
  *   achieved (records ÷ time from the start of its first put to the start of
  *   its last). When it falls behind the race clock, its records arrive after
- *   their slot and the functions drop them as late (contract §2) — the
+ *   their slot and the functions drop them as late — the
  *   figures then say the machine could not offer the load, not that the
  *   pipeline lost data.
  */
@@ -142,7 +142,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
       offered * (raceSeconds + 1),
       (classId, racerId) => groupOfRider.get(`${classId}|${racerId}`) ?? 0,
     );
-    // The earlier, looser figure (each message against the put of the newest second it shows), to the log.
+    // A looser freshness (each message against the put of the newest second it shows), to the log only.
     const newestSecondFreshness: number[] = [];
     let messages = 0;
     const unsubscribes = CLASSES.map((classId) =>
@@ -250,7 +250,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
       );
     if (firstDeliveredAt === undefined || lastDeliveredAt === undefined || lastDeliveredAt <= firstDeliveredAt)
       throw new Error('the aggregator delivered the race in fewer than two invocations: no rate to measure');
-    // The earlier definition of the sustained rate (from the first put to the last delivery), for comparison.
+    // The rate from the first put to the last delivery (the pipeline's latency counts against it), to the log only.
     console.error(
       `ingest: records delivered ÷ (last delivery − first put) = ${Math.round(
         deliveredCount / ((lastDeliveredAt - firstPutAt) / 1000),

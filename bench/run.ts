@@ -1,5 +1,5 @@
 /**
- * The benchmark runner behind `npm run bench` (issue 8): runs every module in
+ * The benchmark runner behind `npm run bench`: runs every module in
  * BENCHMARKS, each in its own process, prints a table (metric, value, unit,
  * target, met?) and writes `bench/results.json`.
  *
@@ -19,7 +19,7 @@ import { type BenchResult, isBenchResult, meetsTarget } from './types.js';
 /** One benchmark module and the metric ids it must report. */
 export interface BenchmarkEntry {
   name: string;
-  /** Metric ids the module must return (issue 8 fixes these names). Empty = any. */
+  /** Metric ids the module must return (names that results.json and the docs rely on). Empty = any. */
   metrics: readonly string[];
 }
 

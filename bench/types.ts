@@ -1,5 +1,5 @@
 /**
- * The benchmark module convention (issue 8): each benchmark is a module
+ * The benchmark module convention: each benchmark is a module
  * `bench/<name>.ts` exporting
  *
  * ```ts
@@ -13,7 +13,7 @@
 
 /** One measured figure. `target` is the goal; whether it is met is informational. */
 export interface BenchResult {
-  /** Stable id, e.g. `aggregator.recordsPerSecond` (issue 8 names them). */
+  /** Stable id, e.g. `aggregator.recordsPerSecond` (results.json is compared by it across runs). */
   metric: string;
   value: number;
   /** e.g. `records/s`, `ms`, `MB`, `KB`, `x`. */

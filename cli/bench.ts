@@ -10,7 +10,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command } from './main.js';
+import { errorMessage } from '../lib/toError.js';
+import type { Command } from './types.js';
 import {
   BENCHMARKS,
   collectResults,
@@ -90,7 +91,7 @@ const bench: Command = async (args) => {
       },
     });
   } catch (err) {
-    console.error(`alleycat bench: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`alleycat bench: ${errorMessage(err)}`);
     return 2;
   }
   if (wasInterrupted()) {

@@ -1,6 +1,6 @@
 /**
- * `alleycat evaluate --code FILE --context FILE --function request|response`
- * (contract §5): the local twin of AppSync's EvaluateCode. Prints
+ * `alleycat evaluate --code FILE --context FILE --function request|response`:
+ * the local twin of AppSync's EvaluateCode. Prints
  * `{ evaluationResult, error, logs, stash, outErrors }` as JSON, with
  * evaluationResult, stash and outErrors as JSON strings, like AWS.
  * A `.ts` code file is bundled first with AppSync's esbuild recipe.
@@ -8,7 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { bundleFile } from '../resolvers/build.js';
-import type { Command } from './main.js';
+import { errorMessage } from '../lib/toError.js';
+import type { Command } from './types.js';
 import { evaluateCode, type HandlerName } from '../local/appsync/index.js';
 
 const USAGE = 'usage: alleycat evaluate --code FILE --context FILE --function request|response';
@@ -32,7 +33,7 @@ const evaluate: Command = async (args) => {
       strict: true,
     }));
   } catch (err) {
-    console.error(`alleycat evaluate: ${(err as Error).message}\n${USAGE}`);
+    console.error(`alleycat evaluate: ${errorMessage(err)}\n${USAGE}`);
     return 2;
   }
   if (values.help) {
@@ -49,7 +50,7 @@ const evaluate: Command = async (args) => {
   try {
     [code, context] = await Promise.all([loadCode(values.code), readFile(values.context, 'utf8')]);
   } catch (err) {
-    console.error(`alleycat evaluate: ${(err as Error).message}`);
+    console.error(`alleycat evaluate: ${errorMessage(err)}`);
     return 2;
   }
   const out = evaluateCode(code, context, fn as HandlerName);

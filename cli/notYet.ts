@@ -1,4 +1,4 @@
-import type { Command } from './main.js';
+import type { Command } from './types.js';
 
 /** A command that is not built yet says so and fails; it never pretends to work. */
 export function notYet(name: string, where: string): Command {

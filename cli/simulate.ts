@@ -1,11 +1,12 @@
 /**
  * `alleycat simulate --racers N [--classes 1,2] [--via kinesis|graphql]
- * [--endpoints .alleycat/endpoints.json] [--duration S]` (contract §5):
+ * [--endpoints .alleycat/endpoints.json] [--duration S]`:
  * rides races against a running stack until interrupted (or for S seconds),
  * with a progress line (updated in place on a terminal, plain lines otherwise).
  */
 import path from 'node:path';
-import type { Command } from './main.js';
+import { errorMessage } from '../lib/toError.js';
+import type { Command } from './types.js';
 import { readEndpointsFile } from '../local/simulator/endpoints.js';
 import { formatProgress } from '../local/simulator/progress.js';
 import type { Via } from '../local/simulator/startSimulator.js';
@@ -69,7 +70,7 @@ const run: Command = async (args) => {
   try {
     endpoints = await readEndpointsFile(parsed.endpoints);
   } catch (error) {
-    console.error(`alleycat simulate: ${(error as Error).message}`);
+    console.error(`alleycat simulate: ${errorMessage(error)}`);
     return 1;
   }
   const tty = process.stdout.isTTY === true;

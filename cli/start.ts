@@ -1,8 +1,9 @@
 /**
- * `alleycat start` / `npm start` (contract §4): runs the whole system on this
+ * `alleycat start` / `npm start`: runs the whole system on this
  * machine until Ctrl-C or SIGTERM, then stops every part (no process left behind).
  */
-import type { Command } from './main.js';
+import { errorMessage } from '../lib/toError.js';
+import type { Command } from './types.js';
 import { EmulatorStartError } from '../local/emulators/errors.js';
 import { StackStartError, StartArgsError } from '../local/stack/errors.js';
 import { parseStartArgs, START_USAGE } from '../local/stack/startArgs.js';
@@ -72,7 +73,7 @@ const start: Command = async (args) => {
           resolve(0);
         },
         (error: unknown) => {
-          console.error(`alleycat start: error while stopping: ${(error as Error).message}`);
+          console.error(`alleycat start: error while stopping: ${errorMessage(error)}`);
           resolve(1);
         },
       );

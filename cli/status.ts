@@ -8,8 +8,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from './main.js';
-import { OpsUnavailableError, toError } from '../local/ops/errors.js';
+import { errorMessage, toError } from '../lib/toError.js';
+import type { Command } from './types.js';
+import { OpsUnavailableError } from '../local/ops/errors.js';
 import { OPS_METRICS_PATH } from '../local/ops/opsHandler.js';
 import { isOpsSnapshot, renderStatus } from '../local/ops/renderStatus.js';
 import type { OpsSnapshot } from '../local/ops/types.js';
@@ -79,12 +80,10 @@ export async function fetchSnapshot(url: string, timeoutMs = 3_000): Promise<Ops
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    throw new OpsUnavailableError(
-      `cannot reach ${url}: ${
-        toError(err).cause instanceof Error ? (toError(err).cause as Error).message : toError(err).message
-      }`,
-      { cause: err },
-    );
+    // A network failure is only "fetch failed"; the reason worth showing (ECONNREFUSED, ENOTFOUND) is its cause.
+    const { cause } = toError(err);
+    const reason = cause instanceof Error ? cause.message : errorMessage(err);
+    throw new OpsUnavailableError(`cannot reach ${url}: ${reason}`, { cause: err });
   }
   if (!response.ok) throw new OpsUnavailableError(`${url} answered ${response.status} ${response.statusText}`);
   const body: unknown = await response.json();
@@ -106,7 +105,7 @@ const status: Command = async (args) => {
   try {
     url = parsed.url ?? opsUrlFromEndpoints(parsed.endpoints);
   } catch (err) {
-    console.error(`alleycat status: ${toError(err).message}`);
+    console.error(`alleycat status: ${errorMessage(err)}`);
     return 1;
   }
   const render = (snapshot: OpsSnapshot) =>
@@ -116,7 +115,7 @@ const status: Command = async (args) => {
       console.log(render(await fetchSnapshot(url)));
       return 0;
     } catch (err) {
-      console.error(`alleycat status: ${toError(err).message}`);
+      console.error(`alleycat status: ${errorMessage(err)}`);
       return 1;
     }
   }
@@ -134,7 +133,7 @@ const status: Command = async (args) => {
       try {
         text = render(await fetchSnapshot(url));
       } catch (err) {
-        text = `alleycat status — ${url}\n\n${toError(err).message}\nretrying every ${
+        text = `alleycat status — ${url}\n\n${errorMessage(err)}\nretrying every ${
           parsed.intervalMs / 1000
         } s (Ctrl-C to quit)`;
       }

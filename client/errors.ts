@@ -54,11 +54,6 @@ export class SubscriptionError extends Error {
   }
 }
 
-/** Any thrown value as an Error. */
-export function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
-}
-
 /** Reads an `errors` array of unknown JSON into entries. */
 export function toErrorEntries(value: unknown): GraphQLErrorEntry[] {
   if (!Array.isArray(value)) return [];

@@ -1,4 +1,5 @@
 /** GraphQL over HTTP to AppSync (`POST /graphql`), with fetch so it runs in browsers and Node alike. */
+import { errorMessage } from '../lib/toError.js';
 import { NetworkError, toErrorEntries, type GraphQLErrorEntry } from './errors.js';
 import { httpAuthHeaders, type ClientAuth } from './auth.js';
 
@@ -38,7 +39,7 @@ export async function postGraphql(
   try {
     response = await fetchImpl(graphqlUrl.toString(), { method: 'POST', headers, body });
   } catch (error) {
-    throw new NetworkError(`POST ${graphqlUrl.toString()} failed: ${(error as Error).message}`, undefined, {
+    throw new NetworkError(`POST ${graphqlUrl.toString()} failed: ${errorMessage(error)}`, undefined, {
       cause: error,
     });
   }

@@ -8,7 +8,9 @@
  */
 import { realtimeAuthHeaders, type ClientAuth } from './auth.js';
 import { base64Json } from './base64.js';
-import { ConnectionRefusedError, SubscriptionError, toError, toErrorEntries } from './errors.js';
+import { isRecord } from '../lib/isRecord.js';
+import { toError } from '../lib/toError.js';
+import { ConnectionRefusedError, SubscriptionError, toErrorEntries } from './errors.js';
 import type { RawResult } from './http.js';
 import { OPEN, openWebSocket, type WebSocketConstructorLike, type WebSocketLike } from './websocket.js';
 
@@ -50,10 +52,6 @@ interface Operation {
 }
 
 const FINAL_ERROR_CODES = new Set([400, 401, 403]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 let idCounter = 0;
 function newId(): string {
@@ -154,6 +152,7 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions) {
     for (const op of ops) op.sink.error(error);
   }
 
+  /** Fired and forgotten: a signing failure schedules a reconnect rather than rejecting. */
   async function connect(): Promise<void> {
     if (socket || closedByUser) return;
     setState(attempt === 0 ? 'connecting' : 'reconnecting');
@@ -255,6 +254,7 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions) {
     }
   }
 
+  /** Fired and forgotten: a signing failure ends the operation through its sink rather than rejecting. */
   async function start(op: Operation): Promise<void> {
     op.state = 'starting';
     const ws = socket;

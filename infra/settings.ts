@@ -89,10 +89,9 @@ export const MAPPINGS = {
   },
   finalizer: {
     // At the end of a full race every rider's final arrives in the same second
-    // (1,000 per class, ~1,500 per local shard). With 500 per batch the third
-    // batch of a shard waited for the first two (~2 s each on DynamoDB Local),
-    // and the finalizer's iterator age peaked at 7.4 s; with 2,000 the finals
-    // of a shard go in one invocation (peak 2.7 s in the same full bench).
+    // (1,000 per class, ~1,500 per local shard). Batches of a shard run one
+    // after another, so smaller batches queue behind each other and the
+    // finalizer falls behind; 2,000 takes a shard's finals in one invocation.
     // Lambda's payload limit (6 MB) holds 2,000 telemetry records (~600 B each
     // in the event) with room to spare.
     batchSize: 2000,

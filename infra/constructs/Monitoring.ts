@@ -1,5 +1,5 @@
 /**
- * Issue 9: one dashboard of the whole pipeline and the alarms an operator
+ * One dashboard of the whole pipeline and the alarms an operator
  * needs. The functions' own metrics are EMF in namespace Alleycat with the
  * Powertools `service` dimension (SERVICE_NAMES).
  */

@@ -1,5 +1,5 @@
 /**
- * The telemetry stream (contract §2): one record per rider per second,
+ * The telemetry stream: one record per rider per second,
  * partition key racerId.
  *
  * Sizing: a Kinesis shard takes at most 1,000 records/s (and 1 MB/s) of

@@ -16,7 +16,7 @@ import { launchBrowser, type LaunchedBrowser } from '../../web/e2e/browser.js';
 import { ensureWebBuild } from '../../web/e2e/ensureWebBuild.js';
 
 // Long enough that the live ranking of the running race shows while it runs, even on a loaded machine
-// (the pipeline's lag from bike to browser was measured at up to ~20 s here under load).
+// where the lag from bike to browser can reach tens of seconds.
 const RACE_SECONDS = 45;
 const WINDOW_SECONDS = 2;
 const ARTIFACTS = path.resolve('test-artifacts', 'web');

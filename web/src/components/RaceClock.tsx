@@ -1,4 +1,4 @@
-/** A race's clock: progress bar and time left, from the race clock (contract §1). */
+/** A race's clock: progress bar and time left, from the shared race clock (core/raceClock). */
 import { raceSecondAt, raceStartMillis } from '../../../core/raceClock.js';
 import { clock, timeOfDay } from '../lib/format.js';
 

@@ -1,3 +1,5 @@
+import { isRecord } from '../../../lib/isRecord.js';
+
 /**
  * What the page learns from `/config.json` (served by the local stack from
  * .alleycat/endpoints.json without credentials).
@@ -16,10 +18,6 @@ export class WebConfigError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Checks a decoded `/config.json`; the error names the first bad field. */

@@ -1,8 +1,5 @@
 /** Reading GraphQL errors thrown by the SDK, whatever their wrapping. */
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null;
-}
+import { isRecord } from '../../../lib/isRecord.js';
 
 /**
  * The AppSync `errorType` of an error (e.g. "ValidationError"), looked up on

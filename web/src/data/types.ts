@@ -87,7 +87,7 @@ export interface RacerStats {
   recentResults: RacerResult[];
 }
 
-/** A page of a paginated list (contract §3: nextToken is null on the last page). */
+/** A page of a paginated list (nextToken is null on the last page). */
 export interface Page<T> {
   items: T[];
   nextToken?: string | null;
@@ -95,7 +95,7 @@ export interface Page<T> {
 
 export type TelemetryEvent = 'update' | 'final';
 
-/** One telemetry record as recordTelemetry takes it (contract §2). */
+/** One telemetry record as recordTelemetry takes it. */
 export interface TelemetryInput {
   raceId: number;
   classId: number;

@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'react';
 import type { Api } from './Api.js';
 import type { RaceClass } from './types.js';
-import { toError, type AsyncState } from '../lib/useAsync.js';
+import { toError } from '../../../lib/toError.js';
+import type { AsyncState } from '../lib/useAsync.js';
 
 const cache = new WeakMap<Api, Promise<RaceClass[]>>();
 

@@ -1,13 +1,8 @@
 /** Loads something once per key, with loading, error and reload states. */
 import { useCallback, useEffect, useState } from 'react';
+import { toError } from '../../../lib/toError.js';
 
 export type AsyncState<T> = { status: 'loading' } | { status: 'error'; error: Error } | { status: 'ready'; data: T };
-
-/** Coerces anything thrown into an Error (never loses the original: it becomes the cause). */
-export function toError(value: unknown): Error {
-  if (value instanceof Error) return value;
-  return new Error(typeof value === 'string' ? value : 'unexpected error', { cause: value });
-}
 
 /**
  * Runs `load` whenever `key` changes; a result that arrives after the key

@@ -1,7 +1,7 @@
-/** A paginated list (contract §3 nextToken): first page on key change, "load more" appends. */
+/** A paginated list (by nextToken): first page on key change, "load more" appends. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Page } from '../data/types.js';
-import { toError } from './useAsync.js';
+import { toError } from '../../../lib/toError.js';
 
 export interface Paged<T> {
   items: T[];

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { Api } from '../data/Api.js';
 import type { LiveRankings } from '../data/types.js';
-import { toError } from '../lib/useAsync.js';
+import { toError } from '../../../lib/toError.js';
 import { isNewer } from './newerSnapshot.js';
 import { recordSnapshot } from './raceHistory.js';
 

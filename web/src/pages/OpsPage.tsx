@@ -71,6 +71,7 @@ function useOpsSnapshot(): { snapshot?: OpsSnapshot; error?: Error; retry: () =>
         setError(err instanceof Error ? err : new OpsFetchError(String(err), { cause: err }));
       }
     };
+    // poll catches its own errors and shows them, so nothing is left to await here.
     void poll();
     return () => {
       abort.abort();

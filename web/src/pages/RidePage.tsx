@@ -6,7 +6,8 @@ import { useApp } from '../data/ApiContext.js';
 import { pickClass, useClasses } from '../data/useClasses.js';
 import { setMe, useMe } from '../lib/me.js';
 import { RideForm, type RideChoice } from '../ride/RideForm.js';
-import { Riding, type RideSession } from '../ride/Riding.js';
+import { Riding } from '../ride/Riding.js';
+import type { RideSession } from '../ride/RideSession.js';
 
 /**
  * The race to join now: the running one, unless too little of it is left to

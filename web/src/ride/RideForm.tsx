@@ -1,4 +1,4 @@
-/** Who rides and in which class: name and rider id validated as contract §2 says. */
+/** Who rides and in which class: name and rider id checked by the telemetry rules the API enforces. */
 import { useState, type FormEvent } from 'react';
 import { isRacerId, TELEMETRY_LIMITS } from '../../../core/telemetry.js';
 import type { RaceClass } from '../data/types.js';

@@ -8,8 +8,8 @@ import { findResult, type RiderResult } from '../data/findResult.js';
 import type { Race } from '../data/types.js';
 import { displayName, kj, ordinal } from '../lib/format.js';
 import { Link } from '../lib/Link.js';
-import { toError } from '../lib/useAsync.js';
-import type { RideSession } from './Riding.js';
+import { toError } from '../../../lib/toError.js';
+import type { RideSession } from './RideSession.js';
 
 const POLL_MS = 2000;
 /**
@@ -58,6 +58,7 @@ export function RideResult({
       }
       if (active) timer = setTimeout(() => void poll(), POLL_MS);
     };
+    // poll catches its own errors and shows them, so nothing is left to await here.
     void poll();
     return () => {
       active = false;

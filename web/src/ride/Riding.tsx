@@ -9,15 +9,8 @@ import { recordOwnPoint } from '../live/raceHistory.js';
 import { useLiveRankings } from '../live/useLiveRankings.js';
 import { clampEffort, powerFromEffort, startRide, tick, type RideState } from './rideModel.js';
 import { RideResult } from './RideResult.js';
+import type { RideSession } from './RideSession.js';
 import { useTelemetrySender } from './useTelemetrySender.js';
-
-export interface RideSession {
-  racerId: string;
-  name: string;
-  classId: number;
-  className: string;
-  raceId: number;
-}
 
 /** Arrow keys change effort by this much (the slider itself moves by 1). */
 const KEY_STEP = 5;

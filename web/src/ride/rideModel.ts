@@ -1,7 +1,7 @@
 /**
  * The ride-along bike, as pure functions: effort → power, output accumulated
  * second by second as a real bike's work counter (kJ = W × s / 1000), and the
- * telemetry record of each second (contract §2).
+ * telemetry record of each second.
  */
 import { raceEndMillis, raceSecondAt, raceStartMillis } from '../../../core/raceClock.js';
 import type { TelemetryInput } from '../data/types.js';

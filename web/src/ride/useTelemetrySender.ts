@@ -8,7 +8,7 @@ import { useCallback, useRef, useState } from 'react';
 import type { Api } from '../data/Api.js';
 import { isPermanent } from '../data/errors.js';
 import type { TelemetryInput } from '../data/types.js';
-import { toError } from '../lib/useAsync.js';
+import { toError } from '../../../lib/toError.js';
 
 export interface SenderStatus {
   accepted: number;
