@@ -3,8 +3,9 @@
  * process while it is killed with SIGKILL twice — mid-stream (after both
  * Kinesis consumers committed work, right after a put the stream had
  * acknowledged and no consumer could have read) and during the race close
- * (while a finalizer invocation holding finals is in flight: its writes done,
- * its checkpoint not) — and restarted on the same state directory each time.
+ * (while a finalizer invocation holding finals is in flight: delivered,
+ * neither processed nor committed) — and restarted on the same state
+ * directory each time.
  * Afterwards the race results, the last live board and the all-time stats
  * equal what the test computes itself from the records it put: nothing lost,
  * nothing counted twice. Delivery is checked too: what a killed stack had
@@ -14,11 +15,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, type AlleycatClient } from '../../client/index.js';
 import { auditDeliveries } from './support/deliveryAudit.js';
-import { eventually, sleep, sleepUntil } from './support/eventually.js';
+import { eventually, readUntilEqual, sleep, sleepUntil } from './support/eventually.js';
 import {
   expectedAllTime,
   expectedBoard,
@@ -47,7 +47,7 @@ import { shardOfSequence, tableStreamShards } from './support/tableStreamShards.
 
 const OPTIONS = { raceSeconds: 60, windowSeconds: 2, closeScheduleMs: 2_000 };
 /** The race is joined while at least this much of it remains, else the next one is ridden. */
-const MIN_RIDE_SECONDS = 40;
+const MIN_RIDE_SECONDS = 30;
 const CLASSES = [1, 2];
 const PACER_CLASS = 3;
 const RIDERS_PER_CLASS = 20;
@@ -215,7 +215,7 @@ describe('crash recovery', () => {
     await producer.send(wave1);
 
     // Kill 2, during the close: once the all-time consumer has committed results of wave 1, and a
-    // finalizer invocation holding finals of wave 2 has run but not returned to its mapping.
+    // finalizer invocation holding finals of wave 2 is in flight (held by the probe before it runs).
     const run2 = stack.pid;
     const ddbStack = stack;
     await eventually(
@@ -251,9 +251,9 @@ describe('crash recovery', () => {
       const heldFinals = held.records.filter((r) => r.final);
       expect(heldFinals.length, 'finals in the invocation in flight at kill 2').toBeGreaterThan(0);
       for (const r of held.records)
-        expect(isCommitted(cps, 'finalizer', r.shardId as string, r.seq), `held ${r.shardId}:${r.seq} committed`).toBe(
-          false,
-        );
+        expect
+          .soft(isCommitted(cps, 'finalizer', r.shardId as string, r.seq), `held ${r.shardId}:${r.seq} committed`)
+          .toBe(false);
     }
 
     // Restart 2, then wait for the race to be closed and everything to settle.
@@ -276,37 +276,17 @@ describe('crash recovery', () => {
       }
       const results = new Map(CLASSES.map((c) => [c, expectedResults(newest.get(c) ?? [])]));
 
-      // The live board, read while the race just ended is still the one liveRankings shows.
-      const boards = new Map<number, unknown>();
+      // The live board, read while the race just ended is still the one liveRankings shows; then the
+      // summary, once the race is closed. Compared after everything settled.
+      const boards = new Map<number, Awaited<ReturnType<typeof readLiveBoard>>>();
       for (const c of CLASSES) {
-        const want = expectedBoard(newest.get(c) ?? []);
-        let seen: unknown;
-        boards.set(
-          c,
-          await eventually(
-            async () => {
-              seen = await readLiveBoard(client, c);
-              return isDeepStrictEqual(seen, { raceId: plan.raceId, entries: want }) ? seen : undefined;
-            },
-            Math.min(secondDueAt(plan, 2 * plan.raceSeconds) - 1000, Date.now() + 90_000),
-            `class ${c}: the race's last live board`,
-            () => seen,
-          ),
-        );
+        const want = { raceId: plan.raceId, entries: expectedBoard(newest.get(c) ?? []) };
+        const deadline = Math.min(secondDueAt(plan, 2 * plan.raceSeconds) - 1000, Date.now() + 90_000);
+        boards.set(c, await readUntilEqual(() => readLiveBoard(client, c), want, deadline));
       }
-
       for (const c of CLASSES) {
         const want = { status: 'FINISHED', ...expectedSummary(results.get(c) ?? []) };
-        let seen: unknown;
-        await eventually(
-          async () => {
-            seen = await readSummary(client, c, plan.raceId);
-            return isDeepStrictEqual(seen, want) || undefined;
-          },
-          Date.now() + 120_000,
-          `class ${c}: the race closed with its summary`,
-          () => seen,
-        );
+        await readUntilEqual(() => readSummary(client, c, plan.raceId), want, Date.now() + 90_000);
       }
       mark('live boards and summaries right');
       await pacer.stop();
@@ -319,17 +299,19 @@ describe('crash recovery', () => {
       // Assess: the data.
       for (const c of CLASSES) {
         const want = results.get(c) ?? [];
-        expect(await readResults(client, c, plan.raceId), `class ${c}: raceResults`).toEqual(want);
-        expect(await readSummary(client, c, plan.raceId)).toEqual({ status: 'FINISHED', ...expectedSummary(want) });
-        expect(boards.get(c), `class ${c}: last live board`).toEqual({
+        expect.soft(await readResults(client, c, plan.raceId), `class ${c}: raceResults`).toEqual(want);
+        expect
+          .soft(await readSummary(client, c, plan.raceId))
+          .toEqual({ status: 'FINISHED', ...expectedSummary(want) });
+        expect.soft(boards.get(c), `class ${c}: last live board`).toEqual({
           raceId: plan.raceId,
           entries: expectedBoard(newest.get(c) ?? []),
         });
         const allTime = expectedAllTime(want);
-        expect(await readAllTime(client, c, 'PERSONAL_BEST'), `class ${c}: all-time by best`).toEqual(allTime);
-        expect(await readAllTime(client, c, 'TOTAL_OUTPUT'), `class ${c}: all-time by total`).toEqual(allTime);
+        expect.soft(await readAllTime(client, c, 'PERSONAL_BEST'), `class ${c}: all-time by best`).toEqual(allTime);
+        expect.soft(await readAllTime(client, c, 'TOTAL_OUTPUT'), `class ${c}: all-time by total`).toEqual(allTime);
         for (const r of want) {
-          expect(await readRacer(client, r.racerId), `racer ${r.racerId}`).toEqual({
+          expect.soft(await readRacer(client, r.racerId), `racer ${r.racerId}`).toEqual({
             racerId: r.racerId,
             name: r.name,
             classes: [
@@ -356,10 +338,12 @@ describe('crash recovery', () => {
           .filter((i) => i.fn === 'finalizer' && i.pid === stack.pid)
           .flatMap((i) => completedRecords(i).map((r) => `${r.shardId}:${r.seq}`)),
       );
-      expect(
-        held.records.filter((r) => !finishedInRun3.has(`${r.shardId}:${r.seq}`)),
-        'the held batch finished after restart 2',
-      ).toEqual([]);
+      expect
+        .soft(
+          held.records.filter((r) => !finishedInRun3.has(`${r.shardId}:${r.seq}`)),
+          'the held batch finished after restart 2',
+        )
+        .toEqual([]);
       const pids = runs.map((r) => r.pid);
       for (const fn of [...STREAM_CONSUMERS, 'allTime']) {
         const report = auditDeliveries({
@@ -370,11 +354,13 @@ describe('crash recovery', () => {
           shardOf: (r) => r.shardId ?? shardOfSequence(shards, r.seq),
           ...(fn === 'allTime' ? {} : { required: producer.acked }),
         });
-        expect(report.violations, `${fn} deliveries`).toEqual([]);
+        expect.soft(report.violations, `${fn} deliveries`).toEqual([]);
         // Non-vacuous: each kill left committed work of each consumer (the all-time one has none before the race ends).
         const from = fn === 'allTime' ? 1 : 0;
         for (let k = from; k < kills.length; k += 1)
-          expect(report.committedAtKill[k], `${fn}: delivered records committed at kill ${k + 1}`).toBeGreaterThan(0);
+          expect
+            .soft(report.committedAtKill[k], `${fn}: delivered records committed at kill ${k + 1}`)
+            .toBeGreaterThan(0);
         console.log(
           `${fn}: ${report.delivered} records delivered, ${report.redelivered} of them again after a kill,`,
           `${report.finishedTwice} finished twice; committed at the kills: ${report.committedAtKill.join(', ')}`,

@@ -1,4 +1,5 @@
 /** Waiting on the race clock and on asynchronous conditions, with bounded waits (never a fixed guess of speed). */
+import { isDeepStrictEqual } from 'node:util';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -27,6 +28,24 @@ export async function eventually<T>(
         `gave up waiting for ${what}${seen === undefined ? '' : `; last seen: ${JSON.stringify(seen, null, 1)}`}`,
       );
     }
+    await sleep(everyMs);
+  }
+}
+
+/**
+ * Reads until the value deep-equals `want` or `deadline` (epoch ms) passes,
+ * and returns the last value read: the caller compares it, so a mismatch is
+ * reported as a difference, not as a timeout.
+ */
+export async function readUntilEqual<T>(
+  read: () => Promise<T>,
+  want: unknown,
+  deadline: number,
+  everyMs = 500,
+): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (isDeepStrictEqual(value, want) || Date.now() > deadline) return value;
     await sleep(everyMs);
   }
 }

@@ -30,7 +30,7 @@ export interface StartEntry {
   windowFinal: boolean;
 }
 
-/** Written once the function returned. */
+/** Written once the function returned (or, for a held invocation, instead of running it). */
 export interface DoneEntry {
   fn: string;
   pid: number;

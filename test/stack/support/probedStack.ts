@@ -10,10 +10,10 @@
  * never reads a half-written entry (a rename is atomic, an append is not).
  *
  * The hold: while `<stateDir>/probe/hold` names a function, an invocation of
- * it whose records include a `final` telemetry record is not returned to its
- * event-source mapping once the function has run: the probe writes `held` and
- * waits, so the test can kill the stack while that invocation is provably in
- * flight (its writes done, its checkpoint not).
+ * it whose records include a `final` telemetry record is held before the
+ * function runs: the probe writes `held` and waits, so the test can kill the
+ * stack while that invocation is provably in flight (delivered to the
+ * function, neither processed nor committed).
  *
  * argv: stateDir port options-json ({ raceSeconds, windowSeconds, closeScheduleMs })
  */
@@ -90,16 +90,17 @@ const stack = await startLocalStack({
     const id = `${process.pid}-${invocations}`;
     const start: StartEntry = { fn, pid: process.pid, n: invocations, records, windowFinal };
     write(`${id}.start.json`, start);
+    if (records.some((r) => r.final) && holdArmedFor(fn)) {
+      const held: DoneEntry = { fn, pid: process.pid, n: invocations, failed: [] };
+      write(`${id}.held.json`, held);
+      // Never returned: the test kills this process while the invocation is in flight.
+      await new Promise<never>(() => undefined);
+    }
     const response = await handler(event, context);
     const failed = (
       (response as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined)?.batchItemFailures ?? []
     ).map((f) => f.itemIdentifier);
     const done: DoneEntry = { fn, pid: process.pid, n: invocations, failed };
-    if (records.some((r) => r.final) && holdArmedFor(fn)) {
-      write(`${id}.held.json`, done);
-      // Never returned: the test kills this process while the invocation is in flight.
-      await new Promise<never>(() => undefined);
-    }
     write(`${id}.done.json`, done);
     return response;
   },
