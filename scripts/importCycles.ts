@@ -1,11 +1,12 @@
 /**
  * `tsx scripts/importCycles.ts [dir…]`: lists the import circles reachable from
- * the TypeScript files under the given directories (default: cli and web) and
+ * the TypeScript files under the given directories (default: every source folder) and
  * exits 1 if there is any. Every relative import counts, type-only and
  * dynamic ones included: a circle of types still ties the modules together.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const SOURCE = /\.(ts|tsx|mts)$/;
@@ -71,19 +72,42 @@ function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   return cycles;
 }
 
-const dirs = process.argv.slice(2);
-const roots = (dirs.length > 0 ? dirs : ['cli', 'web']).map((dir) => path.resolve(dir));
-// Imports are followed out of the given directories too, so a circle through another part of the tree shows.
-const graph = new Map<string, string[]>();
-const queue = roots.flatMap(sourceFiles);
-for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
-  if (graph.has(file)) continue;
-  const imports = importsOf(file);
-  graph.set(file, imports);
-  queue.push(...imports);
+/** The source folders of the project: every one of them must be free of import circles. */
+export const SOURCE_DIRS = [
+  'bench',
+  'cli',
+  'client',
+  'contract',
+  'core',
+  'functions',
+  'infra',
+  'lib',
+  'local',
+  'resolvers',
+  'scripts',
+  'web',
+];
+
+/** The import circles reachable from the files under `dirs` (paths relative to `cwd`), and how many files were read. */
+export function importCycles(dirs: readonly string[], cwd = process.cwd()): { files: number; cycles: string[][] } {
+  const roots = dirs.map((dir) => path.resolve(cwd, dir)).filter((dir) => existsSync(dir));
+  // Imports are followed out of the given directories too, so a circle through another part of the tree shows.
+  const graph = new Map<string, string[]>();
+  const queue = roots.flatMap(sourceFiles);
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    if (graph.has(file)) continue;
+    const imports = importsOf(file);
+    graph.set(file, imports);
+    queue.push(...imports);
+  }
+  const cycles = findCycles(graph).map((cycle) => cycle.map((file) => path.relative(cwd, file)));
+  return { files: graph.size, cycles };
 }
-const cycles = findCycles(graph);
-for (const cycle of cycles)
-  console.log(`circle: ${cycle.map((file) => path.relative(process.cwd(), file)).join(' ↔ ')}`);
-console.log(`${graph.size} files, ${cycles.length} import circle${cycles.length === 1 ? '' : 's'}`);
-process.exitCode = cycles.length > 0 ? 1 : 0;
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const dirs = process.argv.slice(2);
+  const { files, cycles } = importCycles(dirs.length > 0 ? dirs : SOURCE_DIRS);
+  for (const cycle of cycles) console.log(`circle: ${cycle.join(' ↔ ')}`);
+  console.log(`${files} files, ${cycles.length} import circle${cycles.length === 1 ? '' : 's'}`);
+  process.exitCode = cycles.length > 0 ? 1 : 0;
+}
