@@ -11,7 +11,7 @@ import type { AllTimeEntry, AllTimePage, QueryAllTimeRankingsArgs } from '../cor
 import { raiseDataSourceError } from './lib/dataSource.js';
 import { decodePageToken, encodePageToken } from './lib/pageToken.js';
 import { partitionQuery } from './lib/query.js';
-import { FIRST_PAGE, rankPage, type RankState } from './lib/ranks.js';
+import { FIRST_PAGE, rankPage, type RankState } from '../core/ranking.js';
 import { pageLimit, requireClassId } from './lib/validation.js';
 
 /** Page size bounds (schema: 1..1000, default 100). */

@@ -9,7 +9,7 @@ import type { QueryRacesArgs, Race, RacePage } from '../core/generated/schema.js
 import { raiseDataSourceError } from './lib/dataSource.js';
 import { decodePageToken, encodePageToken } from './lib/pageToken.js';
 import { partitionQuery } from './lib/query.js';
-import { FIRST_PAGE, type RankState } from './lib/ranks.js';
+import { FIRST_PAGE, type RankState } from '../core/ranking.js';
 import { raceView, type RaceSummaryItem } from './lib/raceView.js';
 import { pageLimit, raceSecondsOf, requireClassId } from './lib/validation.js';
 
