@@ -13,7 +13,7 @@
  */
 import { foldBatch } from '../functions/aggregator/foldBatch.js';
 import { emptyState, readState } from '../functions/aggregator/windowState.js';
-import type { KinesisEventRecord } from '../functions/shared/kinesisRecord.js';
+import type { KinesisEventRecord } from '../functions/runtime/kinesisRecord.js';
 import { MAPPINGS } from '../infra/settings.js';
 import { createClassFeed } from '../local/simulator/classFeed.js';
 import { raceStartMillis } from '../core/raceClock.js';

@@ -14,7 +14,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { createAggregator } from '../functions/aggregator/aggregator.js';
-import type { KinesisEventRecord } from '../functions/shared/kinesisRecord.js';
+import type { KinesisEventRecord } from '../functions/runtime/kinesisRecord.js';
 import { racePk } from '../core/keys.js';
 import { raceStartMillis } from '../core/raceClock.js';
 import type { TelemetryRecord } from '../core/telemetry.js';

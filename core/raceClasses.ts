@@ -1,4 +1,4 @@
-/** The catalog of race classes: the one place it lives (contract §1). */
+/** The catalog of race classes: the one place it lives. */
 export interface RaceClass {
   readonly classId: number;
   readonly name: string;

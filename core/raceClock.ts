@@ -1,5 +1,5 @@
 /**
- * The race clock (contract §1): races of every class run back to back; the race
+ * The race clock: races of every class run back to back; the race
  * of a moment is the slot floor(epochMillis / (raceSeconds * 1000)).
  * APPSYNC_JS-safe: resolvers use it too.
  */

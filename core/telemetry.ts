@@ -1,5 +1,5 @@
 /**
- * The telemetry record of contract §2 and its validation.
+ * The telemetry record riders send, and its validation.
  * Pure and APPSYNC_JS-safe (no regex literals, no throw, no classes): the
  * recordTelemetry resolver and the aggregator share this one definition.
  */
@@ -70,7 +70,7 @@ function optionalRange(v: unknown, max: number): boolean {
 }
 
 /**
- * Checks one decoded value against contract §2. The first failing field is
+ * Checks one decoded value against the record's rules. The first failing field is
  * reported; the returned record is a fresh object with only the known fields.
  */
 export function checkTelemetry(value: unknown, ctx: TelemetryContext): TelemetryCheck {

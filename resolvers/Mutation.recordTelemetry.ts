@@ -1,6 +1,6 @@
 /**
  * Mutation.recordTelemetry (HTTP data source pointed at the Kinesis API):
- * validates every record against contract §2 and, only if all are valid,
+ * validates every record (core/telemetry.ts) and, only if all are valid,
  * puts them on the stream in ONE PutRecords call (partition key = racerId,
  * data = the record as UTF-8 JSON). An invalid record stops the call with a
  * ValidationError naming its index and field; nothing is sent.

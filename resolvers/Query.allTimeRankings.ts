@@ -8,27 +8,16 @@
 import type { Context, DynamoDBQueryRequest } from '@aws-appsync/utils';
 import { allTimeBestPk, allTimeTotalPk, GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK } from '../core/keys.js';
 import type { AllTimeEntry, AllTimePage, QueryAllTimeRankingsArgs } from '../core/generated/schema.js';
+import { allTimeStatsOf, type AllTimeItem } from '../core/allTimeItem.js';
 import { raiseDataSourceError } from './lib/dataSource.js';
 import { decodePageToken, encodePageToken } from './lib/pageToken.js';
 import { partitionQuery } from './lib/query.js';
-import { FIRST_PAGE, rankPage, type RankState } from './lib/ranks.js';
+import { FIRST_PAGE, rankPage, type RankState } from '../core/ranking.js';
 import { pageLimit, requireClassId } from './lib/validation.js';
 
 /** Page size bounds (schema: 1..1000, default 100). */
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 100;
-
-/** An AllTime item as DynamoDB returns it. */
-interface AllTimeItem {
-  readonly racerId: string;
-  readonly name?: string | null;
-  readonly classId: number;
-  readonly bestOutput: number;
-  readonly bestRaceId: number;
-  readonly racesCompleted: number;
-  readonly totalOutput: number;
-  readonly lastRaceId: number;
-}
 
 export function request(ctx: Context<QueryAllTimeRankingsArgs>): DynamoDBQueryRequest {
   const classId = requireClassId(ctx.args.classId, 'classId');
@@ -64,12 +53,7 @@ export function response(ctx: Context<QueryAllTimeRankingsArgs>): AllTimePage {
       rank: ranked.ranks[i] as number,
       racerId: item.racerId,
       name: item.name ?? null,
-      classId: item.classId,
-      bestOutput: item.bestOutput,
-      bestRaceId: item.bestRaceId,
-      racesCompleted: item.racesCompleted,
-      totalOutput: item.totalOutput,
-      lastRaceId: item.lastRaceId,
+      ...allTimeStatsOf(item),
     });
     i = i + 1;
   }

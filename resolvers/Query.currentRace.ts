@@ -1,6 +1,6 @@
 /**
  * Query.currentRace (NONE data source): the race of a class that runs now,
- * from the race clock (contract §1) and the API's RACE_SECONDS. Summary fields
+ * from the race clock and the API's RACE_SECONDS. Summary fields
  * stay null: a running race has none.
  */
 import { util, type Context, type NONERequest } from '@aws-appsync/utils';

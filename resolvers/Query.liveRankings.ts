@@ -8,7 +8,8 @@
  *                                   ended (the first window of a race has
  *                                   not closed; late records of the previous
  *                                   race are still being aggregated)
- *   response                     -> merge the parts, rank, newest updatedAt
+ *   response                     -> merge the parts (core/livePart.ts), rank,
+ *                                   newest updatedAt
  *
  * A pipeline, not a unit resolver, because the fallback is a second Query on
  * another partition.
@@ -16,7 +17,7 @@
 import { util, type Context } from '@aws-appsync/utils';
 import { raceIdAt } from '../core/raceClock.js';
 import type { LiveRankings, QueryLiveRankingsArgs } from '../core/generated/schema.js';
-import { mergeLiveParts, type LivePartItem } from './lib/liveMerge.js';
+import { decodeRiders, rankRiders, type LiveRiders } from '../core/livePart.js';
 import { raceSecondsOf, requireClassId } from './lib/validation.js';
 
 export function request(ctx: Context<QueryLiveRankingsArgs>): Record<string, never> {
@@ -30,12 +31,19 @@ export function request(ctx: Context<QueryLiveRankingsArgs>): Record<string, nev
 }
 
 export function response(ctx: Context<QueryLiveRankingsArgs>): LiveRankings | null {
-  const merged = mergeLiveParts((ctx.stash.parts ?? []) as LivePartItem[]);
-  if (merged === null) return null;
+  const parts = (ctx.stash.parts ?? []) as Array<{ readonly riders?: unknown; readonly updatedAt?: unknown }>;
+  if (parts.length === 0) return null;
+  const riders: LiveRiders[] = [];
+  let updatedAt = '';
+  for (const part of parts) {
+    // ISO-8601 UTC timestamps of one format order as strings.
+    if (typeof part.updatedAt === 'string' && part.updatedAt > updatedAt) updatedAt = part.updatedAt;
+    riders.push(decodeRiders(part.riders));
+  }
   return {
     classId: ctx.stash.classId as number,
     raceId: ctx.stash.partsRaceId as number,
-    updatedAt: merged.updatedAt === '' ? util.time.nowISO8601() : merged.updatedAt,
-    entries: merged.entries,
+    updatedAt: updatedAt === '' ? util.time.nowISO8601() : updatedAt,
+    entries: rankRiders(riders),
   };
 }

@@ -7,7 +7,8 @@ import { util, type Context, type DynamoDBGetItemRequest } from '@aws-appsync/ut
 import { raceKey } from '../core/keys.js';
 import type { QueryRaceArgs, Race } from '../core/generated/schema.js';
 import { raiseDataSourceError } from './lib/dataSource.js';
-import { raceView, type RaceSummaryItem } from './lib/raceView.js';
+import type { RaceSummaryItem } from '../core/raceSummary.js';
+import { raceView } from './lib/raceView.js';
 import { raceSecondsOf, requireClassId, requireRaceId } from './lib/validation.js';
 
 export function request(ctx: Context<QueryRaceArgs>): DynamoDBGetItemRequest {

@@ -1,6 +1,6 @@
 /**
  * Query.raceClasses (NONE data source): the catalog of core/raceClasses.ts,
- * the one place it lives (contract §1).
+ * the one place it lives.
  */
 import type { Context, NONERequest } from '@aws-appsync/utils';
 import { RACE_CLASSES } from '../core/raceClasses.js';

@@ -3,31 +3,21 @@
  * result under the race's partition with a rankKey sort key (output
  * descending, racerId ascending when read ascending), so DynamoDB returns the
  * contract's order; ranks (ties share, 1,2,2,4) continue across pages through
- * the page token (resolvers/lib/cursor.ts).
+ * the page token (resolvers/lib/cursor.ts, core/ranking.ts).
  */
 import type { Context, DynamoDBQueryRequest } from '@aws-appsync/utils';
 import { GSI1, GSI1PK, GSI1SK, racePk } from '../core/keys.js';
 import type { QueryRaceResultsArgs, RaceResult, RaceResultPage } from '../core/generated/schema.js';
+import type { ResultItem } from '../core/resultItem.js';
 import { raiseDataSourceError } from './lib/dataSource.js';
 import { decodePageToken, encodePageToken } from './lib/pageToken.js';
 import { partitionQuery } from './lib/query.js';
-import { FIRST_PAGE, rankPage, type RankState } from './lib/ranks.js';
+import { FIRST_PAGE, rankPage, type RankState } from '../core/ranking.js';
 import { pageLimit, requireClassId, requireRaceId } from './lib/validation.js';
 
 /** Page size bounds (schema: 1..1000, default 100). */
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 100;
-
-/** A Result item (PK RACE#c#raceId, SK RESULT#racerId) as DynamoDB returns it. */
-interface ResultItem {
-  readonly classId: number;
-  readonly raceId: number;
-  readonly racerId: string;
-  readonly name?: string | null;
-  readonly output: number;
-  readonly finished?: boolean | null;
-  readonly lastSecond?: number | null;
-}
 
 export function request(ctx: Context<QueryRaceResultsArgs>): DynamoDBQueryRequest {
   const classId = requireClassId(ctx.args.classId, 'classId');

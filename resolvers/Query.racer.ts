@@ -1,7 +1,7 @@
 /**
  * Query.racer (pipeline): everything known about one rider.
  *
- *   request                         -> validate racerId (contract §2 format)
+ *   request                         -> validate racerId (^[A-Za-z0-9_-]{1,64}$)
  *   functions/getRacerClassStats    -> AllTime items, one per class raced
  *   functions/getRacerRecentResults -> the 20 newest Result items (GSI2)
  *   response                        -> RacerStats, or null if the rider has none
@@ -9,27 +9,9 @@
 import type { Context } from '@aws-appsync/utils';
 import { isRacerId } from '../core/telemetry.js';
 import type { QueryRacerArgs, RacerClassStats, RacerResult, RacerStats } from '../core/generated/schema.js';
+import { allTimeStatsOf, type AllTimeItem } from '../core/allTimeItem.js';
+import type { ResultItem } from '../core/resultItem.js';
 import { invalid } from './lib/validation.js';
-
-/** An AllTime item as DynamoDB returns it. */
-interface AllTimeItem {
-  readonly name?: string | null;
-  readonly classId: number;
-  readonly bestOutput: number;
-  readonly bestRaceId: number;
-  readonly racesCompleted: number;
-  readonly totalOutput: number;
-  readonly lastRaceId: number;
-}
-
-/** A Result item as DynamoDB returns it. */
-interface ResultItem {
-  readonly name?: string | null;
-  readonly classId: number;
-  readonly raceId: number;
-  readonly output: number;
-  readonly finished?: boolean | null;
-}
 
 export function request(ctx: Context<QueryRacerArgs>): Record<string, never> {
   if (!isRacerId(ctx.args.racerId)) invalid('racerId', 'must match ^[A-Za-z0-9_-]{1,64}$');
@@ -49,14 +31,7 @@ export function response(ctx: Context<QueryRacerArgs>): RacerStats | null {
   let nameRace = -1;
   const classes: RacerClassStats[] = [];
   for (const s of stats) {
-    classes.push({
-      classId: s.classId,
-      bestOutput: s.bestOutput,
-      bestRaceId: s.bestRaceId,
-      racesCompleted: s.racesCompleted,
-      totalOutput: s.totalOutput,
-      lastRaceId: s.lastRaceId,
-    });
+    classes.push(allTimeStatsOf(s));
     if (typeof s.name === 'string' && s.lastRaceId > nameRace) {
       name = s.name;
       nameRace = s.lastRaceId;

@@ -9,17 +9,14 @@ import type { QueryRacesArgs, Race, RacePage } from '../core/generated/schema.js
 import { raiseDataSourceError } from './lib/dataSource.js';
 import { decodePageToken, encodePageToken } from './lib/pageToken.js';
 import { partitionQuery } from './lib/query.js';
-import { FIRST_PAGE, type RankState } from './lib/ranks.js';
-import { raceView, type RaceSummaryItem } from './lib/raceView.js';
+import { FIRST_PAGE, type RankState } from '../core/ranking.js';
+import type { RaceSummaryItem } from '../core/raceSummary.js';
+import { raceView } from './lib/raceView.js';
 import { pageLimit, raceSecondsOf, requireClassId } from './lib/validation.js';
 
 /** Page size bounds (schema: 1..100, default 20). */
 const MAX_LIMIT = 100;
 const DEFAULT_LIMIT = 20;
-
-interface RaceItem extends RaceSummaryItem {
-  readonly raceId: number;
-}
 
 export function request(ctx: Context<QueryRacesArgs>): DynamoDBQueryRequest {
   const classId = requireClassId(ctx.args.classId, 'classId');
@@ -43,7 +40,7 @@ export function response(ctx: Context<QueryRacesArgs>): RacePage {
   const raceSeconds = raceSecondsOf(ctx.env);
   const now = util.time.nowEpochMilliSeconds();
   const items: Race[] = [];
-  for (const item of (ctx.result.items ?? []) as RaceItem[]) {
+  for (const item of (ctx.result.items ?? []) as RaceSummaryItem[]) {
     items.push(raceView(classId, item.raceId, raceSeconds, now, item));
   }
   // Races carry no rank; the cursor's position still counts the items seen.

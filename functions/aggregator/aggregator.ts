@@ -5,10 +5,10 @@
  * Every invocation of a window folds its records into the state Lambda carries;
  * the final invocation (`isFinalInvokeForWindow`) stores and publishes.
  */
-import type { Clock, Sleep } from '../shared/clock.js';
-import type { KinesisEventRecord } from '../shared/kinesisRecord.js';
-import { shardIdOf } from '../shared/kinesisRecord.js';
-import type { LogPort, MetricsPort } from '../shared/observability.js';
+import type { Clock, Sleep } from '../runtime/clock.js';
+import type { KinesisEventRecord } from '../runtime/kinesisRecord.js';
+import { shardIdOf } from '../runtime/kinesisRecord.js';
+import type { LogPort, MetricsPort } from '../runtime/observability.js';
 import type { CloseDeps } from './closeWindow.js';
 import { closeWindow } from './closeWindow.js';
 import { foldBatch } from './foldBatch.js';

@@ -7,22 +7,22 @@
  * publish per race per window, not one per shard.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Sleep } from '../shared/clock.js';
-import type { Clock } from '../shared/clock.js';
-import { isTransient } from '../shared/isTransient.js';
-import type { LogPort, MetricsPort } from '../shared/observability.js';
-import type { LiveRankingsInput } from '../shared/publishLiveRankings.js';
-import { toError } from '../shared/errors.js';
-import type { RetryOptions } from '../shared/retry.js';
-import { withRetry } from '../shared/retry.js';
-import { rankLiveParts } from '../shared/liveRiders.js';
-import { toLiveRiders } from './toLiveRiders.js';
+import { rankRiders } from '../../core/livePart.js';
+import { raceEndMillis } from '../../core/raceClock.js';
+import { errorMessage, toError } from '../../lib/toError.js';
+import type { Clock, Sleep } from '../runtime/clock.js';
+import { isTransient } from '../runtime/isTransient.js';
+import type { LogPort, MetricsPort } from '../runtime/observability.js';
+import type { RetryOptions } from '../runtime/retry.js';
+import { withRetry } from '../runtime/retry.js';
+import { readLiveParts, readLivePartWindows } from './livePartReads.js';
 import type { LivePartCache } from './livePartStore.js';
 import { writeLivePart } from './livePartStore.js';
-import { readLiveParts, readLivePartWindows } from '../shared/readLiveParts.js';
-import { raceEndMillis } from '../../core/raceClock.js';
+import type { LiveRankingsInput } from './publishLiveRankings.js';
+import { toLiveRiders } from './toLiveRiders.js';
 import { closesLast } from './publishDecision.js';
-import { claimPublish, snapshotProgress } from './publishClaim.js';
+import { claimPublish } from './publishClaim.js';
+import { snapshotProgress } from '../../core/livePublish.js';
 import type { WindowState } from './windowState.js';
 import { parseRaceKey } from './windowState.js';
 
@@ -80,7 +80,7 @@ async function claimed(
   try {
     return await withRetry('claim publish', () => claimPublish(deps.ddb, deps.tableName, ref, progress, at), retry);
   } catch (error) {
-    deps.logger.warn('could not claim the publish; publishing anyway', { ...ref, error: toError(error).message });
+    deps.logger.warn('could not claim the publish; publishing anyway', { ...ref, error: errorMessage(error) });
     return true;
   }
 }
@@ -134,7 +134,7 @@ export async function closeWindow(
         {
           ...retry,
           onRetry: (e, n) =>
-            deps.logger.warn('retrying live part write', { ...log, attempt: n, error: toError(e).message }),
+            deps.logger.warn('retrying live part write', { ...log, attempt: n, error: errorMessage(e) }),
         },
       );
       writes += outcome.putCalls;
@@ -179,7 +179,7 @@ export async function closeWindow(
         () => readLiveParts(deps.ddb, deps.tableName, classId, raceId),
         retry,
       );
-      const entries = rankLiveParts(parts);
+      const entries = rankRiders(parts);
       try {
         await deps.publish({ classId, raceId, updatedAt, entries });
         publishes += 1;
@@ -198,7 +198,7 @@ export async function closeWindow(
         publishFailures += 1;
         deps.logger.error('publishLiveRankings failed; the next window publishes again', {
           ...log,
-          error: toError(error).message,
+          error: errorMessage(error),
         });
       }
     }),
@@ -214,7 +214,7 @@ export async function closeWindow(
       deps.logger.error('storing a live part failed', {
         shardId,
         error: f.message,
-        cause: toError(f.cause ?? f).message,
+        cause: errorMessage(f.cause ?? f),
       });
     throw new WindowCloseError(`${failures.length} of ${keys.length} races could not be stored`, failures);
   }

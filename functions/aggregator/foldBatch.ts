@@ -3,9 +3,10 @@
  * batch of Kinesis records into the window state.
  */
 import { scoreUnits } from '../../core/keys.js';
-import type { KinesisEventRecord, Malformed } from '../shared/kinesisRecord.js';
-import { decodeTelemetryReference } from '../shared/kinesisRecord.js';
-import { currentRaceIdOf, decodeChunk, newScannedTelemetry, scanDecoded } from '../shared/scanTelemetry.js';
+import type { Malformed } from '../runtime/decodeTelemetry.js';
+import { decodeTelemetryReference } from '../runtime/decodeTelemetry.js';
+import type { KinesisEventRecord } from '../runtime/kinesisRecord.js';
+import { currentRaceIdOf, decodeChunk, newScannedTelemetry, scanDecoded } from '../runtime/scanTelemetry.js';
 import { mergeRecord, mergeRider, ridersOf } from './mergeRecord.js';
 import type { RaceRiders, WindowState } from './windowState.js';
 

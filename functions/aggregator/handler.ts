@@ -1,10 +1,16 @@
 /** Lambda entry of the aggregator: wires the environment to createAggregator. */
-import { FUNCTION_ENV, positiveIntEnv, requireEnv, optionalEnv } from '../shared/config.js';
-import { systemClock } from '../shared/clock.js';
-import { createDocumentClient } from '../shared/dynamo.js';
-import { credentialsFromEnv, regionFromEnv } from '../shared/lambdaEnv.js';
-import { createLogger, createMetrics } from '../shared/observability.js';
-import { createPublisher } from '../shared/publishLiveRankings.js';
+import {
+  credentialsFromEnv,
+  FUNCTION_ENV,
+  optionalEnv,
+  positiveIntEnv,
+  regionFromEnv,
+  requireEnv,
+} from '../runtime/config.js';
+import { systemClock } from '../runtime/clock.js';
+import { createDocumentClient } from '../runtime/documentClient.js';
+import { createLogger, createMetrics } from '../runtime/observability.js';
+import { createPublisher } from './publishLiveRankings.js';
 import { RACE } from '../../infra/settings.js';
 import type { TumblingWindowEvent, WindowResponse } from './aggregator.js';
 import { createAggregator } from './aggregator.js';

@@ -10,12 +10,12 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ITEM_LIVE_PART, livePartKey } from '../../core/keys.js';
-import { isConditionFailure } from '../shared/conditionalWrite.js';
-import { ConflictError } from '../shared/errors.js';
-import type { LiveRiders } from '../shared/liveRiders.js';
-import { mergeLiveRiders, ridersOf, storedRiders } from '../shared/liveRiders.js';
-import { windowStartOf } from '../shared/readLiveParts.js';
+import { livePartKey } from '../../core/keys.js';
+import type { LiveRiders } from '../../core/livePart.js';
+import { buildLivePartItem, mergeRiders } from '../../core/livePart.js';
+import { isConditionFailure } from '../runtime/conditionalWrite.js';
+import { ConflictError } from '../runtime/errors.js';
+import { ridersOfItem, windowStartOf } from './livePartReads.js';
 
 export interface LivePartRef {
   classId: number;
@@ -105,12 +105,12 @@ export async function writeLivePart(
       known = undefined;
     } else {
       const item = (await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
-      stored = ridersOf(item);
+      stored = ridersOfItem(item);
       version = typeof item?.version === 'number' ? item.version : 0;
       storedWindow = windowStartOf(item);
       exists = item !== undefined;
     }
-    const { riders, changed } = mergeLiveRiders(stored, incoming);
+    const { riders, changed } = mergeRiders(stored, incoming);
     const window = laterWindow(storedWindow, windowStart);
     // Nothing new (a replay): the stored part already holds at least this much, this window included.
     if (!changed && exists && window === storedWindow)
@@ -120,17 +120,7 @@ export async function writeLivePart(
       await ddb.send(
         new PutCommand({
           TableName: tableName,
-          Item: {
-            ...key,
-            itemType: ITEM_LIVE_PART,
-            classId: ref.classId,
-            raceId: ref.raceId,
-            shardId: ref.shardId,
-            riders: storedRiders(riders),
-            version: version + 1,
-            updatedAt,
-            ...(window === undefined ? {} : { windowStart: window }),
-          },
+          Item: buildLivePartItem({ ...ref, riders, version: version + 1, updatedAt, windowStart: window }),
           ConditionExpression: 'attribute_not_exists(PK) OR version = :expected',
           ExpressionAttributeValues: { ':expected': version },
         }),

@@ -1,6 +1,6 @@
 /**
  * Merging one rider's record into the window state: the newest `second` wins;
- * a replay or an older, late record changes nothing (contract §2).
+ * a replay or an older, late record changes nothing.
  */
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { scoreUnits } from '../../core/keys.js';

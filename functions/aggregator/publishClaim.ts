@@ -1,53 +1,27 @@
 /**
- * Which of the closers of a race's last windows publishes: the first to claim
- * a snapshot newer than the last one claimed.
+ * Which closer of a race's last windows publishes: the first to claim a
+ * snapshot newer than the last one claimed.
  *
  * Once a race is over, publishDecision.ts cannot tell a lagging shard from
- * one that has no more records of the race, so every closer may publish; at
- * the end of a full race that was one 1,000-entry mutation and fan-out per
- * shard and class, most of them the same ranking, on top of the finalizer's
- * burst of result writes. The claim keeps only the publishes that show more.
+ * one with no more records of the race, so every closer may publish, mostly
+ * the same ranking. A closer claims with a conditional UpdateItem on the
+ * race's LivePublish marker (core/livePublish.ts) that succeeds only if its
+ * snapshot's progress is greater than the one claimed, or equal and claimed
+ * by its own shard (so Lambda's retry of a final invocation that claimed and
+ * then failed publishes again), and publishes only if the claim succeeded.
+ * Closers with the same view publish once; one that sees more publishes
+ * again; a replayed window publishes nothing.
  *
- * It is not used while the race runs: there, closers that close a window at
- * the same moment may each publish the same ranking (publishDecision.ts), and
- * a claim would be a second live-path write per closer — the issue holds the
- * live path to at most one write per race, shard and window.
- *
- * The snapshot's progress is the sum of every part's `version`, from the
- * closer's decision read: every write of a part (new riders, or a window
- * recorded) adds one to its version and nothing else changes a part, so a
- * later read has at least the progress of an earlier one, and more exactly
- * when some part was written in between. A closer claims by a conditional
- * UpdateItem on the race's marker (core/keys.ts livePublishKey) that succeeds
- * only if its progress is greater than the claimed one — or equal and
- * claimed by its own shard, so that Lambda's retry of a final invocation
- * that claimed and then failed publishes again — and publishes only if the
- * claim succeeded. So:
- *
- * - closers of other shards with the same view: one publishes;
- * - a closer that sees more (shards close the last windows one after
- *   another) publishes again, with the larger view;
- * - a replayed window of another shard (nothing written) publishes nothing.
- *
- * What it costs: one small conditional write per closer of a race's last
- * windows (none in a race-minute while the race runs).
- * What it gives up: a claimer that fails to publish without being retried
- * (its publish is best effort, as before) leaves that snapshot unpublished
- * until a closer sees more; the stored parts stay the source of truth, which
- * the `liveRankings` query reads.
+ * While the race runs the claim is not used: it would add a second write per
+ * closer to the live path, which has at most one per race, shard and window.
+ * A claimer whose publish fails leaves that snapshot unpublished until a
+ * closer sees more; the stored parts, which `liveRankings` reads, stay the
+ * truth.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ITEM_LIVE_PUBLISH, livePublishKey } from '../../core/keys.js';
-import { writtenUnlessConditionFails } from '../shared/conditionalWrite.js';
-import type { PartWindow } from '../shared/readLiveParts.js';
-
-/** The progress of a snapshot: the sum of its parts' versions. */
-export function snapshotProgress(parts: readonly PartWindow[]): number {
-  let sum = 0;
-  for (const p of parts) sum += p.version;
-  return sum;
-}
+import { writtenUnlessConditionFails } from '../runtime/conditionalWrite.js';
 
 /**
  * True when the closer on `shardId` won the claim to publish a snapshot of

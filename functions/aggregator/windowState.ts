@@ -1,8 +1,8 @@
 /**
  * The tumbling-window state of one shard: per race, only the newest record of
  * each rider, in a compact JSON form. Lambda carries it between invocations of
- * a window and caps it at 1 MB per shard (pipeline.md); at 1,000 riders this
- * form is about 40 KB (measured in test/functions/aggregatorState.test.ts).
+ * a window and caps it at 1 MB per shard, hence this compact form
+ * (docs/scaling.md has its size at 1,000 riders).
  */
 
 /** `[second, output in milli-kJ, name?]`: arrays, not objects, to stay small. */
@@ -35,7 +35,7 @@ export function emptyState(): WindowState {
 
 /**
  * An empty riders object. Without a prototype, so that a racerId such as
- * `constructor`, `toString` or `__proto__` (all valid, contract §2) is an
+ * `constructor`, `toString` or `__proto__` (all valid racerIds) is an
  * ordinary key, not Object.prototype's (JSON.stringify writes it the same).
  */
 export function emptyRiders(): RaceRiders {

@@ -16,8 +16,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { concurrencyLimit } from '../../lib/concurrency.js';
-import { PipelineError } from '../shared/errors.js';
-import type { LogPort, MetricsPort } from '../shared/observability.js';
+import { PipelineError } from '../runtime/errors.js';
+import type { LogPort, MetricsPort } from '../runtime/observability.js';
 import { applyChange, applyResult } from './applyResult.js';
 import { parseResultRecord } from './resultImage.js';
 
@@ -32,12 +32,10 @@ export interface AllTimeDeps {
   metrics: MetricsPort;
   /**
    * Records applied at once (default 8; each is a chain of 2–4 DynamoDB calls).
-   * Powertools would start all 100 records of a batch together: at the end
-   * of a full race (6,000 results) that put ~100 requests in DynamoDB Local's
-   * queue at once, ahead of the finalizer's and the aggregator's, and the
-   * finalizer then took 10.7 s instead of 4.3 s to write the results (measured
-   * with the all-time consumer held back). A handful at a time keeps the
-   * table busy without crowding out the live path.
+   * Powertools would start all 100 records of a batch together, crowding the
+   * finalizer's and the aggregator's writes out of the table at the end of a
+   * race (docs/scaling.md); a handful at a time keeps the table busy without
+   * crowding out the live path.
    */
   maxConcurrentRecords?: number;
 }

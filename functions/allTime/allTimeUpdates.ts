@@ -24,6 +24,7 @@
  * the INSERT, when it comes, finds the race counted.
  */
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
+import type { AllTimeItem } from '../../core/allTimeItem.js';
 import { ITEM_ALLTIME, allTimeIndexKeys, allTimeKey } from '../../core/keys.js';
 import { decimalDifference } from './decimalDifference.js';
 import type { CountedResult, ResultChange } from './resultImage.js';
@@ -118,17 +119,9 @@ export function bestUpdate(r: CountedResult): UpdateSpec {
   };
 }
 
-/** The stored all-time item, as far as the refresh reads it. */
-export interface AllTimeItem {
-  racerId: string;
-  classId: number;
-  bestOutput?: number;
-  totalOutput?: number;
-  countedRaces?: Set<string>;
-  lastRaceId?: number;
-  GSI1SK?: string;
-  GSI2SK?: string;
-}
+/** What the refresh reads of a stored all-time item (the updates before it may not have set every field). */
+export type AllTimeProgress = Pick<AllTimeItem, 'racerId' | 'classId'> &
+  Partial<Pick<AllTimeItem, 'bestOutput' | 'totalOutput' | 'countedRaces' | 'lastRaceId' | 'GSI1SK' | 'GSI2SK'>>;
 
 /** Newest race counted (race ids are time slots). */
 export function newestRace(counted: ReadonlySet<string> | undefined): number | undefined {
@@ -144,7 +137,7 @@ export function newestRace(counted: ReadonlySet<string> | undefined): number | u
  * (3) The index keys and lastRaceId that `item` should have, conditioned on
  * the values they derive from; null if the item already has them.
  */
-export function indexRefresh(item: AllTimeItem): UpdateSpec | null {
+export function indexRefresh(item: AllTimeProgress): UpdateSpec | null {
   const best = item.bestOutput ?? 0;
   const total = item.totalOutput ?? 0;
   const keys = allTimeIndexKeys(item.racerId, item.classId, best, total);

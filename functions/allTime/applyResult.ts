@@ -2,11 +2,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { allTimeKey } from '../../core/keys.js';
-import { ConflictError } from '../shared/errors.js';
-import type { AllTimeItem, UpdateSpec } from './allTimeUpdates.js';
+import { ConflictError } from '../runtime/errors.js';
+import type { AllTimeProgress, UpdateSpec } from './allTimeUpdates.js';
 import { bestUpdate, changeUpdate, countUpdate, indexRefresh } from './allTimeUpdates.js';
 import type { CountedResult, ResultChange } from './resultImage.js';
-import { isConditionFailure } from '../shared/conditionalWrite.js';
+import { isConditionFailure } from '../runtime/conditionalWrite.js';
 
 const MAX_REFRESH_CONFLICTS = 10;
 
@@ -15,10 +15,10 @@ async function conditional(
   ddb: DynamoDBDocumentClient,
   tableName: string,
   spec: UpdateSpec,
-): Promise<AllTimeItem | null> {
+): Promise<AllTimeProgress | null> {
   try {
     const res = await ddb.send(new UpdateCommand({ TableName: tableName, ...spec, ReturnValues: 'ALL_NEW' }));
-    return (res.Attributes ?? null) as AllTimeItem | null;
+    return (res.Attributes ?? null) as AllTimeProgress | null;
   } catch (error) {
     if (isConditionFailure(error)) return null;
     throw error;
@@ -69,7 +69,7 @@ async function refreshIndexKeys(
   ddb: DynamoDBDocumentClient,
   tableName: string,
   r: CountedResult,
-  known: AllTimeItem | null,
+  known: AllTimeProgress | null,
 ): Promise<void> {
   let item = known;
   for (let attempt = 0; attempt < MAX_REFRESH_CONFLICTS; attempt += 1) {
@@ -77,7 +77,7 @@ async function refreshIndexKeys(
       const got = await ddb.send(
         new GetCommand({ TableName: tableName, Key: allTimeKey(r.racerId, r.classId), ConsistentRead: true }),
       );
-      item = (got.Item ?? null) as AllTimeItem | null;
+      item = (got.Item ?? null) as AllTimeProgress | null;
       if (item === null) throw new ConflictError(`all-time item of ${r.racerId} in class ${r.classId} vanished`);
     }
     const refresh = indexRefresh(item);

@@ -1,8 +1,7 @@
 /** Lambda entry of the all-time consumer: wires the environment to createAllTime. */
-import { FUNCTION_ENV, optionalEnv, requireEnv } from '../shared/config.js';
-import { createDocumentClient } from '../shared/dynamo.js';
-import { regionFromEnv } from '../shared/lambdaEnv.js';
-import { createLogger, createMetrics } from '../shared/observability.js';
+import { FUNCTION_ENV, optionalEnv, regionFromEnv, requireEnv } from '../runtime/config.js';
+import { createDocumentClient } from '../runtime/documentClient.js';
+import { createLogger, createMetrics } from '../runtime/observability.js';
 import type { PartialResponse, StreamEvent } from './allTime.js';
 import { createAllTime } from './allTime.js';
 

@@ -2,15 +2,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ITEM_RESULT } from '../../core/keys.js';
+import type { ResultFacts } from '../../core/resultItem.js';
+import { errorMessage } from '../../lib/toError.js';
 
-export interface CountedResult {
-  racerId: string;
-  classId: number;
-  raceId: number;
-  name?: string;
-  output: number;
-  finished: boolean;
-}
+/** What all-time stats read of a result. */
+export type CountedResult = Omit<ResultFacts, 'lastSecond'>;
 
 export type ParsedImage = { ok: true; result: CountedResult } | { ok: false; reason: string };
 
@@ -22,7 +18,7 @@ export function parseResultImage(image: unknown): ParsedImage {
   try {
     item = unmarshall(image as Record<string, AttributeValue>);
   } catch (error) {
-    return { ok: false, reason: `image is not in attribute-value form: ${(error as Error).message}` };
+    return { ok: false, reason: `image is not in attribute-value form: ${errorMessage(error)}` };
   }
   if (item.itemType !== ITEM_RESULT)
     return { ok: false, reason: `not a Result item (itemType ${String(item.itemType)})` };

@@ -7,9 +7,10 @@
  * retry after a crash half-way, end in the same items.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { readLiveParts } from '../shared/readLiveParts.js';
-import type { OpenRace } from './raceClosing.js';
-import { notFinishedResults, summarizeResults } from './raceClosing.js';
+import type { OpenRace } from '../../core/openRace.js';
+import { summarizeResults } from '../../core/raceSummary.js';
+import { readLiveParts } from '../aggregator/livePartReads.js';
+import { notFinishedResults } from './raceClosing.js';
 import { deleteOpenRace, putNotFinishedAll, putRaceSummary, queryResults } from './raceStore.js';
 
 export interface CloseRaceOutcome {
@@ -33,12 +34,11 @@ export async function closeRace(
   const written = await putNotFinishedAll(ddb, tableName, missing);
   // When every not-finished result went in, none of those riders got a final
   // since the read: the results are those read plus those written, and reading
-  // ~1,000 of them again (0.3–1.3 s of a close under load) would return the
-  // same. When a condition failed, a final landed meanwhile and it wins: read
-  // again. A final of a rider never seen live that lands during the close is
-  // caught by the marker, as before: its finalizer moved `lastRecordAt` (every
-  // record of a due race touches it), so the marker stays and the race is
-  // closed again with it.
+  // ~1,000 of them again would return the same. When a condition failed, a
+  // final landed meanwhile and it wins: read again. A final of a rider never
+  // seen live that lands during the close is caught by the marker: its
+  // finalizer moved `lastRecordAt` (every record of a due race touches it), so
+  // the marker stays and the race is closed again with it.
   const results = written.alreadyHadResult === 0 ? [...before, ...missing] : await queryResults(ddb, tableName, race);
   const summary = summarizeResults(results);
   if (summary !== null) await putRaceSummary(ddb, tableName, race, summary, closedAt);

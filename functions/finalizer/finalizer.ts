@@ -19,17 +19,19 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RACE_CLASSES } from '../../core/raceClasses.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
-import { batchPutAll } from '../shared/batchWrite.js';
-import type { Clock, Sleep } from '../shared/clock.js';
-import { PipelineError, toError } from '../shared/errors.js';
-import type { KinesisEventRecord } from '../shared/kinesisRecord.js';
-import { decodeTelemetry, shardIdOf } from '../shared/kinesisRecord.js';
-import type { LogPort, MetricsPort } from '../shared/observability.js';
+import { batchPutAll } from './batchPutAll.js';
+import type { Clock, Sleep } from '../runtime/clock.js';
+import { errorMessage, toError } from '../../lib/toError.js';
+import { PipelineError } from '../runtime/errors.js';
+import { decodeTelemetry } from '../runtime/decodeTelemetry.js';
+import type { KinesisEventRecord } from '../runtime/kinesisRecord.js';
+import { shardIdOf } from '../runtime/kinesisRecord.js';
+import type { LogPort, MetricsPort } from '../runtime/observability.js';
 import { closeRace } from './closeRace.js';
-import type { OpenRace } from './raceClosing.js';
+import type { OpenRace } from '../../core/openRace.js';
 import { dueRaces, quietRaces } from './raceClosing.js';
 import { claimRaceClose, listOpenRaces, touchOpenRace } from './raceStore.js';
-import { finalResults } from './resultItem.js';
+import { finalResults } from './finalResults.js';
 
 export interface FinalizerDeps {
   ddb: DynamoDBDocumentClient;
@@ -48,9 +50,9 @@ export interface FinalizerDeps {
    * Races an invocation with records closes at most (default 1). Its shard
    * waits for the close (a Kinesis batch is done only when the handler
    * returns), so closing the six races that end together in one invocation
-   * held one shard for 7–11 s under load; one each spreads them over the
-   * shards (each invocation claims a different one). A scheduled invocation
-   * closes every due race within the budget.
+   * would hold one shard for seconds; one each spreads them over the shards
+   * (each invocation claims a different one). A scheduled invocation closes
+   * every due race within the budget.
    */
   closesPerInvocation?: number;
   /**
@@ -216,7 +218,7 @@ export function createFinalizer(
         return { batchItemFailures: [] };
       } catch (error) {
         deps.metrics.addMetric('RaceCloseFailures', 'Count', 1);
-        deps.logger.error('scheduled close failed; retried on the next tick', { error: toError(error).message });
+        deps.logger.error('scheduled close failed; retried on the next tick', { error: errorMessage(error) });
         throw error;
       } finally {
         deps.metrics.publishStoredMetrics();
@@ -290,7 +292,7 @@ export function createFinalizer(
         deps.metrics.addMetric('RaceCloseFailures', 'Count', 1);
         deps.logger.error('closing races failed; retried on the next invocation', {
           shardId,
-          error: toError(error).message,
+          error: errorMessage(error),
         });
         lastCloseCheck = Number.NEGATIVE_INFINITY;
       }

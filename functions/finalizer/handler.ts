@@ -1,10 +1,9 @@
 /** Lambda entry of the finalizer: wires the environment to createFinalizer. */
 import { RACE } from '../../infra/settings.js';
-import { systemClock } from '../shared/clock.js';
-import { FUNCTION_ENV, optionalEnv, positiveIntEnv, requireEnv } from '../shared/config.js';
-import { createDocumentClient } from '../shared/dynamo.js';
-import { regionFromEnv } from '../shared/lambdaEnv.js';
-import { createLogger, createMetrics } from '../shared/observability.js';
+import { systemClock } from '../runtime/clock.js';
+import { FUNCTION_ENV, optionalEnv, positiveIntEnv, regionFromEnv, requireEnv } from '../runtime/config.js';
+import { createDocumentClient } from '../runtime/documentClient.js';
+import { createLogger, createMetrics } from '../runtime/observability.js';
 import type { KinesisBatchEvent, PartialResponse, ScheduledEvent } from './finalizer.js';
 import { createFinalizer } from './finalizer.js';
 

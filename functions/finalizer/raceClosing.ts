@@ -1,20 +1,14 @@
 /**
- * Pure parts of closing a race: which races are due, which riders still need
- * a not-finished result, and the race summary.
+ * Pure parts of closing a race: which races are due, and which riders still
+ * need a not-finished result (the summary is core/raceSummary.ts).
  */
-import { rankEntries } from '../../core/ranking.js';
+import { racerIdOfRiderMapKey } from '../../core/keys.js';
+import type { LiveRider, LiveRiders } from '../../core/livePart.js';
+import { mergeRiders } from '../../core/livePart.js';
+import type { OpenRace } from '../../core/openRace.js';
 import { raceEndMillis } from '../../core/raceClock.js';
-import type { LiveRiders } from '../shared/liveRiders.js';
-import { mergeLiveRiders } from '../shared/liveRiders.js';
-import type { ResultItem } from './resultItem.js';
-import { buildResultItem } from './resultItem.js';
-
-export interface OpenRace {
-  classId: number;
-  raceId: number;
-  /** When a finalizer last processed a record of the race (epoch ms; OpenRace markers only). */
-  lastRecordAt?: number;
-}
+import type { ResultItem } from '../../core/resultItem.js';
+import { buildResultItem } from '../../core/resultItem.js';
 
 /** Races whose slot plus the grace period has passed at `nowMillis`. */
 export function dueRaces(
@@ -46,9 +40,10 @@ export function notFinishedResults(
   haveResult: ReadonlySet<string>,
 ): ResultItem[] {
   let all: LiveRiders = {};
-  for (const p of parts) all = mergeLiveRiders(all, p).riders;
+  for (const p of parts) all = mergeRiders(all, p).riders;
   const out: ResultItem[] = [];
-  for (const [racerId, r] of Object.entries(all)) {
+  for (const [key, r] of Object.entries(all) as Array<[string, LiveRider]>) {
+    const racerId = racerIdOfRiderMapKey(key);
     if (haveResult.has(racerId)) continue;
     out.push(
       buildResultItem({
@@ -63,30 +58,4 @@ export function notFinishedResults(
     );
   }
   return out;
-}
-
-export interface RaceSummaryFacts {
-  competitors: number;
-  finishers: number;
-  winnerRacerId: string;
-  winnerName?: string;
-  bestOutput: number;
-}
-
-/** The summary of a race from all its results (null when nobody rode). */
-export function summarizeResults(
-  results: ReadonlyArray<Pick<ResultItem, 'racerId' | 'output' | 'finished' | 'name'>>,
-): RaceSummaryFacts | null {
-  if (results.length === 0) return null;
-  const ranked = rankEntries(results);
-  const winner = ranked[0];
-  if (winner === undefined) return null;
-  const summary: RaceSummaryFacts = {
-    competitors: results.length,
-    finishers: results.filter((r) => r.finished).length,
-    winnerRacerId: winner.racerId,
-    bestOutput: winner.output,
-  };
-  if (winner.name !== undefined) summary.winnerName = winner.name;
-  return summary;
 }

@@ -11,11 +11,13 @@ import {
   racePk,
   raceKey,
 } from '../../core/keys.js';
-import type { OpenRace, RaceSummaryFacts } from './raceClosing.js';
-import type { ResultItem } from './resultItem.js';
+import type { OpenRace } from '../../core/openRace.js';
+import { openRaceOf } from '../../core/openRace.js';
+import type { RaceSummary } from '../../core/raceSummary.js';
+import type { ResultItem } from '../../core/resultItem.js';
 import { chunk } from '../../lib/concurrency.js';
 import { forEachLimited } from '../../lib/concurrency.js';
-import { writtenUnlessConditionFails } from '../shared/conditionalWrite.js';
+import { writtenUnlessConditionFails } from '../runtime/conditionalWrite.js';
 
 /**
  * Writes the OpenRace marker, or refreshes it: `lastRecordAt` is when a
@@ -86,13 +88,9 @@ export async function listOpenRaces(
         ExclusiveStartKey: start,
       }),
     );
-    for (const i of page.Items ?? []) {
-      if (typeof i.classId !== 'number' || typeof i.raceId !== 'number') continue;
-      out.push(
-        typeof i.lastRecordAt === 'number'
-          ? { classId: i.classId, raceId: i.raceId, lastRecordAt: i.lastRecordAt }
-          : { classId: i.classId, raceId: i.raceId },
-      );
+    for (const item of page.Items ?? []) {
+      const race = openRaceOf(item);
+      if (race !== null) out.push(race);
     }
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
@@ -152,8 +150,7 @@ export interface NotFinishedOutcome {
  * Writes many not-finished results, each only if the rider has none (as
  * putNotFinished). BatchWriteItem takes no conditions, so they go as
  * conditional puts in TransactWriteItems of up to 100: one request instead of
- * 100 (on DynamoDB Local, under load, 100 single conditional puts took 2–3.5 s
- * of a race's close, one transaction about a third of that). A transaction is
+ * 100 (docs/scaling.md has what it saves at a race's close). A transaction is
  * all or nothing: when one of its conditions fails (a final landed meanwhile)
  * or it conflicts with another write, DynamoDB cancels it whole
  * (TransactionCanceledException) and its items are written one by one instead,
@@ -205,7 +202,7 @@ export async function putRaceSummary(
   ddb: DynamoDBDocumentClient,
   tableName: string,
   race: OpenRace,
-  s: RaceSummaryFacts,
+  s: RaceSummary,
   closedAt: string,
 ): Promise<void> {
   const names: Record<string, string> = { '#t': 'itemType' };

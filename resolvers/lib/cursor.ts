@@ -12,7 +12,7 @@
  * in both, and rejects a malformed token instead of guessing.
  * This module is pure (no util): resolvers/lib/pageToken.ts adds base64.
  */
-import type { RankState } from './ranks.js';
+import type { RankState } from '../../core/ranking.js';
 
 const VERSION = 'c1';
 const SEP = '|';

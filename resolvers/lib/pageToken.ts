@@ -6,7 +6,7 @@
  */
 import { util } from '@aws-appsync/utils';
 import { formatCursor, isBase64, parseCursor, type Cursor } from './cursor.js';
-import type { RankState } from './ranks.js';
+import type { RankState } from '../../core/ranking.js';
 
 /** The token of the next page, or null when DynamoDB says this was the last page. */
 export function encodePageToken(scope: string, state: RankState, ddbToken: unknown): string | null {

@@ -1,20 +1,12 @@
 /**
  * A Race as the schema shows it: the slot and status come from the race clock
- * (contract §1), the summary fields from the finalizer's race item, null until
- * it is written.
+ * (core/raceClock.ts), the summary fields from the finalizer's race summary
+ * item (core/raceSummary.ts), null until it is written.
  */
 import { util } from '@aws-appsync/utils';
 import { raceEndMillis, raceStartMillis, raceStatusAt } from '../../core/raceClock.js';
 import type { Race } from '../../core/generated/schema.js';
-
-/** The finalizer's race summary item (PK CLASS#c, SK RACE#raceId), as DynamoDB returns it. */
-export interface RaceSummaryItem {
-  readonly competitors?: number | null;
-  readonly finishers?: number | null;
-  readonly winnerRacerId?: string | null;
-  readonly winnerName?: string | null;
-  readonly bestOutput?: number | null;
-}
+import type { RaceSummary } from '../../core/raceSummary.js';
 
 /** The Race of (classId, raceId) at `nowMillis`, with its summary if there is one. */
 export function raceView(
@@ -22,9 +14,9 @@ export function raceView(
   raceId: number,
   raceSeconds: number,
   nowMillis: number,
-  summary: RaceSummaryItem | null | undefined,
+  summary: RaceSummary | null | undefined,
 ): Race {
-  const s = summary ?? {};
+  const s: Partial<RaceSummary> = summary ?? {};
   return {
     classId,
     raceId,

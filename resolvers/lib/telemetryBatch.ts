@@ -1,6 +1,6 @@
 /**
- * recordTelemetry's pure parts: validating a call's records against contract
- * §2 (all or nothing) and reading Kinesis's PutRecords answer.
+ * recordTelemetry's pure parts: validating a call's records (all or nothing)
+ * and reading Kinesis's PutRecords answer.
  */
 import { checkTelemetry, type TelemetryRecord } from '../../core/telemetry.js';
 import type { TelemetryReceipt, TelemetryRecordResult } from '../../core/generated/schema.js';

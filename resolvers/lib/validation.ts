@@ -1,7 +1,7 @@
 /**
  * Argument checks shared by the resolvers. Each failure is a GraphQL error
  * with errorType ValidationError and a message that starts with the field's
- * name (contract §3); errorInfo carries the field too.
+ * name; errorInfo carries the field too.
  */
 import { util } from '@aws-appsync/utils';
 import { isRaceClass } from '../../core/raceClasses.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { foldBatch } from '../../functions/aggregator/foldBatch.js';
 import { emptyState, raceKeyOf, readState } from '../../functions/aggregator/windowState.js';
-import { mergeLiveRiders, rankLiveParts, ridersOf, storedRiders } from '../../functions/shared/liveRiders.js';
+import { encodeRiders } from '../../core/livePart.js';
+import { ridersOfItem } from '../../functions/aggregator/livePartReads.js';
 import { toLiveRiders } from '../../functions/aggregator/toLiveRiders.js';
 import { kinesisRecord, telemetry } from './factories.js';
 
@@ -34,8 +35,6 @@ describe('aggregator core: folding a batch into the window state', () => {
     const state = emptyState();
     foldBatch(state, [rec('a', 7, 2.1), rec('a', 0, 0, { name: 'Ann' }), rec('a', 1, 0.2)], 300);
     expect(state.r[raceKeyOf(1, RACE)]).toEqual({ a: [7, 2100, 'Ann'] });
-    const merged = mergeLiveRiders({ a: { output: 2.1, second: 7 } }, { a: { output: 0, second: 0, name: 'Ann' } });
-    expect(merged).toEqual({ riders: { a: { output: 2.1, second: 7, name: 'Ann' } }, changed: true });
   });
 
   it('ignores a late record older than what the state holds, across invocations', () => {
@@ -108,65 +107,25 @@ describe('aggregator core: folding a batch into the window state', () => {
   });
 });
 
-describe('aggregator core: merging shard parts and ranking', () => {
-  it('never moves a rider backwards and reports a replay as unchanged', () => {
-    const stored = { a: { output: 10, second: 30, name: 'Ann' }, b: { output: 4, second: 20 } };
-    const older = { a: { output: 9, second: 29 }, b: { output: 4, second: 20 } };
-    expect(mergeLiveRiders(stored, older)).toEqual({ riders: stored, changed: false });
-    const newer = mergeLiveRiders(stored, { a: { output: 11, second: 31 }, c: { output: 1, second: 2 } });
-    expect(newer.changed).toBe(true);
-    expect(newer.riders).toEqual({
-      a: { output: 11, second: 31, name: 'Ann' },
-      b: { output: 4, second: 20 },
-      c: { output: 1, second: 2 },
-    });
-  });
-
-  it('ranks equal outputs 1-2-2-4 with ties by racerId', () => {
-    const entries = rankLiveParts([
-      { d: { output: 5, second: 9 }, b: { output: 8, second: 9, name: 'Bo' } },
-      { c: { output: 8, second: 9 }, a: { output: 10, second: 9 } },
-    ]);
-    expect(entries.map((e) => [e.rank, e.racerId])).toEqual([
-      [1, 'a'],
-      [2, 'b'],
-      [2, 'c'],
-      [4, 'd'],
-    ]);
-    expect(entries[1]).toEqual({ rank: 2, racerId: 'b', name: 'Bo', output: 8, second: 9 });
-  });
-
-  it('stores a part’s riders as one JSON string and reads them back, `__proto__` included', () => {
-    const riders = mergeLiveRiders(
-      {},
-      { ['__proto__']: { output: 1.5, second: 3 }, toString: { output: 2, second: 3, name: 'Ts' } },
-    ).riders;
-    const stored = storedRiders(riders);
-    expect(JSON.parse(stored)).toEqual({ '~__proto__': [3, 1.5], toString: [3, 2, 'Ts'] });
-    const back = ridersOf({ riders: stored });
-    expect(Object.getPrototypeOf(back)).toBeNull();
-    expect(Object.entries(back)).toEqual([
-      ['__proto__', { output: 1.5, second: 3 }],
-      ['toString', { output: 2, second: 3, name: 'Ts' }],
-    ]);
-  });
-
-  it('reads parts written as a map before riders were stored as a string, and an odd value as no riders', () => {
-    expect(Object.entries(ridersOf({ riders: { a: { output: 1, second: 2 } } }))).toEqual([
-      ['a', { output: 1, second: 2 }],
-    ]);
-    expect(Object.keys(ridersOf({ riders: '{not json' }))).toEqual([]);
-    expect(Object.keys(ridersOf({ riders: '[1,2]' }))).toEqual([]);
-    expect(Object.entries(ridersOf({ riders: '{"a":[1,2],"b":{"x":1},"c":[1,"2"]}' }))).toEqual([
-      ['a', { second: 1, output: 2 }],
-    ]);
-    expect(Object.keys(ridersOf(undefined))).toEqual([]);
-  });
-
+describe('aggregator core: the window state as a LivePart', () => {
   it('converts window tuples to the item form in kJ', () => {
     expect(toLiveRiders({ a: [12, 3100, 'Ann'], b: [5, 1000] })).toEqual({
       a: { second: 12, output: 3.1, name: 'Ann' },
       b: { second: 5, output: 1 },
     });
+  });
+
+  it('keys the rider `__proto__` by its rider map key, so the part stores it as any other', () => {
+    const state = emptyState();
+    foldBatch(state, [rec('__proto__', 3, 1.5), rec('toString', 3, 2, { name: 'Ts' })], 300);
+    const riders = toLiveRiders(state.r[raceKeyOf(1, RACE)] ?? {});
+    expect(Object.getPrototypeOf(riders)).toBe(Object.prototype);
+    expect(encodeRiders(riders)).toBe('{"~__proto__":[3,1.5],"toString":[3,2,"Ts"]}');
+  });
+
+  it('reads a stored part whose riders are not JSON as no riders, as the resolvers do', () => {
+    expect(ridersOfItem({ riders: '{not json' })).toEqual({});
+    expect(ridersOfItem({ riders: '{"a":[1,2]}' })).toEqual({ a: { second: 1, output: 2 } });
+    expect(ridersOfItem(undefined)).toEqual({});
   });
 });

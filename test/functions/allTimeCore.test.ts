@@ -9,7 +9,7 @@ import {
 } from '../../functions/allTime/allTimeUpdates.js';
 import { decimalDifference } from '../../functions/allTime/decimalDifference.js';
 import { parseResultImage, parseResultRecord } from '../../functions/allTime/resultImage.js';
-import { buildResultItem } from '../../functions/finalizer/resultItem.js';
+import { buildResultItem } from '../../core/resultItem.js';
 import { allTimeKey, rankKey } from '../../core/keys.js';
 
 const result = { racerId: 'r1', classId: 3, raceId: 77, name: 'Ria', output: 42.5, finished: true };

@@ -15,7 +15,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createAllTime } from '../../functions/allTime/allTime.js';
 import { countUpdate } from '../../functions/allTime/allTimeUpdates.js';
-import { buildResultItem } from '../../functions/finalizer/resultItem.js';
+import { buildResultItem } from '../../core/resultItem.js';
 import { allTimeBestPk, allTimeKey, allTimeTotalPk, raceKey, rankKey } from '../../core/keys.js';
 import { MAPPINGS } from '../../infra/settings.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';

@@ -10,7 +10,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAllTime } from '../../functions/allTime/allTime.js';
 import { createFinalizer, type ScheduledEvent } from '../../functions/finalizer/finalizer.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
-import { buildResultItem } from '../../functions/finalizer/resultItem.js';
+import { buildResultItem } from '../../core/resultItem.js';
 import { allTimeKey, racePk, raceKey, rankKey } from '../../core/keys.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import { createTestTable } from '../support/resources.js';

@@ -1,5 +1,5 @@
 /** Event factories for the pipeline functions' tests (Powertools-style). */
-import type { KinesisEventRecord } from '../../functions/shared/kinesisRecord.js';
+import type { KinesisEventRecord } from '../../functions/runtime/kinesisRecord.js';
 import type { TumblingWindowEvent } from '../../functions/aggregator/aggregator.js';
 
 export interface TelemetryFields {

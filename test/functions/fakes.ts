@@ -1,5 +1,5 @@
 /** In-memory logger and metrics sinks for tests (they stand in for CloudWatch, i.e. AWS). */
-import type { LogAttributes, LogPort, MetricsPort } from '../../functions/shared/observability.js';
+import type { LogAttributes, LogPort, MetricsPort } from '../../functions/runtime/observability.js';
 
 export interface RecordedLogs extends LogPort {
   lines: Array<{ level: string; message: string; extra: LogAttributes[] }>;

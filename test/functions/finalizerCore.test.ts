@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildResultItem, finalResults } from '../../functions/finalizer/resultItem.js';
-import { dueRaces, notFinishedResults, quietRaces, summarizeResults } from '../../functions/finalizer/raceClosing.js';
+import { buildResultItem } from '../../core/resultItem.js';
+import { finalResults } from '../../functions/finalizer/finalResults.js';
+import { summarizeResults } from '../../core/raceSummary.js';
+import { dueRaces, notFinishedResults, quietRaces } from '../../functions/finalizer/raceClosing.js';
 import { chunk } from '../../lib/concurrency.js';
 import { rankKey, racePk, racerPk } from '../../core/keys.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
-import type { LiveRiders } from '../../functions/shared/liveRiders.js';
+import type { LiveRiders } from '../../core/livePart.js';
 
 const tel = (racerId: string, output: number, event: 'update' | 'final' = 'final', name?: string): TelemetryRecord => ({
   raceId: 100,

@@ -2,8 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { buildResultItem } from '../../functions/finalizer/resultItem.js';
-import type { ResultItem } from '../../functions/finalizer/resultItem.js';
+import { buildResultItem } from '../../core/resultItem.js';
+import type { ResultItem } from '../../core/resultItem.js';
 import { putNotFinishedAll, TRANSACT_WRITE_LIMIT } from '../../functions/finalizer/raceStore.js';
 import { racePk } from '../../core/keys.js';
 import { createTestTable } from '../support/resources.js';

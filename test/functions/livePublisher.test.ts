@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
-import type { LiveRankingsInput } from '../../functions/shared/publishLiveRankings.js';
+import type { LiveRankingsInput } from '../../functions/aggregator/publishLiveRankings.js';
 import { raceStartMillis } from '../../core/raceClock.js';
 import { createTestTable } from '../support/resources.js';
 import { telemetry, windowEvent } from './factories.js';

@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { claimPublish, snapshotProgress } from '../../functions/aggregator/publishClaim.js';
+import { snapshotProgress } from '../../core/livePublish.js';
+import { claimPublish } from '../../functions/aggregator/publishClaim.js';
 import { livePublishKey } from '../../core/keys.js';
 import { createTestTable } from '../support/resources.js';
 import { documentClient } from './support.js';

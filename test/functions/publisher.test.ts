@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPublisher } from '../../functions/shared/publishLiveRankings.js';
+import { createPublisher } from '../../functions/aggregator/publishLiveRankings.js';
 import type { FakeAppSync } from './support.js';
 import { fakeAppSync, noSleep } from './support.js';
 
@@ -63,7 +63,7 @@ describe('SigV4 signing on node:crypto', () => {
     const { Sha256 } = await import('@aws-crypto/sha256-js');
     const { SignatureV4 } = await import('@smithy/signature-v4');
     const { HttpRequest } = await import('@smithy/protocol-http');
-    const { NodeSha256 } = await import('../../functions/shared/nodeSha256.js');
+    const { NodeSha256 } = await import('../../functions/aggregator/nodeSha256.js');
     const host = 'example.appsync-api.eu-west-1.amazonaws.com';
     const body = JSON.stringify({
       query: 'mutation { x }',

@@ -3,15 +3,20 @@ import { foldBatch } from '../../functions/aggregator/foldBatch.js';
 import { mergeRecord } from '../../functions/aggregator/mergeRecord.js';
 import type { WindowState } from '../../functions/aggregator/windowState.js';
 import { emptyState } from '../../functions/aggregator/windowState.js';
-import type { KinesisEventRecord, Malformed } from '../../functions/shared/kinesisRecord.js';
-import { decodeTelemetry, decodeTelemetryReference, toTelemetryRecord } from '../../functions/shared/kinesisRecord.js';
+import type { Malformed } from '../../functions/runtime/decodeTelemetry.js';
+import {
+  decodeTelemetry,
+  decodeTelemetryReference,
+  toTelemetryRecord,
+} from '../../functions/runtime/decodeTelemetry.js';
+import type { KinesisEventRecord } from '../../functions/runtime/kinesisRecord.js';
 import {
   currentRaceIdOf,
   decodeChunk,
   newScannedTelemetry,
   scanDecoded,
   scanTelemetry,
-} from '../../functions/shared/scanTelemetry.js';
+} from '../../functions/runtime/scanTelemetry.js';
 import { ARRIVAL, RACE_ID, RACE_SECONDS, generatedRecord, prng } from './telemetryGen.js';
 
 /** The aggregator's fold as it was before the fast path: reference decode, then mergeRecord. */

@@ -6,12 +6,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
-import { createDocumentClient } from '../../functions/shared/dynamo.js';
+import { createDocumentClient } from '../../functions/runtime/documentClient.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LiveRankingsInput } from '../../functions/shared/publishLiveRankings.js';
-import { createPublisher } from '../../functions/shared/publishLiveRankings.js';
+import type { LiveRankingsInput } from '../../functions/aggregator/publishLiveRankings.js';
+import { createPublisher } from '../../functions/aggregator/publishLiveRankings.js';
 import type { AggregatorDeps } from '../../functions/aggregator/aggregator.js';
-import type { Clock } from '../../functions/shared/clock.js';
+import type { Clock } from '../../functions/runtime/clock.js';
 import { recordingLogger, recordingMetrics, type RecordedLogs, type RecordedMetrics } from './fakes.js';
 
 export function documentClient(endpoint: string, maxAttempts = 3): DynamoDBDocumentClient {

@@ -3,7 +3,7 @@
  * many spellings and invalid ones of every kind the contract or JSON rejects,
  * as the base64 data of Kinesis records. Deterministic for a seed.
  */
-import type { KinesisEventRecord } from '../../functions/shared/kinesisRecord.js';
+import type { KinesisEventRecord } from '../../functions/runtime/kinesisRecord.js';
 
 /** The simulator's seeded PRNG (mulberry32), so a failure can be replayed from its seed. */
 export { seededRandom as prng } from '../../local/simulator/prng.js';

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { createDocumentClient } from '../../functions/shared/dynamo.js';
+import { createDocumentClient } from '../../functions/runtime/documentClient.js';
 import { SDK_LOGGER_MIDDLEWARE, withoutSdkLogging } from '../../lib/withoutSdkLogging.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { createTestTable } from '../support/resources.js';

@@ -5,7 +5,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMetrics } from '../../functions/shared/observability.js';
+import { createMetrics } from '../../functions/runtime/observability.js';
 import { createOpsCollector } from '../../local/ops/collector.js';
 import { parseEmfLine } from '../../local/ops/emf.js';
 import { tapStdout } from '../../local/ops/stdoutTap.js';

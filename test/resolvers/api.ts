@@ -18,20 +18,11 @@ import { localDynamoDb } from '../../local/stack/clients.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { bundleResolvers } from '../../resolvers/build.js';
 import { createTestTable } from '../support/resources.js';
-import {
-  allTimeIndexKeys,
-  allTimeKey,
-  ITEM_ALLTIME,
-  ITEM_LIVE_PART,
-  ITEM_RACE,
-  ITEM_RESULT,
-  livePartKey,
-  raceKey,
-  racerResultsIndexKeys,
-  resultKey,
-  resultRankIndexKeys,
-} from '../../core/keys.js';
-import { storedRiders } from '../../functions/shared/liveRiders.js';
+import type { AllTimeStats } from '../../core/allTimeItem.js';
+import { allTimeIndexKeys, allTimeKey, ITEM_ALLTIME, ITEM_RACE, raceKey } from '../../core/keys.js';
+import { buildLivePartItem } from '../../core/livePart.js';
+import type { RaceSummary } from '../../core/raceSummary.js';
+import { buildResultItem } from '../../core/resultItem.js';
 
 export const API_KEY = 'da2-resolvertests';
 export const RACE_SECONDS = 300;
@@ -150,11 +141,7 @@ export function rider(label: string): string {
 
 // ---- Items, exactly as the finalizer, aggregator and all-time consumer write them ----
 
-export function raceSummaryItem(
-  classId: number,
-  raceId: number,
-  s: { competitors: number; finishers: number; winnerRacerId: string; winnerName?: string; bestOutput: number },
-) {
+export function raceSummaryItem(classId: number, raceId: number, s: RaceSummary) {
   return { ...raceKey(classId, raceId), itemType: ITEM_RACE, classId, raceId, ...s };
 }
 
@@ -166,32 +153,19 @@ export function resultItem(
   extra: { name?: string; finished?: boolean; lastSecond?: number } = {},
 ) {
   return {
-    ...resultKey(classId, raceId, racerId),
-    itemType: ITEM_RESULT,
-    classId,
-    raceId,
-    racerId,
-    output,
-    finished: extra.finished ?? true,
-    lastSecond: extra.lastSecond ?? RACE_SECONDS,
-    ...(extra.name === undefined ? {} : { name: extra.name }),
-    ...resultRankIndexKeys(classId, raceId, racerId, output),
-    ...racerResultsIndexKeys(racerId, classId, raceId),
+    ...buildResultItem({
+      classId,
+      raceId,
+      racerId,
+      output,
+      finished: extra.finished ?? true,
+      lastSecond: extra.lastSecond ?? RACE_SECONDS,
+      ...(extra.name === undefined ? {} : { name: extra.name }),
+    }),
   };
 }
 
-export function allTimeItem(
-  racerId: string,
-  classId: number,
-  s: {
-    name?: string;
-    bestOutput: number;
-    bestRaceId: number;
-    racesCompleted: number;
-    totalOutput: number;
-    lastRaceId: number;
-  },
-) {
+export function allTimeItem(racerId: string, classId: number, s: Omit<AllTimeStats, 'classId'> & { name?: string }) {
   return {
     ...allTimeKey(racerId, classId),
     itemType: ITEM_ALLTIME,
@@ -203,8 +177,9 @@ export function allTimeItem(
 }
 
 /**
- * A LivePart item as the aggregator writes it (functions/shared/liveRiders.ts
- * storedRiders: one JSON string); `legacyMap` writes the map older parts hold.
+ * A LivePart item as the aggregator writes it (core/livePart.ts: riders as one
+ * JSON string); `legacyMap` writes the riders as a map instead, as some stored
+ * parts hold them.
  */
 export function livePartItem(
   classId: number,
@@ -214,16 +189,8 @@ export function livePartItem(
   updatedAt: string,
   legacyMap = false,
 ) {
-  return {
-    ...livePartKey(classId, raceId, shardId),
-    itemType: ITEM_LIVE_PART,
-    classId,
-    raceId,
-    shardId,
-    riders: legacyMap ? riders : storedRiders(riders),
-    version: 1,
-    updatedAt,
-  };
+  const item = buildLivePartItem({ classId, raceId, shardId, riders, version: 1, updatedAt });
+  return legacyMap ? { ...item, riders } : { ...item };
 }
 
 /** Follows nextToken from the first page to the last; returns the items of each page. */

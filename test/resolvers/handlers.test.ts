@@ -2,7 +2,7 @@
  * Each resolver handler on its own, through the local EvaluateCode: the
  * request objects sent to the data sources and the answers built from their
  * results. (End-to-end behaviour over DynamoDB Local and kinesalite is in
- * api.test.ts.)
+ * the other tests of this folder, on the api.ts fixture.)
  */
 import { describe, expect, it } from 'vitest';
 import { bundleNames } from '../../resolvers/build.js';

@@ -1,7 +1,7 @@
-/** The DynamoDB document client the functions share. */
+/** The DynamoDB document client of the functions. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Credentials } from './publishLiveRankings.js';
+import type { Credentials } from './config.js';
 import { withoutSdkLogging } from '../../lib/withoutSdkLogging.js';
 
 export interface DynamoOptions {

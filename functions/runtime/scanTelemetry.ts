@@ -1,5 +1,5 @@
 /**
- * The fast path of telemetry decoding (contract §2): base64 → bytes → fields,
+ * The fast path of telemetry decoding: base64 → bytes → fields,
  * without building the generic JSON value that `JSON.parse` would.
  *
  * It reads only the plain shape producers send — one JSON object whose keys
@@ -12,6 +12,10 @@
  * rejection. So the fast path can only be faster, never different:
  * test/functions/scanTelemetry.test.ts runs generated valid and invalid
  * records through both.
+ *
+ * One module on purpose: the scan reads one shared buffer and its tables
+ * byte by byte, and split into modules (imported bindings on that path) it
+ * ran several times slower under the local stack's module loader.
  */
 import { raceIdAt } from '../../core/raceClock.js';
 import { isRaceClass } from '../../core/raceClasses.js';
@@ -136,7 +140,7 @@ for (let k = 0; k < KEYS.length; k += 1) {
   KEY_WORD_COUNT[k] = n;
 }
 
-/** Characters of `^[A-Za-z0-9_-]$` (contract §2), by byte. */
+/** Characters of a racerId, `^[A-Za-z0-9_-]$`, by byte. */
 const RACER_ID_BYTE = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-') RACER_ID_BYTE[c.charCodeAt(0)] = 1;
 
@@ -378,7 +382,7 @@ function isInt(v: number): boolean {
 
 /**
  * Reads one record's fields into `out` when `data` is base64 of a
- * plain-shaped JSON telemetry object that contract §2 accepts; returns false
+ * plain-shaped JSON telemetry object that checkTelemetry accepts; returns false
  * otherwise (then nothing is decided: use the reference path). `currentRaceId`
  * is checked as `checkTelemetry` does when it is defined.
  */
@@ -688,7 +692,7 @@ function scanObject(
     break;
   }
   if (skipWhitespace(i) !== n || (seen & REQUIRED) !== REQUIRED) return false;
-  // Contract §2, as checkTelemetry has it (NaN, the scanner's "not read", fails every test).
+  // The rules of checkTelemetry (NaN, the scanner's "not read", fails every test).
   if (!(raceId >= 0 && isInt(raceId))) return false;
   if (currentRaceId !== undefined && raceId !== currentRaceId && raceId !== currentRaceId - 1) return false;
   if (!isInt(classId) || !isRaceClass(classId)) return false;

@@ -5,31 +5,20 @@
  */
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Sleep } from './clock.js';
-import { PublishError } from './errors.js';
-import { isTransient } from './isTransient.js';
+import type { LiveEntry } from '../../core/livePart.js';
+import type { Sleep } from '../runtime/clock.js';
+import type { Credentials } from '../runtime/config.js';
+import { PublishError } from '../runtime/errors.js';
+import { isTransient } from '../runtime/isTransient.js';
+import { withRetry } from '../runtime/retry.js';
 import { NodeSha256 } from './nodeSha256.js';
-import { withRetry } from './retry.js';
 
-export interface LiveEntryInput {
-  rank: number;
-  racerId: string;
-  name: string | null;
-  output: number;
-  second: number;
-}
-
+/** The mutation's input: a race's ranked snapshot. */
 export interface LiveRankingsInput {
   classId: number;
   raceId: number;
   updatedAt: string;
-  entries: LiveEntryInput[];
-}
-
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
+  entries: LiveEntry[];
 }
 
 export interface PublisherOptions {

@@ -1,23 +1,13 @@
 /**
- * Decoding of the telemetry carried by Kinesis records (contract §2): base64
+ * Decoding of the telemetry carried by Kinesis records: base64
  * of UTF-8 JSON. Decoding never throws: a bad record becomes a `Malformed`.
  */
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { checkTelemetry } from '../../core/telemetry.js';
+import { errorMessage } from '../../lib/toError.js';
+import type { KinesisEventRecord } from './kinesisRecord.js';
 import type { ScannedTelemetry } from './scanTelemetry.js';
 import { currentRaceIdOf, newScannedTelemetry, scanTelemetry } from './scanTelemetry.js';
-
-/** The part of a Lambda Kinesis event record the functions read. */
-export interface KinesisEventRecord {
-  eventID?: string;
-  eventSourceARN?: string;
-  kinesis: {
-    data: string;
-    sequenceNumber: string;
-    partitionKey?: string;
-    approximateArrivalTimestamp?: number;
-  };
-}
 
 export interface Malformed {
   sequenceNumber: string;
@@ -33,8 +23,8 @@ const scratch: ScannedTelemetry = newScannedTelemetry();
  * Decodes and validates one record. `approximateArrivalTimestamp` (seconds,
  * as Lambda delivers it) gives the race slot the record arrived in, so a record
  * of a race older than the one just ended is rejected as the contract says.
- * Plain valid records take the fast path (scanTelemetry.ts); the result is the
- * reference path's in every case.
+ * Plain valid records take the fast path (scanTelemetry.ts); the result
+ * is the reference path's in every case.
  */
 export function decodeTelemetry(rec: KinesisEventRecord, raceSeconds: number): Decoded {
   const currentRaceId = currentRaceIdOf(rec.kinesis.approximateArrivalTimestamp, raceSeconds);
@@ -63,7 +53,7 @@ export function toTelemetryRecord(f: ScannedTelemetry): TelemetryRecord {
 
 /**
  * The reference path: `JSON.parse` of the UTF-8 text of the base64 data, then
- * contract §2's `checkTelemetry`. It decides every record the fast path leaves.
+ * `checkTelemetry`. It decides every record the fast path leaves.
  */
 export function decodeTelemetryReference(rec: KinesisEventRecord, raceSeconds: number): Decoded {
   const seq = rec.kinesis.sequenceNumber;
@@ -71,21 +61,10 @@ export function decodeTelemetryReference(rec: KinesisEventRecord, raceSeconds: n
   try {
     value = JSON.parse(Buffer.from(rec.kinesis.data, 'base64').toString('utf8'));
   } catch (error) {
-    return { ok: false, sequenceNumber: seq, field: 'data', message: `not JSON: ${(error as Error).message}` };
+    return { ok: false, sequenceNumber: seq, field: 'data', message: `not JSON: ${errorMessage(error)}` };
   }
   const currentRaceId = currentRaceIdOf(rec.kinesis.approximateArrivalTimestamp, raceSeconds);
   const check = checkTelemetry(value, { raceSeconds, currentRaceId });
   if (!check.ok) return { ok: false, sequenceNumber: seq, field: check.field, message: check.message };
   return check;
-}
-
-/**
- * The shard a record came from. Lambda's Kinesis records carry
- * `eventID = "<shardId>:<sequenceNumber>"`.
- */
-export function shardIdOf(rec: KinesisEventRecord): string | undefined {
-  const id = rec.eventID;
-  if (typeof id !== 'string') return undefined;
-  const colon = id.indexOf(':');
-  return colon > 0 ? id.slice(0, colon) : undefined;
 }

@@ -1,49 +1,7 @@
-/**
- * Result items (one per rider per race) — pure builders. Agreed item shape:
- * PK/SK resultKey; classId, raceId, racerId, name, output, finished,
- * lastSecond, itemType 'Result', GSI1 (race results by output) and GSI2
- * (the rider's results newest first).
- */
-import { ITEM_RESULT, racerResultsIndexKeys, resultKey, resultRankIndexKeys } from '../../core/keys.js';
+/** The finalizer's result items from `final` records. */
+import type { ResultItem } from '../../core/resultItem.js';
+import { buildResultItem } from '../../core/resultItem.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
-
-export interface ResultFacts {
-  classId: number;
-  raceId: number;
-  racerId: string;
-  name?: string;
-  output: number;
-  lastSecond: number;
-  finished: boolean;
-}
-
-export type ResultItem = ResultFacts & {
-  PK: string;
-  SK: string;
-  itemType: typeof ITEM_RESULT;
-  GSI1PK: string;
-  GSI1SK: string;
-  GSI2PK: string;
-  GSI2SK: string;
-};
-
-/** The stored item of a result. */
-export function buildResultItem(f: ResultFacts): ResultItem {
-  const item: ResultItem = {
-    ...resultKey(f.classId, f.raceId, f.racerId),
-    itemType: ITEM_RESULT,
-    classId: f.classId,
-    raceId: f.raceId,
-    racerId: f.racerId,
-    output: f.output,
-    lastSecond: f.lastSecond,
-    finished: f.finished,
-    ...resultRankIndexKeys(f.classId, f.raceId, f.racerId, f.output),
-    ...racerResultsIndexKeys(f.racerId, f.classId, f.raceId),
-  };
-  if (f.name !== undefined) item.name = f.name;
-  return item;
-}
 
 export interface FinalResult {
   item: ResultItem;

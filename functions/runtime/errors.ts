@@ -36,9 +36,3 @@ export class PublishError extends PipelineError {
 export class ConflictError extends PipelineError {
   override readonly name = 'ConflictError';
 }
-
-/** Turns any thrown value into an Error (a thrown string stays readable). */
-export function toError(value: unknown): Error {
-  if (value instanceof Error) return value;
-  return new Error(typeof value === 'string' ? value : JSON.stringify(value));
-}

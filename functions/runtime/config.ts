@@ -1,5 +1,5 @@
 /**
- * Environment of the functions, read in one place with clear messages.
+ * The environment of the functions, read in one place with clear messages.
  * The CDK stack and the local stack set the same names (FUNCTION_ENV).
  */
 import { ConfigError } from './errors.js';
@@ -17,6 +17,13 @@ export const FUNCTION_ENV = {
 } as const;
 
 export type Env = Readonly<Record<string, string | undefined>>;
+
+/** AWS credentials, as the SDK clients and the SigV4 signer take them. */
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
 
 /** A required string setting. */
 export function requireEnv(env: Env, name: string): string {
@@ -42,4 +49,21 @@ export function positiveIntEnv(env: Env, name: string, fallback: number): number
     throw new ConfigError(`environment variable ${name} must be a positive integer, got "${raw}"`);
   }
   return n;
+}
+
+/**
+ * The execution role's credentials. Lambda puts them in the environment
+ * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
+ */
+export function credentialsFromEnv(env: Env): Credentials {
+  const sessionToken = optionalEnv(env, 'AWS_SESSION_TOKEN');
+  return {
+    accessKeyId: requireEnv(env, 'AWS_ACCESS_KEY_ID'),
+    secretAccessKey: requireEnv(env, 'AWS_SECRET_ACCESS_KEY'),
+    ...(sessionToken === undefined ? {} : { sessionToken }),
+  };
+}
+
+export function regionFromEnv(env: Env): string {
+  return requireEnv(env, FUNCTION_ENV.region);
 }

@@ -1,11 +1,14 @@
-/** Reads every shard's LivePart of a race (the aggregator's merge step and the finalizer's closing). */
+/**
+ * Reads of a race's LivePart items: the aggregator's merge and publish steps,
+ * and the finalizer when it closes a race (the riders seen live).
+ */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { LIVE_SK_PREFIX, racePk } from '../../core/keys.js';
-import type { LiveRiders } from './liveRiders.js';
-import { ridersOf } from './liveRiders.js';
+import type { LiveRiders } from '../../core/livePart.js';
+import { decodeRiders } from '../../core/livePart.js';
 
-/** Where a shard's part of a race is: the window it was last written for, and how often it was written (its riders are not read). */
+/** Where a shard's part of a race is: the window it was last written for, and how often it was written. */
 export interface PartWindow {
   shardId: string;
   /** Epoch ms of the newest window the shard closed for the race; undefined on parts that never recorded one. */
@@ -14,7 +17,21 @@ export interface PartWindow {
   version: number;
 }
 
-/** The window recorded on a LivePart item (undefined on parts written before windows were recorded). */
+/**
+ * The riders of a stored LivePart item. Node's JSON.parse throws on a
+ * `riders` string that is not JSON, where APPSYNC_JS's answers '': such a
+ * part reads as no riders in both (the next window's write replaces it).
+ */
+export function ridersOfItem(item: Record<string, unknown> | undefined): LiveRiders {
+  try {
+    return decodeRiders(item?.riders);
+  } catch (error) {
+    if (error instanceof SyntaxError) return {};
+    throw error;
+  }
+}
+
+/** The window recorded on a LivePart item (undefined when it has none). */
 export function windowStartOf(item: Record<string, unknown> | undefined): number | undefined {
   return typeof item?.windowStart === 'number' ? item.windowStart : undefined;
 }
@@ -50,23 +67,21 @@ async function queryParts(
   return items;
 }
 
-/** Every shard's part of a race (strongly consistent, all pages). */
+/** Every shard's riders of a race (strongly consistent, all pages). */
 export async function readLiveParts(
   ddb: DynamoDBDocumentClient,
   tableName: string,
   classId: number,
   raceId: number,
 ): Promise<LiveRiders[]> {
-  return (await queryParts(ddb, tableName, classId, raceId)).map((item) => ridersOf(item));
+  return (await queryParts(ddb, tableName, classId, raceId)).map((item) => ridersOfItem(item));
 }
 
 /**
  * Where every shard's part of a race is, without its riders: what a closer
- * needs to decide whether it publishes (publishDecision.ts). Most closers of
- * a window do not publish, and a part holds every rider its shard saw, so the
- * decision reads only the key and the window (a strongly consistent Query
- * with a projection; the read units are the same, the bytes moved and parsed
- * are not).
+ * needs to decide whether it publishes (publishDecision.ts). Most closers do
+ * not publish and a part holds every rider its shard saw, so this reads only
+ * the key, the window and the version (same read units, far fewer bytes).
  */
 export async function readLivePartWindows(
   ddb: DynamoDBDocumentClient,

@@ -1,0 +1,53 @@
+/**
+ * The race summary item: a finished race's outcome (PK CLASS#<c>,
+ * SK RACE#<raceId>). The finalizer writes it when it closes the race; the
+ * race and races resolvers read it.
+ */
+import type { ITEM_RACE } from './keys.js';
+import { rankEntries } from './ranking.js';
+
+/** What a race summary says. */
+export interface RaceSummary {
+  competitors: number;
+  finishers: number;
+  winnerRacerId: string;
+  winnerName?: string;
+  bestOutput: number;
+}
+
+/** A race summary item as stored. */
+export interface RaceSummaryItem extends RaceSummary {
+  PK: string;
+  SK: string;
+  itemType: typeof ITEM_RACE;
+  classId: number;
+  raceId: number;
+  /** ISO-8601 time of the first close. */
+  closedAt: string;
+}
+
+/** A result as the summary counts it. */
+export interface SummarizedResult {
+  racerId: string;
+  output: number;
+  finished: boolean;
+  name?: string;
+}
+
+/** The summary of a race from all its results; null when nobody rode. The winner is the first by ranking. */
+export function summarizeResults(results: readonly SummarizedResult[]): RaceSummary | null {
+  const winner = rankEntries(results)[0];
+  if (winner === undefined) return null;
+  let finishers = 0;
+  for (const r of results) {
+    if (r.finished) finishers = finishers + 1;
+  }
+  const summary: RaceSummary = {
+    competitors: results.length,
+    finishers,
+    winnerRacerId: winner.racerId,
+    bestOutput: winner.output,
+  };
+  if (winner.name !== undefined) summary.winnerName = winner.name;
+  return summary;
+}

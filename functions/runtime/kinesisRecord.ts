@@ -1,0 +1,22 @@
+/** The part of a Lambda Kinesis event record the functions read. */
+export interface KinesisEventRecord {
+  eventID?: string;
+  eventSourceARN?: string;
+  kinesis: {
+    data: string;
+    sequenceNumber: string;
+    partitionKey?: string;
+    approximateArrivalTimestamp?: number;
+  };
+}
+
+/**
+ * The shard a record came from. Lambda's Kinesis records carry
+ * `eventID = "<shardId>:<sequenceNumber>"`.
+ */
+export function shardIdOf(rec: KinesisEventRecord): string | undefined {
+  const id = rec.eventID;
+  if (typeof id !== 'string') return undefined;
+  const colon = id.indexOf(':');
+  return colon > 0 ? id.slice(0, colon) : undefined;
+}
