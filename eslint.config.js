@@ -1,8 +1,7 @@
 // ESLint: typescript-eslint with type information on all TypeScript (one
 // project service over tsconfig.json, so the whole tree is type-checked once);
 // the official AppSync plugin on resolvers/ and core/, which resolvers bundle
-// (the machine-checkable form of
-// APPSYNC_JS's language limits).
+// (the machine-checkable form of APPSYNC_JS's language limits).
 import tseslint from 'typescript-eslint';
 import appsync from '@aws-appsync/eslint-plugin';
 
