@@ -141,14 +141,16 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     },
   );
 
-  it('four shards closing the same window at the same moment: at least one publishes, and every publish is complete', async () => {
+  it('four shards closing the same window at the same moment: each closer publishes or skips, at least one publishes, every publish is complete', async () => {
     for (let k = 4; k < 8; k += 1) {
       const finals = await Promise.all(SHARDS.map((_, shard) => fold(shard, k, records(shard, 5 * k, 5 * k + 4))));
       const from = appsync.requests.length;
+      const skippedBefore = total('PublishesSkipped');
       await Promise.all(finals.map((final, shard) => close(shard, final)));
       const published = appsync.requests.slice(from).map((r) => r.body.variables.input);
+      // How many publish depends on how the closers interleave; that every closer decides exactly once does not.
+      expect(published.length + total('PublishesSkipped') - skippedBefore).toBe(SHARDS.length);
       expect(published.length).toBeGreaterThanOrEqual(1);
-      expect(published.length).toBeLessThanOrEqual(SHARDS.length);
       for (const p of published) expect(ranked(p)).toEqual(referenceRanking(() => 5 * k + 4));
     }
   });
