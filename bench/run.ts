@@ -30,6 +30,7 @@ export const BENCHMARKS: readonly BenchmarkEntry[] = [
   { name: 'liveWrites', metrics: ['live.writeReduction'] },
   { name: 'appsyncOverhead', metrics: ['appsync.resolverOverheadMsPerField'] },
   { name: 'queries', metrics: ['query.raceResultsTop100P95Ms', 'query.allTimeTop100P95Ms'] },
+  { name: 'webFirstRender', metrics: ['web.liveFirstRenderMs'] },
   { name: 'fanout', metrics: ['fanout.p99Ms', 'fanout.idleConnectionsRssMb'] },
   { name: 'esmThroughput', metrics: ['esm.recordsPerSecond'] },
   { name: 'stackStartup', metrics: ['stack.startupMs'] },
