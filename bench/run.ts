@@ -1,7 +1,10 @@
 /**
  * The benchmark runner behind `npm run bench`: runs every module in
  * BENCHMARKS, each in its own process, prints a table (metric, value, unit,
- * target, met?) and writes `bench/results.json`.
+ * target, met?) and writes `bench/results.json`. A run that is not --quick is
+ * also kept in `bench/history/<start>.json` (bench/history.ts): `full` when
+ * every module ran, `partial` with --only. Quick runs are not kept: their
+ * reduced sizes make figures that no target is about.
  *
  * A module whose file does not exist yet is reported as "missing" (never
  * silently skipped); a module that throws, exits, times out or returns
@@ -14,6 +17,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChildMessage } from './runModule.js';
+import { commitOf, HISTORY_DIR, keepRun, keptMetric, machineNow, type KeptRun } from './history.js';
 import { type BenchResult, isBenchResult, meetsTarget } from './types.js';
 
 /** One benchmark module and the metric ids it must report. */
@@ -26,6 +30,7 @@ export interface BenchmarkEntry {
 /** The benchmark modules, in the order they run (cheap ones first). */
 export const BENCHMARKS: readonly BenchmarkEntry[] = [
   { name: 'webBundle', metrics: ['web.mainJsGzipKb'] },
+  { name: 'webFirstRender', metrics: ['web.liveFirstRenderMs'] },
   { name: 'aggregatorCore', metrics: ['aggregator.recordsPerSecond'] },
   { name: 'liveWrites', metrics: ['live.writeReduction'] },
   { name: 'appsyncOverhead', metrics: ['appsync.resolverOverheadMsPerField'] },
@@ -57,6 +62,10 @@ export interface RunOptions {
   onProgress?: ((module: string, message: string, elapsedMs: number) => void) | undefined;
   /** Called when a module starts and ends. */
   onModule?: ((module: string, event: 'start' | 'end', outcome?: ModuleOutcome) => void) | undefined;
+  /** Where a run that is not quick is kept (defaults to <root>/bench/history; null: not kept). */
+  historyDir?: string | null | undefined;
+  /** Called with the kept run's file (defaults to a line on stderr). */
+  onKept?: ((file: string) => void) | undefined;
 }
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -81,6 +90,10 @@ export async function runBenchmarks(options: RunOptions): Promise<ModuleOutcome[
   const selected = options.only ? all.filter((b) => options.only?.includes(b.name)) : all;
   const outcomes: ModuleOutcome[] = [];
   interrupted = false;
+  // The state the run starts in, kept with its figures: timings depend on the machine's load.
+  const startedAt = new Date();
+  const machine = machineNow();
+  const { commit, dirty } = commitOf(root);
   for (const entry of selected) {
     if (interrupted) break;
     options.onModule?.(entry.name, 'start');
@@ -89,6 +102,29 @@ export async function runBenchmarks(options: RunOptions): Promise<ModuleOutcome[
       : ({ name: entry.name, status: 'missing', ms: 0, metrics: entry.metrics } as const);
     outcomes.push(outcome);
     options.onModule?.(entry.name, 'end', outcome);
+  }
+  const historyDir = options.historyDir === undefined ? path.join(root, HISTORY_DIR) : options.historyDir;
+  // An interrupted run's figures are partial in a way nobody chose: not kept.
+  if (!options.quick && historyDir !== null && !interrupted) {
+    const run: KeptRun = {
+      schema: 1,
+      kind: options.only ? 'partial' : 'full',
+      source: `npm run bench${options.only ? ` -- --only ${options.only.join(',')}` : ''}`,
+      startedAt: startedAt.toISOString(),
+      totalSeconds: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
+      commit,
+      dirty,
+      machine,
+      modules: outcomes.map((o) => ({
+        name: o.name,
+        status: o.status,
+        seconds: Math.round(o.ms / 100) / 10,
+        ...(o.status === 'failed' ? { reason: o.reason.split('\n')[0] ?? '' } : {}),
+      })),
+      metrics: collectResults(outcomes).map(keptMetric),
+    };
+    const file = keepRun(historyDir, run);
+    (options.onKept ?? ((f) => console.error(`alleycat bench: kept this run in ${path.relative(root, f)}`)))(file);
   }
   return outcomes;
 }
@@ -196,7 +232,14 @@ export function writeResults(file: string, results: readonly BenchResult[], keep
       merged = [...previous.filter(isBenchResult).filter((r) => !fresh.has(r.metric)), ...results];
     }
   }
-  const clean = merged.map(({ metric, value, unit, target, better }) => ({ metric, value, unit, target, better }));
+  const clean = merged.map(({ metric, value, unit, target, better, note }) => ({
+    metric,
+    value,
+    unit,
+    target,
+    better,
+    ...(note !== undefined ? { note } : {}),
+  }));
   writeFileSync(file, `${JSON.stringify(clean, null, 2)}\n`);
   return clean;
 }

@@ -21,6 +21,8 @@ export interface BenchResult {
   target: number;
   /** Whether a higher or a lower value is better (decides "met?"). */
   better: 'higher' | 'lower';
+  /** Other figures of the same measurement worth reading beside it, e.g. `p50 3,235 ms` (shown in the README's table). */
+  note?: string;
 }
 
 /** What the runner hands every module. */
@@ -57,6 +59,7 @@ export function isBenchResult(value: unknown): value is BenchResult {
     typeof r.unit === 'string' &&
     typeof r.target === 'number' &&
     Number.isFinite(r.target) &&
-    (r.better === 'higher' || r.better === 'lower')
+    (r.better === 'higher' || r.better === 'lower') &&
+    (r.note === undefined || typeof r.note === 'string')
   );
 }

@@ -2,11 +2,13 @@
  * The benchmark runner runs real modules in child processes: these tests give
  * it small modules written to a temporary folder.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectResults, formatTable, runBenchmarks, writeResults } from '../../bench/run.js';
+import { readRuns } from '../../bench/history.js';
 import { meetsTarget } from '../../bench/types.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'alleycat-bench-'));
@@ -96,6 +98,80 @@ describe('the benchmark runner', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual([
       { metric: 'a.x', value: 1, unit: 'ms', target: 2, better: 'lower' },
       { metric: 'b.y', value: 3, unit: 'x', target: 2, better: 'higher' },
+    ]);
+  });
+
+  it('keeps a run that is not quick in a dated history file: every figure, commit, machine, duration', async () => {
+    const root = mkdtempSync(path.join(dir, 'kept-'));
+    const kept: string[] = [];
+    const startedBefore = Date.now();
+    const outcomes = await runBenchmarks({
+      quick: false,
+      root,
+      benchDir: dir,
+      timeoutMs: 20_000,
+      benchmarks: [
+        { name: 'good', metrics: ['good.speed'] },
+        { name: 'notWrittenYet', metrics: ['future.metric'] },
+        { name: 'partial', metrics: ['partial.a', 'partial.b'] },
+      ],
+      onKept: (file) => kept.push(file),
+    });
+    expect(outcomes.map((o) => o.status)).toEqual(['ok', 'missing', 'failed']);
+    const runs = readRuns(path.join(root, 'bench', 'history'));
+    expect(runs.map((r) => r.file)).toEqual(kept);
+    const [only] = runs;
+    expect(only?.run).toMatchObject({
+      schema: 1,
+      kind: 'full',
+      source: 'npm run bench',
+      // The temporary root is no git work tree: no commit to name.
+      commit: null,
+      dirty: null,
+      machine: { node: process.version },
+      modules: [
+        { name: 'good', status: 'ok' },
+        { name: 'notWrittenYet', status: 'missing', seconds: 0 },
+        { name: 'partial', status: 'failed', reason: 'did not report partial.b' },
+      ],
+      metrics: [
+        { metric: 'good.speed', value: 20, unit: 'records/s', target: 15, better: 'higher', met: true },
+        { metric: 'partial.a', value: 1, unit: 'ms', target: 5, better: 'lower', met: true },
+      ],
+    });
+    expect(only?.run.machine.cores).toBeGreaterThan(0);
+    expect(only?.run.machine.loadAverage.oneMinute).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(only?.run.startedAt ?? '')).toBeGreaterThanOrEqual(startedBefore - 1000);
+    expect(only?.run.totalSeconds).toBeGreaterThan(0);
+  });
+
+  it('names the commit measured and whether tracked files had changes', async () => {
+    const root = mkdtempSync(path.join(dir, 'git-'));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' });
+    git('init', '-q');
+    writeFileSync(path.join(root, 'a.txt'), 'a');
+    git('add', 'a.txt');
+    git('commit', '-qm', 'a');
+    const head = git('rev-parse', 'HEAD').trim();
+    writeFileSync(path.join(root, 'a.txt'), 'changed');
+    await runBenchmarks({ quick: false, root, benchDir: dir, benchmarks: [{ name: 'good', metrics: [] }] });
+    const [kept] = readRuns(path.join(root, 'bench', 'history'));
+    expect(kept?.run).toMatchObject({ commit: head, dirty: true });
+  });
+
+  it('marks a run with --only as partial, and keeps no quick run', async () => {
+    const root = mkdtempSync(path.join(dir, 'partial-'));
+    const benchmarks = [
+      { name: 'good', metrics: ['good.speed'] },
+      { name: 'partial', metrics: [] },
+    ];
+    await runBenchmarks({ quick: true, root, benchDir: dir, benchmarks });
+    expect(existsSync(path.join(root, 'bench', 'history'))).toBe(false);
+    await runBenchmarks({ quick: false, only: ['good'], root, benchDir: dir, benchmarks });
+    const runs = readRuns(path.join(root, 'bench', 'history'));
+    expect(runs.map((r) => [r.run.kind, r.run.source, r.run.metrics.map((m) => m.metric)])).toEqual([
+      ['partial', 'npm run bench -- --only good', ['good.speed']],
     ]);
   });
 
