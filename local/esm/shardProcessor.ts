@@ -20,7 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { batchVerdict, returnedState } from './batchResponse.js';
-import { toError } from './errors.js';
+import { toError } from '../../lib/toError.js';
 import type { ProcessorConfig } from './processorConfig.js';
 import type {
   BatchInfo,
