@@ -9,10 +9,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from './main.js';
-import { OpsUnavailableError, toError } from '../local/ops/errors.js';
+import { OpsUnavailableError } from '../local/ops/errors.js';
+import { toError } from '../lib/toError.js';
 import { OPS_METRICS_PATH } from '../local/ops/opsHandler.js';
 import { isOpsSnapshot, renderStatus } from '../local/ops/renderStatus.js';
-import type { OpsSnapshot } from '../local/ops/types.js';
+import type { OpsSnapshot } from '../contract/opsMetrics.js';
 
 const USAGE = `usage: alleycat status [--once] [--interval seconds] [--all] [--url URL] [--endpoints FILE]
 

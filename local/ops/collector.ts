@@ -9,10 +9,11 @@
  * timer of `start()` calls it, tests call it with a fake clock.
  */
 import { parseEmfLine, type EmfMetric } from './emf.js';
-import { toError } from './errors.js';
+import { toError } from '../../lib/toError.js';
 import { createRingBuffer, type RingBuffer } from './ringBuffer.js';
 import { evaluateAlerts, type AlertRule } from './alerts.js';
-import type { OpsSeries, OpsSnapshot, Reading, ReadingSource, SeriesGroup, SeriesKind } from './types.js';
+import type { OpsSeries, OpsSnapshot, SeriesGroup, SeriesKind } from '../../contract/opsMetrics.js';
+import type { Reading, ReadingSource } from './types.js';
 
 export interface OpsCollectorOptions {
   /** Interval between points (default 2,000 ms). */

@@ -3,7 +3,7 @@
  * latest value, total and a sparkline of the retained points. Pure: the
  * command decides where it goes (a refreshing terminal screen, or plain lines).
  */
-import type { OpsSeries, OpsSnapshot, SeriesGroup } from './types.js';
+import type { OpsSeries, OpsSnapshot, SeriesGroup } from '../../contract/opsMetrics.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 

@@ -31,7 +31,8 @@ import { ensureStream, ensureTable } from './resources.js';
 import { DEFAULT_PORT, DEFAULT_RACERS, type StartArgs } from './startArgs.js';
 import { startStackMappings, type StackMapping } from './stackMappings.js';
 import { realtimeBackendFor } from './realtimeBackend.js';
-import { RACE } from '../../infra/settings.js';
+import { MONITORING, RACE } from '../../infra/settings.js';
+import { errorMessage } from '../../lib/toError.js';
 
 export interface LocalStackOptions extends Partial<StartArgs> {
   /** Where state lives: endpoints.json, the API key, data/ (default `<cwd>/.alleycat`). */
@@ -157,7 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       try {
         await stop();
       } catch (error) {
-        log(`warning: while stopping: ${(error as Error).message}`);
+        log(`warning: while stopping: ${errorMessage(error)}`);
       }
     }
   };
@@ -173,7 +174,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         for (const route of routes) if (route(req, res)) return;
         notFound(res);
       } catch (error) {
-        log(`error: ${req.method} ${req.url}: ${(error as Error).message}`);
+        log(`error: ${req.method} ${req.url}: ${errorMessage(error)}`);
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify({
@@ -231,9 +232,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ensureTable(ddbClient, tableName),
       ensureStream(kinClient, streamName, STREAM.localShardCount),
     ]);
-    resources.catch((error: unknown) =>
-      log(`error: creating the table and stream failed: ${(error as Error).message}`),
-    );
+    resources.catch((error: unknown) => log(`error: creating the table and stream failed: ${errorMessage(error)}`));
 
     const apiKey = loadOrCreateApiKey(inMemory ? undefined : stateDir);
     const endpoints: Endpoints = {
@@ -374,7 +373,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // Ops view: mapping figures, the functions' EMF metrics, real-time figures.
     const ops = pre.ops.startLocalOps({
-      windowSeconds,
+      alerts: {
+        kinesisIteratorAgeSeconds: windowSeconds + MONITORING.iteratorAgeMarginSeconds,
+        allTimeIteratorAgeSeconds: MONITORING.allTimeIteratorAgeSeconds,
+      },
       mappings: Object.fromEntries(mappings.map((m) => [m.name, () => m.mapping.metrics().shards])),
       realtime: realtime.server,
     });

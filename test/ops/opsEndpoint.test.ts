@@ -42,7 +42,10 @@ const shard: ShardMetrics = {
   lastCheckpoint: undefined,
 };
 
-const collector = createOpsCollector({ resolutionMs: 1_000, alertRules: localAlertRules({ windowSeconds: 5 }) });
+const collector = createOpsCollector({
+  resolutionMs: 1_000,
+  alertRules: localAlertRules({ kinesisIteratorAgeSeconds: 35, allTimeIteratorAgeSeconds: 300 }),
+});
 collector.addSource(
   'esm.aggregator',
   esmReadings('aggregator', () => [shard]),

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitToScreen } from '../../cli/status.js';
 import { formatFigure, renderStatus, sparkline } from '../../local/ops/renderStatus.js';
-import type { OpsSeries, OpsSnapshot } from '../../local/ops/types.js';
+import type { OpsSeries, OpsSnapshot } from '../../contract/opsMetrics.js';
 
 function series(id: string, patch: Partial<OpsSeries>): OpsSeries {
   return {

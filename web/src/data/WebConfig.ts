@@ -1,14 +1,6 @@
-/**
- * What the page learns from `/config.json` (served by the local stack from
- * .alleycat/endpoints.json without credentials).
- */
-export interface WebConfig {
-  graphqlUrl: string;
-  realtimeUrl: string;
-  apiKey: string;
-  raceSeconds: number;
-  windowSeconds: number;
-}
+import type { WebConfig } from '../../../contract/webConfig.js';
+
+export type { WebConfig };
 
 /** The configuration could not be loaded or is not what the page needs. */
 export class WebConfigError extends Error {

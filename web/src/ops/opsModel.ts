@@ -3,9 +3,9 @@
  * `GET /ops/metrics` (local/ops/index.ts documents the endpoint) and turning
  * series into chart panels grouped like `alleycat status` groups them.
  */
-import type { OpsSeries, OpsSnapshot, SeriesGroup } from '../../../local/ops/types.js';
+import type { OpsSeries, OpsSnapshot, SeriesGroup } from '../../../contract/opsMetrics.js';
 
-export type { OpsAlert, OpsSeries, OpsSnapshot, SeriesGroup } from '../../../local/ops/types.js';
+export type { OpsAlert, OpsSeries, OpsSnapshot, SeriesGroup } from '../../../contract/opsMetrics.js';
 export { formatFigure, isOpsSnapshot } from '../../../local/ops/renderStatus.js';
 
 /** The groups in the order the page shows them, with their headings. */
