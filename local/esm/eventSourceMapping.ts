@@ -5,11 +5,11 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Context } from 'aws-lambda';
-import type { MappingSettings } from '../../infra/settings.js';
 import type { CheckpointStore } from './checkpointStore.js';
 import { FunctionTimeoutError } from './errors.js';
 import { toError } from '../../lib/toError.js';
 import type { FailureQueue } from './failureQueue.js';
+import type { EventSourceMappingSettings } from './mappingSettings.js';
 import { functionArn, lambdaContext } from './lambdaContext.js';
 import type { ProcessorConfig } from './processorConfig.js';
 import { processorConfigFrom } from './processorConfig.js';
@@ -26,8 +26,7 @@ export interface EventSourceMappingOptions {
   functionName: string;
   handler: LambdaHandler;
   source: ShardSource;
-  /** The mapping's settings (infra/settings.ts MAPPINGS entry). */
-  settings: MappingSettings;
+  settings: EventSourceMappingSettings;
   checkpoints: CheckpointStore;
   /** OnFailure destination; discarded batches are only counted when absent. */
   onFailure?: FailureQueue;
@@ -61,7 +60,7 @@ export interface RunningMapping {
   stop(): Promise<void>;
 }
 
-function initialPosition(settings: MappingSettings, atTimestampMs: number | undefined): StartPosition {
+function initialPosition(settings: EventSourceMappingSettings, atTimestampMs: number | undefined): StartPosition {
   if (atTimestampMs !== undefined) return { type: 'AT_TIMESTAMP', timestampMs: atTimestampMs };
   return { type: settings.startingPosition };
 }

@@ -13,3 +13,4 @@ export { processorConfigFrom, LAMBDA_LIMITS } from './processorConfig.js';
 export type { ProcessorConfig } from './processorConfig.js';
 export { ShardProcessor, windowStartOf } from './shardProcessor.js';
 export type * from './types.js';
+export type * from './mappingSettings.js';
