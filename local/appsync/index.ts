@@ -6,6 +6,7 @@
  * - `createGraphqlHandler(runtime)` / `startGraphqlServer({port, host, runtime})` — POST /graphql
  * - `evaluateCode(code, contextJson, fn)` — the EvaluateCode twin
  * - `authorizeRequest`, `verifySigV4` — auth checks the real-time server reuses
+ * - `realtimeBackendFor(runtime)` — the runtime as the real-time server's backend
  */
 export { createAppSyncRuntime } from './createAppSyncRuntime.js';
 export { createGraphqlHandler, startGraphqlServer, MAX_BODY_BYTES, type GraphqlServer } from './http.js';
@@ -17,5 +18,7 @@ export {
   type SubscriptionFilter,
   type SubscriptionFilterRule,
 } from './util/subscriptionFilter.js';
+export { realtimeBackendFor } from './realtimeBackend.js';
 export { ResolverLoadError, RuntimeConfigError } from './errors.js';
 export type * from './types.js';
+export type * from './apiDefinition.js';

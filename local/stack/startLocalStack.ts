@@ -21,6 +21,7 @@ import type { ProcessorConfig } from '../esm/processorConfig.js';
 import type { MappingEvent } from '../esm/types.js';
 import { kinesisJsonClient } from '../esm/kinesisJsonClient.js';
 import { loadOrCreateApiKey } from './apiKey.js';
+import { alleycatApiDefinition } from './apiDefinition.js';
 import { closeScheduleIntervalMs, startCloseSchedule } from './closeSchedule.js';
 import { localDynamoDb, localKinesis } from './clients.js';
 import { removeEndpointsFile, writeEndpointsFile, type Endpoints } from './endpointsFile.js';
@@ -30,7 +31,6 @@ import { fileURLToPath } from 'node:url';
 import { ensureStream, ensureTable } from './resources.js';
 import { DEFAULT_PORT, DEFAULT_RACERS, type StartArgs } from './startArgs.js';
 import { startStackMappings, type StackMapping } from './stackMappings.js';
-import { realtimeBackendFor } from './realtimeBackend.js';
 import { MONITORING, RACE } from '../../infra/settings.js';
 import { errorMessage } from '../../lib/toError.js';
 
@@ -254,29 +254,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The local AppSync runtime on POST /graphql, and its real-time endpoint.
     const runtime = pre.appsync.createAppSyncRuntime({
-      schemaSdl: fs.readFileSync(path.join(REPO_ROOT, 'schema.graphql'), 'utf8'),
-      resolvers: pre.bundles,
-      dataSources: {
-        table: { endpoint: ddb.endpoint, region: LOCAL_REGION, tableName },
-        kinesis: { endpoint: kin.endpoint, region: LOCAL_REGION, service: 'kinesis' },
-      },
-      env: {
-        TABLE_NAME: tableName,
-        STREAM_NAME: streamName,
-        RACE_SECONDS: String(raceSeconds),
-        GRACE_SECONDS: String(RACE.graceSeconds),
-      },
-      auth: {
-        apiKeys: [{ id: apiKey.id, expiresAt: apiKey.expiresAt }],
-        iam: [
-          {
-            accessKeyId: LOCAL_CREDENTIALS.accessKeyId,
-            secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
-            accountId: LOCAL_ACCOUNT_ID,
-          },
-        ],
-        region: LOCAL_REGION,
-      },
+      api: alleycatApiDefinition({
+        schema: fs.readFileSync(path.join(REPO_ROOT, 'schema.graphql'), 'utf8'),
+        bundles: pre.bundles,
+        dynamodb: { endpoint: ddb.endpoint, tableName },
+        kinesisEndpoint: kin.endpoint,
+        environmentVariables: {
+          TABLE_NAME: tableName,
+          STREAM_NAME: streamName,
+          RACE_SECONDS: String(raceSeconds),
+          GRACE_SECONDS: String(RACE.graceSeconds),
+        },
+        auth: {
+          apiKeys: [{ id: apiKey.id, expiresAt: apiKey.expiresAt }],
+          iam: [
+            {
+              accessKeyId: LOCAL_CREDENTIALS.accessKeyId,
+              secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
+              accountId: LOCAL_ACCOUNT_ID,
+            },
+          ],
+          region: LOCAL_REGION,
+        },
+      }),
     });
     const graphql = pre.appsync.createGraphqlHandler(runtime);
     routes.push((req, res) => {
@@ -286,7 +286,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return true;
     });
     part('GraphQL (local AppSync)', true, endpoints.graphqlUrl);
-    const realtime = pre.realtime.attachRealtime(server, realtimeBackendFor(runtime));
+    const realtime = pre.realtime.attachRealtime(server, pre.appsync.realtimeBackendFor(runtime));
     stops.push(() => realtime.close());
     part('real-time WebSocket', true, endpoints.realtimeUrl);
 
