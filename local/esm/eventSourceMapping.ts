@@ -21,7 +21,7 @@ import type { MappingEvent, ShardMetrics, ShardSource, StartPosition } from './t
 export type LambdaHandler = (event: never, context: Context) => unknown;
 
 export interface EventSourceMappingOptions {
-  /** Names the mapping in checkpoints and metrics (e.g. `aggregator`). */
+  /** Names the mapping in checkpoints and metrics (e.g. the function name). */
   id: string;
   functionName: string;
   handler: LambdaHandler;

@@ -9,7 +9,7 @@ import { createOpsCollector } from '../../local/ops/collector.js';
 import { esmReadings } from '../../local/ops/esmReadings.js';
 import { realtimeReadings } from '../../local/ops/realtimeReadings.js';
 import type { ShardMetrics } from '../../local/esm/types.js';
-import { emptyMetrics } from '../../local/esm/shardProcessor.js';
+import { emptyMetrics } from '../../local/esm/shardMetrics.js';
 import type { OpsSnapshot } from '../../contract/opsMetrics.js';
 
 function emfLine(service: string, metrics: Record<string, [unit: string, value: number | number[]]>): string {
