@@ -1,8 +1,8 @@
 /**
- * Public API of the local AppSync runtime (stable; used by the local stack and
- * the real-time server):
+ * Public API of the local AppSync runtime. It serves any API handed to it as a
+ * `GraphqlApiDefinition` (apiDefinition.ts) and imports nothing of the app.
  *
- * - `createAppSyncRuntime(options)` → `{ execute, onMutation, runSubscriptionResolver, authorize, allowedModes, schema }`
+ * - `createAppSyncRuntime({ api, … })` → `{ execute, onMutation, runSubscriptionResolver, authorize, allowedModes, schema }`
  * - `createGraphqlHandler(runtime)` / `startGraphqlServer({port, host, runtime})` — POST /graphql
  * - `evaluateCode(code, contextJson, fn)` — the EvaluateCode twin
  * - `authorizeRequest`, `verifySigV4` — auth checks the real-time server reuses

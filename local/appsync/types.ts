@@ -1,4 +1,4 @@
-/** Public types of the local AppSync runtime (the local stack and the real-time server use them). */
+/** Public types of the local AppSync runtime: its options, requests, responses and events. */
 import type { AuthMode, GraphqlApiDefinition } from './apiDefinition.js';
 
 export interface AppSyncRuntimeOptions {

@@ -1,5 +1,5 @@
 /**
- * The local stack's metrics collector (issue 9 §3): the functions' EMF lines,
+ * The local stack's metrics collector: the functions' EMF lines,
  * the event-source runtime's figures and the real-time server's figures, kept
  * as time series in ring buffers (default 10 minutes at 2 s resolution).
  *
