@@ -12,8 +12,8 @@ import type { Command } from './main.js';
 import { OpsUnavailableError } from '../local/ops/errors.js';
 import { toError } from '../lib/toError.js';
 import { OPS_METRICS_PATH } from '../local/ops/opsHandler.js';
-import { isOpsSnapshot, renderStatus } from '../local/ops/renderStatus.js';
-import type { OpsSnapshot } from '../contract/opsMetrics.js';
+import { renderStatus } from '../local/ops/renderStatus.js';
+import { isOpsSnapshot, type OpsSnapshot } from '../contract/opsMetrics.js';
 
 const USAGE = `usage: alleycat status [--once] [--interval seconds] [--all] [--url URL] [--endpoints FILE]
 

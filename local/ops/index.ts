@@ -61,4 +61,4 @@ export { createRingBuffer, type RingBuffer } from './ringBuffer.js';
 export { createLineSplitter, type LineSplitter } from './lineSplitter.js';
 export { OpsError, EmfFormatError, OpsUnavailableError } from './errors.js';
 export type { Reading, ReadingSource } from './types.js';
-export { renderStatus, sparkline, formatFigure, isOpsSnapshot, type RenderOptions } from './renderStatus.js';
+export { renderStatus, sparkline, type RenderOptions } from './renderStatus.js';

@@ -14,7 +14,7 @@ import { localAlertRules } from '../../local/ops/alerts.js';
 import { createOpsCollector } from '../../local/ops/collector.js';
 import { esmReadings } from '../../local/ops/esmReadings.js';
 import { createOpsHandler } from '../../local/ops/opsHandler.js';
-import { isOpsSnapshot } from '../../local/ops/renderStatus.js';
+import { isOpsSnapshot } from '../../contract/opsMetrics.js';
 import type { ShardMetrics } from '../../local/esm/types.js';
 
 const run = promisify(execFile);
