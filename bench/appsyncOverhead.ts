@@ -34,11 +34,12 @@ function median(values: number[]): number {
 
 export async function run(opts: BenchOptions): Promise<BenchResult[]> {
   const runtime = createAppSyncRuntime({
-    schemaSdl: SCHEMA,
-    resolvers: new Map([['Query.lookup', { name: 'Query.lookup', code: CODE }]]),
-    manifest: [{ typeName: 'Query', fieldName: 'lookup', dataSource: 'none' }],
-    dataSources: {},
-    auth: { apiKeys: [{ id: 'da2-bench', expiresAt: Date.now() / 1000 + 3600 }], iam: [] },
+    api: {
+      schema: SCHEMA,
+      dataSources: [{ name: 'none', type: 'NONE' }],
+      resolvers: [{ typeName: 'Query', fieldName: 'lookup', kind: 'UNIT', dataSourceName: 'none', code: CODE }],
+      auth: { apiKeys: [{ id: 'da2-bench', expiresAt: Date.now() / 1000 + 3600 }], iam: [] },
+    },
   });
   const query = `{ ${Array.from({ length: FIELDS }, (_, i) => `f${i}: lookup(id: "${i}") { id key }`).join(' ')} }`;
   const headers = { 'x-api-key': 'da2-bench' };

@@ -15,24 +15,26 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createAppSyncRuntime, createGraphqlHandler } from '../local/appsync/index.js';
+import { createAppSyncRuntime, createGraphqlHandler, realtimeBackendFor } from '../local/appsync/index.js';
 import { attachRealtime } from '../local/appsync/realtime/index.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from '../local/credentials.js';
-import { realtimeBackendFor } from '../local/stack/realtimeBackend.js';
+
 import { bundleResolvers } from '../resolvers/build.js';
+import { alleycatApiDefinition } from '../local/stack/apiDefinition.js';
 import { FANOUT_API_KEY } from './fanoutShared.js';
 
 async function main(): Promise<void> {
   const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
   const runtime = createAppSyncRuntime({
-    schemaSdl: readFileSync(path.join(root, 'schema.graphql'), 'utf8'),
-    resolvers: await bundleResolvers(),
-    dataSources: {},
-    env: { TABLE_NAME: 'unused', STREAM_NAME: 'unused', RACE_SECONDS: '300', GRACE_SECONDS: '15' },
-    auth: {
-      apiKeys: [{ id: FANOUT_API_KEY, expiresAt: Math.floor(Date.now() / 1000) + 24 * 3600 }],
-      iam: [{ ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID }],
-    },
+    api: alleycatApiDefinition({
+      schema: readFileSync(path.join(root, 'schema.graphql'), 'utf8'),
+      bundles: await bundleResolvers(),
+      environmentVariables: { TABLE_NAME: 'unused', STREAM_NAME: 'unused', RACE_SECONDS: '300', GRACE_SECONDS: '15' },
+      auth: {
+        apiKeys: [{ id: FANOUT_API_KEY, expiresAt: Math.floor(Date.now() / 1000) + 24 * 3600 }],
+        iam: [{ ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID }],
+      },
+    }),
     timeoutMs: 5_000,
   });
   const handler = createGraphqlHandler(runtime);

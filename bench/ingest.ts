@@ -42,7 +42,7 @@ import { createClient } from '../client/index.js';
 import { OnLiveRankingsDocument } from '../client/generated/operations.js';
 import { raceIdAt, raceStartMillis } from '../core/raceClock.js';
 import { startLocalStack, type LocalStack } from '../local/stack/startLocalStack.js';
-import type { OpsSnapshot } from '../local/ops/types.js';
+import type { OpsSnapshot } from '../contract/opsMetrics.js';
 import type { MappingEvent } from '../local/esm/types.js';
 import { benchRiders, groupCount, groupOf, type Arrivals } from './benchRiders.js';
 import type { ProducerMessage, ProducerPlan } from './ingestProducer.js';

@@ -22,6 +22,7 @@ import { applyResult } from '../functions/allTime/applyResult.js';
 import { batchPutAll } from '../functions/finalizer/batchPutAll.js';
 import { createDocumentClient } from '../functions/runtime/documentClient.js';
 import { bundleResolvers } from '../resolvers/build.js';
+import { alleycatApiDefinition } from '../local/stack/apiDefinition.js';
 import type { BenchOptions, BenchResult } from './types.js';
 import { percentile } from './stats.js';
 
@@ -93,13 +94,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
 
     progress('bundling resolvers');
     const runtime = createAppSyncRuntime({
-      schemaSdl: readFileSync(path.join(root, 'schema.graphql'), 'utf8'),
-      resolvers: await bundleResolvers(),
-      dataSources: {
-        table: { endpoint: ddbLocal.endpoint, region: LOCAL_REGION, tableName, credentials: LOCAL_CREDENTIALS },
-      },
-      env: { STREAM_NAME: 'bench-unused' },
-      auth: { apiKeys: [{ id: API_KEY, expiresAt: Date.now() + 86_400_000 }], iam: [] },
+      api: alleycatApiDefinition({
+        schema: readFileSync(path.join(root, 'schema.graphql'), 'utf8'),
+        bundles: await bundleResolvers(),
+        dynamodb: { endpoint: ddbLocal.endpoint, tableName },
+        environmentVariables: { STREAM_NAME: 'bench-unused' },
+        auth: { apiKeys: [{ id: API_KEY, expiresAt: Date.now() + 86_400_000 }], iam: [] },
+      }),
     });
     const headers = { 'x-api-key': API_KEY, 'content-type': 'application/json', host: '127.0.0.1' };
 

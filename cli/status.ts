@@ -12,8 +12,8 @@ import { errorMessage, toError } from '../lib/toError.js';
 import type { Command } from './types.js';
 import { OpsUnavailableError } from '../local/ops/errors.js';
 import { OPS_METRICS_PATH } from '../local/ops/opsHandler.js';
-import { isOpsSnapshot, renderStatus } from '../local/ops/renderStatus.js';
-import type { OpsSnapshot } from '../local/ops/types.js';
+import { renderStatus } from '../local/ops/renderStatus.js';
+import { isOpsSnapshot, type OpsSnapshot } from '../contract/opsMetrics.js';
 
 const USAGE = `usage: alleycat status [--once] [--interval seconds] [--all] [--url URL] [--endpoints FILE]
 

@@ -1,6 +1,6 @@
 /**
  * The local AppSync runtime: graphql-js parses, validates and executes against
- * the schema; every field of the manifest runs its APPSYNC_JS bundle (unit or
+ * the schema; every field with a resolver runs its APPSYNC_JS code (unit or
  * pipeline) in the sandbox; every field is checked against the auth directives.
  */
 import {
@@ -19,42 +19,29 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  RESOLVERS,
-  resolverFile,
-  DATA_SOURCES,
-  type DataSourceName,
-  type ResolverSpec,
-} from '../../resolvers/manifest.js';
-import { LOCAL_CREDENTIALS } from '../credentials.js';
-import { RuntimeConfigError } from './errors.js';
-import { createSandbox, type Sandbox } from './runtime/sandbox.js';
-import { loadBundle } from './runtime/loadBundle.js';
+import type { AuthMode } from './apiDefinition.js';
+import { createSandbox } from './runtime/sandbox.js';
 import { createInvocation, type AuthTypeName, type ExtensionsRecord } from './runtime/invocation.js';
-import { runResolver, type LoadedResolver, type ContextParts } from './execution/runResolver.js';
+import { runResolver, type ContextParts } from './execution/runResolver.js';
+import { loadResolvers } from './execution/loadResolvers.js';
 import { buildAppSyncSchema } from './execution/buildAppSyncSchema.js';
 import { selectionSetGraphQL, selectionSetList } from './execution/selectionSet.js';
 import { filterErrorData } from './execution/filterErrorData.js';
 import { AppSyncFieldError, formatExecutionError, formatRequestError, locationsOf } from './execution/errorShape.js';
 import { authorizeRequest, normalizeHeaders, type HeaderBag } from './auth/authorize.js';
 import { authRules } from './auth/directives.js';
-import { createNoneDataSource } from './datasources/none.js';
-import { createDynamoDbDataSource } from './datasources/dynamodb.js';
-import { createHttpDataSource } from './datasources/http.js';
-import type { DataSource } from './datasources/types.js';
+import { createDataSources } from './datasources/createDataSources.js';
 import type {
   AppSyncError,
   AppSyncResponse,
   AppSyncRuntime,
   AppSyncRuntimeOptions,
-  AuthMode,
   ExecuteRequest,
   IamIdentity,
   MutationEvent,
   SubscriptionResolverResult,
 } from './types.js';
-import { withoutSdkLogging } from '../../lib/withoutSdkLogging.js';
+import { isRecord } from '../../lib/isRecord.js';
 
 const DEFAULT_HANDLER_TIMEOUT_MS = 1_000;
 // "Request execution time: 30 seconds" (AppSync quotas).
@@ -84,87 +71,6 @@ function contextHeaders(headers: HeaderBag): Record<string, string | string[]> {
   return out;
 }
 
-function unconfigured(name: string): DataSource {
-  return {
-    async invoke() {
-      return {
-        result: null,
-        error: {
-          message: `Data source "${name}" is not configured in the local runtime`,
-          type: 'DataSourceNotConfigured',
-        },
-      };
-    },
-  };
-}
-
-function createDataSources(options: AppSyncRuntimeOptions): Record<DataSourceName, DataSource> {
-  const table = options.dataSources.table;
-  const kinesis = options.dataSources.kinesis;
-  const out: Record<DataSourceName, DataSource> = {
-    none: createNoneDataSource(),
-    table: table
-      ? createDynamoDbDataSource({
-          client: withoutSdkLogging(
-            new DynamoDBClient({
-              endpoint: table.endpoint,
-              region: table.region,
-              credentials: table.credentials ?? LOCAL_CREDENTIALS,
-              maxAttempts: 1,
-            }),
-          ),
-          tableName: table.tableName,
-        })
-      : unconfigured('table'),
-    kinesis: kinesis
-      ? createHttpDataSource({
-          endpoint: kinesis.endpoint,
-          region: kinesis.region,
-          service: kinesis.service,
-          credentials: kinesis.credentials ?? LOCAL_CREDENTIALS,
-        })
-      : unconfigured('kinesis'),
-  };
-  for (const name of Object.keys(DATA_SOURCES) as DataSourceName[]) if (!out[name]) out[name] = unconfigured(name);
-  return out;
-}
-
-function loadResolvers(
-  options: AppSyncRuntimeOptions,
-  sandbox: Sandbox,
-  timeoutMs: number,
-  dataSources: Record<DataSourceName, DataSource>,
-): Map<string, LoadedResolver> {
-  const manifest: readonly ResolverSpec[] = options.manifest ?? RESOLVERS;
-  const loaded = new Map<string, LoadedResolver>();
-  const load = (name: string) => {
-    const source = options.resolvers.get(name);
-    if (!source)
-      throw new RuntimeConfigError(
-        `No bundle named "${name}" (the manifest needs it); build it with resolvers/build.ts`,
-      );
-    return loadBundle(source.code, `${name}.js`, sandbox, timeoutMs);
-  };
-  for (const spec of manifest) {
-    const id = resolverFile(spec);
-    const bundle = load(id);
-    if (spec.functions) {
-      if (spec.functions.length > 10)
-        throw new RuntimeConfigError(`${id}: a pipeline has at most 10 functions (AppSync quota)`);
-      const functions = spec.functions.map((fn) => ({
-        id: `functions/${fn.name}`,
-        bundle: load(`functions/${fn.name}`),
-        dataSource: dataSources[fn.dataSource],
-      }));
-      loaded.set(id, { id, bundle, functions });
-    } else {
-      if (!spec.dataSource) throw new RuntimeConfigError(`${id}: a unit resolver needs a data source`);
-      loaded.set(id, { id, bundle, dataSource: dataSources[spec.dataSource] });
-    }
-  }
-  return loaded;
-}
-
 function fragmentsOf(doc: DocumentNode): Record<string, FragmentDefinitionNode> {
   const out: Record<string, FragmentDefinitionNode> = {};
   for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) out[d.name.value] = d;
@@ -188,17 +94,24 @@ function rootFields(
   return out;
 }
 
-/** Creates the runtime. Bundles are loaded (and checked) now: a bad bundle fails here, as a deploy would. */
+/**
+ * Creates the runtime for an API definition. Code is loaded (and checked) now:
+ * a bad bundle or a resolver on an unknown data source fails here, as a deploy would.
+ */
 export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRuntime {
+  const { api } = options;
   const clock = options.clock ?? Date.now;
   const timeoutMs = options.timeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const env = { ...(options.env ?? {}) };
-  const schema = buildAppSyncSchema(options.schemaSdl);
-  const allowedModes = authRules(schema, options.auth.defaultMode ?? 'API_KEY');
+  const env = { ...(api.environmentVariables ?? {}) };
+  const schema = buildAppSyncSchema(api.schema);
+  const allowedModes = authRules(schema, api.auth.defaultMode ?? 'API_KEY');
   const sandbox = createSandbox();
-  const dataSources = createDataSources(options);
-  const resolvers = loadResolvers(options, sandbox, timeoutMs, dataSources);
+  const resolvers = loadResolvers(
+    { resolvers: api.resolvers, functions: api.functions ?? [], dataSources: createDataSources(api.dataSources) },
+    sandbox,
+    timeoutMs,
+  );
   const listeners = new Set<(e: MutationEvent) => void>();
 
   function contextParts(
@@ -229,7 +142,7 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     }
   }
 
-  // Every field: auth check; fields of the manifest also run their resolver.
+  // Every field: auth check; fields with a resolver also run it.
   for (const type of Object.values(schema.getTypeMap())) {
     if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
@@ -238,9 +151,7 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       if (!resolver) {
         const plain: GraphQLFieldResolver<unknown, RequestState> = (source, _args, state, info) => {
           checkAuth(typeName, info.fieldName, state.mode);
-          return typeof source === 'object' && source !== null
-            ? (source as Record<string, unknown>)[info.fieldName]
-            : undefined;
+          return isRecord(source) ? source[info.fieldName] : undefined;
         };
         field.resolve = plain;
         continue;
@@ -291,7 +202,7 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     body?: string,
     opts: { path?: string; method?: string; sourceIp?: string } = {},
   ) {
-    return authorizeRequest(options.auth, headers, body ?? '', { ...opts, now: clock() });
+    return authorizeRequest(api.auth, headers, body ?? '', { ...opts, now: clock() });
   }
 
   async function executeAuthorized(

@@ -21,12 +21,3 @@ export class RuntimeConfigError extends Error {
     super(message, options);
   }
 }
-
-/** Any thrown value as an Error. */
-export function toError(value: unknown): Error {
-  if (value instanceof Error) return value;
-  if (typeof value === 'object' && value !== null && 'message' in value && typeof value.message === 'string') {
-    return new Error(value.message);
-  }
-  return new Error(String(value));
-}

@@ -8,6 +8,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppSyncRuntime } from './types.js';
+import { isRecord } from '../../lib/isRecord.js';
+import { errorMessage } from '../../lib/toError.js';
 
 // A request body larger than this is refused. AppSync documents a 1 MB limit on
 // schema documents and responses; we apply 1 MB to requests too [UNVERIFIED exact AppSync limit].
@@ -53,10 +55,6 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | nu
   });
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A Node request handler for POST /graphql (mount it at the path you like). */
 export function createGraphqlHandler(
   runtime: AppSyncRuntime,
@@ -82,15 +80,15 @@ export function createGraphqlHandler(
     try {
       body = JSON.parse(raw);
     } catch (err) {
-      badRequest(res, `Unable to parse the JSON document: ${(err as Error).message}`);
+      badRequest(res, `Unable to parse the JSON document: ${errorMessage(err)}`);
       return;
     }
-    if (!isObject(body) || typeof body['query'] !== 'string') {
+    if (!isRecord(body) || typeof body['query'] !== 'string') {
       badRequest(res, 'The request body must be a JSON object with a "query" string.');
       return;
     }
     const variables = body['variables'];
-    if (variables !== undefined && variables !== null && !isObject(variables)) {
+    if (variables !== undefined && variables !== null && !isRecord(variables)) {
       badRequest(res, '"variables" must be a JSON object.');
       return;
     }

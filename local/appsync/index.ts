@@ -1,11 +1,12 @@
 /**
- * Public API of the local AppSync runtime (stable; used by the local stack and
- * the real-time server):
+ * Public API of the local AppSync runtime. It serves any API handed to it as a
+ * `GraphqlApiDefinition` (apiDefinition.ts) and imports nothing of the app.
  *
- * - `createAppSyncRuntime(options)` → `{ execute, onMutation, runSubscriptionResolver, authorize, allowedModes, schema }`
+ * - `createAppSyncRuntime({ api, … })` → `{ execute, onMutation, runSubscriptionResolver, authorize, allowedModes, schema }`
  * - `createGraphqlHandler(runtime)` / `startGraphqlServer({port, host, runtime})` — POST /graphql
  * - `evaluateCode(code, contextJson, fn)` — the EvaluateCode twin
  * - `authorizeRequest`, `verifySigV4` — auth checks the real-time server reuses
+ * - `realtimeBackendFor(runtime)` — the runtime as the real-time server's backend
  */
 export { createAppSyncRuntime } from './createAppSyncRuntime.js';
 export { createGraphqlHandler, startGraphqlServer, MAX_BODY_BYTES, type GraphqlServer } from './http.js';
@@ -17,5 +18,7 @@ export {
   type SubscriptionFilter,
   type SubscriptionFilterRule,
 } from './util/subscriptionFilter.js';
+export { realtimeBackendFor } from './realtimeBackend.js';
 export { ResolverLoadError, RuntimeConfigError } from './errors.js';
 export type * from './types.js';
+export type * from './apiDefinition.js';

@@ -1,68 +1,9 @@
-/** Public types of the local AppSync runtime (stable: the local stack and the real-time server use them). */
-import type { ResolverSpec } from '../../resolvers/manifest.js';
-
-/** A resolver bundle: its name (`Query.raceResults`, `functions/getRacerClassStats`) and ESM code. */
-export interface BundleSource {
-  readonly name: string;
-  readonly code: string;
-  readonly sourceFile?: string;
-}
-
-export type AuthMode = 'API_KEY' | 'AWS_IAM';
-
-export interface ApiKeyConfig {
-  readonly id: string;
-  /** Expiry as epoch seconds (AppSync's `expires`), epoch millis, or an ISO date. */
-  readonly expiresAt: number | string;
-}
-
-export interface IamPrincipalConfig {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly accountId: string;
-  /** Defaults to `arn:aws:iam::<accountId>:user/<accessKeyId>`. */
-  readonly userArn?: string;
-}
-
-export interface AuthConfig {
-  readonly apiKeys: readonly ApiKeyConfig[];
-  readonly iam: readonly IamPrincipalConfig[];
-  /** The API's default mode (AppSync "primary" auth mode). Default API_KEY. */
-  readonly defaultMode?: AuthMode;
-  /** Region the API lives in (SigV4 credential scope). Default us-east-1. */
-  readonly region?: string;
-}
-
-export interface TableDataSourceConfig {
-  readonly endpoint: string;
-  readonly region: string;
-  readonly tableName: string;
-  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
-}
-
-export interface HttpDataSourceConfig {
-  readonly endpoint: string;
-  readonly region: string;
-  /** SigV4 signing service of the HTTP data source (AppSync `authorizationConfig.awsIamConfig.signingServiceName`). */
-  readonly service: string;
-  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
-}
-
-export interface DataSourcesConfig {
-  readonly table?: TableDataSourceConfig;
-  readonly kinesis?: HttpDataSourceConfig;
-}
+/** Public types of the local AppSync runtime: its options, requests, responses and events. */
+import type { AuthMode, GraphqlApiDefinition } from './apiDefinition.js';
 
 export interface AppSyncRuntimeOptions {
-  /** The schema (schema.graphql); AppSync's scalars and directives are added when missing. */
-  readonly schemaSdl: string;
-  /** Bundles by name, e.g. the Map returned by resolvers/build.ts bundleResolvers(). */
-  readonly resolvers: ReadonlyMap<string, BundleSource>;
-  /** Which fields have which resolvers; defaults to resolvers/manifest.ts RESOLVERS. */
-  readonly manifest?: readonly ResolverSpec[];
-  readonly dataSources: DataSourcesConfig;
-  readonly env?: Readonly<Record<string, string>>;
-  readonly auth: AuthConfig;
+  /** The API to serve: schema, data sources, functions, resolvers, auth. */
+  readonly api: GraphqlApiDefinition;
   readonly clock?: () => number;
   /** Time limit of one handler call (default 1,000 ms). */
   readonly timeoutMs?: number;

@@ -1,9 +1,9 @@
 // kinesalite's PutRecords spends most of its CPU in bignumber.js: per record it
 // builds the partition key's hash key as a BigNumber from MD5 hex, compares it
 // with every shard's hash key range (parsing the 39-digit decimal bounds again
-// on each comparison) and builds the sequence number with BigNumber too
-// (measured: ~30% of kinesalite's CPU at 6,000 records/s, the largest part of
-// its put path). These are the same functions on native BigInt, giving
+// on each comparison) and builds the sequence number with BigNumber too, the
+// largest part of its put path at full-race rates (figures in docs/scaling.md).
+// These are the same functions on native BigInt, giving
 // identical results (test/esm/kinesaliteFastPut.test.ts compares both);
 // kinesaliteMain.cjs installs them in the kinesalite process.
 'use strict';

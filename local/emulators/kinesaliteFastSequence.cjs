@@ -1,6 +1,6 @@
 // kinesalite parses every record's sequence number with bignumber.js when it
-// serves GetRecords, which caps one GetRecords of 10,000 records at about
-// 3 s (measured: ~80% of its CPU). This is the same parser written with
+// serves GetRecords, most of its CPU on a large GetRecords (figures in
+// docs/scaling.md). This is the same parser written with
 // native BigInt, giving identical results (test/esm/kinesaliteFastSequence.test.ts
 // compares both); kinesaliteMain.cjs installs it in the kinesalite process.
 'use strict';

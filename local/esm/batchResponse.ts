@@ -3,6 +3,7 @@
  * `{ batchItemFailures: [{ itemIdentifier }] }` (with ReportBatchItemFailures)
  * and `{ state }` (with tumbling windows).
  */
+import { isRecord } from '../../lib/isRecord.js';
 
 export type BatchVerdict =
   /** Every record succeeded. */
@@ -12,24 +13,20 @@ export type BatchVerdict =
   /** Treat the whole batch as failed (Lambda does so for a malformed failure list). */
   | { kind: 'failed'; reason: string };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * Lambda's rules for partial batch responses: a null/empty list is success; an
  * entry whose itemIdentifier is missing, empty or not in the batch fails the
  * whole batch; otherwise it checkpoints before the lowest failed record.
  */
 export function batchVerdict(response: unknown, sequenceNumbers: readonly string[], enabled: boolean): BatchVerdict {
-  if (!enabled || !isObject(response)) return { kind: 'success' };
+  if (!enabled || !isRecord(response)) return { kind: 'success' };
   const failures = response.batchItemFailures;
   if (failures === undefined || failures === null) return { kind: 'success' };
   if (!Array.isArray(failures)) return { kind: 'failed', reason: 'batchItemFailures is not a list' };
   if (failures.length === 0) return { kind: 'success' };
   let lowest = Number.POSITIVE_INFINITY;
   for (const f of failures) {
-    const id = isObject(f) ? f.itemIdentifier : undefined;
+    const id = isRecord(f) ? f.itemIdentifier : undefined;
     if (typeof id !== 'string' || id === '')
       return { kind: 'failed', reason: 'a batch item failure has no itemIdentifier' };
     const index = sequenceNumbers.indexOf(id);
@@ -41,6 +38,6 @@ export function batchVerdict(response: unknown, sequenceNumbers: readonly string
 
 /** The `state` a tumbling-window invocation returned (`{}` when it returned none). */
 export function returnedState(response: unknown): unknown {
-  if (isObject(response) && response.state !== undefined && response.state !== null) return response.state;
+  if (isRecord(response) && response.state !== undefined && response.state !== null) return response.state;
   return {};
 }

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { ShardReadError } from './errors.js';
 import type { ReadResult, ShardInfo, ShardReader, ShardSource, SourceRecord, StartPosition } from './types.js';
+import { errorMessage } from '../../lib/toError.js';
 
 export interface DynamoDbSourceOptions {
   client: DynamoDBStreamsClient;
@@ -130,7 +131,7 @@ async function openStreamShard(
           iterator = await fresh();
           return { records: [], millisBehindLatest: undefined, caughtUp: false, ended: false };
         }
-        throw new ShardReadError(`GetRecords failed on ${shardId}: ${(error as Error).message}`, { cause: error });
+        throw new ShardReadError(`GetRecords failed on ${shardId}: ${errorMessage(error)}`, { cause: error });
       }
       const raw = out.Records ?? [];
       const records = raw.map((r) => toSourceRecord(r, o));

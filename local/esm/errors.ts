@@ -27,9 +27,3 @@ export class FunctionTimeoutError extends EventSourceMappingError {
 export class ShardReadError extends EventSourceMappingError {
   override readonly name = 'ShardReadError';
 }
-
-/** Turns any thrown value into an Error (a thrown string stays readable). */
-export function toError(value: unknown): Error {
-  if (value instanceof Error) return value;
-  return new Error(typeof value === 'string' ? value : JSON.stringify(value));
-}

@@ -5,10 +5,11 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Context } from 'aws-lambda';
-import type { MappingSettings } from '../../infra/settings.js';
 import type { CheckpointStore } from './checkpointStore.js';
-import { FunctionTimeoutError, toError } from './errors.js';
+import { FunctionTimeoutError } from './errors.js';
+import { toError } from '../../lib/toError.js';
 import type { FailureQueue } from './failureQueue.js';
+import type { EventSourceMappingSettings } from './mappingSettings.js';
 import { functionArn, lambdaContext } from './lambdaContext.js';
 import type { ProcessorConfig } from './processorConfig.js';
 import { processorConfigFrom } from './processorConfig.js';
@@ -20,13 +21,12 @@ import type { MappingEvent, ShardMetrics, ShardSource, StartPosition } from './t
 export type LambdaHandler = (event: never, context: Context) => unknown;
 
 export interface EventSourceMappingOptions {
-  /** Names the mapping in checkpoints and metrics (e.g. `aggregator`). */
+  /** Names the mapping in checkpoints and metrics (e.g. the function name). */
   id: string;
   functionName: string;
   handler: LambdaHandler;
   source: ShardSource;
-  /** The mapping's settings (infra/settings.ts MAPPINGS entry). */
-  settings: MappingSettings;
+  settings: EventSourceMappingSettings;
   checkpoints: CheckpointStore;
   /** OnFailure destination; discarded batches are only counted when absent. */
   onFailure?: FailureQueue;
@@ -60,7 +60,7 @@ export interface RunningMapping {
   stop(): Promise<void>;
 }
 
-function initialPosition(settings: MappingSettings, atTimestampMs: number | undefined): StartPosition {
+function initialPosition(settings: EventSourceMappingSettings, atTimestampMs: number | undefined): StartPosition {
   if (atTimestampMs !== undefined) return { type: 'AT_TIMESTAMP', timestampMs: atTimestampMs };
   return { type: settings.startingPosition };
 }

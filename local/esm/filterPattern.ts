@@ -10,6 +10,7 @@
  * When the record's field is an array, the rule matches if any element does.
  */
 import { InvalidFilterPatternError } from './errors.js';
+import { isRecord } from '../../lib/isRecord.js';
 
 type Rule =
   | { kind: 'equals'; value: string | number | boolean | null }
@@ -33,17 +34,13 @@ export type RecordFilter = (subject: unknown) => boolean;
 
 const NUMERIC_OPS = new Set<string>(['=', '<', '<=', '>', '>=']);
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function fail(message: string): never {
   throw new InvalidFilterPatternError(message);
 }
 
 function compileAffix(kind: 'prefix' | 'suffix', spec: unknown): Rule {
   if (typeof spec === 'string') return { kind, value: spec, ignoreCase: false };
-  if (isObject(spec) && typeof spec['equals-ignore-case'] === 'string' && Object.keys(spec).length === 1) {
+  if (isRecord(spec) && typeof spec['equals-ignore-case'] === 'string' && Object.keys(spec).length === 1) {
     return { kind, value: spec['equals-ignore-case'], ignoreCase: true };
   }
   return fail(`"${kind}" takes a string (or {"equals-ignore-case": string})`);
@@ -83,7 +80,7 @@ function compileAnythingBut(spec: unknown): Rule {
     }
     return { kind: 'anythingBut', values };
   }
-  if (isObject(spec) && Object.keys(spec).length === 1) {
+  if (isRecord(spec) && Object.keys(spec).length === 1) {
     if (typeof spec.prefix === 'string') return { kind: 'anythingBut', values: [], prefix: spec.prefix };
     if (typeof spec.suffix === 'string') return { kind: 'anythingBut', values: [], suffix: spec.suffix };
   }
@@ -94,7 +91,7 @@ function compileRule(raw: unknown): Rule {
   if (raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') {
     return { kind: 'equals', value: raw };
   }
-  if (!isObject(raw)) return fail(`a rule must be a value or an object, got ${JSON.stringify(raw)}`);
+  if (!isRecord(raw)) return fail(`a rule must be a value or an object, got ${JSON.stringify(raw)}`);
   const keys = Object.keys(raw);
   if (keys.length !== 1) return fail(`a rule object has exactly one operator, got ${JSON.stringify(raw)}`);
   const op = keys[0] as string;
@@ -126,13 +123,13 @@ function compileNode(pattern: Record<string, unknown>, path: string): Node {
       if (!Array.isArray(value) || value.length < 2) fail(`"$or" at ${where} takes a list of at least two patterns`);
       node.or.push(
         value.map((alt) =>
-          isObject(alt) ? compileNode(alt, path) : fail(`"$or" alternatives at ${where} must be objects`),
+          isRecord(alt) ? compileNode(alt, path) : fail(`"$or" alternatives at ${where} must be objects`),
         ),
       );
     } else if (Array.isArray(value)) {
       if (value.length === 0) fail(`the rule list at ${where} is empty`);
       node.fields.push({ key, rules: value.map(compileRule) });
-    } else if (isObject(value)) {
+    } else if (isRecord(value)) {
       node.fields.push({ key, child: compileNode(value, where) });
     } else {
       fail(`the value at ${where} must be an object or a list of rules, got ${JSON.stringify(value)}`);
@@ -178,7 +175,7 @@ function leafMatches(rule: Rule, value: unknown): boolean {
       return typeof value === 'number' && rule.bounds.every((b) => compare(value, b.op, b.value));
     case 'exists':
       // A leaf that is present (objects are not leaves: `exists` applies to leaf nodes).
-      return rule.value ? !isObject(value) : false;
+      return rule.value ? !isRecord(value) : false;
     case 'anythingBut':
       if (rule.prefix !== undefined) return typeof value === 'string' && !value.startsWith(rule.prefix);
       if (rule.suffix !== undefined) return typeof value === 'string' && !value.endsWith(rule.suffix);
@@ -194,7 +191,7 @@ function ruleMatches(rule: Rule, present: boolean, value: unknown): boolean {
 }
 
 function nodeMatches(node: Node, subject: unknown): boolean {
-  const obj = isObject(subject) ? subject : undefined;
+  const obj = isRecord(subject) ? subject : undefined;
   for (const field of node.fields) {
     const present =
       obj !== undefined && Object.prototype.hasOwnProperty.call(obj, field.key) && obj[field.key] !== undefined;
@@ -226,7 +223,7 @@ export function compileFilterPattern(pattern: string): RecordFilter {
   } catch (error) {
     throw new InvalidFilterPatternError(`filter pattern is not JSON: ${pattern}`, { cause: error });
   }
-  if (!isObject(parsed)) fail('a filter pattern must be a JSON object');
+  if (!isRecord(parsed)) fail('a filter pattern must be a JSON object');
   const node = compileNode(parsed, '');
   return (subject) => nodeMatches(node, subject);
 }

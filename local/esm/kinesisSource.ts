@@ -18,6 +18,7 @@ import { ShardReadError } from './errors.js';
 import type { KinesisJsonClient } from './kinesisJsonClient.js';
 import { awaitShardReadSlot } from './shardReadLimiter.js';
 import type { ReadResult, ShardInfo, ShardReader, ShardSource, SourceRecord, StartPosition } from './types.js';
+import { errorMessage } from '../../lib/toError.js';
 
 /** A Kinesis record exactly as Lambda puts it into `event.Records`. */
 export interface KinesisEventRecord {
@@ -220,7 +221,7 @@ async function openKinesisShard(
           iterator = await fresh();
           return { records: [], millisBehindLatest: undefined, caughtUp: false, ended: false };
         }
-        throw new ShardReadError(`GetRecords failed on ${shardId}: ${(error as Error).message}`, { cause: error });
+        throw new ShardReadError(`GetRecords failed on ${shardId}: ${errorMessage(error)}`, { cause: error });
       }
       const raw = out.records;
       let records = raw.map((r) => toSourceRecord(shardId, r, o));

@@ -1,11 +1,11 @@
 /**
  * The per-shard poller's settings, in milliseconds, and their translation
- * from an event-source mapping's settings (infra/settings.ts MAPPINGS).
+ * from an event-source mapping's settings.
  */
-import type { MappingSettings } from '../../infra/settings.js';
 import { InvalidMappingSettingError } from './errors.js';
 import type { RecordFilter } from './filterPattern.js';
 import { compileFilterCriteria } from './filterPattern.js';
+import type { EventSourceMappingSettings } from './mappingSettings.js';
 
 export interface ProcessorConfig {
   /** BatchSize: 1..10,000. */
@@ -54,7 +54,7 @@ function check(ok: boolean, message: string): void {
 }
 
 /** Checks the ranges Lambda's CreateEventSourceMapping enforces. */
-export function validateMappingSettings(m: MappingSettings): void {
+export function validateMappingSettings(m: EventSourceMappingSettings): void {
   check(
     Number.isInteger(m.batchSize) && m.batchSize >= 1 && m.batchSize <= 10_000,
     `BatchSize must be 1..10000, got ${m.batchSize}`,
@@ -75,7 +75,7 @@ export function validateMappingSettings(m: MappingSettings): void {
 
 /** Poller settings from mapping settings (overrides for tests and the benchmark). */
 export function processorConfigFrom(
-  m: MappingSettings,
+  m: EventSourceMappingSettings,
   overrides: Partial<ProcessorConfig> & { readLimit?: number } = {},
 ): ProcessorConfig {
   validateMappingSettings(m);
@@ -86,9 +86,9 @@ export function processorConfigFrom(
     bisectBatchOnFunctionError: m.bisectBatchOnFunctionError,
     maxRetryAttempts: m.maximumRetryAttempts,
     maxRecordAgeMs: m.maximumRecordAgeInSeconds === -1 ? -1 : m.maximumRecordAgeInSeconds * 1000,
-    reportBatchItemFailures: m.reportBatchItemFailures,
+    reportBatchItemFailures: m.functionResponseTypes?.includes('ReportBatchItemFailures') ?? false,
     tumblingWindowMs: tw === undefined || tw === 0 ? undefined : tw * 1000,
-    filter: compileFilterCriteria((m.filters ?? []).map((f) => f.pattern)),
+    filter: compileFilterCriteria((m.filterCriteria?.filters ?? []).map((f) => f.pattern)),
     idlePollMs: LAMBDA_LIMITS.idlePollMs,
     minPollSpacingMs: LAMBDA_LIMITS.minPollSpacingMs,
     readLimit: 10_000,

@@ -1,8 +1,8 @@
 /**
  * Kinesis allows at most 5 GetRecords calls per second per shard, shared by
- * every consumer polling it (Kinesis developer guide). The local mappings of
- * one stream (the aggregator and the finalizer read the same shards) share
- * this limiter, so together they never poll a shard faster than AWS allows.
+ * every consumer polling it (Kinesis developer guide). All local mappings of
+ * one stream share this limiter, so together they never poll a shard faster
+ * than AWS allows.
  */
 
 /** Minimum spacing of GetRecords calls on one shard: 5 per second. */

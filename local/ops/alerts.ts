@@ -1,11 +1,11 @@
 /**
- * The CloudWatch alarms of the CDK stack (infra/constructs/Monitoring.ts),
- * evaluated locally on the collector's series, so that `alleycat status` and
- * the /ops page flag what would page someone in the cloud. Ids are the alarms'
- * names without the `Alarm` suffix (docs/operations.md has one section each).
+ * The CloudWatch alarms of the CDK stack, evaluated locally on the collector's
+ * series, so that `alleycat status` and the /ops page flag what would page
+ * someone in the cloud. Ids are the alarms' names without the `Alarm` suffix
+ * (docs/operations.md has one section each). The thresholds are the deployed
+ * alarms' own, handed in by whoever starts the ops view.
  */
-import { MONITORING } from '../../infra/settings.js';
-import type { OpsAlert, OpsSeries } from './types.js';
+import type { OpsAlert, OpsSeries } from '../../contract/opsMetrics.js';
 
 export interface AlertRule {
   /** Alert id for a series this rule watches, or undefined when it does not watch it. */
@@ -62,17 +62,19 @@ function seriesRule(
 }
 
 export interface LocalAlertSettings {
-  /** Tumbling window of the aggregator (the local stack's --window-seconds). */
-  windowSeconds: number;
+  /** Iterator age above which a Kinesis consumer is late (its alarm's threshold). */
+  kinesisIteratorAgeSeconds: number;
+  /** Iterator age above which the DynamoDB Streams consumer (`allTime`) is late. */
+  allTimeIteratorAgeSeconds: number;
 }
 
 /** The alarms of the CDK stack, plus local stand-ins where DynamoDB Local cannot reproduce the cloud signal. */
 export function localAlertRules(settings: LocalAlertSettings): AlertRule[] {
-  const kinesisAgeMs = (settings.windowSeconds + MONITORING.iteratorAgeMarginSeconds) * 1000;
-  const allTimeAgeMs = MONITORING.allTimeIteratorAgeSeconds * 1000;
+  const kinesisAgeMs = settings.kinesisIteratorAgeSeconds * 1000;
+  const allTimeAgeMs = settings.allTimeIteratorAgeSeconds * 1000;
   const mappingOf = (s: OpsSeries) => s.id.split('.')[1] ?? '';
   return [
-    // <fn>IteratorAge: the consumer is more than one window + 30 s behind its stream.
+    // <fn>IteratorAge: the consumer is further behind its stream than its alarm allows.
     seriesRule(
       /^esm\.([^.]+)\.maxIteratorAgeMs$/,
       (m) => `${capitalized(m)}IteratorAge`,

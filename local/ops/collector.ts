@@ -1,5 +1,5 @@
 /**
- * The local stack's metrics collector (issue 9 §3): the functions' EMF lines,
+ * The local stack's metrics collector: the functions' EMF lines,
  * the event-source runtime's figures and the real-time server's figures, kept
  * as time series in ring buffers (default 10 minutes at 2 s resolution).
  *
@@ -9,10 +9,11 @@
  * timer of `start()` calls it, tests call it with a fake clock.
  */
 import { parseEmfLine, type EmfMetric } from './emf.js';
-import { toError } from './errors.js';
+import { toError } from '../../lib/toError.js';
 import { createRingBuffer, type RingBuffer } from './ringBuffer.js';
 import { evaluateAlerts, type AlertRule } from './alerts.js';
-import type { OpsSeries, OpsSnapshot, Reading, ReadingSource, SeriesGroup, SeriesKind } from './types.js';
+import type { OpsSeries, OpsSnapshot, SeriesGroup, SeriesKind } from '../../contract/opsMetrics.js';
+import type { Reading, ReadingSource } from './types.js';
 
 export interface OpsCollectorOptions {
   /** Interval between points (default 2,000 ms). */

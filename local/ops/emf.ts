@@ -12,6 +12,7 @@
  * `invalid`), while lines that are not EMF at all (logs) are `not-emf`.
  */
 import { EmfFormatError } from './errors.js';
+import { isRecord } from '../../lib/isRecord.js';
 
 /** One metric of one EMF object. */
 export interface EmfMetric {
@@ -30,10 +31,6 @@ export type EmfParseResult =
   | { kind: 'not-emf' }
   | { kind: 'emf'; metrics: EmfMetric[] }
   | { kind: 'invalid'; error: EmfFormatError };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Parses one line of output. Lambda's text log prefix (`<time>\t<requestId>\tINFO\t`)

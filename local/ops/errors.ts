@@ -17,8 +17,3 @@ export class EmfFormatError extends OpsError {
 export class OpsUnavailableError extends OpsError {
   override name = 'OpsUnavailableError';
 }
-
-/** Any thrown value as an Error. */
-export function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
-}

@@ -1,12 +1,12 @@
 /**
- * Local operations view (issue 9 §3): the local stack's metrics collector and
+ * Local operations view: the local stack's metrics collector and
  * `GET /ops/metrics`.
  *
  * ## For the local stack (local/stack)
  * One call wires everything (functions in the stack's own process):
  * ```ts
  * const ops = startLocalOps({
- *   windowSeconds,
+ *   alerts: { kinesisIteratorAgeSeconds, allTimeIteratorAgeSeconds }, // the alarms' thresholds
  *   mappings: { aggregator: () => aggregatorMapping.metrics(), finalizer: …, allTime: … }, // ShardMetrics[] of local/esm
  *   realtime: realtimeServer,            // connectionCount(), stats(), onPublish(); subscriptionsByArgument('classId') if offered
  * });
@@ -23,7 +23,7 @@
  *
  * ## For the web app's /ops page (web/)
  * `GET /ops/metrics[?since=<epochMs>][&prefix=<id prefix>]` returns
- * `OpsSnapshot` (types.ts), e.g.
+ * `OpsSnapshot` (contract/opsMetrics.ts), e.g.
  * ```json
  * { "version": 1, "now": 1763870000000, "startedAt": 1763869400000,
  *   "resolutionMs": 2000, "retentionMs": 600000,
@@ -60,5 +60,5 @@ export { localAlertRules, evaluateAlerts, type AlertRule, type LocalAlertSetting
 export { createRingBuffer, type RingBuffer } from './ringBuffer.js';
 export { createLineSplitter, type LineSplitter } from './lineSplitter.js';
 export { OpsError, EmfFormatError, OpsUnavailableError } from './errors.js';
-export type { OpsSnapshot, OpsSeries, OpsAlert, Reading, ReadingSource, SeriesGroup, SeriesKind } from './types.js';
-export { renderStatus, sparkline, formatFigure, isOpsSnapshot, type RenderOptions } from './renderStatus.js';
+export type { Reading, ReadingSource } from './types.js';
+export { renderStatus, sparkline, type RenderOptions } from './renderStatus.js';

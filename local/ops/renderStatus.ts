@@ -3,7 +3,7 @@
  * latest value, total and a sparkline of the retained points. Pure: the
  * command decides where it goes (a refreshing terminal screen, or plain lines).
  */
-import type { OpsSeries, OpsSnapshot, SeriesGroup } from './types.js';
+import { formatFigure, type OpsSeries, type OpsSnapshot, type SeriesGroup } from '../../contract/opsMetrics.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -19,16 +19,6 @@ export function sparkline(values: readonly (number | null)[], width: number): st
     else out += BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1) + 0.5))];
   }
   return out;
-}
-
-/** A value in its unit, short. */
-export function formatFigure(value: number | null, unit: string): string {
-  if (value === null) return '-';
-  if (unit === 'Milliseconds') return value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
-  if (unit === 'Count/Second')
-    return `${value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1)}/s`;
-  if (Number.isInteger(value)) return value.toLocaleString('en-US');
-  return value.toFixed(2);
 }
 
 export interface RenderOptions {
@@ -117,30 +107,4 @@ function renderLine(s: OpsSeries, labelWidth: number, sparkWidth: number): strin
     s.points.map(([, v]) => v),
     sparkWidth,
   )}`;
-}
-
-/** Guard for a document fetched from /ops/metrics. */
-export function isOpsSnapshot(value: unknown): value is OpsSnapshot {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    v.version === 1 &&
-    typeof v.now === 'number' &&
-    typeof v.startedAt === 'number' &&
-    typeof v.resolutionMs === 'number' &&
-    typeof v.retentionMs === 'number' &&
-    Array.isArray(v.series) &&
-    v.series.every(isSeries) &&
-    Array.isArray(v.alerts) &&
-    typeof v.inputs === 'object' &&
-    v.inputs !== null
-  );
-}
-
-function isSeries(value: unknown): value is OpsSeries {
-  if (typeof value !== 'object' || value === null) return false;
-  const s = value as Record<string, unknown>;
-  return (
-    typeof s.id === 'string' && typeof s.label === 'string' && typeof s.unit === 'string' && Array.isArray(s.points)
-  );
 }

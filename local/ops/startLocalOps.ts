@@ -5,7 +5,7 @@
  * /ops/metrics handler.
  */
 import type { ShardMetrics } from '../esm/types.js';
-import { localAlertRules } from './alerts.js';
+import { localAlertRules, type LocalAlertSettings } from './alerts.js';
 import { createOpsCollector, type OpsCollector } from './collector.js';
 import { esmReadings } from './esmReadings.js';
 import { createOpsHandler, type OpsHandler } from './opsHandler.js';
@@ -13,7 +13,8 @@ import { realtimeReadings, type RealtimeFigures } from './realtimeReadings.js';
 import { tapStdout } from './stdoutTap.js';
 
 export interface LocalOpsOptions {
-  windowSeconds: number;
+  /** Thresholds of the alarms evaluated locally. */
+  alerts: LocalAlertSettings;
   /** Mapping name (`aggregator`, `finalizer`, `allTime`) → its shards' figures. */
   mappings?: Record<string, () => readonly ShardMetrics[]>;
   realtime?: RealtimeFigures;
@@ -41,7 +42,7 @@ export function startLocalOps(options: LocalOpsOptions): LocalOps {
   const collector = createOpsCollector({
     resolutionMs: options.resolutionMs,
     retentionMs: options.retentionMs,
-    alertRules: localAlertRules({ windowSeconds: options.windowSeconds }),
+    alertRules: localAlertRules(options.alerts),
   });
   const stops: (() => void)[] = [];
   if (options.tapStdout !== false)

@@ -1,4 +1,4 @@
-/** The parts of `.alleycat/endpoints.json` (contract §4) the simulator uses, checked. */
+/** The parts of `.alleycat/endpoints.json` the simulator uses, checked. */
 import { readFile } from 'node:fs/promises';
 
 export interface SimulatorEndpoints {

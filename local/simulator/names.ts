@@ -1,4 +1,4 @@
-/** Display names for simulated riders (1..40 characters, contract §2). */
+/** Display names for simulated riders (1..40 characters, as the API accepts them). */
 const FIRST = [
   'Ada',
   'Bruno',

@@ -49,7 +49,9 @@ function sinkFor(o: SimulatorOptions): TelemetrySink {
     new KinesisClient({
       endpoint: o.endpoints.kinesis.endpoint,
       region: o.endpoints.region,
-      credentials: o.endpoints.credentials,
+      // A copy: the SDK marks the credentials object it is given (`$source`), and the
+      // endpoints must stay as written (the stack removes its endpoints file only if unchanged).
+      credentials: { ...o.endpoints.credentials },
       // HTTP/1.1 with enough sockets for several PutRecords in flight (kinesalite speaks HTTP/1.1).
       requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 16 } }),
     }),

@@ -1,9 +1,11 @@
 /** AWS SDK clients pointed at the local emulators, with the local credentials. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
 import { withoutSdkLogging } from '../../lib/withoutSdkLogging.js';
+import { kinesisJsonClient, type KinesisJsonClient } from '../esm/kinesisJsonClient.js';
 
 export function localDynamoDb(endpoint: string): DynamoDBClient {
   return withoutSdkLogging(
@@ -22,4 +24,41 @@ export function localKinesis(endpoint: string): KinesisClient {
       requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 64 } }),
     }),
   );
+}
+
+/** Every client the stack's own parts use, on the two emulators. */
+export interface StackClients {
+  readonly dynamodb: DynamoDBClient;
+  readonly kinesis: KinesisClient;
+  /** GetRecords without the SDK's per-record decoding (throughput). */
+  readonly kinesisJson: KinesisJsonClient;
+  readonly streams: DynamoDBStreamsClient;
+  destroy(): void;
+}
+
+export function stackClients(dynamodbEndpoint: string, kinesisEndpoint: string): StackClients {
+  const dynamodb = localDynamoDb(dynamodbEndpoint);
+  const kinesis = localKinesis(kinesisEndpoint);
+  const kinesisJson = kinesisJsonClient({
+    endpoint: kinesisEndpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const streams = new DynamoDBStreamsClient({
+    endpoint: dynamodbEndpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  return {
+    dynamodb,
+    kinesis,
+    kinesisJson,
+    streams,
+    destroy() {
+      dynamodb.destroy();
+      kinesis.destroy();
+      kinesisJson.destroy();
+      streams.destroy();
+    },
+  };
 }

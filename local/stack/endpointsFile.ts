@@ -1,8 +1,9 @@
-/** `.alleycat/endpoints.json` (contract §4), written atomically once the stack is ready. */
+/** `.alleycat/endpoints.json`, written atomically once the stack is ready. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
 
-/** The endpoints file, exactly the contract's shape. */
+/** The endpoints file: what clients, the simulator and `alleycat status` need to reach the stack. */
 export interface Endpoints {
   region: string;
   graphqlUrl: string;
@@ -14,6 +15,31 @@ export interface Endpoints {
   dynamodb: { endpoint: string; tableName: string };
   raceSeconds: number;
   windowSeconds: number;
+}
+
+/** The endpoints of a stack whose one HTTP server listens on `host:port`. */
+export function stackEndpoints(o: {
+  host: string;
+  port: number;
+  apiKey: string;
+  kinesis: Endpoints['kinesis'];
+  dynamodb: Endpoints['dynamodb'];
+  raceSeconds: number;
+  windowSeconds: number;
+}): Endpoints {
+  const origin = `http://${o.host}:${o.port}`;
+  return {
+    region: LOCAL_REGION,
+    graphqlUrl: `${origin}/graphql`,
+    realtimeUrl: `ws://${o.host}:${o.port}/graphql/realtime`,
+    apiKey: o.apiKey,
+    webUrl: `${origin}/`,
+    credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey },
+    kinesis: o.kinesis,
+    dynamodb: o.dynamodb,
+    raceSeconds: o.raceSeconds,
+    windowSeconds: o.windowSeconds,
+  };
 }
 
 /** Writes the file through a temporary file and a rename, so readers never see half of it. */

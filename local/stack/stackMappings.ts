@@ -1,7 +1,8 @@
 /**
  * The three event-source mappings of the stack, with the settings the CDK
- * stack deploys (infra/settings.ts MAPPINGS; the aggregator's tumbling window
- * from --window-seconds, as infra takes it from the `windowSeconds` context).
+ * stack deploys (infra/settings.ts MAPPINGS, translated to local/esm's
+ * EventSourceMapping settings; the aggregator's tumbling window from
+ * --window-seconds, as infra takes it from the `windowSeconds` context).
  */
 import path from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -14,6 +15,7 @@ import { startEventSourceMapping, type LambdaHandler, type RunningMapping } from
 import { failureQueue, type FailureQueue } from '../esm/failureQueue.js';
 import { kinesisSource } from '../esm/kinesisSource.js';
 import type { KinesisJsonClient } from '../esm/kinesisJsonClient.js';
+import type { EventSourceMappingSettings } from '../esm/mappingSettings.js';
 import type { ProcessorConfig } from '../esm/processorConfig.js';
 import type { FunctionName } from './functionEnv.js';
 
@@ -39,10 +41,21 @@ export interface StackMapping {
   deadLetters: FailureQueue;
 }
 
+/** The CDK settings of a mapping in the vocabulary of AWS::Lambda::EventSourceMapping. */
+export function toEventSourceMappingSettings(settings: MappingSettings): EventSourceMappingSettings {
+  const { reportBatchItemFailures, filters, ...same } = settings;
+  return {
+    ...same,
+    ...(reportBatchItemFailures ? { functionResponseTypes: ['ReportBatchItemFailures'] } : {}),
+    ...(filters ? { filterCriteria: { filters } } : {}),
+  };
+}
+
 /** The settings each function's mapping runs with. */
-export function mappingSettingsFor(name: FunctionName, windowSeconds: number): MappingSettings {
-  if (name === 'aggregator') return { ...MAPPINGS.aggregator, tumblingWindowInSeconds: windowSeconds };
-  return MAPPINGS[name];
+export function mappingSettingsFor(name: FunctionName, windowSeconds: number): EventSourceMappingSettings {
+  const settings: MappingSettings =
+    name === 'aggregator' ? { ...MAPPINGS.aggregator, tumblingWindowInSeconds: windowSeconds } : MAPPINGS[name];
+  return toEventSourceMappingSettings(settings);
 }
 
 /** Starts a mapping for every handler given. */

@@ -1,4 +1,4 @@
-/** The flags of `alleycat start` / `npm start -- …` (contract §4). */
+/** The flags of `alleycat start` / `npm start -- …`. */
 import { RACE } from '../../infra/settings.js';
 import { StartArgsError } from './errors.js';
 

@@ -1,3 +1,3 @@
 export { serveWebApp, type ServeWebAppOptions } from './serveWebApp.js';
-export { webConfigFrom, WebConfigError, type WebConfig } from './webConfigFrom.js';
+export { webConfigFrom, WebConfigError } from './webConfigFrom.js';
 export { contentTypeOf } from './contentTypes.js';

@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { contentTypeOf, isCompressible } from './contentTypes.js';
-import type { WebConfig } from './webConfigFrom.js';
+import type { WebConfig } from '../../contract/webConfig.js';
 
 export interface ServeWebAppOptions {
   /** The page's configuration for `/config.json` (read at every request: endpoints may change). */

@@ -1,12 +1,9 @@
-import type { WebConfig } from '../../web/src/data/WebConfig.js';
-
 /**
- * What the page may know of the endpoints file (contract §4): the URLs, the
- * API key (public by design: AppSync API keys are shipped to browsers) and the
- * race clock. Never the IAM credentials, the table or the stream. The shape is
- * the page's own `WebConfig`: one definition for both ends of `/config.json`.
+ * `/config.json`: what the page may know of the endpoints file. Never the IAM
+ * credentials, the table or the stream.
  */
-export type { WebConfig };
+import type { WebConfig } from '../../contract/webConfig.js';
+import { isRecord } from '../../lib/isRecord.js';
 
 /** The endpoints file is missing something the page needs. */
 export class WebConfigError extends Error {
@@ -14,10 +11,6 @@ export class WebConfigError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Picks the page's configuration out of `.alleycat/endpoints.json` (already parsed). */

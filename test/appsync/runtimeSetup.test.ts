@@ -4,55 +4,78 @@ import {
   createAppSyncRuntime,
   ResolverLoadError,
   RuntimeConfigError,
-  type BundleSource,
+  type FunctionDefinition,
+  type UnitResolverDefinition,
 } from '../../local/appsync/index.js';
-import type { ResolverSpec } from '../../resolvers/manifest.js';
 import { evalInSandbox } from './evalHelpers.js';
 
 const SCHEMA = 'type Query { one: String two: String three: String }';
 const headers = { 'x-api-key': 'k' };
 
-function runtimeWith(code: Record<string, string>, manifest: ResolverSpec[]) {
-  const resolvers = new Map<string, BundleSource>(Object.entries(code).map(([name, c]) => [name, { name, code: c }]));
+/** Unit resolvers on a NONE data source, one per `Query.<field>` of `code`. */
+function runtimeWith(code: Record<string, string>) {
+  const resolvers = Object.entries(code).map(
+    ([name, c]): UnitResolverDefinition => ({
+      typeName: 'Query',
+      fieldName: name.replace(/^Query\./, ''),
+      kind: 'UNIT',
+      dataSourceName: 'none',
+      code: c,
+    }),
+  );
   return createAppSyncRuntime({
-    schemaSdl: SCHEMA,
-    resolvers,
-    manifest,
-    dataSources: {},
-    env: { STAGE: 'test' },
-    auth: { apiKeys: [{ id: 'k', expiresAt: '2999-01-01T00:00:00Z' }], iam: [] },
+    api: {
+      schema: SCHEMA,
+      dataSources: [{ name: 'none', type: 'NONE' }],
+      resolvers,
+      environmentVariables: { STAGE: 'test' },
+      auth: { apiKeys: [{ id: 'k', expiresAt: '2999-01-01T00:00:00Z' }], iam: [] },
+    },
   });
 }
 
 describe('creating the runtime', () => {
   it('refuses a bundle with syntax AppSync rejects, naming the bundle and line', () => {
     const make = () =>
-      runtimeWith({ 'Query.one': 'export function request(ctx) {\n  let i = 0;\n  i++;\n  return {};\n}\n' }, [
-        { typeName: 'Query', fieldName: 'one', dataSource: 'none' },
-      ]);
+      runtimeWith({ 'Query.one': 'export function request(ctx) {\n  let i = 0;\n  i++;\n  return {};\n}\n' });
     expect(make).toThrow(ResolverLoadError);
     expect(make).toThrow(/Query\.one\.js:3:3: \+\+ operator is not supported/);
   });
-  it('refuses a manifest entry without a bundle', () => {
-    expect(() => runtimeWith({}, [{ typeName: 'Query', fieldName: 'one', dataSource: 'none' }])).toThrow(
-      RuntimeConfigError,
-    );
+  const fn = 'export function request(ctx) { return {}; }\nexport function response(ctx) { return ctx.result; }\n';
+  const withPipeline = (functions: FunctionDefinition[], names: string[], dataSourceName = 'none') =>
+    createAppSyncRuntime({
+      api: {
+        schema: SCHEMA,
+        dataSources: [{ name: 'none', type: 'NONE' }],
+        functions,
+        resolvers: [
+          { typeName: 'Query', fieldName: 'one', kind: 'PIPELINE', pipelineConfig: { functions: names }, code: fn },
+          { typeName: 'Query', fieldName: 'two', kind: 'UNIT', dataSourceName, code: fn },
+        ],
+        auth: { apiKeys: [], iam: [] },
+      },
+    });
+  it('refuses a resolver on a data source the API does not define', () => {
+    expect(() => withPipeline([], [], 'missing')).toThrow(RuntimeConfigError);
+    expect(() => withPipeline([], [], 'missing')).toThrow(/Query\.two: no data source named "missing"/);
+  });
+  it('refuses a pipeline naming a function the API does not define', () => {
+    expect(() => withPipeline([], ['nope'])).toThrow(/Query\.one: no pipeline function named "nope"/);
   });
   it('refuses a pipeline of more than 10 functions (AppSync quota)', () => {
-    const fn = 'export function request(ctx) { return {}; }\nexport function response(ctx) { return ctx.result; }\n';
-    const functions = Array.from({ length: 11 }, (_, i) => ({ name: `f${i}`, dataSource: 'none' as const }));
-    const code: Record<string, string> = { 'Query.one': fn };
-    for (const f of functions) code[`functions/${f.name}`] = fn;
-    expect(() => runtimeWith(code, [{ typeName: 'Query', fieldName: 'one', functions }])).toThrow(
-      /at most 10 functions/,
-    );
+    const functions = Array.from({ length: 11 }, (_, i) => ({ name: `f${i}`, dataSourceName: 'none', code: fn }));
+    expect(() =>
+      withPipeline(
+        functions,
+        functions.map((f) => f.name),
+      ),
+    ).toThrow(/at most 10 functions/);
   });
 });
 
 describe('unit resolvers', () => {
-  const runtime = runtimeWith(
-    {
-      'Query.one': `import { runtime, util } from '@aws-appsync/utils';
+  const runtime = runtimeWith({
+    'Query.one': `import { runtime, util } from '@aws-appsync/utils';
 export function request(ctx) {
   runtime.earlyReturn('early:' + ctx.env.STAGE);
 }
@@ -60,7 +83,7 @@ export function response(ctx) {
   util.error('response must not run');
 }
 `,
-      'Query.two': `import { util } from '@aws-appsync/utils';
+    'Query.two': `import { util } from '@aws-appsync/utils';
 export function request(ctx) {
   ctx.env.STAGE = 'changed';
   return { payload: null };
@@ -69,7 +92,7 @@ export function response(ctx) {
   return 'unreachable';
 }
 `,
-      'Query.three': `import { util } from '@aws-appsync/utils';
+    'Query.three': `import { util } from '@aws-appsync/utils';
 export function request(ctx) {
   return { payload: null };
 }
@@ -77,13 +100,7 @@ export function response(ctx) {
   util.error('plain message');
 }
 `,
-    },
-    [
-      { typeName: 'Query', fieldName: 'one', dataSource: 'none' },
-      { typeName: 'Query', fieldName: 'two', dataSource: 'none' },
-      { typeName: 'Query', fieldName: 'three', dataSource: 'none' },
-    ],
-  );
+  });
 
   it('earlyReturn in the request skips the data source and the response handler', async () => {
     expect((await runtime.execute({ query: '{ one }', headers })).body).toEqual({ data: { one: 'early:test' } });
@@ -119,9 +136,8 @@ export function response(ctx) {
 
 describe('lazy ctx.info getters', () => {
   it('are functions of the sandbox realm (no way out to Node through them)', async () => {
-    const runtime = runtimeWith(
-      {
-        'Query.one': `export function request(ctx) {
+    const runtime = runtimeWith({
+      'Query.one': `export function request(ctx) {
   return { payload: null };
 }
 export function response(ctx) {
@@ -129,9 +145,7 @@ export function response(ctx) {
   return typeof getter.constructor('return process')();
 }
 `,
-      },
-      [{ typeName: 'Query', fieldName: 'one', dataSource: 'none' }],
-    );
+    });
     const out = (await runtime.execute({ query: '{ one }', headers })).body as { errors: Array<{ message: string }> };
     expect(out.errors[0]?.message).toMatch(/Code generation from strings disallowed/);
   });

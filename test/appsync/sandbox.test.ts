@@ -4,6 +4,7 @@ import { createSandbox } from '../../local/appsync/runtime/sandbox.js';
 import { loadBundle } from '../../local/appsync/runtime/loadBundle.js';
 import { bundleFixture } from './fixtures/bundle.js';
 import { evalInSandbox } from './evalHelpers.js';
+import { errorMessage } from '../../lib/toError.js';
 
 const load = (code: string, file = 'code.js') => loadBundle(code, file, createSandbox(), 1000);
 
@@ -176,7 +177,7 @@ describe('load-time syntax gate (AppSync refuses these at deploy)', () => {
     try {
       load(code, 'Query.forbidden.js');
     } catch (err) {
-      message = (err as Error).message;
+      message = errorMessage(err);
     }
     expect(message).toMatch(/Query\.forbidden\.ts:9:3 .*while is not supported/);
   });

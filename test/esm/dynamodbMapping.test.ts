@@ -7,7 +7,7 @@ import { startEventSourceMapping, type RunningMapping } from '../../local/esm/ev
 import { failureQueue } from '../../local/esm/failureQueue.js';
 import { localDynamoDb } from '../../local/stack/clients.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
-import { MAPPINGS } from '../../infra/settings.js';
+import { mappingSettingsFor } from '../../local/stack/stackMappings.js';
 import { createTestTable } from '../support/resources.js';
 import { eventually } from './support/fakeShard.js';
 import { FAST } from './support/harness.js';
@@ -62,7 +62,7 @@ describe('event-source mapping on DynamoDB Local streams', () => {
         seen.push(...event.Records);
       }) as never,
       source: dynamoDbSource({ client: streams, streamArn: table.streamArn, region: LOCAL_REGION }),
-      settings: MAPPINGS.allTime,
+      settings: mappingSettingsFor('allTime', 10),
       checkpoints: memoryCheckpointStore(),
       onFailure: failureQueue('allTime-dlq'),
       region: LOCAL_REGION,
@@ -131,7 +131,12 @@ describe('event-source mapping on DynamoDB Local streams', () => {
         return { batchItemFailures: poison ? [{ itemIdentifier: poison.dynamodb.SequenceNumber }] : [] };
       }) as never,
       source: dynamoDbSource({ client: streams, streamArn: table.streamArn, region: LOCAL_REGION }),
-      settings: { ...MAPPINGS.allTime, filters: undefined, maximumRetryAttempts: 1, maximumBatchingWindowInSeconds: 0 },
+      settings: {
+        ...mappingSettingsFor('allTime', 10),
+        filterCriteria: undefined,
+        maximumRetryAttempts: 1,
+        maximumBatchingWindowInSeconds: 0,
+      },
       checkpoints: memoryCheckpointStore(),
       onFailure: dlq,
       region: LOCAL_REGION,

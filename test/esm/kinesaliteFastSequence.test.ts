@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { errorMessage } from '../../lib/toError.js';
 
 const require = createRequire(import.meta.url);
 const kinesaliteDb = require('kinesalite/db') as {
@@ -56,12 +57,12 @@ describe("kinesalite's sequence parser rewritten with BigInt", () => {
       try {
         original(bad);
       } catch (error) {
-        expected = (error as Error).message;
+        expected = errorMessage(error);
       }
       try {
         fast.parseSequence(bad);
       } catch (error) {
-        got = (error as Error).message;
+        got = errorMessage(error);
       }
       expect(got).toBe(expected);
       expect(got).toBeDefined();

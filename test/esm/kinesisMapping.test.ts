@@ -14,7 +14,7 @@ import { localKinesis } from '../../local/stack/clients.js';
 import { createTestStream } from '../support/resources.js';
 import { eventually } from './support/fakeShard.js';
 import { BASE_SETTINGS, FAST } from './support/harness.js';
-import type { MappingSettings } from '../../infra/settings.js';
+import type { EventSourceMappingSettings } from '../../local/esm/mappingSettings.js';
 
 let client: KinesisClient;
 let mapping: RunningMapping | undefined;
@@ -62,7 +62,7 @@ async function start(
   stream: { streamName: string; streamArn: string },
   handler: (event: Seen['event'], context: Context) => unknown,
   opts: {
-    settings?: Partial<MappingSettings>;
+    settings?: Partial<EventSourceMappingSettings>;
     checkpointFile?: string;
     dlqFile?: string;
     timeoutSeconds?: number;

@@ -11,7 +11,7 @@ import { processorConfigFrom } from '../../local/esm/processorConfig.js';
 import { ShardProcessor } from '../../local/esm/shardProcessor.js';
 import { abortableSleep } from '../../local/esm/sleep.js';
 import type { FailureMessage, ShardCheckpoint, ShardReader } from '../../local/esm/types.js';
-import type { MappingSettings } from '../../infra/settings.js';
+import type { EventSourceMappingSettings } from '../../local/esm/mappingSettings.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import { createTestStream } from '../support/resources.js';
 import { eventually, valuesOf } from './support/fakeShard.js';
@@ -38,7 +38,7 @@ interface Run {
 
 async function onKinesalite(
   handler: (event: Record<string, unknown>) => unknown,
-  settings: Partial<MappingSettings>,
+  settings: Partial<EventSourceMappingSettings>,
   config: Record<string, unknown> = {},
 ): Promise<Run> {
   const stream = await createTestStream(inject('kinesisEndpoint'), 1);
@@ -126,7 +126,7 @@ describe('poller semantics on kinesalite', () => {
         first = false;
         return { batchItemFailures: [{ itemIdentifier: records[2]?.kinesis.sequenceNumber }] };
       },
-      { batchSize: 5, reportBatchItemFailures: true },
+      { batchSize: 5, functionResponseTypes: ['ReportBatchItemFailures'] },
     );
     for (let i = 0; i < 5; i += 1) await run.put({ i });
     void processor?.start();
@@ -155,7 +155,7 @@ describe('poller semantics on kinesalite', () => {
 
   it('filters on the JSON data of the record', async () => {
     const run = await onKinesalite(() => undefined, {
-      filters: [{ pattern: JSON.stringify({ data: { i: [{ numeric: ['>=', 2] }] } }) }],
+      filterCriteria: { filters: [{ pattern: JSON.stringify({ data: { i: [{ numeric: ['>=', 2] }] } }) }] },
     });
     for (let i = 0; i < 4; i += 1) await run.put({ i });
     await run.put('not json at all');

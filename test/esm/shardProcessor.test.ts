@@ -177,7 +177,7 @@ describe('errors, retries and bisection', () => {
         }
         return { batchItemFailures: [] };
       },
-      { settings: { batchSize: 6, reportBatchItemFailures: true } },
+      { settings: { batchSize: 6, functionResponseTypes: ['ReportBatchItemFailures'] } },
     );
     await eventually(() => running!.events.length === 2);
     expect(valuesOf(running.events[1])).toEqual([{ i: 2 }, { i: 3 }, { i: 4 }, { i: 5 }]);
@@ -198,7 +198,7 @@ describe('errors, retries and bisection', () => {
         calls += 1;
         return calls === 1 ? { batchItemFailures: [{ itemIdentifier: 'not-a-sequence-number' }] } : {};
       },
-      { settings: { batchSize: 3, reportBatchItemFailures: true } },
+      { settings: { batchSize: 3, functionResponseTypes: ['ReportBatchItemFailures'] } },
     );
     await eventually(() => running!.events.length === 2);
     expect(valuesOf(running.events[1])).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
@@ -242,7 +242,7 @@ describe('filters', () => {
     shard.put({ type: 'buy', n: 3 });
     shard.put({ type: 'sell', n: 4 });
     running = runShard(shard, () => undefined, {
-      settings: { filters: [{ pattern: JSON.stringify({ data: { type: ['buy'] } }) }] },
+      settings: { filterCriteria: { filters: [{ pattern: JSON.stringify({ data: { type: ['buy'] } }) }] } },
     });
     await eventually(() => lastCheckpointSeq(running!) === shard.records[3]?.sequenceNumber);
     expect(delivered(running)).toEqual([

@@ -81,9 +81,11 @@ describe('the local event-source mappings equal the synthesized ones', () => {
             BisectBatchOnFunctionError: l.bisectBatchOnFunctionError,
             MaximumRetryAttempts: l.maximumRetryAttempts,
             MaximumRecordAgeInSeconds: l.maximumRecordAgeInSeconds,
-            FunctionResponseTypes: l.reportBatchItemFailures ? ['ReportBatchItemFailures'] : undefined,
+            FunctionResponseTypes: l.functionResponseTypes,
             TumblingWindowInSeconds: l.tumblingWindowInSeconds,
-            FilterCriteria: l.filters ? { Filters: l.filters.map((f) => ({ Pattern: f.pattern })) } : undefined,
+            FilterCriteria: l.filterCriteria
+              ? { Filters: l.filterCriteria.filters.map((f) => ({ Pattern: f.pattern })) }
+              : undefined,
           },
           name,
         ).toEqual({

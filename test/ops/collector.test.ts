@@ -9,8 +9,8 @@ import { createOpsCollector } from '../../local/ops/collector.js';
 import { esmReadings } from '../../local/ops/esmReadings.js';
 import { realtimeReadings } from '../../local/ops/realtimeReadings.js';
 import type { ShardMetrics } from '../../local/esm/types.js';
-import { emptyMetrics } from '../../local/esm/shardProcessor.js';
-import type { OpsSnapshot } from '../../local/ops/types.js';
+import { emptyMetrics } from '../../local/esm/shardMetrics.js';
+import type { OpsSnapshot } from '../../contract/opsMetrics.js';
 
 function emfLine(service: string, metrics: Record<string, [unit: string, value: number | number[]]>): string {
   const values: Record<string, number | number[]> = {};
@@ -183,7 +183,7 @@ describe('local alerts (the CDK alarms, evaluated locally)', () => {
     const collector = createOpsCollector({
       clock,
       resolutionMs: 2_000,
-      alertRules: localAlertRules({ windowSeconds: 5 }),
+      alertRules: localAlertRules({ kinesisIteratorAgeSeconds: 35, allTimeIteratorAgeSeconds: 300 }),
     });
     let aggregator = [shard('shardId-0', { iteratorAgeMs: 30_000 })];
     collector.addSource(

@@ -16,7 +16,7 @@ import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
 import { fetchSnapshot } from '../../cli/status.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import { startLocalStack, type LocalStack } from '../../local/stack/startLocalStack.js';
-import type { OpsSnapshot } from '../../local/ops/types.js';
+import type { OpsSnapshot } from '../../contract/opsMetrics.js';
 
 const RACE_SECONDS = 60;
 const WINDOW_SECONDS = 2;

@@ -14,7 +14,7 @@ import { localAlertRules } from '../../local/ops/alerts.js';
 import { createOpsCollector } from '../../local/ops/collector.js';
 import { esmReadings } from '../../local/ops/esmReadings.js';
 import { createOpsHandler } from '../../local/ops/opsHandler.js';
-import { isOpsSnapshot } from '../../local/ops/renderStatus.js';
+import { isOpsSnapshot } from '../../contract/opsMetrics.js';
 import type { ShardMetrics } from '../../local/esm/types.js';
 
 const run = promisify(execFile);
@@ -42,7 +42,10 @@ const shard: ShardMetrics = {
   lastCheckpoint: undefined,
 };
 
-const collector = createOpsCollector({ resolutionMs: 1_000, alertRules: localAlertRules({ windowSeconds: 5 }) });
+const collector = createOpsCollector({
+  resolutionMs: 1_000,
+  alertRules: localAlertRules({ kinesisIteratorAgeSeconds: 35, allTimeIteratorAgeSeconds: 300 }),
+});
 collector.addSource(
   'esm.aggregator',
   esmReadings('aggregator', () => [shard]),

@@ -1,8 +1,9 @@
 /** The text of `alleycat status`: sparklines, figures, what is hidden by default, fitting a terminal. */
 import { describe, expect, it } from 'vitest';
 import { fitToScreen } from '../../cli/status.js';
-import { formatFigure, renderStatus, sparkline } from '../../local/ops/renderStatus.js';
-import type { OpsSeries, OpsSnapshot } from '../../local/ops/types.js';
+import { renderStatus, sparkline } from '../../local/ops/renderStatus.js';
+import { formatFigure } from '../../contract/opsMetrics.js';
+import type { OpsSeries, OpsSnapshot } from '../../contract/opsMetrics.js';
 
 function series(id: string, patch: Partial<OpsSeries>): OpsSeries {
   return {

@@ -15,6 +15,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { createAppSyncRuntime, type AppSyncError, type AppSyncRuntime } from '../../local/appsync/index.js';
 import { localDynamoDb } from '../../local/stack/clients.js';
+import { alleycatApiDefinition } from '../../local/stack/apiDefinition.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { bundleResolvers } from '../../resolvers/build.js';
 import { createTestTable } from '../support/resources.js';
@@ -50,24 +51,22 @@ export async function createApi(opts: {
   const { tableName } = await createTestTable(opts.ddbEndpoint);
   const schemaSdl = await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8');
   const runtime = createAppSyncRuntime({
-    schemaSdl,
-    resolvers: await bundleResolvers(),
-    dataSources: {
-      table: { endpoint: opts.ddbEndpoint, region: LOCAL_REGION, tableName },
-      ...(opts.kinesisEndpoint
-        ? { kinesis: { endpoint: opts.kinesisEndpoint, region: LOCAL_REGION, service: 'kinesis' } }
-        : {}),
-    },
-    env: {
-      TABLE_NAME: tableName,
-      STREAM_NAME: opts.streamName ?? 'no-stream',
-      RACE_SECONDS: `${RACE_SECONDS}`,
-      GRACE_SECONDS: '15',
-    },
-    auth: {
-      apiKeys: [{ id: API_KEY, expiresAt: Math.floor(opts.now / 1000) + 3600 }],
-      iam: [{ ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID }],
-    },
+    api: alleycatApiDefinition({
+      schema: schemaSdl,
+      bundles: await bundleResolvers(),
+      dynamodb: { endpoint: opts.ddbEndpoint, tableName },
+      ...(opts.kinesisEndpoint ? { kinesisEndpoint: opts.kinesisEndpoint } : {}),
+      environmentVariables: {
+        TABLE_NAME: tableName,
+        STREAM_NAME: opts.streamName ?? 'no-stream',
+        RACE_SECONDS: `${RACE_SECONDS}`,
+        GRACE_SECONDS: '15',
+      },
+      auth: {
+        apiKeys: [{ id: API_KEY, expiresAt: Math.floor(opts.now / 1000) + 3600 }],
+        iam: [{ ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID }],
+      },
+    }),
     clock: () => opts.now,
     timeoutMs: 2_000,
   });

@@ -11,8 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppSyncRuntime, createGraphqlHandler } from '../../local/appsync/index.js';
 import { attachRealtime, type RealtimeAttachment } from '../../local/appsync/realtime/index.js';
-import { realtimeBackendFor } from '../../local/stack/realtimeBackend.js';
+import { realtimeBackendFor } from '../../local/appsync/realtimeBackend.js';
 import { bundleResolvers } from '../../resolvers/build.js';
+import { alleycatApiDefinition } from '../../local/stack/apiDefinition.js';
 import { openRealtime, startFrame, withApiKey } from './support/clients.js';
 
 const EXPIRED = 'da2-expiredexpiredexpired00';
@@ -23,17 +24,18 @@ let origin = '';
 
 beforeAll(async () => {
   const runtime = createAppSyncRuntime({
-    schemaSdl: readFileSync(path.resolve(import.meta.dirname, '../../schema.graphql'), 'utf8'),
-    resolvers: await bundleResolvers(),
-    dataSources: {},
-    auth: {
-      apiKeys: [
-        // AppSync API keys expire at a moment given in epoch seconds.
-        { id: EXPIRED, expiresAt: Math.floor(Date.now() / 1000) - 60 },
-        { id: VALID, expiresAt: Math.floor(Date.now() / 1000) + 3600 },
-      ],
-      iam: [],
-    },
+    api: alleycatApiDefinition({
+      schema: readFileSync(path.resolve(import.meta.dirname, '../../schema.graphql'), 'utf8'),
+      bundles: await bundleResolvers(),
+      auth: {
+        apiKeys: [
+          // AppSync API keys expire at a moment given in epoch seconds.
+          { id: EXPIRED, expiresAt: Math.floor(Date.now() / 1000) - 60 },
+          { id: VALID, expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+        ],
+        iam: [],
+      },
+    }),
   });
   const graphql = createGraphqlHandler(runtime);
   server = http.createServer((req, res) => graphql(req, res));

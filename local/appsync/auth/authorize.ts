@@ -6,7 +6,8 @@
  * [DOC real-time-websocket-client; 3P reports of the exact strings].
  * Exported for the real-time server: connect/start messages carry the same header objects.
  */
-import type { AuthConfig, AuthFailure, AuthResult, IamIdentity } from '../types.js';
+import type { AuthConfig } from '../apiDefinition.js';
+import type { AuthFailure, AuthResult, IamIdentity } from '../types.js';
 import { verifySigV4 } from './sigv4Verify.js';
 
 export type HeaderBag = Readonly<Record<string, string | string[] | undefined>>;

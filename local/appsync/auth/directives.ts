@@ -4,7 +4,7 @@
  * the Amplify simulator and AWS docs describe it [DOC security-authz; 3P]).
  */
 import type { GraphQLField, GraphQLNamedType, GraphQLSchema } from 'graphql';
-import type { AuthMode } from '../types.js';
+import type { AuthMode } from '../apiDefinition.js';
 
 const DIRECTIVE_MODES: Record<string, AuthMode> = { aws_api_key: 'API_KEY', aws_iam: 'AWS_IAM' };
 

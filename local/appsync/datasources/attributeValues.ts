@@ -5,13 +5,10 @@
  * key is not parsed" [DOC type system] — refused here with a clear message.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { isRecord } from '../../../lib/isRecord.js';
 
 export class TypedValueError extends Error {
   override readonly name = 'TypedValueError';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function numberText(v: unknown, where: string): string {
@@ -27,7 +24,7 @@ function list(v: unknown, where: string): unknown[] {
 
 /** One typed value → AttributeValue. */
 export function toAttributeValue(value: unknown, where = 'value'): AttributeValue {
-  if (!isObject(value))
+  if (!isRecord(value))
     throw new TypedValueError(`${where}: expected a typed value such as {"S": "text"}, got ${JSON.stringify(value)}`);
   const keys = Object.keys(value);
   const type = keys[0];
@@ -60,7 +57,7 @@ export function toAttributeValue(value: unknown, where = 'value'): AttributeValu
     case 'L':
       return { L: list(v, where).map((x, i) => toAttributeValue(x, `${where}[${i}]`)) };
     case 'M':
-      if (!isObject(v)) throw new TypedValueError(`${where}: M must be an object`);
+      if (!isRecord(v)) throw new TypedValueError(`${where}: M must be an object`);
       return { M: toAttributeMap(v, where) };
     default:
       throw new TypedValueError(`${where}: unknown type key "${type}"`);
@@ -70,7 +67,7 @@ export function toAttributeValue(value: unknown, where = 'value'): AttributeValu
 /** A map of typed values → AttributeValue map. */
 export function toAttributeMap(value: unknown, where = 'item'): Record<string, AttributeValue> {
   if (value === undefined || value === null) return {};
-  if (!isObject(value)) throw new TypedValueError(`${where}: expected a map of typed values`);
+  if (!isRecord(value)) throw new TypedValueError(`${where}: expected a map of typed values`);
   const out: Record<string, AttributeValue> = {};
   for (const [k, v] of Object.entries(value)) out[k] = toAttributeValue(v, `${where}.${k}`);
   return out;

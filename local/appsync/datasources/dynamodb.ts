@@ -23,16 +23,13 @@ import {
 import { fromAttributeMap, toAttributeMap, TypedValueError } from './attributeValues.js';
 import { decodeNextToken, encodeNextToken, InvalidNextTokenError } from './nextToken.js';
 import type { DataSource, DataSourceResult } from './types.js';
+import { isRecord } from '../../../lib/isRecord.js';
 
 type Obj = Record<string, unknown>;
 
 /** A request object AppSync would not accept. */
 export class DynamoDBRequestError extends Error {
   override readonly name = 'DynamoDBRequestError';
-}
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 interface Expr {
@@ -45,9 +42,9 @@ interface Expr {
 function readExpression(value: unknown, what: string): Expr | undefined {
   if (value === undefined || value === null) return undefined;
   const v = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
-  if (!isObject(v) || typeof v['expression'] !== 'string')
+  if (!isRecord(v) || typeof v['expression'] !== 'string')
     throw new DynamoDBRequestError(`${what} needs an "expression" string`);
-  const names = isObject(v['expressionNames']) ? (v['expressionNames'] as Record<string, string>) : {};
+  const names = isRecord(v['expressionNames']) ? (v['expressionNames'] as Record<string, string>) : {};
   return {
     expression: v['expression'],
     names: { ...names },
@@ -80,7 +77,7 @@ function optional<T>(name: string, value: T | undefined | null): Record<string, 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isObject(a) && isObject(b)) {
+  if (isRecord(a) && isRecord(b)) {
     const ka = Object.keys(a);
     return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
@@ -152,7 +149,7 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
       // AppSync re-reads the item: if it already equals what we tried to write, the Put succeeds [DOC condition-expressions].
       const current = await currentItem(key);
       const ignore =
-        isObject(r['condition']) && Array.isArray(r['condition']['equalsIgnore'])
+        isRecord(r['condition']) && Array.isArray(r['condition']['equalsIgnore'])
           ? r['condition']['equalsIgnore'].map(String)
           : [];
       if (current && deepEqual(withoutAttrs(current, ignore), withoutAttrs(fromAttributeMap(item), ignore)))
@@ -258,7 +255,7 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
   }
 
   async function batchGet(r: Obj): Promise<DataSourceResult> {
-    if (!isObject(r['tables'])) throw new DynamoDBRequestError('BatchGetItem needs "tables"');
+    if (!isRecord(r['tables'])) throw new DynamoDBRequestError('BatchGetItem needs "tables"');
     const requested: Record<string, Obj[]> = {};
     const RequestItems: Record<
       string,
@@ -271,7 +268,7 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
     > = {};
     for (const [table, spec] of Object.entries(r['tables'])) {
       // The typed form is { keys: [...] }; the doc's example also shows a bare array.
-      const s: Obj = Array.isArray(spec) ? { keys: spec } : isObject(spec) ? spec : {};
+      const s: Obj = Array.isArray(spec) ? { keys: spec } : isRecord(spec) ? spec : {};
       const keys = Array.isArray(s['keys']) ? s['keys'] : [];
       const projection = readExpression(s['projection'], 'projection');
       requested[table] = keys.map((k) => fromAttributeMap(toAttributeMap(k, 'key')));
@@ -300,7 +297,7 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
   }
 
   async function batchWrite(r: Obj, kind: 'put' | 'delete'): Promise<DataSourceResult> {
-    if (!isObject(r['tables']))
+    if (!isRecord(r['tables']))
       throw new DynamoDBRequestError(`Batch${kind === 'put' ? 'Put' : 'Delete'}Item needs "tables"`);
     const RequestItems: Record<
       string,
@@ -339,7 +336,7 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
     const out = await client.send(
       new TransactGetItemsCommand({
         TransactItems: items.map((raw) => {
-          const i = isObject(raw) ? raw : {};
+          const i = isRecord(raw) ? raw : {};
           const projection = readExpression(i['projection'], 'projection');
           return {
             Get: {
@@ -362,14 +359,14 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
 
   async function transactWrite(r: Obj): Promise<DataSourceResult> {
     const items = (Array.isArray(r['transactItems']) ? r['transactItems'] : []).map((raw) =>
-      isObject(raw) ? raw : {},
+      isRecord(raw) ? raw : {},
     );
     const TransactItems: TransactWriteItem[] = items.map((i) => {
       const table = String(i['table'] ?? tableName);
       const key = toAttributeMap(i['key'], 'key');
       const condition = readExpression(i['condition'], 'condition');
       const onFail =
-        isObject(i['condition']) && i['condition']['returnValuesOnConditionCheckFailure'] === true
+        isRecord(i['condition']) && i['condition']['returnValuesOnConditionCheckFailure'] === true
           ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }
           : {};
       const cond = { ...optional('ConditionExpression', condition?.expression), ...onFail };
@@ -443,7 +440,7 @@ export function createDynamoDbDataSource({ client, tableName }: DynamoDbDataSour
   return {
     async invoke({ request, callerId }): Promise<DataSourceResult> {
       try {
-        if (!isObject(request))
+        if (!isRecord(request))
           throw new DynamoDBRequestError('The request object must be an object with an "operation"');
         switch (request['operation']) {
           case 'GetItem':

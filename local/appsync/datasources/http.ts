@@ -9,6 +9,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import type { DataSource, DataSourceResult } from './types.js';
+import { isRecord } from '../../../lib/isRecord.js';
+import { errorMessage } from '../../../lib/toError.js';
 
 export interface HttpDataSourceOptions {
   readonly endpoint: string;
@@ -18,13 +20,9 @@ export interface HttpDataSourceOptions {
   readonly timeoutMs?: number;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (isObject(value))
+  if (isRecord(value))
     for (const [k, v] of Object.entries(value)) if (v !== undefined && v !== null) out[k] = String(v);
   return out;
 }
@@ -39,13 +37,13 @@ export function createHttpDataSource(options: HttpDataSourceOptions): DataSource
   const base = new URL(options.endpoint);
   return {
     async invoke({ request }): Promise<DataSourceResult> {
-      if (!isObject(request) || typeof request['method'] !== 'string' || typeof request['resourcePath'] !== 'string') {
+      if (!isRecord(request) || typeof request['method'] !== 'string' || typeof request['resourcePath'] !== 'string') {
         return {
           result: null,
           error: { message: 'An HTTP request object needs "method" and "resourcePath"', type: 'HTTP:InvalidRequest' },
         };
       }
-      const params = isObject(request['params']) ? request['params'] : {};
+      const params = isRecord(request['params']) ? request['params'] : {};
       const body =
         params['body'] === undefined || params['body'] === null
           ? undefined
@@ -80,7 +78,7 @@ export function createHttpDataSource(options: HttpDataSourceOptions): DataSource
         });
         return { result: { statusCode: res.status, headers: responseHeaders, body: await res.text() } };
       } catch (err) {
-        return { result: null, error: { message: (err as Error).message, type: 'HTTP:ConnectionError' } };
+        return { result: null, error: { message: errorMessage(err), type: 'HTTP:ConnectionError' } };
       }
     },
   };

@@ -3,14 +3,11 @@
  * only the fields the client asked for come back in the error's `data`.
  */
 import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../../../lib/isRecord.js';
 
 function filterSet(value: unknown, set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>): unknown {
   if (Array.isArray(value)) return value.map((v) => filterSet(v, set, fragments));
-  if (!isObject(value)) return value;
+  if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
   const visit = (s: SelectionSetNode): void => {
     for (const sel of s.selections) {

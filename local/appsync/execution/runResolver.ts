@@ -26,7 +26,7 @@ export interface PipelineFunction {
 }
 
 export interface LoadedResolver {
-  /** `Query.raceResults` */
+  /** `<typeName>.<fieldName>`, e.g. `Query.item` */
   readonly id: string;
   readonly bundle: LoadedBundle;
   readonly dataSource?: DataSource;

@@ -46,7 +46,7 @@ export interface InvalidationRequest {
 
 /** A successful mutation field, as published to subscribers. */
 export interface MutationEvent {
-  /** Name of the mutation field (e.g. `publishLiveRankings`). */
+  /** Name of the mutation field (e.g. `publish`). */
   fieldName: string;
   /** Always `Mutation` for AppSync. */
   parentTypeName: string;

@@ -5,6 +5,7 @@
  * are ANDed; entries of `filterGroup` are ORed.
  */
 import type { AppSyncErrorEntry } from './messages.js';
+import { isRecord } from '../../../lib/isRecord.js';
 
 /** The operators AppSync accepts (case-sensitive). */
 export const FILTER_OPERATORS = [
@@ -53,10 +54,6 @@ export const FILTER_LIMITS = {
   /** Levels of a dotted fieldName; deeper rules are ignored. */
   nestingLevels: 5,
 } as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function filterError(message: string): AppSyncErrorEntry {
   return { errorType: 'ValidationError', message: `Invalid subscription filter: ${message}` };

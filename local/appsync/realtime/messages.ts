@@ -4,6 +4,8 @@
  * function that turns an inbound text frame into a typed client message.
  * Message shapes follow "Building a real-time WebSocket client in AWS AppSync".
  */
+import { isRecord } from '../../../lib/isRecord.js';
+import { errorMessage } from '../../../lib/toError.js';
 
 /** Every message type of the protocol, as it travels on the wire. */
 export enum MessageType {
@@ -60,10 +62,6 @@ export interface MessageFault {
   detail: string;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** String values of a header object; anything else means "no usable auth". */
 export function toAuthHeaders(value: unknown): AuthHeaders | undefined {
   if (!isRecord(value)) return undefined;
@@ -80,7 +78,7 @@ export function parseClientMessage(text: string): ClientMessage | MessageFault {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return { fault: 'unsupported', id: undefined, detail: `not JSON: ${(error as Error).message}` };
+    return { fault: 'unsupported', id: undefined, detail: `not JSON: ${errorMessage(error)}` };
   }
   if (!isRecord(parsed)) return { fault: 'unsupported', id: undefined, detail: 'not a JSON object' };
   const id = typeof parsed.id === 'string' ? parsed.id : undefined;

@@ -18,6 +18,8 @@ import {
 } from 'graphql';
 import type { AppSyncErrorEntry } from './messages.js';
 import { invalidSubscription, operationNotSubscription, badStart } from './errors.js';
+import { isRecord } from '../../../lib/isRecord.js';
+import { errorMessage } from '../../../lib/toError.js';
 
 /** A subscription ready to register. */
 export interface PreparedSubscription {
@@ -37,10 +39,6 @@ interface ParsedQuery {
 }
 
 const MAX_CACHED_DOCUMENTS = 500;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function describe(errors: readonly GraphQLError[]): string {
   return errors.map((error) => error.message).join('; ');
@@ -76,7 +74,7 @@ export function createSubscriptionPreparer(
     try {
       request = JSON.parse(data);
     } catch (error) {
-      return badStart(`payload.data is not JSON: ${(error as Error).message}`);
+      return badStart(`payload.data is not JSON: ${errorMessage(error)}`);
     }
     if (!isRecord(request) || typeof request.query !== 'string')
       return badStart('payload.data must hold {"query": "...", "variables": {...}}');

@@ -32,7 +32,7 @@ import {
   type Subscription,
   type SubscriptionOwner,
 } from './subscriptionIndex.js';
-import { toError } from '../errors.js';
+import { toError } from '../../../lib/toError.js';
 
 /** The handlers an adapter calls for one accepted socket. */
 export interface ConnectionHandle {

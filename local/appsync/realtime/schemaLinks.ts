@@ -49,7 +49,7 @@ function subscribedMutations(directives: readonly ConstDirectiveNode[] | undefin
 /**
  * Reads `@aws_subscribe` and the auth directives of the Subscription type.
  * A field's own auth directives win over its type's; with neither, the API's
- * default mode applies (appsync.md §8).
+ * default mode applies (AppSync's authorization rules for multiple auth modes).
  */
 export function readSubscriptionLinks(schema: GraphQLSchema, defaultMode: AuthMode): SubscriptionLinks {
   const subscriptionsByMutation = new Map<string, string[]>();

@@ -10,6 +10,7 @@
 import { Parser, type Node, type Program } from 'acorn';
 import { SourceMap } from 'node:module';
 import { ResolverLoadError } from '../errors.js';
+import { errorMessage } from '../../../lib/toError.js';
 
 /** One construct AppSync rejects, located in the bundle (1-based line/column). */
 export interface SyntaxViolation {
@@ -99,7 +100,7 @@ export function parseModule(code: string, file: string): Program {
     const loc = (err as { loc?: { line: number; column: number } }).loc;
     const line = loc?.line ?? 0;
     const column = (loc?.column ?? 0) + 1;
-    throw new ResolverLoadError(`${file}:${line}:${column}: ${(err as Error).message}`, file, line, column, {
+    throw new ResolverLoadError(`${file}:${line}:${column}: ${errorMessage(err)}`, file, line, column, {
       cause: err,
     });
   }

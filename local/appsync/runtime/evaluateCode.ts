@@ -10,6 +10,8 @@ import { createInvocation, type AuthTypeName } from './invocation.js';
 import { createSandbox } from './sandbox.js';
 import { loadBundle } from './loadBundle.js';
 import { classifyThrown } from './handlerError.js';
+import { isRecord } from '../../../lib/isRecord.js';
+import { errorMessage } from '../../../lib/toError.js';
 
 export interface CodeError {
   errorType: string;
@@ -29,12 +31,8 @@ export type HandlerName = 'request' | 'response';
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function authTypeOf(identity: unknown): AuthTypeName {
-  return isObject(identity) && (typeof identity['accountId'] === 'string' || typeof identity['userArn'] === 'string')
+  return isRecord(identity) && (typeof identity['accountId'] === 'string' || typeof identity['userArn'] === 'string')
     ? 'IAM Authorization'
     : 'API Key Authorization';
 }
@@ -55,9 +53,9 @@ export function evaluateCode(
   try {
     context = JSON.parse(contextJson);
   } catch (err) {
-    return { error: { message: `The context is not valid JSON: ${(err as Error).message}` }, logs: [] };
+    return { error: { message: `The context is not valid JSON: ${errorMessage(err)}` }, logs: [] };
   }
-  if (!isObject(context)) return { error: { message: 'The context must be a JSON object.' }, logs: [] };
+  if (!isRecord(context)) return { error: { message: 'The context must be a JSON object.' }, logs: [] };
 
   const sandbox = createSandbox();
   const invocation = createInvocation({
@@ -79,9 +77,9 @@ export function evaluateCode(
       ...context,
       arguments: args,
       args,
-      stash: isObject(context['stash']) ? context['stash'] : {},
-      prev: isObject(context['prev']) ? context['prev'] : { result: null },
-      env: isObject(context['env']) ? context['env'] : {},
+      stash: isRecord(context['stash']) ? context['stash'] : {},
+      prev: isRecord(context['prev']) ? context['prev'] : { result: null },
+      env: isRecord(context['env']) ? context['env'] : {},
     }) as Record<string, unknown>;
     stash = ctx['stash'];
     const result = sandbox.call(handler, ctx, timeoutMs);

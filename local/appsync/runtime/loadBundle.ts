@@ -12,6 +12,7 @@ import type { Program, ModuleDeclaration, Statement, Node } from 'acorn';
 import { ResolverLoadError } from '../errors.js';
 import { assertAppSyncSyntax, parseModule, sourceLocator } from './checkSyntax.js';
 import type { Sandbox } from './sandbox.js';
+import { errorMessage } from '../../../lib/toError.js';
 
 /** The handlers of a loaded bundle. */
 export interface LoadedBundle {
@@ -211,7 +212,7 @@ export function loadBundle(code: string, file: string, sandbox: Sandbox, timeout
   try {
     script = new vm.Script(source, { filename: file, lineOffset: -1 });
   } catch (err) {
-    throw new ResolverLoadError(`${file}: ${(err as Error).message}`, file, 0, 0, { cause: err });
+    throw new ResolverLoadError(`${file}: ${errorMessage(err)}`, file, 0, 0, { cause: err });
   }
   const factory = sandbox.run(script, timeoutMs);
   const exported = sandbox.call(factory, sandbox.importer, timeoutMs) as Record<string, unknown>;

@@ -8,15 +8,12 @@
  */
 import { buildFilterExpression, buildKeyCondition, buildProjection, type DynamoDBExpression } from './expressions.js';
 import { markTypedSet, marshalMap, toDynamoDB, type TypedValue } from './typedValues.js';
+import { isRecord } from '../../../lib/isRecord.js';
 
 type Obj = Record<string, unknown>;
 
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function asObject(value: unknown, what: string): Obj {
-  if (!isObject(value)) throw new TypeError(`${what} must be an object`);
+  if (!isRecord(value)) throw new TypeError(`${what} must be an object`);
   return value;
 }
 
@@ -33,7 +30,7 @@ export const operations = {
 };
 
 function isOperation(value: unknown): value is Obj & { type: string } {
-  return isObject(value) && typeof value['type'] === 'string' && value['type'].startsWith('OPERATION_');
+  return isRecord(value) && typeof value['type'] === 'string' && value['type'].startsWith('OPERATION_');
 }
 
 /** Builds an update expression from an update object (nested objects are walked [DOC]). */
@@ -87,7 +84,7 @@ export function buildUpdateExpression(update: Obj): DynamoDBExpression {
           default:
             throw new TypeError(`unknown update operation ${v.type}`);
         }
-      } else if (isObject(v)) {
+      } else if (isRecord(v)) {
         walk(v, path);
       } else {
         set.push(`${path} = ${value(v)}`);
@@ -103,7 +100,7 @@ export function buildUpdateExpression(update: Obj): DynamoDBExpression {
 
 function conditionOf(input: Obj): Obj {
   const c = input['condition'];
-  return isObject(c) ? { condition: buildFilterExpression(c) } : {};
+  return isRecord(c) ? { condition: buildFilterExpression(c) } : {};
 }
 
 function commonWriteFields(input: Obj): Obj {
@@ -187,13 +184,13 @@ const READ_FIELDS = [
 
 export function scan(payload: unknown): Obj {
   const p = asObject(payload ?? {}, 'scan input');
-  const filter = isObject(p['filter']) ? { filter: buildFilterExpression(p['filter']) } : {};
+  const filter = isRecord(p['filter']) ? { filter: buildFilterExpression(p['filter']) } : {};
   return { operation: 'Scan', ...readFields(p, READ_FIELDS), ...filter, ...projectionOf(p) };
 }
 
 export function query(payload: unknown): Obj {
   const p = asObject(payload, 'query input');
-  const filter = isObject(p['filter']) ? { filter: buildFilterExpression(p['filter']) } : {};
+  const filter = isRecord(p['filter']) ? { filter: buildFilterExpression(p['filter']) } : {};
   return {
     operation: 'Query',
     query: buildKeyCondition(asObject(p['query'], 'query')),
@@ -249,7 +246,7 @@ export function transactWrite(payload: unknown): Obj {
     operation: 'TransactWriteItems',
     transactItems: (Array.isArray(items) ? items : []).map((raw) => {
       const i = asObject(raw, 'item');
-      if (isObject(i['putItem'])) {
+      if (isRecord(i['putItem'])) {
         const p = i['putItem'];
         const key = asObject(p['key'], 'key');
         return {
@@ -260,7 +257,7 @@ export function transactWrite(payload: unknown): Obj {
           ...conditionOf(p),
         };
       }
-      if (isObject(i['updateItem'])) {
+      if (isRecord(i['updateItem'])) {
         const p = i['updateItem'];
         return {
           table: p['table'],
@@ -270,7 +267,7 @@ export function transactWrite(payload: unknown): Obj {
           ...conditionOf(p),
         };
       }
-      if (isObject(i['deleteItem'])) {
+      if (isRecord(i['deleteItem'])) {
         const p = i['deleteItem'];
         return {
           table: p['table'],
@@ -279,7 +276,7 @@ export function transactWrite(payload: unknown): Obj {
           ...conditionOf(p),
         };
       }
-      if (isObject(i['conditionCheck'])) {
+      if (isRecord(i['conditionCheck'])) {
         const p = i['conditionCheck'];
         return {
           table: p['table'],

@@ -8,6 +8,7 @@
  * `(contains(#title,:title_contains))`.
  */
 import { toDynamoDB, type TypedValue } from './typedValues.js';
+import { isRecord } from '../../../lib/isRecord.js';
 
 export interface DynamoDBExpression {
   expression: string;
@@ -21,10 +22,6 @@ export class FilterObjectError extends Error {
 }
 
 const COMPARATORS: Record<string, string> = { eq: '=', ne: '<>', le: '<=', lt: '<', ge: '>=', gt: '>' };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 class ExpressionBuilder {
   readonly names: Record<string, string> = {};
@@ -71,7 +68,7 @@ class ExpressionBuilder {
       case 'attributeType':
         return `attribute_type(${n},${this.value(field, op, v)})`;
       case 'size':
-        if (!isObject(v)) throw new FilterObjectError(`size on "${field}" needs an operator object`);
+        if (!isRecord(v)) throw new FilterObjectError(`size on "${field}" needs an operator object`);
         return Object.entries(v)
           .map(([sop, sv]) => `size(${n}) ${COMPARATORS[sop] ?? '='} ${this.value(field, `size_${sop}`, sv)}`)
           .join(' AND ');
@@ -87,11 +84,11 @@ class ExpressionBuilder {
       if (v === undefined || v === null) continue;
       if (key === 'and' || key === 'or') {
         const list = Array.isArray(v) ? v : [v];
-        const parts = list.filter(isObject).map((f) => this.terms(f).join(' AND '));
+        const parts = list.filter(isRecord).map((f) => this.terms(f).join(' AND '));
         if (parts.length > 0) out.push(`(${parts.join(key === 'and' ? ' AND ' : ' OR ')})`);
       } else if (key === 'not') {
-        if (isObject(v)) out.push(`(NOT (${this.terms(v).join(' AND ')}))`);
-      } else if (isObject(v)) {
+        if (isRecord(v)) out.push(`(NOT (${this.terms(v).join(' AND ')}))`);
+      } else if (isRecord(v)) {
         for (const [op, opValue] of Object.entries(v)) {
           if (opValue === undefined) continue;
           out.push(`(${this.operator(key, op, opValue)})`);
@@ -119,7 +116,7 @@ export function buildKeyCondition(query: Record<string, unknown>): DynamoDBExpre
   const b = new ExpressionBuilder();
   const parts: string[] = [];
   for (const [field, ops] of Object.entries(query)) {
-    if (!isObject(ops)) throw new FilterObjectError(`key condition on "${field}" needs an operator object`);
+    if (!isRecord(ops)) throw new FilterObjectError(`key condition on "${field}" needs an operator object`);
     for (const [op, v] of Object.entries(ops)) {
       if (v !== undefined) parts.push(b.operator(field, op, v));
     }

@@ -6,6 +6,7 @@
  * added so that at least one rule must hold. Output:
  * `{filterGroup:[{filters:[{fieldName, operator, value}]}]}`.
  */
+import { isRecord } from '../../../lib/isRecord.js';
 
 export interface SubscriptionFilterRule {
   fieldName: string;
@@ -22,10 +23,6 @@ const OPERATOR_ALIASES: Record<string, string> = { lte: 'le', gte: 'ge' };
 
 type Alternatives = SubscriptionFilterRule[][];
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function cross(a: Alternatives, b: Alternatives): Alternatives {
   const out: Alternatives = [];
   for (const x of a) for (const y of b) out.push([...x, ...y]);
@@ -37,12 +34,12 @@ function alternativesOf(filter: Record<string, unknown>, ignored: ReadonlySet<st
   for (const [key, v] of Object.entries(filter)) {
     if (ignored.has(key) || v === undefined) continue;
     if (key === 'and') {
-      for (const sub of (Array.isArray(v) ? v : [v]).filter(isObject)) acc = cross(acc, alternativesOf(sub, ignored));
+      for (const sub of (Array.isArray(v) ? v : [v]).filter(isRecord)) acc = cross(acc, alternativesOf(sub, ignored));
     } else if (key === 'or') {
       const options: Alternatives = [];
-      for (const sub of (Array.isArray(v) ? v : [v]).filter(isObject)) options.push(...alternativesOf(sub, ignored));
+      for (const sub of (Array.isArray(v) ? v : [v]).filter(isRecord)) options.push(...alternativesOf(sub, ignored));
       if (options.length > 0) acc = cross(acc, options);
-    } else if (isObject(v)) {
+    } else if (isRecord(v)) {
       const options: Alternatives = Object.entries(v)
         .filter(([, value]) => value !== undefined)
         .map(([op, value]) => [{ fieldName: key, operator: OPERATOR_ALIASES[op] ?? op, value }]);
@@ -55,11 +52,11 @@ function alternativesOf(filter: Record<string, unknown>, ignored: ReadonlySet<st
 /** Builds an enhanced subscription filter from a filter object. */
 export function toSubscriptionFilter(filter: unknown, ignoredFields?: unknown, rules?: unknown): SubscriptionFilter {
   const ignored = new Set(Array.isArray(ignoredFields) ? ignoredFields.map(String) : []);
-  let alts = isObject(filter) ? alternativesOf(filter, ignored) : [[]];
-  if (isObject(rules)) {
+  let alts = isRecord(filter) ? alternativesOf(filter, ignored) : [[]];
+  if (isRecord(rules)) {
     const ruleAlts: Alternatives = [];
     for (const [field, ops] of Object.entries(rules)) {
-      if (!isObject(ops)) continue;
+      if (!isRecord(ops)) continue;
       for (const [op, value] of Object.entries(ops))
         ruleAlts.push([{ fieldName: field, operator: OPERATOR_ALIASES[op] ?? op, value }]);
     }

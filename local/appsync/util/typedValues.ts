@@ -3,6 +3,7 @@
  * Numbers stay JSON numbers: `toDynamoDB(12345)` is `{"N":12345}` [EVAL], and
  * lists become `L`, never sets. Sets only come from toStringSet/toNumberSet/toBinarySet.
  */
+import { isRecord } from '../../../lib/isRecord.js';
 
 export type TypedValue = Record<string, unknown>;
 
@@ -21,10 +22,6 @@ export function markTypedSet<T extends object>(value: T): T {
   return value;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Marshals any JSON value (nested) into a typed value. */
 export function toDynamoDB(value: unknown): TypedValue | null {
   if (value === undefined) return null;
@@ -37,7 +34,7 @@ function marshal(value: unknown): TypedValue {
   if (typeof value === 'number') return { N: value };
   if (typeof value === 'boolean') return { BOOL: value };
   if (Array.isArray(value)) return { L: value.map((v) => marshal(v)) };
-  if (isPlainObject(value)) {
+  if (isRecord(value)) {
     if (setMarkers.has(value)) return value;
     return { M: marshalMap(value) };
   }
@@ -55,7 +52,7 @@ export function marshalMap(value: Record<string, unknown>): Record<string, Typed
 
 /** Reads a typed value back into plain JSON (results are "auto-unmarshalled" by AppSync [DOC type system]). */
 export function unmarshal(value: unknown): unknown {
-  if (!isPlainObject(value)) return value;
+  if (!isRecord(value)) return value;
   const keys = Object.keys(value);
   const type = keys[0];
   if (keys.length !== 1 || type === undefined) return value;
@@ -77,7 +74,7 @@ export function unmarshal(value: unknown): unknown {
     case 'L':
       return Array.isArray(v) ? v.map((x) => unmarshal(x)) : v;
     case 'M':
-      return isPlainObject(v) ? unmarshalMap(v) : v;
+      return isRecord(v) ? unmarshalMap(v) : v;
     default:
       return value;
   }
@@ -96,7 +93,7 @@ function nullable<R>(fn: (v: unknown) => R): (v: unknown) => R | null {
 
 /** The `util.dynamodb` object. */
 export function createDynamoDbUtil(): Record<string, unknown> {
-  const toMap = (v: unknown): TypedValue | null => (isPlainObject(v) ? { M: marshalMap(v) } : null);
+  const toMap = (v: unknown): TypedValue | null => (isRecord(v) ? { M: marshalMap(v) } : null);
   const toS3Object = (key: string, bucket: string, region: string, version?: string): TypedValue => {
     const s3: Record<string, string> = { key, bucket, region };
     if (version !== undefined) s3['version'] = version;
@@ -114,7 +111,7 @@ export function createDynamoDbUtil(): Record<string, unknown> {
     toNull: () => ({ NULL: null }),
     toList: nullable((v: unknown) => ({ L: Array.isArray(v) ? v.map((x) => marshal(x)) : [marshal(v)] })),
     toMap,
-    toMapValues: (v: unknown) => (isPlainObject(v) ? marshalMap(v) : null),
+    toMapValues: (v: unknown) => (isRecord(v) ? marshalMap(v) : null),
     toS3Object,
     fromS3ObjectJson: (s: string): unknown => {
       const parsed = JSON.parse(s) as { s3?: unknown };

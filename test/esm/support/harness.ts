@@ -3,10 +3,10 @@ import { processorConfigFrom, type ProcessorConfig } from '../../../local/esm/pr
 import { ShardProcessor } from '../../../local/esm/shardProcessor.js';
 import { abortableSleep } from '../../../local/esm/sleep.js';
 import type { FailureMessage, ShardCheckpoint, StartPosition } from '../../../local/esm/types.js';
-import type { MappingSettings } from '../../../infra/settings.js';
+import type { EventSourceMappingSettings } from '../../../local/esm/mappingSettings.js';
 import { FAKE_ARN, type FakeShard } from './fakeShard.js';
 
-export const BASE_SETTINGS: MappingSettings = {
+export const BASE_SETTINGS: EventSourceMappingSettings = {
   batchSize: 10,
   maximumBatchingWindowInSeconds: 0,
   startingPosition: 'TRIM_HORIZON',
@@ -14,7 +14,6 @@ export const BASE_SETTINGS: MappingSettings = {
   bisectBatchOnFunctionError: false,
   maximumRetryAttempts: 2,
   maximumRecordAgeInSeconds: -1,
-  reportBatchItemFailures: false,
 };
 
 /** Fast timings so tests do not wait for Lambda's one-second idle polls. */
@@ -36,7 +35,11 @@ export interface Harness {
 export function runShard(
   shard: FakeShard,
   handler: (event: Record<string, unknown>) => unknown,
-  opts: { settings?: Partial<MappingSettings>; config?: Partial<ProcessorConfig>; initial?: ShardCheckpoint } = {},
+  opts: {
+    settings?: Partial<EventSourceMappingSettings>;
+    config?: Partial<ProcessorConfig>;
+    initial?: ShardCheckpoint;
+  } = {},
 ): Harness {
   const events: Array<Record<string, unknown>> = [];
   const failures: FailureMessage[] = [];

@@ -7,7 +7,7 @@ import {
   type RealtimeAttachment,
   type RealtimeOptions,
 } from '../../../local/appsync/realtime/index.js';
-import { realtimeBackendFor } from '../../../local/stack/realtimeBackend.js';
+import { realtimeBackendFor } from '../../../local/appsync/index.js';
 
 export interface RuntimeServer {
   graphqlUrl: string;

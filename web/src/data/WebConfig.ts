@@ -1,16 +1,7 @@
 import { isRecord } from '../../../lib/isRecord.js';
+import type { WebConfig } from '../../../contract/webConfig.js';
 
-/**
- * What the page learns from `/config.json` (served by the local stack from
- * .alleycat/endpoints.json without credentials).
- */
-export interface WebConfig {
-  graphqlUrl: string;
-  realtimeUrl: string;
-  apiKey: string;
-  raceSeconds: number;
-  windowSeconds: number;
-}
+export type { WebConfig };
 
 /** The configuration could not be loaded or is not what the page needs. */
 export class WebConfigError extends Error {

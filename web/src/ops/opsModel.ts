@@ -1,12 +1,12 @@
 /**
  * The pure part of the /ops page: merging incremental polls of
- * `GET /ops/metrics` (local/ops/index.ts documents the endpoint) and turning
+ * `GET /ops/metrics` (contract/opsMetrics.ts holds its shape) and turning
  * series into chart panels grouped like `alleycat status` groups them.
  */
-import type { OpsSeries, OpsSnapshot, SeriesGroup } from '../../../local/ops/types.js';
+import type { OpsSeries, OpsSnapshot, SeriesGroup } from '../../../contract/opsMetrics.js';
 
-export type { OpsAlert, OpsSeries, OpsSnapshot, SeriesGroup } from '../../../local/ops/types.js';
-export { formatFigure, isOpsSnapshot } from '../../../local/ops/renderStatus.js';
+export type { OpsAlert, OpsSeries, OpsSnapshot, SeriesGroup } from '../../../contract/opsMetrics.js';
+export { formatFigure, isOpsSnapshot } from '../../../contract/opsMetrics.js';
 
 /** The groups in the order the page shows them, with their headings. */
 export const OPS_GROUPS: ReadonlyArray<{ group: SeriesGroup; title: string }> = [

@@ -4,11 +4,12 @@
  * HTTP endpoint, subscription resolvers run by the runtime, and every
  * successful mutation forwarded for fan-out.
  */
-import type { AppSyncRuntime, IamIdentity } from '../appsync/index.js';
-import type { RealtimeBackend } from '../appsync/realtime/index.js';
+import { isRecord } from '../../lib/isRecord.js';
+import type { RealtimeBackend } from './realtime/index.js';
+import type { AppSyncRuntime, IamIdentity } from './types.js';
 
 function isIamIdentity(v: unknown): v is IamIdentity {
-  return typeof v === 'object' && v !== null && typeof (v as IamIdentity).userArn === 'string';
+  return isRecord(v) && typeof v['userArn'] === 'string';
 }
 
 export function realtimeBackendFor(runtime: AppSyncRuntime): RealtimeBackend {

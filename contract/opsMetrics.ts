@@ -1,0 +1,108 @@
+/**
+ * The document the local stack serves at `GET /ops/metrics`. The web app's
+ * /ops page and `alleycat status` read it; it only grows (new fields, new
+ * series), it never changes meaning.
+ */
+
+/** Groups of series, one panel each in the views. */
+export type SeriesGroup = 'functions' | 'eventSource' | 'realtime';
+
+/**
+ * How a series' points are made:
+ * - `rate`: events per second over each interval (from counters and EMF `Count` metrics);
+ * - `gauge`: the value sampled at the end of each interval (iterator age, connections);
+ * - `max`: the largest value observed in each interval (EMF latencies), null when none.
+ */
+export type SeriesKind = 'rate' | 'gauge' | 'max';
+
+/** One time series. */
+export interface OpsSeries {
+  /**
+   * Stable id: `fn.<service>.<EmfMetricName>` (e.g. `fn.aggregator.RecordsReceived`),
+   * `esm.<mapping>.<figure>` (e.g. `esm.aggregator.maxIteratorAgeMs`,
+   * `esm.aggregator.iteratorAgeMs.shardId-000000000001`, `esm.finalizer.discardedBatches`),
+   * `realtime.<figure>` (e.g. `realtime.connections`, `realtime.messagesOut`,
+   * `realtime.subscriptions.class.3`).
+   */
+  id: string;
+  group: SeriesGroup;
+  /** Human label, e.g. "aggregator: records received". */
+  label: string;
+  /** Unit of the points: `Count/Second` for rates, else the metric's own (`Milliseconds`, `Count`, …). */
+  unit: string;
+  kind: SeriesKind;
+  /** Newest non-null point value (null before the first). */
+  latest: number | null;
+  /** Rates: events since the collector started (or the source's own cumulative count). Null for gauges and maxima. */
+  total: number | null;
+  /** `[epochMs, value]` oldest first, one per interval (`value` null when nothing was observed). */
+  points: [number, number | null][];
+}
+
+/** A condition the CloudWatch alarms would page on, as seen locally. */
+export interface OpsAlert {
+  /** Same names as the alarms in the CDK stack and docs/operations.md. */
+  id: string;
+  severity: 'page' | 'warn';
+  message: string;
+  /** The series that triggered it. */
+  seriesId: string;
+}
+
+/** The whole document of `GET /ops/metrics`. */
+export interface OpsSnapshot {
+  version: 1;
+  /** Epoch ms when the snapshot was taken. */
+  now: number;
+  startedAt: number;
+  resolutionMs: number;
+  retentionMs: number;
+  series: OpsSeries[];
+  alerts: OpsAlert[];
+  /** Health of the collector's own inputs. */
+  inputs: {
+    emfLines: number;
+    emfMetrics: number;
+    /** Lines with `_aws` that break the EMF specification (CloudWatch would drop them too). */
+    emfInvalid: number;
+    lastEmfError: string | null;
+    /** Sources whose last read threw, with the message. */
+    sourceErrors: Record<string, string>;
+  };
+}
+
+/** Guard for a document fetched from /ops/metrics. */
+export function isOpsSnapshot(value: unknown): value is OpsSnapshot {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    v.version === 1 &&
+    typeof v.now === 'number' &&
+    typeof v.startedAt === 'number' &&
+    typeof v.resolutionMs === 'number' &&
+    typeof v.retentionMs === 'number' &&
+    Array.isArray(v.series) &&
+    v.series.every(isSeries) &&
+    Array.isArray(v.alerts) &&
+    typeof v.inputs === 'object' &&
+    v.inputs !== null
+  );
+}
+
+function isSeries(value: unknown): value is OpsSeries {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Record<string, unknown>;
+  return (
+    typeof s.id === 'string' && typeof s.label === 'string' && typeof s.unit === 'string' && Array.isArray(s.points)
+  );
+}
+
+/** A value in its unit, short. */
+export function formatFigure(value: number | null, unit: string): string {
+  if (value === null) return '-';
+  if (unit === 'Milliseconds') return value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+  if (unit === 'Count/Second')
+    return `${value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1)}/s`;
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  return value.toFixed(2);
+}

@@ -1,0 +1,57 @@
+/**
+ * The API part of the stack: the local AppSync runtime serving Alleycat's
+ * definition on POST /graphql, and its real-time endpoint on the same server.
+ */
+import fs from 'node:fs';
+import { createAppSyncRuntime, createGraphqlHandler, realtimeBackendFor } from '../appsync/index.js';
+import { attachRealtime, type RealtimeAttachment } from '../appsync/realtime/index.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
+import { alleycatApiDefinition } from './apiDefinition.js';
+import type { LocalApiKey } from './apiKey.js';
+import type { HttpRouter } from './httpRouter.js';
+
+export interface ApiOptions {
+  readonly router: HttpRouter;
+  readonly schemaFile: string;
+  readonly bundles: ReadonlyMap<string, { readonly code: string }>;
+  readonly dynamodb: { readonly endpoint: string; readonly tableName: string };
+  readonly kinesis: { readonly endpoint: string; readonly streamName: string };
+  /** `ctx.env` of the resolvers, as the CDK stack sets it. */
+  readonly race: { readonly raceSeconds: number; readonly graceSeconds: number };
+  readonly apiKey: LocalApiKey;
+}
+
+export interface RunningApi {
+  readonly realtime: RealtimeAttachment;
+  stop(): Promise<void>;
+}
+
+export function startApi(o: ApiOptions): RunningApi {
+  const runtime = createAppSyncRuntime({
+    api: alleycatApiDefinition({
+      schema: fs.readFileSync(o.schemaFile, 'utf8'),
+      bundles: o.bundles,
+      dynamodb: o.dynamodb,
+      kinesisEndpoint: o.kinesis.endpoint,
+      environmentVariables: {
+        TABLE_NAME: o.dynamodb.tableName,
+        STREAM_NAME: o.kinesis.streamName,
+        RACE_SECONDS: String(o.race.raceSeconds),
+        GRACE_SECONDS: String(o.race.graceSeconds),
+      },
+      auth: {
+        apiKeys: [{ id: o.apiKey.id, expiresAt: o.apiKey.expiresAt }],
+        iam: [{ ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID }],
+        region: LOCAL_REGION,
+      },
+    }),
+  });
+  const graphql = createGraphqlHandler(runtime);
+  o.router.add((req, res) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/graphql') return false;
+    graphql(req, res);
+    return true;
+  });
+  const realtime = attachRealtime(o.router.server, realtimeBackendFor(runtime));
+  return { realtime, stop: () => realtime.close() };
+}

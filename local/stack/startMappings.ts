@@ -1,0 +1,77 @@
+/**
+ * The functions, in-process, behind their event-source mappings: the
+ * environment the CDK stack gives them, checkpoints that survive a restart
+ * (unless in memory), dead-letter queues, and their errors on the terminal.
+ */
+import path from 'node:path';
+import { fileCheckpointStore, memoryCheckpointStore } from '../esm/checkpointStore.js';
+import type { LambdaHandler } from '../esm/eventSourceMapping.js';
+import type { ProcessorConfig } from '../esm/processorConfig.js';
+import type { StackClients } from './clients.js';
+import { applyFunctionEnvironment, functionEnvironment, type FunctionName } from './functionEnv.js';
+import { logMappingEvents } from './mappingLog.js';
+import { startStackMappings, type StackMapping } from './stackMappings.js';
+
+export interface MappingsOptions {
+  readonly handlers: Readonly<Record<FunctionName, LambdaHandler>>;
+  /** Wraps each handler (tests observe deliveries this way; the function itself still runs). */
+  readonly wrapHandler?: (name: FunctionName, handler: LambdaHandler) => LambdaHandler;
+  readonly clients: StackClients;
+  readonly dynamodb: { readonly endpoint: string; readonly tableName: string; readonly streamArn: string };
+  readonly kinesis: { readonly endpoint: string; readonly streamName: string; readonly streamArn: string };
+  readonly graphqlUrl: string;
+  readonly raceSeconds: number;
+  readonly windowSeconds: number;
+  /** Where checkpoints and dead letters are kept; undefined: in memory. */
+  readonly dataDir: string | undefined;
+  readonly overrides?: Partial<ProcessorConfig>;
+  readonly log: (line: string) => void;
+}
+
+export interface RunningMappings {
+  readonly mappings: StackMapping[];
+  /** The handlers as the mappings call them (wrapped, if asked). */
+  readonly handlers: Readonly<Record<FunctionName, LambdaHandler>>;
+  stop(): Promise<void>;
+}
+
+export async function startMappings(o: MappingsOptions): Promise<RunningMappings> {
+  applyFunctionEnvironment(
+    functionEnvironment({
+      tableName: o.dynamodb.tableName,
+      graphqlUrl: o.graphqlUrl,
+      raceSeconds: o.raceSeconds,
+      windowSeconds: o.windowSeconds,
+      dynamodbEndpoint: o.dynamodb.endpoint,
+      kinesisEndpoint: o.kinesis.endpoint,
+    }),
+  );
+  const handlers = { ...o.handlers };
+  const wrap = o.wrapHandler;
+  if (wrap) for (const name of Object.keys(handlers) as FunctionName[]) handlers[name] = wrap(name, handlers[name]);
+  const checkpoints = o.dataDir
+    ? fileCheckpointStore(path.join(o.dataDir, 'checkpoints.json'))
+    : memoryCheckpointStore();
+  const mappings = await startStackMappings({
+    handlers,
+    kinesis: o.clients.kinesis,
+    kinesisJson: o.clients.kinesisJson,
+    streams: o.clients.streams,
+    streamName: o.kinesis.streamName,
+    streamArn: o.kinesis.streamArn,
+    tableStreamArn: o.dynamodb.streamArn,
+    windowSeconds: o.windowSeconds,
+    checkpoints,
+    dlqDir: o.dataDir ? path.join(o.dataDir, 'dead-letters') : undefined,
+    ...(o.overrides ? { overrides: o.overrides } : {}),
+  });
+  logMappingEvents(mappings, o.log);
+  return {
+    mappings,
+    handlers,
+    async stop() {
+      await Promise.all(mappings.map((m) => m.mapping.stop()));
+      await checkpoints.flush();
+    },
+  };
+}
