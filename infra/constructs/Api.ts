@@ -70,7 +70,7 @@ export class AlleycatApi extends Construct {
         defaultAuthorization: {
           authorizationType: AuthorizationType.API_KEY,
           apiKeyConfig: {
-            description: 'Reads, telemetry and subscriptions (contract §3).',
+            description: 'Reads, telemetry and subscriptions.',
             // AppSync allows at most 365 days; the expiry is computed at synth time.
             expires: Expiration.after(Duration.days(API.apiKeyDays)),
           },

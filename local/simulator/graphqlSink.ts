@@ -1,6 +1,6 @@
 /**
  * Telemetry through the API: the `recordTelemetry` mutation with the API key
- * (contract §3). The receipt says per record whether Kinesis took it; only the
+ * (each record validated as the resolver does). The receipt says per record whether Kinesis took it; only the
  * refused ones are sent again.
  */
 import type { TelemetryRecord } from '../../core/telemetry.js';

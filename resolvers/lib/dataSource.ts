@@ -1,7 +1,7 @@
 /**
  * AppSync does not raise data-source errors by itself: they arrive as
  * ctx.error in the response handler, and a handler that ignores them returns
- * null without an error (appsync.md §0.5). Every response handler calls this.
+ * null without an error. Every response handler calls this.
  */
 import { util, type Context } from '@aws-appsync/utils';
 

@@ -1,8 +1,8 @@
 /**
- * DynamoDB Query request objects of the AppSync DynamoDB data source
- * (appsync.md §4): a key condition on one partition, optionally narrowed to
- * a sort-key prefix. Typed values are written out ({ S: … }) so the request
- * is exactly what AppSync receives.
+ * DynamoDB Query request objects of the AppSync DynamoDB data source: a key
+ * condition on one partition, optionally narrowed to a sort-key prefix. Typed
+ * values are written out ({ S: … }) so the request is exactly what AppSync
+ * receives.
  */
 import type { DynamoDBQueryRequest } from '@aws-appsync/utils';
 

@@ -1,4 +1,4 @@
-// The DynamoDB data source against DynamoDB Local: request objects of appsync.md §4, results, errors.
+// The DynamoDB data source against DynamoDB Local: AppSync's request objects, results, errors.
 import { beforeAll, describe, expect, it, inject } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTestTable } from '../support/resources.js';

@@ -1,4 +1,4 @@
-// `alleycat evaluate` (contract §5) as a user runs it: a real process, real files.
+// `alleycat evaluate` as a user runs it: a real process, real files.
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// Every util.dynamodb / dynamodb-module output marked [EVAL] in appsync.md §2–§3, run in the sandbox.
+// Every util.dynamodb / dynamodb-module output as AppSync's documentation shows it, run in the sandbox.
 import { describe, expect, it } from 'vitest';
 import { evalInSandbox } from './evalHelpers.js';
 

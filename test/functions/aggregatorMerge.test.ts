@@ -12,7 +12,7 @@ const rec = (racerId: string, second: number, output: number, extra: Partial<Par
 
 describe('aggregator merge: riders in the window state', () => {
   it('treats racerIds that are Object.prototype names as ordinary riders', () => {
-    // Prepare: valid ids (contract §2) that a plain object would resolve to its prototype
+    // Prepare: valid racerIds that a plain object would resolve to its prototype
     const ids = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
     const state = emptyState();
     // Act

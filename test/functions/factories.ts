@@ -14,7 +14,7 @@ export interface TelemetryFields {
   deviceTimestamp?: number;
 }
 
-/** A valid telemetry object (contract §2) with sensible defaults. */
+/** A valid telemetry object with sensible defaults. */
 export function telemetry(f: TelemetryFields): Record<string, unknown> {
   return {
     power: 200,

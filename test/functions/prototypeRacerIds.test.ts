@@ -1,5 +1,5 @@
 /**
- * Contract §2 allows any racerId matching ^[A-Za-z0-9_-]{1,64}$, which
+ * The telemetry contract allows any racerId matching ^[A-Za-z0-9_-]{1,64}$, which
  * includes the names of Object.prototype's members. Riders called
  * `__proto__` or `constructor` are ranked like anyone else, through the
  * window state, the stored LivePart (DynamoDB Local) and the published

@@ -1,5 +1,5 @@
 /**
- * The ops view on the real local stack (issue 9): a poison record and a
+ * The ops view on the real local stack: a poison record and a
  * stopped DynamoDB Local each show up in GET /ops/metrics (and so in
  * `alleycat status` and the /ops page) within a window or two, and the
  * functions' EMF metrics arrive through the stdout tap.

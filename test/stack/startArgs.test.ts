@@ -7,7 +7,7 @@ import { StartArgsError } from '../../local/stack/errors.js';
 import { parseStartArgs } from '../../local/stack/startArgs.js';
 import { RACE } from '../../infra/settings.js';
 
-describe('alleycat start flags (contract §4)', () => {
+describe('alleycat start flags', () => {
   it('defaults to port 4000 on loopback, the shared race timing, the simulator on, data on disk', () => {
     expect(parseStartArgs([])).toEqual({
       port: 4000,

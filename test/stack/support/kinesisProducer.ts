@@ -1,6 +1,6 @@
 /**
  * A trusted producer putting telemetry straight on the Kinesis stream
- * (partition key = racerId, as contract §2 says), the way a device with a
+ * (partition key = racerId, as the telemetry contract says), the way a device with a
  * buffer does: what cannot be put yet (the stack is down, a record failed)
  * stays queued, in order, and is put once a stack is there again. Records
  * whose put was acknowledged are listed with their shard and sequence number.

@@ -6,7 +6,7 @@
  */
 import { raceIdAt, raceSecondAt, raceStartMillis } from '../../../core/raceClock.js';
 
-/** The telemetry record of contract §2, as a trusted producer puts it on the stream. */
+/** A telemetry record, as a trusted producer puts it on the stream. */
 export interface TelemetryValue {
   raceId: number;
   classId: number;
