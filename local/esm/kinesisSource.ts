@@ -97,7 +97,7 @@ interface PlainRecord {
  * A Kinesis record as the shard processor sees it. A class rather than an
  * object literal with an arrow function: thousands are made per second at
  * full load, and a closure per record (which tsx's keepNames also wraps in a
- * naming call) cost about 0.6 s of CPU per minute in the ingest benchmark.
+ * naming call) is a measurable share of the poller's CPU (docs/scaling.md).
  */
 class KinesisSourceRecord implements SourceRecord {
   readonly sequenceNumber: string;
