@@ -113,16 +113,20 @@ export function verifySigV4(
   if (signedAt === null || !dateHeader.startsWith(day)) {
     return { ok: false, failure: { kind: 'malformed', message: 'Missing or invalid X-Amz-Date header' } };
   }
-  if (Math.abs(options.now - signedAt) > MAX_SKEW_MS) {
-    return {
-      ok: false,
-      failure: {
-        kind: 'expired',
-        message: `Signature expired: ${dateHeader} is now earlier than ${amzDate(options.now - MAX_SKEW_MS)} (${amzDate(
-          options.now,
-        )} - 5 min.)`,
-      },
-    };
+  if (options.now - signedAt > MAX_SKEW_MS) {
+    const earliest = amzDate(options.now - MAX_SKEW_MS);
+    const message = `Signature expired: ${dateHeader} is now earlier than ${earliest} (${amzDate(
+      options.now,
+    )} - 5 min.)`;
+    return { ok: false, failure: { kind: 'expired', message } };
+  }
+  if (signedAt - options.now > MAX_SKEW_MS) {
+    // AWS words a date too far ahead differently from one too far behind.
+    const latest = amzDate(options.now + MAX_SKEW_MS);
+    const message = `Signature not yet current: ${dateHeader} is still later than ${latest} (${amzDate(
+      options.now,
+    )} + 5 min.)`;
+    return { ok: false, failure: { kind: 'expired', message } };
   }
   const signedHeaders = signedHeadersText.split(';');
   if (!signedHeaders.includes('host'))
