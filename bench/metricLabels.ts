@@ -8,6 +8,7 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
   'web.liveFirstRenderMs': 'navigation start → first live ranking rows, median of 7 loads while races run',
   'aggregator.recordsPerSecond': 'decode + validate + merge, one CPU core',
   'live.writeReduction': "per-record design's writes ÷ ours, same run",
+  'live.writesPerShardWindow': "the aggregator's write calls per race, shard and window, windows closed in order",
   'appsync.resolverOverheadMsPerField': 'local runtime',
   'appsync.handlerCallUs': 'one bare sandbox handler call',
   'query.raceResultsTop100P95Ms': '1,000 results, through the runtime on DynamoDB Local',
