@@ -19,8 +19,11 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
   'fanout.idleConnectionsRssMb': '10,000 idle connections',
   'esm.recordsPerSecond': 'event-source runtime, kinesalite → no-op handler',
   'stack.startupMs': '`alleycat start` → endpoints.json',
+  'ingest.kneeRecordsPerSecond':
+    'highest offered rate whose full race kept every ingest target, riders per class stepped +25 % until a step missed',
   'ingest.sustainedRecordsPerSecond': '6 classes × 1,000 riders, a full 5-minute race, 5-s windows',
   'ingest.producerRecordsPerSecond': 'what the load generator put',
   'ingest.maxIteratorAgeMs': 'largest iterator age of the aggregator and finalizer mappings',
   'e2e.freshnessP95Ms': 'per record: PutRecords → first subscriber `data` showing it',
+  'e2e.freshnessMissedShare': 'records put that no subscriber was shown',
 };
