@@ -55,7 +55,7 @@ import { fileURLToPath } from 'node:url';
 import type { Arrivals } from './benchRiders.js';
 import { CLASSES, type RaceFigures, type RacePlan } from './ingestRace.js';
 import type { StepMessage } from './ingestStep.js';
-import { describeStep, ingestTargets, kneeOf, stepMisses, stepRidersPerClass } from './ingestSteps.js';
+import { describeStep, ingestTargets, kneeOf, stepUntilMiss } from './ingestSteps.js';
 import type { BenchOptions, BenchResult } from './types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -90,12 +90,6 @@ function runStep(plan: RacePlan, progress: (message: string) => void): Promise<R
   });
 }
 
-interface Step {
-  offeredPerSecond: number;
-  misses: string[];
-  figures?: RaceFigures;
-}
-
 export async function run(opts: BenchOptions): Promise<BenchResult[]> {
   const progress = opts.progress ?? (() => undefined);
   const baseRiders = opts.quick ? 50 : 1_000;
@@ -107,15 +101,16 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
   const arrivals: Arrivals = process.env.INGEST_ARRIVALS === 'burst' ? 'burst' : 'spread';
   const targets = ingestTargets(windowSeconds);
 
-  const steps: Step[] = [];
-  for (let step = 0; step < maxSteps; step += 1) {
-    const ridersPerClass = stepRidersPerClass(baseRiders, increment, step);
-    const offeredPerSecond = CLASSES.length * ridersPerClass;
-    const label = `step ${step + 1}/${maxSteps} (${n(offeredPerSecond)} records/s)`;
-    console.error(`ingest: ${label}: ${ridersPerClass} riders per class`);
-    let figures: RaceFigures;
-    try {
-      figures = await runStep(
+  const steps = await stepUntilMiss({
+    baseRidersPerClass: baseRiders,
+    increment,
+    classes: CLASSES.length,
+    maxSteps,
+    targets,
+    ride: (step, ridersPerClass) => {
+      const label = `step ${step + 1}/${maxSteps} (${n(CLASSES.length * ridersPerClass)} records/s)`;
+      console.error(`ingest: ${label}: ${ridersPerClass} riders per class`);
+      return runStep(
         {
           ridersPerClass,
           raceSeconds,
@@ -126,20 +121,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
         },
         (message) => progress(`${label}: ${message}`),
       );
-    } catch (error) {
-      // The first step is the module's own figures; a later one that breaks under its load has missed.
-      if (step === 0) throw error;
-      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-      console.error(`ingest: ${label} failed: ${reason}`);
-      steps.push({ offeredPerSecond, misses: [`failed: ${reason}`] });
-      break;
-    }
-    const misses = stepMisses(figures, targets);
-    console.error(`ingest: ${label}: ${JSON.stringify(figures)}`);
-    progress(`${label}: ${misses.length === 0 ? 'met every target' : `missed: ${misses.join(', ')}`}`);
-    steps.push({ offeredPerSecond, misses, figures });
-    if (misses.length > 0) break;
-  }
+    },
+    onStep: (step, { offeredPerSecond, misses, figures }) => {
+      const label = `step ${step + 1}/${maxSteps} (${n(offeredPerSecond)} records/s)`;
+      if (figures) console.error(`ingest: ${label}: ${JSON.stringify(figures)}`);
+      progress(`${label}: ${misses.length === 0 ? 'met every target' : `missed: ${misses.join(', ')}`}`);
+    },
+  });
 
   const first = steps[0]?.figures;
   if (first === undefined) throw new Error('the first step measured nothing');

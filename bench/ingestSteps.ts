@@ -82,3 +82,48 @@ export function describeStep(f: StepFigures, misses: readonly string[]): string 
   const rates = `${n(f.offeredPerSecond)} offered, ${n(f.producerPerSecond)} put, ${n(f.deliveredPerSecond)} delivered`;
   return `${rates}: ${misses.length === 0 ? 'met' : `missed (${misses.join(', ')})`}`;
 }
+
+/** One step as run: its offered rate, why it missed (empty: met) and its figures (none when it failed). */
+export interface SteppedRace<F extends StepFigures> extends JudgedStep {
+  figures?: F;
+}
+
+export interface StepPlan<F extends StepFigures> {
+  baseRidersPerClass: number;
+  /** Share of the base added per step (0.25: +25 %). */
+  increment: number;
+  classes: number;
+  maxSteps: number;
+  targets: IngestTargets;
+  /** Rides step `step` (0-based) with `ridersPerClass` riders per class. */
+  ride: (step: number, ridersPerClass: number) => Promise<F>;
+  /** Told each step's outcome as it ends. */
+  onStep?: (step: number, result: SteppedRace<F>) => void;
+}
+
+/**
+ * Rides the steps in order until one misses (or `maxSteps` ran). The first
+ * step's failure is thrown (it is the benchmark's own figures); a later step
+ * that fails under its load has missed, with the first line of its error as
+ * the reason.
+ */
+export async function stepUntilMiss<F extends StepFigures>(plan: StepPlan<F>): Promise<Array<SteppedRace<F>>> {
+  const steps: Array<SteppedRace<F>> = [];
+  for (let step = 0; step < plan.maxSteps; step += 1) {
+    const ridersPerClass = stepRidersPerClass(plan.baseRidersPerClass, plan.increment, step);
+    const offeredPerSecond = plan.classes * ridersPerClass;
+    let result: SteppedRace<F>;
+    try {
+      const figures = await plan.ride(step, ridersPerClass);
+      result = { offeredPerSecond, misses: stepMisses(figures, plan.targets), figures };
+    } catch (error) {
+      if (step === 0) throw error;
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+      result = { offeredPerSecond, misses: [`failed: ${reason}`] };
+    }
+    steps.push(result);
+    plan.onStep?.(step, result);
+    if (result.misses.length > 0) break;
+  }
+  return steps;
+}

@@ -5,6 +5,7 @@ import {
   kneeOf,
   stepMisses,
   stepRidersPerClass,
+  stepUntilMiss,
   type StepFigures,
 } from '../../bench/ingestSteps.js';
 
@@ -62,5 +63,57 @@ describe('the ingest benchmark’s load steps', () => {
     expect(describeStep(figures(), ['iterator age 9,000 ms > 7,000 ms'])).toBe(
       '6,000 offered, 6,004 put, 6,016 delivered: missed (iterator age 9,000 ms > 7,000 ms)',
     );
+  });
+});
+
+describe('stepUntilMiss (the ingest module’s loop over the steps)', () => {
+  // A pipeline that keeps its targets up to 7,500 records/s and falls behind above.
+  const ride = (_step: number, ridersPerClass: number) =>
+    Promise.resolve(
+      figures({
+        ridersPerClass,
+        offeredPerSecond: 6 * ridersPerClass,
+        maxIteratorAgeMs: ridersPerClass > 1_250 ? 9_000 : 3_000,
+      }),
+    );
+  const plan = { baseRidersPerClass: 1_000, increment: 0.25, classes: 6, maxSteps: 6, targets };
+
+  it('rides the steps in order, stops at the first miss and reports each step as it ends', async () => {
+    const rode: number[] = [];
+    const told: number[] = [];
+    const steps = await stepUntilMiss({
+      ...plan,
+      ride: (step, riders) => {
+        rode.push(riders);
+        return ride(step, riders);
+      },
+      onStep: (step) => told.push(step),
+    });
+    expect(rode).toEqual([1_000, 1_250, 1_500]);
+    expect(told).toEqual([0, 1, 2]);
+    expect(steps.map((s) => [s.offeredPerSecond, s.misses])).toEqual([
+      [6_000, []],
+      [7_500, []],
+      [9_000, ['iterator age 9,000 ms > 7,000 ms']],
+    ]);
+    expect(kneeOf(steps)).toBe(7_500);
+  });
+
+  it('stops after maxSteps when no step misses (the knee is then a floor)', async () => {
+    const steps = await stepUntilMiss({ ...plan, maxSteps: 2, ride });
+    expect(steps.map((s) => s.misses.length)).toEqual([0, 0]);
+    expect(kneeOf(steps)).toBe(7_500);
+  });
+
+  it('throws when the first step fails, and counts a later step that fails as missed', async () => {
+    const failing = (from: number) => (step: number, riders: number) =>
+      step >= from ? Promise.reject(new Error('kinesalite died\n  at …')) : ride(step, riders);
+    await expect(stepUntilMiss({ ...plan, ride: failing(0) })).rejects.toThrow('kinesalite died');
+    const steps = await stepUntilMiss({ ...plan, ride: failing(1) });
+    expect(steps.map((s) => [s.offeredPerSecond, s.misses, s.figures === undefined])).toEqual([
+      [6_000, [], false],
+      [7_500, ['failed: kinesalite died'], true],
+    ]);
+    expect(kneeOf(steps)).toBe(6_000);
   });
 });
