@@ -94,6 +94,12 @@ export interface StepPlan<F extends StepFigures> {
   increment: number;
   classes: number;
   maxSteps: number;
+  /**
+   * Stop at the first step that misses (full runs). A quick run rides all its
+   * few steps so that a stepped-up race is proven even when the first misses
+   * on a busy machine; the knee still ends at the first miss (kneeOf).
+   */
+  untilMiss: boolean;
   targets: IngestTargets;
   /** Rides step `step` (0-based) with `ridersPerClass` riders per class. */
   ride: (step: number, ridersPerClass: number) => Promise<F>;
@@ -102,12 +108,12 @@ export interface StepPlan<F extends StepFigures> {
 }
 
 /**
- * Rides the steps in order until one misses (or `maxSteps` ran). The first
+ * Rides the steps in order until one misses (`untilMiss`) or `maxSteps` ran. The first
  * step's failure is thrown (it is the benchmark's own figures); a later step
  * that fails under its load has missed, with the first line of its error as
  * the reason.
  */
-export async function stepUntilMiss<F extends StepFigures>(plan: StepPlan<F>): Promise<Array<SteppedRace<F>>> {
+export async function rideSteps<F extends StepFigures>(plan: StepPlan<F>): Promise<Array<SteppedRace<F>>> {
   const steps: Array<SteppedRace<F>> = [];
   for (let step = 0; step < plan.maxSteps; step += 1) {
     const ridersPerClass = stepRidersPerClass(plan.baseRidersPerClass, plan.increment, step);
@@ -123,7 +129,7 @@ export async function stepUntilMiss<F extends StepFigures>(plan: StepPlan<F>): P
     }
     steps.push(result);
     plan.onStep?.(step, result);
-    if (result.misses.length > 0) break;
+    if (plan.untilMiss && result.misses.length > 0) break;
   }
   return steps;
 }

@@ -5,7 +5,7 @@ import {
   kneeOf,
   stepMisses,
   stepRidersPerClass,
-  stepUntilMiss,
+  rideSteps,
   type StepFigures,
 } from '../../bench/ingestSteps.js';
 
@@ -66,7 +66,7 @@ describe('the ingest benchmark’s load steps', () => {
   });
 });
 
-describe('stepUntilMiss (the ingest module’s loop over the steps)', () => {
+describe('rideSteps (the ingest module’s loop over the steps)', () => {
   // A pipeline that keeps its targets up to 7,500 records/s and falls behind above.
   const ride = (_step: number, ridersPerClass: number) =>
     Promise.resolve(
@@ -76,12 +76,12 @@ describe('stepUntilMiss (the ingest module’s loop over the steps)', () => {
         maxIteratorAgeMs: ridersPerClass > 1_250 ? 9_000 : 3_000,
       }),
     );
-  const plan = { baseRidersPerClass: 1_000, increment: 0.25, classes: 6, maxSteps: 6, targets };
+  const plan = { baseRidersPerClass: 1_000, increment: 0.25, classes: 6, maxSteps: 6, untilMiss: true, targets };
 
   it('rides the steps in order, stops at the first miss and reports each step as it ends', async () => {
     const rode: number[] = [];
     const told: number[] = [];
-    const steps = await stepUntilMiss({
+    const steps = await rideSteps({
       ...plan,
       ride: (step, riders) => {
         rode.push(riders);
@@ -99,8 +99,16 @@ describe('stepUntilMiss (the ingest module’s loop over the steps)', () => {
     expect(kneeOf(steps)).toBe(7_500);
   });
 
+  it('rides every step when not stopping at a miss (quick runs); the knee still ends at the first miss', async () => {
+    const flaky = (step: number, riders: number) =>
+      step === 0 ? Promise.resolve(figures({ missed: 3 })) : ride(step, riders);
+    const steps = await rideSteps({ ...plan, maxSteps: 2, untilMiss: false, ride: flaky });
+    expect(steps.map((s) => s.misses)).toEqual([['3 records never shown'], []]);
+    expect(kneeOf(steps)).toBe(0);
+  });
+
   it('stops after maxSteps when no step misses (the knee is then a floor)', async () => {
-    const steps = await stepUntilMiss({ ...plan, maxSteps: 2, ride });
+    const steps = await rideSteps({ ...plan, maxSteps: 2, ride });
     expect(steps.map((s) => s.misses.length)).toEqual([0, 0]);
     expect(kneeOf(steps)).toBe(7_500);
   });
@@ -108,8 +116,8 @@ describe('stepUntilMiss (the ingest module’s loop over the steps)', () => {
   it('throws when the first step fails, and counts a later step that fails as missed', async () => {
     const failing = (from: number) => (step: number, riders: number) =>
       step >= from ? Promise.reject(new Error('kinesalite died\n  at …')) : ride(step, riders);
-    await expect(stepUntilMiss({ ...plan, ride: failing(0) })).rejects.toThrow('kinesalite died');
-    const steps = await stepUntilMiss({ ...plan, ride: failing(1) });
+    await expect(rideSteps({ ...plan, ride: failing(0) })).rejects.toThrow('kinesalite died');
+    const steps = await rideSteps({ ...plan, ride: failing(1) });
     expect(steps.map((s) => [s.offeredPerSecond, s.misses, s.figures === undefined])).toEqual([
       [6_000, [], false],
       [7_500, ['failed: kinesalite died'], true],
