@@ -8,6 +8,7 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
   'web.liveFirstRenderMs': 'navigation start → first live ranking rows, median of 7 loads while races run',
   'aggregator.recordsPerSecond': 'decode + validate + merge, one CPU core',
   'live.writeReduction': "per-record design's writes ÷ ours, same run",
+  'live.writesPerShardWindow': "the aggregator's write calls per race, shard and window, windows closed in order",
   'appsync.resolverOverheadMsPerField': 'local runtime',
   'appsync.handlerCallUs': 'one bare sandbox handler call',
   'query.raceResultsTop100P95Ms': '1,000 results, through the runtime on DynamoDB Local',
@@ -18,8 +19,11 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
   'fanout.idleConnectionsRssMb': '10,000 idle connections',
   'esm.recordsPerSecond': 'event-source runtime, kinesalite → no-op handler',
   'stack.startupMs': '`alleycat start` → endpoints.json',
+  'ingest.kneeRecordsPerSecond':
+    'highest offered rate whose full race kept every ingest target, riders per class stepped +25 % until a step missed',
   'ingest.sustainedRecordsPerSecond': '6 classes × 1,000 riders, a full 5-minute race, 5-s windows',
   'ingest.producerRecordsPerSecond': 'what the load generator put',
   'ingest.maxIteratorAgeMs': 'largest iterator age of the aggregator and finalizer mappings',
   'e2e.freshnessP95Ms': 'per record: PutRecords → first subscriber `data` showing it',
+  'e2e.freshnessMissedShare': 'records put that no subscriber was shown',
 };

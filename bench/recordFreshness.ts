@@ -11,6 +11,10 @@
  * window, a stale snapshot) add no samples, so neither duplicates nor
  * message counts weigh on the figure; a rider's records a window waits for
  * count with their wait, which is what "p95 ≤ window + 1 s" budgets for.
+ *
+ * A record never shown is not a sample but a loss: `percentileOfAll` ranks
+ * every record put, the ones never shown as +∞, so losing records can only
+ * make the figure worse; `missed` counts them.
  */
 
 /** The entries of one live-rankings message that matter here. */
@@ -70,12 +74,36 @@ export class RecordFreshness {
     return this.count;
   }
 
+  /**
+   * Records of `put` never shown to a subscriber (those seen before their put
+   * was reported were shown: not missed).
+   */
+  missed(put: number): number {
+    return Math.max(0, put - this.count - this.unknownPutSeconds);
+  }
+
+  /**
+   * The p-th percentile (nearest rank) over all `put` records, those without
+   * a sample (never shown, or shown undated) ranked as +∞: Infinity when the
+   * rank falls on one of them.
+   */
+  percentileOfAll(p: number, put: number): number {
+    const total = Math.max(put, this.count);
+    const rank = Math.min(total, Math.max(1, Math.ceil((p / 100) * total)));
+    if (rank > this.count) return Infinity;
+    return this.sorted()[rank - 1] as number;
+  }
+
   /** The p-th percentile (nearest rank) of the samples; throws when there are none. */
   percentile(p: number): number {
     if (this.count === 0) throw new RangeError('no record reached a subscriber');
-    const sorted = this.samples.slice(0, this.count).sort();
+    const sorted = this.sorted();
     const rank = Math.ceil((p / 100) * this.count);
     return sorted[Math.min(this.count - 1, Math.max(0, rank - 1))] as number;
+  }
+
+  private sorted(): Float64Array {
+    return this.samples.slice(0, this.count).sort();
   }
 
   private push(value: number): void {

@@ -66,3 +66,39 @@ describe('RecordFreshness (per-record freshness of the ingest benchmark)', () =>
     expect(f.percentile(50)).toBe(950);
   });
 });
+
+describe('RecordFreshness over every record put (a record never shown counts as +∞)', () => {
+  it('ranks the records never shown last, so the percentile can only get worse with losses', () => {
+    const f = new RecordFreshness();
+    for (let s = 0; s < 10; s += 1) f.putStarted(s, 1_000 * s);
+    // Seconds 0..8 shown at 10,000 ms (freshness 10,000 down to 2,000); second 9 never shown.
+    f.received(1, [{ racerId: 'a', second: 8 }], 10_000);
+    expect(f.missed(10)).toBe(1);
+    expect(f.percentileOfAll(90, 10)).toBe(10_000);
+    expect(f.percentileOfAll(95, 10)).toBe(Infinity);
+    expect(f.percentileOfAll(50, 10)).toBe(6_000);
+    // The samples alone would hide the loss.
+    expect(f.percentile(95)).toBe(10_000);
+  });
+
+  it('equals the samples’ percentile when nothing was missed, and is +∞ when nothing was shown', () => {
+    const f = new RecordFreshness();
+    for (let s = 0; s < 4; s += 1) f.putStarted(s, 1_000 * s);
+    expect(f.percentileOfAll(95, 4)).toBe(Infinity);
+    expect(f.missed(4)).toBe(4);
+    f.received(1, [{ racerId: 'a', second: 3 }], 5_000);
+    expect(f.missed(4)).toBe(0);
+    expect(f.percentileOfAll(95, 4)).toBe(f.percentile(95));
+    expect(f.percentileOfAll(50, 4)).toBe(f.percentile(50));
+  });
+
+  it('does not count a record shown before its put was reported as missed (undated: ranked +∞)', () => {
+    const f = new RecordFreshness();
+    f.putStarted(0, 0);
+    f.received(1, [{ racerId: 'a', second: 1 }], 1_500);
+    expect(f.unknownPutSeconds).toBe(1);
+    expect(f.missed(2)).toBe(0);
+    expect(f.percentileOfAll(50, 2)).toBe(1_500);
+    expect(f.percentileOfAll(100, 2)).toBe(Infinity);
+  });
+});

@@ -91,6 +91,17 @@ describe('the benchmark runner', () => {
     expect(outcome?.status === 'failed' && outcome.reason).toBe('timed out after 2 s');
   });
 
+  it('gives a full run of a module its own time limit when its entry sets one (a full ingest race per step)', async () => {
+    const [outcome] = await runBenchmarks({
+      quick: false,
+      root: dir,
+      benchDir: dir,
+      historyDir: null,
+      benchmarks: [{ name: 'hangs', metrics: [], fullTimeoutMs: 1_500 }],
+    });
+    expect(outcome?.status === 'failed' && outcome.reason).toBe('timed out after 2 s');
+  });
+
   it('writes results.json in the agreed shape, keeping other modules’ figures on a partial run', () => {
     const file = path.join(dir, 'results.json');
     writeResults(file, [{ metric: 'a.x', value: 1, unit: 'ms', target: 2, better: 'lower' }], false);
