@@ -32,7 +32,7 @@ const TOP_LEVEL = [
 ];
 
 /** Files made by a build or a run, cited on purpose although a clean clone lacks them. */
-const PRODUCED = [/^web\/dist\//, /^cdk\.out\//, /^bench\/results(\.meta)?\.json$/, /^bench\/history\//];
+const PRODUCED = [/^web\/dist(\/|$)/, /^cdk\.out(\/|$)/, /^bench\/results(\.meta)?\.json$/];
 
 const CITATION = new RegExp(
   String.raw`(?<![\w.\/-])((?:${TOP_LEVEL.map((t) => t.replace('.', '\\.')).join('|')})\/[\w.\/-]*)`,
