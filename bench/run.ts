@@ -88,6 +88,15 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).
 
 let interrupted = false;
 
+/** The benchmarks' environment settings (INGEST_STEPS, …) as a command prefix, so a kept run says how it was run. */
+export function benchEnvironment(env: NodeJS.ProcessEnv = process.env): string {
+  return Object.keys(env)
+    .filter((name) => name.startsWith('INGEST_'))
+    .sort()
+    .map((name) => `${name}=${env[name] ?? ''} `)
+    .join('');
+}
+
 /** True when the last run was stopped by SIGINT/SIGTERM (its outcomes are partial). */
 export function wasInterrupted(): boolean {
   return interrupted;
@@ -123,7 +132,7 @@ export async function runBenchmarks(options: RunOptions): Promise<ModuleOutcome[
     const run: KeptRun = {
       schema: 1,
       kind: options.only ? 'partial' : 'full',
-      source: `npm run bench${options.only ? ` -- --only ${options.only.join(',')}` : ''}`,
+      source: `${benchEnvironment()}npm run bench${options.only ? ` -- --only ${options.only.join(',')}` : ''}`,
       startedAt: startedAt.toISOString(),
       totalSeconds: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
       commit,

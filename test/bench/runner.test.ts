@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectResults, formatTable, runBenchmarks, writeResults } from '../../bench/run.js';
+import { benchEnvironment, collectResults, formatTable, runBenchmarks, writeResults } from '../../bench/run.js';
 import { readRuns } from '../../bench/history.js';
 import { meetsTarget } from '../../bench/types.js';
 
@@ -190,5 +190,14 @@ describe('the benchmark runner', () => {
     expect(meetsTarget({ metric: 'm', value: 20, unit: 'ms', target: 25, better: 'lower' })).toBe(true);
     expect(meetsTarget({ metric: 'm', value: 30, unit: 'ms', target: 25, better: 'lower' })).toBe(false);
     expect(meetsTarget({ metric: 'm', value: 30, unit: 'x', target: 25, better: 'higher' })).toBe(true);
+  });
+});
+
+describe('benchEnvironment', () => {
+  it('prefixes the command with the benchmarks’ own settings, sorted, and nothing else of the environment', () => {
+    expect(benchEnvironment({ PATH: '/usr/bin', INGEST_STEPS: '3', INGEST_ARRIVALS: 'burst' })).toBe(
+      'INGEST_ARRIVALS=burst INGEST_STEPS=3 ',
+    );
+    expect(benchEnvironment({ PATH: '/usr/bin' })).toBe('');
   });
 });
