@@ -16,30 +16,19 @@
  * Each is accepted when valid and refused for each tampering below, with
  * the exact values the running server answers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../local/stack/startLocalStack.js';
+import type { LocalStack } from '../../local/stack/startLocalStack.js';
+import { startTestStack } from '../support/testStack.js';
 import { openRealtime, type RealtimeClient } from '../security/support/clients.js';
 import { amzDate, signSigV4, type SigV4SignInput } from '../realtime/support/sigV4Signer.js';
 
 let stack: LocalStack;
-const stateDir = mkdtempSync(path.join(os.tmpdir(), 'alleycat-sigv4-'));
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    inMemory: true,
-    sim: false,
-    port: 0,
-    stateDir,
-    buildWeb: false,
-    log: () => undefined,
-  });
+  stack = await startTestStack();
 });
 afterAll(async () => {
   await stack?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 /** The constant headers AppSync's real-time IAM header object signs. */

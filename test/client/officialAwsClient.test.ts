@@ -17,9 +17,6 @@
  *   signed it, so every IAM request fails its signature; the ApolloClient
  *   option `enhancedClientAwareness: { transport: false }` avoids it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as esmAuthLink from 'aws-appsync-auth-link';
@@ -30,7 +27,8 @@ import { buildLivePartItem } from '../../core/livePart.js';
 import { RACE_CLASSES } from '../../core/raceClasses.js';
 import { raceIdAt } from '../../core/raceClock.js';
 import { localDynamoDb } from '../../local/stack/clients.js';
-import { startLocalStack, type LocalStack } from '../../local/stack/startLocalStack.js';
+import type { LocalStack } from '../../local/stack/startLocalStack.js';
+import { startTestStack } from '../support/testStack.js';
 import { until } from '../support/until.js';
 import { apollo, appSyncApollo, authLink, recordingWebSocket, type AppSyncAuth } from './support/awsAppSyncApollo.js';
 
@@ -139,7 +137,6 @@ function typed(s: ReturnType<typeof snapshot>) {
 
 const recorder = recordingWebSocket();
 const previousWebSocket = globalThis.WebSocket;
-const stateDir = mkdtempSync(path.join(os.tmpdir(), 'alleycat-awsclient-'));
 let stack: LocalStack;
 
 const apiKeyAuth = (): AppSyncAuth => ({ type: AUTH_TYPE.API_KEY, apiKey: stack.endpoints.apiKey });
@@ -149,19 +146,11 @@ const clientFor = (auth: AppSyncAuth, extra: { withoutClientLibraryExtension?: b
 
 beforeAll(async () => {
   (globalThis as { WebSocket?: unknown }).WebSocket = recorder.WebSocketClass;
-  stack = await startLocalStack({
-    inMemory: true,
-    sim: false,
-    port: 0,
-    stateDir,
-    buildWeb: false,
-    log: () => undefined,
-  });
+  stack = await startTestStack();
 });
 afterAll(async () => {
   await stack?.stop();
   (globalThis as { WebSocket?: unknown }).WebSocket = previousWebSocket;
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 /** Subscribes and collects the events that carry data (the link's CONNECTED control result has none). */

@@ -4,9 +4,6 @@
  * `alleycat status` and the /ops page) within a window or two, and the
  * functions' EMF metrics arrive through the stdout tap.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -15,29 +12,19 @@ import { OnLiveRankingsDocument } from '../../client/generated/operations.js';
 import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
 import { fetchSnapshot } from '../../cli/status.js';
 import { localKinesis } from '../../local/stack/clients.js';
-import { startLocalStack, type LocalStack } from '../../local/stack/startLocalStack.js';
+import type { LocalStack } from '../../local/stack/startLocalStack.js';
+import { startTestStack } from '../support/testStack.js';
 import type { OpsSnapshot } from '../../contract/opsMetrics.js';
 
 const RACE_SECONDS = 60;
 const WINDOW_SECONDS = 2;
 let stack: LocalStack;
-const stateDir = mkdtempSync(path.join(os.tmpdir(), 'alleycat-ops-'));
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    inMemory: true,
-    sim: false,
-    port: 0,
-    stateDir,
-    buildWeb: false,
-    raceSeconds: RACE_SECONDS,
-    windowSeconds: WINDOW_SECONDS,
-    log: () => undefined,
-  });
+  stack = await startTestStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
 });
 afterAll(async () => {
   await stack?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 const opsUrl = () => new URL('/ops/metrics', stack.endpoints.graphqlUrl).href;

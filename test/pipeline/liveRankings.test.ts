@@ -4,9 +4,6 @@
  * aggregator → publishLiveRankings (SigV4, IAM) → onLiveRankings over the
  * real-time WebSocket. Then the finalizer and all-time consumer take the race.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient } from '../../client/index.js';
@@ -14,9 +11,8 @@ import type { AlleycatClient } from '../../client/index.js';
 import { OnLiveRankingsDocument, RecordTelemetryDocument } from '../../client/generated/operations.js';
 import type { OnLiveRankingsSubscription } from '../../client/generated/operations.js';
 import { raceIdAt } from '../../core/raceClock.js';
-import { freePort } from '../../local/emulators/freePort.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startLocalStack } from '../../local/stack/startLocalStack.js';
+import { startTestStack } from '../support/testStack.js';
 import type { WebSocketConstructorLike } from '../../client/websocket.js';
 
 type Snapshot = NonNullable<OnLiveRankingsSubscription['onLiveRankings']>;
@@ -26,20 +22,13 @@ const WINDOW_SECONDS = 1;
 const CLASS_ID = 4;
 
 describe('live rankings end to end on the local stack', () => {
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alleycat-pipeline-'));
   let stack: LocalStack;
   let client: AlleycatClient;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      stateDir,
-      port: await freePort(),
-      sim: false,
-      inMemory: true,
-      buildWeb: false,
+    stack = await startTestStack({
       raceSeconds: RACE_SECONDS,
       windowSeconds: WINDOW_SECONDS,
-      log: () => undefined,
     });
     client = createClient({
       graphqlUrl: stack.endpoints.graphqlUrl,
@@ -51,7 +40,6 @@ describe('live rankings end to end on the local stack', () => {
   afterAll(async () => {
     client?.close();
     await stack?.stop();
-    fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('delivers the complete ranking (ties 1-2-2-4) to a subscriber within a few windows', async () => {

@@ -5,9 +5,6 @@
  * arrives after the close replaces their not-finished result, and the race's
  * summary and the all-time rankings follow exactly.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../client/index.js';
@@ -21,10 +18,9 @@ import {
 import { raceEndMillis, raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
 import { isScheduledEvent } from '../../functions/finalizer/finalizer.js';
 import { RACE } from '../../infra/settings.js';
-import { freePort } from '../../local/emulators/freePort.js';
 import type { LambdaHandler } from '../../local/esm/eventSourceMapping.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startLocalStack } from '../../local/stack/startLocalStack.js';
+import { startTestStack } from '../support/testStack.js';
 
 // Long enough that a final sent after the close (end + grace + 30 s quiet) still belongs to "the race just ended".
 const RACE_SECONDS = 60;
@@ -32,7 +28,6 @@ const CLASS_ID = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a quiet stream on the local stack', () => {
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alleycat-quiet-'));
   let stack: LocalStack;
   let client: AlleycatClient;
   /** Arrival times (ms) of the Kinesis records the finalizer was given, and the scheduled events. */
@@ -52,24 +47,17 @@ describe('a quiet stream on the local stack', () => {
                 arrivals.push(r.kinesis.approximateArrivalTimestamp * 1000);
             return handler(event as never, context);
           }) as LambdaHandler);
-    stack = await startLocalStack({
-      stateDir,
-      port: await freePort(),
-      sim: false,
-      inMemory: true,
-      buildWeb: false,
+    stack = await startTestStack({
       raceSeconds: RACE_SECONDS,
       windowSeconds: 1,
       closeScheduleMs: 1000,
       wrapHandler,
-      log: () => undefined,
     });
     client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
   });
   afterAll(async () => {
     client?.close();
     await stack?.stop();
-    fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('the schedule closes the race; a final arriving after the close updates the result, the summary and the all-time stats exactly', async () => {

@@ -4,9 +4,6 @@
  * final gets a not-finished one from the live data), the race appears in
  * `races` with its summary, and the all-time consumer ranks the riders.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
@@ -17,36 +14,27 @@ import {
   RecordTelemetryDocument,
 } from '../../client/generated/operations.js';
 import { raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
-import { freePort } from '../../local/emulators/freePort.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startLocalStack } from '../../local/stack/startLocalStack.js';
+import { startTestStack } from '../support/testStack.js';
 
 const RACE_SECONDS = 6;
 const CLASS_ID = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('results and all-time rankings end to end on the local stack', () => {
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alleycat-results-'));
   let stack: LocalStack;
   let client: AlleycatClient;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      stateDir,
-      port: await freePort(),
-      sim: false,
-      inMemory: true,
-      buildWeb: false,
+    stack = await startTestStack({
       raceSeconds: RACE_SECONDS,
       windowSeconds: 1,
-      log: () => undefined,
     });
     client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
   });
   afterAll(async () => {
     client?.close();
     await stack?.stop();
-    fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('a whole race: finishers, a rider who drops out, the summary and the all-time ranking', async () => {

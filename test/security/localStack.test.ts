@@ -6,12 +6,10 @@
  * be on 127.0.0.1.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RACE_CLASSES } from '../../core/raceClasses.js';
-import { startLocalStack, type LocalStack } from '../../local/stack/startLocalStack.js';
+import type { LocalStack } from '../../local/stack/startLocalStack.js';
+import { startTestStack } from '../support/testStack.js';
 import {
   openRealtime,
   postRaw,
@@ -23,21 +21,12 @@ import {
 } from './support/clients.js';
 
 let stack: LocalStack;
-const stateDir = mkdtempSync(path.join(os.tmpdir(), 'alleycat-security-'));
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    inMemory: true,
-    sim: false,
-    port: 0,
-    stateDir,
-    buildWeb: false,
-    log: () => undefined,
-  });
+  stack = await startTestStack();
 });
 afterAll(async () => {
   await stack?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 const iam = (): SigningOptions => ({ ...stack.endpoints.credentials, region: stack.endpoints.region });
