@@ -3,10 +3,10 @@
  * is missing it is built once, in the background, with vite; the rest of the
  * stack does not wait for it.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { stopChild } from '../emulators/dynamodbLocal.js';
+import { buildWebApp } from '../web/buildWebApp.js';
 import { serveWebApp, webConfigFrom } from '../web/index.js';
 import type { Endpoints } from './endpointsFile.js';
 import type { HttpRouter } from './httpRouter.js';
@@ -28,34 +28,14 @@ export interface RunningWebApp {
   stop(): Promise<void>;
 }
 
-/** `vite build` of web/ as a child process; says when it is done, or its last error lines if it fails. */
+/** Builds web/ in the background; says when it is done, or its last error lines if it fails. */
 function buildInBackground(repoRoot: string, webUrl: string, log: (line: string) => void) {
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      'web/vite.config.ts',
-      '--logLevel',
-      'warn',
-    ],
-    {
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      // Always React's production build, even when the stack starts under a test runner (NODE_ENV=test).
-      env: { ...process.env, NODE_ENV: 'production' },
-    },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => {
-    stderr += b.toString();
-  });
-  child.once('exit', (code) => {
+  const build = buildWebApp(repoRoot);
+  build.child.once('exit', (code) => {
     if (code === 0) log(`web app built: ${webUrl}`);
-    else if (code !== null) log(`web app build failed (exit ${code}): ${stderr.trim().slice(-500)}`);
+    else if (code !== null) log(`web app build failed (exit ${code}): ${build.stderr().trim().slice(-500)}`);
   });
-  return child;
+  return build.child;
 }
 
 export function startWebApp(o: WebAppOptions): RunningWebApp {

@@ -2,10 +2,10 @@
  * Builds web/dist when it is missing or older than the app's sources, so the
  * browser tests always drive the code under test (CI starts from a clean tree).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWebApp } from '../../local/web/buildWebApp.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -33,31 +33,11 @@ export async function ensureWebBuild(): Promise<{ built: boolean; distDir: strin
     }),
   );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return { built: false, distDir };
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      'web/vite.config.ts',
-      '--logLevel',
-      'warn',
-    ],
-    {
-      cwd: ROOT,
-      // A test runner sets NODE_ENV=test, which would make Vite bundle React's development build.
-      env: { ...process.env, NODE_ENV: 'production' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr.on('data', (b: Buffer) => {
-    stderr += b.toString();
-  });
+  const build = buildWebApp(ROOT);
   const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', resolve);
+    build.child.once('error', reject);
+    build.child.once('exit', resolve);
   });
-  if (code !== 0) throw new Error(`web build failed (exit ${code}): ${stderr.slice(-2000)}`);
+  if (code !== 0) throw new Error(`web build failed (exit ${code}): ${build.stderr().slice(-2000)}`);
   return { built: true, distDir };
 }
