@@ -18,8 +18,8 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** The app's inputs: its sources, its config, the SDK and the core rules it bundles. */
-const INPUTS = ['web/src', 'web/index.html', 'web/vite.config.ts', 'client', 'core'];
+/** The app's inputs: its sources, its config, and what it bundles from the SDK, core/, lib/ and contract/. */
+const INPUTS = ['web/src', 'web/index.html', 'web/vite.config.ts', 'client', 'core', 'lib', 'contract'];
 
 /** Builds asynchronously: a test worker's event loop must keep answering its runner meanwhile. */
 export async function ensureWebBuild(): Promise<{ built: boolean; distDir: string }> {
