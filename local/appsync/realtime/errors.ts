@@ -13,6 +13,8 @@ export enum CloseCode {
   GoingAway = 1001,
   /** Policy violation: connection lifetime over, unauthorized connection. */
   PolicyViolation = 1008,
+  /** No `connection_init` within the init timeout (the code graphql-ws servers use for it). */
+  InitTimeout = 4408,
   /** A slow consumer whose send buffer passed its bound. */
   SlowConsumer = 4429,
 }

@@ -17,6 +17,12 @@ export interface RealtimeOptions {
   maxEventBytes?: number;
   /** Largest inbound message answered normally; larger ones get an error. */
   maxMessageBytes?: number;
+  /**
+   * How long a socket may stay open without sending `connection_init`; then it
+   * is closed. AppSync does not document its value: 15 s, the time AWS's SDKs
+   * wait for `connection_ack` before they give up themselves.
+   */
+  connectionInitTimeoutMs?: number;
   /** Connection lifetime (AppSync closes connections after 24 h). */
   maxConnectionLifetimeMs?: number;
   /** Send-buffer bound per connection; past it the connection is closed as a slow consumer. */
@@ -39,6 +45,7 @@ export function resolveRealtimeOptions(options: RealtimeOptions = {}): ResolvedR
     maxSubscriptionsPerConnection = 100,
     maxEventBytes = 240 * 1024,
     maxMessageBytes = 240 * 1024,
+    connectionInitTimeoutMs = 15_000,
     maxConnectionLifetimeMs = 24 * 60 * 60 * 1000,
     maxBufferedBytes = 8 * 1024 * 1024,
     slowConsumerGraceMs = 1_000,
@@ -51,6 +58,7 @@ export function resolveRealtimeOptions(options: RealtimeOptions = {}): ResolvedR
     maxSubscriptionsPerConnection,
     maxEventBytes,
     maxMessageBytes,
+    connectionInitTimeoutMs,
     maxConnectionLifetimeMs,
     maxBufferedBytes,
     slowConsumerGraceMs,

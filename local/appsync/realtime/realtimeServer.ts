@@ -109,6 +109,8 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
     private subscriptions: Map<string, Subscription> | undefined;
     private pending: Set<string> | undefined;
     private readonly lifetimeTimer: NodeJS.Timeout;
+    /** Cleared by connection_init: a socket that never initialises cannot hold a connection slot. */
+    private initTimer: NodeJS.Timeout | undefined;
 
     constructor(private readonly socket: RealtimeSocket, private readonly headers: AuthHeaders | undefined) {
       this.lifetimeTimer = setTimeout(
@@ -116,6 +118,11 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
         opts.maxConnectionLifetimeMs,
       );
       this.lifetimeTimer.unref();
+      this.initTimer = setTimeout(
+        () => this.shutdown(CloseCode.InitTimeout, 'Connection initialisation timeout'),
+        opts.connectionInitTimeoutMs,
+      );
+      this.initTimer.unref();
     }
 
     sendText(text: string): void {
@@ -152,6 +159,8 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
     private init(): void {
       if (this.initStarted) return;
       this.initStarted = true;
+      clearTimeout(this.initTimer);
+      this.initTimer = undefined;
       const refuse = (): void => {
         this.sendText(connectionErrorMessage([unauthorizedConnection()]));
         this.shutdown(CloseCode.PolicyViolation, 'Unauthorized');
@@ -279,6 +288,7 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
       this.subscriptions?.clear();
       this.pending?.clear();
       clearTimeout(this.lifetimeTimer);
+      clearTimeout(this.initTimer);
       connections.delete(this);
     }
 
