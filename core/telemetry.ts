@@ -3,6 +3,7 @@
  * Pure and APPSYNC_JS-safe (no regex literals, no throw, no classes): the
  * recordTelemetry resolver and the aggregator share this one definition.
  */
+import { DISPLAY_NAME_MAX_LENGTH, displayNameProblem } from './displayName.js';
 import { isRaceClass } from './raceClasses.js';
 
 export type TelemetryEventKind = 'update' | 'final';
@@ -26,7 +27,8 @@ export type TelemetryCheck = { ok: true; record: TelemetryRecord } | { ok: false
 /** Bounds of the contract, in one place. */
 export const TELEMETRY_LIMITS = {
   racerIdMaxLength: 64,
-  nameMaxLength: 40,
+  /** In code points (core/displayName.ts). */
+  nameMaxLength: DISPLAY_NAME_MAX_LENGTH,
   powerMax: 3000,
   cadenceMax: 250,
   resistanceMax: 100,
@@ -88,9 +90,8 @@ export function checkTelemetry(value: unknown, ctx: TelemetryContext): Telemetry
   if (!isInt(r.classId) || !isRaceClass(r.classId as number)) return fail('classId', 'must be a class of the catalog');
   if (!isRacerId(r.racerId)) return fail('racerId', 'must match ^[A-Za-z0-9_-]{1,64}$');
   if (r.name !== undefined && r.name !== null) {
-    if (typeof r.name !== 'string' || r.name.length < 1 || r.name.length > TELEMETRY_LIMITS.nameMaxLength) {
-      return fail('name', 'must be 1..40 characters');
-    }
+    const problem = displayNameProblem(r.name);
+    if (problem !== null) return fail('name', problem);
   }
   if (!isInt(r.second) || (r.second as number) < 0 || (r.second as number) > ctx.raceSeconds) {
     return fail('second', `must be an integer 0..${ctx.raceSeconds}`);

@@ -18,6 +18,7 @@
  * ran several times slower under the local stack's module loader.
  */
 import { raceIdAt } from '../../core/raceClock.js';
+import { isDisplayName } from '../../core/displayName.js';
 import { isRaceClass } from '../../core/raceClasses.js';
 import type { TelemetryEventKind } from '../../core/telemetry.js';
 import { TELEMETRY_LIMITS } from '../../core/telemetry.js';
@@ -609,16 +610,22 @@ function scanObject(
       } else if (k === NAME) {
         let high = 0;
         while (c !== QUOTE) {
-          // An escape, a raw control character (invalid JSON) or the sentinel.
-          if (c === BACKSLASH || c < 0x20) return false;
+          // An escape, a raw control character (invalid JSON), DEL (refused in names) or the sentinel.
+          if (c === BACKSLASH || c < 0x20 || c === 0x7f) return false;
           high |= c;
           i += 1;
           c = bytes[i] as number;
         }
-        // Multi-byte UTF-8 decoded on its own: the quotes around it are ASCII, so the
-        // decoder is in its initial state at both ends, as when decoding the whole record.
-        name = high < 0x80 ? bytes.toString('latin1', a, i) : bytes.toString('utf8', a, i);
-        if (name.length < 1 || name.length > TELEMETRY_LIMITS.nameMaxLength) return false;
+        if (high < 0x80) {
+          // Printable ASCII: every byte is an allowed character, one code point each.
+          if (i === a || i - a > TELEMETRY_LIMITS.nameMaxLength) return false;
+          name = bytes.toString('latin1', a, i);
+        } else {
+          // Multi-byte UTF-8 decoded on its own: the quotes around it are ASCII, so the
+          // decoder is in its initial state at both ends, as when decoding the whole record.
+          name = bytes.toString('utf8', a, i);
+          if (!isDisplayName(name)) return false;
+        }
       } else if (k === EVENT) {
         if (
           view.getInt32(a, true) === UPDA_WORD &&

@@ -204,10 +204,10 @@ describe('telemetry fast path: same outcome as JSON.parse + checkTelemetry', () 
       ok: true,
       record: { name: 'Zo\ufffde' },
     });
-    // 40 UTF-16 units (20 bicycles) is the longest name; 21 bicycles is rejected, by the reference.
-    expect(scan(record(`{${base},"name":"${'🚴'.repeat(20)}"}`))?.name).toBe('🚴'.repeat(20));
-    expect(scan(record(`{${base},"name":"${'🚴'.repeat(21)}"}`))).toBeUndefined();
-    expect(decodeTelemetry(record(`{${base},"name":"${'🚴'.repeat(21)}"}`), RACE_SECONDS)).toMatchObject({
+    // Names are counted in code points: 40 bicycles is the longest name; 41 is rejected, by the reference.
+    expect(scan(record(`{${base},"name":"${'🚴'.repeat(40)}"}`))?.name).toBe('🚴'.repeat(40));
+    expect(scan(record(`{${base},"name":"${'🚴'.repeat(41)}"}`))).toBeUndefined();
+    expect(decodeTelemetry(record(`{${base},"name":"${'🚴'.repeat(41)}"}`), RACE_SECONDS)).toMatchObject({
       ok: false,
       field: 'name',
     });
@@ -239,13 +239,25 @@ describe('telemetry fast path: same outcome as JSON.parse + checkTelemetry', () 
       [`{${base.replace(`"raceId":${RACE_ID}`, `"raceId":${RACE_ID - 2}`)}}`, 'raceId'],
       [`{${base},"cadence":251}`, 'cadence'],
       [`{${base},"name":""}`, 'name'],
+      [`{${base},"name":"${'a'.repeat(41)}"}`, 'name'],
+      [`{${base},"name":"Ann\\u0007"}`, 'name'],
+      [`{${base},"name":"Ann\\u007f"}`, 'name'],
+      [`{${base},"name":"Ann\u007f"}`, 'name'],
+      [`{${base},"name":"Ann\u0085"}`, 'name'],
+      [`{${base},"name":"\u202Enitram"}`, 'name'],
+      [`{${base},"name":"Ann\u2066x\u2069"}`, 'name'],
+      [`{${base},"name":"A\u200Bnn"}`, 'name'],
+      [`{${base},"name":"\uFEFFAnn"}`, 'name'],
+      [`{${base},"name":"\\u202Enitram"}`, 'name'],
+      [`{${base},"name":"Ann\\ud800"}`, 'name'],
+      [`{${base},"name":"Ann\\udc00x"}`, 'name'],
       [`[{${base}}]`, 'record'],
     ];
     for (const [text, field] of cases) {
       expect(scan(record(text)), text).toBeUndefined();
       const d = decodeTelemetry(record(text), RACE_SECONDS);
       expect(d, text).toStrictEqual(decodeTelemetryReference(record(text), RACE_SECONDS));
-      expect(d, text).toMatchObject({ ok: false, field });
+      expect(d, JSON.stringify(text)).toMatchObject({ ok: false, field });
     }
   });
 

@@ -34,8 +34,8 @@ const VALID_NAMES = [
   'e\u0301 combining',
   'a',
   'x'.repeat(40),
-  '🚴'.repeat(20),
-  'tab\there',
+  '🚴'.repeat(40),
+  'woman biking 🚴\u200d\u2640\ufe0f',
   'quote " inside',
   'slash / ok',
 ];
@@ -66,6 +66,13 @@ const NAMES = [
   'ﬀ ligature',
   '\u2028 line sep',
   '\u0000 nul',
+  '\u202enitram',
+  'iso \u2067x\u2069',
+  'zero\u200bwidth',
+  '\ufeffbom',
+  'del \u007f',
+  'lone \ud83d',
+  '🚴'.repeat(41),
 ];
 const VALID_RACER_IDS = ['a', 'A_b-9', 'x'.repeat(64), '__proto__', 'constructor', 'toString', '-_-'];
 const RACER_IDS = [

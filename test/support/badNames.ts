@@ -1,0 +1,20 @@
+/** Display names core/displayName.ts refuses: one of each refused class, with a readable label. */
+export const BAD_NAMES: ReadonlyArray<[string, string]> = [
+  ['C0 control (BEL)', 'Ann\u0007'],
+  ['line feed', 'Ann\nBob'],
+  ['DEL', 'Ann\u007F'],
+  ['C1 control (NEL)', 'Ann\u0085'],
+  ['right-to-left override', '\u202Enitram'],
+  ['left-to-right embedding', '\u202AAnn'],
+  ['first strong isolate … pop', 'Ann \u2068x\u2069'],
+  ['right-to-left mark', 'Ann\u200F'],
+  ['arabic letter mark', 'Ann\u061C'],
+  ['zero-width space', 'A\u200Bnn'],
+  ['word joiner', 'A\u2060nn'],
+  ['byte-order mark', '\uFEFFAnn'],
+  ['soft hyphen', 'An\u00ADn'],
+  ['line separator', 'Ann\u2028'],
+  ['lone high surrogate', 'Ann\uD83D'],
+  ['lone low surrogate', '\uDEB4Ann'],
+  ['noncharacter', 'Ann\uFFFF'],
+];
