@@ -148,6 +148,26 @@ export const API = {
   name: 'alleycat',
   region: 'us-east-1',
   apiKeyDays: 365,
+  /**
+   * Nesting levels a query may have (AppSync: 1..75, unset = none). Our own
+   * operations go 3 deep; the standard introspection query (GraphiQL, the
+   * explorer, codegen) goes 15 deep. 20 fits both with room, and stops
+   * documents built to nest.
+   */
+  queryDepthLimit: 20,
+  /**
+   * Resolvers one request may run (AppSync: 1..10000, unset = 10000). Only root
+   * fields have resolvers in our schema and each of our operations selects one;
+   * 100 leaves room for a dashboard batching several, and stops documents that
+   * alias one field thousands of times.
+   */
+  resolverCountLimit: 100,
+  /**
+   * Introspection stays on: the explorer (GraphiQL) and codegen read the schema
+   * through it, and the schema is public anyway (the web app ships its
+   * operations, the repository its SDL). Depth and resolver limits bound its cost.
+   */
+  introspectionConfig: 'ENABLED',
 } as const;
 
 /**

@@ -15,6 +15,7 @@ import {
   FieldLogLevel,
   FunctionRuntime,
   GraphqlApi,
+  IntrospectionConfig,
   Resolver,
 } from 'aws-cdk-lib/aws-appsync';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -80,6 +81,9 @@ export class AlleycatApi extends Construct {
       },
       xrayEnabled: true,
       environmentVariables: environment,
+      queryDepthLimit: API.queryDepthLimit,
+      resolverCountLimit: API.resolverCountLimit,
+      introspectionConfig: IntrospectionConfig[API.introspectionConfig],
     });
 
     const logGroup = new LogGroup(this, 'Logs', {

@@ -110,4 +110,10 @@ export interface GraphqlApiDefinition {
   /** `ctx.env` (AppSync environment variables). */
   readonly environmentVariables?: Readonly<Record<string, string>>;
   readonly auth: AuthConfig;
+  /** Nesting levels a query may have, 1..75 (AppSync's `queryDepthLimit`); unset or 0: no limit. */
+  readonly queryDepthLimit?: number;
+  /** Resolvers one request may run, 1..10000 (AppSync's `resolverCountLimit`); unset or 0: 10000. */
+  readonly resolverCountLimit?: number;
+  /** AppSync's `introspectionConfig`; default ENABLED. */
+  readonly introspectionConfig?: 'ENABLED' | 'DISABLED';
 }

@@ -7,11 +7,11 @@ import {
   GraphQLError,
   GraphQLObjectType,
   Kind,
-  execute as graphqlExecute,
+  NoSchemaIntrospectionCustomRule,
   getOperationAST,
   parse,
   responsePathAsArray,
-  validate,
+  specifiedRules,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLFieldResolver,
@@ -27,6 +27,21 @@ import { loadResolvers } from './execution/loadResolvers.js';
 import { buildAppSyncSchema } from './execution/buildAppSyncSchema.js';
 import { selectionSetGraphQL, selectionSetList } from './execution/selectionSet.js';
 import { filterErrorData } from './execution/filterErrorData.js';
+import { executeInSlices } from './execution/executeInSlices.js';
+import { validateInTurns } from './execution/validateInTurns.js';
+import {
+  MAX_DOCUMENT_NESTING,
+  MAX_DOCUMENT_TOKENS,
+  lineColumnAt,
+  nestingOverflowAt,
+} from './execution/documentNesting.js';
+import {
+  fieldDepth,
+  queryDepthExceeded,
+  queryLimitsOf,
+  resolverCountExceeded,
+  responseTooLarge,
+} from './execution/queryLimits.js';
 import { AppSyncFieldError, formatExecutionError, formatRequestError, locationsOf } from './execution/errorShape.js';
 import { authorizeRequest, normalizeHeaders, type HeaderBag } from './auth/authorize.js';
 import { authRules } from './auth/directives.js';
@@ -46,6 +61,12 @@ import { isRecord } from '../../lib/isRecord.js';
 const DEFAULT_HANDLER_TIMEOUT_MS = 1_000;
 // "Request execution time: 30 seconds" (AppSync quotas).
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * AppSync does not document a response size limit; third parties quote 1 MB.
+ * Our own largest answers (a 1,000-rider board, a full introspection) are a
+ * few hundred KB.
+ */
+const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** Per-request state shared by the field resolvers (graphql-js contextValue). */
 interface RequestState {
@@ -56,6 +77,8 @@ interface RequestState {
   readonly extraErrors: AppSyncError[];
   readonly rootExtensions: Map<string, ExtensionsRecord>;
   readonly rootArgs: Map<string, Record<string, unknown>>;
+  /** Resolvers run so far (AppSync's resolver count limit). */
+  resolversRun: number;
 }
 
 const AUTH_TYPE: Record<AuthMode, AuthTypeName> = { API_KEY: 'API Key Authorization', AWS_IAM: 'IAM Authorization' };
@@ -103,6 +126,9 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
   const clock = options.clock ?? Date.now;
   const timeoutMs = options.timeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const limits = queryLimitsOf(api);
+  const validationRules = limits.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const env = { ...(api.environmentVariables ?? {}) };
   const schema = buildAppSyncSchema(api.schema);
   const allowedModes = authRules(schema, api.auth.defaultMode ?? 'API_KEY');
@@ -136,6 +162,11 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     };
   }
 
+  function checkDepth(info: GraphQLResolveInfo): void {
+    if (limits.queryDepth !== Infinity && fieldDepth(info.path) > limits.queryDepth)
+      throw queryDepthExceeded(limits.queryDepth);
+  }
+
   function checkAuth(typeName: string, fieldName: string, mode: AuthMode): void {
     if (!allowedModes(typeName, fieldName).includes(mode)) {
       throw new AppSyncFieldError(`Not Authorized to access ${fieldName} on type ${typeName}`, 'Unauthorized');
@@ -150,6 +181,7 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       const typeName = type.name;
       if (!resolver) {
         const plain: GraphQLFieldResolver<unknown, RequestState> = (source, _args, state, info) => {
+          checkDepth(info);
           checkAuth(typeName, info.fieldName, state.mode);
           return isRecord(source) ? source[info.fieldName] : undefined;
         };
@@ -157,7 +189,10 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
         continue;
       }
       const run: GraphQLFieldResolver<unknown, RequestState> = async (source, args, state, info) => {
+        checkDepth(info);
         checkAuth(typeName, info.fieldName, state.mode);
+        state.resolversRun += 1;
+        if (state.resolversRun > limits.resolverCount) throw resolverCountExceeded(limits.resolverCount);
         const invocation = createInvocation({ authType: AUTH_TYPE[state.mode], now: clock });
         const outcome = await runResolver(
           { sandbox, invocation, timeoutMs },
@@ -210,14 +245,27 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     mode: AuthMode,
     identity: IamIdentity | null,
   ): Promise<AppSyncResponse> {
+    const overflow = nestingOverflowAt(request.query);
+    if (overflow >= 0) {
+      return {
+        errors: [
+          {
+            path: null,
+            errorType: 'InvalidSyntax',
+            locations: [{ ...lineColumnAt(request.query, overflow), sourceName: null }],
+            message: `Syntax Error: the document nests deeper than ${MAX_DOCUMENT_NESTING} levels.`,
+          },
+        ],
+      };
+    }
     let document: DocumentNode;
     try {
-      document = parse(request.query);
+      document = parse(request.query, { maxTokens: MAX_DOCUMENT_TOKENS });
     } catch (err) {
       if (err instanceof GraphQLError) return { errors: [formatRequestError(err, 'InvalidSyntax')] };
       throw err;
     }
-    const validationErrors = validate(schema, document);
+    const validationErrors = await validateInTurns(schema, document, validationRules, request.query.length);
     if (validationErrors.length > 0)
       return { data: null, errors: validationErrors.map((e) => formatRequestError(e, 'ValidationError')) };
     const operation: OperationDefinitionNode | null | undefined = getOperationAST(
@@ -258,26 +306,28 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       extraErrors: [],
       rootExtensions: new Map(),
       rootArgs: new Map(),
+      resolversRun: 0,
     };
-    const result = await graphqlExecute({
-      schema,
-      document,
-      contextValue: state,
-      variableValues: request.variables ?? {},
-      operationName: request.operationName ?? undefined,
-    });
+    const result = await executeInSlices(
+      {
+        schema,
+        document,
+        contextValue: state,
+        variableValues: request.variables ?? {},
+        operationName: request.operationName ?? undefined,
+      },
+      operation,
+      maxResponseBytes,
+    );
     const errors = [
-      ...(result.errors ?? []).map((e) =>
-        e.path ? formatExecutionError(e) : formatRequestError(e, 'ValidationError'),
-      ),
+      ...result.errors.map((e) => (e.path ? formatExecutionError(e) : formatRequestError(e, 'ValidationError'))),
       ...state.extraErrors,
     ];
-    const response: AppSyncResponse = {
-      data: (result.data as Record<string, unknown> | null | undefined) ?? null,
-      ...(errors.length > 0 ? { errors } : {}),
-    };
+    const response: AppSyncResponse = { data: result.data, ...(errors.length > 0 ? { errors } : {}) };
     if (operation.operation === 'mutation' && result.data)
-      emitMutations(operation, document, result.data as Record<string, unknown>, result.errors ?? [], state);
+      emitMutations(operation, document, result.data, result.errors, state);
+    // A mutation that ran is published even when its answer is too large to send.
+    if (result.tooLarge) return { data: null, errors: [responseTooLarge(maxResponseBytes)] };
     return response;
   }
 

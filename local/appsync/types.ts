@@ -9,6 +9,8 @@ export interface AppSyncRuntimeOptions {
   readonly timeoutMs?: number;
   /** Time limit of one whole request (AppSync: 30 s). */
   readonly requestTimeoutMs?: number;
+  /** Largest response body, in bytes, before it is replaced by a limit error (default 1 MB). */
+  readonly maxResponseBytes?: number;
   /** Receives what resolver code logged with console.* (CloudWatch on AppSync). */
   readonly onResolverLog?: (entry: {
     resolverId: string;

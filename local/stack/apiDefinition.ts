@@ -12,6 +12,7 @@ import type {
   GraphqlApiDefinition,
   ResolverDefinition,
 } from '../appsync/index.js';
+import { API } from '../../infra/settings.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
 import { StackStartError } from './errors.js';
 
@@ -95,5 +96,9 @@ export function alleycatApiDefinition(options: AlleycatApiOptions): GraphqlApiDe
     resolvers,
     ...(options.environmentVariables ? { environmentVariables: options.environmentVariables } : {}),
     auth: options.auth,
+    // The limits the CDK stack deploys (infra/constructs/Api.ts).
+    queryDepthLimit: API.queryDepthLimit,
+    resolverCountLimit: API.resolverCountLimit,
+    introspectionConfig: API.introspectionConfig,
   };
 }

@@ -45,6 +45,19 @@ describe('the GraphQL API', () => {
     expect(definition).not.toContain('directive @aws_iam');
   });
 
+  it('limits query depth and resolvers per request, with introspection on for the explorer', () => {
+    s.template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      QueryDepthLimit: API.queryDepthLimit,
+      ResolverCountLimit: API.resolverCountLimit,
+      IntrospectionConfig: 'ENABLED',
+    });
+    // AppSync's accepted ranges.
+    expect(API.queryDepthLimit).toBeGreaterThanOrEqual(1);
+    expect(API.queryDepthLimit).toBeLessThanOrEqual(75);
+    expect(API.resolverCountLimit).toBeGreaterThanOrEqual(1);
+    expect(API.resolverCountLimit).toBeLessThanOrEqual(10_000);
+  });
+
   it('authorizes with the API key by default and IAM as an additional mode', () => {
     s.template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
       Name: API.name,
