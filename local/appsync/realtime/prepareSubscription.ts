@@ -20,6 +20,7 @@ import type { AppSyncErrorEntry } from './messages.js';
 import { invalidSubscription, operationNotSubscription, badStart } from './errors.js';
 import { isRecord } from '../../../lib/isRecord.js';
 import { errorMessage } from '../../../lib/toError.js';
+import { MAX_DOCUMENT_NESTING, MAX_DOCUMENT_TOKENS, nestingOverflowAt } from '../execution/documentNesting.js';
 
 /** A subscription ready to register. */
 export interface PreparedSubscription {
@@ -55,7 +56,10 @@ export function createSubscriptionPreparer(
     if (cached) return cached;
     let parsed: ParsedQuery;
     try {
-      const document = parse(query);
+      // The HTTP endpoint's guards: graphql-js's parser recurses per nesting level.
+      if (nestingOverflowAt(query) >= 0)
+        throw new GraphQLError(`Syntax Error: the document nests deeper than ${MAX_DOCUMENT_NESTING} levels.`);
+      const document = parse(query, { maxTokens: MAX_DOCUMENT_TOKENS });
       parsed = { document, errors: validate(schema, document) };
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
