@@ -5,7 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/credentials.js';
+import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../local/credentials.js';
 
 /** The DynamoDB commands that write, by the name the SDK gives them (`context.commandName`). */
 export const WRITE_COMMANDS: ReadonlySet<string> = new Set([
@@ -26,7 +26,7 @@ export interface CountingClient {
 /** A document client on DynamoDB Local at `endpoint` that counts its write calls. */
 export function countingClient(endpoint: string): CountingClient {
   let writes = 0;
-  const base = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const base = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: EMULATOR_CREDENTIALS });
   base.middlewareStack.add(
     (next, context) => async (args) => {
       if (WRITE_COMMANDS.has(String(context.commandName))) writes += 1;

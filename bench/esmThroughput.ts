@@ -14,7 +14,7 @@ import { memoryCheckpointStore } from '../local/esm/checkpointStore.js';
 import { startEventSourceMapping } from '../local/esm/eventSourceMapping.js';
 import { kinesisSource } from '../local/esm/kinesisSource.js';
 import { kinesisJsonClient } from '../local/esm/kinesisJsonClient.js';
-import { LOCAL_CREDENTIALS } from '../local/credentials.js';
+import { EMULATOR_CREDENTIALS } from '../local/credentials.js';
 import { localKinesis } from '../local/stack/clients.js';
 import { ensureStream } from '../local/stack/resources.js';
 import type { BenchOptions, BenchResult } from './types.js';
@@ -75,7 +75,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
   const json = kinesisJsonClient({
     endpoint: kinesalite.endpoint,
     region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: EMULATOR_CREDENTIALS,
   });
   try {
     const streamName = 'esm-bench';

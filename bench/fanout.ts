@@ -32,10 +32,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '../client/index.js';
 import { PublishLiveRankingsDocument } from '../client/generated/operations.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/credentials.js';
+import { LOCAL_REGION, newLocalCredentials } from '../local/credentials.js';
 import {
   CLASS_ID,
   ENTRIES,
+  FANOUT_IAM_ENV,
   connectRealtime,
   inBatches,
   isFromReceiver,
@@ -68,9 +69,13 @@ interface ServerProcess {
   stop(): void;
 }
 
+/** The publisher's IAM key pair, fresh per run; the server child accepts it only. */
+const IAM_CREDENTIALS = newLocalCredentials();
+
 function startServer(): Promise<ServerProcess> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const child = fork(path.join(here, 'fanoutServer.ts'), [], {
+    env: { ...process.env, [FANOUT_IAM_ENV]: JSON.stringify(IAM_CREDENTIALS) },
     execArgv: [
       '--import',
       'tsx',
@@ -247,7 +252,7 @@ async function measureFanout(
     progress(`${subscribers} subscribers ready in ${receiverCount} receiver processes`);
     const publisher = createClient({
       graphqlUrl: `http://127.0.0.1:${server.port}/graphql`,
-      auth: { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } },
+      auth: { iam: { credentials: { ...IAM_CREDENTIALS }, region: LOCAL_REGION } },
     });
     const latencies: number[] = [];
     const receiverCpuMs: number[] = [];

@@ -17,13 +17,16 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createAppSyncRuntime, createGraphqlHandler, realtimeBackendFor } from '../local/appsync/index.js';
 import { attachRealtime } from '../local/appsync/realtime/index.js';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from '../local/credentials.js';
+import { LOCAL_ACCOUNT_ID, isLocalCredentials } from '../local/credentials.js';
 
 import { bundleResolvers } from '../resolvers/build.js';
 import { alleycatApiDefinition } from '../local/stack/apiDefinition.js';
-import { FANOUT_API_KEY } from './fanoutShared.js';
+import { FANOUT_API_KEY, FANOUT_IAM_ENV } from './fanoutShared.js';
 
 async function main(): Promise<void> {
+  const iam: unknown = JSON.parse(process.env[FANOUT_IAM_ENV] ?? 'null');
+  if (!isLocalCredentials(iam))
+    throw new Error(`${FANOUT_IAM_ENV} must hold the publisher's key pair (bench/fanout.ts sets it)`);
   const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
   const runtime = createAppSyncRuntime({
     api: alleycatApiDefinition({
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
       environmentVariables: { TABLE_NAME: 'unused', STREAM_NAME: 'unused', RACE_SECONDS: '300', GRACE_SECONDS: '15' },
       auth: {
         apiKeys: [{ id: FANOUT_API_KEY, expiresAt: Math.floor(Date.now() / 1000) + 24 * 3600 }],
-        iam: [{ ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID }],
+        iam: [{ ...iam, accountId: LOCAL_ACCOUNT_ID }],
       },
     }),
     timeoutMs: 5_000,

@@ -6,6 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
+/** The environment variable that hands the publisher's IAM key pair (JSON) to the server child. */
+export const FANOUT_IAM_ENV = 'FANOUT_IAM_CREDENTIALS';
 /** The API key the benchmark's subscribers use (the server child registers it). */
 export const FANOUT_API_KEY = 'da2-benchfanout0000000000000';
 /** The class every subscriber follows. */

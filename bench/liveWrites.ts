@@ -18,7 +18,7 @@ import type { KinesisEventRecord } from '../functions/runtime/kinesisRecord.js';
 import { raceStartMillis } from '../core/raceClock.js';
 import type { TelemetryRecord } from '../core/telemetry.js';
 import { RACE } from '../infra/settings.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/credentials.js';
+import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../local/credentials.js';
 import { startDynamoDbLocal } from '../local/emulators/dynamodbLocal.js';
 import { ensureTable } from '../local/stack/resources.js';
 import { createClassFeed } from '../local/simulator/classFeed.js';
@@ -57,7 +57,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     const setup = new DynamoDBClient({
       endpoint: ddbLocal.endpoint,
       region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
+      credentials: EMULATOR_CREDENTIALS,
     });
     await ensureTable(setup, 'bench-ours');
     setup.destroy();

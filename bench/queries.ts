@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppSyncRuntime } from '../local/appsync/index.js';
 import { startDynamoDbLocal } from '../local/emulators/dynamodbLocal.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/credentials.js';
+import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../local/credentials.js';
 import { localDynamoDb } from '../local/stack/clients.js';
 import { ensureTable } from '../local/stack/resources.js';
 import { buildResultItem } from '../core/resultItem.js';
@@ -57,7 +57,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     const doc = createDocumentClient({
       region: LOCAL_REGION,
       endpoint: ddbLocal.endpoint,
-      credentials: LOCAL_CREDENTIALS,
+      credentials: EMULATOR_CREDENTIALS,
     });
 
     progress(`seeding ${ITEMS} results`);

@@ -13,7 +13,7 @@ import type {
   ResolverDefinition,
 } from '../appsync/index.js';
 import { API } from '../../infra/settings.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
+import { EMULATOR_CREDENTIALS, LOCAL_REGION, type LocalCredentials } from '../credentials.js';
 import { StackStartError } from './errors.js';
 
 /**
@@ -34,6 +34,8 @@ export interface AlleycatApiOptions {
   readonly kinesisEndpoint?: string;
   readonly environmentVariables?: Readonly<Record<string, string>>;
   readonly auth: AuthConfig;
+  /** What the data sources sign with (AppSync: their service role); default: the emulators' placeholder. */
+  readonly credentials?: LocalCredentials;
 }
 
 function dataSource(name: DataSourceName, options: AlleycatApiOptions): DataSourceDefinition {
@@ -47,7 +49,7 @@ function dataSource(name: DataSourceName, options: AlleycatApiOptions): DataSour
         type,
         dynamodbConfig: { tableName: options.dynamodb?.tableName ?? 'unused', awsRegion: LOCAL_REGION },
         endpoint: options.dynamodb?.endpoint ?? UNREACHABLE_ENDPOINT,
-        credentials: LOCAL_CREDENTIALS,
+        credentials: options.credentials ?? EMULATOR_CREDENTIALS,
       };
     case 'HTTP':
       // The CDK stack's Kinesis data source: an HTTP data source signing for the kinesis service.
@@ -61,7 +63,7 @@ function dataSource(name: DataSourceName, options: AlleycatApiOptions): DataSour
             awsIamConfig: { signingRegion: LOCAL_REGION, signingServiceName: 'kinesis' },
           },
         },
-        credentials: LOCAL_CREDENTIALS,
+        credentials: options.credentials ?? EMULATOR_CREDENTIALS,
       };
   }
 }

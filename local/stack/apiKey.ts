@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { API } from '../../infra/settings.js';
+import { PRIVATE_FILE_MODE, writePrivateFile } from './privateFiles.js';
 
 export interface LocalApiKey {
   id: string;
@@ -39,12 +40,12 @@ export function loadOrCreateApiKey(stateDir: string | undefined, now = Date.now(
   const file = stateDir ? path.join(stateDir, 'api-key.json') : undefined;
   if (file && fs.existsSync(file)) {
     const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (isKey(parsed) && parsed.expiresAt * 1000 > now) return parsed;
+    if (isKey(parsed) && parsed.expiresAt * 1000 > now) {
+      fs.chmodSync(file, PRIVATE_FILE_MODE);
+      return parsed;
+    }
   }
   const key = { id: newApiKeyId(), expiresAt: Math.floor(now / 1000) + API.apiKeyDays * 86_400 };
-  if (file) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
-  }
+  if (file) writePrivateFile(file, `${JSON.stringify(key, null, 2)}\n`);
   return key;
 }

@@ -1,15 +1,15 @@
-/** AWS SDK clients pointed at the local emulators, with the local credentials. */
+/** AWS SDK clients pointed at the local emulators (which accept any credentials: the placeholder ones). */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
+import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
 import { withoutSdkLogging } from '../../lib/withoutSdkLogging.js';
 import { kinesisJsonClient, type KinesisJsonClient } from '../esm/kinesisJsonClient.js';
 
 export function localDynamoDb(endpoint: string): DynamoDBClient {
   return withoutSdkLogging(
-    new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 }),
+    new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: EMULATOR_CREDENTIALS, maxAttempts: 3 }),
   );
 }
 
@@ -19,7 +19,7 @@ export function localKinesis(endpoint: string): KinesisClient {
     new KinesisClient({
       endpoint,
       region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
+      credentials: EMULATOR_CREDENTIALS,
       maxAttempts: 3,
       requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 64 } }),
     }),
@@ -42,12 +42,12 @@ export function stackClients(dynamodbEndpoint: string, kinesisEndpoint: string):
   const kinesisJson = kinesisJsonClient({
     endpoint: kinesisEndpoint,
     region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: EMULATOR_CREDENTIALS,
   });
   const streams = new DynamoDBStreamsClient({
     endpoint: dynamodbEndpoint,
     region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: EMULATOR_CREDENTIALS,
   });
   return {
     dynamodb,

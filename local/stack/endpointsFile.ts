@@ -1,7 +1,7 @@
 /** `.alleycat/endpoints.json`, written atomically once the stack is ready. */
 import fs from 'node:fs';
-import path from 'node:path';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
+import { LOCAL_REGION, type LocalCredentials } from '../credentials.js';
+import { writePrivateFile } from './privateFiles.js';
 
 /** The endpoints file: what clients, the simulator and `alleycat status` need to reach the stack. */
 export interface Endpoints {
@@ -22,6 +22,8 @@ export function stackEndpoints(o: {
   host: string;
   port: number;
   apiKey: string;
+  /** The stack's IAM key pair (local/stack/stackCredentials.ts). */
+  credentials: LocalCredentials;
   kinesis: Endpoints['kinesis'];
   dynamodb: Endpoints['dynamodb'];
   raceSeconds: number;
@@ -34,7 +36,7 @@ export function stackEndpoints(o: {
     realtimeUrl: `ws://${o.host}:${o.port}/graphql/realtime`,
     apiKey: o.apiKey,
     webUrl: `${origin}/`,
-    credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey },
+    credentials: { accessKeyId: o.credentials.accessKeyId, secretAccessKey: o.credentials.secretAccessKey },
     kinesis: o.kinesis,
     dynamodb: o.dynamodb,
     raceSeconds: o.raceSeconds,
@@ -42,12 +44,9 @@ export function stackEndpoints(o: {
   };
 }
 
-/** Writes the file through a temporary file and a rename, so readers never see half of it. */
+/** Writes the file (it holds the API key and the IAM key pair: user-only, 0600) so readers never see half of it. */
 export function writeEndpointsFile(file: string, endpoints: Endpoints): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(endpoints, null, 2)}\n`);
-  fs.renameSync(tmp, file);
+  writePrivateFile(file, `${JSON.stringify(endpoints, null, 2)}\n`);
 }
 
 /** Removes the file if it still describes this stack (another stack may have replaced it). */

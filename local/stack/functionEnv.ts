@@ -5,7 +5,7 @@
  * (DYNAMODB_ENDPOINT, KINESIS_ENDPOINT; unset on AWS).
  */
 import { MONITORING, RACE, SERVICE_NAMES } from '../../infra/settings.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
+import { LOCAL_REGION, type LocalCredentials } from '../credentials.js';
 
 export interface FunctionEnvInput {
   tableName: string;
@@ -14,6 +14,8 @@ export interface FunctionEnvInput {
   windowSeconds: number;
   dynamodbEndpoint: string;
   kinesisEndpoint: string;
+  /** The execution role's keys: the stack's IAM key pair, which the local AppSync accepts. */
+  credentials: LocalCredentials;
 }
 
 export type FunctionName = keyof typeof SERVICE_NAMES;
@@ -27,8 +29,8 @@ export function functionEnvironment(i: FunctionEnvInput): Record<string, string>
     GRACE_SECONDS: String(RACE.graceSeconds),
     WINDOW_SECONDS: String(i.windowSeconds),
     AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ACCESS_KEY_ID: i.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: i.credentials.secretAccessKey,
     DYNAMODB_ENDPOINT: i.dynamodbEndpoint,
     KINESIS_ENDPOINT: i.kinesisEndpoint,
     POWERTOOLS_METRICS_NAMESPACE: MONITORING.metricsNamespace,

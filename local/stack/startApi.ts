@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { createAppSyncRuntime, createGraphqlHandler, realtimeBackendFor } from '../appsync/index.js';
 import { attachRealtime, type RealtimeAttachment } from '../appsync/realtime/index.js';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type LocalCredentials } from '../credentials.js';
 import { alleycatApiDefinition } from './apiDefinition.js';
 import type { LocalApiKey } from './apiKey.js';
 import type { HttpRouter } from './httpRouter.js';
@@ -19,6 +19,8 @@ export interface ApiOptions {
   /** `ctx.env` of the resolvers, as the CDK stack sets it. */
   readonly race: { readonly raceSeconds: number; readonly graceSeconds: number };
   readonly apiKey: LocalApiKey;
+  /** The stack's IAM key pair: the one principal the IAM-only fields accept; the data sources sign with it too. */
+  readonly credentials: LocalCredentials;
 }
 
 export interface RunningApi {
@@ -33,6 +35,7 @@ export function startApi(o: ApiOptions): RunningApi {
       bundles: o.bundles,
       dynamodb: o.dynamodb,
       kinesisEndpoint: o.kinesis.endpoint,
+      credentials: o.credentials,
       environmentVariables: {
         TABLE_NAME: o.dynamodb.tableName,
         STREAM_NAME: o.kinesis.streamName,
@@ -41,7 +44,7 @@ export function startApi(o: ApiOptions): RunningApi {
       },
       auth: {
         apiKeys: [{ id: o.apiKey.id, expiresAt: o.apiKey.expiresAt }],
-        iam: [{ ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID }],
+        iam: [{ ...o.credentials, accountId: LOCAL_ACCOUNT_ID }],
         region: LOCAL_REGION,
       },
     }),

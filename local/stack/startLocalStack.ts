@@ -16,6 +16,8 @@ import type { LambdaHandler } from '../esm/eventSourceMapping.js';
 import type { ProcessorConfig } from '../esm/processorConfig.js';
 import { errorMessage } from '../../lib/toError.js';
 import { loadOrCreateApiKey } from './apiKey.js';
+import { ensurePrivateDir } from './privateFiles.js';
+import { loadOrCreateStackCredentials } from './stackCredentials.js';
 import { stackClients } from './clients.js';
 import { closeScheduleIntervalMs, startCloseSchedule } from './closeSchedule.js';
 import { removeEndpointsFile, stackEndpoints, writeEndpointsFile, type Endpoints } from './endpointsFile.js';
@@ -101,7 +103,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const storedData = path.join(stateDir, 'data');
     if (options.reset && fs.existsSync(storedData)) fs.rmSync(storedData, { recursive: true, force: true });
-    fs.mkdirSync(stateDir, { recursive: true });
+    // It holds the API key and the IAM key pair: the user's only.
+    ensurePrivateDir(stateDir);
 
     // The HTTP server first: a taken port fails fast, before Java starts.
     const router = createHttpRouter(log);
@@ -127,10 +130,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     resources.catch((error: unknown) => log(`error: creating the table and stream failed: ${errorMessage(error)}`));
 
     const apiKey = loadOrCreateApiKey(inMemory ? undefined : stateDir);
+    const credentials = loadOrCreateStackCredentials(inMemory ? undefined : stateDir);
     const endpoints = stackEndpoints({
       host,
       port,
       apiKey: apiKey.id,
+      credentials,
       kinesis: { endpoint: kinesis.endpoint, streamName },
       dynamodb: { endpoint: dynamodb.endpoint, tableName },
       raceSeconds,
@@ -145,6 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       kinesis: endpoints.kinesis,
       race: { raceSeconds, graceSeconds: RACE.graceSeconds },
       apiKey,
+      credentials,
     });
     stack.onStop(() => api.stop());
     stack.report('GraphQL (local AppSync)', true, endpoints.graphqlUrl);
@@ -158,6 +164,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamodb: { ...endpoints.dynamodb, streamArn: tableStreamArn },
       kinesis: { ...endpoints.kinesis, streamArn },
       graphqlUrl: endpoints.graphqlUrl,
+      credentials,
       raceSeconds,
       windowSeconds,
       dataDir,

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { fileCheckpointStore, memoryCheckpointStore } from '../esm/checkpointStore.js';
 import type { LambdaHandler } from '../esm/eventSourceMapping.js';
+import type { LocalCredentials } from '../credentials.js';
 import type { ProcessorConfig } from '../esm/processorConfig.js';
 import type { StackClients } from './clients.js';
 import { applyFunctionEnvironment, functionEnvironment, type FunctionName } from './functionEnv.js';
@@ -20,6 +21,8 @@ export interface MappingsOptions {
   readonly dynamodb: { readonly endpoint: string; readonly tableName: string; readonly streamArn: string };
   readonly kinesis: { readonly endpoint: string; readonly streamName: string; readonly streamArn: string };
   readonly graphqlUrl: string;
+  /** The stack's IAM key pair, the functions' execution-role keys. */
+  readonly credentials: LocalCredentials;
   readonly raceSeconds: number;
   readonly windowSeconds: number;
   /** Where checkpoints and dead letters are kept; undefined: in memory. */
@@ -44,6 +47,7 @@ export async function startMappings(o: MappingsOptions): Promise<RunningMappings
       windowSeconds: o.windowSeconds,
       dynamodbEndpoint: o.dynamodb.endpoint,
       kinesisEndpoint: o.kinesis.endpoint,
+      credentials: o.credentials,
     }),
   );
   const handlers = { ...o.handlers };

@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTestTable } from '../support/resources.js';
 import { createDynamoDbDataSource } from '../../local/appsync/datasources/dynamodb.js';
 import * as ddb from '../../local/appsync/util/ddbModule.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import type { DataSource } from '../../local/appsync/datasources/types.js';
 
 let ds: DataSource;
@@ -14,7 +14,7 @@ const call = (request: unknown, callerId = 'Query.test') => ds.invoke({ request,
 beforeAll(async () => {
   const endpoint = inject('dynamodbEndpoint');
   tableName = (await createTestTable(endpoint)).tableName;
-  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: EMULATOR_CREDENTIALS });
   ds = createDynamoDbDataSource({ client, tableName });
 });
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it, inject } from 'vitest';
 import { createTestStream } from '../support/resources.js';
 import { createTestRuntime, apiKeyHeaders } from './fixtures/testRuntime.js';
 import { createHttpDataSource } from '../../local/appsync/datasources/http.js';
-import { LOCAL_CREDENTIALS } from '../../local/credentials.js';
+import { EMULATOR_CREDENTIALS } from '../../local/credentials.js';
 
 let streamName: string;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ describe('HTTP data source', () => {
       endpoint: inject('kinesisEndpoint'),
       region: 'us-east-1',
       service: 'kinesis',
-      credentials: LOCAL_CREDENTIALS,
+      credentials: EMULATOR_CREDENTIALS,
     });
     const out = await ds.invoke({
       callerId: 'Mutation.x',
@@ -45,7 +45,7 @@ describe('HTTP data source', () => {
       endpoint: 'http://127.0.0.1:1',
       region: 'us-east-1',
       service: 'kinesis',
-      credentials: LOCAL_CREDENTIALS,
+      credentials: EMULATOR_CREDENTIALS,
       timeoutMs: 2000,
     });
     const out = await ds.invoke({ callerId: 'x', request: { method: 'POST', resourcePath: '/', params: {} } });

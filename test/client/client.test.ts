@@ -13,7 +13,8 @@ import {
   OnLiveRankingsDocument,
   PublishLiveRankingsDocument,
 } from '../../client/generated/operations.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { LOCAL_REGION } from '../../local/credentials.js';
+import { TEST_IAM_CREDENTIALS } from '../support/testCredentials.js';
 import { TEST_API_KEY } from '../realtime/support/graphqlBackend.js';
 import { liveRankingsBackend, liveRankingsInput } from '../realtime/support/liveRankingsBackend.js';
 import { startRealtime, type RealtimeFixture } from '../realtime/support/realtimeFixture.js';
@@ -47,7 +48,7 @@ describe('the client SDK against the local endpoint', () => {
     return client;
   }
 
-  const iam = { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } };
+  const iam = { iam: { credentials: TEST_IAM_CREDENTIALS, region: LOCAL_REGION } };
 
   it('runs typed queries and mutations over HTTP (API key and IAM)', async () => {
     const { fixture } = await setUp();

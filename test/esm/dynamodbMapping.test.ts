@@ -6,7 +6,7 @@ import { dynamoDbSource } from '../../local/esm/dynamodbSource.js';
 import { startEventSourceMapping, type RunningMapping } from '../../local/esm/eventSourceMapping.js';
 import { failureQueue } from '../../local/esm/failureQueue.js';
 import { localDynamoDb } from '../../local/stack/clients.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { mappingSettingsFor } from '../../local/stack/stackMappings.js';
 import { createTestTable } from '../support/resources.js';
 import { eventually } from './support/fakeShard.js';
@@ -21,7 +21,7 @@ beforeAll(() => {
   streams = new DynamoDBStreamsClient({
     endpoint: inject('dynamodbEndpoint'),
     region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: EMULATOR_CREDENTIALS,
   });
 });
 afterEach(async () => {

@@ -18,7 +18,7 @@ import { countUpdate } from '../../functions/allTime/allTimeUpdates.js';
 import { buildResultItem } from '../../core/resultItem.js';
 import { allTimeBestPk, allTimeKey, allTimeTotalPk, raceKey, rankKey } from '../../core/keys.js';
 import { MAPPINGS } from '../../infra/settings.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { compileFilterCriteria } from '../../local/esm/filterPattern.js';
 import { toDynamoDbEventRecord } from '../../local/esm/dynamodbSource.js';
 import { createTestTable } from '../support/resources.js';
@@ -39,7 +39,7 @@ describe('all-time rankings from the table stream', () => {
 
   /** Every stream record so far, as Lambda's event records, through the mapping's filter. */
   async function streamRecords(): Promise<DynamoDBStreamEvent['Records']> {
-    const client = new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const client = new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: EMULATOR_CREDENTIALS });
     const filter = compileFilterCriteria(MAPPINGS.allTime.filters.map((f) => f.pattern));
     const out: DynamoDBStreamEvent['Records'] = [];
     const desc = await client.send(new DescribeStreamCommand({ StreamArn: streamArn }));

@@ -5,7 +5,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { LOCAL_REGION } from '../../local/credentials.js';
+import { TEST_IAM_CREDENTIALS } from '../support/testCredentials.js';
 import { createDocumentClient } from '../../functions/runtime/documentClient.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LiveRankingsInput } from '../../functions/aggregator/publishLiveRankings.js';
@@ -15,7 +16,7 @@ import type { Clock } from '../../functions/runtime/clock.js';
 import { recordingLogger, recordingMetrics, type RecordedLogs, type RecordedMetrics } from './fakes.js';
 
 export function documentClient(endpoint: string, maxAttempts = 3): DynamoDBDocumentClient {
-  return createDocumentClient({ region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts });
+  return createDocumentClient({ region: LOCAL_REGION, endpoint, credentials: TEST_IAM_CREDENTIALS, maxAttempts });
 }
 
 export interface RecordedRequest {
@@ -83,7 +84,7 @@ export function aggregatorTestDeps(
     publish: createPublisher({
       graphqlUrl: o.appsync.url,
       region: 'us-east-1',
-      credentials: LOCAL_CREDENTIALS,
+      credentials: TEST_IAM_CREDENTIALS,
       sleep: noSleep,
     }),
     logger: recordingLogger(),

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { MAPPINGS } from '../../infra/settings.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { toDynamoDbEventRecord } from '../../local/esm/dynamodbSource.js';
 import { compileFilterCriteria } from '../../local/esm/filterPattern.js';
 
@@ -19,7 +19,7 @@ export type StreamRecords = DynamoDBStreamEvent['Records'];
 
 /** Every record of the stream so far that the all-time mapping would deliver, in stream order per shard. */
 export async function allTimeStreamRecords(endpoint: string, streamArn: string): Promise<StreamRecords> {
-  const client = new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: EMULATOR_CREDENTIALS });
   const filter = compileFilterCriteria(MAPPINGS.allTime.filters.map((f) => f.pattern));
   const out: StreamRecords = [];
   try {

@@ -114,6 +114,7 @@ describe('the local functions environment', () => {
       windowSeconds: 5,
       dynamodbEndpoint: 'http://127.0.0.1:8000',
       kinesisEndpoint: 'http://127.0.0.1:4567',
+      credentials: { accessKeyId: 'LOCALTESTKEY0000000', secretAccessKey: 'local-test-secret-0000000000000000000000' },
     });
     for (const name of NAMES) {
       const fnId = logicalId(s.stack, s.stack.pipeline.functions[name].fn);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREATE, messageBackend } from './support/messageBackend.js';
 import { realtimeAuthHeaders } from '../../client/auth.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { LOCAL_REGION } from '../../local/credentials.js';
+import { TEST_IAM_CREDENTIALS } from '../support/testCredentials.js';
 import {
   connectWithApiKey,
   startMessage,
@@ -130,7 +131,7 @@ describe('what a subscriber receives: the mutation selection set intersected wit
   it('authorizes each start on its own: an IAM start (signed over /graphql with the data string) on an API-key connection', async () => {
     const socket = await connectWithApiKey(fixture);
     const graphqlUrl = new URL(`http://${fixture.host}/graphql`);
-    const iam = { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } };
+    const iam = { iam: { credentials: TEST_IAM_CREDENTIALS, region: LOCAL_REGION } };
     const data = JSON.stringify({ query: 'subscription { onIamOnly { id secret } }', variables: {} });
     socket.send({
       id: 'iam',

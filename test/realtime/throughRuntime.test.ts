@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, SubscriptionError, GraphQLResponseError, type AlleycatClient } from '../../client/index.js';
 import { OnLiveRankingsDocument, PublishLiveRankingsDocument } from '../../client/generated/operations.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { LOCAL_REGION } from '../../local/credentials.js';
+import { TEST_IAM_CREDENTIALS } from '../support/testCredentials.js';
 import { API_KEY, createApi, type Api } from '../resolvers/api.js';
 import { createTestRuntime } from '../appsync/fixtures/testRuntime.js';
 import { TEST_API_KEY as RUNTIME_TEST_KEY } from '../appsync/fixtures/testApi.js';
@@ -26,7 +27,7 @@ describe('live rankings through the local AppSync runtime and the project resolv
     reader = createClient({ graphqlUrl: server.graphqlUrl, auth: { apiKey: API_KEY }, WebSocket });
     publisher = createClient({
       graphqlUrl: server.graphqlUrl,
-      auth: { iam: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } },
+      auth: { iam: { credentials: TEST_IAM_CREDENTIALS, region: LOCAL_REGION } },
       WebSocket,
     });
   });

@@ -16,7 +16,8 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { createAppSyncRuntime, type AppSyncError, type AppSyncRuntime } from '../../local/appsync/index.js';
 import { localDynamoDb } from '../../local/stack/clients.js';
 import { alleycatApiDefinition } from '../../local/stack/apiDefinition.js';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/credentials.js';
+import { TEST_IAM_CREDENTIALS } from '../support/testCredentials.js';
 import { bundleResolvers } from '../../resolvers/build.js';
 import { createTestTable } from '../support/resources.js';
 import type { AllTimeStats } from '../../core/allTimeItem.js';
@@ -64,7 +65,7 @@ export async function createApi(opts: {
       },
       auth: {
         apiKeys: [{ id: API_KEY, expiresAt: Math.floor(opts.now / 1000) + 3600 }],
-        iam: [{ ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID }],
+        iam: [{ ...TEST_IAM_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID }],
       },
     }),
     clock: () => opts.now,
@@ -95,7 +96,7 @@ export async function createApi(opts: {
     async callIam(document, variables) {
       const body = JSON.stringify({ query: print(document as DocumentNode), variables });
       const signer = new SignatureV4({
-        credentials: LOCAL_CREDENTIALS,
+        credentials: TEST_IAM_CREDENTIALS,
         region: LOCAL_REGION,
         service: 'appsync',
         sha256: Sha256,

@@ -6,8 +6,11 @@
  * be on 127.0.0.1.
  */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RACE_CLASSES } from '../../core/raceClasses.js';
+import { EMULATOR_CREDENTIALS } from '../../local/credentials.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startTestStack } from '../support/testStack.js';
 import {
@@ -48,6 +51,38 @@ describe('IAM-only fields', () => {
     const accepted = await withIam(stack.endpoints.graphqlUrl, iam(), PUBLISH, { input: snapshot });
     expect(accepted.body.errors).toBeUndefined();
     expect(accepted.body.data?.publishLiveRankings).toMatchObject({ classId: 1, raceId: 100 });
+  });
+});
+
+describe('the local IAM principal', () => {
+  it("is the stack's own random key pair; the old public constant local/local is refused", async () => {
+    expect(stack.endpoints.credentials.accessKeyId).toMatch(/^LOCAL[A-Z2-7]{15}$/);
+    expect(stack.endpoints.credentials.secretAccessKey.length).toBeGreaterThanOrEqual(40);
+    const constant = await withIam(
+      stack.endpoints.graphqlUrl,
+      { accessKeyId: 'local', secretAccessKey: 'local', region: stack.endpoints.region },
+      PUBLISH,
+      { input: snapshot },
+    );
+    expect(constant.status).toBe(401);
+    expect(constant.body.errors?.[0]?.errorType).toBe('UnrecognizedClientException');
+    const emulators = await withIam(
+      stack.endpoints.graphqlUrl,
+      { ...EMULATOR_CREDENTIALS, region: 'us-east-1' },
+      PUBLISH,
+      {
+        input: snapshot,
+      },
+    );
+    expect(emulators.status).toBe(401);
+  });
+
+  it('and the API key are in files only the user can read', () => {
+    const stateDir = path.dirname(stack.endpointsFile);
+    expect(fs.statSync(stateDir).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(stack.endpointsFile).mode & 0o777).toBe(0o600);
+    const written = JSON.parse(fs.readFileSync(stack.endpointsFile, 'utf8')) as typeof stack.endpoints;
+    expect(written.credentials).toEqual(stack.endpoints.credentials);
   });
 });
 

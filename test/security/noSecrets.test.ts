@@ -1,7 +1,7 @@
 /**
  * The repository holds no credentials: every tracked file is scanned for AWS
- * key ids, secret keys and private keys. (The local stack's IAM principal is
- * `local`/`local`, which only works against servers on 127.0.0.1.)
+ * key ids, secret keys and private keys. (The local stack makes its IAM key
+ * pair at run time and keeps it in its state folder, which is not tracked.)
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';

@@ -14,7 +14,7 @@ import { checkTelemetry } from '../../core/telemetry.js';
 import { raceIdAt } from '../../core/raceClock.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { createTestStream } from '../support/resources.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
+import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 
 /** Every record on the stream, with its partition key. */
 async function readStream(client: KinesisClient, streamName: string): Promise<Array<{ key: string; data: unknown }>> {
@@ -105,7 +105,7 @@ describe('the simulator against kinesalite', () => {
         region: LOCAL_REGION,
         graphqlUrl: 'http://127.0.0.1:1/graphql',
         apiKey: 'unused',
-        credentials: LOCAL_CREDENTIALS,
+        credentials: EMULATOR_CREDENTIALS,
         kinesis: { endpoint, streamName },
         raceSeconds,
       },

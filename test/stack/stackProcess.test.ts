@@ -46,7 +46,8 @@ describe('alleycat start (child process)', () => {
         graphqlUrl: `http://127.0.0.1:${port}/graphql`,
         realtimeUrl: `ws://127.0.0.1:${port}/graphql/realtime`,
         webUrl: `http://127.0.0.1:${port}/`,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        // The stack's own random key pair, never a public constant.
+        credentials: { accessKeyId: expect.stringMatching(/^LOCAL[A-Z2-7]{15}$/), secretAccessKey: expect.any(String) },
         kinesis: { streamName: 'alleycat-telemetry' },
         dynamodb: { tableName: 'alleycat' },
         raceSeconds: 300,

@@ -6,7 +6,8 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/credentials.js';
+import { LOCAL_REGION } from '../../../local/credentials.js';
+import { TEST_IAM_CREDENTIALS } from '../../support/testCredentials.js';
 
 const AUTH_PATTERN =
   /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/appsync\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/;
@@ -27,7 +28,7 @@ export async function verifyIamHeaders(headers: Record<string, string>, path: st
   const host = lower.host;
   if (!match || !date || !host) return false;
   const [, accessKeyId, , region, signedHeaders] = match;
-  if (accessKeyId !== LOCAL_CREDENTIALS.accessKeyId || region !== LOCAL_REGION) return false;
+  if (accessKeyId !== TEST_IAM_CREDENTIALS.accessKeyId || region !== LOCAL_REGION) return false;
   const toSign: Record<string, string> = {};
   for (const name of (signedHeaders ?? '').split(';')) {
     const value = lower[name];
@@ -45,7 +46,7 @@ export async function verifyIamHeaders(headers: Record<string, string>, path: st
     body,
   });
   const signer = new SignatureV4({
-    credentials: LOCAL_CREDENTIALS,
+    credentials: TEST_IAM_CREDENTIALS,
     region: LOCAL_REGION,
     service: 'appsync',
     sha256: Sha256,

@@ -5,7 +5,7 @@
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/credentials.js';
+import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../../../local/credentials.js';
 import { localDynamoDb } from '../../../local/stack/clients.js';
 import type { Endpoints } from '../../../local/stack/endpointsFile.js';
 
@@ -21,7 +21,7 @@ export async function tableStreamShards(endpoints: Endpoints): Promise<StreamSha
   const streams = new DynamoDBStreamsClient({
     endpoint: endpoints.dynamodb.endpoint,
     region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: EMULATOR_CREDENTIALS,
   });
   try {
     const table = await ddb.send(new DescribeTableCommand({ TableName: endpoints.dynamodb.tableName }));
