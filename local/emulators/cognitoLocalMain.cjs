@@ -4,6 +4,8 @@
 // `.cognito/` folder (cognito-local's own convention).
 // Environment: PORT, HOST (read by cognito-local's config).
 const { createDefaultServer } = require('cognito-local/lib/server');
+// ID tokens carry the user's standard profile attributes (name, …), as Cognito's do.
+require('./cognitoLocalIdClaims.cjs').install(require('cognito-local/lib/services/tokenGenerator'));
 // cognito-local's own logger package, silenced: the stack reports readiness itself.
 const pino = require(require.resolve('pino', { paths: [require.resolve('cognito-local/package.json')] }));
 const logger = pino({ level: 'silent' });

@@ -149,6 +149,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       kinesis: endpoints.kinesis,
       race: { raceSeconds, graceSeconds: RACE.graceSeconds },
       apiKey,
+      userPool: endpoints.cognito,
     });
     stack.onStop(() => api.stop());
     stack.report('GraphQL (local AppSync)', true, endpoints.graphqlUrl);

@@ -63,7 +63,10 @@ describe('the local user pool', () => {
     );
     client.destroy();
     const id = claimsOf(answer.AuthenticationResult?.IdToken ?? '');
+    // The profile's standard attributes are in the ID token, as Cognito issues it; not in the access token.
+    expect(claimsOf(answer.AuthenticationResult?.AccessToken ?? '')['name']).toBeUndefined();
     expect(id).toMatchObject({
+      name: 'Ana Pedal',
       'cognito:username': 'Rider_One',
       token_use: 'id',
       aud: cognito.userPoolClientId,
