@@ -37,10 +37,10 @@ export class RiderSignInError extends Error {
 }
 
 export interface RiderAccounts {
-  /** Signs the rider up (or resets the password of an existing rider) and in. */
-  signIn(racerId: string, name: string): Promise<RiderTokens>;
+  /** Signs the rider up (profile name `name`, none if null) or resets an existing rider's password, and in. */
+  signIn(racerId: string, name: string | null): Promise<RiderTokens>;
   /** The rider's ID token, refreshed when less than `refreshMarginMs` of it is left. */
-  idToken(racerId: string, name: string): Promise<string>;
+  idToken(racerId: string, name: string | null): Promise<string>;
   destroy(): void;
 }
 
@@ -75,7 +75,7 @@ export function riderAccounts(
     };
   }
 
-  async function signIn(racerId: string, name: string): Promise<RiderTokens> {
+  async function signIn(racerId: string, name: string | null): Promise<RiderTokens> {
     // A fresh password each run: the simulator keeps no secrets on disk.
     const password = `${randomBytes(12).toString('base64url')}a1`;
     try {
@@ -84,7 +84,7 @@ export function riderAccounts(
           ClientId: pool.userPoolClientId,
           Username: racerId,
           Password: password,
-          UserAttributes: [{ Name: 'name', Value: name }],
+          UserAttributes: name === null ? [] : [{ Name: 'name', Value: name }],
         }),
       );
       await client.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.userPoolId, Username: racerId }));
@@ -120,7 +120,7 @@ export function riderAccounts(
     return tokensOf(answer.AuthenticationResult, tokens.refreshToken);
   }
 
-  async function idToken(racerId: string, name: string): Promise<string> {
+  async function idToken(racerId: string, name: string | null): Promise<string> {
     let session = sessions.get(racerId);
     if (!session) {
       session = signIn(racerId, name);
