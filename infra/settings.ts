@@ -166,11 +166,13 @@ export const USER_POOL = {
   passwordPolicy: {
     minLength: 8,
     requireLowercase: true,
-    requireUppercase: false,
+    requireUppercase: true,
     requireDigits: true,
-    requireSymbols: false,
+    requireSymbols: true,
     temporaryPasswordValidityDays: 7,
   },
+  /** The PreSignUp trigger (functions/preSignUp): refuses a username that is no racerId, or an unusable name. */
+  preSignUp: { memorySize: 256, timeoutSeconds: 5 },
   /** Browsers and the simulator cannot keep a secret: public client, password or SRP sign-in. */
   explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
   /** A race is minutes long: an hour-long token outlives a session of races; refresh tokens a month. */

@@ -77,7 +77,8 @@ export function riderAccounts(
 
   async function signIn(racerId: string, name: string | null): Promise<RiderTokens> {
     // A fresh password each run: the simulator keeps no secrets on disk.
-    const password = `${randomBytes(12).toString('base64url')}a1`;
+    // Random, plus one character of each class the pool's password policy requires.
+    const password = `${randomBytes(12).toString('base64url')}Aa1!`;
     try {
       await client.send(
         new SignUpCommand({

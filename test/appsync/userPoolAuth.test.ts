@@ -53,7 +53,7 @@ async function createAppClient(userPoolId: string, name: string): Promise<string
 }
 
 async function riderTokens(userPoolId: string, clientId: string, username: string, group?: string): Promise<Tokens> {
-  const password = 'pedal-power-9';
+  const password = 'Pedal-power-9';
   await sdk.send(
     new SignUpCommand({
       ClientId: clientId,

@@ -49,7 +49,7 @@ describe('the local user pool', () => {
       new SignUpCommand({
         ClientId: cognito.userPoolClientId,
         Username: 'Rider_One',
-        Password: 'pedal-power-9',
+        Password: 'Pedal-power-9',
         UserAttributes: [{ Name: 'name', Value: 'Ana Pedal' }],
       }),
     );
@@ -58,7 +58,7 @@ describe('the local user pool', () => {
       new InitiateAuthCommand({
         ClientId: cognito.userPoolClientId,
         AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: 'Rider_One', PASSWORD: 'pedal-power-9' },
+        AuthParameters: { USERNAME: 'Rider_One', PASSWORD: 'Pedal-power-9' },
       }),
     );
     client.destroy();
@@ -101,7 +101,7 @@ describe('a persistent stack', () => {
         new SignUpCommand({
           ClientId: before.userPoolClientId,
           Username: 'keeper',
-          Password: 'pedal-power-9',
+          Password: 'Pedal-power-9',
           UserAttributes: [{ Name: 'name', Value: 'Keeper' }],
         }),
       );
@@ -120,7 +120,7 @@ describe('a persistent stack', () => {
           new SignUpCommand({
             ClientId: after.userPoolClientId,
             Username: 'keeper',
-            Password: 'pedal-power-9',
+            Password: 'Pedal-power-9',
             UserAttributes: [{ Name: 'name', Value: 'Keeper' }],
           }),
         ),
