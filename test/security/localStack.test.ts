@@ -281,6 +281,32 @@ describe('the real-time endpoint', () => {
     client.close();
   });
 
+  it("takes a rider's user-pool token in the header object; onLiveRankings stays for the API key and IAM", async () => {
+    const accounts = riderAccounts(stack.endpoints.cognito, { ...stack.endpoints.credentials });
+    const token = await accounts.idToken('rt-rider', 'Real Time');
+    accounts.destroy();
+    const client = await openRealtime(stack.endpoints.realtimeUrl, { Authorization: token, host: host() });
+    client.send(JSON.stringify({ type: 'connection_init' }));
+    await client.next((f) => f.type === 'connection_ack');
+    client.send(startFrame('rider-1', { Authorization: token, host: host() }));
+    const refused = await client.next((f) => f.type === 'error' && f.id === 'rider-1');
+    expect(refused.payload?.errors?.[0]).toMatchObject({
+      errorType: 'Unauthorized',
+      message: 'Not Authorized to access onLiveRankings on type Subscription',
+    });
+    client.close();
+    // A forged token (another signature) does not even connect.
+    const [header = '', payload = ''] = token.split('.');
+    const forged = await openRealtime(stack.endpoints.realtimeUrl, {
+      Authorization: `${header}.${payload}.${'A'.repeat(342)}`,
+      host: host(),
+    });
+    forged.send(JSON.stringify({ type: 'connection_init' }));
+    const error = await forged.next((f) => f.type === 'connection_error');
+    expect(error.payload?.errors?.[0]).toMatchObject({ errorType: 'UnauthorizedException', errorCode: 401 });
+    await forged.closed;
+  });
+
   it('answers garbage frames with errors and keeps serving', async () => {
     const client = await openRealtime(stack.endpoints.realtimeUrl, {
       host: host(),
