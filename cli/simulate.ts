@@ -15,7 +15,7 @@ import { startSimulator } from '../local/simulator/startSimulator.js';
 const USAGE = `usage: alleycat simulate --racers N [--classes 1,2] [--via kinesis|graphql] [--endpoints FILE] [--duration S]
   --racers     riders per class
   --classes    class ids (default: every class)
-  --via        kinesis (PutRecords, default) or graphql (recordTelemetry with the API key)
+  --via        kinesis (PutRecords, default) or graphql (recordTelemetry, each rider signed in with their own token)
   --endpoints  the endpoints file (default .alleycat/endpoints.json)
   --duration   stop after S seconds (default: until Ctrl-C)`;
 

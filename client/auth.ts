@@ -1,6 +1,7 @@
 /**
  * Header objects of AppSync's auth modes, for HTTP requests and for the
- * real-time protocol. IAM requests are SigV4-signed with service `appsync`:
+ * real-time protocol. A user-pool token (ID or access token) goes bare in
+ * `Authorization`, as AppSync expects it (no "Bearer"). IAM requests are SigV4-signed with service `appsync`:
  * the real-time handshake over `POST <graphql path>/connect` with body `{}`,
  * each `start` over `POST <graphql path>` with the start's data string.
  */
@@ -15,10 +16,15 @@ export interface AwsCredentials {
   sessionToken?: string;
 }
 
-/** How the client authorizes: an API key, or IAM credentials (static or a provider). */
+/** How the client authorizes: an API key, a rider's user-pool token (or a getter that keeps it fresh), or IAM credentials. */
 export type ClientAuth =
   | { apiKey: string }
+  | { userPoolToken: string | (() => Promise<string>) }
   | { iam: { credentials: AwsCredentials | (() => Promise<AwsCredentials>); region: string } };
+
+async function tokenOf(auth: Extract<ClientAuth, { userPoolToken: unknown }>): Promise<string> {
+  return typeof auth.userPoolToken === 'function' ? auth.userPoolToken() : auth.userPoolToken;
+}
 
 /** The constant headers AWS clients sign for real-time IAM requests. */
 const REALTIME_IAM_HEADERS = {
@@ -60,6 +66,7 @@ export async function realtimeAuthHeaders(
   connect: boolean,
 ): Promise<Record<string, string>> {
   if ('apiKey' in auth) return { host: graphqlUrl.host, 'x-api-key': auth.apiKey };
+  if ('userPoolToken' in auth) return { Authorization: await tokenOf(auth), host: graphqlUrl.host };
   const path = connect ? `${graphqlUrl.pathname.replace(/\/$/, '')}/connect` : graphqlUrl.pathname;
   return signIam(auth.iam, graphqlUrl, path, REALTIME_IAM_HEADERS, body);
 }
@@ -72,6 +79,7 @@ export async function httpAuthHeaders(
 ): Promise<Record<string, string>> {
   const base = { 'content-type': 'application/json' };
   if ('apiKey' in auth) return { ...base, 'x-api-key': auth.apiKey };
+  if ('userPoolToken' in auth) return { ...base, authorization: await tokenOf(auth) };
   const signed = await signIam(auth.iam, graphqlUrl, graphqlUrl.pathname, base, body);
   const { host: _host, ...rest } = signed;
   return rest;

@@ -1,5 +1,5 @@
 /**
- * The Alleycat stack: table, telemetry stream, API, pipeline, monitoring.
+ * The Alleycat stack: table, telemetry stream, riders' user pool, API, pipeline, monitoring.
  * Environment-agnostic (no account/region lookups), so it synthesizes without
  * AWS credentials; the region is resolved by CloudFormation at deploy time.
  */
@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { AlleycatApi } from './constructs/Api.js';
 import { Monitoring } from './constructs/Monitoring.js';
 import { Pipeline } from './constructs/Pipeline.js';
+import { Riders } from './constructs/Riders.js';
 import { AlleycatTable } from './constructs/Table.js';
 import { Telemetry } from './constructs/Telemetry.js';
 import { readContext } from './context.js';
@@ -23,6 +24,7 @@ export interface AlleycatStackProps extends StackProps {
 export class AlleycatStack extends Stack {
   readonly table: AlleycatTable;
   readonly telemetry: Telemetry;
+  readonly riders: Riders;
   readonly api: AlleycatApi;
   readonly pipeline: Pipeline;
   readonly monitoring: Monitoring;
@@ -33,9 +35,11 @@ export class AlleycatStack extends Stack {
 
     this.table = new AlleycatTable(this, 'Data');
     this.telemetry = new Telemetry(this, 'Telemetry', { defaultShardCount: context.shardCount });
+    this.riders = new Riders(this, 'Riders');
     this.api = new AlleycatApi(this, 'Graphql', {
       table: this.table.table,
       stream: this.telemetry.stream,
+      riders: { userPool: this.riders.userPool, client: this.riders.client },
       bundles: props.bundles,
     });
     this.pipeline = new Pipeline(this, 'Pipeline', {
@@ -64,7 +68,15 @@ export class AlleycatStack extends Stack {
     });
     new CfnOutput(this, 'ApiKey', {
       value: this.api.api.apiKey ?? '',
-      description: "API key for reads, telemetry and subscriptions (the contract's endpoints file carries it too).",
+      description: "API key for public reads and subscriptions (the contract's endpoints file carries it too).",
+    });
+    new CfnOutput(this, 'UserPoolId', {
+      value: this.riders.userPool.userPoolId,
+      description: "The riders' Cognito user pool (sign-up, sign-in; recordTelemetry takes its tokens).",
+    });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: this.riders.client.userPoolClientId,
+      description: "The riders' app client (public: USER_PASSWORD_AUTH and SRP, no secret).",
     });
     new CfnOutput(this, 'StreamName', {
       value: this.telemetry.stream.streamName,

@@ -171,6 +171,35 @@ export const API = {
 } as const;
 
 /**
+ * The riders' Cognito user pool and its one app client, created by CDK
+ * (infra/constructs/Riders.ts) and by the local stack (local/stack/userPool.ts)
+ * from these settings. A rider's username is their racerId; their display name
+ * is the standard `name` attribute.
+ */
+export const USER_POOL = {
+  poolName: 'alleycat-riders',
+  clientName: 'alleycat-riders-app',
+  /** A racerId: what the PreSignUp trigger and the recordTelemetry resolver accept as a username. */
+  usernamePattern: '^[A-Za-z0-9_-]{1,64}$',
+  /** racerIds are case-sensitive keys: "Ana" and "ana" are two riders. */
+  usernameCaseSensitive: true,
+  passwordPolicy: {
+    minLength: 8,
+    requireLowercase: true,
+    requireUppercase: true,
+    requireDigits: true,
+    requireSymbols: true,
+    temporaryPasswordValidityDays: 7,
+  },
+  /** The PreSignUp trigger (functions/preSignUp): refuses a username that is no racerId, or an unusable name. */
+  preSignUp: { memorySize: 256, timeoutSeconds: 5 },
+  /** Browsers and the simulator cannot keep a secret: public client, password or SRP sign-in. */
+  explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  /** A race is minutes long: an hour-long token outlives a session of races; refresh tokens a month. */
+  tokenValidity: { idTokenMinutes: 60, accessTokenMinutes: 60, refreshTokenDays: 30 },
+} as const;
+
+/**
  * Names the functions log and emit metrics under (Powertools reads
  * POWERTOOLS_SERVICE_NAME and adds it as the `service` dimension of every EMF
  * metric, so the alarms must use the same value).

@@ -1,6 +1,10 @@
 /**
- * Mutation.recordTelemetry (HTTP data source pointed at the Kinesis API):
- * validates every record (core/telemetry.ts) and, only if all are valid,
+ * Mutation.recordTelemetry (HTTP data source pointed at the Kinesis API), for
+ * signed-in riders only (a user-pool token): every record must be the rider's
+ * own (racerId = username, else Unauthorized naming the record) and carries
+ * the rider's profile name, whatever name the input gave
+ * (resolvers/lib/riderIdentity.ts). It validates every record
+ * (core/telemetry.ts) and, only if all are valid,
  * puts them on the stream in ONE PutRecords call (partition key = racerId,
  * data = the record as UTF-8 JSON). An invalid record stops the call with a
  * ValidationError naming its index and field; nothing is sent.
@@ -13,15 +17,22 @@ import { raceIdAt } from '../core/raceClock.js';
 import type { MutationRecordTelemetryArgs, TelemetryReceipt } from '../core/generated/schema.js';
 import { checkTelemetryBatch, kinesisErrorType, MAX_RECORDS_PER_CALL, telemetryReceipt } from './lib/telemetryBatch.js';
 import { invalid, raceSecondsOf } from './lib/validation.js';
+import { ownRecords, riderOf } from './lib/riderIdentity.js';
 
 export function request(ctx: Context<MutationRecordTelemetryArgs>): HTTPRequest<string> {
   const input = ctx.args.records as unknown;
   if (!Array.isArray(input) || input.length < 1 || input.length > MAX_RECORDS_PER_CALL) {
     invalid('records', `must hold 1..${MAX_RECORDS_PER_CALL} records`);
   }
+  const identity = riderOf(ctx.identity);
+  if (!identity.ok) util.error(identity.message, 'Unauthorized');
+  const own = identity.ok ? ownRecords(input as unknown[], identity.rider) : null;
+  if (own !== null && !own.ok) {
+    util.error(own.message, 'Unauthorized', null, { index: own.index, field: 'racerId' });
+  }
   const raceSeconds = raceSecondsOf(ctx.env);
   const currentRaceId = raceIdAt(util.time.nowEpochMilliSeconds(), raceSeconds);
-  const check = checkTelemetryBatch(input as unknown[], raceSeconds, currentRaceId);
+  const check = checkTelemetryBatch(own !== null && own.ok ? own.records : [], raceSeconds, currentRaceId);
   if (!check.ok) {
     const field = `records[${check.index}].${check.field}`;
     util.error(`${field} ${check.message}`, 'ValidationError', null, { index: check.index, field: check.field });

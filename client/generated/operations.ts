@@ -63,7 +63,7 @@ export type TelemetryInput = {
   deviceTimestamp: number;
   /** update, or final on the rider's last second. */
   event: TelemetryEvent;
-  /** Display name, 1..40 characters. */
+  /** Ignored by recordTelemetry: the name is the signed-in rider's profile name. 1..40 characters. */
   name?: string | null | undefined;
   /** Cumulative output in kJ since the race started; never decreases; at most 3 kJ per elapsed second. */
   output: number;

@@ -112,7 +112,7 @@ export type LiveRankingsInput = {
   updatedAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
 };
 
-/** Writes: telemetry from riders (API key) and live rankings from the aggregator (IAM only). */
+/** Writes: telemetry from signed-in riders (user-pool token) and live rankings from the aggregator (IAM only). */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -123,18 +123,20 @@ export type Mutation = {
   /**
    * Validates up to 500 telemetry records and puts them on the Kinesis stream in one PutRecords call.
    * If any record is invalid nothing is sent and a ValidationError names the record index and field.
+   * Signed-in riders only (the user pool's ID or access token): every record's racerId must be the
+   * rider's username (else Unauthorized, naming the record), and the name comes from the rider's profile.
    */
   recordTelemetry: TelemetryReceipt;
 };
 
 
-/** Writes: telemetry from riders (API key) and live rankings from the aggregator (IAM only). */
+/** Writes: telemetry from signed-in riders (user-pool token) and live rankings from the aggregator (IAM only). */
 export type MutationPublishLiveRankingsArgs = {
   input: LiveRankingsInput;
 };
 
 
-/** Writes: telemetry from riders (API key) and live rankings from the aggregator (IAM only). */
+/** Writes: telemetry from signed-in riders (user-pool token) and live rankings from the aggregator (IAM only). */
 export type MutationRecordTelemetryArgs = {
   records: Array<TelemetryInput>;
 };
@@ -370,7 +372,7 @@ export type TelemetryInput = {
   deviceTimestamp: Scalars['Float']['input'];
   /** update, or final on the rider's last second. */
   event: TelemetryEvent;
-  /** Display name, 1..40 characters. */
+  /** Ignored by recordTelemetry: the name is the signed-in rider's profile name. 1..40 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
   /** Cumulative output in kJ since the race started; never decreases; at most 3 kJ per elapsed second. */
   output: Scalars['Float']['input'];

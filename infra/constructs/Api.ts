@@ -1,7 +1,7 @@
 /**
  * The AppSync API: schema.graphql (AppSync defines its scalars and directives
- * itself, so appsync.graphql never deploys), API key by default and IAM for
- * publishLiveRankings, and every resolver and pipeline function of
+ * itself, so appsync.graphql never deploys), API key by default, the riders'
+ * user pool for recordTelemetry and IAM for publishLiveRankings, and every resolver and pipeline function of
  * resolvers/manifest.ts as APPSYNC_JS 1.0.0 with the code of resolvers/build.ts.
  */
 import { Aws, Duration, Expiration, RemovalPolicy } from 'aws-cdk-lib';
@@ -20,6 +20,7 @@ import {
 } from 'aws-cdk-lib/aws-appsync';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -40,6 +41,8 @@ import { ReadOnlyTableDataSource } from './ReadOnlyTableDataSource.js';
 export interface ApiProps {
   readonly table: ITable;
   readonly stream: IStream;
+  /** The riders' pool and the app client whose tokens the API accepts. */
+  readonly riders: { readonly userPool: IUserPool; readonly client: IUserPoolClient };
   /** Bundled code of every manifest entry (infra/resolverCode.ts). */
   readonly bundles: ResolverBundles;
 }
@@ -71,13 +74,23 @@ export class AlleycatApi extends Construct {
         defaultAuthorization: {
           authorizationType: AuthorizationType.API_KEY,
           apiKeyConfig: {
-            description: 'Reads, telemetry and subscriptions.',
+            description: 'Public reads and subscriptions.',
             // AppSync allows at most 365 days; the expiry is computed at synth time.
             expires: Expiration.after(Duration.days(API.apiKeyDays)),
           },
         },
-        // publishLiveRankings is @aws_iam: only the aggregator's role may call it.
-        additionalAuthorizationModes: [{ authorizationType: AuthorizationType.IAM }],
+        additionalAuthorizationModes: [
+          // recordTelemetry is @aws_cognito_user_pools: riders' own tokens, of the riders' app only.
+          {
+            authorizationType: AuthorizationType.USER_POOL,
+            userPoolConfig: {
+              userPool: props.riders.userPool,
+              appIdClientRegex: props.riders.client.userPoolClientId,
+            },
+          },
+          // publishLiveRankings is @aws_iam: only the aggregator's role may call it.
+          { authorizationType: AuthorizationType.IAM },
+        ],
       },
       xrayEnabled: true,
       environmentVariables: environment,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -44,6 +44,21 @@ export function esbuildTarget(): string {
 /** Node's `require` for CommonJS dependencies inside the ESM bundle (esbuild's documented shim). */
 const REQUIRE_SHIM =
   "import { createRequire as __alleycatRequire } from 'node:module'; const require = __alleycatRequire(import.meta.url);";
+
+/** How every function of the stack is bundled (ESM for the settings' runtime, minified with source maps). */
+export function functionBundling(): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    target: esbuildTarget(),
+    mainFields: ['module', 'main'],
+    banner: REQUIRE_SHIM,
+    minify: true,
+    sourceMap: true,
+    // Bundle the AWS SDK and Powertools too: the deployed code runs the
+    // versions package-lock.json pins, the ones the tests ran.
+    externalModules: [],
+  };
+}
 
 export class StreamFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -96,17 +111,7 @@ export class StreamFunction extends Construct {
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      bundling: {
-        format: OutputFormat.ESM,
-        target: esbuildTarget(),
-        mainFields: ['module', 'main'],
-        banner: REQUIRE_SHIM,
-        minify: true,
-        sourceMap: true,
-        // Bundle the AWS SDK and Powertools too: the deployed code runs the
-        // versions package-lock.json pins, the ones the tests ran.
-        externalModules: [],
-      },
+      bundling: functionBundling(),
     });
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',

@@ -76,7 +76,7 @@ export interface PipelineResolverDefinition extends ResolverBase {
 
 export type ResolverDefinition = UnitResolverDefinition | PipelineResolverDefinition;
 
-export type AuthMode = 'API_KEY' | 'AWS_IAM';
+export type AuthMode = 'API_KEY' | 'AWS_IAM' | 'AMAZON_COGNITO_USER_POOLS';
 
 export interface ApiKeyConfig {
   readonly id: string;
@@ -92,9 +92,26 @@ export interface IamPrincipalConfig {
   readonly userArn?: string;
 }
 
+/** AppSync's `userPoolConfig` of an AMAZON_COGNITO_USER_POOLS provider, plus where a local pool publishes its keys. */
+export interface UserPoolConfig {
+  readonly userPoolId: string;
+  readonly awsRegion: string;
+  /** Tokens of other app clients are refused (`aud` of ID tokens, `client_id` of access tokens). */
+  readonly appIdClientRegex?: string;
+  /** Only when the pool is the default mode: what a caller is allowed without a directive naming it. Default ALLOW. */
+  readonly defaultAction?: 'ALLOW' | 'DENY';
+  /**
+   * The pool's token issuer (`iss`); its keys are at `<issuer>/.well-known/jwks.json`.
+   * Default: Cognito's `https://cognito-idp.<awsRegion>.amazonaws.com/<userPoolId>`; a local pool names its own.
+   */
+  readonly issuer?: string;
+}
+
 export interface AuthConfig {
   readonly apiKeys: readonly ApiKeyConfig[];
   readonly iam: readonly IamPrincipalConfig[];
+  /** The AMAZON_COGNITO_USER_POOLS provider, if the API has one. */
+  readonly userPool?: UserPoolConfig;
   /** The API's default mode (AppSync "primary" authentication type). Default API_KEY. */
   readonly defaultMode?: AuthMode;
   /** Region the API lives in (SigV4 credential scope). Default us-east-1. */

@@ -44,7 +44,8 @@ import {
 } from './execution/queryLimits.js';
 import { AppSyncFieldError, formatExecutionError, formatRequestError, locationsOf } from './execution/errorShape.js';
 import { authorizeRequest, normalizeHeaders, type HeaderBag } from './auth/authorize.js';
-import { authRules } from './auth/directives.js';
+import { admits, authRules } from './auth/directives.js';
+import { userPoolVerifier } from './auth/userPoolToken.js';
 import { createDataSources } from './datasources/createDataSources.js';
 import type {
   AppSyncError,
@@ -52,7 +53,7 @@ import type {
   AppSyncRuntime,
   AppSyncRuntimeOptions,
   ExecuteRequest,
-  IamIdentity,
+  Identity,
   MutationEvent,
   SubscriptionResolverResult,
 } from './types.js';
@@ -71,7 +72,7 @@ const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 /** Per-request state shared by the field resolvers (graphql-js contextValue). */
 interface RequestState {
   readonly mode: AuthMode;
-  readonly identity: IamIdentity | null;
+  readonly identity: Identity | null;
   readonly headers: Record<string, string | string[]>;
   readonly variables: Record<string, unknown>;
   readonly extraErrors: AppSyncError[];
@@ -81,7 +82,21 @@ interface RequestState {
   resolversRun: number;
 }
 
-const AUTH_TYPE: Record<AuthMode, AuthTypeName> = { API_KEY: 'API Key Authorization', AWS_IAM: 'IAM Authorization' };
+const AUTH_TYPE: Record<AuthMode, AuthTypeName> = {
+  API_KEY: 'API Key Authorization',
+  AWS_IAM: 'IAM Authorization',
+  AMAZON_COGNITO_USER_POOLS: 'User Pool Authorization',
+};
+
+/** The mode an identity was authenticated with (ctx.identity's shape tells them apart). */
+function modeOf(identity: Identity | null): AuthMode {
+  if (identity === null) return 'API_KEY';
+  return 'userArn' in identity ? 'AWS_IAM' : 'AMAZON_COGNITO_USER_POOLS';
+}
+
+function groupsOf(identity: Identity | null): readonly string[] | null {
+  return identity !== null && 'groups' in identity ? identity.groups : null;
+}
 
 /** ctx.request.headers: lower-case names; the cookie header is not exposed [DOC context reference]. */
 function contextHeaders(headers: HeaderBag): Record<string, string | string[]> {
@@ -131,7 +146,12 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
   const validationRules = limits.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const env = { ...(api.environmentVariables ?? {}) };
   const schema = buildAppSyncSchema(api.schema);
-  const allowedModes = authRules(schema, api.auth.defaultMode ?? 'API_KEY');
+  const rulesOf = authRules(schema, api.auth.defaultMode ?? 'API_KEY');
+  const allowedModes = (typeName: string, fieldName: string): readonly AuthMode[] =>
+    rulesOf(typeName, fieldName).map((r) => r.mode);
+  const fieldAdmits = (typeName: string, fieldName: string, mode: AuthMode, identity: Identity | null): boolean =>
+    admits(rulesOf(typeName, fieldName), { mode, groups: groupsOf(identity) });
+  const userPool = api.auth.userPool ? userPoolVerifier(api.auth.userPool) : undefined;
   const sandbox = createSandbox();
   const resolvers = loadResolvers(
     { resolvers: api.resolvers, functions: api.functions ?? [], dataSources: createDataSources(api.dataSources) },
@@ -167,8 +187,8 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       throw queryDepthExceeded(limits.queryDepth);
   }
 
-  function checkAuth(typeName: string, fieldName: string, mode: AuthMode): void {
-    if (!allowedModes(typeName, fieldName).includes(mode)) {
+  function checkAuth(typeName: string, fieldName: string, state: RequestState): void {
+    if (!fieldAdmits(typeName, fieldName, state.mode, state.identity)) {
       throw new AppSyncFieldError(`Not Authorized to access ${fieldName} on type ${typeName}`, 'Unauthorized');
     }
   }
@@ -182,7 +202,7 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       if (!resolver) {
         const plain: GraphQLFieldResolver<unknown, RequestState> = (source, _args, state, info) => {
           checkDepth(info);
-          checkAuth(typeName, info.fieldName, state.mode);
+          checkAuth(typeName, info.fieldName, state);
           return isRecord(source) ? source[info.fieldName] : undefined;
         };
         field.resolve = plain;
@@ -190,7 +210,7 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       }
       const run: GraphQLFieldResolver<unknown, RequestState> = async (source, args, state, info) => {
         checkDepth(info);
-        checkAuth(typeName, info.fieldName, state.mode);
+        checkAuth(typeName, info.fieldName, state);
         state.resolversRun += 1;
         if (state.resolversRun > limits.resolverCount) throw resolverCountExceeded(limits.resolverCount);
         const invocation = createInvocation({ authType: AUTH_TYPE[state.mode], now: clock });
@@ -237,13 +257,17 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     body?: string,
     opts: { path?: string; method?: string; sourceIp?: string } = {},
   ) {
-    return authorizeRequest(api.auth, headers, body ?? '', { ...opts, now: clock() });
+    return authorizeRequest(api.auth, headers, body ?? '', {
+      ...opts,
+      now: clock(),
+      ...(userPool ? { userPool } : {}),
+    });
   }
 
   async function executeAuthorized(
     request: ExecuteRequest,
     mode: AuthMode,
-    identity: IamIdentity | null,
+    identity: Identity | null,
   ): Promise<AppSyncResponse> {
     const overflow = nestingOverflowAt(request.query);
     if (overflow >= 0) {
@@ -376,7 +400,7 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
         variables: request.variables ?? undefined,
         operationName: request.operationName ?? undefined,
       });
-    const auth = authorize(request.headers, body, {
+    const auth = await authorize(request.headers, body, {
       path: request.path ?? '/graphql',
       method: 'POST',
       ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
@@ -404,12 +428,12 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
   async function runSubscriptionResolver(
     fieldName: string,
     args: Record<string, unknown>,
-    identity: IamIdentity | null,
+    identity: Identity | null,
     headers: HeaderBag,
   ): Promise<SubscriptionResolverResult> {
     const resolver = resolvers.get(`Subscription.${fieldName}`);
     if (!resolver) return { filter: null, invalidationFilter: null, error: null };
-    const mode: AuthMode = identity ? 'AWS_IAM' : 'API_KEY';
+    const mode = modeOf(identity);
     const invocation = createInvocation({ authType: AUTH_TYPE[mode], now: clock });
     const parts: ContextParts = {
       args,
@@ -440,6 +464,7 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     execute,
     authorize,
     allowedModes,
+    admits: fieldAdmits,
     runSubscriptionResolver,
     onMutation(listener) {
       listeners.add(listener);

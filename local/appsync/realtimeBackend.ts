@@ -6,18 +6,22 @@
  */
 import { isRecord } from '../../lib/isRecord.js';
 import type { RealtimeBackend } from './realtime/index.js';
-import type { AppSyncRuntime, IamIdentity } from './types.js';
+import type { AppSyncRuntime, Identity } from './types.js';
 
-function isIamIdentity(v: unknown): v is IamIdentity {
-  return isRecord(v) && typeof v['userArn'] === 'string';
+/** ctx.identity of an IAM or user-pool caller (the runtime made it; API-key callers have none). */
+function isIdentity(v: unknown): v is Identity {
+  return isRecord(v) && (typeof v['userArn'] === 'string' || typeof v['issuer'] === 'string');
 }
 
 export function realtimeBackendFor(runtime: AppSyncRuntime): RealtimeBackend {
   return {
     schema: runtime.schema,
     defaultAuthMode: 'API_KEY',
+    allowedModes: (typeName, fieldName) => runtime.allowedModes(typeName, fieldName),
+    admits: (typeName, fieldName, identity) =>
+      runtime.admits(typeName, fieldName, identity.authMode, isIdentity(identity.identity) ? identity.identity : null),
     async authorize(request) {
-      const result = runtime.authorize(request.headers, request.body, { path: request.path, method: 'POST' });
+      const result = await runtime.authorize(request.headers, request.body, { path: request.path, method: 'POST' });
       if (result.ok) return { ok: true, identity: { authMode: result.mode, identity: result.identity } };
       const first = result.body.errors[0];
       return {
@@ -33,7 +37,7 @@ export function realtimeBackendFor(runtime: AppSyncRuntime): RealtimeBackend {
       const out = await runtime.runSubscriptionResolver(
         fieldName,
         args,
-        isIamIdentity(identity.identity) ? identity.identity : null,
+        isIdentity(identity.identity) ? identity.identity : null,
         headers,
       );
       return {

@@ -52,11 +52,27 @@ export interface IamIdentity {
   cognitoIdentityAuthProvider: null;
 }
 
+/** ctx.identity of a user-pool caller [DOC context reference]. */
+export interface CognitoIdentity {
+  sub: string;
+  issuer: string;
+  /** `cognito:username` (ID token) or `username` (access token). */
+  username: string;
+  /** Every claim of the token. */
+  claims: Record<string, unknown>;
+  sourceIp: string[];
+  defaultAuthStrategy: 'ALLOW' | 'DENY';
+  /** `cognito:groups`, or null when the token lists none. */
+  groups: string[] | null;
+}
+
+/** ctx.identity: null for API key, the IAM or user-pool shape otherwise. */
+export type Identity = IamIdentity | CognitoIdentity;
+
 export interface AuthSuccess {
   readonly ok: true;
   readonly mode: AuthMode;
-  /** ctx.identity: null for API key, the IAM shape for IAM [DOC context reference]. */
-  readonly identity: IamIdentity | null;
+  readonly identity: Identity | null;
 }
 
 export type AuthResult = AuthSuccess | AuthFailure;
@@ -86,7 +102,7 @@ export interface MutationEvent {
   readonly extensions: {
     readonly invalidations: ReadonlyArray<{ subscriptionField: string; payload: unknown }>;
   };
-  readonly identity: IamIdentity | null;
+  readonly identity: Identity | null;
   readonly authMode: AuthMode;
 }
 
@@ -102,15 +118,17 @@ export interface AppSyncRuntime {
   runSubscriptionResolver(
     fieldName: string,
     args: Record<string, unknown>,
-    identity: IamIdentity | null,
+    identity: Identity | null,
     headers: Readonly<Record<string, string | string[] | undefined>>,
   ): Promise<SubscriptionResolverResult>;
   authorize(
     headers: Readonly<Record<string, string | string[] | undefined>>,
     body?: string,
     options?: { path?: string; method?: string; sourceIp?: string },
-  ): AuthResult;
+  ): Promise<AuthResult>;
   /** Auth modes allowed on a field (field directives, else type directives, else the default mode). */
   allowedModes(typeName: string, fieldName: string): readonly AuthMode[];
+  /** Whether a caller may read a field: its mode and, for `cognito_groups`, its groups. */
+  admits(typeName: string, fieldName: string, mode: AuthMode, identity: Identity | null): boolean;
   readonly schema: import('graphql').GraphQLSchema;
 }

@@ -7,6 +7,8 @@ export interface SimulatorEndpoints {
   apiKey: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
   kinesis: { endpoint: string; streamName: string };
+  /** The riders' user pool (contract §6): `--via graphql` signs its riders up there. */
+  cognito: { endpoint: string; region: string; userPoolId: string; userPoolClientId: string };
   raceSeconds: number;
 }
 
@@ -31,6 +33,7 @@ export function parseEndpoints(value: unknown): SimulatorEndpoints {
   const o = obj(value, 'endpoints');
   const creds = obj(o.credentials, 'endpoints.credentials');
   const kin = obj(o.kinesis, 'endpoints.kinesis');
+  const cog = obj(o.cognito, 'endpoints.cognito');
   const raceSeconds = o.raceSeconds;
   if (typeof raceSeconds !== 'number' || !Number.isInteger(raceSeconds) || raceSeconds <= 0) {
     throw new EndpointsError('endpoints.raceSeconds must be a positive integer');
@@ -46,6 +49,12 @@ export function parseEndpoints(value: unknown): SimulatorEndpoints {
     kinesis: {
       endpoint: str(kin, 'endpoint', 'endpoints.kinesis.'),
       streamName: str(kin, 'streamName', 'endpoints.kinesis.'),
+    },
+    cognito: {
+      endpoint: str(cog, 'endpoint', 'endpoints.cognito.'),
+      region: str(cog, 'region', 'endpoints.cognito.'),
+      userPoolId: str(cog, 'userPoolId', 'endpoints.cognito.'),
+      userPoolClientId: str(cog, 'userPoolClientId', 'endpoints.cognito.'),
     },
     raceSeconds,
   };

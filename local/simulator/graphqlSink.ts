@@ -1,7 +1,10 @@
 /**
- * Telemetry through the API: the `recordTelemetry` mutation with the API key
- * (each record validated as the resolver does). The receipt says per record whether Kinesis took it; only the
- * refused ones are sent again.
+ * Telemetry through the API: the `recordTelemetry` mutation, each rider's
+ * records with that rider's own user-pool token (the API takes only a
+ * rider's own records). One call per rider per send, many in flight: when a
+ * tick falls behind, the next one carries several seconds per rider, so
+ * calls grow instead of multiplying. The receipt says per record whether
+ * Kinesis took it; only the refused ones are sent again.
  */
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import type { SendOutcome, TelemetrySink } from './sink.js';
@@ -11,13 +14,19 @@ export const RECORD_TELEMETRY = `mutation RecordTelemetry($records: [TelemetryIn
   recordTelemetry(records: $records) { accepted failed records { index errorCode errorMessage } }
 }`;
 
+/** Riders' calls in flight at once. */
+const DEFAULT_PARALLEL = 32;
+
 export interface GraphqlSinkOptions {
   graphqlUrl: string;
-  apiKey: string;
+  /** The rider's user-pool token (the rider is signed up and in on first use). */
+  tokenFor: (racerId: string, name: string) => Promise<string>;
   attempts?: number;
   parallel?: number;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
+  /** Called when the sink is closed (signs the riders' session store out). */
+  onClose?: () => void;
 }
 
 interface Receipt {
@@ -38,6 +47,20 @@ function receiptOf(json: unknown): { receipt?: Receipt; error?: string } {
   return receipt ? { receipt } : { error: 'response has no recordTelemetry receipt' };
 }
 
+/** Records by rider, in order, cut at the per-call limit. */
+function riderBatches(records: readonly TelemetryRecord[]): TelemetryRecord[][] {
+  const byRider = new Map<string, TelemetryRecord[]>();
+  for (const r of records) {
+    const list = byRider.get(r.racerId);
+    if (list) list.push(r);
+    else byRider.set(r.racerId, [r]);
+  }
+  const batches: TelemetryRecord[][] = [];
+  for (const list of byRider.values())
+    for (let i = 0; i < list.length; i += MAX_BATCH) batches.push(list.slice(i, i + MAX_BATCH));
+  return batches;
+}
+
 export function graphqlSink(o: GraphqlSinkOptions): TelemetrySink {
   const doFetch = o.fetch ?? fetch;
   const attempts = o.attempts ?? 5;
@@ -45,27 +68,29 @@ export function graphqlSink(o: GraphqlSinkOptions): TelemetrySink {
 
   async function sendBatch(batch: readonly TelemetryRecord[], outcome: SendOutcome): Promise<void> {
     let pending = [...batch];
-    for (let attempt = 0; attempt < attempts && pending.length > 0; attempt += 1) {
+    const first = batch[0];
+    for (let attempt = 0; first && attempt < attempts && pending.length > 0; attempt += 1) {
       if (attempt > 0) {
         outcome.retried += pending.length;
         await sleep(Math.random() * Math.min(2000, 100 * 2 ** attempt));
       }
       try {
+        const token = await o.tokenFor(first.racerId, first.name ?? first.racerId);
         const res = await doFetch(o.graphqlUrl, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-api-key': o.apiKey },
+          headers: { 'content-type': 'application/json', authorization: token },
           body: JSON.stringify({ query: RECORD_TELEMETRY, variables: { records: pending } }),
         });
         const { receipt, error } = receiptOf(await res.json());
         if (!receipt) {
           outcome.lastError = `HTTP ${res.status}: ${error ?? ''}`;
-          // A validation error will not pass on retry: count the batch as failed.
-          if (res.status < 500 && error?.includes('ValidationError')) break;
+          // A refused or invalid call will not pass on retry: count the batch as failed.
+          if (res.status < 500 && (error?.includes('ValidationError') || error?.includes('Unauthorized'))) break;
           continue;
         }
         const refused = new Set(receipt.records.filter((r) => r.errorCode !== null).map((r) => r.index));
-        const first = receipt.records.find((r) => r.errorCode !== null);
-        if (first) outcome.lastError = `${first.errorCode}: ${first.errorMessage ?? ''}`;
+        const firstRefused = receipt.records.find((r) => r.errorCode !== null);
+        if (firstRefused) outcome.lastError = `${firstRefused.errorCode}: ${firstRefused.errorMessage ?? ''}`;
         outcome.sent += pending.length - refused.size;
         pending = pending.filter((_, i) => refused.has(i));
       } catch (error) {
@@ -78,11 +103,10 @@ export function graphqlSink(o: GraphqlSinkOptions): TelemetrySink {
   return {
     async send(records) {
       const outcome: SendOutcome = { sent: 0, failed: 0, retried: 0 };
-      const batches: TelemetryRecord[][] = [];
-      for (let i = 0; i < records.length; i += MAX_BATCH) batches.push(records.slice(i, i + MAX_BATCH));
+      const batches = riderBatches(records);
       let next = 0;
       await Promise.all(
-        Array.from({ length: Math.min(o.parallel ?? 4, batches.length) }, async () => {
+        Array.from({ length: Math.min(o.parallel ?? DEFAULT_PARALLEL, batches.length) }, async () => {
           while (next < batches.length) {
             const b = batches[next];
             next += 1;
@@ -92,6 +116,6 @@ export function graphqlSink(o: GraphqlSinkOptions): TelemetrySink {
       );
       return outcome;
     },
-    close: () => undefined,
+    close: () => o.onClose?.(),
   };
 }

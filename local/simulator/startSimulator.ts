@@ -12,6 +12,7 @@ import type { ClassFeed } from './classFeed.js';
 import { createClassFeed } from './classFeed.js';
 import type { SimulatorEndpoints } from './endpoints.js';
 import { graphqlSink } from './graphqlSink.js';
+import { riderAccounts } from './riderAccounts.js';
 import { kinesisSink } from './kinesisSink.js';
 import type { Progress } from './progress.js';
 import type { TelemetrySink } from './sink.js';
@@ -43,8 +44,15 @@ export class SimulatorOptionsError extends Error {
 
 function sinkFor(o: SimulatorOptions): TelemetrySink {
   if (o.sink) return o.sink;
-  if ((o.via ?? 'kinesis') === 'graphql')
-    return graphqlSink({ graphqlUrl: o.endpoints.graphqlUrl, apiKey: o.endpoints.apiKey });
+  if ((o.via ?? 'kinesis') === 'graphql') {
+    // Every simulated rider signs up in the riders' pool and writes with their own token.
+    const accounts = riderAccounts(o.endpoints.cognito, { ...o.endpoints.credentials });
+    return graphqlSink({
+      graphqlUrl: o.endpoints.graphqlUrl,
+      tokenFor: (racerId, name) => accounts.idToken(racerId, name),
+      onClose: () => accounts.destroy(),
+    });
+  }
   const client = withoutSdkLogging(
     new KinesisClient({
       endpoint: o.endpoints.kinesis.endpoint,

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { LOCAL_REGION, type LocalCredentials } from '../credentials.js';
 import { writePrivateFile } from './privateFiles.js';
+import type { CognitoEndpoints } from './userPool.js';
 
 /** The endpoints file: what clients, the simulator and `alleycat status` need to reach the stack. */
 export interface Endpoints {
@@ -13,6 +14,8 @@ export interface Endpoints {
   credentials: { accessKeyId: string; secretAccessKey: string };
   kinesis: { endpoint: string; streamName: string };
   dynamodb: { endpoint: string; tableName: string };
+  /** The riders' user pool (contract §6): sign-up and sign-in against `endpoint`. */
+  cognito: CognitoEndpoints;
   raceSeconds: number;
   windowSeconds: number;
 }
@@ -26,6 +29,7 @@ export function stackEndpoints(o: {
   credentials: LocalCredentials;
   kinesis: Endpoints['kinesis'];
   dynamodb: Endpoints['dynamodb'];
+  cognito: CognitoEndpoints;
   raceSeconds: number;
   windowSeconds: number;
 }): Endpoints {
@@ -39,6 +43,7 @@ export function stackEndpoints(o: {
     credentials: { accessKeyId: o.credentials.accessKeyId, secretAccessKey: o.credentials.secretAccessKey },
     kinesis: o.kinesis,
     dynamodb: o.dynamodb,
+    cognito: o.cognito,
     raceSeconds: o.raceSeconds,
     windowSeconds: o.windowSeconds,
   };

@@ -9,6 +9,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type LocalCredentials } from '../creden
 import { alleycatApiDefinition } from './apiDefinition.js';
 import type { LocalApiKey } from './apiKey.js';
 import type { HttpRouter } from './httpRouter.js';
+import type { CognitoEndpoints } from './userPool.js';
 
 export interface ApiOptions {
   readonly router: HttpRouter;
@@ -21,6 +22,8 @@ export interface ApiOptions {
   readonly apiKey: LocalApiKey;
   /** The stack's IAM key pair: the one principal the IAM-only fields accept; the data sources sign with it too. */
   readonly credentials: LocalCredentials;
+  /** The riders' pool: the API's AMAZON_COGNITO_USER_POOLS mode, as CDK adds it. */
+  readonly userPool: CognitoEndpoints;
 }
 
 export interface RunningApi {
@@ -46,6 +49,14 @@ export function startApi(o: ApiOptions): RunningApi {
         apiKeys: [{ id: o.apiKey.id, expiresAt: o.apiKey.expiresAt }],
         iam: [{ ...o.credentials, accountId: LOCAL_ACCOUNT_ID }],
         region: LOCAL_REGION,
+        userPool: {
+          userPoolId: o.userPool.userPoolId,
+          awsRegion: o.userPool.region,
+          // Only the riders' app client's tokens, as the CDK stack configures it.
+          appIdClientRegex: o.userPool.userPoolClientId,
+          // cognito-local issues tokens as itself, not as cognito-idp.<region>.amazonaws.com.
+          issuer: `${o.userPool.endpoint}/${o.userPool.userPoolId}`,
+        },
       },
     }),
   });

@@ -1,7 +1,7 @@
 /**
- * The whole system on one machine: DynamoDB Local and kinesalite on loopback
- * ports, the table and stream from the CDK settings, ONE HTTP server (POST
- * /graphql, the real-time WebSocket at /graphql/realtime, /ops/metrics,
+ * The whole system on one machine: DynamoDB Local, kinesalite and
+ * cognito-local on loopback ports, the riders' user pool, the table and
+ * stream from the CDK settings, ONE HTTP server (POST /graphql, the real-time WebSocket at /graphql/realtime, /ops/metrics,
  * /config.json and the web app), the three event-source mappings with the
  * functions in-process, the finalizer's scheduled close, the simulator, and
  * `.alleycat/endpoints.json`. Each part has its own starter; this file only
@@ -27,6 +27,7 @@ import { ensureStream, ensureTable } from './resources.js';
 import type { StackMapping } from './stackMappings.js';
 import { DEFAULT_PORT, DEFAULT_RACERS, type StartArgs } from './startArgs.js';
 import { startEmulators } from './startEmulators.js';
+import { ensureUserPool } from './userPool.js';
 import { stackParts, type PartStatus } from './stackParts.js';
 
 export interface LocalStackOptions extends Partial<StartArgs> {
@@ -53,7 +54,7 @@ export interface LocalStack {
   parts: PartStatus[];
   mappings: StackMapping[];
   /** Process ids of the emulators (for the no-orphans check). */
-  pids: { dynamodb: number | undefined; kinesis: number | undefined };
+  pids: { dynamodb: number | undefined; kinesis: number | undefined; cognito: number | undefined };
   stop(): Promise<void>;
 }
 
@@ -115,10 +116,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (emulatorsResult.status === 'fulfilled') stack.onStop(() => emulatorsResult.value.stop());
     if (emulatorsResult.status === 'rejected') throw emulatorsResult.reason;
     if (partsResult.status === 'rejected') throw partsResult.reason;
-    const { dynamodb, kinesis } = emulatorsResult.value;
+    const { dynamodb, kinesis, cognito } = emulatorsResult.value;
     const start = partsResult.value;
     stack.report('DynamoDB Local', true, dynamodb.endpoint);
     stack.report('kinesalite', true, kinesis.endpoint);
+    stack.report('cognito-local', true, cognito.endpoint);
 
     const clients = stackClients(dynamodb.endpoint, kinesis.endpoint);
     stack.onStop(() => clients.destroy());
@@ -128,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ensureStream(clients.kinesis, streamName, STREAM.localShardCount),
     ]);
     resources.catch((error: unknown) => log(`error: creating the table and stream failed: ${errorMessage(error)}`));
+    const userPool = await ensureUserPool(cognito.endpoint);
 
     const apiKey = loadOrCreateApiKey(inMemory ? undefined : stateDir);
     const credentials = loadOrCreateStackCredentials(inMemory ? undefined : stateDir);
@@ -138,6 +141,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       credentials,
       kinesis: { endpoint: kinesis.endpoint, streamName },
       dynamodb: { endpoint: dynamodb.endpoint, tableName },
+      cognito: userPool,
       raceSeconds,
       windowSeconds,
     });
@@ -151,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       race: { raceSeconds, graceSeconds: RACE.graceSeconds },
       apiKey,
       credentials,
+      userPool: endpoints.cognito,
     });
     stack.onStop(() => api.stop());
     stack.report('GraphQL (local AppSync)', true, endpoints.graphqlUrl);
@@ -215,7 +220,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       endpointsFile,
       parts: stack.parts,
       mappings: functions.mappings,
-      pids: { dynamodb: dynamodb.process.pid, kinesis: kinesis.process.pid },
+      pids: { dynamodb: dynamodb.process.pid, kinesis: kinesis.process.pid, cognito: cognito.process.pid },
       stop: () => (stopped ??= stack.stopAll()),
     };
   } catch (error) {

@@ -16,12 +16,15 @@ export class WebConfigError extends Error {
 /** Picks the page's configuration out of `.alleycat/endpoints.json` (already parsed). */
 export function webConfigFrom(endpoints: unknown): WebConfig {
   if (!isRecord(endpoints)) throw new WebConfigError('endpoints must be an object');
-  const str = (key: string): string => {
-    const v = endpoints[key];
-    if (typeof v !== 'string' || v.length === 0)
-      throw new WebConfigError(`endpoints.${key} must be a non-empty string`);
+  const strIn = (block: Record<string, unknown>, prefix: string, key: string): string => {
+    const v = block[key];
+    if (typeof v !== 'string' || v.length === 0) throw new WebConfigError(`${prefix}${key} must be a non-empty string`);
     return v;
   };
+  const str = (key: string): string => strIn(endpoints, 'endpoints.', key);
+  const cognito = endpoints['cognito'];
+  if (!isRecord(cognito)) throw new WebConfigError('endpoints.cognito must be an object');
+  const cognitoStr = (key: string): string => strIn(cognito, 'endpoints.cognito.', key);
   const int = (key: string): number => {
     const v = endpoints[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
@@ -32,6 +35,12 @@ export function webConfigFrom(endpoints: unknown): WebConfig {
     graphqlUrl: str('graphqlUrl'),
     realtimeUrl: str('realtimeUrl'),
     apiKey: str('apiKey'),
+    cognito: {
+      endpoint: cognitoStr('endpoint'),
+      region: cognitoStr('region'),
+      userPoolId: cognitoStr('userPoolId'),
+      userPoolClientId: cognitoStr('userPoolClientId'),
+    },
     raceSeconds: int('raceSeconds'),
     windowSeconds: int('windowSeconds'),
   };

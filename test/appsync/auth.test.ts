@@ -93,7 +93,7 @@ describe('AWS_IAM (SigV4, service appsync)', () => {
       errorType: 'Unauthorized',
       message: 'Not Authorized to access whoami on type Query',
     });
-    const auth = runtime.authorize(await signedHeaders(server.url, '{}', TEST_IAM), '{}');
+    const auth = await runtime.authorize(await signedHeaders(server.url, '{}', TEST_IAM), '{}');
     expect(auth).toEqual({
       ok: true,
       mode: 'AWS_IAM',

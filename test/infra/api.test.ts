@@ -5,7 +5,7 @@ import { MissingResolverCodeError } from '../../infra/errors.js';
 import { bundleCode, missingResolverSources } from '../../infra/resolverCode.js';
 import { API, RACE, TABLE } from '../../infra/settings.js';
 import { DATA_SOURCES, ENV_NAMES, RESOLVERS, resolverFile } from '../../resolvers/manifest.js';
-import { onlyResource, resourcesOfType, synthAlleycat, type Synthesized } from './synthAlleycat.js';
+import { logicalId, onlyResource, resourcesOfType, synthAlleycat, type Synthesized } from './synthAlleycat.js';
 
 let s: Synthesized;
 let synthStartedAt = 0;
@@ -58,11 +58,21 @@ describe('the GraphQL API', () => {
     expect(API.resolverCountLimit).toBeLessThanOrEqual(10_000);
   });
 
-  it('authorizes with the API key by default and IAM as an additional mode', () => {
+  it("authorizes with the API key by default, the riders' pool (their app client only) and IAM as additional modes", () => {
     s.template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
       Name: API.name,
       AuthenticationType: 'API_KEY',
-      AdditionalAuthenticationProviders: [{ AuthenticationType: 'AWS_IAM' }],
+      AdditionalAuthenticationProviders: [
+        {
+          AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
+          UserPoolConfig: {
+            UserPoolId: { Ref: logicalId(s.stack, s.stack.riders.userPool) },
+            AppIdClientRegex: { Ref: logicalId(s.stack, s.stack.riders.client) },
+            AwsRegion: { Ref: 'AWS::Region' },
+          },
+        },
+        { AuthenticationType: 'AWS_IAM' },
+      ],
     });
     const [, key] = onlyResource(s.template, 'AWS::AppSync::ApiKey');
     const expires = Number(key.Properties?.Expires);

@@ -50,16 +50,26 @@ describe('the scheduled close of races', () => {
     expect(isScheduledEvent({ Records: [] })).toBe(false);
   });
 
-  it('grants EventBridge lambda:InvokeFunction on the finalizer, from this rule only; nothing else may invoke a function', () => {
+  it('grants EventBridge lambda:InvokeFunction on the finalizer, from this rule only; nothing else may invoke a function but the riders’ pool its trigger', () => {
     const permissions = Object.values(resourcesOfType(s.template, 'AWS::Lambda::Permission'));
-    expect(permissions.map((p) => p.Properties)).toEqual([
-      {
-        Action: 'lambda:InvokeFunction',
-        FunctionName: { 'Fn::GetAtt': [finalizerId(), 'Arn'] },
-        Principal: 'events.amazonaws.com',
-        SourceArn: { 'Fn::GetAtt': [ruleId(), 'Arn'] },
-      },
-    ]);
+    const riders = s.stack.riders;
+    expect(permissions.map((p) => p.Properties)).toEqual(
+      expect.arrayContaining([
+        {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: { 'Fn::GetAtt': [finalizerId(), 'Arn'] },
+          Principal: 'events.amazonaws.com',
+          SourceArn: { 'Fn::GetAtt': [ruleId(), 'Arn'] },
+        },
+        {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: { 'Fn::GetAtt': [logicalId(s.stack, riders.preSignUp), 'Arn'] },
+          Principal: 'cognito-idp.amazonaws.com',
+          SourceArn: { 'Fn::GetAtt': [logicalId(s.stack, riders.userPool), 'Arn'] },
+        },
+      ]),
+    );
+    expect(permissions).toHaveLength(2);
   });
 
   it('asynchronous invocations of the finalizer (only the schedule makes them) are not retried', () => {

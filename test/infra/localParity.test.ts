@@ -2,10 +2,13 @@
  * The local stack and the CDK stack are built from the same settings; these
  * tests compare what each actually produces: the table DynamoDB Local holds
  * after the local stack creates it, the local event-source mappings and the
- * functions' environment, against the synthesized template.
+ * functions' environment, the riders' pool on cognito-local, against the
+ * synthesized template.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DescribeTableCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
+import { DescribeUserPoolClientCommand, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { ensureUserPool, localCognito } from '../../local/stack/userPool.js';
 import { localDynamoDb } from '../../local/stack/clients.js';
 import { functionEnvironment } from '../../local/stack/functionEnv.js';
 import { closeScheduleIntervalMs } from '../../local/stack/closeSchedule.js';
@@ -141,5 +144,39 @@ describe('the local scheduled close equals the synthesized rule', () => {
     expect(m).not.toBeNull();
     const unitMs = m?.[2]?.startsWith('hour') ? 3_600_000 : 60_000;
     expect(closeScheduleIntervalMs()).toBe(Number(m?.[1]) * unitMs);
+  });
+});
+
+describe("the riders' pool cognito-local holds equals the synthesized one", () => {
+  it('pool name, case sensitivity, password policy, the name attribute; client flows, secret and token lifetimes', async () => {
+    const pool = await ensureUserPool(inject('cognitoEndpoint'));
+    const client = localCognito(pool.endpoint);
+    const described = (await client.send(new DescribeUserPoolCommand({ UserPoolId: pool.userPoolId }))).UserPool;
+    const app = (
+      await client.send(
+        new DescribeUserPoolClientCommand({ UserPoolId: pool.userPoolId, ClientId: pool.userPoolClientId }),
+      )
+    ).UserPoolClient;
+    client.destroy();
+    const [, cfnPool] = onlyResource(s.template, 'AWS::Cognito::UserPool');
+    const [, cfnClient] = onlyResource(s.template, 'AWS::Cognito::UserPoolClient');
+    expect(described?.Name).toBe(cfnPool.Properties?.UserPoolName);
+    expect(described?.UsernameConfiguration).toEqual(cfnPool.Properties?.UsernameConfiguration);
+    expect(described?.Policies?.PasswordPolicy).toMatchObject(
+      (cfnPool.Properties?.Policies as { PasswordPolicy: Record<string, unknown> }).PasswordPolicy,
+    );
+    expect(described?.SchemaAttributes?.find((a) => a.Name === 'name')).toMatchObject({
+      Required: true,
+      Mutable: true,
+    });
+    expect(app?.ClientName).toBe(cfnClient.Properties?.ClientName);
+    expect(app?.ClientSecret).toBeUndefined();
+    expect([...(app?.ExplicitAuthFlows ?? [])].sort()).toEqual(
+      [...(cfnClient.Properties?.ExplicitAuthFlows as string[])].sort(),
+    );
+    expect({ id: app?.IdTokenValidity, access: app?.AccessTokenValidity }).toEqual({
+      id: cfnClient.Properties?.IdTokenValidity,
+      access: cfnClient.Properties?.AccessTokenValidity,
+    });
   });
 });

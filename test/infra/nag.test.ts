@@ -47,6 +47,9 @@ describe('cdk-nag AwsSolutions', () => {
         'Alleycat/Pipeline/Finalizer/Function AwsSolutions-L1',
         'Alleycat/Pipeline/AllTime/Function AwsSolutions-L1',
         'Alleycat/Pipeline/AllTime/Role AwsSolutions-IAM5[Resource::*]',
+        'Alleycat/Riders/Pool AwsSolutions-COG2',
+        'Alleycat/Riders/Pool AwsSolutions-COG8',
+        'Alleycat/Riders/PreSignUp AwsSolutions-L1',
       ].sort(),
     );
     for (const a of acks) expect(a.reason.length, `${a.path} ${a.id}`).toBeGreaterThan(80);

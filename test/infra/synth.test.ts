@@ -60,7 +60,8 @@ describe('npm run synth', () => {
 
   it('writes the template and a clean validation report (CloudFormation schema and cdk-nag)', () => {
     const resources = Object.values(template().Resources);
-    expect(resources.filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(3);
+    // The three stream consumers and the riders' PreSignUp trigger.
+    expect(resources.filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(4);
     const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
       pluginReports: unknown[];
     };

@@ -1,5 +1,5 @@
 /**
- * End to end on the local stack: recordTelemetry (GraphQL, API key) → HTTP
+ * End to end on the local stack: recordTelemetry (GraphQL, riders signed in) → HTTP
  * data source → Kinesis (kinesalite, several shards) → tumbling-window
  * aggregator → publishLiveRankings (SigV4, IAM) → onLiveRankings over the
  * real-time WebSocket. Then the finalizer and all-time consumer take the race.
@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
-import { OnLiveRankingsDocument, RecordTelemetryDocument } from '../../client/generated/operations.js';
+import { OnLiveRankingsDocument } from '../../client/generated/operations.js';
 import type { OnLiveRankingsSubscription } from '../../client/generated/operations.js';
 import { raceIdAt } from '../../core/raceClock.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startTestStack } from '../support/testStack.js';
+import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
 import type { WebSocketConstructorLike } from '../../client/websocket.js';
 
 type Snapshot = NonNullable<OnLiveRankingsSubscription['onLiveRankings']>;
@@ -24,12 +25,14 @@ const CLASS_ID = 4;
 describe('live rankings end to end on the local stack', () => {
   let stack: LocalStack;
   let client: AlleycatClient;
+  let telemetry: RiderTelemetry;
 
   beforeAll(async () => {
     stack = await startTestStack({
       raceSeconds: RACE_SECONDS,
       windowSeconds: WINDOW_SECONDS,
     });
+    telemetry = riderTelemetry(stack.endpoints);
     client = createClient({
       graphqlUrl: stack.endpoints.graphqlUrl,
       realtimeUrl: stack.endpoints.realtimeUrl,
@@ -39,6 +42,7 @@ describe('live rankings end to end on the local stack', () => {
   });
   afterAll(async () => {
     client?.close();
+    telemetry?.close();
     await stack?.stop();
   });
 
@@ -77,7 +81,7 @@ describe('live rankings end to end on the local stack', () => {
           event: 'update' as const,
           deviceTimestamp: Date.now(),
         }));
-        const receipt = await client.mutate(RecordTelemetryDocument, { records });
+        const receipt = await telemetry.send({ records });
         expect(receipt.recordTelemetry).toMatchObject({ accepted: 4, failed: 0 });
         await new Promise((r) => setTimeout(r, 1000));
         complete = snapshots

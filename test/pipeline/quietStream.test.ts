@@ -9,18 +9,14 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
-import {
-  AllTimeRankingsDocument,
-  RaceResultsDocument,
-  RacesDocument,
-  RecordTelemetryDocument,
-} from '../../client/generated/operations.js';
+import { AllTimeRankingsDocument, RaceResultsDocument, RacesDocument } from '../../client/generated/operations.js';
 import { raceEndMillis, raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
 import { isScheduledEvent } from '../../functions/finalizer/finalizer.js';
 import { RACE } from '../../infra/settings.js';
 import type { LambdaHandler } from '../../local/esm/eventSourceMapping.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startTestStack } from '../support/testStack.js';
+import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
 
 // Long enough that a final sent after the close (end + grace + 30 s quiet) still belongs to "the race just ended".
 const RACE_SECONDS = 60;
@@ -30,6 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('a quiet stream on the local stack', () => {
   let stack: LocalStack;
   let client: AlleycatClient;
+  let riders: RiderTelemetry;
   /** Arrival times (ms) of the Kinesis records the finalizer was given, and the scheduled events. */
   const arrivals: number[] = [];
   let scheduledEvents = 0;
@@ -53,10 +50,12 @@ describe('a quiet stream on the local stack', () => {
       closeScheduleMs: 1000,
       wrapHandler,
     });
+    riders = riderTelemetry(stack.endpoints);
     client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
   });
   afterAll(async () => {
     client?.close();
+    riders?.close();
     await stack?.stop();
   });
 
@@ -88,7 +87,7 @@ describe('a quiet stream on the local stack', () => {
     });
     for (let k = 0; k < 3; k += 1) {
       const s = Math.max(1, raceSecondAt(raceId, RACE_SECONDS, Date.now()));
-      const receipt = await client.mutate(RecordTelemetryDocument, {
+      const receipt = await riders.send({
         records: [record('quiet-late', 'Late', s, s * 0.5), record('quiet-fin', 'Fin', s, s * 0.6)],
       });
       expect(receipt.recordTelemetry.failed).toBe(0);
@@ -99,7 +98,7 @@ describe('a quiet stream on the local stack', () => {
     await sleep(Math.max(0, end - Date.now() + 200));
     expect(
       (
-        await client.mutate(RecordTelemetryDocument, {
+        await riders.send({
           records: [record('quiet-fin', 'Fin', RACE_SECONDS, 100, 'final')],
         })
       ).recordTelemetry.failed,
@@ -136,7 +135,7 @@ describe('a quiet stream on the local stack', () => {
     expect(Date.now()).toBeLessThan(end + RACE_SECONDS * 1000 - 5000);
     expect(
       (
-        await client.mutate(RecordTelemetryDocument, {
+        await riders.send({
           records: [record('quiet-late', 'Late', RACE_SECONDS, 150.25, 'final')],
         })
       ).recordTelemetry.failed,

@@ -7,15 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
-import {
-  AllTimeRankingsDocument,
-  RaceResultsDocument,
-  RacesDocument,
-  RecordTelemetryDocument,
-} from '../../client/generated/operations.js';
+import { AllTimeRankingsDocument, RaceResultsDocument, RacesDocument } from '../../client/generated/operations.js';
 import { raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startTestStack } from '../support/testStack.js';
+import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
 
 const RACE_SECONDS = 6;
 const CLASS_ID = 6;
@@ -24,16 +20,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('results and all-time rankings end to end on the local stack', () => {
   let stack: LocalStack;
   let client: AlleycatClient;
+  let riders: RiderTelemetry;
 
   beforeAll(async () => {
     stack = await startTestStack({
       raceSeconds: RACE_SECONDS,
       windowSeconds: 1,
     });
+    riders = riderTelemetry(stack.endpoints);
     client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
   });
   afterAll(async () => {
     client?.close();
+    riders?.close();
     await stack?.stop();
   });
 
@@ -55,7 +54,7 @@ describe('results and all-time rankings end to end on the local stack', () => {
     for (let s = 0; s <= RACE_SECONDS; s += 1) {
       const records = [ride('fin-fast', 0.4, s, 'Fast'), ride('fin-slow', 0.3, s, 'Slow')];
       if (s <= 3) records.push(ride('dropout', 0.5, s, 'Drop'));
-      const receipt = await client.mutate(RecordTelemetryDocument, { records });
+      const receipt = await riders.send({ records });
       expect(receipt.recordTelemetry.failed).toBe(0);
       // Next second of the race clock (the finals go out as the next race starts).
       const next = raceStartMillis(raceId, RACE_SECONDS) + (s + 1) * 1000 + 50;
@@ -71,7 +70,7 @@ describe('results and all-time rankings end to end on the local stack', () => {
       while (keepRiding) {
         const now = Date.now();
         const second = Math.max(1, raceSecondAt(raceIdAt(now, RACE_SECONDS), RACE_SECONDS, now));
-        await client.mutate(RecordTelemetryDocument, {
+        await riders.send({
           records: [
             {
               raceId: raceIdAt(now, RACE_SECONDS),

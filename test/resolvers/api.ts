@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { print, type DocumentNode } from 'graphql';
+import { inject } from 'vitest';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -20,6 +21,8 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/credentials.js';
 import { TEST_IAM_CREDENTIALS } from '../support/testCredentials.js';
 import { bundleResolvers } from '../../resolvers/build.js';
 import { createTestTable } from '../support/resources.js';
+import { ensureUserPool, type CognitoEndpoints } from '../../local/stack/userPool.js';
+import { riderAccounts, type RiderAccounts } from '../../local/simulator/riderAccounts.js';
 import type { AllTimeStats } from '../../core/allTimeItem.js';
 import { allTimeIndexKeys, allTimeKey, ITEM_ALLTIME, ITEM_RACE, raceKey } from '../../core/keys.js';
 import { buildLivePartItem } from '../../core/livePart.js';
@@ -39,6 +42,15 @@ export interface Api {
   call<R, V>(document: TypedDocumentNode<R, V>, variables: V): Promise<{ data: R | null; errors: AppSyncError[] }>;
   /** Calls an operation signed with SigV4 (service appsync) as the local IAM principal. */
   callIam<R, V>(document: TypedDocumentNode<R, V>, variables: V): Promise<{ data: R | null; errors: AppSyncError[] }>;
+  /** Calls an operation with a user-pool token (a rider's ID or access token) in Authorization. */
+  callWithToken<R, V>(
+    token: string,
+    document: TypedDocumentNode<R, V>,
+    variables: V,
+  ): Promise<{ data: R | null; errors: AppSyncError[] }>;
+  /** The riders' pool of the API (signed up and in through `riders`). */
+  readonly userPool: CognitoEndpoints;
+  readonly riders: RiderAccounts;
   destroy(): void;
 }
 
@@ -47,9 +59,12 @@ export async function createApi(opts: {
   ddbEndpoint: string;
   kinesisEndpoint?: string;
   streamName?: string;
+  /** cognito-local (default: the test run's); the riders' pool is found or created there as the local stack does. */
+  cognitoEndpoint?: string;
   now: number;
 }): Promise<Api> {
   const { tableName } = await createTestTable(opts.ddbEndpoint);
+  const userPool = await ensureUserPool(opts.cognitoEndpoint ?? inject('cognitoEndpoint'));
   const schemaSdl = await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8');
   const runtime = createAppSyncRuntime({
     api: alleycatApiDefinition({
@@ -66,6 +81,12 @@ export async function createApi(opts: {
       auth: {
         apiKeys: [{ id: API_KEY, expiresAt: Math.floor(opts.now / 1000) + 3600 }],
         iam: [{ ...TEST_IAM_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID }],
+        userPool: {
+          userPoolId: userPool.userPoolId,
+          awsRegion: userPool.region,
+          appIdClientRegex: userPool.userPoolClientId,
+          issuer: `${userPool.endpoint}/${userPool.userPoolId}`,
+        },
       },
     }),
     clock: () => opts.now,
@@ -73,6 +94,7 @@ export async function createApi(opts: {
   });
   const client = localDynamoDb(opts.ddbEndpoint);
   const doc = DynamoDBDocumentClient.from(client);
+  const riders = riderAccounts(userPool, TEST_IAM_CREDENTIALS);
 
   async function send<R>(
     body: string,
@@ -89,6 +111,8 @@ export async function createApi(opts: {
     tableName,
     doc,
     now: opts.now,
+    userPool,
+    riders,
     call(document, variables) {
       const body = JSON.stringify({ query: print(document as DocumentNode), variables });
       return send(body, { 'x-api-key': API_KEY, 'content-type': 'application/json' });
@@ -115,7 +139,12 @@ export async function createApi(opts: {
       );
       return send(body, signed.headers);
     },
+    callWithToken(token, document, variables) {
+      const body = JSON.stringify({ query: print(document as DocumentNode), variables });
+      return send(body, { authorization: token, 'content-type': 'application/json' });
+    },
     destroy() {
+      riders.destroy();
       doc.destroy();
       client.destroy();
     },

@@ -238,13 +238,20 @@ describe('Mutation.recordTelemetry', () => {
     deviceTimestamp: NOW,
     ...over,
   });
+  // ctx.identity of rider r1 signed in with an ID token (AppSync's user-pool shape).
+  const identity = {
+    sub: '7d8e-r1',
+    issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool',
+    username: 'r1',
+    claims: { sub: '7d8e-r1', 'cognito:username': 'r1', token_use: 'id', name: 'Rider One' },
+    sourceIp: ['203.0.113.7'],
+    defaultAuthStrategy: 'ALLOW',
+    groups: null,
+  };
 
-  it('sends every valid record in one PutRecords request, keyed by racerId', async () => {
-    const records = [
-      record(),
-      record({ racerId: 'r2', raceId: RACE - 1, second: 300, output: 600, event: 'final', name: 'Two' }),
-    ];
-    const req = await evaluate('Mutation.recordTelemetry', 'request', { arguments: { records }, env }, NOW);
+  it('sends every valid record in one PutRecords request, keyed by racerId, named from the profile', async () => {
+    const records = [record(), record({ raceId: RACE - 1, second: 300, output: 600, event: 'final', name: 'Two' })];
+    const req = await evaluate('Mutation.recordTelemetry', 'request', { arguments: { records }, env, identity }, NOW);
     expect(req.error).toBeNull();
     const http = req.result as {
       method: string;
@@ -262,25 +269,40 @@ describe('Mutation.recordTelemetry', () => {
       Records: Array<{ Data: string; PartitionKey: string }>;
     };
     expect(body.StreamName).toBe('alleycat-telemetry');
-    expect(body.Records.map((r) => r.PartitionKey)).toEqual(['r1', 'r2']);
-    expect(body.Records.map((r) => JSON.parse(Buffer.from(r.Data, 'base64').toString('utf8')))).toEqual(records);
+    expect(body.Records.map((r) => r.PartitionKey)).toEqual(['r1', 'r1']);
+    expect(body.Records.map((r) => JSON.parse(Buffer.from(r.Data, 'base64').toString('utf8')))).toEqual(
+      records.map((r) => ({ ...r, name: 'Rider One' })),
+    );
   });
 
   it.each([
     [[record(), record({ power: -1 })], 'records[1].power must be a number 0..3000'],
     [[record({ raceId: RACE - 2 })], `records[0].raceId must be the current race (${RACE}) or the one just ended`],
-    [[record({ racerId: 'x'.repeat(65) })], 'records[0].racerId must match ^[A-Za-z0-9_-]{1,64}$'],
+    [[record({ racerId: 'x'.repeat(65) })], 'records[0].racerId is not the signed-in rider (r1)'],
     [[record({ output: 91 })], 'records[0].output must be at most 3 kJ per elapsed second'],
     [[], 'records must hold 1..500 records'],
   ])('refuses %# with a message naming index and field', async (records, message) => {
-    const req = await evaluate('Mutation.recordTelemetry', 'request', { arguments: { records }, env }, NOW);
+    const req = await evaluate('Mutation.recordTelemetry', 'request', { arguments: { records }, env, identity }, NOW);
     expect(req.error).toBe(message);
   });
 
   it('refuses more than 500 records', async () => {
     const records = Array.from({ length: 501 }, () => record());
-    const req = await evaluate('Mutation.recordTelemetry', 'request', { arguments: { records }, env }, NOW);
+    const req = await evaluate('Mutation.recordTelemetry', 'request', { arguments: { records }, env, identity }, NOW);
     expect(req.error).toBe('records must hold 1..500 records');
+  });
+
+  it('refuses a caller without a user-pool identity (API key, IAM)', async () => {
+    const iam = { accountId: '000000000000', userArn: 'arn:aws:iam::000000000000:user/local', username: 'local' };
+    for (const who of [null, iam]) {
+      const req = await evaluate(
+        'Mutation.recordTelemetry',
+        'request',
+        { arguments: { records: [record()] }, env, identity: who },
+        NOW,
+      );
+      expect(req.error).toBe('recordTelemetry needs a signed-in rider (a user-pool token)');
+    }
   });
 
   it('turns the PutRecords answer into a receipt', async () => {

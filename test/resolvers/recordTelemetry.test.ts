@@ -1,8 +1,11 @@
 /**
- * recordTelemetry over the local AppSync runtime, its HTTP data source and
- * kinesalite: valid records land on the stream (one PutRecords, partition key
- * = racerId, data = the record's JSON); any invalid record stops the call with
- * a ValidationError naming index and field, and nothing is sent.
+ * recordTelemetry over the local AppSync runtime, its HTTP data source,
+ * kinesalite and the local user pool: only a signed-in rider writes, only
+ * their own records, under their profile name; valid records land on the
+ * stream (one PutRecords, partition key = racerId, data = the record's JSON);
+ * any invalid record stops the call with a ValidationError naming index and
+ * field, and nothing is sent. Adversaries: a rider posting as another rider
+ * or under a name of their choosing, the public API key, a careless client.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -15,7 +18,7 @@ import {
 import { RecordTelemetryDocument, type TelemetryInput } from '../../client/generated/operations.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import { createTestStream } from '../support/resources.js';
-import { createApi, RACE_SECONDS, type Api } from './api.js';
+import { createApi, RACE_SECONDS, rider, type Api } from './api.js';
 
 const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 45) * 1000;
 const CURRENT = Math.floor(NOW / (RACE_SECONDS * 1000));
@@ -80,10 +83,82 @@ afterAll(() => {
   kinesis?.destroy();
 });
 
-describe('recordTelemetry', () => {
+describe('recordTelemetry: who may write', () => {
+  it('refuses the API key and IAM: writes need a signed-in rider', async () => {
+    const byKey = await api.call(RecordTelemetryDocument, { records: [record('anyone')] });
+    const byIam = await api.callIam(RecordTelemetryDocument, { records: [record('anyone')] });
+    for (const { data, errors } of [byKey, byIam]) {
+      expect(data).toBeNull();
+      expect(errors).toMatchObject([
+        { errorType: 'Unauthorized', message: 'Not Authorized to access recordTelemetry on type Mutation' },
+      ]);
+    }
+    expect(await streamRecords()).toEqual([]);
+  });
+
+  it("refuses a rider's call that holds another rider's record, naming it, and sends nothing", async () => {
+    const me = rider('me');
+    const token = await api.riders.idToken(me, 'Me Myself');
+    const records = [record(me), record(me, { second: 46, output: 11 }), record('someone-else')];
+    const { data, errors } = await api.callWithToken(token, RecordTelemetryDocument, { records });
+    expect(data).toBeNull();
+    expect(errors).toMatchObject([
+      {
+        errorType: 'Unauthorized',
+        message: `records[2].racerId is not the signed-in rider (${me})`,
+        errorInfo: { index: 2, field: 'racerId' },
+        path: ['recordTelemetry'],
+      },
+    ]);
+    expect(await streamRecords()).toEqual([]);
+  });
+
+  it('refuses a token whose username is not a valid racerId', async () => {
+    const token = await api.riders.idToken('has space', 'Spacey');
+    const { errors } = await api.callWithToken(token, RecordTelemetryDocument, { records: [record('has space')] });
+    expect(errors).toMatchObject([
+      { errorType: 'Unauthorized', message: 'the signed-in username is not a valid racerId (^[A-Za-z0-9_-]{1,64}$)' },
+    ]);
+    expect(await streamRecords()).toEqual([]);
+  });
+
+  it('the name on the stream is the profile name, whatever the input says; an access token sends none', async () => {
+    const me = rider('named');
+    const tokens = await api.riders.signIn(me, 'Ana Pedal');
+    const byId = await api.callWithToken(tokens.idToken, RecordTelemetryDocument, {
+      records: [record(me, { name: 'Lance A.' }), record(me, { second: 46, output: 11 })],
+    });
+    expect(byId.errors).toEqual([]);
+    // The access token carries no profile: the record goes without a name rather than with the input's.
+    const byAccess = await api.callWithToken(tokens.accessToken, RecordTelemetryDocument, {
+      records: [record(me, { second: 47, output: 12, name: 'Lance A.' })],
+    });
+    expect(byAccess.errors).toEqual([]);
+    const mine = (await streamRecords()).filter((r) => r.partitionKey === me).map((r) => r.data);
+    expect(mine).toEqual([
+      { ...record(me), name: 'Ana Pedal' },
+      { ...record(me, { second: 46, output: 11 }), name: 'Ana Pedal' },
+      record(me, { second: 47, output: 12 }),
+    ]);
+  });
+});
+
+describe('recordTelemetry: what a rider may write', () => {
+  const me = rider('v');
+  let token: string;
+  const call = (records: TelemetryInput[]) => api.callWithToken(token, RecordTelemetryDocument, { records });
+  beforeAll(async () => {
+    token = await api.riders.idToken(me, 'Val Idator');
+  });
+
   it('refuses a batch with an invalid record, naming its index and field, and sends nothing', async () => {
-    const records = [record('v1'), record('v2'), record('v3', { resistance: 140 }), record('v4', { power: -5 })];
-    const { data, errors } = await api.call(RecordTelemetryDocument, { records });
+    const records = [
+      record(me, { second: 41, output: 1 }),
+      record(me, { second: 42, output: 2 }),
+      record(me, { resistance: 140 }),
+      record(me, { power: -5 }),
+    ];
+    const { data, errors } = await call(records);
     expect(data).toBeNull();
     expect(errors).toMatchObject([
       {
@@ -93,7 +168,7 @@ describe('recordTelemetry', () => {
         path: ['recordTelemetry'],
       },
     ]);
-    expect(await streamRecords()).toEqual([]);
+    expect((await streamRecords()).filter((r) => r.partitionKey === me)).toEqual([]);
   });
 
   it.each([
@@ -103,8 +178,6 @@ describe('recordTelemetry', () => {
       `records[0].raceId must be the current race (${CURRENT}) or the one just ended`,
     ],
     [{ classId: 7 }, 'classId', 'records[0].classId must be a class of the catalog'],
-    [{ racerId: 'has space' }, 'racerId', 'records[0].racerId must match ^[A-Za-z0-9_-]{1,64}$'],
-    [{ name: '' }, 'name', 'records[0].name must be 1..40 characters'],
     [{ second: 301 }, 'second', 'records[0].second must be an integer 0..300'],
     [{ output: 200 }, 'output', 'records[0].output must be at most 3 kJ per elapsed second'],
     [
@@ -113,44 +186,44 @@ describe('recordTelemetry', () => {
       'records[0].deviceTimestamp must be an integer number of epoch milliseconds',
     ],
   ])('refuses %j', async (over, field, message) => {
-    const { errors } = await api.call(RecordTelemetryDocument, { records: [record('x', over)] });
+    const { errors } = await call([record(me, over)]);
     expect(errors).toMatchObject([{ errorType: 'ValidationError', message, errorInfo: { index: 0, field } }]);
   });
 
   it('refuses an empty batch and one of more than 500 records', async () => {
-    const none = await api.call(RecordTelemetryDocument, { records: [] });
+    const none = await call([]);
     expect(none.errors).toMatchObject([{ errorType: 'ValidationError', message: 'records must hold 1..500 records' }]);
-    const many = await api.call(RecordTelemetryDocument, {
-      records: Array.from({ length: 501 }, (_, i) => record(`m${i}`)),
-    });
+    const many = await call(Array.from({ length: 501 }, () => record(me)));
     expect(many.errors).toMatchObject([{ errorType: 'ValidationError', message: 'records must hold 1..500 records' }]);
-    expect(await streamRecords()).toEqual([]);
+    expect((await streamRecords()).filter((r) => r.partitionKey === me)).toEqual([]);
   });
 
   it('puts valid records on the stream in one call, keyed by racerId', async () => {
+    const steady = rider('steady');
     const records = [
-      ...Array.from({ length: 40 }, (_, i) => record(`rider-${i}`, { second: 45, output: i })),
-      // The race just ended is still accepted (late records), as is a final record with a name.
-      record('late', { raceId: CURRENT - 1, second: RACE_SECONDS, output: 600, event: 'final', name: 'Late Lou' }),
+      ...Array.from({ length: 40 }, (_, i) => record(steady, { second: 5 + i, output: i })),
+      // The race just ended is still accepted (late records), as is a final record.
+      record(steady, { raceId: CURRENT - 1, second: RACE_SECONDS, output: 600, event: 'final' }),
     ];
-    const { data, errors } = await api.call(RecordTelemetryDocument, { records });
+    const { data, errors } = await api.callWithToken(
+      await api.riders.idToken(steady, 'Steady Eddie'),
+      RecordTelemetryDocument,
+      { records },
+    );
     expect(errors).toEqual([]);
     const receipt = data?.recordTelemetry;
     expect(receipt?.accepted).toBe(41);
     expect(receipt?.failed).toBe(0);
     expect(receipt?.records.map((r) => r.index)).toEqual(records.map((_, i) => i));
-    const onStream = await streamRecords();
+    const onStream = (await streamRecords()).filter((r) => r.partitionKey === steady);
     expect(onStream).toHaveLength(41);
     const bySequence = new Map(onStream.map((r) => [r.sequenceNumber, r]));
     receipt?.records.forEach((r, i) => {
       expect(r.errorCode).toBeNull();
       const found = bySequence.get(r.sequenceNumber ?? '');
       expect(found?.shardId).toBe(r.shardId);
-      expect(found?.partitionKey).toBe(records[i]?.racerId);
-      expect(found?.data).toEqual(records[i]);
+      expect(found?.data).toEqual({ ...records[i], name: 'Steady Eddie' });
     });
-    // Two shards: 41 partition keys spread over both.
-    expect(new Set(onStream.map((r) => r.shardId)).size).toBe(2);
   });
 
   it('reports a missing stream as a Kinesis error', async () => {
@@ -160,7 +233,11 @@ describe('recordTelemetry', () => {
       streamName: 'no-such-stream',
       now: NOW,
     });
-    const { data, errors } = await other.call(RecordTelemetryDocument, { records: [record('r')] });
+    const { data, errors } = await other.callWithToken(
+      await other.riders.idToken(me, 'Val Idator'),
+      RecordTelemetryDocument,
+      { records: [record(me)] },
+    );
     other.destroy();
     expect(data).toBeNull();
     expect(errors).toMatchObject([{ errorType: 'Kinesis:ResourceNotFoundException', path: ['recordTelemetry'] }]);

@@ -13,6 +13,7 @@ import { RACE_CLASSES } from '../../core/raceClasses.js';
 import { EMULATOR_CREDENTIALS } from '../../local/credentials.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startTestStack } from '../support/testStack.js';
+import { riderAccounts } from '../../local/simulator/riderAccounts.js';
 import {
   openRealtime,
   postRaw,
@@ -173,6 +174,18 @@ describe('input bounds', () => {
     expect(injected.body.errors?.[0]).toMatchObject({ errorType: 'ValidationError' });
   });
 
+  /** An ID token of a rider signed up in the stack's pool. */
+  const riderToken = async (racerId: string): Promise<string> => {
+    const accounts = riderAccounts(stack.endpoints.cognito, { ...stack.endpoints.credentials });
+    try {
+      return await accounts.idToken(racerId, 'Bound Tester');
+    } finally {
+      accounts.destroy();
+    }
+  };
+  const withToken = (token: string, query: string, variables: Record<string, unknown>) =>
+    postRaw(url(), JSON.stringify({ query, variables }), { authorization: token });
+
   it('a telemetry call above 500 records is refused before anything reaches Kinesis', async () => {
     const record = {
       raceId: 1,
@@ -184,9 +197,8 @@ describe('input bounds', () => {
       event: 'update',
       deviceTimestamp: 1,
     };
-    const reply = await withApiKey(
-      url(),
-      key(),
+    const reply = await withToken(
+      await riderToken('r'),
       'mutation T($r: [TelemetryInput!]!) { recordTelemetry(records: $r) { accepted } }',
       { r: Array.from({ length: 501 }, () => record) },
     );
@@ -210,20 +222,24 @@ describe('input bounds', () => {
       deviceTimestamp: Date.now(),
     };
     const mutation = 'mutation T($r: [TelemetryInput!]!) { recordTelemetry(records: $r) { accepted } }';
-    const cases: [Record<string, unknown>, string][] = [
-      [{ name: 'n'.repeat(41) }, 'records[1].name'],
-      [{ racerId: 'r'.repeat(65) }, 'records[1].racerId'],
-      [{ power: 3001 }, 'records[1].power'],
-      [{ classId: 99 }, 'records[1].classId'],
-      [{ output: 1_000_000 }, 'records[1].output'],
+    const token = await riderToken('rider-1');
+    // A racerId that is not the rider's (too long, or another rider's) is refused before any bound.
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ racerId: 'r'.repeat(65) }, 'records[1].racerId', 'Unauthorized'],
+      [{ power: 3001 }, 'records[1].power', 'ValidationError'],
+      [{ classId: 99 }, 'records[1].classId', 'ValidationError'],
+      [{ output: 1_000_000 }, 'records[1].output', 'ValidationError'],
     ];
-    for (const [patch, field] of cases) {
-      const reply = await withApiKey(url(), key(), mutation, { r: [good, { ...good, ...patch }] });
+    for (const [patch, field, errorType] of cases) {
+      const reply = await withToken(token, mutation, { r: [good, { ...good, ...patch }] });
       expect(reply.body.errors?.[0], field).toMatchObject({
-        errorType: 'ValidationError',
+        errorType,
         message: expect.stringMatching(new RegExp(`^${field.replace(/[[\]]/g, '\\$&')} `)),
       });
     }
+    // An over-long name in the input cannot fail or reach the boards: the profile's name is used.
+    const named = await withToken(token, mutation, { r: [{ ...good, name: 'n'.repeat(41) }] });
+    expect(named.body).toEqual({ data: { recordTelemetry: { accepted: 1 } } });
   });
 
   it('non-finite numbers never reach a resolver', async () => {
@@ -298,6 +314,32 @@ describe('the real-time endpoint', () => {
     client.send(startFrame('good-1', { host: host(), 'x-api-key': stack.endpoints.apiKey }));
     await client.next((f) => f.type === 'start_ack' && f.id === 'good-1');
     client.close();
+  });
+
+  it("takes a rider's user-pool token in the header object; onLiveRankings stays for the API key and IAM", async () => {
+    const accounts = riderAccounts(stack.endpoints.cognito, { ...stack.endpoints.credentials });
+    const token = await accounts.idToken('rt-rider', 'Real Time');
+    accounts.destroy();
+    const client = await openRealtime(stack.endpoints.realtimeUrl, { Authorization: token, host: host() });
+    client.send(JSON.stringify({ type: 'connection_init' }));
+    await client.next((f) => f.type === 'connection_ack');
+    client.send(startFrame('rider-1', { Authorization: token, host: host() }));
+    const refused = await client.next((f) => f.type === 'error' && f.id === 'rider-1');
+    expect(refused.payload?.errors?.[0]).toMatchObject({
+      errorType: 'Unauthorized',
+      message: 'Not Authorized to access onLiveRankings on type Subscription',
+    });
+    client.close();
+    // A forged token (another signature) does not even connect.
+    const [header = '', payload = ''] = token.split('.');
+    const forged = await openRealtime(stack.endpoints.realtimeUrl, {
+      Authorization: `${header}.${payload}.${'A'.repeat(342)}`,
+      host: host(),
+    });
+    forged.send(JSON.stringify({ type: 'connection_init' }));
+    const error = await forged.next((f) => f.type === 'connection_error');
+    expect(error.payload?.errors?.[0]).toMatchObject({ errorType: 'UnauthorizedException', errorCode: 401 });
+    await forged.closed;
   });
 
   it('answers garbage frames with errors and keeps serving', async () => {
@@ -380,14 +422,19 @@ describe('the real-time endpoint', () => {
 });
 
 describe('listening sockets', () => {
-  it('are all bound to 127.0.0.1 (the stack, DynamoDB Local and kinesalite)', () => {
-    const pids = [process.pid, stack.pids.dynamodb, stack.pids.kinesis].filter((p): p is number => p !== undefined);
+  it('are all bound to 127.0.0.1 (the stack, DynamoDB Local, kinesalite and cognito-local)', () => {
+    const pids = [process.pid, stack.pids.dynamodb, stack.pids.kinesis, stack.pids.cognito].filter(
+      (p): p is number => p !== undefined,
+    );
     const lines = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' })
       .split('\n')
       .filter((line) => pids.some((pid) => line.includes(`pid=${pid},`)));
-    const ports = [stack.endpoints.graphqlUrl, stack.endpoints.dynamodb.endpoint, stack.endpoints.kinesis.endpoint].map(
-      (u) => new URL(u).port,
-    );
+    const ports = [
+      stack.endpoints.graphqlUrl,
+      stack.endpoints.dynamodb.endpoint,
+      stack.endpoints.kinesis.endpoint,
+      stack.endpoints.cognito.endpoint,
+    ].map((u) => new URL(u).port);
     for (const port of ports) expect(lines.some((l) => l.includes(`:${port} `))).toBe(true);
     for (const line of lines) {
       const local = line.trim().split(/\s+/)[3] ?? '';

@@ -6,11 +6,11 @@ import { parseSimulateArgs } from '../../cli/simulate.js';
 import { formatProgress } from '../../local/simulator/progress.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
 
-const rec = (i: number): TelemetryRecord => ({
+const rec = (i: number, second = 1): TelemetryRecord => ({
   raceId: 1,
   classId: 1,
   racerId: `r${i}`,
-  second: 1,
+  second,
   power: 100,
   output: 0.1,
   event: 'update',
@@ -20,17 +20,17 @@ const rec = (i: number): TelemetryRecord => ({
 /** Stands in for AppSync's recordTelemetry: refuses every other record of the first call (as Kinesis would). */
 async function fakeRecordTelemetry(): Promise<{
   url: string;
-  calls: Array<{ apiKey: string | undefined; racerIds: string[] }>;
+  calls: Array<{ authorization: string | undefined; racerIds: string[] }>;
   close: () => Promise<void>;
 }> {
-  const calls: Array<{ apiKey: string | undefined; racerIds: string[] }> = [];
+  const calls: Array<{ authorization: string | undefined; racerIds: string[] }> = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
       const { variables } = JSON.parse(body) as { variables: { records: TelemetryRecord[] } };
       calls.push({
-        apiKey: req.headers['x-api-key'] as string | undefined,
+        authorization: req.headers['authorization'],
         racerIds: variables.records.map((r) => r.racerId),
       });
       const refuse = calls.length === 1;
@@ -56,20 +56,28 @@ describe('recordTelemetry sink (--via graphql)', () => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => close?.());
 
-  it('sends with the API key and resends only the records the receipt refused', async () => {
+  it("sends each rider's records with that rider's token and resends only the records the receipt refused", async () => {
     const fake = await fakeRecordTelemetry();
     close = fake.close;
-    const outcome = await graphqlSink({ graphqlUrl: fake.url, apiKey: 'da2-test', sleep: async () => {} }).send([
-      rec(0),
-      rec(1),
-      rec(2),
-      rec(3),
-    ]);
-    expect(outcome).toMatchObject({ sent: 4, failed: 0, retried: 2 });
+    const asked: string[] = [];
+    const sink = graphqlSink({
+      graphqlUrl: fake.url,
+      tokenFor: (racerId, name) => {
+        asked.push(`${racerId}/${name}`);
+        return Promise.resolve(`token-of-${racerId}`);
+      },
+      parallel: 1,
+      sleep: async () => {},
+    });
+    const outcome = await sink.send([rec(0, 1), rec(1, 1), rec(0, 2), rec(1, 2)]);
+    expect(outcome).toMatchObject({ sent: 4, failed: 0, retried: 1 });
     expect(fake.calls).toEqual([
-      { apiKey: 'da2-test', racerIds: ['r0', 'r1', 'r2', 'r3'] },
-      { apiKey: 'da2-test', racerIds: ['r1', 'r3'] },
+      { authorization: 'token-of-r0', racerIds: ['r0', 'r0'] },
+      { authorization: 'token-of-r0', racerIds: ['r0'] },
+      { authorization: 'token-of-r1', racerIds: ['r1', 'r1'] },
     ]);
+    // Without a name in the record the rider's profile name is their racerId.
+    expect(asked).toContain('r0/r0');
   });
 });
 

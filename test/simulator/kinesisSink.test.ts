@@ -107,6 +107,12 @@ describe('the simulator against kinesalite', () => {
         apiKey: 'unused',
         credentials: EMULATOR_CREDENTIALS,
         kinesis: { endpoint, streamName },
+        cognito: {
+          endpoint: 'http://127.0.0.1:1',
+          region: LOCAL_REGION,
+          userPoolId: 'unused',
+          userPoolClientId: 'unused',
+        },
         raceSeconds,
       },
       racers: 4,

@@ -73,6 +73,7 @@ describe('the state folder', () => {
       credentials,
       kinesis: { endpoint: 'http://127.0.0.1:1', streamName: 's' },
       dynamodb: { endpoint: 'http://127.0.0.1:2', tableName: 't' },
+      cognito: { endpoint: 'http://127.0.0.1:3', region: 'us-east-1', userPoolId: 'p', userPoolClientId: 'c' },
       raceSeconds: 300,
       windowSeconds: 5,
     });

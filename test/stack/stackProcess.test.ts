@@ -38,6 +38,7 @@ describe('alleycat start (child process)', () => {
         'credentials',
         'kinesis',
         'dynamodb',
+        'cognito',
         'raceSeconds',
         'windowSeconds',
       ]);
@@ -56,6 +57,12 @@ describe('alleycat start (child process)', () => {
       expect(endpoints.apiKey).toMatch(/^da2-[a-z0-9]{26}$/);
       expect(endpoints.kinesis.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(endpoints.dynamodb.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(endpoints.cognito).toEqual({
+        endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        region: 'us-east-1',
+        userPoolId: expect.stringMatching(/^\S+$/),
+        userPoolClientId: expect.stringMatching(/^\S+$/),
+      });
 
       const res = await fetch(endpoints.graphqlUrl, {
         method: 'POST',
@@ -69,8 +76,8 @@ describe('alleycat start (child process)', () => {
 
       const pid = proc.child.pid as number;
       const descendants = descendantsOf(pid);
-      // DynamoDB Local (java) and kinesalite (node) at least.
-      expect(descendants.length).toBeGreaterThanOrEqual(2);
+      // DynamoDB Local (java), kinesalite and cognito-local (node) at least.
+      expect(descendants.length).toBeGreaterThanOrEqual(3);
       proc.child.kill('SIGTERM');
       expect(await proc.exited).toBe(0);
       await waitFor(() => descendants.every((p) => !alive(p)), 10_000, 'the emulators to exit');

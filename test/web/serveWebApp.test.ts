@@ -17,6 +17,12 @@ const ENDPOINTS = {
   credentials: { accessKeyId: 'local', secretAccessKey: 'secret-local' },
   kinesis: { endpoint: 'http://127.0.0.1:4567', streamName: 'telemetry' },
   dynamodb: { endpoint: 'http://127.0.0.1:8000', tableName: 'alleycat' },
+  cognito: {
+    endpoint: 'http://127.0.0.1:9229',
+    region: 'us-east-1',
+    userPoolId: 'local_pool1',
+    userPoolClientId: 'client1',
+  },
   raceSeconds: 60,
   windowSeconds: 5,
 };
@@ -126,6 +132,7 @@ describe('serveWebApp', () => {
       graphqlUrl: ENDPOINTS.graphqlUrl,
       realtimeUrl: ENDPOINTS.realtimeUrl,
       apiKey: 'da2-local',
+      cognito: ENDPOINTS.cognito,
       raceSeconds: 60,
       windowSeconds: 5,
     });
@@ -140,6 +147,9 @@ describe('webConfigFrom', () => {
     );
     expect(() => webConfigFrom({ ...ENDPOINTS, raceSeconds: 0 })).toThrow(
       'endpoints.raceSeconds must be a positive integer',
+    );
+    expect(() => webConfigFrom({ ...ENDPOINTS, cognito: { ...ENDPOINTS.cognito, userPoolClientId: '' } })).toThrow(
+      'endpoints.cognito.userPoolClientId must be a non-empty string',
     );
     expect(() => webConfigFrom(null)).toThrow('endpoints must be an object');
   });

@@ -1,14 +1,17 @@
 /**
- * Request authentication as AppSync does it for an API with API_KEY and
- * AWS_IAM modes: an `Authorization: AWS4-HMAC-SHA256 …` header is an IAM
- * request (SigV4, service `appsync`); otherwise `x-api-key` must name a known,
- * unexpired key. Refusals carry AppSync's HTTP status and error body
+ * Request authentication as AppSync does it for an API with API_KEY,
+ * AWS_IAM and AMAZON_COGNITO_USER_POOLS modes: an `Authorization:
+ * AWS4-HMAC-SHA256 …` header is an IAM request (SigV4, service `appsync`);
+ * any other `Authorization` value is a user-pool token (sent bare, no
+ * "Bearer"); otherwise `x-api-key` must name a known, unexpired key.
+ * Refusals carry AppSync's HTTP status and error body
  * [DOC real-time-websocket-client; 3P reports of the exact strings].
  * Exported for the real-time server: connect/start messages carry the same header objects.
  */
 import type { AuthConfig } from '../apiDefinition.js';
 import type { AuthFailure, AuthResult, IamIdentity } from '../types.js';
 import { verifySigV4 } from './sigv4Verify.js';
+import type { TokenFailure, UserPoolVerifier } from './userPoolToken.js';
 
 export type HeaderBag = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -37,15 +40,26 @@ export interface AuthorizeOptions {
   readonly method?: string;
   readonly sourceIp?: string;
   readonly now: number;
+  /** Checks user-pool tokens; without it the API has no user-pool mode. */
+  readonly userPool?: UserPoolVerifier;
 }
 
+// What AppSync answers for a refused user-pool token: "Unable to parse JWT token." and
+// "Token has expired." are widely reported [3P]; for a token that parses but is not the
+// pool's (signature, issuer, client) we answer as for a missing credential.
+const TOKEN_REFUSALS: Record<TokenFailure, string> = {
+  unparsable: 'Unable to parse JWT token.',
+  expired: 'Token has expired.',
+  invalid: 'Valid authorization header not provided.',
+};
+
 /** Authenticates a request (HTTP or a real-time header object). */
-export function authorizeRequest(
+export async function authorizeRequest(
   config: AuthConfig,
   headersIn: HeaderBag,
   body: string,
   options: AuthorizeOptions,
-): AuthResult {
+): Promise<AuthResult> {
   const headers = normalizeHeaders(headersIn);
   const authorization = headers['authorization'];
   if (authorization && authorization.startsWith('AWS4-HMAC-SHA256')) {
@@ -89,6 +103,14 @@ export function authorizeRequest(
       cognitoIdentityAuthProvider: null,
     };
     return { ok: true, mode: 'AWS_IAM', identity };
+  }
+  if (authorization && options.userPool) {
+    const result = await options.userPool.verify(authorization, {
+      sourceIp: options.sourceIp ?? '127.0.0.1',
+      now: options.now,
+    });
+    if (!result.ok) return refuse(401, 'UnauthorizedException', TOKEN_REFUSALS[result.failure]);
+    return { ok: true, mode: 'AMAZON_COGNITO_USER_POOLS', identity: result.identity };
   }
   const apiKey = headers['x-api-key'];
   if (apiKey !== undefined) {

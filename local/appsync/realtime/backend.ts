@@ -7,7 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { AppSyncErrorEntry, AuthHeaders } from './messages.js';
 
 /** AppSync's auth modes the local stack supports. */
-export type AuthMode = 'API_KEY' | 'AWS_IAM';
+export type AuthMode = 'API_KEY' | 'AWS_IAM' | 'AMAZON_COGNITO_USER_POOLS';
 
 /** The caller, as the runtime populates `ctx.identity` (null for API keys). */
 export interface RealtimeIdentity {
@@ -67,6 +67,11 @@ export interface RealtimeBackend {
    * auth directives itself (field, else type, else `defaultAuthMode`).
    */
   allowedModes?(typeName: string, fieldName: string): readonly AuthMode[];
+  /**
+   * Whether this caller may subscribe to a field, when more than its mode
+   * decides (`@aws_cognito_user_pools(cognito_groups: …)`); else `allowedModes` decides.
+   */
+  admits?(typeName: string, fieldName: string, identity: RealtimeIdentity): boolean;
   /** Verifies a header object (API key or SigV4) as the HTTP endpoint would. */
   authorize(request: AuthRequest): Promise<AuthResult>;
   /** Runs the subscription field's resolver, if it has one, when a client subscribes. */

@@ -215,7 +215,10 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
       if (!this.stillPending(id)) return;
       if (!auth.ok) return this.refuseStart(id, auth.error);
       const identity: RealtimeIdentity = auth.identity;
-      if (!isAllowed('Subscription', prepared.fieldName, identity.authMode)) {
+      const admitted = backend.admits
+        ? backend.admits('Subscription', prepared.fieldName, identity)
+        : isAllowed('Subscription', prepared.fieldName, identity.authMode);
+      if (!admitted) {
         return this.refuseStart(id, notAuthorizedForField(prepared.fieldName, 'Subscription'));
       }
       const resolved = await backend.runSubscriptionResolver(

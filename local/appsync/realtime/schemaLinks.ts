@@ -1,14 +1,19 @@
 /**
  * What the schema's AppSync directives say about subscriptions:
  * `@aws_subscribe(mutations: [...])` links mutation fields to subscription
- * fields, and `@aws_api_key` / `@aws_iam` say which auth modes may subscribe.
+ * fields, and `@aws_api_key` / `@aws_iam` / `@aws_cognito_user_pools` say which
+ * auth modes may subscribe.
  */
 import { Kind, type ConstDirectiveNode, type GraphQLSchema } from 'graphql';
 import type { AuthMode } from './backend.js';
 
-const MODE_DIRECTIVES: Record<string, AuthMode> = { aws_api_key: 'API_KEY', aws_iam: 'AWS_IAM' };
+const MODE_DIRECTIVES: Record<string, AuthMode> = {
+  aws_api_key: 'API_KEY',
+  aws_iam: 'AWS_IAM',
+  aws_cognito_user_pools: 'AMAZON_COGNITO_USER_POOLS',
+};
 /** Directives naming auth modes the local stack does not run (present on a field, they still restrict it). */
-const OTHER_MODE_DIRECTIVES = new Set(['aws_oidc', 'aws_lambda', 'aws_cognito_user_pools', 'aws_auth']);
+const OTHER_MODE_DIRECTIVES = new Set(['aws_oidc', 'aws_lambda', 'aws_auth']);
 
 /** The schema facts the real-time server needs, computed once. */
 export interface SubscriptionLinks {

@@ -32,8 +32,10 @@ export type HandlerName = 'request' | 'response';
 const DEFAULT_TIMEOUT_MS = 5_000;
 
 function authTypeOf(identity: unknown): AuthTypeName {
-  return isRecord(identity) && (typeof identity['accountId'] === 'string' || typeof identity['userArn'] === 'string')
-    ? 'IAM Authorization'
+  if (!isRecord(identity)) return 'API Key Authorization';
+  if (typeof identity['accountId'] === 'string' || typeof identity['userArn'] === 'string') return 'IAM Authorization';
+  return typeof identity['issuer'] === 'string' && typeof identity['sub'] === 'string'
+    ? 'User Pool Authorization'
     : 'API Key Authorization';
 }
 

@@ -22,7 +22,7 @@ export interface ExtensionsRecord {
 }
 
 /** Auth mode strings as util.authType() returns them [DOC context reference]. */
-export type AuthTypeName = 'API Key Authorization' | 'IAM Authorization';
+export type AuthTypeName = 'API Key Authorization' | 'IAM Authorization' | 'User Pool Authorization';
 
 export interface Invocation {
   readonly authType: AuthTypeName | null;

@@ -25,10 +25,23 @@ export function parseWebConfig(value: unknown): WebConfig {
       throw new WebConfigError(`config.json: ${key} must be a positive integer`);
     }
   }
+  const cognito = value.cognito;
+  if (!isRecord(cognito)) throw new WebConfigError('config.json: cognito must be an object');
+  for (const key of ['endpoint', 'region', 'userPoolId', 'userPoolClientId'] as const) {
+    const v = cognito[key];
+    if (typeof v !== 'string' || v.length === 0)
+      throw new WebConfigError(`config.json: cognito.${key} must be a non-empty string`);
+  }
   return {
     graphqlUrl: value.graphqlUrl as string,
     realtimeUrl: value.realtimeUrl as string,
     apiKey: value.apiKey as string,
+    cognito: {
+      endpoint: cognito.endpoint as string,
+      region: cognito.region as string,
+      userPoolId: cognito.userPoolId as string,
+      userPoolClientId: cognito.userPoolClientId as string,
+    },
     raceSeconds: value.raceSeconds as number,
     windowSeconds: value.windowSeconds as number,
   };

@@ -9,6 +9,7 @@ const config = {
   graphqlUrl: '/graphql',
   realtimeUrl: '/graphql/realtime',
   apiKey: 'fake',
+  cognito: { endpoint: '/cognito', region: 'us-east-1', userPoolId: 'fake_pool', userPoolClientId: 'fake' },
   raceSeconds: 60,
   windowSeconds: 2,
 };

@@ -1,0 +1,83 @@
+/**
+ * Starts cognito-local (a Cognito user pool API in Node) in a child process
+ * on 127.0.0.1. Its state lives in `<stateDir>/.cognito/`; without a state
+ * folder it uses a temporary one, removed on stop.
+ */
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stopChild, type RunningEmulator } from './dynamodbLocal.js';
+import { EmulatorStartError } from './errors.js';
+import { freePort, waitForPort } from './freePort.js';
+
+export interface CognitoLocalOptions {
+  port?: number;
+  /** Folder that receives `.cognito/` (user pools, clients, users); a temporary one if omitted. */
+  stateDir?: string;
+}
+
+const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cognitoLocalMain.cjs');
+
+/**
+ * cognito-local defaults to email usernames (`UsernameAttributes: ["email"]`);
+ * a pool created without UsernameAttributes, as AWS does by default, needs this.
+ */
+const CONFIG = { UserPoolDefaults: { UsernameAttributes: [] } };
+
+export async function startCognitoLocal(options: CognitoLocalOptions = {}): Promise<RunningEmulator> {
+  const port = options.port ?? (await freePort());
+  const temporary = options.stateDir === undefined;
+  const stateDir = options.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'alleycat-cognito-'));
+  const removeTemporary = (): void => {
+    if (temporary) fs.rmSync(stateDir, { recursive: true, force: true });
+  };
+  const configDir = path.join(stateDir, '.cognito');
+  fs.mkdirSync(configDir, { recursive: true });
+  // Our settings over whatever a previous run left; cognito-local merges its defaults under them.
+  fs.writeFileSync(path.join(configDir, 'config.json'), `${JSON.stringify(CONFIG, null, 2)}\n`);
+  // fork gives an IPC channel: cognitoLocalMain exits on 'disconnect' if we die.
+  const child = fork(main, [], {
+    cwd: stateDir,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    execArgv: [],
+    detached: true,
+  });
+  let exited = false;
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
+  child.once('exit', () => {
+    exited = true;
+  });
+  try {
+    await waitForPort(port, 15_000, () => !exited);
+  } catch (err) {
+    child.kill('SIGKILL');
+    removeTemporary();
+    throw new EmulatorStartError(
+      `cognito-local did not start on port ${port}: ${stderr.trim()}`,
+      'Is the port taken?',
+      {
+        cause: err,
+      },
+    );
+  }
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    process: child,
+    stop: async () => {
+      await stopChild(child);
+      removeTemporary();
+    },
+  };
+}
