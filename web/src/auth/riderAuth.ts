@@ -94,7 +94,8 @@ export function createRiderAuth(config: CognitoConfig, now: () => number = Date.
           }),
         ),
       );
-      if (out.ChallengeName) throw new AuthError(`Sign-in needs a step this page does not offer (${out.ChallengeName})`);
+      if (out.ChallengeName)
+        throw new AuthError(`Sign-in needs a step this page does not offer (${out.ChallengeName})`);
       const tokens = out.AuthenticationResult;
       if (!tokens?.RefreshToken) throw new AuthError('The user pool answered without tokens');
       return sessionOf(racerId, tokens, tokens.RefreshToken);
