@@ -3,7 +3,7 @@
  * id results are kept under), a display name for a new account, a password.
  */
 import { useState, type FormEvent } from 'react';
-import { checkDisplayName } from '../../../core/displayName.js';
+import { displayNameProblem } from '../../../core/displayName.js';
 import { isRacerId, TELEMETRY_LIMITS } from '../../../core/telemetry.js';
 import { authErrorOf } from './authError.js';
 import type { RiderAuth } from './riderAuth.js';
@@ -22,7 +22,7 @@ export function validateAccount(
   if (!isRacerId(racerId))
     problems.racerId = `1 to ${TELEMETRY_LIMITS.racerIdMaxLength} letters, digits, "_" or "-" (no spaces)`;
   if (mode === 'signUp') {
-    const nameProblem = checkDisplayName(name.trim());
+    const nameProblem = displayNameProblem(name.trim());
     if (nameProblem !== null) problems.name = nameProblem;
     if (password.length < 8) problems.password = 'at least 8 characters';
   } else if (password.length === 0) {
