@@ -1,8 +1,8 @@
-/** Lambda entry of the riders' pool's PreSignUp trigger: the event back unchanged, or the refusal thrown. */
-import { signUpRefusal, SignUpRefusedError, type PreSignUpEvent } from './preSignUp.js';
+/** Lambda entry of the riders' pool's PreSignUp trigger: the event answered, or the refusal thrown. */
+import { acceptedSignUp, signUpRefusal, SignUpRefusedError, type PreSignUpEvent } from './preSignUp.js';
 
 export function handler<E extends PreSignUpEvent>(event: E): Promise<E> {
   const refusal = signUpRefusal(event);
   if (refusal !== null) return Promise.reject(new SignUpRefusedError(refusal));
-  return Promise.resolve(event);
+  return Promise.resolve(acceptedSignUp(event));
 }

@@ -16,6 +16,11 @@ export interface CognitoLocalOptions {
   port?: number;
   /** Folder that receives `.cognito/` (user pools, clients, users); a temporary one if omitted. */
   stateDir?: string;
+  /**
+   * User-pool triggers (e.g. `{ PreSignUp: 'my-function' }`), invoked through
+   * Lambda's Invoke API at `lambdaEndpoint` (local/emulators/lambdaInvokeServer.ts serves one).
+   */
+  triggers?: { lambdaEndpoint: string; functions: Readonly<Record<string, string>> };
 }
 
 const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cognitoLocalMain.cjs');
@@ -24,7 +29,18 @@ const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cognitoLoc
  * cognito-local defaults to email usernames (`UsernameAttributes: ["email"]`);
  * a pool created without UsernameAttributes, as AWS does by default, needs this.
  */
-const CONFIG = { UserPoolDefaults: { UsernameAttributes: [] } };
+function configOf(options: CognitoLocalOptions): Record<string, unknown> {
+  const config: Record<string, unknown> = { UserPoolDefaults: { UsernameAttributes: [] } };
+  if (options.triggers) {
+    config.TriggerFunctions = options.triggers.functions;
+    config.LambdaClient = {
+      endpoint: options.triggers.lambdaEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' },
+    };
+  }
+  return config;
+}
 
 export async function startCognitoLocal(options: CognitoLocalOptions = {}): Promise<RunningEmulator> {
   const port = options.port ?? (await freePort());
@@ -36,7 +52,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
   const configDir = path.join(stateDir, '.cognito');
   fs.mkdirSync(configDir, { recursive: true });
   // Our settings over whatever a previous run left; cognito-local merges its defaults under them.
-  fs.writeFileSync(path.join(configDir, 'config.json'), `${JSON.stringify(CONFIG, null, 2)}\n`);
+  fs.writeFileSync(path.join(configDir, 'config.json'), `${JSON.stringify(configOf(options), null, 2)}\n`);
   // fork gives an IPC channel: cognitoLocalMain exits on 'disconnect' if we die.
   const child = fork(main, [], {
     cwd: stateDir,

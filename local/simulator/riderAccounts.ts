@@ -80,15 +80,19 @@ export function riderAccounts(
     // Random, plus one character of each class the pool's password policy requires.
     const password = `${randomBytes(12).toString('base64url')}Aa1!`;
     try {
-      await client.send(
+      // The pool requires a name; a rider without one shows under their id.
+      const signedUp = await client.send(
         new SignUpCommand({
           ClientId: pool.userPoolClientId,
           Username: racerId,
           Password: password,
-          UserAttributes: name === null ? [] : [{ Name: 'name', Value: name }],
+          UserAttributes: [{ Name: 'name', Value: name ?? racerId }],
         }),
       );
-      await client.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.userPoolId, Username: racerId }));
+      // The pool's PreSignUp trigger confirms riders; a pool without it waits for an administrator.
+      if (signedUp.UserConfirmed !== true) {
+        await client.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.userPoolId, Username: racerId }));
+      }
     } catch (error) {
       if (!isNamed(error, 'UsernameExistsException')) throw error;
       await client.send(

@@ -30,7 +30,7 @@ import { ensureWebBuild } from '../../web/e2e/ensureWebBuild.js';
 const RACE_SECONDS = 45;
 const WINDOW_SECONDS = 2;
 const ARTIFACTS = path.resolve('test-artifacts', 'web');
-const RIDER = { racerId: `e2e-${Date.now().toString(36)}`, name: 'E2E Rider', classId: 2 };
+const RIDER = { racerId: `e2e-${Date.now().toString(36)}`, name: 'E2E Rider', password: 'Ride-0n-and-0n', classId: 2 };
 
 let stack: LocalStack;
 let browser: LaunchedBrowser;
@@ -233,10 +233,37 @@ describe('the web app against the local stack', () => {
     await phone.close();
   }, 300_000);
 
+  it('creates a rider account, signs out and back in, and only then offers a ride', async () => {
+    await page.goto(`${webUrl}ride`);
+    await page.waitForSelector('#account-id');
+    await expect(page.locator('#ride-class').count()).resolves.toBe(0);
+    await page.click('text=Create an account');
+    await page.fill('#account-id', RIDER.racerId);
+    await page.fill('#account-name', RIDER.name);
+    await page.fill('#account-password', RIDER.password);
+    await shot('account-sign-up');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-testid="riding-as"]', { timeout: 20_000 });
+    expect(await page.textContent('[data-testid="riding-as"]')).toContain(RIDER.name);
+    expect(await page.textContent('[data-testid="account-badge"]')).toContain(RIDER.name);
+
+    await page.click('[data-testid="account-badge"] >> text=Sign out');
+    await page.waitForSelector('#account-id');
+    await page.fill('#account-id', RIDER.racerId);
+    await page.fill('#account-password', 'not-the-password');
+    await page.click('button[type="submit"]');
+    await expect
+      .poll(() => page.textContent('[data-testid="account-error"]'), { timeout: 10_000 })
+      .toContain('Wrong rider id or password');
+    await page.fill('#account-password', RIDER.password);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-testid="riding-as"]', { timeout: 20_000 });
+    await shot('account-signed-in');
+  }, 120_000);
+
   it('rides a race from the browser and shows the rider their result', async () => {
     await page.goto(`${webUrl}ride`);
-    await page.fill('#ride-name', RIDER.name);
-    await page.fill('#ride-id', RIDER.racerId);
+    await page.waitForSelector('[data-testid="riding-as"]', { timeout: 20_000 });
     await page.selectOption('#ride-class', String(RIDER.classId));
     await page.click('button[type="submit"]');
     await page.waitForSelector('.riding', { timeout: 30_000 });
@@ -261,6 +288,7 @@ describe('the web app against the local stack', () => {
     const mine = page1.raceResults.items.find((r) => r.racerId === RIDER.racerId);
     expect(mine, 'my result is in raceResults').toBeDefined();
     expect(mine?.finished).toBe(true);
+    expect(mine?.name, 'the name comes from the rider profile').toBe(RIDER.name);
     const ordinal = /finished (\d+)(st|nd|rd|th)/.exec(text);
     expect(Number(ordinal?.[1])).toBe(mine?.rank);
     expect(text).toContain(`${mine?.output.toFixed(1)} kJ`);

@@ -1,5 +1,6 @@
 /** The shell: header with navigation and connection state, then the page of the route. */
 import { lazy, Suspense } from 'react';
+import { AccountBadge } from './auth/AccountBadge.js';
 import { ConnectionBadge } from './components/ConnectionBadge.js';
 import { Empty, Loading } from './components/StateViews.js';
 import { useApp } from './data/ApiContext.js';
@@ -63,7 +64,7 @@ export function Page({ route }: { route: Route }) {
 }
 
 export function Shell({ route }: { route: Route }) {
-  const { api } = useApp();
+  const { api, auth } = useApp();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -88,6 +89,7 @@ export function Shell({ route }: { route: Route }) {
           </ul>
         </nav>
         <ConnectionBadge api={api} />
+        <AccountBadge auth={auth} />
       </header>
       <main id="main" className={route.page === 'explorer' ? 'main wide' : 'main'} tabIndex={-1}>
         <Page route={route} />

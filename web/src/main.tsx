@@ -1,6 +1,7 @@
 /** Entry: load /config.json, connect the SDK, render. */
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
+import { createRiderAuth } from './auth/riderAuth.js';
 import { AppContext } from './data/ApiContext.js';
 import { loadWebConfig } from './data/WebConfig.js';
 import { createSdkApi } from './data/sdkApi.js';
@@ -15,8 +16,9 @@ loadWebConfig(fetch.bind(window)).then(
   (config) => {
     performance.mark('alleycat:config');
     const api = createSdkApi(config);
+    const auth = config.cognito ? createRiderAuth(config.cognito) : null;
     root.render(
-      <AppContext.Provider value={{ api, config }}>
+      <AppContext.Provider value={{ api, config, auth }}>
         <App />
       </AppContext.Provider>,
     );

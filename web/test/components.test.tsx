@@ -4,7 +4,7 @@ import { ConnectionBadgeView } from '../src/components/ConnectionBadge.js';
 import { Podium } from '../src/components/Podium.js';
 import { RaceClock } from '../src/components/RaceClock.js';
 import { barShare, rankMovement, RankingTable, type RankRow } from '../src/components/RankingTable.js';
-import { validateRider } from '../src/ride/RideForm.js';
+import { validateAccount } from '../src/auth/AccountForm.js';
 import { raceStartMillis } from '../../core/raceClock.js';
 import type { RaceResult } from '../src/data/types.js';
 
@@ -131,12 +131,20 @@ describe('ConnectionBadge', () => {
   });
 });
 
-describe('rider validation', () => {
+describe('account validation', () => {
   it('accepts what the contract accepts and names what it does not', () => {
-    expect(validateRider('ada_1-X', 'Ada')).toEqual({});
-    expect(validateRider('has space', 'Ada').racerId).toMatch(/letters, digits/);
-    expect(validateRider('x'.repeat(65), 'Ada').racerId).toBeDefined();
-    expect(validateRider('ok', '').name).toMatch(/1 to 40/);
-    expect(validateRider('ok', 'n'.repeat(41)).name).toBeDefined();
+    expect(validateAccount('signUp', 'ada_1-X', 'Ada', 'Passw0rd!')).toEqual({});
+    expect(validateAccount('signUp', 'has space', 'Ada', 'Passw0rd!').racerId).toMatch(/letters, digits/);
+    expect(validateAccount('signUp', 'x'.repeat(65), 'Ada', 'Passw0rd!').racerId).toBeDefined();
+    expect(validateAccount('signUp', 'ok', '', 'Passw0rd!').name).toBeDefined();
+    expect(validateAccount('signUp', 'ok', 'n'.repeat(41), 'Passw0rd!').name).toBeDefined();
+    expect(validateAccount('signUp', 'ok', 'Ada\u202e', 'Passw0rd!').name).toBeDefined();
+    expect(validateAccount('signUp', 'ok', 'Ada', 'short').password).toMatch(/8 characters/);
+    expect(validateAccount('signUp', 'ok', 'Ada', 'longenough1!').password).toBe('needs an upper-case letter');
+  });
+
+  it('asks a returning rider for id and password only', () => {
+    expect(validateAccount('signIn', 'ada', '', 'anything')).toEqual({});
+    expect(validateAccount('signIn', 'ada', '', '').password).toBeDefined();
   });
 });

@@ -45,7 +45,8 @@ export interface Api {
     nextToken?: string | null,
   ): Promise<Page<AllTimeEntry>>;
   racer(racerId: string): Promise<RacerStats | null>;
-  recordTelemetry(records: TelemetryInput[]): Promise<TelemetryReceipt>;
+  /** Sends the signed-in rider's records, authorized by their user-pool ID token. */
+  recordTelemetry(records: TelemetryInput[], idToken: string): Promise<TelemetryReceipt>;
   /** Calls the listener now and on every change of the real-time connection. */
   onConnectionState(listener: (state: ConnectionState) => void): () => void;
   /** Any query or mutation as text (explorer); `apiKey` overrides the configured key. */

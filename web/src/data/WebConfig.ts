@@ -1,7 +1,7 @@
 import { isRecord } from '../../../lib/isRecord.js';
-import type { WebConfig } from '../../../contract/webConfig.js';
+import type { CognitoConfig, WebConfig } from '../../../contract/webConfig.js';
 
-export type { WebConfig };
+export type { CognitoConfig, WebConfig };
 
 /** The configuration could not be loaded or is not what the page needs. */
 export class WebConfigError extends Error {
@@ -25,26 +25,35 @@ export function parseWebConfig(value: unknown): WebConfig {
       throw new WebConfigError(`config.json: ${key} must be a positive integer`);
     }
   }
-  const cognito = value.cognito;
-  if (!isRecord(cognito)) throw new WebConfigError('config.json: cognito must be an object');
-  for (const key of ['endpoint', 'region', 'userPoolId', 'userPoolClientId'] as const) {
-    const v = cognito[key];
-    if (typeof v !== 'string' || v.length === 0)
-      throw new WebConfigError(`config.json: cognito.${key} must be a non-empty string`);
-  }
-  return {
+  const config: WebConfig = {
     graphqlUrl: value.graphqlUrl as string,
     realtimeUrl: value.realtimeUrl as string,
     apiKey: value.apiKey as string,
-    cognito: {
-      endpoint: cognito.endpoint as string,
-      region: cognito.region as string,
-      userPoolId: cognito.userPoolId as string,
-      userPoolClientId: cognito.userPoolClientId as string,
-    },
     raceSeconds: value.raceSeconds as number,
     windowSeconds: value.windowSeconds as number,
   };
+  if (value.cognito !== undefined) config.cognito = parseCognito(value.cognito);
+  return config;
+}
+
+function parseCognito(value: unknown): CognitoConfig {
+  if (!isRecord(value)) throw new WebConfigError('config.json: cognito must be an object');
+  for (const key of ['region', 'userPoolId', 'userPoolClientId'] as const) {
+    const v = value[key];
+    if (typeof v !== 'string' || v.length === 0)
+      throw new WebConfigError(`config.json: cognito.${key} must be a non-empty string`);
+  }
+  const cognito: CognitoConfig = {
+    region: value.region as string,
+    userPoolId: value.userPoolId as string,
+    userPoolClientId: value.userPoolClientId as string,
+  };
+  if (value.endpoint !== undefined) {
+    if (typeof value.endpoint !== 'string' || !/^https?:\/\//.test(value.endpoint))
+      throw new WebConfigError('config.json: cognito.endpoint must be an http(s) URL');
+    cognito.endpoint = value.endpoint;
+  }
+  return cognito;
 }
 
 /** Fetches and checks the page's configuration. */

@@ -16,9 +16,14 @@ import type { Api } from './Api.js';
 
 /**
  * Builds the Api. `clientFor(apiKey)` gives an SDK client authorized with a
- * key (the explorer may send a key other than the configured one).
+ * key (the explorer may send a key other than the configured one);
+ * `riderClient(idToken)` one authorized as a signed-in rider.
  */
-export function sdkApi(client: AlleycatClient, clientFor: (apiKey: string) => AlleycatClient): Api {
+export function sdkApi(
+  client: AlleycatClient,
+  clientFor: (apiKey: string) => AlleycatClient,
+  riderClient: (idToken: string) => AlleycatClient,
+): Api {
   const pick = (apiKey: string | undefined): AlleycatClient => (apiKey ? clientFor(apiKey) : client);
   return {
     raceClasses: async () => (await client.query(RaceClassesDocument, {})).raceClasses,
@@ -43,7 +48,8 @@ export function sdkApi(client: AlleycatClient, clientFor: (apiKey: string) => Al
     allTimeRankings: async (classId, by, limit, nextToken) =>
       (await client.query(AllTimeRankingsDocument, { classId, by, limit, nextToken })).allTimeRankings,
     racer: async (racerId) => (await client.query(RacerDocument, { racerId })).racer,
-    recordTelemetry: async (records) => (await client.mutate(RecordTelemetryDocument, { records })).recordTelemetry,
+    recordTelemetry: async (records, idToken) =>
+      (await riderClient(idToken).mutate(RecordTelemetryDocument, { records })).recordTelemetry,
     onConnectionState: (listener) => {
       listener(client.connectionState());
       return client.onConnectionState(listener);
@@ -64,5 +70,8 @@ export function createSdkApi(config: { graphqlUrl: string; realtimeUrl: string; 
     }
     return c;
   };
-  return sdkApi(clientFor(config.apiKey), clientFor);
+  // Queries and mutations go over HTTP only: a client per token opens no socket.
+  const riderClient = (idToken: string): AlleycatClient =>
+    createClient({ graphqlUrl: config.graphqlUrl, realtimeUrl: config.realtimeUrl, auth: { userPoolToken: idToken } });
+  return sdkApi(clientFor(config.apiKey), clientFor, riderClient);
 }

@@ -1,11 +1,12 @@
-/** Ride: choose who rides, then ride the current (or next) race of a class. */
+/** Ride: sign in, choose a class, then ride the current (or next) race of it. */
 import { useState } from 'react';
 import { raceEndMillis, raceIdAt } from '../../../core/raceClock.js';
 import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
 import { useApp } from '../data/ApiContext.js';
 import { pickClass, useClasses } from '../data/useClasses.js';
-import { setMe, useMe } from '../lib/me.js';
-import { RideForm, type RideChoice } from '../ride/RideForm.js';
+import { AccountForm } from '../auth/AccountForm.js';
+import { useMe } from '../lib/me.js';
+import { RideForm } from '../ride/RideForm.js';
 import { Riding } from '../ride/Riding.js';
 import type { RideSession } from '../ride/RideSession.js';
 
@@ -20,7 +21,7 @@ export function raceToJoin(now: number, raceSeconds: number): number {
 }
 
 export function RidePage() {
-  const { api, config } = useApp();
+  const { api, config, auth } = useApp();
   const classes = useClasses(api);
   const me = useMe();
   const [session, setSession] = useState<RideSession | null>(null);
@@ -28,10 +29,16 @@ export function RidePage() {
   if (classes.status === 'error') return <ErrorBox error={classes.error} what="race classes" retry={classes.reload} />;
   const first = pickClass(classes.data, undefined);
   if (!first) return <Empty title="No race classes" />;
-  const start = (c: RideChoice): void => {
-    setMe({ racerId: c.racerId, name: c.name });
-    const cls = pickClass(classes.data, c.classId) ?? first;
-    setSession({ ...c, className: cls.name, raceId: raceToJoin(Date.now(), config.raceSeconds) });
+  const start = (classId: number): void => {
+    if (!me) return;
+    const cls = pickClass(classes.data, classId) ?? first;
+    setSession({
+      racerId: me.racerId,
+      name: me.name,
+      classId: cls.classId,
+      className: cls.name,
+      raceId: raceToJoin(Date.now(), config.raceSeconds),
+    });
   };
   return (
     <section className="page ride" aria-labelledby="ride-title">
@@ -43,10 +50,21 @@ export function RidePage() {
           </p>
         )}
       </header>
-      {session ? (
-        <Riding key={`${session.classId}:${session.raceId}`} session={session} onLeave={() => setSession(null)} />
-      ) : (
+      {!auth ? (
+        <Empty title="Riding needs a rider account">
+          This API has no user pool configured, so riders cannot sign in here.
+        </Empty>
+      ) : session && me ? (
+        <Riding
+          key={`${session.classId}:${session.raceId}`}
+          session={session}
+          auth={auth}
+          onLeave={() => setSession(null)}
+        />
+      ) : me ? (
         <RideForm classes={classes.data} me={me} classId={first.classId} onStart={start} />
+      ) : (
+        <AccountForm auth={auth} />
       )}
     </section>
   );

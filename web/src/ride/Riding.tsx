@@ -1,6 +1,7 @@
 /** The ride itself: the bike ticks every second, effort by slider or arrow keys. */
 import { useEffect, useRef, useState } from 'react';
 import { raceEndMillis, raceStartMillis } from '../../../core/raceClock.js';
+import type { RiderAuth } from '../auth/riderAuth.js';
 import { RaceClock } from '../components/RaceClock.js';
 import { useApp } from '../data/ApiContext.js';
 import { clock, kj, ordinal } from '../lib/format.js';
@@ -15,7 +16,7 @@ import { useTelemetrySender } from './useTelemetrySender.js';
 /** Arrow keys change effort by this much (the slider itself moves by 1). */
 const KEY_STEP = 5;
 
-export function Riding({ session, onLeave }: { session: RideSession; onLeave: () => void }) {
+export function Riding({ session, auth, onLeave }: { session: RideSession; auth: RiderAuth; onLeave: () => void }) {
   const { api, config } = useApp();
   const now = useNow(200);
   const [effort, setEffort] = useState(50);
@@ -23,7 +24,7 @@ export function Riding({ session, onLeave }: { session: RideSession; onLeave: ()
   effortRef.current = effort;
   const bike = useRef<RideState>(startRide({ ...session, raceSeconds: config.raceSeconds }));
   const [view, setView] = useState<RideState>(bike.current);
-  const { send, flush, idle, status } = useTelemetrySender(api);
+  const { send, flush, idle, status } = useTelemetrySender(api, auth);
   const live = useLiveRankings(api, session.classId, config.raceSeconds);
   const [flushed, setFlushed] = useState(false);
 

@@ -5,6 +5,8 @@
  * with a visible error, so one bad record never blocks the rest of the ride.
  */
 import { useCallback, useRef, useState } from 'react';
+import { freshIdToken } from '../auth/freshIdToken.js';
+import type { RiderAuth } from '../auth/riderAuth.js';
 import type { Api } from '../data/Api.js';
 import { isPermanent } from '../data/errors.js';
 import type { TelemetryInput } from '../data/types.js';
@@ -18,7 +20,7 @@ export interface SenderStatus {
 
 const MAX_BATCH = 500;
 
-export function useTelemetrySender(api: Api) {
+export function useTelemetrySender(api: Api, auth: RiderAuth) {
   const queue = useRef<TelemetryInput[]>([]);
   const inFlight = useRef(false);
   const [status, setStatus] = useState<SenderStatus>({ accepted: 0, pending: 0, error: null });
@@ -27,8 +29,8 @@ export function useTelemetrySender(api: Api) {
     if (inFlight.current || queue.current.length === 0) return;
     const batch = queue.current.splice(0, MAX_BATCH);
     inFlight.current = true;
-    api
-      .recordTelemetry(batch)
+    freshIdToken(auth)
+      .then((idToken) => api.recordTelemetry(batch, idToken))
       .then(
         (receipt) => {
           const retry = receipt.records
@@ -55,7 +57,7 @@ export function useTelemetrySender(api: Api) {
       .finally(() => {
         inFlight.current = false;
       });
-  }, [api]);
+  }, [api, auth]);
 
   const send = useCallback(
     (record: TelemetryInput): void => {

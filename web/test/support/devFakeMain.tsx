@@ -17,7 +17,7 @@ const api = createFakeApi({ riders: 900, raceSeconds: config.raceSeconds, window
 const el = document.getElementById('root');
 if (el) {
   createRoot(el).render(
-    <AppContext.Provider value={{ api, config }}>
+    <AppContext.Provider value={{ api, config, auth: null }}>
       <App />
     </AppContext.Provider>,
   );

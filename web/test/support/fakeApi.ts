@@ -217,7 +217,7 @@ export function createFakeApi(opts: FakeApiOptions): Api & { sent: TelemetryInpu
         recentResults: [1, 2, 3].map((k) => ({ classId, raceId: current - k, output: 70 + k, finished: k !== 2 })),
       };
     },
-    recordTelemetry: async (records: TelemetryInput[]): Promise<TelemetryReceipt> => {
+    recordTelemetry: async (records: TelemetryInput[], _idToken: string): Promise<TelemetryReceipt> => {
       sent.push(...records);
       return {
         accepted: records.length,
