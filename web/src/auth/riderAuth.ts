@@ -86,13 +86,20 @@ export function createRiderAuth(config: CognitoConfig, now: () => number = Date.
     },
     async signIn(racerId, password) {
       const out = await call(() =>
-        client.send(
-          new InitiateAuthCommand({
-            ClientId: clientId,
-            AuthFlow: 'USER_PASSWORD_AUTH',
-            AuthParameters: { USERNAME: racerId, PASSWORD: password },
+        client
+          .send(
+            new InitiateAuthCommand({
+              ClientId: clientId,
+              AuthFlow: 'USER_PASSWORD_AUTH',
+              AuthParameters: { USERNAME: racerId, PASSWORD: password },
+            }),
+          )
+          .catch((err: unknown) => {
+            // Cognito answers a wrong password with NotAuthorizedException; cognito-local with InvalidPasswordException.
+            throw authErrorOf(err).code === 'InvalidPasswordException'
+              ? new AuthError('Wrong rider id or password.', 'NotAuthorizedException', { cause: err })
+              : err;
           }),
-        ),
       );
       if (out.ChallengeName)
         throw new AuthError(`Sign-in needs a step this page does not offer (${out.ChallengeName})`);
