@@ -13,7 +13,9 @@ import type { CloseDeps } from './closeWindow.js';
 import { closeWindow } from './closeWindow.js';
 import { foldBatch } from './foldBatch.js';
 import type { WindowState } from './windowState.js';
-import { parseRaceKey, readState } from './windowState.js';
+import { parseRaceKey, raceKeyOf, readState } from './windowState.js';
+import { riderMapKey } from '../../core/keys.js';
+import { pageOfRider } from '../../core/livePartPages.js';
 
 /** The tumbling-window event Lambda sends (fields we read). */
 export interface TumblingWindowEvent {
@@ -51,14 +53,24 @@ function shardOf(event: TumblingWindowEvent): string {
 
 /** Builds the aggregator for the given dependencies. */
 export function createAggregator(deps: AggregatorDeps): (event: TumblingWindowEvent) => Promise<WindowResponse> {
-  const closeDeps: AggregatorDeps = { ...deps, partCache: deps.partCache ?? new Map() };
+  const closeDeps: AggregatorDeps = {
+    ...deps,
+    partCache: deps.partCache ?? new Map(),
+    fullRaces: deps.fullRaces ?? new Map(),
+  };
+  const fullRaces = closeDeps.fullRaces;
+  const admits = (classId: number, raceId: number, racerId: string): boolean => {
+    const pages = fullRaces?.get(raceKeyOf(classId, raceId));
+    return pages === undefined || pageOfRider(pages, riderMapKey(racerId)) >= 0;
+  };
   return async (event) => {
     const records = Array.isArray(event.Records) ? event.Records : [];
     const state = readState(event.state);
     const shardId = shardOf(event);
     try {
-      const fold = foldBatch(state, records, deps.raceSeconds);
+      const fold = foldBatch(state, records, deps.raceSeconds, admits);
       deps.metrics.addMetric('RecordsReceived', 'Count', fold.received);
+      if (fold.refused > 0) deps.metrics.addMetric('RecordsRefused', 'Count', fold.refused);
       if (fold.malformed.length > 0) {
         deps.metrics.addMetric('MalformedRecords', 'Count', fold.malformed.length);
         // Logged once per batch with a sample, not once per record.

@@ -21,7 +21,15 @@ import {
   type StreamEventSourceProps,
 } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { CLOSE_SCHEDULE, MAPPINGS, MONITORING, RACE, SERVICE_NAMES, type MappingSettings } from '../settings.js';
+import {
+  ADMISSION,
+  CLOSE_SCHEDULE,
+  MAPPINGS,
+  MONITORING,
+  RACE,
+  SERVICE_NAMES,
+  type MappingSettings,
+} from '../settings.js';
 import { StreamFunction, type FunctionName } from './StreamFunction.js';
 
 export interface PipelineProps {
@@ -78,6 +86,7 @@ export class Pipeline extends Construct {
       TABLE_NAME: props.table.tableName,
       RACE_SECONDS: String(RACE.raceSeconds),
       GRACE_SECONDS: String(RACE.graceSeconds),
+      MAX_RIDERS: String(ADMISSION.maxRidersPerRace),
       WINDOW_SECONDS: String(props.windowSeconds),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAMES[name],
       POWERTOOLS_METRICS_NAMESPACE: MONITORING.metricsNamespace,

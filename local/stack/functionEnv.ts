@@ -12,6 +12,7 @@ export interface FunctionEnvInput {
   graphqlUrl: string;
   raceSeconds: number;
   windowSeconds: number;
+  maxRiders: number;
   dynamodbEndpoint: string;
   kinesisEndpoint: string;
 }
@@ -26,6 +27,7 @@ export function functionEnvironment(i: FunctionEnvInput): Record<string, string>
     RACE_SECONDS: String(i.raceSeconds),
     GRACE_SECONDS: String(RACE.graceSeconds),
     WINDOW_SECONDS: String(i.windowSeconds),
+    MAX_RIDERS: String(i.maxRiders),
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,

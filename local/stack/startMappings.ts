@@ -22,6 +22,8 @@ export interface MappingsOptions {
   readonly graphqlUrl: string;
   readonly raceSeconds: number;
   readonly windowSeconds: number;
+  /** Riders a class's race admits (MAX_RIDERS). */
+  readonly maxRiders: number;
   /** Where checkpoints and dead letters are kept; undefined: in memory. */
   readonly dataDir: string | undefined;
   readonly overrides?: Partial<ProcessorConfig>;
@@ -42,6 +44,7 @@ export async function startMappings(o: MappingsOptions): Promise<RunningMappings
       graphqlUrl: o.graphqlUrl,
       raceSeconds: o.raceSeconds,
       windowSeconds: o.windowSeconds,
+      maxRiders: o.maxRiders,
       dynamodbEndpoint: o.dynamodb.endpoint,
       kinesisEndpoint: o.kinesis.endpoint,
     }),
