@@ -1,9 +1,16 @@
 /**
- * Mutation.recordTelemetry (HTTP data source pointed at the Kinesis API):
- * validates every record (core/telemetry.ts) and, only if all are valid,
- * puts them on the stream in ONE PutRecords call (partition key = racerId,
- * data = the record as UTF-8 JSON). An invalid record stops the call with a
- * ValidationError naming its index and field; nothing is sent.
+ * Mutation.recordTelemetry (pipeline): validates every record
+ * (core/telemetry.ts) and, only if all are valid and every rider of a full
+ * race was admitted, puts them on the stream in ONE PutRecords call
+ * (partition key = racerId, data = the record as UTF-8 JSON). An invalid
+ * record stops the call with a ValidationError naming its index and field;
+ * a rider a full race did not admit, with a RaceFullError; nothing is sent.
+ *
+ *   request                        -> validate, build the PutRecords request (ctx.stash)
+ *   functions/getRaceAdmissions    -> which races of the call are full
+ *   functions/getAdmittedRiders    -> refuse riders a full race did not admit
+ *   functions/putTelemetryRecords  -> PutRecords (HTTP data source: Kinesis)
+ *   response                       -> the receipt
  *
  * On AWS the data source signs the request (SigV4, service kinesis); the
  * local runtime forwards it to the Kinesis emulator.
@@ -36,7 +43,7 @@ export function request(ctx: Context<MutationRecordTelemetryArgs>): HTTPRequest<
       records.push({ Data: util.base64Encode(JSON.stringify(record)), PartitionKey: record.racerId });
     }
   }
-  return {
+  const putRecords: HTTPRequest<string> = {
     method: 'POST',
     resourcePath: '/',
     params: {
@@ -47,6 +54,10 @@ export function request(ctx: Context<MutationRecordTelemetryArgs>): HTTPRequest<
       body: JSON.stringify({ StreamName: streamName, Records: records }),
     },
   };
+  // The pipeline's functions check admission, then send this (functions/putTelemetryRecords.ts).
+  ctx.stash.telemetry = check.ok ? check.records : [];
+  ctx.stash.putRecords = putRecords;
+  return putRecords;
 }
 
 /** The parsed JSON body, or null (APPSYNC_JS's JSON.parse yields "" on bad JSON; Node throws). */
