@@ -50,6 +50,7 @@ export const RESOLVERS: readonly ResolverSpec[] = [
     functions: [
       { name: 'getLiveParts', dataSource: 'table' },
       { name: 'getPreviousLiveParts', dataSource: 'table' },
+      { name: 'getMoreLiveParts', dataSource: 'table' },
     ],
   },
   { typeName: 'Query', fieldName: 'allTimeRankings', dataSource: 'table' },
