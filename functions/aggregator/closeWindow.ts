@@ -55,10 +55,10 @@ const FULL_RACES_REMEMBERED = 64;
 function noteFullness(
   fullRaces: FullRaces | undefined,
   key: string,
-  full: boolean,
+  full: boolean | undefined,
   pages: readonly LiveRiders[],
 ): void {
-  if (fullRaces === undefined) return;
+  if (fullRaces === undefined || full === undefined) return;
   fullRaces.delete(key);
   if (!full) return;
   fullRaces.set(key, pages);
@@ -147,6 +147,7 @@ export async function closeWindow(
       const riders = state.r[key] ?? {};
       const log = { shardId, classId, raceId };
       const updatedAt = new Date(deps.clock.now()).toISOString();
+      const writeStart = deps.clock.now();
       const outcome = await withRetry(
         'write live part',
         () =>
@@ -170,7 +171,12 @@ export async function closeWindow(
       refused += outcome.refused;
       noteFullness(deps.fullRaces, key, outcome.full, outcome.pages);
       if (outcome.refused > 0) {
-        deps.logger.warn('race full: riders refused', { ...log, refused: outcome.refused, cap: deps.maxRiders });
+        deps.logger.warn('race full: riders refused', {
+          ...log,
+          refused: outcome.refused,
+          cap: deps.maxRiders,
+          writeMs: deps.clock.now() - writeStart,
+        });
       }
       // One strongly consistent read after the write decides who publishes (keys and windows only);
       // the publisher then reads the riders. Either read sees every part written before it.

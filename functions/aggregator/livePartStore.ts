@@ -43,8 +43,8 @@ export interface WriteOutcome {
   windowStart: number | undefined;
   /** Riders of this window refused because the race is full. */
   refused: number;
-  /** The race had no slot left when this window admitted its newcomers. */
-  full: boolean;
+  /** The race had no slot left when this window admitted its newcomers (undefined: no newcomers). */
+  full: boolean | undefined;
   /** The part's pages after the write. */
   pages: readonly LiveRiders[];
 }

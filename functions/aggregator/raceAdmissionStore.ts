@@ -33,8 +33,8 @@ export interface AdmissionOutcome {
   admitted: string[];
   /** Newcomers refused (the race is full). */
   refused: number;
-  /** The race has no slot left after this admission. */
-  full: boolean;
+  /** The race has no slot left after this admission (undefined: no newcomers, the counter was not read). */
+  full: boolean | undefined;
 }
 
 const MAX_CONFLICTS = 10;
@@ -107,7 +107,7 @@ export async function admitNewcomers(
   used: number,
   newcomers: readonly string[],
 ): Promise<AdmissionOutcome> {
-  if (newcomers.length === 0) return { admitted: [], refused: 0, full: false };
+  if (newcomers.length === 0) return { admitted: [], refused: 0, full: undefined };
   let granted = 0;
   let full = false;
   for (let attempt = 0; ; attempt += 1) {
@@ -144,7 +144,8 @@ export async function admitNewcomers(
         racerId,
       };
     });
-    const written = await batchPutAll(ddb, tableName, markers);
+    // Many in flight: a flood's window admits thousands at once, and other races of the shard wait for it.
+    const written = await batchPutAll(ddb, tableName, markers, { parallel: 16 });
     const failed = written.failed[0];
     if (failed !== undefined) throw failed.error;
   }

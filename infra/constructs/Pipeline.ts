@@ -47,12 +47,19 @@ export interface PipelineProps {
  * allTime: conditional updates of RACER#/CLASS# items.
  */
 export const TABLE_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
-  aggregator: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+  aggregator: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+    'dynamodb:BatchWriteItem',
+  ],
   finalizer: [
     'dynamodb:BatchWriteItem',
     'dynamodb:PutItem',
     'dynamodb:Query',
     'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
     'dynamodb:UpdateItem',
     'dynamodb:DeleteItem',
   ],

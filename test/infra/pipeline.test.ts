@@ -229,12 +229,19 @@ describe('least privilege', () => {
 
   it('the table actions are the ones the brief grants', () => {
     expect(TABLE_ACTIONS).toEqual({
-      aggregator: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      aggregator: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'dynamodb:BatchWriteItem',
+      ],
       finalizer: [
         'dynamodb:BatchWriteItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
       ],

@@ -2,7 +2,8 @@
  * recordTelemetry over the local AppSync runtime, its HTTP data source and
  * kinesalite: valid records land on the stream (one PutRecords, partition key
  * = racerId, data = the record's JSON); any invalid record stops the call with
- * a ValidationError naming index and field, and nothing is sent.
+ * a ValidationError naming index and field, and nothing is sent; a rider a
+ * full race did not admit stops it with a RaceFullError.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -15,7 +16,8 @@ import {
 import { RecordTelemetryDocument, type TelemetryInput } from '../../client/generated/operations.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import { createTestStream } from '../support/resources.js';
-import { createApi, RACE_SECONDS, type Api } from './api.js';
+import { admittedRiderKey, raceAdmissionKey } from '../../core/keys.js';
+import { createApi, putItems, RACE_SECONDS, type Api } from './api.js';
 
 const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 45) * 1000;
 const CURRENT = Math.floor(NOW / (RACE_SECONDS * 1000));
@@ -164,5 +166,46 @@ describe('recordTelemetry', () => {
     other.destroy();
     expect(data).toBeNull();
     expect(errors).toMatchObject([{ errorType: 'Kinesis:ResourceNotFoundException', path: ['recordTelemetry'] }]);
+  });
+});
+
+describe('recordTelemetry and a full race', () => {
+  it('refuses a rider the full race did not admit, naming the class and the cap, and sends nothing', async () => {
+    const counter = raceAdmissionKey(5, CURRENT);
+    await putItems(api, [
+      { ...counter, itemType: 'RaceAdmission', classId: 5, raceId: CURRENT, admitted: 3, cap: 3 },
+      {
+        ...admittedRiderKey(5, CURRENT, 'in-1'),
+        itemType: 'AdmittedRider',
+        classId: 5,
+        raceId: CURRENT,
+        racerId: 'in-1',
+      },
+    ]);
+    const before = (await streamRecords()).length;
+    const { data, errors } = await api.call(RecordTelemetryDocument, {
+      records: [record('in-1', { classId: 5 }), record('other-class', { classId: 4 }), record('out-1', { classId: 5 })],
+    });
+    expect(data).toBeNull();
+    expect(errors).toMatchObject([
+      {
+        errorType: 'RaceFullError',
+        message: `class 5 race ${CURRENT} is full: it admits at most 3 riders, and rider out-1 is not one of them`,
+        errorInfo: { index: 2, classId: 5, raceId: CURRENT, cap: 3, racerId: 'out-1' },
+        path: ['recordTelemetry'],
+      },
+    ]);
+    expect((await streamRecords()).length).toBe(before);
+  });
+
+  it('lets an admitted rider of a full race, and every rider of a race with room, through', async () => {
+    await putItems(api, [
+      { ...raceAdmissionKey(6, CURRENT), itemType: 'RaceAdmission', classId: 6, raceId: CURRENT, admitted: 2, cap: 3 },
+    ]);
+    const { data, errors } = await api.call(RecordTelemetryDocument, {
+      records: [record('in-1', { classId: 5 }), record('newcomer', { classId: 6 })],
+    });
+    expect(errors).toEqual([]);
+    expect(data?.recordTelemetry).toMatchObject({ accepted: 2, failed: 0 });
   });
 });
