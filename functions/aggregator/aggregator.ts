@@ -10,7 +10,7 @@ import type { KinesisEventRecord } from '../runtime/kinesisRecord.js';
 import { shardIdOf } from '../runtime/kinesisRecord.js';
 import type { LogPort, MetricsPort } from '../runtime/observability.js';
 import type { CloseDeps } from './closeWindow.js';
-import { closeWindow } from './closeWindow.js';
+import { closeWindow, fullRaceKey } from './closeWindow.js';
 import { foldBatch } from './foldBatch.js';
 import type { WindowState } from './windowState.js';
 import { parseRaceKey, raceKeyOf, readState } from './windowState.js';
@@ -59,16 +59,18 @@ export function createAggregator(deps: AggregatorDeps): (event: TumblingWindowEv
     fullRaces: deps.fullRaces ?? new Map(),
   };
   const fullRaces = closeDeps.fullRaces;
-  const admits = (classId: number, raceId: number, racerId: string): boolean => {
-    const pages = fullRaces?.get(raceKeyOf(classId, raceId));
-    return pages === undefined || pageOfRider(pages, riderMapKey(racerId)) >= 0;
-  };
+  const admitsOn =
+    (shardId: string) =>
+    (classId: number, raceId: number, racerId: string): boolean => {
+      const pages = fullRaces?.get(fullRaceKey(shardId, raceKeyOf(classId, raceId)));
+      return pages === undefined || pageOfRider(pages, riderMapKey(racerId)) >= 0;
+    };
   return async (event) => {
     const records = Array.isArray(event.Records) ? event.Records : [];
     const state = readState(event.state);
     const shardId = shardOf(event);
     try {
-      const fold = foldBatch(state, records, deps.raceSeconds, admits);
+      const fold = foldBatch(state, records, deps.raceSeconds, admitsOn(shardId));
       deps.metrics.addMetric('RecordsReceived', 'Count', fold.received);
       if (fold.refused > 0) deps.metrics.addMetric('RecordsRefused', 'Count', fold.refused);
       if (fold.malformed.length > 0) {

@@ -42,12 +42,20 @@ export interface CloseDeps {
   partCache?: LivePartCache;
   /** Riders a class's race admits (default: infra/settings.ts ADMISSION). */
   maxRiders?: number;
-  /** Races this container found full, with its shard's pages of each: who may still enter the window state. */
+  /** Races this container found full, with the shard's pages of each: who may still enter the window state. */
   fullRaces?: FullRaces;
 }
 
-/** Full races by window-state key (windowState.ts raceKeyOf), with the pages of this shard's part. */
+/**
+ * Full races by shard and race (fullRaceKey), with the pages of that shard's
+ * part: one container may serve several shards, whose parts differ.
+ */
 export type FullRaces = Map<string, readonly LiveRiders[]>;
+
+/** Key of a race and shard in FullRaces (`raceKey`: windowState.ts raceKeyOf). */
+export function fullRaceKey(shardId: string, raceKey: string): string {
+  return `${shardId}|${raceKey}`;
+}
 
 /** Full races remembered per container (a shard sees a handful of races at once). */
 const FULL_RACES_REMEMBERED = 64;
@@ -169,7 +177,7 @@ export async function closeWindow(
       );
       writes += outcome.putCalls;
       refused += outcome.refused;
-      noteFullness(deps.fullRaces, key, outcome.full, outcome.pages);
+      noteFullness(deps.fullRaces, fullRaceKey(shardId, key), outcome.full, outcome.pages);
       if (outcome.refused > 0) {
         deps.logger.warn('race full: riders refused', {
           ...log,
