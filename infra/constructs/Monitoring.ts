@@ -34,6 +34,8 @@ export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
     'SnapshotWrites',
     'PublishFailures',
     'PublishesSkipped',
+    'RidersRefused',
+    'RecordsRefused',
   ],
   finalizer: [
     'RecordsReceived',
@@ -43,6 +45,7 @@ export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
     'RacesClosed',
     'NotFinishedResults',
     'RaceCloseFailures',
+    'FinalsRefused',
   ],
   allTime: ['AllTimeApplied', 'AllTimeChangesApplied', 'AllTimeReplaySkipped'],
 };
