@@ -9,6 +9,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { rankRiders, type LiveRiders } from '../../core/livePart.js';
 import { raceEndMillis } from '../../core/raceClock.js';
+import { ADMISSION } from '../../infra/settings.js';
 import { errorMessage, toError } from '../../lib/toError.js';
 import type { Clock, Sleep } from '../runtime/clock.js';
 import { isTransient } from '../runtime/isTransient.js';
@@ -147,6 +148,7 @@ export async function closeWindow(
   let skipped = 0;
   let publishFailures = 0;
   let refused = 0;
+  const cap = deps.maxRiders ?? ADMISSION.maxRidersPerRace;
   const windowStart = window.startMillis;
   const keys = Object.keys(state.r);
   const settled = await Promise.allSettled(
@@ -167,7 +169,7 @@ export async function closeWindow(
             updatedAt,
             deps.partCache,
             windowStart,
-            deps.maxRiders,
+            cap,
           ),
         {
           ...retry,
@@ -182,7 +184,7 @@ export async function closeWindow(
         deps.logger.warn('race full: riders refused', {
           ...log,
           refused: outcome.refused,
-          cap: deps.maxRiders,
+          cap,
           writeMs: deps.clock.now() - writeStart,
         });
       }

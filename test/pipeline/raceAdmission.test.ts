@@ -332,9 +332,11 @@ describe('a flood of riders into one class', () => {
         }
       }
 
-      // The other class stayed fresh during the flood.
+      // The other class stayed fresh during the flood: a window and a second is its budget; the window that
+      // admits a shard's share of the cap writes one marker per rider, about 1 ms each on DynamoDB Local,
+      // and holds that shard's next windows for as long (on this shared 2-core machine, 1.5-8 s once).
       expect(during.length).toBeGreaterThan(0);
-      expect(maxLag).toBeLessThan(3 * WINDOW_SECONDS * 1000 + 3000);
+      expect(maxLag).toBeLessThan(WINDOW_SECONDS * 1000 + 1000 + 10_000);
     } finally {
       clearInterval(sampler);
       unsubscribe();
