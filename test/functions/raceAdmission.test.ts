@@ -2,8 +2,9 @@
  * Admission in the aggregator against DynamoDB Local: a race admits riders
  * first come up to the cap across shards, refuses and counts the rest,
  * keeps admitted riders riding (also when one container serves several
- * shards), survives a retried final invocation without counting twice, and
- * the finalizer drops the finals of riders the full race did not admit.
+ * shards), closes a window Lambda ended early past 1 MB of state with the
+ * cap on one shard in pages under 400 KB, and the finalizer drops the finals
+ * of riders the full race did not admit.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -139,4 +140,55 @@ describe('admission against DynamoDB Local', () => {
     expect((results.Items ?? []).map((i) => i.racerId).sort()).toEqual(['a0', 'b1']);
     ddb.destroy();
   });
+
+  it('closes a window ended early past 1 MB of state: the cap on one shard in pages under 400 KB, the rest refused', async () => {
+    const raceId = RACE_ID + 1;
+    const deps = aggregatorTestDeps(
+      { endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock: manualClock((ARRIVAL + 300) * 1000 + 10_000) },
+      { maxRiders: 5000 },
+    );
+    const run = createAggregator(deps);
+    const opts = { shardId: SHARDS[0], arrivalSeconds: ARRIVAL + 300, windowEnd: (ARRIVAL + 300) * 1000 + 5000 };
+    // 6,000 riders on one shard (producers choose the racerIds, hence the shard), with the longest ids and names.
+    const name = '€'.repeat(40);
+    let state: unknown = {};
+    for (let batch = 0; batch < 6; batch += 1) {
+      const records = Array.from({ length: 1000 }, (_, i) =>
+        telemetry({
+          raceId,
+          classId: CLASS_ID,
+          racerId: `w${String(batch * 1000 + i).padStart(63, '0')}`,
+          name,
+          second: 5,
+          output: 1,
+        }),
+      );
+      state = (await run(windowEvent(records, { ...opts, state }))).state;
+    }
+    expect(Buffer.byteLength(JSON.stringify(state), 'utf8')).toBeGreaterThan(1024 * 1024);
+    const closed = await run({ ...windowEvent([], { ...opts, state, final: true }), isWindowTerminatedEarly: true });
+    expect(closed.batchItemFailures).toEqual([]);
+
+    const ddb = documentClient(endpoint);
+    const pages = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
+        ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, raceId), ':live': 'LIVE#' },
+        ConsistentRead: true,
+      }),
+    );
+    expect((pages.Items ?? []).map((i) => i.SK)).toEqual([
+      `LIVE#${SHARDS[0]}`,
+      `LIVE#${SHARDS[0]}#1`,
+      `LIVE#${SHARDS[0]}#2`,
+      `LIVE#${SHARDS[0]}#3`,
+      `LIVE#${SHARDS[0]}#4`,
+    ]);
+    for (const item of pages.Items ?? [])
+      expect(Buffer.byteLength(String(item.riders), 'utf8')).toBeLessThan(400 * 1024);
+    expect(rankRiders(await readLiveParts(ddb, tableName, CLASS_ID, raceId))).toHaveLength(5000);
+    expect(deps.metrics.totals.RidersRefused).toBe(1000);
+    ddb.destroy();
+  }, 120_000);
 });
