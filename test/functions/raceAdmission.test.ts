@@ -2,13 +2,14 @@
  * Admission in the aggregator against DynamoDB Local: a race admits riders
  * first come up to the cap across shards, refuses and counts the rest,
  * keeps admitted riders riding (also when one container serves several
- * shards), closes a window Lambda ended early past 1 MB of state with the
+ * shards), admits the same riders when a final invocation is retried, closes a window Lambda ended early past 1 MB of state with the
  * cap on one shard in pages under 400 KB, and the finalizer drops the finals
  * of riders the full race did not admit.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
+import { admitNewcomers } from '../../functions/aggregator/raceAdmissionStore.js';
 import { readLiveParts } from '../../functions/aggregator/livePartReads.js';
 import { createFinalizer } from '../../functions/finalizer/finalizer.js';
 import { raceAdmissionKey, racePk } from '../../core/keys.js';
@@ -191,4 +192,22 @@ describe('admission against DynamoDB Local', () => {
     expect(deps.metrics.totals.RidersRefused).toBe(1000);
     ddb.destroy();
   }, 120_000);
+
+  it('a final invocation retried after its reservation admits the same riders without counting them twice', async () => {
+    const ddb = documentClient(endpoint);
+    const ref = { classId: CLASS_ID, raceId: RACE_ID + 2, shardId: SHARDS[0] as string };
+    const riders = ['n0', 'n1', 'n2', 'n3'];
+    // The first attempt reserves and marks, then dies before writing its page (nothing placed: used stays 0).
+    const first = await admitNewcomers(ddb, tableName, ref, 3, 0, riders);
+    const retried = await admitNewcomers(ddb, tableName, ref, 3, 0, riders);
+    expect(first).toEqual({ admitted: ['n0', 'n1', 'n2'], refused: 1, full: true });
+    expect(retried).toEqual(first);
+    const counter = (
+      await ddb.send(
+        new GetCommand({ TableName: tableName, Key: raceAdmissionKey(ref.classId, ref.raceId), ConsistentRead: true }),
+      )
+    ).Item;
+    expect(counter).toMatchObject({ admitted: 3, [`r_${ref.shardId}`]: 3 });
+    ddb.destroy();
+  });
 });
