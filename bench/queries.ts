@@ -19,7 +19,7 @@ import { localDynamoDb } from '../local/stack/clients.js';
 import { ensureTable } from '../local/stack/resources.js';
 import { buildResultItem } from '../core/resultItem.js';
 import { applyResult } from '../functions/allTime/applyResult.js';
-import { batchPutAll } from '../functions/finalizer/batchPutAll.js';
+import { batchPutAll } from '../functions/runtime/batchPutAll.js';
 import { createDocumentClient } from '../functions/runtime/documentClient.js';
 import { bundleResolvers } from '../resolvers/build.js';
 import { alleycatApiDefinition } from '../local/stack/apiDefinition.js';

@@ -57,6 +57,8 @@ export const ITEM_LIVE_PART = 'LivePart';
 export const ITEM_ALLTIME = 'AllTime';
 export const ITEM_OPEN_RACE = 'OpenRace';
 export const ITEM_LIVE_PUBLISH = 'LivePublish';
+export const ITEM_RACE_ADMISSION = 'RaceAdmission';
+export const ITEM_ADMITTED_RIDER = 'AdmittedRider';
 
 /** A finished race's summary: PK CLASS#<c>, SK RACE#<raceId>. `races` queries it newest first. */
 export function raceKey(classId: number, raceId: number): { PK: string; SK: string } {
@@ -103,11 +105,37 @@ export function racerResultsIndexKeys(
   return { GSI2PK: racerPk(racerId), GSI2SK: `RESULT#${pad(raceId, RACE_ID_WIDTH)}#${classId}` };
 }
 
-/** One shard's part of a race's live snapshot: PK RACE#<c>#<raceId>, SK LIVE#<shardId>. */
-export function livePartKey(classId: number, raceId: number, shardId: string): { PK: string; SK: string } {
-  return { PK: racePk(classId, raceId), SK: `LIVE#${shardId}` };
+/**
+ * One page of a shard's part of a race's live snapshot: PK RACE#<c>#<raceId>,
+ * SK LIVE#<shardId> for page 0, LIVE#<shardId>#<page> after it (a part
+ * splits into pages to stay under DynamoDB's item size, core/livePartPages.ts).
+ */
+export function livePartKey(classId: number, raceId: number, shardId: string, page = 0): { PK: string; SK: string } {
+  return { PK: racePk(classId, raceId), SK: page === 0 ? `LIVE#${shardId}` : `LIVE#${shardId}#${page}` };
 }
 export const LIVE_SK_PREFIX = 'LIVE#';
+
+/** The shard and page of a LivePart sort key (shard ids hold no `#`). */
+export function livePartOfSortKey(sk: string): { shardId: string; page: number } {
+  const rest = sk.slice(LIVE_SK_PREFIX.length);
+  const hash = rest.indexOf('#');
+  if (hash < 0) return { shardId: rest, page: 0 };
+  return { shardId: rest.slice(0, hash), page: Number(rest.slice(hash + 1)) };
+}
+
+/**
+ * A race's admission counter: PK RACE#<c>#<raceId>, SK ADMISSION. How many
+ * riders the race has admitted and how many slots each shard holds
+ * (core/raceAdmission.ts).
+ */
+export function raceAdmissionKey(classId: number, raceId: number): { PK: string; SK: string } {
+  return { PK: racePk(classId, raceId), SK: 'ADMISSION' };
+}
+
+/** The marker of a rider the race admitted: PK RACE#<c>#<raceId>, SK ADMIT#<racerId>. */
+export function admittedRiderKey(classId: number, raceId: number, racerId: string): { PK: string; SK: string } {
+  return { PK: racePk(classId, raceId), SK: `ADMIT#${racerId}` };
+}
 
 /**
  * The race's live-publish marker: PK RACE#<c>#<raceId>, SK LIVEPUB (which

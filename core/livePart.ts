@@ -44,8 +44,10 @@ export interface LivePartItem {
   readonly version: number;
   /** ISO-8601 UTC time of the last write. */
   readonly updatedAt: string;
-  /** Epoch ms of the newest tumbling window the shard closed for the race (never moves backwards). */
+  /** Epoch ms of the newest tumbling window the shard closed for the race (never moves backwards; page 0 only). */
   readonly windowStart?: number;
+  /** The page of the shard's part (core/livePartPages.ts); absent on page 0. */
+  readonly page?: number;
 }
 
 /** One rider of a ranked live snapshot. */
@@ -66,8 +68,10 @@ export function buildLivePartItem(p: {
   version: number;
   updatedAt: string;
   windowStart?: number;
+  page?: number;
 }): LivePartItem {
-  const key = livePartKey(p.classId, p.raceId, p.shardId);
+  const page = p.page ?? 0;
+  const key = livePartKey(p.classId, p.raceId, p.shardId, page);
   const item: LivePartItem = {
     PK: key.PK,
     SK: key.SK,
@@ -79,7 +83,8 @@ export function buildLivePartItem(p: {
     version: p.version,
     updatedAt: p.updatedAt,
   };
-  return p.windowStart === undefined ? item : { ...item, windowStart: p.windowStart };
+  const paged: LivePartItem = page === 0 ? item : { ...item, page };
+  return p.windowStart === undefined ? paged : { ...paged, windowStart: p.windowStart };
 }
 
 /**

@@ -49,6 +49,17 @@ export const STREAM = {
   retentionHours: 24,
 } as const;
 
+/**
+ * Admission: a class's race holds at most this many riders, first come
+ * (docs/data-model.md, Admission). Bounds every per-race item and the work of
+ * a window whatever producers send; the functions read it from MAX_RIDERS,
+ * the local stack from `--max-riders`. Nothing in the design depends on its
+ * size: live parts split into pages, admission is one counter per race.
+ */
+export const ADMISSION = {
+  maxRidersPerRace: 5000,
+} as const;
+
 /** Race timing: every part (simulator, aggregator, finalizer, web) follows it. */
 export const RACE = {
   raceSeconds: DEFAULT_RACE_SECONDS,

@@ -1,13 +1,20 @@
 /**
- * Mutation.recordTelemetry (HTTP data source pointed at the Kinesis API), for
- * signed-in riders only (a user-pool token): every record must be the rider's
- * own (racerId = username, else Unauthorized naming the record) and carries
- * the rider's profile name, whatever name the input gave
- * (resolvers/lib/riderIdentity.ts). It validates every record
- * (core/telemetry.ts) and, only if all are valid,
- * puts them on the stream in ONE PutRecords call (partition key = racerId,
- * data = the record as UTF-8 JSON). An invalid record stops the call with a
- * ValidationError naming its index and field; nothing is sent.
+ * Mutation.recordTelemetry (pipeline), for signed-in riders only (a
+ * user-pool token): every record must be the rider's own (racerId =
+ * username, else Unauthorized naming the record) and carries the rider's
+ * profile name, whatever name the input gave (resolvers/lib/riderIdentity.ts).
+ * It validates every record (core/telemetry.ts) and, only if all are valid
+ * and every rider of a full race was admitted, puts them on the stream in ONE
+ * PutRecords call (partition key = racerId, data = the record as UTF-8 JSON).
+ * An invalid record stops the call with a ValidationError naming its index
+ * and field; a rider a full race did not admit, with a RaceFullError; nothing
+ * is sent.
+ *
+ *   request                        -> identity, validate, build the PutRecords request (ctx.stash)
+ *   functions/getRaceAdmissions    -> which races of the call are full
+ *   functions/getAdmittedRiders    -> refuse riders a full race did not admit
+ *   functions/putTelemetryRecords  -> PutRecords (HTTP data source: Kinesis)
+ *   response                       -> the receipt
  *
  * On AWS the data source signs the request (SigV4, service kinesis); the
  * local runtime forwards it to the Kinesis emulator.
@@ -47,7 +54,7 @@ export function request(ctx: Context<MutationRecordTelemetryArgs>): HTTPRequest<
       records.push({ Data: util.base64Encode(JSON.stringify(record)), PartitionKey: record.racerId });
     }
   }
-  return {
+  const putRecords: HTTPRequest<string> = {
     method: 'POST',
     resourcePath: '/',
     params: {
@@ -58,6 +65,10 @@ export function request(ctx: Context<MutationRecordTelemetryArgs>): HTTPRequest<
       body: JSON.stringify({ StreamName: streamName, Records: records }),
     },
   };
+  // The pipeline's functions check admission, then send this (functions/putTelemetryRecords.ts).
+  ctx.stash.telemetry = check.ok ? check.records : [];
+  ctx.stash.putRecords = putRecords;
+  return putRecords;
 }
 
 /** The parsed JSON body, or null (APPSYNC_JS's JSON.parse yields "" on bad JSON; Node throws). */

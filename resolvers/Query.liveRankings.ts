@@ -8,6 +8,8 @@
  *                                   ended (the first window of a race has
  *                                   not closed; late records of the previous
  *                                   race are still being aggregated)
+ *   functions/getMoreLiveParts   -> the next Query page of those parts, if any
+ *                                   (a race of thousands of riders)
  *   response                     -> merge the parts (core/livePart.ts), rank,
  *                                   newest updatedAt
  *

@@ -50,6 +50,7 @@ export const RESOLVERS: readonly ResolverSpec[] = [
     functions: [
       { name: 'getLiveParts', dataSource: 'table' },
       { name: 'getPreviousLiveParts', dataSource: 'table' },
+      { name: 'getMoreLiveParts', dataSource: 'table' },
     ],
   },
   { typeName: 'Query', fieldName: 'allTimeRankings', dataSource: 'table' },
@@ -61,7 +62,16 @@ export const RESOLVERS: readonly ResolverSpec[] = [
       { name: 'getRacerRecentResults', dataSource: 'table' },
     ],
   },
-  { typeName: 'Mutation', fieldName: 'recordTelemetry', dataSource: 'kinesis' },
+  {
+    // A pipeline: the admission check reads the table before the Kinesis put.
+    typeName: 'Mutation',
+    fieldName: 'recordTelemetry',
+    functions: [
+      { name: 'getRaceAdmissions', dataSource: 'table' },
+      { name: 'getAdmittedRiders', dataSource: 'table' },
+      { name: 'putTelemetryRecords', dataSource: 'kinesis' },
+    ],
+  },
   { typeName: 'Mutation', fieldName: 'publishLiveRankings', dataSource: 'none' },
   { typeName: 'Subscription', fieldName: 'onLiveRankings', dataSource: 'none' },
 ];

@@ -10,10 +10,12 @@ import type { KinesisEventRecord } from '../runtime/kinesisRecord.js';
 import { shardIdOf } from '../runtime/kinesisRecord.js';
 import type { LogPort, MetricsPort } from '../runtime/observability.js';
 import type { CloseDeps } from './closeWindow.js';
-import { closeWindow } from './closeWindow.js';
+import { closeWindow, fullRaceKey } from './closeWindow.js';
 import { foldBatch } from './foldBatch.js';
 import type { WindowState } from './windowState.js';
-import { parseRaceKey, readState } from './windowState.js';
+import { parseRaceKey, raceKeyOf, readState } from './windowState.js';
+import { riderMapKey } from '../../core/keys.js';
+import { pageOfRider } from '../../core/livePartPages.js';
 
 /** The tumbling-window event Lambda sends (fields we read). */
 export interface TumblingWindowEvent {
@@ -51,14 +53,26 @@ function shardOf(event: TumblingWindowEvent): string {
 
 /** Builds the aggregator for the given dependencies. */
 export function createAggregator(deps: AggregatorDeps): (event: TumblingWindowEvent) => Promise<WindowResponse> {
-  const closeDeps: AggregatorDeps = { ...deps, partCache: deps.partCache ?? new Map() };
+  const closeDeps: AggregatorDeps = {
+    ...deps,
+    partCache: deps.partCache ?? new Map(),
+    fullRaces: deps.fullRaces ?? new Map(),
+  };
+  const fullRaces = closeDeps.fullRaces;
+  const admitsOn =
+    (shardId: string) =>
+    (classId: number, raceId: number, racerId: string): boolean => {
+      const pages = fullRaces?.get(fullRaceKey(shardId, raceKeyOf(classId, raceId)));
+      return pages === undefined || pageOfRider(pages, riderMapKey(racerId)) >= 0;
+    };
   return async (event) => {
     const records = Array.isArray(event.Records) ? event.Records : [];
     const state = readState(event.state);
     const shardId = shardOf(event);
     try {
-      const fold = foldBatch(state, records, deps.raceSeconds);
+      const fold = foldBatch(state, records, deps.raceSeconds, admitsOn(shardId));
       deps.metrics.addMetric('RecordsReceived', 'Count', fold.received);
+      if (fold.refused > 0) deps.metrics.addMetric('RecordsRefused', 'Count', fold.refused);
       if (fold.malformed.length > 0) {
         deps.metrics.addMetric('MalformedRecords', 'Count', fold.malformed.length);
         // Logged once per batch with a sample, not once per record.

@@ -7,8 +7,9 @@
  * publish per race per window, not one per shard.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { rankRiders } from '../../core/livePart.js';
+import { rankRiders, type LiveRiders } from '../../core/livePart.js';
 import { raceEndMillis } from '../../core/raceClock.js';
+import { ADMISSION } from '../../infra/settings.js';
 import { errorMessage, toError } from '../../lib/toError.js';
 import type { Clock, Sleep } from '../runtime/clock.js';
 import { isTransient } from '../runtime/isTransient.js';
@@ -38,8 +39,43 @@ export interface CloseDeps {
   sleep?: Sleep;
   /** Attempts of each DynamoDB step before the final invocation fails (default 5). */
   attempts?: number;
-  /** Parts this container wrote last (saves a GetItem per race and window). */
+  /** Parts this container wrote last (saves a read per race and window). */
   partCache?: LivePartCache;
+  /** Riders a class's race admits (default: infra/settings.ts ADMISSION). */
+  maxRiders?: number;
+  /** Races this container found full, with the shard's pages of each: who may still enter the window state. */
+  fullRaces?: FullRaces;
+}
+
+/**
+ * Full races by shard and race (fullRaceKey), with the pages of that shard's
+ * part: one container may serve several shards, whose parts differ.
+ */
+export type FullRaces = Map<string, readonly LiveRiders[]>;
+
+/** Key of a race and shard in FullRaces (`raceKey`: windowState.ts raceKeyOf). */
+export function fullRaceKey(shardId: string, raceKey: string): string {
+  return `${shardId}|${raceKey}`;
+}
+
+/** Full races remembered per container (a shard sees a handful of races at once). */
+const FULL_RACES_REMEMBERED = 64;
+
+function noteFullness(
+  fullRaces: FullRaces | undefined,
+  key: string,
+  full: boolean | undefined,
+  pages: readonly LiveRiders[],
+): void {
+  if (fullRaces === undefined || full === undefined) return;
+  fullRaces.delete(key);
+  if (!full) return;
+  fullRaces.set(key, pages);
+  while (fullRaces.size > FULL_RACES_REMEMBERED) {
+    const oldest = fullRaces.keys().next().value;
+    if (oldest === undefined) break;
+    fullRaces.delete(oldest);
+  }
 }
 
 export interface CloseOutcome {
@@ -111,6 +147,8 @@ export async function closeWindow(
   let publishes = 0;
   let skipped = 0;
   let publishFailures = 0;
+  let refused = 0;
+  const cap = deps.maxRiders ?? ADMISSION.maxRidersPerRace;
   const windowStart = window.startMillis;
   const keys = Object.keys(state.r);
   const settled = await Promise.allSettled(
@@ -119,6 +157,7 @@ export async function closeWindow(
       const riders = state.r[key] ?? {};
       const log = { shardId, classId, raceId };
       const updatedAt = new Date(deps.clock.now()).toISOString();
+      const writeStart = deps.clock.now();
       const outcome = await withRetry(
         'write live part',
         () =>
@@ -130,6 +169,7 @@ export async function closeWindow(
             updatedAt,
             deps.partCache,
             windowStart,
+            cap,
           ),
         {
           ...retry,
@@ -138,6 +178,16 @@ export async function closeWindow(
         },
       );
       writes += outcome.putCalls;
+      refused += outcome.refused;
+      noteFullness(deps.fullRaces, fullRaceKey(shardId, key), outcome.full, outcome.pages);
+      if (outcome.refused > 0) {
+        deps.logger.warn('race full: riders refused', {
+          ...log,
+          refused: outcome.refused,
+          cap,
+          writeMs: deps.clock.now() - writeStart,
+        });
+      }
       // One strongly consistent read after the write decides who publishes (keys and windows only);
       // the publisher then reads the riders. Either read sees every part written before it.
       const windows = await withRetry(
@@ -204,6 +254,7 @@ export async function closeWindow(
     }),
   );
   deps.metrics.addMetric('SnapshotWrites', 'Count', writes);
+  deps.metrics.addMetric('RidersRefused', 'Count', refused);
   deps.metrics.addMetric('PublishFailures', 'Count', publishFailures);
   deps.metrics.addMetric('PublishesSkipped', 'Count', skipped);
   const failures = settled

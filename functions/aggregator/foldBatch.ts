@@ -13,7 +13,17 @@ import type { RaceRiders, WindowState } from './windowState.js';
 export interface FoldResult {
   received: number;
   malformed: Malformed[];
+  /** Valid records dropped because their rider was not admitted to a full race. */
+  refused: number;
 }
+
+/**
+ * Whether a rider the window state does not hold yet may enter it: false for
+ * a rider of a race known to be full who was not admitted (closeWindow
+ * learns which races are full). Keeps a flood of refused riders out of the
+ * state, which Lambda caps at 1 MB per shard.
+ */
+export type AdmitsRider = (classId: number, raceId: number, racerId: string) => boolean;
 
 /**
  * Merges every valid record of `records` into `state` (in place). Malformed
@@ -23,8 +33,14 @@ export interface FoldResult {
  * merged from it (no JSON value, no record object); every other record goes
  * through the reference path (JSON.parse + checkTelemetry), with the same result.
  */
-export function foldBatch(state: WindowState, records: readonly KinesisEventRecord[], raceSeconds: number): FoldResult {
+export function foldBatch(
+  state: WindowState,
+  records: readonly KinesisEventRecord[],
+  raceSeconds: number,
+  admits?: AdmitsRider,
+): FoldResult {
   const malformed: Malformed[] = [];
+  let refused = 0;
   const f = newScannedTelemetry();
   // A shard carries riders of every class, so records of a few races interleave: their
   // riders objects by (classId, raceId), looked up without building the state key.
@@ -42,16 +58,31 @@ export function foldBatch(state: WindowState, records: readonly KinesisEventReco
         currentRaceId = currentRaceIdOf(arrival, raceSeconds);
       }
       if (scanDecoded(k - from, kinesis.data, raceSeconds, currentRaceId, f)) {
-        mergeRider(races.riders(f.classId, f.raceId), f.racerId, f.second, scoreUnits(f.output), f.name);
+        const riders = races.riders(f.classId, f.raceId);
+        if (admits !== undefined && riders[f.racerId] === undefined && !admits(f.classId, f.raceId, f.racerId)) {
+          refused += 1;
+          continue;
+        }
+        mergeRider(riders, f.racerId, f.second, scoreUnits(f.output), f.name);
         continue;
       }
       const d = decodeTelemetryReference(rec, raceSeconds);
-      if (d.ok) mergeRecord(state, d.record);
-      else malformed.push({ sequenceNumber: d.sequenceNumber, field: d.field, message: d.message });
+      if (d.ok) {
+        const r = d.record;
+        if (
+          admits !== undefined &&
+          ridersOf(state, r.classId, r.raceId)[r.racerId] === undefined &&
+          !admits(r.classId, r.raceId, r.racerId)
+        ) {
+          refused += 1;
+          continue;
+        }
+        mergeRecord(state, r);
+      } else malformed.push({ sequenceNumber: d.sequenceNumber, field: d.field, message: d.message });
     }
     from = to;
   }
-  return { received: records.length, malformed };
+  return { received: records.length, malformed, refused };
 }
 
 /** The riders objects of the races one fold has met (a handful: the classes of one or two race slots). */

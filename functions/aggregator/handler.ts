@@ -11,7 +11,7 @@ import { systemClock } from '../runtime/clock.js';
 import { createDocumentClient } from '../runtime/documentClient.js';
 import { createLogger, createMetrics } from '../runtime/observability.js';
 import { createPublisher } from './publishLiveRankings.js';
-import { RACE } from '../../infra/settings.js';
+import { ADMISSION, RACE } from '../../infra/settings.js';
 import type { TumblingWindowEvent, WindowResponse } from './aggregator.js';
 import { createAggregator } from './aggregator.js';
 
@@ -25,6 +25,7 @@ function build(): (event: TumblingWindowEvent) => Promise<WindowResponse> {
     ddb: createDocumentClient({ region, endpoint: optionalEnv(env, FUNCTION_ENV.dynamodbEndpoint) }),
     tableName: requireEnv(env, FUNCTION_ENV.tableName),
     raceSeconds: positiveIntEnv(env, FUNCTION_ENV.raceSeconds, RACE.raceSeconds),
+    maxRiders: positiveIntEnv(env, FUNCTION_ENV.maxRiders, ADMISSION.maxRidersPerRace),
     publish: createPublisher({ graphqlUrl: requireEnv(env, FUNCTION_ENV.graphqlUrl), region, credentials }),
     logger: createLogger('aggregator'),
     metrics: createMetrics('aggregator', env),

@@ -4,7 +4,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { LIVE_SK_PREFIX, racePk } from '../../core/keys.js';
+import { LIVE_SK_PREFIX, livePartOfSortKey, racePk } from '../../core/keys.js';
 import type { LiveRiders } from '../../core/livePart.js';
 import { decodeRiders } from '../../core/livePart.js';
 
@@ -37,7 +37,7 @@ export function windowStartOf(item: Record<string, unknown> | undefined): number
 }
 
 function shardIdOf(item: Record<string, unknown>): string {
-  return typeof item.SK === 'string' ? item.SK.slice(LIVE_SK_PREFIX.length) : '';
+  return typeof item.SK === 'string' ? livePartOfSortKey(item.SK).shardId : '';
 }
 
 /** Every item of the race's live parts (strongly consistent, all pages); `projection` limits the attributes returned. */
@@ -67,7 +67,7 @@ async function queryParts(
   return items;
 }
 
-/** Every shard's riders of a race (strongly consistent, all pages). */
+/** Every shard's riders of a race, one entry per stored page (strongly consistent, all Query pages). */
 export async function readLiveParts(
   ddb: DynamoDBDocumentClient,
   tableName: string,

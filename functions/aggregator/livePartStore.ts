@@ -1,21 +1,30 @@
 /**
- * DynamoDB adapter of the LivePart items: one item per (race, shard), written
- * only by the aggregator of that shard, with optimistic concurrency on
- * `version` so that two invocations (a retried final invocation racing a late
- * one, or a resharded stream) can never lose each other's riders.
+ * DynamoDB adapter of the LivePart items: one part per (race, shard), split
+ * into pages (core/livePartPages.ts), written only by the aggregator of that
+ * shard, each page with optimistic concurrency on its `version` so that two
+ * invocations (a retried final invocation racing a late one, or a resharded
+ * stream) can never lose each other's riders.
  *
- * Each part also records `windowStart`, the newest tumbling window its shard
+ * Riders the shard has not placed before are admitted first
+ * (raceAdmissionStore.ts): those beyond the race's cap are refused and never
+ * stored.
+ *
+ * Page 0 also records `windowStart`, the newest tumbling window its shard
  * closed for the race (epoch ms, never moving backwards): the other shards
  * read it to decide which closer of a window publishes (publishDecision.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { livePartKey } from '../../core/keys.js';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { LIVE_SK_PREFIX, livePartOfSortKey, racePk } from '../../core/keys.js';
 import type { LiveRiders } from '../../core/livePart.js';
-import { buildLivePartItem, mergeRiders } from '../../core/livePart.js';
+import { buildLivePartItem } from '../../core/livePart.js';
+import { newcomers, placeRiders, riderCount } from '../../core/livePartPages.js';
+import { ADMISSION } from '../../infra/settings.js';
+import { toError } from '../../lib/toError.js';
 import { isConditionFailure } from '../runtime/conditionalWrite.js';
 import { ConflictError } from '../runtime/errors.js';
 import { ridersOfItem, windowStartOf } from './livePartReads.js';
+import { admitNewcomers } from './raceAdmissionStore.js';
 
 export interface LivePartRef {
   classId: number;
@@ -26,26 +35,38 @@ export interface LivePartRef {
 export interface WriteOutcome {
   /** False when the stored part already held everything (a replay): nothing written. */
   written: boolean;
+  /** Version of page 0 after the write. */
   version: number;
-  /** PutItem calls made (conflicts cause more than one). */
+  /** PutItem calls made (one per changed page; conflicts cause more). */
   putCalls: number;
   /** The window the stored part is at after the write (undefined: never recorded). */
   windowStart: number | undefined;
+  /** Riders of this window refused because the race is full. */
+  refused: number;
+  /** The race had no slot left when this window admitted its newcomers (undefined: no newcomers). */
+  full: boolean | undefined;
+  /** The part's pages after the write. */
+  pages: readonly LiveRiders[];
 }
 
 const MAX_CONFLICTS = 10;
 
 /**
  * What this container last wrote to each part (a part has one writer, its
- * shard's aggregator), so that the next window can skip the GetItem. If the
- * cache is stale (another invocation wrote the part meanwhile), the
- * conditional put fails and the write falls back to reading the item.
+ * shard's aggregator), so that the next window can skip reading it. If the
+ * cache is stale (another invocation wrote the part meanwhile), a conditional
+ * put fails and the write falls back to reading the part.
  */
 export type LivePartCache = Map<string, CachedPart>;
 
-interface CachedPart {
-  version: number;
+interface StoredPage {
   riders: LiveRiders;
+  /** 0: the page does not exist yet. */
+  version: number;
+}
+
+interface CachedPart {
+  pages: StoredPage[];
   windowStart: number | undefined;
 }
 
@@ -70,14 +91,46 @@ function laterWindow(stored: number | undefined, incoming: number | undefined): 
   return Math.max(stored, incoming);
 }
 
+/** Every page of the shard's part (strongly consistent, all Query pages). */
+async function readPart(ddb: DynamoDBDocumentClient, tableName: string, ref: LivePartRef): Promise<CachedPart> {
+  const pages: StoredPage[] = [];
+  let windowStart: number | undefined;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :part)',
+        ExpressionAttributeValues: {
+          ':pk': racePk(ref.classId, ref.raceId),
+          ':part': `${LIVE_SK_PREFIX}${ref.shardId}`,
+        },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of res.Items ?? []) {
+      const at = livePartOfSortKey(typeof item.SK === 'string' ? item.SK : '');
+      if (at.shardId !== ref.shardId || !Number.isInteger(at.page) || at.page < 0) continue;
+      while (pages.length <= at.page) pages.push({ riders: {}, version: 0 });
+      pages[at.page] = { riders: ridersOfItem(item), version: typeof item.version === 'number' ? item.version : 0 };
+      if (at.page === 0) windowStart = windowStartOf(item);
+    }
+    start = res.LastEvaluatedKey;
+  } while (start !== undefined);
+  return { pages, windowStart };
+}
+
 /**
  * Merges `incoming` into the stored part: the part as last written by this
- * container (`cache`) or else GetItem (strongly consistent), merge (newest
- * second per rider wins), PutItem conditioned on the version it was merged
- * with. A lost race re-reads and merges again.
+ * container (`cache`) or else read (strongly consistent); riders already on a
+ * page are merged there (newest second wins), newcomers are admitted up to
+ * the race's `cap` and placed on the last page with room; every changed page
+ * (default: infra/settings.ts ADMISSION) is put conditioned on the version it was merged with. A lost race re-reads
+ * and merges again.
  *
- * `windowStart` (the window being closed) is recorded in the same put. A
- * window whose records changed no rider (all stale) still writes once when
+ * `windowStart` (the window being closed) is recorded on page 0. A window
+ * whose records changed no rider (all stale) still writes page 0 once when
  * the part is at an older window, so that the other shards see this shard
  * has closed the window; a replay of a window already recorded writes nothing.
  */
@@ -89,48 +142,71 @@ export async function writeLivePart(
   updatedAt: string,
   cache?: LivePartCache,
   windowStart?: number,
+  cap: number = ADMISSION.maxRidersPerRace,
 ): Promise<WriteOutcome> {
-  const key = livePartKey(ref.classId, ref.raceId, ref.shardId);
-  const cacheKey = `${key.PK}|${key.SK}`;
+  const cacheKey = `${racePk(ref.classId, ref.raceId)}|${ref.shardId}`;
   let known = cache?.get(cacheKey);
   let putCalls = 0;
   for (let conflict = 0; conflict < MAX_CONFLICTS; conflict += 1) {
-    let stored: LiveRiders;
-    let version: number;
-    let exists: boolean;
-    let storedWindow: number | undefined;
-    if (known !== undefined) {
-      ({ riders: stored, version, windowStart: storedWindow } = known);
-      exists = true;
-      known = undefined;
-    } else {
-      const item = (await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
-      stored = ridersOfItem(item);
-      version = typeof item?.version === 'number' ? item.version : 0;
-      storedWindow = windowStartOf(item);
-      exists = item !== undefined;
+    const stored = known ?? (await readPart(ddb, tableName, ref));
+    known = undefined;
+    const storedRiders = stored.pages.map((p) => p.riders);
+    const fresh = newcomers(storedRiders, incoming);
+    const admission = await admitNewcomers(ddb, tableName, ref, cap, riderCount(storedRiders), fresh);
+    const placed = placeRiders(storedRiders, incoming, admission.admitted);
+    const window = laterWindow(stored.windowStart, windowStart);
+    const puts: number[] = [];
+    for (let p = 0; p < placed.pages.length; p += 1) {
+      const exists = (stored.pages[p]?.version ?? 0) > 0;
+      const moved = p === 0 && window !== stored.windowStart;
+      if (placed.changed[p] === true || !exists || moved) puts.push(p);
     }
-    const { riders, changed } = mergeRiders(stored, incoming);
-    const window = laterWindow(storedWindow, windowStart);
+    const outcome = { refused: admission.refused, full: admission.full, pages: placed.pages };
     // Nothing new (a replay): the stored part already holds at least this much, this window included.
-    if (!changed && exists && window === storedWindow)
-      return { written: false, version, putCalls, windowStart: storedWindow };
-    try {
-      putCalls += 1;
-      await ddb.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: buildLivePartItem({ ...ref, riders, version: version + 1, updatedAt, windowStart: window }),
-          ConditionExpression: 'attribute_not_exists(PK) OR version = :expected',
-          ExpressionAttributeValues: { ':expected': version },
-        }),
-      );
-      remember(cache, cacheKey, { version: version + 1, riders, windowStart: window });
-      return { written: true, version: version + 1, putCalls, windowStart: window };
-    } catch (error) {
-      cache?.delete(cacheKey);
-      if (!isConditionFailure(error)) throw error;
+    if (puts.length === 0 || placed.pages.length === 0) {
+      return {
+        ...outcome,
+        written: false,
+        version: stored.pages[0]?.version ?? 0,
+        putCalls,
+        windowStart: stored.windowStart,
+      };
     }
+    putCalls += puts.length;
+    const results = await Promise.allSettled(
+      puts.map((p) => {
+        const version = stored.pages[p]?.version ?? 0;
+        return ddb.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: buildLivePartItem({
+              ...ref,
+              riders: placed.pages[p] as LiveRiders,
+              version: version + 1,
+              updatedAt,
+              page: p,
+              ...(p === 0 && window !== undefined ? { windowStart: window } : {}),
+            }),
+            ConditionExpression: 'attribute_not_exists(PK) OR version = :expected',
+            ExpressionAttributeValues: { ':expected': version },
+          }),
+        );
+      }),
+    );
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected.length === 0) {
+      const pages = placed.pages.map((riders, p) => ({
+        riders,
+        version: (stored.pages[p]?.version ?? 0) + (puts.includes(p) ? 1 : 0),
+      }));
+      remember(cache, cacheKey, { pages, windowStart: window });
+      return { ...outcome, written: true, version: pages[0]?.version ?? 0, putCalls, windowStart: window };
+    }
+    cache?.delete(cacheKey);
+    const other = rejected.find((r) => !isConditionFailure(r.reason));
+    if (other !== undefined) throw toError(other.reason);
   }
-  throw new ConflictError(`live part ${key.PK} ${key.SK} kept changing under ${MAX_CONFLICTS} attempts`);
+  throw new ConflictError(
+    `live part ${racePk(ref.classId, ref.raceId)} ${ref.shardId} kept changing under ${MAX_CONFLICTS} attempts`,
+  );
 }

@@ -5,7 +5,8 @@
  * 1. Decode and validate every record (malformed: counted, logged once, dropped).
  * 2. Mark every race seen as open, with when its records were last read
  *    (once per container per race and touch interval while it runs).
- * 3. `final` records → result items, BatchWriteItem (25 per call, in parallel).
+ * 3. `final` records of admitted riders (admittedFinals.ts) → result items,
+ *    BatchWriteItem (25 per call, in parallel).
  * 4. Report per-record failures through Powertools' BatchProcessor, so Lambda
  *    retries from the first failed record only.
  * 5. Close every open race whose slot plus grace has passed (injected clock),
@@ -19,7 +20,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RACE_CLASSES } from '../../core/raceClasses.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
-import { batchPutAll } from './batchPutAll.js';
+import { batchPutAll } from '../runtime/batchPutAll.js';
 import type { Clock, Sleep } from '../runtime/clock.js';
 import { errorMessage, toError } from '../../lib/toError.js';
 import { PipelineError } from '../runtime/errors.js';
@@ -32,6 +33,7 @@ import type { OpenRace } from '../../core/openRace.js';
 import { dueRaces, quietRaces } from './raceClosing.js';
 import { claimRaceClose, listOpenRaces, touchOpenRace } from './raceStore.js';
 import { finalResults } from './finalResults.js';
+import { admittedFinals } from './admittedFinals.js';
 
 export interface FinalizerDeps {
   ddb: DynamoDBDocumentClient;
@@ -253,7 +255,17 @@ export function createFinalizer(
 
       const failed = new Map<string, Error>();
       await markRaces(valid, failed);
-      const finals = finalResults(valid);
+      const gate = await admittedFinals(deps.ddb, deps.tableName, finalResults(valid), deps.sleep);
+      for (const { final, error } of gate.unknown) for (const s of final.sequenceNumbers) failed.set(s, error);
+      if (gate.refused.length > 0) {
+        deps.metrics.addMetric('FinalsRefused', 'Count', gate.refused.length);
+        deps.logger.warn('finals of riders their full race did not admit: dropped', {
+          shardId,
+          count: gate.refused.length,
+          sample: gate.refused.slice(0, 3).map((f) => f.item.racerId),
+        });
+      }
+      const finals = gate.admitted;
       const write = await batchPutAll(
         deps.ddb,
         deps.tableName,

@@ -10,6 +10,8 @@ export const FUNCTION_ENV = {
   graphqlUrl: 'GRAPHQL_URL',
   raceSeconds: 'RACE_SECONDS',
   graceSeconds: 'GRACE_SECONDS',
+  /** Riders a class's race admits (infra/settings.ts ADMISSION). */
+  maxRiders: 'MAX_RIDERS',
   region: 'AWS_REGION',
   /** Local only: DynamoDB Local's endpoint. Unset on AWS. */
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',

@@ -34,6 +34,8 @@ export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
     'SnapshotWrites',
     'PublishFailures',
     'PublishesSkipped',
+    'RidersRefused',
+    'RecordsRefused',
   ],
   finalizer: [
     'RecordsReceived',
@@ -43,6 +45,7 @@ export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
     'RacesClosed',
     'NotFinishedResults',
     'RaceCloseFailures',
+    'FinalsRefused',
   ],
   allTime: ['AllTimeApplied', 'AllTimeChangesApplied', 'AllTimeReplaySkipped'],
 };
@@ -188,9 +191,16 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       graph('Iterator age (ms, max)', perFunction(iteratorAge)),
       graph(
-        'Records in (Kinesis) / received (functions)',
+        'Records in (Kinesis) / received and refused (functions)',
         [stream.metricIncomingRecords({ statistic: 'Sum', period: this.period })],
-        [emf('aggregator', 'RecordsReceived'), emf('finalizer', 'RecordsReceived')],
+        [
+          emf('aggregator', 'RecordsReceived'),
+          emf('finalizer', 'RecordsReceived'),
+          // A full race's refusals: riders not admitted, their records, their finals.
+          emf('aggregator', 'RidersRefused'),
+          emf('aggregator', 'RecordsRefused'),
+          emf('finalizer', 'FinalsRefused'),
+        ],
       ),
       graph('Malformed records (%)', [malformedRate('aggregator'), malformedRate('finalizer')]),
     );

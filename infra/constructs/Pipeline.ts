@@ -21,7 +21,15 @@ import {
   type StreamEventSourceProps,
 } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { CLOSE_SCHEDULE, MAPPINGS, MONITORING, RACE, SERVICE_NAMES, type MappingSettings } from '../settings.js';
+import {
+  ADMISSION,
+  CLOSE_SCHEDULE,
+  MAPPINGS,
+  MONITORING,
+  RACE,
+  SERVICE_NAMES,
+  type MappingSettings,
+} from '../settings.js';
 import { StreamFunction, type FunctionName } from './StreamFunction.js';
 
 export interface PipelineProps {
@@ -39,12 +47,19 @@ export interface PipelineProps {
  * allTime: conditional updates of RACER#/CLASS# items.
  */
 export const TABLE_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
-  aggregator: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+  aggregator: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+    'dynamodb:BatchWriteItem',
+  ],
   finalizer: [
     'dynamodb:BatchWriteItem',
     'dynamodb:PutItem',
     'dynamodb:Query',
     'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
     'dynamodb:UpdateItem',
     'dynamodb:DeleteItem',
   ],
@@ -78,6 +93,7 @@ export class Pipeline extends Construct {
       TABLE_NAME: props.table.tableName,
       RACE_SECONDS: String(RACE.raceSeconds),
       GRACE_SECONDS: String(RACE.graceSeconds),
+      MAX_RIDERS: String(ADMISSION.maxRidersPerRace),
       WINDOW_SECONDS: String(props.windowSeconds),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAMES[name],
       POWERTOOLS_METRICS_NAMESPACE: MONITORING.metricsNamespace,

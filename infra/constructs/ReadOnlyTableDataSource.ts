@@ -17,7 +17,7 @@ export interface ReadOnlyTableDataSourceProps extends BackedDataSourceProps {
 }
 
 /** The read actions of the table resolvers. */
-export const RESOLVER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
+export const RESOLVER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
 
 export class ReadOnlyTableDataSource extends BackedDataSource {
   constructor(scope: Construct, id: string, props: ReadOnlyTableDataSourceProps) {

@@ -12,6 +12,7 @@ export interface FunctionEnvInput {
   graphqlUrl: string;
   raceSeconds: number;
   windowSeconds: number;
+  maxRiders: number;
   dynamodbEndpoint: string;
   kinesisEndpoint: string;
   /** The execution role's keys: the stack's IAM key pair, which the local AppSync accepts. */
@@ -28,6 +29,7 @@ export function functionEnvironment(i: FunctionEnvInput): Record<string, string>
     RACE_SECONDS: String(i.raceSeconds),
     GRACE_SECONDS: String(RACE.graceSeconds),
     WINDOW_SECONDS: String(i.windowSeconds),
+    MAX_RIDERS: String(i.maxRiders),
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: i.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: i.credentials.secretAccessKey,

@@ -1,5 +1,5 @@
 /** The flags of `alleycat start` / `npm start -- …`. */
-import { RACE } from '../../infra/settings.js';
+import { ADMISSION, RACE } from '../../infra/settings.js';
 import { StartArgsError } from './errors.js';
 
 export interface StartArgs {
@@ -8,6 +8,7 @@ export interface StartArgs {
   raceSeconds: number;
   windowSeconds: number;
   racers: number;
+  maxRiders: number;
   sim: boolean;
   inMemory: boolean;
   reset: boolean;
@@ -16,12 +17,13 @@ export interface StartArgs {
 export const DEFAULT_PORT = 4000;
 export const DEFAULT_RACERS = 100;
 
-export const START_USAGE = `usage: alleycat start [--port 4000] [--race-seconds N] [--window-seconds N] [--racers N] [--no-sim] [--in-memory] [--reset] [--host 127.0.0.1]
+export const START_USAGE = `usage: alleycat start [--port 4000] [--race-seconds N] [--window-seconds N] [--racers N] [--max-riders N] [--no-sim] [--in-memory] [--reset] [--host 127.0.0.1]
 
   --port N            port of the one HTTP server (GraphQL, real-time, web app); default ${DEFAULT_PORT}
   --race-seconds N    length of a race slot; default ${RACE.raceSeconds}
   --window-seconds N  tumbling window of the live aggregation; default ${RACE.windowSeconds}
   --racers N          riders the simulator puts on the road; default ${DEFAULT_RACERS}
+  --max-riders N      riders a class's race admits, first come; default ${ADMISSION.maxRidersPerRace}
   --no-sim            do not start the race simulator
   --in-memory         keep nothing on disk (no .alleycat/data)
   --reset             delete .alleycat/data before starting
@@ -43,6 +45,7 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
     raceSeconds: RACE.raceSeconds,
     windowSeconds: RACE.windowSeconds,
     racers: DEFAULT_RACERS,
+    maxRiders: ADMISSION.maxRidersPerRace,
     sim: true,
     inMemory: false,
     reset: false,
@@ -69,6 +72,9 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
         break;
       case '--racers':
         out.racers = positiveInt(flag, value());
+        break;
+      case '--max-riders':
+        out.maxRiders = positiveInt(flag, value());
         break;
       case '--host': {
         const h = value();

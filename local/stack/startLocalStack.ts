@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RACE, STREAM, TABLE } from '../../infra/settings.js';
+import { ADMISSION, RACE, STREAM, TABLE } from '../../infra/settings.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../credentials.js';
 import type { LambdaHandler } from '../esm/eventSourceMapping.js';
 import type { ProcessorConfig } from '../esm/processorConfig.js';
@@ -172,6 +172,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       credentials,
       raceSeconds,
       windowSeconds,
+      maxRiders: options.maxRiders ?? ADMISSION.maxRidersPerRace,
       dataDir,
       ...(options.esmOverrides ? { overrides: options.esmOverrides } : {}),
       log,

@@ -25,6 +25,8 @@ export interface MappingsOptions {
   readonly credentials: LocalCredentials;
   readonly raceSeconds: number;
   readonly windowSeconds: number;
+  /** Riders a class's race admits (MAX_RIDERS). */
+  readonly maxRiders: number;
   /** Where checkpoints and dead letters are kept; undefined: in memory. */
   readonly dataDir: string | undefined;
   readonly overrides?: Partial<ProcessorConfig>;
@@ -45,6 +47,7 @@ export async function startMappings(o: MappingsOptions): Promise<RunningMappings
       graphqlUrl: o.graphqlUrl,
       raceSeconds: o.raceSeconds,
       windowSeconds: o.windowSeconds,
+      maxRiders: o.maxRiders,
       dynamodbEndpoint: o.dynamodb.endpoint,
       kinesisEndpoint: o.kinesis.endpoint,
       credentials: o.credentials,

@@ -14,6 +14,7 @@ export function response(ctx: Context): unknown[] {
   raiseDataSourceError(ctx);
   const items = (ctx.result.items ?? []) as unknown[];
   ctx.stash.parts = items;
+  ctx.stash.partsNextToken = ctx.result.nextToken ?? null;
   ctx.stash.partsRaceId = ctx.stash.currentRaceId;
   return items;
 }

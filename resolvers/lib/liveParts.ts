@@ -7,16 +7,19 @@ import { LIVE_SK_PREFIX, PK, racePk, SK } from '../../core/keys.js';
 import { partitionQuery } from './query.js';
 
 /**
- * Every part of one race. One item per Kinesis shard, each well under
- * DynamoDB's 1 MB page (a 1,000-rider part is about 60 KB), so one page holds
- * them all.
+ * The parts of one race: every page of every shard's part
+ * (core/livePartPages.ts). DynamoDB returns at most 1 MB per Query page; a
+ * race at the default cap of 5,000 riders holds about 0.5 MB (2 MB with
+ * every name and racerId at its longest), so getLiveParts reads the first
+ * page and getMoreLiveParts the next one when there is one.
  */
-export function livePartsQuery(classId: number, raceId: number): DynamoDBQueryRequest {
+export function livePartsQuery(classId: number, raceId: number, nextToken?: string | null): DynamoDBQueryRequest {
   return partitionQuery({
     pkName: PK,
     pk: racePk(classId, raceId),
     skName: SK,
     skPrefix: LIVE_SK_PREFIX,
     forward: true,
+    nextToken,
   });
 }

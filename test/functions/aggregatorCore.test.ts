@@ -27,7 +27,7 @@ describe('aggregator core: folding a batch into the window state', () => {
     // Act
     const r = foldBatch(state, batch, 300);
     // Assess
-    expect(r).toEqual({ received: 5, malformed: [] });
+    expect(r).toEqual({ received: 5, malformed: [], refused: 0 });
     expect(state.r[raceKeyOf(1, RACE)]).toEqual({ a: [12, 3100, 'Ann'], b: [5, 1000] });
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { batchPutAll } from '../../functions/finalizer/batchPutAll.js';
+import { batchPutAll } from '../../functions/runtime/batchPutAll.js';
 import { createTestTable } from '../support/resources.js';
 import { documentClient, noSleep } from './support.js';
 

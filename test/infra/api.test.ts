@@ -157,14 +157,14 @@ describe('data sources', () => {
     ]);
   });
 
-  it('table: the single table, read-only (GetItem and Query on the table and its two indexes)', () => {
+  it('table: the single table, read-only (GetItem, BatchGetItem and Query on the table and its two indexes)', () => {
     const [, ds] = dataSource('table');
     const [tableId] = onlyResource(s.template, 'AWS::DynamoDB::Table');
     expect(ds.DynamoDBConfig).toEqual({ TableName: { Ref: tableId }, AwsRegion: { Ref: 'AWS::Region' } });
     const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
     expect(roleStatements(roleIdOf(ds.ServiceRoleArn))).toEqual([
       {
-        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
         Effect: 'Allow',
         Resource: [
           tableArn,

@@ -15,6 +15,7 @@ import { closeScheduleIntervalMs } from '../../local/stack/closeSchedule.js';
 import { mappingSettingsFor } from '../../local/stack/stackMappings.js';
 import { createTestTable } from '../support/resources.js';
 import { logicalId, onlyResource, resourcesOfType, synthAlleycat, type Synthesized } from './synthAlleycat.js';
+import { ADMISSION } from '../../infra/settings.js';
 
 type Name = 'aggregator' | 'finalizer' | 'allTime';
 const NAMES: readonly Name[] = ['aggregator', 'finalizer', 'allTime'];
@@ -115,6 +116,7 @@ describe('the local functions environment', () => {
       graphqlUrl: 'http://127.0.0.1:4000/graphql',
       raceSeconds: 300,
       windowSeconds: 5,
+      maxRiders: ADMISSION.maxRidersPerRace,
       dynamodbEndpoint: 'http://127.0.0.1:8000',
       kinesisEndpoint: 'http://127.0.0.1:4567',
       credentials: { accessKeyId: 'LOCALTESTKEY0000000', secretAccessKey: 'local-test-secret-0000000000000000000000' },

@@ -1,7 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_ACTIONS } from '../../infra/constructs/Pipeline.js';
 import { esbuildTarget, settingsRuntime } from '../../infra/constructs/StreamFunction.js';
-import { FUNCTIONS, MAPPINGS, MONITORING, RACE, SERVICE_NAMES, type MappingSettings } from '../../infra/settings.js';
+import {
+  ADMISSION,
+  FUNCTIONS,
+  MAPPINGS,
+  MONITORING,
+  RACE,
+  SERVICE_NAMES,
+  type MappingSettings,
+} from '../../infra/settings.js';
 import {
   logicalId,
   onlyResource,
@@ -95,6 +103,7 @@ describe('the stream functions', () => {
         TABLE_NAME: { Ref: tableId },
         RACE_SECONDS: String(RACE.raceSeconds),
         GRACE_SECONDS: String(RACE.graceSeconds),
+        MAX_RIDERS: String(ADMISSION.maxRidersPerRace),
         WINDOW_SECONDS: String(MAPPINGS.aggregator.tumblingWindowInSeconds),
         POWERTOOLS_SERVICE_NAME: SERVICE_NAMES[name],
         POWERTOOLS_METRICS_NAMESPACE: 'Alleycat',
@@ -229,12 +238,19 @@ describe('least privilege', () => {
 
   it('the table actions are the ones the brief grants', () => {
     expect(TABLE_ACTIONS).toEqual({
-      aggregator: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      aggregator: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'dynamodb:BatchWriteItem',
+      ],
       finalizer: [
         'dynamodb:BatchWriteItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
       ],

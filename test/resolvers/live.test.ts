@@ -6,11 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { LiveRankingsDocument, PublishLiveRankingsDocument } from '../../client/generated/operations.js';
+import { buildLivePartItem } from '../../core/livePart.js';
 import { createApi, livePartItem, putItems, RACE_SECONDS, type Api } from './api.js';
 
 const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 120) * 1000;
 const CURRENT = Math.floor(NOW / (RACE_SECONDS * 1000));
 let api: Api;
+const BIG_NAME = '€'.repeat(40);
 
 beforeAll(async () => {
   api = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), now: NOW });
@@ -66,6 +68,56 @@ describe('liveRankings', () => {
         { rank: 4, racerId: 'dot', name: null, output: 2, second: 30 },
       ],
     });
+  });
+
+  /** 4 shards × 1,250 riders with 64-character ids and 40-character names of 3-byte characters: about 1.1 MB. */
+  function bigRace(classId: number, raceId: number): Array<Record<string, unknown>> {
+    const items: Array<Record<string, unknown>> = [];
+    for (let shard = 0; shard < 4; shard += 1) {
+      const pages: Array<Record<string, { output: number; second: number; name: string }>> = [{}, {}];
+      for (let i = 0; i < 1250; i += 1) {
+        const racerId = `r${shard}-${String(i).padStart(61, '0')}`;
+        (pages[i < 1000 ? 0 : 1] as Record<string, { output: number; second: number; name: string }>)[racerId] = {
+          output: shard * 1250 + i,
+          second: 100,
+          name: BIG_NAME,
+        };
+      }
+      pages.forEach((riders, page) =>
+        items.push(
+          buildLivePartItem({
+            classId,
+            raceId,
+            shardId: `shardId-00000000000${shard}`,
+            riders,
+            version: 1,
+            updatedAt: new Date(NOW - 1000).toISOString(),
+            page,
+          }) as unknown as Record<string, unknown>,
+        ),
+      );
+    }
+    return items;
+  }
+
+  it.each([
+    ['the running race', 5, CURRENT],
+    ['the race just ended', 6, CURRENT - 1],
+  ])('reads every page of every shard part of %s, beyond one 1 MB Query page', async (_, classId, raceId) => {
+    await putItems(api, bigRace(classId, raceId));
+    const { data, errors } = await api.call(LiveRankingsDocument, { classId });
+    expect(errors).toEqual([]);
+    expect(data?.liveRankings?.raceId).toBe(raceId);
+    const entries = data?.liveRankings?.entries ?? [];
+    expect(entries).toHaveLength(5000);
+    expect(entries[0]).toEqual({
+      rank: 1,
+      racerId: `r3-${String(1249).padStart(61, '0')}`,
+      name: BIG_NAME,
+      output: 4999,
+      second: 100,
+    });
+    expect(entries[4999]).toMatchObject({ rank: 5000, racerId: `r0-${String(0).padStart(61, '0')}`, output: 0 });
   });
 
   it('shows the race just ended while the running race has no part yet', async () => {

@@ -6,6 +6,7 @@
  * any invalid record stops the call with a ValidationError naming index and
  * field, and nothing is sent. Adversaries: a rider posting as another rider
  * or under a name of their choosing, the public API key, a careless client.
+ * A rider a full race did not admit stops the call with a RaceFullError.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -18,7 +19,8 @@ import {
 import { RecordTelemetryDocument, type TelemetryInput } from '../../client/generated/operations.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import { createTestStream } from '../support/resources.js';
-import { createApi, RACE_SECONDS, rider, type Api } from './api.js';
+import { admittedRiderKey, raceAdmissionKey } from '../../core/keys.js';
+import { createApi, putItems, RACE_SECONDS, rider, type Api } from './api.js';
 
 const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 45) * 1000;
 const CURRENT = Math.floor(NOW / (RACE_SECONDS * 1000));
@@ -241,5 +243,57 @@ describe('recordTelemetry: what a rider may write', () => {
     other.destroy();
     expect(data).toBeNull();
     expect(errors).toMatchObject([{ errorType: 'Kinesis:ResourceNotFoundException', path: ['recordTelemetry'] }]);
+  });
+});
+
+describe('recordTelemetry and a full race', () => {
+  it('refuses a rider the full race did not admit, naming the class and the cap, and sends nothing', async () => {
+    const admitted = rider('in');
+    const out = rider('out');
+    await putItems(api, [
+      { ...raceAdmissionKey(5, CURRENT), itemType: 'RaceAdmission', classId: 5, raceId: CURRENT, admitted: 3, cap: 3 },
+      {
+        ...admittedRiderKey(5, CURRENT, admitted),
+        itemType: 'AdmittedRider',
+        classId: 5,
+        raceId: CURRENT,
+        racerId: admitted,
+      },
+    ]);
+    const before = (await streamRecords()).length;
+    const token = await api.riders.idToken(out, 'Out Rider');
+    const { data, errors } = await api.callWithToken(token, RecordTelemetryDocument, {
+      records: [record(out, { classId: 4 }), record(out, { classId: 5 })],
+    });
+    expect(data).toBeNull();
+    expect(errors).toMatchObject([
+      {
+        errorType: 'RaceFullError',
+        message: `class 5 race ${CURRENT} is full: it admits at most 3 riders, and rider ${out} is not one of them`,
+        errorInfo: { index: 1, classId: 5, raceId: CURRENT, cap: 3, racerId: out },
+        path: ['recordTelemetry'],
+      },
+    ]);
+    expect((await streamRecords()).length).toBe(before);
+
+    const inToken = await api.riders.idToken(admitted, 'In Rider');
+    const mine = await api.callWithToken(inToken, RecordTelemetryDocument, {
+      records: [record(admitted, { classId: 5 })],
+    });
+    expect(mine.errors).toEqual([]);
+    expect(mine.data?.recordTelemetry).toMatchObject({ accepted: 1, failed: 0 });
+  });
+
+  it('lets every rider of a race with room through', async () => {
+    await putItems(api, [
+      { ...raceAdmissionKey(6, CURRENT), itemType: 'RaceAdmission', classId: 6, raceId: CURRENT, admitted: 2, cap: 3 },
+    ]);
+    const newcomer = rider('newcomer');
+    const token = await api.riders.idToken(newcomer, 'New Comer');
+    const { data, errors } = await api.callWithToken(token, RecordTelemetryDocument, {
+      records: [record(newcomer, { classId: 6 })],
+    });
+    expect(errors).toEqual([]);
+    expect(data?.recordTelemetry).toMatchObject({ accepted: 1, failed: 0 });
   });
 });

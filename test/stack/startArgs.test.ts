@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadOrCreateApiKey } from '../../local/stack/apiKey.js';
 import { StartArgsError } from '../../local/stack/errors.js';
 import { parseStartArgs } from '../../local/stack/startArgs.js';
-import { RACE } from '../../infra/settings.js';
+import { ADMISSION, RACE } from '../../infra/settings.js';
 
 describe('alleycat start flags', () => {
   it('defaults to port 4000 on loopback, the shared race timing, the simulator on, data on disk', () => {
@@ -15,6 +15,7 @@ describe('alleycat start flags', () => {
       raceSeconds: RACE.raceSeconds,
       windowSeconds: RACE.windowSeconds,
       racers: 100,
+      maxRiders: ADMISSION.maxRidersPerRace,
       sim: true,
       inMemory: false,
       reset: false,
@@ -30,6 +31,8 @@ describe('alleycat start flags', () => {
         '--window-seconds',
         '2',
         '--racers=10',
+        '--max-riders',
+        '2000',
         '--no-sim',
         '--in-memory',
         '--reset',
@@ -40,6 +43,7 @@ describe('alleycat start flags', () => {
       raceSeconds: 60,
       windowSeconds: 2,
       racers: 10,
+      maxRiders: 2000,
       sim: false,
       inMemory: true,
       reset: true,

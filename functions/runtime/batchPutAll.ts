@@ -5,11 +5,11 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Sleep } from '../runtime/clock.js';
-import { realSleep } from '../runtime/clock.js';
+import type { Sleep } from './clock.js';
+import { realSleep } from './clock.js';
 import { toError } from '../../lib/toError.js';
-import { isTransient } from '../runtime/isTransient.js';
-import { backoffMs } from '../runtime/retry.js';
+import { isTransient } from './isTransient.js';
+import { backoffMs } from './retry.js';
 import { chunk, forEachLimited } from '../../lib/concurrency.js';
 
 export const BATCH_WRITE_LIMIT = 25;

@@ -1,0 +1,102 @@
+/**
+ * The finals that may become results: those of riders their race admitted
+ * (core/raceAdmission.ts). While a race has room every final passes (its
+ * rider is admitted when the aggregator closes the window that carried the
+ * rider's records, if it has not already); once it is full only riders with
+ * an admission marker pass, so a refused rider's final never becomes a result.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { admittedRiderKey, raceAdmissionKey } from '../../core/keys.js';
+import { isRaceFull } from '../../core/raceAdmission.js';
+import { chunk, forEachLimited } from '../../lib/concurrency.js';
+import { toError } from '../../lib/toError.js';
+import type { Sleep } from '../runtime/clock.js';
+import { realSleep } from '../runtime/clock.js';
+import { backoffMs } from '../runtime/retry.js';
+import type { FinalResult } from './finalResults.js';
+
+/** Keys one BatchGetItem call takes (the DynamoDB limit). */
+const BATCH_GET_LIMIT = 100;
+const BATCH_GET_ATTEMPTS = 6;
+
+export interface AdmittedFinals {
+  admitted: FinalResult[];
+  /** Finals of riders a full race did not admit: dropped. */
+  refused: FinalResult[];
+  /** Finals whose admission could not be read: reported as failures, so Lambda retries them. */
+  unknown: Array<{ final: FinalResult; error: Error }>;
+}
+
+/** The racerIds of `racerIds` that have an admission marker in the race (strongly consistent reads). */
+async function markedRiders(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  classId: number,
+  raceId: number,
+  racerIds: readonly string[],
+  sleep: Sleep,
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  await forEachLimited(chunk(racerIds, BATCH_GET_LIMIT), 4, async (ids) => {
+    let keys: Array<Record<string, unknown>> = ids.map((id) => admittedRiderKey(classId, raceId, id));
+    for (let attempt = 0; keys.length > 0; attempt += 1) {
+      if (attempt >= BATCH_GET_ATTEMPTS)
+        throw new Error('admission markers were still unprocessed after the last attempt');
+      if (attempt > 0) await sleep(backoffMs(attempt - 1, 50, 2000, Math.random));
+      const res = await ddb.send(
+        new BatchGetCommand({
+          RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'racerId' } },
+        }),
+      );
+      for (const item of res.Responses?.[tableName] ?? []) {
+        if (typeof item.racerId === 'string') found.add(item.racerId);
+      }
+      keys = res.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  });
+  return found;
+}
+
+/** Splits the batch's finals by their riders' admission, one counter read per race. */
+export async function admittedFinals(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  finals: readonly FinalResult[],
+  sleep: Sleep = realSleep,
+): Promise<AdmittedFinals> {
+  const out: AdmittedFinals = { admitted: [], refused: [], unknown: [] };
+  const byRace = new Map<string, FinalResult[]>();
+  for (const f of finals) {
+    const k = `${f.item.classId}:${f.item.raceId}`;
+    const list = byRace.get(k) ?? [];
+    list.push(f);
+    byRace.set(k, list);
+  }
+  await Promise.all(
+    [...byRace.values()].map(async (list) => {
+      const { classId, raceId } = (list[0] as FinalResult).item;
+      try {
+        const counter = await ddb.send(
+          new GetCommand({ TableName: tableName, Key: raceAdmissionKey(classId, raceId), ConsistentRead: true }),
+        );
+        if (!isRaceFull(counter.Item)) {
+          out.admitted.push(...list);
+          return;
+        }
+        const marked = await markedRiders(
+          ddb,
+          tableName,
+          classId,
+          raceId,
+          list.map((f) => f.item.racerId),
+          sleep,
+        );
+        for (const f of list) (marked.has(f.item.racerId) ? out.admitted : out.refused).push(f);
+      } catch (error) {
+        for (const final of list) out.unknown.push({ final, error: toError(error) });
+      }
+    }),
+  );
+  return out;
+}

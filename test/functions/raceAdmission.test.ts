@@ -1,0 +1,213 @@
+/**
+ * Admission in the aggregator against DynamoDB Local: a race admits riders
+ * first come up to the cap across shards, refuses and counts the rest,
+ * keeps admitted riders riding (also when one container serves several
+ * shards), admits the same riders when a final invocation is retried, closes a window Lambda ended early past 1 MB of state with the
+ * cap on one shard in pages under 400 KB, and the finalizer drops the finals
+ * of riders the full race did not admit.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createAggregator } from '../../functions/aggregator/aggregator.js';
+import { admitNewcomers } from '../../functions/aggregator/raceAdmissionStore.js';
+import { readLiveParts } from '../../functions/aggregator/livePartReads.js';
+import { createFinalizer } from '../../functions/finalizer/finalizer.js';
+import { raceAdmissionKey, racePk } from '../../core/keys.js';
+import { rankRiders } from '../../core/livePart.js';
+import { createTestTable } from '../support/resources.js';
+import { kinesisEvent, telemetry, windowEvent } from './factories.js';
+import { aggregatorTestDeps, documentClient, fakeAppSync, manualClock, noSleep, type FakeAppSync } from './support.js';
+import { recordingLogger, recordingMetrics } from './fakes.js';
+
+const RACE_SECONDS = 300;
+const RACE_ID = 5_900_100;
+const CLASS_ID = 2;
+const ARRIVAL = RACE_ID * RACE_SECONDS + 60;
+const SHARDS = ['shardId-000000000000', 'shardId-000000000001'];
+
+function ride(racerId: string, second: number, event: 'update' | 'final' = 'update'): Record<string, unknown> {
+  return telemetry({ raceId: RACE_ID, classId: CLASS_ID, racerId, second, output: second / 2, event });
+}
+
+describe('admission against DynamoDB Local', () => {
+  let endpoint: string;
+  let tableName: string;
+  let appsync: FakeAppSync;
+
+  beforeAll(async () => {
+    endpoint = inject('dynamodbEndpoint');
+    tableName = (await createTestTable(endpoint)).tableName;
+    appsync = await fakeAppSync();
+  });
+  afterAll(async () => appsync.close());
+
+  it('admits first come across shards up to the cap, refuses the rest, and admitted riders keep riding', async () => {
+    const deps = aggregatorTestDeps(
+      { endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock: manualClock(ARRIVAL * 1000 + 10_000) },
+      { maxRiders: 5 },
+    );
+    // One container serving both shards, as the local stack runs it.
+    const run = createAggregator(deps);
+    const window = async (shard: number, records: unknown[], end: number) => {
+      const opts = { shardId: SHARDS[shard], arrivalSeconds: ARRIVAL, windowEnd: end };
+      const { state } = await run(windowEvent(records, opts));
+      return run(windowEvent([], { ...opts, state, final: true }));
+    };
+    const t0 = ARRIVAL * 1000 + 5000;
+    // Shard 0: three riders; shard 1: two riders. The race is full.
+    await window(0, [ride('a0', 1), ride('a1', 1), ride('a2', 1)], t0);
+    await window(1, [ride('b0', 1), ride('b1', 1)], t0);
+    // A flood on both shards, with the admitted riders still riding.
+    const flood = (shard: number) => Array.from({ length: 50 }, (_, i) => ride(`f${shard}-${i}`, 2));
+    await window(0, [...flood(0), ride('a0', 2), ride('a1', 2), ride('a2', 2)], t0 + 5000);
+    await window(1, [...flood(1), ride('b0', 2), ride('b1', 2)], t0 + 5000);
+    // Once the container knows the race is full, refused riders never enter the window state.
+    const later = await run(
+      windowEvent([...flood(0), ride('a0', 3)], {
+        shardId: SHARDS[0],
+        arrivalSeconds: ARRIVAL,
+        windowEnd: t0 + 10_000,
+      }),
+    );
+    expect(JSON.stringify(later.state)).not.toContain('f0-');
+    await run(
+      windowEvent([], {
+        shardId: SHARDS[0],
+        arrivalSeconds: ARRIVAL,
+        windowEnd: t0 + 10_000,
+        state: later.state,
+        final: true,
+      }),
+    );
+    // The second shard's admitted riders keep riding although the first shard found the race full.
+    await window(1, [ride('b0', 3), ride('b1', 3)], t0 + 10_000);
+
+    const ddb = documentClient(endpoint);
+    const live = rankRiders(await readLiveParts(ddb, tableName, CLASS_ID, RACE_ID));
+    expect(live.map((e) => [e.racerId, e.second]).sort()).toEqual([
+      ['a0', 3],
+      ['a1', 2],
+      ['a2', 2],
+      ['b0', 3],
+      ['b1', 3],
+    ]);
+    const counter = (
+      await ddb.send(
+        new GetCommand({ TableName: tableName, Key: raceAdmissionKey(CLASS_ID, RACE_ID), ConsistentRead: true }),
+      )
+    ).Item;
+    expect(counter).toMatchObject({ admitted: 5, cap: 5, [`r_${SHARDS[0]}`]: 3, [`r_${SHARDS[1]}`]: 2 });
+    const markers = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
+        ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, RACE_ID), ':m': 'ADMIT#' },
+      }),
+    );
+    expect((markers.Items ?? []).map((i) => i.racerId).sort()).toEqual(['a0', 'a1', 'a2', 'b0', 'b1']);
+    // Shard 0 refused its flood at window close; shard 1, which had filled the race, kept its flood out
+    // of the window state, and so did shard 0 for its second flood.
+    expect(deps.metrics.totals.RidersRefused).toBe(50);
+    expect(deps.metrics.totals.RecordsRefused).toBe(100);
+
+    // The finalizer writes the finals of admitted riders only.
+    const metrics = recordingMetrics();
+    const finalize = createFinalizer({
+      ddb,
+      tableName,
+      raceSeconds: RACE_SECONDS,
+      graceSeconds: 15,
+      logger: recordingLogger(),
+      metrics,
+      clock: manualClock(ARRIVAL * 1000 + 20_000),
+      sleep: noSleep,
+    });
+    const res = await finalize(
+      kinesisEvent([ride('a0', 300, 'final'), ride('f0-1', 300, 'final'), ride('b1', 300, 'final')], {
+        shardId: SHARDS[0],
+        arrivalSeconds: ARRIVAL + 20,
+      }),
+    );
+    expect(res.batchItemFailures).toEqual([]);
+    expect(metrics.totals.FinalsRefused).toBe(1);
+    const results = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :r)',
+        ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, RACE_ID), ':r': 'RESULT#' },
+        ConsistentRead: true,
+      }),
+    );
+    expect((results.Items ?? []).map((i) => i.racerId).sort()).toEqual(['a0', 'b1']);
+    ddb.destroy();
+  });
+
+  it('closes a window ended early past 1 MB of state: the cap on one shard in pages under 400 KB, the rest refused', async () => {
+    const raceId = RACE_ID + 1;
+    const deps = aggregatorTestDeps(
+      { endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock: manualClock((ARRIVAL + 300) * 1000 + 10_000) },
+      { maxRiders: 5000 },
+    );
+    const run = createAggregator(deps);
+    const opts = { shardId: SHARDS[0], arrivalSeconds: ARRIVAL + 300, windowEnd: (ARRIVAL + 300) * 1000 + 5000 };
+    // 6,000 riders on one shard (producers choose the racerIds, hence the shard), with the longest ids and names.
+    const name = '€'.repeat(40);
+    let state: unknown = {};
+    for (let batch = 0; batch < 6; batch += 1) {
+      const records = Array.from({ length: 1000 }, (_, i) =>
+        telemetry({
+          raceId,
+          classId: CLASS_ID,
+          racerId: `w${String(batch * 1000 + i).padStart(63, '0')}`,
+          name,
+          second: 5,
+          output: 1,
+        }),
+      );
+      state = (await run(windowEvent(records, { ...opts, state }))).state;
+    }
+    expect(Buffer.byteLength(JSON.stringify(state), 'utf8')).toBeGreaterThan(1024 * 1024);
+    const closed = await run({ ...windowEvent([], { ...opts, state, final: true }), isWindowTerminatedEarly: true });
+    expect(closed.batchItemFailures).toEqual([]);
+
+    const ddb = documentClient(endpoint);
+    const pages = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
+        ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, raceId), ':live': 'LIVE#' },
+        ConsistentRead: true,
+      }),
+    );
+    expect((pages.Items ?? []).map((i) => i.SK)).toEqual([
+      `LIVE#${SHARDS[0]}`,
+      `LIVE#${SHARDS[0]}#1`,
+      `LIVE#${SHARDS[0]}#2`,
+      `LIVE#${SHARDS[0]}#3`,
+      `LIVE#${SHARDS[0]}#4`,
+    ]);
+    for (const item of pages.Items ?? [])
+      expect(Buffer.byteLength(String(item.riders), 'utf8')).toBeLessThan(400 * 1024);
+    expect(rankRiders(await readLiveParts(ddb, tableName, CLASS_ID, raceId))).toHaveLength(5000);
+    expect(deps.metrics.totals.RidersRefused).toBe(1000);
+    ddb.destroy();
+  }, 120_000);
+
+  it('a final invocation retried after its reservation admits the same riders without counting them twice', async () => {
+    const ddb = documentClient(endpoint);
+    const ref = { classId: CLASS_ID, raceId: RACE_ID + 2, shardId: SHARDS[0] as string };
+    const riders = ['n0', 'n1', 'n2', 'n3'];
+    // The first attempt reserves and marks, then dies before writing its page (nothing placed: used stays 0).
+    const first = await admitNewcomers(ddb, tableName, ref, 3, 0, riders);
+    const retried = await admitNewcomers(ddb, tableName, ref, 3, 0, riders);
+    expect(first).toEqual({ admitted: ['n0', 'n1', 'n2'], refused: 1, full: true });
+    expect(retried).toEqual(first);
+    const counter = (
+      await ddb.send(
+        new GetCommand({ TableName: tableName, Key: raceAdmissionKey(ref.classId, ref.raceId), ConsistentRead: true }),
+      )
+    ).Item;
+    expect(counter).toMatchObject({ admitted: 3, [`r_${ref.shardId}`]: 3 });
+    ddb.destroy();
+  });
+});
