@@ -57,6 +57,7 @@ export const ITEM_LIVE_PART = 'LivePart';
 export const ITEM_ALLTIME = 'AllTime';
 export const ITEM_OPEN_RACE = 'OpenRace';
 export const ITEM_LIVE_PUBLISH = 'LivePublish';
+export const ITEM_PENDING_FINAL = 'PendingFinal';
 
 /** A finished race's summary: PK CLASS#<c>, SK RACE#<raceId>. `races` queries it newest first. */
 export function raceKey(classId: number, raceId: number): { PK: string; SK: string } {
@@ -108,6 +109,12 @@ export function livePartKey(classId: number, raceId: number, shardId: string): {
   return { PK: racePk(classId, raceId), SK: `LIVE#${shardId}` };
 }
 export const LIVE_SK_PREFIX = 'LIVE#';
+
+/** A rider's first valid final record, kept until the race closes: PK RACE#<c>#<raceId>, SK FINAL#<racerId>. */
+export function pendingFinalKey(classId: number, raceId: number, racerId: string): { PK: string; SK: string } {
+  return { PK: racePk(classId, raceId), SK: `FINAL#${racerId}` };
+}
+export const FINAL_SK_PREFIX = 'FINAL#';
 
 /**
  * The race's live-publish marker: PK RACE#<c>#<raceId>, SK LIVEPUB (which

@@ -23,7 +23,7 @@ import { toLiveRiders } from './toLiveRiders.js';
 import { closesLast } from './publishDecision.js';
 import { claimPublish } from './publishClaim.js';
 import { snapshotProgress } from '../../core/livePublish.js';
-import type { WindowState } from './windowState.js';
+import type { RaceChecks, WindowState } from './windowState.js';
 import { parseRaceKey } from './windowState.js';
 
 export interface CloseDeps {
@@ -63,6 +63,14 @@ export class WindowCloseError extends Error {
   constructor(message: string, readonly failures: Error[]) {
     super(message, { cause: failures[0] });
   }
+}
+
+/** Riders of a window whose records broke a fair-play rule in the fold. */
+function countFlags(checks: RaceChecks | undefined): number {
+  let n = 0;
+  if (checks === undefined) return n;
+  for (const t of Object.values(checks)) if (t[3] !== 0) n += 1;
+  return n;
 }
 
 /**
@@ -111,12 +119,14 @@ export async function closeWindow(
   let publishes = 0;
   let skipped = 0;
   let publishFailures = 0;
+  let flagged = 0;
   const windowStart = window.startMillis;
   const keys = Object.keys(state.r);
   const settled = await Promise.allSettled(
     keys.map(async (key) => {
       const { classId, raceId } = parseRaceKey(key);
       const riders = state.r[key] ?? {};
+      const own = toLiveRiders(riders, state.f?.[key]);
       const log = { shardId, classId, raceId };
       const updatedAt = new Date(deps.clock.now()).toISOString();
       const outcome = await withRetry(
@@ -126,10 +136,11 @@ export async function closeWindow(
             deps.ddb,
             deps.tableName,
             { classId, raceId, shardId },
-            toLiveRiders(riders),
+            own.riders,
             updatedAt,
             deps.partCache,
             windowStart,
+            own.firsts,
           ),
         {
           ...retry,
@@ -138,6 +149,7 @@ export async function closeWindow(
         },
       );
       writes += outcome.putCalls;
+      flagged += countFlags(state.f?.[key]) + outcome.refused;
       // One strongly consistent read after the write decides who publishes (keys and windows only);
       // the publisher then reads the riders. Either read sees every part written before it.
       const windows = await withRetry(
@@ -204,6 +216,7 @@ export async function closeWindow(
     }),
   );
   deps.metrics.addMetric('SnapshotWrites', 'Count', writes);
+  deps.metrics.addMetric('FairPlayFlags', 'Count', flagged);
   deps.metrics.addMetric('PublishFailures', 'Count', publishFailures);
   deps.metrics.addMetric('PublishesSkipped', 'Count', skipped);
   const failures = settled

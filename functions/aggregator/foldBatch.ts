@@ -7,8 +7,9 @@ import type { Malformed } from '../runtime/decodeTelemetry.js';
 import { decodeTelemetryReference } from '../runtime/decodeTelemetry.js';
 import type { KinesisEventRecord } from '../runtime/kinesisRecord.js';
 import { currentRaceIdOf, decodeChunk, newScannedTelemetry, scanDecoded } from '../runtime/scanTelemetry.js';
-import { mergeRecord, mergeRider, ridersOf } from './mergeRecord.js';
-import type { RaceRiders, WindowState } from './windowState.js';
+import type { RuledRecord } from './mergeRecord.js';
+import { applyRider, checksOf, mergeRecord, mergeRider, ridersOf } from './mergeRecord.js';
+import type { RaceChecks, RaceRiders, WindowState } from './windowState.js';
 
 export interface FoldResult {
   received: number;
@@ -23,14 +24,29 @@ export interface FoldResult {
  * merged from it (no JSON value, no record object); every other record goes
  * through the reference path (JSON.parse + checkTelemetry), with the same result.
  */
-export function foldBatch(state: WindowState, records: readonly KinesisEventRecord[], raceSeconds: number): FoldResult {
+export function foldBatch(
+  state: WindowState,
+  records: readonly KinesisEventRecord[],
+  raceSeconds: number,
+  fairPlay = true,
+): FoldResult {
   const malformed: Malformed[] = [];
   const f = newScannedTelemetry();
   // A shard carries riders of every class, so records of a few races interleave: their
   // riders objects by (classId, raceId), looked up without building the state key.
   const races = new RaceCache(state);
   let arrival: unknown = NaN;
+  let arrivalMillis = NaN;
   let currentRaceId: number | undefined;
+  const ruled: RuledRecord = {
+    raceId: 0,
+    racerId: '',
+    second: 0,
+    units: 0,
+    power: 0,
+    event: 'update',
+    name: undefined,
+  };
   for (let from = 0; from < records.length; ) {
     // Base64 of many records decoded in one call; then each record scanned from its bytes.
     const to = decodeChunk(records, from);
@@ -40,13 +56,34 @@ export function foldBatch(state: WindowState, records: readonly KinesisEventReco
       if (kinesis.approximateArrivalTimestamp !== arrival) {
         arrival = kinesis.approximateArrivalTimestamp;
         currentRaceId = currentRaceIdOf(arrival, raceSeconds);
+        arrivalMillis = typeof arrival === 'number' ? arrival * 1000 : NaN;
       }
       if (scanDecoded(k - from, kinesis.data, raceSeconds, currentRaceId, f)) {
-        mergeRider(races.riders(f.classId, f.raceId), f.racerId, f.second, scoreUnits(f.output), f.name);
+        const i = races.index(f.classId, f.raceId);
+        if (!fairPlay) {
+          mergeRider(races.riders(i), f.racerId, f.second, scoreUnits(f.output), f.name);
+          continue;
+        }
+        ruled.raceId = f.raceId;
+        ruled.racerId = f.racerId;
+        ruled.second = f.second;
+        ruled.units = scoreUnits(f.output);
+        ruled.power = f.power;
+        ruled.event = f.event;
+        ruled.name = f.name;
+        applyRider(races.riders(i), races.checks(i), ruled, raceSeconds, arrivalMillis);
         continue;
       }
       const d = decodeTelemetryReference(rec, raceSeconds);
-      if (d.ok) mergeRecord(state, d.record);
+      if (d.ok && fairPlay) mergeRecord(state, d.record, raceSeconds, arrivalMillis);
+      else if (d.ok)
+        mergeRider(
+          ridersOf(state, d.record.classId, d.record.raceId),
+          d.record.racerId,
+          d.record.second,
+          scoreUnits(d.record.output),
+          d.record.name,
+        );
       else malformed.push({ sequenceNumber: d.sequenceNumber, field: d.field, message: d.message });
     }
     from = to;
@@ -54,25 +91,40 @@ export function foldBatch(state: WindowState, records: readonly KinesisEventReco
   return { received: records.length, malformed };
 }
 
-/** The riders objects of the races one fold has met (a handful: the classes of one or two race slots). */
+/** The riders and fair-play objects of the races one fold has met (a handful: the classes of one or two race slots). */
 class RaceCache {
   private readonly classIds: number[] = [];
   private readonly raceIds: number[] = [];
   private readonly entries: RaceRiders[] = [];
+  private readonly fair: RaceChecks[] = [];
   constructor(private readonly state: WindowState) {}
 
-  riders(classId: number, raceId: number): RaceRiders {
+  /** The race's slot in the cache. */
+  index(classId: number, raceId: number): number {
     const n = this.entries.length;
     for (let i = 0; i < n; i += 1) {
-      if (this.classIds[i] === classId && this.raceIds[i] === raceId) return this.entries[i] as RaceRiders;
+      if (this.classIds[i] === classId && this.raceIds[i] === raceId) return i;
     }
     // ridersOf keys races by their decimal text, so -0 and 0 are one race here too.
-    const riders = ridersOf(this.state, classId, raceId);
-    if (n < 32) {
-      this.classIds.push(classId);
-      this.raceIds.push(raceId);
-      this.entries.push(riders);
+    if (n >= 32) {
+      // More races than a shard ever carries at once: evict the oldest rather than grow.
+      this.classIds.shift();
+      this.raceIds.shift();
+      this.entries.shift();
+      this.fair.shift();
     }
-    return riders;
+    this.classIds.push(classId);
+    this.raceIds.push(raceId);
+    this.entries.push(ridersOf(this.state, classId, raceId));
+    this.fair.push(checksOf(this.state, classId, raceId));
+    return this.entries.length - 1;
+  }
+
+  riders(i: number): RaceRiders {
+    return this.entries[i] as RaceRiders;
+  }
+
+  checks(i: number): RaceChecks {
+    return this.fair[i] as RaceChecks;
   }
 }

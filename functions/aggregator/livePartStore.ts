@@ -16,6 +16,8 @@ import { buildLivePartItem, mergeRiders } from '../../core/livePart.js';
 import { isConditionFailure } from '../runtime/conditionalWrite.js';
 import { ConflictError } from '../runtime/errors.js';
 import { ridersOfItem, windowStartOf } from './livePartReads.js';
+import { checkAgainstPart } from './checkAgainstPart.js';
+import type { FirstRecords } from './toLiveRiders.js';
 
 export interface LivePartRef {
   classId: number;
@@ -31,6 +33,8 @@ export interface WriteOutcome {
   putCalls: number;
   /** The window the stored part is at after the write (undefined: never recorded). */
   windowStart: number | undefined;
+  /** Riders whose window progress broke a fair-play rule against the stored part (checkAgainstPart.ts). */
+  refused: number;
 }
 
 const MAX_CONFLICTS = 10;
@@ -89,6 +93,7 @@ export async function writeLivePart(
   updatedAt: string,
   cache?: LivePartCache,
   windowStart?: number,
+  firsts?: FirstRecords,
 ): Promise<WriteOutcome> {
   const key = livePartKey(ref.classId, ref.raceId, ref.shardId);
   const cacheKey = `${key.PK}|${key.SK}`;
@@ -110,11 +115,14 @@ export async function writeLivePart(
       storedWindow = windowStartOf(item);
       exists = item !== undefined;
     }
-    const { riders, changed } = mergeRiders(stored, incoming);
+    const checked =
+      firsts === undefined ? { riders: incoming, refused: 0 } : checkAgainstPart(stored, incoming, firsts);
+    const refused = checked.refused;
+    const { riders, changed } = mergeRiders(stored, checked.riders);
     const window = laterWindow(storedWindow, windowStart);
     // Nothing new (a replay): the stored part already holds at least this much, this window included.
     if (!changed && exists && window === storedWindow)
-      return { written: false, version, putCalls, windowStart: storedWindow };
+      return { written: false, version, putCalls, windowStart: storedWindow, refused };
     try {
       putCalls += 1;
       await ddb.send(
@@ -126,7 +134,7 @@ export async function writeLivePart(
         }),
       );
       remember(cache, cacheKey, { version: version + 1, riders, windowStart: window });
-      return { written: true, version: version + 1, putCalls, windowStart: window };
+      return { written: true, version: version + 1, putCalls, windowStart: window, refused };
     } catch (error) {
       cache?.delete(cacheKey);
       if (!isConditionFailure(error)) throw error;

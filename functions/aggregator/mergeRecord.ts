@@ -4,8 +4,9 @@
  */
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { scoreUnits } from '../../core/keys.js';
-import type { RaceRiders, RiderTuple, WindowState } from './windowState.js';
-import { emptyRiders, raceKeyOf } from './windowState.js';
+import { recordFlags, stepFlag } from '../../core/fairPlay.js';
+import type { RaceChecks, RaceRiders, RiderTuple, WindowState } from './windowState.js';
+import { emptyChecks, emptyRiders, raceKeyOf } from './windowState.js';
 
 /**
  * True if `(second, units)` is newer than what `old` holds. At equal seconds
@@ -59,7 +60,84 @@ export function mergeRider(
   if (name !== undefined) old[2] = name;
 }
 
-/** Merges one valid record into `state` (in place: the state is this invocation's own copy). */
-export function mergeRecord(state: WindowState, rec: TelemetryRecord): void {
-  mergeRider(ridersOf(state, rec.classId, rec.raceId), rec.racerId, rec.second, scoreUnits(rec.output), rec.name);
+/** The fair-play tuples of race `(classId, raceId)` in `state`, added empty if none yet. */
+export function checksOf(state: WindowState, classId: number, raceId: number): RaceChecks {
+  const key = raceKeyOf(classId, raceId);
+  const f = state.f ?? (state.f = {});
+  let checks: RaceChecks | undefined = f[key];
+  if (checks === undefined) {
+    checks = emptyChecks();
+    f[key] = checks;
+  }
+  return checks;
+}
+
+/** A record as the fair-play rules need it (the fold reuses one object for every record). */
+export interface RuledRecord {
+  raceId: number;
+  racerId: string;
+  second: number;
+  /** Output in milli-kJ. */
+  units: number;
+  power: number;
+  event: string;
+  name: string | undefined;
+}
+
+/**
+ * Applies one valid record under the fair-play rules (core/fairPlay.ts): a
+ * record ahead of the clock (its arrival, epoch ms; NaN: unknown), an early
+ * final, or a step from the rider's newest record in this window that
+ * decreases or outruns the power is not applied and flags the rider. An older
+ * record is not a step (it changes nothing but a missing name). The first
+ * record applied is kept for the window close's check against the stored part.
+ */
+export function applyRider(
+  riders: RaceRiders,
+  checks: RaceChecks,
+  r: RuledRecord,
+  raceSeconds: number,
+  arrivalMillis: number,
+): void {
+  const old = riders[r.racerId];
+  let broken = recordFlags(r.raceId, raceSeconds, r.second, r.event, arrivalMillis);
+  if (broken === 0 && old !== undefined && r.second >= old[0])
+    broken = stepFlag(old[0], old[1], r.second, r.units, r.power);
+  const fair = checks[r.racerId];
+  if (broken !== 0) {
+    if (fair === undefined) checks[r.racerId] = [-1, 0, 0, broken];
+    else fair[3] = fair[3] | broken;
+    return;
+  }
+  if (fair === undefined) checks[r.racerId] = [r.second, r.units, r.power, 0];
+  else if (fair[0] < 0) {
+    fair[0] = r.second;
+    fair[1] = r.units;
+    fair[2] = r.power;
+  }
+  mergeRider(riders, r.racerId, r.second, r.units, r.name);
+}
+
+/** Applies one valid record to `state` (in place: the state is this invocation's own copy). */
+export function mergeRecord(
+  state: WindowState,
+  rec: TelemetryRecord,
+  raceSeconds: number,
+  arrivalMillis: number,
+): void {
+  applyRider(
+    ridersOf(state, rec.classId, rec.raceId),
+    checksOf(state, rec.classId, rec.raceId),
+    {
+      raceId: rec.raceId,
+      racerId: rec.racerId,
+      second: rec.second,
+      units: scoreUnits(rec.output),
+      power: rec.power,
+      event: rec.event,
+      name: rec.name,
+    },
+    raceSeconds,
+    arrivalMillis,
+  );
 }
