@@ -31,7 +31,7 @@ describe('liveRankings', () => {
         1,
         CURRENT,
         'shardId-000000000001',
-        { ben: { output: 35.5, second: 119, name: 'Ben' }, dot: { output: 2, second: 30 } },
+        { ben: { output: 35.5, second: 119, name: 'Ben' }, dot: { output: 2, second: 30, flags: 2 } },
         new Date(NOW - 1000).toISOString(),
       ),
       // After a reshard: cal also appears in a child shard's part, with newer data. This part holds its
@@ -60,10 +60,10 @@ describe('liveRankings', () => {
       raceId: CURRENT,
       updatedAt: new Date(NOW - 1000).toISOString(),
       entries: [
-        { rank: 1, racerId: 'amy', name: 'Amy', output: 40, second: 119 },
-        { rank: 2, racerId: 'cal', name: null, output: 36, second: 119 },
-        { rank: 3, racerId: 'ben', name: 'Ben', output: 35.5, second: 119 },
-        { rank: 4, racerId: 'dot', name: null, output: 2, second: 30 },
+        { rank: 1, racerId: 'amy', name: 'Amy', output: 40, second: 119, flags: [] },
+        { rank: 2, racerId: 'cal', name: null, output: 36, second: 119, flags: [] },
+        { rank: 3, racerId: 'ben', name: 'Ben', output: 35.5, second: 119, flags: [] },
+        { rank: 4, racerId: 'dot', name: null, output: 2, second: 30, flags: ['OUTPUT_DECREASED'] },
       ],
     });
   });
@@ -125,8 +125,8 @@ describe('publishLiveRankings', () => {
     raceId: CURRENT,
     updatedAt: new Date(NOW).toISOString(),
     entries: [
-      { rank: 1, racerId: 'p1', name: 'P One', output: 12.5, second: 60 },
-      { rank: 2, racerId: 'p2', name: null, output: 11, second: 60 },
+      { rank: 1, racerId: 'p1', name: 'P One', output: 12.5, second: 60, flags: [] },
+      { rank: 2, racerId: 'p2', name: null, output: 11, second: 60, flags: ['OUTPUT_TOO_FAST'] },
     ],
   };
 
