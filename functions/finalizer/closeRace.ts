@@ -24,6 +24,8 @@ import {
 } from './raceStore.js';
 
 export interface CloseRaceOutcome {
+  /** Results this close wrote. */
+  written: number;
   notFinished: number;
   competitors: number;
   /** Results written by this close that carry fair-play flags. */
@@ -50,7 +52,7 @@ export async function closeRace(
     const finished = new Map(before.filter((r) => r.finished).map((r) => [r.racerId, r.output]));
     const lateFinals = pendings.filter((p) => finished.get(p.racerId) !== p.output).length;
     const markerDeleted = await deleteOpenRace(ddb, tableName, race);
-    return { notFinished: 0, competitors: before.length, flagged: 0, lateFinals, markerDeleted };
+    return { written: 0, notFinished: 0, competitors: before.length, flagged: 0, lateFinals, markerDeleted };
   }
   const have = new Set(before.map((r) => r.racerId));
   const missing = closingResults(race, parts, pendings).filter((r) => !have.has(r.racerId));
@@ -62,6 +64,7 @@ export async function closeRace(
   if (summary !== null) await putRaceSummary(ddb, tableName, race, summary, closedAt);
   const markerDeleted = await deleteOpenRace(ddb, tableName, race);
   return {
+    written: written.written,
     notFinished: missing.filter((r) => !r.finished).length,
     competitors: results.length,
     flagged: missing.filter((r) => r.flags !== undefined).length,

@@ -201,6 +201,7 @@ export function createFinalizer(
           const outcome = await closeRace(deps.ddb, deps.tableName, race, new Date(now).toISOString());
           touchedAt.delete(`${race.classId}:${race.raceId}`);
           deps.metrics.addMetric('RacesClosed', 'Count', 1);
+          deps.metrics.addMetric('ResultsWritten', 'Count', outcome.written);
           deps.metrics.addMetric('NotFinishedResults', 'Count', outcome.notFinished);
           deps.metrics.addMetric('FlaggedResults', 'Count', outcome.flagged);
           deps.metrics.addMetric('LateFinalsRefused', 'Count', outcome.lateFinals);

@@ -34,17 +34,22 @@ export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
     'SnapshotWrites',
     'PublishFailures',
     'PublishesSkipped',
+    'FairPlayFlags',
   ],
   finalizer: [
     'RecordsReceived',
     'MalformedRecords',
     'ResultsWritten',
-    'UnprocessedRetries',
+    'FinalsStored',
     'RacesClosed',
     'NotFinishedResults',
     'RaceCloseFailures',
+    'FinalsRefused',
+    'LateFinalsRefused',
+    'ConflictingFinals',
+    'FlaggedResults',
   ],
-  allTime: ['AllTimeApplied', 'AllTimeChangesApplied', 'AllTimeReplaySkipped'],
+  allTime: ['AllTimeApplied', 'AllTimeChangesApplied', 'AllTimeReplaySkipped', 'FlaggedResultsSkipped'],
 };
 
 /** Table operations the pipeline and the API use (ThrottledRequests has an Operation dimension). */
@@ -209,6 +214,7 @@ export class Monitoring extends Construct {
         [
           emf('aggregator', 'SnapshotWrites'),
           emf('finalizer', 'ResultsWritten'),
+          emf('finalizer', 'FinalsStored'),
           emf('allTime', 'AllTimeApplied'),
           emf('allTime', 'AllTimeChangesApplied'),
         ],
@@ -216,9 +222,17 @@ export class Monitoring extends Construct {
       ),
       graph('Retries and failures', [
         emf('aggregator', 'PublishFailures'),
-        emf('finalizer', 'UnprocessedRetries'),
         emf('finalizer', 'RaceCloseFailures'),
         emf('allTime', 'AllTimeReplaySkipped'),
+      ]),
+      // The fair-play rules (core/fairPlay.ts): refused records and finals, flagged riders and results.
+      graph('Fair play', [
+        emf('aggregator', 'FairPlayFlags'),
+        emf('finalizer', 'FinalsRefused'),
+        emf('finalizer', 'LateFinalsRefused'),
+        emf('finalizer', 'ConflictingFinals'),
+        emf('finalizer', 'FlaggedResults'),
+        emf('allTime', 'FlaggedResultsSkipped'),
       ]),
     );
     this.dashboard.addWidgets(

@@ -5,7 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { LiveRankingsDocument, PublishLiveRankingsDocument } from '../../client/generated/operations.js';
+import {
+  LiveRankingsDocument,
+  PublishLiveRankingsDocument,
+  type LiveRankingsInput,
+} from '../../client/generated/operations.js';
 import { createApi, livePartItem, putItems, RACE_SECONDS, type Api } from './api.js';
 
 const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 120) * 1000;
@@ -120,7 +124,7 @@ describe('liveRankings', () => {
 });
 
 describe('publishLiveRankings', () => {
-  const input = {
+  const input: LiveRankingsInput = {
     classId: 5,
     raceId: CURRENT,
     updatedAt: new Date(NOW).toISOString(),
