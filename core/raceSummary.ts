@@ -42,7 +42,10 @@ export interface SummarizedResult {
  * all riders when every one is flagged).
  */
 export function summarizeResults(results: readonly SummarizedResult[]): RaceSummary | null {
-  const clean = results.filter((r) => r.flags === undefined || r.flags.length === 0);
+  const clean: SummarizedResult[] = [];
+  for (const r of results) {
+    if (r.flags === undefined || r.flags.length === 0) clean.push(r);
+  }
   const winner = rankEntries(clean.length > 0 ? clean : results)[0];
   if (winner === undefined) return null;
   let finishers = 0;
