@@ -99,6 +99,23 @@ export function isEarlyFinal(event: string, second: number, raceSeconds: number)
   return event === 'final' && second !== raceSeconds;
 }
 
+/**
+ * The latest `second` of race `raceId` a record arriving at `arrivalMillis`
+ * may carry (rule 1); Infinity when the arrival is unknown (NaN). Callers
+ * folding many records of one arrival compute it once.
+ */
+export function latestSecond(raceId: number, raceSeconds: number, arrivalMillis: number): number {
+  if (Number.isNaN(arrivalMillis)) return Infinity;
+  return (arrivalMillis - raceStartMillis(raceId, raceSeconds)) / 1000 + CLOCK_TOLERANCE_SECONDS;
+}
+
+/** Rules 1 and 3 for a record, given latestSecond of its race and arrival; 0 when it keeps both. */
+export function recordFlagsUpTo(second: number, event: string, raceSeconds: number, latest: number): number {
+  let mask = second > latest ? FAIR_PLAY_BITS.AHEAD_OF_CLOCK : 0;
+  if (event === 'final' && second !== raceSeconds) mask = mask | FAIR_PLAY_BITS.EARLY_FINAL;
+  return mask;
+}
+
 /** The per-record rules (1 and 3); 0 when the record keeps both. NaN arrival (unknown) skips the clock. */
 export function recordFlags(
   raceId: number,
@@ -107,12 +124,7 @@ export function recordFlags(
   event: string,
   arrivalMillis: number,
 ): number {
-  let mask = 0;
-  if (!Number.isNaN(arrivalMillis) && isAheadOfClock(raceId, raceSeconds, second, arrivalMillis)) {
-    mask = FAIR_PLAY_BITS.AHEAD_OF_CLOCK;
-  }
-  if (isEarlyFinal(event, second, raceSeconds)) mask = mask | FAIR_PLAY_BITS.EARLY_FINAL;
-  return mask;
+  return recordFlagsUpTo(second, event, raceSeconds, latestSecond(raceId, raceSeconds, arrivalMillis));
 }
 
 /**

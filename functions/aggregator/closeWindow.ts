@@ -24,6 +24,7 @@ import { closesLast } from './publishDecision.js';
 import { claimPublish } from './publishClaim.js';
 import { snapshotProgress } from '../../core/livePublish.js';
 import type { RaceChecks, WindowState } from './windowState.js';
+import { isFairTuple } from './windowState.js';
 import { parseRaceKey } from './windowState.js';
 
 export interface CloseDeps {
@@ -69,7 +70,7 @@ export class WindowCloseError extends Error {
 function countFlags(checks: RaceChecks | undefined): number {
   let n = 0;
   if (checks === undefined) return n;
-  for (const t of Object.values(checks)) if (t[3] !== 0) n += 1;
+  for (const t of Object.values(checks) as unknown[]) if (isFairTuple(t) && t[3] !== 0) n += 1;
   return n;
 }
 

@@ -4,10 +4,10 @@
  */
 import { scoreUnits } from '../../core/keys.js';
 import type { Malformed } from '../runtime/decodeTelemetry.js';
+import { latestSecond, stepFlag } from '../../core/fairPlay.js';
 import { decodeTelemetryReference } from '../runtime/decodeTelemetry.js';
 import type { KinesisEventRecord } from '../runtime/kinesisRecord.js';
 import { currentRaceIdOf, decodeChunk, newScannedTelemetry, scanDecoded } from '../runtime/scanTelemetry.js';
-import type { RuledRecord } from './mergeRecord.js';
 import { applyRider, checksOf, mergeRecord, mergeRider, ridersOf } from './mergeRecord.js';
 import type { RaceChecks, RaceRiders, WindowState } from './windowState.js';
 
@@ -38,15 +38,6 @@ export function foldBatch(
   let arrival: unknown = NaN;
   let arrivalMillis = NaN;
   let currentRaceId: number | undefined;
-  const ruled: RuledRecord = {
-    raceId: 0,
-    racerId: '',
-    second: 0,
-    units: 0,
-    power: 0,
-    event: 'update',
-    name: undefined,
-  };
   for (let from = 0; from < records.length; ) {
     // Base64 of many records decoded in one call; then each record scanned from its bytes.
     const to = decodeChunk(records, from);
@@ -60,18 +51,36 @@ export function foldBatch(
       }
       if (scanDecoded(k - from, kinesis.data, raceSeconds, currentRaceId, f)) {
         const i = races.index(f.classId, f.raceId);
+        const riders = races.riders(i);
+        const units = scoreUnits(f.output);
         if (!fairPlay) {
-          mergeRider(races.riders(i), f.racerId, f.second, scoreUnits(f.output), f.name);
+          mergeRider(riders, f.racerId, f.second, units, f.name);
           continue;
         }
-        ruled.raceId = f.raceId;
-        ruled.racerId = f.racerId;
-        ruled.second = f.second;
-        ruled.units = scoreUnits(f.output);
-        ruled.power = f.power;
-        ruled.event = f.event;
-        ruled.name = f.name;
-        applyRider(races.riders(i), races.checks(i), ruled, raceSeconds, arrivalMillis);
+        // The common case inline: a rider already in the window, an update within the clock, a clean
+        // step (or an older record, which is no step). applyRider decides everything else.
+        const old = riders[f.racerId];
+        if (
+          old !== undefined &&
+          f.event === 'update' &&
+          f.second <= races.latest(i, arrivalMillis, raceSeconds) &&
+          (f.second < old[0] || stepFlag(old[0], old[1], f.second, units, f.power) === 0)
+        ) {
+          mergeRider(riders, f.racerId, f.second, units, f.name);
+          continue;
+        }
+        applyRider(
+          riders,
+          races.checks(i),
+          f.racerId,
+          f.second,
+          units,
+          f.power,
+          f.event,
+          f.name,
+          raceSeconds,
+          races.latest(i, arrivalMillis, raceSeconds),
+        );
         continue;
       }
       const d = decodeTelemetryReference(rec, raceSeconds);
@@ -96,7 +105,11 @@ class RaceCache {
   private readonly classIds: number[] = [];
   private readonly raceIds: number[] = [];
   private readonly entries: RaceRiders[] = [];
-  private readonly fair: RaceChecks[] = [];
+  /** Fair-play maps, fetched on the first change (checksOf copies a shared one). */
+  private readonly fair: Array<RaceChecks | undefined> = [];
+  /** Per race: the arrival its latest allowed second was computed for, and that second (core/fairPlay.ts). */
+  private readonly arrivals: number[] = [];
+  private readonly latests: number[] = [];
   constructor(private readonly state: WindowState) {}
 
   /** The race's slot in the cache. */
@@ -112,12 +125,25 @@ class RaceCache {
       this.raceIds.shift();
       this.entries.shift();
       this.fair.shift();
+      this.arrivals.shift();
+      this.latests.shift();
     }
     this.classIds.push(classId);
     this.raceIds.push(raceId);
     this.entries.push(ridersOf(this.state, classId, raceId));
-    this.fair.push(checksOf(this.state, classId, raceId));
+    this.fair.push(undefined);
+    this.arrivals.push(NaN);
+    this.latests.push(Infinity);
     return this.entries.length - 1;
+  }
+
+  /** The latest second race `i` may carry at `arrivalMillis`, recomputed only when the arrival changes. */
+  latest(i: number, arrivalMillis: number, raceSeconds: number): number {
+    if (this.arrivals[i] !== arrivalMillis) {
+      this.arrivals[i] = arrivalMillis;
+      this.latests[i] = latestSecond(this.raceIds[i] as number, raceSeconds, arrivalMillis);
+    }
+    return this.latests[i] as number;
   }
 
   riders(i: number): RaceRiders {
@@ -125,6 +151,11 @@ class RaceCache {
   }
 
   checks(i: number): RaceChecks {
-    return this.fair[i] as RaceChecks;
+    let checks = this.fair[i];
+    if (checks === undefined) {
+      checks = checksOf(this.state, this.classIds[i] as number, this.raceIds[i] as number);
+      this.fair[i] = checks;
+    }
+    return checks;
   }
 }

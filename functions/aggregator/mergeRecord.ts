@@ -4,9 +4,12 @@
  */
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { scoreUnits } from '../../core/keys.js';
-import { recordFlags, stepFlag } from '../../core/fairPlay.js';
+import { flagOf, latestSecond, stepFlag } from '../../core/fairPlay.js';
+
+const AHEAD = flagOf('AHEAD_OF_CLOCK');
+const EARLY = flagOf('EARLY_FINAL');
 import type { RaceChecks, RaceRiders, RiderTuple, WindowState } from './windowState.js';
-import { emptyChecks, emptyRiders, raceKeyOf } from './windowState.js';
+import { emptyChecks, emptyRiders, isFairTuple, raceKeyOf } from './windowState.js';
 
 /**
  * True if `(second, units)` is newer than what `old` holds. At equal seconds
@@ -60,62 +63,67 @@ export function mergeRider(
   if (name !== undefined) old[2] = name;
 }
 
-/** The fair-play tuples of race `(classId, raceId)` in `state`, added empty if none yet. */
+/** Fair-play maps this process made or copied: the ones a fold may change (see checksOf). */
+const ownChecks = new WeakSet<RaceChecks>();
+
+/**
+ * The fair-play tuples of race `(classId, raceId)` in `state`, to change:
+ * added empty if none yet. readState shares the maps of the state Lambda
+ * handed over (copying them on every invocation would cost every record), so
+ * a shared map is copied here, on the first change of an invocation; callers
+ * ask for it only when they change it.
+ */
 export function checksOf(state: WindowState, classId: number, raceId: number): RaceChecks {
   const key = raceKeyOf(classId, raceId);
   const f = state.f ?? (state.f = {});
-  let checks: RaceChecks | undefined = f[key];
-  if (checks === undefined) {
-    checks = emptyChecks();
-    f[key] = checks;
-  }
+  const shared: RaceChecks | undefined = f[key];
+  if (shared !== undefined && ownChecks.has(shared)) return shared;
+  const checks = shared === undefined ? emptyChecks() : Object.assign(emptyChecks(), shared);
+  ownChecks.add(checks);
+  f[key] = checks;
   return checks;
-}
-
-/** A record as the fair-play rules need it (the fold reuses one object for every record). */
-export interface RuledRecord {
-  raceId: number;
-  racerId: string;
-  second: number;
-  /** Output in milli-kJ. */
-  units: number;
-  power: number;
-  event: string;
-  name: string | undefined;
 }
 
 /**
  * Applies one valid record under the fair-play rules (core/fairPlay.ts): a
- * record ahead of the clock (its arrival, epoch ms; NaN: unknown), an early
- * final, or a step from the rider's newest record in this window that
- * decreases or outruns the power is not applied and flags the rider. An older
- * record is not a step (it changes nothing but a missing name). The first
- * record applied is kept for the window close's check against the stored part.
+ * record ahead of the clock (`latest`: core/fairPlay.ts latestSecond of its
+ * race and arrival), an early final, or a step from the rider's newest record
+ * in this window that decreases or outruns the power is not applied and flags
+ * the rider. An older record is not a step (it changes nothing but a missing
+ * name). The first record applied is kept for the window close's check
+ * against the stored part. `units` is the output in milli-kJ.
  */
 export function applyRider(
   riders: RaceRiders,
   checks: RaceChecks,
-  r: RuledRecord,
+  racerId: string,
+  second: number,
+  units: number,
+  power: number,
+  event: string,
+  name: string | undefined,
   raceSeconds: number,
-  arrivalMillis: number,
+  latest: number,
 ): void {
-  const old = riders[r.racerId];
-  let broken = recordFlags(r.raceId, raceSeconds, r.second, r.event, arrivalMillis);
-  if (broken === 0 && old !== undefined && r.second >= old[0])
-    broken = stepFlag(old[0], old[1], r.second, r.units, r.power);
-  const fair = checks[r.racerId];
-  if (broken !== 0) {
-    if (fair === undefined) checks[r.racerId] = [-1, 0, 0, broken];
-    else fair[3] = fair[3] | broken;
+  const old = riders[racerId];
+  let broken = second > latest ? AHEAD : 0;
+  if (event === 'final' && second !== raceSeconds) broken = broken | EARLY;
+  if (broken === 0 && old !== undefined && second >= old[0]) broken = stepFlag(old[0], old[1], second, units, power);
+  // The fair-play map is read only for a rider's first applied record of the window and for a
+  // broken rule (rare), never on the common path; its tuples are replaced, not changed (readState shares them).
+  if (broken === 0 && old !== undefined) {
+    mergeRider(riders, racerId, second, units, name);
     return;
   }
-  if (fair === undefined) checks[r.racerId] = [r.second, r.units, r.power, 0];
-  else if (fair[0] < 0) {
-    fair[0] = r.second;
-    fair[1] = r.units;
-    fair[2] = r.power;
+  const stored = checks[racerId];
+  const fair = isFairTuple(stored) ? stored : undefined;
+  if (broken !== 0) {
+    checks[racerId] = fair === undefined ? [-1, 0, 0, broken] : [fair[0], fair[1], fair[2], fair[3] | broken];
+    return;
   }
-  mergeRider(riders, r.racerId, r.second, r.units, r.name);
+  if (fair === undefined) checks[racerId] = [second, units, power, 0];
+  else if (fair[0] < 0) checks[racerId] = [second, units, power, fair[3]];
+  mergeRider(riders, racerId, second, units, name);
 }
 
 /** Applies one valid record to `state` (in place: the state is this invocation's own copy). */
@@ -128,16 +136,13 @@ export function mergeRecord(
   applyRider(
     ridersOf(state, rec.classId, rec.raceId),
     checksOf(state, rec.classId, rec.raceId),
-    {
-      raceId: rec.raceId,
-      racerId: rec.racerId,
-      second: rec.second,
-      units: scoreUnits(rec.output),
-      power: rec.power,
-      event: rec.event,
-      name: rec.name,
-    },
+    rec.racerId,
+    rec.second,
+    scoreUnits(rec.output),
+    rec.power,
+    rec.event,
+    rec.name,
     raceSeconds,
-    arrivalMillis,
+    latestSecond(rec.raceId, raceSeconds, arrivalMillis),
   );
 }

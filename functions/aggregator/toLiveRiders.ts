@@ -2,7 +2,8 @@
 import { riderMapKey, SCORE_SCALE } from '../../core/keys.js';
 import type { LiveRiders } from '../../core/livePart.js';
 import { liveRider } from '../../core/livePart.js';
-import type { RaceChecks, RaceRiders } from './windowState.js';
+import type { FairTuple, RaceChecks, RaceRiders } from './windowState.js';
+import { isFairTuple } from './windowState.js';
 
 /** The first record a window applied for a rider: `[second, milli-kJ, power]` (see windowState.ts FairTuple). */
 export type FirstRecords = Record<string, [number, number, number]>;
@@ -22,14 +23,19 @@ export interface WindowRiders {
 export function toLiveRiders(riders: RaceRiders, checks: RaceChecks = {}): WindowRiders {
   const out: LiveRiders = {};
   const firsts: FirstRecords = {};
+  const fairOf = (racerId: string): FairTuple | undefined => {
+    const t: unknown = checks[racerId];
+    return isFairTuple(t) ? t : undefined;
+  };
   for (const [racerId, t] of Object.entries(riders)) {
-    const fair = checks[racerId];
+    const fair = fairOf(racerId);
     const key = riderMapKey(racerId);
     out[key] = liveRider(t[0], t[1] / SCORE_SCALE, t[2], fair === undefined ? 0 : fair[3]);
     if (fair !== undefined && fair[0] >= 0) firsts[key] = [fair[0], fair[1], fair[2]];
   }
-  for (const [racerId, fair] of Object.entries(checks)) {
-    if (fair[3] === 0 || riders[racerId] !== undefined) continue;
+  for (const racerId of Object.keys(checks)) {
+    const fair = fairOf(racerId);
+    if (fair === undefined || fair[3] === 0 || riders[racerId] !== undefined) continue;
     out[riderMapKey(racerId)] = liveRider(0, 0, undefined, fair[3]);
   }
   return { riders: out, firsts };

@@ -60,7 +60,8 @@ export function emptyChecks(): RaceChecks {
   return Object.create(null) as RaceChecks;
 }
 
-function isFairTuple(v: unknown): v is FairTuple {
+/** Whether a value is a fair-play tuple (the state Lambda hands back is checked where it is read). */
+export function isFairTuple(v: unknown): v is FairTuple {
   return (
     Array.isArray(v) &&
     v.length === 4 &&
@@ -98,12 +99,9 @@ export function readState(value: unknown): WindowState {
   if (fair === null || typeof fair !== 'object') return state;
   const f: Record<string, RaceChecks> = {};
   for (const [key, checks] of Object.entries(fair as Record<string, unknown>)) {
-    if (checks === null || typeof checks !== 'object') continue;
-    const clean = emptyChecks();
-    for (const [racerId, t] of Object.entries(checks as Record<string, unknown>)) {
-      if (isFairTuple(t)) clean[racerId] = [t[0], t[1], t[2], t[3]];
-    }
-    f[key] = clean;
+    // Shared, not copied: the fold copies a map before its first change (mergeRecord.ts checksOf) and
+    // reads every tuple through isFairTuple.
+    if (checks !== null && typeof checks === 'object' && !Array.isArray(checks)) f[key] = checks as RaceChecks;
   }
   state.f = f;
   return state;

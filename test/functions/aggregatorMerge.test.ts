@@ -77,4 +77,15 @@ describe('aggregator merge: riders in the window state', () => {
     expect(state.f?.[raceKeyOf(1, RACE)]?.a?.[3]).toBe(flagOf('OUTPUT_TOO_FAST'));
     expect(state.f?.[raceKeyOf(1, RACE)]?.b?.[3]).toBe(flagOf('OUTPUT_DECREASED'));
   });
+
+  it('changes a fair-play map handed over only in its own copy, and flags the rider', () => {
+    const key = raceKeyOf(1, RACE);
+    const handed = { v: 1, r: { [key]: { a: [5, 1000] } }, f: { [key]: { a: [5, 1000, 3000, 0] } } };
+    const before = JSON.stringify(handed);
+    const state = readState(handed);
+    foldBatch(state, [rec('c', 1, 0.1), rec('a', 6, 0.5)], 300);
+    expect(JSON.stringify(handed)).toBe(before);
+    expect(state.f?.[key]).toEqual({ a: [5, 1000, 3000, flagOf('OUTPUT_DECREASED')], c: [1, 100, 3000, 0] });
+    expect(state.r[key]?.a).toEqual([5, 1000]);
+  });
 });

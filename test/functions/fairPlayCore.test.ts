@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLOCK_TOLERANCE_SECONDS, flagMask, flagNames, flagOf, recordFlags, stepFlag } from '../../core/fairPlay.js';
 import { scoreUnits } from '../../core/keys.js';
+import { checkAgainstPart } from '../../functions/aggregator/checkAgainstPart.js';
 import { raceStartMillis } from '../../core/raceClock.js';
 import { makeRoster, nextSecond, startRide } from '../../local/simulator/riderModel.js';
 import { seededRandom } from '../../local/simulator/prng.js';
@@ -164,5 +165,17 @@ describe('fair-play rules', () => {
     expect(judge(boosted, at)).toBe(flagOf('OUTPUT_TOO_FAST'));
     const dipped = honest.map((r) => (r.second === 12 ? { ...r, units: r.units - 500 } : r));
     expect(judge(dipped, at)).toBe(flagOf('OUTPUT_DECREASED'));
+  });
+
+  it('checks a window first record against the stored part, with its power, at the window close', () => {
+    const stored = { a: { second: 10, output: 2 }, b: { second: 10, output: 2 } };
+    const incoming = { a: { second: 12, output: 2.6 }, b: { second: 12, output: 2.6, name: 'Bo' } };
+    // a: 300 W for second 11 gains 0.3 kJ (clean); b: 0.4 kJ with 300 W is too fast.
+    const out = checkAgainstPart(stored, incoming, { a: [11, 2300, 300], b: [11, 2400, 300] });
+    expect(out.refused).toBe(1);
+    expect(out.riders.a).toEqual(incoming.a);
+    expect(out.riders.b).toEqual({ second: 10, output: 2, name: 'Bo', flags: flagOf('OUTPUT_TOO_FAST') });
+    // A window of late records only (older than the stored one) is no step.
+    expect(checkAgainstPart(stored, { a: { second: 9, output: 0 } }, { a: [8, 0, 0] }).refused).toBe(0);
   });
 });
