@@ -30,7 +30,7 @@ import type { LogPort, MetricsPort } from '../runtime/observability.js';
 import { closeRace } from './closeRace.js';
 import type { OpenRace } from '../../core/openRace.js';
 import { dueRaces, quietRaces } from './raceClosing.js';
-import { claimRaceClose, listOpenRaces, storeFinal, touchOpenRace } from './raceStore.js';
+import { claimRaceClose, isRaceClosed, listOpenRaces, storeFinal, touchOpenRace } from './raceStore.js';
 import type { ArrivedRecord } from './judgeFinals.js';
 import { judgeFinals } from './judgeFinals.js';
 import { forEachLimited } from '../../lib/concurrency.js';
@@ -152,6 +152,18 @@ export function createFinalizer(
     );
   }
 
+  /** The races (`classId:raceId`) among those of `finals` whose summary exists: closed before. */
+  async function closedRaces(finals: readonly OpenRace[]): Promise<Set<string>> {
+    const races = new Map(finals.map((f) => [`${f.classId}:${f.raceId}`, { classId: f.classId, raceId: f.raceId }]));
+    const closed = new Set<string>();
+    await Promise.all(
+      [...races.entries()].map(async ([k, race]) => {
+        if (await isRaceClosed(deps.ddb, deps.tableName, race)) closed.add(k);
+      }),
+    );
+    return closed;
+  }
+
   function isDue(raceId: number): boolean {
     return dueRaces([{ classId: 0, raceId }], deps.clock.now(), deps.raceSeconds, deps.graceSeconds).length > 0;
   }
@@ -256,10 +268,24 @@ export function createFinalizer(
 
       const failed = new Map<string, Error>();
       await markRaces(valid, failed);
-      const judged = judgeFinals(valid, deps.raceSeconds, deps.graceSeconds);
+      const judged = judgeFinals(valid, deps.raceSeconds);
       let stored = 0;
       let conflicts = judged.conflicts;
-      await forEachLimited(judged.candidates, 16, async (c) => {
+      // A final of a race already closed is refused: its results are final. Only races past their
+      // end plus grace can be closed, so only their summaries are looked up (once per race and batch).
+      const due = judged.candidates.filter((c) => isDue(c.final.raceId));
+      let closed = new Set<string>();
+      try {
+        closed = await closedRaces(due.map((c) => c.final));
+      } catch (error) {
+        // Not known whether closed: those finals are reported failed and come again.
+        for (const c of due) for (const s of c.sequenceNumbers) failed.set(s, toError(error));
+      }
+      const open = judged.candidates.filter(
+        (c) => !closed.has(`${c.final.classId}:${c.final.raceId}`) && !c.sequenceNumbers.some((s) => failed.has(s)),
+      );
+      const late = judged.candidates.filter((c) => closed.has(`${c.final.classId}:${c.final.raceId}`)).length;
+      await forEachLimited(open, 16, async (c) => {
         try {
           const outcome = await storeFinal(deps.ddb, deps.tableName, c.final, c.conflicting);
           if (outcome === 'stored') stored += 1;
@@ -270,7 +296,7 @@ export function createFinalizer(
       });
       deps.metrics.addMetric('FinalsStored', 'Count', stored);
       deps.metrics.addMetric('FinalsRefused', 'Count', judged.refused);
-      deps.metrics.addMetric('LateFinalsRefused', 'Count', judged.late);
+      deps.metrics.addMetric('LateFinalsRefused', 'Count', late);
       deps.metrics.addMetric('ConflictingFinals', 'Count', conflicts);
       if (failed.size > 0) {
         deps.logger.error('records not stored; reported as batch item failures', {

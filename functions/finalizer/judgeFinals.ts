@@ -4,7 +4,6 @@
  * (pendingFinal.ts), which are refused.
  */
 import { recordFlags } from '../../core/fairPlay.js';
-import { raceEndMillis } from '../../core/raceClock.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import type { PendingFinal } from './pendingFinal.js';
 import { pendingFinalOf, sameFinal } from './pendingFinal.js';
@@ -28,8 +27,6 @@ export interface JudgedFinals {
   candidates: FinalCandidate[];
   /** Finals ahead of the race clock or before the last second (the aggregator flags the rider). */
   refused: number;
-  /** Finals that arrived after the race's end plus grace: the race's results may already be final. */
-  late: number;
   /** Different finals after a rider's first valid one in this batch. */
   conflicts: number;
 }
@@ -39,23 +36,14 @@ export interface JudgedFinals {
  * order. A later identical final is a replay and joins it; a later different
  * one is refused and counted, and marks the rider's final conflicting.
  */
-export function judgeFinals(
-  records: readonly ArrivedRecord[],
-  raceSeconds: number,
-  graceSeconds: number,
-): JudgedFinals {
+export function judgeFinals(records: readonly ArrivedRecord[], raceSeconds: number): JudgedFinals {
   const byKey = new Map<string, FinalCandidate>();
   let refused = 0;
-  let late = 0;
   let conflicts = 0;
   for (const { sequenceNumber, record: r, arrivalMillis } of records) {
     if (r.event !== 'final') continue;
     if (recordFlags(r.raceId, raceSeconds, r.second, r.event, arrivalMillis) !== 0) {
       refused += 1;
-      continue;
-    }
-    if (arrivalMillis > raceEndMillis(r.raceId, raceSeconds) + graceSeconds * 1000) {
-      late += 1;
       continue;
     }
     const final = pendingFinalOf(r);
@@ -70,5 +58,5 @@ export function judgeFinals(
       conflicts += 1;
     }
   }
-  return { candidates: [...byKey.values()], refused, late, conflicts };
+  return { candidates: [...byKey.values()], refused, conflicts };
 }
