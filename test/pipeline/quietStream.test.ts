@@ -81,13 +81,16 @@ describe('a quiet stream on the local stack', () => {
       racerId,
       name,
       second,
-      power: 200,
+      // Enough for the 0.6 kJ a second the riders gain (core/fairPlay.ts: output grows no faster than power).
+      power: 1000,
       output,
       event,
       deviceTimestamp: Date.now(),
     });
+    let lastSecond = 0;
     for (let k = 0; k < 3; k += 1) {
       const s = Math.max(1, raceSecondAt(raceId, RACE_SECONDS, Date.now()));
+      lastSecond = s;
       const receipt = await client.mutate(RecordTelemetryDocument, {
         records: [record('quiet-late', 'Late', s, s * 0.5), record('quiet-fin', 'Fin', s, s * 0.6)],
       });
@@ -95,12 +98,14 @@ describe('a quiet stream on the local stack', () => {
       await sleep(1000);
     }
     const lastLive = arrivals.length;
-    // The race ends; one rider's final goes out; then nothing flows.
+    // The race ends; one rider's final goes out (the seconds not sent ridden at the same 0.6 kJ a
+    // second, as fair play requires); then nothing flows.
+    const finOutput = Math.round((RACE_SECONDS - lastSecond) * 0.6 * 1000 + lastSecond * 0.6 * 1000) / 1000;
     await sleep(Math.max(0, end - Date.now() + 200));
     expect(
       (
         await client.mutate(RecordTelemetryDocument, {
-          records: [record('quiet-fin', 'Fin', RACE_SECONDS, 100, 'final')],
+          records: [record('quiet-fin', 'Fin', RACE_SECONDS, finOutput, 'final')],
         })
       ).recordTelemetry.failed,
     ).toBe(0);
@@ -119,7 +124,7 @@ describe('a quiet stream on the local stack', () => {
       competitors: 2,
       finishers: 1,
       winnerRacerId: 'quiet-fin',
-      bestOutput: 100,
+      bestOutput: finOutput,
     });
     // Closed by the schedule: every record the finalizer read arrived before end + grace, so no stream invocation could.
     expect(arrivals.length).toBeGreaterThan(lastLive);
@@ -130,7 +135,7 @@ describe('a quiet stream on the local stack', () => {
     const notFinished = before.find((r) => r.racerId === 'quiet-late');
     expect(notFinished).toMatchObject({ finished: false });
     expect(notFinished?.output).toBeGreaterThan(0);
-    expect(notFinished?.output).toBeLessThan(100);
+    expect(notFinished?.output).toBeLessThan(finOutput);
 
     // The late rider's final arrives after the close, still during the next race.
     expect(Date.now()).toBeLessThan(end + RACE_SECONDS * 1000 - 5000);
@@ -163,12 +168,12 @@ describe('a quiet stream on the local stack', () => {
         .allTimeRankings.items;
     }
     expect(allTime.map((i) => [i.rank, i.racerId, i.bestOutput, i.racesCompleted, i.totalOutput])).toEqual([
-      [1, 'quiet-fin', 100, 1, 100],
+      [1, 'quiet-fin', finOutput, 1, finOutput],
       [2, 'quiet-late', notFinished?.output, 1, notFinished?.output],
     ]);
     summary = (await client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })).races.items.find(
       (r) => r.raceId === raceId,
     );
-    expect(summary).toMatchObject({ competitors: 2, finishers: 1, winnerRacerId: 'quiet-fin', bestOutput: 100 });
+    expect(summary).toMatchObject({ competitors: 2, finishers: 1, winnerRacerId: 'quiet-fin', bestOutput: finOutput });
   }, 240_000);
 });
