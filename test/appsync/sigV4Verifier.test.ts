@@ -172,7 +172,7 @@ const pick = (actual: unknown, candidates: string[]): string | undefined =>
   typeof actual === 'string' && candidates.includes(actual) ? actual : candidates[0];
 
 const PUBLISH =
-  'mutation P($input: LiveRankingsInput!) { publishLiveRankings(input: $input) { classId raceId updatedAt entries { rank racerId name output second flags } } }';
+  'mutation P($input: LiveRankingsInput!) { publishLiveRankings(input: $input) { classId raceId updatedAt entries { rank racerId name output second } } }';
 const SNAPSHOT = {
   classId: 1,
   raceId: 77,
@@ -181,7 +181,7 @@ const SNAPSHOT = {
 };
 const publishBody = () => JSON.stringify({ query: PUBLISH, variables: { input: SNAPSHOT } });
 const ON_LIVE =
-  'subscription S($classId: Int!) { onLiveRankings(classId: $classId) { classId raceId updatedAt entries { rank racerId name output second flags } } }';
+  'subscription S($classId: Int!) { onLiveRankings(classId: $classId) { classId raceId updatedAt entries { rank racerId name output second } } }';
 const startData = (classId = 1) => JSON.stringify({ query: ON_LIVE, variables: { classId } });
 
 async function post(sent: Sent): Promise<{ status: number; body: unknown }> {
