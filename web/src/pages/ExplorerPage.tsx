@@ -25,7 +25,7 @@ query Classes {
 }
 
 query Live($classId: Int! = 1) {
-  liveRankings(classId: $classId) { raceId updatedAt entries { rank racerId name output second flags } }
+  liveRankings(classId: $classId) { raceId updatedAt entries { rank racerId name output second } }
 }
 
 subscription OnLive($classId: Int! = 1) {
