@@ -14,7 +14,7 @@ export const CLASS_ID = 3;
 export const ENTRIES = 1_000;
 /** The subscription each subscriber starts (every field of the event). */
 export const SUBSCRIPTION = `subscription OnLiveRankings($classId: Int!) {
-  onLiveRankings(classId: $classId) { classId raceId updatedAt entries { rank racerId name output second flags } }
+  onLiveRankings(classId: $classId) { classId raceId updatedAt entries { rank racerId name output second } }
 }`;
 
 /** One ranking entry of the published input (and of the delivered event). */
