@@ -4,6 +4,26 @@
  * series), it never changes meaning.
  */
 
+/**
+ * EMF metric names of the fair-play rules (core/fairPlay.ts), emitted by the
+ * pipeline functions; the ops view shows them as `fn.<service>.<name>` and
+ * warns when any counts (local/ops/alerts.ts FairPlay).
+ */
+export const FAIR_PLAY_METRICS = {
+  /** aggregator: riders flagged in a window (per race and window; a rider flagged again counts again). */
+  flaggedRiders: 'FairPlayFlags',
+  /** finalizer: finals ahead of the race clock or before the last second. */
+  finalsRefused: 'FinalsRefused',
+  /** finalizer: finals after the race's end plus grace, or reaching a race already closed. */
+  lateFinalsRefused: 'LateFinalsRefused',
+  /** finalizer: different finals after a rider's first valid one. */
+  conflictingFinals: 'ConflictingFinals',
+  /** finalizer: results written with flags at a race's close. */
+  flaggedResults: 'FlaggedResults',
+  /** allTime: flagged results kept out of all-time stats. */
+  flaggedResultsSkipped: 'FlaggedResultsSkipped',
+} as const;
+
 /** Groups of series, one panel each in the views. */
 export type SeriesGroup = 'functions' | 'eventSource' | 'realtime';
 

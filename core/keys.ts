@@ -59,6 +59,7 @@ export const ITEM_OPEN_RACE = 'OpenRace';
 export const ITEM_LIVE_PUBLISH = 'LivePublish';
 export const ITEM_RACE_ADMISSION = 'RaceAdmission';
 export const ITEM_ADMITTED_RIDER = 'AdmittedRider';
+export const ITEM_PENDING_FINAL = 'PendingFinal';
 
 /** A finished race's summary: PK CLASS#<c>, SK RACE#<raceId>. `races` queries it newest first. */
 export function raceKey(classId: number, raceId: number): { PK: string; SK: string } {
@@ -136,6 +137,12 @@ export function raceAdmissionKey(classId: number, raceId: number): { PK: string;
 export function admittedRiderKey(classId: number, raceId: number, racerId: string): { PK: string; SK: string } {
   return { PK: racePk(classId, raceId), SK: `ADMIT#${racerId}` };
 }
+
+/** A rider's first valid final record, kept until the race closes: PK RACE#<c>#<raceId>, SK FINAL#<racerId>. */
+export function pendingFinalKey(classId: number, raceId: number, racerId: string): { PK: string; SK: string } {
+  return { PK: racePk(classId, raceId), SK: `FINAL#${racerId}` };
+}
+export const FINAL_SK_PREFIX = 'FINAL#';
 
 /**
  * The race's live-publish marker: PK RACE#<c>#<raceId>, SK LIVEPUB (which

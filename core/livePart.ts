@@ -4,7 +4,9 @@
  * finalizer and the liveRankings resolver read it. This is the one codec and
  * the one merge rule all of them run, hence APPSYNC_JS-safe.
  *
- * `riders` is one JSON string `{ riderMapKey(racerId): [second, output, name?] }`:
+ * `riders` is one JSON string `{ riderMapKey(racerId): [second, output, name?, flags?] }`
+ * (flags: the rider's fair-play flag mask, core/fairPlay.ts; name null when a
+ * flagged rider has none):
  * a part is written and read whole, so DynamoDB gains nothing from a map's
  * structure, and a string is cheaper to marshal and smaller
  * (docs/data-model.md). A map `{ riderMapKey: { output, second, name? } }`,
@@ -15,6 +17,8 @@
  * Lookups use Object.hasOwn, so ids like `constructor` are ordinary keys too.
  */
 import { ITEM_LIVE_PART, livePartKey, racerIdOfRiderMapKey, scoreUnits } from './keys.js';
+import { flagNames } from './fairPlay.js';
+import type { FairPlayRule } from './fairPlay.js';
 import { rankEntries } from './ranking.js';
 
 /** One rider's progress in a race. */
@@ -22,13 +26,18 @@ export interface LiveRider {
   readonly output: number;
   readonly second: number;
   readonly name?: string;
+  /** Fair-play flag mask (core/fairPlay.ts); absent or 0 for a rider who broke no rule. */
+  readonly flags?: number;
 }
 
 /** A part's riders by rider map key (core/keys.ts riderMapKey). */
 export type LiveRiders = Record<string, LiveRider>;
 
-/** A rider in the stored string: `[second, output]`, or `[second, output, name]` once the name is known. */
-export type StoredRider = [number, number] | [number, number, string];
+/**
+ * A rider in the stored string: `[second, output]`, `[second, output, name]` once the name is
+ * known, `[second, output, name | null, flags]` once the rider is flagged.
+ */
+export type StoredRider = [number, number] | [number, number, string] | [number, number, string | null, number];
 
 /** A LivePart item as stored. */
 export interface LivePartItem {
@@ -57,6 +66,8 @@ export interface LiveEntry {
   name: string | null;
   output: number;
   second: number;
+  /** The fair-play rules the rider broke (empty for most). */
+  flags: FairPlayRule[];
 }
 
 /** The stored item of a part. */
@@ -114,19 +125,25 @@ export function mergeRiders(existing: LiveRiders, incoming: LiveRiders): MergedR
   for (const key of Object.keys(incoming)) {
     const inc = incoming[key] as LiveRider;
     const old = Object.hasOwn(riders, key) ? riders[key] : undefined;
+    const oldFlags = old === undefined ? 0 : old.flags ?? 0;
+    // Flags are sticky: once broken, a rule stays broken whichever record wins.
+    const flags = oldFlags | (inc.flags ?? 0);
     if (old === undefined || isNewerRider(inc, old)) {
       const name = inc.name ?? (old === undefined ? undefined : old.name);
-      riders[key] =
-        name === undefined
-          ? { output: inc.output, second: inc.second }
-          : { output: inc.output, second: inc.second, name };
+      riders[key] = liveRider(inc.second, inc.output, name, flags);
       changed = true;
-    } else if (old.name === undefined && inc.name !== undefined) {
-      riders[key] = { output: old.output, second: old.second, name: inc.name };
+    } else if ((old.name === undefined && inc.name !== undefined) || flags !== oldFlags) {
+      riders[key] = liveRider(old.second, old.output, old.name ?? inc.name, flags);
       changed = true;
     }
   }
   return { riders, changed };
+}
+
+/** A rider's record, without the optional fields it does not have. */
+export function liveRider(second: number, output: number, name: string | undefined, flags: number): LiveRider {
+  if (flags !== 0) return name === undefined ? { output, second, flags } : { output, second, name, flags };
+  return name === undefined ? { output, second } : { output, second, name };
 }
 
 /** The `riders` attribute of a part. */
@@ -134,7 +151,9 @@ export function encodeRiders(riders: LiveRiders): string {
   const stored: Record<string, StoredRider> = {};
   for (const key of Object.keys(riders)) {
     const r = riders[key] as LiveRider;
-    stored[key] = r.name === undefined ? [r.second, r.output] : [r.second, r.output, r.name];
+    const flags = r.flags ?? 0;
+    if (flags !== 0) stored[key] = [r.second, r.output, r.name ?? null, flags];
+    else stored[key] = r.name === undefined ? [r.second, r.output] : [r.second, r.output, r.name];
   }
   return JSON.stringify(stored);
 }
@@ -144,7 +163,9 @@ function isStoredRider(value: unknown): value is StoredRider {
     Array.isArray(value) &&
     typeof value[0] === 'number' &&
     typeof value[1] === 'number' &&
-    (value.length === 2 || (value.length === 3 && typeof value[2] === 'string'))
+    (value.length === 2 ||
+      (value.length === 3 && typeof value[2] === 'string') ||
+      (value.length === 4 && (typeof value[2] === 'string' || value[2] === null) && typeof value[3] === 'number'))
   );
 }
 
@@ -171,10 +192,8 @@ export function decodeRiders(attribute: unknown): LiveRiders {
     for (const key of Object.keys(stored)) {
       const value = stored[key];
       if (isStoredRider(value)) {
-        riders[key] =
-          value.length === 2
-            ? { output: value[1], second: value[0] }
-            : { output: value[1], second: value[0], name: value[2] };
+        const name = typeof value[2] === 'string' ? value[2] : undefined;
+        riders[key] = liveRider(value[0], value[1], name, value.length === 4 ? value[3] : 0);
       }
     }
     return riders;
@@ -197,14 +216,27 @@ export function decodeRiders(attribute: unknown): LiveRiders {
 export function rankRiders(parts: readonly LiveRiders[]): LiveEntry[] {
   let all: LiveRiders = {};
   for (const part of parts) all = mergeRiders(all, part).riders;
-  const scored: Array<{ racerId: string; name: string | null; output: number; second: number }> = [];
+  const scored: Array<{ racerId: string; name: string | null; output: number; second: number; flags: number }> = [];
   for (const key of Object.keys(all)) {
     const r = all[key] as LiveRider;
-    scored.push({ racerId: racerIdOfRiderMapKey(key), name: r.name ?? null, output: r.output, second: r.second });
+    scored.push({
+      racerId: racerIdOfRiderMapKey(key),
+      name: r.name ?? null,
+      output: r.output,
+      second: r.second,
+      flags: r.flags ?? 0,
+    });
   }
   const entries: LiveEntry[] = [];
   for (const e of rankEntries(scored)) {
-    entries.push({ rank: e.rank, racerId: e.racerId, name: e.name, output: e.output, second: e.second });
+    entries.push({
+      rank: e.rank,
+      racerId: e.racerId,
+      name: e.name,
+      output: e.output,
+      second: e.second,
+      flags: flagNames(e.flags),
+    });
   }
   return entries;
 }

@@ -32,11 +32,21 @@ export interface SummarizedResult {
   output: number;
   finished: boolean;
   name?: string;
+  /** Fair-play flags (core/fairPlay.ts): a flagged rider does not win while a clean one rode. */
+  flags?: readonly string[];
 }
 
-/** The summary of a race from all its results; null when nobody rode. The winner is the first by ranking. */
+/**
+ * The summary of a race from all its results; null when nobody rode. The
+ * winner is the first by ranking among riders without fair-play flags (of
+ * all riders when every one is flagged).
+ */
 export function summarizeResults(results: readonly SummarizedResult[]): RaceSummary | null {
-  const winner = rankEntries(results)[0];
+  const clean: SummarizedResult[] = [];
+  for (const r of results) {
+    if (r.flags === undefined || r.flags.length === 0) clean.push(r);
+  }
+  const winner = rankEntries(clean.length > 0 ? clean : results)[0];
   if (winner === undefined) return null;
   let finishers = 0;
   for (const r of results) {

@@ -5,6 +5,7 @@
  * all-time consumer reads it off the table stream; the raceResults and racer
  * resolvers read it.
  */
+import type { FairPlayRule } from './fairPlay.js';
 import { ITEM_RESULT, racerResultsIndexKeys, resultKey, resultRankIndexKeys } from './keys.js';
 
 /** What a result says. */
@@ -16,8 +17,10 @@ export interface ResultFacts {
   /** Output in kJ: of the final record, or the last live data when the rider did not finish. */
   output: number;
   lastSecond: number;
-  /** False for a rider seen live who sent no final record before the race closed. */
+  /** False for a rider seen live who sent no valid final record before the race closed. */
   finished: boolean;
+  /** The fair-play rules the rider broke in the race (core/fairPlay.ts); absent when none. */
+  flags?: FairPlayRule[];
 }
 
 export type ResultItem = ResultFacts & {
@@ -45,5 +48,6 @@ export function buildResultItem(f: ResultFacts): ResultItem {
     ...racerResultsIndexKeys(f.racerId, f.classId, f.raceId),
   };
   if (f.name !== undefined) item.name = f.name;
+  if (f.flags !== undefined && f.flags.length > 0) item.flags = f.flags;
   return item;
 }

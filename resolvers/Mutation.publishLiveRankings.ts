@@ -5,7 +5,8 @@
  * Validated first, so a broken snapshot reaches no subscriber.
  */
 import { util, type Context, type NONERequest } from '@aws-appsync/utils';
-import type { LiveRankings, MutationPublishLiveRankingsArgs } from '../core/generated/schema.js';
+import type { LiveEntry, LiveRankings, MutationPublishLiveRankingsArgs } from '../core/generated/schema.js';
+import { flagMask, flagNames } from '../core/fairPlay.js';
 import { isRacerId } from '../core/telemetry.js';
 import { invalid, isInteger, requireClassId, requireRaceId } from './lib/validation.js';
 
@@ -28,7 +29,9 @@ export function request(ctx: Context<MutationPublishLiveRankingsArgs>): NONERequ
     if (!isInteger(e.second) || e.second < 0) invalid(`${at}.second`, 'must be a non-negative integer');
     i = i + 1;
   }
-  const snapshot: LiveRankings = { ...input, updatedAt: input.updatedAt ?? util.time.nowISO8601() };
+  const entries: LiveEntry[] = [];
+  for (const e of input.entries) entries.push({ ...e, flags: flagNames(flagMask(e.flags ?? [])) });
+  const snapshot: LiveRankings = { ...input, entries, updatedAt: input.updatedAt ?? util.time.nowISO8601() };
   return { payload: snapshot };
 }
 

@@ -9,6 +9,7 @@ import type { Context, DynamoDBQueryRequest } from '@aws-appsync/utils';
 import { GSI1, GSI1PK, GSI1SK, racePk } from '../core/keys.js';
 import type { QueryRaceResultsArgs, RaceResult, RaceResultPage } from '../core/generated/schema.js';
 import type { ResultItem } from '../core/resultItem.js';
+import { flagMask, flagNames } from '../core/fairPlay.js';
 import { raiseDataSourceError } from './lib/dataSource.js';
 import { decodePageToken, encodePageToken } from './lib/pageToken.js';
 import { partitionQuery } from './lib/query.js';
@@ -56,6 +57,7 @@ export function response(ctx: Context<QueryRaceResultsArgs>): RaceResultPage {
       raceId: item.raceId,
       finished: item.finished === true,
       lastSecond: item.lastSecond ?? 0,
+      flags: flagNames(flagMask(item.flags)),
     });
     i = i + 1;
   }

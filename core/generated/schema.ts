@@ -58,9 +58,24 @@ export type AllTimePage = {
   nextToken?: Maybe<Scalars['String']['output']>;
 };
 
+/** A fair-play rule of the pipeline (contract §6); a rider who breaks one is flagged with its name and the offending record is not applied. */
+export type FairPlayRule =
+  /** A record's second ran more than 2 s ahead of the race clock at its arrival. */
+  | 'AHEAD_OF_CLOCK'
+  /** A second, different final after the rider's first valid one. */
+  | 'CONFLICTING_FINAL'
+  /** A final record before the race's last second. */
+  | 'EARLY_FINAL'
+  /** A record's output was lower than an earlier second's. */
+  | 'OUTPUT_DECREASED'
+  /** A record's output grew faster than its reported power (and 3 kJ per elapsed second) allows. */
+  | 'OUTPUT_TOO_FAST';
+
 /** One rider in a live ranking. */
 export type LiveEntry = {
   __typename?: 'LiveEntry';
+  /** The fair-play rules the rider broke so far in this race (empty for a clean ride). */
+  flags: Array<FairPlayRule>;
   /** The rider's display name, if they sent one. */
   name?: Maybe<Scalars['String']['output']>;
   /** Output in kJ so far. */
@@ -75,6 +90,8 @@ export type LiveEntry = {
 
 /** One rider of a published snapshot. */
 export type LiveEntryInput = {
+  /** Fair-play rules the rider broke (default: none). */
+  flags?: InputMaybe<Array<FairPlayRule>>;
   /** Display name. */
   name?: InputMaybe<Scalars['String']['input']>;
   /** Output in kJ so far. */
@@ -267,6 +284,8 @@ export type RaceResult = {
   classId: Scalars['Int']['output'];
   /** True if the rider's final record arrived; false if the result was taken from their last live data. */
   finished: Scalars['Boolean']['output'];
+  /** The fair-play rules the rider broke in this race (empty for a clean ride); a flagged result is left out of all-time rankings. */
+  flags: Array<FairPlayRule>;
   /** The last second of the race the rider reported. */
   lastSecond: Scalars['Int']['output'];
   /** The rider's display name, if they sent one. */

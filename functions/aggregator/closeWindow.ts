@@ -24,7 +24,8 @@ import { toLiveRiders } from './toLiveRiders.js';
 import { closesLast } from './publishDecision.js';
 import { claimPublish } from './publishClaim.js';
 import { snapshotProgress } from '../../core/livePublish.js';
-import type { WindowState } from './windowState.js';
+import type { RaceChecks, WindowState } from './windowState.js';
+import { isFairTuple } from './windowState.js';
 import { parseRaceKey } from './windowState.js';
 
 export interface CloseDeps {
@@ -101,6 +102,14 @@ export class WindowCloseError extends Error {
   }
 }
 
+/** Riders of a window whose records broke a fair-play rule in the fold. */
+function countFlags(checks: RaceChecks | undefined): number {
+  let n = 0;
+  if (checks === undefined) return n;
+  for (const t of Object.values(checks) as unknown[]) if (isFairTuple(t) && t[3] !== 0) n += 1;
+  return n;
+}
+
 /**
  * Claims the snapshot for publishing. A claim that cannot be made (DynamoDB
  * failing after the retries) publishes anyway: a second publish of a complete
@@ -149,12 +158,14 @@ export async function closeWindow(
   let publishFailures = 0;
   let refused = 0;
   const cap = deps.maxRiders ?? ADMISSION.maxRidersPerRace;
+  let flagged = 0;
   const windowStart = window.startMillis;
   const keys = Object.keys(state.r);
   const settled = await Promise.allSettled(
     keys.map(async (key) => {
       const { classId, raceId } = parseRaceKey(key);
       const riders = state.r[key] ?? {};
+      const own = toLiveRiders(riders, state.f?.[key]);
       const log = { shardId, classId, raceId };
       const updatedAt = new Date(deps.clock.now()).toISOString();
       const writeStart = deps.clock.now();
@@ -165,11 +176,12 @@ export async function closeWindow(
             deps.ddb,
             deps.tableName,
             { classId, raceId, shardId },
-            toLiveRiders(riders),
+            own.riders,
             updatedAt,
             deps.partCache,
             windowStart,
             cap,
+            own.firsts,
           ),
         {
           ...retry,
@@ -188,6 +200,7 @@ export async function closeWindow(
           writeMs: deps.clock.now() - writeStart,
         });
       }
+      flagged += countFlags(state.f?.[key]) + outcome.flagged;
       // One strongly consistent read after the write decides who publishes (keys and windows only);
       // the publisher then reads the riders. Either read sees every part written before it.
       const windows = await withRetry(
@@ -255,6 +268,7 @@ export async function closeWindow(
   );
   deps.metrics.addMetric('SnapshotWrites', 'Count', writes);
   deps.metrics.addMetric('RidersRefused', 'Count', refused);
+  deps.metrics.addMetric('FairPlayFlags', 'Count', flagged);
   deps.metrics.addMetric('PublishFailures', 'Count', publishFailures);
   deps.metrics.addMetric('PublishesSkipped', 'Count', skipped);
   const failures = settled

@@ -4,11 +4,12 @@
  */
 import { scoreUnits } from '../../core/keys.js';
 import type { Malformed } from '../runtime/decodeTelemetry.js';
+import { latestSecond, stepFlag } from '../../core/fairPlay.js';
 import { decodeTelemetryReference } from '../runtime/decodeTelemetry.js';
 import type { KinesisEventRecord } from '../runtime/kinesisRecord.js';
 import { currentRaceIdOf, decodeChunk, newScannedTelemetry, scanDecoded } from '../runtime/scanTelemetry.js';
-import { mergeRecord, mergeRider, ridersOf } from './mergeRecord.js';
-import type { RaceRiders, WindowState } from './windowState.js';
+import { applyRider, checksOf, mergeRecord, mergeRider, ridersOf } from './mergeRecord.js';
+import type { RaceChecks, RaceRiders, WindowState } from './windowState.js';
 
 export interface FoldResult {
   received: number;
@@ -38,6 +39,7 @@ export function foldBatch(
   records: readonly KinesisEventRecord[],
   raceSeconds: number,
   admits?: AdmitsRider,
+  fairPlay = true,
 ): FoldResult {
   const malformed: Malformed[] = [];
   let refused = 0;
@@ -46,6 +48,7 @@ export function foldBatch(
   // riders objects by (classId, raceId), looked up without building the state key.
   const races = new RaceCache(state);
   let arrival: unknown = NaN;
+  let arrivalMillis = NaN;
   let currentRaceId: number | undefined;
   for (let from = 0; from < records.length; ) {
     // Base64 of many records decoded in one call; then each record scanned from its bytes.
@@ -56,14 +59,44 @@ export function foldBatch(
       if (kinesis.approximateArrivalTimestamp !== arrival) {
         arrival = kinesis.approximateArrivalTimestamp;
         currentRaceId = currentRaceIdOf(arrival, raceSeconds);
+        arrivalMillis = typeof arrival === 'number' ? arrival * 1000 : NaN;
       }
       if (scanDecoded(k - from, kinesis.data, raceSeconds, currentRaceId, f)) {
-        const riders = races.riders(f.classId, f.raceId);
+        const i = races.index(f.classId, f.raceId);
+        const riders = races.riders(i);
         if (admits !== undefined && riders[f.racerId] === undefined && !admits(f.classId, f.raceId, f.racerId)) {
           refused += 1;
           continue;
         }
-        mergeRider(riders, f.racerId, f.second, scoreUnits(f.output), f.name);
+        const units = scoreUnits(f.output);
+        if (!fairPlay) {
+          mergeRider(riders, f.racerId, f.second, units, f.name);
+          continue;
+        }
+        // The common case inline: a rider already in the window, an update within the clock, a clean
+        // step (or an older record, which is no step). applyRider decides everything else.
+        const old = riders[f.racerId];
+        if (
+          old !== undefined &&
+          f.event === 'update' &&
+          f.second <= races.latest(i, arrivalMillis, raceSeconds) &&
+          (f.second < old[0] || stepFlag(old[0], old[1], f.second, units, f.power) === 0)
+        ) {
+          mergeRider(riders, f.racerId, f.second, units, f.name);
+          continue;
+        }
+        applyRider(
+          riders,
+          races.checks(i),
+          f.racerId,
+          f.second,
+          units,
+          f.power,
+          f.event,
+          f.name,
+          raceSeconds,
+          races.latest(i, arrivalMillis, raceSeconds),
+        );
         continue;
       }
       const d = decodeTelemetryReference(rec, raceSeconds);
@@ -77,7 +110,8 @@ export function foldBatch(
           refused += 1;
           continue;
         }
-        mergeRecord(state, r);
+        if (fairPlay) mergeRecord(state, r, raceSeconds, arrivalMillis);
+        else mergeRider(ridersOf(state, r.classId, r.raceId), r.racerId, r.second, scoreUnits(r.output), r.name);
       } else malformed.push({ sequenceNumber: d.sequenceNumber, field: d.field, message: d.message });
     }
     from = to;
@@ -85,25 +119,62 @@ export function foldBatch(
   return { received: records.length, malformed, refused };
 }
 
-/** The riders objects of the races one fold has met (a handful: the classes of one or two race slots). */
+/** The riders and fair-play objects of the races one fold has met (a handful: the classes of one or two race slots). */
 class RaceCache {
   private readonly classIds: number[] = [];
   private readonly raceIds: number[] = [];
   private readonly entries: RaceRiders[] = [];
+  /** Fair-play maps, fetched on the first change (checksOf copies a shared one). */
+  private readonly fair: Array<RaceChecks | undefined> = [];
+  /** Per race: the arrival its latest allowed second was computed for, and that second (core/fairPlay.ts). */
+  private readonly arrivals: number[] = [];
+  private readonly latests: number[] = [];
   constructor(private readonly state: WindowState) {}
 
-  riders(classId: number, raceId: number): RaceRiders {
+  /** The race's slot in the cache. */
+  index(classId: number, raceId: number): number {
     const n = this.entries.length;
     for (let i = 0; i < n; i += 1) {
-      if (this.classIds[i] === classId && this.raceIds[i] === raceId) return this.entries[i] as RaceRiders;
+      if (this.classIds[i] === classId && this.raceIds[i] === raceId) return i;
     }
     // ridersOf keys races by their decimal text, so -0 and 0 are one race here too.
-    const riders = ridersOf(this.state, classId, raceId);
-    if (n < 32) {
-      this.classIds.push(classId);
-      this.raceIds.push(raceId);
-      this.entries.push(riders);
+    if (n >= 32) {
+      // More races than a shard ever carries at once: evict the oldest rather than grow.
+      this.classIds.shift();
+      this.raceIds.shift();
+      this.entries.shift();
+      this.fair.shift();
+      this.arrivals.shift();
+      this.latests.shift();
     }
-    return riders;
+    this.classIds.push(classId);
+    this.raceIds.push(raceId);
+    this.entries.push(ridersOf(this.state, classId, raceId));
+    this.fair.push(undefined);
+    this.arrivals.push(NaN);
+    this.latests.push(Infinity);
+    return this.entries.length - 1;
+  }
+
+  /** The latest second race `i` may carry at `arrivalMillis`, recomputed only when the arrival changes. */
+  latest(i: number, arrivalMillis: number, raceSeconds: number): number {
+    if (this.arrivals[i] !== arrivalMillis) {
+      this.arrivals[i] = arrivalMillis;
+      this.latests[i] = latestSecond(this.raceIds[i] as number, raceSeconds, arrivalMillis);
+    }
+    return this.latests[i] as number;
+  }
+
+  riders(i: number): RaceRiders {
+    return this.entries[i] as RaceRiders;
+  }
+
+  checks(i: number): RaceChecks {
+    let checks = this.fair[i];
+    if (checks === undefined) {
+      checks = checksOf(this.state, this.classIds[i] as number, this.raceIds[i] as number);
+      this.fair[i] = checks;
+    }
+    return checks;
   }
 }

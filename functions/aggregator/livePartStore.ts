@@ -25,6 +25,8 @@ import { isConditionFailure } from '../runtime/conditionalWrite.js';
 import { ConflictError } from '../runtime/errors.js';
 import { ridersOfItem, windowStartOf } from './livePartReads.js';
 import { admitNewcomers } from './raceAdmissionStore.js';
+import { checkAgainstPart } from './checkAgainstPart.js';
+import type { FirstRecords } from './toLiveRiders.js';
 
 export interface LivePartRef {
   classId: number;
@@ -47,6 +49,8 @@ export interface WriteOutcome {
   full: boolean | undefined;
   /** The part's pages after the write. */
   pages: readonly LiveRiders[];
+  /** Riders whose window progress broke a fair-play rule against the stored part (checkAgainstPart.ts). */
+  flagged: number;
 }
 
 const MAX_CONFLICTS = 10;
@@ -143,6 +147,7 @@ export async function writeLivePart(
   cache?: LivePartCache,
   windowStart?: number,
   cap: number = ADMISSION.maxRidersPerRace,
+  firsts?: FirstRecords,
 ): Promise<WriteOutcome> {
   const cacheKey = `${racePk(ref.classId, ref.raceId)}|${ref.shardId}`;
   let known = cache?.get(cacheKey);
@@ -151,9 +156,14 @@ export async function writeLivePart(
     const stored = known ?? (await readPart(ddb, tableName, ref));
     known = undefined;
     const storedRiders = stored.pages.map((p) => p.riders);
-    const fresh = newcomers(storedRiders, incoming);
+    // Pages hold disjoint riders: together they are the shard's part.
+    const checked =
+      firsts === undefined
+        ? { riders: incoming, refused: 0 }
+        : checkAgainstPart(Object.assign({}, ...storedRiders) as LiveRiders, incoming, firsts);
+    const fresh = newcomers(storedRiders, checked.riders);
     const admission = await admitNewcomers(ddb, tableName, ref, cap, riderCount(storedRiders), fresh);
-    const placed = placeRiders(storedRiders, incoming, admission.admitted);
+    const placed = placeRiders(storedRiders, checked.riders, admission.admitted);
     const window = laterWindow(stored.windowStart, windowStart);
     const puts: number[] = [];
     for (let p = 0; p < placed.pages.length; p += 1) {
@@ -161,7 +171,7 @@ export async function writeLivePart(
       const moved = p === 0 && window !== stored.windowStart;
       if (placed.changed[p] === true || !exists || moved) puts.push(p);
     }
-    const outcome = { refused: admission.refused, full: admission.full, pages: placed.pages };
+    const outcome = { refused: admission.refused, flagged: checked.refused, full: admission.full, pages: placed.pages };
     // Nothing new (a replay): the stored part already holds at least this much, this window included.
     if (puts.length === 0 || placed.pages.length === 0) {
       return {

@@ -4,8 +4,12 @@
  */
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { scoreUnits } from '../../core/keys.js';
-import type { RaceRiders, RiderTuple, WindowState } from './windowState.js';
-import { emptyRiders, raceKeyOf } from './windowState.js';
+import { flagOf, latestSecond, stepFlag } from '../../core/fairPlay.js';
+
+const AHEAD = flagOf('AHEAD_OF_CLOCK');
+const EARLY = flagOf('EARLY_FINAL');
+import type { RaceChecks, RaceRiders, RiderTuple, WindowState } from './windowState.js';
+import { emptyChecks, emptyRiders, isFairTuple, raceKeyOf } from './windowState.js';
 
 /**
  * True if `(second, units)` is newer than what `old` holds. At equal seconds
@@ -59,7 +63,86 @@ export function mergeRider(
   if (name !== undefined) old[2] = name;
 }
 
-/** Merges one valid record into `state` (in place: the state is this invocation's own copy). */
-export function mergeRecord(state: WindowState, rec: TelemetryRecord): void {
-  mergeRider(ridersOf(state, rec.classId, rec.raceId), rec.racerId, rec.second, scoreUnits(rec.output), rec.name);
+/** Fair-play maps this process made or copied: the ones a fold may change (see checksOf). */
+const ownChecks = new WeakSet<RaceChecks>();
+
+/**
+ * The fair-play tuples of race `(classId, raceId)` in `state`, to change:
+ * added empty if none yet. readState shares the maps of the state Lambda
+ * handed over (copying them on every invocation would cost every record), so
+ * a shared map is copied here, on the first change of an invocation; callers
+ * ask for it only when they change it.
+ */
+export function checksOf(state: WindowState, classId: number, raceId: number): RaceChecks {
+  const key = raceKeyOf(classId, raceId);
+  const f = state.f ?? (state.f = {});
+  const shared: RaceChecks | undefined = f[key];
+  if (shared !== undefined && ownChecks.has(shared)) return shared;
+  const checks = shared === undefined ? emptyChecks() : Object.assign(emptyChecks(), shared);
+  ownChecks.add(checks);
+  f[key] = checks;
+  return checks;
+}
+
+/**
+ * Applies one valid record under the fair-play rules (core/fairPlay.ts): a
+ * record ahead of the clock (`latest`: core/fairPlay.ts latestSecond of its
+ * race and arrival), an early final, or a step from the rider's newest record
+ * in this window that decreases or outruns the power is not applied and flags
+ * the rider. An older record is not a step (it changes nothing but a missing
+ * name). The first record applied is kept for the window close's check
+ * against the stored part. `units` is the output in milli-kJ.
+ */
+export function applyRider(
+  riders: RaceRiders,
+  checks: RaceChecks,
+  racerId: string,
+  second: number,
+  units: number,
+  power: number,
+  event: string,
+  name: string | undefined,
+  raceSeconds: number,
+  latest: number,
+): void {
+  const old = riders[racerId];
+  let broken = second > latest ? AHEAD : 0;
+  if (event === 'final' && second !== raceSeconds) broken = broken | EARLY;
+  if (broken === 0 && old !== undefined && second >= old[0]) broken = stepFlag(old[0], old[1], second, units, power);
+  // The fair-play map is read only for a rider's first applied record of the window and for a
+  // broken rule (rare), never on the common path; its tuples are replaced, not changed (readState shares them).
+  if (broken === 0 && old !== undefined) {
+    mergeRider(riders, racerId, second, units, name);
+    return;
+  }
+  const stored = checks[racerId];
+  const fair = isFairTuple(stored) ? stored : undefined;
+  if (broken !== 0) {
+    checks[racerId] = fair === undefined ? [-1, 0, 0, broken] : [fair[0], fair[1], fair[2], fair[3] | broken];
+    return;
+  }
+  if (fair === undefined) checks[racerId] = [second, units, power, 0];
+  else if (fair[0] < 0) checks[racerId] = [second, units, power, fair[3]];
+  mergeRider(riders, racerId, second, units, name);
+}
+
+/** Applies one valid record to `state` (in place: the state is this invocation's own copy). */
+export function mergeRecord(
+  state: WindowState,
+  rec: TelemetryRecord,
+  raceSeconds: number,
+  arrivalMillis: number,
+): void {
+  applyRider(
+    ridersOf(state, rec.classId, rec.raceId),
+    checksOf(state, rec.classId, rec.raceId),
+    rec.racerId,
+    rec.second,
+    scoreUnits(rec.output),
+    rec.power,
+    rec.event,
+    rec.name,
+    raceSeconds,
+    latestSecond(rec.raceId, raceSeconds, arrivalMillis),
+  );
 }

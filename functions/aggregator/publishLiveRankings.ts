@@ -35,7 +35,7 @@ export interface PublisherOptions {
 export const PUBLISH_MUTATION = `mutation PublishLiveRankings($input: LiveRankingsInput!) {
   publishLiveRankings(input: $input) {
     classId raceId updatedAt
-    entries { rank racerId name output second }
+    entries { rank racerId name output second flags }
   }
 }`;
 

@@ -11,11 +11,24 @@ export type RiderTuple = [number, number] | [number, number, string];
 /** Riders of one race, by racerId. */
 export type RaceRiders = Record<string, RiderTuple>;
 
+/**
+ * Fair play of one rider in the window: `[firstSecond, firstUnits, firstPower, flags]`, the
+ * first record applied in the window (-1 for none: only refused records) — the window close
+ * checks it against the stored part, which this state does not see — and the mask of the
+ * rules the window's records broke (core/fairPlay.ts).
+ */
+export type FairTuple = [number, number, number, number];
+
+/** Fair-play tuples of one race's riders, by racerId. */
+export type RaceChecks = Record<string, FairTuple>;
+
 export interface WindowState {
   /** Format version, so a deploy that changes the format can recognise old state. */
   v: 1;
   /** Races by `raceKeyOf(classId, raceId)`. */
   r: Record<string, RaceRiders>;
+  /** Fair play per race (same keys as `r`), for the riders the window has seen. */
+  f?: Record<string, RaceChecks>;
 }
 
 /** State key of a race: `"<classId>:<raceId>"`. */
@@ -42,6 +55,23 @@ export function emptyRiders(): RaceRiders {
   return Object.create(null) as RaceRiders;
 }
 
+/** An empty fair-play map (no prototype, as emptyRiders). */
+export function emptyChecks(): RaceChecks {
+  return Object.create(null) as RaceChecks;
+}
+
+/** Whether a value is a fair-play tuple (the state Lambda hands back is checked where it is read). */
+export function isFairTuple(v: unknown): v is FairTuple {
+  return (
+    Array.isArray(v) &&
+    v.length === 4 &&
+    typeof v[0] === 'number' &&
+    typeof v[1] === 'number' &&
+    typeof v[2] === 'number' &&
+    typeof v[3] === 'number'
+  );
+}
+
 function isTuple(v: unknown): v is RiderTuple {
   return (
     Array.isArray(v) &&
@@ -65,6 +95,15 @@ export function readState(value: unknown): WindowState {
     if (riders === null || typeof riders !== 'object') continue;
     state.r[key] = readRiders(riders as Record<string, unknown>);
   }
+  const fair = (value as { f?: unknown }).f;
+  if (fair === null || typeof fair !== 'object') return state;
+  const f: Record<string, RaceChecks> = {};
+  for (const [key, checks] of Object.entries(fair as Record<string, unknown>)) {
+    // Shared, not copied: the fold copies a map before its first change (mergeRecord.ts checksOf) and
+    // reads every tuple through isFairTuple.
+    if (checks !== null && typeof checks === 'object' && !Array.isArray(checks)) f[key] = checks as RaceChecks;
+  }
+  state.f = f;
   return state;
 }
 

@@ -86,6 +86,7 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
     let changes = 0;
     let skipped = 0;
     let ignored = 0;
+    let flagged = 0;
     const turns = turnsPerItem(event.Records);
     const limit = concurrencyLimit(deps.maxConcurrentRecords ?? 8);
 
@@ -93,6 +94,10 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
       const parsed = parseResultRecord(rec);
       if (parsed.kind === 'unchanged') {
         ignored += 1;
+        return;
+      }
+      if (parsed.kind === 'flagged') {
+        flagged += 1;
         return;
       }
       if (parsed.kind === 'ignored') {
@@ -151,6 +156,7 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
       return { batchItemFailures: response.batchItemFailures.map((f) => ({ itemIdentifier: f.itemIdentifier })) };
     } finally {
       deps.metrics.addMetric('AllTimeApplied', 'Count', applied);
+      deps.metrics.addMetric('FlaggedResultsSkipped', 'Count', flagged);
       deps.metrics.addMetric('AllTimeChangesApplied', 'Count', changes);
       deps.metrics.addMetric('AllTimeReplaySkipped', 'Count', skipped);
       deps.metrics.publishStoredMetrics();

@@ -6,7 +6,7 @@ import type { ResultFacts } from '../../core/resultItem.js';
 import { errorMessage } from '../../lib/toError.js';
 
 /** What all-time stats read of a result. */
-export type CountedResult = Omit<ResultFacts, 'lastSecond'>;
+export type CountedResult = Omit<ResultFacts, 'lastSecond' | 'flags'> & { flagged?: true };
 
 export type ParsedImage = { ok: true; result: CountedResult } | { ok: false; reason: string };
 
@@ -22,7 +22,7 @@ export function parseResultImage(image: unknown): ParsedImage {
   }
   if (item.itemType !== ITEM_RESULT)
     return { ok: false, reason: `not a Result item (itemType ${String(item.itemType)})` };
-  const { racerId, classId, raceId, output, finished, name } = item;
+  const { racerId, classId, raceId, output, finished, name, flags } = item;
   if (
     typeof racerId !== 'string' ||
     typeof classId !== 'number' ||
@@ -33,6 +33,7 @@ export function parseResultImage(image: unknown): ParsedImage {
   }
   const result: CountedResult = { racerId, classId, raceId, output, finished: finished === true };
   if (typeof name === 'string') result.name = name;
+  if (Array.isArray(flags) && flags.length > 0) result.flagged = true;
   return { ok: true, result };
 }
 
@@ -54,6 +55,8 @@ export type ParsedRecord =
   | { kind: 'change'; change: ResultChange }
   /** A MODIFY that changed nothing counted (e.g. only `finished`): nothing to do. */
   | { kind: 'unchanged' }
+  /** A result flagged for breaking a fair-play rule (core/fairPlay.ts): kept out of all-time stats. */
+  | { kind: 'flagged' }
   | { kind: 'ignored'; reason: string };
 
 /** The parts of a Lambda DynamoDB Streams record read here. */
@@ -71,11 +74,13 @@ export interface StreamRecordLike {
 export function parseResultRecord(rec: StreamRecordLike): ParsedRecord {
   if (rec.eventName === 'INSERT') {
     const parsed = parseResultImage(rec.dynamodb?.NewImage);
-    return parsed.ok ? { kind: 'insert', result: parsed.result } : { kind: 'ignored', reason: parsed.reason };
+    if (!parsed.ok) return { kind: 'ignored', reason: parsed.reason };
+    return parsed.result.flagged === true ? { kind: 'flagged' } : { kind: 'insert', result: parsed.result };
   }
   if (rec.eventName !== 'MODIFY') return { kind: 'ignored', reason: `${String(rec.eventName)} is not counted` };
   const after = parseResultImage(rec.dynamodb?.NewImage);
   if (!after.ok) return { kind: 'ignored', reason: after.reason };
+  if (after.result.flagged === true) return { kind: 'flagged' };
   if (rec.dynamodb?.OldImage === undefined) {
     return { kind: 'ignored', reason: 'MODIFY without OldImage (stream view type must be NEW_AND_OLD_IMAGES)' };
   }

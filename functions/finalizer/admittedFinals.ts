@@ -14,18 +14,24 @@ import { toError } from '../../lib/toError.js';
 import type { Sleep } from '../runtime/clock.js';
 import { realSleep } from '../runtime/clock.js';
 import { backoffMs } from '../runtime/retry.js';
-import type { FinalResult } from './finalResults.js';
 
 /** Keys one BatchGetItem call takes (the DynamoDB limit). */
 const BATCH_GET_LIMIT = 100;
 const BATCH_GET_ATTEMPTS = 6;
 
-export interface AdmittedFinals {
-  admitted: FinalResult[];
+/** Whose final it is. */
+export interface FinalRider {
+  classId: number;
+  raceId: number;
+  racerId: string;
+}
+
+export interface AdmittedFinals<T> {
+  admitted: T[];
   /** Finals of riders a full race did not admit: dropped. */
-  refused: FinalResult[];
+  refused: T[];
   /** Finals whose admission could not be read: reported as failures, so Lambda retries them. */
-  unknown: Array<{ final: FinalResult; error: Error }>;
+  unknown: Array<{ final: T; error: Error }>;
 }
 
 /** The racerIds of `racerIds` that have an admission marker in the race (strongly consistent reads). */
@@ -59,23 +65,24 @@ async function markedRiders(
 }
 
 /** Splits the batch's finals by their riders' admission, one counter read per race. */
-export async function admittedFinals(
+export async function admittedFinals<T>(
   ddb: DynamoDBDocumentClient,
   tableName: string,
-  finals: readonly FinalResult[],
+  finals: readonly T[],
+  riderOf: (final: T) => FinalRider,
   sleep: Sleep = realSleep,
-): Promise<AdmittedFinals> {
-  const out: AdmittedFinals = { admitted: [], refused: [], unknown: [] };
-  const byRace = new Map<string, FinalResult[]>();
+): Promise<AdmittedFinals<T>> {
+  const out: AdmittedFinals<T> = { admitted: [], refused: [], unknown: [] };
+  const byRace = new Map<string, T[]>();
   for (const f of finals) {
-    const k = `${f.item.classId}:${f.item.raceId}`;
+    const k = `${riderOf(f).classId}:${riderOf(f).raceId}`;
     const list = byRace.get(k) ?? [];
     list.push(f);
     byRace.set(k, list);
   }
   await Promise.all(
     [...byRace.values()].map(async (list) => {
-      const { classId, raceId } = (list[0] as FinalResult).item;
+      const { classId, raceId } = riderOf(list[0] as T);
       try {
         const counter = await ddb.send(
           new GetCommand({ TableName: tableName, Key: raceAdmissionKey(classId, raceId), ConsistentRead: true }),
@@ -89,10 +96,10 @@ export async function admittedFinals(
           tableName,
           classId,
           raceId,
-          list.map((f) => f.item.racerId),
+          list.map((f) => riderOf(f).racerId),
           sleep,
         );
-        for (const f of list) (marked.has(f.item.racerId) ? out.admitted : out.refused).push(f);
+        for (const f of list) (marked.has(riderOf(f).racerId) ? out.admitted : out.refused).push(f);
       } catch (error) {
         for (const final of list) out.unknown.push({ final, error: toError(error) });
       }

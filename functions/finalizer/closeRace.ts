@@ -1,8 +1,11 @@
 /**
- * Closing one race once its slot plus the grace period has passed: a
- * not-finished result for every rider seen live without a result, then the
- * summary from all results, then the OpenRace marker goes (unless a record
- * of the race was read meanwhile: then it stays, to close the race again).
+ * Closing one race once its slot plus the grace period has passed: the
+ * race's results, each written once (from the rider's pending final or last
+ * live data, with fair-play flags), then the summary from all results, then
+ * the OpenRace marker goes (unless a record of the race was read meanwhile:
+ * then it stays and the race is looked at again). A race whose summary
+ * exists was closed before: its results are final, nothing is written, and
+ * pending finals that came too late are only counted.
  * Every step is idempotent, so two finalizer shards closing the same race at once, or a
  * retry after a crash half-way, end in the same items.
  */
@@ -10,12 +13,25 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OpenRace } from '../../core/openRace.js';
 import { summarizeResults } from '../../core/raceSummary.js';
 import { readLiveParts } from '../aggregator/livePartReads.js';
-import { notFinishedResults } from './raceClosing.js';
-import { deleteOpenRace, putNotFinishedAll, putRaceSummary, queryResults } from './raceStore.js';
+import { closingResults } from './raceClosing.js';
+import {
+  deleteOpenRace,
+  isRaceClosed,
+  putRaceSummary,
+  putResultsAll,
+  queryPendingFinals,
+  queryResults,
+} from './raceStore.js';
 
 export interface CloseRaceOutcome {
+  /** Results this close wrote. */
+  written: number;
   notFinished: number;
   competitors: number;
+  /** Results written by this close that carry fair-play flags. */
+  flagged: number;
+  /** Pending finals that have no finished result of theirs in a race already closed: refused. */
+  lateFinals: number;
   /** False when the marker stayed because a record of the race was read during the close. */
   markerDeleted: boolean;
 }
@@ -26,22 +42,33 @@ export async function closeRace(
   race: OpenRace,
   closedAt: string,
 ): Promise<CloseRaceOutcome> {
-  const [parts, before] = await Promise.all([
+  const [closed, parts, pendings, before] = await Promise.all([
+    isRaceClosed(ddb, tableName, race),
     readLiveParts(ddb, tableName, race.classId, race.raceId),
+    queryPendingFinals(ddb, tableName, race),
     queryResults(ddb, tableName, race),
   ]);
-  const missing = notFinishedResults(race, parts, new Set(before.map((r) => r.racerId)));
-  const written = await putNotFinishedAll(ddb, tableName, missing);
-  // When every not-finished result went in, none of those riders got a final
-  // since the read: the results are those read plus those written, and reading
-  // ~1,000 of them again would return the same. When a condition failed, a
-  // final landed meanwhile and it wins: read again. A final of a rider never
-  // seen live that lands during the close is caught by the marker: its
-  // finalizer moved `lastRecordAt` (every record of a due race touches it), so
-  // the marker stays and the race is closed again with it.
+  if (closed) {
+    const finished = new Map(before.filter((r) => r.finished).map((r) => [r.racerId, r.output]));
+    const lateFinals = pendings.filter((p) => finished.get(p.racerId) !== p.output).length;
+    const markerDeleted = await deleteOpenRace(ddb, tableName, race);
+    return { written: 0, notFinished: 0, competitors: before.length, flagged: 0, lateFinals, markerDeleted };
+  }
+  const have = new Set(before.map((r) => r.racerId));
+  const missing = closingResults(race, parts, pendings).filter((r) => !have.has(r.racerId));
+  const written = await putResultsAll(ddb, tableName, missing);
+  // When every result went in, the results are those read plus those written; reading ~1,000 of
+  // them again would return the same. When a condition failed, another closer wrote first: read again.
   const results = written.alreadyHadResult === 0 ? [...before, ...missing] : await queryResults(ddb, tableName, race);
   const summary = summarizeResults(results);
   if (summary !== null) await putRaceSummary(ddb, tableName, race, summary, closedAt);
   const markerDeleted = await deleteOpenRace(ddb, tableName, race);
-  return { notFinished: written.written, competitors: results.length, markerDeleted };
+  return {
+    written: written.written,
+    notFinished: missing.filter((r) => !r.finished).length,
+    competitors: results.length,
+    flagged: missing.filter((r) => r.flags !== undefined).length,
+    lateFinals: 0,
+    markerDeleted,
+  };
 }

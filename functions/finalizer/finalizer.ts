@@ -5,8 +5,10 @@
  * 1. Decode and validate every record (malformed: counted, logged once, dropped).
  * 2. Mark every race seen as open, with when its records were last read
  *    (once per container per race and touch interval while it runs).
- * 3. `final` records of admitted riders (admittedFinals.ts) → result items,
- *    BatchWriteItem (25 per call, in parallel).
+ * 3. `final` records → judged under the fair-play rules (judgeFinals.ts); the
+ *    first valid final of each rider is kept as its pending final (first
+ *    wins, conditional put) if its rider was admitted to the race
+ *    (admittedFinals.ts); results are written only when the race closes.
  * 4. Report per-record failures through Powertools' BatchProcessor, so Lambda
  *    retries from the first failed record only.
  * 5. Close every open race whose slot plus grace has passed (injected clock),
@@ -19,8 +21,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RACE_CLASSES } from '../../core/raceClasses.js';
-import type { TelemetryRecord } from '../../core/telemetry.js';
-import { batchPutAll } from '../runtime/batchPutAll.js';
 import type { Clock, Sleep } from '../runtime/clock.js';
 import { errorMessage, toError } from '../../lib/toError.js';
 import { PipelineError } from '../runtime/errors.js';
@@ -31,8 +31,10 @@ import type { LogPort, MetricsPort } from '../runtime/observability.js';
 import { closeRace } from './closeRace.js';
 import type { OpenRace } from '../../core/openRace.js';
 import { dueRaces, quietRaces } from './raceClosing.js';
-import { claimRaceClose, listOpenRaces, touchOpenRace } from './raceStore.js';
-import { finalResults } from './finalResults.js';
+import { claimRaceClose, isRaceClosed, listOpenRaces, storeFinal, touchOpenRace } from './raceStore.js';
+import type { ArrivedRecord } from './judgeFinals.js';
+import { judgeFinals } from './judgeFinals.js';
+import { forEachLimited } from '../../lib/concurrency.js';
 import { admittedFinals } from './admittedFinals.js';
 
 export interface FinalizerDeps {
@@ -125,10 +127,7 @@ export function createFinalizer(
   /** Newest arrival time (epoch ms) this container has processed: its position in the stream. */
   let watermark: number | undefined;
 
-  async function markRaces(
-    valid: Array<{ sequenceNumber: string; record: TelemetryRecord }>,
-    failed: Map<string, Error>,
-  ): Promise<void> {
+  async function markRaces(valid: readonly ArrivedRecord[], failed: Map<string, Error>): Promise<void> {
     const seqsByRace = new Map<string, { race: OpenRace; seqs: string[] }>();
     const now = deps.clock.now();
     for (const { sequenceNumber, record } of valid) {
@@ -153,6 +152,18 @@ export function createFinalizer(
         }
       }),
     );
+  }
+
+  /** The races (`classId:raceId`) among those of `finals` whose summary exists: closed before. */
+  async function closedRaces(finals: readonly OpenRace[]): Promise<Set<string>> {
+    const races = new Map(finals.map((f) => [`${f.classId}:${f.raceId}`, { classId: f.classId, raceId: f.raceId }]));
+    const closed = new Set<string>();
+    await Promise.all(
+      [...races.entries()].map(async ([k, race]) => {
+        if (await isRaceClosed(deps.ddb, deps.tableName, race)) closed.add(k);
+      }),
+    );
+    return closed;
   }
 
   function isDue(raceId: number): boolean {
@@ -204,7 +215,10 @@ export function createFinalizer(
           const outcome = await closeRace(deps.ddb, deps.tableName, race, new Date(now).toISOString());
           touchedAt.delete(`${race.classId}:${race.raceId}`);
           deps.metrics.addMetric('RacesClosed', 'Count', 1);
+          deps.metrics.addMetric('ResultsWritten', 'Count', outcome.written);
           deps.metrics.addMetric('NotFinishedResults', 'Count', outcome.notFinished);
+          deps.metrics.addMetric('FlaggedResults', 'Count', outcome.flagged);
+          deps.metrics.addMetric('LateFinalsRefused', 'Count', outcome.lateFinals);
           deps.logger.info('race closed', { shardId, ...race, ...outcome });
         }
       }),
@@ -234,13 +248,14 @@ export function createFinalizer(
     const records = event.Records;
     const shardId = records.map(shardIdOf).find((s) => s !== undefined) ?? 'unknown-shard';
     try {
-      const valid: Array<{ sequenceNumber: string; record: TelemetryRecord }> = [];
+      const valid: ArrivedRecord[] = [];
       const malformed = [];
       for (const rec of records) {
         const arrival = rec.kinesis.approximateArrivalTimestamp;
         if (typeof arrival === 'number') watermark = Math.max(watermark ?? 0, arrival * 1000);
         const d = decodeTelemetry(rec, deps.raceSeconds);
-        if (d.ok) valid.push({ sequenceNumber: rec.kinesis.sequenceNumber, record: d.record });
+        const arrivalMillis = typeof arrival === 'number' ? arrival * 1000 : Number.NaN;
+        if (d.ok) valid.push({ sequenceNumber: rec.kinesis.sequenceNumber, record: d.record, arrivalMillis });
         else malformed.push({ sequenceNumber: d.sequenceNumber, field: d.field, message: d.message });
       }
       deps.metrics.addMetric('RecordsReceived', 'Count', records.length);
@@ -255,29 +270,47 @@ export function createFinalizer(
 
       const failed = new Map<string, Error>();
       await markRaces(valid, failed);
-      const gate = await admittedFinals(deps.ddb, deps.tableName, finalResults(valid), deps.sleep);
+      const judged = judgeFinals(valid, deps.raceSeconds);
+      let stored = 0;
+      let conflicts = judged.conflicts;
+      // A final of a race already closed is refused: its results are final. Only races past their
+      // end plus grace can be closed, so only their summaries are looked up (once per race and batch).
+      const due = judged.candidates.filter((c) => isDue(c.final.raceId));
+      let closed = new Set<string>();
+      try {
+        closed = await closedRaces(due.map((c) => c.final));
+      } catch (error) {
+        // Not known whether closed: those finals are reported failed and come again.
+        for (const c of due) for (const s of c.sequenceNumbers) failed.set(s, toError(error));
+      }
+      const open = judged.candidates.filter(
+        (c) => !closed.has(`${c.final.classId}:${c.final.raceId}`) && !c.sequenceNumbers.some((s) => failed.has(s)),
+      );
+      const late = judged.candidates.filter((c) => closed.has(`${c.final.classId}:${c.final.raceId}`)).length;
+      // A full race's results hold only the riders it admitted.
+      const gate = await admittedFinals(deps.ddb, deps.tableName, open, (c) => c.final, deps.sleep);
       for (const { final, error } of gate.unknown) for (const s of final.sequenceNumbers) failed.set(s, error);
       if (gate.refused.length > 0) {
-        deps.metrics.addMetric('FinalsRefused', 'Count', gate.refused.length);
+        deps.metrics.addMetric('FinalsNotAdmitted', 'Count', gate.refused.length);
         deps.logger.warn('finals of riders their full race did not admit: dropped', {
           shardId,
           count: gate.refused.length,
-          sample: gate.refused.slice(0, 3).map((f) => f.item.racerId),
+          sample: gate.refused.slice(0, 3).map((c) => c.final.racerId),
         });
       }
-      const finals = gate.admitted;
-      const write = await batchPutAll(
-        deps.ddb,
-        deps.tableName,
-        finals.map((f) => f.item),
-        { sleep: deps.sleep },
-      );
-      deps.metrics.addMetric('ResultsWritten', 'Count', write.written);
-      deps.metrics.addMetric('UnprocessedRetries', 'Count', write.unprocessedRetries);
-      for (const { item, error } of write.failed) {
-        const f = finals.find((x) => x.item === item);
-        for (const s of f?.sequenceNumbers ?? []) failed.set(s, error);
-      }
+      await forEachLimited(gate.admitted, 16, async (c) => {
+        try {
+          const outcome = await storeFinal(deps.ddb, deps.tableName, c.final, c.conflicting);
+          if (outcome === 'stored') stored += 1;
+          if (outcome === 'conflict') conflicts += 1;
+        } catch (error) {
+          for (const s of c.sequenceNumbers) failed.set(s, toError(error));
+        }
+      });
+      deps.metrics.addMetric('FinalsStored', 'Count', stored);
+      deps.metrics.addMetric('FinalsRefused', 'Count', judged.refused);
+      deps.metrics.addMetric('LateFinalsRefused', 'Count', late);
+      deps.metrics.addMetric('ConflictingFinals', 'Count', conflicts);
       if (failed.size > 0) {
         deps.logger.error('records not stored; reported as batch item failures', {
           shardId,

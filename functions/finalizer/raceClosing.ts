@@ -1,14 +1,16 @@
 /**
- * Pure parts of closing a race: which races are due, and which riders still
- * need a not-finished result (the summary is core/raceSummary.ts).
+ * Pure parts of closing a race: which races are due, and the race's results
+ * (the summary is core/raceSummary.ts).
  */
-import { racerIdOfRiderMapKey } from '../../core/keys.js';
+import { flagNames, flagOf, stepFlag } from '../../core/fairPlay.js';
+import { racerIdOfRiderMapKey, scoreUnits } from '../../core/keys.js';
 import type { LiveRider, LiveRiders } from '../../core/livePart.js';
 import { mergeRiders } from '../../core/livePart.js';
 import type { OpenRace } from '../../core/openRace.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import type { ResultItem } from '../../core/resultItem.js';
 import { buildResultItem } from '../../core/resultItem.js';
+import type { PendingFinal } from './pendingFinal.js';
 
 /** Races whose slot plus the grace period has passed at `nowMillis`. */
 export function dueRaces(
@@ -31,31 +33,71 @@ export function quietRaces(open: readonly OpenRace[], nowMillis: number, quietMs
 }
 
 /**
- * A not-finished result for every rider seen live who has no result yet,
- * from their last live data (output and second).
+ * The results of a race at its close, one per rider seen live or with a
+ * pending final, each carrying the rider's fair-play flags:
+ *
+ * - a pending final is the result (`finished`) if it keeps rule 2 against
+ *   the rider's newest live record (so a final the aggregator refused is not
+ *   taken here either); otherwise the live data is, flagged with the rule;
+ * - a rider without a pending final gets the live data (`finished: false`);
+ * - flags: the live part's (the aggregator's checks) plus CONFLICTING_FINAL
+ *   when a different final was refused.
  */
-export function notFinishedResults(
+export function closingResults(
   race: OpenRace,
   parts: readonly LiveRiders[],
-  haveResult: ReadonlySet<string>,
+  pendings: readonly PendingFinal[],
 ): ResultItem[] {
   let all: LiveRiders = {};
   for (const p of parts) all = mergeRiders(all, p).riders;
+  const finals = new Map<string, PendingFinal>();
+  for (const p of pendings) finals.set(p.racerId, p);
   const out: ResultItem[] = [];
   for (const [key, r] of Object.entries(all) as Array<[string, LiveRider]>) {
     const racerId = racerIdOfRiderMapKey(key);
-    if (haveResult.has(racerId)) continue;
-    out.push(
-      buildResultItem({
-        classId: race.classId,
-        raceId: race.raceId,
-        racerId,
-        ...(r.name === undefined ? {} : { name: r.name }),
-        output: r.output,
-        lastSecond: r.second,
-        finished: false,
-      }),
-    );
+    const final = finals.get(racerId);
+    finals.delete(racerId);
+    let flags = r.flags ?? 0;
+    const name = final?.name ?? r.name;
+    if (final !== undefined) {
+      if (final.conflicting === true) flags = flags | flagOf('CONFLICTING_FINAL');
+      const broken =
+        final.second >= r.second
+          ? stepFlag(r.second, scoreUnits(r.output), final.second, scoreUnits(final.output), final.power)
+          : 0;
+      if (broken === 0) {
+        out.push(resultOf(race, racerId, name, final.output, final.second, true, flags));
+        continue;
+      }
+      flags = flags | broken;
+    }
+    out.push(resultOf(race, racerId, name, r.output, r.second, false, flags));
+  }
+  // Finals of riders the live parts do not hold (the aggregator behind, or a rider who sent only a final).
+  for (const final of finals.values()) {
+    const flags = final.conflicting === true ? flagOf('CONFLICTING_FINAL') : 0;
+    out.push(resultOf(race, final.racerId, final.name, final.output, final.second, true, flags));
   }
   return out;
+}
+
+function resultOf(
+  race: OpenRace,
+  racerId: string,
+  name: string | undefined,
+  output: number,
+  lastSecond: number,
+  finished: boolean,
+  flags: number,
+): ResultItem {
+  return buildResultItem({
+    classId: race.classId,
+    raceId: race.raceId,
+    racerId,
+    ...(name === undefined ? {} : { name }),
+    output,
+    lastSecond,
+    finished,
+    ...(flags === 0 ? {} : { flags: flagNames(flags) }),
+  });
 }

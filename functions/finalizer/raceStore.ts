@@ -1,7 +1,15 @@
 /** DynamoDB adapter of the finalizer: open-race markers, results, summaries. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  FINAL_SK_PREFIX,
   ITEM_OPEN_RACE,
   ITEM_RACE,
   OPEN_SK_PREFIX,
@@ -18,6 +26,9 @@ import type { ResultItem } from '../../core/resultItem.js';
 import { chunk } from '../../lib/concurrency.js';
 import { forEachLimited } from '../../lib/concurrency.js';
 import { writtenUnlessConditionFails } from '../runtime/conditionalWrite.js';
+import type { PendingFinal } from './pendingFinal.js';
+import { buildPendingFinalItem, pendingFinalOfItem, sameFinal } from './pendingFinal.js';
+import { pendingFinalKey } from '../../core/keys.js';
 
 /**
  * Writes the OpenRace marker, or refreshes it: `lastRecordAt` is when a
@@ -121,16 +132,88 @@ export async function queryResults(
   return out;
 }
 
+/** What became of a final offered as the rider's pending final. */
+export type StoreFinalOutcome = 'stored' | 'replay' | 'conflict';
+
 /**
- * Writes a not-finished result only if the rider has none: a final record
- * (written unconditionally) always wins, and a finished result is never
- * replaced by a not-finished one. Returns false if a result was already there.
+ * Keeps `final` as the rider's pending final if the rider has none (first
+ * valid final wins: a conditional put). If one is there, the same final is
+ * a replay and changes nothing; a different one is refused and marks the
+ * stored final `conflicting` (the rider is flagged CONFLICTING_FINAL at the
+ * close). `conflicting` stores the final already marked (a different final
+ * followed it in the same batch).
  */
-export async function putNotFinished(
+export async function storeFinal(
   ddb: DynamoDBDocumentClient,
   tableName: string,
-  item: ResultItem,
-): Promise<boolean> {
+  final: PendingFinal,
+  conflicting: boolean,
+): Promise<StoreFinalOutcome> {
+  const item = buildPendingFinalItem(conflicting ? { ...final, conflicting: true } : final);
+  const put = ddb.send(
+    new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }),
+  );
+  if (await writtenUnlessConditionFails(put)) return 'stored';
+  const key = pendingFinalKey(final.classId, final.raceId, final.racerId);
+  const stored = pendingFinalOfItem(
+    (await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item,
+  );
+  const same = stored !== null && sameFinal(stored, final);
+  if (same && !conflicting) return 'replay';
+  await ddb.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: 'SET conflicting = :t',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':t': true },
+    }),
+  );
+  return same ? 'replay' : 'conflict';
+}
+
+/** Every pending final of a race, strongly consistent. */
+export async function queryPendingFinals(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  race: OpenRace,
+): Promise<PendingFinal[]> {
+  const out: PendingFinal[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :final)',
+        ExpressionAttributeValues: { ':pk': racePk(race.classId, race.raceId), ':final': FINAL_SK_PREFIX },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of page.Items ?? []) {
+      const p = pendingFinalOfItem(i);
+      if (p !== null) out.push(p);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return out;
+}
+
+/** Whether the race was closed before: its summary exists (closedAt set), so its results are final. */
+export async function isRaceClosed(ddb: DynamoDBDocumentClient, tableName: string, race: OpenRace): Promise<boolean> {
+  const item = (
+    await ddb.send(
+      new GetCommand({ TableName: tableName, Key: raceKey(race.classId, race.raceId), ConsistentRead: true }),
+    )
+  ).Item;
+  return typeof item?.closedAt === 'string';
+}
+
+/**
+ * Writes a result only if the rider has none: results are written once, when
+ * the race closes, and never replaced. Returns false if a result was already there.
+ */
+export async function putResult(ddb: DynamoDBDocumentClient, tableName: string, item: ResultItem): Promise<boolean> {
   return writtenUnlessConditionFails(
     ddb.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' })),
   );
@@ -139,16 +222,16 @@ export async function putNotFinished(
 /** Items one TransactWriteItems call takes (the DynamoDB limit). */
 export const TRANSACT_WRITE_LIMIT = 100;
 
-export interface NotFinishedOutcome {
-  /** Not-finished results written. */
+export interface ResultsOutcome {
+  /** Results written. */
   written: number;
-  /** Riders who had a result by the time of the write (a final landed after the results were read). */
+  /** Riders who had a result by the time of the write (another closer of the race wrote it first). */
   alreadyHadResult: number;
 }
 
 /**
- * Writes many not-finished results, each only if the rider has none (as
- * putNotFinished). BatchWriteItem takes no conditions, so they go as
+ * Writes a race's results, each only if the rider has none (as
+ * putResult). BatchWriteItem takes no conditions, so they go as
  * conditional puts in TransactWriteItems of up to 100: one request instead of
  * 100 (docs/scaling.md has what it saves at a race's close). A transaction is
  * all or nothing: when one of its conditions fails (a final landed meanwhile)
@@ -156,13 +239,13 @@ export interface NotFinishedOutcome {
  * (TransactionCanceledException) and its items are written one by one instead,
  * each with its own condition. `parallel` transactions run at once.
  */
-export async function putNotFinishedAll(
+export async function putResultsAll(
   ddb: DynamoDBDocumentClient,
   tableName: string,
   items: readonly ResultItem[],
   parallel = 4,
-): Promise<NotFinishedOutcome> {
-  const outcome: NotFinishedOutcome = { written: 0, alreadyHadResult: 0 };
+): Promise<ResultsOutcome> {
+  const outcome: ResultsOutcome = { written: 0, alreadyHadResult: 0 };
   await forEachLimited(chunk(items, TRANSACT_WRITE_LIMIT), parallel, async (part) => {
     try {
       await ddb.send(
@@ -175,21 +258,21 @@ export async function putNotFinishedAll(
       outcome.written += part.length;
     } catch (error) {
       if (!(error instanceof Error && error.name === 'TransactionCanceledException')) throw error;
-      await putEachNotFinished(ddb, tableName, part, outcome);
+      await putEachResult(ddb, tableName, part, outcome);
     }
   });
   return outcome;
 }
 
 /** The conditional puts of a cancelled transaction, 16 at a time. */
-async function putEachNotFinished(
+async function putEachResult(
   ddb: DynamoDBDocumentClient,
   tableName: string,
   items: readonly ResultItem[],
-  outcome: NotFinishedOutcome,
+  outcome: ResultsOutcome,
 ): Promise<void> {
   await forEachLimited(items, 16, async (item) => {
-    if (await putNotFinished(ddb, tableName, item)) outcome.written += 1;
+    if (await putResult(ddb, tableName, item)) outcome.written += 1;
     else outcome.alreadyHadResult += 1;
   });
 }

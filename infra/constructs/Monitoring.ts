@@ -36,18 +36,23 @@ export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
     'PublishesSkipped',
     'RidersRefused',
     'RecordsRefused',
+    'FairPlayFlags',
   ],
   finalizer: [
     'RecordsReceived',
     'MalformedRecords',
     'ResultsWritten',
-    'UnprocessedRetries',
+    'FinalsStored',
     'RacesClosed',
     'NotFinishedResults',
     'RaceCloseFailures',
     'FinalsRefused',
+    'FinalsNotAdmitted',
+    'LateFinalsRefused',
+    'ConflictingFinals',
+    'FlaggedResults',
   ],
-  allTime: ['AllTimeApplied', 'AllTimeChangesApplied', 'AllTimeReplaySkipped'],
+  allTime: ['AllTimeApplied', 'AllTimeChangesApplied', 'AllTimeReplaySkipped', 'FlaggedResultsSkipped'],
 };
 
 /** Table operations the pipeline and the API use (ThrottledRequests has an Operation dimension). */
@@ -199,7 +204,7 @@ export class Monitoring extends Construct {
           // A full race's refusals: riders not admitted, their records, their finals.
           emf('aggregator', 'RidersRefused'),
           emf('aggregator', 'RecordsRefused'),
-          emf('finalizer', 'FinalsRefused'),
+          emf('finalizer', 'FinalsNotAdmitted'),
         ],
       ),
       graph('Malformed records (%)', [malformedRate('aggregator'), malformedRate('finalizer')]),
@@ -219,6 +224,7 @@ export class Monitoring extends Construct {
         [
           emf('aggregator', 'SnapshotWrites'),
           emf('finalizer', 'ResultsWritten'),
+          emf('finalizer', 'FinalsStored'),
           emf('allTime', 'AllTimeApplied'),
           emf('allTime', 'AllTimeChangesApplied'),
         ],
@@ -226,9 +232,17 @@ export class Monitoring extends Construct {
       ),
       graph('Retries and failures', [
         emf('aggregator', 'PublishFailures'),
-        emf('finalizer', 'UnprocessedRetries'),
         emf('finalizer', 'RaceCloseFailures'),
         emf('allTime', 'AllTimeReplaySkipped'),
+      ]),
+      // The fair-play rules (core/fairPlay.ts): refused records and finals, flagged riders and results.
+      graph('Fair play', [
+        emf('aggregator', 'FairPlayFlags'),
+        emf('finalizer', 'FinalsRefused'),
+        emf('finalizer', 'LateFinalsRefused'),
+        emf('finalizer', 'ConflictingFinals'),
+        emf('finalizer', 'FlaggedResults'),
+        emf('allTime', 'FlaggedResultsSkipped'),
       ]),
     );
     this.dashboard.addWidgets(

@@ -6,6 +6,7 @@
  * alarms' own, handed in by whoever starts the ops view.
  */
 import type { OpsAlert, OpsSeries } from '../../contract/opsMetrics.js';
+import { FAIR_PLAY_METRICS } from '../../contract/opsMetrics.js';
 
 export interface AlertRule {
   /** Alert id for a series this rule watches, or undefined when it does not watch it. */
@@ -117,6 +118,16 @@ export function localAlertRules(settings: LocalAlertSettings): AlertRule[] {
         return n > 0
           ? `${mappingOf(s)}: ${n} failed invocation(s) in the last minute (retrying; is DynamoDB Local up?)`
           : undefined;
+      },
+    ),
+    // FairPlay: records or finals refused by the fair-play rules (core/fairPlay.ts); riders flagged.
+    seriesRule(
+      new RegExp(`^fn\\.([^.]+)\\.(${Object.values(FAIR_PLAY_METRICS).join('|')})$`),
+      () => 'FairPlay',
+      'warn',
+      (s, res) => {
+        const n = recentCount(s, 5 * 60_000, res);
+        return n > 0 ? `${s.id.slice(3)}: ${n} fair-play refusal(s) or flag(s) in the last 5 minutes` : undefined;
       },
     ),
     seriesRule(

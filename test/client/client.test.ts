@@ -171,7 +171,7 @@ describe('the client SDK against the local endpoint', () => {
     expect(states.at(-1)).toBe('connected');
 
     await backend.mutate(
-      `mutation P($input: LiveRankingsInput!) { publishLiveRankings(input: $input) { classId raceId updatedAt entries { rank racerId name output second } } }`,
+      `mutation P($input: LiveRankingsInput!) { publishLiveRankings(input: $input) { classId raceId updatedAt entries { rank racerId name output second flags } } }`,
       {
         input: liveRankingsInput(3, 1, 777),
       },

@@ -92,10 +92,10 @@ describe('rankRiders', () => {
       { bob: { output: 12.5, second: 6, name: 'Bob' }, dave: { output: 3, second: 4 } },
     ]);
     expect(entries).toEqual([
-      { rank: 1, racerId: 'alice', name: null, output: 20, second: 5 },
-      { rank: 2, racerId: 'bob', name: 'Bob', output: 12.5, second: 6 },
-      { rank: 2, racerId: 'carol', name: 'Carol', output: 12.5, second: 5 },
-      { rank: 4, racerId: 'dave', name: null, output: 3, second: 4 },
+      { rank: 1, racerId: 'alice', name: null, output: 20, second: 5, flags: [] },
+      { rank: 2, racerId: 'bob', name: 'Bob', output: 12.5, second: 6, flags: [] },
+      { rank: 2, racerId: 'carol', name: 'Carol', output: 12.5, second: 5, flags: [] },
+      { rank: 4, racerId: 'dave', name: null, output: 3, second: 4, flags: [] },
     ]);
   });
 
@@ -113,7 +113,7 @@ describe('rankRiders', () => {
   it('keeps a name seen in an older part when the newer part has none, in either order', () => {
     const older = { r1: { output: 5, second: 2, name: 'Rae' } };
     const newer = { r1: { output: 9, second: 4 } };
-    const expected = [{ rank: 1, racerId: 'r1', name: 'Rae', output: 9, second: 4 }];
+    const expected = [{ rank: 1, racerId: 'r1', name: 'Rae', output: 9, second: 4, flags: [] }];
     expect(rankRiders([older, newer])).toEqual(expected);
     expect(rankRiders([newer, older])).toEqual(expected);
   });

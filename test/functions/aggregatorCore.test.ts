@@ -7,7 +7,7 @@ import { toLiveRiders } from '../../functions/aggregator/toLiveRiders.js';
 import { kinesisRecord, telemetry } from './factories.js';
 
 const RACE = 5_666_666; // a race slot of 300 s
-const ARRIVAL = RACE * 300 + 100; // seconds, inside the race
+const ARRIVAL = RACE * 300 + 299; // seconds, inside the race, past every second the fixtures send
 const rec = (racerId: string, second: number, output: number, extra: Partial<Parameters<typeof telemetry>[0]> = {}) =>
   kinesisRecord(telemetry({ raceId: RACE, classId: 1, racerId, second, output, ...extra }), {
     arrivalSeconds: ARRIVAL,
@@ -109,7 +109,7 @@ describe('aggregator core: folding a batch into the window state', () => {
 
 describe('aggregator core: the window state as a LivePart', () => {
   it('converts window tuples to the item form in kJ', () => {
-    expect(toLiveRiders({ a: [12, 3100, 'Ann'], b: [5, 1000] })).toEqual({
+    expect(toLiveRiders({ a: [12, 3100, 'Ann'], b: [5, 1000] }).riders).toEqual({
       a: { second: 12, output: 3.1, name: 'Ann' },
       b: { second: 5, output: 1 },
     });
@@ -118,7 +118,7 @@ describe('aggregator core: the window state as a LivePart', () => {
   it('keys the rider `__proto__` by its rider map key, so the part stores it as any other', () => {
     const state = emptyState();
     foldBatch(state, [rec('__proto__', 3, 1.5), rec('toString', 3, 2, { name: 'Ts' })], 300);
-    const riders = toLiveRiders(state.r[raceKeyOf(1, RACE)] ?? {});
+    const riders = toLiveRiders(state.r[raceKeyOf(1, RACE)] ?? {}).riders;
     expect(Object.getPrototypeOf(riders)).toBe(Object.prototype);
     expect(encodeRiders(riders)).toBe('{"~__proto__":[3,1.5],"toString":[3,2,"Ts"]}');
   });

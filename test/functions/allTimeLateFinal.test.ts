@@ -1,8 +1,9 @@
 /**
- * A `final` record that arrives after its race was closed replaces the
- * rider's not-finished result (a stream MODIFY): the all-time stats must end
- * as if the final had arrived in time, whatever the delivery order, and stay
- * so under redeliveries. Against DynamoDB Local and its real stream.
+ * A `final` record that arrives after its race was closed is refused: a
+ * closed race's results never change, so the all-time stats agree with the
+ * results. The all-time consumer still handles a Result MODIFY (a result
+ * replaced in place) exactly, whatever the delivery order, and stays so under
+ * redeliveries. Against DynamoDB Local and its real stream.
  */
 import { describe, expect, inject, it } from 'vitest';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -55,7 +56,7 @@ const kinds = (records: StreamRecords) =>
   records.map((r) => `${r.eventName} ${r.dynamodb?.NewImage?.racerId?.S} ${r.dynamodb?.NewImage?.output?.N}`);
 
 describe('a final that arrives after its race was closed', () => {
-  it('through the finalizer: the all-time total and best end with the final output; replays change nothing', async () => {
+  it('through the finalizer: the late final is refused, results and all-time stats stay as closed', async () => {
     // Prepare: an earlier race of the rider, then a race closed while the rider's final is late.
     const { endpoint, tableName, streamArn, ddb } = await freshTable();
     const raceId = 6_100_000;
@@ -94,12 +95,14 @@ describe('a final that arrives after its race was closed', () => {
     );
     await createFinalizer(deps(during))(
       kinesisEvent(
-        [
-          telemetry({ raceId, classId: CLASS_ID, racerId: 'late', name: 'Lee', second: 170, output: 40.5 }),
-          telemetry({ raceId, classId: CLASS_ID, racerId: 'ok', second: RS, output: 90, event: 'final' }),
-        ],
+        [telemetry({ raceId, classId: CLASS_ID, racerId: 'late', name: 'Lee', second: 170, output: 40.5 })],
         { arrivalSeconds: during / 1000 },
       ),
+    );
+    await createFinalizer(deps(during))(
+      kinesisEvent([telemetry({ raceId, classId: CLASS_ID, racerId: 'ok', second: RS, output: 90, event: 'final' })], {
+        arrivalSeconds: end / 1000,
+      }),
     );
     // The schedule closes the race: the late rider gets a not-finished result from the live data.
     await createFinalizer(deps(end + GRACE * 1000))(SCHEDULED);
@@ -123,15 +126,16 @@ describe('a final that arrives after its race was closed', () => {
       ],
       { arrivalSeconds: (end + 40_000) / 1000 },
     );
-    await createFinalizer(deps(end + 40_000))(lateFinal);
+    const refusing = deps(end + 40_000);
+    await createFinalizer(refusing)(lateFinal);
     await createFinalizer(deps(end + 41_000))(lateFinal);
+    expect(refusing.metrics.totals).toMatchObject({ LateFinalsRefused: 1 });
     expect(
       (await ddb.send(new GetCommand({ TableName: tableName, Key: raceKey(CLASS_ID, raceId) }))).Item,
-    ).toMatchObject({ finishers: 2, competitors: 2 });
+    ).toMatchObject({ finishers: 1, competitors: 2 });
 
     const records = await allTimeStreamRecords(endpoint, streamArn);
-    expect(kinds(records)).toEqual(['INSERT late 30.25', 'INSERT ok 90', 'INSERT late 40.5', 'MODIFY late 95.125']);
-    expect(records[3]?.dynamodb?.OldImage?.output?.N).toBe('40.5');
+    expect(kinds(records).sort()).toEqual(['INSERT late 30.25', 'INSERT late 40.5', 'INSERT ok 90']);
 
     // Act: Lambda delivers everything in one batch, then redelivers it twice.
     const metrics = recordingMetrics();
@@ -144,18 +148,18 @@ describe('a final that arrives after its race was closed', () => {
     // Assess
     expect(once).toMatchObject({
       racesCompleted: 2,
-      totalOutput: 125.375,
-      bestOutput: 95.125,
+      totalOutput: 70.75,
+      bestOutput: 40.5,
       bestRaceId: raceId,
       lastRaceId: raceId,
       name: 'Lee',
       countedRaces: new Set([String(raceId - 5), String(raceId)]),
-      GSI1SK: rankKey(95.125, 'late'),
-      GSI2SK: rankKey(125.375, 'late'),
+      GSI1SK: rankKey(40.5, 'late'),
+      GSI2SK: rankKey(70.75, 'late'),
     });
     expect(await allTimeOf(ddb, tableName)('late')).toEqual(once);
     expect(await allTimeOf(ddb, tableName)('ok')).toMatchObject({ racesCompleted: 1, totalOutput: 90, bestOutput: 90 });
-    expect(metrics.totals).toMatchObject({ AllTimeApplied: 3, AllTimeChangesApplied: 1, AllTimeReplaySkipped: 8 });
+    expect(metrics.totals).toMatchObject({ AllTimeApplied: 3, AllTimeChangesApplied: 0 });
   });
 
   describe('whatever order the INSERT and the MODIFY are applied in', () => {

@@ -14,10 +14,14 @@ export interface TelemetryFields {
   deviceTimestamp?: number;
 }
 
-/** A valid telemetry object with sensible defaults. */
+/**
+ * A valid telemetry object with sensible defaults. The default power is the
+ * ceiling (3,000 W), so that fixtures written as (second, output) pairs of up
+ * to 3 kJ per second keep the fair-play power rule (core/fairPlay.ts).
+ */
 export function telemetry(f: TelemetryFields): Record<string, unknown> {
   return {
-    power: 200,
+    power: 3000,
     event: 'update',
     deviceTimestamp: f.raceId * 300_000 + f.second * 1000,
     ...f,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildResultItem } from '../../core/resultItem.js';
-import { finalResults } from '../../functions/finalizer/finalResults.js';
+import { judgeFinals } from '../../functions/finalizer/judgeFinals.js';
 import { summarizeResults } from '../../core/raceSummary.js';
-import { dueRaces, notFinishedResults, quietRaces } from '../../functions/finalizer/raceClosing.js';
+import { closingResults, dueRaces, quietRaces } from '../../functions/finalizer/raceClosing.js';
 import { chunk } from '../../lib/concurrency.js';
 import { rankKey, racePk, racerPk } from '../../core/keys.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
@@ -49,19 +49,41 @@ describe('finalizer core: result items', () => {
     });
   });
 
-  it('makes one item per rider from final records only, merging replays', () => {
-    const out = finalResults([
-      { sequenceNumber: '1', record: tel('a', 50) },
-      { sequenceNumber: '2', record: tel('b', 40, 'update') },
-      { sequenceNumber: '3', record: tel('a', 50) },
-      { sequenceNumber: '4', record: tel('c', 10, 'final', 'Cy') },
+  it('keeps the first valid final per rider, merging replays and counting different ones', () => {
+    // Race 100 of 300 s ends at 30,300,000 ms; every record arrives just after its end.
+    const at = 101 * 300_000 + 1000;
+    const out = judgeFinals(
+      [
+        { sequenceNumber: '1', record: tel('a', 50), arrivalMillis: at },
+        { sequenceNumber: '2', record: tel('b', 40, 'update'), arrivalMillis: at },
+        { sequenceNumber: '3', record: tel('a', 50), arrivalMillis: at },
+        { sequenceNumber: '4', record: tel('c', 10, 'final', 'Cy'), arrivalMillis: at },
+        { sequenceNumber: '5', record: tel('a', 70), arrivalMillis: at },
+      ],
+      300,
+    );
+    expect(out.candidates.map((f) => [f.final.racerId, f.final.output, f.sequenceNumbers, f.conflicting])).toEqual([
+      ['a', 50, ['1', '3'], true],
+      ['c', 10, ['4'], false],
     ]);
-    expect(out.map((f) => [f.item.racerId, f.item.output, f.sequenceNumbers])).toEqual([
-      ['a', 50, ['1', '3']],
-      ['c', 10, ['4']],
-    ]);
-    // Rebuilding from the same records gives the same items: rewriting them changes nothing.
-    expect(finalResults([{ sequenceNumber: '9', record: tel('a', 50) }])[0]?.item).toEqual(out[0]?.item);
+    expect([out.refused, out.conflicts]).toEqual([0, 1]);
+  });
+
+  it('refuses finals ahead of the clock or before the last second', () => {
+    const start = 100 * 300_000;
+    const early = { ...tel('e', 10), second: 120 };
+    const out = judgeFinals(
+      [
+        { sequenceNumber: '1', record: tel('a', 50), arrivalMillis: start + 1000 },
+        { sequenceNumber: '2', record: early, arrivalMillis: start + 200_000 },
+        { sequenceNumber: '3', record: tel('l', 50), arrivalMillis: start + 316_000 },
+        { sequenceNumber: '4', record: tel('k', 50), arrivalMillis: start + 298_000 },
+      ],
+      300,
+    );
+    // 298 s + 2 s of tolerance reaches second 300: k is on time; l, late, is for the close to judge.
+    expect(out.candidates.map((c) => c.final.racerId)).toEqual(['l', 'k']);
+    expect(out.refused).toBe(2);
   });
 
   it('splits writes into BatchWriteItem calls of at most 25', () => {
@@ -84,15 +106,32 @@ describe('finalizer core: closing races', () => {
     expect(dueRaces(open, end10 + 15_000, 300, 15)).toEqual([{ classId: 1, raceId: 10 }]);
   });
 
-  it('gives riders without a result a not-finished one from their last live data', () => {
+  it('makes every rider result at the close: a valid final, else the live data, with flags', () => {
     const parts: LiveRiders[] = [
-      { a: { output: 30, second: 200, name: 'Al' }, b: { output: 60, second: 300 } },
-      { c: { output: 5, second: 40 } },
+      { a: { output: 30, second: 200, name: 'Al' }, b: { output: 59.8, second: 299 } },
+      { c: { output: 5, second: 40, flags: 1 }, d: { output: 10, second: 299 } },
     ];
-    const items = notFinishedResults({ classId: 1, raceId: 10 }, parts, new Set(['b']));
-    expect(items.map((i) => [i.racerId, i.output, i.lastSecond, i.finished, i.name])).toEqual([
-      ['a', 30, 200, false, 'Al'],
-      ['c', 5, 40, false, undefined],
+    const final = (racerId: string, output: number, extra = {}) => ({
+      classId: 1,
+      raceId: 10,
+      racerId,
+      output,
+      second: 300,
+      power: 250,
+      ...extra,
+    });
+    const items = closingResults({ classId: 1, raceId: 10 }, parts, [
+      final('b', 60.05),
+      final('d', 900, { power: 3000 }),
+      final('e', 12, { conflicting: true }),
+    ]);
+    expect(items.map((i) => [i.racerId, i.output, i.lastSecond, i.finished, i.flags])).toEqual([
+      ['a', 30, 200, false, undefined],
+      ['b', 60.05, 300, true, undefined],
+      ['c', 5, 40, false, ['AHEAD_OF_CLOCK']],
+      // 890 kJ in one second: the final is refused, the live data is the result.
+      ['d', 10, 299, false, ['OUTPUT_TOO_FAST']],
+      ['e', 12, 300, true, ['CONFLICTING_FINAL']],
     ]);
   });
 

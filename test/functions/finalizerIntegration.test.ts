@@ -104,7 +104,9 @@ describe('finalizer against DynamoDB Local', () => {
     );
     const first = deps(during);
     expect(await createFinalizer(first.d)(batch)).toEqual({ batchItemFailures: [] });
-    expect(first.metrics.totals).toMatchObject({ ResultsWritten: 3, MalformedRecords: 1 });
+    // Finals are kept as pending finals (first wins); results are written when the race closes.
+    expect(first.metrics.totals).toMatchObject({ FinalsStored: 3, MalformedRecords: 1 });
+    expect((await raceItems(classId, raceId)).filter((i) => i.itemType === 'Result')).toEqual([]);
     expect(await get(openRaceKey(classId, raceId))).toMatchObject({ itemType: 'OpenRace', classId, raceId });
     const afterFirst = await raceItems(classId, raceId);
 
@@ -147,13 +149,14 @@ describe('finalizer against DynamoDB Local', () => {
     expect(typeof summary?.closedAt).toBe('string');
     expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
 
-    // A late final of d wins over its not-finished result; the race is closed again with 4 finishers.
+    // A final of d after the race closed is refused and counted: a closed race's results never change.
     const late = deps(end + 20_000);
     await createFinalizer(late.d)(kinesisEvent([fin('d', 41, 'Dee')], { arrivalSeconds: (end + 20_000) / 1000 }));
-    expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#d' })).toMatchObject({ finished: true, output: 41 });
+    expect(late.metrics.totals).toMatchObject({ LateFinalsRefused: 1 });
+    expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#d' })).toMatchObject({ finished: false, output: 40.5 });
     expect(await get(raceKey(classId, raceId))).toMatchObject({
       competitors: 5,
-      finishers: 4,
+      finishers: 3,
       closedAt: summary?.closedAt,
     });
   });
@@ -174,8 +177,9 @@ describe('finalizer against DynamoDB Local', () => {
       new Date(during).toISOString(),
     );
     await createFinalizer(deps(during).d)(
+      // A final arrives at the race's end (one sent earlier would be ahead of the race clock).
       kinesisEvent([telemetry({ raceId, classId, racerId: 'x', second: RS, output: 80, event: 'final' })], {
-        arrivalSeconds: during / 1000,
+        arrivalSeconds: raceEndMillis(raceId, RS) / 1000,
       }),
     );
     const due = raceEndMillis(raceId, RS) + GRACE * 1000;
@@ -215,7 +219,7 @@ describe('finalizer against DynamoDB Local', () => {
       // Stored while the first race still runs, so that none of them is closed yet.
       await createFinalizer(deps(raceIds[0]! * RS * 1000).d)(
         kinesisEvent([telemetry({ raceId, classId, racerId: 'k', second: RS, output: 60, event: 'final' })], {
-          arrivalSeconds: during / 1000,
+          arrivalSeconds: raceEndMillis(raceId, RS) / 1000,
         }),
       );
     }
@@ -318,7 +322,7 @@ describe('finalizer against DynamoDB Local', () => {
     expect(down.logger.lines.some((l) => l.level === 'error')).toBe(true);
     // Lambda re-delivers it once DynamoDB is back.
     expect(await createFinalizer(deps(during).d)(event)).toEqual({ batchItemFailures: [] });
-    expect(await get({ PK: racePk(1, raceId), SK: 'RESULT#q' })).toMatchObject({ output: 50, finished: true });
+    expect(await get({ PK: racePk(1, raceId), SK: 'FINAL#q' })).toMatchObject({ output: 50, second: RS });
   });
 
   it('a scheduled invocation (no records) closes due races even when the stream is quiet', async () => {

@@ -4,12 +4,12 @@ import { inject } from 'vitest';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { buildResultItem } from '../../core/resultItem.js';
 import type { ResultItem } from '../../core/resultItem.js';
-import { putNotFinishedAll, TRANSACT_WRITE_LIMIT } from '../../functions/finalizer/raceStore.js';
+import { putResultsAll, TRANSACT_WRITE_LIMIT } from '../../functions/finalizer/raceStore.js';
 import { racePk } from '../../core/keys.js';
 import { createTestTable } from '../support/resources.js';
 import { documentClient } from './support.js';
 
-describe('putNotFinishedAll against DynamoDB Local', () => {
+describe('putResultsAll against DynamoDB Local', () => {
   let endpoint: string;
   let tableName: string;
   beforeAll(async () => {
@@ -50,7 +50,7 @@ describe('putNotFinishedAll against DynamoDB Local', () => {
   it('writes more than one transaction of items, every rider once', async () => {
     const raceId = 7_000_001;
     const items = notFinished(raceId, TRANSACT_WRITE_LIMIT * 2 + 17);
-    expect(await putNotFinishedAll(documentClient(endpoint), tableName, items)).toEqual({
+    expect(await putResultsAll(documentClient(endpoint), tableName, items)).toEqual({
       written: items.length,
       alreadyHadResult: 0,
     });
@@ -76,7 +76,7 @@ describe('putNotFinishedAll against DynamoDB Local', () => {
       finished: true,
     });
     await documentClient(endpoint).send(new PutCommand({ TableName: tableName, Item: final }));
-    expect(await putNotFinishedAll(documentClient(endpoint), tableName, items)).toEqual({
+    expect(await putResultsAll(documentClient(endpoint), tableName, items)).toEqual({
       written: 149,
       alreadyHadResult: 1,
     });
@@ -93,8 +93,8 @@ describe('putNotFinishedAll against DynamoDB Local', () => {
   it('writing again (a second closer, or a retry) changes nothing and writes nothing', async () => {
     const raceId = 7_000_003;
     const items = notFinished(raceId, 30);
-    await putNotFinishedAll(documentClient(endpoint), tableName, items);
-    expect(await putNotFinishedAll(documentClient(endpoint), tableName, items)).toEqual({
+    await putResultsAll(documentClient(endpoint), tableName, items);
+    expect(await putResultsAll(documentClient(endpoint), tableName, items)).toEqual({
       written: 0,
       alreadyHadResult: 30,
     });
@@ -102,7 +102,7 @@ describe('putNotFinishedAll against DynamoDB Local', () => {
   });
 
   it('writes nothing for no riders', async () => {
-    expect(await putNotFinishedAll(documentClient(endpoint), tableName, [])).toEqual({
+    expect(await putResultsAll(documentClient(endpoint), tableName, [])).toEqual({
       written: 0,
       alreadyHadResult: 0,
     });

@@ -96,7 +96,8 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
   /** Delivers a shard's records of window k (one batch); returns the final invocation's event. */
   async function fold(shard: number, k: number, recs: unknown[]) {
     const end = windowStart(k) + 5000;
-    const arrivalSeconds = (windowStart(k) + 1000) / 1000;
+    // At the window's end: no record runs ahead of the race clock (core/fairPlay.ts).
+    const arrivalSeconds = (windowStart(k) + 4999) / 1000;
     const { state } = await runs[shard]!(windowEvent(recs, { shardId: SHARDS[shard], arrivalSeconds, windowEnd: end }));
     return windowEvent([], { shardId: SHARDS[shard], state, final: true, windowEnd: end });
   }

@@ -7,7 +7,7 @@ const input = {
   classId: 1,
   raceId: 9,
   updatedAt: '2026-11-23T00:00:00.000Z',
-  entries: [{ rank: 1, racerId: 'a', name: null, output: 3, second: 2 }],
+  entries: [{ rank: 1, racerId: 'a', name: null, output: 3, second: 2, flags: [] }],
 };
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
 

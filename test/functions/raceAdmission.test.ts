@@ -129,7 +129,7 @@ describe('admission against DynamoDB Local', () => {
       }),
     );
     expect(res.batchItemFailures).toEqual([]);
-    expect(metrics.totals.FinalsRefused).toBe(1);
+    expect(metrics.totals.FinalsNotAdmitted).toBe(1);
     const results = await ddb.send(
       new QueryCommand({
         TableName: tableName,

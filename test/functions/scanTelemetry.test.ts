@@ -19,12 +19,13 @@ import {
 } from '../../functions/runtime/scanTelemetry.js';
 import { ARRIVAL, RACE_ID, RACE_SECONDS, generatedRecord, prng } from './telemetryGen.js';
 
-/** The aggregator's fold as it was before the fast path: reference decode, then mergeRecord. */
+/** The aggregator's fold as it was before the fast path: reference decode, then mergeRecord (fair play included). */
 function referenceFold(state: WindowState, records: readonly KinesisEventRecord[]): Malformed[] {
   const malformed: Malformed[] = [];
   for (const rec of records) {
     const d = decodeTelemetryReference(rec, RACE_SECONDS);
-    if (d.ok) mergeRecord(state, d.record);
+    const arrival = rec.kinesis.approximateArrivalTimestamp;
+    if (d.ok) mergeRecord(state, d.record, RACE_SECONDS, typeof arrival === 'number' ? arrival * 1000 : NaN);
     else malformed.push({ sequenceNumber: d.sequenceNumber, field: d.field, message: d.message });
   }
   return malformed;

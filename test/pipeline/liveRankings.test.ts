@@ -10,7 +10,7 @@ import { createClient } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
 import { OnLiveRankingsDocument } from '../../client/generated/operations.js';
 import type { OnLiveRankingsSubscription } from '../../client/generated/operations.js';
-import { raceIdAt } from '../../core/raceClock.js';
+import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startTestStack } from '../support/testStack.js';
 import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
@@ -66,9 +66,14 @@ describe('live rankings end to end on the local stack', () => {
       ];
       // Send every second until the subscriber has a snapshot with every rider
       // (the first sends may precede the subscription's start_ack).
+      // Records carry the race clock's second (a second ahead of it is refused: core/fairPlay.ts),
+      // from second 10 on, where 3 kJ per elapsed second allows these outputs.
+      const clockSecond = () => raceSecondAt(raceIdAt(Date.now(), RACE_SECONDS), RACE_SECONDS, Date.now());
+      if (clockSecond() < 10) await new Promise((r) => setTimeout(r, (10 - clockSecond()) * 1000 + 100));
+      const first = clockSecond();
       const deadline = Date.now() + 45_000;
       let complete: Snapshot | undefined;
-      for (let second = 10; Date.now() < deadline && complete === undefined; second += 1) {
+      for (let second = first; Date.now() < deadline && complete === undefined; second = clockSecond()) {
         const raceId = raceIdAt(Date.now(), RACE_SECONDS);
         const records = riders.map((r) => ({
           raceId,
@@ -86,7 +91,7 @@ describe('live rankings end to end on the local stack', () => {
         await new Promise((r) => setTimeout(r, 1000));
         complete = snapshots
           .map((s) => s.snapshot)
-          .find((s) => s.entries.length === 4 && s.entries.every((e) => e.second >= 10));
+          .find((s) => s.entries.length === 4 && s.entries.every((e) => e.second >= first));
       }
       expect(complete).toBeDefined();
       const snap = complete!;

@@ -214,7 +214,7 @@ export function livePartItem(
   classId: number,
   raceId: number,
   shardId: string,
-  riders: Record<string, { output: number; second: number; name?: string }>,
+  riders: Record<string, { output: number; second: number; name?: string; flags?: number }>,
   updatedAt: string,
   legacyMap = false,
 ) {

@@ -182,8 +182,28 @@ describe('Query.raceResults', () => {
     );
     expect(page2.result).toEqual({
       items: [
-        { rank: 2, racerId: 'c', name: null, output: 8, classId: 1, raceId: 77, finished: true, lastSecond: 300 },
-        { rank: 4, racerId: 'd', name: null, output: 7, classId: 1, raceId: 77, finished: true, lastSecond: 300 },
+        {
+          rank: 2,
+          racerId: 'c',
+          name: null,
+          output: 8,
+          classId: 1,
+          raceId: 77,
+          finished: true,
+          lastSecond: 300,
+          flags: [],
+        },
+        {
+          rank: 4,
+          racerId: 'd',
+          name: null,
+          output: 7,
+          classId: 1,
+          raceId: 77,
+          finished: true,
+          lastSecond: 300,
+          flags: [],
+        },
       ],
       nextToken: null,
     });
@@ -341,7 +361,11 @@ describe('Mutation.recordTelemetry', () => {
 });
 
 describe('Mutation.publishLiveRankings', () => {
-  const input = { classId: 3, raceId: RACE, entries: [{ rank: 1, racerId: 'a', name: 'A', output: 12.5, second: 40 }] };
+  const input = {
+    classId: 3,
+    raceId: RACE,
+    entries: [{ rank: 1, racerId: 'a', name: 'A', output: 12.5, second: 40, flags: [] }],
+  };
 
   it('passes the snapshot through, stamping updatedAt when absent', async () => {
     const req = await evaluate('Mutation.publishLiveRankings', 'request', { arguments: { input }, env }, NOW);

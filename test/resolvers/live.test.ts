@@ -5,7 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { LiveRankingsDocument, PublishLiveRankingsDocument } from '../../client/generated/operations.js';
+import {
+  LiveRankingsDocument,
+  PublishLiveRankingsDocument,
+  type LiveRankingsInput,
+} from '../../client/generated/operations.js';
 import { buildLivePartItem } from '../../core/livePart.js';
 import { createApi, livePartItem, putItems, RACE_SECONDS, type Api } from './api.js';
 
@@ -33,7 +37,7 @@ describe('liveRankings', () => {
         1,
         CURRENT,
         'shardId-000000000001',
-        { ben: { output: 35.5, second: 119, name: 'Ben' }, dot: { output: 2, second: 30 } },
+        { ben: { output: 35.5, second: 119, name: 'Ben' }, dot: { output: 2, second: 30, flags: 2 } },
         new Date(NOW - 1000).toISOString(),
       ),
       // After a reshard: cal also appears in a child shard's part, with newer data. This part holds its
@@ -62,10 +66,10 @@ describe('liveRankings', () => {
       raceId: CURRENT,
       updatedAt: new Date(NOW - 1000).toISOString(),
       entries: [
-        { rank: 1, racerId: 'amy', name: 'Amy', output: 40, second: 119 },
-        { rank: 2, racerId: 'cal', name: null, output: 36, second: 119 },
-        { rank: 3, racerId: 'ben', name: 'Ben', output: 35.5, second: 119 },
-        { rank: 4, racerId: 'dot', name: null, output: 2, second: 30 },
+        { rank: 1, racerId: 'amy', name: 'Amy', output: 40, second: 119, flags: [] },
+        { rank: 2, racerId: 'cal', name: null, output: 36, second: 119, flags: [] },
+        { rank: 3, racerId: 'ben', name: 'Ben', output: 35.5, second: 119, flags: [] },
+        { rank: 4, racerId: 'dot', name: null, output: 2, second: 30, flags: ['OUTPUT_DECREASED'] },
       ],
     });
   });
@@ -172,13 +176,13 @@ describe('liveRankings', () => {
 });
 
 describe('publishLiveRankings', () => {
-  const input = {
+  const input: LiveRankingsInput = {
     classId: 5,
     raceId: CURRENT,
     updatedAt: new Date(NOW).toISOString(),
     entries: [
-      { rank: 1, racerId: 'p1', name: 'P One', output: 12.5, second: 60 },
-      { rank: 2, racerId: 'p2', name: null, output: 11, second: 60 },
+      { rank: 1, racerId: 'p1', name: 'P One', output: 12.5, second: 60, flags: [] },
+      { rank: 2, racerId: 'p2', name: null, output: 11, second: 60, flags: ['OUTPUT_TOO_FAST'] },
     ],
   };
 

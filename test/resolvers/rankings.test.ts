@@ -72,6 +72,7 @@ describe('raceResults', () => {
       raceId: RACE,
       finished: false,
       lastSecond: 200,
+      flags: [],
     });
   });
 

@@ -13,12 +13,13 @@ export function liveRankingsInput(classId: number, size: number, raceId = 100) {
       name: `Rider ${i + 1}`,
       output: Math.round((size - i) * 10.5 * 100) / 100,
       second: 120,
+      flags: [],
     })),
   };
 }
 
 export const PUBLISH = `mutation Publish($input: LiveRankingsInput!) {
-  publishLiveRankings(input: $input) { classId raceId updatedAt entries { rank racerId name output second } }
+  publishLiveRankings(input: $input) { classId raceId updatedAt entries { rank racerId name output second flags } }
 }`;
 
 export const ON_LIVE_RANKINGS = `subscription OnLive($classId: Int!) {
