@@ -1,9 +1,18 @@
 /**
  * Display names with control, bidirectional or invisible format characters,
- * or unpaired surrogates, on the real local stack: recordTelemetry refuses
- * them (ValidationError naming the field) and the pipeline drops records that
- * carry them when they come straight through Kinesis.
+ * or unpaired surrogates, on the real local stack, wherever a name enters:
+ * the riders' pool refuses such a sign-up (its PreSignUp trigger), a rider's
+ * records carry their profile name whatever name they hold, a profile edited
+ * past the trigger is cleaned, and the pipeline drops records that carry a
+ * refused name when they come straight through Kinesis.
  */
+import { randomUUID } from 'node:crypto';
+import {
+  AdminUpdateUserAttributesCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raceIdAt } from '../../core/raceClock.js';
@@ -12,17 +21,26 @@ import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { BAD_NAMES } from '../support/badNames.js';
 import { startTestStack } from '../support/testStack.js';
 import { eventually } from '../stack/support/eventually.js';
-import { withApiKey, type GraphqlReply } from './support/clients.js';
+import { withApiKey, withToken } from './support/clients.js';
 
 const RACE_SECONDS = 600;
 const CLASS_ID = 5;
 
+const PASSWORD = 'Name-Rule-1!';
+
 let stack: LocalStack;
+let cognito: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
   stack = await startTestStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
+  cognito = new CognitoIdentityProviderClient({
+    endpoint: stack.endpoints.cognito.endpoint,
+    region: stack.endpoints.cognito.region,
+    credentials: stack.endpoints.credentials,
+  });
 });
 afterAll(async () => {
+  cognito?.destroy();
   await stack?.stop();
 });
 
@@ -40,39 +58,100 @@ function telemetry(racerId: string, second: number, name?: string): Record<strin
   };
 }
 
-/**
- * recordTelemetry as a rider calls it. The one place that knows the call's
- * authorization: switch it here when riders sign in (Cognito user pools).
- */
-function recordTelemetry(records: Record<string, unknown>[]): Promise<GraphqlReply> {
-  return withApiKey(
-    stack.endpoints.graphqlUrl,
-    stack.endpoints.apiKey,
-    'mutation T($r: [TelemetryInput!]!) { recordTelemetry(records: $r) { accepted } }',
-    { r: records },
+/** A rider signing up in the riders' pool with the stock SDK, as the web app and the AWS CLI do. */
+function signUp(racerId: string, name: string): Promise<unknown> {
+  return cognito.send(
+    new SignUpCommand({
+      ClientId: stack.endpoints.cognito.userPoolClientId,
+      Username: racerId,
+      Password: PASSWORD,
+      UserAttributes: [{ Name: 'name', Value: name }],
+    }),
   );
 }
 
-describe('recordTelemetry', () => {
-  it.each(BAD_NAMES)('refuses a name with a %s, naming the field', async (_label, name) => {
-    const reply = await recordTelemetry([telemetry('names-good', 1, 'Anna'), telemetry('names-bad', 1, name)]);
-    expect(reply.body.data?.recordTelemetry ?? null).toBeNull();
-    expect(reply.body.errors?.[0]).toMatchObject({
-      errorType: 'ValidationError',
-      message: expect.stringMatching(/^records\[1\]\.name must not contain/),
+async function idToken(racerId: string): Promise<string> {
+  const out = await cognito.send(
+    new InitiateAuthCommand({
+      ClientId: stack.endpoints.cognito.userPoolClientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: racerId, PASSWORD: PASSWORD },
+    }),
+  );
+  const token = out.AuthenticationResult?.IdToken;
+  if (!token) throw new Error(`no ID token for ${racerId}`);
+  return token;
+}
+
+async function liveName(racerId: string): Promise<string | null> {
+  let seen: string | null | undefined;
+  return eventually(
+    async () => {
+      const reply = await withApiKey(
+        stack.endpoints.graphqlUrl,
+        stack.endpoints.apiKey,
+        'query L($c: Int!) { liveRankings(classId: $c) { entries { racerId name } } }',
+        { c: CLASS_ID },
+      );
+      const live = reply.body.data?.liveRankings as { entries: Array<{ racerId: string; name: string | null }> } | null;
+      seen = live?.entries.find((e) => e.racerId === racerId)?.name;
+      return seen === undefined ? undefined : { name: seen };
+    },
+    Date.now() + 30_000,
+    `${racerId} on the live board`,
+    () => seen,
+  ).then((r) => r.name);
+}
+
+describe('names where they enter: sign-up, and recordTelemetry', () => {
+  it.each(BAD_NAMES)('refuses a sign-up whose name has a %s', async (_label, name) => {
+    await expect(signUp(`bad-${randomUUID().slice(0, 8)}`, name)).rejects.toMatchObject({
+      name: 'UserLambdaValidationException',
+      message: expect.stringMatching(/name must not contain/),
     });
   });
 
   it('accepts names in other scripts and with emoji sequences, counted in code points', async () => {
-    const reply = await recordTelemetry([
-      telemetry('names-zoe', 1, 'Zoë 🚴\u200D\u2640\uFE0F'),
-      telemetry('names-maria', 1, 'Мария'),
-      telemetry('names-40', 1, '🚴'.repeat(40)),
-    ]);
+    for (const name of ['Zoë 🚴\u200D\u2640\uFE0F', 'Мария', '🚴'.repeat(40)]) {
+      await expect(signUp(`ok-${randomUUID().slice(0, 8)}`, name)).resolves.toMatchObject({ UserConfirmed: true });
+    }
+    await expect(signUp(`long-${randomUUID().slice(0, 8)}`, '🚴'.repeat(41))).rejects.toMatchObject({
+      message: expect.stringMatching(/name must be 1\.\.40 characters/),
+    });
+  });
+
+  it("shows the profile's name, never the one a record carries", async () => {
+    const racerId = `named-${randomUUID().slice(0, 8)}`;
+    await signUp(racerId, 'Anna');
+    const reply = await withToken(
+      stack.endpoints.graphqlUrl,
+      await idToken(racerId),
+      'mutation T($r: [TelemetryInput!]!) { recordTelemetry(records: $r) { accepted } }',
+      { r: [telemetry(racerId, 1, '\u202Enitram')] },
+    );
     expect(reply.body.errors).toBeUndefined();
-    expect(reply.body.data?.recordTelemetry).toEqual({ accepted: 3 });
-    const tooLong = await recordTelemetry([telemetry('names-41', 1, '🚴'.repeat(41))]);
-    expect(tooLong.body.errors?.[0]?.message).toBe('records[0].name must be 1..40 characters');
+    expect(reply.body.data?.recordTelemetry).toEqual({ accepted: 1 });
+    expect(await liveName(racerId)).toBe('Anna');
+  });
+
+  it("cleans a profile name changed past the sign-up rule (an administrator's edit)", async () => {
+    const racerId = `edited-${randomUUID().slice(0, 8)}`;
+    await signUp(racerId, 'Anna');
+    await cognito.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: stack.endpoints.cognito.userPoolId,
+        Username: racerId,
+        UserAttributes: [{ Name: 'name', Value: '\u202EAn\u200Bna\u0007' }],
+      }),
+    );
+    const reply = await withToken(
+      stack.endpoints.graphqlUrl,
+      await idToken(racerId),
+      'mutation T($r: [TelemetryInput!]!) { recordTelemetry(records: $r) { accepted } }',
+      { r: [telemetry(racerId, 1)] },
+    );
+    expect(reply.body.data?.recordTelemetry).toEqual({ accepted: 1 });
+    expect(await liveName(racerId)).toBe('Anna');
   });
 });
 

@@ -29,6 +29,16 @@ export function withApiKey(
   return postRaw(url, JSON.stringify({ query, variables }), { 'x-api-key': apiKey });
 }
 
+/** A GraphQL request as a signed-in rider: the user pool's token, bare in Authorization as AppSync takes it. */
+export function withToken(
+  url: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphqlReply> {
+  return postRaw(url, JSON.stringify({ query, variables }), { authorization: token });
+}
+
 export interface SigningOptions {
   accessKeyId: string;
   secretAccessKey: string;
