@@ -38,14 +38,14 @@ describe('the local user pool', () => {
     expect(config['cognito']).toEqual(cognito);
   });
 
-  it('signs a rider up, confirms them with the local IAM credentials and signs them in with the stock SDK', async () => {
+  it('signs a rider up (confirmed by the pool at once) and signs them in with the stock SDK', async () => {
     const { cognito, credentials } = stack.endpoints;
     const client = new CognitoIdentityProviderClient({
       endpoint: cognito.endpoint,
       region: cognito.region,
       credentials,
     });
-    await client.send(
+    const signedUp = await client.send(
       new SignUpCommand({
         ClientId: cognito.userPoolClientId,
         Username: 'Rider_One',
@@ -53,7 +53,15 @@ describe('the local user pool', () => {
         UserAttributes: [{ Name: 'name', Value: 'Ana Pedal' }],
       }),
     );
-    await client.send(new AdminConfirmSignUpCommand({ UserPoolId: cognito.userPoolId, Username: 'Rider_One' }));
+    // The pool's PreSignUp trigger (functions/preSignUp) confirms a valid rider at once, so the
+    // administrator's confirmation answers as Cognito does for a confirmed user.
+    expect(signedUp.UserConfirmed).toBe(true);
+    await expect(
+      client.send(new AdminConfirmSignUpCommand({ UserPoolId: cognito.userPoolId, Username: 'Rider_One' })),
+    ).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'User cannot be confirmed. Current status is CONFIRMED',
+    });
     const answer = await client.send(
       new InitiateAuthCommand({
         ClientId: cognito.userPoolClientId,
