@@ -110,8 +110,10 @@ describe('admission against DynamoDB Local', () => {
     expect(deps.metrics.totals.RidersRefused).toBe(50);
     expect(deps.metrics.totals.RecordsRefused).toBe(100);
 
-    // The finalizer writes the finals of admitted riders only.
+    // The finalizer keeps the finals of admitted riders only; the close writes every admitted rider's result.
     const metrics = recordingMetrics();
+    const raceEnd = (RACE_ID + 1) * RACE_SECONDS;
+    const clock = manualClock(raceEnd * 1000 + 1000);
     const finalize = createFinalizer({
       ddb,
       tableName,
@@ -119,17 +121,21 @@ describe('admission against DynamoDB Local', () => {
       graceSeconds: 15,
       logger: recordingLogger(),
       metrics,
-      clock: manualClock(ARRIVAL * 1000 + 20_000),
+      clock,
       sleep: noSleep,
     });
     const res = await finalize(
       kinesisEvent([ride('a0', 300, 'final'), ride('f0-1', 300, 'final'), ride('b1', 300, 'final')], {
         shardId: SHARDS[0],
-        arrivalSeconds: ARRIVAL + 20,
+        arrivalSeconds: raceEnd,
       }),
     );
     expect(res.batchItemFailures).toEqual([]);
     expect(metrics.totals.FinalsNotAdmitted).toBe(1);
+    // No record for a while: the scheduled close takes the race.
+    clock.set(raceEnd * 1000 + 60_000);
+    await finalize({ source: 'aws.events', 'detail-type': 'Scheduled Event' } as Parameters<typeof finalize>[0]);
+    expect(metrics.totals.RacesClosed).toBe(1);
     const results = await ddb.send(
       new QueryCommand({
         TableName: tableName,
@@ -138,7 +144,14 @@ describe('admission against DynamoDB Local', () => {
         ConsistentRead: true,
       }),
     );
-    expect((results.Items ?? []).map((i) => i.racerId).sort()).toEqual(['a0', 'b1']);
+    const byRider = (results.Items ?? []).map((i) => [i.racerId, i.finished]).sort();
+    expect(byRider).toEqual([
+      ['a0', true],
+      ['a1', false],
+      ['a2', false],
+      ['b0', false],
+      ['b1', true],
+    ]);
     ddb.destroy();
   });
 

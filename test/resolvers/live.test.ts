@@ -120,6 +120,7 @@ describe('liveRankings', () => {
       name: BIG_NAME,
       output: 4999,
       second: 100,
+      flags: [],
     });
     expect(entries[4999]).toMatchObject({ rank: 5000, racerId: `r0-${String(0).padStart(61, '0')}`, output: 0 });
   });

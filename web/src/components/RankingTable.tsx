@@ -18,6 +18,8 @@ export interface RankRow {
   second?: number;
   /** Final record arrived (results). */
   finished?: boolean;
+  /** Fair-play rules the rider broke. */
+  flags?: readonly string[];
 }
 
 export interface RankingTableHandle {
@@ -160,6 +162,15 @@ export function RankingTable(props: RankingTableProps) {
                     {displayName(row)}
                   </Link>
                   {mine && <span className="you-badge">you</span>}
+                  {row.flags && row.flags.length > 0 && (
+                    <span
+                      className="flag"
+                      data-testid="fair-play-flag"
+                      title={`Broke a fair-play rule (${row.flags.join(', ')}): kept out of all-time rankings`}
+                    >
+                      flagged
+                    </span>
+                  )}
                   {row.finished === false && (
                     <span className="dnf" title="No final record: result taken from the last live data">
                       dnf

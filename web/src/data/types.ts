@@ -32,6 +32,8 @@ export interface LiveEntry {
   name?: string | null;
   output: number;
   second: number;
+  /** Fair-play rules the rider broke (FairPlayRule names); empty for an honest rider. */
+  flags?: readonly string[];
 }
 
 export interface LiveRankings {
@@ -50,6 +52,8 @@ export interface RaceResult {
   raceId: number;
   finished: boolean;
   lastSecond: number;
+  /** Fair-play rules the rider broke (FairPlayRule names); empty for an honest rider. */
+  flags?: readonly string[];
 }
 
 export interface AllTimeEntry {
