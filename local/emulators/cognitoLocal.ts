@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopChild, type RunningEmulator } from './dynamodbLocal.js';
-import { EmulatorStartError } from './errors.js';
-import { freePort, waitForPort } from './freePort.js';
+import { childReady } from './childReady.js';
+import { freePort } from './freePort.js';
 
 export interface CognitoLocalOptions {
   port?: number;
@@ -66,26 +66,11 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
     execArgv: [],
     detached: true,
   });
-  let exited = false;
-  let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => {
-    stderr += b.toString();
-  });
-  child.once('exit', () => {
-    exited = true;
-  });
   try {
-    await waitForPort(port, 15_000, () => !exited);
+    await childReady(child, port, 'cognito-local');
   } catch (err) {
-    child.kill('SIGKILL');
     removeTemporary();
-    throw new EmulatorStartError(
-      `cognito-local did not start on port ${port}: ${stderr.trim()}`,
-      'Is the port taken?',
-      {
-        cause: err,
-      },
-    );
+    throw err;
   }
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -6,8 +6,8 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import path from 'node:path';
-import { EmulatorStartError } from './errors.js';
-import { freePort, waitForPort } from './freePort.js';
+import { childReady } from './childReady.js';
+import { freePort } from './freePort.js';
 import { stopChild, type RunningEmulator } from './dynamodbLocal.js';
 
 export interface KinesaliteOptions {
@@ -28,21 +28,6 @@ export async function startKinesalite(options: KinesaliteOptions = {}): Promise<
   // fork gives an IPC channel: kinesaliteMain exits on 'disconnect' if we die.
   // Its own process group (a terminal's Ctrl-C reaches only the stack, which stops kinesalite last).
   const child = fork(main, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [], detached: true });
-  let exited = false;
-  let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => {
-    stderr += b.toString();
-  });
-  child.once('exit', () => {
-    exited = true;
-  });
-  try {
-    await waitForPort(port, 15_000, () => !exited);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw new EmulatorStartError(`kinesalite did not start on port ${port}: ${stderr.trim()}`, 'Is the port taken?', {
-      cause: err,
-    });
-  }
+  await childReady(child, port, 'kinesalite');
   return { endpoint: `http://127.0.0.1:${port}`, port, process: child, stop: () => stopChild(child) };
 }
