@@ -136,12 +136,12 @@ export function raceAdmissionKey(classId: number, raceId: number): { PK: string;
 /**
  * Where a race keeps a rider's admission: PK RACE#<c>#<raceId>, SK
  * ADMIT#<bucket>, an item whose `racerIds` string set holds the admitted
- * riders of the bucket. The bucket is the racerId's last two characters, so
- * a race's thousands of admissions are a few hundred small items at most,
- * written as a few set additions per window instead of one item per rider.
+ * riders of the bucket. The bucket is the racerId's last character, so a
+ * race's thousands of admissions are at most 64 items, written as a few set
+ * additions per window instead of one item per rider.
  */
 export function admittedRiderKey(classId: number, raceId: number, racerId: string): { PK: string; SK: string } {
-  return { PK: racePk(classId, raceId), SK: `ADMIT#${racerId.slice(-2)}` };
+  return { PK: racePk(classId, raceId), SK: `ADMIT#${racerId.slice(-1)}` };
 }
 
 /** A rider's first valid final record, kept until the race closes: PK RACE#<c>#<raceId>, SK FINAL#<racerId>. */
