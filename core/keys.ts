@@ -133,9 +133,15 @@ export function raceAdmissionKey(classId: number, raceId: number): { PK: string;
   return { PK: racePk(classId, raceId), SK: 'ADMISSION' };
 }
 
-/** The marker of a rider the race admitted: PK RACE#<c>#<raceId>, SK ADMIT#<racerId>. */
+/**
+ * Where a race keeps a rider's admission: PK RACE#<c>#<raceId>, SK
+ * ADMIT#<bucket>, an item whose `racerIds` string set holds the admitted
+ * riders of the bucket. The bucket is the racerId's last character, so a
+ * race's thousands of admissions are at most 64 items, written as a few set
+ * additions per window instead of one item per rider.
+ */
 export function admittedRiderKey(classId: number, raceId: number, racerId: string): { PK: string; SK: string } {
-  return { PK: racePk(classId, raceId), SK: `ADMIT#${racerId}` };
+  return { PK: racePk(classId, raceId), SK: `ADMIT#${racerId.slice(-1)}` };
 }
 
 /** A rider's first valid final record, kept until the race closes: PK RACE#<c>#<raceId>, SK FINAL#<racerId>. */

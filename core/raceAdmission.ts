@@ -2,8 +2,8 @@
  * A race's admission: the riders it holds, first come, up to a cap
  * (infra/settings.ts ADMISSION). One counter item per race (core/keys.ts
  * raceAdmissionKey) that every shard's aggregator reserves slots on with a
- * conditional update when its window brings riders it has not seen, and one
- * marker per admitted rider (admittedRiderKey), so that the finalizer and
+ * conditional update when its window brings riders it has not seen, and the
+ * admitted riders kept in bucket items (admittedRiderKey), so that the finalizer and
  * recordTelemetry can tell an admitted rider from one refused without reading
  * the race's live parts.
  *

@@ -18,7 +18,7 @@ import {
   racerIdOfRiderMapKey,
 } from '../../core/keys.js';
 import { admittedOf, reservationAttribute, reservedOf } from '../../core/raceAdmission.js';
-import { batchPutAll } from '../runtime/batchPutAll.js';
+import { forEachLimited } from '../../lib/concurrency.js';
 import { isConditionFailure } from '../runtime/conditionalWrite.js';
 import { ConflictError } from '../runtime/errors.js';
 
@@ -133,21 +133,30 @@ export async function admitNewcomers(
     }
   }
   const admitted = newcomers.slice(0, granted);
-  if (admitted.length > 0) {
-    const markers = admitted.map((key) => {
-      const racerId = racerIdOfRiderMapKey(key);
-      return {
-        ...admittedRiderKey(ref.classId, ref.raceId, racerId),
-        itemType: ITEM_ADMITTED_RIDER,
-        classId: ref.classId,
-        raceId: ref.raceId,
-        racerId,
-      };
-    });
-    // Many in flight: a flood's window admits thousands at once, and other races of the shard wait for it.
-    const written = await batchPutAll(ddb, tableName, markers, { parallel: 16 });
-    const failed = written.failed[0];
-    if (failed !== undefined) throw failed.error;
+  // One set addition per bucket item (core/keys.ts admittedRiderKey): a race's first windows admit
+  // thousands of riders, and other races of the shard wait for these writes.
+  const byBucket = new Map<string, { key: { PK: string; SK: string }; racerIds: string[] }>();
+  for (const mapKey of admitted) {
+    const racerId = racerIdOfRiderMapKey(mapKey);
+    const key = admittedRiderKey(ref.classId, ref.raceId, racerId);
+    const bucket = byBucket.get(key.SK) ?? { key, racerIds: [] };
+    bucket.racerIds.push(racerId);
+    byBucket.set(key.SK, bucket);
   }
+  await forEachLimited([...byBucket.values()], 16, async ({ key, racerIds }) => {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'SET itemType = :t, classId = :c, raceId = :r ADD racerIds :ids',
+        ExpressionAttributeValues: {
+          ':t': ITEM_ADMITTED_RIDER,
+          ':c': ref.classId,
+          ':r': ref.raceId,
+          ':ids': new Set(racerIds),
+        },
+      }),
+    );
+  });
   return { admitted, refused: newcomers.length - admitted.length, full };
 }

@@ -34,7 +34,7 @@ export interface AdmittedFinals<T> {
   unknown: Array<{ final: T; error: Error }>;
 }
 
-/** The racerIds of `racerIds` that have an admission marker in the race (strongly consistent reads). */
+/** The racerIds of `racerIds` the race admitted (its bucket items, strongly consistent reads). */
 async function markedRiders(
   ddb: DynamoDBDocumentClient,
   tableName: string,
@@ -44,7 +44,10 @@ async function markedRiders(
   sleep: Sleep,
 ): Promise<Set<string>> {
   const found = new Set<string>();
-  await forEachLimited(chunk(racerIds, BATCH_GET_LIMIT), 4, async (ids) => {
+  const wanted = new Set(racerIds);
+  // One key per bucket item (core/keys.ts admittedRiderKey), however many of the batch's riders it holds.
+  const buckets = [...new Map(racerIds.map((id) => [admittedRiderKey(classId, raceId, id).SK, id])).values()];
+  await forEachLimited(chunk(buckets, BATCH_GET_LIMIT), 4, async (ids) => {
     let keys: Array<Record<string, unknown>> = ids.map((id) => admittedRiderKey(classId, raceId, id));
     for (let attempt = 0; keys.length > 0; attempt += 1) {
       if (attempt >= BATCH_GET_ATTEMPTS)
@@ -52,11 +55,13 @@ async function markedRiders(
       if (attempt > 0) await sleep(backoffMs(attempt - 1, 50, 2000, Math.random));
       const res = await ddb.send(
         new BatchGetCommand({
-          RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'racerId' } },
+          RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'racerIds' } },
         }),
       );
       for (const item of res.Responses?.[tableName] ?? []) {
-        if (typeof item.racerId === 'string') found.add(item.racerId);
+        const admitted: unknown = item.racerIds;
+        if (!(admitted instanceof Set)) continue;
+        for (const id of admitted) if (typeof id === 'string' && wanted.has(id)) found.add(id);
       }
       keys = res.UnprocessedKeys?.[tableName]?.Keys ?? [];
     }

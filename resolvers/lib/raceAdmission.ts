@@ -73,15 +73,16 @@ function fullRaceOf(full: readonly FullRace[], r: TelemetryRecord): FullRace | n
   return null;
 }
 
-/** The admission markers of the call's riders in full races (one key per rider and race). */
+/** The admission items holding the call's riders of full races (one key per race and bucket). */
 export function admittedRiderKeys(records: readonly TelemetryRecord[], full: readonly FullRace[]): TypedKey[] {
   const seen: Record<string, boolean> = {};
   const keys: TypedKey[] = [];
   for (const r of records) {
-    const ref = `${raceRef(r.classId, r.raceId)}:${r.racerId}`;
+    const key = admittedRiderKey(r.classId, r.raceId, r.racerId);
+    const ref = `${key.PK}|${key.SK}`;
     if (!seen[ref] && fullRaceOf(full, r) !== null) {
       seen[ref] = true;
-      keys.push(typedKey(admittedRiderKey(r.classId, r.raceId, r.racerId)));
+      keys.push(typedKey(key));
     }
   }
   return keys;
@@ -98,8 +99,9 @@ export function raceFull(race: FullRace, index: number, racerId: string, detail:
 }
 
 /**
- * Stops the call at its first record of a full race whose rider has no
- * admission marker (`markers`: the items read, null where none).
+ * Stops the call at its first record of a full race whose rider the race did
+ * not admit (`markers`: the admission items read, their `racerIds` sets read
+ * as lists; null where none).
  */
 export function refuseUnadmitted(
   records: readonly TelemetryRecord[],
@@ -109,8 +111,9 @@ export function refuseUnadmitted(
   const admitted: Record<string, boolean> = {};
   for (const m of markers) {
     if (m !== null && typeof m === 'object') {
-      const item = m as { classId?: unknown; raceId?: unknown; racerId?: unknown };
-      admitted[`${String(item.classId)}:${String(item.raceId)}:${String(item.racerId)}`] = true;
+      const item = m as { classId?: unknown; raceId?: unknown; racerIds?: unknown };
+      const ids = Array.isArray(item.racerIds) ? (item.racerIds as unknown[]) : [];
+      for (const id of ids) admitted[`${String(item.classId)}:${String(item.raceId)}:${String(id)}`] = true;
     }
   }
   let index = 0;

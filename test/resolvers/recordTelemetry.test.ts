@@ -257,7 +257,7 @@ describe('recordTelemetry and a full race', () => {
         itemType: 'AdmittedRider',
         classId: 5,
         raceId: CURRENT,
-        racerId: admitted,
+        racerIds: new Set([admitted]),
       },
     ]);
     const before = (await streamRecords()).length;
