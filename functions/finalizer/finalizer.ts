@@ -248,6 +248,7 @@ export function createFinalizer(
           deps.metrics.addMetric('NotFinishedResults', 'Count', outcome.notFinished);
           deps.metrics.addMetric('FlaggedResults', 'Count', outcome.flagged);
           deps.metrics.addMetric('LateFinalsRefused', 'Count', outcome.lateFinals);
+          deps.metrics.addMetric('FinalsNotAdmitted', 'Count', outcome.notAdmitted);
           deps.logger.info('race closed', { shardId, ...race, ...outcome });
         }
       }),
