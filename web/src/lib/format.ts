@@ -41,8 +41,13 @@ export function timeOfDay(epochMillis: number): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
-/** "Sun 14:05" style date of a race for lists. */
+/**
+ * When a race slot started, with its date and year: "Mon 7 Dec 2026, 14:05"
+ * (seconds only when the slot does not start on a minute, as short local races do).
+ */
 export function raceDate(epochMillis: number): string {
   const d = new Date(epochMillis);
-  return `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${timeOfDay(epochMillis)}`;
+  const day = d.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+  const time = timeOfDay(epochMillis);
+  return `${day.replace(/,/g, '')}, ${d.getSeconds() === 0 ? time.slice(0, 5) : time}`;
 }
