@@ -7,10 +7,11 @@ import { pageTitle } from '../src/lib/useTitle.js';
 import { raceToJoin } from '../src/pages/RidePage.js';
 
 describe('what the pages say about races', () => {
-  it('names a race start with its weekday, date and year; seconds only off the minute', () => {
+  it('names a race start with its weekday, date and year; seconds when races are not whole minutes', () => {
     const at = new Date(2026, 11, 7, 14, 5, 0).getTime();
-    expect(raceDate(at)).toBe('Mon 7 Dec 2026, 14:05');
-    expect(raceDate(at + 45_000)).toBe('Mon 7 Dec 2026, 14:05:45');
+    expect(raceDate(at, 300)).toBe('Mon 7 Dec 2026, 14:05');
+    expect(raceDate(at, 45)).toBe('Mon 7 Dec 2026, 14:05:00');
+    expect(raceDate(at + 45_000, 45)).toBe('Mon 7 Dec 2026, 14:05:45');
   });
 
   it('gives every page its own title', () => {

@@ -21,7 +21,7 @@ export function useRaceLabel(): (classId: number, raceId: number, withClass?: bo
   const { config } = useApp();
   const className = useClassName();
   return (classId, raceId, withClass = true) => {
-    const when = raceDate(raceStartMillis(raceId, config.raceSeconds));
+    const when = raceDate(raceStartMillis(raceId, config.raceSeconds), config.raceSeconds);
     return withClass ? `${className(classId)} · ${when}` : when;
   };
 }

@@ -184,7 +184,7 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
             />
           )}
         </div>
-        <div className="panel">
+        <div className="panel" data-testid="live-chart" data-from-second={history?.seconds[0]}>
           <h3 className="panel-title">Top 10 output so far</h3>
           {history && history.seconds.length >= 2 && series.length > 0 ? (
             <Suspense fallback={<Loading what="the chart" />}>
@@ -198,7 +198,7 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
                 showTitle={false}
                 summary={leader ? `${displayName(leader)} leads with ${kj(leader.output)} kJ` : 'no leader yet'}
               />
-              {history.firstSecond > 0 && (
+              {history.firstSecond > config.windowSeconds && (
                 <p className="muted small chart-note" data-testid="chart-arrival">
                   From the start to {clock(history.firstSecond)}, when this page arrived, each line runs straight from 0
                   kJ to the rider&apos;s total then; from there it follows every live ranking.

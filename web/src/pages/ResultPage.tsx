@@ -123,45 +123,47 @@ export function ResultPage({ classId, raceId }: { classId: number; raceId: numbe
           )}
           <LoadMore list={results} what="results" />
         </div>
-        <div className="panel">
-          {around.length > 0 && me && (
-            <>
-              <h2 className="panel-title">Around you</h2>
-              <table className="data compact" aria-label="Riders around you">
-                <tbody>
-                  {around.map((r) => (
-                    <tr key={r.racerId} className={r.racerId === me.racerId ? 'me' : undefined}>
-                      <td className="num">{r.rank}</td>
-                      <td>{displayName(r)}</td>
-                      <td className="num">{kj(r.output)} kJ</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </>
-          )}
-          {mine && winner && me && raceCurves(classId, raceId, me.racerId, winner.racerId).any ? (
-            <CurveVsWinner
-              classId={classId}
-              raceId={raceId}
-              racerId={me.racerId}
-              racerName={me.name}
-              winnerId={winner.racerId}
-              winnerName={displayName(winner)}
-            />
-          ) : results.items.length > 1 ? (
-            <Suspense fallback={<Loading what="the chart" />}>
-              <LineChart
-                xs={results.items.map((r) => r.rank)}
-                series={[{ label: 'output', values: results.items.map((r) => r.output), color: '#ffb000', width: 2 }]}
-                title="Output by rank"
-                xLabel="rank"
-                yLabel="kJ"
-                summary={winner ? `${displayName(winner)} won with ${kj(winner.output)} kJ` : ''}
+        {results.items.length > 0 && (
+          <div className="panel">
+            {around.length > 0 && me && (
+              <>
+                <h2 className="panel-title">Around you</h2>
+                <table className="data compact" aria-label="Riders around you">
+                  <tbody>
+                    {around.map((r) => (
+                      <tr key={r.racerId} className={r.racerId === me.racerId ? 'me' : undefined}>
+                        <td className="num">{r.rank}</td>
+                        <td>{displayName(r)}</td>
+                        <td className="num">{kj(r.output)} kJ</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </>
+            )}
+            {mine && winner && me && raceCurves(classId, raceId, me.racerId, winner.racerId).any ? (
+              <CurveVsWinner
+                classId={classId}
+                raceId={raceId}
+                racerId={me.racerId}
+                racerName={me.name}
+                winnerId={winner.racerId}
+                winnerName={displayName(winner)}
               />
-            </Suspense>
-          ) : null}
-        </div>
+            ) : results.items.length > 1 ? (
+              <Suspense fallback={<Loading what="the chart" />}>
+                <LineChart
+                  xs={results.items.map((r) => r.rank)}
+                  series={[{ label: 'output', values: results.items.map((r) => r.output), color: '#ffb000', width: 2 }]}
+                  title="Output by rank"
+                  xLabel="rank"
+                  yLabel="kJ"
+                  summary={winner ? `${displayName(winner)} won with ${kj(winner.output)} kJ` : ''}
+                />
+              </Suspense>
+            ) : null}
+          </div>
+        )}
       </div>
     </section>
   );
