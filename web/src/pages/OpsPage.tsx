@@ -19,6 +19,7 @@ import {
   type OpsSnapshot,
   type SeriesGroup,
 } from '../ops/opsModel.js';
+import { useTitle } from '../lib/useTitle.js';
 import './OpsPage.css';
 
 const POLL_MS = 3000;
@@ -186,6 +187,7 @@ export function OpsView({ snapshot }: { snapshot: OpsSnapshot }) {
 }
 
 export default function OpsPage() {
+  useTitle('Ops (developers)');
   const { snapshot, error, retry } = useOpsSnapshot();
   return (
     <>
