@@ -4,6 +4,7 @@
  * command decides where it goes (a refreshing terminal screen, or plain lines).
  */
 import { formatFigure, type OpsSeries, type OpsSnapshot, type SeriesGroup } from '../../contract/opsMetrics.js';
+import { renderCost } from './renderCost.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -81,6 +82,7 @@ export function renderStatus(snapshot: OpsSnapshot, options: RenderOptions = {})
     const hidden = inGroup.length - shown.length;
     if (hidden > 0) lines.push(`  (${hidden} more: per-shard or still zero; --all shows them)`);
   }
+  lines.push(...renderCost(snapshot.cost, width));
   const { inputs } = snapshot;
   lines.push('');
   lines.push(

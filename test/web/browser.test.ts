@@ -506,6 +506,9 @@ describe('the web app against the local stack', () => {
       );
     const first = await figures();
     await expect.poll(figures, { timeout: 15_000, interval: 1000 }).not.toBe(first);
+    // What the AppSync traffic costs: the running race so far, priced at the dated list prices.
+    expect(await page.textContent('[data-testid="ops-cost-summary"]')).toMatch(/^Race \d+: (\$|<\$)[\d.,]+ in the /);
+    expect(await page.textContent('table[aria-label="AppSync billing units and cost"]')).toContain('Real-time updates');
     await shot('ops');
   }, 60_000);
 });
