@@ -16,7 +16,6 @@
  * child without the variable is refused by TLS, which shows the CA is what
  * makes the difference.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -32,6 +31,7 @@ import { localKinesis } from '../../local/stack/clients.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startTestStack } from '../support/testStack.js';
 import type { AmplifyAppPlan, AmplifyAppReport, LiveSnapshot } from './support/amplifyApp.js';
+import { runClientApp } from './support/runClientApp.js';
 
 const APP = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'amplifyApp.ts');
 const RIDER = { username: 'amplify-ada', password: 'Pedal-0n!amplify', name: 'Ada Amplify' };
@@ -76,37 +76,7 @@ function snapshot(classId: number, raceId: number, racerId: string): LiveSnapsho
   };
 }
 
-/** Runs the app with `env` added to this process's environment (less NODE_EXTRA_CA_CERTS unless given). */
-function runApp(
-  plan: AmplifyAppPlan,
-  env: Record<string, string>,
-): Promise<{ code: number | null; report: AmplifyAppReport; output: string }> {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  delete base['NODE_EXTRA_CA_CERTS'];
-  const child = spawn(process.execPath, ['--import', 'tsx', APP], {
-    env: { ...base, ...env, AMPLIFY_APP_PLAN: JSON.stringify(plan) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the Amplify app did not finish in time:\n${stdout}\n${stderr}`));
-    }, 120_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      const line = stdout.trim().split('\n').pop() ?? '';
-      try {
-        resolve({ code, report: JSON.parse(line) as AmplifyAppReport, output: `${stdout}\n${stderr}` });
-      } catch {
-        reject(new Error(`the Amplify app printed no report (exit ${code}):\n${stdout}\n${stderr}`));
-      }
-    });
-  });
-}
+const runApp = (plan: AmplifyAppPlan, env: Record<string, string>) => runClientApp<AmplifyAppReport>(APP, plan, env);
 
 /** The Kinesis record a recordTelemetry receipt names (its one record's shard and sequence number). */
 async function streamRecord(outcome: unknown): Promise<{ partitionKey: string | undefined; data: unknown }> {

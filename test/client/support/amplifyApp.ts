@@ -3,8 +3,8 @@
  * process of its own: `generateClient` from 'aws-amplify/api' for queries,
  * mutations and subscriptions; Amplify Auth's `signIn` (USER_PASSWORD_AUTH)
  * for the rider; IAM through Amplify's own credentials-provider option. It
- * knows nothing of the local stack beyond the endpoints in its plan (the
- * `AMPLIFY_APP_PLAN` variable), and trusts the stack's CA only the way any
+ * knows nothing of the local stack beyond the endpoints in its plan
+ * (support/runClientApp.ts hands it over), and trusts the stack's CA only the way any
  * Node program can be told to: NODE_EXTRA_CA_CERTS, which Node reads once at
  * start-up (so the test sets it on this process, never on itself).
  *
@@ -17,6 +17,7 @@ import { fetchAuthSession, signIn, signOut } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { Hub } from 'aws-amplify/utils';
 import WebSocket from 'ws';
+import { clientAppPlan } from './runClientApp.js';
 
 /** What the test hands the app. */
 export interface AmplifyAppPlan {
@@ -238,9 +239,7 @@ async function main(plan: AmplifyAppPlan): Promise<AmplifyAppReport> {
   return report;
 }
 
-const planText = process.env['AMPLIFY_APP_PLAN'];
-if (!planText) throw new Error('AMPLIFY_APP_PLAN is not set');
-main(JSON.parse(planText) as AmplifyAppPlan).then(
+main(clientAppPlan<AmplifyAppPlan>()).then(
   (report) => {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     // Amplify keeps timers of its own (token refresh, reconnection monitor): the app is done.
