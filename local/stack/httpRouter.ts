@@ -24,8 +24,13 @@ export interface HttpRouter {
   add(route: Route): void;
   /** Listens; resolves with the port (the one given, or the one picked for 0). */
   listen(port: number, host: string): Promise<number>;
-  /** Serves the same routes over TLS with `certificate`; resolves with the port. */
-  listenTls(port: number, host: string, certificate: CertifiedKey): Promise<number>;
+  /**
+   * Serves the same routes over TLS; resolves with the port. Handshakes fail
+   * until `useCertificate` gave the server its certificate (so a taken port is
+   * found before the certificate is made).
+   */
+  listenTls(port: number, host: string): Promise<number>;
+  useCertificate(certificate: CertifiedKey): void;
   close(): Promise<void>;
 }
 
@@ -80,6 +85,7 @@ export function createHttpRouter(log: (line: string) => void): HttpRouter {
     }
   };
   const server = http.createServer(onRequest);
+  const tls = https.createServer(onRequest);
   const servers: RouterServer[] = [server];
   return {
     server,
@@ -88,11 +94,11 @@ export function createHttpRouter(log: (line: string) => void): HttpRouter {
       routes.push(route);
     },
     listen: (port, host) => listen(server, port, host, '--port'),
-    listenTls: async (port, host, certificate) => {
-      const tls = https.createServer({ cert: certificate.cert, key: certificate.key }, onRequest);
+    listenTls: (port, host) => {
       servers.push(tls);
       return listen(tls, port, host, '--tls-port');
     },
+    useCertificate: (certificate) => tls.setSecureContext({ cert: certificate.cert, key: certificate.key }),
     close: async () => {
       await Promise.all(servers.map(closeServer));
     },

@@ -30,11 +30,15 @@ export const LOOPBACK_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1
 
 const generateRsaKeyPair = promisify(generateKeyPair);
 
-async function newKeyPair(): Promise<{
-  privateKey: forge.pki.rsa.PrivateKey;
-  publicKey: forge.pki.rsa.PublicKey;
-  pem: string;
-}> {
+/** A fresh RSA key pair (made on libuv's thread pool: two can be made at once). */
+export interface KeyPair {
+  readonly privateKey: forge.pki.rsa.PrivateKey;
+  readonly publicKey: forge.pki.rsa.PublicKey;
+  /** The private key, PKCS#8 PEM. */
+  readonly pem: string;
+}
+
+export async function newKeyPair(): Promise<KeyPair> {
   const { privateKey, publicKey } = await generateRsaKeyPair('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -82,15 +86,16 @@ export async function createLocalCa(now: number = Date.now()): Promise<Certified
   return { cert: forge.pki.certificateToPem(cert), key: keys.pem };
 }
 
-/** A server certificate for `names` (host names and IP addresses), signed by `ca`. */
+/** A server certificate for `names` (host names and IP addresses), signed by `ca`, for `keys` (default: new ones). */
 export async function issueServerCertificate(
   ca: CertifiedKey,
   names: readonly string[],
   now: number = Date.now(),
+  keys?: KeyPair,
 ): Promise<CertifiedKey> {
   const caCert = forge.pki.certificateFromPem(ca.cert);
   const caKey = forge.pki.privateKeyFromPem(ca.key);
-  const keys = await newKeyPair();
+  keys ??= await newKeyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serialNumber();

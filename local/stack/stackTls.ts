@@ -14,6 +14,7 @@ import {
   createLocalCa,
   issueServerCertificate,
   LOOPBACK_NAMES,
+  newKeyPair,
   serverCertificateIsUsable,
   type CertifiedKey,
 } from './localCertificates.js';
@@ -68,11 +69,16 @@ export async function loadOrCreateStackTls(
   const serverKeyFile = path.join(dir, 'server-key.pem');
   const names = serverNames(host);
 
-  let ca = readPair(caFile, caKeyFile);
-  if (ca === undefined || !caIsUsable(ca, now, CA_RENEW_BEFORE_MS)) {
-    ca = await createLocalCa(now);
+  const stored = readPair(caFile, caKeyFile);
+  if (stored === undefined || !caIsUsable(stored, now, CA_RENEW_BEFORE_MS)) {
+    // A new CA means a new server certificate too: both key pairs are made at once.
+    const [ca, serverKeys] = await Promise.all([createLocalCa(now), newKeyPair()]);
     writePair(caFile, caKeyFile, ca);
+    const server = await issueServerCertificate(ca, names, now, serverKeys);
+    writePair(serverFile, serverKeyFile, server);
+    return { caFile, ca, server };
   }
+  const ca = stored;
   let server = readPair(serverFile, serverKeyFile);
   if (server === undefined || !serverCertificateIsUsable(server, ca, names, now, SERVER_RENEW_BEFORE_MS)) {
     server = await issueServerCertificate(ca, names, now);

@@ -114,13 +114,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const router = createHttpRouter(log);
     stack.onStop(() => router.close());
     const port = await router.listen(options.port ?? DEFAULT_PORT, host);
-    const tls = await loadOrCreateStackTls(stateDir, host);
-    const tlsPort = await router.listenTls(options.tlsPort ?? 0, host, tls.server);
+    const tlsPort = await router.listenTls(options.tlsPort ?? 0, host);
 
-    const [emulatorsResult, partsResult] = await Promise.allSettled([startEmulators(dataDir), loadParts()]);
+    // A first start makes the CA and certificate (RSA key generation) while Java starts.
+    const [emulatorsResult, partsResult, tlsResult] = await Promise.allSettled([
+      startEmulators(dataDir),
+      loadParts(),
+      loadOrCreateStackTls(stateDir, host),
+    ]);
     if (emulatorsResult.status === 'fulfilled') stack.onStop(() => emulatorsResult.value.stop());
     if (emulatorsResult.status === 'rejected') throw emulatorsResult.reason;
     if (partsResult.status === 'rejected') throw partsResult.reason;
+    if (tlsResult.status === 'rejected') throw tlsResult.reason;
+    const tls = tlsResult.value;
+    router.useCertificate(tls.server);
     const { dynamodb, kinesis, cognito } = emulatorsResult.value;
     const start = partsResult.value;
     stack.report('DynamoDB Local', true, dynamodb.endpoint);
