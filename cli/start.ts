@@ -17,6 +17,7 @@ function printReady(stack: LocalStack): void {
     `  web app      ${e.webUrl}`,
     `  GraphQL      ${e.graphqlUrl}   (API key ${e.apiKey})`,
     `  real-time    ${e.realtimeUrl}`,
+    `  over TLS     ${e.tls.graphqlUrl}   ${e.tls.realtimeUrl}   (trust ${e.tls.caFile})`,
     `  DynamoDB     ${e.dynamodb.endpoint}   table ${e.dynamodb.tableName}`,
     `  Kinesis      ${e.kinesis.endpoint}   stream ${e.kinesis.streamName}`,
     `  endpoints    ${stack.endpointsFile}`,

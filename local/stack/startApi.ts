@@ -1,6 +1,7 @@
 /**
  * The API part of the stack: the local AppSync runtime serving Alleycat's
- * definition on POST /graphql, and its real-time endpoint on the same server.
+ * definition on POST /graphql, and its real-time endpoint, on every server of
+ * the router (HTTP and HTTPS alike).
  */
 import fs from 'node:fs';
 import {
@@ -76,6 +77,6 @@ export function startApi(o: ApiOptions): RunningApi {
     graphql(req, res);
     return true;
   });
-  const realtime = attachRealtime(o.router.server, realtimeBackendFor(runtime), { meter });
+  const realtime = attachRealtime(o.router.servers, realtimeBackendFor(runtime), { meter });
   return { realtime, meter, stop: () => realtime.close() };
 }

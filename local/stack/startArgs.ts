@@ -4,6 +4,8 @@ import { StartArgsError } from './errors.js';
 
 export interface StartArgs {
   port: number;
+  /** Port of the HTTPS server (the same API over TLS, contract §8). */
+  tlsPort: number;
   host: string;
   raceSeconds: number;
   windowSeconds: number;
@@ -15,11 +17,13 @@ export interface StartArgs {
 }
 
 export const DEFAULT_PORT = 4000;
+export const DEFAULT_TLS_PORT = 4443;
 export const DEFAULT_RACERS = 100;
 
-export const START_USAGE = `usage: alleycat start [--port 4000] [--race-seconds N] [--window-seconds N] [--racers N] [--max-riders N] [--no-sim] [--in-memory] [--reset] [--host 127.0.0.1]
+export const START_USAGE = `usage: alleycat start [--port 4000] [--tls-port 4443] [--race-seconds N] [--window-seconds N] [--racers N] [--max-riders N] [--no-sim] [--in-memory] [--reset] [--host 127.0.0.1]
 
   --port N            port of the one HTTP server (GraphQL, real-time, web app); default ${DEFAULT_PORT}
+  --tls-port N        port of the same over HTTPS/WSS (local CA in .alleycat/tls/ca.pem); default ${DEFAULT_TLS_PORT}
   --race-seconds N    length of a race slot; default ${RACE.raceSeconds}
   --window-seconds N  tumbling window of the live aggregation; default ${RACE.windowSeconds}
   --racers N          riders the simulator puts on the road; default ${DEFAULT_RACERS}
@@ -41,6 +45,7 @@ function positiveInt(flag: string, raw: string | undefined, max = 1_000_000): nu
 export function parseStartArgs(argv: readonly string[]): StartArgs {
   const out: StartArgs = {
     port: DEFAULT_PORT,
+    tlsPort: DEFAULT_TLS_PORT,
     host: '127.0.0.1',
     raceSeconds: RACE.raceSeconds,
     windowSeconds: RACE.windowSeconds,
@@ -62,6 +67,9 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
     switch (flag) {
       case '--port':
         out.port = positiveInt(flag, value(), 65_535);
+        break;
+      case '--tls-port':
+        out.tlsPort = positiveInt(flag, value(), 65_535);
         break;
       case '--race-seconds':
         out.raceSeconds = positiveInt(flag, value());
@@ -95,6 +103,8 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
         throw new StartArgsError(`unknown option "${arg}"`);
     }
   }
+  if (out.tlsPort === out.port)
+    throw new StartArgsError(`--tls-port cannot be --port (${out.port}): each needs its own port`);
   if (out.windowSeconds > out.raceSeconds) {
     throw new StartArgsError(
       `--window-seconds (${out.windowSeconds}) cannot be longer than --race-seconds (${out.raceSeconds})`,

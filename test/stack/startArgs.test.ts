@@ -8,9 +8,10 @@ import { parseStartArgs } from '../../local/stack/startArgs.js';
 import { ADMISSION, RACE } from '../../infra/settings.js';
 
 describe('alleycat start flags', () => {
-  it('defaults to port 4000 on loopback, the shared race timing, the simulator on, data on disk', () => {
+  it('defaults to port 4000 (4443 over TLS) on loopback, the shared race timing, the simulator on, data on disk', () => {
     expect(parseStartArgs([])).toEqual({
       port: 4000,
+      tlsPort: 4443,
       host: '127.0.0.1',
       raceSeconds: RACE.raceSeconds,
       windowSeconds: RACE.windowSeconds,
@@ -27,6 +28,7 @@ describe('alleycat start flags', () => {
       parseStartArgs([
         '--port',
         '4100',
+        '--tls-port=4543',
         '--race-seconds=60',
         '--window-seconds',
         '2',
@@ -39,6 +41,7 @@ describe('alleycat start flags', () => {
       ]),
     ).toEqual({
       port: 4100,
+      tlsPort: 4543,
       host: '127.0.0.1',
       raceSeconds: 60,
       windowSeconds: 2,
@@ -57,6 +60,8 @@ describe('alleycat start flags', () => {
     expect(() => parseStartArgs(['--window-seconds', '901'])).toThrow(/--window-seconds/);
     expect(() => parseStartArgs(['--race-seconds', '4', '--window-seconds', '5'])).toThrow(/cannot be longer/);
     expect(() => parseStartArgs(['--verbose'])).toThrow(/unknown option "--verbose"/);
+    expect(() => parseStartArgs(['--tls-port', '0'])).toThrow(/--tls-port needs a positive integer/);
+    expect(() => parseStartArgs(['--port', '4443'])).toThrow(/--tls-port cannot be --port \(4443\)/);
   });
 });
 
