@@ -60,7 +60,8 @@ afterAll(async () => {
 
 /** Runs `alleycat status` on a pseudo-terminal of 80×24; `keys` are typed once the first screen is drawn. */
 async function statusOnTerminal(opsUrl: string, keys: string): Promise<{ code: number | null; screen: string }> {
-  const command = `stty rows 24 cols 80; exec ${process.execPath} ${BIN} status --url ${opsUrl} --interval 0.5`;
+  // After status quits, the shell reports its exit code and the terminal's modes (raw mode must be undone).
+  const command = `stty rows 24 cols 80; ${process.execPath} ${BIN} status --url ${opsUrl} --interval 0.5; echo "status exited $?"; stty -a`;
   const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {
     cwd: tmp,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -76,7 +77,7 @@ async function statusOnTerminal(opsUrl: string, keys: string): Promise<{ code: n
     child.stdin.write(keys);
     const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))]);
     if (code === 'hung') throw new Error(`status did not quit on ${JSON.stringify(keys)}`);
-    return { code, screen };
+    return { code: Number(/status exited (\d+)/.exec(screen)?.[1] ?? NaN), screen };
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
@@ -115,6 +116,10 @@ describe('alleycat commands beside a running stack (child processes)', () => {
       // Alternate screen and hidden cursor on start; cursor and main screen back on exit, in that order.
       expect(screen.indexOf('\x1b[?1049h')).toBeGreaterThanOrEqual(0);
       expect(screen.lastIndexOf('\x1b[?25h')).toBeLessThan(screen.lastIndexOf('\x1b[?1049l'));
+      // The terminal is back in its usual mode: line editing and echo on.
+      const modes = screen.slice(screen.indexOf('status exited'));
+      expect(modes).toMatch(/(^|\s)icanon(\s|;|$)/m);
+      expect(modes).toMatch(/(^|\s)echo(\s|;|$)/m);
       const lines = lastFrame(screen);
       expect(lines[0]).toMatch(/^alleycat status — \d\d:\d\d:\d\d UTC, up .* — q quits — http/);
       expect(lines.length).toBeLessThanOrEqual(23);
