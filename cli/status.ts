@@ -14,7 +14,7 @@ import { errorMessage, toError } from '../lib/toError.js';
 import type { Command } from './types.js';
 import { OpsUnavailableError } from '../local/ops/errors.js';
 import { OPS_METRICS_PATH } from '../local/ops/opsHandler.js';
-import { renderStatus } from '../local/ops/renderStatus.js';
+import { clip, fitRows, renderStatus } from '../local/ops/renderStatus.js';
 import { FlagError, numberFlag, readFlags } from '../lib/flags.js';
 import { openLiveScreen } from './liveScreen.js';
 import { isOpsSnapshot, type OpsSnapshot } from '../contract/opsMetrics.js';
@@ -54,13 +54,25 @@ export function parseStatusArgs(args: readonly string[]): StatusArgs | 'help' | 
       all: flags.all === true,
       intervalMs:
         flags.interval === undefined ? 2_000 : numberFlag('--interval', flags.interval, 0.2, 3600, ' seconds') * 1000,
-      url: flags.url,
+      url: flags.url === undefined ? undefined : httpUrl(flags.url),
       endpoints: flags.endpoints ?? path.join('.alleycat', 'endpoints.json'),
     };
   } catch (err) {
     if (err instanceof FlagError) return err.message;
     throw err;
   }
+}
+
+function httpUrl(raw: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
+    throw new FlagError(`--url must be an http(s) URL such as http://127.0.0.1:4000/ops/metrics, got "${raw}"`);
+  return url.href;
 }
 
 /** The /ops/metrics URL of the stack described by an endpoints file. */
@@ -139,12 +151,14 @@ async function screenText(url: string, parsed: StatusArgs, size: { columns: numb
       hint,
     });
   } catch (err) {
-    return [
-      `alleycat status — ${url} — ${hint}`,
+    const lines = [
+      `alleycat status — ${hint} — ${url}`,
       '',
       errorMessage(err),
       `retrying every ${parsed.intervalMs / 1000} s`,
-    ].join('\n');
+    ];
+    const fitted = lines.map((line) => clip(line, size.columns - 1));
+    return (size.rows === undefined ? fitted : fitRows(fitted, size.rows)).join('\n');
   }
 }
 

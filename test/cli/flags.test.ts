@@ -84,6 +84,9 @@ describe('alleycat status', () => {
       '--interval must be a number from 0.2 to 3600 seconds, got "fast"',
     );
     expect(parseStatusArgs(['--url'])).toBe('--url needs a value');
+    expect(parseStatusArgs(['--url', '127.0.0.1:4000'])).toBe(
+      '--url must be an http(s) URL such as http://127.0.0.1:4000/ops/metrics, got "127.0.0.1:4000"',
+    );
   });
 });
 
