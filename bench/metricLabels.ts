@@ -17,6 +17,7 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
   'fanout.serverMutationP99Ms': 'request arrival → mutation executed',
   'fanout.serverFanoutP99Ms': 'mutation executed → last socket write',
   'fanout.idleConnectionsRssMb': '10,000 idle connections',
+  'live.meteredMessagesPerViewerWindow': "AppSync's 5 KB units per viewer and window, from the local runtime's meter",
   'esm.recordsPerSecond': 'event-source runtime, kinesalite → no-op handler',
   'stack.startupMs': '`alleycat start` → endpoints.json',
   'ingest.kneeRecordsPerSecond':

@@ -37,7 +37,7 @@ export const BENCHMARKS: readonly BenchmarkEntry[] = [
   { name: 'liveWrites', metrics: ['live.writesPerShardWindow'] },
   { name: 'appsyncOverhead', metrics: ['appsync.resolverOverheadMsPerField'] },
   { name: 'queries', metrics: ['query.raceResultsTop100P95Ms', 'query.allTimeTop100P95Ms'] },
-  { name: 'fanout', metrics: ['fanout.p99Ms', 'fanout.idleConnectionsRssMb'] },
+  { name: 'fanout', metrics: ['fanout.p99Ms', 'fanout.idleConnectionsRssMb', 'live.meteredMessagesPerViewerWindow'] },
   { name: 'esmThroughput', metrics: ['esm.recordsPerSecond'] },
   { name: 'stackStartup', metrics: ['stack.startupMs'] },
   {

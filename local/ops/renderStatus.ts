@@ -10,6 +10,7 @@
  * way first, with a line saying how much was left out.
  */
 import { formatFigure, type OpsSeries, type OpsSnapshot, type SeriesGroup } from '../../contract/opsMetrics.js';
+import { renderCost } from './renderCost.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -51,7 +52,7 @@ export interface StatusLayout {
   all: boolean;
 }
 
-/** One block of the screen: its lines (a leading blank line separates it from the previous block). */
+/** One block of the screen: its lines (a blank line separates it from the previous block; none: left out). */
 export interface StatusSection {
   name: string;
   render(snapshot: OpsSnapshot, layout: StatusLayout): string[];
@@ -116,12 +117,20 @@ const inputsSection: StatusSection = {
   },
 };
 
+/** What the AppSync traffic costs (renderCost.ts); absent when the snapshot has no cost section. */
+const costSection: StatusSection = {
+  name: 'cost',
+  // renderCost leads with its own blank separator; the screen adds one per section.
+  render: (snapshot, layout) => renderCost(snapshot.cost, layout.width).filter((line, i) => i > 0 || line !== ''),
+};
+
 /** The sections in screen order; when rows are short the last ones give way first. */
 export const STATUS_SECTIONS: readonly StatusSection[] = [
   alertsSection,
   seriesSection('eventSource', 'EVENT SOURCES'),
   seriesSection('functions', 'FUNCTIONS (EMF)'),
   seriesSection('realtime', 'REAL-TIME'),
+  costSection,
   inputsSection,
 ];
 
@@ -143,7 +152,10 @@ export function renderStatus(
     ...(options.hint ? [options.hint] : []),
     ...(options.url ? [options.url] : []),
   ].join(' — ');
-  const blocks = sections.map((section) => ['', ...section.render(snapshot, layout)]);
+  const blocks = sections
+    .map((section) => section.render(snapshot, layout))
+    .filter((lines) => lines.length > 0)
+    .map((lines) => ['', ...lines]);
   const lines = [title, ...blocks.flat()].map((line) => clip(line, width));
   return (options.rows === undefined ? lines : fitRows(lines, options.rows)).join('\n');
 }

@@ -201,7 +201,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stack.onStop(() => schedule.stop());
     stack.report('close schedule', true, `finalizer every ${intervalMs / 1000} s (Scheduled Event)`);
 
-    const ops = start.startOps({ router, windowSeconds, mappings: functions.mappings, realtime: api.realtime.server });
+    const ops = start.startOps({
+      router,
+      windowSeconds,
+      raceSeconds,
+      mappings: functions.mappings,
+      realtime: api.realtime.server,
+      meter: api.meter,
+    });
     stack.onStop(() => ops.stop());
     stack.report('ops view', true, `${endpoints.webUrl}ops/metrics`);
 

@@ -108,6 +108,16 @@ describe('the ops view of a running stack', () => {
         15_000,
       );
       expect(perClass(snapshot, 4)).toBe(2);
+      // The same traffic metered at AppSync's list prices (infra/appsyncPrices.ts): one connection, three subscriptions.
+      const { cost } = await waitFor(
+        'metered subscriptions',
+        (s) => (s.cost?.total.subscriptionStarts ?? 0) >= 3 && (s.cost?.total.connectionMinutes ?? 0) > 0,
+        10_000,
+      );
+      expect(cost?.prices.source).toBe('https://aws.amazon.com/appsync/pricing/');
+      expect(cost?.total.connections).toBeGreaterThanOrEqual(1);
+      expect(cost?.total.usd.realtimeUpdates).toBeGreaterThan(0);
+      expect(cost?.race.raceSeconds).toBe(RACE_SECONDS);
     } finally {
       for (const stop of stops) stop();
       client.close();
