@@ -12,7 +12,13 @@
  */
 export { createAppSyncRuntime } from './createAppSyncRuntime.js';
 export { createGraphqlHandler, startGraphqlServer, MAX_BODY_BYTES, type GraphqlServer } from './http.js';
-export { evaluateCode, type EvaluateCodeResult, type HandlerName } from './runtime/evaluateCode.js';
+export {
+  evaluateCode,
+  APPSYNC_JS_RUNTIME,
+  type EvaluateRuntime,
+  type EvaluateCodeResult,
+  type HandlerName,
+} from './runtime/evaluateCode.js';
 export { authorizeRequest, normalizeHeaders, expiryMillis, type HeaderBag } from './auth/authorize.js';
 export { verifySigV4, type SigV4Result, type SignedRequest } from './auth/sigv4Verify.js';
 export {

@@ -30,6 +30,7 @@ import { DEFAULT_PORT, DEFAULT_RACERS, type StartArgs } from './startArgs.js';
 import { startEmulators } from './startEmulators.js';
 import { ensureUserPool } from './userPool.js';
 import { stackParts, type PartStatus } from './stackParts.js';
+import { acquireStateLock } from './stateLock.js';
 
 export interface LocalStackOptions extends Partial<StartArgs> {
   /** Port of the HTTPS server; default: a free port (`alleycat start` passes its --tls-port, 4443 by default). */
@@ -105,10 +106,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stack = stackParts(log);
 
   try {
-    const storedData = path.join(stateDir, 'data');
-    if (options.reset && fs.existsSync(storedData)) fs.rmSync(storedData, { recursive: true, force: true });
     // It holds the API key and the IAM key pair: the user's only.
     ensurePrivateDir(stateDir);
+    // Before anything in the folder is touched: another running stack may hold it.
+    const lock = acquireStateLock(stateDir);
+    stack.onStop(() => lock.release());
+    const storedData = path.join(stateDir, 'data');
+    if (options.reset && fs.existsSync(storedData)) fs.rmSync(storedData, { recursive: true, force: true });
 
     // The HTTP servers first: a taken port fails fast, before Java starts.
     const router = createHttpRouter(log);
@@ -234,6 +238,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     } else stack.report('simulator', false, 'off (--no-sim)');
 
     writeEndpointsFile(endpointsFile, endpoints);
+    lock.describe(endpoints.graphqlUrl);
     stack.onStop(() => removeEndpointsFile(endpointsFile, endpoints));
 
     let stopped: Promise<void> | undefined;
