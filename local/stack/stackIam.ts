@@ -23,6 +23,8 @@ export interface StackIam {
   readonly dynamodb: CheckingProxy;
   /** kinesalite behind the check: the Kinesis data source's endpoint. */
   readonly kinesis: CheckingProxy;
+  /** The last refused calls (AWS's messages), newest last. */
+  readonly deniedCalls: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -52,7 +54,13 @@ export async function startStackIam(o: {
     table: session(o.roles.dataSources.table, APPSYNC_SESSION),
     kinesis: session(o.roles.dataSources.kinesis, APPSYNC_SESSION),
   };
-  const onDenied = (call: DeniedCall) => o.log(`[iam] AccessDeniedException: ${accessDeniedMessage(call)}`);
+  const deniedCalls: string[] = [];
+  const onDenied = (call: DeniedCall) => {
+    const message = accessDeniedMessage(call);
+    deniedCalls.push(message);
+    if (deniedCalls.length > 100) deniedCalls.shift();
+    o.log(`[iam] AccessDeniedException: ${message}`);
+  };
   const common = { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, host: o.host, onDenied };
   const dynamodb = await startCheckingProxy({
     ...common,
@@ -71,6 +79,7 @@ export async function startStackIam(o: {
     dataSources,
     dynamodb,
     kinesis,
+    deniedCalls,
     async stop() {
       await Promise.all([dynamodb.stop(), kinesis.stop()]);
     },
