@@ -198,9 +198,8 @@ export const DEPLOYMENT = {
 } as const;
 
 /**
- * AWS WAF on the API: a rate-based rule per client IP (AppSync answers a
- * blocked request with its own UnauthorizedException). The local stack
- * reproduces it when started with `--api-rate-limit`.
+ * AWS WAF on the API: a rate-based rule per client IP (WAF blocks with HTTP
+ * 403). The local stack has no rate limit yet (docs/operations.md, Decisions).
  */
 export const API_PROTECTION = {
   /** Requests per IP per 5-minute window (WAF's default evaluation window); 0 turns WAF off. */

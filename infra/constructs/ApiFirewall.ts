@@ -1,9 +1,8 @@
 /**
  * AWS WAF in front of the API: one rate-based rule that blocks a client IP
  * sending more than `rateLimit` requests in 5 minutes (WAF's evaluation
- * window), HTTP and real-time alike. AppSync answers a blocked request with
- * its own error (UnauthorizedException, HTTP 403) and the local stack
- * reproduces that when started with the same limit.
+ * window). A blocked request gets HTTP 403 before any authorization mode
+ * is evaluated (AppSync evaluates WAF rules first).
  */
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
