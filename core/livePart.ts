@@ -16,6 +16,7 @@
  * racerId `__proto__` as an ordinary object's key would set its prototype.
  * Lookups use Object.hasOwn, so ids like `constructor` are ordinary keys too.
  */
+import { transientExpiresAt } from './expiresAt.js';
 import { ITEM_LIVE_PART, livePartKey, racerIdOfRiderMapKey, scoreUnits } from './keys.js';
 import { flagNames } from './fairPlay.js';
 import type { FairPlayRule } from './fairPlay.js';
@@ -53,6 +54,8 @@ export interface LivePartItem {
   readonly version: number;
   /** ISO-8601 UTC time of the last write. */
   readonly updatedAt: string;
+  /** TTL (epoch seconds): a part is working state of a running race (core/expiresAt.ts). */
+  readonly expiresAt: number;
   /** Epoch ms of the newest tumbling window the shard closed for the race (never moves backwards; page 0 only). */
   readonly windowStart?: number;
   /** The page of the shard's part (core/livePartPages.ts); absent on page 0. */
@@ -93,6 +96,7 @@ export function buildLivePartItem(p: {
     riders: encodeRiders(p.riders),
     version: p.version,
     updatedAt: p.updatedAt,
+    expiresAt: transientExpiresAt(Date.parse(p.updatedAt)),
   };
   const paged: LivePartItem = page === 0 ? item : { ...item, page };
   return p.windowStart === undefined ? paged : { ...paged, windowStart: p.windowStart };

@@ -4,15 +4,23 @@
  */
 import type { Node } from 'constructs';
 import { InfraConfigError } from './errors.js';
-import { MAPPINGS, STREAM } from './settings.js';
+import { API_PROTECTION, DEPLOYMENT, MAPPINGS, STREAM } from './settings.js';
 
 export interface AlleycatContext {
   /** Default of the stack's ShardCount parameter. */
   readonly shardCount: number;
   /** The aggregator's tumbling window (also WINDOW_SECONDS and the iterator-age alarm). */
   readonly windowSeconds: number;
-  /** SNS topic the alarms notify (context `alarmTopicArn`); none by default. */
+  /** An existing SNS topic the alarms notify (context `alarmTopicArn`); default: the stack creates one. */
   readonly alarmTopicArn?: string;
+  /** An address the stack's own alarm topic mails (context `alarmEmail`), confirmed by its owner. */
+  readonly alarmEmail?: string;
+  /** The deployment's stage (context `stage`, default `dev`): in the stack, API and resource names, and a tag. */
+  readonly stage: string;
+  /** AppSync field logs with request and response content (context `verboseApiLogs=true`); default false. */
+  readonly verboseApiLogs: boolean;
+  /** Requests per 5 minutes one IP may send the API before WAF blocks it (context `apiRateLimit`; 0: no WAF). */
+  readonly apiRateLimit: number;
 }
 
 /** Context keys, as given on the command line (`-c key=value`) or in cdk.json. */
@@ -20,7 +28,14 @@ export const CONTEXT_KEYS = {
   shardCount: 'shardCount',
   windowSeconds: 'windowSeconds',
   alarmTopicArn: 'alarmTopicArn',
+  alarmEmail: 'alarmEmail',
+  stage: 'stage',
+  verboseApiLogs: 'verboseApiLogs',
+  apiRateLimit: 'apiRateLimit',
 } as const;
+
+/** A stage name: lower-case letters, digits and dashes, short enough for every resource name it goes into. */
+const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
 
 function intContext(node: Node, key: string, fallback: number, min: number, max: number): number {
   const raw: unknown = node.tryGetContext(key);
@@ -40,8 +55,26 @@ export function readContext(node: Node): AlleycatContext {
       `Context value ${CONTEXT_KEYS.alarmTopicArn}=${String(topic)} must be an SNS topic ARN.`,
     );
   }
+  const email: unknown = node.tryGetContext(CONTEXT_KEYS.alarmEmail);
+  if (email !== undefined && (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email))) {
+    throw new InfraConfigError(`Context value ${CONTEXT_KEYS.alarmEmail}=${String(email)} must be an e-mail address.`);
+  }
+  const stage: unknown = node.tryGetContext(CONTEXT_KEYS.stage) ?? DEPLOYMENT.defaultStage;
+  if (typeof stage !== 'string' || !STAGE_PATTERN.test(stage)) {
+    throw new InfraConfigError(
+      `Context value ${CONTEXT_KEYS.stage}=${String(stage)} must match ${
+        STAGE_PATTERN.source
+      } (e.g. dev, staging, prod).`,
+    );
+  }
+  const verbose: unknown = node.tryGetContext(CONTEXT_KEYS.verboseApiLogs);
   return {
     ...(topic === undefined ? {} : { alarmTopicArn: topic }),
+    ...(email === undefined ? {} : { alarmEmail: email }),
+    stage,
+    verboseApiLogs: verbose === true || verbose === 'true',
+    // AWS WAF rate-based rules: a limit of 10..2,000,000,000 requests per evaluation window.
+    apiRateLimit: intContext(node, CONTEXT_KEYS.apiRateLimit, API_PROTECTION.rateLimitPer5Minutes, 0, 2_000_000_000),
     // Kinesis allows up to 10,000 shards per stream by quota; keep a sane ceiling here.
     shardCount: intContext(node, CONTEXT_KEYS.shardCount, STREAM.defaultShardCount, 1, 500),
     // Lambda's TumblingWindowInSeconds is 0..900; a live ranking needs a window of at least 1 s.

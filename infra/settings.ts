@@ -11,6 +11,19 @@ export const TABLE = {
   partitionKey: { name: 'PK', type: 'S' },
   sortKey: { name: 'SK', type: 'S' },
   billingMode: 'PAY_PER_REQUEST',
+  /**
+   * Transient items (LIVE#, LIVEPUB, OPEN#, FINAL#, admission buckets) carry
+   * this attribute, epoch seconds, set by the code that writes them
+   * (core/expiresAt.ts); DynamoDB deletes them some time after it passes.
+   */
+  timeToLiveAttribute: 'expiresAt',
+  /**
+   * On-demand ceiling: requests per second a table (and each index) may take
+   * before DynamoDB throttles, so a runaway writer or a flood costs a bounded
+   * amount (docs/operations.md, Decisions).
+   */
+  maxReadRequestUnits: 40_000,
+  maxWriteRequestUnits: 20_000,
   pointInTimeRecovery: true,
   /**
    * The all-time consumer needs the inserted result (NEW_IMAGE) and, for a
@@ -46,7 +59,14 @@ export const STREAM = {
   localName: 'alleycat-telemetry',
   defaultShardCount: 8,
   localShardCount: 4,
-  retentionHours: 24,
+  /**
+   * As long as the dead-letter queues keep a failed batch's pointer
+   * (MONITORING.dlqRetentionDays): a re-drive reads the records again from the
+   * stream, so they must outlive the pointer (docs/operations.md, Re-driving).
+   */
+  retentionHours: 14 * 24,
+  /** Upper bound of the ShardCount parameter (64,000 riders at once); beyond it, raise it deliberately (docs/operations.md, Decisions). */
+  maxShardCount: 64,
 } as const;
 
 /**
@@ -145,20 +165,55 @@ export const MAPPINGS = {
 export const CLOSE_SCHEDULE = {
   /** EventBridge rate expressions count whole minutes; 1 is the smallest. */
   rateMinutes: 1,
+  /**
+   * A failed tick is tried again (Lambda's asynchronous retries; EventBridge's
+   * own for an invocation that fails to start), and what still fails lands in
+   * a queue that raises an alarm. The close claims make a retried tick that
+   * meets the next one harmless.
+   */
+  retryAttempts: 2,
+  /** A tick older than this is dropped: later ticks do the same work. */
+  maxEventAgeMinutes: 5,
 } as const;
 
 /** Lambda settings. */
 export const FUNCTIONS = {
+  /** Decided 2026-12 (docs/operations.md, Decisions): Lambda deprecates nodejs22.x on 2027-04-30. */
   runtime: 'nodejs22.x',
+  /**
+   * Reserved concurrency per function: stream consumers run at most one
+   * instance per shard (ParallelizationFactor 1), so a reservation bounds what
+   * they take from the account and guarantees they are never starved by other
+   * functions. Sized for STREAM.maxShardCount plus the scheduled close.
+   */
+  reservedConcurrency: { aggregator: 64, finalizer: 66, allTime: 32 },
   memorySize: { aggregator: 1024, finalizer: 512, allTime: 512 },
   timeoutSeconds: { aggregator: 60, finalizer: 60, allTime: 30 },
+} as const;
+
+/** Deployments: one stack per stage, side by side in one account and region. */
+export const DEPLOYMENT = {
+  defaultStage: 'dev',
+  project: 'alleycat',
+} as const;
+
+/**
+ * AWS WAF on the API: a rate-based rule per client IP (WAF blocks with HTTP
+ * 403). The local stack has no rate limit yet (docs/operations.md, Decisions).
+ */
+export const API_PROTECTION = {
+  /** Requests per IP per 5-minute window (WAF's default evaluation window); 0 turns WAF off. */
+  rateLimitPer5Minutes: 3000,
 } as const;
 
 /** AppSync. */
 export const API = {
   name: 'alleycat',
   region: 'us-east-1',
+  /** AppSync's maximum; every deploy renews the key to this many days from synth (docs/operations.md, API key). */
   apiKeyDays: 365,
+  /** The reminder to renew the API key goes out this many days before it expires. */
+  apiKeyReminderDays: 30,
   /**
    * Nesting levels a query may have (AppSync: 1..75, unset = none). Our own
    * operations go 3 deep; the standard introspection query (GraphiQL, the
@@ -237,6 +292,11 @@ export const MONITORING = {
   allTimeIteratorAgeSeconds: 300,
   /** Share of AppSync requests that fail with 5XX (Average of 5XXError) that raises the alarm. */
   appSync5xxRate: 0.01,
+  /**
+   * Share of AppSync requests refused with 4XX (auth, validation, limits) that
+   * raises the alarm: a client broken by a release, an expired key, a flood.
+   */
+  appSync4xxRate: 0.05,
   /** Consecutive periods over the threshold before an alarm fires. */
   evaluationPeriods: 3,
   /** Retention of the dead-letter queues (SQS maximum). */

@@ -18,6 +18,7 @@
  * closer sees more; the stored parts, which `liveRankings` reads, stay the
  * truth.
  */
+import { transientExpiresAt } from '../../core/expiresAt.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ITEM_LIVE_PUBLISH, livePublishKey } from '../../core/keys.js';
@@ -40,7 +41,7 @@ export async function claimPublish(
         TableName: tableName,
         Key: livePublishKey(ref.classId, ref.raceId),
         UpdateExpression:
-          'SET progress = :p, claimant = :me, itemType = :t, classId = :c, raceId = :r, claimedAt = :at',
+          'SET progress = :p, claimant = :me, itemType = :t, classId = :c, raceId = :r, claimedAt = :at, expiresAt = :exp',
         ConditionExpression: 'attribute_not_exists(progress) OR progress < :p OR (progress = :p AND claimant = :me)',
         ExpressionAttributeValues: {
           ':p': progress,
@@ -49,6 +50,7 @@ export async function claimPublish(
           ':c': ref.classId,
           ':r': ref.raceId,
           ':at': claimedAt,
+          ':exp': transientExpiresAt(Date.parse(claimedAt)),
         },
       }),
     ),

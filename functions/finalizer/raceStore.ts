@@ -1,4 +1,5 @@
 /** DynamoDB adapter of the finalizer: open-race markers, results, summaries. */
+import { transientExpiresAt } from '../../core/expiresAt.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   DeleteCommand,
@@ -47,8 +48,14 @@ export async function touchOpenRace(
     new UpdateCommand({
       TableName: tableName,
       Key: openRaceKey(race.classId, race.raceId),
-      UpdateExpression: 'SET itemType = :t, classId = :c, raceId = :r, lastRecordAt = :now',
-      ExpressionAttributeValues: { ':t': ITEM_OPEN_RACE, ':c': race.classId, ':r': race.raceId, ':now': nowMillis },
+      UpdateExpression: 'SET itemType = :t, classId = :c, raceId = :r, lastRecordAt = :now, expiresAt = :exp',
+      ExpressionAttributeValues: {
+        ':t': ITEM_OPEN_RACE,
+        ':c': race.classId,
+        ':r': race.raceId,
+        ':now': nowMillis,
+        ':exp': transientExpiresAt(nowMillis),
+      },
     }),
   );
 }

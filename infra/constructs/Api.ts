@@ -4,7 +4,7 @@
  * user pool for recordTelemetry and IAM for publishLiveRankings, and every resolver and pipeline function of
  * resolvers/manifest.ts as APPSYNC_JS 1.0.0 with the code of resolvers/build.ts.
  */
-import { Aws, Duration, Expiration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Expiration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AppsyncFunction,
   AuthorizationType,
@@ -45,6 +45,12 @@ export interface ApiProps {
   readonly riders: { readonly userPool: IUserPool; readonly client: IUserPoolClient };
   /** Bundled code of every manifest entry (infra/resolverCode.ts). */
   readonly bundles: ResolverBundles;
+  /** The stage: the API's name carries it. */
+  readonly stage: string;
+  /** When the API key expires (AppSync allows at most 365 days ahead). */
+  readonly apiKeyExpires: Date;
+  /** Log request and response content of failing fields (default false: errors without content). */
+  readonly verboseLogs?: boolean;
 }
 
 /** The GraphQL API with its three data sources and every resolver of the manifest. */
@@ -68,15 +74,15 @@ export class AlleycatApi extends Construct {
       description: 'AppSync request logging of the Alleycat API.',
     });
     this.api = new GraphqlApi(this, 'Api', {
-      name: API.name,
+      name: `${API.name}-${props.stage}`,
       definition: Definition.fromFile(SCHEMA_FILE),
       authorizationConfig: {
         defaultAuthorization: {
           authorizationType: AuthorizationType.API_KEY,
           apiKeyConfig: {
             description: 'Public reads and subscriptions.',
-            // AppSync allows at most 365 days; the expiry is computed at synth time.
-            expires: Expiration.after(Duration.days(API.apiKeyDays)),
+            // Fixed at synth: every deploy renews the key (docs/operations.md, API key).
+            expires: Expiration.atDate(props.apiKeyExpires),
           },
         },
         additionalAuthorizationModes: [
@@ -106,13 +112,19 @@ export class AlleycatApi extends Construct {
     });
     // Set on the L1: the L2's logConfig always adds a LogRetention custom resource
     // (a Lambda with logs:PutRetentionPolicy on "*") that would race this LogGroup.
-    // Errors only, with their request context (verbose content) so a failed resolver can be debugged.
+    // Errors only. Their request and response content (headers, arguments, a rider's token claims)
+    // stays out of the logs unless a stage is deployed with `-c verboseApiLogs=true` to debug.
     const cfnApi = this.api.node.defaultChild as CfnGraphQLApi;
     cfnApi.logConfig = {
       fieldLogLevel: FieldLogLevel.ERROR,
-      excludeVerboseContent: false,
+      excludeVerboseContent: !(props.verboseLogs ?? false),
       cloudWatchLogsRoleArn: logsRole.roleArn,
     };
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-ASC3',
+      reason:
+        'Field logs at ERROR are on; their request and response content (arguments, headers, token claims of riders) is excluded by default and included per stage with -c verboseApiLogs=true while debugging (docs/operations.md, Decisions).',
+    });
     logsRole.addToPolicy(
       new PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],

@@ -19,7 +19,9 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import type { IRule } from 'aws-cdk-lib/aws-events';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MONITORING, SERVICE_NAMES } from '../settings.js';
 import type { FunctionName, StreamFunction } from './StreamFunction.js';
@@ -64,6 +66,8 @@ const TABLE_OPERATIONS = [
   Operation.QUERY,
   Operation.BATCH_WRITE_ITEM,
   Operation.BATCH_GET_ITEM,
+  // The finalizer writes results in transactions.
+  Operation.TRANSACT_WRITE_ITEMS,
 ];
 
 export interface MonitoringProps {
@@ -72,8 +76,12 @@ export interface MonitoringProps {
   readonly api: GraphqlApi;
   readonly functions: Readonly<Record<FunctionName, StreamFunction>>;
   readonly windowSeconds: number;
-  /** Where alarms notify (context `alarmTopicArn`); none: alarms only show in the console. */
-  readonly alarmTopic?: ITopic;
+  /** Where every alarm notifies: an alarm nobody hears is no alarm. */
+  readonly alarmTopic: ITopic;
+  /** The scheduled close's failure queue (failed after retries, or not delivered). */
+  readonly closeTickFailures: IQueue;
+  /** The scheduled close's EventBridge rule. */
+  readonly closeSchedule: IRule;
 }
 
 export class Monitoring extends Construct {
@@ -165,6 +173,79 @@ export class Monitoring extends Construct {
     this.alarm('TableThrottledRequests', throttles, 0, 'DynamoDB throttled requests to the table.', 1, props);
     this.alarm('TableReadThrottleEvents', readThrottles, 0, 'DynamoDB throttled reads of the table.', 1, props);
     this.alarm('TableWriteThrottleEvents', writeThrottles, 0, 'DynamoDB throttled writes to the table.', 1, props);
+    // Kinesis refusing writes (producers and recordTelemetry retry, then lose records) or reads (consumers fall behind).
+    this.alarm(
+      'StreamWriteThrottles',
+      stream.metricPutRecordsThrottledRecords({ statistic: 'Sum', period: this.period }),
+      0,
+      'Kinesis throttled writes to the telemetry stream: raise ShardCount (docs/scaling.md).',
+      MONITORING.evaluationPeriods,
+      props,
+    );
+    this.alarm(
+      'StreamReadThrottles',
+      stream.metricReadProvisionedThroughputExceeded({ statistic: 'Sum', period: this.period }),
+      0,
+      'Kinesis throttled reads of the telemetry stream: consumers fall behind.',
+      MONITORING.evaluationPeriods,
+      props,
+    );
+    for (const fn of names) {
+      this.alarm(
+        `${fn}Errors`,
+        functions[fn].fn.metricErrors({ statistic: 'Sum', period: this.period }),
+        0,
+        `${fn} fails invocations (its batches are retried, then bisected, then sent to its dead-letter queue).`,
+        MONITORING.evaluationPeriods,
+        props,
+      );
+      this.alarm(
+        `${fn}Throttles`,
+        functions[fn].fn.metricThrottles({ statistic: 'Sum', period: this.period }),
+        0,
+        `${fn} is throttled (reserved concurrency or the account's limit).`,
+        MONITORING.evaluationPeriods,
+        props,
+      );
+    }
+    this.alarm(
+      'RaceCloseFailures',
+      emf('finalizer', 'RaceCloseFailures'),
+      0,
+      'The finalizer could not close a race (it tries again on its next invocation).',
+      MONITORING.evaluationPeriods,
+      props,
+    );
+    this.alarm(
+      'CloseTickFailures',
+      props.closeTickFailures.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: this.period }),
+      0,
+      "The finalizer's scheduled close failed after its retries (or EventBridge could not invoke it).",
+      1,
+      props,
+    );
+    this.alarm(
+      'CloseScheduleFailedInvocations',
+      new Metric({
+        namespace: 'AWS/Events',
+        metricName: 'FailedInvocations',
+        dimensionsMap: { RuleName: props.closeSchedule.ruleName },
+        statistic: 'Sum',
+        period: this.period,
+      }),
+      0,
+      'EventBridge failed to invoke the finalizer for the scheduled close.',
+      1,
+      props,
+    );
+    this.alarm(
+      'Api4xxRate',
+      appsync('4XXError', 'Average'),
+      MONITORING.appSync4xxRate,
+      `More than ${MONITORING.appSync4xxRate * 100}% of AppSync requests are refused with 4XX.`,
+      MONITORING.evaluationPeriods,
+      props,
+    );
     // Average of 5XXError is the share of requests that failed with a server error.
     this.alarm(
       'Api5xxRate',
@@ -306,7 +387,9 @@ export class Monitoring extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: description,
     });
-    if (props.alarmTopic) alarm.addAlarmAction(new SnsAction(props.alarmTopic));
+    // Recovery is news too: the on-call sees when an alarm clears.
+    alarm.addAlarmAction(new SnsAction(props.alarmTopic));
+    alarm.addOkAction(new SnsAction(props.alarmTopic));
     this.alarms.push(alarm);
   }
 }

@@ -11,6 +11,8 @@ import type { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -41,21 +43,19 @@ export interface PipelineProps {
 }
 
 /**
- * Table actions per function: exactly what each writer does (docs/data-model.md).
- * aggregator: read-merge-conditional-put of its shard's LIVE# part, Query of a race's parts.
- * finalizer: OPEN# markers, results in batches, race summary, closing the marker.
- * allTime: conditional updates of RACER#/CLASS# items.
+ * Table actions per function: exactly the calls its code makes (docs/data-model.md,
+ * "Access patterns"), no more. The local stack enforces these same statements,
+ * so a call missing here fails every local end-to-end test.
+ * aggregator: admission (GetItem, UpdateItem), its shard's LIVE# pages (Query,
+ * PutItem), the LIVEPUB publish claim (UpdateItem).
+ * finalizer: OPEN# markers (UpdateItem, Query, DeleteItem), pending finals
+ * (PutItem, GetItem, UpdateItem, Query), admission reads (BatchGetItem,
+ * GetItem), results (TransactWriteItems of Puts: PutItem), race summary (PutItem).
+ * allTime: conditional updates of RACER#/CLASS# items, and reads of them.
  */
 export const TABLE_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
-  aggregator: [
-    'dynamodb:GetItem',
-    'dynamodb:PutItem',
-    'dynamodb:Query',
-    'dynamodb:UpdateItem',
-    'dynamodb:BatchWriteItem',
-  ],
+  aggregator: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   finalizer: [
-    'dynamodb:BatchWriteItem',
     'dynamodb:PutItem',
     'dynamodb:Query',
     'dynamodb:GetItem',
@@ -86,6 +86,8 @@ export class Pipeline extends Construct {
   readonly functions: Readonly<Record<FunctionName, StreamFunction>>;
   /** The rule that invokes the finalizer's scheduled close. */
   readonly closeSchedule: Rule;
+  /** Scheduled closes that failed after their retries (and ticks EventBridge could not deliver). */
+  readonly closeTickFailures: Queue;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -131,6 +133,18 @@ export class Pipeline extends Construct {
     finalizer.fn.addEventSource(
       new KinesisEventSource(props.stream, mappingProps(MAPPINGS.finalizer, new SqsDlq(finalizer.deadLetterQueue))),
     );
+    this.closeTickFailures = new Queue(this, 'CloseTickFailures', {
+      retentionPeriod: Duration.days(MONITORING.dlqRetentionDays),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    const failureQueue =
+      "This queue is itself the failure destination of the finalizer's scheduled close (an alarm watches its depth); nothing consumes it, so neither a dead-letter queue nor a redrive policy has anything to catch.";
+    Validations.of(this.closeTickFailures).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason: failureQueue },
+      { id: 'Serverless-SQSRedrivePolicy', reason: failureQueue },
+    );
+    const tickAge = Duration.minutes(CLOSE_SCHEDULE.maxEventAgeMinutes);
     // The rule's own event is the input (no Input override): the finalizer
     // recognises EventBridge's Scheduled Event. The target adds the only
     // permission needed: lambda:InvokeFunction for events.amazonaws.com,
@@ -140,13 +154,18 @@ export class Pipeline extends Construct {
       schedule: Schedule.rate(Duration.minutes(CLOSE_SCHEDULE.rateMinutes)),
       targets: [
         new LambdaFunction(finalizer.fn, {
-          retryAttempts: 0,
-          maxEventAge: Duration.minutes(CLOSE_SCHEDULE.rateMinutes),
+          retryAttempts: CLOSE_SCHEDULE.retryAttempts,
+          maxEventAge: tickAge,
+          deadLetterQueue: this.closeTickFailures,
         }),
       ],
     });
-    // A failed tick is not retried: the next tick, a minute later, does the same work.
-    finalizer.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(CLOSE_SCHEDULE.rateMinutes) });
+    // A failed tick is retried (Lambda waits about 1 and 2 minutes); what still fails is kept for the alarm.
+    finalizer.fn.configureAsyncInvoke({
+      retryAttempts: CLOSE_SCHEDULE.retryAttempts,
+      maxEventAge: tickAge,
+      onFailure: new SqsDestination(this.closeTickFailures),
+    });
     allTime.fn.addEventSource(
       new DynamoEventSource(props.table, {
         ...mappingProps(MAPPINGS.allTime, new SqsDlq(allTime.deadLetterQueue)),
@@ -154,10 +173,11 @@ export class Pipeline extends Construct {
         filters: MAPPINGS.allTime.filters.map((f) => ({ pattern: f.pattern })),
       }),
     );
+    // Acknowledgements are per id: this one replaces the X-Ray reason of StreamFunction for allTime's role.
     Validations.of(allTime.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'dynamodb:ListStreams (added by the DynamoDB event source) has no resource-level permissions: IAM accepts only "*" for it. Every other stream action is scoped to the table\'s stream ARN.',
+        'dynamodb:ListStreams (added by the DynamoDB event source), xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) have no resource-level permissions: IAM accepts only "*" for them. Every other stream action is scoped to the table\'s stream ARN.',
     });
   }
 }

@@ -16,7 +16,7 @@ import {
   type AuthFlow,
 } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -26,16 +26,21 @@ import { retentionDays } from '../retention.js';
 import { FUNCTIONS, MONITORING, USER_POOL } from '../settings.js';
 import { functionBundling, settingsRuntime } from './StreamFunction.js';
 
+export interface RidersProps {
+  /** The stage: the pool's and the client's names carry it. */
+  readonly stage: string;
+}
+
 export class Riders extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
   readonly preSignUp: NodejsFunction;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: RidersProps) {
     super(scope, id);
     const { passwordPolicy, tokenValidity } = USER_POOL;
     this.userPool = new UserPool(this, 'Pool', {
-      userPoolName: USER_POOL.poolName,
+      userPoolName: `${USER_POOL.poolName}-${props.stage}`,
       selfSignUpEnabled: true,
       signInAliases: { username: true },
       signInCaseSensitive: USER_POOL.usernameCaseSensitive,
@@ -93,14 +98,26 @@ export class Riders extends Construct {
       timeout: Duration.seconds(USER_POOL.preSignUp.timeoutSeconds),
       role,
       logGroup,
+      tracing: Tracing.ACTIVE,
       environment: { NODE_OPTIONS: '--enable-source-maps' },
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       bundling: functionBundling(),
     });
-    Validations.of(this.preSignUp).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: `${FUNCTIONS.runtime} is a supported Lambda runtime, pinned in infra/settings.ts so that the deployed runtime only changes deliberately, like the stream functions' runtime and the bundles' esbuild target derived from the same setting.`,
+    const runtimeReason = `${FUNCTIONS.runtime} is a supported Lambda runtime, pinned in infra/settings.ts so that the deployed runtime only changes deliberately, like the stream functions' runtime and the bundles' esbuild target derived from the same setting.`;
+    Validations.of(this.preSignUp).acknowledge(
+      { id: 'AwsSolutions-L1', reason: runtimeReason },
+      { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Cognito invokes the PreSignUp trigger synchronously and shows its failure to the rider signing up; a dead-letter queue only receives failed asynchronous invocations, of which this function has none.',
+      },
+    );
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) have no resource-level permissions: IAM accepts only "*" for them.',
     });
     this.userPool.addTrigger(UserPoolOperation.PRE_SIGN_UP, this.preSignUp);
 
@@ -109,7 +126,7 @@ export class Riders extends Construct {
       userSrp: USER_POOL.explicitAuthFlows.includes('ALLOW_USER_SRP_AUTH'),
     };
     this.client = this.userPool.addClient('App', {
-      userPoolClientName: USER_POOL.clientName,
+      userPoolClientName: `${USER_POOL.clientName}-${props.stage}`,
       generateSecret: false,
       authFlows,
       idTokenValidity: Duration.minutes(tokenValidity.idTokenMinutes),

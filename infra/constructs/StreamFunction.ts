@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -91,11 +91,18 @@ export class StreamFunction extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the on-failure destination of an event-source mapping; it holds batch metadata for an operator (DLQ alarm) and has no consumer whose failures would need a further queue.',
-    });
+    Validations.of(this.deadLetterQueue).acknowledge(
+      {
+        id: 'Serverless-SQSRedrivePolicy',
+        reason:
+          'This queue is itself the on-failure destination of an event-source mapping: a redrive policy would move its messages to yet another queue nobody reads.',
+      },
+      {
+        id: 'AwsSolutions-SQS3',
+        reason:
+          'This queue is itself the on-failure destination of an event-source mapping; it holds batch metadata for an operator (DLQ alarm) and has no consumer whose failures would need a further queue.',
+      },
+    );
 
     this.fn = new NodejsFunction(this, 'Function', {
       entry,
@@ -107,15 +114,29 @@ export class StreamFunction extends Construct {
       timeout: Duration.seconds(FUNCTIONS.timeoutSeconds[props.name]),
       role: this.role,
       logGroup,
+      // Traces continue from AppSync into the functions and their DynamoDB calls.
+      tracing: Tracing.ACTIVE,
+      reservedConcurrentExecutions: FUNCTIONS.reservedConcurrency[props.name],
       // Minified bundles: stack traces are only readable through the source map.
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       bundling: functionBundling(),
     });
-    Validations.of(this.fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: `${FUNCTIONS.runtime} is a supported Lambda runtime, pinned in infra/settings.ts so that the deployed runtime only changes deliberately: together with the bundles' esbuild target (derived from the same setting) and after the functions are re-tested on the new Node major.`,
+    const runtimeReason = `${FUNCTIONS.runtime} is a supported Lambda runtime, pinned in infra/settings.ts so that the deployed runtime only changes deliberately: together with the bundles' esbuild target (derived from the same setting) and after the functions are re-tested on the new Node major (docs/operations.md, Decisions).`;
+    Validations.of(this.fn).acknowledge(
+      { id: 'AwsSolutions-L1', reason: runtimeReason },
+      { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          "A function's failures are kept where they happen: its event-source mapping's on-failure queue (stream batches) and, for the finalizer's scheduled close, its asynchronous on-failure destination; a DeadLetterConfig would only cover asynchronous invocations.",
+      },
+    );
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) have no resource-level permissions: IAM accepts only "*" for them.',
     });
   }
 }

@@ -28,6 +28,9 @@ export class AlleycatTable extends Construct {
       billingMode: TABLE.billingMode === 'PAY_PER_REQUEST' ? BillingMode.PAY_PER_REQUEST : BillingMode.PROVISIONED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: TABLE.pointInTimeRecovery },
       stream: STREAM_VIEWS[TABLE.streamViewType],
+      timeToLiveAttribute: TABLE.timeToLiveAttribute,
+      maxReadRequestUnits: TABLE.maxReadRequestUnits,
+      maxWriteRequestUnits: TABLE.maxWriteRequestUnits,
       // Race results and all-time rankings are the product: never delete them with the stack.
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
@@ -38,6 +41,8 @@ export class AlleycatTable extends Construct {
         partitionKey: { name: gsi.partitionKey.name, type: ATTRIBUTE_TYPES[gsi.partitionKey.type] },
         sortKey: { name: gsi.sortKey.name, type: ATTRIBUTE_TYPES[gsi.sortKey.type] },
         projectionType: PROJECTIONS[gsi.projection],
+        maxReadRequestUnits: TABLE.maxReadRequestUnits,
+        maxWriteRequestUnits: TABLE.maxWriteRequestUnits,
       });
     }
   }

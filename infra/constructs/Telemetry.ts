@@ -10,7 +10,7 @@
  * parameter so it can be raised at deploy time; its default can be set at
  * synth time with `-c shardCount=N`.
  */
-import { CfnParameter, Duration } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 import { STREAM } from '../settings.js';
@@ -31,6 +31,7 @@ export class Telemetry extends Construct {
       type: 'Number',
       default: props.defaultShardCount,
       minValue: 1,
+      maxValue: STREAM.maxShardCount,
       description:
         'Shards of the telemetry stream: one per 1,000 riders riding at once (1,000 records/s per shard), plus headroom.',
     });
@@ -41,6 +42,9 @@ export class Telemetry extends Construct {
       // Server-side encryption with the AWS managed key (aws/kinesis): producers
       // and consumers need no extra KMS permissions.
       encryption: StreamEncryption.MANAGED,
+      // Telemetry is input, not the product: the results are in the table (retained). A deleted
+      // stage stops paying for its shards.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
   }
 }

@@ -36,10 +36,13 @@ export interface AlleycatApiOptions {
   readonly auth: AuthConfig;
   /** What the data sources sign with (AppSync: their service role); default: the emulators' placeholder. */
   readonly credentials?: LocalCredentials;
+  /** A data source's own role session, where it has one (the stack's IAM check knows its statements). */
+  readonly dataSourceCredentials?: Readonly<Partial<Record<DataSourceName, LocalCredentials>>>;
 }
 
 function dataSource(name: DataSourceName, options: AlleycatApiOptions): DataSourceDefinition {
   const type = DATA_SOURCES[name].kind;
+  const credentials = options.dataSourceCredentials?.[name] ?? options.credentials ?? EMULATOR_CREDENTIALS;
   switch (type) {
     case 'NONE':
       return { name, type };
@@ -49,7 +52,7 @@ function dataSource(name: DataSourceName, options: AlleycatApiOptions): DataSour
         type,
         dynamodbConfig: { tableName: options.dynamodb?.tableName ?? 'unused', awsRegion: LOCAL_REGION },
         endpoint: options.dynamodb?.endpoint ?? UNREACHABLE_ENDPOINT,
-        credentials: options.credentials ?? EMULATOR_CREDENTIALS,
+        credentials,
       };
     case 'HTTP':
       // The CDK stack's Kinesis data source: an HTTP data source signing for the kinesis service.
@@ -63,7 +66,7 @@ function dataSource(name: DataSourceName, options: AlleycatApiOptions): DataSour
             awsIamConfig: { signingRegion: LOCAL_REGION, signingServiceName: 'kinesis' },
           },
         },
-        credentials: options.credentials ?? EMULATOR_CREDENTIALS,
+        credentials,
       };
   }
 }

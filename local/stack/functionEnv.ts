@@ -49,3 +49,23 @@ export function functionEnvironment(i: FunctionEnvInput): Record<string, string>
 export function applyFunctionEnvironment(env: Record<string, string>): void {
   for (const [k, v] of Object.entries(env)) process.env[k] = v;
 }
+
+/**
+ * What differs between the functions, as on Lambda: the execution role's
+ * keys, the service name (POWERTOOLS_SERVICE_NAME, as the CDK stack sets it),
+ * the function's name, and where DynamoDB is (the IAM check in front of
+ * DynamoDB Local).
+ */
+export function ownFunctionEnvironment(
+  name: FunctionName,
+  role: { readonly accessKeyId: string; readonly secretAccessKey: string },
+  dynamodbEndpoint: string,
+): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: role.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: role.secretAccessKey,
+    AWS_LAMBDA_FUNCTION_NAME: name,
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAMES[name],
+    DYNAMODB_ENDPOINT: dynamodbEndpoint,
+  };
+}

@@ -7,7 +7,9 @@ import {
   DescribeTableCommand,
   ResourceInUseException,
   type CreateTableCommandInput,
+  DescribeTimeToLiveCommand,
   UpdateTableCommand,
+  UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -77,9 +79,23 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     );
     desc = await client.send(new DescribeTableCommand({ TableName: tableName }));
   }
+  await ensureTimeToLive(client, tableName);
   const arn = desc.Table?.LatestStreamArn;
   if (!arn) throw new Error(`table ${tableName} has no stream`);
   return arn;
+}
+
+/** The table's TTL attribute, as the CDK stack sets it (TABLE.timeToLiveAttribute); also on a table kept from an earlier run. */
+export async function ensureTimeToLive(client: DynamoDBClient, tableName: string): Promise<void> {
+  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const d = ttl.TimeToLiveDescription;
+  if (d?.TimeToLiveStatus === 'ENABLED' && d.AttributeName === TABLE.timeToLiveAttribute) return;
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { Enabled: true, AttributeName: TABLE.timeToLiveAttribute },
+    }),
+  );
 }
 
 /** Creates the stream if it does not exist and waits until it is ACTIVE; returns its ARN. */

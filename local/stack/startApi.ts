@@ -16,6 +16,8 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type LocalCredentials } from '../creden
 import { alleycatApiDefinition } from './apiDefinition.js';
 import type { LocalApiKey } from './apiKey.js';
 import type { HttpRouter } from './httpRouter.js';
+import type { StackIam } from './stackIam.js';
+import { assumedRoleArn } from '../iam/principal.js';
 import type { CognitoEndpoints } from './userPool.js';
 
 export interface ApiOptions {
@@ -31,6 +33,12 @@ export interface ApiOptions {
   readonly credentials: LocalCredentials;
   /** The riders' pool: the API's AMAZON_COGNITO_USER_POOLS mode, as CDK adds it. */
   readonly userPool: CognitoEndpoints;
+  /**
+   * The roles' sessions: the data sources sign with their service roles' keys
+   * (and call the emulators through the IAM check, `dynamodb`/`kinesis`
+   * endpoints above), and the functions' roles may call the IAM fields.
+   */
+  readonly iam?: StackIam;
 }
 
 export interface RunningApi {
@@ -50,6 +58,9 @@ export function startApi(o: ApiOptions): RunningApi {
       dynamodb: o.dynamodb,
       kinesisEndpoint: o.kinesis.endpoint,
       credentials: o.credentials,
+      ...(o.iam
+        ? { dataSourceCredentials: { table: o.iam.dataSources.table, kinesis: o.iam.dataSources.kinesis } }
+        : {}),
       environmentVariables: {
         TABLE_NAME: o.dynamodb.tableName,
         STREAM_NAME: o.kinesis.streamName,
@@ -58,7 +69,15 @@ export function startApi(o: ApiOptions): RunningApi {
       },
       auth: {
         apiKeys: [{ id: o.apiKey.id, expiresAt: o.apiKey.expiresAt }],
-        iam: [{ ...o.credentials, accountId: LOCAL_ACCOUNT_ID }],
+        iam: [
+          { ...o.credentials, accountId: LOCAL_ACCOUNT_ID },
+          ...Object.values(o.iam?.functions ?? {}).map((p) => ({
+            accessKeyId: p.accessKeyId,
+            secretAccessKey: p.secretAccessKey,
+            accountId: p.accountId,
+            userArn: assumedRoleArn(p),
+          })),
+        ],
         region: LOCAL_REGION,
         userPool: {
           userPoolId: o.userPool.userPoolId,

@@ -31,6 +31,7 @@ import { startEmulators } from './startEmulators.js';
 import { ensureUserPool } from './userPool.js';
 import { stackParts, type PartStatus } from './stackParts.js';
 import { acquireStateLock } from './stateLock.js';
+import { startStackIam, type StackIam } from './stackIam.js';
 
 export interface LocalStackOptions extends Partial<StartArgs> {
   /** Port of the HTTPS server; default: a free port (`alleycat start` passes its --tls-port, 4443 by default). */
@@ -57,6 +58,8 @@ export interface LocalStack {
   endpointsFile: string;
   parts: PartStatus[];
   mappings: StackMapping[];
+  /** The roles' sessions and the IAM check in front of the emulators (refused calls are counted there). */
+  iam: StackIam;
   /** Process ids of the emulators (for the no-orphans check). */
   pids: { dynamodb: number | undefined; kinesis: number | undefined; cognito: number | undefined };
   stop(): Promise<void>;
@@ -88,7 +91,15 @@ async function loadParts() {
     allTime: allTime.handler as LambdaHandler,
   };
   const bundles = await build.bundleResolvers();
-  return { ...api, ...mappings, ...ops, ...web, ...simulator, bundles, handlers };
+  // The roles CDK synthesizes, for the IAM check of the functions' and data sources' calls.
+  const { stackRoles } = await import('./stackRoles.js');
+  const roles = stackRoles(bundles, {
+    region: LOCAL_REGION,
+    accountId: LOCAL_ACCOUNT_ID,
+    tableName: TABLE.localName,
+    streamName: STREAM.localName,
+  });
+  return { ...api, ...mappings, ...ops, ...web, ...simulator, bundles, handlers, roles };
 }
 
 /** Starts the stack; resolves once everything available runs and endpoints.json is written. */
@@ -148,6 +159,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     resources.catch((error: unknown) => log(`error: creating the table and stream failed: ${errorMessage(error)}`));
     const userPool = await ensureUserPool(cognito.endpoint);
 
+    const iam = await startStackIam({
+      roles: start.roles,
+      dynamodbEndpoint: dynamodb.endpoint,
+      kinesisEndpoint: kinesis.endpoint,
+      host: '127.0.0.1',
+      log,
+    });
+    stack.onStop(() => iam.stop());
+    stack.report(
+      'IAM check',
+      true,
+      `the roles of the CDK stack, in front of DynamoDB Local (${iam.dynamodb.endpoint}) and kinesalite`,
+    );
+
     const apiKey = loadOrCreateApiKey(inMemory ? undefined : stateDir);
     const credentials = loadOrCreateStackCredentials(inMemory ? undefined : stateDir);
     const endpoints = stackEndpoints({
@@ -167,8 +192,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       router,
       schemaFile: path.join(REPO_ROOT, 'schema.graphql'),
       bundles: start.bundles,
-      dynamodb: endpoints.dynamodb,
-      kinesis: endpoints.kinesis,
+      dynamodb: { ...endpoints.dynamodb, endpoint: iam.dynamodb.endpoint },
+      kinesis: { ...endpoints.kinesis, endpoint: iam.kinesis.endpoint },
+      iam,
       race: { raceSeconds, graceSeconds: RACE.graceSeconds },
       apiKey,
       credentials,
@@ -188,6 +214,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       kinesis: { ...endpoints.kinesis, streamArn },
       graphqlUrl: endpoints.graphqlUrl,
       credentials,
+      iam,
       raceSeconds,
       windowSeconds,
       maxRiders: options.maxRiders ?? ADMISSION.maxRidersPerRace,
@@ -247,6 +274,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       endpointsFile,
       parts: stack.parts,
       mappings: functions.mappings,
+      iam,
       pids: { dynamodb: dynamodb.process.pid, kinesis: kinesis.process.pid, cognito: cognito.process.pid },
       stop: () => (stopped ??= stack.stopAll()),
     };

@@ -9,7 +9,14 @@ import type { LambdaHandler } from '../esm/eventSourceMapping.js';
 import type { LocalCredentials } from '../credentials.js';
 import type { ProcessorConfig } from '../esm/processorConfig.js';
 import type { StackClients } from './clients.js';
-import { applyFunctionEnvironment, functionEnvironment, type FunctionName } from './functionEnv.js';
+import {
+  applyFunctionEnvironment,
+  functionEnvironment,
+  ownFunctionEnvironment,
+  type FunctionName,
+} from './functionEnv.js';
+import { withOwnEnvironment } from '../esm/ownEnvironment.js';
+import type { StackIam } from './stackIam.js';
 import { logMappingEvents } from './mappingLog.js';
 import { startStackMappings, type StackMapping } from './stackMappings.js';
 
@@ -31,6 +38,8 @@ export interface MappingsOptions {
   readonly dataDir: string | undefined;
   readonly overrides?: Partial<ProcessorConfig>;
   readonly log: (line: string) => void;
+  /** The functions' role sessions and the checked DynamoDB endpoint; without it they share the stack's keys. */
+  readonly iam?: StackIam;
 }
 
 export interface RunningMappings {
@@ -54,6 +63,15 @@ export async function startMappings(o: MappingsOptions): Promise<RunningMappings
     }),
   );
   const handlers = { ...o.handlers };
+  const iam = o.iam;
+  if (iam) {
+    for (const name of Object.keys(handlers) as FunctionName[]) {
+      handlers[name] = withOwnEnvironment(
+        ownFunctionEnvironment(name, iam.functions[name], iam.dynamodb.endpoint),
+        handlers[name],
+      );
+    }
+  }
   const wrap = o.wrapHandler;
   if (wrap) for (const name of Object.keys(handlers) as FunctionName[]) handlers[name] = wrap(name, handlers[name]);
   const checkpoints = o.dataDir

@@ -67,9 +67,10 @@ describe('encodeRiders and decodeRiders', () => {
 });
 
 describe('buildLivePartItem', () => {
-  it('writes the key, the riders string and the window when there is one', () => {
+  it('writes the key, the riders string, its expiry and the window when there is one', () => {
     const riders = { a: { output: 1, second: 2 } };
-    const base = { classId: 2, raceId: 7, shardId: 'shardId-1', riders, version: 3, updatedAt: 't' };
+    const updatedAt = '2026-12-07T05:00:00.000Z';
+    const base = { classId: 2, raceId: 7, shardId: 'shardId-1', riders, version: 3, updatedAt };
     expect(buildLivePartItem(base)).toEqual({
       PK: 'RACE#2#000000000007',
       SK: 'LIVE#shardId-1',
@@ -79,7 +80,9 @@ describe('buildLivePartItem', () => {
       shardId: 'shardId-1',
       riders: '{"a":[2,1]}',
       version: 3,
-      updatedAt: 't',
+      updatedAt,
+      // Two weeks after the write (core/expiresAt.ts), epoch seconds.
+      expiresAt: Date.UTC(2026, 11, 21, 5, 0, 0) / 1000,
     });
     expect(buildLivePartItem({ ...base, windowStart: 5000 }).windowStart).toBe(5000);
   });

@@ -3,7 +3,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../infra/createApp.js';
 import { MissingResolverCodeError } from '../../infra/errors.js';
 import { bundleCode, missingResolverSources } from '../../infra/resolverCode.js';
-import { API, RACE, TABLE } from '../../infra/settings.js';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
+import { API, API_PROTECTION, DEPLOYMENT, RACE, TABLE } from '../../infra/settings.js';
 import { DATA_SOURCES, ENV_NAMES, RESOLVERS, resolverFile } from '../../resolvers/manifest.js';
 import { logicalId, onlyResource, resourcesOfType, synthAlleycat, type Synthesized } from './synthAlleycat.js';
 
@@ -60,7 +61,7 @@ describe('the GraphQL API', () => {
 
   it("authorizes with the API key by default, the riders' pool (their app client only) and IAM as additional modes", () => {
     s.template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
-      Name: API.name,
+      Name: `${API.name}-${DEPLOYMENT.defaultStage}`,
       AuthenticationType: 'API_KEY',
       AdditionalAuthenticationProviders: [
         {
@@ -82,10 +83,14 @@ describe('the GraphQL API', () => {
     expect(expires * 1000).toBeLessThanOrEqual(Math.ceil((synthEndedAt + lifetime) / 1000) * 1000);
   });
 
-  it('traces with X-Ray and logs errors with their context to a log group the stack owns', () => {
+  it('traces with X-Ray and logs errors, without request content unless asked, to a log group the stack owns', async () => {
     const [, api] = onlyResource(s.template, 'AWS::AppSync::GraphQLApi');
     expect(api.Properties).toMatchObject({
       XrayEnabled: true,
+      LogConfig: { FieldLogLevel: 'ERROR', ExcludeVerboseContent: true },
+    });
+    const verbose = await synthAlleycat({ verboseApiLogs: 'true' });
+    expect(onlyResource(verbose.template, 'AWS::AppSync::GraphQLApi')[1].Properties).toMatchObject({
       LogConfig: { FieldLogLevel: 'ERROR', ExcludeVerboseContent: false },
     });
     const logsRole = roleIdOf((api.Properties?.LogConfig as { CloudWatchLogsRoleArn: unknown }).CloudWatchLogsRoleArn);
@@ -116,12 +121,59 @@ describe('the GraphQL API', () => {
     });
   });
 
-  it('outputs the GraphQL URL, the real-time URL and the API key', () => {
+  it('outputs the GraphQL URL, the real-time URL and the API id, never the API key', () => {
     const [apiId] = onlyResource(s.template, 'AWS::AppSync::GraphQLApi');
     const [keyId] = onlyResource(s.template, 'AWS::AppSync::ApiKey');
     s.template.hasOutput('GraphqlUrl', { Value: { 'Fn::GetAtt': [apiId, 'GraphQLUrl'] } });
     s.template.hasOutput('RealtimeUrl', { Value: { 'Fn::GetAtt': [apiId, 'RealtimeUrl'] } });
-    s.template.hasOutput('ApiKey', { Value: { 'Fn::GetAtt': [keyId, 'ApiKey'] } });
+    s.template.hasOutput('GraphqlApiId', { Value: { 'Fn::GetAtt': [apiId, 'ApiId'] } });
+    // DescribeStacks (and every CI log of a deploy) would show the key's value.
+    expect(JSON.stringify(s.template.toJSON().Outputs)).not.toContain(keyId);
+  });
+
+  it('schedules a reminder to the alarm topic a month before the API key expires', () => {
+    const [, key] = onlyResource(s.template, 'AWS::AppSync::ApiKey');
+    const expires = Number(key.Properties?.Expires) * 1000;
+    const [, schedule] = onlyResource(s.template, 'AWS::Scheduler::Schedule');
+    const remindAt = new Date(expires - API.apiKeyReminderDays * 86_400_000).toISOString().slice(0, 19);
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: `at(${remindAt})`,
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: { Ref: logicalId(s.stack, s.stack.alarmTopic as Topic) } },
+    });
+    // The message names the API by its id (a CloudFormation reference), and the expiry date.
+    expect(JSON.stringify((schedule.Properties?.Target as { Input: unknown }).Input)).toContain(
+      new Date(expires).toISOString(),
+    );
+  });
+
+  it('is behind a WAF rate-based rule per IP, configurable and removable', async () => {
+    const [aclId, acl] = onlyResource(s.template, 'AWS::WAFv2::WebACL');
+    expect(acl.Properties).toMatchObject({
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        {
+          Name: 'RatePerIp',
+          Action: { Block: {} },
+          Statement: {
+            RateBasedStatement: { Limit: API_PROTECTION.rateLimitPer5Minutes, AggregateKeyType: 'IP' },
+          },
+        },
+      ],
+    });
+    const [apiId] = onlyResource(s.template, 'AWS::AppSync::GraphQLApi');
+    s.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { 'Fn::GetAtt': [apiId, 'Arn'] },
+      WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
+    });
+    const stricter = await synthAlleycat({ apiRateLimit: '500' });
+    expect(onlyResource(stricter.template, 'AWS::WAFv2::WebACL')[1].Properties?.Rules).toMatchObject([
+      { Statement: { RateBasedStatement: { Limit: 500 } } },
+    ]);
+    const off = await synthAlleycat({ apiRateLimit: '0' });
+    expect(Object.keys(off.template.findResources('AWS::WAFv2::WebACL'))).toEqual([]);
   });
 });
 

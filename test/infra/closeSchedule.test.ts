@@ -15,6 +15,7 @@ beforeAll(async () => {
 
 const finalizerId = () => logicalId(s.stack, s.stack.pipeline.functions.finalizer.fn);
 const ruleId = () => logicalId(s.stack, s.stack.pipeline.closeSchedule);
+const queueId = () => logicalId(s.stack, s.stack.pipeline.closeTickFailures);
 
 describe('the scheduled close of races', () => {
   it('is one enabled EventBridge rule on the settings rate (every minute), targeting only the finalizer with the rule event itself', () => {
@@ -28,8 +29,12 @@ describe('the scheduled close of races', () => {
     expect(targets[0]).toEqual({
       Id: 'Target0',
       Arn: { 'Fn::GetAtt': [finalizerId(), 'Arn'] },
-      // A missed tick is not redelivered: the next one does the same work.
-      RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+      // A tick EventBridge cannot deliver is tried again, then kept for the alarm.
+      RetryPolicy: {
+        MaximumRetryAttempts: CLOSE_SCHEDULE.retryAttempts,
+        MaximumEventAgeInSeconds: CLOSE_SCHEDULE.maxEventAgeMinutes * 60,
+      },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId(), 'Arn'] } },
     });
   });
 
@@ -72,13 +77,23 @@ describe('the scheduled close of races', () => {
     expect(permissions).toHaveLength(2);
   });
 
-  it('asynchronous invocations of the finalizer (only the schedule makes them) are not retried', () => {
+  it('asynchronous invocations of the finalizer (only the schedule makes them) are retried, then kept for the alarm', () => {
     const [, config] = onlyResource(s.template, 'AWS::Lambda::EventInvokeConfig');
+    expect(CLOSE_SCHEDULE.retryAttempts).toBeGreaterThan(0);
     expect(config.Properties).toEqual({
       FunctionName: { Ref: finalizerId() },
       Qualifier: '$LATEST',
-      MaximumRetryAttempts: 0,
-      MaximumEventAgeInSeconds: 60,
+      MaximumRetryAttempts: CLOSE_SCHEDULE.retryAttempts,
+      MaximumEventAgeInSeconds: CLOSE_SCHEDULE.maxEventAgeMinutes * 60,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId(), 'Arn'] } } },
     });
+    const alarms = resourcesOfType(s.template, 'AWS::CloudWatch::Alarm');
+    expect(
+      Object.values(alarms).some(
+        (a) =>
+          a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          JSON.stringify(a.Properties?.Dimensions).includes(queueId()),
+      ),
+    ).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
  * synthesized template.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DescribeTableCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
 import { DescribeUserPoolClientCommand, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ensureUserPool, localCognito } from '../../local/stack/userPool.js';
 import { localDynamoDb } from '../../local/stack/clients.js';
@@ -15,7 +15,7 @@ import { closeScheduleIntervalMs } from '../../local/stack/closeSchedule.js';
 import { mappingSettingsFor } from '../../local/stack/stackMappings.js';
 import { createTestTable } from '../support/resources.js';
 import { logicalId, onlyResource, resourcesOfType, synthAlleycat, type Synthesized } from './synthAlleycat.js';
-import { ADMISSION } from '../../infra/settings.js';
+import { ADMISSION, TABLE } from '../../infra/settings.js';
 
 type Name = 'aggregator' | 'finalizer' | 'allTime';
 const NAMES: readonly Name[] = ['aggregator', 'finalizer', 'allTime'];
@@ -55,7 +55,26 @@ describe('the table DynamoDB Local holds equals the synthesized one', () => {
         Projection: { ProjectionType: g.Projection?.ProjectionType },
       }))
       .sort((a, b) => String(a.IndexName).localeCompare(String(b.IndexName)));
-    expect(got).toEqual(cfn.Properties?.GlobalSecondaryIndexes);
+    // The on-demand ceiling is AWS billing protection; DynamoDB Local has no throttling to cap.
+    const deployed = (cfn.Properties?.GlobalSecondaryIndexes as Array<Record<string, unknown>>).map(
+      ({ OnDemandThroughput: _cap, ...gsi }) => gsi,
+    );
+    expect(got).toEqual(deployed);
+  });
+
+  it('time to live on the same attribute', async () => {
+    const [, cfn] = onlyResource(s.template, 'AWS::DynamoDB::Table');
+    const client = localDynamoDb(inject('dynamodbEndpoint'));
+    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: String(local.TableName) }));
+    client.destroy();
+    expect(cfn.Properties?.TimeToLiveSpecification).toEqual({
+      AttributeName: TABLE.timeToLiveAttribute,
+      Enabled: true,
+    });
+    expect(ttl.TimeToLiveDescription).toMatchObject({
+      AttributeName: TABLE.timeToLiveAttribute,
+      TimeToLiveStatus: 'ENABLED',
+    });
   });
 
   it('stream view type', () => {
@@ -162,7 +181,8 @@ describe("the riders' pool cognito-local holds equals the synthesized one", () =
     client.destroy();
     const [, cfnPool] = onlyResource(s.template, 'AWS::Cognito::UserPool');
     const [, cfnClient] = onlyResource(s.template, 'AWS::Cognito::UserPoolClient');
-    expect(described?.Name).toBe(cfnPool.Properties?.UserPoolName);
+    // The deployed names carry the stage; the local stack has one stage only.
+    expect(`${String(described?.Name)}-dev`).toBe(cfnPool.Properties?.UserPoolName);
     expect(described?.UsernameConfiguration).toEqual(cfnPool.Properties?.UsernameConfiguration);
     expect(described?.Policies?.PasswordPolicy).toMatchObject(
       (cfnPool.Properties?.Policies as { PasswordPolicy: Record<string, unknown> }).PasswordPolicy,
@@ -171,7 +191,7 @@ describe("the riders' pool cognito-local holds equals the synthesized one", () =
       Required: true,
       Mutable: true,
     });
-    expect(app?.ClientName).toBe(cfnClient.Properties?.ClientName);
+    expect(`${String(app?.ClientName)}-dev`).toBe(cfnClient.Properties?.ClientName);
     expect(app?.ClientSecret).toBeUndefined();
     expect([...(app?.ExplicitAuthFlows ?? [])].sort()).toEqual(
       [...(cfnClient.Properties?.ExplicitAuthFlows as string[])].sort(),

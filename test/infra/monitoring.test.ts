@@ -103,6 +103,7 @@ describe('alarms', () => {
       'GetItem',
       'PutItem',
       'Query',
+      'TransactWriteItems',
       'UpdateItem',
     ]);
     expect(metrics.filter((m) => m.Expression !== undefined)).toHaveLength(1);
@@ -145,18 +146,85 @@ describe('alarms', () => {
         'TableReadThrottleEvents',
         'TableWriteThrottleEvents',
         'Api5xxRate',
+        'Api4xxRate',
+        'StreamWriteThrottles',
+        'StreamReadThrottles',
+        'AggregatorErrors',
+        'FinalizerErrors',
+        'AllTimeErrors',
+        'AggregatorThrottles',
+        'FinalizerThrottles',
+        'AllTimeThrottles',
+        'RaceCloseFailures',
+        'CloseTickFailures',
+        'CloseScheduleFailedInvocations',
       ]
-        .map((n) => `Alleycat-${n}`)
+        .map((n) => `Alleycat-dev-${n}`)
         .sort(),
     );
+    // Every alarm has its runbook section.
+    const runbook = readFileSync(path.join(REPO_ROOT, 'docs', 'operations.md'), 'utf8');
+    for (const name of names) expect(runbook).toContain(`\`${String(name).replace('Alleycat-dev-', '')}\``);
   });
 
-  it('notify the SNS topic given as context, and nothing otherwise', () => {
+  it('Kinesis write and read throttling, Lambda errors and throttles, AppSync 4XX, failed race closes', () => {
+    const [streamId] = onlyResource(s.template, 'AWS::Kinesis::Stream');
+    expect(alarmProps(s, byId('StreamWriteThrottles'))).toMatchObject({
+      Namespace: 'AWS/Kinesis',
+      MetricName: 'PutRecords.ThrottledRecords',
+      Dimensions: [{ Name: 'StreamName', Value: { Ref: streamId } }],
+      Threshold: 0,
+    });
+    expect(alarmProps(s, byId('StreamReadThrottles'))).toMatchObject({
+      Namespace: 'AWS/Kinesis',
+      MetricName: 'ReadProvisionedThroughputExceeded',
+      Threshold: 0,
+    });
+    for (const fn of ['Aggregator', 'Finalizer', 'AllTime']) {
+      expect(alarmProps(s, byId(`${fn}Errors`))).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors' });
+      expect(alarmProps(s, byId(`${fn}Throttles`))).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles' });
+    }
+    expect(alarmProps(s, byId('Api4xxRate'))).toMatchObject({
+      Namespace: 'AWS/AppSync',
+      MetricName: '4XXError',
+      Statistic: 'Average',
+      Threshold: MONITORING.appSync4xxRate,
+    });
+    expect(alarmProps(s, byId('RaceCloseFailures'))).toMatchObject({
+      Namespace: MONITORING.metricsNamespace,
+      MetricName: 'RaceCloseFailures',
+      Dimensions: [{ Name: 'service', Value: 'finalizer' }],
+    });
+    expect(alarmProps(s, byId('CloseScheduleFailedInvocations'))).toMatchObject({
+      Namespace: 'AWS/Events',
+      MetricName: 'FailedInvocations',
+    });
+  });
+
+  it('notify (alarm and recovery) the SNS topic given as context, else a TLS-only topic of the stack', () => {
     const withTopic = Object.values(resourcesOfType(wide.template, 'AWS::CloudWatch::Alarm'));
     expect(withTopic.length).toBe(wide.stack.monitoring.alarms.length);
     for (const a of withTopic) expect(a.Properties?.AlarmActions).toEqual([TOPIC]);
-    for (const a of Object.values(resourcesOfType(s.template, 'AWS::CloudWatch::Alarm')))
-      expect(a.Properties?.AlarmActions).toBeUndefined();
+    expect(Object.keys(wide.template.findResources('AWS::SNS::Topic'))).toEqual([]);
+    const [topicId] = onlyResource(s.template, 'AWS::SNS::Topic');
+    for (const a of Object.values(resourcesOfType(s.template, 'AWS::CloudWatch::Alarm'))) {
+      expect(a.Properties?.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(a.Properties?.OKActions).toEqual([{ Ref: topicId }]);
+    }
+    s.template.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
+    s.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: [{ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] },
+    });
+  });
+
+  it('mail an address given as context (confirmed by its owner)', async () => {
+    const mailed = await synthAlleycat({ alarmEmail: 'oncall@example.org' });
+    const [topicId] = onlyResource(mailed.template, 'AWS::SNS::Topic');
+    mailed.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.org',
+      TopicArn: { Ref: topicId },
+    });
   });
 });
 
@@ -168,7 +236,7 @@ describe('the dashboard', () => {
   });
 
   it('is named after the stack', () => {
-    s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Alleycat' });
+    s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Alleycat-dev' });
   });
 
   it('shows iterator age, Lambda errors, throttles and duration per consumer', () => {

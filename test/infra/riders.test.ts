@@ -16,7 +16,7 @@ describe("the riders' user pool", () => {
     const [, pool] = onlyResource(s.template, 'AWS::Cognito::UserPool');
     const p = USER_POOL.passwordPolicy;
     expect(pool.Properties).toMatchObject({
-      UserPoolName: USER_POOL.poolName,
+      UserPoolName: `${USER_POOL.poolName}-dev`,
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
       UsernameConfiguration: { CaseSensitive: true },
       Schema: [{ Name: 'name', Required: true, Mutable: true }],
@@ -44,7 +44,7 @@ describe("the riders' user pool", () => {
     const [, client] = onlyResource(s.template, 'AWS::Cognito::UserPoolClient');
     const v = USER_POOL.tokenValidity;
     expect(client.Properties).toMatchObject({
-      ClientName: USER_POOL.clientName,
+      ClientName: `${USER_POOL.clientName}-dev`,
       GenerateSecret: false,
       IdTokenValidity: v.idTokenMinutes,
       AccessTokenValidity: v.accessTokenMinutes,

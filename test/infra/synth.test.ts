@@ -49,13 +49,13 @@ afterAll(() => {
 });
 
 function template(): Template {
-  return JSON.parse(readFileSync(path.join(outdir, 'Alleycat.template.json'), 'utf8')) as Template;
+  return JSON.parse(readFileSync(path.join(outdir, 'Alleycat-dev.template.json'), 'utf8')) as Template;
 }
 
 describe('npm run synth', () => {
   it('succeeds without AWS credentials or network', () => {
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/Synthesized Alleycat: \d+ resources, \d+ resolver bundles/);
+    expect(run.stdout).toMatch(/Synthesized Alleycat-dev: \d+ resources, \d+ resolver bundles/);
   });
 
   it('writes the template and a clean validation report (CloudFormation schema and cdk-nag)', () => {
@@ -95,6 +95,6 @@ describe('npm run synth', () => {
       },
     );
     expect(ls.status, ls.stderr).toBe(0);
-    expect(ls.stdout.trim()).toBe('Alleycat');
+    expect(ls.stdout.trim()).toBe('Alleycat-dev');
   });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
-import { TABLE } from '../../infra/settings.js';
+import { MONITORING, STREAM, TABLE } from '../../infra/settings.js';
 import { onlyResource, synthAlleycat, type Synthesized } from './synthAlleycat.js';
 
 let s: Synthesized;
@@ -38,6 +38,10 @@ describe('the single table', () => {
           { AttributeName: gsi.sortKey.name, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: gsi.projection },
+        OnDemandThroughput: {
+          MaxReadRequestUnits: TABLE.maxReadRequestUnits,
+          MaxWriteRequestUnits: TABLE.maxWriteRequestUnits,
+        },
       })),
     );
     const declared = [
@@ -61,5 +65,27 @@ describe('the single table', () => {
 
   it('outputs its name', () => {
     s.template.hasOutput('TableName', { Value: { Ref: Match.stringLikeRegexp('^DataTable') } });
+  });
+});
+
+describe('production settings of the table and the stream', () => {
+  it('caps on-demand throughput, expires transient items by TTL, keeps results when the stack goes', () => {
+    const [, table] = onlyResource(s.template, 'AWS::DynamoDB::Table');
+    expect(table.Properties).toMatchObject({
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      OnDemandThroughput: {
+        MaxReadRequestUnits: TABLE.maxReadRequestUnits,
+        MaxWriteRequestUnits: TABLE.maxWriteRequestUnits,
+      },
+    });
+    expect(table.DeletionPolicy).toBe('Retain');
+  });
+
+  it('keeps telemetry as long as the dead-letter queues keep its pointers, with a bounded ShardCount, deleted with the stack', () => {
+    const [, stream] = onlyResource(s.template, 'AWS::Kinesis::Stream');
+    expect(STREAM.retentionHours).toBe(MONITORING.dlqRetentionDays * 24);
+    expect(stream.Properties).toMatchObject({ RetentionPeriodHours: STREAM.retentionHours });
+    expect(stream.DeletionPolicy).toBe('Delete');
+    expect(s.template.toJSON().Parameters.ShardCount).toMatchObject({ MinValue: 1, MaxValue: STREAM.maxShardCount });
   });
 });

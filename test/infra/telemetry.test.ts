@@ -35,13 +35,16 @@ describe('the telemetry stream', () => {
 describe('context values', () => {
   it('set the ShardCount default and the window at synth time', () => {
     const app = new App({ context: { shardCount: '12', windowSeconds: 10 } });
-    expect(readContext(app.node)).toEqual({ shardCount: 12, windowSeconds: 10 });
+    expect(readContext(app.node)).toMatchObject({ shardCount: 12, windowSeconds: 10 });
   });
 
   it('default to the settings', () => {
     expect(readContext(new App().node)).toEqual({
       shardCount: STREAM.defaultShardCount,
       windowSeconds: MAPPINGS.aggregator.tumblingWindowInSeconds,
+      stage: 'dev',
+      verboseApiLogs: false,
+      apiRateLimit: 3000,
     });
   });
 

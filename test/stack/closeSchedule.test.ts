@@ -137,15 +137,17 @@ describe('the local scheduled close', () => {
     expect(schedule.ticks.failed).toBe(0);
   });
 
-  it('logs a failed tick and keeps ticking; a tick while one still runs is skipped; stop ends it', async () => {
+  it('retries a failed tick, logs it once its retries fail too, keeps ticking; a tick while one runs is skipped', async () => {
     const lines: string[] = [];
     let calls = 0;
     let release: () => void = () => undefined;
+    const failures = 1 + CLOSE_SCHEDULE.retryAttempts;
     const handler = (async () => {
       calls += 1;
-      if (calls === 1) throw new Error('DynamoDB unreachable');
-      // The second invocation hangs until released: ticks meanwhile are skipped.
-      if (calls === 2) await new Promise<void>((r) => (release = r));
+      // The first tick fails with every retry; the second tick's first attempt fails, its retry succeeds.
+      if (calls <= failures + 1) throw new Error('DynamoDB unreachable');
+      // The next invocation hangs until released: ticks meanwhile are skipped.
+      if (calls === failures + 2) await new Promise<void>((r) => (release = r));
       return { batchItemFailures: [] };
     }) as unknown as LambdaHandler;
     schedule = startCloseSchedule({
@@ -156,10 +158,12 @@ describe('the local scheduled close', () => {
       log: (l) => lines.push(l),
     });
     await eventually(() => schedule!.ticks.skipped >= 2, 5000);
-    expect(lines).toEqual(['[finalizer] scheduled close failed: DynamoDB unreachable (the next tick tries again)']);
-    expect(schedule.ticks).toMatchObject({ invoked: 2, failed: 1 });
+    expect(lines).toEqual([
+      `[finalizer] scheduled close failed: DynamoDB unreachable (after ${CLOSE_SCHEDULE.retryAttempts} retries; the next tick tries again)`,
+    ]);
+    expect(schedule.ticks).toMatchObject({ invoked: 2, failed: 1, retried: CLOSE_SCHEDULE.retryAttempts + 1 });
     release();
-    await eventually(() => calls >= 3, 5000);
+    await eventually(() => calls >= failures + 3, 5000);
     const stopped = schedule;
     await stopped.stop();
     const after = calls;

@@ -1,0 +1,230 @@
+/**
+ * The local stack enforces the roles CDK synthesizes: every DynamoDB call of
+ * the functions and of the table data source, and every Kinesis call of the
+ * Kinesis data source, goes through the IAM check with its role's own keys.
+ * The adversaries: a function calling what its role does not grant, a data
+ * source role used for writes, a stolen key id without its secret, an
+ * unknown key. Then a whole race runs with not one refused call.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { GetShardIteratorCommand, KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { RaceResultsDocument } from '../../client/generated/operations.js';
+import { createClient, type AlleycatClient } from '../../client/index.js';
+import { raceIdAt, raceStartMillis } from '../../core/raceClock.js';
+import { TABLE_ACTIONS } from '../../infra/constructs/Pipeline.js';
+import { RESOLVER_TABLE_ACTIONS } from '../../infra/constructs/ReadOnlyTableDataSource.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/credentials.js';
+import type { RolePrincipal } from '../../local/iam/principal.js';
+import type { LocalStack } from '../../local/stack/startLocalStack.js';
+import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
+import { startTestStack } from '../support/testStack.js';
+
+const RACE_SECONDS = 4;
+const TABLE_ARN = `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/alleycat`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function dynamodbAs(endpoint: string, p: { accessKeyId: string; secretAccessKey: string }): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: p, maxAttempts: 1 });
+}
+
+function kinesisAs(endpoint: string, p: { accessKeyId: string; secretAccessKey: string }): KinesisClient {
+  return new KinesisClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: p,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler(),
+  });
+}
+
+async function refusal(call: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
+  try {
+    await call;
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error('the call was allowed');
+}
+
+const denial = (p: RolePrincipal, action: string, resource: string) =>
+  `User: arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/${p.roleName}/${p.sessionName} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
+
+describe('IAM on the local stack', () => {
+  let stack: LocalStack;
+  let riders: RiderTelemetry;
+  let client: AlleycatClient;
+  const key = { PK: { S: 'RACE#1#1' }, SK: { S: 'SUMMARY' } };
+
+  beforeAll(async () => {
+    stack = await startTestStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
+    riders = riderTelemetry(stack.endpoints);
+    client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
+  });
+  afterAll(async () => {
+    client?.close();
+    riders?.close();
+    await stack?.stop();
+  });
+
+  it('reads each role from the synthesized stack', () => {
+    const tableActions = (p: RolePrincipal) =>
+      p.statements
+        .filter((s) => s.Resource === TABLE_ARN)
+        .flatMap((s) => (typeof s.Action === 'string' ? [s.Action] : [...s.Action]))
+        .sort();
+    for (const name of ['aggregator', 'finalizer', 'allTime'] as const) {
+      expect(tableActions(stack.iam.functions[name])).toEqual([...TABLE_ACTIONS[name]].sort());
+      expect(stack.iam.functions[name].sessionName).toBe(name);
+    }
+    const table = stack.iam.dataSources.table.statements.flatMap((s) => [s.Action].flat());
+    expect(table.sort()).toEqual([...RESOLVER_TABLE_ACTIONS].sort());
+  });
+
+  it("refuses a function's call its role does not grant, in AWS's shape", async () => {
+    const aggregator = stack.iam.functions.aggregator;
+    const ddb = dynamodbAs(stack.iam.dynamodb.endpoint, aggregator);
+    try {
+      const denied = await refusal(ddb.send(new DeleteItemCommand({ TableName: 'alleycat', Key: key })));
+      expect(denied).toEqual({
+        name: 'AccessDeniedException',
+        message: denial(aggregator, 'dynamodb:DeleteItem', TABLE_ARN),
+        status: 400,
+      });
+      const scan = await refusal(ddb.send(new ScanCommand({ TableName: 'alleycat' })));
+      expect(scan.message).toBe(denial(aggregator, 'dynamodb:Scan', TABLE_ARN));
+      // Granted actions on another table are not granted.
+      const other = await refusal(ddb.send(new GetItemCommand({ TableName: 'other', Key: key })));
+      expect(other.message).toBe(
+        denial(aggregator, 'dynamodb:GetItem', `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/other`),
+      );
+      // What it grants reaches DynamoDB Local.
+      const got = await ddb.send(new GetItemCommand({ TableName: 'alleycat', Key: key }));
+      expect(got.Item).toBeUndefined();
+    } finally {
+      ddb.destroy();
+    }
+  });
+
+  it('the data sources: the table role only reads, the Kinesis role only puts records', async () => {
+    const tableRole = stack.iam.dataSources.table;
+    const ddb = dynamodbAs(stack.iam.dynamodb.endpoint, tableRole);
+    const kinesisRole = stack.iam.dataSources.kinesis;
+    const kinesis = kinesisAs(stack.iam.kinesis.endpoint, kinesisRole);
+    try {
+      const put = await refusal(ddb.send(new PutItemCommand({ TableName: 'alleycat', Item: key })));
+      expect(put.message).toBe(denial(tableRole, 'dynamodb:PutItem', TABLE_ARN));
+      const byIndex = await ddb.send(
+        new QueryCommand({
+          TableName: 'alleycat',
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :p',
+          ExpressionAttributeValues: { ':p': { S: 'nothing' } },
+        }),
+      );
+      expect(byIndex.Count).toBe(0);
+      const streamArn = `arn:aws:kinesis:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stream/alleycat-telemetry`;
+      const read = await refusal(
+        kinesis.send(
+          new GetShardIteratorCommand({
+            StreamName: 'alleycat-telemetry',
+            ShardId: 'shardId-000000000000',
+            ShardIteratorType: 'LATEST',
+          }),
+        ),
+      );
+      expect(read).toMatchObject({
+        name: 'AccessDeniedException',
+        message: denial(kinesisRole, 'kinesis:GetShardIterator', streamArn),
+      });
+      const elsewhere = await refusal(
+        kinesis.send(
+          new PutRecordsCommand({ StreamName: 'another', Records: [{ Data: new Uint8Array([1]), PartitionKey: 'a' }] }),
+        ),
+      );
+      expect(elsewhere.name).toBe('AccessDeniedException');
+    } finally {
+      ddb.destroy();
+      kinesis.destroy();
+    }
+  });
+
+  it('a key id without its secret, or an unknown key, never reaches the emulator', async () => {
+    const before = stack.iam.dynamodb.allowed;
+    const forged = dynamodbAs(stack.iam.dynamodb.endpoint, {
+      accessKeyId: stack.iam.functions.finalizer.accessKeyId,
+      secretAccessKey: 'guessed-guessed-guessed-guessed-guessed-0',
+    });
+    const unknown = dynamodbAs(stack.iam.dynamodb.endpoint, { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' });
+    try {
+      expect((await refusal(forged.send(new GetItemCommand({ TableName: 'alleycat', Key: key })))).name).toBe(
+        'InvalidSignatureException',
+      );
+      expect((await refusal(unknown.send(new GetItemCommand({ TableName: 'alleycat', Key: key })))).name).toBe(
+        'UnrecognizedClientException',
+      );
+      expect(stack.iam.dynamodb.allowed).toBe(before);
+    } finally {
+      forged.destroy();
+      unknown.destroy();
+    }
+  });
+
+  it('a whole race runs through the check without one refused call', async () => {
+    const deniedBefore = stack.iam.deniedCalls.length;
+    const allowedBefore = stack.iam.dynamodb.allowed;
+    const raceId = raceIdAt(Date.now(), RACE_SECONDS) + 1;
+    await sleep(raceStartMillis(raceId, RACE_SECONDS) - Date.now() + 50);
+    for (let s = 0; s <= RACE_SECONDS; s += 1) {
+      const event = s === RACE_SECONDS ? ('final' as const) : ('update' as const);
+      const records = ['iam-a', 'iam-b'].map((racerId, i) => ({
+        raceId,
+        classId: 5,
+        racerId,
+        second: s,
+        power: 200 + i,
+        output: (0.2 + i / 10) * s,
+        event,
+        deviceTimestamp: Date.now(),
+      }));
+      expect((await riders.send({ records })).recordTelemetry.failed).toBe(0);
+      await sleep(Math.max(0, raceStartMillis(raceId, RACE_SECONDS) + (s + 1) * 1000 + 50 - Date.now()));
+    }
+    // Keep the stream going until the race closes (the close comes with a finalizer invocation).
+    let results: string[] = [];
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && results.length < 2) {
+      const now = Date.now();
+      await riders.send({
+        records: [
+          {
+            raceId: raceIdAt(now, RACE_SECONDS),
+            classId: 1,
+            racerId: 'iam-other',
+            second: 1,
+            power: 1,
+            output: 0.1,
+            event: 'update',
+            deviceTimestamp: now,
+          },
+        ],
+      });
+      const found = await client.query(RaceResultsDocument, { classId: 5, raceId, limit: 10 });
+      results = found.raceResults.items.map((r) => r.racerId);
+      await sleep(1000);
+    }
+    expect(results).toEqual(['iam-b', 'iam-a']);
+    expect(stack.iam.dynamodb.allowed).toBeGreaterThan(allowedBefore);
+    expect(stack.iam.kinesis.allowed).toBeGreaterThan(0);
+    expect(stack.iam.deniedCalls.slice(deniedBefore)).toEqual([]);
+  });
+});
