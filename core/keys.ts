@@ -135,13 +135,22 @@ export function raceAdmissionKey(classId: number, raceId: number): { PK: string;
 
 /**
  * Where a race keeps a rider's admission: PK RACE#<c>#<raceId>, SK
- * ADMIT#<bucket>, an item whose `racerIds` string set holds the admitted
- * riders of the bucket. The bucket is the racerId's last character, so a
- * race's thousands of admissions are at most 64 items, written as a few set
- * additions per window instead of one item per rider.
+ * ADMIT#<bucket> (link 0) or ADMIT#<bucket>#<link> (links 1, 2, …): items
+ * whose `racerIds` string sets hold the admitted riders of the bucket. The
+ * bucket is the racerId's last character, so an honest race's thousands of
+ * admissions are a few set additions per window on at most 64 items. Riders
+ * choose their ids, so one bucket may receive every rider of the race: a link
+ * holds at most ADMIT_LINK_MAX_IDS ids and the next link takes the rest
+ * (core/raceAdmission.ts admittedLinks says how many links a race may have).
  */
-export function admittedRiderKey(classId: number, raceId: number, racerId: string): { PK: string; SK: string } {
-  return { PK: racePk(classId, raceId), SK: `ADMIT#${racerId.slice(-1)}` };
+export function admittedRiderKey(
+  classId: number,
+  raceId: number,
+  racerId: string,
+  link = 0,
+): { PK: string; SK: string } {
+  const bucket = `ADMIT#${racerId.slice(-1)}`;
+  return { PK: racePk(classId, raceId), SK: link === 0 ? bucket : `${bucket}#${link}` };
 }
 
 /** A rider's first valid final record, kept until the race closes: PK RACE#<c>#<raceId>, SK FINAL#<racerId>. */
