@@ -16,6 +16,7 @@ import { createFinalizer } from '../../functions/finalizer/finalizer.js';
 import { raceAdmissionKey, racePk } from '../../core/keys.js';
 import { ADMIT_LINK_MAX_IDS, admittedLinks } from '../../core/raceAdmission.js';
 import { admittedFinals } from '../../functions/finalizer/admittedFinals.js';
+import { raceShardItems } from '../support/shardedReads.js';
 import { admittedRiderKeys, BATCH_GET_KEYS } from '../../resolvers/lib/raceAdmission.js';
 import { rankRiders } from '../../core/livePart.js';
 import { createTestTable } from '../support/resources.js';
@@ -146,15 +147,10 @@ describe('admission against DynamoDB Local', () => {
     clock.set(raceEnd * 1000 + 60_000);
     await finalize({ source: 'aws.events', 'detail-type': 'Scheduled Event' } as Parameters<typeof finalize>[0]);
     expect(metrics.totals.RacesClosed).toBe(1);
-    const results = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :r)',
-        ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, RACE_ID), ':r': 'RESULT#' },
-        ConsistentRead: true,
-      }),
+    const results = (await raceShardItems(ddb, tableName, CLASS_ID, RACE_ID)).filter((i) =>
+      String(i.SK).startsWith('RESULT#'),
     );
-    const byRider = (results.Items ?? []).map((i) => [i.racerId, i.finished]).sort();
+    const byRider = results.map((i) => [i.racerId, i.finished]).sort();
     expect(byRider).toEqual([
       ['a0', true],
       ['a1', false],
