@@ -82,20 +82,55 @@ export function racePk(classId: number, raceId: number): string {
   return `RACE#${classId}#${pad(raceId, RACE_ID_WIDTH)}`;
 }
 
-/** One rider's result: PK RACE#<c>#<raceId>, SK RESULT#<racerId>. */
+/**
+ * Write shards of a race's results and pending finals, and of a class's
+ * all-time rankings (docs/scaling.md §4.2–4.3): a 50,000-rider finish spread
+ * over 8 partitions is 6,250 results per partition, and each reader merges
+ * 8 sorted partitions (scatter-gather, one pipeline function per shard:
+ * AppSync allows 10 per pipeline).
+ */
+export const RESULT_SHARDS = 8;
+export const ALLTIME_SHARDS = 8;
+
+/** Shard numbers 0..ALLTIME_SHARDS-1 (readers loop over them; APPSYNC_JS may not count in a loop). */
+export const SHARD_NUMBERS = [0, 1, 2, 3, 4, 5, 6, 7];
+
+/**
+ * A rider's write shard among `shards`: a stable hash of the racerId, so all
+ * of a rider's items of one kind share a partition and readers find a rider's
+ * item from its id alone. Not a defence against chosen ids (a flood may fill
+ * one shard): it spreads honest load; the cap bounds a flood.
+ */
+export function writeShard(racerId: string, shards: number): number {
+  let h = 7;
+  // APPSYNC_JS denies charCodeAt: a character's place in the racerId alphabet (65 for any other).
+  for (const c of racerId) h = (h * 67 + RACER_ID_ALPHABET.indexOf(c) + 1) % 1000003;
+  return h % shards;
+}
+const RACER_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
+
+/** Partition of one write shard of a race's results and pending finals; shard 0 is the race's own partition. */
+export function raceShardPk(classId: number, raceId: number, shard: number): string {
+  return shard === 0 ? racePk(classId, raceId) : `${racePk(classId, raceId)}#${shard}`;
+}
+
+/** One rider's result: PK RACE#<c>#<raceId>[#<shard>], SK RESULT#<racerId>. */
 export function resultKey(classId: number, raceId: number, racerId: string): { PK: string; SK: string } {
-  return { PK: racePk(classId, raceId), SK: `RESULT#${racerId}` };
+  return { PK: raceShardPk(classId, raceId, writeShard(racerId, RESULT_SHARDS)), SK: `RESULT#${racerId}` };
 }
 export const RESULT_SK_PREFIX = 'RESULT#';
 
-/** GSI1 of a result: the race's results by output. */
+/** GSI1 of a result: the race's results by output, in the rider's write shard. */
 export function resultRankIndexKeys(
   classId: number,
   raceId: number,
   racerId: string,
   outputKj: number,
 ): { GSI1PK: string; GSI1SK: string } {
-  return { GSI1PK: racePk(classId, raceId), GSI1SK: rankKey(outputKj, racerId) };
+  return {
+    GSI1PK: raceShardPk(classId, raceId, writeShard(racerId, RESULT_SHARDS)),
+    GSI1SK: rankKey(outputKj, racerId),
+  };
 }
 
 /** GSI2 of a result: the rider's results, newest first. */
@@ -136,18 +171,31 @@ export function raceAdmissionKey(classId: number, raceId: number): { PK: string;
 
 /**
  * Where a race keeps a rider's admission: PK RACE#<c>#<raceId>, SK
- * ADMIT#<bucket>, an item whose `racerIds` string set holds the admitted
- * riders of the bucket. The bucket is the racerId's last character, so a
- * race's thousands of admissions are at most 64 items, written as a few set
- * additions per window instead of one item per rider.
+ * ADMIT#<bucket> (link 0) or ADMIT#<bucket>#<link> (links 1, 2, …): items
+ * whose `racerIds` string sets hold the admitted riders of the bucket. The
+ * bucket is the racerId's last character, so an honest race's thousands of
+ * admissions are a few set additions per window on at most 64 items. Riders
+ * choose their ids, so one bucket may receive every rider of the race: a link
+ * holds at most ADMIT_LINK_MAX_IDS ids and the next link takes the rest
+ * (core/raceAdmission.ts admittedLinks says how many links a race may have).
  */
-export function admittedRiderKey(classId: number, raceId: number, racerId: string): { PK: string; SK: string } {
-  return { PK: racePk(classId, raceId), SK: `ADMIT#${racerId.slice(-1)}` };
+export function admittedRiderKey(
+  classId: number,
+  raceId: number,
+  racerId: string,
+  link = 0,
+): { PK: string; SK: string } {
+  const bucket = `ADMIT#${racerId.slice(-1)}`;
+  return { PK: racePk(classId, raceId), SK: link === 0 ? bucket : `${bucket}#${link}` };
 }
 
-/** A rider's first valid final record, kept until the race closes: PK RACE#<c>#<raceId>, SK FINAL#<racerId>. */
+/**
+ * A rider's first valid final record, kept until the race closes: PK
+ * RACE#<c>#<raceId>[#<shard>] (the rider's result shard: a race's finals
+ * arrive within seconds of its end), SK FINAL#<racerId>.
+ */
 export function pendingFinalKey(classId: number, raceId: number, racerId: string): { PK: string; SK: string } {
-  return { PK: racePk(classId, raceId), SK: `FINAL#${racerId}` };
+  return { PK: raceShardPk(classId, raceId, writeShard(racerId, RESULT_SHARDS)), SK: `FINAL#${racerId}` };
 }
 export const FINAL_SK_PREFIX = 'FINAL#';
 
@@ -200,8 +248,8 @@ export function allTimeKey(racerId: string, classId: number): { PK: string; SK: 
 export const ALLTIME_SK_PREFIX = 'CLASS#';
 
 /**
- * Partition of a class's all-time ranking. `shard` is for write sharding at
- * larger scale (docs/data-model.md); one shard (0) is used today.
+ * Partition of one write shard of a class's all-time ranking (a rider's
+ * shard: writeShard(racerId, ALLTIME_SHARDS)); shard 0 keeps the unsharded key.
  */
 export function allTimeBestPk(classId: number, shard = 0): string {
   return shard === 0 ? `ALLTIME#${classId}#BEST` : `ALLTIME#${classId}#BEST#${shard}`;
@@ -217,10 +265,11 @@ export function allTimeIndexKeys(
   bestOutputKj: number,
   totalOutputKj: number,
 ): { GSI1PK: string; GSI1SK: string; GSI2PK: string; GSI2SK: string } {
+  const shard = writeShard(racerId, ALLTIME_SHARDS);
   return {
-    GSI1PK: allTimeBestPk(classId),
+    GSI1PK: allTimeBestPk(classId, shard),
     GSI1SK: rankKey(bestOutputKj, racerId),
-    GSI2PK: allTimeTotalPk(classId),
+    GSI2PK: allTimeTotalPk(classId, shard),
     GSI2SK: rankKey(totalOutputKj, racerId),
   };
 }

@@ -21,6 +21,13 @@ export interface ResultFacts {
   finished: boolean;
   /** The fair-play rules the rider broke in the race (core/fairPlay.ts); absent when none. */
   flags?: FairPlayRule[];
+  /**
+   * The rider's rank and place in the ranking order (1-based) among the race's
+   * results, set by the close that writes them all (results never change
+   * afterwards): a reader starting at this rider continues ranks from here.
+   */
+  rank?: number;
+  position?: number;
 }
 
 export type ResultItem = ResultFacts & {
@@ -49,5 +56,7 @@ export function buildResultItem(f: ResultFacts): ResultItem {
   };
   if (f.name !== undefined) item.name = f.name;
   if (f.flags !== undefined && f.flags.length > 0) item.flags = f.flags;
+  if (f.rank !== undefined) item.rank = f.rank;
+  if (f.position !== undefined) item.position = f.position;
   return item;
 }

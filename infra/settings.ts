@@ -77,7 +77,7 @@ export const STREAM = {
  * size: live parts split into pages, admission is one counter per race.
  */
 export const ADMISSION = {
-  maxRidersPerRace: 5000,
+  maxRidersPerRace: 50_000,
 } as const;
 
 /** Race timing: every part (simulator, aggregator, finalizer, web) follows it. */

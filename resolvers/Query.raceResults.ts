@@ -1,47 +1,73 @@
 /**
- * Query.raceResults (table): results of one race by rank. GSI1 holds each
- * result under the race's partition with a rankKey sort key (output
- * descending, racerId ascending when read ascending), so DynamoDB returns the
- * contract's order; ranks (ties share, 1,2,2,4) continue across pages through
- * the page token (resolvers/lib/cursor.ts, core/ranking.ts).
+ * Query.raceResults (pipeline): results of one race by rank. GSI1 holds each
+ * result under its write shard of the race (core/keys.ts resultRankIndexKeys)
+ * with a rankKey sort key (output descending, racerId ascending when read
+ * ascending), so merging the shards by sort key is the contract's order.
+ *
+ *   request                      -> validate; where the page starts (first page, token or `around`)
+ *   functions/findResultStart    -> with `around`: the rider's result, the page starts with it
+ *   functions/queryRankShard ×8  -> one Query per write shard from where the page starts
+ *   response                     -> merge, rank (ties share, 1,2,2,4), token = the last sort key
+ *
+ * Ranks continue across pages through the page token (resolvers/lib/cursor.ts,
+ * core/ranking.ts); results never change once the race is closed, so a
+ * sweep of the pages returns every result once.
  */
-import type { Context, DynamoDBQueryRequest } from '@aws-appsync/utils';
-import { GSI1, GSI1PK, GSI1SK, racePk } from '../core/keys.js';
+import type { Context } from '@aws-appsync/utils';
+import { GSI1, GSI1PK, GSI1SK, RESULT_SHARDS, SHARD_NUMBERS, raceShardPk, racePk } from '../core/keys.js';
 import type { QueryRaceResultsArgs, RaceResult, RaceResultPage } from '../core/generated/schema.js';
 import type { ResultItem } from '../core/resultItem.js';
 import { flagMask, flagNames } from '../core/fairPlay.js';
-import { raiseDataSourceError } from './lib/dataSource.js';
+import { isRacerId } from '../core/telemetry.js';
 import { decodePageToken, encodePageToken } from './lib/pageToken.js';
-import { partitionQuery } from './lib/query.js';
+import { mergedPage, sortKeyOf, type ShardedStash } from './lib/shardedRanking.js';
 import { FIRST_PAGE, rankPage, type RankState } from '../core/ranking.js';
-import { pageLimit, requireClassId, requireRaceId } from './lib/validation.js';
+import { invalid, pageLimit, requireClassId, requireRaceId } from './lib/validation.js';
 
 /** Page size bounds (schema: 1..1000, default 100). */
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 100;
 
-export function request(ctx: Context<QueryRaceResultsArgs>): DynamoDBQueryRequest {
+export function request(ctx: Context<QueryRaceResultsArgs>): Record<string, never> {
   const classId = requireClassId(ctx.args.classId, 'classId');
   const raceId = requireRaceId(ctx.args.raceId, 'raceId');
   const limit = pageLimit(ctx.args.limit, 'limit', MAX_LIMIT, DEFAULT_LIMIT);
+  const around = ctx.args.around ?? null;
+  if (around !== null && !isRacerId(around)) invalid('around', 'must match ^[A-Za-z0-9_-]{1,64}$');
+  if (around !== null && ctx.args.nextToken !== undefined && ctx.args.nextToken !== null) {
+    invalid('around', 'cannot be combined with nextToken (the token already says where the page starts)');
+  }
   const scope = racePk(classId, raceId);
   const cursor = decodePageToken(ctx.args.nextToken, scope);
+  const pks: string[] = [];
+  for (const shard of SHARD_NUMBERS.slice(0, RESULT_SHARDS)) pks.push(raceShardPk(classId, raceId, shard));
+  const sharded: ShardedStash = {
+    read: {
+      index: GSI1,
+      pkName: GSI1PK,
+      skName: GSI1SK,
+      pks,
+      after: cursor === null ? null : cursor.resume,
+      from: null,
+      limit,
+    },
+    shard: 0,
+    found: [],
+    more: false,
+  };
+  ctx.stash.sharded = sharded;
   ctx.stash.scope = scope;
+  ctx.stash.classId = classId;
+  ctx.stash.raceId = raceId;
+  ctx.stash.around = around;
   ctx.stash.state = cursor === null ? FIRST_PAGE : cursor.state;
-  return partitionQuery({
-    index: GSI1,
-    pkName: GSI1PK,
-    pk: scope,
-    skName: GSI1SK,
-    forward: true,
-    limit,
-    nextToken: cursor === null ? null : cursor.ddbToken,
-  });
+  return {};
 }
 
 export function response(ctx: Context<QueryRaceResultsArgs>): RaceResultPage {
-  raiseDataSourceError(ctx);
-  const found = (ctx.result.items ?? []) as ResultItem[];
+  const stash = ctx.stash.sharded as ShardedStash;
+  const page = mergedPage(stash);
+  const found = page.items as unknown as ResultItem[];
   const outputs: number[] = [];
   for (const item of found) outputs.push(item.output);
   const ranked = rankPage(outputs, ctx.stash.state as RankState);
@@ -61,7 +87,10 @@ export function response(ctx: Context<QueryRaceResultsArgs>): RaceResultPage {
     });
     i = i + 1;
   }
+  const last = page.items[page.items.length - 1];
   const nextToken =
-    items.length === 0 ? null : encodePageToken(ctx.stash.scope as string, ranked.next, ctx.result.nextToken);
+    !page.more || last === undefined
+      ? null
+      : encodePageToken(ctx.stash.scope as string, ranked.next, sortKeyOf(stash, last));
   return { items, nextToken };
 }

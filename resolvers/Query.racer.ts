@@ -39,7 +39,13 @@ export function response(ctx: Context<QueryRacerArgs>): RacerStats | null {
   }
   const recentResults: RacerResult[] = [];
   for (const r of results) {
-    recentResults.push({ classId: r.classId, raceId: r.raceId, output: r.output, finished: r.finished === true });
+    recentResults.push({
+      classId: r.classId,
+      raceId: r.raceId,
+      output: r.output,
+      finished: r.finished === true,
+      rank: typeof r.rank === 'number' ? r.rank : null,
+    });
     if (typeof r.name === 'string' && r.raceId >= nameRace) {
       name = r.name;
       nameRace = r.raceId;

@@ -30,7 +30,7 @@ export function request(ctx: Context<QueryRacesArgs>): DynamoDBQueryRequest {
     skPrefix: RACE_SK_PREFIX,
     forward: false,
     limit,
-    nextToken: cursor === null ? null : cursor.ddbToken,
+    nextToken: cursor === null ? null : cursor.resume,
   });
 }
 

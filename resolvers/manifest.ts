@@ -3,6 +3,8 @@
  * Read by the CDK stack (infra/) and by the local AppSync runtime (local/appsync),
  * so both wire exactly the same bundles (built by resolvers/build.ts).
  */
+import { SHARD_NUMBERS } from '../core/keys.js';
+
 export type DataSourceName = 'table' | 'none' | 'kinesis';
 
 export interface FunctionSpec {
@@ -36,12 +38,24 @@ export const DATA_SOURCES: Record<DataSourceName, { kind: 'AMAZON_DYNAMODB' | 'N
  */
 export const ENV_NAMES = ['TABLE_NAME', 'STREAM_NAME', 'RACE_SECONDS', 'GRACE_SECONDS'] as const;
 
+/** One Query per write shard of a ranking (core/keys.ts SHARD_NUMBERS; the same function each time). */
+const RANK_SHARD_QUERIES: readonly FunctionSpec[] = SHARD_NUMBERS.map(() => ({
+  name: 'queryRankShard',
+  dataSource: 'table',
+}));
+
 export const RESOLVERS: readonly ResolverSpec[] = [
   { typeName: 'Query', fieldName: 'raceClasses', dataSource: 'none' },
   { typeName: 'Query', fieldName: 'currentRace', dataSource: 'none' },
   { typeName: 'Query', fieldName: 'race', dataSource: 'table' },
   { typeName: 'Query', fieldName: 'races', dataSource: 'table' },
-  { typeName: 'Query', fieldName: 'raceResults', dataSource: 'table' },
+  {
+    // A pipeline: the race's results are write-sharded (core/keys.ts RESULT_SHARDS), one Query per
+    // shard, merged in the response; with `around`, the rider's result first.
+    typeName: 'Query',
+    fieldName: 'raceResults',
+    functions: [{ name: 'findResultStart', dataSource: 'table' }, ...RANK_SHARD_QUERIES],
+  },
   {
     // A pipeline: when the running race has no live part yet, the race just
     // ended is read instead (a second Query on another partition).
@@ -53,7 +67,12 @@ export const RESOLVERS: readonly ResolverSpec[] = [
       { name: 'getMoreLiveParts', dataSource: 'table' },
     ],
   },
-  { typeName: 'Query', fieldName: 'allTimeRankings', dataSource: 'table' },
+  {
+    // A pipeline: the ranking is write-sharded (core/keys.ts ALLTIME_SHARDS), merged in the response.
+    typeName: 'Query',
+    fieldName: 'allTimeRankings',
+    functions: RANK_SHARD_QUERIES,
+  },
   {
     typeName: 'Query',
     fieldName: 'racer',

@@ -210,6 +210,7 @@ export type QueryRaceArgs = {
 
 /** Reads of races, results, live and all-time rankings. Every read needs the API key. */
 export type QueryRaceResultsArgs = {
+  around?: InputMaybe<Scalars['ID']['input']>;
   classId: Scalars['Int']['input'];
   limit?: InputMaybe<Scalars['Int']['input']>;
   nextToken?: InputMaybe<Scalars['String']['input']>;
@@ -346,6 +347,8 @@ export type RacerResult = {
   output: Scalars['Float']['output'];
   /** The race slot. */
   raceId: Scalars['Int']['output'];
+  /** The rider's rank in the race (null for a race closed before ranks were stored with results). */
+  rank?: Maybe<Scalars['Int']['output']>;
 };
 
 /** Everything known about one rider. */
@@ -357,7 +360,7 @@ export type RacerStats = {
   name?: Maybe<Scalars['String']['output']>;
   /** The rider's id. */
   racerId: Scalars['ID']['output'];
-  /** The rider's most recent results, newest first (rank is null here: see raceResults). */
+  /** The rider's most recent results, newest first, each with the rider's rank in that race. */
   recentResults: Array<RacerResult>;
 };
 

@@ -17,8 +17,15 @@ import {
   raceAdmissionKey,
   racerIdOfRiderMapKey,
 } from '../../core/keys.js';
-import { admittedOf, reservationAttribute, reservedOf } from '../../core/raceAdmission.js';
-import { forEachLimited } from '../../lib/concurrency.js';
+import {
+  ADMIT_ADD_MAX_IDS,
+  ADMIT_LINK_MAX_IDS,
+  admittedLinks,
+  admittedOf,
+  reservationAttribute,
+  reservedOf,
+} from '../../core/raceAdmission.js';
+import { chunk, forEachLimited } from '../../lib/concurrency.js';
 import { isConditionFailure } from '../runtime/conditionalWrite.js';
 import { ConflictError } from '../runtime/errors.js';
 
@@ -133,30 +140,69 @@ export async function admitNewcomers(
     }
   }
   const admitted = newcomers.slice(0, granted);
-  // One set addition per bucket item (core/keys.ts admittedRiderKey): a race's first windows admit
+  // Set additions per bucket (core/keys.ts admittedRiderKey): a race's first windows admit
   // thousands of riders, and other races of the shard wait for these writes.
-  const byBucket = new Map<string, { key: { PK: string; SK: string }; racerIds: string[] }>();
+  const byBucket = new Map<string, string[]>();
   for (const mapKey of admitted) {
     const racerId = racerIdOfRiderMapKey(mapKey);
-    const key = admittedRiderKey(ref.classId, ref.raceId, racerId);
-    const bucket = byBucket.get(key.SK) ?? { key, racerIds: [] };
-    bucket.racerIds.push(racerId);
-    byBucket.set(key.SK, bucket);
+    const bucket = admittedRiderKey(ref.classId, ref.raceId, racerId).SK;
+    const ids = byBucket.get(bucket) ?? [];
+    ids.push(racerId);
+    byBucket.set(bucket, ids);
   }
-  await forEachLimited([...byBucket.values()], 16, async ({ key, racerIds }) => {
-    await ddb.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: key,
-        UpdateExpression: 'SET itemType = :t, classId = :c, raceId = :r ADD racerIds :ids',
-        ExpressionAttributeValues: {
-          ':t': ITEM_ADMITTED_RIDER,
-          ':c': ref.classId,
-          ':r': ref.raceId,
-          ':ids': new Set(racerIds),
-        },
-      }),
-    );
+  await forEachLimited([...byBucket.values()], 16, async (ids) => {
+    for (const part of chunk(ids, ADMIT_ADD_MAX_IDS)) await addToBucket(ddb, tableName, ref, cap, part);
   });
   return { admitted, refused: newcomers.length - admitted.length, full };
 }
+
+/**
+ * The first link of each race's bucket that may still have room, as far as
+ * this container knows: links only fill up, so a later addition starts there.
+ */
+const openLinks = new Map<string, number>();
+
+/**
+ * Adds ids of one bucket to its first link with room for all of them (the
+ * condition on the set's size keeps a link within ADMIT_LINK_MAX_IDS however
+ * the ids were chosen).
+ */
+async function addToBucket(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  ref: AdmissionRef,
+  cap: number,
+  racerIds: readonly string[],
+): Promise<void> {
+  const first = admittedRiderKey(ref.classId, ref.raceId, racerIds[0] as string);
+  const cacheKey = `${first.PK}|${first.SK}`;
+  const links = admittedLinks(cap);
+  for (let link = openLinks.get(cacheKey) ?? 0; link < links; link += 1) {
+    try {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: admittedRiderKey(ref.classId, ref.raceId, racerIds[0] as string, link),
+          UpdateExpression: 'SET itemType = :t, classId = :c, raceId = :r ADD racerIds :ids',
+          ConditionExpression: 'attribute_not_exists(racerIds) OR size(racerIds) <= :room',
+          ExpressionAttributeValues: {
+            ':t': ITEM_ADMITTED_RIDER,
+            ':c': ref.classId,
+            ':r': ref.raceId,
+            ':ids': new Set(racerIds),
+            ':room': ADMIT_LINK_MAX_IDS - racerIds.length,
+          },
+        }),
+      );
+      openLinks.set(cacheKey, link);
+      if (openLinks.size > OPEN_LINKS_KEPT) openLinks.delete(openLinks.keys().next().value as string);
+      return;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+  throw new ConflictError(`admission bucket ${cacheKey} has no room left in ${links} links`);
+}
+
+/** Buckets whose open link a container remembers (64 buckets of a few races at a time). */
+const OPEN_LINKS_KEPT = 4096;

@@ -8,7 +8,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { admittedRiderKey, raceAdmissionKey } from '../../core/keys.js';
-import { isRaceFull } from '../../core/raceAdmission.js';
+import { admittedLinkNumbers, capOf, isRaceFull } from '../../core/raceAdmission.js';
 import { chunk, forEachLimited } from '../../lib/concurrency.js';
 import { toError } from '../../lib/toError.js';
 import type { Sleep } from '../runtime/clock.js';
@@ -41,14 +41,17 @@ async function markedRiders(
   classId: number,
   raceId: number,
   racerIds: readonly string[],
+  cap: number,
   sleep: Sleep,
 ): Promise<Set<string>> {
   const found = new Set<string>();
   const wanted = new Set(racerIds);
-  // One key per bucket item (core/keys.ts admittedRiderKey), however many of the batch's riders it holds.
+  // The links of each bucket (core/keys.ts admittedRiderKey), however many of the batch's riders it holds.
   const buckets = [...new Map(racerIds.map((id) => [admittedRiderKey(classId, raceId, id).SK, id])).values()];
-  await forEachLimited(chunk(buckets, BATCH_GET_LIMIT), 4, async (ids) => {
-    let keys: Array<Record<string, unknown>> = ids.map((id) => admittedRiderKey(classId, raceId, id));
+  const links = admittedLinkNumbers(cap);
+  const allKeys = buckets.flatMap((id) => links.map((link) => admittedRiderKey(classId, raceId, id, link)));
+  await forEachLimited(chunk(allKeys, BATCH_GET_LIMIT), 4, async (part) => {
+    let keys: Array<Record<string, unknown>> = part;
     for (let attempt = 0; keys.length > 0; attempt += 1) {
       if (attempt >= BATCH_GET_ATTEMPTS)
         throw new Error('admission markers were still unprocessed after the last attempt');
@@ -102,6 +105,7 @@ export async function admittedFinals<T>(
           classId,
           raceId,
           list.map((f) => riderOf(f).racerId),
+          capOf(counter.Item),
           sleep,
         );
         for (const f of list) (marked.has(riderOf(f).racerId) ? out.admitted : out.refused).push(f);

@@ -15,6 +15,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OpenRace } from '../../core/openRace.js';
 import { summarizeResults } from '../../core/raceSummary.js';
+import { withRanks } from './withRanks.js';
 import { readLiveParts } from '../aggregator/livePartReads.js';
 import { racerIdOfRiderMapKey } from '../../core/keys.js';
 import { closingResults } from './raceClosing.js';
@@ -81,7 +82,11 @@ export async function closeRace(
   if (unknown !== undefined) throw unknown.error;
   const kept = [...pendings.filter((p) => live.has(p.racerId)), ...gate.admitted];
   const have = new Set(before.map((r) => r.racerId));
-  const missing = closingResults(race, parts, kept).filter((r) => !have.has(r.racerId));
+  // Ranks are counted over every result of the race, those a previous close wrote included.
+  const missing = withRanks([
+    ...before,
+    ...closingResults(race, parts, kept).filter((r) => !have.has(r.racerId)),
+  ]).filter((r) => !have.has(r.racerId));
   const written = await putResultsAll(ddb, tableName, missing);
   // When every result went in, the results are those read plus those written; reading ~1,000 of
   // them again would return the same. When a condition failed, another closer wrote first: read again.

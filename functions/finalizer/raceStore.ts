@@ -14,11 +14,13 @@ import {
   ITEM_OPEN_RACE,
   ITEM_RACE,
   OPEN_SK_PREFIX,
+  RESULT_SHARDS,
   RESULT_SK_PREFIX,
+  SHARD_NUMBERS,
   classPk,
   openRaceKey,
-  racePk,
   raceKey,
+  raceShardPk,
 } from '../../core/keys.js';
 import type { OpenRace } from '../../core/openRace.js';
 import { openRaceOf } from '../../core/openRace.js';
@@ -115,28 +117,46 @@ export async function listOpenRaces(
   return out;
 }
 
+/**
+ * Every item of a race under a sort-key prefix in all its write shards
+ * (core/keys.ts raceShardPk), strongly consistent, shards read in parallel.
+ */
+async function queryRaceShards(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  race: OpenRace,
+  prefix: string,
+): Promise<Array<Record<string, unknown>>> {
+  const shards = await Promise.all(
+    SHARD_NUMBERS.slice(0, RESULT_SHARDS).map(async (shard) => {
+      const out: Array<Record<string, unknown>> = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await ddb.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+            ExpressionAttributeValues: { ':pk': raceShardPk(race.classId, race.raceId, shard), ':prefix': prefix },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        out.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start !== undefined);
+      return out;
+    }),
+  );
+  return shards.flat();
+}
+
 /** Every result of a race, strongly consistent (the base table, not the eventually consistent GSI1). */
 export async function queryResults(
   ddb: DynamoDBDocumentClient,
   tableName: string,
   race: OpenRace,
 ): Promise<ResultItem[]> {
-  const out: ResultItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :result)',
-        ExpressionAttributeValues: { ':pk': racePk(race.classId, race.raceId), ':result': RESULT_SK_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of page.Items ?? []) out.push(i as ResultItem);
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  return out;
+  return (await queryRaceShards(ddb, tableName, race, RESULT_SK_PREFIX)) as unknown as ResultItem[];
 }
 
 /** What became of a final offered as the rider's pending final. */
@@ -186,23 +206,10 @@ export async function queryPendingFinals(
   race: OpenRace,
 ): Promise<PendingFinal[]> {
   const out: PendingFinal[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :final)',
-        ExpressionAttributeValues: { ':pk': racePk(race.classId, race.raceId), ':final': FINAL_SK_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of page.Items ?? []) {
-      const p = pendingFinalOfItem(i);
-      if (p !== null) out.push(p);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  for (const i of await queryRaceShards(ddb, tableName, race, FINAL_SK_PREFIX)) {
+    const p = pendingFinalOfItem(i);
+    if (p !== null) out.push(p);
+  }
   return out;
 }
 

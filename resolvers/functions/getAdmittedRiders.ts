@@ -22,12 +22,7 @@ export function request(ctx: Context): DynamoDBBatchGetItemRequest {
   const records = (ctx.stash.telemetry ?? []) as TelemetryRecord[];
   const keys = admittedRiderKeys(records, full);
   if (keys.length > BATCH_GET_KEYS) {
-    raceFull(
-      full[0] as FullRace,
-      0,
-      '',
-      `; a call may carry records of at most ${BATCH_GET_KEYS} riders of a full race`,
-    );
+    raceFull(full[0] as FullRace, 0, '', `; a call may touch at most ${BATCH_GET_KEYS} admission items of full races`);
   }
   const table = tableNameOf(ctx.env);
   return { operation: 'BatchGetItem', tables: { [table]: { keys, consistentRead: true } } };

@@ -1,11 +1,13 @@
 /**
- * The resolver-level page token. AppSync's own DynamoDB nextToken only says
- * where DynamoDB stopped; ranks consistent across pages also need the
- * position, rank and score of the last item returned, and a token must not be
- * replayed against another query. So every paginated resolver wraps the
- * DynamoDB token in a cursor:
+ * The resolver-level page token. Where to resume is either AppSync's DynamoDB
+ * nextToken (`races`, one partition) or, for the ranked readers that merge
+ * write-sharded partitions (raceResults, allTimeRankings), the sort key of
+ * the last item returned: the next page starts after that key, so a sweep
+ * depends on no position that an index update could shift. Ranks consistent
+ * across pages also need the position, rank and score of the last item
+ * returned, and a token must not be replayed against another query:
  *
- *   base64("c1|<scope>|<position>|<rank>|<units>|<dynamodb token>")
+ *   base64("c2|<scope>|<position>|<rank>|<units>|<resume>")
  *
  * A delimited string rather than JSON because APPSYNC_JS's JSON.parse returns
  * "" on bad input where Node throws: a hand-written parser behaves the same
@@ -14,7 +16,7 @@
  */
 import type { RankState } from '../../core/ranking.js';
 
-const VERSION = 'c1';
+const VERSION = 'c2';
 const SEP = '|';
 const DIGITS = '0123456789';
 const BASE64_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=';
@@ -27,14 +29,14 @@ export interface Cursor {
   readonly scope: string;
   /** Rank state after the page that issued the token. */
   readonly state: RankState;
-  /** DynamoDB's (AppSync's) nextToken to continue from. */
-  readonly ddbToken: string;
+  /** Where the next page starts: DynamoDB's (AppSync's) nextToken, or the sort key of the last item returned. */
+  readonly resume: string;
 }
 
 /** The cursor as the plain string that gets base64-encoded. */
 export function formatCursor(cursor: Cursor): string {
   const s = cursor.state;
-  return [VERSION, cursor.scope, `${s.position}`, `${s.rank}`, `${s.units}`, cursor.ddbToken].join(SEP);
+  return [VERSION, cursor.scope, `${s.position}`, `${s.rank}`, `${s.units}`, cursor.resume].join(SEP);
 }
 
 /** A non-negative integer written with digits only, or -1 when malformed. */
@@ -57,10 +59,10 @@ export function parseCursor(text: string, scope: string): Cursor | null {
   const rank = parseDigits(parts[3] ?? '');
   // units is -1 only before the first page, which never has a token.
   const units = parseDigits(parts[4] ?? '');
-  // The DynamoDB token is opaque: it may itself contain the separator.
-  const ddbToken = parts.slice(5).join(SEP);
-  if (position < 1 || rank < 1 || rank > position || units < 0 || ddbToken.length === 0) return null;
-  return { scope, state: { position, rank, units }, ddbToken };
+  // Where to resume is opaque here: it may itself contain the separator.
+  const resume = parts.slice(5).join(SEP);
+  if (position < 1 || rank < 1 || rank > position || units < 0 || resume.length === 0) return null;
+  return { scope, state: { position, rank, units }, resume };
 }
 
 /** True if the text uses only the base64 alphabet and has a valid length. */

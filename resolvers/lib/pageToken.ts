@@ -8,10 +8,10 @@ import { util } from '@aws-appsync/utils';
 import { formatCursor, isBase64, parseCursor, type Cursor } from './cursor.js';
 import type { RankState } from '../../core/ranking.js';
 
-/** The token of the next page, or null when DynamoDB says this was the last page. */
-export function encodePageToken(scope: string, state: RankState, ddbToken: unknown): string | null {
-  if (typeof ddbToken !== 'string' || ddbToken.length === 0) return null;
-  return util.base64Encode(formatCursor({ scope, state, ddbToken }));
+/** The token of the next page, or null when there is none (`resume` empty: this was the last page). */
+export function encodePageToken(scope: string, state: RankState, resume: unknown): string | null {
+  if (typeof resume !== 'string' || resume.length === 0) return null;
+  return util.base64Encode(formatCursor({ scope, state, resume }));
 }
 
 /** The cursor of a client's nextToken argument; null when there is none (first page). */

@@ -15,6 +15,9 @@ export interface PartitionQuery {
   readonly skName: string;
   /** Only items whose sort key begins with this. */
   readonly skPrefix?: string;
+  /** Only items whose sort key comes after this one (exclusive), or from this one (inclusive). */
+  readonly skAfter?: string;
+  readonly skFrom?: string;
   /** True for ascending sort keys (DynamoDB's scanIndexForward). */
   readonly forward: boolean;
   readonly limit?: number;
@@ -31,6 +34,14 @@ export function partitionQuery(q: PartitionQuery): DynamoDBQueryRequest {
     names['#sk'] = q.skName;
     values[':sk'] = { S: q.skPrefix };
     expression = `${expression} AND begins_with(#sk, :sk)`;
+  } else if (q.skAfter !== undefined) {
+    names['#sk'] = q.skName;
+    values[':sk'] = { S: q.skAfter };
+    expression = `${expression} AND #sk > :sk`;
+  } else if (q.skFrom !== undefined) {
+    names['#sk'] = q.skName;
+    values[':sk'] = { S: q.skFrom };
+    expression = `${expression} AND #sk >= :sk`;
   }
   const request: DynamoDBQueryRequest = {
     operation: 'Query',

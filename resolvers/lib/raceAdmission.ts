@@ -5,7 +5,7 @@
  */
 import { util } from '@aws-appsync/utils';
 import { admittedRiderKey, raceAdmissionKey } from '../../core/keys.js';
-import { capOf, isRaceFull } from '../../core/raceAdmission.js';
+import { admittedLinkNumbers, capOf, isRaceFull } from '../../core/raceAdmission.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
 
 /** Keys one BatchGetItem takes (the DynamoDB limit). */
@@ -73,16 +73,22 @@ function fullRaceOf(full: readonly FullRace[], r: TelemetryRecord): FullRace | n
   return null;
 }
 
-/** The admission items holding the call's riders of full races (one key per race and bucket). */
+/**
+ * The admission items that may hold the call's riders of full races: every
+ * link (core/raceAdmission.ts admittedLinks) of each race's bucket.
+ */
 export function admittedRiderKeys(records: readonly TelemetryRecord[], full: readonly FullRace[]): TypedKey[] {
   const seen: Record<string, boolean> = {};
   const keys: TypedKey[] = [];
   for (const r of records) {
-    const key = admittedRiderKey(r.classId, r.raceId, r.racerId);
-    const ref = `${key.PK}|${key.SK}`;
-    if (!seen[ref] && fullRaceOf(full, r) !== null) {
+    const race = fullRaceOf(full, r);
+    const first = admittedRiderKey(r.classId, r.raceId, r.racerId);
+    const ref = `${first.PK}|${first.SK}`;
+    if (!seen[ref] && race !== null) {
       seen[ref] = true;
-      keys.push(typedKey(key));
+      for (const link of admittedLinkNumbers(race.cap)) {
+        keys.push(typedKey(admittedRiderKey(r.classId, r.raceId, r.racerId, link)));
+      }
     }
   }
   return keys;

@@ -10,7 +10,15 @@ import {
 import { decimalDifference } from '../../functions/allTime/decimalDifference.js';
 import { parseResultImage, parseResultRecord } from '../../functions/allTime/resultImage.js';
 import { buildResultItem } from '../../core/resultItem.js';
-import { allTimeKey, rankKey } from '../../core/keys.js';
+import {
+  ALLTIME_SHARDS,
+  allTimeBestPk,
+  allTimeIndexKeys,
+  allTimeKey,
+  allTimeTotalPk,
+  rankKey,
+  writeShard,
+} from '../../core/keys.js';
 
 const result = { racerId: 'r1', classId: 3, raceId: 77, name: 'Ria', output: 42.5, finished: true };
 
@@ -84,7 +92,18 @@ describe('all-time core: update expressions', () => {
       ':last': 77,
     });
     // Already up to date: nothing to write.
-    expect(indexRefresh({ ...item, GSI1SK: rankKey(50, 'r1'), GSI2SK: rankKey(120, 'r1'), lastRaceId: 77 })).toBeNull();
+    const keys = allTimeIndexKeys('r1', 3, 50, 120);
+    expect(indexRefresh({ ...item, ...keys, lastRaceId: 77 })).toBeNull();
+    // Indexed in the unsharded partition (before write sharding): moved to the rider's shard.
+    const moved = indexRefresh({
+      ...item,
+      ...keys,
+      GSI1PK: allTimeBestPk(3),
+      GSI2PK: allTimeTotalPk(3),
+      lastRaceId: 77,
+    });
+    expect(writeShard('r1', ALLTIME_SHARDS)).not.toBe(0);
+    expect(moved?.ExpressionAttributeValues).toMatchObject({ ':p1': keys.GSI1PK, ':p2': keys.GSI2PK });
   });
 
   it('takes lastRaceId as the newest counted race, whatever order they came in', () => {

@@ -11,12 +11,22 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createAllTime } from '../../functions/allTime/allTime.js';
 import { countUpdate } from '../../functions/allTime/allTimeUpdates.js';
 import { buildResultItem } from '../../core/resultItem.js';
-import { allTimeBestPk, allTimeKey, allTimeTotalPk, raceKey, rankKey } from '../../core/keys.js';
+import {
+  ALLTIME_SHARDS,
+  SHARD_NUMBERS,
+  allTimeBestPk,
+  allTimeKey,
+  allTimeTotalPk,
+  raceKey,
+  rankKey,
+  writeShard,
+} from '../../core/keys.js';
+import { shardedIndexItems } from '../support/shardedReads.js';
 import { MAPPINGS } from '../../infra/settings.js';
 import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { compileFilterCriteria } from '../../local/esm/filterPattern.js';
@@ -139,9 +149,9 @@ describe('all-time rankings from the table stream', () => {
       totalOutput: 180.75,
       lastRaceId: 102,
       countedRaces: new Set(['100', '101', '102']),
-      GSI1PK: allTimeBestPk(CLASS_ID),
+      GSI1PK: allTimeBestPk(CLASS_ID, writeShard('r1', ALLTIME_SHARDS)),
       GSI1SK: rankKey(70.5, 'r1'),
-      GSI2PK: allTimeTotalPk(CLASS_ID),
+      GSI2PK: allTimeTotalPk(CLASS_ID, writeShard('r1', ALLTIME_SHARDS)),
       GSI2SK: rankKey(180.75, 'r1'),
     });
     expect(once[1]).toMatchObject({
@@ -154,24 +164,22 @@ describe('all-time rankings from the table stream', () => {
     });
 
     // The indexes rank by personal best (ties by racerId) and by total output.
-    const byBest = await documentClient(endpoint).send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :p',
-        ExpressionAttributeValues: { ':p': allTimeBestPk(CLASS_ID) },
-      }),
+    const shards = SHARD_NUMBERS.slice(0, ALLTIME_SHARDS);
+    const ddb = documentClient(endpoint);
+    const byBest = await shardedIndexItems(
+      ddb,
+      tableName,
+      'GSI1',
+      shards.map((s) => allTimeBestPk(CLASS_ID, s)),
     );
-    expect(byBest.Items?.map((i) => i.racerId)).toEqual(['r1', 'r3', 'r2']);
-    const byTotal = await documentClient(endpoint).send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :p',
-        ExpressionAttributeValues: { ':p': allTimeTotalPk(CLASS_ID) },
-      }),
+    expect(byBest.map((i) => i.racerId)).toEqual(['r1', 'r3', 'r2']);
+    const byTotal = await shardedIndexItems(
+      ddb,
+      tableName,
+      'GSI2',
+      shards.map((s) => allTimeTotalPk(CLASS_ID, s)),
     );
-    expect(byTotal.Items?.map((i) => i.racerId)).toEqual(['r1', 'r2', 'r3']);
+    expect(byTotal.map((i) => i.racerId)).toEqual(['r1', 'r2', 'r3']);
   });
 
   it('a redelivery completes a delivery that crashed after counting, without counting twice', async () => {

@@ -12,7 +12,7 @@ import { createAllTime } from '../../functions/allTime/allTime.js';
 import { createFinalizer, type ScheduledEvent } from '../../functions/finalizer/finalizer.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
 import { buildResultItem } from '../../core/resultItem.js';
-import { allTimeKey, racePk, raceKey, rankKey } from '../../core/keys.js';
+import { allTimeKey, raceKey, rankKey, resultKey } from '../../core/keys.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import { createTestTable } from '../support/resources.js';
 import { kinesisEvent, telemetry } from './factories.js';
@@ -107,9 +107,7 @@ describe('a final that arrives after its race was closed', () => {
     // The schedule closes the race: the late rider gets a not-finished result from the live data.
     await createFinalizer(deps(end + GRACE * 1000))(SCHEDULED);
     expect(
-      await ddb.send(
-        new GetCommand({ TableName: tableName, Key: { PK: racePk(CLASS_ID, raceId), SK: 'RESULT#late' } }),
-      ),
+      await ddb.send(new GetCommand({ TableName: tableName, Key: resultKey(CLASS_ID, raceId, 'late') })),
     ).toMatchObject({ Item: { finished: false, output: 40.5 } });
     // The final arrives (and the finalizer is redelivered the same batch: an identical put).
     const lateFinal = kinesisEvent(

@@ -4,7 +4,7 @@ import { judgeFinals } from '../../functions/finalizer/judgeFinals.js';
 import { summarizeResults } from '../../core/raceSummary.js';
 import { closingHorizon, closingResults, dueRaces, quietRaces } from '../../functions/finalizer/raceClosing.js';
 import { chunk } from '../../lib/concurrency.js';
-import { rankKey, racePk, racerPk } from '../../core/keys.js';
+import { rankKey, racerPk, resultKey } from '../../core/keys.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import type { LiveRiders } from '../../core/livePart.js';
 
@@ -32,7 +32,7 @@ describe('finalizer core: result items', () => {
       finished: true,
     });
     expect(item).toEqual({
-      PK: racePk(2, 100),
+      PK: resultKey(2, 100, 'r1').PK,
       SK: 'RESULT#r1',
       itemType: 'Result',
       classId: 2,
@@ -42,7 +42,7 @@ describe('finalizer core: result items', () => {
       output: 80.5,
       lastSecond: 300,
       finished: true,
-      GSI1PK: racePk(2, 100),
+      GSI1PK: resultKey(2, 100, 'r1').PK,
       GSI1SK: rankKey(80.5, 'r1'),
       GSI2PK: racerPk('r1'),
       GSI2SK: 'RESULT#000000000100#2',

@@ -1,13 +1,14 @@
 /** The finalizer against DynamoDB Local: results, a rider who never finishes, race summaries, replays. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createFinalizer, UnsupportedEventError } from '../../functions/finalizer/finalizer.js';
 import type { FinalizerDeps } from '../../functions/finalizer/finalizer.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
 import { claimRaceClose, listOpenRaces, touchOpenRace } from '../../functions/finalizer/raceStore.js';
 import { closeRace } from '../../functions/finalizer/closeRace.js';
-import { openRaceKey, racePk, raceKey } from '../../core/keys.js';
+import { openRaceKey, pendingFinalKey, raceKey, resultKey } from '../../core/keys.js';
+import { raceShardItems } from '../support/shardedReads.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import { freePort } from '../../local/emulators/freePort.js';
 import { createTestTable } from '../support/resources.js';
@@ -46,14 +47,7 @@ describe('finalizer against DynamoDB Local', () => {
   }
 
   async function raceItems(classId: number, raceId: number) {
-    const res = await documentClient(endpoint).send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': racePk(classId, raceId) },
-      }),
-    );
-    return res.Items ?? [];
+    return raceShardItems(documentClient(endpoint), tableName, classId, raceId);
   }
   async function get(key: { PK: string; SK: string }) {
     return (
@@ -153,7 +147,7 @@ describe('finalizer against DynamoDB Local', () => {
     const late = deps(end + 20_000);
     await createFinalizer(late.d)(kinesisEvent([fin('d', 41, 'Dee')], { arrivalSeconds: (end + 20_000) / 1000 }));
     expect(late.metrics.totals).toMatchObject({ LateFinalsRefused: 1 });
-    expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#d' })).toMatchObject({ finished: false, output: 40.5 });
+    expect(await get(resultKey(classId, raceId, 'd'))).toMatchObject({ finished: false, output: 40.5 });
     expect(await get(raceKey(classId, raceId))).toMatchObject({
       competitors: 5,
       finishers: 3,
@@ -322,7 +316,7 @@ describe('finalizer against DynamoDB Local', () => {
     expect(down.logger.lines.some((l) => l.level === 'error')).toBe(true);
     // Lambda re-delivers it once DynamoDB is back.
     expect(await createFinalizer(deps(during).d)(event)).toEqual({ batchItemFailures: [] });
-    expect(await get({ PK: racePk(1, raceId), SK: 'FINAL#q' })).toMatchObject({ output: 50, second: RS });
+    expect(await get(pendingFinalKey(1, raceId, 'q'))).toMatchObject({ output: 50, second: RS });
   });
 
   it('a scheduled invocation (no records) closes due races even when the stream is quiet', async () => {
@@ -352,7 +346,7 @@ describe('finalizer against DynamoDB Local', () => {
       winnerName: 'Wyn',
       bestOutput: 44,
     });
-    expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#w' })).toMatchObject({
+    expect(await get(resultKey(classId, raceId, 'w'))).toMatchObject({
       finished: false,
       output: 44,
       lastSecond: 200,
@@ -467,7 +461,7 @@ describe('finalizer against DynamoDB Local', () => {
       );
       expect(lagging.metrics.totals.LateFinalsRefused ?? 0).toBe(0);
       expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 2, finishers: 2 });
-      expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#lag' })).toMatchObject({
+      expect(await get(resultKey(classId, raceId, 'lag'))).toMatchObject({
         finished: true,
         output: 75,
       });

@@ -1,11 +1,11 @@
 /** Not-finished results written in transactions of 100 against DynamoDB Local: a final that landed first always wins. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { buildResultItem } from '../../core/resultItem.js';
 import type { ResultItem } from '../../core/resultItem.js';
 import { putResultsAll, TRANSACT_WRITE_LIMIT } from '../../functions/finalizer/raceStore.js';
-import { racePk } from '../../core/keys.js';
+import { raceShardItems } from '../support/shardedReads.js';
 import { createTestTable } from '../support/resources.js';
 import { documentClient } from './support.js';
 
@@ -31,19 +31,7 @@ describe('putResultsAll against DynamoDB Local', () => {
 
   async function results(raceId: number): Promise<Map<string, Record<string, unknown>>> {
     const out = new Map<string, Record<string, unknown>>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient(endpoint).send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': racePk(3, raceId) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of page.Items ?? []) out.set(String(i.racerId), i);
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
+    for (const i of await raceShardItems(documentClient(endpoint), tableName, 3, raceId)) out.set(String(i.racerId), i);
     return out;
   }
 

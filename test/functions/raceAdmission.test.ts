@@ -4,15 +4,20 @@
  * keeps admitted riders riding (also when one container serves several
  * shards), admits the same riders when a final invocation is retried, closes a window Lambda ended early past 1 MB of state with the
  * cap on one shard in pages under 400 KB, and the finalizer drops the finals
- * of riders the full race did not admit.
+ * of riders the full race did not admit; a race of 50,000 riders whose ids
+ * all fall in one admission bucket keeps every link under 400 KB.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import { admitNewcomers } from '../../functions/aggregator/raceAdmissionStore.js';
 import { readLiveParts } from '../../functions/aggregator/livePartReads.js';
 import { createFinalizer } from '../../functions/finalizer/finalizer.js';
 import { raceAdmissionKey, racePk } from '../../core/keys.js';
+import { ADMIT_LINK_MAX_IDS, admittedLinks } from '../../core/raceAdmission.js';
+import { admittedFinals } from '../../functions/finalizer/admittedFinals.js';
+import { raceShardItems } from '../support/shardedReads.js';
+import { admittedRiderKeys, BATCH_GET_KEYS } from '../../resolvers/lib/raceAdmission.js';
 import { rankRiders } from '../../core/livePart.js';
 import { createTestTable } from '../support/resources.js';
 import { kinesisEvent, telemetry, windowEvent } from './factories.js';
@@ -142,15 +147,10 @@ describe('admission against DynamoDB Local', () => {
     clock.set(raceEnd * 1000 + 60_000);
     await finalize({ source: 'aws.events', 'detail-type': 'Scheduled Event' } as Parameters<typeof finalize>[0]);
     expect(metrics.totals.RacesClosed).toBe(1);
-    const results = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :r)',
-        ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, RACE_ID), ':r': 'RESULT#' },
-        ConsistentRead: true,
-      }),
+    const results = (await raceShardItems(ddb, tableName, CLASS_ID, RACE_ID)).filter((i) =>
+      String(i.SK).startsWith('RESULT#'),
     );
-    const byRider = (results.Items ?? []).map((i) => [i.racerId, i.finished]).sort();
+    const byRider = results.map((i) => [i.racerId, i.finished]).sort();
     expect(byRider).toEqual([
       ['a0', true],
       ['a1', false],
@@ -213,7 +213,7 @@ describe('admission against DynamoDB Local', () => {
   }, 120_000);
 
   it('a final kept while the race had room gets no result when the aggregator then refused its rider', async () => {
-    const raceId = RACE_ID + 3;
+    const raceId = RACE_ID + 4;
     const arrival = raceId * RACE_SECONDS + 60;
     const ddb = documentClient(endpoint);
     const raceEnd = (raceId + 1) * RACE_SECONDS;
@@ -254,15 +254,10 @@ describe('admission against DynamoDB Local', () => {
     await finalize({ source: 'aws.events', 'detail-type': 'Scheduled Event' } as Parameters<typeof finalize>[0]);
     expect(metrics.totals.RacesClosed).toBe(1);
     expect(metrics.totals.FinalsNotAdmitted).toBe(1);
-    const results = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :r)',
-        ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, raceId), ':r': 'RESULT#' },
-        ConsistentRead: true,
-      }),
+    const results = (await raceShardItems(ddb, tableName, CLASS_ID, raceId)).filter((i) =>
+      String(i.SK).startsWith('RESULT#'),
     );
-    expect((results.Items ?? []).map((i) => i.racerId).sort()).toEqual(['p', 'q']);
+    expect(results.map((i) => i.racerId).sort()).toEqual(['p', 'q']);
     ddb.destroy();
   });
 
@@ -283,4 +278,83 @@ describe('admission against DynamoDB Local', () => {
     expect(counter).toMatchObject({ admitted: 3, [`r_${ref.shardId}`]: 3 });
     ddb.destroy();
   });
+
+  it('a race of 50,000 riders whose ids all fall in one bucket: links under 400 KB, every rider found', async () => {
+    const ddb = documentClient(endpoint);
+    const cap = 50_000;
+    const raceId = RACE_ID + 3;
+    // The longest racerIds, all ending in the same character: every rider lands in bucket ADMIT#x.
+    const id = (i: number) => `r${String(i).padStart(62, '0')}x`;
+    const shards = ['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002', 'shardId-000000000003'];
+    const windows = 5;
+    const perWindow = cap / shards.length / windows;
+    let next = 0;
+    for (let w = 0; w < windows; w += 1) {
+      await Promise.all(
+        shards.map(async (shardId, s) => {
+          const ids = Array.from({ length: perWindow }, (_, i) => id(next + s * perWindow + i));
+          const out = await admitNewcomers(
+            ddb,
+            tableName,
+            { classId: CLASS_ID, raceId, shardId },
+            cap,
+            w * perWindow,
+            ids,
+          );
+          expect(out.admitted).toHaveLength(perWindow);
+        }),
+      );
+      next += shards.length * perWindow;
+    }
+    // A Query page stops at 1 MB: read on until the last.
+    const links: Array<Record<string, unknown>> = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await ddb.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
+          ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, raceId), ':m': 'ADMIT#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      links.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    const stored = new Set<string>();
+    for (const item of links) {
+      const ids = item.racerIds as Set<string>;
+      expect(ids.size).toBeLessThanOrEqual(ADMIT_LINK_MAX_IDS);
+      // An item's size: its attribute names and values (a set counts the bytes of its members).
+      let bytes = 0;
+      for (const [name, value] of Object.entries(item)) {
+        bytes += name.length + (value instanceof Set ? [...value].join('').length : String(value).length);
+      }
+      expect(bytes).toBeLessThan(300 * 1024);
+      for (const r of ids) stored.add(r);
+    }
+    expect(stored.size).toBe(cap);
+    expect(links.length).toBeLessThanOrEqual(admittedLinks(cap));
+
+    // The finalizer finds every admitted rider in the links and refuses one the race did not admit.
+    const finals = [id(0), id(cap - 1), id(31_337), id(cap)].map((racerId) => ({ classId: CLASS_ID, raceId, racerId }));
+    const split = await admittedFinals(ddb, tableName, finals, (f) => f, noSleep);
+    expect(split.admitted.map((f) => f.racerId)).toEqual([id(0), id(cap - 1), id(31_337)]);
+    expect(split.refused.map((f) => f.racerId)).toEqual([id(cap)]);
+
+    // recordTelemetry reads the links the resolver names: they hold the last rider admitted.
+    const record = { classId: CLASS_ID, raceId, racerId: id(cap - 1), second: 1, output: 1, power: 1, event: 'update' };
+    const keys = admittedRiderKeys([record] as never, [{ classId: CLASS_ID, raceId, cap }]);
+    expect(keys.length).toBe(admittedLinks(cap));
+    expect(keys.length).toBeLessThanOrEqual(BATCH_GET_KEYS);
+    const read = await ddb.send(
+      new BatchGetCommand({
+        RequestItems: { [tableName]: { Keys: keys.map((k) => ({ PK: k.PK?.S, SK: k.SK?.S })), ConsistentRead: true } },
+      }),
+    );
+    const found = (read.Responses?.[tableName] ?? []).some((i) => (i.racerIds as Set<string>).has(id(cap - 1)));
+    expect(found).toBe(true);
+    ddb.destroy();
+  }, 300_000);
 });

@@ -4,32 +4,32 @@ import { formatCursor, isBase64, parseCursor, parseDigits } from '../../resolver
 const scope = 'RACE#1#000000000042';
 
 describe('page cursor', () => {
-  it('round-trips scope, rank state and the DynamoDB token', () => {
-    const cursor = { scope, state: { position: 200, rank: 198, units: 51234 }, ddbToken: 'eyJQSyI6IngifQ==' };
+  it('round-trips scope, rank state and where to resume', () => {
+    const cursor = { scope, state: { position: 200, rank: 198, units: 51234 }, resume: 'eyJQSyI6IngifQ==' };
     expect(parseCursor(formatCursor(cursor), scope)).toEqual(cursor);
   });
 
-  it('keeps a DynamoDB token that itself contains the separator', () => {
-    const cursor = { scope, state: { position: 1, rank: 1, units: 0 }, ddbToken: 'a|b||c' };
-    expect(parseCursor(formatCursor(cursor), scope)?.ddbToken).toBe('a|b||c');
+  it('keeps a resume point that itself contains the separator', () => {
+    const cursor = { scope, state: { position: 1, rank: 1, units: 0 }, resume: 'a|b||c' };
+    expect(parseCursor(formatCursor(cursor), scope)?.resume).toBe('a|b||c');
   });
 
   it('refuses a cursor of another query', () => {
-    const text = formatCursor({ scope, state: { position: 1, rank: 1, units: 5 }, ddbToken: 't' });
+    const text = formatCursor({ scope, state: { position: 1, rank: 1, units: 5 }, resume: 't' });
     expect(parseCursor(text, 'RACE#2#000000000042')).toBeNull();
   });
 
   it.each([
     ['', 'empty'],
     ['hello', 'not a cursor'],
-    [`c2|${scope}|1|1|5|t`, 'another version'],
-    [`c1|${scope}|0|0|5|t`, 'no position'],
-    [`c1|${scope}|3|4|5|t`, 'rank after position'],
-    [`c1|${scope}|1|1|-5|t`, 'negative score'],
-    [`c1|${scope}|1e3|1|5|t`, 'exponent'],
-    [`c1|${scope}| 1|1|5|t`, 'space'],
-    [`c1|${scope}|1|1|5|`, 'no DynamoDB token'],
-    [`c1|${scope}|1|1|5`, 'too few fields'],
+    [`c1|${scope}|1|1|5|t`, 'another version'],
+    [`c2|${scope}|0|0|5|t`, 'no position'],
+    [`c2|${scope}|3|4|5|t`, 'rank after position'],
+    [`c2|${scope}|1|1|-5|t`, 'negative score'],
+    [`c2|${scope}|1e3|1|5|t`, 'exponent'],
+    [`c2|${scope}| 1|1|5|t`, 'space'],
+    [`c2|${scope}|1|1|5|`, 'nowhere to resume'],
+    [`c2|${scope}|1|1|5`, 'too few fields'],
   ])('refuses %j (%s)', (text) => {
     expect(parseCursor(text, scope)).toBeNull();
   });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bundleNames } from '../../resolvers/build.js';
-import { raceKey, racePk } from '../../core/keys.js';
+import { RESULT_SHARDS, raceKey, racePk, raceShardPk, rankKey } from '../../core/keys.js';
 import { RACE_CLASSES } from '../../core/raceClasses.js';
 import { allBundles, evaluate } from './evaluate.js';
 
@@ -139,50 +139,75 @@ describe('Query.races', () => {
 
 describe('Query.raceResults', () => {
   const args = { classId: 1, raceId: 77, limit: 2 };
+  const item = (racerId: string, output: number) => ({
+    classId: 1,
+    raceId: 77,
+    racerId,
+    output,
+    finished: true,
+    lastSecond: 300,
+    GSI1SK: rankKey(output, racerId),
+  });
 
-  it('queries GSI1 of the race ascending (output descending, racerId ascending)', async () => {
-    const req = await evaluate('Query.raceResults', 'request', { arguments: args, env }, NOW);
-    expect(req.result).toMatchObject({
+  /** The pipeline by hand: request, the around lookup (skipped), one shard query per shard, response. */
+  async function page(
+    a: Record<string, unknown>,
+    shardItems: (shard: number) => Array<Record<string, unknown>>,
+  ): Promise<{ result: unknown; error: string | null; queries: unknown[] }> {
+    const req = await evaluate('Query.raceResults', 'request', { arguments: a, env }, NOW);
+    if (req.error !== null) return { result: null, error: req.error, queries: [] };
+    let stash = req.stash;
+    const queries: unknown[] = [];
+    for (let shard = 0; shard < RESULT_SHARDS; shard++) {
+      const q = await evaluate('functions/queryRankShard', 'request', { arguments: a, env, stash }, NOW);
+      queries.push(q.result);
+      const r = await evaluate(
+        'functions/queryRankShard',
+        'response',
+        { arguments: a, env, stash: q.stash, result: { items: shardItems(shard), nextToken: null } },
+        NOW,
+      );
+      if (r.error !== null) return { result: null, error: r.error, queries };
+      stash = r.stash;
+    }
+    const res = await evaluate('Query.raceResults', 'response', { arguments: a, env, stash }, NOW);
+    return { result: res.result, error: res.error, queries };
+  }
+
+  it('queries GSI1 of every write shard of the race ascending (output descending, racerId ascending)', async () => {
+    const { queries } = await page(args, () => []);
+    expect(queries).toHaveLength(RESULT_SHARDS);
+    expect(queries[0]).toMatchObject({
       operation: 'Query',
       index: 'GSI1',
       query: { expressionNames: { '#pk': 'GSI1PK' }, expressionValues: { ':pk': { S: racePk(1, 77) } } },
       scanIndexForward: true,
       limit: 2,
     });
+    expect(queries[3]).toMatchObject({ query: { expressionValues: { ':pk': { S: raceShardPk(1, 77, 3) } } } });
   });
 
-  it('carries ranks into the next page through its own token', async () => {
-    const item = (racerId: string, output: number) => ({
-      classId: 1,
-      raceId: 77,
-      racerId,
-      output,
-      finished: true,
-      lastSecond: 300,
+  it('merges the shards in ranking order and carries ranks into the next page after the last sort key', async () => {
+    // Riders spread over shards 0 and 5: a (9), b (8) | c (8), d (7).
+    const items: Record<number, Array<Record<string, unknown>>> = {
+      0: [item('a', 9), item('d', 7)],
+      5: [item('b', 8), item('c', 8)],
+    };
+    const after = (key: string | null) => (shard: number) =>
+      (items[shard] ?? []).filter((i) => key === null || String(i.GSI1SK) > key).slice(0, 2);
+    const p1 = (await page(args, after(null))).result as {
+      items: Array<{ rank: number; racerId: string }>;
+      nextToken: string;
+    };
+    expect(p1.items.map((i) => [i.racerId, i.rank])).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+    const second = await page({ ...args, nextToken: p1.nextToken }, after(rankKey(8, 'b')));
+    expect(second.queries[0]).toMatchObject({
+      query: { expression: '#pk = :pk AND #sk > :sk', expressionValues: { ':sk': { S: rankKey(8, 'b') } } },
     });
-    const req1 = await evaluate('Query.raceResults', 'request', { arguments: args, env }, NOW);
-    const page1 = await evaluate(
-      'Query.raceResults',
-      'response',
-      { arguments: args, env, stash: req1.stash, result: { items: [item('a', 9), item('b', 8)], nextToken: 'DDB-1' } },
-      NOW,
-    );
-    const p1 = page1.result as { items: Array<{ rank: number }>; nextToken: string };
-    expect(p1.items.map((i) => i.rank)).toEqual([1, 2]);
-    const req2 = await evaluate(
-      'Query.raceResults',
-      'request',
-      { arguments: { ...args, nextToken: p1.nextToken }, env },
-      NOW,
-    );
-    expect(req2.result).toMatchObject({ nextToken: 'DDB-1' });
-    const page2 = await evaluate(
-      'Query.raceResults',
-      'response',
-      { arguments: args, env, stash: req2.stash, result: { items: [item('c', 8), item('d', 7)], nextToken: null } },
-      NOW,
-    );
-    expect(page2.result).toEqual({
+    expect(second.result).toEqual({
       items: [
         {
           rank: 2,
@@ -211,27 +236,29 @@ describe('Query.raceResults', () => {
     });
   });
 
-  it('refuses a token of another race', async () => {
-    const other = await evaluate('Query.raceResults', 'request', { arguments: { ...args, raceId: 78 }, env }, NOW);
-    const page = await evaluate(
-      'Query.raceResults',
-      'response',
-      { arguments: args, env, stash: other.stash, result: { items: [{ racerId: 'a', output: 1 }], nextToken: 'X' } },
-      NOW,
+  it('refuses a token of another race, and around together with a token', async () => {
+    const other = await page({ ...args, raceId: 78 }, () => [item('a', 1), item('b', 1), item('c', 1)]);
+    const token = (other.result as { nextToken: string }).nextToken;
+    expect(token).toEqual(expect.any(String));
+    expect((await page({ ...args, nextToken: token }, () => [])).error).toBe(
+      'nextToken is not a token issued by this query',
     );
-    const token = (page.result as { nextToken: string }).nextToken;
-    const req = await evaluate('Query.raceResults', 'request', { arguments: { ...args, nextToken: token }, env }, NOW);
-    expect(req.error).toBe('nextToken is not a token issued by this query');
+    const both = await page({ ...args, raceId: 78, nextToken: token, around: 'a' }, () => []);
+    expect(both.error).toMatch(/^around cannot be combined with nextToken/);
+    expect((await page({ ...args, around: 'bad id!' }, () => [])).error).toBe(
+      'around must match ^[A-Za-z0-9_-]{1,64}$',
+    );
   });
 
   it('raises a DynamoDB error instead of answering null', async () => {
+    const req = await evaluate('Query.raceResults', 'request', { arguments: args, env }, NOW);
     const res = await evaluate(
-      'Query.raceResults',
+      'functions/queryRankShard',
       'response',
       {
         arguments: args,
         env,
-        stash: { state: { position: 0, rank: 0, units: -1 } },
+        stash: req.stash,
         error: { message: 'boom', type: 'DynamoDB:InternalServerError' },
         result: null,
       },

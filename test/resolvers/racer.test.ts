@@ -59,8 +59,8 @@ describe('racer', () => {
     ]);
     expect(stats?.recentResults).toHaveLength(20);
     expect(stats?.recentResults.map((r) => r.raceId)).toEqual([...races].reverse().slice(0, 20));
-    expect(stats?.recentResults[0]).toEqual({ classId: 2, raceId: RACE, output: 74, finished: false });
-    expect(stats?.recentResults[1]).toEqual({ classId: 3, raceId: RACE - 1, output: 73, finished: true });
+    expect(stats?.recentResults[0]).toEqual({ classId: 2, raceId: RACE, output: 74, finished: false, rank: null });
+    expect(stats?.recentResults[1]).toEqual({ classId: 3, raceId: RACE - 1, output: 73, finished: true, rank: null });
   });
 
   it('shows a rider with results but no all-time stats yet', async () => {
@@ -71,7 +71,7 @@ describe('racer', () => {
       racerId: id,
       name: null,
       classes: [],
-      recentResults: [{ classId: 1, raceId: RACE, output: 10, finished: true }],
+      recentResults: [{ classId: 1, raceId: RACE, output: 10, finished: true, rank: null }],
     });
   });
 

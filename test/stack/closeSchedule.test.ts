@@ -8,7 +8,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
 import { createFinalizer, isScheduledEvent } from '../../functions/finalizer/finalizer.js';
-import { openRaceKey, racePk, raceKey } from '../../core/keys.js';
+import { openRaceKey, raceKey, resultKey } from '../../core/keys.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import { CLOSE_SCHEDULE } from '../../infra/settings.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/credentials.js';
@@ -126,7 +126,7 @@ describe('the local scheduled close', () => {
       winnerName: 'Quin',
       bestOutput: 61.5,
     });
-    expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#z' })).toMatchObject({
+    expect(await get(resultKey(classId, raceId, 'z'))).toMatchObject({
       finished: false,
       output: 33,
       lastSecond: 120,
