@@ -67,6 +67,15 @@ export const RACE = {
   graceSeconds: DEFAULT_GRACE_SECONDS,
 } as const;
 
+/**
+ * Live boards (core/shardWatermark.ts): how many windows a board waits for an
+ * active shard to close its window before it is published without that
+ * shard's new records; and the riders of one band event.
+ */
+export const LIVE_BOARD = {
+  shardWaitWindows: 2,
+} as const;
+
 export interface FilterPattern {
   readonly pattern: string;
 }
