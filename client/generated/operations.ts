@@ -44,10 +44,12 @@ export type LiveEntryInput = {
 export type LiveRankingsInput = {
   /** The race's class. */
   classId: number;
-  /** Every rider, ranked. */
+  /** Every rider, ranked (or the top of the field, with totalRiders). */
   entries: Array<LiveEntryInput>;
   /** The race slot. */
   raceId: number;
+  /** Riders in the race, when entries holds only the top of the field. */
+  totalRiders?: number | null | undefined;
   /** When the snapshot was taken (defaults to now). */
   updatedAt?: string | null | undefined;
 };

@@ -23,6 +23,10 @@ import type { LivePartCache } from './livePartStore.js';
 import { writeLivePart } from './livePartStore.js';
 import type { LiveRankingsInput } from './publishLiveRankings.js';
 import { toLiveRiders } from './toLiveRiders.js';
+import { capSnapshot } from './capSnapshot.js';
+import { fitBand } from './fitBand.js';
+import type { LiveBand } from '../../core/liveBands.js';
+import { toBands } from '../../core/liveBands.js';
 import { claimPublish, claimWindow } from './publishClaim.js';
 import { readWatermarks, recordWindowClosed } from './shardWatermarkStore.js';
 import type { RaceChecks, WindowState } from './windowState.js';
@@ -35,6 +39,8 @@ export interface CloseDeps {
   /** Race length (the race clock): the windows after a race's end are published by every closer. */
   raceSeconds: number;
   publish: (input: LiveRankingsInput) => Promise<void>;
+  /** Publishes a board's bands to onLiveBoard (publishLiveBands.ts); without it only onLiveRankings is published. */
+  publishBands?: (bands: readonly LiveBand[]) => Promise<void>;
   logger: LogPort;
   metrics: MetricsPort;
   clock: Clock;
@@ -330,7 +336,12 @@ async function publishRace(
       }
     }
     const entries = rankRiders(snapshot.parts);
-    await deps.publish({ classId, raceId, updatedAt, entries });
+    const meta = { classId, raceId, updatedAt };
+    const bands = deps.publishBands === undefined ? [] : toBands(entries, meta).map(fitBand);
+    const oversized = bands.filter((b) => !b.fits).length;
+    if (oversized > 0) deps.metrics.addMetric('OversizedBands', 'Count', oversized);
+    await Promise.all([deps.publish(capSnapshot({ ...meta, entries })), deps.publishBands?.(bands.map((b) => b.band))]);
+    if (bands.length > 0) deps.metrics.addMetric('BandsPublished', 'Count', bands.length);
     counts.publishes += 1;
     deps.metrics.addMetric('WindowCloseLatencyMs', 'Milliseconds', Math.max(0, deps.clock.now() - window.endMillis));
     deps.logger.info('window published', { ...log, entries: entries.length });
