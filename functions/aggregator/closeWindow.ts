@@ -55,7 +55,7 @@ export interface CloseDeps {
   fullRaces?: FullRaces;
   /** What this container last recorded on each shard's watermark. */
   watermarks?: WatermarkMemo;
-  /** How long a board waits for an active shard to close its window (default: LIVE_BOARD.shardWaitWindows windows). */
+  /** How long a board waits for an active shard to close its window (default: infra/settings.ts LIVE_BOARD). */
   shardWaitMs?: number;
 }
 
@@ -297,7 +297,7 @@ async function publishBoards(
 }
 
 function waitMs(deps: CloseDeps, span: WindowSpan): number {
-  return deps.shardWaitMs ?? LIVE_BOARD.shardWaitWindows * (span.end - span.start);
+  return deps.shardWaitMs ?? Math.max(LIVE_BOARD.shardWaitMinMs, LIVE_BOARD.shardWaitWindows * (span.end - span.start));
 }
 
 /**

@@ -6,9 +6,12 @@
  * (core/shardWatermark.ts) claims that window with a conditional UpdateItem
  * that succeeds only for a window newer than the one claimed, or the same
  * window claimed by its own shard (Lambda's retry of a final invocation that
- * claimed and then failed publishes again). Two closers that finish a window
- * at the same moment may both find it complete; one wins the claim. A
- * lagging shard that closes a window after the board moved on claims nothing.
+ * claimed and then failed publishes again), or the same window with a
+ * snapshot that holds more (a shard given up while it lagged closes the
+ * window after all: its riders' newest records are published then). Two
+ * closers that finish a window at the same moment find it complete with the
+ * same snapshot; one wins the claim. A lagging shard that closes an older
+ * window after the board moved on claims nothing.
  *
  * Once a race is over the closers do not wait (a shard whose riders sent
  * their last records a window earlier would hold the race's last board back
@@ -69,7 +72,7 @@ export function claimWindow(
     tableName,
     ref,
     'windowEnd = :w, progress = :p',
-    'attribute_not_exists(windowEnd) OR windowEnd < :w OR (windowEnd = :w AND claimant = :me)',
+    'attribute_not_exists(windowEnd) OR windowEnd < :w OR (windowEnd = :w AND (claimant = :me OR progress < :p))',
     { ':w': windowEnd, ':p': progress },
     claimedAt,
   );

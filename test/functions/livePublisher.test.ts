@@ -188,12 +188,18 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     expect(appsync.requests.length - from).toBe(0);
   });
 
-  it('a shard that stops holds the board back for the wait (two windows), then boards go on with its stored riders', async () => {
+  it('a shard that stops holds the board back for the wait (two windows), then boards go on with its stored riders; when it catches up its window is published again', async () => {
     expect(await closeInOrder(10, [0, 1, 2])).toHaveLength(0); // shard 3 closed window 9: awaited
     expect(await closeInOrder(11, [2, 1, 0])).toHaveLength(0); // still within the wait
     const next = await closeInOrder(12, [1, 0, 2]); // shard 3 is given up
     expect(next).toHaveLength(1);
     expect(ranked(next[0]!)).toEqual(referenceRanking((i) => (i % 4 === 3 ? 5 * 9 + 4 : 5 * 12 + 4)));
+    // It catches up and closes window 12 after all: the board of 12 is published again, now with its riders.
+    const from = appsync.requests.length;
+    await close(3, await fold(3, 12, records(3, 5 * 12, 5 * 12 + 4)));
+    const caughtUp = appsync.requests.slice(from).map((r) => r.body.variables.input);
+    expect(caughtUp).toHaveLength(1);
+    expect(ranked(caughtUp[0]!)).toEqual(referenceRanking(() => 5 * 12 + 4));
     // When it comes back (its records of window 13), it is awaited again and the board is complete again.
     const back = await closeInOrder(13, [3, 0, 2, 1]);
     expect(back).toHaveLength(1);
