@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { createClient } from '../../client/index.js';
+import { createClient, followLiveBoard } from '../../client/index.js';
+import type { AroundMeView } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
 import type { WebSocketConstructorLike } from '../../client/websocket.js';
 import {
@@ -37,6 +38,8 @@ type Board = NonNullable<OnLiveRankingsSubscription['onLiveRankings']>;
 /** Rider i's steady power (W); riders 7 and 8 (and every 97th) ride alike: ties. */
 const powerOf = (i: number) => 100 + (i % 97 === 8 ? 7 : i % 97) * 2;
 const racerId = (i: number) => `band-${String(i).padStart(3, '0')}`;
+/** The climber starts as the slowest rider, then rides at 3,000 W: their band changes under the follower. */
+const CLIMBER = RIDERS - 1;
 
 /** The bytes a subscriber receives for one band event: its fields plus the real-time envelope. */
 const eventBytes = (band: LiveBandFieldsFragment) =>
@@ -85,6 +88,12 @@ describe('live boards in bands on the local stack', () => {
       { classId: CLASS_ID, bands: [0, 1, 2, 3, 4, 5] },
       { next: () => undefined, error: (e) => void refused.push(e) },
     );
+    const views: AroundMeView[] = [];
+    const stopFollowing = followLiveBoard(client, {
+      classId: CLASS_ID,
+      racerId: racerId(CLIMBER),
+      onUpdate: (v) => views.push(v),
+    });
     try {
       // Let the subscriptions start before the first record reaches the stream.
       await new Promise((r) => setTimeout(r, 1500));
@@ -93,17 +102,22 @@ describe('live boards in bands on the local stack', () => {
       const now = () => Date.now();
       const raceId = raceIdAt(now(), RACE_SECONDS);
       let last = 0;
+      let climbed: { second: number; output: number } | undefined;
       for (let k = 0; k < SECONDS; k += 1) {
         const second = raceSecondAt(raceId, RACE_SECONDS, now());
         last = second;
+        const climb = climbed === undefined ? 100 : 3000;
+        const climberOutput =
+          climbed === undefined ? Math.round(100 * second) / 1000 : climbed.output + 3 * (second - climbed.second);
+        climbed = { second, output: climberOutput };
         const records: TelemetryRecord[] = Array.from({ length: RIDERS }, (_, i) => ({
           raceId,
           classId: CLASS_ID,
           racerId: racerId(i),
           name: `Rider ${i}`,
           second,
-          power: powerOf(i),
-          output: Math.round(powerOf(i) * second) / 1000,
+          power: i === CLIMBER ? climb : powerOf(i),
+          output: i === CLIMBER ? climberOutput : Math.round(powerOf(i) * second) / 1000,
           event: 'update',
           deviceTimestamp: now(),
         }));
@@ -166,6 +180,20 @@ describe('live boards in bands on the local stack', () => {
       expect(standing.gapAhead).toBeCloseTo(final.entries[119]!.output - mid.output, 3);
       expect(standing.gapBehind).toBeCloseTo(mid.output - final.entries[121]!.output, 3);
 
+      // The follower: top of the field, and the climber's band wherever their rank took them.
+      const climberAt = final.entries.findIndex((e) => e.racerId === racerId(CLIMBER));
+      const followDeadline = now() + 15_000;
+      const caughtUp = () => {
+        const v = views.at(-1);
+        return v?.mine?.band === Math.floor(climberAt / 50) && v.mine.updatedAt === final.updatedAt && v.top !== null;
+      };
+      while (!caughtUp() && now() < followDeadline) await new Promise((r) => setTimeout(r, 250));
+      const view = views.at(-1)!;
+      expect(caughtUp()).toBe(true);
+      expect(new Set(views.map((v) => v.mine?.band).filter((b) => b !== undefined)).size).toBeGreaterThan(1);
+      expect(view.top!.entries[0]!.racerId).toBe(final.entries[0]!.racerId);
+      expect(view.standing).toMatchObject({ rank: final.entries[climberAt]!.rank, band: Math.floor(climberAt / 50) });
+
       // A sixth band is refused (AppSync's `in` filter takes five values).
       expect(refused).toHaveLength(1);
       expect(JSON.stringify(refused[0])).toContain('bands must list 1..5 bands');
@@ -176,6 +204,7 @@ describe('live boards in bands on the local stack', () => {
       offBoard();
       offBands();
       offSix();
+      stopFollowing();
     }
   });
 });
