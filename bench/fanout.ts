@@ -9,6 +9,9 @@
  * after 3 warm-up publishes that are not counted.
  * fanout.idleConnectionsRssMb: RSS of the server process holding 10,000 idle
  * (acknowledged) real-time connections.
+ * live.meteredMessagesPerViewerWindow: AppSync's 5 KB units per subscriber and
+ * publish of the complete board, from the server's usage meter, with what a
+ * viewer's race costs at list prices (bench/fanoutMetering.ts).
  *
  * Processes: the server (runtime + /graphql + real-time endpoint,
  * bench/fanoutServer.ts) in a child so that its RSS is its own; the
@@ -46,6 +49,8 @@ import {
   type ToReceiver,
 } from './fanoutShared.js';
 import { percentile } from './stats.js';
+import { meteredResult } from './fanoutMetering.js';
+import type { Usage } from '../local/appsync/index.js';
 import type { BenchOptions, BenchResult } from './types.js';
 
 /** Publishes before the counted ones (JIT, document caches, TCP windows). */
@@ -66,6 +71,8 @@ interface ServerProcess {
   port: number;
   rss(): Promise<{ rss: number; connections: number }>;
   split(): Promise<ServerSplit[]>;
+  /** What the server's usage meter counted so far. */
+  usage(): Promise<Usage>;
   stop(): void;
 }
 
@@ -112,6 +119,16 @@ function startServer(): Promise<ServerProcess> {
               res(r.split ?? []);
             });
             child.send({ type: 'split' });
+          }),
+        usage: () =>
+          new Promise((res) => {
+            child.on('message', function onUsage(reply: unknown) {
+              const r = reply as { type?: string; usage?: Usage };
+              if (r.type !== 'usage' || !r.usage) return;
+              child.off('message', onUsage);
+              res(r.usage);
+            });
+            child.send({ type: 'usage' });
           }),
         stop: () => {
           child.removeAllListeners('exit');
@@ -226,6 +243,9 @@ interface FanoutFigures {
   /** Server side, per counted publish: the runtime's mutation execution and the fan-out that follows. */
   mutationMs: number[];
   fanoutMs: number[];
+  /** The server's usage meter after every publish (warm-ups included: each is a window a viewer got). */
+  usage: Usage;
+  windows: number;
 }
 
 async function measureFanout(
@@ -309,7 +329,13 @@ async function measureFanout(
           50,
         ).toFixed(1)} ms, receivers ${percentile(receiverCpuMs, 50).toFixed(1)} ms`,
     );
-    return { latencies, mutationMs: counted.map((s) => s.mutationMs), fanoutMs: counted.map((s) => s.fanoutMs) };
+    return {
+      latencies,
+      mutationMs: counted.map((s) => s.mutationMs),
+      fanoutMs: counted.map((s) => s.fanoutMs),
+      usage: await server.usage(),
+      windows: publishes + WARMUP_PUBLISHES,
+    };
   } finally {
     receivers.send({ type: 'close' });
     setTimeout(() => receivers.stop(), 2_000).unref();
@@ -372,5 +398,12 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
       better: 'lower',
     },
     { metric: 'fanout.idleConnectionsRssMb', value: Math.round(rssMb), unit: 'MB', target: 1024, better: 'lower' },
+    meteredResult(figures.usage, {
+      metric: 'live.meteredMessagesPerViewerWindow',
+      design: `complete board (onLiveRankings), ${ENTRIES.toLocaleString('en-US')} entries`,
+      subscriptionKey: `onLiveRankings(classId: ${CLASS_ID})`,
+      viewers: subscribers,
+      windows: figures.windows,
+    }),
   ];
 }

@@ -3,9 +3,11 @@
  * project's resolvers, POST /graphql and the real-time endpoint on one HTTP
  * server, as `npm start` serves them. Runs alone in its process so its RSS is
  * the server's. Talks to the parent over IPC: sends {type:'ready', port};
- * answers {type:'rss'} with {type:'rss', rss, connections} and {type:'split'}
+ * answers {type:'rss'} with {type:'rss', rss, connections}, {type:'split'}
  * with the server-side split of the publishes since the last ask (wall and
- * CPU time of the mutation's execution and of the fan-out).
+ * CPU time of the mutation's execution and of the fan-out), and {type:'usage'}
+ * with {type:'usage', usage}: what the runtime's usage meter counted (what
+ * AppSync would bill).
  *
  * Usage (by bench/fanout.ts only): node --import tsx --expose-gc bench/fanoutServer.ts
  */
@@ -15,7 +17,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createAppSyncRuntime, createGraphqlHandler, realtimeBackendFor } from '../local/appsync/index.js';
+import {
+  createAppSyncRuntime,
+  createGraphqlHandler,
+  createUsageMeter,
+  realtimeBackendFor,
+} from '../local/appsync/index.js';
 import { attachRealtime } from '../local/appsync/realtime/index.js';
 import { LOCAL_ACCOUNT_ID, isLocalCredentials } from '../local/credentials.js';
 
@@ -28,7 +35,9 @@ async function main(): Promise<void> {
   if (!isLocalCredentials(iam))
     throw new Error(`${FANOUT_IAM_ENV} must hold the publisher's key pair (bench/fanout.ts sets it)`);
   const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  const meter = createUsageMeter();
   const runtime = createAppSyncRuntime({
+    meter,
     api: alleycatApiDefinition({
       schema: readFileSync(path.join(root, 'schema.graphql'), 'utf8'),
       bundles: await bundleResolvers(),
@@ -76,6 +85,7 @@ async function main(): Promise<void> {
   });
   const realtime = attachRealtime(server, realtimeBackendFor(runtime), {
     logger: { warn: (m) => process.stderr.write(`${m}\n`) },
+    meter,
   });
   realtime.server.onPublish((r) => {
     const used = process.cpuUsage(beforeCpu);
@@ -96,6 +106,7 @@ async function main(): Promise<void> {
   process.on('message', (message: unknown) => {
     const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
     if (type === 'split') process.send?.({ type: 'split', split: split.splice(0) });
+    if (type === 'usage') process.send?.({ type: 'usage', usage: meter.usage() });
     if (type === 'rss') {
       const gc = (globalThis as { gc?: () => void }).gc;
       if (gc) gc();

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../lib/toError.js';
 import type { Command } from './types.js';
+import { FlagError, orList, readFlags } from '../lib/flags.js';
 import {
   BENCHMARKS,
   collectResults,
@@ -34,28 +35,39 @@ interface BenchArgs {
   only?: string[] | undefined;
 }
 
-function parseArgs(args: readonly string[]): BenchArgs | string {
-  const parsed: BenchArgs = { quick: false, allowMissing: false };
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i];
-    if (arg === '--quick') parsed.quick = true;
-    else if (arg === '--allow-missing') parsed.allowMissing = true;
-    else if (arg === '--only') {
-      const value = args[i + 1];
-      if (!value) return '--only needs a comma-separated list of module names';
-      parsed.only = value.split(',').filter(Boolean);
-      i += 1;
-    } else return `unknown option "${arg}"`;
+const FLAGS = {
+  quick: { type: 'boolean' },
+  'allow-missing': { type: 'boolean' },
+  only: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parses the options: the arguments, 'help', or a string that says what is wrong. */
+export function parseBenchArgs(args: readonly string[]): BenchArgs | 'help' | string {
+  try {
+    const flags = readFlags(args, FLAGS);
+    if (flags.help) return 'help';
+    const parsed: BenchArgs = { quick: flags.quick === true, allowMissing: flags['allow-missing'] === true };
+    if (flags.only !== undefined) {
+      const names = BENCHMARKS.map((b) => b.name);
+      parsed.only = flags.only.split(',').filter(Boolean);
+      if (parsed.only.length === 0) return '--only needs a comma-separated list of module names';
+      for (const name of parsed.only)
+        if (!names.includes(name)) return `--only takes module names from ${orList(names)}, got "${name}"`;
+    }
+    return parsed;
+  } catch (err) {
+    if (err instanceof FlagError) return err.message;
+    throw err;
   }
-  return parsed;
 }
 
 const bench: Command = async (args) => {
-  if (args.includes('--help') || args.includes('-h')) {
+  const parsed = parseBenchArgs(args);
+  if (parsed === 'help') {
     console.log(USAGE);
     return 0;
   }
-  const parsed = parseArgs(args);
   if (typeof parsed === 'string') {
     console.error(`alleycat bench: ${parsed}\n\n${USAGE}`);
     return 2;

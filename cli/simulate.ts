@@ -5,16 +5,24 @@
  * with a progress line (updated in place on a terminal, plain lines otherwise).
  */
 import path from 'node:path';
+import { RACE_CLASSES } from '../core/raceClasses.js';
 import { errorMessage } from '../lib/toError.js';
 import type { Command } from './types.js';
+import { enumFlag, FlagError, integerFlag, numberFlag, orList, readFlags } from '../lib/flags.js';
 import { readEndpointsFile } from '../local/simulator/endpoints.js';
 import { formatProgress } from '../local/simulator/progress.js';
+import { unreachableEndpoints } from '../local/simulator/stackReachable.js';
 import type { Via } from '../local/simulator/startSimulator.js';
 import { startSimulator } from '../local/simulator/startSimulator.js';
 
-const USAGE = `usage: alleycat simulate --racers N [--classes 1,2] [--via kinesis|graphql] [--endpoints FILE] [--duration S]
-  --racers     riders per class
-  --classes    class ids (default: every class)
+const CLASS_IDS = RACE_CLASSES.map((c) => c.classId);
+const MAX_RACERS = 10_000;
+/** A day: longer runs are better left to run until Ctrl-C. */
+const MAX_DURATION_SECONDS = 86_400;
+
+export const SIMULATE_USAGE = `usage: alleycat simulate --racers N [--classes 1,2] [--via kinesis|graphql] [--endpoints FILE] [--duration S]
+  --racers     riders per class, 1 to ${MAX_RACERS}
+  --classes    class ids, comma-separated: ${CLASS_IDS.join(', ')} (default: every class)
   --via        kinesis (PutRecords, default) or graphql (recordTelemetry, each rider signed in with their own token)
   --endpoints  the endpoints file (default .alleycat/endpoints.json)
   --duration   stop after S seconds (default: until Ctrl-C)`;
@@ -27,43 +35,54 @@ export interface SimulateArgs {
   durationSeconds?: number;
 }
 
-/** Parses the options; a string is the error to print. */
-export function parseSimulateArgs(args: readonly string[]): SimulateArgs | string {
-  const out: SimulateArgs = { racers: 0, via: 'kinesis', endpoints: path.join('.alleycat', 'endpoints.json') };
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i];
-    const value = args[i + 1];
-    if (arg !== '--racers' && arg !== '--classes' && arg !== '--via' && arg !== '--endpoints' && arg !== '--duration')
-      return `unknown option "${arg}"`;
-    if (value === undefined) return `${arg} needs a value`;
-    i += 1;
-    if (arg === '--racers') {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 1 || n > 10_000) return `--racers must be an integer 1..10000, got "${value}"`;
-      out.racers = n;
-    } else if (arg === '--classes') {
-      const ids = value.split(',').map((s) => Number(s.trim()));
-      if (ids.some((n) => !Number.isInteger(n)))
-        return `--classes must be a comma-separated list of class ids, got "${value}"`;
-      out.classes = ids;
-    } else if (arg === '--via') {
-      if (value !== 'kinesis' && value !== 'graphql') return `--via must be kinesis or graphql, got "${value}"`;
-      out.via = value;
-    } else if (arg === '--endpoints') out.endpoints = value;
-    else {
-      const s = Number(value);
-      if (!Number.isFinite(s) || s <= 0) return `--duration must be a positive number of seconds, got "${value}"`;
-      out.durationSeconds = s;
-    }
+const FLAGS = {
+  racers: { type: 'string' },
+  classes: { type: 'string' },
+  via: { type: 'string' },
+  endpoints: { type: 'string' },
+  duration: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseClasses(raw: string): number[] {
+  const ids = raw.split(',').map((part) => {
+    const id = /^\s*\d+\s*$/.test(part) ? Number(part) : NaN;
+    if (!CLASS_IDS.includes(id))
+      throw new FlagError(`--classes takes class ids from ${orList(CLASS_IDS)}, comma-separated; got "${raw}"`);
+    return id;
+  });
+  return [...new Set(ids)];
+}
+
+/** Parses the options: the arguments, 'help', or a string that says what is wrong. */
+export function parseSimulateArgs(args: readonly string[]): SimulateArgs | 'help' | string {
+  try {
+    const flags = readFlags(args, FLAGS);
+    if (flags.help) return 'help';
+    if (flags.racers === undefined) return '--racers is required';
+    const out: SimulateArgs = {
+      racers: integerFlag('--racers', flags.racers, 1, MAX_RACERS),
+      via: flags.via === undefined ? 'kinesis' : enumFlag('--via', flags.via, ['kinesis', 'graphql'] as const),
+      endpoints: flags.endpoints ?? path.join('.alleycat', 'endpoints.json'),
+    };
+    if (flags.classes !== undefined) out.classes = parseClasses(flags.classes);
+    if (flags.duration !== undefined)
+      out.durationSeconds = numberFlag('--duration', flags.duration, 1, MAX_DURATION_SECONDS, ' seconds');
+    return out;
+  } catch (err) {
+    if (err instanceof FlagError) return err.message;
+    throw err;
   }
-  if (out.racers === 0) return '--racers is required';
-  return out;
 }
 
 const run: Command = async (args) => {
   const parsed = parseSimulateArgs(args);
+  if (parsed === 'help') {
+    console.log(SIMULATE_USAGE);
+    return 0;
+  }
   if (typeof parsed === 'string') {
-    console.error(`alleycat simulate: ${parsed}\n\n${USAGE}`);
+    console.error(`alleycat simulate: ${parsed}\n\n${SIMULATE_USAGE}`);
     return 2;
   }
   let endpoints;
@@ -71,6 +90,16 @@ const run: Command = async (args) => {
     endpoints = await readEndpointsFile(parsed.endpoints);
   } catch (error) {
     console.error(`alleycat simulate: ${errorMessage(error)}`);
+    return 1;
+  }
+  // An endpoints file outlives a killed stack: make sure something answers before riding.
+  const down = await unreachableEndpoints(endpoints, parsed.via);
+  if (down.length > 0) {
+    console.error(
+      `alleycat simulate: the stack in ${parsed.endpoints} is not running (${down.join(
+        '; ',
+      )}).\n  Start it with \`npm start\`, or point --endpoints at a running one.`,
+    );
     return 1;
   }
   const tty = process.stdout.isTTY === true;

@@ -17,6 +17,7 @@ function printReady(stack: LocalStack): void {
     `  web app      ${e.webUrl}`,
     `  GraphQL      ${e.graphqlUrl}   (API key ${e.apiKey})`,
     `  real-time    ${e.realtimeUrl}`,
+    `  over TLS     ${e.tls.graphqlUrl}   ${e.tls.realtimeUrl}   (trust ${e.tls.caFile})`,
     `  DynamoDB     ${e.dynamodb.endpoint}   table ${e.dynamodb.tableName}`,
     `  Kinesis      ${e.kinesis.endpoint}   stream ${e.kinesis.streamName}`,
     `  endpoints    ${stack.endpointsFile}`,
@@ -45,6 +46,15 @@ const start: Command = async (args) => {
     throw error;
   }
   console.log('Starting DynamoDB Local, kinesalite and the local stack…');
+  // A signal while starting is kept and acted on once the parts are up, so they are stopped, not orphaned.
+  let early: NodeJS.Signals | undefined;
+  const onEarlySignal = (signal: NodeJS.Signals): void => {
+    if (early) process.exit(130);
+    early = signal;
+    console.log(`\n${signal}: stopping once started (again to exit at once)…`);
+  };
+  process.on('SIGINT', onEarlySignal);
+  process.on('SIGTERM', onEarlySignal);
   let stack: LocalStack;
   try {
     stack = await startLocalStack(options);
@@ -54,6 +64,9 @@ const start: Command = async (args) => {
       return 1;
     }
     throw error;
+  } finally {
+    process.off('SIGINT', onEarlySignal);
+    process.off('SIGTERM', onEarlySignal);
   }
   printReady(stack);
   return new Promise<number>((resolve) => {
@@ -80,6 +93,7 @@ const start: Command = async (args) => {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    if (early) onSignal(early);
   });
 };
 

@@ -3,8 +3,10 @@
  * live pipeline health of a running local stack. Reads .alleycat/endpoints.json,
  * polls `GET /ops/metrics` and shows one refreshing screen (alerts, event
  * sources, functions' metrics, real-time figures, each with a sparkline).
- * When stdout is not a terminal it prints plain snapshots instead of
- * redrawing; `--once` prints one and exits (1 when the stack cannot be reached).
+ * On a terminal the screen is fitted to its rows and columns and `q` (or
+ * Ctrl-C) quits, handing the terminal back as it was. When stdout is not a
+ * terminal it prints plain snapshots instead of redrawing; `--once` prints one
+ * and exits (1 when the stack cannot be reached).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +14,9 @@ import { errorMessage, toError } from '../lib/toError.js';
 import type { Command } from './types.js';
 import { OpsUnavailableError } from '../local/ops/errors.js';
 import { OPS_METRICS_PATH } from '../local/ops/opsHandler.js';
-import { renderStatus } from '../local/ops/renderStatus.js';
+import { clip, fitRows, renderStatus } from '../local/ops/renderStatus.js';
+import { FlagError, numberFlag, readFlags } from '../lib/flags.js';
+import { openLiveScreen } from './liveScreen.js';
 import { isOpsSnapshot, type OpsSnapshot } from '../contract/opsMetrics.js';
 
 const USAGE = `usage: alleycat status [--once] [--interval seconds] [--all] [--url URL] [--endpoints FILE]
@@ -31,31 +35,44 @@ interface StatusArgs {
   endpoints: string;
 }
 
-function parseArgs(args: readonly string[]): StatusArgs | string {
-  const parsed: StatusArgs = {
-    once: false,
-    all: false,
-    intervalMs: 2_000,
-    endpoints: path.join('.alleycat', 'endpoints.json'),
-  };
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i];
-    const value = args[i + 1];
-    if (arg === '--once') parsed.once = true;
-    else if (arg === '--all') parsed.all = true;
-    else if (arg === '--interval' || arg === '--url' || arg === '--endpoints') {
-      if (value === undefined) return `${arg} needs a value`;
-      i += 1;
-      if (arg === '--interval') {
-        const seconds = Number(value);
-        if (!Number.isFinite(seconds) || seconds < 0.2 || seconds > 3600)
-          return `--interval must be a number of seconds between 0.2 and 3600, got "${value}"`;
-        parsed.intervalMs = seconds * 1000;
-      } else if (arg === '--url') parsed.url = value;
-      else parsed.endpoints = value;
-    } else return `unknown option "${arg}"`;
+const FLAGS = {
+  once: { type: 'boolean' },
+  all: { type: 'boolean' },
+  interval: { type: 'string' },
+  url: { type: 'string' },
+  endpoints: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parses the options: the arguments, 'help', or a string that says what is wrong. */
+export function parseStatusArgs(args: readonly string[]): StatusArgs | 'help' | string {
+  try {
+    const flags = readFlags(args, FLAGS);
+    if (flags.help) return 'help';
+    return {
+      once: flags.once === true,
+      all: flags.all === true,
+      intervalMs:
+        flags.interval === undefined ? 2_000 : numberFlag('--interval', flags.interval, 0.2, 3600, ' seconds') * 1000,
+      url: flags.url === undefined ? undefined : httpUrl(flags.url),
+      endpoints: flags.endpoints ?? path.join('.alleycat', 'endpoints.json'),
+    };
+  } catch (err) {
+    if (err instanceof FlagError) return err.message;
+    throw err;
   }
-  return parsed;
+}
+
+function httpUrl(raw: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
+    throw new FlagError(`--url must be an http(s) URL such as http://127.0.0.1:4000/ops/metrics, got "${raw}"`);
+  return url.href;
 }
 
 /** The /ops/metrics URL of the stack described by an endpoints file. */
@@ -92,11 +109,11 @@ export async function fetchSnapshot(url: string, timeoutMs = 3_000): Promise<Ops
 }
 
 const status: Command = async (args) => {
-  if (args.includes('--help') || args.includes('-h')) {
+  const parsed = parseStatusArgs(args);
+  if (parsed === 'help') {
     console.log(USAGE);
     return 0;
   }
-  const parsed = parseArgs(args);
   if (typeof parsed === 'string') {
     console.error(`alleycat status: ${parsed}\n\n${USAGE}`);
     return 2;
@@ -108,55 +125,90 @@ const status: Command = async (args) => {
     console.error(`alleycat status: ${errorMessage(err)}`);
     return 1;
   }
-  const render = (snapshot: OpsSnapshot) =>
-    renderStatus(snapshot, { url, all: parsed.all, width: process.stdout.columns ?? 100 });
   if (parsed.once) {
     try {
-      console.log(render(await fetchSnapshot(url)));
+      console.log(
+        renderStatus(await fetchSnapshot(url), { url, all: parsed.all, width: process.stdout.columns ?? 100 }),
+      );
       return 0;
     } catch (err) {
       console.error(`alleycat status: ${errorMessage(err)}`);
       return 1;
     }
   }
-  const tty = process.stdout.isTTY === true;
+  return process.stdout.isTTY === true ? liveScreen(url, parsed) : plainSnapshots(url, parsed);
+};
+
+/** The text of one refresh: the snapshot, or why there is none. */
+async function screenText(url: string, parsed: StatusArgs, size: { columns: number; rows?: number }, hint: string) {
+  try {
+    return renderStatus(await fetchSnapshot(url), {
+      url,
+      all: parsed.all,
+      // One column spare: a line that fills the last column makes some terminals wrap.
+      width: size.columns - 1,
+      ...(size.rows === undefined ? {} : { rows: size.rows }),
+      hint,
+    });
+  } catch (err) {
+    const lines = [
+      `alleycat status — ${hint} — ${url}`,
+      '',
+      errorMessage(err),
+      `retrying every ${parsed.intervalMs / 1000} s`,
+    ];
+    const fitted = lines.map((line) => clip(line, size.columns - 1));
+    return (size.rows === undefined ? fitted : fitRows(fitted, size.rows)).join('\n');
+  }
+}
+
+/** A terminal: one screen redrawn in place until q or Ctrl-C. */
+async function liveScreen(url: string, parsed: StatusArgs): Promise<number> {
+  let wake: () => void = () => undefined;
+  const screen = openLiveScreen(() => wake());
+  let quitting = false;
+  void screen.quit.then(() => {
+    quitting = true;
+    wake();
+  });
+  try {
+    while (!quitting) {
+      const text = await screenText(url, parsed, screen.size(), 'q quits');
+      if (quitting) break;
+      screen.draw(text);
+      // The next refresh, or sooner on a resize or a quit.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, parsed.intervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    screen.close();
+  }
+  return 0;
+}
+
+/** Not a terminal (a pipe, a log): plain snapshots until SIGINT or SIGTERM. */
+async function plainSnapshots(url: string, parsed: StatusArgs): Promise<number> {
   let stopped = false;
   const stop = () => {
     stopped = true;
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  if (tty) process.stdout.write('\x1b[?25l'); // hide the cursor while redrawing
   try {
     while (!stopped) {
-      let text: string;
-      try {
-        text = render(await fetchSnapshot(url));
-      } catch (err) {
-        text = `alleycat status — ${url}\n\n${errorMessage(err)}\nretrying every ${
-          parsed.intervalMs / 1000
-        } s (Ctrl-C to quit)`;
-      }
-      // A terminal gets one screen redrawn in place; a pipe gets plain snapshots.
-      process.stdout.write(tty ? `\x1b[H\x1b[2J${fitToScreen(text, process.stdout.rows ?? 0)}\n` : `${text}\n\n`);
+      process.stdout.write(`${await screenText(url, parsed, { columns: 101 }, 'Ctrl-C quits')}\n\n`);
       await sleepUnless(parsed.intervalMs, () => stopped);
     }
   } finally {
-    if (tty) process.stdout.write('\x1b[?25h\n');
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
   return 0;
-};
-
-/** Keeps a redrawn screen within the terminal's rows (the alerts come first, so they always show). */
-export function fitToScreen(text: string, rows: number): string {
-  const lines = text.split('\n');
-  if (rows < 5 || lines.length <= rows - 1) return text;
-  return [
-    ...lines.slice(0, rows - 2),
-    `… ${lines.length - (rows - 2)} more lines: enlarge the terminal, or use --once`,
-  ].join('\n');
 }
 
 async function sleepUnless(ms: number, done: () => boolean): Promise<void> {

@@ -3,6 +3,7 @@
  * /ops page and `alleycat status` read it; it only grows (new fields, new
  * series), it never changes meaning.
  */
+import type { OpsCost } from './opsCost.js';
 
 /**
  * EMF metric names of the fair-play rules (core/fairPlay.ts), emitted by the
@@ -79,6 +80,8 @@ export interface OpsSnapshot {
   retentionMs: number;
   series: OpsSeries[];
   alerts: OpsAlert[];
+  /** What AppSync would bill for the traffic so far, at list prices (contract/opsCost.ts); absent when not metered. */
+  cost?: OpsCost;
   /** Health of the collector's own inputs. */
   inputs: {
     emfLines: number;

@@ -51,6 +51,21 @@ export const FAIR_PLAY_RULES: readonly FairPlayRule[] = [
  */
 export const CLOCK_TOLERANCE_SECONDS = 2;
 
+/**
+ * Riders start together: a race takes new riders only in its first seconds,
+ * so nobody wins by riding less of it (output counts from a rider's first
+ * record, and a late joiner's legs are fresh). The window is a tenth of the
+ * race, at least 10 s (time for the first records to be admitted on a short
+ * local race) and at most 30 s.
+ */
+export const JOIN_SECONDS_MAX = 30;
+export const JOIN_SECONDS_MIN = 10;
+
+/** The last race second at which a race takes a new rider. */
+export function joinDeadline(raceSeconds: number): number {
+  return Math.min(JOIN_SECONDS_MAX, Math.max(JOIN_SECONDS_MIN, Math.ceil(raceSeconds / 10)));
+}
+
 /** Physical ceiling: 3,000 W, i.e. 3,000 milli-kJ per elapsed second. */
 export const MAX_UNITS_PER_SECOND = 3000;
 

@@ -61,6 +61,7 @@ export const ITEM_RACE_ADMISSION = 'RaceAdmission';
 export const ITEM_ADMITTED_RIDER = 'AdmittedRider';
 export const ITEM_PENDING_FINAL = 'PendingFinal';
 export const ITEM_SHARD_WATERMARK = 'ShardWatermark';
+export const ITEM_SHARD_POSITION = 'ShardPosition';
 
 /** A finished race's summary: PK CLASS#<c>, SK RACE#<raceId>. `races` queries it newest first. */
 export function raceKey(classId: number, raceId: number): { PK: string; SK: string } {
@@ -150,6 +151,19 @@ export function pendingFinalKey(classId: number, raceId: number, racerId: string
   return { PK: racePk(classId, raceId), SK: `FINAL#${racerId}` };
 }
 export const FINAL_SK_PREFIX = 'FINAL#';
+
+/**
+ * How far a stream consumer has read one shard: PK CONSUMER#<consumer>, SK
+ * SHARD#<shardId>. The finalizer closes a race only once every shard it is
+ * still reading has passed the race's end plus grace.
+ */
+export function shardPositionKey(consumer: string, shardId: string): { PK: string; SK: string } {
+  return { PK: consumerPk(consumer), SK: `${SHARD_SK_PREFIX}${shardId}` };
+}
+export function consumerPk(consumer: string): string {
+  return `CONSUMER#${consumer}`;
+}
+export const SHARD_SK_PREFIX = 'SHARD#';
 
 /**
  * The race's live-publish marker: PK RACE#<c>#<raceId>, SK LIVEPUB (which

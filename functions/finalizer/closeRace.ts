@@ -5,7 +5,10 @@
  * the OpenRace marker goes (unless a record of the race was read meanwhile:
  * then it stays and the race is looked at again). A race whose summary
  * exists was closed before: its results are final, nothing is written, and
- * pending finals that came too late are only counted.
+ * pending finals that came too late are only counted. A pending final of a
+ * rider the live parts do not hold becomes a result only if the race admitted
+ * the rider: it was kept while the race had room, and the aggregator may have
+ * refused the rider when closing the window after the race filled up.
  * Every step is idempotent, so two finalizer shards closing the same race at once, or a
  * retry after a crash half-way, end in the same items.
  */
@@ -13,7 +16,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OpenRace } from '../../core/openRace.js';
 import { summarizeResults } from '../../core/raceSummary.js';
 import { readLiveParts } from '../aggregator/livePartReads.js';
+import { racerIdOfRiderMapKey } from '../../core/keys.js';
 import { closingResults } from './raceClosing.js';
+import { admittedFinals } from './admittedFinals.js';
 import {
   deleteOpenRace,
   isRaceClosed,
@@ -32,6 +37,8 @@ export interface CloseRaceOutcome {
   flagged: number;
   /** Pending finals that have no finished result of theirs in a race already closed: refused. */
   lateFinals: number;
+  /** Pending finals of riders the full race did not admit: no result. */
+  notAdmitted: number;
   /** False when the marker stayed because a record of the race was read during the close. */
   markerDeleted: boolean;
 }
@@ -52,10 +59,29 @@ export async function closeRace(
     const finished = new Map(before.filter((r) => r.finished).map((r) => [r.racerId, r.output]));
     const lateFinals = pendings.filter((p) => finished.get(p.racerId) !== p.output).length;
     const markerDeleted = await deleteOpenRace(ddb, tableName, race);
-    return { written: 0, notFinished: 0, competitors: before.length, flagged: 0, lateFinals, markerDeleted };
+    return {
+      written: 0,
+      notFinished: 0,
+      competitors: before.length,
+      flagged: 0,
+      lateFinals,
+      notAdmitted: 0,
+      markerDeleted,
+    };
   }
+  // Every rider on a live page was admitted; only finals of riders on none need the admission read.
+  const live = new Set(parts.flatMap((p) => Object.keys(p).map(racerIdOfRiderMapKey)));
+  const gate = await admittedFinals(
+    ddb,
+    tableName,
+    pendings.filter((p) => !live.has(p.racerId)),
+    (p) => ({ classId: race.classId, raceId: race.raceId, racerId: p.racerId }),
+  );
+  const unknown = gate.unknown[0];
+  if (unknown !== undefined) throw unknown.error;
+  const kept = [...pendings.filter((p) => live.has(p.racerId)), ...gate.admitted];
   const have = new Set(before.map((r) => r.racerId));
-  const missing = closingResults(race, parts, pendings).filter((r) => !have.has(r.racerId));
+  const missing = closingResults(race, parts, kept).filter((r) => !have.has(r.racerId));
   const written = await putResultsAll(ddb, tableName, missing);
   // When every result went in, the results are those read plus those written; reading ~1,000 of
   // them again would return the same. When a condition failed, another closer wrote first: read again.
@@ -69,6 +95,7 @@ export async function closeRace(
     competitors: results.length,
     flagged: missing.filter((r) => r.flags !== undefined).length,
     lateFinals: 0,
+    notAdmitted: gate.refused.length,
     markerDeleted,
   };
 }

@@ -30,7 +30,9 @@ import { shardIdOf } from '../runtime/kinesisRecord.js';
 import type { LogPort, MetricsPort } from '../runtime/observability.js';
 import { closeRace } from './closeRace.js';
 import type { OpenRace } from '../../core/openRace.js';
-import { dueRaces, quietRaces } from './raceClosing.js';
+import type { ShardPosition } from './raceClosing.js';
+import { closingHorizon, dueRaces, quietRaces } from './raceClosing.js';
+import { readShardPositions, writeShardPosition } from './shardPositions.js';
 import { claimRaceClose, isRaceClosed, listOpenRaces, storeFinal, touchOpenRace } from './raceStore.js';
 import type { ArrivedRecord } from './judgeFinals.js';
 import { judgeFinals } from './judgeFinals.js';
@@ -71,6 +73,13 @@ export interface FinalizerDeps {
    * record of it for this long (default 30 s: three touch intervals).
    */
   quietMs?: number;
+  /**
+   * A shard whose finalizer has not recorded its position for this long no
+   * longer holds race closes up (default 30 s; see closingHorizon).
+   */
+  idleShardMs?: number;
+  /** How often a container records a shard's position while reading it (default 1 s). */
+  positionIntervalMs?: number;
 }
 
 export interface KinesisBatchEvent {
@@ -124,8 +133,26 @@ export function createFinalizer(
   /** When this container last wrote each race's marker (its clock). */
   const touchedAt = new Map<string, number>();
   let lastCloseCheck = Number.NEGATIVE_INFINITY;
-  /** Newest arrival time (epoch ms) this container has processed: its position in the stream. */
-  let watermark: number | undefined;
+  /** When this container last recorded each shard's position (its clock). */
+  const positionWrittenAt = new Map<string, number>();
+
+  /**
+   * Records a shard's position, at most once per interval unless `force`.
+   * A failure is logged and counted, not thrown: the records are stored
+   * either way, and a position not recorded only means that other closers
+   * see this shard as further behind, or as idle, than it is.
+   */
+  async function recordPosition(position: ShardPosition, force: boolean): Promise<void> {
+    const last = positionWrittenAt.get(position.shardId);
+    if (!force && last !== undefined && position.seenAt - last < (deps.positionIntervalMs ?? 1000)) return;
+    try {
+      await writeShardPosition(deps.ddb, deps.tableName, position.shardId, position.position, position.seenAt);
+      positionWrittenAt.set(position.shardId, position.seenAt);
+    } catch (error) {
+      deps.metrics.addMetric('ShardPositionFailures', 'Count', 1);
+      deps.logger.warn('shard position not recorded', { shardId: position.shardId, error: errorMessage(error) });
+    }
+  }
 
   async function markRaces(valid: readonly ArrivedRecord[], failed: Map<string, Error>): Promise<void> {
     const seqsByRace = new Map<string, { race: OpenRace; seqs: string[] }>();
@@ -172,21 +199,23 @@ export function createFinalizer(
 
   /**
    * Closes due races. A race is due when the clock has passed its end plus the
-   * grace period and, for stream invocations, this consumer's own position in
-   * the stream (the newest arrival time it processed) has passed it too: a
-   * consumer running behind must not close a race whose finals it has not read
-   * yet. A record invocation closes `closesPerInvocation` races; a scheduled
+   * grace period and so has every shard still being read (closingHorizon over
+   * the recorded shard positions, this invocation's own one fresh): a
+   * consumer running behind, this one or another shard's, must not see a race
+   * closed whose finals it has not read yet. A record invocation closes `closesPerInvocation` races; a scheduled
    * one closes them a few at a time within a time budget, so that a backlog
    * of races cannot push an invocation past its timeout; the rest are closed
-   * on the next invocation. A scheduled invocation has no stream
-   * position: it closes only races no finalizer has read a record of for
+   * on the next invocation. A scheduled invocation has no shard of its
+   * own, and also leaves alone races a finalizer has read a record of within
    * `quietMs` (see quietRaces).
    */
-  async function closeDue(shardId: string, watermarkMillis: number | undefined, scheduled = false): Promise<void> {
+  async function closeDue(shardId: string, own: ShardPosition | undefined, scheduled = false): Promise<void> {
     const now = deps.clock.now();
     if (!scheduled && now - lastCloseCheck < (deps.closeCheckIntervalMs ?? 5000)) return;
     lastCloseCheck = now;
-    const horizon = watermarkMillis === undefined ? now : Math.min(now, watermarkMillis);
+    const recorded = await readShardPositions(deps.ddb, deps.tableName);
+    const positions = own === undefined ? recorded : [...recorded.filter((p) => p.shardId !== own.shardId), own];
+    const horizon = closingHorizon(positions, now, deps.idleShardMs ?? 30_000);
     const open = (
       await Promise.all(RACE_CLASSES.map((c) => listOpenRaces(deps.ddb, deps.tableName, c.classId)))
     ).flat();
@@ -219,6 +248,7 @@ export function createFinalizer(
           deps.metrics.addMetric('NotFinishedResults', 'Count', outcome.notFinished);
           deps.metrics.addMetric('FlaggedResults', 'Count', outcome.flagged);
           deps.metrics.addMetric('LateFinalsRefused', 'Count', outcome.lateFinals);
+          deps.metrics.addMetric('FinalsNotAdmitted', 'Count', outcome.notAdmitted);
           deps.logger.info('race closed', { shardId, ...race, ...outcome });
         }
       }),
@@ -248,11 +278,20 @@ export function createFinalizer(
     const records = event.Records;
     const shardId = records.map(shardIdOf).find((s) => s !== undefined) ?? 'unknown-shard';
     try {
+      const arrivals = new Map<string, number>();
+      for (const rec of records) {
+        const arrival = rec.kinesis.approximateArrivalTimestamp;
+        if (typeof arrival === 'number') arrivals.set(rec.kinesis.sequenceNumber, arrival * 1000);
+      }
+      // A container new to this shard says so before it reads: until then other closers would not wait for it.
+      const firstArrival = Math.min(...arrivals.values());
+      if (!positionWrittenAt.has(shardId) && Number.isFinite(firstArrival)) {
+        await recordPosition({ shardId, position: firstArrival - 1, seenAt: deps.clock.now() }, true);
+      }
       const valid: ArrivedRecord[] = [];
       const malformed = [];
       for (const rec of records) {
         const arrival = rec.kinesis.approximateArrivalTimestamp;
-        if (typeof arrival === 'number') watermark = Math.max(watermark ?? 0, arrival * 1000);
         const d = decodeTelemetry(rec, deps.raceSeconds);
         const arrivalMillis = typeof arrival === 'number' ? arrival * 1000 : Number.NaN;
         if (d.ok) valid.push({ sequenceNumber: rec.kinesis.sequenceNumber, record: d.record, arrivalMillis });
@@ -329,8 +368,18 @@ export function createFinalizer(
         { throwOnFullBatchFailure: false },
       );
 
+      // Processed up to the batch's newest arrival, or to just before its first failed record (retried from there).
+      const failedArrivals = response.batchItemFailures.map((f) => arrivals.get(f.itemIdentifier) ?? Number.NaN);
+      const position =
+        failedArrivals.length > 0
+          ? Math.min(...failedArrivals) - 1
+          : arrivals.size > 0
+          ? Math.max(...arrivals.values())
+          : Number.NaN;
+      const own = Number.isFinite(position) ? { shardId, position, seenAt: deps.clock.now() } : undefined;
+      if (own !== undefined) await recordPosition(own, false);
       try {
-        await closeDue(shardId, watermark);
+        await closeDue(shardId, own);
       } catch (error) {
         // The markers stay, so the next invocation tries again; the records
         // of this batch are stored and must not be re-delivered for this.

@@ -22,6 +22,33 @@ export function dueRaces(
   return open.filter((r) => nowMillis >= raceEndMillis(r.raceId, raceSeconds) + graceSeconds * 1000);
 }
 
+/** One shard's recorded progress: every record that arrived up to `position` (epoch ms) is processed; written at `seenAt`. */
+export interface ShardPosition {
+  shardId: string;
+  position: number;
+  seenAt: number;
+}
+
+/**
+ * The arrival time every shard still being read has processed up to: the
+ * lowest position among shards seen within `idleMs` of `nowMillis`, never
+ * past `nowMillis`. A race is closed only once this passes its end plus
+ * grace, so a final that reached a lagging shard in time is read before the
+ * close. A shard not seen for `idleMs` no longer holds closes up: Kinesis
+ * invokes a consumer only when its shard has records, so a silent shard has
+ * nothing left to read (or its consumer is failing, and waiting for it would
+ * hold every race; its finals are refused as late once it comes back). A
+ * position written more than `idleMs` ahead of the clock is ignored too.
+ */
+export function closingHorizon(positions: readonly ShardPosition[], nowMillis: number, idleMs: number): number {
+  let horizon = nowMillis;
+  for (const p of positions) {
+    if (Math.abs(nowMillis - p.seenAt) >= idleMs) continue;
+    horizon = Math.min(horizon, p.position);
+  }
+  return horizon;
+}
+
 /**
  * Races no finalizer has processed a record of for `quietMs` (or whose
  * marker does not say): the scheduled close takes only these, so that it

@@ -58,6 +58,7 @@ import type {
   SubscriptionResolverResult,
 } from './types.js';
 import { isRecord } from '../../lib/isRecord.js';
+import { INVALID_OPERATION_KEY, operationKey } from './metering/meterKeys.js';
 
 const DEFAULT_HANDLER_TIMEOUT_MS = 1_000;
 // "Request execution time: 30 seconds" (AppSync quotas).
@@ -264,10 +265,12 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     });
   }
 
+  /** `onOperation` hears the operation's meter key once the operation is known. */
   async function executeAuthorized(
     request: ExecuteRequest,
     mode: AuthMode,
     identity: Identity | null,
+    onOperation: (key: string) => void,
   ): Promise<AppSyncResponse> {
     const overflow = nestingOverflowAt(request.query);
     if (overflow >= 0) {
@@ -310,6 +313,14 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
         ],
       };
     }
+    const rootType = schema.getRootType(operation.operation);
+    if (rootType)
+      onOperation(
+        operationKey(
+          rootType.name,
+          rootFields(operation.selectionSet, fragmentsOf(document)).map(([, fieldName]) => fieldName),
+        ),
+      );
     if (operation.operation === 'subscription') {
       return {
         errors: [
@@ -406,6 +417,8 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
     });
     if (!auth.ok) return { statusCode: auth.statusCode, body: auth.body };
+    // Billed once authenticated, whatever the outcome; requests that never name an operation count as "(invalid)".
+    let meterKey = INVALID_OPERATION_KEY;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<AppSyncResponse>((resolve) => {
       timer = setTimeout(
@@ -418,10 +431,14 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       );
     });
     try {
-      const response = await Promise.race([executeAuthorized(request, auth.mode, auth.identity), timeout]);
+      const response = await Promise.race([
+        executeAuthorized(request, auth.mode, auth.identity, (key) => (meterKey = key)),
+        timeout,
+      ]);
       return { statusCode: 200, body: response };
     } finally {
       clearTimeout(timer);
+      options.meter?.request(meterKey);
     }
   }
 

@@ -7,10 +7,18 @@
  * - `evaluateCode(code, contextJson, fn)` — the EvaluateCode twin
  * - `authorizeRequest`, `verifySigV4` — auth checks the real-time server reuses
  * - `realtimeBackendFor(runtime)` — the runtime as the real-time server's backend
+ * - `createUsageMeter()` — counts what AppSync would bill; hand the same meter to the
+ *   runtime (`meter` option) and to the real-time server (`meter` option), read `usage()`
  */
 export { createAppSyncRuntime } from './createAppSyncRuntime.js';
 export { createGraphqlHandler, startGraphqlServer, MAX_BODY_BYTES, type GraphqlServer } from './http.js';
-export { evaluateCode, type EvaluateCodeResult, type HandlerName } from './runtime/evaluateCode.js';
+export {
+  evaluateCode,
+  APPSYNC_JS_RUNTIME,
+  type EvaluateRuntime,
+  type EvaluateCodeResult,
+  type HandlerName,
+} from './runtime/evaluateCode.js';
 export { authorizeRequest, normalizeHeaders, expiryMillis, type HeaderBag } from './auth/authorize.js';
 export { verifySigV4, type SigV4Result, type SignedRequest } from './auth/sigv4Verify.js';
 export {
@@ -19,6 +27,19 @@ export {
   type SubscriptionFilterRule,
 } from './util/subscriptionFilter.js';
 export { realtimeBackendFor } from './realtimeBackend.js';
+export {
+  createUsageMeter,
+  meteredUnits,
+  METERED_MESSAGE_BYTES,
+  OTHER_KEY,
+  type Usage,
+  type UsageMeter,
+  type UsageMeterOptions,
+  type OperationUsage,
+  type SubscriptionUsage,
+  type SubscriptionMeter,
+} from './metering/usageMeter.js';
+export { operationKey, subscriptionKey, INVALID_OPERATION_KEY } from './metering/meterKeys.js';
 export { ResolverLoadError, RuntimeConfigError } from './errors.js';
 export type * from './types.js';
 export type * from './apiDefinition.js';

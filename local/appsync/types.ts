@@ -1,5 +1,6 @@
 /** Public types of the local AppSync runtime: its options, requests, responses and events. */
 import type { AuthMode, GraphqlApiDefinition } from './apiDefinition.js';
+import type { UsageMeter } from './metering/usageMeter.js';
 
 export interface AppSyncRuntimeOptions {
   /** The API to serve: schema, data sources, functions, resolvers, auth. */
@@ -11,6 +12,8 @@ export interface AppSyncRuntimeOptions {
   readonly requestTimeoutMs?: number;
   /** Largest response body, in bytes, before it is replaced by a limit error (default 1 MB). */
   readonly maxResponseBytes?: number;
+  /** Counts the requests AppSync would bill (metering/usageMeter.ts); share it with the real-time server. */
+  readonly meter?: UsageMeter;
   /** Receives what resolver code logged with console.* (CloudWatch on AppSync). */
   readonly onResolverLog?: (entry: {
     resolverId: string;

@@ -13,6 +13,7 @@ import { toError } from '../../lib/toError.js';
 import { createRingBuffer, type RingBuffer } from './ringBuffer.js';
 import { evaluateAlerts, type AlertRule } from './alerts.js';
 import type { OpsSeries, OpsSnapshot, SeriesGroup, SeriesKind } from '../../contract/opsMetrics.js';
+import type { OpsCost } from '../../contract/opsCost.js';
 import type { Reading, ReadingSource } from './types.js';
 
 export interface OpsCollectorOptions {
@@ -23,6 +24,8 @@ export interface OpsCollectorOptions {
   clock?: { now(): number };
   /** Alert rules evaluated on every snapshot (default: none; see `localAlertRules`). */
   alertRules?: readonly AlertRule[];
+  /** The snapshot's `cost` section (costTracker.ts): told of every interval, read for every snapshot. */
+  cost?: { sample(): void; read(): OpsCost };
 }
 
 /** What a snapshot may be narrowed to (query parameters of GET /ops/metrics). */
@@ -113,6 +116,18 @@ export function createOpsCollector(options: OpsCollectorOptions = {}): OpsCollec
     inputs.emfMetrics += 1;
   }
 
+  /** Runs `read`; a failure is shown in the snapshot under `name` instead of stopping the collector. */
+  function guarded<T>(name: string, read: () => T): T | undefined {
+    try {
+      const value = read();
+      delete sourceErrors[name];
+      return value;
+    } catch (err) {
+      sourceErrors[name] = toError(err).message;
+      return undefined;
+    }
+  }
+
   function readSources(): Map<string, Reading> {
     const readings = new Map<string, Reading>();
     for (const [name, read] of sources) {
@@ -131,6 +146,7 @@ export function createOpsCollector(options: OpsCollectorOptions = {}): OpsCollec
     const now = clock.now();
     const seconds = Math.max(now - lastSampleAt, 1) / 1000;
     lastSampleAt = now;
+    guarded('cost', () => options.cost?.sample());
     const readings = readSources();
     for (const r of readings.values()) {
       seriesFor(r.id, {
@@ -183,6 +199,7 @@ export function createOpsCollector(options: OpsCollectorOptions = {}): OpsCollec
       });
     }
     out.sort((a, b) => a.id.localeCompare(b.id));
+    const cost = options.cost ? guarded('cost', () => options.cost?.read()) : undefined;
     return {
       version: 1,
       now: clock.now(),
@@ -191,6 +208,7 @@ export function createOpsCollector(options: OpsCollectorOptions = {}): OpsCollec
       retentionMs,
       series: out,
       alerts: evaluateAlerts(out, options.alertRules ?? [], resolutionMs),
+      ...(cost ? { cost } : {}),
       inputs: { ...inputs, sourceErrors: { ...sourceErrors } },
     };
   }

@@ -9,6 +9,7 @@
  *   alerts: { kinesisIteratorAgeSeconds, allTimeIteratorAgeSeconds }, // the alarms' thresholds
  *   mappings: { aggregator: () => aggregatorMapping.metrics(), finalizer: …, allTime: … }, // ShardMetrics[] of local/esm
  *   realtime: realtimeServer,            // connectionCount(), stats(), onPublish(); subscriptionsByArgument('classId') if offered
+ *   cost: { usage: () => meter.usage(), prices, meteredMessageBytes, raceSeconds }, // the AppSync usage meter, priced
  * });
  * httpServer.on('request', (req, res) => { if (ops.handler(req, res)) return; … });
  * // on shutdown: ops.stop();
@@ -42,6 +43,10 @@
  *                 "seriesId": "esm.aggregator.maxIteratorAgeMs" } ],
  *   "inputs": { "emfLines": 120, "emfMetrics": 480, "emfInvalid": 0, "lastEmfError": null, "sourceErrors": {} } }
  * ```
+ * With `cost`, the snapshot also has a `cost` section (contract/opsCost.ts):
+ * AppSync billing units and their list price since start, for the running
+ * race so far and extrapolated over the race, and for the last race
+ * (costTracker.ts); `alleycat status` renders it with renderCost.ts.
  * Series ids: `fn.<service>.<EmfMetricName>`, `esm.<mapping>.<figure>` (per
  * shard: `esm.<mapping>.iteratorAgeMs.<shardId>`), `realtime.<figure>`.
  * Points are `[epochMs, value | null]`, oldest first, one per `resolutionMs`;
@@ -62,3 +67,6 @@ export { createLineSplitter, type LineSplitter } from './lineSplitter.js';
 export { OpsError, EmfFormatError, OpsUnavailableError } from './errors.js';
 export type { Reading, ReadingSource } from './types.js';
 export { renderStatus, sparkline, type RenderOptions } from './renderStatus.js';
+export { renderCost } from './renderCost.js';
+export { createCostTracker, type CostTracker, type CostTrackerOptions } from './costTracker.js';
+export { costFigures, usageBetween, priced, type PeriodUsage } from './costFigures.js';

@@ -29,6 +29,8 @@ export function realtimeReadings(server: RealtimeFigures): RealtimeReadingSource
   let messagesOut = 0;
   let oversized = 0;
   let events = 0;
+  // Classes seen once stay reported: a class whose last subscriber left reads 0, not its last count.
+  const classesSeen = new Set<string>();
   const stop = server.onPublish((report) => {
     events += 1;
     messagesOut += report.delivered;
@@ -79,7 +81,9 @@ export function realtimeReadings(server: RealtimeFigures): RealtimeReadingSource
       },
     ];
     const byClass = server.subscriptionsByArgument?.('classId') ?? {};
-    for (const [classId, count] of Object.entries(byClass)) {
+    for (const classId of Object.keys(byClass)) classesSeen.add(classId);
+    for (const classId of [...classesSeen].sort()) {
+      const count = byClass[classId] ?? 0;
       readings.push({
         id: `realtime.subscriptions.class.${classId}`,
         group: 'realtime',

@@ -11,6 +11,7 @@ import { esmReadings } from './esmReadings.js';
 import { createOpsHandler, type OpsHandler } from './opsHandler.js';
 import { realtimeReadings, type RealtimeFigures } from './realtimeReadings.js';
 import { tapStdout } from './stdoutTap.js';
+import { createCostTracker, type CostTrackerOptions } from './costTracker.js';
 
 export interface LocalOpsOptions {
   /** Thresholds of the alarms evaluated locally. */
@@ -18,6 +19,8 @@ export interface LocalOpsOptions {
   /** Mapping name (`aggregator`, `finalizer`, `allTime`) → its shards' figures. */
   mappings?: Record<string, () => readonly ShardMetrics[]>;
   realtime?: RealtimeFigures;
+  /** The AppSync usage meter, its prices and the race length: the snapshot's `cost` section. */
+  cost?: CostTrackerOptions;
   /**
    * Tap process.stdout for EMF lines (default true: the functions run in the
    * stack's process). Pass false and call `collector.ingestLine` yourself when
@@ -39,12 +42,15 @@ export interface LocalOps {
 }
 
 export function startLocalOps(options: LocalOpsOptions): LocalOps {
+  const cost = options.cost ? createCostTracker(options.cost) : undefined;
   const collector = createOpsCollector({
     resolutionMs: options.resolutionMs,
     retentionMs: options.retentionMs,
     alertRules: localAlertRules(options.alerts),
+    ...(cost ? { cost } : {}),
   });
   const stops: (() => void)[] = [];
+  if (cost) stops.push(collector.addSource('cost', () => cost.readings()));
   if (options.tapStdout !== false)
     stops.push(tapStdout((line) => collector.ingestLine(line), { hideEmf: options.hideEmf !== false }));
   for (const [name, metrics] of Object.entries(options.mappings ?? {}))

@@ -4,12 +4,13 @@
  * and sprints, a finishing kick for some, and a few dropouts who stop sending
  * and never send a final.
  */
+import { DEFAULT_TYPICAL_WATTS, typicalWattsOf } from '../../core/raceClasses.js';
 import type { Random } from './prng.js';
 import { gaussian, seedOf, seededRandom } from './prng.js';
 import { riderName } from './names.js';
 
 export interface ClassProfile {
-  /** Typical sustainable power (W). */
+  /** Typical sustainable power (W): the class's typicalWatts (core/raceClasses.ts). */
   basePower: number;
   /** Chance per second of starting a surge. */
   surgeChance: number;
@@ -19,14 +20,14 @@ export interface ClassProfile {
 
 /** Per class of the catalog: juniors ride softer, elites harder, sprinters surge. */
 export const CLASS_PROFILES: Readonly<Record<number, ClassProfile>> = {
-  1: { basePower: 150, surgeChance: 0.01, surgeFactor: 1.4 },
-  2: { basePower: 190, surgeChance: 0.01, surgeFactor: 1.5 },
-  3: { basePower: 240, surgeChance: 0.015, surgeFactor: 1.6 },
-  4: { basePower: 220, surgeChance: 0.012, surgeFactor: 1.5 },
-  5: { basePower: 300, surgeChance: 0.015, surgeFactor: 1.7 },
-  6: { basePower: 250, surgeChance: 0.04, surgeFactor: 2.4 },
+  1: { basePower: typicalWattsOf(1), surgeChance: 0.01, surgeFactor: 1.4 },
+  2: { basePower: typicalWattsOf(2), surgeChance: 0.01, surgeFactor: 1.5 },
+  3: { basePower: typicalWattsOf(3), surgeChance: 0.015, surgeFactor: 1.6 },
+  4: { basePower: typicalWattsOf(4), surgeChance: 0.012, surgeFactor: 1.5 },
+  5: { basePower: typicalWattsOf(5), surgeChance: 0.015, surgeFactor: 1.7 },
+  6: { basePower: typicalWattsOf(6), surgeChance: 0.04, surgeFactor: 2.4 },
 };
-const DEFAULT_PROFILE: ClassProfile = { basePower: 200, surgeChance: 0.01, surgeFactor: 1.5 };
+const DEFAULT_PROFILE: ClassProfile = { basePower: DEFAULT_TYPICAL_WATTS, surgeChance: 0.01, surgeFactor: 1.5 };
 
 export interface Rider {
   racerId: string;

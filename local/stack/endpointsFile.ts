@@ -18,6 +18,15 @@ export interface Endpoints {
   cognito: CognitoEndpoints;
   raceSeconds: number;
   windowSeconds: number;
+  /** The same API over HTTPS and WSS (contract §8), with the CA that clients must trust. */
+  tls: TlsEndpoints;
+}
+
+/** The GraphQL and real-time URLs over TLS, and the absolute path of the local CA's certificate. */
+export interface TlsEndpoints {
+  graphqlUrl: string;
+  realtimeUrl: string;
+  caFile: string;
 }
 
 /** The endpoints of a stack whose one HTTP server listens on `host:port`. */
@@ -32,6 +41,8 @@ export function stackEndpoints(o: {
   cognito: CognitoEndpoints;
   raceSeconds: number;
   windowSeconds: number;
+  /** The HTTPS server's port and the CA certificate's file. */
+  tls: { port: number; caFile: string };
 }): Endpoints {
   const origin = `http://${o.host}:${o.port}`;
   return {
@@ -46,6 +57,11 @@ export function stackEndpoints(o: {
     cognito: o.cognito,
     raceSeconds: o.raceSeconds,
     windowSeconds: o.windowSeconds,
+    tls: {
+      graphqlUrl: `https://${o.host}:${o.tls.port}/graphql`,
+      realtimeUrl: `wss://${o.host}:${o.tls.port}/graphql/realtime`,
+      caFile: o.tls.caFile,
+    },
   };
 }
 

@@ -1,9 +1,16 @@
 /**
  * The API part of the stack: the local AppSync runtime serving Alleycat's
- * definition on POST /graphql, and its real-time endpoint on the same server.
+ * definition on POST /graphql, and its real-time endpoint, on every server of
+ * the router (HTTP and HTTPS alike).
  */
 import fs from 'node:fs';
-import { createAppSyncRuntime, createGraphqlHandler, realtimeBackendFor } from '../appsync/index.js';
+import {
+  createAppSyncRuntime,
+  createGraphqlHandler,
+  createUsageMeter,
+  realtimeBackendFor,
+  type UsageMeter,
+} from '../appsync/index.js';
 import { attachRealtime, type RealtimeAttachment } from '../appsync/realtime/index.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type LocalCredentials } from '../credentials.js';
 import { alleycatApiDefinition } from './apiDefinition.js';
@@ -28,11 +35,15 @@ export interface ApiOptions {
 
 export interface RunningApi {
   readonly realtime: RealtimeAttachment;
+  /** What AppSync would bill for the requests and real-time traffic served. */
+  readonly meter: UsageMeter;
   stop(): Promise<void>;
 }
 
 export function startApi(o: ApiOptions): RunningApi {
+  const meter = createUsageMeter();
   const runtime = createAppSyncRuntime({
+    meter,
     api: alleycatApiDefinition({
       schema: fs.readFileSync(o.schemaFile, 'utf8'),
       bundles: o.bundles,
@@ -66,6 +77,6 @@ export function startApi(o: ApiOptions): RunningApi {
     graphql(req, res);
     return true;
   });
-  const realtime = attachRealtime(o.router.server, realtimeBackendFor(runtime));
-  return { realtime, stop: () => realtime.close() };
+  const realtime = attachRealtime(o.router.servers, realtimeBackendFor(runtime), { meter });
+  return { realtime, meter, stop: () => realtime.close() };
 }

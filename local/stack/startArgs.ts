@@ -1,9 +1,11 @@
 /** The flags of `alleycat start` / `npm start -- …`. */
 import { ADMISSION, RACE } from '../../infra/settings.js';
+import { FlagError, integerFlag, readFlags } from '../../lib/flags.js';
 import { StartArgsError } from './errors.js';
 
 export interface StartArgs {
   port: number;
+  tlsPort: number;
   host: string;
   raceSeconds: number;
   windowSeconds: number;
@@ -15,11 +17,15 @@ export interface StartArgs {
 }
 
 export const DEFAULT_PORT = 4000;
+export const DEFAULT_TLS_PORT = 4443;
 export const DEFAULT_RACERS = 100;
 
-export const START_USAGE = `usage: alleycat start [--port 4000] [--race-seconds N] [--window-seconds N] [--racers N] [--max-riders N] [--no-sim] [--in-memory] [--reset] [--host 127.0.0.1]
+export const START_USAGE = `usage: alleycat start [--port 4000] [--tls-port 4443] [--race-seconds N] [--window-seconds N] [--racers N] [--max-riders N] [--no-sim] [--in-memory] [--reset] [--host 127.0.0.1]
 
-  --port N            port of the one HTTP server (GraphQL, real-time, web app); default ${DEFAULT_PORT}
+  --port N            port of the one HTTP server (GraphQL, real-time, web app), 0 to 65535
+                      (0 picks a free port); default ${DEFAULT_PORT}
+  --tls-port N        port of the same over HTTPS/WSS (local CA in .alleycat/tls/ca.pem), 0 to 65535;
+                      default ${DEFAULT_TLS_PORT}
   --race-seconds N    length of a race slot; default ${RACE.raceSeconds}
   --window-seconds N  tumbling window of the live aggregation; default ${RACE.windowSeconds}
   --racers N          riders the simulator puts on the road; default ${DEFAULT_RACERS}
@@ -29,72 +35,52 @@ export const START_USAGE = `usage: alleycat start [--port 4000] [--race-seconds 
   --reset             delete .alleycat/data before starting
   --host H            address to bind; default 127.0.0.1 (loopback only)`;
 
-function positiveInt(flag: string, raw: string | undefined, max = 1_000_000): number {
-  const n = Number(raw);
-  if (raw === undefined || !Number.isInteger(n) || n <= 0 || n > max) {
-    throw new StartArgsError(`${flag} needs a positive integer, got ${raw === undefined ? 'nothing' : `"${raw}"`}`);
-  }
-  return n;
-}
+const FLAGS = {
+  port: { type: 'string' },
+  'tls-port': { type: 'string' },
+  'race-seconds': { type: 'string' },
+  'window-seconds': { type: 'string' },
+  racers: { type: 'string' },
+  'max-riders': { type: 'string' },
+  host: { type: 'string' },
+  'no-sim': { type: 'boolean' },
+  'in-memory': { type: 'boolean' },
+  reset: { type: 'boolean' },
+} as const;
 
 /** Parses the flags (`--flag value` or `--flag=value`); throws StartArgsError with what is wrong. */
 export function parseStartArgs(argv: readonly string[]): StartArgs {
-  const out: StartArgs = {
-    port: DEFAULT_PORT,
-    host: '127.0.0.1',
-    raceSeconds: RACE.raceSeconds,
-    windowSeconds: RACE.windowSeconds,
-    racers: DEFAULT_RACERS,
-    maxRiders: ADMISSION.maxRidersPerRace,
-    sim: true,
-    inMemory: false,
-    reset: false,
-  };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    const eq = arg.indexOf('=');
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string | undefined => {
-      if (eq > 0) return arg.slice(eq + 1);
-      i += 1;
-      return argv[i];
-    };
-    switch (flag) {
-      case '--port':
-        out.port = positiveInt(flag, value(), 65_535);
-        break;
-      case '--race-seconds':
-        out.raceSeconds = positiveInt(flag, value());
-        break;
-      case '--window-seconds':
-        // Lambda's TumblingWindowInSeconds is at most 900.
-        out.windowSeconds = positiveInt(flag, value(), 900);
-        break;
-      case '--racers':
-        out.racers = positiveInt(flag, value());
-        break;
-      case '--max-riders':
-        out.maxRiders = positiveInt(flag, value());
-        break;
-      case '--host': {
-        const h = value();
-        if (!h) throw new StartArgsError('--host needs an address');
-        out.host = h;
-        break;
-      }
-      case '--no-sim':
-        out.sim = false;
-        break;
-      case '--in-memory':
-        out.inMemory = true;
-        break;
-      case '--reset':
-        out.reset = true;
-        break;
-      default:
-        throw new StartArgsError(`unknown option "${arg}"`);
-    }
+  try {
+    return parse(argv);
+  } catch (error) {
+    if (error instanceof FlagError) throw new StartArgsError(error.message, { cause: error });
+    throw error;
   }
+}
+
+function parse(argv: readonly string[]): StartArgs {
+  const flags = readFlags(argv, FLAGS);
+  const int = (flag: keyof typeof FLAGS, fallback: number, min: number, max: number, note?: string): number => {
+    const raw = flags[flag];
+    return typeof raw === 'string' ? integerFlag(`--${flag}`, raw, min, max, note) : fallback;
+  };
+  if (flags.host === '') throw new StartArgsError('--host needs an address');
+  const out: StartArgs = {
+    // Port 0 asks the system for a free port; the ready message and endpoints.json show the one chosen.
+    port: int('port', DEFAULT_PORT, 0, 65_535, ' (0 picks a free port)'),
+    tlsPort: int('tls-port', DEFAULT_TLS_PORT, 0, 65_535, ' (0 picks a free port)'),
+    host: flags.host ?? '127.0.0.1',
+    raceSeconds: int('race-seconds', RACE.raceSeconds, 1, 1_000_000),
+    // Lambda's TumblingWindowInSeconds is at most 900.
+    windowSeconds: int('window-seconds', RACE.windowSeconds, 1, 900),
+    racers: int('racers', DEFAULT_RACERS, 1, 1_000_000),
+    maxRiders: int('max-riders', ADMISSION.maxRidersPerRace, 1, 1_000_000),
+    sim: flags['no-sim'] !== true,
+    inMemory: flags['in-memory'] === true,
+    reset: flags.reset === true,
+  };
+  if (out.tlsPort === out.port && out.port !== 0)
+    throw new StartArgsError(`--tls-port cannot be --port (${out.port}): each needs its own port`);
   if (out.windowSeconds > out.raceSeconds) {
     throw new StartArgsError(
       `--window-seconds (${out.windowSeconds}) cannot be longer than --race-seconds (${out.raceSeconds})`,

@@ -2,7 +2,7 @@
  * The whole system on one machine: DynamoDB Local, kinesalite and
  * cognito-local on loopback ports, the riders' user pool, the table and
  * stream from the CDK settings, ONE HTTP server (POST /graphql, the real-time WebSocket at /graphql/realtime, /ops/metrics,
- * /config.json and the web app), the three event-source mappings with the
+ * /config.json and the web app) and its HTTPS twin with the local CA, the three event-source mappings with the
  * functions in-process, the finalizer's scheduled close, the simulator, and
  * `.alleycat/endpoints.json`. Each part has its own starter; this file only
  * composes them, in order, and stops them in reverse.
@@ -18,6 +18,7 @@ import { errorMessage } from '../../lib/toError.js';
 import { loadOrCreateApiKey } from './apiKey.js';
 import { ensurePrivateDir } from './privateFiles.js';
 import { loadOrCreateStackCredentials } from './stackCredentials.js';
+import { loadOrCreateStackTls } from './stackTls.js';
 import { stackClients } from './clients.js';
 import { closeScheduleIntervalMs, startCloseSchedule } from './closeSchedule.js';
 import { removeEndpointsFile, stackEndpoints, writeEndpointsFile, type Endpoints } from './endpointsFile.js';
@@ -29,8 +30,11 @@ import { DEFAULT_PORT, DEFAULT_RACERS, type StartArgs } from './startArgs.js';
 import { startEmulators } from './startEmulators.js';
 import { ensureUserPool } from './userPool.js';
 import { stackParts, type PartStatus } from './stackParts.js';
+import { acquireStateLock } from './stateLock.js';
 
 export interface LocalStackOptions extends Partial<StartArgs> {
+  /** Port of the HTTPS server; default: a free port (`alleycat start` passes its --tls-port, 4443 by default). */
+  tlsPort?: number;
   /** Where state lives: endpoints.json, the API key, data/ (default `<cwd>/.alleycat`). */
   stateDir?: string;
   /** Progress lines (default console.log). */
@@ -102,20 +106,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stack = stackParts(log);
 
   try {
-    const storedData = path.join(stateDir, 'data');
-    if (options.reset && fs.existsSync(storedData)) fs.rmSync(storedData, { recursive: true, force: true });
     // It holds the API key and the IAM key pair: the user's only.
     ensurePrivateDir(stateDir);
+    // Before anything in the folder is touched: another running stack may hold it.
+    const lock = acquireStateLock(stateDir);
+    stack.onStop(() => lock.release());
+    const storedData = path.join(stateDir, 'data');
+    if (options.reset && fs.existsSync(storedData)) fs.rmSync(storedData, { recursive: true, force: true });
 
-    // The HTTP server first: a taken port fails fast, before Java starts.
+    // The HTTP servers first: a taken port fails fast, before Java starts.
     const router = createHttpRouter(log);
-    const port = await router.listen(options.port ?? DEFAULT_PORT, host);
     stack.onStop(() => router.close());
+    const port = await router.listen(options.port ?? DEFAULT_PORT, host);
+    const tlsPort = await router.listenTls(options.tlsPort ?? 0, host);
 
-    const [emulatorsResult, partsResult] = await Promise.allSettled([startEmulators(dataDir), loadParts()]);
+    // A first start makes the CA and certificate (RSA key generation) while Java starts.
+    const [emulatorsResult, partsResult, tlsResult] = await Promise.allSettled([
+      startEmulators(dataDir),
+      loadParts(),
+      loadOrCreateStackTls(stateDir, host),
+    ]);
     if (emulatorsResult.status === 'fulfilled') stack.onStop(() => emulatorsResult.value.stop());
     if (emulatorsResult.status === 'rejected') throw emulatorsResult.reason;
     if (partsResult.status === 'rejected') throw partsResult.reason;
+    if (tlsResult.status === 'rejected') throw tlsResult.reason;
+    const tls = tlsResult.value;
+    router.useCertificate(tls.server);
     const { dynamodb, kinesis, cognito } = emulatorsResult.value;
     const start = partsResult.value;
     stack.report('DynamoDB Local', true, dynamodb.endpoint);
@@ -144,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cognito: userPool,
       raceSeconds,
       windowSeconds,
+      tls: { port: tlsPort, caFile: tls.caFile },
     });
 
     const api = start.startApi({
@@ -160,6 +177,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stack.onStop(() => api.stop());
     stack.report('GraphQL (local AppSync)', true, endpoints.graphqlUrl);
     stack.report('real-time WebSocket', true, endpoints.realtimeUrl);
+    stack.report('GraphQL and real-time over TLS', true, `${endpoints.tls.graphqlUrl} (CA ${endpoints.tls.caFile})`);
 
     const [tableStreamArn, streamArn] = await resources;
     const functions = await start.startMappings({
@@ -197,7 +215,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stack.onStop(() => schedule.stop());
     stack.report('close schedule', true, `finalizer every ${intervalMs / 1000} s (Scheduled Event)`);
 
-    const ops = start.startOps({ router, windowSeconds, mappings: functions.mappings, realtime: api.realtime.server });
+    const ops = start.startOps({
+      router,
+      windowSeconds,
+      raceSeconds,
+      mappings: functions.mappings,
+      realtime: api.realtime.server,
+      meter: api.meter,
+    });
     stack.onStop(() => ops.stop());
     stack.report('ops view', true, `${endpoints.webUrl}ops/metrics`);
 
@@ -213,6 +238,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     } else stack.report('simulator', false, 'off (--no-sim)');
 
     writeEndpointsFile(endpointsFile, endpoints);
+    lock.describe(endpoints.graphqlUrl);
     stack.onStop(() => removeEndpointsFile(endpointsFile, endpoints));
 
     let stopped: Promise<void> | undefined;

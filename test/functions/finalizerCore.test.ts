@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildResultItem } from '../../core/resultItem.js';
 import { judgeFinals } from '../../functions/finalizer/judgeFinals.js';
 import { summarizeResults } from '../../core/raceSummary.js';
-import { closingResults, dueRaces, quietRaces } from '../../functions/finalizer/raceClosing.js';
+import { closingHorizon, closingResults, dueRaces, quietRaces } from '../../functions/finalizer/raceClosing.js';
 import { chunk } from '../../lib/concurrency.js';
 import { rankKey, racePk, racerPk } from '../../core/keys.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
@@ -154,5 +154,20 @@ describe('finalizer core: quiet races (the scheduled close)', () => {
       { classId: 2, raceId: 10 },
     ];
     expect(quietRaces(open, 100_000, 30_000)).toEqual([open[0], open[2]]);
+  });
+});
+
+describe('finalizer core: the closing horizon (shard positions)', () => {
+  it('is the lowest position among shards seen within the idle time, never past the clock', () => {
+    const now = 1_000_000;
+    expect(closingHorizon([], now, 30_000)).toBe(now);
+    const positions = [
+      { shardId: 'a', position: now - 2_000, seenAt: now - 1_000 },
+      { shardId: 'b', position: now - 9_000, seenAt: now - 29_999 },
+      { shardId: 'c', position: now - 500_000, seenAt: now - 30_000 }, // idle: holds nothing up
+      { shardId: 'd', position: now - 400_000, seenAt: now + 30_000 }, // written a clock skew ahead: ignored
+    ];
+    expect(closingHorizon(positions, now, 30_000)).toBe(now - 9_000);
+    expect(closingHorizon([{ shardId: 'a', position: now + 5_000, seenAt: now }], now, 30_000)).toBe(now);
   });
 });

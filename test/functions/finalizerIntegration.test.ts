@@ -434,6 +434,75 @@ describe('finalizer against DynamoDB Local', () => {
     expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 1, finishers: 0, winnerRacerId: 'u' });
   });
 
+  describe('shards read at different speeds', () => {
+    const classId = 4;
+    const fin = (raceId: number, racerId: string, output: number) =>
+      telemetry({ raceId, classId, racerId, second: RS, output, event: 'final' });
+    const ride = (raceId: number, racerId: string, second: number) =>
+      telemetry({ raceId, classId, racerId, second, output: second / 4 });
+
+    it('a race waits for a lagging shard to read past its end: the final that shard holds is the result', async () => {
+      const raceId = 6_001_000;
+      const end = raceEndMillis(raceId, RS);
+      const dueAt = end + GRACE * 1000;
+      const now = dueAt + 20_000;
+      // Shard b runs behind: it has read only up to ten seconds before the race's end.
+      const lagging = deps(now);
+      const b = createFinalizer(lagging.d);
+      await b(kinesisEvent([ride(raceId, 'lag', 290)], { shardId: 'shard-b', arrivalSeconds: (end - 10_000) / 1000 }));
+      // Shard a is past the race's end plus grace and looks for due races: b holds the close.
+      const ahead = deps(now);
+      await createFinalizer(ahead.d)(
+        kinesisEvent([fin(raceId, 'fast', 80), ride(raceId + 1, 'fast', 10)], {
+          shardId: 'shard-a',
+          arrivalSeconds: (dueAt + 5000) / 1000,
+        }),
+      );
+      expect(ahead.metrics.totals.RacesClosed ?? 0).toBe(0);
+      expect(await get(raceKey(classId, raceId))).toBeUndefined();
+      // b reads its rider's final, which reached the stream on time, then reads past the end: the race closes.
+      await b(kinesisEvent([fin(raceId, 'lag', 75)], { shardId: 'shard-b', arrivalSeconds: (end - 500) / 1000 }));
+      await b(
+        kinesisEvent([ride(raceId + 1, 'lag', 5)], { shardId: 'shard-b', arrivalSeconds: (dueAt + 1000) / 1000 }),
+      );
+      expect(lagging.metrics.totals.LateFinalsRefused ?? 0).toBe(0);
+      expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 2, finishers: 2 });
+      expect(await get({ PK: racePk(classId, raceId), SK: 'RESULT#lag' })).toMatchObject({
+        finished: true,
+        output: 75,
+      });
+    });
+
+    it('a shard not heard from for the idle time holds nothing up; the scheduled close waits for one still read', async () => {
+      const raceId = 6_001_100;
+      const end = raceEndMillis(raceId, RS);
+      const dueAt = end + GRACE * 1000;
+      await writeLivePart(
+        documentClient(endpoint),
+        tableName,
+        { classId, raceId, shardId: 'shard-c' },
+        { idle: { output: 60, second: 240 } },
+        new Date(end - 60_000).toISOString(),
+      );
+      // Shard c was last read at the race's end, positioned a minute before it.
+      const silent = deps(end);
+      await createFinalizer(silent.d)(
+        kinesisEvent([ride(raceId, 'idle', 240)], { shardId: 'shard-c', arrivalSeconds: (end - 60_000) / 1000 }),
+      );
+      // Later, while c is still within the idle time, a tick finds the race quiet but c behind: not closed.
+      const tick = deps(end + 29_000, { quietMs: 0, idleShardMs: 30_000 });
+      await createFinalizer(tick.d)({ source: 'aws.events', 'detail-type': 'Scheduled Event' });
+      expect(tick.metrics.totals.RacesClosed ?? 0).toBe(0);
+      // 30 s after c was last heard from, shard d (past the end) closes it: c is idle, so nothing is left to wait for.
+      const other = deps(end + 30_000, { idleShardMs: 30_000 });
+      await createFinalizer(other.d)(
+        kinesisEvent([ride(raceId + 1, 'next', 3)], { shardId: 'shard-d', arrivalSeconds: (dueAt + 2000) / 1000 }),
+      );
+      expect(other.metrics.totals.RacesClosed).toBe(1);
+      expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 1, winnerRacerId: 'idle' });
+    });
+  });
+
   it('refuses an event that is neither a Kinesis batch nor a Scheduled Event', async () => {
     const run = createFinalizer(deps(0).d);
     await expect(run({ source: 'aws.s3', 'detail-type': 'Object Created' } as never)).rejects.toThrow(

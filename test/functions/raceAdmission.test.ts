@@ -212,6 +212,60 @@ describe('admission against DynamoDB Local', () => {
     ddb.destroy();
   }, 120_000);
 
+  it('a final kept while the race had room gets no result when the aggregator then refused its rider', async () => {
+    const raceId = RACE_ID + 3;
+    const arrival = raceId * RACE_SECONDS + 60;
+    const ddb = documentClient(endpoint);
+    const raceEnd = (raceId + 1) * RACE_SECONDS;
+    const metrics = recordingMetrics();
+    const clock = manualClock(arrival * 1000 + 1000);
+    const finalize = createFinalizer({
+      ddb,
+      tableName,
+      raceSeconds: RACE_SECONDS,
+      graceSeconds: 15,
+      logger: recordingLogger(),
+      metrics,
+      clock,
+      sleep: noSleep,
+    });
+    const rec = (racerId: string, second: number, event: 'update' | 'final' = 'update') =>
+      telemetry({ raceId, classId: CLASS_ID, racerId, second, output: second / 2, event });
+    // The race has no counter yet (room for all): the finalizer keeps x's final (a replay of it at the end).
+    const early = kinesisEvent([rec('x', 300, 'final')], { shardId: SHARDS[1], arrivalSeconds: raceEnd - 1 });
+    expect((await finalize(early)).batchItemFailures).toEqual([]);
+    expect(metrics.totals.FinalsStored).toBe(1);
+    // The aggregator admits p and q, which fills the race (cap 2), then refuses x at its window's close.
+    const deps = aggregatorTestDeps(
+      { endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock: manualClock(arrival * 1000 + 10_000) },
+      { maxRiders: 2 },
+    );
+    const run = createAggregator(deps);
+    const window = async (shard: number, records: unknown[]) => {
+      const opts = { shardId: SHARDS[shard], arrivalSeconds: arrival, windowEnd: arrival * 1000 + 5000 };
+      const { state } = await run(windowEvent(records, opts));
+      return run(windowEvent([], { ...opts, state, final: true }));
+    };
+    await window(0, [rec('p', 1), rec('q', 1)]);
+    await window(1, [rec('x', 1)]);
+    expect(deps.metrics.totals.RidersRefused).toBe(1);
+    // The close gives p and q their results from the live data, and x none.
+    clock.set((raceEnd + 60) * 1000);
+    await finalize({ source: 'aws.events', 'detail-type': 'Scheduled Event' } as Parameters<typeof finalize>[0]);
+    expect(metrics.totals.RacesClosed).toBe(1);
+    expect(metrics.totals.FinalsNotAdmitted).toBe(1);
+    const results = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :r)',
+        ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, raceId), ':r': 'RESULT#' },
+        ConsistentRead: true,
+      }),
+    );
+    expect((results.Items ?? []).map((i) => i.racerId).sort()).toEqual(['p', 'q']);
+    ddb.destroy();
+  });
+
   it('a final invocation retried after its reservation admits the same riders without counting them twice', async () => {
     const ddb = documentClient(endpoint);
     const ref = { classId: CLASS_ID, raceId: RACE_ID + 2, shardId: SHARDS[0] as string };

@@ -108,10 +108,61 @@ describe('the ops view of a running stack', () => {
         15_000,
       );
       expect(perClass(snapshot, 4)).toBe(2);
+      // The same traffic metered at AppSync's list prices (infra/appsyncPrices.ts): one connection, three subscriptions.
+      const { cost } = await waitFor(
+        'metered subscriptions',
+        (s) => (s.cost?.total.subscriptionStarts ?? 0) >= 3 && (s.cost?.total.connectionMinutes ?? 0) > 0,
+        10_000,
+      );
+      expect(cost?.prices.source).toBe('https://aws.amazon.com/appsync/pricing/');
+      expect(cost?.total.connections).toBeGreaterThanOrEqual(1);
+      expect(cost?.total.usd.realtimeUpdates).toBeGreaterThan(0);
+      expect(cost?.race.raceSeconds).toBe(RACE_SECONDS);
     } finally {
       for (const stop of stops) stop();
       client.close();
     }
+  });
+
+  it('agrees on connections and subscriptions, and every gauge goes back to 0 when the sockets close', async () => {
+    const gauge = (s: OpsSnapshot, id: string) => s.series.find((x) => x.id === id)?.latest;
+    const clients = [1, 2].map(() =>
+      createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey }, WebSocket }),
+    );
+    const [a, b] = clients as [ReturnType<typeof createClient>, ReturnType<typeof createClient>];
+    a.subscribe(OnLiveRankingsDocument, { classId: 1 }, { next: () => undefined });
+    a.subscribe(OnLiveRankingsDocument, { classId: 3 }, { next: () => undefined });
+    b.subscribe(OnLiveRankingsDocument, { classId: 1 }, { next: () => undefined });
+    try {
+      const open = await waitFor(
+        'two connections, three subscriptions',
+        (s) =>
+          gauge(s, 'realtime.connections') === 2 &&
+          gauge(s, 'realtime.subscriptions') === 3 &&
+          gauge(s, 'realtime.subscriptions.class.1') === 2 &&
+          gauge(s, 'realtime.subscriptions.class.3') === 1,
+        15_000,
+      );
+      // The per-class figures add up to the total shown beside them.
+      const perClassSum = open.series
+        .filter((x) => x.id.startsWith('realtime.subscriptions.class.'))
+        .reduce((sum, x) => sum + (x.latest ?? 0), 0);
+      expect(perClassSum).toBe(gauge(open, 'realtime.subscriptions'));
+    } finally {
+      for (const c of clients) c.close();
+    }
+    // Closed sockets: every gauge reads 0 again (not the last count it had).
+    const closed = await waitFor(
+      'the gauges back at 0',
+      (s) =>
+        gauge(s, 'realtime.connections') === 0 &&
+        gauge(s, 'realtime.subscriptions') === 0 &&
+        s.series.filter((x) => x.id.startsWith('realtime.subscriptions.class.')).every((x) => x.latest === 0),
+      15_000,
+    );
+    expect(gauge(closed, 'realtime.subscriptions.class.1')).toBe(0);
+    expect(gauge(closed, 'realtime.subscriptions.class.3')).toBe(0);
+    expect(gauge(closed, 'realtime.subscriptions.class.4')).toBe(0);
   });
 
   it('counts a poison record (and the EMF metrics of the batch it came in) within a window or two', async () => {

@@ -1,7 +1,6 @@
 /** The text of `alleycat status`: sparklines, figures, what is hidden by default, fitting a terminal. */
 import { describe, expect, it } from 'vitest';
-import { fitToScreen } from '../../cli/status.js';
-import { renderStatus, sparkline } from '../../local/ops/renderStatus.js';
+import { fitRows, renderStatus, sparkline, STATUS_SECTIONS, type StatusSection } from '../../local/ops/renderStatus.js';
 import { formatFigure } from '../../contract/opsMetrics.js';
 import type { OpsSeries, OpsSnapshot } from '../../contract/opsMetrics.js';
 
@@ -102,7 +101,7 @@ describe('the status screen', () => {
     const text = renderStatus(snapshot, { width: 100, url: 'http://127.0.0.1:4000/ops/metrics' });
     const lines = text.split('\n');
     expect(lines[0]).toBe(
-      'alleycat status — http://127.0.0.1:4000/ops/metrics — 04:00:00 UTC, up 1m 30s, 2 s resolution',
+      'alleycat status — 04:00:00 UTC, up 1m 30s, 2 s resolution — http://127.0.0.1:4000/ops/metrics',
     );
     expect(text).toContain('!! FinalizerDeadLetters: finalizer: 1 batch(es) sent to the dead-letter destination');
     const age = lines.findIndex((l) => l.includes('aggregator: iterator age'));
@@ -119,10 +118,50 @@ describe('the status screen', () => {
   });
 
   it('is cut to the terminal height when redrawn, saying how much is left out', () => {
-    const text = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n');
-    const fitted = fitToScreen(text, 12).split('\n');
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${i}`);
+    const fitted = fitRows(lines, 12);
     expect(fitted).toHaveLength(11);
     expect(fitted[10]).toBe('… 20 more lines: enlarge the terminal, or use --once');
-    expect(fitToScreen(text, 40)).toBe(text);
+    expect(fitRows(lines, 40)).toEqual(lines);
+  });
+
+  it('fits an 80×24 terminal: the title first, alerts next, no line wider than the screen', () => {
+    // A busy stack: more series than rows, long labels, a long URL.
+    const busy: OpsSnapshot = {
+      ...snapshot,
+      series: [
+        ...snapshot.series,
+        ...Array.from({ length: 30 }, (_, i) =>
+          series(`fn.aggregator.Metric${i}`, {
+            group: 'functions',
+            label: `aggregator: a metric with a rather long name number ${i}`,
+            latest: i,
+            total: i * 10,
+            points: Array.from({ length: 300 }, (_, t) => [t, (t * i) % 17] as [number, number]),
+          }),
+        ),
+      ],
+    };
+    const url = 'http://127.0.0.1:40123/ops/metrics';
+    const text = renderStatus(busy, { width: 79, rows: 24, url, hint: 'q quits' });
+    const lines = text.split('\n');
+    // 23 lines and the newline after them never scroll a 24-row screen.
+    expect(lines).toHaveLength(23);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(79);
+    expect(lines[0]).toBe('alleycat status — 04:00:00 UTC, up 1m 30s, 2 s resolution — q quits — http://1…');
+    expect(lines[2]).toBe('ALERTS  1');
+    expect(lines[3]).toBe('  !! FinalizerDeadLetters: finalizer: 1 batch(es) sent to the dead-letter dest…');
+    expect(lines[22]).toMatch(/^… \d+ more lines: enlarge the terminal, or use --once$/);
+    // Without rows (--once, a pipe) nothing is left out.
+    const whole = renderStatus(busy, { width: 79, url }).split('\n');
+    expect(whole.length).toBeGreaterThan(30);
+    expect(whole.length - 22).toBe(Number(/^… (\d+) more/.exec(lines[22] ?? '')?.[1]));
+  });
+
+  it('takes a new section without touching the others', () => {
+    const extra: StatusSection = { name: 'cost', render: (s) => [`COST  ${s.series.length} series`] };
+    const text = renderStatus(snapshot, { width: 100 }, [...STATUS_SECTIONS, extra]);
+    expect(text.endsWith('\n\nCOST  4 series')).toBe(true);
+    expect(text.startsWith(renderStatus(snapshot, { width: 100 }))).toBe(true);
   });
 });

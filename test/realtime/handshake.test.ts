@@ -3,10 +3,11 @@ import { TEST_API_KEY } from './support/graphqlBackend.js';
 import { liveRankingsBackend } from './support/liveRankingsBackend.js';
 import { apiKeyUrl, base64Json, openSocket, startRealtime, type RealtimeFixture } from './support/realtimeFixture.js';
 
-describe('real-time handshake', () => {
+// The same rules whether the socket came over plain HTTP or TLS (the stack serves both from one core).
+describe.each(['ws', 'wss'] as const)('real-time handshake over %s', (transport) => {
   let fixture: RealtimeFixture;
   beforeAll(async () => {
-    fixture = await startRealtime(liveRankingsBackend(), { keepAliveIntervalMs: 150 });
+    fixture = await startRealtime(liveRankingsBackend(), { keepAliveIntervalMs: 150 }, 0, transport);
   });
   afterAll(async () => fixture.close());
 
@@ -98,7 +99,7 @@ describe('real-time handshake', () => {
   });
 
   it('closes connections when their lifetime is over', async () => {
-    const short = await startRealtime(liveRankingsBackend(), { maxConnectionLifetimeMs: 200 });
+    const short = await startRealtime(liveRankingsBackend(), { maxConnectionLifetimeMs: 200 }, 0, transport);
     const socket = await openSocket(apiKeyUrl(short));
     socket.send({ type: 'connection_init' });
     await socket.nextOf('connection_ack');
@@ -107,6 +108,10 @@ describe('real-time handshake', () => {
     expect(closed.reason).toBe('Connection lifetime exceeded');
     expect(short.attachment.server.connectionCount()).toBe(0);
     await short.close();
+  });
+
+  it(`serves ${transport}:// URLs`, () => {
+    expect(fixture.realtimeUrl).toMatch(new RegExp(`^${transport}://127\\.0\\.0\\.1:\\d+/graphql/realtime$`));
   });
 
   it('leaves other upgrade paths alone', async () => {

@@ -422,7 +422,7 @@ describe('the real-time endpoint', () => {
 });
 
 describe('listening sockets', () => {
-  it('are all bound to 127.0.0.1 (the stack, DynamoDB Local, kinesalite and cognito-local)', () => {
+  it('are all bound to 127.0.0.1 (the stack over HTTP and HTTPS, DynamoDB Local, kinesalite and cognito-local)', () => {
     const pids = [process.pid, stack.pids.dynamodb, stack.pids.kinesis, stack.pids.cognito].filter(
       (p): p is number => p !== undefined,
     );
@@ -431,6 +431,7 @@ describe('listening sockets', () => {
       .filter((line) => pids.some((pid) => line.includes(`pid=${pid},`)));
     const ports = [
       stack.endpoints.graphqlUrl,
+      stack.endpoints.tls.graphqlUrl,
       stack.endpoints.dynamodb.endpoint,
       stack.endpoints.kinesis.endpoint,
       stack.endpoints.cognito.endpoint,

@@ -95,7 +95,7 @@ describe('alleycat simulate options', () => {
 
   it('says what is wrong', () => {
     expect(parseSimulateArgs([])).toBe('--racers is required');
-    expect(parseSimulateArgs(['--racers', 'many'])).toBe('--racers must be an integer 1..10000, got "many"');
+    expect(parseSimulateArgs(['--racers', 'many'])).toBe('--racers must be a whole number from 1 to 10000, got "many"');
     expect(parseSimulateArgs(['--racers', '5', '--via', 'mqtt'])).toBe('--via must be kinesis or graphql, got "mqtt"');
     expect(parseSimulateArgs(['--racers', '5', '--fast'])).toBe('unknown option "--fast"');
   });

@@ -76,9 +76,17 @@ describe('the state folder', () => {
       cognito: { endpoint: 'http://127.0.0.1:3', region: 'us-east-1', userPoolId: 'p', userPoolClientId: 'c' },
       raceSeconds: 300,
       windowSeconds: 5,
+      tls: { port: 4443, caFile: path.join(dir, 'tls', 'ca.pem') },
     });
     writeEndpointsFile(file, endpoints);
     expect(modeOf(file)).toBe(0o600);
-    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ credentials });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({
+      credentials,
+      tls: {
+        graphqlUrl: 'https://127.0.0.1:4443/graphql',
+        realtimeUrl: 'wss://127.0.0.1:4443/graphql/realtime',
+        caFile: path.join(dir, 'tls', 'ca.pem'),
+      },
+    });
   });
 });

@@ -4,6 +4,7 @@
  * part it started, leaving no Java or kinesalite process behind.
  */
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,12 +15,40 @@ import { alive, descendantsOf, readJson, REPO, run, waitFor } from './support/pr
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alleycat-start-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/** A GraphQL POST over HTTPS trusting `ca` only (Node's fetch takes no CA of its own). */
+function postOverTls(url: string, ca: Buffer, apiKey: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      url,
+      { method: 'POST', ca, headers: { 'content-type': 'application/json', 'x-api-key': apiKey } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ query: '{ raceClasses { classId } }' }));
+  });
+}
+
 describe('alleycat start (child process)', () => {
   it('writes endpoints.json in the contract shape, serves GraphQL, and leaves no process behind after SIGTERM', async () => {
     const port = await freePort();
+    const tlsPort = await freePort();
     const proc = run(
       process.execPath,
-      [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'],
+      [
+        path.join(REPO, 'bin', 'alleycat.mjs'),
+        'start',
+        '--port',
+        String(port),
+        '--tls-port',
+        String(tlsPort),
+        '--no-sim',
+        '--in-memory',
+      ],
       tmp,
     );
     const file = path.join(tmp, '.alleycat', 'endpoints.json');
@@ -41,6 +70,7 @@ describe('alleycat start (child process)', () => {
         'cognito',
         'raceSeconds',
         'windowSeconds',
+        'tls',
       ]);
       expect(endpoints).toMatchObject({
         region: 'us-east-1',
@@ -53,6 +83,11 @@ describe('alleycat start (child process)', () => {
         dynamodb: { tableName: 'alleycat' },
         raceSeconds: 300,
         windowSeconds: 5,
+        tls: {
+          graphqlUrl: `https://127.0.0.1:${tlsPort}/graphql`,
+          realtimeUrl: `wss://127.0.0.1:${tlsPort}/graphql/realtime`,
+          caFile: path.join(tmp, '.alleycat', 'tls', 'ca.pem'),
+        },
       });
       expect(endpoints.apiKey).toMatch(/^da2-[a-z0-9]{26}$/);
       expect(endpoints.kinesis.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -72,7 +107,16 @@ describe('alleycat start (child process)', () => {
       expect(res.status).toBe(200);
       const body = (await res.json()) as { data?: { raceClasses?: unknown[] } };
       expect(body.data?.raceClasses?.length).toBeGreaterThan(0);
+      // The same API over HTTPS, for a client that trusts the CA named in the file.
+      const overTls = await postOverTls(
+        endpoints.tls.graphqlUrl,
+        fs.readFileSync(endpoints.tls.caFile),
+        endpoints.apiKey,
+      );
+      expect(overTls.status).toBe(200);
+      expect(JSON.parse(overTls.body)).toEqual(body);
       expect(proc.output()).toContain('Alleycat is running');
+      expect(proc.output()).toContain(endpoints.tls.graphqlUrl);
 
       const pid = proc.child.pid as number;
       const descendants = descendantsOf(pid);
@@ -89,10 +133,20 @@ describe('alleycat start (child process)', () => {
 
   it('stops cleanly on a terminal Ctrl-C (SIGINT to the whole process group): the emulators outlive the functions, then go', async () => {
     const port = await freePort();
+    const tlsPort = await freePort();
     const cwd = fs.mkdtempSync(path.join(tmp, 'ctrlc-'));
     const proc = run(
       process.execPath,
-      [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'],
+      [
+        path.join(REPO, 'bin', 'alleycat.mjs'),
+        'start',
+        '--port',
+        String(port),
+        '--tls-port',
+        String(tlsPort),
+        '--no-sim',
+        '--in-memory',
+      ],
       cwd,
       { ownGroup: true },
     );
@@ -118,10 +172,20 @@ describe('alleycat start (child process)', () => {
   it('says what to install when Java is missing or too old', async () => {
     const bin = fs.mkdtempSync(path.join(tmp, 'bin-'));
     const port = await freePort();
+    const tlsPort = await freePort();
     const start = (env: Record<string, string>) =>
       run(
         process.execPath,
-        [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'],
+        [
+          path.join(REPO, 'bin', 'alleycat.mjs'),
+          'start',
+          '--port',
+          String(port),
+          '--tls-port',
+          String(tlsPort),
+          '--no-sim',
+          '--in-memory',
+        ],
         tmp,
         { env },
       );
@@ -148,18 +212,57 @@ describe('alleycat start (child process)', () => {
 
   it('refuses a taken port with a clear message, before starting anything', async () => {
     const port = await freePort();
+    const tlsPort = await freePort();
     const http = await import('node:http');
     const blocker = http.createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
       const proc = run(
         process.execPath,
-        [path.join(REPO, 'bin', 'alleycat.mjs'), 'start', '--port', String(port), '--no-sim', '--in-memory'],
+        [
+          path.join(REPO, 'bin', 'alleycat.mjs'),
+          'start',
+          '--port',
+          String(port),
+          '--tls-port',
+          String(tlsPort),
+          '--no-sim',
+          '--in-memory',
+        ],
         tmp,
       );
       expect(await proc.exited).toBe(1);
       expect(proc.output()).toContain(`port ${port} on 127.0.0.1 is taken`);
       expect(proc.output()).toContain('--port');
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
+
+  it('refuses a taken TLS port the same way, naming --tls-port', async () => {
+    const port = await freePort();
+    const tlsPort = await freePort();
+    const http = await import('node:http');
+    const blocker = http.createServer();
+    await new Promise<void>((resolve) => blocker.listen(tlsPort, '127.0.0.1', resolve));
+    try {
+      const proc = run(
+        process.execPath,
+        [
+          path.join(REPO, 'bin', 'alleycat.mjs'),
+          'start',
+          '--port',
+          String(port),
+          '--tls-port',
+          String(tlsPort),
+          '--no-sim',
+          '--in-memory',
+        ],
+        tmp,
+      );
+      expect(await proc.exited).toBe(1);
+      expect(proc.output()).toContain(`port ${tlsPort} on 127.0.0.1 is taken`);
+      expect(proc.output()).toContain('--tls-port');
     } finally {
       blocker.close();
     }

@@ -8,9 +8,10 @@ import { parseStartArgs } from '../../local/stack/startArgs.js';
 import { ADMISSION, RACE } from '../../infra/settings.js';
 
 describe('alleycat start flags', () => {
-  it('defaults to port 4000 on loopback, the shared race timing, the simulator on, data on disk', () => {
+  it('defaults to port 4000 (4443 over TLS) on loopback, the shared race timing, the simulator on, data on disk', () => {
     expect(parseStartArgs([])).toEqual({
       port: 4000,
+      tlsPort: 4443,
       host: '127.0.0.1',
       raceSeconds: RACE.raceSeconds,
       windowSeconds: RACE.windowSeconds,
@@ -27,6 +28,7 @@ describe('alleycat start flags', () => {
       parseStartArgs([
         '--port',
         '4100',
+        '--tls-port=4543',
         '--race-seconds=60',
         '--window-seconds',
         '2',
@@ -39,6 +41,7 @@ describe('alleycat start flags', () => {
       ]),
     ).toEqual({
       port: 4100,
+      tlsPort: 4543,
       host: '127.0.0.1',
       raceSeconds: 60,
       windowSeconds: 2,
@@ -50,13 +53,35 @@ describe('alleycat start flags', () => {
     });
   });
 
+  it('takes port 0 for a free port', () => {
+    expect(parseStartArgs(['--port', '0']).port).toBe(0);
+    expect(parseStartArgs(['--port=65535']).port).toBe(65_535);
+  });
+
   it('refuses bad values and unknown flags with a clear message', () => {
     expect(() => parseStartArgs(['--port', 'abc'])).toThrow(StartArgsError);
-    expect(() => parseStartArgs(['--port', '70000'])).toThrow(/--port needs a positive integer/);
-    expect(() => parseStartArgs(['--racers'])).toThrow(/got nothing/);
+    expect(() => parseStartArgs(['--port', '99999'])).toThrow(
+      '--port must be a whole number from 0 to 65535 (0 picks a free port), got "99999"',
+    );
+    expect(() => parseStartArgs(['--port', '-1'])).toThrow(/--port must be a whole number from 0 to 65535/);
+    expect(() => parseStartArgs(['--port', '80.5'])).toThrow(/--port must be a whole number/);
+    expect(() => parseStartArgs(['--port', ''])).toThrow(/--port must be a whole number/);
+    expect(() => parseStartArgs(['--racers'])).toThrow('--racers needs a value');
+    expect(() => parseStartArgs(['--racers', '--no-sim'])).toThrow('--racers needs a value');
+    expect(() => parseStartArgs(['--racers', '0'])).toThrow(
+      '--racers must be a whole number from 1 to 1000000, got "0"',
+    );
+    expect(() => parseStartArgs(['--race-seconds', '1e3'])).toThrow(/--race-seconds must be a whole number/);
+    expect(() => parseStartArgs(['--max-riders', 'lots'])).toThrow(/--max-riders must be a whole number/);
+    expect(() => parseStartArgs(['--no-sim=yes'])).toThrow('--no-sim takes no value');
+    expect(() => parseStartArgs(['4000'])).toThrow('unexpected argument "4000"');
+    expect(() => parseStartArgs(['--host='])).toThrow('--host needs an address');
     expect(() => parseStartArgs(['--window-seconds', '901'])).toThrow(/--window-seconds/);
     expect(() => parseStartArgs(['--race-seconds', '4', '--window-seconds', '5'])).toThrow(/cannot be longer/);
     expect(() => parseStartArgs(['--verbose'])).toThrow(/unknown option "--verbose"/);
+    expect(() => parseStartArgs(['--tls-port', '65536'])).toThrow(/--tls-port must be a whole number from 0 to 65535/);
+    expect(parseStartArgs(['--tls-port', '0', '--port', '0'])).toMatchObject({ port: 0, tlsPort: 0 });
+    expect(() => parseStartArgs(['--port', '4443'])).toThrow(/--tls-port cannot be --port \(4443\)/);
   });
 });
 

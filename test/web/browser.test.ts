@@ -2,7 +2,8 @@
  * The web app in a real browser (Debian's chromium driven by playwright-core)
  * against the whole local stack with its simulator: the live table shows the
  * board the API ranks and follows it, a ride-along produces a result, and the
- * results and all-time pages show what the API says. Screenshots go to
+ * results and all-time pages show what the API says; at desktop and phone
+ * sizes, nothing a rider needs is cut off. Screenshots go to
  * test-artifacts/web/. How fast the page renders is a benchmark
  * (bench/webFirstRender.ts), not a test.
  */
@@ -21,7 +22,9 @@ import {
   RacesDocument,
   type LiveRankingsQuery,
 } from '../../client/generated/operations.js';
+import { raceIdAt } from '../../core/raceClock.js';
 import { startLocalStack, type LocalStack } from '../../local/stack/startLocalStack.js';
+import { powerFromEffort } from '../../web/src/ride/rideModel.js';
 import { launchBrowser, type LaunchedBrowser } from '../../web/e2e/browser.js';
 import { ensureWebBuild } from '../../web/e2e/ensureWebBuild.js';
 
@@ -30,6 +33,7 @@ import { ensureWebBuild } from '../../web/e2e/ensureWebBuild.js';
 const RACE_SECONDS = 45;
 const WINDOW_SECONDS = 2;
 const ARTIFACTS = path.resolve('test-artifacts', 'web');
+const PHONE = { width: 390, height: 844 };
 const RIDER = { racerId: `e2e-${Date.now().toString(36)}`, name: 'E2E Rider', password: 'Ride-0n-and-0n', classId: 2 };
 
 let stack: LocalStack;
@@ -87,7 +91,7 @@ async function liveTable(p: Page = page): Promise<LiveTable | null> {
   if (!table) return null; // the page shows a waiting or loading state
   return table.evaluate((el) => {
     const label = el.getAttribute('aria-label') ?? '';
-    const raceId = /race (\d+)$/.exec(label)?.[1];
+    const raceId = el.getAttribute('data-race-id');
     const rows = [...el.querySelectorAll<HTMLElement>('[data-racer]')]
       .map((row) => ({
         row: {
@@ -171,11 +175,33 @@ async function waitForApiBoard(
 }
 
 /** Runs one operation of the explorer's document: the run button asks which one when there are several. */
-async function runOperation(name: string): Promise<void> {
-  await page.click('.graphiql-execute-button');
-  const item = page.getByRole('menuitem', { name });
+async function runOperation(name: string, p: Page = page): Promise<void> {
+  await p.click('.graphiql-execute-button');
+  const item = p.getByRole('menuitem', { name });
   await item.waitFor({ timeout: 15_000 });
   await item.click();
+}
+
+/** Elements matching `selector` whose text does not fit their box (cut off or ellipsized). */
+async function cutOff(p: Page, selector: string): Promise<string[]> {
+  return p.$$eval(selector, (els) =>
+    els.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent ?? ''),
+  );
+}
+
+/** Whether the element is wholly inside the viewport's width and inside its row (not clipped by it). */
+async function fullyShown(p: Page, selector: string, rowSelector: string): Promise<boolean> {
+  return p.$eval(
+    selector,
+    (el, rowSel) => {
+      const box = el.getBoundingClientRect();
+      const row = el.closest(rowSel)?.getBoundingClientRect();
+      const cell = el.parentElement?.getBoundingClientRect();
+      if (!row || !cell || box.width === 0) return false;
+      return box.left >= row.left && box.right <= row.right && box.right <= cell.right + 0.5 && box.right <= innerWidth;
+    },
+    rowSelector,
+  );
 }
 
 beforeAll(async () => {
@@ -216,6 +242,11 @@ describe('the web app against the local stack', () => {
     // The page marks its first ranking render: bench/webFirstRender.ts measures that mark.
     const marks = await page.evaluate(() => performance.getEntriesByName('alleycat:live-ranking').length);
     expect(marks, 'the page sets its alleycat:live-ranking mark once').toBe(1);
+    expect(await page.title()).toBe('Here now: Juniors · Alleycat');
+    // The riders' navigation has no developer pages; the footer links to the ops metrics.
+    const nav = await page.$$eval('nav[aria-label="Main"] a', (as) => as.map((a) => a.textContent));
+    expect(nav).toEqual(['Here now', 'Ride', 'Results', 'All-time', 'Explorer']);
+    expect(await page.textContent('footer nav[aria-label="Developers"]')).toContain('Ops');
 
     // The rows may first be those of the race that just ended; either way the page shows the API's board.
     const first = await waitForApiBoard(1, { timeoutMs: 2 * RACE_SECONDS * 1000 + 30_000 });
@@ -225,10 +256,14 @@ describe('the web app against the local stack', () => {
     expect(`${next.raceId} ${next.updatedAt}`).not.toBe(`${first.raceId} ${first.updatedAt}`);
     await expect.poll(() => page.textContent('.conn'), { timeout: 10_000 }).toContain('Live');
 
+    // A page that arrives mid-race draws the race so far at once: from 0 kJ at the start to the first ranking.
     const phone = await browser.context.newPage();
-    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.setViewportSize(PHONE);
     await phone.goto(`${webUrl}live/1`);
     await phone.waitForSelector('[data-racer]', { timeout: 30_000 });
+    // The chart draws from the first ranking of the running race the page receives, from the race's start.
+    await phone.waitForSelector('[data-testid="live-chart"] .chart-host canvas', { timeout: 2 * RACE_SECONDS * 1000 });
+    expect(await phone.getAttribute('[data-testid="live-chart"]', 'data-from-second')).toBe('0');
     await shot('live-phone', phone);
     await phone.close();
   }, 300_000);
@@ -267,13 +302,27 @@ describe('the web app against the local stack', () => {
     await page.selectOption('#ride-class', String(RIDER.classId));
     await page.click('button[type="submit"]');
     await page.waitForSelector('.riding', { timeout: 30_000 });
-    // Pedal harder with the keyboard.
+    expect(await page.title()).toBe('Riding: Amateurs · Alleycat');
+    // Pedal harder with the keyboard: 50 % + 6 × 5 = 80 %, a typical Amateur's watts.
     await page.locator('body').focus();
     for (let i = 0; i < 6; i += 1) await page.keyboard.press('ArrowUp');
     await expect
-      .poll(async () => Number(await page.textContent('[data-testid="output"]')), { timeout: 40_000 })
+      .poll(async () => Number(await page.textContent('[data-testid="output"]')), { timeout: 2 * RACE_SECONDS * 1000 })
       .toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.textContent('[data-testid="power"]')), { timeout: 5_000 })
+      .toBe(powerFromEffort(80, RIDER.classId));
     await shot('ride-riding');
+
+    // Stopping mid-race would leave a DNF: the page asks first, and keeping on riding changes nothing.
+    await page.click('button:has-text("Stop riding")');
+    const ask = page.getByRole('alertdialog');
+    await ask.waitFor({ timeout: 5_000 });
+    expect(await ask.textContent()).toContain('did not finish');
+    await shot('ride-stop-confirm');
+    await page.click('button:has-text("Keep riding")');
+    await expect(ask.count()).resolves.toBe(0);
+    await expect(page.locator('.riding').count()).resolves.toBe(1);
 
     // The result shows once the race is closed; it is final once my final record has come through the stream.
     const result = page.locator('[data-testid="ride-result"][data-final="true"]');
@@ -282,8 +331,8 @@ describe('the web app against the local stack', () => {
     await shot('ride-result');
 
     // The page's figures are the API's.
-    const heading = (await page.textContent('#ride-result-title')) ?? '';
-    riddenRaceId = Number(/#(\d+)/.exec(heading)?.[1]);
+    riddenRaceId = Number(await page.getAttribute('#ride-result-title', 'data-race-id'));
+    expect(await page.textContent('#ride-result-title')).toMatch(/The race of \w{3} \d{1,2} \w{3} \d{4}, /);
     const page1 = await sdk.query(RaceResultsDocument, { classId: RIDER.classId, raceId: riddenRaceId, limit: 1000 });
     const mine = page1.raceResults.items.find((r) => r.racerId === RIDER.racerId);
     expect(mine, 'my result is in raceResults').toBeDefined();
@@ -300,9 +349,13 @@ describe('the web app against the local stack', () => {
     const races = await sdk.query(RacesDocument, { classId: RIDER.classId, limit: 20 });
     await page.goto(`${webUrl}results/${RIDER.classId}`);
     await page.waitForSelector('table.data tbody tr', { timeout: 20_000 });
-    const listed = await page.$$eval('table.data tbody tr td:first-child', (tds) =>
-      tds.map((td) => Number(td.textContent?.replace('#', ''))),
+    expect(await page.title()).toBe('Results: Amateurs · Alleycat');
+    const listed = await page.$$eval('table.data tbody tr td:first-child .race-name', (els) =>
+      els.map((el) => Number(el.getAttribute('data-race-id'))),
     );
+    // Races are named by their start with the year, not by the race clock's slot number.
+    const names = await page.$$eval('table.data tbody tr td:first-child', (tds) => tds.map((td) => td.textContent));
+    for (const name of names) expect(name).toMatch(/^\w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d/);
     expect(listed.slice(0, 3)).toEqual(races.races.items.slice(0, 3).map((r) => r.raceId));
     expect([...listed].sort((a, b) => b - a)).toEqual(listed);
     await shot('results-list');
@@ -327,7 +380,26 @@ describe('the web app against the local stack', () => {
       .poll(() => page.textContent('[data-testid="my-result"]'), { timeout: 10_000 })
       .toContain(`${mine?.output.toFixed(1)} kJ`);
     await expect(page.locator('table[aria-label="Riders around you"] tr.me').count()).resolves.toBe(1);
+    expect(await page.title()).toMatch(/^Result: Amateurs · \w{3} \d{1,2} \w{3} \d{4}, .* · Alleycat$/);
     await shot('results-race');
+
+    // On a phone the podium's names and my "you" badge are whole, not cut off.
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize(PHONE);
+    await phone.goto(`${webUrl}results/${RIDER.classId}/${raceId}`);
+    await phone.waitForSelector('.podium .podium-name', { timeout: 20_000 });
+    expect(await cutOff(phone, '.podium .podium-name')).toEqual([]);
+    await phone.waitForSelector('[data-racer] .you-badge', { timeout: 20_000 });
+    expect(await fullyShown(phone, '[data-racer] .you-badge', '[data-racer]')).toBe(true);
+    await shot('results-race-phone', phone);
+
+    // A race nobody rode (long before this stack started) says so, instead of waiting for results.
+    const empty = raceIdAt(Date.now(), RACE_SECONDS) - 500;
+    await phone.goto(`${webUrl}results/${RIDER.classId}/${empty}`);
+    await expect.poll(() => phone.textContent('.page'), { timeout: 20_000 }).toContain('Nobody rode this race');
+    expect(await phone.textContent('.page')).not.toContain('being written');
+    await shot('results-nobody-phone', phone);
+    await phone.close();
   }, 120_000);
 
   it('shows the all-time rankings and a racer profile as the API has them', async () => {
@@ -372,8 +444,10 @@ describe('the web app against the local stack', () => {
     expect(await page.textContent('#racer-title')).toContain(RIDER.name);
     const classRow = await page.textContent('table[aria-label="Statistics by class"] tbody');
     expect(classRow).toContain('Amateurs');
-    const recent = await page.textContent('table[aria-label="Recent races"] tbody');
-    expect(recent).toContain(`#${riddenRaceId}`);
+    await expect(
+      page.locator(`table[aria-label="Recent races"] tbody .race-name[data-race-id="${riddenRaceId}"]`).count(),
+    ).resolves.toBe(1);
+    expect(await page.title()).toBe(`Rider: ${RIDER.name} · Alleycat`);
     await shot('racer');
   }, 120_000);
 
@@ -393,11 +467,33 @@ describe('the web app against the local stack', () => {
       .poll(() => page.textContent('.graphiql-response'), { timeout: 90_000, interval: 1000 })
       .toContain('onLiveRankings');
     await shot('explorer-subscription');
+
+    // On a phone the response sits below the editors, as wide as the screen allows.
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize(PHONE);
+    await phone.goto(`${webUrl}explorer`);
+    await phone.waitForSelector('.graphiql-execute-button', { timeout: 60_000 });
+    await phone.locator('.graphiql-query-editor .view-line', { hasText: 'raceClasses' }).waitFor({ timeout: 60_000 });
+    await runOperation('Classes', phone);
+    await expect
+      .poll(() => phone.textContent('.graphiql-response'), { timeout: 60_000, interval: 1000 })
+      .toContain('raceClasses');
+    const box = await phone.$eval('.graphiql-response', (el) => {
+      const r = el.getBoundingClientRect();
+      return { width: r.width, height: r.height };
+    });
+    expect(box.width).toBeGreaterThan(PHONE.width * 0.6);
+    expect(box.height).toBeGreaterThan(PHONE.height * 0.25);
+    await shot('explorer-phone', phone);
+    await phone.close();
   }, 240_000);
 
   it('shows the ops metrics, whose figures move while the simulator runs', async () => {
-    await page.goto(`${webUrl}ops`);
+    // Developers reach the ops page from the footer.
+    await page.goto(`${webUrl}results`);
+    await page.click('footer a:has-text("Ops")');
     await page.waitForSelector('.ops-card-title', { timeout: 30_000 });
+    expect(await page.title()).toBe('Ops (developers) · Alleycat');
     expect(await page.textContent('.ops-card-title')).toMatch(/\S/);
     // Latest values and totals of every charted series, as shown; the next polls (every 3 s) change them.
     const figures = () =>
@@ -410,6 +506,9 @@ describe('the web app against the local stack', () => {
       );
     const first = await figures();
     await expect.poll(figures, { timeout: 15_000, interval: 1000 }).not.toBe(first);
+    // What the AppSync traffic costs: the running race so far, priced at the dated list prices.
+    expect(await page.textContent('[data-testid="ops-cost-summary"]')).toMatch(/^Race \d+: (\$|<\$)[\d.,]+ in the /);
+    expect(await page.textContent('table[aria-label="AppSync billing units and cost"]')).toContain('Real-time updates');
     await shot('ops');
   }, 60_000);
 });

@@ -7,6 +7,7 @@ import { useApp } from './data/ApiContext.js';
 import { Link } from './lib/Link.js';
 import type { Route } from './lib/route.js';
 import { useRoute } from './lib/useRoute.js';
+import { useTitle } from './lib/useTitle.js';
 import { AllTimePage } from './pages/AllTimePage.js';
 import { LivePage } from './pages/LivePage.js';
 import { RacerPage } from './pages/RacerPage.js';
@@ -25,8 +26,16 @@ const NAV: Array<{ href: string; label: string; pages: Array<Route['page']> }> =
   { href: '/results', label: 'Results', pages: ['races', 'result'] },
   { href: '/alltime', label: 'All-time', pages: ['alltime', 'racer'] },
   { href: '/explorer', label: 'Explorer', pages: ['explorer'] },
-  { href: '/ops', label: 'Ops', pages: ['ops'] },
 ];
+
+function NotFound() {
+  useTitle('Not found');
+  return (
+    <Empty title="Nothing here">
+      <Link href="/">Back to the race that runs now →</Link>
+    </Empty>
+  );
+}
 
 export function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -55,11 +64,7 @@ export function Page({ route }: { route: Route }) {
         </Suspense>
       );
     case 'notFound':
-      return (
-        <Empty title="Nothing here">
-          <Link href="/">Back to the race that runs now →</Link>
-        </Empty>
-      );
+      return <NotFound />;
   }
 }
 
@@ -94,6 +99,17 @@ export function Shell({ route }: { route: Route }) {
       <main id="main" className={route.page === 'explorer' ? 'main wide' : 'main'} tabIndex={-1}>
         <Page route={route} />
       </main>
+      {route.page !== 'explorer' && (
+        <footer className="footer">
+          <span>Alleycat · live races on the local stack</span>
+          {/* For developers of the stack, not for riders: kept out of the main navigation. */}
+          <nav aria-label="Developers">
+            <Link href="/ops" aria-current={route.page === 'ops' ? 'page' : undefined}>
+              Ops metrics (developers)
+            </Link>
+          </nav>
+        </footer>
+      )}
     </>
   );
 }

@@ -22,7 +22,7 @@ function snap(second: number, riders: Array<[string, number]>): LiveRankings {
 beforeEach(() => clearHistories());
 
 describe('what the page saw of a race', () => {
-  it('keeps one column per rider aligned with the snapshots, null before a rider appeared', () => {
+  it('starts every rider at 0 kJ at second 0, then keeps one column per rider aligned with the snapshots', () => {
     recordSnapshot(snap(5, [['a', 1]]), 60);
     recordSnapshot(
       snap(10, [
@@ -32,16 +32,28 @@ describe('what the page saw of a race', () => {
       60,
     );
     const h = raceHistory(1, 100);
-    expect(h?.seconds).toEqual([5, 10]);
-    expect(h?.outputs.get('a')).toEqual([1, 2]);
-    expect(h?.outputs.get('b')).toEqual([null, 1.5]);
+    expect(h?.seconds).toEqual([0, 5, 10]);
+    expect(h?.firstSecond).toBe(5);
+    expect(h?.outputs.get('a')).toEqual([0, 1, 2]);
+    expect(h?.outputs.get('b')).toEqual([0, null, 1.5]);
+  });
+
+  it('draws the race so far from the first snapshot a page receives mid-race', () => {
+    const riders: Array<[string, number]> = Array.from({ length: 12 }, (_, i) => [`r${i}`, 40 - i]);
+    const s = snap(150, riders);
+    recordSnapshot(s, 300);
+    const h = raceHistory(1, 100);
+    expect(h?.seconds).toEqual([0, 150]);
+    const series = topSeries(h, s.entries, null);
+    expect(series).toHaveLength(10);
+    expect(series[0]?.values).toEqual([0, 40]);
   });
 
   it('places snapshots by the race second of their data, and ignores older or repeated ones', () => {
     recordSnapshot(snap(10, [['a', 2]]), 60);
     recordSnapshot(snap(10, [['a', 2]]), 60);
     recordSnapshot(snap(6, [['a', 1]]), 60);
-    expect(raceHistory(1, 100)?.seconds).toEqual([10]);
+    expect(raceHistory(1, 100)?.seconds).toEqual([0, 10]);
   });
 
   it('draws the top ten plus me, me in white', () => {
@@ -63,7 +75,7 @@ describe('what the page saw of a race', () => {
     const winner = historyCurve(h?.seconds ?? [], h?.outputs.get('w'));
     const { xs, values } = alignCurves([mine, winner]);
     expect(xs).toEqual([0, 1, 2, 3, 4]);
-    expect(values[1]).toEqual([null, null, 0.8, null, 1.6]);
+    expect(values[1]).toEqual([0, null, 0.8, null, 1.6]);
     expect(values[0]?.[4]).toBeCloseTo(1.2);
   });
 });

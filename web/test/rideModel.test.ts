@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkTelemetry } from '../../core/telemetry.js';
 import { raceStartMillis } from '../../core/raceClock.js';
-import {
-  POWER_AT_MAX,
-  POWER_AT_REST,
-  powerFromEffort,
-  startRide,
-  tick,
-  type RideState,
-} from '../src/ride/rideModel.js';
+import { typicalWattsOf } from '../../core/raceClasses.js';
+import { fullEffortWatts, powerFromEffort, startRide, tick, type RideState } from '../src/ride/rideModel.js';
 import type { TelemetryInput } from '../src/data/types.js';
 
 const RACE_SECONDS = 60;
@@ -32,22 +26,27 @@ function rideThrough(fromSecond: number, effort: number): TelemetryInput[] {
 }
 
 describe('the ride-along bike', () => {
-  it('turns effort into power between soft pedalling and a hard sprint, never beyond the contract', () => {
-    expect(powerFromEffort(0)).toBe(POWER_AT_REST);
-    expect(powerFromEffort(100)).toBe(POWER_AT_MAX);
-    expect(powerFromEffort(250)).toBe(POWER_AT_MAX);
-    expect(powerFromEffort(-5)).toBe(POWER_AT_REST);
-    let last = 0;
-    for (let e = 0; e <= 100; e += 1) {
-      expect(powerFromEffort(e)).toBeGreaterThanOrEqual(last);
-      last = powerFromEffort(e);
+  it('scales effort to the class: 80 % is a typical rider of it, 100 % a strong one, never beyond the contract', () => {
+    for (const classId of [1, 2, 3, 4, 5, 6, 99]) {
+      expect(powerFromEffort(80, classId)).toBe(typicalWattsOf(classId));
+      expect(powerFromEffort(100, classId)).toBe(fullEffortWatts(classId));
+      expect(powerFromEffort(250, classId)).toBe(fullEffortWatts(classId));
+      expect(powerFromEffort(-5, classId)).toBe(0);
+      expect(powerFromEffort(0, classId)).toBe(0);
+      let last = 0;
+      for (let e = 0; e <= 100; e += 1) {
+        expect(powerFromEffort(e, classId)).toBeGreaterThanOrEqual(last);
+        last = powerFromEffort(e, classId);
+      }
+      expect(fullEffortWatts(classId)).toBeLessThanOrEqual(3000);
     }
-    expect(POWER_AT_MAX).toBeLessThanOrEqual(3000);
+    // Amateurs (class 2) ride around 190 W: 80 % is that, not a sprint.
+    expect(powerFromEffort(80, 2)).toBe(190);
   });
 
   it('sends one record a second whose output adds up watts × seconds as kJ', () => {
     const records = rideThrough(0, 50);
-    const watts = powerFromEffort(50);
+    const watts = powerFromEffort(50, 2);
     expect(records.map((r) => r.second)).toEqual(Array.from({ length: RACE_SECONDS + 1 }, (_, i) => i));
     expect(records[0]?.output).toBe(0);
     expect(records[10]?.output).toBeCloseTo((10 * watts) / 1000, 6);
@@ -71,7 +70,7 @@ describe('the ride-along bike', () => {
     const records = rideThrough(40, 100);
     expect(records[0]?.second).toBe(40);
     expect(records[0]?.output).toBe(0);
-    expect(records[records.length - 1]?.output).toBeCloseTo((20 * POWER_AT_MAX) / 1000, 6);
+    expect(records[records.length - 1]?.output).toBeCloseTo((20 * fullEffortWatts(2)) / 1000, 6);
   });
 
   it('integrates seconds a throttled tab skipped, so no output is lost', () => {
@@ -79,7 +78,7 @@ describe('the ride-along bike', () => {
     state = tick(state, T0 + 1000, 50).state;
     const later = tick(state, T0 + 6000, 50);
     expect(later.record?.second).toBe(6);
-    expect(later.record?.output).toBeCloseTo((5 * powerFromEffort(50)) / 1000, 6);
+    expect(later.record?.output).toBeCloseTo((5 * powerFromEffort(50, 2)) / 1000, 6);
   });
 
   it('sends nothing before the race it joins has started', () => {

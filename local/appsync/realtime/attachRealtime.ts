@@ -1,9 +1,11 @@
 /**
- * The `ws` adapter: serves AppSync's real-time endpoint on an existing HTTP
- * server (`/graphql/realtime` by default, the path AWS uses for custom
- * domains) and hands each socket to the transport-free core.
+ * The `ws` adapter: serves AppSync's real-time endpoint on existing HTTP or
+ * HTTPS servers (`/graphql/realtime` by default, the path AWS uses for custom
+ * domains) and hands each socket to the transport-free core: one core for all
+ * of them, so ws:// and wss:// clients share subscriptions and the same rules.
  */
 import type { IncomingMessage, Server } from 'node:http';
+import type { Server as TlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { RealtimeBackend } from './backend.js';
@@ -16,7 +18,7 @@ import type { RealtimeSocket } from './socket.js';
 export interface RealtimeAttachment {
   /** The core (connection counts, publish reports). */
   server: RealtimeServer;
-  /** Closes every connection and detaches from the HTTP server. */
+  /** Closes every connection and detaches from the servers. */
   close(): Promise<void>;
 }
 
@@ -106,13 +108,16 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   );
 }
 
+/** A server whose upgrade requests the endpoint answers. */
+export type UpgradeServer = Server | TlsServer;
+
 /**
- * Serves AppSync's real-time protocol on `server` for upgrades to
+ * Serves AppSync's real-time protocol on `servers` for upgrades to
  * `options.path`. Other upgrade paths are left to other listeners (and
- * destroyed when there is none).
+ * destroyed when a server has none).
  */
 export function attachRealtime(
-  server: Server,
+  servers: UpgradeServer | readonly UpgradeServer[],
   backend: RealtimeBackend,
   options: RealtimeOptions = {},
 ): RealtimeAttachment {
@@ -127,7 +132,9 @@ export function attachRealtime(
   });
   const sockets = new Set<WebSocket>();
 
-  function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const attached: readonly UpgradeServer[] = Array.isArray(servers) ? servers : [servers as UpgradeServer];
+
+  function onUpgrade(server: UpgradeServer, request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (pathname !== opts.path) {
       if (server.listenerCount('upgrade') === 1) socket.destroy();
@@ -155,11 +162,16 @@ export function attachRealtime(
     });
   }
 
-  server.on('upgrade', onUpgrade);
+  const listeners = attached.map((server) => {
+    const listener = (request: IncomingMessage, socket: Duplex, head: Buffer): void =>
+      onUpgrade(server, request, socket, head);
+    server.on('upgrade', listener);
+    return { server, listener };
+  });
   return {
     server: core,
     async close() {
-      server.off('upgrade', onUpgrade);
+      for (const { server, listener } of listeners) server.off('upgrade', listener);
       core.close();
       await new Promise<void>((resolve) => {
         if (sockets.size === 0) return resolve();

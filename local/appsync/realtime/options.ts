@@ -1,4 +1,5 @@
 /** Options of the real-time server, with AppSync's values as defaults. */
+import type { UsageMeter } from '../metering/usageMeter.js';
 
 /** Where the server reports what it dropped or refused (defaults to console). */
 export interface RealtimeLogger {
@@ -32,10 +33,12 @@ export interface RealtimeOptions {
   /** Path of the real-time endpoint (`attachRealtime` only). */
   path?: string;
   logger?: RealtimeLogger;
+  /** Counts connections, connection-minutes and metered messages (metering/usageMeter.ts); none when absent. */
+  meter?: UsageMeter;
 }
 
-/** The options with every default filled in. */
-export type ResolvedRealtimeOptions = Required<RealtimeOptions>;
+/** The options with every default filled in (the meter stays optional). */
+export type ResolvedRealtimeOptions = Required<Omit<RealtimeOptions, 'meter'>> & { meter: UsageMeter | undefined };
 
 /** Fills in AppSync's defaults. */
 export function resolveRealtimeOptions(options: RealtimeOptions = {}): ResolvedRealtimeOptions {
@@ -51,6 +54,7 @@ export function resolveRealtimeOptions(options: RealtimeOptions = {}): ResolvedR
     slowConsumerGraceMs = 1_000,
     path = '/graphql/realtime',
     logger = { warn: (message: string) => console.warn(`[realtime] ${message}`) },
+    meter,
   } = options;
   return {
     keepAliveIntervalMs,
@@ -64,5 +68,6 @@ export function resolveRealtimeOptions(options: RealtimeOptions = {}): ResolvedR
     slowConsumerGraceMs,
     path,
     logger,
+    meter,
   };
 }

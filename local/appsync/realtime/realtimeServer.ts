@@ -76,6 +76,7 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
     isAllowed,
     maxEventBytes: opts.maxEventBytes,
     warn: (m) => opts.logger.warn(m),
+    meter: opts.meter,
   });
   const connections = new Set<Connection>();
   const publishListeners = new Set<(report: PublishReport) => void>();
@@ -111,6 +112,8 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
     private readonly lifetimeTimer: NodeJS.Timeout;
     /** Cleared by connection_init: a socket that never initialises cannot hold a connection slot. */
     private initTimer: NodeJS.Timeout | undefined;
+    /** Ends the metered connection-minutes (set at connection_ack). */
+    private closeMeter: (() => void) | undefined;
 
     constructor(private readonly socket: RealtimeSocket, private readonly headers: AuthHeaders | undefined) {
       this.lifetimeTimer = setTimeout(
@@ -179,6 +182,7 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
             return;
           }
           this.acked = true;
+          this.closeMeter = opts.meter?.connectionOpened();
           this.sendText(ackMessage);
           // AWS sends a ka right after the ack.
           this.sendText(KEEP_ALIVE);
@@ -242,7 +246,9 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
         invalidationFilter = parsed;
       }
       this.pending.delete(id);
-      this.subscriptions.set(id, index.add(this, id, prepared, identity.authMode, filter, invalidationFilter));
+      const subscription = index.add(this, id, prepared, identity.authMode, filter, invalidationFilter);
+      this.subscriptions.set(id, subscription);
+      subscription.group.meter?.started();
       this.sendText(JSON.stringify({ type: MessageType.StartAck, id }));
     }
 
@@ -275,6 +281,7 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
         return;
       }
       this.socket.sendParts([subscription.head, body]);
+      subscription.group.meter?.delivered(subscription.head.byteLength + body.byteLength);
     }
 
     invalidated(subscription: Subscription): void {
@@ -292,6 +299,7 @@ export function createRealtimeServer(backend: RealtimeBackend, options: Realtime
       this.pending?.clear();
       clearTimeout(this.lifetimeTimer);
       clearTimeout(this.initTimer);
+      this.closeMeter?.();
       connections.delete(this);
     }
 

@@ -10,6 +10,8 @@ import { compileEventProjection, type EventProjection } from './eventProjection.
 import { argumentsMatch, filterMatches, stableStringify, type SubscriptionFilter } from './filters.js';
 import type { PreparedSubscription } from './prepareSubscription.js';
 import type { SubscriptionLinks } from './schemaLinks.js';
+import type { SubscriptionMeter, UsageMeter } from '../metering/usageMeter.js';
+import { subscriptionKey } from '../metering/meterKeys.js';
 
 /** Whoever owns a subscription (a connection) and can receive its events. */
 export interface SubscriptionOwner {
@@ -40,6 +42,8 @@ export interface SubscriptionGroup {
   members: Set<Subscription>;
   /** The selection set compiled for plain shapes (eventProjection.ts); otherwise graphql-js executes. */
   projection: EventProjection | undefined;
+  /** The usage counter of the group's field and arguments, when the server meters. */
+  meter: SubscriptionMeter | undefined;
 }
 
 /** What a publish did, for logs, tests and benchmarks. */
@@ -61,6 +65,7 @@ export interface SubscriptionIndexOptions {
   maxEventBytes: number;
   /** Told about dropped events (oversize payloads). */
   warn: (message: string) => void;
+  meter?: UsageMeter | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -80,7 +85,7 @@ function appSyncError(error: GraphQLError) {
 
 /** Creates the registry; one per real-time server. */
 export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
-  const { schema, links, isAllowed, maxEventBytes, warn } = options;
+  const { schema, links, isAllowed, maxEventBytes, warn, meter } = options;
   const groupsByField = new Map<string, Map<string, SubscriptionGroup>>();
 
   /** Plain property reads, refused for fields the subscriber's auth mode may not read. */
@@ -128,6 +133,7 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
         invalidationFilter,
         members: new Set(),
         projection: compileEventProjection(schema, prepared, readable),
+        meter: meter?.subscription(subscriptionKey(prepared.fieldName, prepared.args)),
       };
       groups.set(key, group);
     }

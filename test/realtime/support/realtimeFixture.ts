@@ -1,5 +1,9 @@
-/** A real HTTP server with the real-time endpoint attached, on a random port, and a test WebSocket client. */
-import { createServer, type Server } from 'node:http';
+/**
+ * A real HTTP (or HTTPS) server with the real-time endpoint attached, on a
+ * random port, and a test WebSocket client (which trusts the test CA for wss://).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import {
@@ -10,13 +14,17 @@ import {
 } from '../../../local/appsync/realtime/index.js';
 import { TEST_API_KEY, type GraphqlBackend } from './graphqlBackend.js';
 import { graphqlHttpHandler } from './httpEndpoint.js';
+import { testCaCert, testCertificates } from './testCertificates.js';
+
+/** `ws`: plain HTTP; `wss`: HTTPS with a certificate of the test CA. */
+export type Transport = 'ws' | 'wss';
 
 export interface RealtimeFixture {
-  http: Server;
+  http: Server | TlsServer;
   attachment: RealtimeAttachment;
-  /** ws://127.0.0.1:<port>/graphql/realtime */
+  /** ws://127.0.0.1:<port>/graphql/realtime (wss:// over TLS) */
   realtimeUrl: string;
-  /** http://127.0.0.1:<port>/graphql */
+  /** http://127.0.0.1:<port>/graphql (https:// over TLS) */
   graphqlUrl: string;
   port: number;
   /** The host clients put in their header objects. */
@@ -25,14 +33,15 @@ export interface RealtimeFixture {
   close(): Promise<void>;
 }
 
-/** Starts an HTTP server on 127.0.0.1 with `attachRealtime` (and `/graphql` when the backend can run operations). */
+/** Starts an HTTP(S) server on 127.0.0.1 with `attachRealtime` (and `/graphql` when the backend can run operations). */
 export async function startRealtime(
   backend: RealtimeBackend,
   options: RealtimeOptions = {},
   port = 0,
+  transport: Transport = 'ws',
 ): Promise<RealtimeFixture> {
   const handler = 'mutate' in backend ? graphqlHttpHandler(backend as GraphqlBackend) : undefined;
-  const http = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (handler) {
       handler(req, res).catch((error: unknown) => {
         res.statusCode = 500;
@@ -42,7 +51,11 @@ export async function startRealtime(
     }
     res.statusCode = 404;
     res.end();
-  });
+  };
+  const http =
+    transport === 'wss'
+      ? createTlsServer({ ...(await testCertificates()).server }, onRequest)
+      : createServer(onRequest);
   const warnings: string[] = [];
   const attachment = attachRealtime(http, backend, { logger: { warn: (m) => warnings.push(m) }, ...options });
   await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
@@ -50,8 +63,8 @@ export async function startRealtime(
   return {
     http,
     attachment,
-    realtimeUrl: `ws://${host}/graphql/realtime`,
-    graphqlUrl: `http://${host}/graphql`,
+    realtimeUrl: `${transport}://${host}/graphql/realtime`,
+    graphqlUrl: `${transport === 'wss' ? 'https' : 'http'}://${host}/graphql`,
     port: (http.address() as AddressInfo).port,
     host,
     warnings,
@@ -138,7 +151,8 @@ export function openSocket(
   headers: Record<string, string> = {},
 ): Promise<TestSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols, { headers });
+    // Only the test CA is trusted over TLS, as a client given the stack's caFile would.
+    const ws = new WebSocket(url, protocols, { headers, ...(url.startsWith('wss:') ? { ca: testCaCert() } : {}) });
     const socket = new TestSocket(ws);
     ws.once('open', () => resolve(socket));
     ws.once('unexpected-response', (_req, res) => {

@@ -1,4 +1,8 @@
-/** A rider's output curve against the race winner's, from what this page saw of the race. */
+/**
+ * The viewer's own output curve against the race winner's, from what this
+ * page saw of the race. The rider is always the one looking (signed in, or
+ * the one who just rode), so the chart speaks to them: "you", "your curve".
+ */
 import { lazy, Suspense } from 'react';
 import { alignCurves, historyCurve } from '../lib/alignCurves.js';
 import { raceHistory, ownCurve } from '../live/raceHistory.js';
@@ -34,17 +38,17 @@ export function CurveVsWinner(props: {
   }
   const same = racerId === winnerId;
   const { xs, values } = alignCurves(same ? [mine] : [mine, winner]);
-  const series = [{ label: racerName, values: values[0] ?? [], color: '#4dc9ff', width: 3 }];
+  const series = [{ label: `${racerName} (you)`, values: values[0] ?? [], color: '#4dc9ff', width: 3 }];
   if (!same) series.push({ label: `${winnerName} (winner)`, values: values[1] ?? [], color: '#ffb000', width: 2 });
   return (
     <Suspense fallback={<Loading what="the chart" />}>
       <LineChart
         xs={xs}
         series={series}
-        title={same ? `${racerName}, the winner's curve` : `${racerName} against the winner`}
+        title={same ? 'Your curve: you won this race' : `Your curve against ${winnerName}, the winner`}
         xLabel="race second"
         yLabel="kJ"
-        summary={same ? `${racerName} won` : `${racerName}'s output over the race next to ${winnerName}'s`}
+        summary={same ? 'You won: your output over the race' : `Your output over the race next to ${winnerName}'s`}
       />
     </Suspense>
   );

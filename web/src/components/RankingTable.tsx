@@ -37,6 +37,8 @@ export interface RankingTableProps {
   showMovement?: boolean;
   /** Column heading of the last column. */
   secondLabel?: string;
+  /** The race the rows are of (a data attribute, for tools and tests). */
+  raceId?: number;
   ref?: Ref<RankingTableHandle>;
 }
 
@@ -60,7 +62,7 @@ export function barShare(output: number, worst: number, best: number): number {
 }
 
 export function RankingTable(props: RankingTableProps) {
-  const { rows, label, meId, height = 520, showMovement = false, secondLabel } = props;
+  const { rows, label, meId, height = 520, showMovement = false, secondLabel, raceId } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   // Movement is relative to the previous rows this table showed; cached per
   // rows identity so a repeated render (StrictMode) shows the same arrows.
@@ -104,7 +106,7 @@ export function RankingTable(props: RankingTableProps) {
 
   const viewport = Math.min(height, Math.max(rows.length, 1) * ROW_HEIGHT);
   return (
-    <div className="ranking" role="table" aria-label={label} aria-rowcount={rows.length + 1}>
+    <div className="ranking" role="table" aria-label={label} aria-rowcount={rows.length + 1} data-race-id={raceId}>
       <div className="ranking-row ranking-head" role="row" aria-rowindex={1}>
         <span role="columnheader" className="c-rank">
           Rank

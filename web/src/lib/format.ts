@@ -41,8 +41,15 @@ export function timeOfDay(epochMillis: number): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
-/** "Sun 14:05" style date of a race for lists. */
-export function raceDate(epochMillis: number): string {
+/**
+ * When a race slot started, with its date and year: "Mon 7 Dec 2026, 14:05",
+ * or "…, 14:05:45" with seconds, which races whose length is not whole
+ * minutes (short local races) need: `raceSeconds` decides, so that every race
+ * of a stack is named the same way.
+ */
+export function raceDate(epochMillis: number, raceSeconds: number): string {
   const d = new Date(epochMillis);
-  return `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${timeOfDay(epochMillis)}`;
+  const day = d.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+  const time = timeOfDay(epochMillis);
+  return `${day.replace(/,/g, '')}, ${raceSeconds % 60 === 0 ? time.slice(0, 5) : time}`;
 }

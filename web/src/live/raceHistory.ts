@@ -2,6 +2,13 @@
  * What the page saw of a race while it ran: the output of every rider at each
  * live snapshot. Charts draw from it (live top-10; a rider against the winner).
  * Columns, not objects: 1,000 riders × 60 windows stays a few hundred KB.
+ *
+ * A page that arrives mid-race still draws the race so far: output is
+ * cumulative from the start (contract §2), so every rider stood at 0 kJ at
+ * second 0, and the history begins with that origin before the first
+ * snapshot. The API keeps only each rider's newest total, so between the
+ * origin and the first snapshot the curve is a straight line (`firstSecond`
+ * says where the page's own observations begin).
  */
 import type { LiveRankings } from '../data/types.js';
 import { raceStartMillis } from '../../../core/raceClock.js';
@@ -11,8 +18,10 @@ export interface RaceHistory {
   raceId: number;
   /** Race second of each snapshot, ascending. */
   seconds: number[];
-  /** Per rider: output at each snapshot (null before the rider appeared). */
+  /** Per rider: output at each snapshot (0 at the origin, null between it and the rider's first snapshot). */
   outputs: Map<string, Array<number | null>>;
+  /** Race second of the first snapshot the page received. */
+  firstSecond: number;
   names: Map<string, string>;
 }
 
@@ -31,9 +40,17 @@ export function raceHistory(classId: number, raceId: number): RaceHistory | unde
 /** Adds one snapshot (older or repeated snapshots change nothing). */
 export function recordSnapshot(snapshot: LiveRankings, raceSeconds: number): RaceHistory {
   const k = key(snapshot.classId, snapshot.raceId);
+  const second = snapshotSecond(snapshot, raceSeconds);
   let h = histories.get(k);
   if (!h) {
-    h = { classId: snapshot.classId, raceId: snapshot.raceId, seconds: [], outputs: new Map(), names: new Map() };
+    h = {
+      classId: snapshot.classId,
+      raceId: snapshot.raceId,
+      seconds: second > 0 ? [0] : [],
+      outputs: new Map(),
+      names: new Map(),
+      firstSecond: second,
+    };
     histories.set(k, h);
     // Forget the oldest races: Map keeps insertion order.
     while (histories.size > MAX_RACES) {
@@ -42,15 +59,6 @@ export function recordSnapshot(snapshot: LiveRankings, raceSeconds: number): Rac
       histories.delete(oldest);
     }
   }
-  // The snapshot's place on the race clock: the newest race second in it (the data's own time, whatever
-  // the delivery lag), or when it was published if it has no entries.
-  let second = 0;
-  for (const e of snapshot.entries) second = Math.max(second, e.second);
-  if (snapshot.entries.length === 0) {
-    const fromUpdatedAt = (Date.parse(snapshot.updatedAt) - raceStartMillis(snapshot.raceId, raceSeconds)) / 1000;
-    if (Number.isFinite(fromUpdatedAt)) second = fromUpdatedAt;
-  }
-  second = Math.min(raceSeconds, Math.round(second * 10) / 10);
   const last = h.seconds[h.seconds.length - 1];
   if (last !== undefined && second <= last) return h;
   const n = h.seconds.length;
@@ -59,6 +67,7 @@ export function recordSnapshot(snapshot: LiveRankings, raceSeconds: number): Rac
     let col = h.outputs.get(e.racerId);
     if (!col) {
       col = new Array<number | null>(n).fill(null);
+      if (n > 0 && h.seconds[0] === 0) col[0] = 0;
       h.outputs.set(e.racerId, col);
     }
     col.push(e.output);
@@ -66,6 +75,21 @@ export function recordSnapshot(snapshot: LiveRankings, raceSeconds: number): Rac
   }
   for (const col of h.outputs.values()) if (col.length === n) col.push(null);
   return h;
+}
+
+/**
+ * A snapshot's place on the race clock: the newest race second in it (the
+ * data's own time, whatever the delivery lag), or when it was published if it
+ * has no entries.
+ */
+function snapshotSecond(snapshot: LiveRankings, raceSeconds: number): number {
+  let second = 0;
+  for (const e of snapshot.entries) second = Math.max(second, e.second);
+  if (snapshot.entries.length === 0) {
+    const fromUpdatedAt = (Date.parse(snapshot.updatedAt) - raceStartMillis(snapshot.raceId, raceSeconds)) / 1000;
+    if (Number.isFinite(fromUpdatedAt)) second = fromUpdatedAt;
+  }
+  return Math.max(0, Math.min(raceSeconds, Math.round(second * 10) / 10));
 }
 
 const own = new Map<string, Array<[number, number]>>();

@@ -2,7 +2,9 @@
 import { ClassPicker } from '../components/ClassPicker.js';
 import { LoadMore } from '../components/LoadMore.js';
 import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
+import { useRaceLabel } from '../components/RaceName.js';
 import { useApp } from '../data/ApiContext.js';
+import { useTitle } from '../lib/useTitle.js';
 import { pickClass, useClasses } from '../data/useClasses.js';
 import type { AllTimeOrder, RaceClass } from '../data/types.js';
 import { displayName, kj } from '../lib/format.js';
@@ -15,6 +17,8 @@ import { navigate } from '../lib/useRoute.js';
 export function AllTimePage({ classId, by }: { classId?: number; by: AllTimeOrder }) {
   const { api } = useApp();
   const classes = useClasses(api);
+  const name = classes.status === 'ready' ? pickClass(classes.data, classId)?.name : undefined;
+  useTitle(name ? `All-time rankings: ${name}` : 'All-time rankings');
   if (classes.status === 'loading') return <Loading what="race classes" />;
   if (classes.status === 'error') return <ErrorBox error={classes.error} what="race classes" retry={classes.reload} />;
   const selected = pickClass(classes.data, classId);
@@ -25,6 +29,7 @@ export function AllTimePage({ classId, by }: { classId?: number; by: AllTimeOrde
 function AllTimeList({ classes, selected, by }: { classes: RaceClass[]; selected: RaceClass; by: AllTimeOrder }) {
   const { api } = useApp();
   const me = useMe();
+  const raceLabel = useRaceLabel();
   const list = usePaged(
     (token) => api.allTimeRankings(selected.classId, by, 50, token),
     `alltime:${selected.classId}:${by}`,
@@ -97,7 +102,10 @@ function AllTimeList({ classes, selected, by }: { classes: RaceClass[]; selected
                     <Link href={`/racer/${encodeURIComponent(e.racerId)}`}>{displayName(e)}</Link>
                   </td>
                   <td className="num">
-                    <Link href={`/results/${e.classId}/${e.bestRaceId}`} title={`Set in race #${e.bestRaceId}`}>
+                    <Link
+                      href={`/results/${e.classId}/${e.bestRaceId}`}
+                      title={`Set in the race of ${raceLabel(e.classId, e.bestRaceId, false)}`}
+                    >
                       {kj(e.bestOutput)}
                     </Link>
                   </td>

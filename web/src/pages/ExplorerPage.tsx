@@ -16,6 +16,7 @@ import type { RawResult } from '../data/Api.js';
 import { useApp } from '../data/ApiContext.js';
 import { observerToAsyncIterable } from '../lib/observerToAsyncIterable.js';
 import { singleOperation } from '../lib/singleOperation.js';
+import { useTitle } from '../lib/useTitle.js';
 
 const DEFAULT_QUERY = `# Alleycat explorer: queries, mutations and subscriptions against the local AppSync endpoint.
 # Press the run button (or Ctrl-Enter).
@@ -50,6 +51,7 @@ function headerValue(headers: Record<string, unknown> | undefined, name: string)
 }
 
 export default function ExplorerPage() {
+  useTitle('GraphQL explorer');
   const { api, config } = useApp();
   const fetcher = useMemo<Fetcher>(
     () => (params, opts) => {

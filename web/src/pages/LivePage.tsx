@@ -3,15 +3,17 @@ import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
 import { raceIdAt, raceStartMillis } from '../../../core/raceClock.js';
 import { ClassPicker } from '../components/ClassPicker.js';
 import { RaceClock } from '../components/RaceClock.js';
+import { RaceName, useRaceLabel } from '../components/RaceName.js';
 import { RankingTable, type RankingTableHandle } from '../components/RankingTable.js';
 import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
 import { useApp } from '../data/ApiContext.js';
 import { pickClass, useClasses } from '../data/useClasses.js';
 import type { LiveRankings, RaceClass } from '../data/types.js';
-import { displayName, kj, ordinal } from '../lib/format.js';
+import { clock, displayName, kj, ordinal } from '../lib/format.js';
 import { Link } from '../lib/Link.js';
 import { useMe } from '../lib/me.js';
 import { useNow } from '../lib/useNow.js';
+import { useTitle } from '../lib/useTitle.js';
 import { navigate } from '../lib/useRoute.js';
 import { raceHistory } from '../live/raceHistory.js';
 import { topSeries } from '../live/topSeries.js';
@@ -22,6 +24,8 @@ const LineChart = lazy(() => import('../components/LineChart.js').then((m) => ({
 export function LivePage({ classId }: { classId?: number }) {
   const { api } = useApp();
   const classes = useClasses(api);
+  const name = classes.status === 'ready' ? pickClass(classes.data, classId)?.name : undefined;
+  useTitle(name ? `Here now: ${name}` : 'Here now');
   if (classes.status === 'loading') return <Loading what="race classes" />;
   if (classes.status === 'error') return <ErrorBox error={classes.error} what="race classes" retry={classes.reload} />;
   const selected = pickClass(classes.data, classId);
@@ -41,6 +45,7 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
     !current && live.snapshot && live.snapshot.raceId === raceId - 1 ? live.snapshot : null;
   const justEnded = now - raceStartMillis(raceId, config.raceSeconds) < Math.min(30_000, config.raceSeconds * 500);
   const table = useRef<RankingTableHandle>(null);
+  const raceLabel = useRaceLabel();
   const entries = current?.entries;
   const myIndex = me && entries ? entries.findIndex((e) => e.racerId === me.racerId) : -1;
   const mine = myIndex >= 0 && entries ? entries[myIndex] : undefined;
@@ -75,7 +80,10 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
       <div className="race-card">
         <div className="race-title">
           <h2>
-            {selected.name} <span className="muted">· race #{raceId}</span>
+            {selected.name}{' '}
+            <span className="muted">
+              · <RaceName classId={selected.classId} raceId={raceId} withClass={false} />
+            </span>
           </h2>
           <p className="muted">{selected.description}</p>
         </div>
@@ -117,14 +125,17 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
 
       {justEnded ? (
         <div className="notice finish" role="status">
-          <strong>Race #{raceId - 1} has finished.</strong> Its results are being written:{' '}
+          <strong>
+            The race of <RaceName classId={selected.classId} raceId={raceId - 1} withClass={false} /> has finished.
+          </strong>{' '}
+          Its results are being written:{' '}
           <Link href={`/results/${selected.classId}/${raceId - 1}`} data-testid="previous-result">
             see the result →
           </Link>
         </div>
       ) : (
         <p className="previous-race">
-          Previous race #{raceId - 1}:{' '}
+          Previous race, <RaceName classId={selected.classId} raceId={raceId - 1} withClass={false} />:{' '}
           <Link href={`/results/${selected.classId}/${raceId - 1}`} data-testid="previous-result">
             see its result →
           </Link>
@@ -139,16 +150,22 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
           {live.error && !current && <ErrorBox error={live.error} what="the live ranking" />}
           {!current && live.loading && !live.error && <Loading what="the live ranking" />}
           {!current && !live.loading && !live.error && (
-            <Empty title={`Waiting for the first live ranking of race #${raceId}`}>
+            <Empty
+              title={`Waiting for the first live ranking of the race of ${raceLabel(selected.classId, raceId, false)}`}
+            >
               Rankings are published every {config.windowSeconds} seconds once the riders&apos; data comes in.
             </Empty>
           )}
           {ended && ended.entries.length > 0 && (
             <>
-              <h4 className="ended-title">Last live ranking of race #{ended.raceId}</h4>
+              <h4 className="ended-title">
+                Last live ranking of the race of{' '}
+                <RaceName classId={ended.classId} raceId={ended.raceId} withClass={false} />
+              </h4>
               <RankingTable
                 rows={ended.entries}
-                label={`Last live ranking of race ${ended.raceId}`}
+                raceId={ended.raceId}
+                label={`Last live ranking of ${raceLabel(ended.classId, ended.raceId)}`}
                 meId={me?.racerId}
                 height={300}
               />
@@ -159,30 +176,39 @@ function LiveClass({ classes, selected }: { classes: RaceClass[]; selected: Race
             <RankingTable
               ref={table}
               rows={current.entries}
-              label={`Live ranking of ${selected.name}, race ${raceId}`}
+              raceId={raceId}
+              label={`Live ranking of ${raceLabel(selected.classId, raceId)}`}
               meId={me?.racerId}
               showMovement
               secondLabel="Second"
             />
           )}
         </div>
-        <div className="panel">
+        <div className="panel" data-testid="live-chart" data-from-second={history?.seconds[0]}>
           <h3 className="panel-title">Top 10 output so far</h3>
           {history && history.seconds.length >= 2 && series.length > 0 ? (
             <Suspense fallback={<Loading what="the chart" />}>
               <LineChart
                 xs={history.seconds}
                 series={series}
-                title={`Top 10 output, race ${raceId}`}
+                title={`Top 10 output, ${raceLabel(selected.classId, raceId)}`}
                 xLabel="race second"
                 yLabel="kJ"
                 height={300}
                 showTitle={false}
                 summary={leader ? `${displayName(leader)} leads with ${kj(leader.output)} kJ` : 'no leader yet'}
               />
+              {history.firstSecond > config.windowSeconds && (
+                <p className="muted small chart-note" data-testid="chart-arrival">
+                  From the start to {clock(history.firstSecond)}, when this page arrived, each line runs straight from 0
+                  kJ to the rider&apos;s total then; from there it follows every live ranking.
+                </p>
+              )}
             </Suspense>
           ) : (
-            <Empty title="The chart fills in as the race goes">It draws every ranking this page receives.</Empty>
+            <Empty title="The chart fills in as the race goes">
+              It starts with the first live ranking of this race and follows every one after it.
+            </Empty>
           )}
         </div>
       </div>

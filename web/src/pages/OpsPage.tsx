@@ -1,7 +1,8 @@
 /**
  * Ops: the local stack's metrics (`GET /ops/metrics`, same origin) as the
- * CloudWatch dashboard would show them: alerts on top, then one small chart
- * per series, grouped by functions, event sources and real-time. Polls every
+ * CloudWatch dashboard would show them: alerts on top, what the AppSync
+ * traffic costs at list prices, then one small chart per series, grouped by
+ * functions, event sources and real-time. Polls every
  * 3 s with `since` so only new points travel. Loaded lazily (own chunk).
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -19,6 +20,8 @@ import {
   type OpsSnapshot,
   type SeriesGroup,
 } from '../ops/opsModel.js';
+import { useTitle } from '../lib/useTitle.js';
+import { CostPanel } from '../ops/CostPanel.js';
 import './OpsPage.css';
 
 const POLL_MS = 3000;
@@ -151,6 +154,7 @@ export function OpsView({ snapshot }: { snapshot: OpsSnapshot }) {
         </h2>
         <OpsAlerts alerts={snapshot.alerts} />
       </section>
+      {snapshot.cost && <CostPanel cost={snapshot.cost} />}
       {panels.length === 0 ? (
         <Empty title="No metrics yet">The first figures arrive a few seconds after the stack starts.</Empty>
       ) : (
@@ -186,6 +190,7 @@ export function OpsView({ snapshot }: { snapshot: OpsSnapshot }) {
 }
 
 export default function OpsPage() {
+  useTitle('Ops (developers)');
   const { snapshot, error, retry } = useOpsSnapshot();
   return (
     <>

@@ -1,6 +1,8 @@
 /** A racer's profile: per-class statistics and recent races. */
 import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
+import { RaceName } from '../components/RaceName.js';
 import { useApp } from '../data/ApiContext.js';
+import { useTitle } from '../lib/useTitle.js';
 import { useClasses } from '../data/useClasses.js';
 import { kj } from '../lib/format.js';
 import { Link } from '../lib/Link.js';
@@ -10,6 +12,7 @@ export function RacerPage({ racerId }: { racerId: string }) {
   const { api } = useApp();
   const classes = useClasses(api);
   const racer = useAsync(() => api.racer(racerId), `racer:${racerId}`);
+  useTitle(`Rider: ${racer.status === 'ready' && racer.data?.name ? racer.data.name : racerId}`);
   const className = (id: number): string =>
     classes.status === 'ready' ? classes.data.find((c) => c.classId === id)?.name ?? `Class ${id}` : `Class ${id}`;
 
@@ -61,7 +64,9 @@ export function RacerPage({ racerId }: { racerId: string }) {
                     <td className="num">{c.racesCompleted}</td>
                     <td className="num">{kj(c.totalOutput)}</td>
                     <td className="hide-narrow">
-                      <Link href={`/results/${c.classId}/${c.lastRaceId}`}>#{c.lastRaceId}</Link>
+                      <Link href={`/results/${c.classId}/${c.lastRaceId}`}>
+                        <RaceName classId={c.classId} raceId={c.lastRaceId} withClass={false} />
+                      </Link>
                     </td>
                   </tr>
                 ))}
@@ -77,7 +82,6 @@ export function RacerPage({ racerId }: { racerId: string }) {
                 <thead>
                   <tr>
                     <th scope="col">Race</th>
-                    <th scope="col">Class</th>
                     <th scope="col" className="num">
                       Output (kJ)
                     </th>
@@ -88,9 +92,10 @@ export function RacerPage({ racerId }: { racerId: string }) {
                   {r.recentResults.map((x) => (
                     <tr key={`${x.classId}:${x.raceId}`}>
                       <td>
-                        <Link href={`/results/${x.classId}/${x.raceId}`}>#{x.raceId}</Link>
+                        <Link href={`/results/${x.classId}/${x.raceId}`}>
+                          <RaceName classId={x.classId} raceId={x.raceId} />
+                        </Link>
                       </td>
-                      <td>{className(x.classId)}</td>
                       <td className="num">{kj(x.output)}</td>
                       <td>{x.finished ? 'yes' : 'no final record'}</td>
                     </tr>

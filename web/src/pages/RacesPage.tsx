@@ -2,10 +2,12 @@
 import { ClassPicker } from '../components/ClassPicker.js';
 import { LoadMore } from '../components/LoadMore.js';
 import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
+import { RaceName } from '../components/RaceName.js';
 import { useApp } from '../data/ApiContext.js';
+import { useTitle } from '../lib/useTitle.js';
 import { pickClass, useClasses } from '../data/useClasses.js';
 import type { RaceClass } from '../data/types.js';
-import { kj, raceDate } from '../lib/format.js';
+import { kj } from '../lib/format.js';
 import { Link } from '../lib/Link.js';
 import { usePaged } from '../lib/usePaged.js';
 import { navigate } from '../lib/useRoute.js';
@@ -13,6 +15,8 @@ import { navigate } from '../lib/useRoute.js';
 export function RacesPage({ classId }: { classId?: number }) {
   const { api } = useApp();
   const classes = useClasses(api);
+  const name = classes.status === 'ready' ? pickClass(classes.data, classId)?.name : undefined;
+  useTitle(name ? `Results: ${name}` : 'Results');
   if (classes.status === 'loading') return <Loading what="race classes" />;
   if (classes.status === 'error') return <ErrorBox error={classes.error} what="race classes" retry={classes.reload} />;
   const selected = pickClass(classes.data, classId);
@@ -39,8 +43,7 @@ function RaceList({ classes, selected }: { classes: RaceClass[]; selected: RaceC
           <table className="data" aria-label={`Finished races of ${selected.name}, newest first`}>
             <thead>
               <tr>
-                <th scope="col">Race</th>
-                <th scope="col">Started</th>
+                <th scope="col">Race (start)</th>
                 <th scope="col" className="num">
                   Riders
                 </th>
@@ -54,9 +57,10 @@ function RaceList({ classes, selected }: { classes: RaceClass[]; selected: RaceC
               {list.items.map((r) => (
                 <tr key={r.raceId}>
                   <td>
-                    <Link href={`/results/${r.classId}/${r.raceId}`}>#{r.raceId}</Link>
+                    <Link href={`/results/${r.classId}/${r.raceId}`}>
+                      <RaceName classId={r.classId} raceId={r.raceId} withClass={false} />
+                    </Link>
                   </td>
-                  <td>{raceDate(Date.parse(r.startsAt))}</td>
                   <td className="num">{r.competitors ?? '–'}</td>
                   <td>
                     {r.winnerRacerId ? (

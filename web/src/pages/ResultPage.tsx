@@ -1,19 +1,22 @@
 /** One race's result: podium, around me, the full sorted results and a chart. */
 import { lazy, Suspense } from 'react';
-import { raceStartMillis } from '../../../core/raceClock.js';
+import { raceEndMillis } from '../../../core/raceClock.js';
 import { CurveVsWinner, raceCurves } from '../components/CurveVsWinner.js';
 import { LoadMore } from '../components/LoadMore.js';
 import { Podium } from '../components/Podium.js';
+import { RaceName, useRaceLabel } from '../components/RaceName.js';
 import { RankingTable } from '../components/RankingTable.js';
 import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
 import { useApp } from '../data/ApiContext.js';
 import { findResult } from '../data/findResult.js';
 import { useClasses } from '../data/useClasses.js';
-import { displayName, kj, ordinal, raceDate } from '../lib/format.js';
+import { displayName, kj, ordinal } from '../lib/format.js';
 import { Link } from '../lib/Link.js';
 import { useMe } from '../lib/me.js';
 import { useAsync } from '../lib/useAsync.js';
 import { usePaged } from '../lib/usePaged.js';
+import { resultState } from '../lib/resultState.js';
+import { useTitle } from '../lib/useTitle.js';
 
 const LineChart = lazy(() => import('../components/LineChart.js').then((m) => ({ default: m.LineChart })));
 
@@ -25,6 +28,8 @@ export function ResultPage({ classId, raceId }: { classId: number; raceId: numbe
     classes.status === 'ready'
       ? classes.data.find((c) => c.classId === classId)?.name ?? `Class ${classId}`
       : `Class ${classId}`;
+  const raceLabel = useRaceLabel();
+  useTitle(`Result: ${raceLabel(classId, raceId)}`);
   const race = useAsync(() => api.race(classId, raceId), `race:${classId}:${raceId}`);
   const results = usePaged((token) => api.raceResults(classId, raceId, 100, token), `results:${classId}:${raceId}`);
   const myResult = useAsync(
@@ -34,31 +39,33 @@ export function ResultPage({ classId, raceId }: { classId: number; raceId: numbe
   const mine = myResult.status === 'ready' ? myResult.data?.mine : undefined;
   const around = myResult.status === 'ready' ? myResult.data?.around ?? [] : [];
   const winner = results.items[0];
-  const pending =
-    race.status === 'ready' &&
-    (race.data.status !== 'FINISHED' || race.data.competitors === null || race.data.competitors === undefined);
+  const state =
+    race.status === 'ready' && !results.loading && !results.error
+      ? resultState(race.data, results.items.length, raceEndMillis(raceId, config.raceSeconds), Date.now())
+      : 'done';
 
   return (
     <section className="page" aria-labelledby="result-title">
       <header className="page-head">
         <h1 id="result-title">
-          {className} <span className="muted">· race #{raceId}</span>
+          {className}{' '}
+          <span className="muted">
+            · <RaceName classId={classId} raceId={raceId} withClass={false} />
+          </span>
         </h1>
         <p className="muted">
-          Started {raceDate(raceStartMillis(raceId, config.raceSeconds))} ·{' '}
-          <Link href={`/results/${classId}`}>all races of {className}</Link>
+          Race #{raceId} of the race clock · <Link href={`/results/${classId}`}>all races of {className}</Link>
         </p>
       </header>
       {race.status === 'error' && <ErrorBox error={race.error} what="the race" retry={race.reload} />}
-      {pending && (
+      {state === 'running' && (
         <div className="notice" role="status">
-          {race.status === 'ready' && race.data.status === 'RUNNING' ? (
-            <>
-              This race is still running. <Link href={`/live/${classId}`}>Watch it live →</Link>
-            </>
-          ) : (
-            'The results of this race are being written; this page shows what is there so far.'
-          )}
+          This race has not finished yet. <Link href={`/live/${classId}`}>Watch it live →</Link>
+        </div>
+      )}
+      {state === 'writing' && (
+        <div className="notice" role="status">
+          The results of this race are being written; this page shows what is there so far.
         </div>
       )}
       {race.status === 'ready' && race.data.competitors ? (
@@ -96,58 +103,67 @@ export function ResultPage({ classId, raceId }: { classId: number; raceId: numbe
         <div className="panel">
           <h2 className="panel-title">Results</h2>
           {results.loading && results.items.length === 0 && <Loading what="results" />}
-          {!results.loading && !results.error && results.items.length === 0 && (
-            <Empty title="No results for this race">Nobody rode it, or its results are not written yet.</Empty>
+          {state === 'nobody' && (
+            <Empty title="Nobody rode this race">
+              No rider sent any data during it, so it has no results.{' '}
+              <Link href={`/live/${classId}`}>Ride or watch the race that runs now →</Link>
+            </Empty>
+          )}
+          {state !== 'nobody' && !results.loading && !results.error && results.items.length === 0 && (
+            <Empty title="No results yet">They appear here once the race is closed.</Empty>
           )}
           {results.items.length > 0 && (
             <RankingTable
               rows={results.items}
-              label={`Results of ${className} race ${raceId}`}
+              raceId={raceId}
+              label={`Results of ${raceLabel(classId, raceId)}`}
               meId={me?.racerId}
               height={480}
             />
           )}
           <LoadMore list={results} what="results" />
         </div>
-        <div className="panel">
-          {around.length > 0 && me && (
-            <>
-              <h2 className="panel-title">Around you</h2>
-              <table className="data compact" aria-label="Riders around you">
-                <tbody>
-                  {around.map((r) => (
-                    <tr key={r.racerId} className={r.racerId === me.racerId ? 'me' : undefined}>
-                      <td className="num">{r.rank}</td>
-                      <td>{displayName(r)}</td>
-                      <td className="num">{kj(r.output)} kJ</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </>
-          )}
-          {mine && winner && me && raceCurves(classId, raceId, me.racerId, winner.racerId).any ? (
-            <CurveVsWinner
-              classId={classId}
-              raceId={raceId}
-              racerId={me.racerId}
-              racerName={me.name}
-              winnerId={winner.racerId}
-              winnerName={displayName(winner)}
-            />
-          ) : results.items.length > 1 ? (
-            <Suspense fallback={<Loading what="the chart" />}>
-              <LineChart
-                xs={results.items.map((r) => r.rank)}
-                series={[{ label: 'output', values: results.items.map((r) => r.output), color: '#ffb000', width: 2 }]}
-                title="Output by rank"
-                xLabel="rank"
-                yLabel="kJ"
-                summary={winner ? `${displayName(winner)} won with ${kj(winner.output)} kJ` : ''}
+        {results.items.length > 0 && (
+          <div className="panel">
+            {around.length > 0 && me && (
+              <>
+                <h2 className="panel-title">Around you</h2>
+                <table className="data compact" aria-label="Riders around you">
+                  <tbody>
+                    {around.map((r) => (
+                      <tr key={r.racerId} className={r.racerId === me.racerId ? 'me' : undefined}>
+                        <td className="num">{r.rank}</td>
+                        <td>{displayName(r)}</td>
+                        <td className="num">{kj(r.output)} kJ</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </>
+            )}
+            {mine && winner && me && raceCurves(classId, raceId, me.racerId, winner.racerId).any ? (
+              <CurveVsWinner
+                classId={classId}
+                raceId={raceId}
+                racerId={me.racerId}
+                racerName={me.name}
+                winnerId={winner.racerId}
+                winnerName={displayName(winner)}
               />
-            </Suspense>
-          ) : null}
-        </div>
+            ) : results.items.length > 1 ? (
+              <Suspense fallback={<Loading what="the chart" />}>
+                <LineChart
+                  xs={results.items.map((r) => r.rank)}
+                  series={[{ label: 'output', values: results.items.map((r) => r.output), color: '#ffb000', width: 2 }]}
+                  title="Output by rank"
+                  xLabel="rank"
+                  yLabel="kJ"
+                  summary={winner ? `${displayName(winner)} won with ${kj(winner.output)} kJ` : ''}
+                />
+              </Suspense>
+            ) : null}
+          </div>
+        )}
       </div>
     </section>
   );

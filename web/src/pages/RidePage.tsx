@@ -1,23 +1,27 @@
 /** Ride: sign in, choose a class, then ride the current (or next) race of it. */
 import { useState } from 'react';
-import { raceEndMillis, raceIdAt } from '../../../core/raceClock.js';
+import { joinDeadline } from '../../../core/fairPlay.js';
+import { raceIdAt, raceStartMillis } from '../../../core/raceClock.js';
 import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
 import { useApp } from '../data/ApiContext.js';
 import { pickClass, useClasses } from '../data/useClasses.js';
 import { AccountForm } from '../auth/AccountForm.js';
 import { useMe } from '../lib/me.js';
+import { useTitle } from '../lib/useTitle.js';
 import { RideForm } from '../ride/RideForm.js';
 import { Riding } from '../ride/Riding.js';
 import type { RideSession } from '../ride/RideSession.js';
 
 /**
- * The race to join now: the running one, unless too little of it is left to
- * be worth riding (then the next one, after a countdown).
+ * The race to join now: the running one while it still takes riders (the
+ * first half of its join window, so the first records are in well before the
+ * window closes), else the next one, after a countdown. Riders start
+ * together (core/fairPlay.ts joinDeadline); the pipeline refuses late ones.
  */
 export function raceToJoin(now: number, raceSeconds: number): number {
   const current = raceIdAt(now, raceSeconds);
-  const left = (raceEndMillis(current, raceSeconds) - now) / 1000;
-  return left < Math.min(15, raceSeconds * 0.25) ? current + 1 : current;
+  const second = (now - raceStartMillis(current, raceSeconds)) / 1000;
+  return second <= joinDeadline(raceSeconds) / 2 ? current : current + 1;
 }
 
 export function RidePage() {
@@ -25,6 +29,7 @@ export function RidePage() {
   const classes = useClasses(api);
   const me = useMe();
   const [session, setSession] = useState<RideSession | null>(null);
+  useTitle(session ? `Riding: ${session.className}` : 'Ride');
   if (classes.status === 'loading') return <Loading what="race classes" />;
   if (classes.status === 'error') return <ErrorBox error={classes.error} what="race classes" retry={classes.reload} />;
   const first = pickClass(classes.data, undefined);
@@ -46,7 +51,9 @@ export function RidePage() {
         <h1 id="ride-title">Ride</h1>
         {!session && (
           <p className="muted">
-            Join the race that runs now. Your bike reports every second; pedal harder with the slider or the arrow keys.
+            Riders start together: a race takes new riders in its first {joinDeadline(config.raceSeconds)} seconds only,
+            so nobody wins by riding less of it. Start now and you ride the race that has just begun, or the next one
+            after a countdown. Your bike reports every second; pedal harder with the slider or the arrow keys.
           </p>
         )}
       </header>

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { CurveVsWinner } from '../components/CurveVsWinner.js';
 import { Podium } from '../components/Podium.js';
+import { RaceName } from '../components/RaceName.js';
 import { ErrorBox } from '../components/StateViews.js';
 import { useApp } from '../data/ApiContext.js';
 import { findResult, type RiderResult } from '../data/findResult.js';
@@ -71,7 +72,9 @@ export function RideResult({
   return (
     <section className="ride-result" aria-labelledby="ride-result-title">
       <div className="race-card">
-        <h2 id="ride-result-title">Race #{session.raceId} is over</h2>
+        <h2 id="ride-result-title" data-race-id={session.raceId}>
+          The race of <RaceName classId={session.classId} raceId={session.raceId} withClass={false} /> is over
+        </h2>
         {mine ? (
           <div>
             <p className="big-result" data-testid="ride-result" data-final={mine.finished ? 'true' : 'false'}>

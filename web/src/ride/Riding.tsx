@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { raceEndMillis, raceStartMillis } from '../../../core/raceClock.js';
 import type { RiderAuth } from '../auth/riderAuth.js';
 import { RaceClock } from '../components/RaceClock.js';
+import { RaceName } from '../components/RaceName.js';
 import { useApp } from '../data/ApiContext.js';
 import { clock, kj, ordinal } from '../lib/format.js';
 import { useNow } from '../lib/useNow.js';
@@ -27,6 +28,8 @@ export function Riding({ session, auth, onLeave }: { session: RideSession; auth:
   const { send, flush, idle, status } = useTelemetrySender(api, auth);
   const live = useLiveRankings(api, session.classId, config.raceSeconds);
   const [flushed, setFlushed] = useState(false);
+  // Stopping mid-race leaves the rider without a final record (a DNF): asked first.
+  const [confirmStop, setConfirmStop] = useState(false);
 
   const startsAt = raceStartMillis(session.raceId, config.raceSeconds);
   const endsAt = raceEndMillis(session.raceId, config.raceSeconds);
@@ -79,14 +82,19 @@ export function Riding({ session, auth, onLeave }: { session: RideSession; auth:
           <h2 id="riding-title">
             {session.name}{' '}
             <span className="muted">
-              rides {session.className} · race #{session.raceId}
+              rides <RaceName classId={session.classId} raceId={session.raceId} />
             </span>
           </h2>
         </div>
         {waiting ? (
-          <p className="countdown" role="timer" aria-live="polite">
-            Race starts in <strong>{clock((startsAt - now) / 1000)}</strong>
-          </p>
+          <div>
+            <p className="countdown" role="timer" aria-live="polite">
+              Race starts in <strong>{clock((startsAt - now) / 1000)}</strong>
+            </p>
+            <p className="muted small" data-testid="start-rule">
+              Everyone starts together: the race that is running took its riders in its first seconds.
+            </p>
+          </div>
         ) : (
           <RaceClock raceId={session.raceId} raceSeconds={config.raceSeconds} now={Math.min(now, endsAt)} />
         )}
@@ -95,7 +103,9 @@ export function Riding({ session, auth, onLeave }: { session: RideSession; auth:
         <div className="gauge">
           <span className="gauge-label">Power</span>
           <span className="gauge-value" data-testid="power">
-            {waiting ? powerFromEffort(effort) : view.power || powerFromEffort(effort)}
+            {waiting
+              ? powerFromEffort(effort, session.classId)
+              : view.power || powerFromEffort(effort, session.classId)}
           </span>
           <span className="gauge-unit">W</span>
         </div>
@@ -128,7 +138,7 @@ export function Riding({ session, auth, onLeave }: { session: RideSession; auth:
           step={1}
           value={effort}
           onChange={(e) => setEffort(clampEffort(Number(e.target.value)))}
-          aria-valuetext={`${effort} percent, ${powerFromEffort(effort)} watts`}
+          aria-valuetext={`${effort} percent, ${powerFromEffort(effort, session.classId)} watts`}
         />
         <p className="muted small" role="status">
           {view.finished
@@ -137,9 +147,30 @@ export function Riding({ session, auth, onLeave }: { session: RideSession; auth:
           {status.error && <span className="warn"> · {status.error}</span>}
         </p>
       </div>
-      <button type="button" className="btn" onClick={onLeave}>
-        Stop riding
-      </button>
+      {confirmStop ? (
+        <div className="confirm panel" role="alertdialog" aria-labelledby="stop-title" aria-describedby="stop-detail">
+          <p id="stop-title">
+            <strong>Stop riding?</strong>
+          </p>
+          <p id="stop-detail" className="muted">
+            {waiting
+              ? 'The race has not started: you leave without a result.'
+              : 'Your bike stops sending now and never sends its final record: the race records you as did not finish (DNF), with the output you have so far.'}
+          </p>
+          <div className="actions">
+            <button type="button" className="btn primary" autoFocus onClick={() => setConfirmStop(false)}>
+              Keep riding
+            </button>
+            <button type="button" className="btn danger" onClick={onLeave}>
+              {waiting ? 'Leave' : 'Stop and take the DNF'}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <button type="button" className="btn" onClick={() => setConfirmStop(true)}>
+          Stop riding
+        </button>
+      )}
     </section>
   );
 }

@@ -4,24 +4,37 @@
  * telemetry record of each second.
  */
 import { raceEndMillis, raceSecondAt, raceStartMillis } from '../../../core/raceClock.js';
+import { typicalWattsOf } from '../../../core/raceClasses.js';
 import type { TelemetryInput } from '../data/types.js';
 
 /** Effort 0..100 (slider or arrow keys). */
 export const EFFORT_MIN = 0;
 export const EFFORT_MAX = 100;
-/** Watts at zero effort (soft pedalling) and at full effort (a hard sustained sprint). */
-export const POWER_AT_REST = 60;
-export const POWER_AT_MAX = 650;
+/**
+ * Full effort is the power a strong rider of the class can hold for a whole
+ * race: this many times the class's typical watts (core/raceClasses.ts), which
+ * the simulator's field rides around. So 80 % is a typical rider of the class
+ * and 100 % rides with the front of the field, whatever the class.
+ */
+export const FULL_EFFORT_SHARE = 1.25;
 
 export function clampEffort(effort: number): number {
   if (!Number.isFinite(effort)) return EFFORT_MIN;
   return Math.max(EFFORT_MIN, Math.min(EFFORT_MAX, Math.round(effort)));
 }
 
-/** Instantaneous power in watts for an effort; grows faster near the top, as legs do. */
-export function powerFromEffort(effort: number): number {
-  const e = clampEffort(effort) / EFFORT_MAX;
-  return Math.round(POWER_AT_REST + (POWER_AT_MAX - POWER_AT_REST) * (0.6 * e + 0.4 * e * e));
+/** Watts at full effort in a class. */
+export function fullEffortWatts(classId: number): number {
+  return Math.round(typicalWattsOf(classId) * FULL_EFFORT_SHARE);
+}
+
+/**
+ * Power in watts for an effort in a class: effort is the share of the class's
+ * full-effort power, so the slider reads as a percentage of what a strong
+ * rider holds (0 % is not pedalling at all).
+ */
+export function powerFromEffort(effort: number, classId: number): number {
+  return Math.round((fullEffortWatts(classId) * clampEffort(effort)) / EFFORT_MAX);
 }
 
 /** Pedal cadence that goes with an effort (rpm). */
@@ -72,7 +85,7 @@ export function tick(
   const ended = nowMillis >= raceEndMillis(state.raceId, state.raceSeconds);
   const second = ended ? state.raceSeconds : raceSecondAt(state.raceId, state.raceSeconds, nowMillis);
   if (second <= state.lastSecond) return { state, record: null };
-  const power = powerFromEffort(effort);
+  const power = powerFromEffort(effort, state.classId);
   // The first record starts the work counter at 0 (joining mid-race rides from here).
   const elapsed = state.lastSecond < 0 ? 0 : second - state.lastSecond;
   const gained = Math.min(3, power / 1000) * elapsed;

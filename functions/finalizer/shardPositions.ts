@@ -1,0 +1,63 @@
+/**
+ * DynamoDB adapter of the finalizer's shard positions (core/keys.ts
+ * shardPositionKey): each shard's invocations record the newest arrival time
+ * they have processed, and every closer reads them all before closing a race.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ITEM_SHARD_POSITION, SHARD_SK_PREFIX, consumerPk, shardPositionKey } from '../../core/keys.js';
+import type { ShardPosition } from './raceClosing.js';
+
+/** The consumer name the finalizer's positions are kept under. */
+export const FINALIZER_CONSUMER = 'finalizer';
+
+/**
+ * Records that `shardId` has processed every record that arrived up to
+ * `positionMillis`, seen at `nowMillis`. Overwrites: a shard has one reader at
+ * a time (parallelization factor 1), and a position that goes back (a batch
+ * retried from an earlier checkpoint) is the truth.
+ */
+export async function writeShardPosition(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  shardId: string,
+  positionMillis: number,
+  nowMillis: number,
+): Promise<void> {
+  await ddb.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...shardPositionKey(FINALIZER_CONSUMER, shardId),
+        itemType: ITEM_SHARD_POSITION,
+        shardId,
+        position: positionMillis,
+        seenAt: nowMillis,
+      },
+    }),
+  );
+}
+
+/** Every shard position the finalizer has recorded (a handful of items: one per shard the stream ever had). */
+export async function readShardPositions(ddb: DynamoDBDocumentClient, tableName: string): Promise<ShardPosition[]> {
+  const out: ShardPosition[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :s)',
+        ExpressionAttributeValues: { ':pk': consumerPk(FINALIZER_CONSUMER), ':s': SHARD_SK_PREFIX },
+        ConsistentRead: true,
+        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+      }),
+    );
+    for (const item of res.Items ?? []) {
+      if (typeof item.shardId === 'string' && typeof item.position === 'number' && typeof item.seenAt === 'number') {
+        out.push({ shardId: item.shardId, position: item.position, seenAt: item.seenAt });
+      }
+    }
+    start = res.LastEvaluatedKey;
+  } while (start !== undefined);
+  return out;
+}
