@@ -18,6 +18,8 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
   'fanout.serverFanoutP99Ms': 'mutation executed → last socket write',
   'fanout.idleConnectionsRssMb': '10,000 idle connections',
   'live.meteredMessagesPerViewerWindow': "AppSync's 5 KB units per viewer and window, from the local runtime's meter",
+  'live.bandedMessagesPerViewerWindow':
+    'onLiveBoard viewers (top band + own band) of a 1,000-rider class on the local stack, per 5 KB of each data message',
   'esm.recordsPerSecond': 'event-source runtime, kinesalite → no-op handler',
   'stack.startupMs': '`alleycat start` → endpoints.json',
   'ingest.kneeRecordsPerSecond':

@@ -35,6 +35,7 @@ export const BENCHMARKS: readonly BenchmarkEntry[] = [
   { name: 'webFirstRender', metrics: ['web.liveFirstRenderMs'] },
   { name: 'aggregatorCore', metrics: ['aggregator.recordsPerSecond'] },
   { name: 'liveWrites', metrics: ['live.writesPerShardWindow'] },
+  { name: 'liveBoard', metrics: ['live.bandedMessagesPerViewerWindow'] },
   { name: 'appsyncOverhead', metrics: ['appsync.resolverOverheadMsPerField'] },
   { name: 'queries', metrics: ['query.raceResultsTop100P95Ms', 'query.allTimeTop100P95Ms'] },
   { name: 'fanout', metrics: ['fanout.p99Ms', 'fanout.idleConnectionsRssMb', 'live.meteredMessagesPerViewerWindow'] },

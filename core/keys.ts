@@ -60,6 +60,7 @@ export const ITEM_LIVE_PUBLISH = 'LivePublish';
 export const ITEM_RACE_ADMISSION = 'RaceAdmission';
 export const ITEM_ADMITTED_RIDER = 'AdmittedRider';
 export const ITEM_PENDING_FINAL = 'PendingFinal';
+export const ITEM_SHARD_WATERMARK = 'ShardWatermark';
 export const ITEM_SHARD_POSITION = 'ShardPosition';
 
 /** A finished race's summary: PK CLASS#<c>, SK RACE#<raceId>. `races` queries it newest first. */
@@ -220,6 +221,18 @@ export const SHARD_SK_PREFIX = 'SHARD#';
 export function livePublishKey(classId: number, raceId: number): { PK: string; SK: string } {
   return { PK: racePk(classId, raceId), SK: 'LIVEPUB' };
 }
+
+/**
+ * A stream shard's window watermark: PK LIVEWM, SK SHARD#<shardId> (one item
+ * per shard of the telemetry stream, whatever the race): the newest window the
+ * shard's aggregator closed, the window it opened, and the races it closed
+ * lately (core/shardWatermark.ts). One partition holds every shard's
+ * watermark, so a closer reads them all with one Query.
+ */
+export function shardWatermarkKey(shardId: string): { PK: string; SK: string } {
+  return { PK: SHARD_WATERMARK_PK, SK: `SHARD#${shardId}` };
+}
+export const SHARD_WATERMARK_PK = 'LIVEWM';
 
 /**
  * The key of a rider in a LivePart's `riders` map. The contract lets a racerId

@@ -87,6 +87,17 @@ export const RACE = {
   graceSeconds: DEFAULT_GRACE_SECONDS,
 } as const;
 
+/**
+ * Live boards (core/shardWatermark.ts): how long a board waits for an active
+ * shard to close its window before it is published without that shard's new
+ * records.
+ */
+export const LIVE_BOARD = {
+  shardWaitWindows: 2,
+  /** The wait is never shorter than this (a shard's poller runs about once a second; short windows lag more). */
+  shardWaitMinMs: 10_000,
+} as const;
+
 export interface FilterPattern {
   readonly pattern: string;
 }

@@ -19,33 +19,17 @@
 import { util, type Context } from '@aws-appsync/utils';
 import { raceIdAt } from '../core/raceClock.js';
 import type { LiveRankings, QueryLiveRankingsArgs } from '../core/generated/schema.js';
-import { decodeRiders, rankRiders, type LiveRiders } from '../core/livePart.js';
 import { raceSecondsOf, requireClassId } from './lib/validation.js';
+import { rankedLiveParts, startLivePipeline } from './lib/rankedLiveParts.js';
 
 export function request(ctx: Context<QueryLiveRankingsArgs>): Record<string, never> {
   const classId = requireClassId(ctx.args.classId, 'classId');
-  const raceId = raceIdAt(util.time.nowEpochMilliSeconds(), raceSecondsOf(ctx.env));
-  ctx.stash.classId = classId;
-  ctx.stash.currentRaceId = raceId;
-  ctx.stash.parts = [];
-  ctx.stash.partsRaceId = raceId;
+  startLivePipeline(ctx.stash, classId, raceIdAt(util.time.nowEpochMilliSeconds(), raceSecondsOf(ctx.env)));
   return {};
 }
 
 export function response(ctx: Context<QueryLiveRankingsArgs>): LiveRankings | null {
-  const parts = (ctx.stash.parts ?? []) as Array<{ readonly riders?: unknown; readonly updatedAt?: unknown }>;
-  if (parts.length === 0) return null;
-  const riders: LiveRiders[] = [];
-  let updatedAt = '';
-  for (const part of parts) {
-    // ISO-8601 UTC timestamps of one format order as strings.
-    if (typeof part.updatedAt === 'string' && part.updatedAt > updatedAt) updatedAt = part.updatedAt;
-    riders.push(decodeRiders(part.riders));
-  }
-  return {
-    classId: ctx.stash.classId as number,
-    raceId: ctx.stash.partsRaceId as number,
-    updatedAt: updatedAt === '' ? util.time.nowISO8601() : updatedAt,
-    entries: rankRiders(riders),
-  };
+  const board = rankedLiveParts(ctx.stash);
+  if (board === null) return null;
+  return { ...board, totalRiders: board.entries.length };
 }

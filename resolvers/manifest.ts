@@ -74,6 +74,25 @@ export const RESOLVERS: readonly ResolverSpec[] = [
     functions: RANK_SHARD_QUERIES,
   },
   {
+    // The live-parts pipeline of liveRankings, banded.
+    typeName: 'Query',
+    fieldName: 'liveBoard',
+    functions: [
+      { name: 'getLiveParts', dataSource: 'table' },
+      { name: 'getPreviousLiveParts', dataSource: 'table' },
+      { name: 'getMoreLiveParts', dataSource: 'table' },
+    ],
+  },
+  {
+    typeName: 'Query',
+    fieldName: 'liveRider',
+    functions: [
+      { name: 'getLiveParts', dataSource: 'table' },
+      { name: 'getPreviousLiveParts', dataSource: 'table' },
+      { name: 'getMoreLiveParts', dataSource: 'table' },
+    ],
+  },
+  {
     typeName: 'Query',
     fieldName: 'racer',
     functions: [
@@ -93,4 +112,6 @@ export const RESOLVERS: readonly ResolverSpec[] = [
   },
   { typeName: 'Mutation', fieldName: 'publishLiveRankings', dataSource: 'none' },
   { typeName: 'Subscription', fieldName: 'onLiveRankings', dataSource: 'none' },
+  { typeName: 'Mutation', fieldName: 'publishLiveBand', dataSource: 'none' },
+  { typeName: 'Subscription', fieldName: 'onLiveBoard', dataSource: 'none' },
 ];

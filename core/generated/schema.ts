@@ -71,6 +71,68 @@ export type FairPlayRule =
   /** A record's output grew faster than its reported power (and 3 kJ per elapsed second) allows. */
   | 'OUTPUT_TOO_FAST';
 
+/** One band of a live board: 50 riders by position in the ranking. */
+export type LiveBand = {
+  __typename?: 'LiveBand';
+  /** 0-based band: positions 50 * band + 1 … 50 * band + 50 of the ranking. */
+  band: Scalars['Int']['output'];
+  /** The race's class. */
+  classId: Scalars['Int']['output'];
+  /** The band's riders in ranking order; ranks are those of the whole ranking (ties across a band edge share one). */
+  entries: Array<LiveBandEntry>;
+  /** The race slot. */
+  raceId: Scalars['Int']['output'];
+  /** Riders in the race. */
+  totalRiders: Scalars['Int']['output'];
+  /** When this board was published. */
+  updatedAt: Scalars['AWSDateTime']['output'];
+};
+
+/** One rider of a live band. */
+export type LiveBandEntry = {
+  __typename?: 'LiveBandEntry';
+  /** The rider's display name (shortened if the band would pass one 5 KB message). */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Output in kJ so far. */
+  output: Scalars['Float']['output'];
+  /** The rider's id. */
+  racerId: Scalars['ID']['output'];
+  /** 1-based rank by output; equal outputs share a rank. */
+  rank: Scalars['Int']['output'];
+  /** The newest second of the race seen for this rider. */
+  second: Scalars['Int']['output'];
+};
+
+/** One rider of a published band. */
+export type LiveBandEntryInput = {
+  /** Display name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Output in kJ so far. */
+  output: Scalars['Float']['input'];
+  /** The rider's id. */
+  racerId: Scalars['ID']['input'];
+  /** 1-based rank. */
+  rank: Scalars['Int']['input'];
+  /** Newest second seen. */
+  second: Scalars['Int']['input'];
+};
+
+/** One band of a live board, as published by the aggregator. */
+export type LiveBandInput = {
+  /** 0-based band. */
+  band: Scalars['Int']['input'];
+  /** The race's class. */
+  classId: Scalars['Int']['input'];
+  /** The band's riders, at most 50, in ranking order. */
+  entries: Array<LiveBandEntryInput>;
+  /** The race slot. */
+  raceId: Scalars['Int']['input'];
+  /** Riders in the race. */
+  totalRiders: Scalars['Int']['input'];
+  /** When the board was taken. */
+  updatedAt: Scalars['AWSDateTime']['input'];
+};
+
 /** One rider in a live ranking. */
 export type LiveEntry = {
   __typename?: 'LiveEntry';
@@ -109,10 +171,12 @@ export type LiveRankings = {
   __typename?: 'LiveRankings';
   /** The race's class. */
   classId: Scalars['Int']['output'];
-  /** Every rider of the race, ranked by output (complete and sorted). */
+  /** Every rider of the race, ranked by output (complete and sorted), or the top of the field when the whole would pass 240 KB. */
   entries: Array<LiveEntry>;
   /** The race slot. */
   raceId: Scalars['Int']['output'];
+  /** Riders in the race (more than entries when the event carries only the top of the field). */
+  totalRiders?: Maybe<Scalars['Int']['output']>;
   /** When this snapshot was published. */
   updatedAt: Scalars['AWSDateTime']['output'];
 };
@@ -121,17 +185,55 @@ export type LiveRankings = {
 export type LiveRankingsInput = {
   /** The race's class. */
   classId: Scalars['Int']['input'];
-  /** Every rider, ranked. */
+  /** Every rider, ranked (or the top of the field, with totalRiders). */
   entries: Array<LiveEntryInput>;
   /** The race slot. */
   raceId: Scalars['Int']['input'];
+  /** Riders in the race, when entries holds only the top of the field. */
+  totalRiders?: InputMaybe<Scalars['Int']['input']>;
   /** When the snapshot was taken (defaults to now). */
   updatedAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
+};
+
+/** Where one rider stands in a running race. */
+export type LiveRider = {
+  __typename?: 'LiveRider';
+  /** The rider just ahead, if any. */
+  ahead?: Maybe<LiveBandEntry>;
+  /** The rider's band (subscribe to it with onLiveBoard). */
+  band: Scalars['Int']['output'];
+  /** The rider just behind, if any. */
+  behind?: Maybe<LiveBandEntry>;
+  /** The race's class. */
+  classId: Scalars['Int']['output'];
+  /** kJ the rider just ahead has more; null for the leader. */
+  gapAhead?: Maybe<Scalars['Float']['output']>;
+  /** kJ this rider has more than the one just behind; null for the last. */
+  gapBehind?: Maybe<Scalars['Float']['output']>;
+  /** Output in kJ so far. */
+  output: Scalars['Float']['output'];
+  /** The race slot. */
+  raceId: Scalars['Int']['output'];
+  /** The rider's id. */
+  racerId: Scalars['ID']['output'];
+  /** 1-based rank. */
+  rank: Scalars['Int']['output'];
+  /** The newest second seen. */
+  second: Scalars['Int']['output'];
+  /** Riders in the race. */
+  totalRiders: Scalars['Int']['output'];
+  /** When the board was read. */
+  updatedAt: Scalars['AWSDateTime']['output'];
 };
 
 /** Writes: telemetry from signed-in riders (user-pool token) and live rankings from the aggregator (IAM only). */
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Publishes one band of a live board to onLiveBoard subscribers of that class and band. IAM only:
+   * the aggregator sends every band of a window in one request, one aliased field per band.
+   */
+  publishLiveBand?: Maybe<LiveBand>;
   /**
    * Publishes the complete, ranked live snapshot of a running race to onLiveRankings subscribers.
    * IAM only: called by the aggregator; an API-key call is refused as Unauthorized.
@@ -144,6 +246,12 @@ export type Mutation = {
    * rider's username (else Unauthorized, naming the record), and the name comes from the rider's profile.
    */
   recordTelemetry: TelemetryReceipt;
+};
+
+
+/** Writes: telemetry from signed-in riders (user-pool token) and live rankings from the aggregator (IAM only). */
+export type MutationPublishLiveBandArgs = {
+  input: LiveBandInput;
 };
 
 
@@ -165,8 +273,19 @@ export type Query = {
   allTimeRankings: AllTimePage;
   /** The race of this class that runs now (computed from the race clock). */
   currentRace: Race;
-  /** The latest merged snapshot of the class's running race, or null if none has been published yet. */
+  /**
+   * Bands of the class's running race's live board (band b: positions 50b+1 … 50b+50 of the ranking),
+   * in the order asked, for a first paint before onLiveBoard's next events. At most 5 bands; a band
+   * past the field comes back empty (with totalRiders). Empty list if nothing has been aggregated yet.
+   */
+  liveBoard: Array<LiveBand>;
+  /**
+   * The latest merged snapshot of the class's running race, or null if none has been published yet.
+   * Kept for compatibility: the whole field in one result. A viewer wants liveBoard and liveRider.
+   */
   liveRankings?: Maybe<LiveRankings>;
+  /** Where a rider stands in the class's running race: rank, band, field size and the gaps to the riders just ahead and behind; null if the rider is not in it. */
+  liveRider?: Maybe<LiveRider>;
   /** One race of a class: its slot, status and (once finished) its summary. */
   race: Race;
   /** The catalog of race classes, ordered by classId. */
@@ -196,8 +315,22 @@ export type QueryCurrentRaceArgs = {
 
 
 /** Reads of races, results, live and all-time rankings. Every read needs the API key. */
+export type QueryLiveBoardArgs = {
+  bands: Array<Scalars['Int']['input']>;
+  classId: Scalars['Int']['input'];
+};
+
+
+/** Reads of races, results, live and all-time rankings. Every read needs the API key. */
 export type QueryLiveRankingsArgs = {
   classId: Scalars['Int']['input'];
+};
+
+
+/** Reads of races, results, live and all-time rankings. Every read needs the API key. */
+export type QueryLiveRiderArgs = {
+  classId: Scalars['Int']['input'];
+  racerId: Scalars['ID']['input'];
 };
 
 
@@ -367,8 +500,24 @@ export type RacerStats = {
 /** Live updates. Subscribing needs the API key. */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Every live ranking published for this class (one per aggregation window). */
+  /**
+   * The bands asked for of the class's live board, one event per band and window (each at most one
+   * 5 KB metered message). At most 5 bands (AppSync's limit on an `in` filter); more is a ValidationError.
+   */
+  onLiveBoard?: Maybe<LiveBand>;
+  /**
+   * Every live ranking published for this class (one per aggregation window). Kept for compatibility:
+   * an event never exceeds AppSync's 240 KB; beyond that it carries the top of the field and totalRiders.
+   * Viewers should use onLiveBoard.
+   */
   onLiveRankings?: Maybe<LiveRankings>;
+};
+
+
+/** Live updates. Subscribing needs the API key. */
+export type SubscriptionOnLiveBoardArgs = {
+  bands: Array<Scalars['Int']['input']>;
+  classId: Scalars['Int']['input'];
 };
 
 

@@ -3,7 +3,10 @@
  * dependencies passed in. handler.ts wires it to the environment.
  *
  * Every invocation of a window folds its records into the state Lambda carries;
- * the final invocation (`isFinalInvokeForWindow`) stores and publishes.
+ * the final invocation (`isFinalInvokeForWindow`) stores and publishes. The
+ * first invocation of a window that does not follow one this container closed
+ * on the shard records the window as opened (core/shardWatermark.ts), so the
+ * closers of other shards wait for this one from its first window on.
  */
 import type { Clock, Sleep } from '../runtime/clock.js';
 import type { KinesisEventRecord } from '../runtime/kinesisRecord.js';
@@ -11,6 +14,9 @@ import { shardIdOf } from '../runtime/kinesisRecord.js';
 import type { LogPort, MetricsPort } from '../runtime/observability.js';
 import type { CloseDeps } from './closeWindow.js';
 import { closeWindow, fullRaceKey } from './closeWindow.js';
+import { recordWindowOpened } from './shardWatermarkStore.js';
+import { withRetry } from '../runtime/retry.js';
+import { isTransient } from '../runtime/isTransient.js';
 import { foldBatch } from './foldBatch.js';
 import type { WindowState } from './windowState.js';
 import { parseRaceKey, raceKeyOf, readState } from './windowState.js';
@@ -57,6 +63,21 @@ export function createAggregator(deps: AggregatorDeps): (event: TumblingWindowEv
     ...deps,
     partCache: deps.partCache ?? new Map(),
     fullRaces: deps.fullRaces ?? new Map(),
+    watermarks: deps.watermarks ?? new Map(),
+  };
+  const watermarks = closeDeps.watermarks;
+  /** Records the window as opened unless this container closed the window just before it on this shard. */
+  const noteOpened = async (shardId: string, window: { start: string; end: string } | undefined): Promise<void> => {
+    const start = window === undefined ? Number.NaN : Date.parse(window.start);
+    if (!Number.isFinite(start) || watermarks === undefined) return;
+    const memo = watermarks.get(shardId);
+    if (memo?.closedEnd === start || memo?.openedStart === start) return;
+    await withRetry(
+      'record window opened',
+      () => recordWindowOpened(deps.ddb, deps.tableName, shardId, start, new Date(deps.clock.now()).toISOString()),
+      { attempts: deps.attempts ?? 5, baseMs: 100, capMs: 2000, isRetryable: isTransient, sleep: deps.sleep },
+    );
+    watermarks.set(shardId, { races: {}, ...memo, openedStart: start });
   };
   const fullRaces = closeDeps.fullRaces;
   const admitsOn =
@@ -83,6 +104,7 @@ export function createAggregator(deps: AggregatorDeps): (event: TumblingWindowEv
           sample: fold.malformed.slice(0, 3),
         });
       }
+      if (event.isFinalInvokeForWindow !== true && records.length > 0) await noteOpened(shardId, event.window);
       if (event.isFinalInvokeForWindow === true) {
         const end = event.window?.end === undefined ? deps.clock.now() : Date.parse(event.window.end);
         const start = event.window?.start === undefined ? Number.NaN : Date.parse(event.window.start);

@@ -1,29 +1,34 @@
 /**
- * What the final invocation of a window does for each race it saw: write this
- * shard's part (at most one write per race and shard per window), read where
- * every shard's part is, and — when this shard closed the window last
- * (publishDecision.ts), or the race is over and it is the first to claim that
- * snapshot (publishClaim.ts) — rank the merged snapshot and publish it. One
- * publish per race per window, not one per shard.
+ * What the final invocation of a window does: write this shard's part of
+ * each race it saw (at most one write per race and shard per window), record
+ * the shard's window watermark, and — when no other active shard still has
+ * to close this window (core/shardWatermark.ts) — claim and publish each
+ * race's board of the window (publishClaim.ts): one complete board per race
+ * and window, whichever shard closes last.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { rankRiders, type LiveRiders } from '../../core/livePart.js';
 import { raceEndMillis } from '../../core/raceClock.js';
-import { ADMISSION } from '../../infra/settings.js';
+import type { ShardWatermark, WindowSpan } from '../../core/shardWatermark.js';
+import { awaitedShards, racesOfWindow, rememberRaces } from '../../core/shardWatermark.js';
+import { ADMISSION, LIVE_BOARD } from '../../infra/settings.js';
 import { errorMessage, toError } from '../../lib/toError.js';
 import type { Clock, Sleep } from '../runtime/clock.js';
 import { isTransient } from '../runtime/isTransient.js';
 import type { LogPort, MetricsPort } from '../runtime/observability.js';
 import type { RetryOptions } from '../runtime/retry.js';
 import { withRetry } from '../runtime/retry.js';
-import { readLiveParts, readLivePartWindows } from './livePartReads.js';
+import { readLiveSnapshot } from './livePartReads.js';
 import type { LivePartCache } from './livePartStore.js';
 import { writeLivePart } from './livePartStore.js';
 import type { LiveRankingsInput } from './publishLiveRankings.js';
 import { toLiveRiders } from './toLiveRiders.js';
-import { closesLast } from './publishDecision.js';
-import { claimPublish } from './publishClaim.js';
-import { snapshotProgress } from '../../core/livePublish.js';
+import { capSnapshot } from './capSnapshot.js';
+import { fitBand } from './fitBand.js';
+import type { LiveBand } from '../../core/liveBands.js';
+import { toBands } from '../../core/liveBands.js';
+import { claimPublish, claimWindow } from './publishClaim.js';
+import { readWatermarks, recordWindowClosed } from './shardWatermarkStore.js';
 import type { RaceChecks, WindowState } from './windowState.js';
 import { isFairTuple } from './windowState.js';
 import { parseRaceKey } from './windowState.js';
@@ -34,6 +39,8 @@ export interface CloseDeps {
   /** Race length (the race clock): the windows after a race's end are published by every closer. */
   raceSeconds: number;
   publish: (input: LiveRankingsInput) => Promise<void>;
+  /** Publishes a board's bands to onLiveBoard (publishLiveBands.ts); without it only onLiveRankings is published. */
+  publishBands?: (bands: readonly LiveBand[]) => Promise<void>;
   logger: LogPort;
   metrics: MetricsPort;
   clock: Clock;
@@ -46,7 +53,14 @@ export interface CloseDeps {
   maxRiders?: number;
   /** Races this container found full, with the shard's pages of each: who may still enter the window state. */
   fullRaces?: FullRaces;
+  /** What this container last recorded on each shard's watermark. */
+  watermarks?: WatermarkMemo;
+  /** How long a board waits for an active shard to close its window (default: infra/settings.ts LIVE_BOARD). */
+  shardWaitMs?: number;
 }
+
+/** Per shard: the races kept on its watermark and the windows this container last closed and opened on it. */
+export type WatermarkMemo = Map<string, { races: Record<string, number>; closedEnd?: number; openedStart?: number }>;
 
 /**
  * Full races by shard and race (fullRaceKey), with the pages of that shard's
@@ -83,8 +97,10 @@ export interface CloseOutcome {
   races: number;
   writes: number;
   publishes: number;
-  /** Races another shard publishes for this window (it closes the window after this one). */
+  /** Boards another closer claimed (it published them). */
   skipped: number;
+  /** Races whose board waits for another shard to close the window. */
+  held: number;
   publishFailures: number;
 }
 
@@ -110,22 +126,17 @@ function countFlags(checks: RaceChecks | undefined): number {
   return n;
 }
 
-/**
- * Claims the snapshot for publishing. A claim that cannot be made (DynamoDB
- * failing after the retries) publishes anyway: a second publish of a complete
- * ranking is harmless, a missing one is not.
- */
-async function claimed(
+/** Claims that cannot be made (DynamoDB failing after the retries) publish anyway: a second complete board is harmless, a missing one is not. */
+async function claimOrPublishAnyway(
   deps: CloseDeps,
   retry: RetryOptions,
-  ref: { classId: number; raceId: number; shardId: string },
-  progress: number,
-  at: string,
+  log: Record<string, unknown>,
+  claim: () => Promise<boolean>,
 ): Promise<boolean> {
   try {
-    return await withRetry('claim publish', () => claimPublish(deps.ddb, deps.tableName, ref, progress, at), retry);
+    return await withRetry('claim publish', claim, retry);
   } catch (error) {
-    deps.logger.warn('could not claim the publish; publishing anyway', { ...ref, error: errorMessage(error) });
+    deps.logger.warn('could not claim the publish; publishing anyway', { ...log, error: errorMessage(error) });
     return true;
   }
 }
@@ -134,10 +145,11 @@ async function claimed(
  * Closes the window for every race in `state`. Storing is required: if it
  * fails after the in-process retries, this throws so that Lambda retries the
  * final invocation with the same state (re-applying it is a no-op where it was
- * already stored). Publishing is best effort by design: the stored parts are
- * the source of truth (the liveRankings query reads them) and the next window
- * publishes the complete snapshot again, so a failed publish is counted
- * (PublishFailures) and logged, and does not block the shard.
+ * already stored), and the shard's watermark is not moved past a window whose
+ * parts are not all stored. Publishing is best effort by design: the stored
+ * parts are the source of truth (the liveRankings query reads them) and the
+ * next window publishes a complete board again, so a failed publish is
+ * counted (PublishFailures) and logged, and does not block the shard.
  */
 export async function closeWindow(
   deps: CloseDeps,
@@ -153,21 +165,17 @@ export async function closeWindow(
     sleep: deps.sleep,
   };
   let writes = 0;
-  let publishes = 0;
-  let skipped = 0;
-  let publishFailures = 0;
   let refused = 0;
   const cap = deps.maxRiders ?? ADMISSION.maxRidersPerRace;
   let flagged = 0;
   const windowStart = window.startMillis;
+  const updatedAt = new Date(deps.clock.now()).toISOString();
   const keys = Object.keys(state.r);
   const settled = await Promise.allSettled(
     keys.map(async (key) => {
       const { classId, raceId } = parseRaceKey(key);
-      const riders = state.r[key] ?? {};
-      const own = toLiveRiders(riders, state.f?.[key]);
+      const own = toLiveRiders(state.r[key] ?? {}, state.f?.[key]);
       const log = { shardId, classId, raceId };
-      const updatedAt = new Date(deps.clock.now()).toISOString();
       const writeStart = deps.clock.now();
       const outcome = await withRetry(
         'write live part',
@@ -201,76 +209,11 @@ export async function closeWindow(
         });
       }
       flagged += countFlags(state.f?.[key]) + outcome.flagged;
-      // One strongly consistent read after the write decides who publishes (keys and windows only);
-      // the publisher then reads the riders. Either read sees every part written before it.
-      const windows = await withRetry(
-        'read live part windows',
-        () => readLivePartWindows(deps.ddb, deps.tableName, classId, raceId),
-        retry,
-      );
-      // Publish unless a shard one window behind will close this window after us (publishDecision.ts).
-      // Every closer publishes without a window (not a tumbling-window event: nothing to coordinate on)
-      // and once the race is over (a shard whose riders sent their last records a window earlier
-      // would otherwise hold the race's last ranking back for good).
-      const raceOver = window.endMillis > raceEndMillis(raceId, deps.raceSeconds);
-      if (
-        windowStart !== undefined &&
-        !raceOver &&
-        !closesLast(windows, shardId, windowStart, window.endMillis - windowStart)
-      ) {
-        skipped += 1;
-        deps.logger.debug('window closed; a lagging shard publishes it', { ...log, written: outcome.written });
-        return;
-      }
-      // Once the race is over every closer may publish: of those, the first to claim a newer snapshot does
-      // (publishClaim.ts). During the race closesLast alone decides, so the live path stays at one write
-      // per race, shard and window.
-      if (
-        windowStart !== undefined &&
-        raceOver &&
-        !(await claimed(deps, retry, log, snapshotProgress(windows), updatedAt))
-      ) {
-        skipped += 1;
-        deps.logger.debug('window closed; another closer published this snapshot', {
-          ...log,
-          written: outcome.written,
-        });
-        return;
-      }
-      const parts = await withRetry(
-        'read live parts',
-        () => readLiveParts(deps.ddb, deps.tableName, classId, raceId),
-        retry,
-      );
-      const entries = rankRiders(parts);
-      try {
-        await deps.publish({ classId, raceId, updatedAt, entries });
-        publishes += 1;
-        deps.metrics.addMetric(
-          'WindowCloseLatencyMs',
-          'Milliseconds',
-          Math.max(0, deps.clock.now() - window.endMillis),
-        );
-        deps.logger.info('window closed', {
-          ...log,
-          riders: Object.keys(riders).length,
-          entries: entries.length,
-          written: outcome.written,
-        });
-      } catch (error) {
-        publishFailures += 1;
-        deps.logger.error('publishLiveRankings failed; the next window publishes again', {
-          ...log,
-          error: errorMessage(error),
-        });
-      }
     }),
   );
   deps.metrics.addMetric('SnapshotWrites', 'Count', writes);
   deps.metrics.addMetric('RidersRefused', 'Count', refused);
   deps.metrics.addMetric('FairPlayFlags', 'Count', flagged);
-  deps.metrics.addMetric('PublishFailures', 'Count', publishFailures);
-  deps.metrics.addMetric('PublishesSkipped', 'Count', skipped);
   const failures = settled
     .filter((s): s is PromiseRejectedResult => s.status === 'rejected')
     .map((s) => toError(s.reason));
@@ -283,6 +226,130 @@ export async function closeWindow(
       });
     throw new WindowCloseError(`${failures.length} of ${keys.length} races could not be stored`, failures);
   }
+  const published = await publishBoards(deps, retry, state, shardId, window, updatedAt);
+  deps.metrics.addMetric('LivePublishes', 'Count', published.publishes);
+  deps.metrics.addMetric('PublishFailures', 'Count', published.publishFailures);
+  deps.metrics.addMetric('PublishesSkipped', 'Count', published.skipped);
+  deps.metrics.addMetric('PublishesHeld', 'Count', published.held);
   deps.metrics.addMetric('WindowsClosed', 'Count', 1);
-  return { races: keys.length, writes, publishes, skipped, publishFailures };
+  return { races: keys.length, writes, ...published };
+}
+
+interface PublishCounts {
+  publishes: number;
+  skipped: number;
+  held: number;
+  publishFailures: number;
+}
+
+/**
+ * After this shard's parts are stored: record its watermark, then publish
+ * the boards this closer is the one to publish. Without a window (not a
+ * tumbling-window event) there is nothing to coordinate on: every race seen
+ * is published.
+ */
+async function publishBoards(
+  deps: CloseDeps,
+  retry: RetryOptions,
+  state: WindowState,
+  shardId: string,
+  window: ClosingWindow,
+  updatedAt: string,
+): Promise<PublishCounts> {
+  const counts: PublishCounts = { publishes: 0, skipped: 0, held: 0, publishFailures: 0 };
+  const own = Object.keys(state.r);
+  if (window.startMillis === undefined) {
+    await Promise.all(own.map((key) => publishRace(deps, retry, counts, key, shardId, updatedAt, window, undefined)));
+    return counts;
+  }
+  const span: WindowSpan = { start: window.startMillis, end: window.endMillis };
+  const memo = deps.watermarks?.get(shardId);
+  const keep = waitMs(deps, span) + 2 * (span.end - span.start);
+  const races = rememberRaces(memo?.races ?? {}, own, span, keep);
+  await withRetry(
+    'record window watermark',
+    () => recordWindowClosed(deps.ddb, deps.tableName, shardId, span, races, updatedAt),
+    retry,
+  );
+  deps.watermarks?.set(shardId, { ...memo, races, closedEnd: span.end });
+  const marks: ShardWatermark[] = await withRetry(
+    'read window watermarks',
+    () => readWatermarks(deps.ddb, deps.tableName),
+    retry,
+  );
+  const over = (key: string): boolean => span.end > raceEndMillis(parseRaceKey(key).raceId, deps.raceSeconds);
+  // A race that is over is published by every closer that has it and sees more (publishClaim.ts).
+  const finished = own.filter(over);
+  const awaited = awaitedShards(marks, shardId, span, waitMs(deps, span));
+  const running =
+    awaited.length > 0 ? [] : [...new Set([...own, ...racesOfWindow(marks, span)])].filter((k) => !over(k));
+  if (awaited.length > 0) {
+    const held = own.filter((k) => !over(k));
+    counts.held += held.length;
+    if (held.length > 0)
+      deps.logger.debug('window closed; waiting for shards to close it', { shardId, awaited, races: held.length });
+  }
+  await Promise.all([
+    ...finished.map((key) => publishRace(deps, retry, counts, key, shardId, updatedAt, window, 'progress')),
+    ...running.map((key) => publishRace(deps, retry, counts, key, shardId, updatedAt, window, span.end)),
+  ]);
+  return counts;
+}
+
+function waitMs(deps: CloseDeps, span: WindowSpan): number {
+  return deps.shardWaitMs ?? Math.max(LIVE_BOARD.shardWaitMinMs, LIVE_BOARD.shardWaitWindows * (span.end - span.start));
+}
+
+/**
+ * Reads a race's parts, claims its board (by window while it runs, by
+ * progress once it is over, no claim without a window) and publishes it.
+ */
+async function publishRace(
+  deps: CloseDeps,
+  retry: RetryOptions,
+  counts: PublishCounts,
+  key: string,
+  shardId: string,
+  updatedAt: string,
+  window: ClosingWindow,
+  claim: number | 'progress' | undefined,
+): Promise<void> {
+  const { classId, raceId } = parseRaceKey(key);
+  const log = { shardId, classId, raceId };
+  try {
+    const snapshot = await withRetry(
+      'read live parts',
+      () => readLiveSnapshot(deps.ddb, deps.tableName, classId, raceId),
+      retry,
+    );
+    const ref = { classId, raceId, shardId };
+    if (claim !== undefined) {
+      const won = await claimOrPublishAnyway(deps, retry, log, () =>
+        claim === 'progress'
+          ? claimPublish(deps.ddb, deps.tableName, ref, snapshot.progress, updatedAt)
+          : claimWindow(deps.ddb, deps.tableName, ref, claim, snapshot.progress, updatedAt),
+      );
+      if (!won) {
+        counts.skipped += 1;
+        deps.logger.debug('window closed; another closer published this board', log);
+        return;
+      }
+    }
+    const entries = rankRiders(snapshot.parts);
+    const meta = { classId, raceId, updatedAt };
+    const bands = deps.publishBands === undefined ? [] : toBands(entries, meta).map(fitBand);
+    const oversized = bands.filter((b) => !b.fits).length;
+    if (oversized > 0) deps.metrics.addMetric('OversizedBands', 'Count', oversized);
+    await Promise.all([deps.publish(capSnapshot({ ...meta, entries })), deps.publishBands?.(bands.map((b) => b.band))]);
+    if (bands.length > 0) deps.metrics.addMetric('BandsPublished', 'Count', bands.length);
+    counts.publishes += 1;
+    deps.metrics.addMetric('WindowCloseLatencyMs', 'Milliseconds', Math.max(0, deps.clock.now() - window.endMillis));
+    deps.logger.info('window published', { ...log, entries: entries.length });
+  } catch (error) {
+    counts.publishFailures += 1;
+    deps.logger.error('publishing a live board failed; the next window publishes again', {
+      ...log,
+      error: errorMessage(error),
+    });
+  }
 }

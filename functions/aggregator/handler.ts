@@ -10,7 +10,8 @@ import {
 import { systemClock } from '../runtime/clock.js';
 import { createDocumentClient } from '../runtime/documentClient.js';
 import { createLogger, createMetrics } from '../runtime/observability.js';
-import { createPublisher } from './publishLiveRankings.js';
+import { createSignedPoster, PUBLISH_MUTATION } from './publishLiveRankings.js';
+import { createBandPublisher } from './publishLiveBands.js';
 import { ADMISSION, RACE } from '../../infra/settings.js';
 import type { TumblingWindowEvent, WindowResponse } from './aggregator.js';
 import { createAggregator } from './aggregator.js';
@@ -21,12 +22,14 @@ function build(): (event: TumblingWindowEvent) => Promise<WindowResponse> {
   const env = process.env;
   const region = regionFromEnv(env);
   const credentials = credentialsFromEnv(env);
+  const post = createSignedPoster({ graphqlUrl: requireEnv(env, FUNCTION_ENV.graphqlUrl), region, credentials });
   return createAggregator({
     ddb: createDocumentClient({ region, endpoint: optionalEnv(env, FUNCTION_ENV.dynamodbEndpoint) }),
     tableName: requireEnv(env, FUNCTION_ENV.tableName),
     raceSeconds: positiveIntEnv(env, FUNCTION_ENV.raceSeconds, RACE.raceSeconds),
     maxRiders: positiveIntEnv(env, FUNCTION_ENV.maxRiders, ADMISSION.maxRidersPerRace),
-    publish: createPublisher({ graphqlUrl: requireEnv(env, FUNCTION_ENV.graphqlUrl), region, credentials }),
+    publish: (input) => post('publishLiveRankings', PUBLISH_MUTATION, { input }),
+    publishBands: createBandPublisher(post),
     logger: createLogger('aggregator'),
     metrics: createMetrics('aggregator', env),
     clock: systemClock,

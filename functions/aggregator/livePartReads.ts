@@ -1,21 +1,13 @@
 /**
- * Reads of a race's LivePart items: the aggregator's merge and publish steps,
- * and the finalizer when it closes a race (the riders seen live).
+ * Reads of a race's LivePart items: the aggregator's publish step, and the
+ * finalizer when it closes a race (the riders seen live).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { LIVE_SK_PREFIX, livePartOfSortKey, racePk } from '../../core/keys.js';
+import { LIVE_SK_PREFIX, racePk } from '../../core/keys.js';
 import type { LiveRiders } from '../../core/livePart.js';
 import { decodeRiders } from '../../core/livePart.js';
-
-/** Where a shard's part of a race is: the window it was last written for, and how often it was written. */
-export interface PartWindow {
-  shardId: string;
-  /** Epoch ms of the newest window the shard closed for the race; undefined on parts that never recorded one. */
-  windowStart: number | undefined;
-  /** Writes the part has had (each adds one). */
-  version: number;
-}
+import { snapshotProgress } from '../../core/livePublish.js';
 
 /**
  * The riders of a stored LivePart item. Node's JSON.parse throws on a
@@ -36,17 +28,12 @@ export function windowStartOf(item: Record<string, unknown> | undefined): number
   return typeof item?.windowStart === 'number' ? item.windowStart : undefined;
 }
 
-function shardIdOf(item: Record<string, unknown>): string {
-  return typeof item.SK === 'string' ? livePartOfSortKey(item.SK).shardId : '';
-}
-
-/** Every item of the race's live parts (strongly consistent, all pages); `projection` limits the attributes returned. */
+/** Every item of the race's live parts (strongly consistent, all pages). */
 async function queryParts(
   ddb: DynamoDBDocumentClient,
   tableName: string,
   classId: number,
   raceId: number,
-  projection?: string,
 ): Promise<Array<Record<string, unknown>>> {
   const items: Array<Record<string, unknown>> = [];
   let start: Record<string, unknown> | undefined;
@@ -58,7 +45,6 @@ async function queryParts(
         ExpressionAttributeValues: { ':pk': racePk(classId, raceId), ':live': LIVE_SK_PREFIX },
         ConsistentRead: true,
         ExclusiveStartKey: start,
-        ...(projection === undefined ? {} : { ProjectionExpression: projection }),
       }),
     );
     items.push(...(page.Items ?? []));
@@ -77,22 +63,22 @@ export async function readLiveParts(
   return (await queryParts(ddb, tableName, classId, raceId)).map((item) => ridersOfItem(item));
 }
 
-/**
- * Where every shard's part of a race is, without its riders: what a closer
- * needs to decide whether it publishes (publishDecision.ts). Most closers do
- * not publish and a part holds every rider its shard saw, so this reads only
- * the key, the window and the version (same read units, far fewer bytes).
- */
-export async function readLivePartWindows(
+/** Every shard's riders of a race with the snapshot's progress (core/livePublish.ts snapshotProgress). */
+export interface LiveSnapshot {
+  parts: LiveRiders[];
+  progress: number;
+}
+
+/** Every page of a race's parts and their progress, in one strongly consistent read. */
+export async function readLiveSnapshot(
   ddb: DynamoDBDocumentClient,
   tableName: string,
   classId: number,
   raceId: number,
-): Promise<PartWindow[]> {
-  const items = await queryParts(ddb, tableName, classId, raceId, 'SK, windowStart, version');
-  return items.map((item) => ({
-    shardId: shardIdOf(item),
-    windowStart: windowStartOf(item),
-    version: typeof item.version === 'number' ? item.version : 0,
-  }));
+): Promise<LiveSnapshot> {
+  const items = await queryParts(ddb, tableName, classId, raceId);
+  return {
+    parts: items.map((item) => ridersOfItem(item)),
+    progress: snapshotProgress(items.map((item) => ({ version: typeof item.version === 'number' ? item.version : 0 }))),
+  };
 }

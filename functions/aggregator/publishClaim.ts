@@ -1,22 +1,22 @@
 /**
- * Which closer of a race's last windows publishes: the first to claim a
- * snapshot newer than the last one claimed.
+ * Claims on a race's LivePublish marker (core/livePublish.ts): how exactly
+ * one closer publishes a board.
  *
- * Once a race is over, publishDecision.ts cannot tell a lagging shard from
- * one with no more records of the race, so every closer may publish, mostly
- * the same ranking. A closer claims with a conditional UpdateItem on the
- * race's LivePublish marker (core/livePublish.ts) that succeeds only if its
- * snapshot's progress is greater than the one claimed, or equal and claimed
- * by its own shard (so Lambda's retry of a final invocation that claimed and
- * then failed publishes again), and publishes only if the claim succeeded.
- * Closers with the same view publish once; one that sees more publishes
- * again; a replayed window publishes nothing.
+ * While a race runs, the closer that finds every awaited shard past a window
+ * (core/shardWatermark.ts) claims that window with a conditional UpdateItem
+ * that succeeds only for a window newer than the one claimed, or the same
+ * window claimed by its own shard (Lambda's retry of a final invocation that
+ * claimed and then failed publishes again), or the same window with a
+ * snapshot that holds more (a shard given up while it lagged closes the
+ * window after all: its riders' newest records are published then). Two
+ * closers that finish a window at the same moment find it complete with the
+ * same snapshot; one wins the claim. A lagging shard that closes an older
+ * window after the board moved on claims nothing.
  *
- * While the race runs the claim is not used: it would add a second write per
- * closer to the live path, which has at most one per race, shard and window.
- * A claimer whose publish fails leaves that snapshot unpublished until a
- * closer sees more; the stored parts, which `liveRankings` reads, stay the
- * truth.
+ * Once a race is over the closers do not wait (a shard whose riders sent
+ * their last records a window earlier would hold the race's last board back
+ * for good): each claims by the snapshot's progress instead and publishes
+ * only a snapshot that holds more than the last one claimed.
  */
 import { transientExpiresAt } from '../../core/expiresAt.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -24,15 +24,19 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ITEM_LIVE_PUBLISH, livePublishKey } from '../../core/keys.js';
 import { writtenUnlessConditionFails } from '../runtime/conditionalWrite.js';
 
-/**
- * True when the closer on `shardId` won the claim to publish a snapshot of
- * `progress` (false: another shard claimed one as new, or a newer one).
- */
-export async function claimPublish(
+export interface ClaimRef {
+  classId: number;
+  raceId: number;
+  shardId: string;
+}
+
+function claim(
   ddb: DynamoDBDocumentClient,
   tableName: string,
-  ref: { classId: number; raceId: number; shardId: string },
-  progress: number,
+  ref: ClaimRef,
+  set: string,
+  condition: string,
+  values: Record<string, unknown>,
   claimedAt: string,
 ): Promise<boolean> {
   return writtenUnlessConditionFails(
@@ -40,11 +44,10 @@ export async function claimPublish(
       new UpdateCommand({
         TableName: tableName,
         Key: livePublishKey(ref.classId, ref.raceId),
-        UpdateExpression:
-          'SET progress = :p, claimant = :me, itemType = :t, classId = :c, raceId = :r, claimedAt = :at, expiresAt = :exp',
-        ConditionExpression: 'attribute_not_exists(progress) OR progress < :p OR (progress = :p AND claimant = :me)',
+        UpdateExpression: `SET ${set}, claimant = :me, itemType = :t, classId = :c, raceId = :r, claimedAt = :at, expiresAt = :exp`,
+        ConditionExpression: condition,
         ExpressionAttributeValues: {
-          ':p': progress,
+          ...values,
           ':me': ref.shardId,
           ':t': ITEM_LIVE_PUBLISH,
           ':c': ref.classId,
@@ -54,5 +57,48 @@ export async function claimPublish(
         },
       }),
     ),
+  );
+}
+
+/** True when the closer on `ref.shardId` won the board of the window ending at `windowEnd`. */
+export function claimWindow(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  ref: ClaimRef,
+  windowEnd: number,
+  progress: number,
+  claimedAt: string,
+): Promise<boolean> {
+  return claim(
+    ddb,
+    tableName,
+    ref,
+    'windowEnd = :w, progress = :p',
+    'attribute_not_exists(windowEnd) OR windowEnd < :w OR (windowEnd = :w AND (claimant = :me OR progress < :p))',
+    { ':w': windowEnd, ':p': progress },
+    claimedAt,
+  );
+}
+
+/**
+ * True when the closer on `ref.shardId` won the claim to publish a snapshot
+ * of `progress` once the race is over (false: another shard claimed one as
+ * new, or a newer one).
+ */
+export function claimPublish(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  ref: ClaimRef,
+  progress: number,
+  claimedAt: string,
+): Promise<boolean> {
+  return claim(
+    ddb,
+    tableName,
+    ref,
+    'progress = :p',
+    'attribute_not_exists(progress) OR progress < :p OR (progress = :p AND claimant = :me)',
+    { ':p': progress },
+    claimedAt,
   );
 }

@@ -19,6 +19,8 @@ export interface LiveRankingsInput {
   raceId: number;
   updatedAt: string;
   entries: LiveEntry[];
+  /** Riders in the race, when `entries` holds only the top of the field (capSnapshot.ts). */
+  totalRiders?: number;
 }
 
 export interface PublisherOptions {
@@ -34,7 +36,7 @@ export interface PublisherOptions {
 /** The mutation; its selection set is what subscribers receive (every field). */
 export const PUBLISH_MUTATION = `mutation PublishLiveRankings($input: LiveRankingsInput!) {
   publishLiveRankings(input: $input) {
-    classId raceId updatedAt
+    classId raceId updatedAt totalRiders
     entries { rank racerId name output second flags }
   }
 }`;
@@ -73,13 +75,16 @@ function errorsOf(json: unknown): string | undefined {
     .join('; ');
 }
 
-/** Returns a function that publishes one snapshot, retrying transient failures. */
-export function createPublisher(opts: PublisherOptions): (input: LiveRankingsInput) => Promise<void> {
+/** Posts one signed GraphQL request, retrying transient failures; GraphQL errors fail it. */
+export type SignedPoster = (label: string, query: string, variables: Record<string, unknown>) => Promise<void>;
+
+/** A SignedPoster for the options' endpoint and credentials. */
+export function createSignedPoster(opts: PublisherOptions): SignedPoster {
   const doFetch = opts.fetch ?? fetch;
-  return async (input) => {
-    const body = JSON.stringify({ query: PUBLISH_MUTATION, variables: { input } });
+  return async (label, query, variables) => {
+    const body = JSON.stringify({ query, variables });
     await withRetry(
-      'publishLiveRankings',
+      label,
       async () => {
         // Signed per attempt: a signature is only valid for a few minutes.
         const signed = await signGraphqlRequest(opts.graphqlUrl, body, opts.region, opts.credentials);
@@ -100,4 +105,10 @@ export function createPublisher(opts: PublisherOptions): (input: LiveRankingsInp
       { attempts: opts.attempts ?? 4, baseMs: 100, capMs: 2000, isRetryable: isTransient, sleep: opts.sleep },
     );
   };
+}
+
+/** Returns a function that publishes one snapshot, retrying transient failures. */
+export function createPublisher(opts: PublisherOptions): (input: LiveRankingsInput) => Promise<void> {
+  const post = createSignedPoster(opts);
+  return (input) => post('publishLiveRankings', PUBLISH_MUTATION, { input });
 }

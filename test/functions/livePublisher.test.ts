@@ -1,9 +1,9 @@
 /**
- * One publisher per race per window, against DynamoDB Local: of the shards
- * closing a window, the last one publishes the complete ranking (the others
- * skip), whatever the order, also when they close at the same moment; a
- * shard with only stale records, a replayed window, a shard that stops and a
- * race's last window.
+ * One complete board per race per window, against DynamoDB Local: of the
+ * shards closing a window, the last one publishes (the others hold), whatever
+ * the order, also when four close at the same moment and at a race's first
+ * window; a shard with only stale records, a replayed window, a shard that
+ * stops (the bounded wait) and a race only other shards have.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -16,7 +16,7 @@ import { recordingMetrics } from './fakes.js';
 import type { FakeAppSync } from './support.js';
 import { aggregatorTestDeps, fakeAppSync, manualClock } from './support.js';
 
-const RACE_SECONDS = 60;
+const RACE_SECONDS = 120;
 const RACE_ID = 29_000_000;
 const CLASS_ID = 2;
 const SHARDS = ['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002', 'shardId-000000000003'];
@@ -93,7 +93,7 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     return out;
   }
 
-  /** Delivers a shard's records of window k (one batch); returns the final invocation's event. */
+  /** Delivers a shard's records of window k (one batch, during the window); returns the final invocation's event. */
   async function fold(shard: number, k: number, recs: unknown[]) {
     const end = windowStart(k) + 5000;
     // At the window's end: no record runs ahead of the race clock (core/fairPlay.ts).
@@ -108,10 +108,15 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     await runs[shard]!(final);
   }
 
-  /** Folds and closes window k on the given shards, one after another in this order. */
+  /**
+   * Window k as Lambda runs it: every shard in `order` receives its records
+   * during the window, then the shards close it one after another in that order.
+   */
   async function closeInOrder(k: number, order: number[]): Promise<LiveRankingsInput[]> {
     const from = appsync.requests.length;
-    for (const shard of order) await close(shard, await fold(shard, k, records(shard, 5 * k, 5 * k + 4)));
+    const finals = [];
+    for (const shard of order) finals.push(await fold(shard, k, records(shard, 5 * k, 5 * k + 4)));
+    for (const [i, shard] of order.entries()) await close(shard, finals[i]!);
     return appsync.requests.slice(from).map((r) => r.body.variables.input);
   }
 
@@ -119,10 +124,11 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     p.entries.map((e) => ({ rank: e.rank, racerId: e.racerId, output: e.output, second: e.second }));
   const total = (name: string) => metrics.reduce((n, m) => n + (m.totals[name] ?? 0), 0);
 
-  it("in a race's first window every closer publishes (no shard is behind yet); the last one has every rider", async () => {
+  it("a race's first window: the shards that opened it are awaited, one complete board is published, never a partial one", async () => {
     const published = await closeInOrder(0, [0, 1, 2, 3]);
-    expect(published).toHaveLength(4);
-    expect(ranked(published.at(-1)!)).toEqual(referenceRanking(() => 4));
+    expect(published).toHaveLength(1);
+    expect(ranked(published[0]!)).toEqual(referenceRanking(() => 4));
+    expect(total('LivePublishes')).toBe(1);
   });
 
   it.each([
@@ -132,74 +138,99 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
   ])(
     'window %i closed in the order %j: only the last closer publishes, the complete reference ranking',
     async (k, order) => {
-      const [writesBefore, skippedBefore] = [total('SnapshotWrites'), total('PublishesSkipped')];
+      const [writesBefore, heldBefore] = [total('SnapshotWrites'), total('PublishesHeld')];
       const published = await closeInOrder(k, order);
       expect(published).toHaveLength(1);
       expect(ranked(published[0]!)).toEqual(referenceRanking(() => 5 * k + 4));
-      // Still exactly one write per (race, shard) per window; the three earlier closers skipped.
+      // Still exactly one write per (race, shard) per window; the three earlier closers held the board.
       expect(total('SnapshotWrites') - writesBefore).toBe(4);
-      expect(total('PublishesSkipped') - skippedBefore).toBe(3);
+      expect(total('PublishesHeld') - heldBefore).toBe(3);
     },
   );
 
-  it('four shards closing the same window at the same moment: each closer publishes or skips, at least one publishes, every publish is complete', async () => {
+  it('four shards closing the same window at the same moment: exactly one publish per window, complete', async () => {
     for (let k = 4; k < 8; k += 1) {
       const finals = await Promise.all(SHARDS.map((_, shard) => fold(shard, k, records(shard, 5 * k, 5 * k + 4))));
       const from = appsync.requests.length;
-      const skippedBefore = total('PublishesSkipped');
+      const publishesBefore = total('LivePublishes');
       await Promise.all(finals.map((final, shard) => close(shard, final)));
       const published = appsync.requests.slice(from).map((r) => r.body.variables.input);
-      // How many publish depends on how the closers interleave; that every closer decides exactly once does not.
-      expect(published.length + total('PublishesSkipped') - skippedBefore).toBe(SHARDS.length);
-      expect(published.length).toBeGreaterThanOrEqual(1);
-      for (const p of published) expect(ranked(p)).toEqual(referenceRanking(() => 5 * k + 4));
+      expect(published).toHaveLength(1);
+      expect(total('LivePublishes') - publishesBefore).toBe(1);
+      expect(ranked(published[0]!)).toEqual(referenceRanking(() => 5 * k + 4));
     }
   });
 
-  it('a shard whose records of the window were all stale still counts as closed: the others do not wait for it', async () => {
+  it('a shard whose records of the window were all stale still closes it: the board does not wait for it', async () => {
     const k = 8;
-    await closeInOrder(k, [0, 1, 2]);
-    // Shard 3 receives only a replay of seconds it already stored: no rider moves, but its part records window 8.
-    const before = metrics[3]!.totals.SnapshotWrites ?? 0;
+    const finals = [];
+    for (const shard of [0, 1, 2]) finals.push(await fold(shard, k, records(shard, 5 * k, 5 * k + 4)));
+    // Shard 3 receives only a replay of seconds it already stored: no rider moves.
+    finals.push(await fold(3, k, records(3, 5 * (k - 2), 5 * (k - 2) + 4)));
     const from = appsync.requests.length;
-    await close(3, await fold(3, k, records(3, 5 * (k - 2), 5 * (k - 2) + 4)));
-    expect((metrics[3]!.totals.SnapshotWrites ?? 0) - before).toBe(1);
+    for (const [shard, final] of finals.entries()) await close(shard, final);
     const published = appsync.requests.slice(from).map((r) => r.body.variables.input);
     expect(published).toHaveLength(1);
     expect(ranked(published[0]!)).toEqual(referenceRanking((i) => (i % 4 === 3 ? 5 * (k - 1) + 4 : 5 * k + 4)));
   });
 
-  it('a replayed final invocation writes nothing and publishes again when every shard has closed the window', async () => {
+  it('a replayed final invocation writes nothing; the shard that published publishes again (a retry), another shard does not', async () => {
     const k = 9;
-    await closeInOrder(k, [0, 1, 2]);
-    const final = await fold(3, k, records(3, 5 * k, 5 * k + 4));
-    await close(3, final);
-    const before = total('SnapshotWrites');
-    const from = appsync.requests.length;
-    await close(3, final); // Lambda retries the final invocation with the same state
-    expect(total('SnapshotWrites')).toBe(before);
-    const published = appsync.requests.slice(from).map((r) => r.body.variables.input);
+    const published = await closeInOrder(k, [0, 1, 2, 3]);
     expect(published).toHaveLength(1);
-    expect(ranked(published[0]!)).toEqual(referenceRanking(() => 5 * k + 4));
+    const before = total('SnapshotWrites');
+    let from = appsync.requests.length;
+    await close(3, await fold(3, k, records(3, 5 * k, 5 * k + 4))); // Lambda retries the final invocation
+    expect(total('SnapshotWrites')).toBe(before);
+    expect(appsync.requests.length - from).toBe(1);
+    from = appsync.requests.length;
+    await close(0, await fold(0, k, records(0, 5 * k, 5 * k + 4)));
+    expect(appsync.requests.length - from).toBe(0);
   });
 
-  it('a shard that stops holds publishing back for one window only; its stored riders stay in the ranking', async () => {
-    const stopped = await closeInOrder(10, [0, 1, 2]); // shard 3 is at window 9: lagging, expected to close 10
-    expect(stopped).toHaveLength(0);
-    const next = await closeInOrder(11, [2, 1, 0]); // shard 3 is two windows behind now: inactive
+  it('a shard that stops holds the board back for the wait (two windows), then boards go on with its stored riders; when it catches up its window is published again', async () => {
+    expect(await closeInOrder(10, [0, 1, 2])).toHaveLength(0); // shard 3 closed window 9: awaited
+    expect(await closeInOrder(11, [2, 1, 0])).toHaveLength(0); // still within the wait
+    const next = await closeInOrder(12, [1, 0, 2]); // shard 3 is given up
     expect(next).toHaveLength(1);
-    expect(ranked(next[0]!)).toEqual(referenceRanking((i) => (i % 4 === 3 ? 5 * 9 + 4 : 5 * 11 + 4)));
+    expect(ranked(next[0]!)).toEqual(referenceRanking((i) => (i % 4 === 3 ? 5 * 9 + 4 : 5 * 12 + 4)));
+    // It catches up and closes window 12 after all: the board of 12 is published again, now with its riders.
+    const from = appsync.requests.length;
+    await close(3, await fold(3, 12, records(3, 5 * 12, 5 * 12 + 4)));
+    const caughtUp = appsync.requests.slice(from).map((r) => r.body.variables.input);
+    expect(caughtUp).toHaveLength(1);
+    expect(ranked(caughtUp[0]!)).toEqual(referenceRanking(() => 5 * 12 + 4));
+    // When it comes back (its records of window 13), it is awaited again and the board is complete again.
+    const back = await closeInOrder(13, [3, 0, 2, 1]);
+    expect(back).toHaveLength(1);
+    expect(ranked(back[0]!)).toEqual(referenceRanking(() => 5 * 13 + 4));
   });
 
-  it("in a race's last window every closer publishes what it sees more of: a shard without records there cannot hold it back", async () => {
-    await closeInOrder(11, [3]); // shard 3 comes back in window 11
-    // Window 12 starts at the race's end: the final records (second 60) arrive there; shard 3 has none.
-    const published = await closeInOrder(12, [0, 1, 2]);
-    expect(published).toHaveLength(3);
-    expect(ranked(published.at(-1)!)).toEqual(referenceRanking((i) => (i % 4 === 3 ? 5 * 11 + 4 : RACE_SECONDS)));
-    // Lambda re-delivers shard 1's last window: nothing is written, nothing newer to show, no publish (publishClaim.ts).
+  it("a race only other shards have is published by the window's last closer", async () => {
+    const k = 14;
+    const OTHER_CLASS = CLASS_ID + 1;
+    const solo = telemetry({ raceId: RACE_ID, classId: OTHER_CLASS, racerId: 'solo', second: 5 * k + 4, output: 1 });
     const from = appsync.requests.length;
-    await close(1, await fold(1, 12, records(1, 60, 60)));
+    const finals = [];
+    for (const shard of [1, 0, 2, 3]) {
+      const recs = records(shard, 5 * k, 5 * k + 4);
+      finals.push({ shard, final: await fold(shard, k, shard === 1 ? [...recs, solo] : recs) });
+    }
+    for (const { shard, final } of finals) await close(shard, final);
+    const published = appsync.requests.slice(from).map((r) => r.body.variables.input);
+    expect(published.map((p) => p.classId).sort()).toEqual([CLASS_ID, OTHER_CLASS]);
+    expect(published.find((p) => p.classId === OTHER_CLASS)!.entries.map((e) => e.racerId)).toEqual(['solo']);
+  });
+
+  it("a race's windows after its end do not wait: each closer publishes only a board that holds more", async () => {
+    for (let k = 15; k < 24; k += 1) await closeInOrder(k, [0, 1, 2, 3]);
+    // Window 24 starts at the race's end: the final records (second 120) arrive there; shard 3 has none.
+    const published = await closeInOrder(24, [0, 1, 2]);
+    expect(published).toHaveLength(3);
+    expect(ranked(published.at(-1)!)).toEqual(referenceRanking((i) => (i % 4 === 3 ? 5 * 23 + 4 : RACE_SECONDS)));
+    // Lambda re-delivers shard 1's last window: nothing is written, nothing newer to show, no publish.
+    const from = appsync.requests.length;
+    await close(1, await fold(1, 24, records(1, RACE_SECONDS, RACE_SECONDS)));
     expect(appsync.requests.length).toBe(from);
   });
 });

@@ -71,6 +71,7 @@ describe('liveRankings', () => {
         { rank: 3, racerId: 'ben', name: 'Ben', output: 35.5, second: 119, flags: [] },
         { rank: 4, racerId: 'dot', name: null, output: 2, second: 30, flags: ['OUTPUT_DECREASED'] },
       ],
+      totalRiders: 4,
     });
   });
 

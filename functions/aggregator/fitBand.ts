@@ -1,0 +1,42 @@
+/**
+ * A band event within one AppSync metered real-time message (5 KB), as its
+ * subscribers receive it: the event's fields plus the real-time envelope
+ * (message type, subscription id, `data` and field wrapper).
+ *
+ * Names are a display convenience (racerId is the identity): when a band is
+ * too large, the longest names are shortened to a common length, lowered
+ * until the band fits or no name is left. Entries, ranks, ids and outputs
+ * never change, so a band whose racerIds alone pass the budget (ids near the
+ * 64-character limit) is published whole; the caller counts those.
+ */
+import type { LiveBand } from '../../core/liveBands.js';
+
+/** The size of one AppSync metered real-time message. */
+export const METERED_MESSAGE_BYTES = 5 * 1024;
+
+/** What a band event's real-time envelope around its fields takes at most. */
+export const BAND_ENVELOPE_BYTES = 160;
+
+/** Bytes of a band event as a subscriber selecting every field receives it. */
+export function bandEventBytes(band: LiveBand): number {
+  return Buffer.byteLength(JSON.stringify(band), 'utf8') + BAND_ENVELOPE_BYTES;
+}
+
+/** The band within METERED_MESSAGE_BYTES if shortening names can make it so; `fits` tells. */
+export function fitBand(band: LiveBand): { band: LiveBand; fits: boolean } {
+  if (bandEventBytes(band) <= METERED_MESSAGE_BYTES) return { band, fits: true };
+  const entries = band.entries.map((e) => ({ ...e }));
+  let cap = Math.max(0, ...entries.map((e) => e.name?.length ?? 0));
+  let fitted: LiveBand = { ...band, entries };
+  while (cap > 0 && bandEventBytes(fitted) > METERED_MESSAGE_BYTES) {
+    // Lower the cap by the excess spread over the names at the cap, at least one character.
+    const atCap = entries.filter((e) => e.name !== null && e.name.length >= cap).length;
+    const excess = bandEventBytes(fitted) - METERED_MESSAGE_BYTES;
+    cap = Math.max(0, cap - Math.max(1, Math.ceil(excess / Math.max(1, atCap))));
+    for (const e of entries) {
+      if (e.name !== null && e.name.length > cap) e.name = cap === 0 ? null : e.name.slice(0, cap);
+    }
+    fitted = { ...band, entries };
+  }
+  return { band: fitted, fits: bandEventBytes(fitted) <= METERED_MESSAGE_BYTES };
+}
