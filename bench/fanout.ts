@@ -9,7 +9,7 @@
  * after 3 warm-up publishes that are not counted.
  * fanout.idleConnectionsRssMb: RSS of the server process holding 10,000 idle
  * (acknowledged) real-time connections.
- * live.meteredMessagesPerViewerWindow: AppSync's 5 KB units per subscriber and
+ * fanout.completeBoardMessagesPerViewerWindow: AppSync's 5 KB units per subscriber and
  * publish of the complete board, from the server's usage meter, with what a
  * viewer's race costs at list prices (bench/fanoutMetering.ts).
  *
@@ -399,7 +399,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     },
     { metric: 'fanout.idleConnectionsRssMb', value: Math.round(rssMb), unit: 'MB', target: 1024, better: 'lower' },
     meteredResult(figures.usage, {
-      metric: 'live.meteredMessagesPerViewerWindow',
+      metric: 'fanout.completeBoardMessagesPerViewerWindow',
       design: `complete board (onLiveRankings), ${ENTRIES.toLocaleString('en-US')} entries`,
       subscriptionKey: `onLiveRankings(classId: ${CLASS_ID})`,
       viewers: subscribers,

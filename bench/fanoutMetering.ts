@@ -15,7 +15,7 @@ import type { BenchResult } from './types.js';
 export const METERED_MESSAGES_PER_VIEWER_WINDOW_TARGET = 2;
 
 export interface MeteredDesign {
-  /** Metric id, e.g. `live.meteredMessagesPerViewerWindow`. */
+  /** Metric id, e.g. `fanout.completeBoardMessagesPerViewerWindow`. */
   metric: string;
   /** What was delivered, for the note, e.g. "complete board (onLiveRankings), 1,000 entries". */
   design: string;

@@ -1,5 +1,5 @@
 /**
- * live.bandedMessagesPerViewerWindow: what one viewer of a 1,000-rider class
+ * live.meteredMessagesPerViewerWindow: what one viewer of a 1,000-rider class
  * costs per window in AppSync metered real-time messages (one per started
  * 5 KB of an event, per client), measured on the local stack: the simulator's
  * riders (ids and names as it makes them) put on kinesalite, the aggregator
@@ -153,7 +153,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
       .join(' ');
     return [
       {
-        metric: 'live.bandedMessagesPerViewerWindow',
+        metric: 'live.meteredMessagesPerViewerWindow',
         value: Math.round(bandedFigure * 100) / 100,
         unit: 'messages',
         target: 2,

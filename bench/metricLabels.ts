@@ -17,8 +17,9 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
   'fanout.serverMutationP99Ms': 'request arrival → mutation executed',
   'fanout.serverFanoutP99Ms': 'mutation executed → last socket write',
   'fanout.idleConnectionsRssMb': '10,000 idle connections',
-  'live.meteredMessagesPerViewerWindow': "AppSync's 5 KB units per viewer and window, from the local runtime's meter",
-  'live.bandedMessagesPerViewerWindow':
+  'fanout.completeBoardMessagesPerViewerWindow':
+    "AppSync's 5 KB units per viewer and window of the complete board (onLiveRankings), from the local runtime's meter",
+  'live.meteredMessagesPerViewerWindow':
     'onLiveBoard viewers (top band + own band) of a 1,000-rider class on the local stack, per 5 KB of each data message',
   'esm.recordsPerSecond': 'event-source runtime, kinesalite → no-op handler',
   'stack.startupMs': '`alleycat start` → endpoints.json',

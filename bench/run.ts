@@ -35,10 +35,13 @@ export const BENCHMARKS: readonly BenchmarkEntry[] = [
   { name: 'webFirstRender', metrics: ['web.liveFirstRenderMs'] },
   { name: 'aggregatorCore', metrics: ['aggregator.recordsPerSecond'] },
   { name: 'liveWrites', metrics: ['live.writesPerShardWindow'] },
-  { name: 'liveBoard', metrics: ['live.bandedMessagesPerViewerWindow'] },
+  { name: 'liveBoard', metrics: ['live.meteredMessagesPerViewerWindow'] },
   { name: 'appsyncOverhead', metrics: ['appsync.resolverOverheadMsPerField'] },
   { name: 'queries', metrics: ['query.raceResultsTop100P95Ms', 'query.allTimeTop100P95Ms'] },
-  { name: 'fanout', metrics: ['fanout.p99Ms', 'fanout.idleConnectionsRssMb', 'live.meteredMessagesPerViewerWindow'] },
+  {
+    name: 'fanout',
+    metrics: ['fanout.p99Ms', 'fanout.idleConnectionsRssMb', 'fanout.completeBoardMessagesPerViewerWindow'],
+  },
   { name: 'esmThroughput', metrics: ['esm.recordsPerSecond'] },
   { name: 'stackStartup', metrics: ['stack.startupMs'] },
   {

@@ -30,7 +30,7 @@ import { shardIdOf } from '../runtime/kinesisRecord.js';
 import type { LogPort, MetricsPort } from '../runtime/observability.js';
 import { closeRace } from './closeRace.js';
 import type { OpenRace } from '../../core/openRace.js';
-import type { ShardPosition } from './raceClosing.js';
+import type { ShardHold, ShardPosition } from './raceClosing.js';
 import { closingHorizon, dueRaces, quietRaces } from './raceClosing.js';
 import { readShardPositions, writeShardPosition } from './shardPositions.js';
 import { claimRaceClose, isRaceClosed, listOpenRaces, storeFinal, touchOpenRace } from './raceStore.js';
@@ -74,12 +74,12 @@ export interface FinalizerDeps {
    */
   quietMs?: number;
   /**
-   * A shard whose finalizer has not recorded its position for this long no
-   * longer holds race closes up (default 30 s; see closingHorizon).
+   * How long a shard's recorded position holds race closes up (see
+   * closingHorizon): after its last invocation ended (default 5 s: the
+   * poller's second, the batching window and a margin), or while one runs
+   * (default 60 s, the function's timeout).
    */
-  idleShardMs?: number;
-  /** How often a container records a shard's position while reading it (default 1 s). */
-  positionIntervalMs?: number;
+  shardHold?: Partial<ShardHold>;
 }
 
 export interface KinesisBatchEvent {
@@ -133,21 +133,17 @@ export function createFinalizer(
   /** When this container last wrote each race's marker (its clock). */
   const touchedAt = new Map<string, number>();
   let lastCloseCheck = Number.NEGATIVE_INFINITY;
-  /** When this container last recorded each shard's position (its clock). */
-  const positionWrittenAt = new Map<string, number>();
+  const hold: ShardHold = { quietMs: 5000, busyMs: 60_000, ...deps.shardHold };
 
   /**
-   * Records a shard's position, at most once per interval unless `force`.
-   * A failure is logged and counted, not thrown: the records are stored
-   * either way, and a position not recorded only means that other closers
-   * see this shard as further behind, or as idle, than it is.
+   * Records a shard's position. A failure is logged and counted, not thrown:
+   * the records are stored either way, and a position not recorded only
+   * means that other closers see this shard as further behind, or as quiet,
+   * than it is.
    */
-  async function recordPosition(position: ShardPosition, force: boolean): Promise<void> {
-    const last = positionWrittenAt.get(position.shardId);
-    if (!force && last !== undefined && position.seenAt - last < (deps.positionIntervalMs ?? 1000)) return;
+  async function recordPosition(position: ShardPosition): Promise<void> {
     try {
-      await writeShardPosition(deps.ddb, deps.tableName, position.shardId, position.position, position.seenAt);
-      positionWrittenAt.set(position.shardId, position.seenAt);
+      await writeShardPosition(deps.ddb, deps.tableName, position);
     } catch (error) {
       deps.metrics.addMetric('ShardPositionFailures', 'Count', 1);
       deps.logger.warn('shard position not recorded', { shardId: position.shardId, error: errorMessage(error) });
@@ -215,7 +211,7 @@ export function createFinalizer(
     lastCloseCheck = now;
     const recorded = await readShardPositions(deps.ddb, deps.tableName);
     const positions = own === undefined ? recorded : [...recorded.filter((p) => p.shardId !== own.shardId), own];
-    const horizon = closingHorizon(positions, now, deps.idleShardMs ?? 30_000);
+    const horizon = closingHorizon(positions, now, hold);
     const open = (
       await Promise.all(RACE_CLASSES.map((c) => listOpenRaces(deps.ddb, deps.tableName, c.classId)))
     ).flat();
@@ -283,10 +279,10 @@ export function createFinalizer(
         const arrival = rec.kinesis.approximateArrivalTimestamp;
         if (typeof arrival === 'number') arrivals.set(rec.kinesis.sequenceNumber, arrival * 1000);
       }
-      // A container new to this shard says so before it reads: until then other closers would not wait for it.
+      // Busy from here on, up to just before this batch: a long invocation holds closes for its whole run.
       const firstArrival = Math.min(...arrivals.values());
-      if (!positionWrittenAt.has(shardId) && Number.isFinite(firstArrival)) {
-        await recordPosition({ shardId, position: firstArrival - 1, seenAt: deps.clock.now() }, true);
+      if (Number.isFinite(firstArrival)) {
+        await recordPosition({ shardId, position: firstArrival - 1, seenAt: deps.clock.now(), busy: true });
       }
       const valid: ArrivedRecord[] = [];
       const malformed = [];
@@ -376,8 +372,8 @@ export function createFinalizer(
           : arrivals.size > 0
           ? Math.max(...arrivals.values())
           : Number.NaN;
-      const own = Number.isFinite(position) ? { shardId, position, seenAt: deps.clock.now() } : undefined;
-      if (own !== undefined) await recordPosition(own, false);
+      const own = Number.isFinite(position) ? { shardId, position, seenAt: deps.clock.now(), busy: false } : undefined;
+      if (own !== undefined) await recordPosition(own);
       try {
         await closeDue(shardId, own);
       } catch (error) {

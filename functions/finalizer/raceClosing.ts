@@ -22,28 +22,42 @@ export function dueRaces(
   return open.filter((r) => nowMillis >= raceEndMillis(r.raceId, raceSeconds) + graceSeconds * 1000);
 }
 
-/** One shard's recorded progress: every record that arrived up to `position` (epoch ms) is processed; written at `seenAt`. */
+/**
+ * One shard's recorded progress: every record that arrived up to `position`
+ * (epoch ms) is processed; written at `seenAt`, `busy` while an invocation
+ * of the shard is running (written at its start, cleared at its end).
+ */
 export interface ShardPosition {
   shardId: string;
   position: number;
   seenAt: number;
+  busy: boolean;
+}
+
+/** How long a shard's recorded position holds closes up. */
+export interface ShardHold {
+  /**
+   * A shard whose last invocation ended this long ago has nothing left to
+   * read: Kinesis polls an idle shard about once a second and invokes as
+   * soon as records arrive (plus the batching window).
+   */
+  quietMs: number;
+  /** A shard busy for this long has died mid-invocation (the function's timeout); its retry writes anew. */
+  busyMs: number;
 }
 
 /**
  * The arrival time every shard still being read has processed up to: the
- * lowest position among shards seen within `idleMs` of `nowMillis`, never
- * past `nowMillis`. A race is closed only once this passes its end plus
- * grace, so a final that reached a lagging shard in time is read before the
- * close. A shard not seen for `idleMs` no longer holds closes up: Kinesis
- * invokes a consumer only when its shard has records, so a silent shard has
- * nothing left to read (or its consumer is failing, and waiting for it would
- * hold every race; its finals are refused as late once it comes back). A
- * position written more than `idleMs` ahead of the clock is ignored too.
+ * lowest position among shards that hold closes (see ShardHold), never past
+ * `nowMillis`. A race is closed only once this passes its end plus grace, so
+ * a final that reached a lagging shard in time is read before the close. A
+ * position written further ahead of the clock than `busyMs` is ignored.
  */
-export function closingHorizon(positions: readonly ShardPosition[], nowMillis: number, idleMs: number): number {
+export function closingHorizon(positions: readonly ShardPosition[], nowMillis: number, hold: ShardHold): number {
   let horizon = nowMillis;
   for (const p of positions) {
-    if (Math.abs(nowMillis - p.seenAt) >= idleMs) continue;
+    const age = nowMillis - p.seenAt;
+    if (age <= -hold.busyMs || age >= (p.busy ? hold.busyMs : hold.quietMs)) continue;
     horizon = Math.min(horizon, p.position);
   }
   return horizon;

@@ -13,26 +13,26 @@ export const FINALIZER_CONSUMER = 'finalizer';
 
 /**
  * Records that `shardId` has processed every record that arrived up to
- * `positionMillis`, seen at `nowMillis`. Overwrites: a shard has one reader at
+ * `position.position`, at `position.seenAt`, and whether an invocation is
+ * running on it. Overwrites: a shard has one reader at
  * a time (parallelization factor 1), and a position that goes back (a batch
  * retried from an earlier checkpoint) is the truth.
  */
 export async function writeShardPosition(
   ddb: DynamoDBDocumentClient,
   tableName: string,
-  shardId: string,
-  positionMillis: number,
-  nowMillis: number,
+  position: ShardPosition,
 ): Promise<void> {
   await ddb.send(
     new PutCommand({
       TableName: tableName,
       Item: {
-        ...shardPositionKey(FINALIZER_CONSUMER, shardId),
+        ...shardPositionKey(FINALIZER_CONSUMER, position.shardId),
         itemType: ITEM_SHARD_POSITION,
-        shardId,
-        position: positionMillis,
-        seenAt: nowMillis,
+        shardId: position.shardId,
+        position: position.position,
+        seenAt: position.seenAt,
+        busy: position.busy,
       },
     }),
   );
@@ -54,7 +54,7 @@ export async function readShardPositions(ddb: DynamoDBDocumentClient, tableName:
     );
     for (const item of res.Items ?? []) {
       if (typeof item.shardId === 'string' && typeof item.position === 'number' && typeof item.seenAt === 'number') {
-        out.push({ shardId: item.shardId, position: item.position, seenAt: item.seenAt });
+        out.push({ shardId: item.shardId, position: item.position, seenAt: item.seenAt, busy: item.busy === true });
       }
     }
     start = res.LastEvaluatedKey;

@@ -52,6 +52,7 @@ export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
     'RacesClosed',
     'NotFinishedResults',
     'RaceCloseFailures',
+    'ShardPositionFailures',
     'FinalsRefused',
     'FinalsNotAdmitted',
     'LateFinalsRefused',
@@ -322,6 +323,7 @@ export class Monitoring extends Construct {
       graph('Retries and failures', [
         emf('aggregator', 'PublishFailures'),
         emf('finalizer', 'RaceCloseFailures'),
+        emf('finalizer', 'ShardPositionFailures'),
         emf('allTime', 'AllTimeReplaySkipped'),
       ]),
       // The fair-play rules (core/fairPlay.ts): refused records and finals, flagged riders and results.

@@ -25,6 +25,8 @@ function install(): void {
   const base = process.env;
   process.env = new Proxy(base, {
     get: (target, key) => own(key) ?? Reflect.get(target, key),
+    // Writes go to the process's own environment, whose setter takes only plain assignments.
+    set: (target, key, value) => Reflect.set(target, key, value),
     has: (target, key) => own(key) !== undefined || Reflect.has(target, key),
     ownKeys: (target) => [...new Set([...Reflect.ownKeys(target), ...Object.keys(current.getStore() ?? {})])],
     getOwnPropertyDescriptor: (target, key) => {

@@ -14,11 +14,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   CreateStreamCommand,
+  IncreaseStreamRetentionPeriodCommand,
   DescribeStreamSummaryCommand,
   ResourceInUseException as KinesisResourceInUse,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import { TABLE } from '../../infra/settings.js';
+import { STREAM, TABLE } from '../../infra/settings.js';
 
 /** CreateTable input derived from TABLE (also compared with the synthesized template in a test). */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
@@ -98,6 +99,14 @@ export async function ensureTimeToLive(client: DynamoDBClient, tableName: string
   );
 }
 
+/**
+ * kinesalite validates retention against Kinesis's former maximum of 168 hours
+ * (AWS now allows 8,760): the local stream keeps the deployed retention up to that.
+ */
+export function localRetentionHours(deployedHours: number): number {
+  return Math.min(deployedHours, 168);
+}
+
 /** Creates the stream if it does not exist and waits until it is ACTIVE; returns its ARN. */
 export async function ensureStream(client: KinesisClient, streamName: string, shardCount: number): Promise<string> {
   try {
@@ -108,7 +117,16 @@ export async function ensureStream(client: KinesisClient, streamName: string, sh
   for (let i = 0; i < 100; i += 1) {
     const d = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
     const s = d.StreamDescriptionSummary;
-    if (s?.StreamStatus === 'ACTIVE' && s.StreamARN) return s.StreamARN;
+    if (s?.StreamStatus === 'ACTIVE' && s.StreamARN) {
+      // The deployed stream's retention (infra/settings.ts STREAM), as far as the emulator takes it.
+      const hours = localRetentionHours(STREAM.retentionHours);
+      if ((s.RetentionPeriodHours ?? 24) < hours) {
+        await client.send(
+          new IncreaseStreamRetentionPeriodCommand({ StreamName: streamName, RetentionPeriodHours: hours }),
+        );
+      }
+      return s.StreamARN;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`stream ${streamName} did not become ACTIVE`);

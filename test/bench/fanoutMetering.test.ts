@@ -4,7 +4,7 @@ import { createUsageMeter } from '../../local/appsync/index.js';
 import { meteredResult } from '../../bench/fanoutMetering.js';
 
 const design = {
-  metric: 'live.meteredMessagesPerViewerWindow',
+  metric: 'fanout.completeBoardMessagesPerViewerWindow',
   design: 'complete board (onLiveRankings), 1,000 entries',
   subscriptionKey: 'onLiveRankings(classId: 3)',
   viewers: 4,
@@ -22,7 +22,7 @@ describe('meteredResult', () => {
   it('divides the 5 KB units by the messages: one per viewer and window', () => {
     const result = meteredResult(meterWith(20, 89 * 1024), design);
     expect(result).toMatchObject({
-      metric: 'live.meteredMessagesPerViewerWindow',
+      metric: 'fanout.completeBoardMessagesPerViewerWindow',
       value: 18,
       unit: 'msgs',
       target: 2,

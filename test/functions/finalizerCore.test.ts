@@ -158,16 +158,20 @@ describe('finalizer core: quiet races (the scheduled close)', () => {
 });
 
 describe('finalizer core: the closing horizon (shard positions)', () => {
-  it('is the lowest position among shards seen within the idle time, never past the clock', () => {
+  const hold = { quietMs: 5_000, busyMs: 60_000 };
+  it('is the lowest position among shards that hold closes, never past the clock', () => {
     const now = 1_000_000;
-    expect(closingHorizon([], now, 30_000)).toBe(now);
+    expect(closingHorizon([], now, hold)).toBe(now);
     const positions = [
-      { shardId: 'a', position: now - 2_000, seenAt: now - 1_000 },
-      { shardId: 'b', position: now - 9_000, seenAt: now - 29_999 },
-      { shardId: 'c', position: now - 500_000, seenAt: now - 30_000 }, // idle: holds nothing up
-      { shardId: 'd', position: now - 400_000, seenAt: now + 30_000 }, // written a clock skew ahead: ignored
+      { shardId: 'a', position: now - 2_000, seenAt: now - 1_000, busy: false },
+      { shardId: 'b', position: now - 9_000, seenAt: now - 4_999, busy: false }, // just read: may be invoked again
+      { shardId: 'c', position: now - 500_000, seenAt: now - 5_000, busy: false }, // quiet: nothing left to read
+      { shardId: 'd', position: now - 30_000, seenAt: now - 59_999, busy: true }, // a long invocation still running
+      { shardId: 'e', position: now - 400_000, seenAt: now - 60_000, busy: true }, // died mid-invocation
+      { shardId: 'f', position: now - 400_000, seenAt: now + 60_000, busy: false }, // a clock skew ahead: ignored
     ];
-    expect(closingHorizon(positions, now, 30_000)).toBe(now - 9_000);
-    expect(closingHorizon([{ shardId: 'a', position: now + 5_000, seenAt: now }], now, 30_000)).toBe(now);
+    expect(closingHorizon(positions, now, hold)).toBe(now - 30_000);
+    expect(closingHorizon(positions.slice(0, 3), now, hold)).toBe(now - 9_000);
+    expect(closingHorizon([{ shardId: 'a', position: now + 5_000, seenAt: now, busy: false }], now, hold)).toBe(now);
   });
 });

@@ -7,6 +7,7 @@ import type { FinalizerDeps } from '../../functions/finalizer/finalizer.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
 import { claimRaceClose, listOpenRaces, touchOpenRace } from '../../functions/finalizer/raceStore.js';
 import { closeRace } from '../../functions/finalizer/closeRace.js';
+import { writeShardPosition } from '../../functions/finalizer/shardPositions.js';
 import { openRaceKey, pendingFinalKey, raceKey, resultKey } from '../../core/keys.js';
 import { raceShardItems } from '../support/shardedReads.js';
 import { raceEndMillis } from '../../core/raceClock.js';
@@ -467,10 +468,11 @@ describe('finalizer against DynamoDB Local', () => {
       });
     });
 
-    it('a shard not heard from for the idle time holds nothing up; the scheduled close waits for one still read', async () => {
+    it('a quiet shard holds nothing up, a busy one holds until its timeout; the scheduled close waits like any closer', async () => {
       const raceId = 6_001_100;
       const end = raceEndMillis(raceId, RS);
       const dueAt = end + GRACE * 1000;
+      const hold = { quietMs: 5_000, busyMs: 60_000 };
       await writeLivePart(
         documentClient(endpoint),
         tableName,
@@ -478,19 +480,31 @@ describe('finalizer against DynamoDB Local', () => {
         { idle: { output: 60, second: 240 } },
         new Date(end - 60_000).toISOString(),
       );
-      // Shard c was last read at the race's end, positioned a minute before it.
-      const silent = deps(end);
-      await createFinalizer(silent.d)(
+      // Shard c's last invocation ended well after the race's end plus grace, positioned a minute before the end.
+      const last = dueAt + 1_000;
+      await createFinalizer(deps(last).d)(
         kinesisEvent([ride(raceId, 'idle', 240)], { shardId: 'shard-c', arrivalSeconds: (end - 60_000) / 1000 }),
       );
-      // Later, while c is still within the idle time, a tick finds the race quiet but c behind: not closed.
-      const tick = deps(end + 29_000, { quietMs: 0, idleShardMs: 30_000 });
+      // 4.999 s later a tick finds the race quiet, but c may still be invoked with more: not closed.
+      const tick = deps(last + 4_999, { quietMs: 0, shardHold: hold });
       await createFinalizer(tick.d)({ source: 'aws.events', 'detail-type': 'Scheduled Event' });
       expect(tick.metrics.totals.RacesClosed ?? 0).toBe(0);
-      // 30 s after c was last heard from, shard d (past the end) closes it: c is idle, so nothing is left to wait for.
-      const other = deps(end + 30_000, { idleShardMs: 30_000 });
-      await createFinalizer(other.d)(
+      // Shard e starts an invocation on records from before the end and dies in it (busy): it holds for 60 s.
+      await writeShardPosition(documentClient(endpoint), tableName, {
+        shardId: 'shard-e',
+        position: end - 30_000,
+        seenAt: last + 1_000,
+        busy: true,
+      });
+      const early = deps(last + 60_999, { shardHold: hold });
+      await createFinalizer(early.d)(
         kinesisEvent([ride(raceId + 1, 'next', 3)], { shardId: 'shard-d', arrivalSeconds: (dueAt + 2000) / 1000 }),
+      );
+      expect(early.metrics.totals.RacesClosed ?? 0).toBe(0);
+      // At its timeout, shard d (past the end) closes it: nothing is left to wait for.
+      const other = deps(last + 61_000, { shardHold: hold });
+      await createFinalizer(other.d)(
+        kinesisEvent([ride(raceId + 1, 'next', 4)], { shardId: 'shard-d', arrivalSeconds: (dueAt + 3000) / 1000 }),
       );
       expect(other.metrics.totals.RacesClosed).toBe(1);
       expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: 1, winnerRacerId: 'idle' });

@@ -325,7 +325,7 @@ describe('crash recovery', () => {
                 lastRaceId: plan.raceId,
               },
             ],
-            recentResults: [{ classId: c, raceId: plan.raceId, output: r.output, finished: r.finished }],
+            recentResults: [{ classId: c, raceId: plan.raceId, output: r.output, finished: r.finished, rank: r.rank }],
           });
         }
       }
