@@ -10,8 +10,7 @@
 import { util, type Context, type NONERequest } from '@aws-appsync/utils';
 import type { LiveBand, MutationPublishLiveBandArgs } from '../core/generated/schema.js';
 import { BAND_SIZE } from '../core/liveBands.js';
-import { isRacerId } from '../core/telemetry.js';
-import { invalid, isInteger, requireClassId, requireRaceId } from './lib/validation.js';
+import { invalid, isInteger, requireClassId, requireRaceId, requireRankedEntry } from './lib/validation.js';
 import { MAX_BAND } from './lib/liveBandsArg.js';
 
 export function request(ctx: Context<MutationPublishLiveBandArgs>): NONERequest {
@@ -26,13 +25,7 @@ export function request(ctx: Context<MutationPublishLiveBandArgs>): NONERequest 
   if (input.entries.length > BAND_SIZE) invalid('input.entries', `must hold at most ${BAND_SIZE} entries`);
   let i = 0;
   for (const e of input.entries) {
-    const at = `input.entries[${i}]`;
-    if (!isInteger(e.rank) || e.rank < 1) invalid(`${at}.rank`, 'must be a positive integer');
-    if (!isRacerId(e.racerId)) invalid(`${at}.racerId`, 'must match ^[A-Za-z0-9_-]{1,64}$');
-    if (typeof e.output !== 'number' || !Number.isFinite(e.output) || e.output < 0) {
-      invalid(`${at}.output`, 'must be a finite non-negative number');
-    }
-    if (!isInteger(e.second) || e.second < 0) invalid(`${at}.second`, 'must be a non-negative integer');
+    requireRankedEntry(e, `input.entries[${i}]`);
     i = i + 1;
   }
   const entries = [];

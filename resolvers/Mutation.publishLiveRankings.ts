@@ -7,8 +7,7 @@
 import { util, type Context, type NONERequest } from '@aws-appsync/utils';
 import type { LiveEntry, LiveRankings, MutationPublishLiveRankingsArgs } from '../core/generated/schema.js';
 import { flagMask, flagNames } from '../core/fairPlay.js';
-import { isRacerId } from '../core/telemetry.js';
-import { invalid, isInteger, requireClassId, requireRaceId } from './lib/validation.js';
+import { invalid, requireClassId, requireRaceId, requireRankedEntry } from './lib/validation.js';
 
 /** Largest snapshot accepted: a full race of every rider a class can hold, with headroom. */
 export const MAX_ENTRIES = 5000;
@@ -20,13 +19,7 @@ export function request(ctx: Context<MutationPublishLiveRankingsArgs>): NONERequ
   if (input.entries.length > MAX_ENTRIES) invalid('input.entries', `must hold at most ${MAX_ENTRIES} entries`);
   let i = 0;
   for (const e of input.entries) {
-    const at = `input.entries[${i}]`;
-    if (!isInteger(e.rank) || e.rank < 1) invalid(`${at}.rank`, 'must be a positive integer');
-    if (!isRacerId(e.racerId)) invalid(`${at}.racerId`, 'must match ^[A-Za-z0-9_-]{1,64}$');
-    if (typeof e.output !== 'number' || !Number.isFinite(e.output) || e.output < 0) {
-      invalid(`${at}.output`, 'must be a finite non-negative number');
-    }
-    if (!isInteger(e.second) || e.second < 0) invalid(`${at}.second`, 'must be a non-negative integer');
+    requireRankedEntry(e, `input.entries[${i}]`);
     i = i + 1;
   }
   const entries: LiveEntry[] = [];

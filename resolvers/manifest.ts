@@ -39,6 +39,17 @@ export const DATA_SOURCES: Record<DataSourceName, { kind: 'AMAZON_DYNAMODB' | 'N
 export const ENV_NAMES = ['TABLE_NAME', 'STREAM_NAME', 'RACE_SECONDS', 'GRACE_SECONDS'] as const;
 
 /** One Query per write shard of a ranking (core/keys.ts SHARD_NUMBERS; the same function each time). */
+/**
+ * The live parts of the running race (or, when it has none yet, of the race
+ * just ended), all of them: liveRankings, liveBoard and liveRider read the
+ * same and shape the answer in their own response.
+ */
+const LIVE_PARTS_READS: readonly FunctionSpec[] = [
+  { name: 'getLiveParts', dataSource: 'table' },
+  { name: 'getPreviousLiveParts', dataSource: 'table' },
+  { name: 'getMoreLiveParts', dataSource: 'table' },
+];
+
 const RANK_SHARD_QUERIES: readonly FunctionSpec[] = SHARD_NUMBERS.map(() => ({
   name: 'queryRankShard',
   dataSource: 'table',
@@ -61,11 +72,7 @@ export const RESOLVERS: readonly ResolverSpec[] = [
     // ended is read instead (a second Query on another partition).
     typeName: 'Query',
     fieldName: 'liveRankings',
-    functions: [
-      { name: 'getLiveParts', dataSource: 'table' },
-      { name: 'getPreviousLiveParts', dataSource: 'table' },
-      { name: 'getMoreLiveParts', dataSource: 'table' },
-    ],
+    functions: LIVE_PARTS_READS,
   },
   {
     // A pipeline: the ranking is write-sharded (core/keys.ts ALLTIME_SHARDS), merged in the response.
@@ -77,20 +84,12 @@ export const RESOLVERS: readonly ResolverSpec[] = [
     // The live-parts pipeline of liveRankings, banded.
     typeName: 'Query',
     fieldName: 'liveBoard',
-    functions: [
-      { name: 'getLiveParts', dataSource: 'table' },
-      { name: 'getPreviousLiveParts', dataSource: 'table' },
-      { name: 'getMoreLiveParts', dataSource: 'table' },
-    ],
+    functions: LIVE_PARTS_READS,
   },
   {
     typeName: 'Query',
     fieldName: 'liveRider',
-    functions: [
-      { name: 'getLiveParts', dataSource: 'table' },
-      { name: 'getPreviousLiveParts', dataSource: 'table' },
-      { name: 'getMoreLiveParts', dataSource: 'table' },
-    ],
+    functions: LIVE_PARTS_READS,
   },
   {
     typeName: 'Query',

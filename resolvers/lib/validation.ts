@@ -5,8 +5,27 @@
  */
 import { util } from '@aws-appsync/utils';
 import { isRaceClass } from '../../core/raceClasses.js';
+import { isRacerId } from '../../core/telemetry.js';
 import { DEFAULT_RACE_SECONDS } from '../../core/raceClock.js';
 import { parseDigits } from './cursor.js';
+
+/**
+ * Checks one ranked entry of a published board (`at` names it, e.g.
+ * `input.entries[3]`): positive integer rank, a contract racerId, a finite
+ * non-negative output, a non-negative integer second.
+ */
+export function requireRankedEntry(
+  e: { rank: unknown; racerId: unknown; output: unknown; second: unknown },
+  at: string,
+): void {
+  if (!isInteger(e.rank) || e.rank < 1) invalid(`${at}.rank`, 'must be a positive integer');
+  if (typeof e.racerId !== 'string' || !isRacerId(e.racerId))
+    invalid(`${at}.racerId`, 'must match ^[A-Za-z0-9_-]{1,64}$');
+  if (typeof e.output !== 'number' || !Number.isFinite(e.output) || e.output < 0) {
+    invalid(`${at}.output`, 'must be a finite non-negative number');
+  }
+  if (!isInteger(e.second) || e.second < 0) invalid(`${at}.second`, 'must be a non-negative integer');
+}
 
 /** Stops the resolver with a ValidationError about one field. */
 export function invalid(field: string, message: string): never {
