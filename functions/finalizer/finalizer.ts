@@ -287,9 +287,8 @@ export function createFinalizer(
       const valid: ArrivedRecord[] = [];
       const malformed = [];
       for (const rec of records) {
-        const arrival = rec.kinesis.approximateArrivalTimestamp;
         const d = decodeTelemetry(rec, deps.raceSeconds);
-        const arrivalMillis = typeof arrival === 'number' ? arrival * 1000 : Number.NaN;
+        const arrivalMillis = arrivals.get(rec.kinesis.sequenceNumber) ?? Number.NaN;
         if (d.ok) valid.push({ sequenceNumber: rec.kinesis.sequenceNumber, record: d.record, arrivalMillis });
         else malformed.push({ sequenceNumber: d.sequenceNumber, field: d.field, message: d.message });
       }
