@@ -46,6 +46,23 @@ describe('admission against DynamoDB Local', () => {
   });
   afterAll(async () => appsync.close());
 
+  /** A finalizer on the test table with its own metrics and a manual clock at `clockAt`. */
+  function finalizerAt(ddb: ReturnType<typeof documentClient>, clockAt: number) {
+    const metrics = recordingMetrics();
+    const clock = manualClock(clockAt);
+    const finalize = createFinalizer({
+      ddb,
+      tableName,
+      raceSeconds: RACE_SECONDS,
+      graceSeconds: 15,
+      logger: recordingLogger(),
+      metrics,
+      clock,
+      sleep: noSleep,
+    });
+    return { finalize, metrics, clock };
+  }
+
   it('admits first come across shards up to the cap, refuses the rest, and admitted riders keep riding', async () => {
     const deps = aggregatorTestDeps(
       { endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock: manualClock(ARRIVAL * 1000 + 10_000) },
@@ -122,19 +139,8 @@ describe('admission against DynamoDB Local', () => {
     expect(deps.metrics.totals.RecordsRefused).toBe(100);
 
     // The finalizer keeps the finals of admitted riders only; the close writes every admitted rider's result.
-    const metrics = recordingMetrics();
     const raceEnd = (RACE_ID + 1) * RACE_SECONDS;
-    const clock = manualClock(raceEnd * 1000 + 1000);
-    const finalize = createFinalizer({
-      ddb,
-      tableName,
-      raceSeconds: RACE_SECONDS,
-      graceSeconds: 15,
-      logger: recordingLogger(),
-      metrics,
-      clock,
-      sleep: noSleep,
-    });
+    const { finalize, metrics, clock } = finalizerAt(ddb, raceEnd * 1000 + 1000);
     const res = await finalize(
       kinesisEvent([ride('a0', 300, 'final'), ride('f0-1', 300, 'final'), ride('b1', 300, 'final')], {
         shardId: SHARDS[0],
@@ -217,18 +223,7 @@ describe('admission against DynamoDB Local', () => {
     const arrival = raceId * RACE_SECONDS + 60;
     const ddb = documentClient(endpoint);
     const raceEnd = (raceId + 1) * RACE_SECONDS;
-    const metrics = recordingMetrics();
-    const clock = manualClock(arrival * 1000 + 1000);
-    const finalize = createFinalizer({
-      ddb,
-      tableName,
-      raceSeconds: RACE_SECONDS,
-      graceSeconds: 15,
-      logger: recordingLogger(),
-      metrics,
-      clock,
-      sleep: noSleep,
-    });
+    const { finalize, metrics, clock } = finalizerAt(ddb, arrival * 1000 + 1000);
     const rec = (racerId: string, second: number, event: 'update' | 'final' = 'update') =>
       telemetry({ raceId, classId: CLASS_ID, racerId, second, output: second / 2, event });
     // The race has no counter yet (room for all): the finalizer keeps x's final (a replay of it at the end).
