@@ -33,10 +33,9 @@ import type { OpenRace } from '../../core/openRace.js';
 import type { ShardHold, ShardPosition } from './raceClosing.js';
 import { closingHorizon, dueRaces, quietRaces } from './raceClosing.js';
 import { readShardPositions, writeShardPosition } from './shardPositions.js';
-import { claimRaceClose, isRaceClosed, listOpenRaces, storeFinal, touchOpenRace } from './raceStore.js';
+import { claimRaceClose, isRaceClosed, listOpenRaces, storeFinals, touchOpenRace } from './raceStore.js';
 import type { ArrivedRecord } from './judgeFinals.js';
 import { judgeFinals } from './judgeFinals.js';
-import { forEachLimited } from '../../lib/concurrency.js';
 import { admittedFinals } from './admittedFinals.js';
 
 export interface FinalizerDeps {
@@ -332,14 +331,10 @@ export function createFinalizer(
           sample: gate.refused.slice(0, 3).map((c) => c.final.racerId),
         });
       }
-      await forEachLimited(gate.admitted, 16, async (c) => {
-        try {
-          const outcome = await storeFinal(deps.ddb, deps.tableName, c.final, c.conflicting);
-          if (outcome === 'stored') stored += 1;
-          if (outcome === 'conflict') conflicts += 1;
-        } catch (error) {
-          for (const s of c.sequenceNumbers) failed.set(s, toError(error));
-        }
+      await storeFinals(deps.ddb, deps.tableName, gate.admitted, (c, outcome) => {
+        if (outcome === 'stored') stored += 1;
+        else if (outcome === 'conflict') conflicts += 1;
+        else if (outcome instanceof Error) for (const s of c.sequenceNumbers) failed.set(s, outcome);
       });
       deps.metrics.addMetric('FinalsStored', 'Count', stored);
       deps.metrics.addMetric('FinalsRefused', 'Count', judged.refused);

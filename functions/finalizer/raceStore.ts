@@ -29,6 +29,7 @@ import type { ResultItem } from '../../core/resultItem.js';
 import { chunk } from '../../lib/concurrency.js';
 import { forEachLimited } from '../../lib/concurrency.js';
 import { writtenUnlessConditionFails } from '../runtime/conditionalWrite.js';
+import { toError } from '../../lib/toError.js';
 import type { PendingFinal } from './pendingFinal.js';
 import { buildPendingFinalItem, pendingFinalOfItem, sameFinal } from './pendingFinal.js';
 import { pendingFinalKey } from '../../core/keys.js';
@@ -159,6 +160,9 @@ export async function queryResults(
   return (await queryRaceShards(ddb, tableName, race, RESULT_SK_PREFIX)) as unknown as ResultItem[];
 }
 
+/** Items one TransactWriteItems call takes (the DynamoDB limit). */
+export const TRANSACT_WRITE_LIMIT = 100;
+
 /** What became of a final offered as the rider's pending final. */
 export type StoreFinalOutcome = 'stored' | 'replay' | 'conflict';
 
@@ -199,6 +203,68 @@ export async function storeFinal(
   return same ? 'replay' : 'conflict';
 }
 
+/** A final offered by the batch, with whether a different one followed it in the batch (see storeFinal). */
+export interface OfferedFinal {
+  final: PendingFinal;
+  conflicting: boolean;
+}
+
+/**
+ * storeFinal for many finals (one per rider and race), with the same
+ * outcome for each: at a race's end every rider's final arrives within
+ * seconds, and one conditional put each would hold the shard for as many
+ * calls. The finals go as the same conditional puts in TransactWriteItems of
+ * up to 100 (BatchWriteItem takes no conditions, and first wins must hold);
+ * when a transaction is cancelled (a rider already has a final: a replay or
+ * a different one, or a conflicting write) its finals are stored one by one
+ * with storeFinal, which tells a replay from a conflict. `report` gets every
+ * final's outcome, or the error that kept it from being stored.
+ */
+export async function storeFinals<T extends OfferedFinal>(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  offered: readonly T[],
+  report: (offer: T, outcome: StoreFinalOutcome | Error) => void,
+  parallel = 4,
+): Promise<void> {
+  await forEachLimited(chunk(offered, TRANSACT_WRITE_LIMIT), parallel, async (part) => {
+    // A transaction of one saves nothing over storeFinal's own conditional put.
+    if (part.length > 1) {
+      try {
+        await ddb.send(
+          new TransactWriteCommand({
+            TransactItems: part.map((o) => ({
+              Put: {
+                TableName: tableName,
+                Item: buildPendingFinalItem(o.conflicting ? { ...o.final, conflicting: true } : o.final),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            })),
+          }),
+        );
+        for (const o of part) report(o, 'stored');
+        return;
+      } catch (error) {
+        if (!isTransactionCanceled(error)) {
+          for (const o of part) report(o, toError(error));
+          return;
+        }
+      }
+    }
+    await forEachLimited(part, 16, async (o) => {
+      try {
+        report(o, await storeFinal(ddb, tableName, o.final, o.conflicting));
+      } catch (error) {
+        report(o, toError(error));
+      }
+    });
+  });
+}
+
+function isTransactionCanceled(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TransactionCanceledException';
+}
+
 /** Every pending final of a race, strongly consistent. */
 export async function queryPendingFinals(
   ddb: DynamoDBDocumentClient,
@@ -232,9 +298,6 @@ export async function putResult(ddb: DynamoDBDocumentClient, tableName: string, 
     ddb.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' })),
   );
 }
-
-/** Items one TransactWriteItems call takes (the DynamoDB limit). */
-export const TRANSACT_WRITE_LIMIT = 100;
 
 export interface ResultsOutcome {
   /** Results written. */
@@ -271,7 +334,7 @@ export async function putResultsAll(
       );
       outcome.written += part.length;
     } catch (error) {
-      if (!(error instanceof Error && error.name === 'TransactionCanceledException')) throw error;
+      if (!isTransactionCanceled(error)) throw error;
       await putEachResult(ddb, tableName, part, outcome);
     }
   });
