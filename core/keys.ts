@@ -235,6 +235,16 @@ export function shardWatermarkKey(shardId: string): { PK: string; SK: string } {
 export const SHARD_WATERMARK_PK = 'LIVEWM';
 
 /**
+ * The claim on the boards of the newest window a closer found complete: PK
+ * LIVEWM, SK CLAIM (beside the shards' watermarks, so the Query that reads
+ * them reads it too). One claim per window publishes every running race's
+ * board of it (functions/aggregator/publishClaim.ts claimBoards).
+ */
+export function windowClaimKey(): { PK: string; SK: string } {
+  return { PK: SHARD_WATERMARK_PK, SK: 'CLAIM' };
+}
+
+/**
  * The key of a rider in a LivePart's `riders` map. The contract lets a racerId
  * be `__proto__`, which JavaScript object code (the AWS SDK's marshaller and
  * unmarshaller among it) treats as the prototype, not a key: it is stored as

@@ -60,6 +60,21 @@ export interface LivePartItem {
   readonly windowStart?: number;
   /** The page of the shard's part (core/livePartPages.ts); absent on page 0. */
   readonly page?: number;
+  /**
+   * The shard's window watermark as of this write (core/shardWatermark.ts;
+   * page 0 of the part that carries it): the end of the newest window it
+   * closed, every race included, so that the part write also tells the other
+   * closers how far the shard is.
+   */
+  readonly closedEnd?: number;
+  /** The races the shard closed lately, with the end of the last window it closed each in (page 0 only). */
+  readonly races?: Record<string, number>;
+}
+
+/** The shard's watermark a part's page 0 carries. */
+export interface PartWatermark {
+  closedEnd: number;
+  races: Record<string, number>;
 }
 
 /** One rider of a ranked live snapshot. */
@@ -83,6 +98,7 @@ export function buildLivePartItem(p: {
   updatedAt: string;
   windowStart?: number;
   page?: number;
+  watermark?: PartWatermark;
 }): LivePartItem {
   const page = p.page ?? 0;
   const key = livePartKey(p.classId, p.raceId, p.shardId, page);
@@ -99,7 +115,10 @@ export function buildLivePartItem(p: {
     expiresAt: transientExpiresAt(Date.parse(p.updatedAt)),
   };
   const paged: LivePartItem = page === 0 ? item : { ...item, page };
-  return p.windowStart === undefined ? paged : { ...paged, windowStart: p.windowStart };
+  const windowed = p.windowStart === undefined ? paged : { ...paged, windowStart: p.windowStart };
+  return p.watermark === undefined || page !== 0
+    ? windowed
+    : { ...windowed, closedEnd: p.watermark.closedEnd, races: p.watermark.races };
 }
 
 /**

@@ -8,8 +8,7 @@
  * reached the stream before W's end is in its shard's window W or an earlier
  * one, so once every shard that has records in W has closed W, the stored
  * parts hold every such record. No shard can know which others have records
- * in W, so each shard's aggregator records, in one watermark item per shard
- * (core/keys.ts shardWatermarkKey):
+ * in W, so each shard's aggregator records its watermark:
  * - `closedEnd`: the end of the newest window it closed (any race);
  * - `openStart`: the start of a window it opened after being idle (written by
  *   the first invocation of that window, long before the window closes), so
@@ -17,6 +16,15 @@
  * - `races`: the races it closed lately, with the end of the last window it
  *   closed for each, so that the last closer also publishes races it has no
  *   riders of.
+ *
+ * `closedEnd` and `races` ride on page 0 of one of the parts the shard
+ * writes when it closes a window, written after all its other parts
+ * (core/livePart.ts), so a close costs no write of its own. The shard's
+ * watermark item (core/keys.ts shardWatermarkKey) keeps `openStart`, and
+ * `closedEnd` and `races` as of the last time it did not name every race of
+ * the shard (or the shard closed a window with no part to write): a closer
+ * reads every watermark item, then page 0 of the parts of every race they
+ * name, so it sees each active shard as of its last close (mergeWatermarks).
  *
  * A shard that closed or opened a window less than `waitMs` before W's start
  * is awaited: it is active and will close W if it has records there. So the
@@ -96,4 +104,37 @@ export function rememberRaces(
   for (const [race, end] of Object.entries(previous)) if (end >= window.end - keepMs) out[race] = end;
   for (const race of closed) out[race] = Math.max(out[race] ?? 0, window.end);
   return out;
+}
+
+/**
+ * One watermark per shard from the pieces read (the shard's watermark item,
+ * page 0 of its parts): each moves only forward, so the newest `closedEnd`
+ * and `openStart` are the shard's, and each race at its latest end.
+ */
+export function mergeWatermarks(pieces: readonly ShardWatermark[]): ShardWatermark[] {
+  const byShard = new Map<string, ShardWatermark>();
+  for (const p of pieces) {
+    const m = byShard.get(p.shardId);
+    if (m === undefined) {
+      byShard.set(p.shardId, { ...p, races: { ...p.races } });
+    } else {
+      m.closedEnd = newer(m.closedEnd, p.closedEnd);
+      m.openStart = newer(m.openStart, p.openStart);
+      for (const [race, end] of Object.entries(p.races)) m.races[race] = Math.max(m.races[race] ?? end, end);
+    }
+  }
+  return [...byShard.values()];
+}
+
+function newer(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.max(a, b);
+}
+
+/** Every race the watermarks name (the parts that carry the shards' newest watermarks are among theirs). */
+export function racesNamed(marks: readonly ShardWatermark[]): string[] {
+  const seen = new Set<string>();
+  for (const m of marks) for (const race of Object.keys(m.races)) seen.add(race);
+  return [...seen].sort();
 }

@@ -1,16 +1,17 @@
 /**
  * What the final invocation of a window does: write this shard's part of
- * each race it saw (at most one write per race and shard per window), record
- * the shard's window watermark, and — when no other active shard still has
- * to close this window (core/shardWatermark.ts) — claim and publish each
- * race's board of the window (publishClaim.ts): one complete board per race
- * and window, whichever shard closes last.
+ * each race it saw (at most one write per race and shard per window), the
+ * last of them carrying the shard's window watermark, and — when no other
+ * active shard still has to close this window (core/shardWatermark.ts) —
+ * claim the window and publish each running race's board of it
+ * (publishClaim.ts): one complete board per race and window, whichever shard
+ * closes last.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { rankRiders, type LiveRiders } from '../../core/livePart.js';
+import { rankRiders, type LiveRiders, type PartWatermark } from '../../core/livePart.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import type { ShardWatermark, WindowSpan } from '../../core/shardWatermark.js';
-import { awaitedShards, racesOfWindow, rememberRaces } from '../../core/shardWatermark.js';
+import { awaitedShards, mergeWatermarks, racesNamed, racesOfWindow, rememberRaces } from '../../core/shardWatermark.js';
 import { ADMISSION, LIVE_BOARD } from '../../infra/settings.js';
 import { errorMessage, toError } from '../../lib/toError.js';
 import type { Clock, Sleep } from '../runtime/clock.js';
@@ -27,8 +28,9 @@ import { capSnapshot } from './capSnapshot.js';
 import { fitBand } from './fitBand.js';
 import type { LiveBand } from '../../core/liveBands.js';
 import { toBands } from '../../core/liveBands.js';
-import { claimPublish, claimWindow } from './publishClaim.js';
-import { readWatermarks, recordWindowClosed } from './shardWatermarkStore.js';
+import type { WindowClaim } from './publishClaim.js';
+import { claimBoards, claimPublish, claimWindow, readWindowClaim } from './publishClaim.js';
+import { readPartWatermarks, readWatermarkItems, readWatermarks, recordWindowClosed } from './shardWatermarkStore.js';
 import type { RaceChecks, WindowState } from './windowState.js';
 import { isFairTuple } from './windowState.js';
 import { parseRaceKey } from './windowState.js';
@@ -171,46 +173,69 @@ export async function closeWindow(
   const windowStart = window.startMillis;
   const updatedAt = new Date(deps.clock.now()).toISOString();
   const keys = Object.keys(state.r);
-  const settled = await Promise.allSettled(
-    keys.map(async (key) => {
-      const { classId, raceId } = parseRaceKey(key);
-      const own = toLiveRiders(state.r[key] ?? {}, state.f?.[key]);
-      const log = { shardId, classId, raceId };
-      const writeStart = deps.clock.now();
-      const outcome = await withRetry(
-        'write live part',
-        () =>
-          writeLivePart(
-            deps.ddb,
-            deps.tableName,
-            { classId, raceId, shardId },
-            own.riders,
-            updatedAt,
-            deps.partCache,
-            windowStart,
-            cap,
-            own.firsts,
-          ),
-        {
-          ...retry,
-          onRetry: (e, n) =>
-            deps.logger.warn('retrying live part write', { ...log, attempt: n, error: errorMessage(e) }),
-        },
-      );
-      writes += outcome.putCalls;
-      refused += outcome.refused;
-      noteFullness(deps.fullRaces, fullRaceKey(shardId, key), outcome.full, outcome.pages);
-      if (outcome.refused > 0) {
-        deps.logger.warn('race full: riders refused', {
-          ...log,
-          refused: outcome.refused,
-          cap,
-          writeMs: deps.clock.now() - writeStart,
-        });
-      }
-      flagged += countFlags(state.f?.[key]) + outcome.flagged;
-    }),
+  // The shard's watermark after this close, carried by page 0 of one of its parts.
+  const span: WindowSpan | undefined =
+    windowStart === undefined ? undefined : { start: windowStart, end: window.endMillis };
+  const watermark: PartWatermark | undefined =
+    span === undefined
+      ? undefined
+      : {
+          closedEnd: span.end,
+          races: rememberRaces(deps.watermarks?.get(shardId)?.races ?? {}, keys, span, keepMs(deps, span)),
+        };
+  let carried = false;
+  // What the shard's watermark item names, read while the parts are written: whether it must be written too.
+  const itemRead = readWatermarks(deps.ddb, deps.tableName).then(
+    (items) => items.find((m) => m.shardId === shardId),
+    () => undefined,
   );
+  const storeRace = async (key: string, mark: PartWatermark | undefined): Promise<void> => {
+    const { classId, raceId } = parseRaceKey(key);
+    const own = toLiveRiders(state.r[key] ?? {}, state.f?.[key]);
+    const log = { shardId, classId, raceId };
+    const writeStart = deps.clock.now();
+    const outcome = await withRetry(
+      'write live part',
+      () =>
+        writeLivePart(
+          deps.ddb,
+          deps.tableName,
+          { classId, raceId, shardId },
+          own.riders,
+          updatedAt,
+          deps.partCache,
+          windowStart,
+          cap,
+          own.firsts,
+          mark,
+        ),
+      {
+        ...retry,
+        onRetry: (e, n) => deps.logger.warn('retrying live part write', { ...log, attempt: n, error: errorMessage(e) }),
+      },
+    );
+    writes += outcome.putCalls;
+    refused += outcome.refused;
+    if (mark !== undefined && span !== undefined && outcome.windowStart === span.start) carried = true;
+    noteFullness(deps.fullRaces, fullRaceKey(shardId, key), outcome.full, outcome.pages);
+    if (outcome.refused > 0) {
+      deps.logger.warn('race full: riders refused', {
+        ...log,
+        refused: outcome.refused,
+        cap,
+        writeMs: deps.clock.now() - writeStart,
+      });
+    }
+    flagged += countFlags(state.f?.[key]) + outcome.flagged;
+  };
+  // One part carries the watermark, written once every other part is stored: a shard is never seen past a
+  // window some of whose records it has not stored (a failed write throws, and Lambda retries the close).
+  const carrier = watermark === undefined ? undefined : [...keys].sort().at(-1);
+  const settled: Array<PromiseSettledResult<void>> = await Promise.allSettled(
+    keys.filter((k) => k !== carrier).map((k) => storeRace(k, undefined)),
+  );
+  if (carrier !== undefined && !settled.some((s) => s.status === 'rejected'))
+    settled.push(...(await Promise.allSettled([storeRace(carrier, watermark)])));
   deps.metrics.addMetric('SnapshotWrites', 'Count', writes);
   deps.metrics.addMetric('RidersRefused', 'Count', refused);
   deps.metrics.addMetric('FairPlayFlags', 'Count', flagged);
@@ -226,7 +251,9 @@ export async function closeWindow(
       });
     throw new WindowCloseError(`${failures.length} of ${keys.length} races could not be stored`, failures);
   }
-  const published = await publishBoards(deps, retry, state, shardId, window, updatedAt);
+  const item = await itemRead;
+  const named = carried && item !== undefined && Object.keys(watermark?.races ?? {}).every((k) => k in item.races);
+  const published = await publishBoards(deps, retry, state, shardId, window, updatedAt, watermark, named);
   deps.metrics.addMetric('LivePublishes', 'Count', published.publishes);
   deps.metrics.addMetric('PublishFailures', 'Count', published.publishFailures);
   deps.metrics.addMetric('PublishesSkipped', 'Count', published.skipped);
@@ -243,10 +270,12 @@ interface PublishCounts {
 }
 
 /**
- * After this shard's parts are stored: record its watermark, then publish
- * the boards this closer is the one to publish. Without a window (not a
- * tumbling-window event) there is nothing to coordinate on: every race seen
- * is published.
+ * After this shard's parts are stored: record its watermark item unless a
+ * part carries the watermark and the item names every race of it
+ * (`named`: core/shardWatermark.ts), read every shard's watermark, then
+ * publish the boards this closer is the one to publish. Without a window
+ * (not a tumbling-window event) there is nothing to coordinate on: every
+ * race seen is published.
  */
 async function publishBoards(
   deps: CloseDeps,
@@ -255,28 +284,32 @@ async function publishBoards(
   shardId: string,
   window: ClosingWindow,
   updatedAt: string,
+  watermark: PartWatermark | undefined,
+  named: boolean,
 ): Promise<PublishCounts> {
   const counts: PublishCounts = { publishes: 0, skipped: 0, held: 0, publishFailures: 0 };
   const own = Object.keys(state.r);
-  if (window.startMillis === undefined) {
+  if (window.startMillis === undefined || watermark === undefined) {
     await Promise.all(own.map((key) => publishRace(deps, retry, counts, key, shardId, updatedAt, window, undefined)));
     return counts;
   }
   const span: WindowSpan = { start: window.startMillis, end: window.endMillis };
   const memo = deps.watermarks?.get(shardId);
-  const keep = waitMs(deps, span) + 2 * (span.end - span.start);
-  const races = rememberRaces(memo?.races ?? {}, own, span, keep);
-  await withRetry(
-    'record window watermark',
-    () => recordWindowClosed(deps.ddb, deps.tableName, shardId, span, races, updatedAt),
-    retry,
-  );
+  const { races } = watermark;
+  if (!named) {
+    await withRetry(
+      'record window watermark',
+      () => recordWindowClosed(deps.ddb, deps.tableName, shardId, span, races, updatedAt),
+      retry,
+    );
+  }
   deps.watermarks?.set(shardId, { ...memo, races, closedEnd: span.end });
-  const marks: ShardWatermark[] = await withRetry(
-    'read window watermarks',
-    () => readWatermarks(deps.ddb, deps.tableName),
-    retry,
-  );
+  const { marks, claim } = await readMarks(deps, retry, shardId, span, own, {
+    shardId,
+    closedEnd: span.end,
+    openStart: memo?.openedStart,
+    races,
+  });
   const over = (key: string): boolean => span.end > raceEndMillis(parseRaceKey(key).raceId, deps.raceSeconds);
   // A race that is over is published by every closer that has it and sees more (publishClaim.ts).
   const finished = own.filter(over);
@@ -289,11 +322,117 @@ async function publishBoards(
     if (held.length > 0)
       deps.logger.debug('window closed; waiting for shards to close it', { shardId, awaited, races: held.length });
   }
+  const boards =
+    running.length === 0 ? 'skip' : await claimRunning(deps, retry, shardId, span, marks, claim, updatedAt);
+  if (boards === 'skip') {
+    counts.skipped += running.length;
+    if (running.length > 0) deps.logger.debug('window closed; another closer published its boards', { shardId });
+  }
   await Promise.all([
     ...finished.map((key) => publishRace(deps, retry, counts, key, shardId, updatedAt, window, 'progress')),
-    ...running.map((key) => publishRace(deps, retry, counts, key, shardId, updatedAt, window, span.end)),
+    ...(boards === 'skip'
+      ? []
+      : running.map((key) =>
+          publishRace(deps, retry, counts, key, shardId, updatedAt, window, boards === 'won' ? undefined : span.end),
+        )),
   ]);
   return counts;
+}
+
+/**
+ * Whether this closer publishes the running races' boards of a window it
+ * found complete: `won` the window claim (publishBoards claimBoards: one
+ * write for every race), `skip` (another closer claimed it having seen this
+ * shard past it, or a newer window was claimed), or `late`: the window was
+ * claimed without this shard (given up while it lagged), so each race's
+ * board is claimed by its snapshot and published again if it holds more.
+ * The claim as read after this shard's writes spares the write when it
+ * could not succeed; claims that cannot be made publish anyway.
+ */
+async function claimRunning(
+  deps: CloseDeps,
+  retry: RetryOptions,
+  shardId: string,
+  span: WindowSpan,
+  marks: readonly ShardWatermark[],
+  claim: WindowClaim | undefined,
+  updatedAt: string,
+): Promise<'won' | 'skip' | 'late'> {
+  const fromOthers = (c: WindowClaim | undefined): 'skip' | 'late' | undefined => {
+    if (c === undefined || c.windowEnd < span.end || (c.windowEnd === span.end && c.claimant === shardId))
+      return undefined;
+    return c.windowEnd > span.end || c.closers.includes(shardId) ? 'skip' : 'late';
+  };
+  const known = fromOthers(claim);
+  if (known !== undefined) return known;
+  const closers = marks.filter((m) => m.closedEnd !== undefined && m.closedEnd >= span.end).map((m) => m.shardId);
+  const won = await claimOrPublishAnyway(deps, retry, { shardId }, () =>
+    claimBoards(deps.ddb, deps.tableName, shardId, span.end, closers.sort(), updatedAt),
+  );
+  if (won) return 'won';
+  try {
+    return (
+      fromOthers(await withRetry('read window claim', () => readWindowClaim(deps.ddb, deps.tableName), retry)) ?? 'skip'
+    );
+  } catch (error) {
+    deps.logger.warn('could not read the window claim; another closer publishes', {
+      shardId,
+      error: errorMessage(error),
+    });
+    return 'skip';
+  }
+}
+
+/** Rounds of part reads for races named only by watermarks read in the previous round. */
+const MARK_ROUNDS = 3;
+
+/**
+ * Every shard's watermark as of its last close, `self` included: the
+ * watermark items, merged with what page 0 of the parts of every race they
+ * name (and of this shard's races) carries. Items of shards that have not
+ * written theirs for longer than a race, a window and the kept races (an
+ * active shard writes it at every race's start) name races nobody closes any more.
+ */
+async function readMarks(
+  deps: CloseDeps,
+  retry: RetryOptions,
+  shardId: string,
+  span: WindowSpan,
+  own: readonly string[],
+  self: ShardWatermark,
+): Promise<{ marks: ShardWatermark[]; claim: WindowClaim | undefined }> {
+  const { marks: items, claim } = await withRetry(
+    'read window watermarks',
+    () => readWatermarkItems(deps.ddb, deps.tableName),
+    retry,
+  );
+  const since = span.start - (deps.raceSeconds * 1000 + keepMs(deps, span));
+  const active = items.filter((m) => Math.max(m.closedEnd ?? -Infinity, m.openStart ?? -Infinity) >= since);
+  let marks = mergeWatermarks([...items.filter((m) => m.shardId !== shardId), self]);
+  const read = new Set<string>();
+  let named = [...own, ...racesNamed([...active, self])];
+  for (let round = 0; round < MARK_ROUNDS; round += 1) {
+    const next = [...new Set(named)].filter((k) => !read.has(k));
+    if (next.length === 0) break;
+    const pieces = await Promise.all(
+      next.map((key) => {
+        read.add(key);
+        const { classId, raceId } = parseRaceKey(key);
+        return withRetry(
+          'read part watermarks',
+          () => readPartWatermarks(deps.ddb, deps.tableName, classId, raceId),
+          retry,
+        );
+      }),
+    );
+    marks = mergeWatermarks([...marks, ...pieces.flat()]);
+    named = racesNamed(pieces.flat());
+  }
+  return { marks, claim };
+}
+
+function keepMs(deps: CloseDeps, span: WindowSpan): number {
+  return waitMs(deps, span) + 2 * (span.end - span.start);
 }
 
 function waitMs(deps: CloseDeps, span: WindowSpan): number {
@@ -301,8 +440,9 @@ function waitMs(deps: CloseDeps, span: WindowSpan): number {
 }
 
 /**
- * Reads a race's parts, claims its board (by window while it runs, by
- * progress once it is over, no claim without a window) and publishes it.
+ * Reads a race's parts, claims its board (by window for a lagging shard's
+ * late close, by progress once the race is over; no claim of its own when
+ * the window claim was won or there is no window) and publishes it.
  */
 async function publishRace(
   deps: CloseDeps,

@@ -10,13 +10,15 @@
  * stored.
  *
  * Page 0 also records `windowStart`, the newest tumbling window its shard
- * closed for the race (epoch ms, never moving backwards): the other shards
- * read it to decide which closer of a window publishes (publishDecision.ts).
+ * closed for the race (epoch ms, never moving backwards), and the shard's
+ * window watermark (core/shardWatermark.ts): the other shards' closers read
+ * it to decide which closer of a window publishes (closeWindow.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { LIVE_SK_PREFIX, livePartOfSortKey, racePk } from '../../core/keys.js';
 import type { LiveRiders } from '../../core/livePart.js';
+import type { PartWatermark } from '../../core/livePart.js';
 import { buildLivePartItem } from '../../core/livePart.js';
 import { newcomers, placeRiders, riderCount } from '../../core/livePartPages.js';
 import { ADMISSION } from '../../infra/settings.js';
@@ -133,7 +135,8 @@ async function readPart(ddb: DynamoDBDocumentClient, tableName: string, ref: Liv
  * (default: infra/settings.ts ADMISSION) is put conditioned on the version it was merged with. A lost race re-reads
  * and merges again.
  *
- * `windowStart` (the window being closed) is recorded on page 0. A window
+ * `windowStart` (the window being closed) is recorded on page 0, with the
+ * shard's `watermark` when given (core/shardWatermark.ts). A window
  * whose records changed no rider (all stale) still writes page 0 once when
  * the part is at an older window, so that the other shards see this shard
  * has closed the window; a replay of a window already recorded writes nothing.
@@ -148,6 +151,7 @@ export async function writeLivePart(
   windowStart?: number,
   cap: number = ADMISSION.maxRidersPerRace,
   firsts?: FirstRecords,
+  watermark?: PartWatermark,
 ): Promise<WriteOutcome> {
   const cacheKey = `${racePk(ref.classId, ref.raceId)}|${ref.shardId}`;
   let known = cache?.get(cacheKey);
@@ -196,6 +200,7 @@ export async function writeLivePart(
               updatedAt,
               page: p,
               ...(p === 0 && window !== undefined ? { windowStart: window } : {}),
+              ...(watermark === undefined ? {} : { watermark }),
             }),
             ConditionExpression: 'attribute_not_exists(PK) OR version = :expected',
             ExpressionAttributeValues: { ':expected': version },

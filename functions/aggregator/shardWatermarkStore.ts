@@ -1,14 +1,26 @@
 /**
  * DynamoDB adapter of the shards' window watermarks (core/shardWatermark.ts):
- * one item per stream shard, written only by that shard's aggregator (one
- * write when it closes a window, one when it opens a window after being
- * idle), read by every closer with one strongly consistent Query.
+ * one item per stream shard, written only by that shard's aggregator (when it
+ * opens a window after being idle, and when it closes one naming a different
+ * set of races than its item holds), read by every closer with one strongly
+ * consistent Query; and the watermarks page 0 of the parts carry, read per
+ * race.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ITEM_SHARD_WATERMARK, SHARD_WATERMARK_PK, shardWatermarkKey } from '../../core/keys.js';
+import {
+  ITEM_SHARD_WATERMARK,
+  LIVE_SK_PREFIX,
+  SHARD_WATERMARK_PK,
+  livePartOfSortKey,
+  racePk,
+  shardWatermarkKey,
+  windowClaimKey,
+} from '../../core/keys.js';
 import type { ShardWatermark, WindowSpan } from '../../core/shardWatermark.js';
 import { writtenUnlessConditionFails } from '../runtime/conditionalWrite.js';
+import type { WindowClaim } from './publishClaim.js';
+import { windowClaimOf } from './publishClaim.js';
 
 /**
  * Records that `shardId` closed `window` and the races it keeps on its
@@ -78,7 +90,16 @@ function racesOf(value: unknown): Record<string, number> {
 
 /** Every shard's watermark (strongly consistent, all Query pages). */
 export async function readWatermarks(ddb: DynamoDBDocumentClient, tableName: string): Promise<ShardWatermark[]> {
+  return (await readWatermarkItems(ddb, tableName)).marks;
+}
+
+/** Every shard's watermark and the window claim that shares their partition (one strongly consistent Query). */
+export async function readWatermarkItems(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<{ marks: ShardWatermark[]; claim: WindowClaim | undefined }> {
   const out: ShardWatermark[] = [];
+  let claim: WindowClaim | undefined;
   let start: Record<string, unknown> | undefined;
   do {
     const page = await ddb.send(
@@ -91,6 +112,7 @@ export async function readWatermarks(ddb: DynamoDBDocumentClient, tableName: str
       }),
     );
     for (const item of page.Items ?? []) {
+      if (item.SK === windowClaimKey().SK) claim = windowClaimOf(item);
       if (typeof item.shardId !== 'string') continue;
       out.push({
         shardId: item.shardId,
@@ -98,6 +120,40 @@ export async function readWatermarks(ddb: DynamoDBDocumentClient, tableName: str
         openStart: numberOr(item.openStart),
         races: racesOf(item.races),
       });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return { marks: out, claim };
+}
+
+/**
+ * The shard watermarks page 0 of a race's parts carry (core/livePart.ts),
+ * strongly consistent; the riders are left out of the answer.
+ */
+export async function readPartWatermarks(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  classId: number,
+  raceId: number,
+): Promise<ShardWatermark[]> {
+  const out: ShardWatermark[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
+        ExpressionAttributeValues: { ':pk': racePk(classId, raceId), ':live': LIVE_SK_PREFIX },
+        ProjectionExpression: 'SK, closedEnd, races',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const at = livePartOfSortKey(typeof item.SK === 'string' ? item.SK : '');
+      const closedEnd = numberOr(item.closedEnd);
+      if (at.page !== 0 || closedEnd === undefined) continue;
+      out.push({ shardId: at.shardId, closedEnd, openStart: undefined, races: racesOf(item.races) });
     }
     start = page.LastEvaluatedKey;
   } while (start !== undefined);

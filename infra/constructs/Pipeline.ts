@@ -47,7 +47,8 @@ export interface PipelineProps {
  * "Access patterns"), no more. The local stack enforces these same statements,
  * so a call missing here fails every local end-to-end test.
  * aggregator: admission (GetItem, UpdateItem), its shard's LIVE# pages (Query,
- * PutItem), the LIVEPUB publish claim (UpdateItem).
+ * PutItem), the shards' watermarks and the window claim under LIVEWM (Query,
+ * GetItem, UpdateItem), the LIVEPUB publish claim (UpdateItem).
  * finalizer: OPEN# markers (UpdateItem, Query, DeleteItem), pending finals
  * (PutItem, GetItem, UpdateItem, Query), admission reads (BatchGetItem,
  * GetItem), results (TransactWriteItems of Puts: PutItem), race summary (PutItem).

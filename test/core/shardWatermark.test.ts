@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ShardWatermark } from '../../core/shardWatermark.js';
-import { awaitedShards, racesOfWindow, rememberRaces } from '../../core/shardWatermark.js';
+import { awaitedShards, mergeWatermarks, racesNamed, racesOfWindow, rememberRaces } from '../../core/shardWatermark.js';
 
 const W = 5000;
 const window = { start: 100_000, end: 105_000 };
@@ -51,5 +51,24 @@ describe('racesOfWindow and rememberRaces', () => {
       '1:9': 105_000,
       '3:9': 105_000,
     });
+  });
+});
+
+describe('mergeWatermarks and racesNamed', () => {
+  it("takes each shard's newest close and open, and each race at its latest end, from the item and its parts", () => {
+    const item = mark('a', 60_000, 55_000, { '1:9': 60_000, '2:9': 60_000 });
+    const partOf19 = mark('a', 105_000, undefined, { '1:9': 105_000, '2:9': 100_000 });
+    const older = mark('a', 100_000, undefined, { '2:9': 100_000 });
+    const other = mark('b', 100_000, undefined, { '1:9': 100_000 });
+    const merged = mergeWatermarks([item, partOf19, older, other]);
+    expect(merged).toEqual([
+      mark('a', 105_000, 55_000, { '1:9': 105_000, '2:9': 100_000 }),
+      mark('b', 100_000, undefined, { '1:9': 100_000 }),
+    ]);
+    // The pieces are not changed.
+    expect(item.races).toEqual({ '1:9': 60_000, '2:9': 60_000 });
+    // A shard seen only on a part is past this window; one seen only on its old item is not.
+    expect(awaitedShards(merged, 'c', window, 2 * W)).toEqual(['b']);
+    expect(racesNamed(merged)).toEqual(['1:9', '2:9']);
   });
 });

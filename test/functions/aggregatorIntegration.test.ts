@@ -212,10 +212,11 @@ describe('aggregator against DynamoDB Local', () => {
       output: 1.5,
     });
     // The window's records arrive while DynamoDB is up (their first invocation records the window as opened).
+    const windowEnd = WINDOW_END + 60_000;
     const { state } = await createAggregator(deps())(
-      windowEvent([rec], { shardId: SHARDS[0], arrivalSeconds: (RACE_ID + 1) * RACE_SECONDS + 5 }),
+      windowEvent([rec], { shardId: SHARDS[0], arrivalSeconds: (RACE_ID + 1) * RACE_SECONDS + 5, windowEnd }),
     );
-    const final = windowEvent([], { shardId: SHARDS[0], state, final: true });
+    const final = windowEvent([], { shardId: SHARDS[0], state, final: true, windowEnd });
     await expect(run(final)).rejects.toMatchObject({ name: 'WindowCloseError' });
     expect(down.logger.lines.some((l) => l.level === 'error')).toBe(true);
 
@@ -238,8 +239,8 @@ describe('aggregator against DynamoDB Local', () => {
       body: { errors: [{ errorType: 'Unauthorized', message: 'Not Authorized to access publishLiveRankings' }] },
     });
     const rec = telemetry({ raceId: RACE_ID + 1, classId: CLASS_ID, racerId: 'second-rider', second: 6, output: 2 });
-    // A window of its own: the one before was published already.
-    const windowEnd = 1_700_000_010_000;
+    // A window of its own, long after the shards' last ones: nobody to wait for.
+    const windowEnd = WINDOW_END + 100_000;
     const { state } = await createAggregator(d)(
       windowEvent([rec], { shardId: SHARDS[1], arrivalSeconds: (RACE_ID + 1) * RACE_SECONDS + 6, windowEnd }),
     );
@@ -256,13 +257,13 @@ describe('aggregator against DynamoDB Local', () => {
     const a = createAggregator(deps());
     const b = createAggregator(deps());
     const shard = 'shardId-000000000003';
-    const close = async (run: ReturnType<typeof createAggregator>, recs: unknown[]) => {
-      const { state } = await run(windowEvent(recs, { shardId: shard, arrivalSeconds: arrival }));
-      await run(windowEvent([], { shardId: shard, state, final: true }));
+    const close = async (run: ReturnType<typeof createAggregator>, recs: unknown[], windowEnd: number) => {
+      const { state } = await run(windowEvent(recs, { shardId: shard, arrivalSeconds: arrival, windowEnd }));
+      await run(windowEvent([], { shardId: shard, state, final: true, windowEnd }));
     };
-    await close(a, [at('p', 10, 5), at('q', 10, 4)]); // a remembers version 1
-    await close(b, [at('q', 12, 6), at('r', 12, 1)]); // another container writes version 2
-    await close(a, [at('p', 14, 7)]); // a's memory is stale: conditional put fails, it re-reads
+    await close(a, [at('p', 10, 5), at('q', 10, 4)], WINDOW_END + 200_000); // a remembers version 1
+    await close(b, [at('q', 12, 6), at('r', 12, 1)], WINDOW_END + 205_000); // another container writes version 2
+    await close(a, [at('p', 14, 7)], WINDOW_END + 210_000); // a's memory is stale: conditional put fails, it re-reads
     const last = appsync.requests.at(-1)!.body.variables.input;
     expect(last.entries.map((e) => [e.racerId, e.output, e.second])).toEqual([
       ['p', 7, 14],

@@ -14,7 +14,8 @@ import { createTestTable } from '../support/resources.js';
 import { telemetry, windowEvent } from './factories.js';
 import { recordingMetrics } from './fakes.js';
 import type { FakeAppSync } from './support.js';
-import { aggregatorTestDeps, fakeAppSync, manualClock } from './support.js';
+import { aggregatorTestDeps, documentClient, fakeAppSync, manualClock } from './support.js';
+import { readPartWatermarks, readWatermarks } from '../../functions/aggregator/shardWatermarkStore.js';
 
 const RACE_SECONDS = 120;
 const RACE_ID = 29_000_000;
@@ -145,6 +146,15 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
       // Still exactly one write per (race, shard) per window; the three earlier closers held the board.
       expect(total('SnapshotWrites') - writesBefore).toBe(4);
       expect(total('PublishesHeld') - heldBefore).toBe(3);
+      // The shards' watermarks ride on their parts: the watermark items stay as the first window left them.
+      const end = windowStart(k) + 5000;
+      const parts = await readPartWatermarks(documentClient(endpoint), tableName, CLASS_ID, RACE_ID);
+      expect(parts.map((m) => [m.shardId, m.closedEnd]).sort()).toEqual(SHARDS.map((s) => [s, end]));
+      expect(parts.every((m) => m.races[`${CLASS_ID}:${RACE_ID}`] === end)).toBe(true);
+      const items = await readWatermarks(documentClient(endpoint), tableName);
+      expect(items.filter((m) => SHARDS.includes(m.shardId)).map((m) => m.closedEnd)).toEqual(
+        SHARDS.map(() => windowStart(0) + 5000),
+      );
     },
   );
 
@@ -232,5 +242,25 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     const from = appsync.requests.length;
     await close(1, await fold(1, 24, records(1, RACE_SECONDS, RACE_SECONDS)));
     expect(appsync.requests.length).toBe(from);
+  });
+
+  it("the next race's first windows wait for a shard that rode on from the last race without opening a window", async () => {
+    // Races run back to back: shards 0–2 closed window 24 (the last race's last one) and go straight on.
+    const next = RACE_ID + 1;
+    const k = 25;
+    const nextRecords = (shard: number) =>
+      Array.from({ length: RIDERS / SHARDS.length }, (_, j) => shard + j * SHARDS.length).flatMap((i) =>
+        [5, 6, 7, 8, 9].map((second) =>
+          telemetry({ raceId: next, classId: CLASS_ID, racerId: racerId(i), second, output: outputOf(i, second) }),
+        ),
+      );
+    const finals = [];
+    for (const shard of [3, 0, 1, 2]) finals.push({ shard, final: await fold(shard, k, nextRecords(shard)) });
+    const from = appsync.requests.length;
+    // Shard 2 opened no window (it closed the one just before), so only its parts say it is running: it is awaited.
+    for (const { shard, final } of finals) await close(shard, final);
+    const published = appsync.requests.slice(from).map((r) => r.body.variables.input);
+    expect(published.filter((p) => p.raceId === next)).toHaveLength(1);
+    expect(published.find((p) => p.raceId === next)!.entries).toHaveLength(RIDERS);
   });
 });

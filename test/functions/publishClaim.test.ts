@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { snapshotProgress } from '../../core/livePublish.js';
-import { claimPublish } from '../../functions/aggregator/publishClaim.js';
+import { claimBoards, claimPublish, readWindowClaim } from '../../functions/aggregator/publishClaim.js';
 import { livePublishKey } from '../../core/keys.js';
 import { createTestTable } from '../support/resources.js';
 import { documentClient } from './support.js';
@@ -47,5 +47,22 @@ describe('claiming a live snapshot for publishing (DynamoDB Local)', () => {
       ),
     );
     expect(wins.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("claims a window's boards once: one of many concurrent closers, its own retry again, never an older window", async () => {
+    const { tableName: own } = await createTestTable(endpoint);
+    const ddb = documentClient(endpoint);
+    const closers = ['a', 'b', 'c', 'd'];
+    const wins = await Promise.all(closers.map((s) => claimBoards(ddb, own, s, 10_000, closers, at)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    const claim = await readWindowClaim(ddb, own);
+    expect(claim).toEqual({ windowEnd: 10_000, claimant: closers[wins.indexOf(true)], closers });
+    // Lambda's retry of the claimer's final invocation publishes again; another closer of the window does not.
+    expect(await claimBoards(ddb, own, claim!.claimant, 10_000, closers, at)).toBe(true);
+    expect(await claimBoards(ddb, own, closers.find((s) => s !== claim!.claimant)!, 10_000, closers, at)).toBe(false);
+    // A newer window is claimed anew; the older one never again.
+    expect(await claimBoards(ddb, own, 'b', 15_000, ['b'], at)).toBe(true);
+    expect(await claimBoards(ddb, own, 'c', 10_000, closers, at)).toBe(false);
+    expect(await readWindowClaim(ddb, own)).toEqual({ windowEnd: 15_000, claimant: 'b', closers: ['b'] });
   });
 });
