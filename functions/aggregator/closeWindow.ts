@@ -363,7 +363,9 @@ async function claimRunning(
       return undefined;
     return c.windowEnd > span.end || c.closers.includes(shardId) ? 'skip' : 'late';
   };
-  const known = fromOthers(claim);
+  // The claim as read with the watermarks, then once more just before claiming: closers that finish
+  // together read the watermarks together, and the one read last sees a claim already made.
+  const known = fromOthers(claim) ?? fromOthers(await readClaimOrNot(deps, shardId));
   if (known !== undefined) return known;
   const closers = marks.filter((m) => m.closedEnd !== undefined && m.closedEnd >= span.end).map((m) => m.shardId);
   const won = await claimOrPublishAnyway(deps, retry, { shardId }, () =>
@@ -380,6 +382,16 @@ async function claimRunning(
       error: errorMessage(error),
     });
     return 'skip';
+  }
+}
+
+/** The window claim, or undefined when it cannot be read (the claim write decides then). */
+async function readClaimOrNot(deps: CloseDeps, shardId: string): Promise<WindowClaim | undefined> {
+  try {
+    return await readWindowClaim(deps.ddb, deps.tableName);
+  } catch (error) {
+    deps.logger.debug('window claim not read before claiming', { shardId, error: errorMessage(error) });
+    return undefined;
   }
 }
 
