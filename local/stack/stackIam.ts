@@ -25,6 +25,8 @@ export interface StackIam {
   readonly kinesis: CheckingProxy;
   /** The last refused calls (AWS's messages), newest last. */
   readonly deniedCalls: readonly string[];
+  /** Records a call refused elsewhere (the local AppSync's appsync:GraphQL check), as the proxies do. */
+  reportDenied(call: DeniedCall): void;
   stop(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export async function startStackIam(o: {
     dynamodb,
     kinesis,
     deniedCalls,
+    reportDenied: onDenied,
     async stop() {
       await Promise.all([dynamodb.stop(), kinesis.stop()]);
     },
