@@ -175,8 +175,13 @@ export async function storeFinal(
   tableName: string,
   final: PendingFinal,
   conflicting: boolean,
+  nowMillis: number,
 ): Promise<StoreFinalOutcome> {
-  const item = buildPendingFinalItem(conflicting ? { ...final, conflicting: true } : final);
+  // Kept only until the race closes (core/expiresAt.ts).
+  const item = {
+    ...buildPendingFinalItem(conflicting ? { ...final, conflicting: true } : final),
+    expiresAt: transientExpiresAt(nowMillis),
+  };
   const put = ddb.send(
     new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }),
   );
