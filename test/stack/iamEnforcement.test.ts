@@ -30,6 +30,8 @@ import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
 import { startTestStack } from '../support/testStack.js';
 import { withIam } from '../security/support/clients.js';
+import { missingPollerPermissions } from '../../local/esm/executionRole.js';
+import { executionRoleOf } from '../../local/stack/stackIam.js';
 
 const RACE_SECONDS = 4;
 const TABLE_ARN = `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/alleycat`;
@@ -91,6 +93,21 @@ describe('IAM on the local stack', () => {
     }
     const table = stack.iam.dataSources.table.statements.flatMap((s) => [s.Action].flat());
     expect(table.sort()).toEqual([...RESOLVER_TABLE_ACTIONS].sort());
+  });
+
+  it("each mapping's pollers read with its function's role: each role reads its own stream only", () => {
+    const kinesisArn = `arn:aws:kinesis:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stream/alleycat-telemetry`;
+    const tableStream = stack.mappings.find((m) => m.name === 'allTime')?.mapping.metrics().eventSourceArn ?? '';
+    expect(tableStream).toMatch(/:table\/alleycat\/stream\//);
+    const missing = (name: 'aggregator' | 'finalizer' | 'allTime', kind: 'kinesis' | 'dynamodb', arn: string) =>
+      missingPollerPermissions(kind, arn, executionRoleOf(stack.iam.functions[name]));
+    // The stack started: CreateEventSourceMapping's check passed for the roles CDK synthesizes.
+    expect(missing('aggregator', 'kinesis', kinesisArn)).toEqual([]);
+    expect(missing('finalizer', 'kinesis', kinesisArn)).toEqual([]);
+    expect(missing('allTime', 'dynamodb', tableStream)).toEqual([]);
+    // A role is not granted the other stream: such a mapping would be refused.
+    expect(missing('allTime', 'kinesis', kinesisArn)).toContain('kinesis:GetRecords');
+    expect(missing('aggregator', 'dynamodb', tableStream)).toContain('dynamodb:GetRecords');
   });
 
   it("refuses a function's call its role does not grant, in AWS's shape", async () => {
