@@ -177,11 +177,7 @@ export async function storeFinal(
   conflicting: boolean,
   nowMillis: number,
 ): Promise<StoreFinalOutcome> {
-  // Kept only until the race closes (core/expiresAt.ts).
-  const item = {
-    ...buildPendingFinalItem(conflicting ? { ...final, conflicting: true } : final),
-    expiresAt: transientExpiresAt(nowMillis),
-  };
+  const item = buildPendingFinalItem(conflicting ? { ...final, conflicting: true } : final, nowMillis);
   const put = ddb.send(
     new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }),
   );
