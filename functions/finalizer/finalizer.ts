@@ -331,7 +331,7 @@ export function createFinalizer(
           sample: gate.refused.slice(0, 3).map((c) => c.final.racerId),
         });
       }
-      await storeFinals(deps.ddb, deps.tableName, gate.admitted, (c, outcome) => {
+      await storeFinals(deps.ddb, deps.tableName, gate.admitted, deps.clock.now(), (c, outcome) => {
         if (outcome === 'stored') stored += 1;
         else if (outcome === 'conflict') conflicts += 1;
         else if (outcome instanceof Error) for (const s of c.sequenceNumbers) failed.set(s, outcome);

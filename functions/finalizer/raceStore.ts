@@ -179,8 +179,9 @@ export async function storeFinal(
   tableName: string,
   final: PendingFinal,
   conflicting: boolean,
+  nowMillis: number,
 ): Promise<StoreFinalOutcome> {
-  const item = buildPendingFinalItem(conflicting ? { ...final, conflicting: true } : final);
+  const item = buildPendingFinalItem(conflicting ? { ...final, conflicting: true } : final, nowMillis);
   const put = ddb.send(
     new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }),
   );
@@ -224,6 +225,7 @@ export async function storeFinals<T extends OfferedFinal>(
   ddb: DynamoDBDocumentClient,
   tableName: string,
   offered: readonly T[],
+  nowMillis: number,
   report: (offer: T, outcome: StoreFinalOutcome | Error) => void,
   parallel = 4,
 ): Promise<void> {
@@ -236,7 +238,7 @@ export async function storeFinals<T extends OfferedFinal>(
             TransactItems: part.map((o) => ({
               Put: {
                 TableName: tableName,
-                Item: buildPendingFinalItem(o.conflicting ? { ...o.final, conflicting: true } : o.final),
+                Item: buildPendingFinalItem(o.conflicting ? { ...o.final, conflicting: true } : o.final, nowMillis),
                 ConditionExpression: 'attribute_not_exists(PK)',
               },
             })),
@@ -253,7 +255,7 @@ export async function storeFinals<T extends OfferedFinal>(
     }
     await forEachLimited(part, 16, async (o) => {
       try {
-        report(o, await storeFinal(ddb, tableName, o.final, o.conflicting));
+        report(o, await storeFinal(ddb, tableName, o.final, o.conflicting, nowMillis));
       } catch (error) {
         report(o, toError(error));
       }

@@ -36,7 +36,7 @@ describe('storeFinals against DynamoDB Local', () => {
 
   async function store(offers: readonly OfferedFinal[], ddb = documentClient(endpoint)) {
     const outcomes = new Map<string, StoreFinalOutcome | Error>();
-    await storeFinals(ddb, tableName, offers, (o, outcome) => outcomes.set(o.final.racerId, outcome));
+    await storeFinals(ddb, tableName, offers, Date.now(), (o, outcome) => outcomes.set(o.final.racerId, outcome));
     return outcomes;
   }
 
@@ -63,8 +63,8 @@ describe('storeFinals against DynamoDB Local', () => {
 
   it('a transaction holding a replay and a different final keeps every first final: replay, conflict and new ones told apart', async () => {
     const raceId = 6_100_002;
-    expect(await storeFinal(documentClient(endpoint), tableName, final(raceId, 1), false)).toBe('stored');
-    expect(await storeFinal(documentClient(endpoint), tableName, final(raceId, 2), false)).toBe('stored');
+    expect(await storeFinal(documentClient(endpoint), tableName, final(raceId, 1), false, Date.now())).toBe('stored');
+    expect(await storeFinal(documentClient(endpoint), tableName, final(raceId, 2), false, Date.now())).toBe('stored');
     const offers = [
       { final: final(raceId, 0), conflicting: false },
       { final: final(raceId, 1), conflicting: false }, // the same final again: a replay
