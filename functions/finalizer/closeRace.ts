@@ -16,6 +16,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OpenRace } from '../../core/openRace.js';
 import { summarizeResults } from '../../core/raceSummary.js';
 import { withRanks } from './withRanks.js';
+import { buildRaceHead, putRaceHead } from './raceHead.js';
 import { readLiveParts } from '../aggregator/livePartReads.js';
 import { racerIdOfRiderMapKey } from '../../core/keys.js';
 import { closingResults } from './raceClosing.js';
@@ -91,6 +92,8 @@ export async function closeRace(
   // When every result went in, the results are those read plus those written; reading ~1,000 of
   // them again would return the same. When a condition failed, another closer wrote first: read again.
   const results = written.alreadyHadResult === 0 ? [...before, ...missing] : await queryResults(ddb, tableName, race);
+  // The head before the summary: once the race is listed, its first page reads in one GetItem.
+  if (results.length > 0) await putRaceHead(ddb, tableName, buildRaceHead(race, withRanks(results), closedAt));
   const summary = summarizeResults(results);
   if (summary !== null) await putRaceSummary(ddb, tableName, race, summary, closedAt);
   const markerDeleted = await deleteOpenRace(ddb, tableName, race);
