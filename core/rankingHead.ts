@@ -75,7 +75,12 @@ export function encodeHeadEntries(entries: ReadonlyArray<Record<string, unknown>
   return JSON.stringify(entries);
 }
 
-/** The entries of a stored head; an empty list for anything that is not a JSON array of objects. */
+/**
+ * The entries of a stored head; an empty list for anything that is not a JSON
+ * array of objects. On text that is not JSON, APPSYNC_JS's JSON.parse answers
+ * '' (no entries) where Node's throws a SyntaxError: the all-time consumer
+ * catches it and builds the head again.
+ */
 export function decodeHeadEntries(text: unknown): Array<Record<string, unknown>> {
   if (typeof text !== 'string' || text.length === 0) return [];
   const parsed: unknown = JSON.parse(text);

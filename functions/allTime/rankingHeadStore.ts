@@ -73,9 +73,10 @@ async function mergeIntoHead(
     const got = await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
     const stored = got.Item;
     const version = typeof stored?.version === 'number' ? stored.version : 0;
-    let head = { entries: decodeHeadEntries(stored?.entries), more: stored?.more === true };
+    const entries = storedEntries(stored?.entries);
+    let head = { entries: entries ?? [], more: stored?.more === true };
     let rebuilt = false;
-    if (stored === undefined || needsRebuild(head.entries, updates, ranking)) {
+    if (stored === undefined || entries === null || needsRebuild(head.entries, updates, ranking)) {
       head = await headFromIndex(ddb, tableName, classId, ranking);
       rebuilt = true;
     }
@@ -105,6 +106,16 @@ async function mergeIntoHead(
     }
   }
   throw new ConflictError(`the ${ranking.skName} head of class ${classId} kept changing`);
+}
+
+/** A stored head's entries; null when they are not JSON (the head is then built again). */
+function storedEntries(text: unknown): Array<Record<string, unknown>> | null {
+  try {
+    return decodeHeadEntries(text);
+  } catch (error) {
+    if (error instanceof SyntaxError) return null;
+    throw error;
+  }
 }
 
 /** The head as the index holds it: the top of every write shard, merged. */
