@@ -162,7 +162,15 @@ export async function writeLivePart(
         ? { riders: incoming, refused: 0 }
         : checkAgainstPart(Object.assign({}, ...storedRiders) as LiveRiders, incoming, firsts);
     const fresh = newcomers(storedRiders, checked.riders);
-    const admission = await admitNewcomers(ddb, tableName, ref, cap, riderCount(storedRiders), fresh);
+    const admission = await admitNewcomers(
+      ddb,
+      tableName,
+      ref,
+      cap,
+      riderCount(storedRiders),
+      fresh,
+      Date.parse(updatedAt),
+    );
     const placed = placeRiders(storedRiders, checked.riders, admission.admitted);
     const window = laterWindow(stored.windowStart, windowStart);
     const puts: number[] = [];

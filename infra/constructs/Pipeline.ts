@@ -142,8 +142,8 @@ export class Pipeline extends Construct {
         );
       }
     }
-    // IAM auth of publishLiveRankings: this one field, nothing else of the API.
-    props.api.grantMutation(aggregator.fn, 'publishLiveRankings');
+    // IAM auth of the two publish mutations the aggregator calls, nothing else of the API.
+    props.api.grantMutation(aggregator.fn, 'publishLiveRankings', 'publishLiveBand');
 
     aggregator.fn.addEventSource(
       new KinesisEventSource(props.stream, {
