@@ -11,6 +11,10 @@
  * of one item run one after the other, and a record whose predecessor of the
  * same item failed fails too: Lambda then redelivers from the first failure,
  * both in order.
+ *
+ * After the batch, the riders it updated are merged into their classes'
+ * ranking heads (rankingHeadStore.ts); if that fails, their records are
+ * reported failed too, and the replay (which changes no item) merges them.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

@@ -1,7 +1,8 @@
 /**
  * Closing one race once its slot plus the grace period has passed: the
  * race's results, each written once (from the rider's pending final or last
- * live data, with fair-play flags), then the summary from all results, then
+ * live data, with fair-play flags), then the race's head (its first 100
+ * results ranked, functions/finalizer/raceHead.ts), then the summary from all results, then
  * the OpenRace marker goes (unless a record of the race was read meanwhile:
  * then it stays and the race is looked at again). A race whose summary
  * exists was closed before: its results are final, nothing is written, and
