@@ -62,6 +62,7 @@ export const ITEM_ADMITTED_RIDER = 'AdmittedRider';
 export const ITEM_PENDING_FINAL = 'PendingFinal';
 export const ITEM_SHARD_WATERMARK = 'ShardWatermark';
 export const ITEM_SHARD_POSITION = 'ShardPosition';
+export const ITEM_RANKING_HEAD = 'RankingHead';
 
 /** A finished race's summary: PK CLASS#<c>, SK RACE#<raceId>. `races` queries it newest first. */
 export function raceKey(classId: number, raceId: number): { PK: string; SK: string } {
@@ -114,6 +115,16 @@ const RACER_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 export function raceShardPk(classId: number, raceId: number, shard: number): string {
   return shard === 0 ? racePk(classId, raceId) : `${racePk(classId, raceId)}#${shard}`;
 }
+
+/**
+ * The head of a ranking (core/rankingHead.ts): PK the ranking's scope (the
+ * race's partition for its results, ALLTIME#<c>#BEST / ALLTIME#<c>#TOTAL for
+ * an all-time ranking), SK HEAD.
+ */
+export function rankingHeadKey(scope: string): { PK: string; SK: string } {
+  return { PK: scope, SK: RANKING_HEAD_SK };
+}
+export const RANKING_HEAD_SK = 'HEAD';
 
 /** One rider's result: PK RACE#<c>#<raceId>[#<shard>], SK RESULT#<racerId>. */
 export function resultKey(classId: number, raceId: number, racerId: string): { PK: string; SK: string } {

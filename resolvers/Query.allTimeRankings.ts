@@ -5,15 +5,18 @@
  * best and GSI2 under ALLTIME#c#TOTAL[#n] by total output, both with rankKey
  * sort keys, so merging the shards by sort key is the ranking.
  *
- *   request                      -> validate; where the page starts (first page or token)
- *   functions/queryRankShard ×8  -> one Query per write shard, after the token's sort key
+ *   request                      -> validate; where the page starts (first page, token or `around`)
+ *   functions/getRankingHead     -> a first page: the ranking's head (kept by the all-time consumer)
+ *   functions/findAllTimeStart   -> with `around`: the rider's item, whose sort key the page starts at
+ *   functions/queryRankShard ×8  -> one Query per write shard, after the token's sort key (with
+ *                                   `around`: from the shard's top, counting the riders before the rider)
  *   response                     -> merge, rank, token = the last sort key
  *
  * The token resumes after the last sort key returned, never at a position:
  * riders the all-time consumer moves while a client pages (scores only grow,
  * so keys only move towards the top) never make a later page repeat a rider.
  */
-import type { Context } from '@aws-appsync/utils';
+import { util, type Context } from '@aws-appsync/utils';
 import {
   ALLTIME_SHARDS,
   SHARD_NUMBERS,
@@ -25,13 +28,17 @@ import {
   GSI2,
   GSI2PK,
   GSI2SK,
+  scoreOfRankKey,
+  scoreUnits,
 } from '../core/keys.js';
 import type { AllTimeEntry, AllTimePage, QueryAllTimeRankingsArgs } from '../core/generated/schema.js';
 import { allTimeStatsOf, type AllTimeItem } from '../core/allTimeItem.js';
 import { decodePageToken, encodePageToken } from './lib/pageToken.js';
 import { mergedPage, sortKeyOf, type ShardedStash } from './lib/shardedRanking.js';
 import { FIRST_PAGE, rankPage, type RankState } from '../core/ranking.js';
-import { pageLimit, requireClassId } from './lib/validation.js';
+import { invalid, pageLimit, requireClassId } from './lib/validation.js';
+import { isRacerId } from '../core/telemetry.js';
+import { ALLTIME_HEAD_FIELDS } from '../core/rankingHead.js';
 
 /** Page size bounds (schema: 1..1000, default 100). */
 const MAX_LIMIT = 1000;
@@ -41,6 +48,11 @@ export function request(ctx: Context<QueryAllTimeRankingsArgs>): Record<string, 
   const classId = requireClassId(ctx.args.classId, 'classId');
   const limit = pageLimit(ctx.args.limit, 'limit', MAX_LIMIT, DEFAULT_LIMIT);
   const byTotal = ctx.args.by === 'TOTAL_OUTPUT';
+  const around = ctx.args.around ?? null;
+  if (around !== null && !isRacerId(around)) invalid('around', 'must match ^[A-Za-z0-9_-]{1,64}$');
+  if (around !== null && ctx.args.nextToken !== undefined && ctx.args.nextToken !== null) {
+    invalid('around', 'cannot be combined with nextToken (the token already says where the page starts)');
+  }
   const scope = byTotal ? allTimeTotalPk(classId) : allTimeBestPk(classId);
   const cursor = decodePageToken(ctx.args.nextToken, scope);
   const pks: string[] = [];
@@ -55,15 +67,21 @@ export function request(ctx: Context<QueryAllTimeRankingsArgs>): Record<string, 
       pks,
       after: cursor === null ? null : cursor.resume,
       from: null,
+      counted: null,
+      projection: around === null ? null : ALLTIME_HEAD_FIELDS,
       limit,
     },
+    head: cursor === null && around === null ? scope : null,
+    headPage: null,
     shard: 0,
     found: [],
     more: false,
+    ahead: null,
   };
   ctx.stash.sharded = sharded;
   ctx.stash.scope = scope;
-  ctx.stash.byTotal = byTotal;
+  ctx.stash.classId = classId;
+  ctx.stash.around = around;
   ctx.stash.state = cursor === null ? FIRST_PAGE : cursor.state;
   return {};
 }
@@ -72,10 +90,11 @@ export function response(ctx: Context<QueryAllTimeRankingsArgs>): AllTimePage {
   const stash = ctx.stash.sharded as ShardedStash;
   const page = mergedPage(stash);
   const found = page.items as unknown as AllTimeItem[];
-  const byTotal = ctx.stash.byTotal === true;
+  // Ranked by the score the index placed the item by: while the consumer updates a rider, its
+  // values move a moment before its index keys do, and the ranks must follow the order of the page.
   const scores: number[] = [];
-  for (const item of found) scores.push(byTotal ? item.totalOutput : item.bestOutput);
-  const ranked = rankPage(scores, ctx.stash.state as RankState);
+  for (const item of found) scores.push(scoreOfRankKey(sortKeyOf(stash, item as unknown as Record<string, unknown>)));
+  const ranked = rankPage(scores, startState(ctx, stash));
   const items: AllTimeEntry[] = [];
   let i = 0;
   for (const item of found) {
@@ -93,4 +112,25 @@ export function response(ctx: Context<QueryAllTimeRankingsArgs>): AllTimePage {
       ? null
       : encodePageToken(ctx.stash.scope as string, ranked.next, sortKeyOf(stash, last));
   return { items, nextToken };
+}
+
+/**
+ * Where ranks start: the token's state, or, for a page around a rider, the
+ * riders the shards counted before it (the rider shares the rank of every
+ * rider with its score).
+ */
+function startState(ctx: Context<QueryAllTimeRankingsArgs>, stash: ShardedStash): RankState {
+  const ahead = stash.ahead;
+  if (ahead === null) return ctx.stash.state as RankState;
+  if (!ahead.complete) {
+    util.error(
+      `rider ${
+        ctx.stash.around as string
+      } ranks too far down to be counted in one read of each shard: page from the top instead`,
+      'ValidationError',
+      null,
+      { field: 'around' },
+    );
+  }
+  return { position: ahead.before, rank: ahead.higher + 1, units: scoreUnits(ctx.stash.aroundScore as number) };
 }

@@ -5,8 +5,9 @@
  * ascending), so merging the shards by sort key is the contract's order.
  *
  *   request                      -> validate; where the page starts (first page, token or `around`)
+ *   functions/getRankingHead     -> a first page: the race's head (its top results, written at the close)
  *   functions/findResultStart    -> with `around`: the rider's result, the page starts with it
- *   functions/queryRankShard ×8  -> one Query per write shard from where the page starts
+ *   functions/queryRankShard ×8  -> one Query per write shard from where the page starts (unless the head answered)
  *   response                     -> merge, rank (ties share, 1,2,2,4), token = the last sort key
  *
  * Ranks continue across pages through the page token (resolvers/lib/cursor.ts,
@@ -49,11 +50,16 @@ export function request(ctx: Context<QueryRaceResultsArgs>): Record<string, neve
       pks,
       after: cursor === null ? null : cursor.resume,
       from: null,
+      counted: null,
+      projection: null,
       limit,
     },
+    head: cursor === null && around === null ? scope : null,
+    headPage: null,
     shard: 0,
     found: [],
     more: false,
+    ahead: null,
   };
   ctx.stash.sharded = sharded;
   ctx.stash.scope = scope;

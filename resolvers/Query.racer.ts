@@ -12,6 +12,7 @@ import type { QueryRacerArgs, RacerClassStats, RacerResult, RacerStats } from '.
 import { allTimeStatsOf, type AllTimeItem } from '../core/allTimeItem.js';
 import type { ResultItem } from '../core/resultItem.js';
 import { invalid } from './lib/validation.js';
+import type { RankedClassSource } from './lib/allTimeRank.js';
 
 export function request(ctx: Context<QueryRacerArgs>): Record<string, never> {
   if (!isRacerId(ctx.args.racerId)) invalid('racerId', 'must match ^[A-Za-z0-9_-]{1,64}$');
@@ -31,7 +32,9 @@ export function response(ctx: Context<QueryRacerArgs>): RacerStats | null {
   let nameRace = -1;
   const classes: RacerClassStats[] = [];
   for (const s of stats) {
-    classes.push(allTimeStatsOf(s));
+    // The sort keys ride along for the rank fields' own resolvers (RacerClassStats.bestRank, totalRank).
+    const entry: RacerClassStats & RankedClassSource = { ...allTimeStatsOf(s), GSI1SK: s.GSI1SK, GSI2SK: s.GSI2SK };
+    classes.push(entry);
     if (typeof s.name === 'string' && s.lastRaceId > nameRace) {
       name = s.name;
       nameRace = s.lastRaceId;

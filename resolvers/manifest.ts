@@ -14,7 +14,8 @@ export interface FunctionSpec {
 }
 
 export interface ResolverSpec {
-  readonly typeName: 'Query' | 'Mutation' | 'Subscription';
+  /** A root type, or an object type whose field has its own resolver (RacerClassStats's ranks). */
+  readonly typeName: 'Query' | 'Mutation' | 'Subscription' | 'RacerClassStats';
   readonly fieldName: string;
   /** A unit resolver has a data source; a pipeline resolver has functions. */
   readonly dataSource?: DataSourceName;
@@ -38,7 +39,6 @@ export const DATA_SOURCES: Record<DataSourceName, { kind: 'AMAZON_DYNAMODB' | 'N
  */
 export const ENV_NAMES = ['TABLE_NAME', 'STREAM_NAME', 'RACE_SECONDS', 'GRACE_SECONDS'] as const;
 
-/** One Query per write shard of a ranking (core/keys.ts SHARD_NUMBERS; the same function each time). */
 /**
  * The live parts of the running race (or, when it has none yet, of the race
  * just ended), all of them: liveRankings, liveBoard and liveRider read the
@@ -50,10 +50,14 @@ const LIVE_PARTS_READS: readonly FunctionSpec[] = [
   { name: 'getMoreLiveParts', dataSource: 'table' },
 ];
 
+/** One Query per write shard of a ranking (core/keys.ts SHARD_NUMBERS; the same function each time). */
 const RANK_SHARD_QUERIES: readonly FunctionSpec[] = SHARD_NUMBERS.map(() => ({
   name: 'queryRankShard',
   dataSource: 'table',
 }));
+
+/** A first page of a ranked reader from the ranking's head (core/rankingHead.ts). */
+const RANKING_HEAD_READ: FunctionSpec = { name: 'getRankingHead', dataSource: 'table' };
 
 export const RESOLVERS: readonly ResolverSpec[] = [
   { typeName: 'Query', fieldName: 'raceClasses', dataSource: 'none' },
@@ -65,7 +69,7 @@ export const RESOLVERS: readonly ResolverSpec[] = [
     // shard, merged in the response; with `around`, the rider's result first.
     typeName: 'Query',
     fieldName: 'raceResults',
-    functions: [{ name: 'findResultStart', dataSource: 'table' }, ...RANK_SHARD_QUERIES],
+    functions: [RANKING_HEAD_READ, { name: 'findResultStart', dataSource: 'table' }, ...RANK_SHARD_QUERIES],
   },
   {
     // A pipeline: when the running race has no live part yet, the race just
@@ -75,10 +79,11 @@ export const RESOLVERS: readonly ResolverSpec[] = [
     functions: LIVE_PARTS_READS,
   },
   {
-    // A pipeline: the ranking is write-sharded (core/keys.ts ALLTIME_SHARDS), merged in the response.
+    // A pipeline: the ranking is write-sharded (core/keys.ts ALLTIME_SHARDS), merged in the response;
+    // a first page from the ranking's head; with `around`, the rider's item first.
     typeName: 'Query',
     fieldName: 'allTimeRankings',
-    functions: RANK_SHARD_QUERIES,
+    functions: [RANKING_HEAD_READ, { name: 'findAllTimeStart', dataSource: 'table' }, ...RANK_SHARD_QUERIES],
   },
   {
     // The live-parts pipeline of liveRankings, banded.
@@ -99,6 +104,9 @@ export const RESOLVERS: readonly ResolverSpec[] = [
       { name: 'getRacerRecentResults', dataSource: 'table' },
     ],
   },
+  // The rider's all-time ranks, counted only when asked for (one counted read per write shard).
+  { typeName: 'RacerClassStats', fieldName: 'bestRank', functions: RANK_SHARD_QUERIES },
+  { typeName: 'RacerClassStats', fieldName: 'totalRank', functions: RANK_SHARD_QUERIES },
   {
     // A pipeline: the admission check reads the table before the Kinesis put.
     typeName: 'Mutation',

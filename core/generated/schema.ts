@@ -301,6 +301,7 @@ export type Query = {
 
 /** Reads of races, results, live and all-time rankings. Every read needs the API key. */
 export type QueryAllTimeRankingsArgs = {
+  around?: InputMaybe<Scalars['ID']['input']>;
   by?: InputMaybe<AllTimeOrder>;
   classId: Scalars['Int']['input'];
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -459,6 +460,8 @@ export type RacerClassStats = {
   bestOutput: Scalars['Float']['output'];
   /** The race in which the personal best was set. */
   bestRaceId: Scalars['Int']['output'];
+  /** The rider's rank in the class's all-time ranking by personal best (counted when asked; null if too far down to count in one read). */
+  bestRank?: Maybe<Scalars['Int']['output']>;
   /** The class. */
   classId: Scalars['Int']['output'];
   /** The most recent race raced. */
@@ -467,6 +470,8 @@ export type RacerClassStats = {
   racesCompleted: Scalars['Int']['output'];
   /** Sum of outputs over every race, in kJ. */
   totalOutput: Scalars['Float']['output'];
+  /** The rider's rank in the class's all-time ranking by total output (counted when asked; null if too far down to count in one read). */
+  totalRank?: Maybe<Scalars['Int']['output']>;
 };
 
 /** One of a rider's own results. */

@@ -11,6 +11,10 @@
  * of one item run one after the other, and a record whose predecessor of the
  * same item failed fails too: Lambda then redelivers from the first failure,
  * both in order.
+ *
+ * After the batch, the riders it updated are merged into their classes'
+ * ranking heads (rankingHeadStore.ts); if that fails, their records are
+ * reported failed too, and the replay (which changes no item) merges them.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -20,6 +24,7 @@ import { PipelineError } from '../runtime/errors.js';
 import type { LogPort, MetricsPort } from '../runtime/observability.js';
 import { applyChange, applyResult } from './applyResult.js';
 import { parseResultRecord } from './resultImage.js';
+import { refreshAllTimeHeads } from './rankingHeadStore.js';
 
 /** The DynamoDB Streams event Lambda sends (types of @types/aws-lambda). */
 export type StreamEvent = DynamoDBStreamEvent;
@@ -87,7 +92,10 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
     let skipped = 0;
     let ignored = 0;
     let flagged = 0;
+    let headsWritten = 0;
     const turns = turnsPerItem(event.Records);
+    // The riders' items as this invocation left them, by the stream record that updated them.
+    const updated = new Map<string, Record<string, unknown>>();
     const limit = concurrencyLimit(deps.maxConcurrentRecords ?? 8);
 
     async function apply(rec: StreamRecord): Promise<void> {
@@ -112,6 +120,8 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
         parsed.kind === 'insert'
           ? await applyResult(deps.ddb, deps.tableName, parsed.result)
           : await applyChange(deps.ddb, deps.tableName, parsed.change);
+      const seq = rec.dynamodb?.SequenceNumber;
+      if (seq !== undefined) updated.set(seq, outcome.item as Record<string, unknown>);
       if (!outcome.counted) skipped += 1;
       else if (parsed.kind === 'insert') applied += 1;
       else changes += 1;
@@ -141,9 +151,24 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
         new BatchProcessor(EventType.DynamoDBStreams),
         { throwOnFullBatchFailure: false },
       );
-      if (response.batchItemFailures.length > 0) {
+      const failures = response.batchItemFailures.map((f) => ({ itemIdentifier: f.itemIdentifier }));
+      const failed = new Set(failures.map((f) => f.itemIdentifier));
+      const merged = [...updated].filter(([seq]) => !failed.has(seq));
+      try {
+        headsWritten = await refreshAllTimeHeads(
+          deps.ddb,
+          deps.tableName,
+          merged.map(([, item]) => item),
+        );
+      } catch (error) {
+        // The updates stand; their records go back to Lambda so that the retry (a replay, which
+        // changes no item) merges them into the heads.
+        deps.logger.error('all-time heads not refreshed; the batch is retried for them', { error });
+        for (const [seq] of merged) failures.push({ itemIdentifier: seq });
+      }
+      if (failures.length > 0) {
         deps.logger.error('all-time updates failed; reported as batch item failures', {
-          count: response.batchItemFailures.length,
+          count: failures.length,
         });
       }
       deps.logger.info('all-time batch applied', {
@@ -153,12 +178,13 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
         replaySkipped: skipped,
         ignored,
       });
-      return { batchItemFailures: response.batchItemFailures.map((f) => ({ itemIdentifier: f.itemIdentifier })) };
+      return { batchItemFailures: failures };
     } finally {
       deps.metrics.addMetric('AllTimeApplied', 'Count', applied);
       deps.metrics.addMetric('FlaggedResultsSkipped', 'Count', flagged);
       deps.metrics.addMetric('AllTimeChangesApplied', 'Count', changes);
       deps.metrics.addMetric('AllTimeReplaySkipped', 'Count', skipped);
+      deps.metrics.addMetric('RankingHeadsWritten', 'Count', headsWritten);
       deps.metrics.publishStoredMetrics();
     }
   };

@@ -29,6 +29,8 @@ export interface ApplyOutcome {
   /** False when the race was already counted (a replay). */
   counted: boolean;
   bestRaised: boolean;
+  /** The rider's item as it stood after the update, index keys in line (for the ranking heads). */
+  item: AllTimeProgress;
 }
 
 /** Applies one result to its rider's all-time item. Safe to repeat and to run concurrently. */
@@ -39,8 +41,8 @@ export async function applyResult(
 ): Promise<ApplyOutcome> {
   const afterCount = await conditional(ddb, tableName, countUpdate(r));
   const afterBest = await conditional(ddb, tableName, bestUpdate(r));
-  await refreshIndexKeys(ddb, tableName, r, afterBest ?? afterCount);
-  return { counted: afterCount !== null, bestRaised: afterBest !== null };
+  const item = await refreshIndexKeys(ddb, tableName, r, afterBest ?? afterCount);
+  return { counted: afterCount !== null, bestRaised: afterBest !== null, item };
 }
 
 /**
@@ -60,17 +62,17 @@ export async function applyChange(
   if (changed === null) changed = await conditional(ddb, tableName, countUpdate(c.after, c.sequenceNumber));
   if (changed === null) changed = await conditional(ddb, tableName, changeUpdate(c));
   const afterBest = await conditional(ddb, tableName, bestUpdate(c.after));
-  await refreshIndexKeys(ddb, tableName, c.after, afterBest ?? changed);
-  return { counted: changed !== null, bestRaised: afterBest !== null };
+  const item = await refreshIndexKeys(ddb, tableName, c.after, afterBest ?? changed);
+  return { counted: changed !== null, bestRaised: afterBest !== null, item };
 }
 
-/** (3) Brings the index keys in line with the values, re-reading on a conflict. */
+/** (3) Brings the index keys in line with the values, re-reading on a conflict; returns the item as it then is. */
 async function refreshIndexKeys(
   ddb: DynamoDBDocumentClient,
   tableName: string,
   r: CountedResult,
   known: AllTimeProgress | null,
-): Promise<void> {
+): Promise<AllTimeProgress> {
   let item = known;
   for (let attempt = 0; attempt < MAX_REFRESH_CONFLICTS; attempt += 1) {
     if (item === null) {
@@ -81,8 +83,9 @@ async function refreshIndexKeys(
       if (item === null) throw new ConflictError(`all-time item of ${r.racerId} in class ${r.classId} vanished`);
     }
     const refresh = indexRefresh(item);
-    if (refresh === null) return;
-    if ((await conditional(ddb, tableName, refresh)) !== null) return;
+    if (refresh === null) return item;
+    const refreshed = await conditional(ddb, tableName, refresh);
+    if (refreshed !== null) return refreshed;
     // Someone changed the values in between: read them and derive the keys again.
     item = null;
   }

@@ -1,7 +1,8 @@
 /**
  * Closing one race once its slot plus the grace period has passed: the
  * race's results, each written once (from the rider's pending final or last
- * live data, with fair-play flags), then the summary from all results, then
+ * live data, with fair-play flags), then the race's head (its first 100
+ * results ranked, functions/finalizer/raceHead.ts), then the summary from all results, then
  * the OpenRace marker goes (unless a record of the race was read meanwhile:
  * then it stays and the race is looked at again). A race whose summary
  * exists was closed before: its results are final, nothing is written, and
@@ -16,6 +17,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OpenRace } from '../../core/openRace.js';
 import { summarizeResults } from '../../core/raceSummary.js';
 import { withRanks } from './withRanks.js';
+import { buildRaceHead, putRaceHead } from './raceHead.js';
 import { readLiveParts } from '../aggregator/livePartReads.js';
 import { racerIdOfRiderMapKey } from '../../core/keys.js';
 import { closingResults } from './raceClosing.js';
@@ -91,6 +93,8 @@ export async function closeRace(
   // When every result went in, the results are those read plus those written; reading ~1,000 of
   // them again would return the same. When a condition failed, another closer wrote first: read again.
   const results = written.alreadyHadResult === 0 ? [...before, ...missing] : await queryResults(ddb, tableName, race);
+  // The head before the summary: once the race is listed, its first page reads in one GetItem.
+  if (results.length > 0) await putRaceHead(ddb, tableName, buildRaceHead(race, withRanks(results), closedAt));
   const summary = summarizeResults(results);
   if (summary !== null) await putRaceSummary(ddb, tableName, race, summary, closedAt);
   const markerDeleted = await deleteOpenRace(ddb, tableName, race);

@@ -59,7 +59,13 @@ export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
     'ConflictingFinals',
     'FlaggedResults',
   ],
-  allTime: ['AllTimeApplied', 'AllTimeChangesApplied', 'AllTimeReplaySkipped', 'FlaggedResultsSkipped'],
+  allTime: [
+    'AllTimeApplied',
+    'AllTimeChangesApplied',
+    'AllTimeReplaySkipped',
+    'FlaggedResultsSkipped',
+    'RankingHeadsWritten',
+  ],
 };
 
 /** Table operations the pipeline and the API use (ThrottledRequests has an Operation dimension). */
@@ -317,6 +323,7 @@ export class Monitoring extends Construct {
           emf('finalizer', 'FinalsStored'),
           emf('allTime', 'AllTimeApplied'),
           emf('allTime', 'AllTimeChangesApplied'),
+          emf('allTime', 'RankingHeadsWritten'),
         ],
         [emf('finalizer', 'RacesClosed'), emf('finalizer', 'NotFinishedResults')],
       ),

@@ -6,6 +6,7 @@
  * with a Scheduled Event, so that races close on a quiet stream too (the
  * local stack runs the same schedule).
  */
+import { GSI1, GSI2 } from '../../core/keys.js';
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -52,7 +53,8 @@ export interface PipelineProps {
  * finalizer: OPEN# markers (UpdateItem, Query, DeleteItem), pending finals
  * (PutItem, GetItem, UpdateItem, Query), admission reads (BatchGetItem,
  * GetItem), results (TransactWriteItems of Puts: PutItem), race summary (PutItem).
- * allTime: conditional updates of RACER#/CLASS# items, and reads of them.
+ * allTime: conditional updates of RACER#/CLASS# items, and reads of them; the
+ * ranking heads (GetItem, UpdateItem).
  */
 export const TABLE_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
   aggregator: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
@@ -65,6 +67,17 @@ export const TABLE_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = 
     'dynamodb:DeleteItem',
   ],
   allTime: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+};
+
+/**
+ * Index actions per function, on the table's two indexes: the all-time consumer
+ * builds a class's ranking head from the top of each write shard of GSI1/GSI2
+ * (functions/allTime/rankingHeadStore.ts).
+ */
+export const INDEX_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
+  aggregator: [],
+  finalizer: [],
+  allTime: ['dynamodb:Query'],
 };
 
 /** Lambda event-source properties from one MAPPINGS entry. */
@@ -121,6 +134,14 @@ export class Pipeline extends Construct {
 
     for (const [name, f] of Object.entries(this.functions) as Array<[FunctionName, StreamFunction]>) {
       f.role.addToPolicy(new PolicyStatement({ actions: [...TABLE_ACTIONS[name]], resources: [props.table.tableArn] }));
+      if (INDEX_ACTIONS[name].length > 0) {
+        f.role.addToPolicy(
+          new PolicyStatement({
+            actions: [...INDEX_ACTIONS[name]],
+            resources: [GSI1, GSI2].map((index) => `${props.table.tableArn}/index/${index}`),
+          }),
+        );
+      }
     }
     // IAM auth of the two publish mutations the aggregator calls, nothing else of the API.
     props.api.grantMutation(aggregator.fn, 'publishLiveRankings', 'publishLiveBand');

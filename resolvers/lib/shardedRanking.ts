@@ -7,6 +7,9 @@
  * merges them by sort key and keeps `limit`. Every partition sorts by the same
  * rankKey, so the merge is the ranking's own order, and the page that merges
  * the first `limit` keys of every shard holds the first `limit` keys overall.
+ *
+ * A first page is answered from the ranking's head when it has one (core/rankingHead.ts:
+ * the pipeline function getRankingHead reads it, and the shard queries are then skipped).
  */
 import { util } from '@aws-appsync/utils';
 import type { DynamoDBQueryRequest } from '@aws-appsync/utils';
@@ -24,24 +27,49 @@ export interface ShardedRead {
   readonly after: string | null;
   /** … or from this one (inclusive: a page around a rider starts with the rider). */
   readonly from: string | null;
+  /**
+   * … or at this one, counting what comes before it: each shard is read from its
+   * top (one Query of up to 1 MB), the items before this key are counted (the
+   * rider's rank, in a ranking whose ranks are not stored) and the page starts
+   * at it.
+   */
+  readonly counted: string | null;
+  /** Only these attributes (null: all of them). */
+  readonly projection: readonly string[] | null;
   readonly limit: number;
+}
+
+/** What the shards read before a counted start: how many items come before it, and how many of them score higher. */
+export interface CountedAhead {
+  before: number;
+  higher: number;
+  /** False when a shard's read ended before the start (its count is not known). */
+  complete: boolean;
+  /** With a counted start, the page is exact up to this sort key (a shard's read ended there); null: all of it. */
+  bound: string | null;
 }
 
 /** Stash of the pipeline: the read, the next shard to query, the items found, whether a shard had more. */
 export interface ShardedStash {
   read: ShardedRead;
+  /** The ranking's scope, whose head (core/keys.ts rankingHeadKey) may answer this page; null: read the shards. */
+  head: string | null;
+  /** The page as the head answered it. */
+  headPage: { items: Array<Record<string, unknown>>; more: boolean } | null;
   shard: number;
   /** Each shard's items as read (in sort-key order), shard by shard. */
   found: Array<Array<Record<string, unknown>>>;
   more: boolean;
+  /** Only with a counted start (ShardedRead.counted). */
+  ahead: CountedAhead | null;
 }
 
 /** The Query of the stash's next shard, or null once every shard was read. */
 export function nextShardQuery(stash: ShardedStash): DynamoDBQueryRequest | null {
   const read = stash.read;
-  if (stash.shard >= read.pks.length) return null;
+  if (stash.headPage !== null || stash.shard >= read.pks.length) return null;
   const pk = read.pks[stash.shard] as string;
-  return partitionQuery({
+  const query = partitionQuery({
     index: read.index,
     pkName: read.pkName,
     pk,
@@ -49,14 +77,60 @@ export function nextShardQuery(stash: ShardedStash): DynamoDBQueryRequest | null
     ...(read.after !== null ? { skAfter: read.after } : {}),
     ...(read.after === null && read.from !== null ? { skFrom: read.from } : {}),
     forward: true,
-    limit: read.limit,
+    // A counted start reads the shard from its top, as far as one Query goes.
+    ...(read.counted === null ? { limit: read.limit } : {}),
   });
+  if (read.projection !== null) {
+    const names: Record<string, string> = {};
+    const parts: string[] = [];
+    let i = 0;
+    for (const field of read.projection) {
+      names[`#p${i}`] = field;
+      parts.push(`#p${i}`);
+      i = i + 1;
+    }
+    query.projection = { expression: parts.join(', '), expressionNames: names };
+  }
+  return query;
 }
 
 /** Keeps a shard's answer in the stash. */
 export function keepShardItems(stash: ShardedStash, items: readonly unknown[], nextToken: unknown): void {
-  stash.found.push(items as Array<Record<string, unknown>>);
-  if (typeof nextToken === 'string' && nextToken.length > 0) stash.more = true;
+  const more = typeof nextToken === 'string' && nextToken.length > 0;
+  const start = stash.read.counted;
+  if (start === null || stash.ahead === null) {
+    stash.found.push(items as Array<Record<string, unknown>>);
+    if (more) stash.more = true;
+    stash.shard = stash.shard + 1;
+    return;
+  }
+  // Keys sort by score first (a fixed-width prefix up to '#'): a key below the start's
+  // score prefix scores higher; below the start itself, it comes before.
+  const scorePrefix = `${start.split('#')[0] as string}#`;
+  const sk = stash.read.skName;
+  const kept: Array<Record<string, unknown>> = [];
+  let last = '';
+  for (const item of items as Array<Record<string, unknown>>) {
+    const key = `${item[sk] as string}`;
+    last = key;
+    if (key < start) {
+      stash.ahead.before = stash.ahead.before + 1;
+      if (key < scorePrefix) stash.ahead.higher = stash.ahead.higher + 1;
+    } else if (kept.length < stash.read.limit) {
+      kept.push(item);
+    } else {
+      stash.more = true;
+    }
+  }
+  if (more) {
+    stash.more = true;
+    if (last < start) stash.ahead.complete = false;
+    // This shard's items past `last` were not read: the merged page is exact only up to it.
+    if (kept.length < stash.read.limit && (stash.ahead.bound === null || last < stash.ahead.bound)) {
+      stash.ahead.bound = last;
+    }
+  }
+  stash.found.push(kept);
   stash.shard = stash.shard + 1;
 }
 
@@ -66,6 +140,7 @@ export function keepShardItems(stash: ShardedStash, items: readonly unknown[], n
  * no comparator to sort).
  */
 export function mergedPage(stash: ShardedStash): { items: Array<Record<string, unknown>>; more: boolean } {
+  if (stash.headPage !== null) return stash.headPage;
   const sk = stash.read.skName;
   const heads: number[] = [];
   let total = 0;
@@ -73,10 +148,12 @@ export function mergedPage(stash: ShardedStash): { items: Array<Record<string, u
     heads.push(0);
     total = total + list.length;
   }
+  const bound = stash.ahead === null ? null : stash.ahead.bound;
   const items: Array<Record<string, unknown>> = [];
+  let cut = false;
   for (const list of stash.found) {
     for (const _ of list) {
-      if (items.length >= stash.read.limit) break;
+      if (items.length >= stash.read.limit || cut) break;
       let best = -1;
       let bestKey = '';
       let shard = 0;
@@ -91,12 +168,16 @@ export function mergedPage(stash: ShardedStash): { items: Array<Record<string, u
         }
         shard = shard + 1;
       }
-      const chosen = stash.found[best] as Array<Record<string, unknown>>;
-      items.push(chosen[heads[best] as number] as Record<string, unknown>);
-      heads[best] = (heads[best] as number) + 1;
+      if (bound !== null && bestKey > bound) {
+        cut = true;
+      } else {
+        const chosen = stash.found[best] as Array<Record<string, unknown>>;
+        items.push(chosen[heads[best] as number] as Record<string, unknown>);
+        heads[best] = (heads[best] as number) + 1;
+      }
     }
   }
-  return { items, more: stash.more || total > stash.read.limit };
+  return { items, more: stash.more || cut || total > stash.read.limit };
 }
 
 /** The sort key of an item of the page (where the next page resumes). */

@@ -8,7 +8,8 @@ import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
 import { claimRaceClose, listOpenRaces, touchOpenRace } from '../../functions/finalizer/raceStore.js';
 import { closeRace } from '../../functions/finalizer/closeRace.js';
 import { writeShardPosition } from '../../functions/finalizer/shardPositions.js';
-import { openRaceKey, pendingFinalKey, raceKey, resultKey } from '../../core/keys.js';
+import { openRaceKey, pendingFinalKey, raceKey, racePk, rankingHeadKey, resultKey } from '../../core/keys.js';
+import { decodeHeadEntries } from '../../core/rankingHead.js';
 import { raceShardItems } from '../support/shardedReads.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import { freePort } from '../../local/emulators/freePort.js';
@@ -143,6 +144,16 @@ describe('finalizer against DynamoDB Local', () => {
     });
     expect(typeof summary?.closedAt).toBe('string');
     expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
+    // The race's head: its results in ranking order with their ranks (ties share one), the whole race.
+    const head = await get(rankingHeadKey(racePk(classId, raceId)));
+    expect(head).toMatchObject({ itemType: 'RankingHead', more: false });
+    expect(decodeHeadEntries(head?.entries).map((e) => [e.racerId, e.rank, e.position, e.output, e.finished])).toEqual([
+      ['b', 1, 1, 96, true],
+      ['a', 2, 2, 90, true],
+      ['c', 2, 3, 90, true],
+      ['d', 4, 4, 40.5, false],
+      ['e', 5, 5, 12, false],
+    ]);
 
     // A final of d after the race closed is refused and counted: a closed race's results never change.
     const late = deps(end + 20_000);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_ACTIONS } from '../../infra/constructs/Pipeline.js';
+import { INDEX_ACTIONS, TABLE_ACTIONS } from '../../infra/constructs/Pipeline.js';
 import { esbuildTarget, settingsRuntime } from '../../infra/constructs/StreamFunction.js';
 import {
   ADMISSION,
@@ -231,7 +231,17 @@ describe('least privilege', () => {
         (st) => JSON.stringify(st.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] }),
       );
       expect(itemActions.flatMap(actionsOf).sort()).toEqual([...TABLE_ACTIONS[name]].sort());
-      const others = table.filter((st) => !itemActions.includes(st));
+      const indexActions = table.filter((st) => JSON.stringify(st.Resource).includes('/index/'));
+      expect(indexActions.flatMap(actionsOf)).toEqual([...INDEX_ACTIONS[name]]);
+      // allTime queries GSI1 and GSI2 (its ranking heads are built from them), nothing else of the indexes.
+      for (const st of indexActions) {
+        expect(st.Resource).toEqual(
+          ['GSI1', 'GSI2'].map((index) => ({
+            'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, `/index/${index}`]],
+          })),
+        );
+      }
+      const others = table.filter((st) => !itemActions.includes(st) && !indexActions.includes(st));
       // allTime's event source reads the table's stream (and nothing else of it).
       expect(others.flatMap(actionsOf).sort()).toEqual(
         name === 'allTime' ? ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'] : [],
@@ -255,6 +265,7 @@ describe('least privilege', () => {
       ],
       allTime: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
     });
+    expect(INDEX_ACTIONS).toEqual({ aggregator: [], finalizer: [], allTime: ['dynamodb:Query'] });
   });
 
   it('no role uses an AWS managed policy; each function writes only its own log group', () => {

@@ -53,10 +53,19 @@ describe('racer', () => {
     const stats = data?.racer;
     expect(stats?.racerId).toBe(id);
     expect(stats?.name).toBe('New Name');
-    expect(stats?.classes).toEqual([
-      { classId: 2, bestOutput: 74, bestRaceId: RACE, racesCompleted: 13, totalOutput: 806, lastRaceId: RACE },
-      { classId: 3, bestOutput: 73, bestRaceId: RACE - 1, racesCompleted: 12, totalOutput: 744, lastRaceId: RACE - 1 },
-    ]);
+    expect(stats?.classes).toEqual(
+      [
+        { classId: 2, bestOutput: 74, bestRaceId: RACE, racesCompleted: 13, totalOutput: 806, lastRaceId: RACE },
+        {
+          classId: 3,
+          bestOutput: 73,
+          bestRaceId: RACE - 1,
+          racesCompleted: 12,
+          totalOutput: 744,
+          lastRaceId: RACE - 1,
+        },
+      ].map((c) => ({ ...c, bestRank: 1, totalRank: 1 })),
+    );
     expect(stats?.recentResults).toHaveLength(20);
     expect(stats?.recentResults.map((r) => r.raceId)).toEqual([...races].reverse().slice(0, 20));
     expect(stats?.recentResults[0]).toEqual({ classId: 2, raceId: RACE, output: 74, finished: false, rank: null });

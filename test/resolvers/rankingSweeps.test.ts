@@ -14,6 +14,7 @@ import {
 import { buildResultItem } from '../../core/resultItem.js';
 import { ALLTIME_SHARDS, RESULT_SHARDS, writeShard } from '../../core/keys.js';
 import { withRanks } from '../../functions/finalizer/withRanks.js';
+import { buildRaceHead } from '../../functions/finalizer/raceHead.js';
 import { allPages, allTimeItem, createApi, putItems, RACE_SECONDS, type Api } from './api.js';
 
 const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 30) * 1000;
@@ -44,10 +45,11 @@ describe('raceResults around a rider', () => {
   let full: Array<{ racerId: string; rank: number }> = [];
 
   beforeAll(async () => {
-    await putItems(
-      api,
-      results.map((r) => ({ ...r })),
-    );
+    // As the close writes them: the results, then the race's head.
+    await putItems(api, [
+      ...results.map((r) => ({ ...r })),
+      { ...buildRaceHead({ classId: CLASS, raceId: RACE }, results, new Date(NOW).toISOString()) },
+    ]);
     const pages = await allPages(async (nextToken) => {
       const { data } = await api.call(RaceResultsDocument, { classId: CLASS, raceId: RACE, limit: 50, nextToken });
       return data?.raceResults;
@@ -80,6 +82,23 @@ describe('raceResults around a rider', () => {
       );
     },
   );
+
+  it("answers the first page from the race's head, as the shards would, and goes on from the shards", async () => {
+    const fromHead = await api.call(RaceResultsDocument, { classId: CLASS, raceId: RACE, limit: 100 });
+    // A page longer than the head is read from the shards.
+    const fromShards = await api.call(RaceResultsDocument, { classId: CLASS, raceId: RACE, limit: 101 });
+    expect(fromHead.errors).toEqual([]);
+    expect(fromHead.data?.raceResults.items).toEqual(fromShards.data?.raceResults.items.slice(0, 100));
+    const next = await api.call(RaceResultsDocument, {
+      classId: CLASS,
+      raceId: RACE,
+      limit: 100,
+      nextToken: fromHead.data?.raceResults.nextToken ?? null,
+    });
+    expect(next.data?.raceResults.items.map((r) => ({ racerId: r.racerId, rank: r.rank }))).toEqual(
+      full.slice(100, 200),
+    );
+  });
 
   it('refuses a rider without a result in the race, naming around', async () => {
     const { errors } = await api.call(RaceResultsDocument, { classId: CLASS, raceId: RACE, around: 'nobody' });

@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { GetShardIteratorCommand, KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { RaceResultsDocument } from '../../client/generated/operations.js';
+import { AllTimeRankingsDocument, RaceResultsDocument } from '../../client/generated/operations.js';
 import { createClient, type AlleycatClient } from '../../client/index.js';
 import { raceIdAt, raceStartMillis } from '../../core/raceClock.js';
 import { TABLE_ACTIONS } from '../../infra/constructs/Pipeline.js';
@@ -303,6 +303,17 @@ describe('IAM on the local stack', () => {
       await sleep(1000);
     }
     expect(results).toEqual(['iam-b', 'iam-a']);
+    // The all-time consumer applies the unflagged ones and builds the class's ranking heads from the indexes.
+    const closed = await client.query(RaceResultsDocument, { classId: 5, raceId, limit: 10 });
+    const counted = closed.raceResults.items.filter((r) => r.flags.length === 0).map((r) => r.racerId);
+    expect(counted.length).toBeGreaterThan(0);
+    let allTime: string[] = [];
+    for (const until = Date.now() + 30_000; Date.now() < until && allTime.length < counted.length; ) {
+      const found = await client.query(AllTimeRankingsDocument, { classId: 5 });
+      allTime = found.allTimeRankings.items.map((r) => r.racerId);
+      if (allTime.length < counted.length) await sleep(500);
+    }
+    expect(allTime).toEqual(counted);
     expect(stack.iam.dynamodb.allowed).toBeGreaterThan(allowedBefore);
     expect(stack.iam.kinesis.allowed).toBeGreaterThan(0);
     expect(stack.iam.deniedCalls.slice(deniedBefore)).toEqual([]);

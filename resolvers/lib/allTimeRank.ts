@@ -1,0 +1,70 @@
+/**
+ * A rider's rank in one of a class's all-time rankings, counted over its write
+ * shards (the ranks of a ranking that keeps changing are not stored): each
+ * shard is read from its top up to the rider's sort key, keys only, and the
+ * riders scoring higher are counted (resolvers/lib/shardedRanking.ts, a
+ * counted start). A shard whose one read (DynamoDB's 1 MB) ends before the
+ * rider leaves the rank unknown: null.
+ */
+import type { Context } from '@aws-appsync/utils';
+import {
+  ALLTIME_SHARDS,
+  SHARD_NUMBERS,
+  allTimeBestPk,
+  allTimeTotalPk,
+  GSI1,
+  GSI1PK,
+  GSI1SK,
+  GSI2,
+  GSI2PK,
+  GSI2SK,
+} from '../../core/keys.js';
+import type { ShardedStash } from './shardedRanking.js';
+
+/** What a RacerClassStats source carries besides the stats the API shows (Query.racer sets it). */
+export interface RankedClassSource {
+  classId: number;
+  GSI1SK?: string;
+  GSI2SK?: string;
+}
+
+/** Request of a rank field: the counted read of every shard, or none when the rider has no key in this ranking. */
+export function rankRequest(ctx: Context, byTotal: boolean): Record<string, never> {
+  const source = ctx.source as RankedClassSource;
+  const start = byTotal ? source.GSI2SK : source.GSI1SK;
+  const pks: string[] = [];
+  if (typeof start === 'string') {
+    for (const shard of SHARD_NUMBERS.slice(0, ALLTIME_SHARDS)) {
+      pks.push(byTotal ? allTimeTotalPk(source.classId, shard) : allTimeBestPk(source.classId, shard));
+    }
+  }
+  const skName = byTotal ? GSI2SK : GSI1SK;
+  const sharded: ShardedStash = {
+    read: {
+      index: byTotal ? GSI2 : GSI1,
+      pkName: byTotal ? GSI2PK : GSI1PK,
+      skName,
+      pks,
+      after: null,
+      from: null,
+      counted: typeof start === 'string' ? start : null,
+      projection: [skName],
+      limit: 1,
+    },
+    head: null,
+    headPage: null,
+    shard: 0,
+    found: [],
+    more: false,
+    ahead: { before: 0, higher: 0, complete: typeof start === 'string', bound: null },
+  };
+  ctx.stash.sharded = sharded;
+  return {};
+}
+
+/** Response of a rank field: 1 + the riders scoring higher, or null when that could not be counted. */
+export function rankResponse(ctx: Context): number | null {
+  const ahead = (ctx.stash.sharded as ShardedStash).ahead;
+  if (ahead === null || !ahead.complete) return null;
+  return ahead.higher + 1;
+}
