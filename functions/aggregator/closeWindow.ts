@@ -166,6 +166,7 @@ export async function closeWindow(
   };
   let writes = 0;
   let refused = 0;
+  let lateRefused = 0;
   const cap = deps.maxRiders ?? ADMISSION.maxRidersPerRace;
   let flagged = 0;
   const windowStart = window.startMillis;
@@ -175,6 +176,9 @@ export async function closeWindow(
     keys.map(async (key) => {
       const { classId, raceId } = parseRaceKey(key);
       const own = toLiveRiders(state.r[key] ?? {}, state.f?.[key]);
+      // Newcomers may join only if their first record of the window came before the join cutoff (foldBatch.ts).
+      const joins = state.j?.[key];
+      const joinsInTime = (racerId: string): boolean => joins !== undefined && joins[racerId] === 1;
       const log = { shardId, classId, raceId };
       const writeStart = deps.clock.now();
       const outcome = await withRetry(
@@ -190,6 +194,7 @@ export async function closeWindow(
             windowStart,
             cap,
             own.firsts,
+            joinsInTime,
           ),
         {
           ...retry,
@@ -199,6 +204,10 @@ export async function closeWindow(
       );
       writes += outcome.putCalls;
       refused += outcome.refused;
+      lateRefused += outcome.lateRefused;
+      if (outcome.lateRefused > 0) {
+        deps.logger.warn('riders joined after the join deadline: refused', { ...log, refused: outcome.lateRefused });
+      }
       noteFullness(deps.fullRaces, fullRaceKey(shardId, key), outcome.full, outcome.pages);
       if (outcome.refused > 0) {
         deps.logger.warn('race full: riders refused', {
@@ -213,6 +222,7 @@ export async function closeWindow(
   );
   deps.metrics.addMetric('SnapshotWrites', 'Count', writes);
   deps.metrics.addMetric('RidersRefused', 'Count', refused);
+  deps.metrics.addMetric('LateJoinersRefused', 'Count', lateRefused);
   deps.metrics.addMetric('FairPlayFlags', 'Count', flagged);
   const failures = settled
     .filter((s): s is PromiseRejectedResult => s.status === 'rejected')
