@@ -67,6 +67,18 @@ export function joinDeadline(raceSeconds: number): number {
 }
 
 /**
+ * The race a rider starting at `nowMillis` rides: the running one while it
+ * is in the first half of its join window (so that the first records, a
+ * sign-in included, arrive well before the cutoff), else the next one, from
+ * its start. The web app, the simulator and the tests start riders by it.
+ */
+export function raceToJoin(nowMillis: number, raceSeconds: number): number {
+  const current = Math.floor(nowMillis / (raceSeconds * 1000));
+  const second = (nowMillis - raceStartMillis(current, raceSeconds)) / 1000;
+  return second <= joinDeadline(raceSeconds) / 2 ? current : current + 1;
+}
+
+/**
  * The moment (epoch ms) from which race `raceId` admits no new rider: a
  * rider is admitted only if their first record arrives (Kinesis arrival, as
  * for the clock rule) before it. It is the end of the join deadline's second
