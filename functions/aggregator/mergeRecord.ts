@@ -134,9 +134,21 @@ export function applyRider(
 export function markJoin(state: WindowState, classId: number, raceId: number, racerId: string): void {
   const key = raceKeyOf(classId, raceId);
   const j = state.j ?? (state.j = {});
-  const marks: RaceJoins = j[key] ?? (j[key] = emptyJoins());
+  const shared: RaceJoins | undefined = j[key];
+  if (shared !== undefined && shared[racerId] === 1) return;
+  let marks: RaceJoins;
+  if (shared !== undefined && ownJoins.has(shared)) marks = shared;
+  else {
+    // readState shares the marks Lambda handed over: copied on the invocation's first addition.
+    marks = shared === undefined ? emptyJoins() : Object.assign(emptyJoins(), shared);
+    ownJoins.add(marks);
+    j[key] = marks;
+  }
   marks[racerId] = 1;
 }
+
+/** Join marks this process made or copied: the ones markJoin may add to. */
+const ownJoins = new WeakSet<RaceJoins>();
 
 /**
  * Applies one valid record to `state` (in place: the state is this

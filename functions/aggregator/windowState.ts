@@ -139,14 +139,16 @@ export function emptyJoins(): RaceJoins {
   return Object.create(null) as RaceJoins;
 }
 
-/** The join marks of each race, copied (the fold adds to them), keeping only marks of our form. */
+/**
+ * The join marks of each race. Shared, not copied (as the fair-play maps):
+ * the fold copies a race's marks before its first addition
+ * (mergeRecord.ts markJoin), and the close reads a mark only if it is 1.
+ */
 function readJoins(joins: Record<string, unknown>): Record<string, RaceJoins> {
   const out: Record<string, RaceJoins> = {};
-  for (const [key, marks] of Object.entries(joins)) {
-    if (marks === null || typeof marks !== 'object' || Array.isArray(marks)) continue;
-    const clean = emptyJoins();
-    for (const [racerId, mark] of Object.entries(marks as Record<string, unknown>)) if (mark === 1) clean[racerId] = 1;
-    out[key] = clean;
+  for (const key of Object.keys(joins)) {
+    const marks = joins[key];
+    if (marks !== null && typeof marks === 'object' && !Array.isArray(marks)) out[key] = marks as RaceJoins;
   }
   return out;
 }
