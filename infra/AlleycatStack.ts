@@ -76,7 +76,11 @@ export class AlleycatStack extends Stack {
     });
     new ApiKeyReminder(this, 'ApiKeyReminder', { api: this.api.api, topic: this.alarmTopic, expires: apiKeyExpires });
     if (context.apiRateLimit > 0) {
-      new ApiFirewall(this, 'Firewall', { api: this.api.api, rateLimit: context.apiRateLimit });
+      new ApiFirewall(this, 'Firewall', {
+        api: this.api.api,
+        rateLimit: context.apiRateLimit,
+        evaluationWindowSeconds: context.apiRateWindowSeconds,
+      });
     }
 
     const cfnApi = this.api.api.node.defaultChild as CfnGraphQLApi;

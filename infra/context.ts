@@ -19,8 +19,10 @@ export interface AlleycatContext {
   readonly stage: string;
   /** AppSync field logs with request and response content (context `verboseApiLogs=true`); default false. */
   readonly verboseApiLogs: boolean;
-  /** Requests per 5 minutes one IP may send the API before WAF blocks it (context `apiRateLimit`; 0: no WAF). */
+  /** Requests per evaluation window one IP may send the API before WAF blocks it (context `apiRateLimit`; 0: no WAF). */
   readonly apiRateLimit: number;
+  /** WAF's evaluation window for `apiRateLimit`: 60, 120, 300 or 600 s (context `apiRateWindowSeconds`). */
+  readonly apiRateWindowSeconds: number;
 }
 
 /** Context keys, as given on the command line (`-c key=value`) or in cdk.json. */
@@ -32,7 +34,12 @@ export const CONTEXT_KEYS = {
   stage: 'stage',
   verboseApiLogs: 'verboseApiLogs',
   apiRateLimit: 'apiRateLimit',
+  apiRateWindowSeconds: 'apiRateWindowSeconds',
 } as const;
+
+/** AWS WAF's rate-based rules: a limit of 10..2,000,000,000 requests per window of 60, 120, 300 or 600 s. */
+const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
+const WAF_WINDOWS: readonly number[] = [60, 120, 300, 600];
 
 /** A stage name: lower-case letters, digits and dashes, short enough for every resource name it goes into. */
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
@@ -68,13 +75,31 @@ export function readContext(node: Node): AlleycatContext {
     );
   }
   const verbose: unknown = node.tryGetContext(CONTEXT_KEYS.verboseApiLogs);
+  const apiRateLimit = intContext(node, CONTEXT_KEYS.apiRateLimit, API_PROTECTION.rateLimit, 0, WAF_RATE_LIMIT.max);
+  if (apiRateLimit !== 0 && apiRateLimit < WAF_RATE_LIMIT.min)
+    throw new InfraConfigError(
+      `Context value ${CONTEXT_KEYS.apiRateLimit}=${apiRateLimit} must be 0 (no WAF) or ${WAF_RATE_LIMIT.min}..${WAF_RATE_LIMIT.max}.`,
+    );
+  const apiRateWindowSeconds = intContext(
+    node,
+    CONTEXT_KEYS.apiRateWindowSeconds,
+    API_PROTECTION.evaluationWindowSeconds,
+    60,
+    600,
+  );
+  if (!WAF_WINDOWS.includes(apiRateWindowSeconds))
+    throw new InfraConfigError(
+      `Context value ${CONTEXT_KEYS.apiRateWindowSeconds}=${apiRateWindowSeconds} must be one of ${WAF_WINDOWS.join(
+        ', ',
+      )}.`,
+    );
   return {
     ...(topic === undefined ? {} : { alarmTopicArn: topic }),
     ...(email === undefined ? {} : { alarmEmail: email }),
     stage,
     verboseApiLogs: verbose === true || verbose === 'true',
-    // AWS WAF rate-based rules: a limit of 10..2,000,000,000 requests per evaluation window.
-    apiRateLimit: intContext(node, CONTEXT_KEYS.apiRateLimit, API_PROTECTION.rateLimitPer5Minutes, 0, 2_000_000_000),
+    apiRateLimit,
+    apiRateWindowSeconds,
     // Kinesis allows up to 10,000 shards per stream by quota; keep a sane ceiling here.
     shardCount: intContext(node, CONTEXT_KEYS.shardCount, STREAM.defaultShardCount, 1, 500),
     // Lambda's TumblingWindowInSeconds is 0..900; a live ranking needs a window of at least 1 s.

@@ -210,11 +210,14 @@ export const DEPLOYMENT = {
 
 /**
  * AWS WAF on the API: a rate-based rule per client IP (WAF blocks with HTTP
- * 403). The local stack has no rate limit yet (docs/operations.md, Decisions).
+ * 403). The local stack applies the same rule with `--api-rate-limit`, off by
+ * default there (docs/operations.md, Decisions).
  */
 export const API_PROTECTION = {
-  /** Requests per IP per 5-minute window (WAF's default evaluation window); 0 turns WAF off. */
-  rateLimitPer5Minutes: 3000,
+  /** Requests per IP per evaluation window (WAF: 10..2,000,000,000); 0 turns WAF off. */
+  rateLimit: 3000,
+  /** WAF's evaluation window of the rate: 60, 120, 300 (WAF's default) or 600 seconds. */
+  evaluationWindowSeconds: 300,
 } as const;
 
 /** AppSync. */

@@ -11,6 +11,8 @@ import { randomBytes } from 'node:crypto';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT_ID = '000000000000';
+/** The API id in the local stack's ARNs (it serves one API). */
+export const LOCAL_API_ID = 'local';
 
 export interface LocalCredentials {
   readonly accessKeyId: string;

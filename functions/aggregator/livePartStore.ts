@@ -171,7 +171,15 @@ export async function writeLivePart(
         : checkAgainstPart(Object.assign({}, ...storedRiders) as LiveRiders, incoming, firsts);
     const arriving = newcomers(storedRiders, checked.riders);
     const fresh = joins === undefined ? arriving : arriving.filter((key) => joins(racerIdOfRiderMapKey(key)));
-    const admission = await admitNewcomers(ddb, tableName, ref, cap, riderCount(storedRiders), fresh);
+    const admission = await admitNewcomers(
+      ddb,
+      tableName,
+      ref,
+      cap,
+      riderCount(storedRiders),
+      fresh,
+      Date.parse(updatedAt),
+    );
     const placed = placeRiders(storedRiders, checked.riders, admission.admitted);
     const window = laterWindow(stored.windowStart, windowStart);
     const puts: number[] = [];

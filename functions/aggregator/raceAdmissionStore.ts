@@ -25,6 +25,7 @@ import {
   reservationAttribute,
   reservedOf,
 } from '../../core/raceAdmission.js';
+import { transientExpiresAt } from '../../core/expiresAt.js';
 import { chunk, forEachLimited } from '../../lib/concurrency.js';
 import { isConditionFailure } from '../runtime/conditionalWrite.js';
 import { ConflictError } from '../runtime/errors.js';
@@ -63,6 +64,7 @@ async function reserve(
   cap: number,
   reserved: number,
   k: number,
+  expiresAt: number,
 ): Promise<boolean> {
   try {
     await ddb.send(
@@ -70,7 +72,7 @@ async function reserve(
         TableName: tableName,
         Key: raceAdmissionKey(ref.classId, ref.raceId),
         UpdateExpression:
-          'SET #a = if_not_exists(#a, :zero) + :k, #r = if_not_exists(#r, :zero) + :k, #cap = :cap, #t = :t, #c = :c, #race = :race',
+          'SET #a = if_not_exists(#a, :zero) + :k, #r = if_not_exists(#r, :zero) + :k, #cap = :cap, #t = :t, #c = :c, #race = :race, expiresAt = :exp',
         ConditionExpression: `(attribute_not_exists(#a) OR #a <= :room) AND ${
           reserved === 0 ? '(attribute_not_exists(#r) OR #r = :zero)' : '#r = :old'
         }`,
@@ -90,6 +92,7 @@ async function reserve(
           ':t': ITEM_RACE_ADMISSION,
           ':c': ref.classId,
           ':race': ref.raceId,
+          ':exp': expiresAt,
           ...(reserved === 0 ? {} : { ':old': reserved }),
         },
       }),
@@ -113,7 +116,10 @@ export async function admitNewcomers(
   cap: number,
   used: number,
   newcomers: readonly string[],
+  writtenAtMillis: number = Date.now(),
 ): Promise<AdmissionOutcome> {
+  // Working state of a running race, like its live parts (core/expiresAt.ts).
+  const expiresAt = transientExpiresAt(writtenAtMillis);
   if (newcomers.length === 0) return { admitted: [], refused: 0, full: undefined };
   let granted = 0;
   let full = false;
@@ -133,7 +139,7 @@ export async function admitNewcomers(
       full = room === 0;
       break;
     }
-    if (await reserve(ddb, tableName, ref, cap, reserved, k)) {
+    if (await reserve(ddb, tableName, ref, cap, reserved, k, expiresAt)) {
       granted = Math.min(newcomers.length, free + k);
       full = admittedOf(item) + k >= cap;
       break;
@@ -151,7 +157,7 @@ export async function admitNewcomers(
     byBucket.set(bucket, ids);
   }
   await forEachLimited([...byBucket.values()], 16, async (ids) => {
-    for (const part of chunk(ids, ADMIT_ADD_MAX_IDS)) await addToBucket(ddb, tableName, ref, cap, part);
+    for (const part of chunk(ids, ADMIT_ADD_MAX_IDS)) await addToBucket(ddb, tableName, ref, cap, part, expiresAt);
   });
   return { admitted, refused: newcomers.length - admitted.length, full };
 }
@@ -173,6 +179,7 @@ async function addToBucket(
   ref: AdmissionRef,
   cap: number,
   racerIds: readonly string[],
+  expiresAt: number,
 ): Promise<void> {
   const first = admittedRiderKey(ref.classId, ref.raceId, racerIds[0] as string);
   const cacheKey = `${first.PK}|${first.SK}`;
@@ -183,7 +190,7 @@ async function addToBucket(
         new UpdateCommand({
           TableName: tableName,
           Key: admittedRiderKey(ref.classId, ref.raceId, racerIds[0] as string, link),
-          UpdateExpression: 'SET itemType = :t, classId = :c, raceId = :r ADD racerIds :ids',
+          UpdateExpression: 'SET itemType = :t, classId = :c, raceId = :r, expiresAt = :exp ADD racerIds :ids',
           ConditionExpression: 'attribute_not_exists(racerIds) OR size(racerIds) <= :room',
           ExpressionAttributeValues: {
             ':t': ITEM_ADMITTED_RIDER,
@@ -191,6 +198,7 @@ async function addToBucket(
             ':r': ref.raceId,
             ':ids': new Set(racerIds),
             ':room': ADMIT_LINK_MAX_IDS - racerIds.length,
+            ':exp': expiresAt,
           },
         }),
       );

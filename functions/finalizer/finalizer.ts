@@ -334,7 +334,7 @@ export function createFinalizer(
       }
       await forEachLimited(gate.admitted, 16, async (c) => {
         try {
-          const outcome = await storeFinal(deps.ddb, deps.tableName, c.final, c.conflicting);
+          const outcome = await storeFinal(deps.ddb, deps.tableName, c.final, c.conflicting, deps.clock.now());
           if (outcome === 'stored') stored += 1;
           if (outcome === 'conflict') conflicts += 1;
         } catch (error) {

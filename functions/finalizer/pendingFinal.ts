@@ -7,6 +7,7 @@
  */
 import { ITEM_PENDING_FINAL, pendingFinalKey } from '../../core/keys.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
+import { transientExpiresAt } from '../../core/expiresAt.js';
 
 /** What a pending final says. */
 export interface PendingFinal {
@@ -21,7 +22,13 @@ export interface PendingFinal {
   conflicting?: boolean;
 }
 
-export type PendingFinalItem = PendingFinal & { PK: string; SK: string; itemType: typeof ITEM_PENDING_FINAL };
+export type PendingFinalItem = PendingFinal & {
+  PK: string;
+  SK: string;
+  itemType: typeof ITEM_PENDING_FINAL;
+  /** TTL: kept only until the race closes (core/expiresAt.ts). */
+  expiresAt: number;
+};
 
 /** The pending final of a `final` record. */
 export function pendingFinalOf(r: TelemetryRecord): PendingFinal {
@@ -37,8 +44,14 @@ export function pendingFinalOf(r: TelemetryRecord): PendingFinal {
   return p;
 }
 
-export function buildPendingFinalItem(p: PendingFinal): PendingFinalItem {
-  return { ...pendingFinalKey(p.classId, p.raceId, p.racerId), itemType: ITEM_PENDING_FINAL, ...p };
+/** The item of a pending final written at `writtenAtMillis`. */
+export function buildPendingFinalItem(p: PendingFinal, writtenAtMillis: number): PendingFinalItem {
+  return {
+    ...pendingFinalKey(p.classId, p.raceId, p.racerId),
+    itemType: ITEM_PENDING_FINAL,
+    ...p,
+    expiresAt: transientExpiresAt(writtenAtMillis),
+  };
 }
 
 /** A stored pending final; null when the item is not one. */

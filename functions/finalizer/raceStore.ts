@@ -175,8 +175,9 @@ export async function storeFinal(
   tableName: string,
   final: PendingFinal,
   conflicting: boolean,
+  nowMillis: number,
 ): Promise<StoreFinalOutcome> {
-  const item = buildPendingFinalItem(conflicting ? { ...final, conflicting: true } : final);
+  const item = buildPendingFinalItem(conflicting ? { ...final, conflicting: true } : final, nowMillis);
   const put = ddb.send(
     new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }),
   );

@@ -7,6 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ITEM_SHARD_POSITION, SHARD_SK_PREFIX, consumerPk, shardPositionKey } from '../../core/keys.js';
 import type { ShardPosition } from './raceClosing.js';
+import { transientExpiresAt } from '../../core/expiresAt.js';
 
 /** The consumer name the finalizer's positions are kept under. */
 export const FINALIZER_CONSUMER = 'finalizer';
@@ -33,6 +34,8 @@ export async function writeShardPosition(
         position: position.position,
         seenAt: position.seenAt,
         busy: position.busy,
+        // A shard the stream no longer has (resharded away) is forgotten two weeks after its last read.
+        expiresAt: transientExpiresAt(position.seenAt),
       },
     }),
   );

@@ -36,6 +36,7 @@ import { SCHEMA_FILE } from '../paths.js';
 import { bundleCode, type ResolverBundles } from '../resolverCode.js';
 import { retentionDays } from '../retention.js';
 import { API, MONITORING, RACE, TABLE } from '../settings.js';
+import { stagedName } from '../stagedName.js';
 import { ReadOnlyTableDataSource } from './ReadOnlyTableDataSource.js';
 
 export interface ApiProps {
@@ -74,7 +75,7 @@ export class AlleycatApi extends Construct {
       description: 'AppSync request logging of the Alleycat API.',
     });
     this.api = new GraphqlApi(this, 'Api', {
-      name: `${API.name}-${props.stage}`,
+      name: stagedName(API.name, props.stage),
       definition: Definition.fromFile(SCHEMA_FILE),
       authorizationConfig: {
         defaultAuthorization: {

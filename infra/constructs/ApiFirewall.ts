@@ -1,7 +1,7 @@
 /**
  * AWS WAF in front of the API: one rate-based rule that blocks a client IP
- * sending more than `rateLimit` requests in 5 minutes (WAF's evaluation
- * window). A blocked request gets HTTP 403 before any authorization mode
+ * sending more than `rateLimit` requests in the evaluation window (looking
+ * back from now). A blocked request gets HTTP 403 before any authorization mode
  * is evaluated (AppSync evaluates WAF rules first).
  */
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
@@ -11,8 +11,10 @@ import { Construct } from 'constructs';
 
 export interface ApiFirewallProps {
   readonly api: GraphqlApi;
-  /** Requests per IP per 5 minutes (context `apiRateLimit`). */
+  /** Requests per IP per evaluation window (context `apiRateLimit`). */
   readonly rateLimit: number;
+  /** The evaluation window, 60, 120, 300 or 600 s (context `apiRateWindowSeconds`). */
+  readonly evaluationWindowSeconds: number;
 }
 
 export class ApiFirewall extends Construct {
@@ -34,7 +36,13 @@ export class ApiFirewall extends Construct {
           name: 'RatePerIp',
           priority: 0,
           action: { block: {} },
-          statement: { rateBasedStatement: { limit: props.rateLimit, aggregateKeyType: 'IP' } },
+          statement: {
+            rateBasedStatement: {
+              limit: props.rateLimit,
+              aggregateKeyType: 'IP',
+              evaluationWindowSec: props.evaluationWindowSeconds,
+            },
+          },
           visibilityConfig: metric('RatePerIp'),
         },
       ],

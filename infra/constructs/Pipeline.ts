@@ -121,8 +121,8 @@ export class Pipeline extends Construct {
     for (const [name, f] of Object.entries(this.functions) as Array<[FunctionName, StreamFunction]>) {
       f.role.addToPolicy(new PolicyStatement({ actions: [...TABLE_ACTIONS[name]], resources: [props.table.tableArn] }));
     }
-    // IAM auth of publishLiveRankings: this one field, nothing else of the API.
-    props.api.grantMutation(aggregator.fn, 'publishLiveRankings');
+    // IAM auth of the two publish mutations the aggregator calls, nothing else of the API.
+    props.api.grantMutation(aggregator.fn, 'publishLiveRankings', 'publishLiveBand');
 
     aggregator.fn.addEventSource(
       new KinesisEventSource(props.stream, {

@@ -24,6 +24,7 @@ import path from 'node:path';
 import { functionEntry, REPO_ROOT } from '../paths.js';
 import { retentionDays } from '../retention.js';
 import { FUNCTIONS, MONITORING, USER_POOL } from '../settings.js';
+import { stagedName } from '../stagedName.js';
 import { functionBundling, settingsRuntime } from './StreamFunction.js';
 
 export interface RidersProps {
@@ -40,7 +41,7 @@ export class Riders extends Construct {
     super(scope, id);
     const { passwordPolicy, tokenValidity } = USER_POOL;
     this.userPool = new UserPool(this, 'Pool', {
-      userPoolName: `${USER_POOL.poolName}-${props.stage}`,
+      userPoolName: stagedName(USER_POOL.poolName, props.stage),
       selfSignUpEnabled: true,
       signInAliases: { username: true },
       signInCaseSensitive: USER_POOL.usernameCaseSensitive,
@@ -126,7 +127,7 @@ export class Riders extends Construct {
       userSrp: USER_POOL.explicitAuthFlows.includes('ALLOW_USER_SRP_AUTH'),
     };
     this.client = this.userPool.addClient('App', {
-      userPoolClientName: `${USER_POOL.clientName}-${props.stage}`,
+      userPoolClientName: stagedName(USER_POOL.clientName, props.stage),
       generateSecret: false,
       authFlows,
       idTokenValidity: Duration.minutes(tokenValidity.idTokenMinutes),

@@ -90,6 +90,13 @@ export interface IamPrincipalConfig {
   readonly accountId: string;
   /** Defaults to `arn:aws:iam::<accountId>:user/<accessKeyId>`. */
   readonly userArn?: string;
+  /**
+   * The caller's identity-based policy, evaluated by whoever defines the
+   * principal: asked `appsync:GraphQL` on the ARN of each root field the
+   * caller uses (`arn:aws:appsync:<region>:<account>:apis/<apiId>/types/<Type>/fields/<field>`).
+   * Without it, no policy limits the caller.
+   */
+  readonly allows?: (action: string, resource: string) => boolean;
 }
 
 /** AppSync's `userPoolConfig` of an AMAZON_COGNITO_USER_POOLS provider, plus where a local pool publishes its keys. */
@@ -119,6 +126,8 @@ export interface AuthConfig {
 }
 
 export interface GraphqlApiDefinition {
+  /** The API id in ARNs (`arn:aws:appsync:<region>:<account>:apis/<apiId>/…`); default `local`. */
+  readonly apiId?: string;
   /** The schema (SDL); AppSync's scalars and directives are added when missing. */
   readonly schema: string;
   readonly dataSources: readonly DataSourceDefinition[];

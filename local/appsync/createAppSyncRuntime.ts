@@ -45,6 +45,7 @@ import {
 import { AppSyncFieldError, formatExecutionError, formatRequestError, locationsOf } from './execution/errorShape.js';
 import { authorizeRequest, normalizeHeaders, type HeaderBag } from './auth/authorize.js';
 import { admits, authRules } from './auth/directives.js';
+import { iamAllowsField } from './auth/iamFieldAccess.js';
 import { userPoolVerifier } from './auth/userPoolToken.js';
 import { createDataSources } from './datasources/createDataSources.js';
 import type {
@@ -150,8 +151,23 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
   const rulesOf = authRules(schema, api.auth.defaultMode ?? 'API_KEY');
   const allowedModes = (typeName: string, fieldName: string): readonly AuthMode[] =>
     rulesOf(typeName, fieldName).map((r) => r.mode);
+  const rootTypes = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) => (t ? [t.name] : [])),
+  );
+  const iamPrincipals = new Map(api.auth.iam.map((p) => [p.accessKeyId, p]));
+  /** An IAM caller's policy on a root field (the caller's key is `identity.username`). */
+  const policyAdmits = (typeName: string, fieldName: string, identity: Identity | null): boolean => {
+    if (!rootTypes.has(typeName) || identity === null || !('userArn' in identity)) return true;
+    return iamAllowsField(
+      iamPrincipals.get(identity.username),
+      { region: api.auth.region ?? 'us-east-1', accountId: identity.accountId, apiId: api.apiId ?? 'local' },
+      typeName,
+      fieldName,
+    );
+  };
   const fieldAdmits = (typeName: string, fieldName: string, mode: AuthMode, identity: Identity | null): boolean =>
-    admits(rulesOf(typeName, fieldName), { mode, groups: groupsOf(identity) });
+    admits(rulesOf(typeName, fieldName), { mode, groups: groupsOf(identity) }) &&
+    (mode !== 'AWS_IAM' || policyAdmits(typeName, fieldName, identity));
   const userPool = api.auth.userPool ? userPoolVerifier(api.auth.userPool) : undefined;
   const sandbox = createSandbox();
   const resolvers = loadResolvers(

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppSyncRuntime } from './types.js';
+import { WAF_FORBIDDEN_BODY, WAF_FORBIDDEN_STATUS, clientAddress, type WebAcl } from './webAcl.js';
 import { isRecord } from '../../lib/isRecord.js';
 import { errorMessage } from '../../lib/toError.js';
 
@@ -58,10 +59,16 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | nu
 /** A Node request handler for POST /graphql (mount it at the path you like). */
 export function createGraphqlHandler(
   runtime: AppSyncRuntime,
-  options: { maxBodyBytes?: number } = {},
+  options: { maxBodyBytes?: number; webAcl?: WebAcl } = {},
 ): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    if (options.webAcl && !options.webAcl.admit(clientAddress(req.socket.remoteAddress))) {
+      // The body is not read: WAF answers before AppSync sees the request.
+      send(res, WAF_FORBIDDEN_STATUS, WAF_FORBIDDEN_BODY);
+      req.resume();
+      return;
+    }
     if (req.method === 'OPTIONS') {
       res.writeHead(204, CORS_HEADERS);
       res.end();

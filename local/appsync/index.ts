@@ -27,6 +27,7 @@ export {
   type SubscriptionFilterRule,
 } from './util/subscriptionFilter.js';
 export { realtimeBackendFor } from './realtimeBackend.js';
+export { WAF_FORBIDDEN_BODY, WAF_FORBIDDEN_STATUS, type WebAcl } from './webAcl.js';
 export {
   createUsageMeter,
   meteredUnits,

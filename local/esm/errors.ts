@@ -27,3 +27,15 @@ export class FunctionTimeoutError extends EventSourceMappingError {
 export class ShardReadError extends EventSourceMappingError {
   override readonly name = 'ShardReadError';
 }
+
+/**
+ * CreateEventSourceMapping's refusal of a role that cannot read the stream
+ * (Lambda: InvalidParameterValueException, HTTP 400); `missing` names the actions.
+ */
+export class StreamAccessError extends EventSourceMappingError {
+  override readonly name = 'StreamAccessError';
+  readonly code = 'InvalidParameterValueException';
+  constructor(message: string, readonly missing: readonly string[]) {
+    super(message);
+  }
+}

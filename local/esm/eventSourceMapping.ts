@@ -16,6 +16,7 @@ import { processorConfigFrom } from './processorConfig.js';
 import { ShardProcessor } from './shardProcessor.js';
 import { abortableSleep } from './sleep.js';
 import type { MappingEvent, ShardMetrics, ShardSource, StartPosition } from './types.js';
+import { checkExecutionRole, type ExecutionRole } from './executionRole.js';
 
 /** A Lambda handler as the functions export it. */
 export type LambdaHandler = (event: never, context: Context) => unknown;
@@ -39,6 +40,12 @@ export interface EventSourceMappingOptions {
   /** How often new shards are looked for; default 10 s. */
   shardRefreshMs?: number;
   now?: () => number;
+  /**
+   * The function's execution role: checked, as CreateEventSourceMapping
+   * checks it, before anything is read (executionRole.ts). Without it, the
+   * pollers read with whatever the source's client signs with.
+   */
+  executionRole?: ExecutionRole;
 }
 
 export interface MappingMetrics {
@@ -98,6 +105,7 @@ function invoker(o: EventSourceMappingOptions, timeoutMs: number, now: () => num
  * restart before any record arrived still reads what was put in between.
  */
 export async function startEventSourceMapping(o: EventSourceMappingOptions): Promise<RunningMapping> {
+  if (o.executionRole) checkExecutionRole(o.source.kind, o.source.arn, o.executionRole);
   const now = o.now ?? Date.now;
   const timeoutMs = (o.timeoutSeconds ?? 60) * 1000;
   const config = processorConfigFrom(o.settings, { timeoutMs, ...o.overrides });

@@ -14,5 +14,7 @@ export type { ProcessorConfig } from './processorConfig.js';
 export { ShardProcessor } from './shardProcessor.js';
 export { windowStartOf } from './tumblingWindow.js';
 export { emptyMetrics } from './shardMetrics.js';
+export { checkExecutionRole, missingPollerPermissions, POLLER_PERMISSIONS } from './executionRole.js';
+export type { ExecutionRole } from './executionRole.js';
 export type * from './types.js';
 export type * from './mappingSettings.js';

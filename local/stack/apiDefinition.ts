@@ -34,6 +34,8 @@ export interface AlleycatApiOptions {
   readonly kinesisEndpoint?: string;
   readonly environmentVariables?: Readonly<Record<string, string>>;
   readonly auth: AuthConfig;
+  /** The API id in the ARNs IAM policies name (the local stack's: LOCAL_API_ID). */
+  readonly apiId?: string;
   /** What the data sources sign with (AppSync: their service role); default: the emulators' placeholder. */
   readonly credentials?: LocalCredentials;
   /** A data source's own role session, where it has one (the stack's IAM check knows its statements). */
@@ -95,6 +97,7 @@ export function alleycatApiDefinition(options: AlleycatApiOptions): GraphqlApiDe
     return { ...base, kind: 'UNIT', dataSourceName: spec.dataSource };
   });
   return {
+    ...(options.apiId ? { apiId: options.apiId } : {}),
     schema: options.schema,
     dataSources: (Object.keys(DATA_SOURCES) as DataSourceName[]).map((name) => dataSource(name, options)),
     functions: [...functions.values()],

@@ -4,12 +4,15 @@
  * them (stackRoles.ts), and the checking proxies they call DynamoDB Local and
  * kinesalite through. The stack's own parts (pollers, set-up, simulator)
  * keep calling the emulators directly, as the Lambda service and an operator
- * would with their own permissions.
+ * would; a mapping is created only if its function's role may read its
+ * stream (executionRoleOf, local/esm/executionRole.ts), as on AWS.
  */
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, newLocalCredentials } from '../credentials.js';
 import { startCheckingProxy, type CheckingProxy } from '../iam/checkingProxy.js';
 import { accessDeniedMessage, type DeniedCall } from '../iam/accessDenied.js';
 import type { RolePrincipal } from '../iam/principal.js';
+import { evaluatePolicy } from '../iam/policyDocument.js';
+import type { ExecutionRole } from '../esm/executionRole.js';
 import type { FunctionName } from './functionEnv.js';
 import type { RoleDefinition, StackRoles } from './stackRoles.js';
 
@@ -25,7 +28,27 @@ export interface StackIam {
   readonly kinesis: CheckingProxy;
   /** The last refused calls (AWS's messages), newest last. */
   readonly deniedCalls: readonly string[];
+  /** Records a call refused elsewhere (the local AppSync's appsync:GraphQL check), as the proxies do. */
+  reportDenied(call: DeniedCall): void;
   stop(): Promise<void>;
+}
+
+/**
+ * DynamoDB Local names its streams in a region of its own (`ddblocal`); IAM
+ * sees the ARN AWS would give them, in the stack's region.
+ */
+function inLocalRegion(arn: string): string {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn' || parts[3] === LOCAL_REGION) return arn;
+  return [...parts.slice(0, 3), LOCAL_REGION, ...parts.slice(4)].join(':');
+}
+
+/**
+ * A function's role as Lambda's pollers use it: its statements decide what
+ * the event-source mapping may read (local/esm/executionRole.ts).
+ */
+export function executionRoleOf(p: RolePrincipal): ExecutionRole {
+  return { allows: (action, resource) => evaluatePolicy(p.statements, action, inLocalRegion(resource)) === 'allowed' };
 }
 
 function session(role: RoleDefinition, sessionName: string): RolePrincipal {
@@ -80,6 +103,7 @@ export async function startStackIam(o: {
     dynamodb,
     kinesis,
     deniedCalls,
+    reportDenied: onDenied,
     async stop() {
       await Promise.all([dynamodb.stop(), kinesis.stop()]);
     },

@@ -16,6 +16,7 @@ import { failureQueue, type FailureQueue } from '../esm/failureQueue.js';
 import { kinesisSource } from '../esm/kinesisSource.js';
 import type { KinesisJsonClient } from '../esm/kinesisJsonClient.js';
 import type { EventSourceMappingSettings } from '../esm/mappingSettings.js';
+import type { ExecutionRole } from '../esm/executionRole.js';
 import type { ProcessorConfig } from '../esm/processorConfig.js';
 import type { FunctionName } from './functionEnv.js';
 
@@ -33,6 +34,8 @@ export interface StackMappingsOptions {
   /** Folder of the dead-letter queues' JSON lines (undefined: in memory). */
   dlqDir: string | undefined;
   overrides?: Partial<ProcessorConfig>;
+  /** Each function's execution role, checked when its mapping is created (as on AWS). */
+  executionRoles?: Partial<Record<FunctionName, ExecutionRole>>;
 }
 
 export interface StackMapping {
@@ -93,6 +96,7 @@ export async function startStackMappings(o: StackMappingsOptions): Promise<Stack
       memoryMb: FUNCTIONS.memorySize[name],
       timeoutSeconds: FUNCTIONS.timeoutSeconds[name],
       ...(o.overrides ? { overrides: o.overrides } : {}),
+      ...(o.executionRoles?.[name] ? { executionRole: o.executionRoles[name] } : {}),
     });
     out.push({ name, mapping, deadLetters });
   }

@@ -14,10 +14,8 @@ import { createApp } from '../../infra/createApp.js';
 import type { ResolverBundles } from '../../infra/resolverCode.js';
 import { parseStatement, type PolicyStatement } from '../iam/policyDocument.js';
 import { StackStartError } from './errors.js';
+import { LOCAL_API_ID } from '../credentials.js';
 import type { FunctionName } from './functionEnv.js';
-
-/** The API id the local ARNs use (the local AppSync serves one API). */
-export const LOCAL_API_ID = 'local';
 
 export interface RoleDefinition {
   /** As CloudFormation would name it, without the random suffix. */

@@ -1,5 +1,11 @@
 /** The flags of `alleycat start` / `npm start -- …`. */
-import { ADMISSION, RACE } from '../../infra/settings.js';
+import { ADMISSION, API_PROTECTION, RACE } from '../../infra/settings.js';
+import {
+  EVALUATION_WINDOWS,
+  MAX_RATE_LIMIT,
+  MIN_RATE_LIMIT,
+  type EvaluationWindowSeconds,
+} from '../waf/rateBasedRule.js';
 import { FlagError, integerFlag, readFlags } from '../../lib/flags.js';
 import { StartArgsError } from './errors.js';
 
@@ -14,6 +20,10 @@ export interface StartArgs {
   sim: boolean;
   inMemory: boolean;
   reset: boolean;
+  /** AWS WAF's rate limit per client IP (the CDK context of the same name); 0: no web ACL. */
+  apiRateLimit: number;
+  /** The rate limit's evaluation window (CDK context `apiRateWindowSeconds`). */
+  apiRateWindowSeconds: EvaluationWindowSeconds;
 }
 
 export const DEFAULT_PORT = 4000;
@@ -21,6 +31,7 @@ export const DEFAULT_TLS_PORT = 4443;
 export const DEFAULT_RACERS = 100;
 
 export const START_USAGE = `usage: alleycat start [--port 4000] [--tls-port 4443] [--race-seconds N] [--window-seconds N] [--racers N] [--max-riders N] [--no-sim] [--in-memory] [--reset] [--host 127.0.0.1]
+                     [--api-rate-limit N] [--api-rate-window-seconds 300]
 
   --port N            port of the one HTTP server (GraphQL, real-time, web app), 0 to 65535
                       (0 picks a free port); default ${DEFAULT_PORT}
@@ -33,7 +44,14 @@ export const START_USAGE = `usage: alleycat start [--port 4000] [--tls-port 4443
   --no-sim            do not start the race simulator
   --in-memory         keep nothing on disk (no .alleycat/data)
   --reset             delete .alleycat/data before starting
-  --host H            address to bind; default 127.0.0.1 (loopback only)`;
+  --host H            address to bind; default 127.0.0.1 (loopback only)
+  --api-rate-limit N  block a client address past N API requests per window, as the stack's AWS WAF
+                      rule does (HTTP 403 WAFForbiddenException); ${MIN_RATE_LIMIT} to ${MAX_RATE_LIMIT}, or 0: off
+                      (default 0 locally, where every client shares one address; AWS: ${API_PROTECTION.rateLimit})
+  --api-rate-window-seconds N
+                      the rate's evaluation window: ${EVALUATION_WINDOWS.join(', ')}; default ${
+  API_PROTECTION.evaluationWindowSeconds
+}`;
 
 const FLAGS = {
   port: { type: 'string' },
@@ -46,6 +64,8 @@ const FLAGS = {
   'no-sim': { type: 'boolean' },
   'in-memory': { type: 'boolean' },
   reset: { type: 'boolean' },
+  'api-rate-limit': { type: 'string' },
+  'api-rate-window-seconds': { type: 'string' },
 } as const;
 
 /** Parses the flags (`--flag value` or `--flag=value`); throws StartArgsError with what is wrong. */
@@ -56,6 +76,14 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
     if (error instanceof FlagError) throw new StartArgsError(error.message, { cause: error });
     throw error;
   }
+}
+
+function windowFlag(raw: string | undefined): EvaluationWindowSeconds {
+  if (raw === undefined) return API_PROTECTION.evaluationWindowSeconds;
+  const window = EVALUATION_WINDOWS.find((w) => String(w) === raw.trim());
+  if (window === undefined)
+    throw new StartArgsError(`--api-rate-window-seconds must be one of ${EVALUATION_WINDOWS.join(', ')}, got "${raw}"`);
+  return window;
 }
 
 function parse(argv: readonly string[]): StartArgs {
@@ -78,7 +106,19 @@ function parse(argv: readonly string[]): StartArgs {
     sim: flags['no-sim'] !== true,
     inMemory: flags['in-memory'] === true,
     reset: flags.reset === true,
+    apiRateLimit: int(
+      'api-rate-limit',
+      0,
+      0,
+      MAX_RATE_LIMIT,
+      ` (or 0: off; WAF allows no limit under ${MIN_RATE_LIMIT})`,
+    ),
+    apiRateWindowSeconds: windowFlag(flags['api-rate-window-seconds']),
   };
+  if (out.apiRateLimit > 0 && out.apiRateLimit < MIN_RATE_LIMIT)
+    throw new StartArgsError(
+      `--api-rate-limit must be 0 (off) or ${MIN_RATE_LIMIT} to ${MAX_RATE_LIMIT} (AWS WAF's range), got ${out.apiRateLimit}`,
+    );
   if (out.tlsPort === out.port && out.port !== 0)
     throw new StartArgsError(`--tls-port cannot be --port (${out.port}): each needs its own port`);
   if (out.windowSeconds > out.raceSeconds) {

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ADMISSION, RACE, STREAM, TABLE } from '../../infra/settings.js';
+import { ADMISSION, API_PROTECTION, RACE, STREAM, TABLE } from '../../infra/settings.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../credentials.js';
 import type { LambdaHandler } from '../esm/eventSourceMapping.js';
 import type { ProcessorConfig } from '../esm/processorConfig.js';
@@ -32,6 +32,7 @@ import { ensureUserPool } from './userPool.js';
 import { stackParts, type PartStatus } from './stackParts.js';
 import { acquireStateLock } from './stateLock.js';
 import { startStackIam, type StackIam } from './stackIam.js';
+import { createRateBasedRule } from '../waf/rateBasedRule.js';
 
 export interface LocalStackOptions extends Partial<StartArgs> {
   /** Port of the HTTPS server; default: a free port (`alleycat start` passes its --tls-port, 4443 by default). */
@@ -188,6 +189,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tls: { port: tlsPort, caFile: tls.caFile },
     });
 
+    // The CDK stack's WAF rule, when asked for; off by default here, where every client shares one address.
+    const apiRateLimit = options.apiRateLimit ?? 0;
+    const webAcl =
+      apiRateLimit > 0
+        ? createRateBasedRule({
+            limit: apiRateLimit,
+            evaluationWindowSeconds: options.apiRateWindowSeconds ?? API_PROTECTION.evaluationWindowSeconds,
+          })
+        : undefined;
+    if (webAcl)
+      stack.report(
+        'WAF rate limit',
+        true,
+        `${apiRateLimit} requests per client address per ${
+          options.apiRateWindowSeconds ?? API_PROTECTION.evaluationWindowSeconds
+        } s, then HTTP 403`,
+      );
+
     const api = start.startApi({
       router,
       schemaFile: path.join(REPO_ROOT, 'schema.graphql'),
@@ -199,6 +218,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiKey,
       credentials,
       userPool: endpoints.cognito,
+      ...(webAcl ? { webAcl } : {}),
     });
     stack.onStop(() => api.stop());
     stack.report('GraphQL (local AppSync)', true, endpoints.graphqlUrl);

@@ -17,6 +17,7 @@ import {
 } from './functionEnv.js';
 import { withOwnEnvironment } from '../esm/ownEnvironment.js';
 import type { StackIam } from './stackIam.js';
+import { executionRoleOf } from './stackIam.js';
 import { logMappingEvents } from './mappingLog.js';
 import { startStackMappings, type StackMapping } from './stackMappings.js';
 
@@ -89,6 +90,15 @@ export async function startMappings(o: MappingsOptions): Promise<RunningMappings
     checkpoints,
     dlqDir: o.dataDir ? path.join(o.dataDir, 'dead-letters') : undefined,
     ...(o.overrides ? { overrides: o.overrides } : {}),
+    ...(iam
+      ? {
+          executionRoles: {
+            aggregator: executionRoleOf(iam.functions.aggregator),
+            finalizer: executionRoleOf(iam.functions.finalizer),
+            allTime: executionRoleOf(iam.functions.allTime),
+          },
+        }
+      : {}),
   });
   logMappingEvents(mappings, o.log);
   return {

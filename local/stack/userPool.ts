@@ -1,8 +1,10 @@
 /**
  * The riders' user pool on cognito-local, created through the standard
- * Cognito API from the settings CDK deploys (infra/settings.ts USER_POOL).
+ * Cognito API from the settings CDK deploys (infra/settings.ts USER_POOL),
+ * named as the CDK stack names them for the default stage (`alleycat-riders-dev`).
  * A persistent stack finds the pool and client of its previous run by name,
- * so signed-up riders and their tokens survive a restart.
+ * so signed-up riders and their tokens survive a restart; a state folder made
+ * before the local names carried the stage keeps its pool under the old name.
  */
 import {
   CognitoIdentityProviderClient,
@@ -11,7 +13,8 @@ import {
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { USER_POOL } from '../../infra/settings.js';
+import { DEPLOYMENT, USER_POOL } from '../../infra/settings.js';
+import { stagedName } from '../../infra/stagedName.js';
 import { withoutSdkLogging } from '../../lib/withoutSdkLogging.js';
 import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../credentials.js';
 import { StackStartError } from './errors.js';
@@ -30,14 +33,19 @@ export function localCognito(endpoint: string): CognitoIdentityProviderClient {
   );
 }
 
+/** The local stack's stage: CDK's default one. */
+const POOL_NAME = stagedName(USER_POOL.poolName, DEPLOYMENT.defaultStage);
+const CLIENT_NAME = stagedName(USER_POOL.clientName, DEPLOYMENT.defaultStage);
+
 async function ensurePool(client: CognitoIdentityProviderClient): Promise<string> {
   const listed = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
-  const found = listed.UserPools?.find((p) => p.Name === USER_POOL.poolName)?.Id;
+  const pools = listed.UserPools ?? [];
+  const found = (pools.find((p) => p.Name === POOL_NAME) ?? pools.find((p) => p.Name === USER_POOL.poolName))?.Id;
   if (found) return found;
   const { passwordPolicy } = USER_POOL;
   const created = await client.send(
     new CreateUserPoolCommand({
-      PoolName: USER_POOL.poolName,
+      PoolName: POOL_NAME,
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
       UsernameConfiguration: { CaseSensitive: USER_POOL.usernameCaseSensitive },
       Schema: [{ Name: 'name', AttributeDataType: 'String', Required: true, Mutable: true }],
@@ -60,13 +68,16 @@ async function ensurePool(client: CognitoIdentityProviderClient): Promise<string
 
 async function ensureClient(client: CognitoIdentityProviderClient, userPoolId: string): Promise<string> {
   const listed = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
-  const found = listed.UserPoolClients?.find((c) => c.ClientName === USER_POOL.clientName)?.ClientId;
+  const clients = listed.UserPoolClients ?? [];
+  const found = (
+    clients.find((c) => c.ClientName === CLIENT_NAME) ?? clients.find((c) => c.ClientName === USER_POOL.clientName)
+  )?.ClientId;
   if (found) return found;
   const { tokenValidity } = USER_POOL;
   const created = await client.send(
     new CreateUserPoolClientCommand({
       UserPoolId: userPoolId,
-      ClientName: USER_POOL.clientName,
+      ClientName: CLIENT_NAME,
       GenerateSecret: false,
       ExplicitAuthFlows: [...USER_POOL.explicitAuthFlows],
       IdTokenValidity: tokenValidity.idTokenMinutes,

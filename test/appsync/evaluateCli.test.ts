@@ -171,47 +171,23 @@ describe('alleycat evaluate with the AWS CLI syntax of evaluate-code', () => {
   });
 
   // Every kind of failure answers with the same members: error, logs, stash and outErrors; never evaluationResult.
-  it('util.error: error, logs, stash and outErrors as far as the handler got', async () => {
+  it.each([
+    { kind: 'utilError', message: 'no such rider' },
+    { kind: 'exception', message: "code.js:6:73: Cannot read properties of null (reading 'name')" },
+  ])('a $kind: error, logs, stash and outErrors as far as the handler got', async ({ kind, message }) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'alleycat-eval-'));
     await writeFile(path.join(dir, 'resolver.js'), HANDLERS);
-    const out = await evaluateIn(dir, [
-      '--code',
-      'file://resolver.js',
-      '--context',
-      '{"arguments":{"kind":"utilError"}}',
-      '--function',
-      'request',
-    ]);
+    const context = JSON.stringify({ arguments: { kind } });
+    const out = await evaluateIn(dir, ['--code', 'file://resolver.js', '--context', context, '--function', 'request']);
     expect(out.stdout).toBe(
       printed({
-        error: { message: 'no such rider' },
+        error: { message },
         logs: [],
         stash: '{"step":"request"}',
         outErrors: '[{"message":"first","errorType":"Warn","data":null,"errorInfo":null}]',
       }),
     );
     expect(out.code).toBe(0);
-  });
-
-  it('a runtime exception: the message names code.js, line and column; same members', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'alleycat-eval-'));
-    await writeFile(path.join(dir, 'resolver.js'), HANDLERS);
-    const out = await evaluateIn(dir, [
-      '--code',
-      'file://resolver.js',
-      '--context',
-      '{"arguments":{"kind":"exception"}}',
-      '--function',
-      'request',
-    ]);
-    expect(out.stdout).toBe(
-      printed({
-        error: { message: "code.js:6:73: Cannot read properties of null (reading 'name')" },
-        logs: [],
-        stash: '{"step":"request"}',
-        outErrors: '[{"message":"first","errorType":"Warn","data":null,"errorInfo":null}]',
-      }),
-    );
   });
 
   it('code AppSync rejects: codeErrors, the context stash, no outErrors yet; same members', async () => {

@@ -1,15 +1,27 @@
 /**
  * Transient items carry the table's TTL attribute, set by the code that
- * writes them: live parts, the publish claim and the open-race marker, on
- * DynamoDB Local (whose table has the same TTL setting as the CDK stack).
+ * writes them: live parts, the publish claim, the open-race marker, the
+ * race's admission counter and buckets, pending finals and the finalizer's
+ * shard positions, on DynamoDB Local (whose table has the same TTL setting
+ * as the CDK stack). Results, race summaries and all-time items are the
+ * product and never carry it.
  */
 import { describe, expect, inject, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { TRANSIENT_ITEM_DAYS, transientExpiresAt } from '../../core/expiresAt.js';
-import { livePartKey, livePublishKey, openRaceKey } from '../../core/keys.js';
+import {
+  admittedRiderKey,
+  livePartKey,
+  livePublishKey,
+  openRaceKey,
+  pendingFinalKey,
+  raceAdmissionKey,
+  shardPositionKey,
+} from '../../core/keys.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
 import { claimPublish } from '../../functions/aggregator/publishClaim.js';
-import { touchOpenRace } from '../../functions/finalizer/raceStore.js';
+import { storeFinal, touchOpenRace } from '../../functions/finalizer/raceStore.js';
+import { FINALIZER_CONSUMER, writeShardPosition } from '../../functions/finalizer/shardPositions.js';
 import { TABLE } from '../../infra/settings.js';
 import { documentClient } from './support.js';
 import { createTestTable } from '../support/resources.js';
@@ -21,7 +33,7 @@ describe('transient items expire', () => {
     expect(TABLE.timeToLiveAttribute).toBe('expiresAt');
   });
 
-  it('live parts, the publish claim and the open-race marker carry expiresAt', async () => {
+  it('live parts, admissions, the publish claim, the open-race marker, pending finals and shard positions carry expiresAt', async () => {
     const { tableName } = await createTestTable(inject('dynamodbEndpoint'));
     const ddb = documentClient(inject('dynamodbEndpoint'));
     const at = Date.UTC(2026, 11, 7, 5, 0, 0);
@@ -30,14 +42,28 @@ describe('transient items expire', () => {
     await writeLivePart(ddb, tableName, ref, { r1: { output: 1.5, second: 10 } }, iso);
     await claimPublish(ddb, tableName, ref, 3, iso);
     await touchOpenRace(ddb, tableName, { classId: 2, raceId: 7_000_001 }, at);
+    const final = { classId: 2, raceId: 7_000_001, racerId: 'r1', output: 90, second: 300, power: 210 };
+    expect(await storeFinal(ddb, tableName, final, false, at)).toBe('stored');
+    await writeShardPosition(ddb, tableName, { shardId: ref.shardId, position: at - 5_000, seenAt: at, busy: false });
     const expires = transientExpiresAt(at);
     for (const key of [
       livePartKey(ref.classId, ref.raceId, ref.shardId, 0),
+      // writeLivePart admitted r1: the race's counter and r1's bucket.
+      raceAdmissionKey(ref.classId, ref.raceId),
+      admittedRiderKey(ref.classId, ref.raceId, 'r1'),
       livePublishKey(ref.classId, ref.raceId),
       openRaceKey(ref.classId, ref.raceId),
+      pendingFinalKey(final.classId, final.raceId, final.racerId),
+      shardPositionKey(FINALIZER_CONSUMER, ref.shardId),
     ]) {
       const item = (await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
       expect(item?.[TABLE.timeToLiveAttribute], key.SK).toBe(expires);
     }
+    // A replayed final changes nothing, its expiry included.
+    expect(await storeFinal(ddb, tableName, final, false, at + 60_000)).toBe('replay');
+    const kept = await ddb.send(
+      new GetCommand({ TableName: tableName, Key: pendingFinalKey(2, 7_000_001, 'r1'), ConsistentRead: true }),
+    );
+    expect(kept.Item?.[TABLE.timeToLiveAttribute]).toBe(expires);
   });
 });

@@ -158,7 +158,11 @@ describe('the GraphQL API', () => {
           Name: 'RatePerIp',
           Action: { Block: {} },
           Statement: {
-            RateBasedStatement: { Limit: API_PROTECTION.rateLimitPer5Minutes, AggregateKeyType: 'IP' },
+            RateBasedStatement: {
+              Limit: API_PROTECTION.rateLimit,
+              AggregateKeyType: 'IP',
+              EvaluationWindowSec: API_PROTECTION.evaluationWindowSeconds,
+            },
           },
         },
       ],
@@ -168,10 +172,15 @@ describe('the GraphQL API', () => {
       ResourceArn: { 'Fn::GetAtt': [apiId, 'Arn'] },
       WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
     });
-    const stricter = await synthAlleycat({ apiRateLimit: '500' });
+    const stricter = await synthAlleycat({ apiRateLimit: '500', apiRateWindowSeconds: '60' });
     expect(onlyResource(stricter.template, 'AWS::WAFv2::WebACL')[1].Properties?.Rules).toMatchObject([
-      { Statement: { RateBasedStatement: { Limit: 500 } } },
+      { Statement: { RateBasedStatement: { Limit: 500, EvaluationWindowSec: 60 } } },
     ]);
+    // WAF refuses limits under 10 and windows other than 1, 2, 5 or 10 minutes: synth says so first.
+    await expect(synthAlleycat({ apiRateLimit: '5' })).rejects.toThrow(/apiRateLimit=5 must be 0 \(no WAF\) or 10/);
+    await expect(synthAlleycat({ apiRateWindowSeconds: '90' })).rejects.toThrow(
+      /apiRateWindowSeconds=90 must be one of/,
+    );
     const off = await synthAlleycat({ apiRateLimit: '0' });
     expect(Object.keys(off.template.findResources('AWS::WAFv2::WebACL'))).toEqual([]);
   });

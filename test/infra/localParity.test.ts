@@ -181,8 +181,8 @@ describe("the riders' pool cognito-local holds equals the synthesized one", () =
     client.destroy();
     const [, cfnPool] = onlyResource(s.template, 'AWS::Cognito::UserPool');
     const [, cfnClient] = onlyResource(s.template, 'AWS::Cognito::UserPoolClient');
-    // The deployed names carry the stage; the local stack has one stage only.
-    expect(`${String(described?.Name)}-dev`).toBe(cfnPool.Properties?.UserPoolName);
+    // The names carry the stage: the local stack's is CDK's default one (dev).
+    expect(described?.Name).toBe(cfnPool.Properties?.UserPoolName);
     expect(described?.UsernameConfiguration).toEqual(cfnPool.Properties?.UsernameConfiguration);
     expect(described?.Policies?.PasswordPolicy).toMatchObject(
       (cfnPool.Properties?.Policies as { PasswordPolicy: Record<string, unknown> }).PasswordPolicy,
@@ -191,7 +191,7 @@ describe("the riders' pool cognito-local holds equals the synthesized one", () =
       Required: true,
       Mutable: true,
     });
-    expect(`${String(app?.ClientName)}-dev`).toBe(cfnClient.Properties?.ClientName);
+    expect(app?.ClientName).toBe(cfnClient.Properties?.ClientName);
     expect(app?.ClientSecret).toBeUndefined();
     expect([...(app?.ExplicitAuthFlows ?? [])].sort()).toEqual(
       [...(cfnClient.Properties?.ExplicitAuthFlows as string[])].sort(),

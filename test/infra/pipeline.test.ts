@@ -186,29 +186,30 @@ describe('event-source mappings', () => {
 });
 
 describe('least privilege', () => {
-  it('only the aggregator may call AppSync, and only the publishLiveRankings field', () => {
+  it('only the aggregator may call AppSync, and only the two publish fields it calls', () => {
     const [apiId] = onlyResource(s.template, 'AWS::AppSync::GraphQLApi');
     const appsync = statements('aggregator').filter((st) => actionsOf(st).some((a) => a.startsWith('appsync:')));
+    const field = (name: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':appsync:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':apis/',
+          { 'Fn::GetAtt': [apiId, 'ApiId'] },
+          `/types/Mutation/fields/${name}`,
+        ],
+      ],
+    });
     expect(appsync).toEqual([
       {
         Action: 'appsync:GraphQL',
         Effect: 'Allow',
-        Resource: {
-          'Fn::Join': [
-            '',
-            [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              ':appsync:',
-              { Ref: 'AWS::Region' },
-              ':',
-              { Ref: 'AWS::AccountId' },
-              ':apis/',
-              { 'Fn::GetAtt': [apiId, 'ApiId'] },
-              '/types/Mutation/fields/publishLiveRankings',
-            ],
-          ],
-        },
+        Resource: [field('publishLiveRankings'), field('publishLiveBand')],
       },
     ]);
     for (const name of ['finalizer', 'allTime'] as const) {

@@ -45,6 +45,7 @@ describe('context values', () => {
       stage: 'dev',
       verboseApiLogs: false,
       apiRateLimit: 3000,
+      apiRateWindowSeconds: 300,
     });
   });
 

@@ -1,4 +1,4 @@
-// The emulators are libraries: local/appsync, local/esm and local/emulators
+// The emulators are libraries: local/appsync, local/esm, local/emulators and local/waf
 // import only themselves, lib/ and packages. The app is handed to them by
 // whoever starts them (local/stack), never imported.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const EMULATORS = ['local/appsync', 'local/esm', 'local/emulators'];
+const EMULATORS = ['local/appsync', 'local/esm', 'local/emulators', 'local/waf'];
 const SOURCE = /\.(ts|tsx|js|mjs|cjs)$/;
 
 function sourceFiles(dir: string): string[] {

@@ -6,7 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, SubscriptionError, GraphQLResponseError, type AlleycatClient } from '../../client/index.js';
-import { OnLiveRankingsDocument, PublishLiveRankingsDocument } from '../../client/generated/operations.js';
+import {
+  OnLiveBoardDocument,
+  OnLiveRankingsDocument,
+  PublishLiveRankingsDocument,
+} from '../../client/generated/operations.js';
 import { LOCAL_REGION } from '../../local/credentials.js';
 import { TEST_IAM_CREDENTIALS } from '../support/testCredentials.js';
 import { API_KEY, createApi, type Api } from '../resolvers/api.js';
@@ -69,6 +73,30 @@ describe('live rankings through the local AppSync runtime and the project resolv
     stop();
   });
 
+  it('delivers an IAM publishLiveBand only to subscribers of that band, and refuses it with an API key', async () => {
+    const band0: unknown[] = [];
+    const band1: unknown[] = [];
+    const stop0 = reader.subscribe(OnLiveBoardDocument, { classId: 4, bands: [0] }, { next: (e) => band0.push(e) });
+    const stop1 = reader.subscribe(OnLiveBoardDocument, { classId: 4, bands: [1] }, { next: (e) => band1.push(e) });
+    await until(() => server.attachment.server.stats().subscriptions === 2);
+
+    const forged = await reader.requestRaw(PUBLISH_BAND, { input: liveBandInput(4, 0, 'forged') });
+    expect(forged.data).toEqual({ publishLiveBand: null });
+    expect(forged.errors?.[0]).toMatchObject({ errorType: 'Unauthorized', path: ['publishLiveBand'] });
+
+    const signed = await publisher.requestRaw(PUBLISH_BAND, { input: liveBandInput(4, 0, 'honest') });
+    expect(signed.errors).toBeUndefined();
+    await until(() => band0.length === 1);
+    expect(band0[0]).toMatchObject({
+      onLiveBoard: { classId: 4, band: 0, totalRiders: 60, entries: [{ racerId: 'honest', rank: 1 }] },
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(band0).toHaveLength(1);
+    expect(band1).toEqual([]);
+    stop0();
+    stop1();
+  });
+
   it("refuses a subscription the resolver rejects (class outside the catalog) with the resolver's error", async () => {
     const error = await new Promise<Error>((resolve) =>
       reader.subscribe(OnLiveRankingsDocument, { classId: 99 }, { next: () => undefined, error: resolve }),
@@ -120,3 +148,22 @@ describe('enhanced filters and invalidation set by APPSYNC_JS subscription resol
     expect(server.attachment.server.stats().subscriptions).toBe(0);
   });
 });
+
+/** Selects every field onLiveBoard asks for: a subscriber gets only what the mutation selected. */
+const PUBLISH_BAND = `mutation PublishBand($input: LiveBandInput!) {
+  publishLiveBand(input: $input) {
+    classId raceId updatedAt band totalRiders entries { rank racerId name output second }
+  }
+}`;
+
+/** One band of a 60-rider race whose leader is `racerId`. */
+function liveBandInput(classId: number, band: number, racerId: string) {
+  return {
+    classId,
+    raceId: 4243,
+    updatedAt: '2026-11-23T03:00:00.000Z',
+    band,
+    totalRiders: 60,
+    entries: [{ rank: 1, racerId, name: 'Leader', output: 99.5, second: 120 }],
+  };
+}

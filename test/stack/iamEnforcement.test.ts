@@ -3,8 +3,10 @@
  * the functions and of the table data source, and every Kinesis call of the
  * Kinesis data source, goes through the IAM check with its role's own keys.
  * The adversaries: a function calling what its role does not grant, a data
- * source role used for writes, a stolen key id without its secret, an
- * unknown key. Then a whole race runs with not one refused call.
+ * source role used for writes, a function's role session calling an IAM-only
+ * GraphQL field its role is not granted `appsync:GraphQL` on, a stolen key id
+ * without its secret, an unknown key. Then a whole race runs with not one
+ * refused call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -27,6 +29,9 @@ import type { RolePrincipal } from '../../local/iam/principal.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
 import { startTestStack } from '../support/testStack.js';
+import { withIam } from '../security/support/clients.js';
+import { missingPollerPermissions } from '../../local/esm/executionRole.js';
+import { executionRoleOf } from '../../local/stack/stackIam.js';
 
 const RACE_SECONDS = 4;
 const TABLE_ARN = `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/alleycat`;
@@ -88,6 +93,21 @@ describe('IAM on the local stack', () => {
     }
     const table = stack.iam.dataSources.table.statements.flatMap((s) => [s.Action].flat());
     expect(table.sort()).toEqual([...RESOLVER_TABLE_ACTIONS].sort());
+  });
+
+  it("each mapping's pollers read with its function's role: each role reads its own stream only", () => {
+    const kinesisArn = `arn:aws:kinesis:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stream/alleycat-telemetry`;
+    const tableStream = stack.mappings.find((m) => m.name === 'allTime')?.mapping.metrics().eventSourceArn ?? '';
+    expect(tableStream).toMatch(/:table\/alleycat\/stream\//);
+    const missing = (name: 'aggregator' | 'finalizer' | 'allTime', kind: 'kinesis' | 'dynamodb', arn: string) =>
+      missingPollerPermissions(kind, arn, executionRoleOf(stack.iam.functions[name]));
+    // The stack started: CreateEventSourceMapping's check passed for the roles CDK synthesizes.
+    expect(missing('aggregator', 'kinesis', kinesisArn)).toEqual([]);
+    expect(missing('finalizer', 'kinesis', kinesisArn)).toEqual([]);
+    expect(missing('allTime', 'dynamodb', tableStream)).toEqual([]);
+    // A role is not granted the other stream: such a mapping would be refused.
+    expect(missing('allTime', 'kinesis', kinesisArn)).toContain('kinesis:GetRecords');
+    expect(missing('aggregator', 'dynamodb', tableStream)).toContain('dynamodb:GetRecords');
   });
 
   it("refuses a function's call its role does not grant, in AWS's shape", async () => {
@@ -156,6 +176,66 @@ describe('IAM on the local stack', () => {
       ddb.destroy();
       kinesis.destroy();
     }
+  });
+
+  it("appsync:GraphQL: a role session may use only the root fields its role is granted, refused in AppSync's shape", async () => {
+    const updatedAt = new Date().toISOString();
+    const entries = [{ rank: 1, racerId: 'iam-rider', output: 1.5, second: 3 }];
+    const rankings = {
+      query: 'mutation P($input: LiveRankingsInput!) { publishLiveRankings(input: $input) { classId raceId } }',
+      variables: { input: { classId: 2, raceId: 7, updatedAt, entries } },
+    };
+    const band = {
+      query: 'mutation B($input: LiveBandInput!) { publishLiveBand(input: $input) { band totalRiders } }',
+      variables: { input: { classId: 2, raceId: 7, updatedAt, band: 0, totalRiders: 1, entries } },
+    };
+    const as = (p: RolePrincipal, op: { query: string; variables: Record<string, unknown> }) =>
+      withIam(stack.endpoints.graphqlUrl, { ...p, region: LOCAL_REGION }, op.query, op.variables);
+
+    // The aggregator publishes both the whole board and its bands: its role is granted both fields.
+    const aggregator = stack.iam.functions.aggregator;
+    expect(await as(aggregator, rankings)).toEqual({
+      status: 200,
+      body: { data: { publishLiveRankings: { classId: 2, raceId: 7 } } },
+    });
+    expect(await as(aggregator, band)).toEqual({
+      status: 200,
+      body: { data: { publishLiveBand: { band: 0, totalRiders: 1 } } },
+    });
+    // The other functions' roles have no appsync:GraphQL: a signature that verifies is not enough.
+    for (const name of ['finalizer', 'allTime'] as const) {
+      for (const [field, op] of [
+        ['publishLiveRankings', rankings],
+        ['publishLiveBand', band],
+      ] as const) {
+        const refused = await as(stack.iam.functions[name], op);
+        expect(refused.status).toBe(200);
+        expect(refused.body.data).toEqual({ [field]: null });
+        expect(refused.body.errors).toEqual([
+          expect.objectContaining({
+            path: [field],
+            errorType: 'Unauthorized',
+            message: `Not Authorized to access ${field} on type Mutation`,
+          }),
+        ]);
+      }
+    }
+    // Each refusal is logged as the proxies log theirs.
+    expect(stack.iam.deniedCalls).toContainEqual(
+      denial(
+        stack.iam.functions.finalizer,
+        'appsync:GraphQL',
+        `arn:aws:appsync:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:apis/local/types/Mutation/fields/publishLiveBand`,
+      ),
+    );
+    // The stack's own key pair (the operator's) is limited by no policy.
+    const operator = await withIam(
+      stack.endpoints.graphqlUrl,
+      { ...stack.endpoints.credentials, region: LOCAL_REGION },
+      band.query,
+      band.variables,
+    );
+    expect(operator.body.errors).toBeUndefined();
   });
 
   it('a key id without its secret, or an unknown key, never reaches the emulator', async () => {

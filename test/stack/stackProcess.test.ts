@@ -210,61 +210,28 @@ describe('alleycat start (child process)', () => {
     }
   }, 60_000);
 
-  it('refuses a taken port with a clear message, before starting anything', async () => {
-    const port = await freePort();
-    const tlsPort = await freePort();
-    const http = await import('node:http');
-    const blocker = http.createServer();
-    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
-    try {
-      const proc = run(
-        process.execPath,
-        [
-          path.join(REPO, 'bin', 'alleycat.mjs'),
-          'start',
-          '--port',
-          String(port),
-          '--tls-port',
-          String(tlsPort),
-          '--no-sim',
-          '--in-memory',
-        ],
-        tmp,
-      );
-      expect(await proc.exited).toBe(1);
-      expect(proc.output()).toContain(`port ${port} on 127.0.0.1 is taken`);
-      expect(proc.output()).toContain('--port');
-    } finally {
-      blocker.close();
-    }
-  }, 60_000);
-
-  it('refuses a taken TLS port the same way, naming --tls-port', async () => {
-    const port = await freePort();
-    const tlsPort = await freePort();
-    const http = await import('node:http');
-    const blocker = http.createServer();
-    await new Promise<void>((resolve) => blocker.listen(tlsPort, '127.0.0.1', resolve));
-    try {
-      const proc = run(
-        process.execPath,
-        [
-          path.join(REPO, 'bin', 'alleycat.mjs'),
-          'start',
-          '--port',
-          String(port),
-          '--tls-port',
-          String(tlsPort),
-          '--no-sim',
-          '--in-memory',
-        ],
-        tmp,
-      );
-      expect(await proc.exited).toBe(1);
-      expect(proc.output()).toContain(`port ${tlsPort} on 127.0.0.1 is taken`);
-      expect(proc.output()).toContain('--tls-port');
-    } finally {
-      blocker.close();
-    }
-  }, 60_000);
+  it.each([
+    { taken: 'port', flag: '--port' },
+    { taken: 'TLS port', flag: '--tls-port' },
+  ])(
+    'refuses a taken $taken with a clear message naming $flag, before starting anything',
+    async ({ flag }) => {
+      const port = await freePort();
+      const tlsPort = await freePort();
+      const blocked = flag === '--port' ? port : tlsPort;
+      const http = await import('node:http');
+      const blocker = http.createServer();
+      await new Promise<void>((resolve) => blocker.listen(blocked, '127.0.0.1', resolve));
+      try {
+        const args = ['start', '--port', String(port), '--tls-port', String(tlsPort), '--no-sim', '--in-memory'];
+        const proc = run(process.execPath, [path.join(REPO, 'bin', 'alleycat.mjs'), ...args], tmp);
+        expect(await proc.exited).toBe(1);
+        expect(proc.output()).toContain(`port ${blocked} on 127.0.0.1 is taken`);
+        expect(proc.output()).toContain(flag);
+      } finally {
+        blocker.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -20,6 +20,8 @@ describe('alleycat start flags', () => {
       sim: true,
       inMemory: false,
       reset: false,
+      apiRateLimit: 0,
+      apiRateWindowSeconds: 300,
     });
   });
 
@@ -38,6 +40,9 @@ describe('alleycat start flags', () => {
         '--no-sim',
         '--in-memory',
         '--reset',
+        '--api-rate-limit',
+        '500',
+        '--api-rate-window-seconds=60',
       ]),
     ).toEqual({
       port: 4100,
@@ -50,6 +55,8 @@ describe('alleycat start flags', () => {
       sim: false,
       inMemory: true,
       reset: true,
+      apiRateLimit: 500,
+      apiRateWindowSeconds: 60,
     });
   });
 
@@ -82,6 +89,15 @@ describe('alleycat start flags', () => {
     expect(() => parseStartArgs(['--tls-port', '65536'])).toThrow(/--tls-port must be a whole number from 0 to 65535/);
     expect(parseStartArgs(['--tls-port', '0', '--port', '0'])).toMatchObject({ port: 0, tlsPort: 0 });
     expect(() => parseStartArgs(['--port', '4443'])).toThrow(/--tls-port cannot be --port \(4443\)/);
+    // AWS WAF's ranges: a limit of 10 or more (0 is "no web ACL"), a window of 1, 2, 5 or 10 minutes.
+    expect(() => parseStartArgs(['--api-rate-limit', '9'])).toThrow(
+      "--api-rate-limit must be 0 (off) or 10 to 2000000000 (AWS WAF's range), got 9",
+    );
+    expect(() => parseStartArgs(['--api-rate-limit', '-1'])).toThrow(/--api-rate-limit must be a whole number/);
+    expect(() => parseStartArgs(['--api-rate-window-seconds', '90'])).toThrow(
+      '--api-rate-window-seconds must be one of 60, 120, 300, 600, got "90"',
+    );
+    expect(() => parseStartArgs(['--api-rate-window-seconds', '300s'])).toThrow(/--api-rate-window-seconds/);
   });
 });
 

@@ -13,6 +13,7 @@ import { GRAPHQL_WS, offeredProtocols, readHandshakeHeaders } from './handshakeH
 import { resolveRealtimeOptions, type RealtimeOptions } from './options.js';
 import { createRealtimeServer, type RealtimeServer } from './realtimeServer.js';
 import type { RealtimeSocket } from './socket.js';
+import { WAF_FORBIDDEN_BODY, WAF_FORBIDDEN_STATUS, clientAddress, type WebAcl } from '../webAcl.js';
 
 /** The attached endpoint. */
 export interface RealtimeAttachment {
@@ -99,10 +100,10 @@ function rawDataToText(data: RawData): { text: string; byteLength: number } {
   return { text: data.toString('utf8'), byteLength: data.byteLength };
 }
 
-function refuseUpgrade(socket: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({ errors: [{ errorType: 'BadRequestException', message }] });
+function refuseUpgrade(socket: Duplex, status: number, statusText: string, errorBody: unknown): void {
+  const body = JSON.stringify(errorBody);
   socket.end(
-    `HTTP/1.1 ${status} Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(
+    `HTTP/1.1 ${status} ${statusText}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(
       body,
     )}\r\nConnection: close\r\n\r\n${body}`,
   );
@@ -119,8 +120,9 @@ export type UpgradeServer = Server | TlsServer;
 export function attachRealtime(
   servers: UpgradeServer | readonly UpgradeServer[],
   backend: RealtimeBackend,
-  options: RealtimeOptions = {},
+  options: RealtimeOptions & { webAcl?: WebAcl } = {},
 ): RealtimeAttachment {
+  const { webAcl } = options;
   const opts = resolveRealtimeOptions(options);
   const core = createRealtimeServer(backend, opts);
   const wss = new WebSocketServer({
@@ -141,8 +143,15 @@ export function attachRealtime(
       return;
     }
     socket.on('error', (error) => opts.logger.warn(`upgrade socket error: ${error.message}`));
+    // The handshake is a web request: the API's web ACL decides on it first.
+    if (webAcl && !webAcl.admit(clientAddress(request.socket.remoteAddress))) {
+      refuseUpgrade(socket, WAF_FORBIDDEN_STATUS, 'Forbidden', WAF_FORBIDDEN_BODY);
+      return;
+    }
     if (!offeredProtocols(request.headers).includes(GRAPHQL_WS)) {
-      refuseUpgrade(socket, 400, `The ${GRAPHQL_WS} subprotocol is required.`);
+      refuseUpgrade(socket, 400, 'Bad Request', {
+        errors: [{ errorType: 'BadRequestException', message: `The ${GRAPHQL_WS} subprotocol is required.` }],
+      });
       return;
     }
     const headers = readHandshakeHeaders({ url: request.url ?? '/', headers: request.headers });

@@ -5,6 +5,7 @@
  * stack started, and which operations and subscriptions the money goes to.
  */
 import { formatUsd, type CostFigures, type OpsCost } from '../../../contract/opsCost.js';
+import { CostByKeyTable } from './CostByKeyTable.js';
 
 function count(n: number): string {
   return Math.round(n).toLocaleString('en-US');
@@ -72,6 +73,7 @@ export function CostPanel({ cost }: { cost: OpsCost }) {
     { title: 'Since start', figures: cost.total },
   ];
   const perRace = race.projected !== null;
+  const period = perRace ? 'Whole race' : 'So far';
   return (
     <section className="panel" aria-labelledby="ops-cost">
       <h2 id="ops-cost" className="panel-title">
@@ -95,76 +97,26 @@ export function CostPanel({ cost }: { cost: OpsCost }) {
       </p>
       <FiguresTable columns={columns} />
       <div className="ops-cost-keys">
-        <table className="ops-cost-table" aria-label="Cost by subscription, this race">
-          <thead>
-            <tr>
-              <th scope="col">Subscription (field and arguments)</th>
-              <th scope="col" className="num">
-                Subscribed
-              </th>
-              <th scope="col" className="num">
-                Messages
-              </th>
-              <th scope="col" className="num">
-                5 KB units
-              </th>
-              <th scope="col" className="num">
-                {perRace ? 'Whole race' : 'So far'}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {race.subscriptions.map((s) => (
-              <tr key={s.key}>
-                <th scope="row">
-                  <code>{s.key}</code>
-                </th>
-                <td className="num">{count(s.starts)}</td>
-                <td className="num">{count(s.messages)}</td>
-                <td className="num">{count(s.units)}</td>
-                <td className="num">{formatUsd(s.projectedUsd ?? s.usd)}</td>
-              </tr>
-            ))}
-            {race.subscriptions.length === 0 && (
-              <tr>
-                <td colSpan={5} className="muted">
-                  No subscription traffic this race yet.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-        <table className="ops-cost-table" aria-label="Cost by operation, this race">
-          <thead>
-            <tr>
-              <th scope="col">Operation (root fields)</th>
-              <th scope="col" className="num">
-                Requests
-              </th>
-              <th scope="col" className="num">
-                {perRace ? 'Whole race' : 'So far'}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {race.operations.map((o) => (
-              <tr key={o.key}>
-                <th scope="row">
-                  <code>{o.key}</code>
-                </th>
-                <td className="num">{count(o.requests)}</td>
-                <td className="num">{formatUsd(o.projectedUsd ?? o.usd)}</td>
-              </tr>
-            ))}
-            {race.operations.length === 0 && (
-              <tr>
-                <td colSpan={3} className="muted">
-                  No requests this race yet.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
+        <CostByKeyTable
+          label="Cost by subscription, this race"
+          keyTitle="Subscription (field and arguments)"
+          titles={['Subscribed', 'Messages', '5 KB units', period]}
+          rows={race.subscriptions.map((s) => ({
+            key: s.key,
+            cells: [count(s.starts), count(s.messages), count(s.units), formatUsd(s.projectedUsd ?? s.usd)],
+          }))}
+          empty="No subscription traffic this race yet."
+        />
+        <CostByKeyTable
+          label="Cost by operation, this race"
+          keyTitle="Operation (root fields)"
+          titles={['Requests', period]}
+          rows={race.operations.map((o) => ({
+            key: o.key,
+            cells: [count(o.requests), formatUsd(o.projectedUsd ?? o.usd)],
+          }))}
+          empty="No requests this race yet."
+        />
       </div>
       {(race.omitted.subscriptions > 0 || race.omitted.operations > 0) && (
         <p className="muted small">
