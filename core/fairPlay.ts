@@ -13,7 +13,7 @@
  * watt is exactly one milli-kJ per second, so the power rule is integer
  * arithmetic on the stored units.
  */
-import { raceStartMillis } from './raceClock.js';
+import { raceIdAt, raceStartMillis } from './raceClock.js';
 
 /** The rules, as the API names them (schema.graphql FairPlayRule). */
 export type FairPlayRule =
@@ -73,7 +73,7 @@ export function joinDeadline(raceSeconds: number): number {
  * its start. The web app, the simulator and the tests start riders by it.
  */
 export function raceToJoin(nowMillis: number, raceSeconds: number): number {
-  const current = Math.floor(nowMillis / (raceSeconds * 1000));
+  const current = raceIdAt(nowMillis, raceSeconds);
   const second = (nowMillis - raceStartMillis(current, raceSeconds)) / 1000;
   return second <= joinDeadline(raceSeconds) / 2 ? current : current + 1;
 }
