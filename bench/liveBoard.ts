@@ -19,7 +19,8 @@ import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createClient } from '../client/index.js';
 import type { WebSocketConstructorLike } from '../client/websocket.js';
 import { OnLiveBoardDocument, OnLiveRankingsDocument } from '../client/generated/operations.js';
-import { raceIdAt, raceSecondAt } from '../core/raceClock.js';
+import { raceToJoin } from '../core/fairPlay.js';
+import { raceSecondAt, raceStartMillis } from '../core/raceClock.js';
 import type { TelemetryRecord } from '../core/telemetry.js';
 import { chunk } from '../lib/concurrency.js';
 import { localKinesis } from '../local/stack/clients.js';
@@ -28,7 +29,8 @@ import type { BenchOptions, BenchResult } from './types.js';
 
 const RIDERS = 1000;
 const CLASS_ID = 3;
-const RACE_SECONDS = 600;
+/** Riders start together: the run rides a race from its first seconds (core/fairPlay.ts raceToJoin). */
+const RACE_SECONDS = 60;
 const WINDOW_SECONDS = 5;
 const VIEWERS = 10;
 const MESSAGE_BYTES = 5 * 1024;
@@ -107,7 +109,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     await new Promise((r) => setTimeout(r, 1500));
     const kinesis = localKinesis(stack.endpoints.kinesis.endpoint);
     const streamName = stack.endpoints.kinesis.streamName;
-    const raceId = raceIdAt(Date.now(), RACE_SECONDS);
+    const raceId = raceToJoin(Date.now(), RACE_SECONDS);
+    await new Promise((r) => setTimeout(r, Math.max(0, raceStartMillis(raceId, RACE_SECONDS) - Date.now())));
     const names = ['Ada', 'Bo', 'Cyrille', 'Dagny', 'Eero', 'Fatoumata', 'Grzegorz', 'Hanne'];
     const end = Date.now() + windows * WINDOW_SECONDS * 1000;
     while (Date.now() < end) {

@@ -13,6 +13,11 @@ import type { OpsCost } from './opsCost.js';
 export const FAIR_PLAY_METRICS = {
   /** aggregator: riders flagged in a window (per race and window; a rider flagged again counts again). */
   flaggedRiders: 'FairPlayFlags',
+  /**
+   * aggregator: riders whose first record arrived after the race's join cutoff, refused at a
+   * window's close (per race and window: a late joiner who keeps sending counts again).
+   */
+  lateJoinersRefused: 'LateJoinersRefused',
   /** finalizer: finals ahead of the race clock or before the last second. */
   finalsRefused: 'FinalsRefused',
   /** finalizer: finals after the race's end plus grace, or reaching a race already closed. */

@@ -13,7 +13,7 @@
  * watt is exactly one milli-kJ per second, so the power rule is integer
  * arithmetic on the stored units.
  */
-import { raceStartMillis } from './raceClock.js';
+import { raceIdAt, raceStartMillis } from './raceClock.js';
 
 /** The rules, as the API names them (schema.graphql FairPlayRule). */
 export type FairPlayRule =
@@ -64,6 +64,51 @@ export const JOIN_SECONDS_MIN = 10;
 /** The last race second at which a race takes a new rider. */
 export function joinDeadline(raceSeconds: number): number {
   return Math.min(JOIN_SECONDS_MAX, Math.max(JOIN_SECONDS_MIN, Math.ceil(raceSeconds / 10)));
+}
+
+/**
+ * The race a rider starting at `nowMillis` rides: the running one while it
+ * is in the first half of its join window (so that the first records, a
+ * sign-in included, arrive well before the cutoff), else the next one, from
+ * its start. The web app, the simulator and the tests start riders by it.
+ */
+export function raceToJoin(nowMillis: number, raceSeconds: number): number {
+  const current = raceIdAt(nowMillis, raceSeconds);
+  const second = (nowMillis - raceStartMillis(current, raceSeconds)) / 1000;
+  return second <= joinDeadline(raceSeconds) / 2 ? current : current + 1;
+}
+
+/**
+ * The moment (epoch ms) from which race `raceId` admits no new rider: a
+ * rider is admitted only if their first record arrives (Kinesis arrival, as
+ * for the clock rule) before it. It is the end of the join deadline's second
+ * plus the clock tolerance: a device whose clock runs behind still sends
+ * within its own deadline, so an honest rider the web app or the simulator
+ * lets join is never late here.
+ */
+export function joinCutoffMillis(raceId: number, raceSeconds: number): number {
+  return raceStartMillis(raceId, raceSeconds) + (joinDeadline(raceSeconds) + 1 + CLOCK_TOLERANCE_SECONDS) * 1000;
+}
+
+/** Whether a first record arriving at `arrivalMillis` lets its rider join; an unknown arrival (NaN) does. */
+export function joinsOnTime(raceId: number, raceSeconds: number, arrivalMillis: number): boolean {
+  return Number.isNaN(arrivalMillis) || arrivalMillis < joinCutoffMillis(raceId, raceSeconds);
+}
+
+/**
+ * How long after the join cutoff recordTelemetry starts refusing riders the
+ * race has not admitted. The aggregator admits a rider when it closes the
+ * window that carried the rider's first records (a 5 s window plus its lag),
+ * so right after the cutoff an honest rider who joined in time may not be
+ * admitted yet. Between the cutoff and the end of this wait a late joiner's
+ * records are accepted by the API and dropped by the aggregator, which judges
+ * their arrival: the wait changes when the error comes, never who rides.
+ */
+export const ADMISSION_SETTLE_SECONDS = 15;
+
+/** The moment (epoch ms) from which recordTelemetry refuses a rider race `raceId` has not admitted. */
+export function lateJoinRefusedFromMillis(raceId: number, raceSeconds: number): number {
+  return joinCutoffMillis(raceId, raceSeconds) + ADMISSION_SETTLE_SECONDS * 1000;
 }
 
 /** Physical ceiling: 3,000 W, i.e. 3,000 milli-kJ per elapsed second. */

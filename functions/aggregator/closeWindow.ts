@@ -168,6 +168,7 @@ export async function closeWindow(
   };
   let writes = 0;
   let refused = 0;
+  let lateRefused = 0;
   const cap = deps.maxRiders ?? ADMISSION.maxRidersPerRace;
   let flagged = 0;
   const windowStart = window.startMillis;
@@ -192,6 +193,9 @@ export async function closeWindow(
   const storeRace = async (key: string, mark: PartWatermark | undefined): Promise<void> => {
     const { classId, raceId } = parseRaceKey(key);
     const own = toLiveRiders(state.r[key] ?? {}, state.f?.[key]);
+    // Newcomers may join only if their first record of the window came before the join cutoff (foldBatch.ts).
+    const joins = state.j?.[key];
+    const joinsInTime = (racerId: string): boolean => joins !== undefined && joins[racerId] === 1;
     const log = { shardId, classId, raceId };
     const writeStart = deps.clock.now();
     const outcome = await withRetry(
@@ -208,6 +212,7 @@ export async function closeWindow(
           cap,
           own.firsts,
           mark,
+          joinsInTime,
         ),
       {
         ...retry,
@@ -216,6 +221,10 @@ export async function closeWindow(
     );
     writes += outcome.putCalls;
     refused += outcome.refused;
+    lateRefused += outcome.lateRefused;
+    if (outcome.lateRefused > 0) {
+      deps.logger.warn('riders joined after the join deadline: refused', { ...log, refused: outcome.lateRefused });
+    }
     if (mark !== undefined && span !== undefined && outcome.windowStart === span.start) carried = true;
     noteFullness(deps.fullRaces, fullRaceKey(shardId, key), outcome.full, outcome.pages);
     if (outcome.refused > 0) {
@@ -238,6 +247,7 @@ export async function closeWindow(
     settled.push(...(await Promise.allSettled([storeRace(carrier, watermark)])));
   deps.metrics.addMetric('SnapshotWrites', 'Count', writes);
   deps.metrics.addMetric('RidersRefused', 'Count', refused);
+  deps.metrics.addMetric('LateJoinersRefused', 'Count', lateRefused);
   deps.metrics.addMetric('FairPlayFlags', 'Count', flagged);
   const failures = settled
     .filter((s): s is PromiseRejectedResult => s.status === 'rejected')

@@ -4,11 +4,11 @@
  */
 import { scoreUnits } from '../../core/keys.js';
 import type { Malformed } from '../runtime/decodeTelemetry.js';
-import { latestSecond, stepFlag } from '../../core/fairPlay.js';
+import { joinsOnTime, latestSecond, stepFlag } from '../../core/fairPlay.js';
 import { decodeTelemetryReference } from '../runtime/decodeTelemetry.js';
 import type { KinesisEventRecord } from '../runtime/kinesisRecord.js';
 import { currentRaceIdOf, decodeChunk, newScannedTelemetry, scanDecoded } from '../runtime/scanTelemetry.js';
-import { applyRider, checksOf, mergeRecord, mergeRider, ridersOf } from './mergeRecord.js';
+import { applyRider, checksOf, markJoin, mergeRecord, mergeRider, ridersOf } from './mergeRecord.js';
 import type { RaceChecks, RaceRiders, WindowState } from './windowState.js';
 
 export interface FoldResult {
@@ -85,6 +85,8 @@ export function foldBatch(
           mergeRider(riders, f.racerId, f.second, units, f.name);
           continue;
         }
+        // A rider's first record of the window: before the join cutoff, the window may admit the rider.
+        if (old === undefined) races.markJoin(i, f.racerId, arrivalMillis, raceSeconds);
         applyRider(
           riders,
           races.checks(i),
@@ -129,6 +131,9 @@ class RaceCache {
   /** Per race: the arrival its latest allowed second was computed for, and that second (core/fairPlay.ts). */
   private readonly arrivals: number[] = [];
   private readonly latests: number[] = [];
+  /** Per race: the arrival its join check was made for, and the answer (core/fairPlay.ts joinsOnTime). */
+  private readonly joinArrivals: number[] = [];
+  private readonly onTime: boolean[] = [];
   constructor(private readonly state: WindowState) {}
 
   /** The race's slot in the cache. */
@@ -146,6 +151,8 @@ class RaceCache {
       this.fair.shift();
       this.arrivals.shift();
       this.latests.shift();
+      this.joinArrivals.shift();
+      this.onTime.shift();
     }
     this.classIds.push(classId);
     this.raceIds.push(raceId);
@@ -153,7 +160,21 @@ class RaceCache {
     this.fair.push(undefined);
     this.arrivals.push(NaN);
     this.latests.push(Infinity);
+    this.joinArrivals.push(NaN);
+    this.onTime.push(true);
     return this.entries.length - 1;
+  }
+
+  /**
+   * Marks a rider new to the window as joining on time if `arrivalMillis` is
+   * before race `i`'s join cutoff; the race's marks are made on the first one.
+   */
+  markJoin(i: number, racerId: string, arrivalMillis: number, raceSeconds: number): void {
+    if (!Object.is(this.joinArrivals[i], arrivalMillis)) {
+      this.joinArrivals[i] = arrivalMillis;
+      this.onTime[i] = joinsOnTime(this.raceIds[i] as number, raceSeconds, arrivalMillis);
+    }
+    if (this.onTime[i] === true) markJoin(this.state, this.classIds[i] as number, this.raceIds[i] as number, racerId);
   }
 
   /** The latest second race `i` may carry at `arrivalMillis`, recomputed only when the arrival changes. */

@@ -6,8 +6,9 @@
  * stream) can never lose each other's riders.
  *
  * Riders the shard has not placed before are admitted first
- * (raceAdmissionStore.ts): those beyond the race's cap are refused and never
- * stored.
+ * (raceAdmissionStore.ts): those whose first record of the window came after
+ * the race's join cutoff (core/fairPlay.ts joinCutoffMillis) and those beyond
+ * the race's cap are refused and never stored.
  *
  * Page 0 also records `windowStart`, the newest tumbling window its shard
  * closed for the race (epoch ms, never moving backwards), and the shard's
@@ -16,7 +17,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { LIVE_SK_PREFIX, livePartOfSortKey, racePk } from '../../core/keys.js';
+import { LIVE_SK_PREFIX, livePartOfSortKey, racePk, racerIdOfRiderMapKey } from '../../core/keys.js';
 import type { LiveRiders } from '../../core/livePart.js';
 import type { PartWatermark } from '../../core/livePart.js';
 import { buildLivePartItem } from '../../core/livePart.js';
@@ -47,6 +48,8 @@ export interface WriteOutcome {
   windowStart: number | undefined;
   /** Riders of this window refused because the race is full. */
   refused: number;
+  /** Riders of this window refused because they joined after the race's join cutoff. */
+  lateRefused: number;
   /** The race had no slot left when this window admitted its newcomers (undefined: no newcomers). */
   full: boolean | undefined;
   /** The part's pages after the write. */
@@ -135,6 +138,10 @@ async function readPart(ddb: DynamoDBDocumentClient, tableName: string, ref: Liv
  * (default: infra/settings.ts ADMISSION) is put conditioned on the version it was merged with. A lost race re-reads
  * and merges again.
  *
+ * `joins` tells which newcomers joined in time (their first record of the
+ * window arrived before the race's join cutoff); the others are refused
+ * before the cap is counted. Without it every newcomer may join.
+ *
  * `windowStart` (the window being closed) is recorded on page 0, with the
  * shard's `watermark` when given (core/shardWatermark.ts). A window
  * whose records changed no rider (all stale) still writes page 0 once when
@@ -152,6 +159,7 @@ export async function writeLivePart(
   cap: number = ADMISSION.maxRidersPerRace,
   firsts?: FirstRecords,
   watermark?: PartWatermark,
+  joins?: (racerId: string) => boolean,
 ): Promise<WriteOutcome> {
   const cacheKey = `${racePk(ref.classId, ref.raceId)}|${ref.shardId}`;
   let known = cache?.get(cacheKey);
@@ -165,7 +173,8 @@ export async function writeLivePart(
       firsts === undefined
         ? { riders: incoming, refused: 0 }
         : checkAgainstPart(Object.assign({}, ...storedRiders) as LiveRiders, incoming, firsts);
-    const fresh = newcomers(storedRiders, checked.riders);
+    const arriving = newcomers(storedRiders, checked.riders);
+    const fresh = joins === undefined ? arriving : arriving.filter((key) => joins(racerIdOfRiderMapKey(key)));
     const admission = await admitNewcomers(
       ddb,
       tableName,
@@ -183,7 +192,13 @@ export async function writeLivePart(
       const moved = p === 0 && window !== stored.windowStart;
       if (placed.changed[p] === true || !exists || moved) puts.push(p);
     }
-    const outcome = { refused: admission.refused, flagged: checked.refused, full: admission.full, pages: placed.pages };
+    const outcome = {
+      refused: admission.refused,
+      lateRefused: arriving.length - fresh.length,
+      flagged: checked.refused,
+      full: admission.full,
+      pages: placed.pages,
+    };
     // Nothing new (a replay): the stored part already holds at least this much, this window included.
     if (puts.length === 0 || placed.pages.length === 0) {
       return {

@@ -4,12 +4,12 @@
  */
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { scoreUnits } from '../../core/keys.js';
-import { flagOf, latestSecond, stepFlag } from '../../core/fairPlay.js';
+import { flagOf, joinsOnTime, latestSecond, stepFlag } from '../../core/fairPlay.js';
 
 const AHEAD = flagOf('AHEAD_OF_CLOCK');
 const EARLY = flagOf('EARLY_FINAL');
-import type { RaceChecks, RaceRiders, RiderTuple, WindowState } from './windowState.js';
-import { emptyChecks, emptyRiders, isFairTuple, raceKeyOf } from './windowState.js';
+import type { RaceChecks, RaceJoins, RaceRiders, RiderTuple, WindowState } from './windowState.js';
+import { emptyChecks, emptyJoins, emptyRiders, isFairTuple, raceKeyOf } from './windowState.js';
 
 /**
  * True if `(second, units)` is newer than what `old` holds. At equal seconds
@@ -126,15 +126,47 @@ export function applyRider(
   mergeRider(riders, racerId, second, units, name);
 }
 
-/** Applies one valid record to `state` (in place: the state is this invocation's own copy). */
+/**
+ * Marks a rider as joining race `(classId, raceId)` in time: their first
+ * record of the window arrived before the race's join cutoff (the window
+ * close admits only marked newcomers: livePartStore.ts).
+ */
+export function markJoin(state: WindowState, classId: number, raceId: number, racerId: string): void {
+  const key = raceKeyOf(classId, raceId);
+  const j = state.j ?? (state.j = {});
+  const shared: RaceJoins | undefined = j[key];
+  if (shared !== undefined && shared[racerId] === 1) return;
+  let marks: RaceJoins;
+  if (shared !== undefined && ownJoins.has(shared)) marks = shared;
+  else {
+    // readState shares the marks Lambda handed over: copied on the invocation's first addition.
+    marks = shared === undefined ? emptyJoins() : Object.assign(emptyJoins(), shared);
+    ownJoins.add(marks);
+    j[key] = marks;
+  }
+  marks[racerId] = 1;
+}
+
+/** Join marks this process made or copied: the ones markJoin may add to. */
+const ownJoins = new WeakSet<RaceJoins>();
+
+/**
+ * Applies one valid record to `state` (in place: the state is this
+ * invocation's own copy); a rider's first record of the window is marked if
+ * it arrived in time to join (markJoin).
+ */
 export function mergeRecord(
   state: WindowState,
   rec: TelemetryRecord,
   raceSeconds: number,
   arrivalMillis: number,
 ): void {
+  const riders = ridersOf(state, rec.classId, rec.raceId);
+  if (riders[rec.racerId] === undefined && joinsOnTime(rec.raceId, raceSeconds, arrivalMillis)) {
+    markJoin(state, rec.classId, rec.raceId, rec.racerId);
+  }
   applyRider(
-    ridersOf(state, rec.classId, rec.raceId),
+    riders,
     checksOf(state, rec.classId, rec.raceId),
     rec.racerId,
     rec.second,

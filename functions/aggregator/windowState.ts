@@ -29,7 +29,17 @@ export interface WindowState {
   r: Record<string, RaceRiders>;
   /** Fair play per race (same keys as `r`), for the riders the window has seen. */
   f?: Record<string, RaceChecks>;
+  /**
+   * Per race (same keys as `r`): the riders whose first record of the window
+   * arrived before the race's join cutoff (core/fairPlay.ts joinCutoffMillis).
+   * Only these may be admitted when the window closes; riders the race holds
+   * already need no mark. Filled in the race's first windows only.
+   */
+  j?: Record<string, RaceJoins>;
 }
+
+/** Riders of one race who may join, by racerId (1: a set that JSON keeps small). */
+export type RaceJoins = Record<string, 1>;
 
 /** State key of a race: `"<classId>:<raceId>"`. */
 export function raceKeyOf(classId: number, raceId: number): string {
@@ -95,6 +105,8 @@ export function readState(value: unknown): WindowState {
     if (riders === null || typeof riders !== 'object') continue;
     state.r[key] = readRiders(riders as Record<string, unknown>);
   }
+  const joins = (value as { j?: unknown }).j;
+  if (joins !== null && typeof joins === 'object') state.j = readJoins(joins as Record<string, unknown>);
   const fair = (value as { f?: unknown }).f;
   if (fair === null || typeof fair !== 'object') return state;
   const f: Record<string, RaceChecks> = {};
@@ -120,4 +132,23 @@ function readRiders(riders: Record<string, unknown>): RaceRiders {
     if (isTuple(t)) clean[racerId] = t.length === 2 ? [t[0], t[1]] : [t[0], t[1], t[2]];
   }
   return clean;
+}
+
+/** An empty join set (no prototype, as emptyRiders). */
+export function emptyJoins(): RaceJoins {
+  return Object.create(null) as RaceJoins;
+}
+
+/**
+ * The join marks of each race. Shared, not copied (as the fair-play maps):
+ * the fold copies a race's marks before its first addition
+ * (mergeRecord.ts markJoin), and the close reads a mark only if it is 1.
+ */
+function readJoins(joins: Record<string, unknown>): Record<string, RaceJoins> {
+  const out: Record<string, RaceJoins> = {};
+  for (const key of Object.keys(joins)) {
+    const marks = joins[key];
+    if (marks !== null && typeof marks === 'object' && !Array.isArray(marks)) out[key] = marks as RaceJoins;
+  }
+  return out;
 }

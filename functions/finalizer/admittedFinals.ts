@@ -1,9 +1,13 @@
 /**
  * The finals that may become results: those of riders their race admitted
- * (core/raceAdmission.ts). While a race has room every final passes (its
- * rider is admitted when the aggregator closes the window that carried the
- * rider's records, if it has not already); once it is full only riders with
- * an admission marker pass, so a refused rider's final never becomes a result.
+ * (core/raceAdmission.ts). When a final is stored (`markedOnly` false) and
+ * the race has room, every final passes: its rider may still be admitted
+ * when the aggregator closes the window that carried the rider's first
+ * records. Once the race is full, and always at a race's close (`markedOnly`
+ * true: every rider who joined in time was admitted long before, since the
+ * join cutoff is a tenth of the race), only riders with an admission marker
+ * pass, so a rider refused for a full race or for joining late (a rider who
+ * sent only a final joined at the last second) never becomes a result.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -79,6 +83,7 @@ export async function admittedFinals<T>(
   finals: readonly T[],
   riderOf: (final: T) => FinalRider,
   sleep: Sleep = realSleep,
+  markedOnly = false,
 ): Promise<AdmittedFinals<T>> {
   const out: AdmittedFinals<T> = { admitted: [], refused: [], unknown: [] };
   const byRace = new Map<string, T[]>();
@@ -95,8 +100,13 @@ export async function admittedFinals<T>(
         const counter = await ddb.send(
           new GetCommand({ TableName: tableName, Key: raceAdmissionKey(classId, raceId), ConsistentRead: true }),
         );
-        if (!isRaceFull(counter.Item)) {
+        if (!markedOnly && !isRaceFull(counter.Item)) {
           out.admitted.push(...list);
+          return;
+        }
+        // No counter: the race admitted nobody.
+        if (counter.Item === undefined) {
+          out.refused.push(...list);
           return;
         }
         const marked = await markedRiders(

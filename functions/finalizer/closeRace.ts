@@ -8,8 +8,9 @@
  * exists was closed before: its results are final, nothing is written, and
  * pending finals that came too late are only counted. A pending final of a
  * rider the live parts do not hold becomes a result only if the race admitted
- * the rider: it was kept while the race had room, and the aggregator may have
- * refused the rider when closing the window after the race filled up.
+ * the rider (admittedFinals.ts): it was kept while the race had room, and the
+ * aggregator may have refused the rider when closing the window, for a full
+ * race or for joining after the join cutoff.
  * Every step is idempotent, so two finalizer shards closing the same race at once, or a
  * retry after a crash half-way, end in the same items.
  */
@@ -40,7 +41,7 @@ export interface CloseRaceOutcome {
   flagged: number;
   /** Pending finals that have no finished result of theirs in a race already closed: refused. */
   lateFinals: number;
-  /** Pending finals of riders the full race did not admit: no result. */
+  /** Pending finals of riders the race did not admit (full, or joined late): no result. */
   notAdmitted: number;
   /** False when the marker stayed because a record of the race was read during the close. */
   markerDeleted: boolean;
@@ -79,6 +80,8 @@ export async function closeRace(
     tableName,
     pendings.filter((p) => !live.has(p.racerId)),
     (p) => ({ classId: race.classId, raceId: race.raceId, racerId: p.racerId }),
+    undefined,
+    true,
   );
   const unknown = gate.unknown[0];
   if (unknown !== undefined) throw unknown.error;

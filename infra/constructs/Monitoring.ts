@@ -43,6 +43,7 @@ export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
     'RidersRefused',
     'RecordsRefused',
     'FairPlayFlags',
+    'LateJoinersRefused',
   ],
   finalizer: [
     'RecordsReceived',
@@ -336,6 +337,7 @@ export class Monitoring extends Construct {
       // The fair-play rules (core/fairPlay.ts): refused records and finals, flagged riders and results.
       graph('Fair play', [
         emf('aggregator', 'FairPlayFlags'),
+        emf('aggregator', 'LateJoinersRefused'),
         emf('finalizer', 'FinalsRefused'),
         emf('finalizer', 'LateFinalsRefused'),
         emf('finalizer', 'ConflictingFinals'),

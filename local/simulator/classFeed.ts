@@ -2,8 +2,11 @@
  * The telemetry of one class following the race clock (pure: time is passed
  * in). Each call returns the records due since the previous call: one per
  * riding rider per second, the `final` at second = raceSeconds, and the next
- * race starting with the same riders.
+ * race starting with the same riders. Riders start together: a feed started
+ * after the running race's join deadline (core/fairPlay.ts joinDeadline)
+ * waits for the next race instead of sending records the pipeline refuses.
  */
+import { joinDeadline } from '../../core/fairPlay.js';
 import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import type { Ride, Rider } from './riderModel.js';
@@ -74,6 +77,8 @@ export function createClassFeed(o: FeedOptions): ClassFeed {
         raceId = undefined;
       }
       if (raceId === undefined) {
+        // Too late to join the race under way: nothing until the next one starts.
+        if (raceSecondAt(current, o.raceSeconds, nowMillis) > joinDeadline(o.raceSeconds)) return out;
         raceId = current;
         rides = roster.map((r) => startRide(r, current, o.raceSeconds));
         sentUpTo = -1;

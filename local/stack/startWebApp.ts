@@ -42,7 +42,7 @@ export function startWebApp(o: WebAppOptions): RunningWebApp {
   const distDir = path.join(o.repoRoot, 'web', 'dist');
   o.router.add(
     serveWebApp(distDir, {
-      config: () => webConfigFrom(o.endpoints),
+      config: ({ secure }) => webConfigFrom(o.endpoints, { secure }),
       reservedPrefixes: ['/graphql', '/ops/metrics'],
     }),
   );

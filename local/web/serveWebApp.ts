@@ -10,14 +10,18 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { contentTypeOf, isCompressible } from './contentTypes.js';
 import type { WebConfig } from '../../contract/webConfig.js';
 
 export interface ServeWebAppOptions {
-  /** The page's configuration for `/config.json` (read at every request: endpoints may change). */
-  config?: () => WebConfig;
+  /**
+   * The page's configuration for `/config.json` (read at every request:
+   * endpoints may change); `secure` when the request came over TLS.
+   */
+  config?: (request: { secure: boolean }) => WebConfig;
   /** Paths never answered with the SPA fallback (the API's own routes). Default: /graphql. */
   reservedPrefixes?: readonly string[];
 }
@@ -102,7 +106,8 @@ export function serveWebApp(
     if (reserved.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return false;
 
     if (pathname === '/config.json' && options.config) {
-      const body = Buffer.from(JSON.stringify(options.config()));
+      const secure = (req.socket as Partial<TLSSocket>).encrypted === true;
+      const body = Buffer.from(JSON.stringify(options.config({ secure })));
       res.statusCode = 200;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
       res.setHeader('Cache-Control', 'no-store');

@@ -13,8 +13,14 @@ export class WebConfigError extends Error {
   }
 }
 
-/** Picks the page's configuration out of `.alleycat/endpoints.json` (already parsed). */
-export function webConfigFrom(endpoints: unknown): WebConfig {
+/**
+ * Picks the page's configuration out of `.alleycat/endpoints.json` (already
+ * parsed). A page served over HTTPS (`secure`) gets the API's HTTPS and WSS
+ * endpoints (the `tls` block) when the stack serves them: a browser blocks or
+ * warns on plain-HTTP calls from a secure page once the host is not loopback,
+ * and the page then talks over the connection it was loaded by.
+ */
+export function webConfigFrom(endpoints: unknown, options: { secure?: boolean } = {}): WebConfig {
   if (!isRecord(endpoints)) throw new WebConfigError('endpoints must be an object');
   const strIn = (block: Record<string, unknown>, prefix: string, key: string): string => {
     const v = block[key];
@@ -31,9 +37,16 @@ export function webConfigFrom(endpoints: unknown): WebConfig {
       throw new WebConfigError(`endpoints.${key} must be a positive integer`);
     return v;
   };
+  const tls = endpoints['tls'];
+  const api =
+    options.secure === true && isRecord(tls)
+      ? {
+          graphqlUrl: strIn(tls, 'endpoints.tls.', 'graphqlUrl'),
+          realtimeUrl: strIn(tls, 'endpoints.tls.', 'realtimeUrl'),
+        }
+      : { graphqlUrl: str('graphqlUrl'), realtimeUrl: str('realtimeUrl') };
   return {
-    graphqlUrl: str('graphqlUrl'),
-    realtimeUrl: str('realtimeUrl'),
+    ...api,
     apiKey: str('apiKey'),
     cognito: {
       endpoint: cognitoStr('endpoint'),

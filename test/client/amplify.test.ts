@@ -30,6 +30,7 @@ import { raceIdAt } from '../../core/raceClock.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startTestStack } from '../support/testStack.js';
+import { untilJoinable } from '../support/raceStart.js';
 import type { AmplifyAppPlan, AmplifyAppReport, LiveSnapshot } from './support/amplifyApp.js';
 import { runClientApp } from './support/runClientApp.js';
 
@@ -38,8 +39,11 @@ const RIDER = { username: 'amplify-ada', password: 'Pedal-0n!amplify', name: 'Ad
 
 let stack: LocalStack;
 
+/** Short races: the rider rides one from its first seconds (test/support/raceStart.ts) without a long wait. */
+const RACE_SECONDS = 30;
+
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ raceSeconds: RACE_SECONDS });
   // The rider's account, as the sign-up page would make it; signing in is the app's part.
   const cognito = new CognitoIdentityProviderClient({
     endpoint: stack.endpoints.cognito.endpoint,
@@ -127,6 +131,8 @@ describe('Amplify JS v6 (generateClient, Amplify Auth) over the stack’s HTTPS 
   }, 180_000);
 
   it('with NODE_EXTRA_CA_CERTS: queries, IAM mutations, API-key and IAM subscriptions, and a signed-in rider’s telemetry', async () => {
+    // The rider joins a race in its first seconds, as riders do: its calls come well before the join deadline.
+    await untilJoinable(RACE_SECONDS, 0, 2);
     const plan = planFor('full');
     const { code, report, output } = await runApp(plan, { NODE_EXTRA_CA_CERTS: stack.endpoints.tls.caFile });
     expect(code, output).toBe(0);

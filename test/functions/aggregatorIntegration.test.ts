@@ -18,6 +18,8 @@ const RACE_SECONDS = 300;
 const RACE_ID = 5_900_000;
 const CLASS_ID = 4;
 const ARRIVAL = RACE_ID * RACE_SECONDS + 120;
+/** Riders join in the race's first seconds (core/fairPlay.ts joinDeadline): their first window arrives at second 31. */
+const JOIN_ARRIVAL = RACE_ID * RACE_SECONDS + 31;
 const WINDOW_END = ARRIVAL * 1000 + 2000;
 
 interface Ride {
@@ -103,6 +105,7 @@ describe('aggregator against DynamoDB Local', () => {
     from: number,
     to: number,
     malformed = false,
+    arrivalSeconds = ARRIVAL,
   ) {
     const recs = shardRecords(rides(), shard, from, to);
     const third = Math.ceil(recs.length / 3);
@@ -111,7 +114,7 @@ describe('aggregator against DynamoDB Local', () => {
       const batch = recs.slice(k * third, (k + 1) * third);
       if (malformed && k === 1) batch.push('{"raceId": oops', { ...(batch[0] as object), output: 99_999 });
       const res = await run(
-        windowEvent(batch, { shardId: SHARDS[shard], state, arrivalSeconds: ARRIVAL, windowEnd: WINDOW_END }),
+        windowEvent(batch, { shardId: SHARDS[shard], state, arrivalSeconds, windowEnd: WINDOW_END }),
       );
       state = res.state;
     }
@@ -122,8 +125,8 @@ describe('aggregator against DynamoDB Local', () => {
     const d0 = deps();
     const d1 = deps();
     const [s0, s1] = await Promise.all([
-      runWindow(createAggregator(d0), 0, 1, 60, true),
-      runWindow(createAggregator(d1), 1, 1, 60),
+      runWindow(createAggregator(d0), 0, 1, 30, true, JOIN_ARRIVAL),
+      runWindow(createAggregator(d1), 1, 1, 30, false, JOIN_ARRIVAL),
     ]);
     expect(d0.metrics.totals.MalformedRecords).toBe(2);
     expect(d0.logger.lines.filter((l) => l.message === 'dropped malformed telemetry records')).toHaveLength(1);
@@ -148,7 +151,7 @@ describe('aggregator against DynamoDB Local', () => {
     const complete = published.find((p) => p.entries.length === 40);
     expect(complete).toBeDefined();
     expect(complete!.entries.map((e) => ({ rank: e.rank, racerId: e.racerId, output: e.output }))).toEqual(
-      referenceRanking(rides(), 60),
+      referenceRanking(rides(), 30),
     );
     // Ties share a rank and the next rank skips: 20, 21, 22 tie (k, k, k, k+3); 10 and 11 tie.
     const rankOf = (id: string) => complete!.entries.find((e) => e.racerId === id)!.rank;
@@ -159,7 +162,7 @@ describe('aggregator against DynamoDB Local', () => {
       complete!.entries[complete!.entries.findIndex((e) => e.racerId === 'rider-22') + 1]!.rank,
     ]).toEqual([k, k, k + 3]);
     expect(rankOf('rider-11')).toBe(rankOf('rider-10'));
-    expect(complete!.entries.find((e) => e.racerId === 'rider-07')).toMatchObject({ name: 'Rider 7', second: 60 });
+    expect(complete!.entries.find((e) => e.racerId === 'rider-07')).toMatchObject({ name: 'Rider 7', second: 30 });
   });
 
   it('a second window moves riders forward, and a replayed window changes nothing', async () => {

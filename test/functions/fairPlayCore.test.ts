@@ -4,7 +4,19 @@
  * physics — never break them, whatever is dropped, duplicated or reordered.
  */
 import { describe, expect, it } from 'vitest';
-import { CLOCK_TOLERANCE_SECONDS, flagMask, flagNames, flagOf, recordFlags, stepFlag } from '../../core/fairPlay.js';
+import {
+  ADMISSION_SETTLE_SECONDS,
+  CLOCK_TOLERANCE_SECONDS,
+  flagMask,
+  flagNames,
+  flagOf,
+  joinCutoffMillis,
+  joinDeadline,
+  joinsOnTime,
+  lateJoinRefusedFromMillis,
+  recordFlags,
+  stepFlag,
+} from '../../core/fairPlay.js';
 import { scoreUnits } from '../../core/keys.js';
 import { checkAgainstPart } from '../../functions/aggregator/checkAgainstPart.js';
 import { raceStartMillis } from '../../core/raceClock.js';
@@ -74,6 +86,27 @@ describe('fair-play rules', () => {
     expect(recordFlags(RACE_ID, RACE_SECONDS, 300, 'final', start + 300_000)).toBe(0);
     // An unknown arrival skips the clock only.
     expect(recordFlags(RACE_ID, RACE_SECONDS, 300, 'update', Number.NaN)).toBe(0);
+  });
+
+  it('lets a rider join until the end of the join deadline second plus the clock tolerance, judged by arrival', () => {
+    const start = raceStartMillis(RACE_ID, RACE_SECONDS);
+    expect(joinDeadline(RACE_SECONDS)).toBe(30);
+    expect([joinDeadline(20), joinDeadline(60), joinDeadline(150), joinDeadline(3600)]).toEqual([10, 10, 15, 30]);
+    const cutoff = joinCutoffMillis(RACE_ID, RACE_SECONDS);
+    expect(cutoff).toBe(start + (30 + 1 + CLOCK_TOLERANCE_SECONDS) * 1000);
+    // A record stamped with the deadline second (30) by a device whose clock runs 2 s behind still joins.
+    expect(joinsOnTime(RACE_ID, RACE_SECONDS, start + 30_999 + CLOCK_TOLERANCE_SECONDS * 1000)).toBe(true);
+    expect(joinsOnTime(RACE_ID, RACE_SECONDS, cutoff - 1)).toBe(true);
+    expect(joinsOnTime(RACE_ID, RACE_SECONDS, cutoff)).toBe(false);
+    expect(joinsOnTime(RACE_ID, RACE_SECONDS, start + 120_000)).toBe(false);
+    // Before the start (a clock ahead of the stream) and an unknown arrival: in time.
+    expect(joinsOnTime(RACE_ID, RACE_SECONDS, start - 1500)).toBe(true);
+    expect(joinsOnTime(RACE_ID, RACE_SECONDS, Number.NaN)).toBe(true);
+    // Races of other lengths: the cutoff follows the deadline.
+    expect(joinCutoffMillis(RACE_ID, 20) - raceStartMillis(RACE_ID, 20)).toBe(
+      (10 + 1 + CLOCK_TOLERANCE_SECONDS) * 1000,
+    );
+    expect(lateJoinRefusedFromMillis(RACE_ID, RACE_SECONDS)).toBe(cutoff + ADMISSION_SETTLE_SECONDS * 1000);
   });
 
   it('bounds a step by the newer record power for its own second and 3 kJ for each second between', () => {

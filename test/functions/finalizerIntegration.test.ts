@@ -452,6 +452,14 @@ describe('finalizer against DynamoDB Local', () => {
       const end = raceEndMillis(raceId, RS);
       const dueAt = end + GRACE * 1000;
       const now = dueAt + 20_000;
+      // Both rode from the start: the aggregator admitted them and holds their live data.
+      await writeLivePart(
+        documentClient(endpoint),
+        tableName,
+        { classId, raceId, shardId: 'shard-a' },
+        { fast: { output: 72.5, second: 290 }, lag: { output: 72.5, second: 290 } },
+        new Date(end - 10_000).toISOString(),
+      );
       // Shard b runs behind: it has read only up to ten seconds before the race's end.
       const lagging = deps(now);
       const b = createFinalizer(lagging.d);

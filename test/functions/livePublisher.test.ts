@@ -16,6 +16,7 @@ import { recordingMetrics } from './fakes.js';
 import type { FakeAppSync } from './support.js';
 import { aggregatorTestDeps, documentClient, fakeAppSync, manualClock } from './support.js';
 import { readPartWatermarks, readWatermarks } from '../../functions/aggregator/shardWatermarkStore.js';
+import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
 
 const RACE_SECONDS = 120;
 const RACE_ID = 29_000_000;
@@ -220,6 +221,16 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     const k = 14;
     const OTHER_CLASS = CLASS_ID + 1;
     const solo = telemetry({ raceId: RACE_ID, classId: OTHER_CLASS, racerId: 'solo', second: 5 * k + 4, output: 1 });
+    // Solo rode from the race's start (admitted then, on shard 1's part of the other class's race).
+    const ddb = documentClient(endpoint);
+    await writeLivePart(
+      ddb,
+      tableName,
+      { classId: OTHER_CLASS, raceId: RACE_ID, shardId: SHARDS[1]! },
+      { solo: { second: 4, output: 0.1 } },
+      new Date(windowStart(1)).toISOString(),
+    );
+    ddb.destroy();
     const from = appsync.requests.length;
     const finals = [];
     for (const shard of [1, 0, 2, 3]) {

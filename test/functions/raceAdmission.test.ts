@@ -27,7 +27,8 @@ import { recordingLogger, recordingMetrics } from './fakes.js';
 const RACE_SECONDS = 300;
 const RACE_ID = 5_900_100;
 const CLASS_ID = 2;
-const ARRIVAL = RACE_ID * RACE_SECONDS + 60;
+/** In the race's first seconds: riders join before the join cutoff (core/fairPlay.ts joinCutoffMillis). */
+const ARRIVAL = RACE_ID * RACE_SECONDS + 20;
 const SHARDS = ['shardId-000000000000', 'shardId-000000000001'];
 
 function ride(racerId: string, second: number, event: 'update' | 'final' = 'update'): Record<string, unknown> {
@@ -220,7 +221,7 @@ describe('admission against DynamoDB Local', () => {
 
   it('a final kept while the race had room gets no result when the aggregator then refused its rider', async () => {
     const raceId = RACE_ID + 4;
-    const arrival = raceId * RACE_SECONDS + 60;
+    const arrival = raceId * RACE_SECONDS + 20;
     const ddb = documentClient(endpoint);
     const raceEnd = (raceId + 1) * RACE_SECONDS;
     const { finalize, metrics, clock } = finalizerAt(ddb, arrival * 1000 + 1000);

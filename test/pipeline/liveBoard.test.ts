@@ -20,14 +20,16 @@ import {
   OnLiveRankingsDocument,
 } from '../../client/generated/operations.js';
 import type { LiveBandFieldsFragment, OnLiveRankingsSubscription } from '../../client/generated/operations.js';
-import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
+import { raceSecondAt } from '../../core/raceClock.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { chunk } from '../../lib/concurrency.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startTestStack } from '../support/testStack.js';
+import { untilJoinable } from '../support/raceStart.js';
 
-const RACE_SECONDS = 600;
+/** Short: riders start at a race's start (test/support/raceStart.ts), so the test waits at most one race. */
+const RACE_SECONDS = 60;
 const WINDOW_SECONDS = 1;
 const CLASS_ID = 5;
 const RIDERS = 230; // bands 0..4, the last one partly filled
@@ -38,7 +40,12 @@ type Board = NonNullable<OnLiveRankingsSubscription['onLiveRankings']>;
 /** Rider i's steady power (W); riders 7 and 8 (and every 97th) ride alike: ties. */
 const powerOf = (i: number) => 100 + (i % 97 === 8 ? 7 : i % 97) * 2;
 const racerId = (i: number) => `band-${String(i).padStart(3, '0')}`;
-/** The climber starts as the slowest rider, then rides at 3,000 W: their band changes under the follower. */
+/**
+ * The climber starts as the slowest rider (100 W, the last band) for the first CLIMB_FROM seconds,
+ * then rides at 3,000 W: their band changes under the follower. Riders start together, so the
+ * field is only seconds old: the climber has to be seen slow for a few windows before climbing.
+ */
+const CLIMB_FROM = 4;
 const CLIMBER = RIDERS - 1;
 
 /** The bytes a subscriber receives for one band event: its fields plus the real-time envelope. */
@@ -100,15 +107,17 @@ describe('live boards in bands on the local stack', () => {
       const kinesis = localKinesis(stack.endpoints.kinesis.endpoint);
       const streamName = stack.endpoints.kinesis.streamName;
       const now = () => Date.now();
-      const raceId = raceIdAt(now(), RACE_SECONDS);
+      const { raceId } = await untilJoinable(RACE_SECONDS);
       let last = 0;
       let climbed: { second: number; output: number } | undefined;
       for (let k = 0; k < SECONDS; k += 1) {
         const second = raceSecondAt(raceId, RACE_SECONDS, now());
         last = second;
-        const climb = climbed === undefined ? 100 : 3000;
-        const climberOutput =
-          climbed === undefined ? Math.round(100 * second) / 1000 : climbed.output + 3 * (second - climbed.second);
+        const climbing = k >= CLIMB_FROM && climbed !== undefined;
+        const climb = climbing ? 3000 : 100;
+        const climberOutput = climbing
+          ? climbed!.output + 3 * (second - climbed!.second)
+          : Math.round(100 * second) / 1000;
         climbed = { second, output: climberOutput };
         const records: TelemetryRecord[] = Array.from({ length: RIDERS }, (_, i) => ({
           raceId,

@@ -13,12 +13,13 @@ import type { OnLiveRankingsSubscription } from '../../client/generated/operatio
 import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startTestStack } from '../support/testStack.js';
+import { untilJoinable } from '../support/raceStart.js';
 import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
 import type { WebSocketConstructorLike } from '../../client/websocket.js';
 
 type Snapshot = NonNullable<OnLiveRankingsSubscription['onLiveRankings']>;
 
-const RACE_SECONDS = 600;
+const RACE_SECONDS = 60;
 const WINDOW_SECONDS = 1;
 const CLASS_ID = 4;
 
@@ -59,18 +60,18 @@ describe('live rankings end to end on the local stack', () => {
     );
     try {
       const riders = [
-        { racerId: 'e2e-anna', name: 'Anna', output: 20 },
-        { racerId: 'e2e-bert', name: 'Bert', output: 25 },
-        { racerId: 'e2e-cleo', name: 'Cleo', output: 20 },
-        { racerId: 'e2e-dan', output: 12.5 },
+        { racerId: 'e2e-anna', name: 'Anna', output: 2 },
+        { racerId: 'e2e-bert', name: 'Bert', output: 2.5 },
+        { racerId: 'e2e-cleo', name: 'Cleo', output: 2 },
+        { racerId: 'e2e-dan', output: 1.25 },
       ];
       // Send every second until the subscriber has a snapshot with every rider
       // (the first sends may precede the subscription's start_ack).
       // Records carry the race clock's second (a second ahead of it is refused: core/fairPlay.ts),
-      // from second 10 on, where 3 kJ per elapsed second allows these outputs.
+      // from second 1 on, where 3 kJ per elapsed second allows these outputs. Riders start together:
+      // they join a race in its first seconds (test/support/raceStart.ts).
       const clockSecond = () => raceSecondAt(raceIdAt(Date.now(), RACE_SECONDS), RACE_SECONDS, Date.now());
-      if (clockSecond() < 10) await new Promise((r) => setTimeout(r, (10 - clockSecond()) * 1000 + 100));
-      const first = clockSecond();
+      const first = (await untilJoinable(RACE_SECONDS, 1)).second;
       const deadline = Date.now() + 45_000;
       let complete: Snapshot | undefined;
       for (let second = first; Date.now() < deadline && complete === undefined; second = clockSecond()) {

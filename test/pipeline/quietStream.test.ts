@@ -10,12 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
 import { AllTimeRankingsDocument, RaceResultsDocument, RacesDocument } from '../../client/generated/operations.js';
-import { raceEndMillis, raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
+import { raceEndMillis, raceSecondAt } from '../../core/raceClock.js';
 import { isScheduledEvent } from '../../functions/finalizer/finalizer.js';
 import { RACE } from '../../infra/settings.js';
 import type { LambdaHandler } from '../../local/esm/eventSourceMapping.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startTestStack } from '../support/testStack.js';
+import { untilJoinable } from '../support/raceStart.js';
 import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
 
 // Long enough that a final sent after the close (end + grace + 30 s quiet) still belongs to "the race just ended".
@@ -61,12 +62,8 @@ describe('a quiet stream on the local stack', () => {
 
   it('the schedule closes the race; a final arriving after the close is refused, results and all-time stats stay', async () => {
     expect(stack.parts.find((p) => p.name === 'close schedule')).toMatchObject({ running: true });
-    // A race with at least 8 s left to ride a few seconds of it.
-    let raceId = raceIdAt(Date.now(), RACE_SECONDS);
-    if (raceEndMillis(raceId, RACE_SECONDS) - Date.now() < 8000) {
-      raceId += 1;
-      await sleep(raceStartMillis(raceId, RACE_SECONDS) - Date.now() + 1100);
-    }
+    // Riders start together: a race in its first seconds (test/support/raceStart.ts).
+    const { raceId } = await untilJoinable(RACE_SECONDS, 1);
     const end = raceEndMillis(raceId, RACE_SECONDS);
     const record = (
       racerId: string,

@@ -6,7 +6,8 @@
  * any invalid record stops the call with a ValidationError naming index and
  * field, and nothing is sent. Adversaries: a rider posting as another rider
  * or under a name of their choosing, the public API key, a careless client.
- * A rider a full race did not admit stops the call with a RaceFullError.
+ * A rider a full race did not admit stops the call with a RaceFullError;
+ * one a race past its join deadline did not admit, with a LateJoinError.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -202,9 +203,27 @@ describe('recordTelemetry: what a rider may write', () => {
 
   it('puts valid records on the stream in one call, keyed by racerId', async () => {
     const steady = rider('steady');
+    // Steady rode the race that just ended from its start: that race admitted them.
+    await putItems(api, [
+      {
+        ...raceAdmissionKey(3, CURRENT - 1),
+        itemType: 'RaceAdmission',
+        classId: 3,
+        raceId: CURRENT - 1,
+        admitted: 1,
+        cap: 50,
+      },
+      {
+        ...admittedRiderKey(3, CURRENT - 1, steady),
+        itemType: 'AdmittedRider',
+        classId: 3,
+        raceId: CURRENT - 1,
+        racerIds: new Set([steady]),
+      },
+    ]);
     const records = [
       ...Array.from({ length: 40 }, (_, i) => record(steady, { second: 5 + i, output: i })),
-      // The race just ended is still accepted (late records), as is a final record.
+      // The race just ended is still accepted from a rider it admitted (late records), as is a final record.
       record(steady, { raceId: CURRENT - 1, second: RACE_SECONDS, output: 600, event: 'final' }),
     ];
     const { data, errors } = await api.callWithToken(
@@ -295,5 +314,77 @@ describe('recordTelemetry and a full race', () => {
     });
     expect(errors).toEqual([]);
     expect(data?.recordTelemetry).toMatchObject({ accepted: 1, failed: 0 });
+  });
+});
+
+describe('recordTelemetry and a race past its join deadline', () => {
+  // A minute into the race: past the join cutoff (second 33 of a 300 s race) and the admission's settling time.
+  const LATER = (CURRENT * RACE_SECONDS + 60) * 1000;
+  let later: Api;
+  beforeAll(async () => {
+    later = await createApi({
+      ddbEndpoint: inject('dynamodbEndpoint'),
+      kinesisEndpoint: inject('kinesisEndpoint'),
+      streamName,
+      now: LATER,
+    });
+  });
+  afterAll(() => later?.destroy());
+  const at60 = (racerId: string, over: Partial<TelemetryInput> = {}) =>
+    record(racerId, { second: 60, output: 14.4, deviceTimestamp: LATER - 20, ...over });
+
+  it('refuses a rider the race did not admit, naming the deadline and the next race, and sends nothing', async () => {
+    const admitted = rider('early');
+    await later.riders.idToken(admitted, 'Early Rider');
+    await putItems(later, [
+      { ...raceAdmissionKey(1, CURRENT), itemType: 'RaceAdmission', classId: 1, raceId: CURRENT, admitted: 1, cap: 50 },
+      {
+        ...admittedRiderKey(1, CURRENT, admitted),
+        itemType: 'AdmittedRider',
+        classId: 1,
+        raceId: CURRENT,
+        racerIds: new Set([admitted]),
+      },
+    ]);
+    const before = (await streamRecords()).length;
+    const late = rider('late');
+    const token = await later.riders.idToken(late, 'Late Rider');
+    // In a race that admitted others, and in one that admitted nobody (no counter at all).
+    for (const classId of [1, 2]) {
+      const { data, errors } = await later.callWithToken(token, RecordTelemetryDocument, {
+        records: [at60(late, { classId })],
+      });
+      expect(data).toBeNull();
+      expect(errors).toMatchObject([
+        {
+          errorType: 'LateJoinError',
+          message:
+            `class ${classId} race ${CURRENT} takes new riders in its first 30 seconds only, and rider ${late} ` +
+            `did not join it in time: ride the next race (${CURRENT + 1}), which starts at ` +
+            new Date((CURRENT + 1) * RACE_SECONDS * 1000).toISOString(),
+          errorInfo: { index: 0, classId, raceId: CURRENT, racerId: late, joinDeadline: 30, nextRaceId: CURRENT + 1 },
+          path: ['recordTelemetry'],
+        },
+      ]);
+    }
+    // A claim to have ridden from the start changes nothing: the judge is the time the call arrives.
+    const forged = await later.callWithToken(token, RecordTelemetryDocument, {
+      records: [
+        at60(late, { classId: 1, second: 5, output: 1.2, deviceTimestamp: CURRENT * RACE_SECONDS * 1000 + 5000 }),
+      ],
+    });
+    expect(forged.errors).toMatchObject([{ errorType: 'LateJoinError' }]);
+    expect((await streamRecords()).length).toBe(before);
+
+    // The rider the race admitted rides on.
+    const mine = await later.callWithToken(
+      await later.riders.idToken(admitted, 'Early Rider'),
+      RecordTelemetryDocument,
+      {
+        records: [at60(admitted, { classId: 1 })],
+      },
+    );
+    expect(mine.errors).toEqual([]);
+    expect(mine.data?.recordTelemetry).toMatchObject({ accepted: 1, failed: 0 });
   });
 });

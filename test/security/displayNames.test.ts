@@ -20,10 +20,12 @@ import { localKinesis } from '../../local/stack/clients.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { BAD_NAMES } from '../support/badNames.js';
 import { startTestStack } from '../support/testStack.js';
+import { untilJoinable } from '../support/raceStart.js';
 import { eventually } from '../stack/support/eventually.js';
 import { withApiKey, withToken } from './support/clients.js';
 
-const RACE_SECONDS = 600;
+/** Short, so that a test waits little for a race in its join window (test/support/raceStart.ts). */
+const RACE_SECONDS = 30;
 const CLASS_ID = 5;
 
 const PASSWORD = 'Name-Rule-1!';
@@ -123,6 +125,7 @@ describe('names where they enter: sign-up, and recordTelemetry', () => {
   it("shows the profile's name, never the one a record carries", async () => {
     const racerId = `named-${randomUUID().slice(0, 8)}`;
     await signUp(racerId, 'Anna');
+    await untilJoinable(RACE_SECONDS, 1);
     const reply = await withToken(
       stack.endpoints.graphqlUrl,
       await idToken(racerId),
@@ -144,6 +147,7 @@ describe('names where they enter: sign-up, and recordTelemetry', () => {
         UserAttributes: [{ Name: 'name', Value: '\u202EAn\u200Bna\u0007' }],
       }),
     );
+    await untilJoinable(RACE_SECONDS, 1);
     const reply = await withToken(
       stack.endpoints.graphqlUrl,
       await idToken(racerId),
@@ -159,14 +163,15 @@ describe('the pipeline, fed straight through Kinesis', () => {
   it('drops every record whose name is refused and keeps the rider’s valid records', async () => {
     const kinesis = localKinesis(stack.endpoints.kinesis.endpoint);
     try {
-      // Per rider (one partition key, so one shard, in order): the bad-named record at second 9,
-      // then a valid one without a name at second 5. Had the first been kept, its newer second
-      // (and its name) would be the rider's entry.
+      // Per rider (one partition key, so one shard, in order): the bad-named record at second 3,
+      // then a valid one without a name at second 1. Had the first been kept, its newer second
+      // (and its name) would be the rider's entry. Riders join in a race's first seconds.
+      await untilJoinable(RACE_SECONDS, 3);
       const values = BAD_NAMES.flatMap(([, name], i) => [
-        telemetry(`kin-bad-${i}`, 9, name),
-        telemetry(`kin-bad-${i}`, 5),
+        telemetry(`kin-bad-${i}`, 3, name),
+        telemetry(`kin-bad-${i}`, 1),
       ]);
-      values.push(telemetry('kin-good', 9, 'Anna'));
+      values.push(telemetry('kin-good', 3, 'Anna'));
       const put = await kinesis.send(
         new PutRecordsCommand({
           StreamName: stack.endpoints.kinesis.streamName,
@@ -195,9 +200,9 @@ describe('the pipeline, fed straight through Kinesis', () => {
         'every rider of the Kinesis records on the live board',
         () => seen,
       );
-      expect(entries.find((e) => e.racerId === 'kin-good')).toMatchObject({ name: 'Anna', second: 9 });
+      expect(entries.find((e) => e.racerId === 'kin-good')).toMatchObject({ name: 'Anna', second: 3 });
       for (const entry of entries.filter((e) => e.racerId !== 'kin-good'))
-        expect(entry, entry.racerId).toMatchObject({ name: null, second: 5 });
+        expect(entry, entry.racerId).toMatchObject({ name: null, second: 1 });
     } finally {
       kinesis.destroy();
     }

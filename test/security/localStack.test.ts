@@ -13,6 +13,7 @@ import { RACE_CLASSES } from '../../core/raceClasses.js';
 import { EMULATOR_CREDENTIALS } from '../../local/credentials.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startTestStack } from '../support/testStack.js';
+import { untilJoinable } from '../support/raceStart.js';
 import { riderAccounts } from '../../local/simulator/riderAccounts.js';
 import {
   openRealtime,
@@ -27,7 +28,8 @@ import {
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // Short races: a rider waits little for a race in its join window (test/support/raceStart.ts).
+  stack = await startTestStack({ raceSeconds: 30 });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -210,7 +212,8 @@ describe('input bounds', () => {
 
   it('each telemetry field is checked against its bound, naming the record and field', async () => {
     const raceSeconds = stack.endpoints.raceSeconds;
-    const raceId = Math.floor(Date.now() / (raceSeconds * 1000));
+    // The rider joins a race in its first seconds: the last call is accepted.
+    const { raceId } = await untilJoinable(raceSeconds, 1);
     const good = {
       raceId,
       classId: 1,

@@ -128,6 +128,27 @@ describe('following the race clock', () => {
     ]);
   });
 
+  it('waits for the next race when started after the join deadline, and joins one still taking riders', () => {
+    const rs300 = 300;
+    const t0 = raceStartMillis(3_000, rs300);
+    const late = createClassFeed({ classId: 1, racers: 2, raceSeconds: rs300 });
+    // Second 31 of a race whose deadline is second 30: nothing, however often it is asked.
+    expect(late.recordsUntil(t0 + 31_000)).toEqual([]);
+    expect(late.recordsUntil(t0 + 200_000)).toEqual([]);
+    expect(late.recordsUntil(t0 + 299_900)).toEqual([]);
+    const next = late.recordsUntil(t0 + 300_100);
+    expect(next.map((r) => [r.raceId, r.second, r.event])).toEqual([
+      [3_001, 0, 'update'],
+      [3_001, 0, 'update'],
+    ]);
+    // At the deadline second itself it rides the race under way.
+    const onTime = createClassFeed({ classId: 1, racers: 2, raceSeconds: rs300 });
+    expect(onTime.recordsUntil(t0 + 30_500).map((r) => [r.raceId, r.second])).toEqual([
+      [3_000, 30],
+      [3_000, 30],
+    ]);
+  });
+
   it('catches up a short stall and skips a long one silently', () => {
     const feed = createClassFeed({ classId: 1, racers: 1, raceSeconds: 1000, maxCatchUpSeconds: 5 });
     const t0 = raceStartMillis(2_000, 1000);

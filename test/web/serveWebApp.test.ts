@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import https from 'node:https';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveWebApp } from '../../local/web/serveWebApp.js';
 import { webConfigFrom } from '../../local/web/webConfigFrom.js';
+import { loadOrCreateStackTls } from '../../local/stack/stackTls.js';
 
 const ENDPOINTS = {
   region: 'us-east-1',
@@ -17,6 +19,11 @@ const ENDPOINTS = {
   credentials: { accessKeyId: 'local', secretAccessKey: 'secret-local' },
   kinesis: { endpoint: 'http://127.0.0.1:4567', streamName: 'telemetry' },
   dynamodb: { endpoint: 'http://127.0.0.1:8000', tableName: 'alleycat' },
+  tls: {
+    graphqlUrl: 'https://127.0.0.1:4443/graphql',
+    realtimeUrl: 'wss://127.0.0.1:4443/graphql/realtime',
+    caFile: '/state/tls/ca.pem',
+  },
   cognito: {
     endpoint: 'http://127.0.0.1:9229',
     region: 'us-east-1',
@@ -39,7 +46,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dist, 'assets', 'index-abc123.css'), 'body{color:red}');
   writeFileSync(path.join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   writeFileSync(path.join(tmpdir(), 'alleycat-secret.txt'), 'outside');
-  const handler = serveWebApp(dist, { config: () => webConfigFrom(ENDPOINTS) });
+  const handler = serveWebApp(dist, { config: ({ secure }) => webConfigFrom(ENDPOINTS, { secure }) });
   server = createServer((req, res) => {
     if (!handler(req, res)) {
       res.statusCode = 404;
@@ -137,6 +144,40 @@ describe('serveWebApp', () => {
       windowSeconds: 5,
     });
     expect(JSON.stringify(body)).not.toContain('secret-local');
+  });
+
+  it('gives a page loaded over HTTPS the API over HTTPS and WSS (the stack CA trusted)', async () => {
+    const { ca, server: cert } = await loadOrCreateStackTls(
+      path.join(dist, '..', `${path.basename(dist)}-tls`),
+      '127.0.0.1',
+    );
+    const handler = serveWebApp(dist, { config: ({ secure }) => webConfigFrom(ENDPOINTS, { secure }) });
+    const secure = https.createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
+      if (!handler(req, res)) res.end();
+    });
+    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = secure.address() as AddressInfo;
+      const text = await new Promise<string>((resolve, reject) => {
+        https
+          .get({ host: '127.0.0.1', port, path: '/config.json', ca: ca.cert }, (res) => {
+            let data = '';
+            res.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
+            res.on('end', () => resolve(data));
+          })
+          .on('error', reject);
+      });
+      expect(JSON.parse(text)).toMatchObject({
+        graphqlUrl: ENDPOINTS.tls.graphqlUrl,
+        realtimeUrl: ENDPOINTS.tls.realtimeUrl,
+        cognito: ENDPOINTS.cognito,
+      });
+      // The same page over plain HTTP keeps the plain endpoints.
+      expect(await (await fetch(`${base}/config.json`)).json()).toMatchObject({ graphqlUrl: ENDPOINTS.graphqlUrl });
+    } finally {
+      await new Promise<void>((resolve) => secure.close(() => resolve()));
+      rmSync(path.join(dist, '..', `${path.basename(dist)}-tls`), { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { joinDeadline } from '../../core/fairPlay.js';
+import { joinDeadline, raceToJoin } from '../../core/fairPlay.js';
 import { raceEndMillis, raceStartMillis } from '../../core/raceClock.js';
 import { raceDate } from '../src/lib/format.js';
 import { resultState } from '../src/lib/resultState.js';
 import { pageTitle } from '../src/lib/useTitle.js';
-import { raceToJoin } from '../src/pages/RidePage.js';
 
 describe('what the pages say about races', () => {
   it('names a race start with its weekday, date and year; seconds when races are not whole minutes', () => {

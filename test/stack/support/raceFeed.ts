@@ -4,6 +4,7 @@
  * `final`. Every value a rider sends follows from these, so the expected
  * results are computed from the plan and the records, not from the product.
  */
+import { joinDeadline } from '../../../core/fairPlay.js';
 import { raceIdAt, raceSecondAt, raceStartMillis } from '../../../core/raceClock.js';
 
 /** A telemetry record, as a trusted producer puts it on the stream. */
@@ -53,14 +54,18 @@ export function ridersOf(classIds: readonly number[], perClass: number): Rider[]
 }
 
 /**
- * The race to ride: the running one when at least `minRideSeconds` of it
- * remain at `now`, else the next one from its start.
+ * The race to ride: the running one while it is early in its join window
+ * (riders start together: core/fairPlay.ts joinDeadline; half the window, as
+ * the web app keeps) and at least `minRideSeconds` of it remain at `now`,
+ * else the next one from its start.
  */
 export function planRace(now: number, raceSeconds: number, minRideSeconds: number): RacePlan {
   const running = raceIdAt(now, raceSeconds);
-  const second = raceSecondAt(running, raceSeconds, now);
   // Joined one second ahead, so the first tick is not already late.
-  if (raceSeconds - (second + 1) >= minRideSeconds) return { raceId: running, raceSeconds, fromSecond: second + 1 };
+  const from = raceSecondAt(running, raceSeconds, now) + 1;
+  if (from <= Math.floor(joinDeadline(raceSeconds) / 2) && raceSeconds - from >= minRideSeconds) {
+    return { raceId: running, raceSeconds, fromSecond: from };
+  }
   return { raceId: running + 1, raceSeconds, fromSecond: 0 };
 }
 

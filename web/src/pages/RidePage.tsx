@@ -1,7 +1,6 @@
 /** Ride: sign in, choose a class, then ride the current (or next) race of it. */
 import { useState } from 'react';
-import { joinDeadline } from '../../../core/fairPlay.js';
-import { raceIdAt, raceStartMillis } from '../../../core/raceClock.js';
+import { joinDeadline, raceToJoin } from '../../../core/fairPlay.js';
 import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
 import { useApp } from '../data/ApiContext.js';
 import { pickClass, useClasses } from '../data/useClasses.js';
@@ -11,18 +10,6 @@ import { useTitle } from '../lib/useTitle.js';
 import { RideForm } from '../ride/RideForm.js';
 import { Riding } from '../ride/Riding.js';
 import type { RideSession } from '../ride/RideSession.js';
-
-/**
- * The race to join now: the running one while it still takes riders (the
- * first half of its join window, so the first records are in well before the
- * window closes), else the next one, after a countdown. Riders start
- * together (core/fairPlay.ts joinDeadline); the pipeline refuses late ones.
- */
-export function raceToJoin(now: number, raceSeconds: number): number {
-  const current = raceIdAt(now, raceSeconds);
-  const second = (now - raceStartMillis(current, raceSeconds)) / 1000;
-  return second <= joinDeadline(raceSeconds) / 2 ? current : current + 1;
-}
 
 export function RidePage() {
   const { api, config, auth } = useApp();
