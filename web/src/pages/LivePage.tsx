@@ -5,7 +5,7 @@ import { ClassPicker } from '../components/ClassPicker.js';
 import { LiveBoardTables, type LiveBoardTablesHandle } from '../components/LiveBoardTables.js';
 import { RaceClock } from '../components/RaceClock.js';
 import { RaceName, useRaceLabel } from '../components/RaceName.js';
-import { placeOf, StandingGaps } from '../components/StandingLine.js';
+import { placeOf, StandingGaps } from '../components/StandingGaps.js';
 import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
 import { useApp } from '../data/ApiContext.js';
 import { pickClass, useClasses } from '../data/useClasses.js';

@@ -6,7 +6,7 @@ import { RaceClock } from '../components/RaceClock.js';
 import { RaceName } from '../components/RaceName.js';
 import { useApp } from '../data/ApiContext.js';
 import { LiveBoardTables } from '../components/LiveBoardTables.js';
-import { placeOf, StandingGaps } from '../components/StandingLine.js';
+import { placeOf, StandingGaps } from '../components/StandingGaps.js';
 import { clock, kj, ordinal } from '../lib/format.js';
 import { useNow } from '../lib/useNow.js';
 import { recordOwnPoint } from '../live/raceHistory.js';
