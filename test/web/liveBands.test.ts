@@ -147,13 +147,18 @@ async function tableRiders(p: Page, selector: string): Promise<string[]> {
   );
 }
 
-/** Whether the element is wholly inside the viewport's width and inside its row. */
+/**
+ * Whether the element is wholly inside the viewport's width and inside its row, and its row inside the
+ * table's scrolling viewport (a virtualized table keeps rows just out of sight in the DOM).
+ */
 async function fullyShown(p: Page, selector: string): Promise<boolean> {
   return p.$eval(selector, (el) => {
     const box = el.getBoundingClientRect();
     const row = el.closest('[data-racer]')?.getBoundingClientRect();
-    if (!row || box.width === 0) return false;
-    return box.left >= row.left && box.right <= row.right && box.right <= innerWidth;
+    const scroller = el.closest('.ranking-scroll')?.getBoundingClientRect();
+    if (!row || !scroller || box.width === 0) return false;
+    const inRow = box.left >= row.left && box.right <= row.right && box.right <= innerWidth;
+    return inRow && row.top >= scroller.top - 0.5 && row.bottom <= scroller.bottom + 0.5;
   });
 }
 
@@ -237,7 +242,12 @@ describe('viewer-sized live boards in the web app', () => {
     await phone.goto(`${webUrl}live/${CLASS_ID}?follow=${encodeURIComponent(racerId)}`);
     await waitForStanding(phone, racerId, 60_000);
     await phone.waitForSelector(`[data-testid="own-band"] [data-racer="${racerId}"] .you-badge`, { timeout: 20_000 });
-    expect(await fullyShown(phone, `[data-testid="own-band"] [data-racer="${racerId}"] .you-badge`)).toBe(true);
+    // Rows glide to a new place when ranks change: on screen once they are there.
+    await expect
+      .poll(() => fullyShown(phone, `[data-testid="own-band"] [data-racer="${racerId}"] .you-badge`), {
+        timeout: 10_000,
+      })
+      .toBe(true);
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - innerWidth);
     expect(overflow, 'the page is no wider than the phone').toBeLessThanOrEqual(0);
     await shot(phone, 'bands-live-follow-phone');
@@ -288,7 +298,11 @@ describe('viewer-sized live boards in the web app', () => {
 
     await page.setViewportSize(PHONE);
     await page.waitForSelector(`[data-testid="own-band"] [data-racer="${RIDER.racerId}"] .you-badge`);
-    expect(await fullyShown(page, `[data-testid="own-band"] [data-racer="${RIDER.racerId}"] .you-badge`)).toBe(true);
+    await expect
+      .poll(() => fullyShown(page, `[data-testid="own-band"] [data-racer="${RIDER.racerId}"] .you-badge`), {
+        timeout: 10_000,
+      })
+      .toBe(true);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
     expect(overflow, 'the page is no wider than the phone').toBeLessThanOrEqual(0);
     await shot(page, 'bands-ride-phone');

@@ -1,7 +1,7 @@
 /**
  * A live board as a viewer gets it: the top of the field (band 0) and, when
  * the followed rider is further down, their band (50 positions around
- * them), scrolled to them whenever they change band. Says how many riders
+ * them), kept scrolled to them as they move. Says how many riders
  * are in neither.
  */
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
@@ -62,11 +62,12 @@ export function LiveBoardTables(props: LiveBoardTablesProps) {
     [followId, own, inTop],
   );
 
-  // A rider who moves into another band is shown in the middle of it.
+  // The band's table keeps the followed rider in the middle as they move in it or into another band.
   const ownBand = own?.band;
+  const ownAt = followId && own ? own.entries.findIndex((e) => e.racerId === followId) : -1;
   useEffect(() => {
-    if (ownBand !== undefined && followId) bandTable.current?.scrollToRacer(followId);
-  }, [ownBand, followId]);
+    if (ownBand !== undefined && ownAt >= 0 && followId) bandTable.current?.scrollToRacer(followId);
+  }, [ownBand, ownAt, followId]);
 
   return (
     <div className="board-tables">
