@@ -6,7 +6,9 @@
  * were in, liveRider says which band they are in now and the subscription
  * moves there. The gaps to the riders just ahead and behind come from the
  * rider's band; at a band's edge (the neighbour is in the next band) from
- * liveRider.
+ * liveRider. Without a rider (a spectator) it follows the top of the field
+ * alone. An event older than the band already held (the first paint's
+ * answer can arrive after the first event) is ignored.
  */
 import type { AlleycatClient } from './createClient.js';
 import type { LiveBandFieldsFragment, LiveRiderQuery } from './generated/operations.js';
@@ -15,8 +17,18 @@ import { LiveBoardDocument, LiveRiderDocument, OnLiveBoardDocument } from './gen
 type Band = LiveBandFieldsFragment;
 type Entry = Band['entries'][number];
 
+/** A neighbour of the followed rider. */
+export interface AroundMeNeighbour {
+  rank: number;
+  racerId: string;
+  name?: string | null;
+  output: number;
+}
+
 /** Where the followed rider stands, as the bands show it. */
 export interface AroundMeStanding {
+  /** The race this standing is of (a new race starts without the rider until they ride it). */
+  raceId: number;
   rank: number;
   band: number;
   totalRiders: number;
@@ -25,6 +37,9 @@ export interface AroundMeStanding {
   gapAhead: number | null;
   /** kJ more than the rider just behind; null for the last (or not known yet). */
   gapBehind: number | null;
+  /** The rider just ahead and just behind (null when there is none or it is not known yet). */
+  ahead: AroundMeNeighbour | null;
+  behind: AroundMeNeighbour | null;
 }
 
 /** What a viewer shows: the top band, the rider's band and their standing (null until the rider is on the board). */
@@ -36,7 +51,8 @@ export interface AroundMeView {
 
 export interface FollowOptions {
   classId: number;
-  racerId: string;
+  /** The rider to follow; null follows the top of the field only. */
+  racerId: string | null;
   onUpdate(view: AroundMeView): void;
   onError?(error: Error): void;
 }
@@ -50,23 +66,36 @@ function standingIn(band: Band, racerId: string): AroundMeStanding | null {
   const ahead = band.entries[at - 1];
   const behind = band.entries[at + 1];
   return {
+    raceId: band.raceId,
     rank: me.rank,
     band: band.band,
     totalRiders: band.totalRiders,
     output: me.output,
     gapAhead: ahead === undefined ? null : round(ahead.output - me.output),
     gapBehind: behind === undefined ? null : round(me.output - behind.output),
+    ahead: ahead ?? null,
+    behind: behind ?? null,
   };
+}
+
+/** Whether a band event is older than the one held (an earlier race, or the same race published earlier). */
+function older(b: Band, held: Band | null): boolean {
+  if (!held || held.band !== b.band) return false;
+  if (b.raceId !== held.raceId) return b.raceId < held.raceId;
+  return Date.parse(b.updatedAt) < Date.parse(held.updatedAt);
 }
 
 function fromRider(r: NonNullable<LiveRiderQuery['liveRider']>): AroundMeStanding {
   return {
+    raceId: r.raceId,
     rank: r.rank,
     band: r.band,
     totalRiders: r.totalRiders,
     output: r.output,
     gapAhead: r.gapAhead ?? null,
     gapBehind: r.gapBehind ?? null,
+    ahead: r.ahead ?? null,
+    behind: r.behind ?? null,
   };
 }
 
@@ -85,9 +114,18 @@ export function followLiveBoard(client: AlleycatClient, opts: FollowOptions): ()
 
   /** Puts a band's event in the view and works out the standing. */
   const take = (b: Band): void => {
-    if (b.band === 0) view.top = b;
-    if (b.band !== band) return emit();
+    if (b.band === 0) {
+      if (older(b, view.top)) return;
+      view.top = b;
+    }
+    if (b.band !== band) {
+      // A new race began and the rider's band has not spoken in it: where are they now (if they ride it)?
+      if (b.band === 0 && (view.mine === null || view.mine.raceId < b.raceId)) void locate();
+      return emit();
+    }
+    if (older(b, view.mine)) return;
     view.mine = b;
+    if (opts.racerId === null) return emit();
     const standing = standingIn(b, opts.racerId);
     if (standing === null) return void locate();
     view.standing = standing;
@@ -110,19 +148,20 @@ export function followLiveBoard(client: AlleycatClient, opts: FollowOptions): ()
 
   /** Asks liveRider where the rider is, and moves the subscription to their band. */
   const locate = async (): Promise<void> => {
-    if (locating || stopped) return;
+    const racerId = opts.racerId;
+    if (locating || stopped || racerId === null) return;
     locating = true;
     try {
-      const { liveRider } = await client.query(LiveRiderDocument, { classId: opts.classId, racerId: opts.racerId });
+      const { liveRider } = await client.query(LiveRiderDocument, { classId: opts.classId, racerId });
       if (stopped) return;
       const next = liveRider?.band ?? 0;
-      if (liveRider) view.standing = fromRider(liveRider);
+      view.standing = liveRider ? fromRider(liveRider) : null;
       if (next !== band) {
         band = next;
         view.mine = null;
         subscribe();
         const { liveBoard } = await client.query(LiveBoardDocument, { classId: opts.classId, bands: [band] });
-        if (!stopped) for (const b of liveBoard) if (b.band === band) view.mine = b;
+        if (!stopped) for (const b of liveBoard) if (b.band === band && !older(b, view.mine)) view.mine = b;
       }
       emit();
     } catch (error) {
@@ -132,19 +171,31 @@ export function followLiveBoard(client: AlleycatClient, opts: FollowOptions): ()
     }
   };
 
-  const start = async (): Promise<void> => {
+  /** Where the rider is, for the first subscription (band 0 if they are not on the board, or the read fails). */
+  const firstBand = async (racerId: string | null): Promise<number> => {
+    if (racerId === null) return 0;
     try {
-      const { liveRider } = await client.query(LiveRiderDocument, { classId: opts.classId, racerId: opts.racerId });
-      if (stopped) return;
-      band = liveRider?.band ?? 0;
+      const { liveRider } = await client.query(LiveRiderDocument, { classId: opts.classId, racerId });
       if (liveRider) view.standing = fromRider(liveRider);
-      subscribe();
+      return liveRider?.band ?? 0;
+    } catch (error) {
+      fail(error);
+      return 0;
+    }
+  };
+
+  // A failed first read still subscribes: the next window's events repaint the view.
+  const start = async (): Promise<void> => {
+    band = await firstBand(opts.racerId);
+    if (stopped) return;
+    subscribe();
+    try {
       const bands = band === 0 ? [0] : [0, band];
       const { liveBoard } = await client.query(LiveBoardDocument, { classId: opts.classId, bands });
       if (stopped) return;
       for (const b of liveBoard) {
-        if (b.band === 0) view.top = b;
-        if (b.band === band) view.mine = b;
+        if (b.band === 0 && !older(b, view.top)) view.top = b;
+        if (b.band === band && !older(b, view.mine)) view.mine = b;
       }
       emit();
     } catch (error) {

@@ -10,7 +10,13 @@ export type { ClientAuth, AwsCredentials } from './auth.js';
 export type { ConnectionState } from './realtimeConnection.js';
 export type { RawResult } from './http.js';
 export { realtimeUrlFor } from './realtimeUrl.js';
-export { followLiveBoard, type AroundMeView, type AroundMeStanding, type FollowOptions } from './followLiveBoard.js';
+export {
+  followLiveBoard,
+  type AroundMeNeighbour,
+  type AroundMeView,
+  type AroundMeStanding,
+  type FollowOptions,
+} from './followLiveBoard.js';
 export {
   GraphQLResponseError,
   NetworkError,

@@ -40,7 +40,7 @@ function NotFound() {
 export function Page({ route }: { route: Route }) {
   switch (route.page) {
     case 'live':
-      return <LivePage key={route.classId ?? 'default'} classId={route.classId} />;
+      return <LivePage key={route.classId ?? 'default'} classId={route.classId} follow={route.follow} />;
     case 'ride':
       return <RidePage />;
     case 'races':

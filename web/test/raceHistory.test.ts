@@ -56,6 +56,24 @@ describe('what the page saw of a race', () => {
     expect(raceHistory(1, 100)?.seconds).toEqual([0, 10]);
   });
 
+  it('fills in a band that arrives on its own for the same second, without changing riders already drawn', () => {
+    recordSnapshot(snap(5, [['a', 1]]), 60);
+    recordSnapshot(snap(10, [['a', 2]]), 60);
+    // The followed rider's band of the same window comes as a second event (and repeats the top's rider).
+    recordSnapshot(
+      snap(10, [
+        ['a', 9],
+        ['z', 0.5],
+      ]),
+      60,
+    );
+    const h = raceHistory(1, 100);
+    expect(h?.seconds).toEqual([0, 5, 10]);
+    expect(h?.outputs.get('a')).toEqual([0, 1, 2]);
+    expect(h?.outputs.get('z')).toEqual([0, null, 0.5]);
+    expect(h?.names.get('z')).toBe('Z');
+  });
+
   it('draws the top ten plus me, me in white', () => {
     const riders: Array<[string, number]> = Array.from({ length: 15 }, (_, i) => [`r${i}`, 100 - i]);
     const s = snap(20, riders);

@@ -7,6 +7,8 @@ describe('routes', () => {
     const routes: Route[] = [
       { page: 'live' },
       { page: 'live', classId: 3 },
+      { page: 'live', classId: 3, follow: 'rider_9-x' },
+      { page: 'live', follow: 'sim-1-7' },
       { page: 'ride' },
       { page: 'races' },
       { page: 'races', classId: 2 },

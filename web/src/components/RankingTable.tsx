@@ -31,6 +31,9 @@ export interface RankingTableProps {
   rows: readonly RankRow[];
   label: string;
   meId?: string | null;
+  /** The badge on that rider's row (default "you") and what it says to a screen reader, if not its text. */
+  meBadge?: string;
+  meBadgeLabel?: string;
   /** Height of the scrolling viewport in px. */
   height?: number;
   /** Show each rider's rank change since the previous rows. */
@@ -62,7 +65,17 @@ export function barShare(output: number, worst: number, best: number): number {
 }
 
 export function RankingTable(props: RankingTableProps) {
-  const { rows, label, meId, height = 520, showMovement = false, secondLabel, raceId } = props;
+  const {
+    rows,
+    label,
+    meId,
+    meBadge = 'you',
+    meBadgeLabel,
+    height = 520,
+    showMovement = false,
+    secondLabel,
+    raceId,
+  } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   // Movement is relative to the previous rows this table showed; cached per
   // rows identity so a repeated render (StrictMode) shows the same arrows.
@@ -163,7 +176,11 @@ export function RankingTable(props: RankingTableProps) {
                   <Link href={`/racer/${encodeURIComponent(row.racerId)}`} className="rider-link">
                     {displayName(row)}
                   </Link>
-                  {mine && <span className="you-badge">you</span>}
+                  {mine && (
+                    <span className="you-badge" aria-label={meBadgeLabel} title={meBadgeLabel}>
+                      {meBadge}
+                    </span>
+                  )}
                   {row.flags && row.flags.length > 0 && (
                     <span
                       className="flag"

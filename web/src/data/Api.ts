@@ -7,7 +7,7 @@ import type {
   AllTimeEntry,
   AllTimeOrder,
   ConnectionState,
-  LiveRankings,
+  LiveView,
   Page,
   Race,
   RaceClass,
@@ -35,9 +35,12 @@ export interface Api {
   race(classId: number, raceId: number): Promise<Race>;
   races(classId: number, limit?: number, nextToken?: string | null): Promise<Page<Race>>;
   raceResults(classId: number, raceId: number, limit?: number, nextToken?: string | null): Promise<Page<RaceResult>>;
-  liveRankings(classId: number): Promise<LiveRankings | null>;
-  /** Subscribes to onLiveRankings; returns the unsubscribe function. */
-  onLiveRankings(classId: number, observer: LiveObserver<LiveRankings>): () => void;
+  /**
+   * Follows a class's live board: the top of the field and, given a rider, their band and standing
+   * (at most two bands subscribed, never the complete board). Calls `next` with the whole view on
+   * every change, the first time once the first paint is read; returns the stop function.
+   */
+  followLiveBoard(classId: number, racerId: string | null, observer: LiveObserver<LiveView>): () => void;
   allTimeRankings(
     classId: number,
     by: AllTimeOrder,

@@ -2,8 +2,6 @@
 import {
   AllTimeRankingsDocument,
   CurrentRaceDocument,
-  LiveRankingsDocument,
-  OnLiveRankingsDocument,
   RaceClassesDocument,
   RaceDocument,
   RaceResultsDocument,
@@ -11,7 +9,7 @@ import {
   RacesDocument,
   RecordTelemetryDocument,
 } from '../../../client/generated/operations.js';
-import { createClient, type AlleycatClient } from '../../../client/index.js';
+import { createClient, followLiveBoard, type AlleycatClient } from '../../../client/index.js';
 import type { Api } from './Api.js';
 
 /**
@@ -33,18 +31,13 @@ export function sdkApi(
       (await client.query(RacesDocument, { classId, limit, nextToken })).races,
     raceResults: async (classId, raceId, limit, nextToken) =>
       (await client.query(RaceResultsDocument, { classId, raceId, limit, nextToken })).raceResults,
-    liveRankings: async (classId) => (await client.query(LiveRankingsDocument, { classId })).liveRankings,
-    onLiveRankings: (classId, observer) =>
-      client.subscribe(
-        OnLiveRankingsDocument,
-        { classId },
-        {
-          next: (event) => {
-            if (event.onLiveRankings) observer.next(event.onLiveRankings);
-          },
-          error: (err) => observer.error(err),
-        },
-      ),
+    followLiveBoard: (classId, racerId, observer) =>
+      followLiveBoard(client, {
+        classId,
+        racerId,
+        onUpdate: (view) => observer.next(view),
+        onError: (err) => observer.error(err),
+      }),
     allTimeRankings: async (classId, by, limit, nextToken) =>
       (await client.query(AllTimeRankingsDocument, { classId, by, limit, nextToken })).allTimeRankings,
     racer: async (racerId) => (await client.query(RacerDocument, { racerId })).racer,

@@ -43,6 +43,55 @@ export interface LiveRankings {
   entries: LiveEntry[];
 }
 
+/** One rider of a live band (a band holds 50 positions of the ranking). */
+export interface LiveBandEntry {
+  rank: number;
+  racerId: string;
+  name?: string | null;
+  output: number;
+  second: number;
+}
+
+/** Band b of a live board: positions 50b+1 … 50b+50; band 0 is the top of the field. */
+export interface LiveBand {
+  classId: number;
+  raceId: number;
+  updatedAt: string;
+  band: number;
+  totalRiders: number;
+  entries: LiveBandEntry[];
+}
+
+/** The rider just ahead of or behind the followed one. */
+export interface LiveNeighbour {
+  rank: number;
+  racerId: string;
+  name?: string | null;
+  output: number;
+}
+
+/** Where the followed rider stands in a race. */
+export interface LiveStanding {
+  raceId: number;
+  rank: number;
+  band: number;
+  totalRiders: number;
+  output: number;
+  /** kJ the rider just ahead has more (null for the leader, or not known yet). */
+  gapAhead: number | null;
+  /** kJ more than the rider just behind (null for the last, or not known yet). */
+  gapBehind: number | null;
+  ahead: LiveNeighbour | null;
+  behind: LiveNeighbour | null;
+}
+
+/** What a viewer of a class sees live: the top band, the followed rider's band and their standing. */
+export interface LiveView {
+  top: LiveBand | null;
+  mine: LiveBand | null;
+  standing: LiveStanding | null;
+}
+
 export interface RaceResult {
   rank: number;
   racerId: string;

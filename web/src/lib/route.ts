@@ -5,7 +5,7 @@
 import type { AllTimeOrder } from '../data/types.js';
 
 export type Route =
-  | { page: 'live'; classId?: number }
+  | { page: 'live'; classId?: number; follow?: string }
   | { page: 'ride' }
   | { page: 'races'; classId?: number }
   | { page: 'result'; classId: number; raceId: number }
@@ -31,8 +31,10 @@ export function parseRoute(pathname: string, search = ''): Route {
   switch (head) {
     case undefined:
       return { page: 'live' };
-    case 'live':
-      return { page: 'live', classId: int(a) };
+    case 'live': {
+      const follow = params.get('follow');
+      return follow ? { page: 'live', classId: int(a), follow } : { page: 'live', classId: int(a) };
+    }
     case 'ride':
       return { page: 'ride' };
     case 'results': {
@@ -61,8 +63,10 @@ export function parseRoute(pathname: string, search = ''): Route {
 /** The path of a route (inverse of parseRoute). */
 export function routePath(route: Route): string {
   switch (route.page) {
-    case 'live':
-      return route.classId === undefined ? '/' : `/live/${route.classId}`;
+    case 'live': {
+      const base = route.classId === undefined ? (route.follow ? '/live' : '/') : `/live/${route.classId}`;
+      return route.follow ? `${base}?follow=${encodeURIComponent(route.follow)}` : base;
+    }
     case 'ride':
       return '/ride';
     case 'races':

@@ -37,7 +37,11 @@ export function raceHistory(classId: number, raceId: number): RaceHistory | unde
   return histories.get(key(classId, raceId));
 }
 
-/** Adds one snapshot (older or repeated snapshots change nothing). */
+/**
+ * Adds one snapshot. An older one changes nothing; one at the same second as
+ * the last (another band of the same window, arriving on its own) fills in
+ * the riders the last one lacked and changes nobody else.
+ */
 export function recordSnapshot(snapshot: LiveRankings, raceSeconds: number): RaceHistory {
   const k = key(snapshot.classId, snapshot.raceId);
   const second = snapshotSecond(snapshot, raceSeconds);
@@ -60,7 +64,11 @@ export function recordSnapshot(snapshot: LiveRankings, raceSeconds: number): Rac
     }
   }
   const last = h.seconds[h.seconds.length - 1];
-  if (last !== undefined && second <= last) return h;
+  if (last !== undefined && second < last) return h;
+  if (last !== undefined && second === last) {
+    fillIn(h, snapshot);
+    return h;
+  }
   const n = h.seconds.length;
   h.seconds.push(second);
   for (const e of snapshot.entries) {
@@ -75,6 +83,21 @@ export function recordSnapshot(snapshot: LiveRankings, raceSeconds: number): Rac
   }
   for (const col of h.outputs.values()) if (col.length === n) col.push(null);
   return h;
+}
+
+/** Puts the snapshot's riders that the last column lacks into it. */
+function fillIn(h: RaceHistory, snapshot: LiveRankings): void {
+  const n = h.seconds.length;
+  for (const e of snapshot.entries) {
+    let col = h.outputs.get(e.racerId);
+    if (!col) {
+      col = new Array<number | null>(n).fill(null);
+      if (h.seconds[0] === 0) col[0] = 0;
+      h.outputs.set(e.racerId, col);
+    }
+    if (col[n - 1] === null || col[n - 1] === undefined) col[n - 1] = e.output;
+    if (e.name) h.names.set(e.racerId, e.name);
+  }
 }
 
 /**

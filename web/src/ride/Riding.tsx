@@ -5,10 +5,12 @@ import type { RiderAuth } from '../auth/riderAuth.js';
 import { RaceClock } from '../components/RaceClock.js';
 import { RaceName } from '../components/RaceName.js';
 import { useApp } from '../data/ApiContext.js';
+import { LiveBoardTables } from '../components/LiveBoardTables.js';
+import { placeOf, StandingGaps } from '../components/StandingGaps.js';
 import { clock, kj, ordinal } from '../lib/format.js';
 import { useNow } from '../lib/useNow.js';
 import { recordOwnPoint } from '../live/raceHistory.js';
-import { useLiveRankings } from '../live/useLiveRankings.js';
+import { useLiveBoard } from '../live/useLiveBoard.js';
 import { clampEffort, powerFromEffort, startRide, tick, type RideState } from './rideModel.js';
 import { RideResult } from './RideResult.js';
 import type { RideSession } from './RideSession.js';
@@ -26,7 +28,7 @@ export function Riding({ session, auth, onLeave }: { session: RideSession; auth:
   const bike = useRef<RideState>(startRide({ ...session, raceSeconds: config.raceSeconds }));
   const [view, setView] = useState<RideState>(bike.current);
   const { send, flush, idle, status } = useTelemetrySender(api, auth);
-  const live = useLiveRankings(api, session.classId, config.raceSeconds);
+  const live = useLiveBoard(api, session.classId, session.racerId, config.raceSeconds);
   const [flushed, setFlushed] = useState(false);
   // Stopping mid-race leaves the rider without a final record (a DNF): asked first.
   const [confirmStop, setConfirmStop] = useState(false);
@@ -68,8 +70,9 @@ export function Riding({ session, auth, onLeave }: { session: RideSession; auth:
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const snapshot = live.snapshot && live.snapshot.raceId === session.raceId ? live.snapshot : null;
-  const mine = snapshot?.entries.find((e) => e.racerId === session.racerId);
+  const { top: topBand, mine: myBand, standing } = live.view;
+  const top = topBand && topBand.raceId === session.raceId ? topBand : null;
+  const place = standing && standing.raceId === session.raceId ? standing : null;
   const waiting = now < startsAt;
 
   if (view.finished && flushed) {
@@ -116,16 +119,21 @@ export function Riding({ session, auth, onLeave }: { session: RideSession; auth:
           </span>
           <span className="gauge-unit">kJ</span>
         </div>
-        <div className="gauge">
+        <div className="gauge" data-place={place ? placeOf(place) : undefined}>
           <span className="gauge-label">Live rank</span>
           <span className="gauge-value" data-testid="live-rank">
-            {mine ? ordinal(mine.rank) : '–'}
+            {place ? ordinal(place.rank) : '–'}
           </span>
           <span className="gauge-unit">
-            {snapshot ? `of ${snapshot.entries.length}` : `next ranking within ${config.windowSeconds} s`}
+            {top ? `of ${top.totalRiders}` : `next ranking within ${config.windowSeconds} s`}
           </span>
         </div>
       </div>
+      {place && (
+        <div className="panel ride-gaps" data-testid="ride-gaps">
+          <StandingGaps standing={place} />
+        </div>
+      )}
       <div className="panel effort">
         <label htmlFor="effort">
           Effort <strong>{effort}%</strong> <span className="muted">(slider, or ↑ ↓ keys anywhere)</span>
@@ -170,6 +178,24 @@ export function Riding({ session, auth, onLeave }: { session: RideSession; auth:
         <button type="button" className="btn" onClick={() => setConfirmStop(true)}>
           Stop riding
         </button>
+      )}
+      {top && top.entries.length > 0 && (
+        <div className="panel ride-board">
+          <h3 className="panel-title">
+            Top of the field <span className="muted">· updates every {config.windowSeconds} s</span>
+          </h3>
+          <LiveBoardTables
+            top={top}
+            mine={myBand}
+            followId={session.racerId}
+            followingMe
+            label={`Live ranking of the race you ride`}
+            raceId={session.raceId}
+            topHeight={5 * 44}
+            bandHeight={5 * 44}
+            showMovement
+          />
+        </div>
       )}
     </section>
   );

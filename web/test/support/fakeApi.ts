@@ -9,7 +9,9 @@ import type {
   AllTimeOrder,
   ConnectionState,
   LiveEntry,
+  LiveBand,
   LiveRankings,
+  LiveView,
   Page,
   Race,
   RaceClass,
@@ -71,6 +73,44 @@ function rank<T extends { racerId: string; output: number }>(items: T[]): Array<
     prevRank = r;
     return { ...e, rank: r };
   });
+}
+
+const BAND_SIZE = 50;
+
+/** A complete board cut as the API's bands would cut it, around one rider. */
+function liveView(board: LiveRankings, racerId: string | null): LiveView {
+  const band = (b: number): LiveBand => ({
+    classId: board.classId,
+    raceId: board.raceId,
+    updatedAt: board.updatedAt,
+    band: b,
+    totalRiders: board.entries.length,
+    entries: board.entries
+      .slice(b * BAND_SIZE, (b + 1) * BAND_SIZE)
+      .map(({ rank, racerId: id, name, output, second }) => ({ rank, racerId: id, name, output, second })),
+  });
+  const top = board.entries.length > 0 ? band(0) : null;
+  const at = racerId === null ? -1 : board.entries.findIndex((e) => e.racerId === racerId);
+  const me = board.entries[at];
+  if (!me) return { top, mine: top, standing: null };
+  const ahead = board.entries[at - 1] ?? null;
+  const behind = board.entries[at + 1] ?? null;
+  const mine = band(Math.floor(at / BAND_SIZE));
+  return {
+    top,
+    mine,
+    standing: {
+      raceId: board.raceId,
+      rank: me.rank,
+      band: mine.band,
+      totalRiders: board.entries.length,
+      output: me.output,
+      gapAhead: ahead ? ahead.output - me.output : null,
+      gapBehind: behind ? me.output - behind.output : null,
+      ahead,
+      behind,
+    },
+  };
 }
 
 export interface FakeApiOptions {
@@ -172,10 +212,14 @@ export function createFakeApi(opts: FakeApiOptions): Api & { sent: TelemetryInpu
       );
     },
     raceResults: async (classId, raceId, limit = 100, nextToken) => page(results(classId, raceId), limit, nextToken),
-    liveRankings: async (classId) => live(classId, clock()),
-    onLiveRankings(classId: number, observer: LiveObserver<LiveRankings>) {
-      const id = setInterval(() => observer.next(live(classId, clock())), windowSeconds * 1000);
-      return () => clearInterval(id);
+    followLiveBoard(classId: number, racerId: string | null, observer: LiveObserver<LiveView>) {
+      const update = (): void => observer.next(liveView(live(classId, clock()), racerId));
+      const first = setTimeout(update, 0);
+      const id = setInterval(update, windowSeconds * 1000);
+      return () => {
+        clearTimeout(first);
+        clearInterval(id);
+      };
     },
     allTimeRankings: async (classId: number, by: AllTimeOrder, limit = 100, nextToken) => {
       const items: AllTimeEntry[] = Array.from({ length: riders - classId * 3 }, (_, i) => ({
