@@ -47,14 +47,21 @@ export interface PipelineProps {
  * "Access patterns"), no more. The local stack enforces these same statements,
  * so a call missing here fails every local end-to-end test.
  * aggregator: admission (GetItem, UpdateItem), its shard's LIVE# pages (Query,
- * PutItem), the LIVEPUB publish claim (UpdateItem).
+ * PutItem), the LIVEPUB publish claim (UpdateItem), the published board's BOARD
+ * items (GetItem of the head, BatchWriteItem of bands and index, PutItem of the head).
  * finalizer: OPEN# markers (UpdateItem, Query, DeleteItem), pending finals
  * (PutItem, GetItem, UpdateItem, Query), admission reads (BatchGetItem,
  * GetItem), results (TransactWriteItems of Puts: PutItem), race summary (PutItem).
  * allTime: conditional updates of RACER#/CLASS# items, and reads of them.
  */
 export const TABLE_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
-  aggregator: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  aggregator: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+  ],
   finalizer: [
     'dynamodb:PutItem',
     'dynamodb:Query',
