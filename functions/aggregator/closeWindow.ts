@@ -342,11 +342,9 @@ async function publishRace(
     const oversized = bands.filter((b) => !b.fits).length;
     if (oversized > 0) deps.metrics.addMetric('OversizedBands', 'Count', oversized);
     const top = capSnapshot({ ...meta, entries });
-    await Promise.all([
-      deps.publish(top),
-      deps.publishBands?.(bands.map((b) => b.band)),
-      storeBoard(deps, retry, log, { ...meta, entries }, snapshot.progress, top.entries.length),
-    ]);
+    // The board the queries read is stored once the events are out: the events are what a viewer waits for.
+    await Promise.all([deps.publish(top), deps.publishBands?.(bands.map((b) => b.band))]);
+    await storeBoard(deps, retry, log, { ...meta, entries }, snapshot.progress, top.entries.length);
     if (bands.length > 0) deps.metrics.addMetric('BandsPublished', 'Count', bands.length);
     counts.publishes += 1;
     deps.metrics.addMetric('WindowCloseLatencyMs', 'Milliseconds', Math.max(0, deps.clock.now() - window.endMillis));
