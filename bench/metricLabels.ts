@@ -21,6 +21,9 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
     "AppSync's 5 KB units per viewer and window of the complete board (onLiveRankings), from the local runtime's meter",
   'live.meteredMessagesPerViewerWindow':
     'onLiveBoard viewers (top band + own band) of a 1,000-rider class on the local stack, per 5 KB of each data message',
+  'live.largestClassRiders':
+    'riders of one class whose bands every subscriber received complete: 63 shards close one window, 5,000 subscribers (top + own band)',
+  'live.bandFreshnessP99Ms': "that class: the last shard's close → a subscriber has its top and own band, p99",
   'esm.recordsPerSecond': 'event-source runtime, kinesalite → no-op handler',
   'stack.startupMs': '`alleycat start` → endpoints.json',
   'ingest.kneeRecordsPerSecond':

@@ -36,6 +36,7 @@ export const BENCHMARKS: readonly BenchmarkEntry[] = [
   { name: 'aggregatorCore', metrics: ['aggregator.recordsPerSecond'] },
   { name: 'liveWrites', metrics: ['live.writesPerShardWindow'] },
   { name: 'liveBoard', metrics: ['live.meteredMessagesPerViewerWindow'] },
+  { name: 'bigClassDelivery', metrics: ['live.largestClassRiders', 'live.bandFreshnessP99Ms'] },
   { name: 'appsyncOverhead', metrics: ['appsync.resolverOverheadMsPerField'] },
   { name: 'queries', metrics: ['query.raceResultsTop100P95Ms', 'query.allTimeTop100P95Ms'] },
   {

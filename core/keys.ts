@@ -63,6 +63,9 @@ export const ITEM_PENDING_FINAL = 'PendingFinal';
 export const ITEM_SHARD_WATERMARK = 'ShardWatermark';
 export const ITEM_SHARD_POSITION = 'ShardPosition';
 export const ITEM_RANKING_HEAD = 'RankingHead';
+export const ITEM_LIVE_BOARD = 'LiveBoard';
+export const ITEM_LIVE_BOARD_BAND = 'LiveBoardBand';
+export const ITEM_LIVE_BOARD_INDEX = 'LiveBoardIndex';
 
 /** A finished race's summary: PK CLASS#<c>, SK RACE#<raceId>. `races` queries it newest first. */
 export function raceKey(classId: number, raceId: number): { PK: string; SK: string } {
@@ -231,6 +234,33 @@ export const SHARD_SK_PREFIX = 'SHARD#';
  */
 export function livePublishKey(classId: number, raceId: number): { PK: string; SK: string } {
   return { PK: racePk(classId, raceId), SK: 'LIVEPUB' };
+}
+
+/**
+ * The race's published live board (core/liveBoardItems.ts): PK
+ * RACE#<c>#<raceId>, SK BOARD for its head (which copy holds the newest
+ * board, and its size), BOARD#<copy>#B#<band> for a band of 50 riders,
+ * BOARD#<copy>#I#<n> for a slice of the rider → position index. None begins
+ * with LIVE#, so readers of the parts never see them.
+ */
+export function liveBoardHeadKey(classId: number, raceId: number): { PK: string; SK: string } {
+  return { PK: racePk(classId, raceId), SK: 'BOARD' };
+}
+export function liveBoardBandKey(
+  classId: number,
+  raceId: number,
+  copy: number,
+  band: number,
+): { PK: string; SK: string } {
+  return { PK: racePk(classId, raceId), SK: `BOARD#${copy}#B#${pad(band, 5)}` };
+}
+export function liveBoardIndexKey(
+  classId: number,
+  raceId: number,
+  copy: number,
+  slice: number,
+): { PK: string; SK: string } {
+  return { PK: racePk(classId, raceId), SK: `BOARD#${copy}#I#${pad(slice, 5)}` };
 }
 
 /**

@@ -100,11 +100,17 @@ export interface LiveRiderStanding {
   behind: LiveBandEntry | null;
 }
 
-/** The rider's standing on a ranked board, or null when the rider is not on it. */
+/**
+ * The rider's standing on a ranked board, or null when the rider is not on it.
+ * `ranked` may be a run of the board's consecutive positions starting at
+ * `firstPosition`, of a board of `totalRiders` (the bands around the rider).
+ */
 export function standingOf(
   ranked: readonly LiveEntry[],
   racerId: string,
   meta: { classId: number; raceId: number; updatedAt: string },
+  firstPosition = 0,
+  totalRiders = ranked.length,
 ): LiveRiderStanding | null {
   let at = -1;
   let i = 0;
@@ -120,8 +126,8 @@ export function standingOf(
     ...meta,
     racerId,
     rank: me.rank,
-    band: bandOfPosition(at),
-    totalRiders: ranked.length,
+    band: bandOfPosition(firstPosition + at),
+    totalRiders,
     output: me.output,
     second: me.second,
     gapAhead: ahead === null ? null : roundKj(ahead.output - me.output),

@@ -40,15 +40,13 @@ export const DATA_SOURCES: Record<DataSourceName, { kind: 'AMAZON_DYNAMODB' | 'N
 export const ENV_NAMES = ['TABLE_NAME', 'STREAM_NAME', 'RACE_SECONDS', 'GRACE_SECONDS'] as const;
 
 /**
- * The live parts of the running race (or, when it has none yet, of the race
- * just ended), all of them: liveRankings, liveBoard and liveRider read the
- * same and shape the answer in their own response.
+ * The published live board (core/liveBoardItems.ts) of the running race, or
+ * of the race just ended when it has none yet: its head, then the bands a
+ * query needs (liveRider first finds the rider in the board's index). Each
+ * reads a bounded number of items whatever the field size.
  */
-const LIVE_PARTS_READS: readonly FunctionSpec[] = [
-  { name: 'getLiveParts', dataSource: 'table' },
-  { name: 'getPreviousLiveParts', dataSource: 'table' },
-  { name: 'getMoreLiveParts', dataSource: 'table' },
-];
+const LIVE_BOARD_HEAD: FunctionSpec = { name: 'getLiveBoardHead', dataSource: 'table' };
+const LIVE_BOARD_BANDS: FunctionSpec = { name: 'getLiveBoardBands', dataSource: 'table' };
 
 /** One Query per write shard of a ranking (core/keys.ts SHARD_NUMBERS; the same function each time). */
 const RANK_SHARD_QUERIES: readonly FunctionSpec[] = SHARD_NUMBERS.map(() => ({
@@ -72,11 +70,9 @@ export const RESOLVERS: readonly ResolverSpec[] = [
     functions: [RANKING_HEAD_READ, { name: 'findResultStart', dataSource: 'table' }, ...RANK_SHARD_QUERIES],
   },
   {
-    // A pipeline: when the running race has no live part yet, the race just
-    // ended is read instead (a second Query on another partition).
     typeName: 'Query',
     fieldName: 'liveRankings',
-    functions: LIVE_PARTS_READS,
+    functions: [LIVE_BOARD_HEAD, { name: 'getLiveBoardTop', dataSource: 'table' }],
   },
   {
     // A pipeline: the ranking is write-sharded (core/keys.ts ALLTIME_SHARDS), merged in the response;
@@ -86,15 +82,14 @@ export const RESOLVERS: readonly ResolverSpec[] = [
     functions: [RANKING_HEAD_READ, { name: 'findAllTimeStart', dataSource: 'table' }, ...RANK_SHARD_QUERIES],
   },
   {
-    // The live-parts pipeline of liveRankings, banded.
     typeName: 'Query',
     fieldName: 'liveBoard',
-    functions: LIVE_PARTS_READS,
+    functions: [LIVE_BOARD_HEAD, LIVE_BOARD_BANDS],
   },
   {
     typeName: 'Query',
     fieldName: 'liveRider',
-    functions: LIVE_PARTS_READS,
+    functions: [LIVE_BOARD_HEAD, { name: 'getLiveBoardIndex', dataSource: 'table' }, LIVE_BOARD_BANDS],
   },
   {
     typeName: 'Query',

@@ -8,7 +8,7 @@
  * closes last.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { rankRiders, type LiveRiders, type PartWatermark } from '../../core/livePart.js';
+import { rankRiders, type LiveEntry, type LiveRiders, type PartWatermark } from '../../core/livePart.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import type { ShardWatermark, WindowSpan } from '../../core/shardWatermark.js';
 import { awaitedShards, mergeWatermarks, racesNamed, racesOfWindow, rememberRaces } from '../../core/shardWatermark.js';
@@ -22,6 +22,7 @@ import { withRetry } from '../runtime/retry.js';
 import { readLiveSnapshot } from './livePartReads.js';
 import type { LivePartCache } from './livePartStore.js';
 import { writeLivePart } from './livePartStore.js';
+import { storeLiveBoard } from './liveBoardStore.js';
 import type { LiveRankingsInput } from './publishLiveRankings.js';
 import { toLiveRiders } from './toLiveRiders.js';
 import { capSnapshot } from './capSnapshot.js';
@@ -502,7 +503,10 @@ async function publishRace(
     const bands = deps.publishBands === undefined ? [] : toBands(entries, meta).map(fitBand);
     const oversized = bands.filter((b) => !b.fits).length;
     if (oversized > 0) deps.metrics.addMetric('OversizedBands', 'Count', oversized);
-    await Promise.all([deps.publish(capSnapshot({ ...meta, entries })), deps.publishBands?.(bands.map((b) => b.band))]);
+    const top = capSnapshot({ ...meta, entries });
+    // The board the queries read is stored once the events are out: the events are what a viewer waits for.
+    await Promise.all([deps.publish(top), deps.publishBands?.(bands.map((b) => b.band))]);
+    await storeBoard(deps, retry, log, { ...meta, entries }, snapshot.progress, top.entries.length);
     if (bands.length > 0) deps.metrics.addMetric('BandsPublished', 'Count', bands.length);
     counts.publishes += 1;
     deps.metrics.addMetric('WindowCloseLatencyMs', 'Milliseconds', Math.max(0, deps.clock.now() - window.endMillis));
@@ -510,6 +514,36 @@ async function publishRace(
   } catch (error) {
     counts.publishFailures += 1;
     deps.logger.error('publishing a live board failed; the next window publishes again', {
+      ...log,
+      error: errorMessage(error),
+    });
+  }
+}
+
+/**
+ * Stores the board the live queries read (liveBoardStore.ts), beside its
+ * publish. Best effort like the publish: a board not stored leaves the
+ * queries on the previous one until the next window's.
+ */
+async function storeBoard(
+  deps: CloseDeps,
+  retry: RetryOptions,
+  log: Record<string, unknown>,
+  board: { classId: number; raceId: number; updatedAt: string; entries: readonly LiveEntry[] },
+  progress: number,
+  topRiders: number,
+): Promise<void> {
+  try {
+    const outcome = await withRetry(
+      'store live board',
+      () => storeLiveBoard(deps.ddb, deps.tableName, board, progress, topRiders),
+      retry,
+    );
+    deps.metrics.addMetric('BoardWriteCalls', 'Count', outcome.writeCalls);
+    if (!outcome.stored) deps.logger.debug('a newer board was stored first', log);
+  } catch (error) {
+    deps.metrics.addMetric('BoardStoreFailures', 'Count', 1);
+    deps.logger.error('storing a live board failed; queries show the previous one', {
       ...log,
       error: errorMessage(error),
     });

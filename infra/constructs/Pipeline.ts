@@ -49,7 +49,9 @@ export interface PipelineProps {
  * so a call missing here fails every local end-to-end test.
  * aggregator: admission (GetItem, UpdateItem), its shard's LIVE# pages (Query,
  * PutItem), the shards' watermarks and the window claim under LIVEWM (Query,
- * GetItem, UpdateItem), the LIVEPUB publish claim (UpdateItem).
+ * GetItem, UpdateItem), the LIVEPUB publish claim (UpdateItem), the published
+ * board's BOARD items (GetItem of the head, BatchWriteItem of bands and index,
+ * PutItem of the head).
  * finalizer: OPEN# markers (UpdateItem, Query, DeleteItem), pending finals
  * (PutItem, GetItem, UpdateItem, Query), admission reads (BatchGetItem,
  * GetItem), results (TransactWriteItems of Puts: PutItem), race summary (PutItem).
@@ -57,7 +59,13 @@ export interface PipelineProps {
  * ranking heads (GetItem, UpdateItem).
  */
 export const TABLE_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
-  aggregator: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  aggregator: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+  ],
   finalizer: [
     'dynamodb:PutItem',
     'dynamodb:Query',

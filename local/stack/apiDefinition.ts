@@ -26,7 +26,7 @@ const UNREACHABLE_ENDPOINT = 'http://127.0.0.1:1';
 export interface AlleycatApiOptions {
   /** schema.graphql */
   readonly schema: string;
-  /** Code by bundle name (`Query.race`, `functions/getLiveParts`), as bundleResolvers() returns it. */
+  /** Code by bundle name (`Query.race`, `functions/getLiveBoardHead`), as bundleResolvers() returns it. */
   readonly bundles: ReadonlyMap<string, { readonly code: string }>;
   /** The table's emulator; without it, table calls fail. */
   readonly dynamodb?: { readonly endpoint: string; readonly tableName: string };

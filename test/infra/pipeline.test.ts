@@ -254,7 +254,13 @@ describe('least privilege', () => {
     // Read from the code: functions/<name>/**/*.ts send these commands (TransactWriteItems of Puts needs PutItem).
     // The local stack enforces the same statements (test/stack/iamEnforcement.test.ts runs a race through them).
     expect(TABLE_ACTIONS).toEqual({
-      aggregator: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      aggregator: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
       finalizer: [
         'dynamodb:PutItem',
         'dynamodb:Query',

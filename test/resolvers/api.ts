@@ -25,7 +25,10 @@ import { ensureUserPool, type CognitoEndpoints } from '../../local/stack/userPoo
 import { riderAccounts, type RiderAccounts } from '../../local/simulator/riderAccounts.js';
 import type { AllTimeStats } from '../../core/allTimeItem.js';
 import { allTimeIndexKeys, allTimeKey, ITEM_ALLTIME, ITEM_RACE, raceKey } from '../../core/keys.js';
-import { buildLivePartItem } from '../../core/livePart.js';
+import { buildLivePartItem, rankRiders } from '../../core/livePart.js';
+import { readLiveSnapshot } from '../../functions/aggregator/livePartReads.js';
+import { capSnapshot } from '../../functions/aggregator/capSnapshot.js';
+import { storeLiveBoard } from '../../functions/aggregator/liveBoardStore.js';
 import type { RaceSummary } from '../../core/raceSummary.js';
 import { buildResultItem } from '../../core/resultItem.js';
 
@@ -220,6 +223,25 @@ export function livePartItem(
 ) {
   const item = buildLivePartItem({ classId, raceId, shardId, riders, version: 1, updatedAt });
   return legacyMap ? { ...item, riders } : { ...item };
+}
+
+/**
+ * Publishes a race's board from its stored parts as the aggregator's
+ * publisher does (functions/aggregator/closeWindow.ts): read every part, rank,
+ * store the board the live queries read. Returns the ranked entries.
+ */
+export async function publishBoard(api: Api, classId: number, raceId: number, updatedAt: string) {
+  const snapshot = await readLiveSnapshot(api.doc, api.tableName, classId, raceId);
+  const entries = rankRiders(snapshot.parts);
+  const top = capSnapshot({ classId, raceId, updatedAt, entries });
+  const stored = await storeLiveBoard(
+    api.doc,
+    api.tableName,
+    { classId, raceId, updatedAt, entries },
+    snapshot.progress,
+    top.entries.length,
+  );
+  return { entries, topRiders: top.entries.length, stored: stored.stored };
 }
 
 /** Follows nextToken from the first page to the last; returns the items of each page. */

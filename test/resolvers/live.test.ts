@@ -1,5 +1,5 @@
 /**
- * liveRankings (merge of the aggregator's per-shard parts), publishLiveRankings
+ * liveRankings (the board the aggregator's publisher stores from the per-shard parts), publishLiveRankings
  * (IAM only) and the onLiveRankings subscription resolver, over the local
  * AppSync runtime and DynamoDB Local.
  */
@@ -11,7 +11,8 @@ import {
   type LiveRankingsInput,
 } from '../../client/generated/operations.js';
 import { buildLivePartItem } from '../../core/livePart.js';
-import { createApi, livePartItem, putItems, RACE_SECONDS, type Api } from './api.js';
+import { storeLiveBoard } from '../../functions/aggregator/liveBoardStore.js';
+import { createApi, livePartItem, publishBoard, putItems, RACE_SECONDS, type Api } from './api.js';
 
 const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 120) * 1000;
 const CURRENT = Math.floor(NOW / (RACE_SECONDS * 1000));
@@ -24,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => api?.destroy());
 
 describe('liveRankings', () => {
-  it('merges every shard part of the running race into one complete ranking', async () => {
+  it('answers the board published from every shard part of the running race, complete and ranked', async () => {
     await putItems(api, [
       livePartItem(
         1,
@@ -50,7 +51,7 @@ describe('liveRankings', () => {
         new Date(NOW - 2000).toISOString(),
         true,
       ),
-      // The previous race's parts are not read while the running race has some.
+      // The previous race's board is not read while the running race has one.
       livePartItem(
         1,
         CURRENT - 1,
@@ -59,12 +60,15 @@ describe('liveRankings', () => {
         new Date(NOW - 200_000).toISOString(),
       ),
     ]);
+    await publishBoard(api, 1, CURRENT - 1, new Date(NOW - 200_000).toISOString());
+    const published = new Date(NOW - 500).toISOString();
+    await publishBoard(api, 1, CURRENT, published);
     const { data, errors } = await api.call(LiveRankingsDocument, { classId: 1 });
     expect(errors).toEqual([]);
     expect(data?.liveRankings).toEqual({
       classId: 1,
       raceId: CURRENT,
-      updatedAt: new Date(NOW - 1000).toISOString(),
+      updatedAt: published,
       entries: [
         { rank: 1, racerId: 'amy', name: 'Amy', output: 40, second: 119, flags: [] },
         { rank: 2, racerId: 'cal', name: null, output: 36, second: 119, flags: [] },
@@ -75,7 +79,7 @@ describe('liveRankings', () => {
     });
   });
 
-  /** 4 shards × 1,250 riders with 64-character ids and 40-character names of 3-byte characters: about 1.1 MB. */
+  /** 4 shards × 1,250 riders with 64-character ids and 40-character names of 3-byte characters: about 1.1 MB of parts. */
   function bigRace(classId: number, raceId: number): Array<Record<string, unknown>> {
     const items: Array<Record<string, unknown>> = [];
     for (let shard = 0; shard < 4; shard += 1) {
@@ -108,25 +112,33 @@ describe('liveRankings', () => {
   it.each([
     ['the running race', 5, CURRENT],
     ['the race just ended', 6, CURRENT - 1],
-  ])('reads every page of every shard part of %s, beyond one 1 MB Query page', async (_, classId, raceId) => {
-    await putItems(api, bigRace(classId, raceId));
-    const { data, errors } = await api.call(LiveRankingsDocument, { classId });
-    expect(errors).toEqual([]);
-    expect(data?.liveRankings?.raceId).toBe(raceId);
-    const entries = data?.liveRankings?.entries ?? [];
-    expect(entries).toHaveLength(5000);
-    expect(entries[0]).toEqual({
-      rank: 1,
-      racerId: `r3-${String(1249).padStart(61, '0')}`,
-      name: BIG_NAME,
-      output: 4999,
-      second: 100,
-      flags: [],
-    });
-    expect(entries[4999]).toMatchObject({ rank: 5000, racerId: `r0-${String(0).padStart(61, '0')}`, output: 0 });
-  });
+  ])(
+    'answers the top of the field within 240 KB and totalRiders for %s when the whole board would pass it',
+    async (_, classId, raceId) => {
+      await putItems(api, bigRace(classId, raceId));
+      const { entries: ranked, topRiders } = await publishBoard(api, classId, raceId, new Date(NOW).toISOString());
+      const { data, errors } = await api.call(LiveRankingsDocument, { classId });
+      expect(errors).toEqual([]);
+      expect(data?.liveRankings?.raceId).toBe(raceId);
+      expect(data?.liveRankings?.totalRiders).toBe(5000);
+      const entries = data?.liveRankings?.entries ?? [];
+      // Each entry here is about 260 bytes: the top ~940 riders fit, not 5,000.
+      expect(topRiders).toBeGreaterThan(800);
+      expect(topRiders).toBeLessThan(5000);
+      expect(entries).toEqual(ranked.slice(0, topRiders));
+      expect(entries[0]).toEqual({
+        rank: 1,
+        racerId: `r3-${String(1249).padStart(61, '0')}`,
+        name: BIG_NAME,
+        output: 4999,
+        second: 100,
+        flags: [],
+      });
+      expect(Buffer.byteLength(JSON.stringify(data?.liveRankings))).toBeLessThanOrEqual(240 * 1024);
+    },
+  );
 
-  it('shows the race just ended while the running race has no part yet', async () => {
+  it('shows the race just ended while the running race has no board yet', async () => {
     await putItems(api, [
       livePartItem(
         2,
@@ -136,6 +148,7 @@ describe('liveRankings', () => {
         new Date(NOW - 110_000).toISOString(),
       ),
     ]);
+    await publishBoard(api, 2, CURRENT - 1, new Date(NOW - 110_000).toISOString());
     const { data } = await api.call(LiveRankingsDocument, { classId: 2 });
     expect(data?.liveRankings).toMatchObject({
       raceId: CURRENT - 1,
@@ -143,10 +156,14 @@ describe('liveRankings', () => {
         { rank: 1, racerId: 'x' },
         { rank: 1, racerId: 'y' },
       ],
+      totalRiders: 2,
     });
   });
 
-  it('is null when neither race has a part', async () => {
+  it('is null when neither race has a board, even with parts stored (nothing published yet)', async () => {
+    await putItems(api, [
+      livePartItem(3, CURRENT, 'shardId-000000000000', { z: { output: 1, second: 5 } }, new Date(NOW).toISOString()),
+    ]);
     const { data, errors } = await api.call(LiveRankingsDocument, { classId: 3 });
     expect(errors).toEqual([]);
     expect(data).toEqual({ liveRankings: null });
@@ -166,6 +183,7 @@ describe('liveRankings', () => {
         livePartItem(4, CURRENT, `shardId-00000000000${s}`, riders, new Date(NOW).toISOString()),
       ),
     );
+    await publishBoard(api, 4, CURRENT, new Date(NOW).toISOString());
     const { data } = await api.call(LiveRankingsDocument, { classId: 4 });
     const entries = data?.liveRankings?.entries ?? [];
     expect(entries).toHaveLength(1000);
@@ -174,6 +192,37 @@ describe('liveRankings', () => {
       expect(a.output > b.output || (a.output === b.output && a.racerId < b.racerId)).toBe(true);
       expect(b.rank).toBe(a.output === b.output ? a.rank : i + 1);
     }
+  });
+
+  // Class 2's running race (its previous race's board is the one shown above).
+  it('moves to a newer board whole, and keeps it when an older one is published after it', async () => {
+    const part = (output: number, at: number) =>
+      livePartItem(
+        2,
+        CURRENT,
+        'shardId-000000000000',
+        { p: { output, second: 10 }, q: { output: 5, second: 10 } },
+        new Date(at).toISOString(),
+      );
+    await putItems(api, [part(1, NOW - 2000)]);
+    const older = await publishBoard(api, 2, CURRENT, new Date(NOW - 2000).toISOString());
+    await putItems(api, [{ ...part(9, NOW - 1000), version: 2 }]);
+    await publishBoard(api, 2, CURRENT, new Date(NOW - 1000).toISOString());
+    const read = async () => (await api.call(LiveRankingsDocument, { classId: 2 })).data?.liveRankings;
+    expect((await read())?.entries.map((e) => e.racerId)).toEqual(['p', 'q']);
+    // A board of less progress (a closer that read the parts before the last write) is not stored.
+    const stale = await storeLiveBoard(
+      api.doc,
+      api.tableName,
+      { classId: 2, raceId: CURRENT, updatedAt: new Date(NOW).toISOString(), entries: older.entries },
+      1,
+      older.topRiders,
+    );
+    expect(stale.stored).toBe(false);
+    expect(await read()).toMatchObject({
+      updatedAt: new Date(NOW - 1000).toISOString(),
+      entries: [{ racerId: 'p', output: 9 }, { racerId: 'q' }],
+    });
   });
 });
 
