@@ -22,7 +22,7 @@ import {
   type AllTimeOrder,
   type AllTimeRankingsQuery,
 } from '../../client/generated/operations.js';
-import { ALLTIME_SHARDS, allTimeBestPk, rankingHeadKey, writeShard } from '../../core/keys.js';
+import { ALLTIME_SHARDS, allTimeBestPk, allTimeKey, rankingHeadKey, writeShard } from '../../core/keys.js';
 import { decodeHeadEntries, RANKING_HEAD_SIZE } from '../../core/rankingHead.js';
 import { buildResultItem } from '../../core/resultItem.js';
 import { createAllTime } from '../../functions/allTime/allTime.js';
@@ -97,6 +97,17 @@ async function sweep(by: AllTimeOrder, limit: number, between?: () => Promise<vo
   return seen;
 }
 
+/** Waits until the consumer has counted `racerId`'s second race in the class. */
+async function appliedSecondRace(racerId: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const got = await api.doc.send(new GetCommand({ TableName: api.tableName, Key: allTimeKey(racerId, CLASS) }));
+    if (got.Item?.racesCompleted === 2) return;
+    if (Date.now() > deadline) throw new Error(`the consumer did not apply ${racerId}'s second race within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Waits until the consumer has applied everything written so far (the sweep sees `expected` races in total). */
 async function settled(expectedRaces: number): Promise<void> {
   const deadline = Date.now() + 120_000;
@@ -167,11 +178,14 @@ describe('allTimeRankings while the all-time consumer applies a race', () => {
     const still = new Set(ids.filter((_, i) => i % 3 === 2));
     const second = raceResults(RACE + 1, racing, (i) => 10 + ((i * 53) % 190));
     let written = 0;
-    // Between pages, another 20 results reach the table, and the consumer applies them as it goes.
+    // Between pages, another 20 results reach the table, and the sweep goes on once the consumer has applied
+    // the first of them (so that, however slow the machine, the index changes under the sweep).
     const writeMore = async () => {
       if (written >= second.length) return;
-      await putItems(api, second.slice(written, written + 20));
-      written += 20;
+      const batch = second.slice(written, written + 20);
+      await putItems(api, batch);
+      written += batch.length;
+      await appliedSecondRace(batch[0]?.racerId as string);
     };
     for (const by of ['TOTAL_OUTPUT', 'PERSONAL_BEST'] as const) {
       const seen = await sweep(by, 15, writeMore);
