@@ -23,7 +23,8 @@ import * as esmAuthLink from 'aws-appsync-auth-link';
 import { createClient } from '../../client/index.js';
 import { PublishLiveRankingsDocument } from '../../client/generated/operations.js';
 import { ITEM_RACE, raceKey } from '../../core/keys.js';
-import { buildLivePartItem } from '../../core/livePart.js';
+import { rankRiders } from '../../core/livePart.js';
+import { storeLiveBoard } from '../../functions/aggregator/liveBoardStore.js';
 import { RACE_CLASSES } from '../../core/raceClasses.js';
 import { raceIdAt } from '../../core/raceClock.js';
 import { localDynamoDb } from '../../local/stack/clients.js';
@@ -249,26 +250,14 @@ describe('with the API key (AUTH_TYPE.API_KEY)', () => {
         }),
       );
     }
-    // Two shards' parts of class 4's running race; a rider in both keeps the newer record.
-    const parts = [
-      buildLivePartItem({
-        classId: 4,
-        raceId: current,
-        shardId: 'shardId-000000000000',
-        riders: { 'rider-a': { output: 30, second: 30, name: 'Ada' }, 'rider-c': { output: 12, second: 31 } },
-        version: 3,
-        updatedAt: '2026-12-01T10:00:30.000Z',
-      }),
-      buildLivePartItem({
-        classId: 4,
-        raceId: current,
-        shardId: 'shardId-000000000001',
-        riders: { 'rider-a': { output: 31.5, second: 32 }, 'rider-b': { output: 31.5, second: 32 } },
-        version: 2,
-        updatedAt: '2026-12-01T10:00:32.000Z',
-      }),
-    ];
-    for (const Item of parts) await doc.send(new PutCommand({ TableName: tableName, Item }));
+    // Class 4's running race as the publisher stores its board: two shards' riders merged (a rider in both
+    // keeps the newer record) and ranked.
+    const entries = rankRiders([
+      { 'rider-a': { output: 30, second: 30, name: 'Ada' }, 'rider-c': { output: 12, second: 31 } },
+      { 'rider-a': { output: 31.5, second: 32 }, 'rider-b': { output: 31.5, second: 32 } },
+    ]);
+    const board = { classId: 4, raceId: current, updatedAt: '2026-12-01T10:00:32.000Z', entries };
+    await storeLiveBoard(doc, tableName, board, 1, entries.length);
     doc.destroy();
     ddb.destroy();
 
