@@ -99,7 +99,8 @@ async function liveName(racerId: string): Promise<string | null> {
       seen = live?.entries.find((e) => e.racerId === racerId)?.name;
       return seen === undefined ? undefined : { name: seen };
     },
-    Date.now() + 30_000,
+    // The board is published once every shard has closed the window or been waited for (two windows).
+    Date.now() + 60_000,
     `${racerId} on the live board`,
     () => seen,
   ).then((r) => r.name);
@@ -135,7 +136,7 @@ describe('names where they enter: sign-up, and recordTelemetry', () => {
     expect(reply.body.errors).toBeUndefined();
     expect(reply.body.data?.recordTelemetry).toEqual({ accepted: 1 });
     expect(await liveName(racerId)).toBe('Anna');
-  });
+  }, 120_000);
 
   it("cleans a profile name changed past the sign-up rule (an administrator's edit)", async () => {
     const racerId = `edited-${randomUUID().slice(0, 8)}`;
@@ -156,7 +157,7 @@ describe('names where they enter: sign-up, and recordTelemetry', () => {
     );
     expect(reply.body.data?.recordTelemetry).toEqual({ accepted: 1 });
     expect(await liveName(racerId)).toBe('Anna');
-  });
+  }, 120_000);
 });
 
 describe('the pipeline, fed straight through Kinesis', () => {
