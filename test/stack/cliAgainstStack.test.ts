@@ -36,7 +36,7 @@ function ready(proc: ReturnType<typeof run>, other?: Endpoints): Promise<Endpoin
       return e && e.graphqlUrl !== other?.graphqlUrl ? e : undefined;
     },
     120_000,
-    `endpoints.json (output: ${proc.output()})`,
+    () => `endpoints.json (output: ${proc.output()})`,
   );
 }
 

@@ -56,7 +56,7 @@ describe('alleycat start (child process)', () => {
       const endpoints = await waitFor(
         () => readJson<Endpoints>(file),
         90_000,
-        `endpoints.json (output: ${proc.output()})`,
+        () => `endpoints.json (output: ${proc.output()})`,
       );
       expect(Object.keys(endpoints)).toEqual([
         'region',
@@ -154,7 +154,7 @@ describe('alleycat start (child process)', () => {
       await waitFor(
         () => readJson<Endpoints>(path.join(cwd, '.alleycat', 'endpoints.json')),
         90_000,
-        `endpoints.json (output: ${proc.output()})`,
+        () => `endpoints.json (output: ${proc.output()})`,
       );
       const pid = proc.child.pid as number;
       const descendants = descendantsOf(pid);
