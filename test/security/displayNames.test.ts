@@ -126,10 +126,12 @@ describe('names where they enter: sign-up, and recordTelemetry', () => {
   it("shows the profile's name, never the one a record carries", async () => {
     const racerId = `named-${randomUUID().slice(0, 8)}`;
     await signUp(racerId, 'Anna');
+    // Signed in before the race starts: the record must arrive within the join window, however slow the sign-in.
+    const token = await idToken(racerId);
     await untilJoinable(RACE_SECONDS, 1);
     const reply = await withToken(
       stack.endpoints.graphqlUrl,
-      await idToken(racerId),
+      token,
       'mutation T($r: [TelemetryInput!]!) { recordTelemetry(records: $r) { accepted } }',
       { r: [telemetry(racerId, 1, '\u202Enitram')] },
     );
@@ -148,10 +150,12 @@ describe('names where they enter: sign-up, and recordTelemetry', () => {
         UserAttributes: [{ Name: 'name', Value: '\u202EAn\u200Bna\u0007' }],
       }),
     );
+    // Signed in before the race starts: the record must arrive within the join window, however slow the sign-in.
+    const token = await idToken(racerId);
     await untilJoinable(RACE_SECONDS, 1);
     const reply = await withToken(
       stack.endpoints.graphqlUrl,
-      await idToken(racerId),
+      token,
       'mutation T($r: [TelemetryInput!]!) { recordTelemetry(records: $r) { accepted } }',
       { r: [telemetry(racerId, 1)] },
     );
