@@ -20,7 +20,6 @@
  * 2,000-rider class of 3 shards to 200 subscribers.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +33,7 @@ import { createSignedPoster, PUBLISH_MUTATION } from '../functions/aggregator/pu
 import { createDocumentClient } from '../functions/runtime/documentClient.js';
 import type { KinesisEventRecord } from '../functions/runtime/kinesisRecord.js';
 import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../local/credentials.js';
-import { startLocalStack } from '../local/stack/startLocalStack.js';
+import { startScratchStack } from '../local/stack/startScratchStack.js';
 import { bigClassOutput, bigClassRacerId } from './bigClassParts.js';
 import { sharedNow } from './fanoutShared.js';
 import type { FromBandReceiver, ToBandReceiver } from './bandReceiver.js';
@@ -103,17 +102,7 @@ function nextMessage<T extends FromBandReceiver['type']>(
 
 export async function run(opts: BenchOptions): Promise<BenchResult[]> {
   const { riders, shards, subscribers } = sizes(opts.quick);
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'alleycat-bench-bigclass-'));
-  const stack = await startLocalStack({
-    inMemory: true,
-    sim: false,
-    port: 0,
-    buildWeb: false,
-    log: () => undefined,
-    stateDir,
-    raceSeconds: RACE_SECONDS,
-    windowSeconds: WINDOW_MS / 1000,
-  });
+  const stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_MS / 1000 });
   const receivers: ChildProcess[] = [];
   const ddb = createDocumentClient({
     region: LOCAL_REGION,
@@ -313,6 +302,5 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     for (const c of receivers) if (c.exitCode === null) c.kill();
     ddb.destroy();
     await stack.stop();
-    rmSync(stateDir, { recursive: true, force: true });
   }
 }

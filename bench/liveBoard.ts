@@ -11,9 +11,7 @@
  * Each event's size is its `data` message as the real-time protocol frames it
  * (id, type, payload), computed from what the subscriber received.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import WebSocket from 'ws';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createClient } from '../client/index.js';
@@ -24,7 +22,7 @@ import { raceSecondAt, raceStartMillis } from '../core/raceClock.js';
 import type { TelemetryRecord } from '../core/telemetry.js';
 import { chunk } from '../lib/concurrency.js';
 import { localKinesis } from '../local/stack/clients.js';
-import { startLocalStack } from '../local/stack/startLocalStack.js';
+import { startScratchStack } from '../local/stack/startScratchStack.js';
 import type { BenchOptions, BenchResult } from './types.js';
 
 const RIDERS = 1000;
@@ -47,17 +45,7 @@ function frameBytes(field: string, event: unknown): number {
 
 export async function run(opts: BenchOptions): Promise<BenchResult[]> {
   const windows = opts.quick ? 2 : 4;
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'alleycat-bench-board-'));
-  const stack = await startLocalStack({
-    inMemory: true,
-    sim: false,
-    port: 0,
-    buildWeb: false,
-    log: () => undefined,
-    stateDir,
-    raceSeconds: RACE_SECONDS,
-    windowSeconds: WINDOW_SECONDS,
-  });
+  const stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
   const client = createClient({
     graphqlUrl: stack.endpoints.graphqlUrl,
     realtimeUrl: stack.endpoints.realtimeUrl,
@@ -170,6 +158,5 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     for (const stop of stops) stop();
     client.close();
     await stack.stop();
-    rmSync(stateDir, { recursive: true, force: true });
   }
 }

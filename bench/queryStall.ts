@@ -76,19 +76,8 @@ export async function stallBeside(url: string, apiKey: string, big: string): Pro
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { startLocalStack } = await import('../local/stack/startLocalStack.js');
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const os = await import('node:os');
-  const path = await import('node:path');
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'alleycat-stall-'));
-  const stack = await startLocalStack({
-    inMemory: true,
-    sim: false,
-    port: 0,
-    buildWeb: false,
-    log: () => undefined,
-    stateDir,
-  });
+  const { startScratchStack } = await import('../local/stack/startScratchStack.js');
+  const stack = await startScratchStack();
   try {
     for (const [name, big] of Object.entries(ATTACKS)) {
       for (let round = 0; round < 5; round += 1) {
@@ -105,6 +94,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
   } finally {
     await stack.stop();
-    rmSync(stateDir, { recursive: true, force: true });
   }
 }

@@ -3,11 +3,11 @@
  * finalizer when it closes a race (the riders seen live).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { LIVE_SK_PREFIX, racePk } from '../../core/keys.js';
 import type { LiveRiders } from '../../core/livePart.js';
 import { decodeRiders } from '../../core/livePart.js';
 import { snapshotProgress } from '../../core/livePublish.js';
+import { queryAllItems } from '../runtime/queryAllItems.js';
 
 /**
  * The riders of a stored LivePart item. Node's JSON.parse throws on a
@@ -35,22 +35,12 @@ async function queryParts(
   classId: number,
   raceId: number,
 ): Promise<Array<Record<string, unknown>>> {
-  const items: Array<Record<string, unknown>> = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
-        ExpressionAttributeValues: { ':pk': racePk(classId, raceId), ':live': LIVE_SK_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  return items;
+  return queryAllItems(ddb, {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
+    ExpressionAttributeValues: { ':pk': racePk(classId, raceId), ':live': LIVE_SK_PREFIX },
+    ConsistentRead: true,
+  });
 }
 
 /** Every shard's riders of a race, one entry per stored page (strongly consistent, all Query pages). */

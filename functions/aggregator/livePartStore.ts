@@ -16,7 +16,7 @@
  * it to decide which closer of a window publishes (closeWindow.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { LIVE_SK_PREFIX, livePartOfSortKey, racePk, racerIdOfRiderMapKey } from '../../core/keys.js';
 import type { LiveRiders } from '../../core/livePart.js';
 import type { PartWatermark } from '../../core/livePart.js';
@@ -30,6 +30,7 @@ import { ridersOfItem, windowStartOf } from './livePartReads.js';
 import { admitNewcomers } from './raceAdmissionStore.js';
 import { checkAgainstPart } from './checkAgainstPart.js';
 import type { FirstRecords } from './toLiveRiders.js';
+import { queryAllItems } from '../runtime/queryAllItems.js';
 
 export interface LivePartRef {
   classId: number;
@@ -104,29 +105,22 @@ function laterWindow(stored: number | undefined, incoming: number | undefined): 
 async function readPart(ddb: DynamoDBDocumentClient, tableName: string, ref: LivePartRef): Promise<CachedPart> {
   const pages: StoredPage[] = [];
   let windowStart: number | undefined;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :part)',
-        ExpressionAttributeValues: {
-          ':pk': racePk(ref.classId, ref.raceId),
-          ':part': `${LIVE_SK_PREFIX}${ref.shardId}`,
-        },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of res.Items ?? []) {
-      const at = livePartOfSortKey(typeof item.SK === 'string' ? item.SK : '');
-      if (at.shardId !== ref.shardId || !Number.isInteger(at.page) || at.page < 0) continue;
-      while (pages.length <= at.page) pages.push({ riders: {}, version: 0 });
-      pages[at.page] = { riders: ridersOfItem(item), version: typeof item.version === 'number' ? item.version : 0 };
-      if (at.page === 0) windowStart = windowStartOf(item);
-    }
-    start = res.LastEvaluatedKey;
-  } while (start !== undefined);
+  const items = await queryAllItems(ddb, {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :part)',
+    ExpressionAttributeValues: {
+      ':pk': racePk(ref.classId, ref.raceId),
+      ':part': `${LIVE_SK_PREFIX}${ref.shardId}`,
+    },
+    ConsistentRead: true,
+  });
+  for (const item of items) {
+    const at = livePartOfSortKey(typeof item.SK === 'string' ? item.SK : '');
+    if (at.shardId !== ref.shardId || !Number.isInteger(at.page) || at.page < 0) continue;
+    while (pages.length <= at.page) pages.push({ riders: {}, version: 0 });
+    pages[at.page] = { riders: ridersOfItem(item), version: typeof item.version === 'number' ? item.version : 0 };
+    if (at.page === 0) windowStart = windowStartOf(item);
+  }
   return { pages, windowStart };
 }
 

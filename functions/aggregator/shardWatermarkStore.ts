@@ -7,7 +7,7 @@
  * race.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ITEM_SHARD_WATERMARK,
   LIVE_SK_PREFIX,
@@ -21,6 +21,7 @@ import type { ShardWatermark, WindowSpan } from '../../core/shardWatermark.js';
 import { writtenUnlessConditionFails } from '../runtime/conditionalWrite.js';
 import type { WindowClaim } from './publishClaim.js';
 import { windowClaimOf } from './publishClaim.js';
+import { queryAllItems } from '../runtime/queryAllItems.js';
 
 /**
  * Records that `shardId` closed `window` and the races it keeps on its
@@ -100,29 +101,22 @@ export async function readWatermarkItems(
 ): Promise<{ marks: ShardWatermark[]; claim: WindowClaim | undefined }> {
   const out: ShardWatermark[] = [];
   let claim: WindowClaim | undefined;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': SHARD_WATERMARK_PK },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (item.SK === windowClaimKey().SK) claim = windowClaimOf(item);
-      if (typeof item.shardId !== 'string') continue;
-      out.push({
-        shardId: item.shardId,
-        closedEnd: numberOr(item.closedEnd),
-        openStart: numberOr(item.openStart),
-        races: racesOf(item.races),
-      });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  const items = await queryAllItems(ddb, {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': SHARD_WATERMARK_PK },
+    ConsistentRead: true,
+  });
+  for (const item of items) {
+    if (item.SK === windowClaimKey().SK) claim = windowClaimOf(item);
+    if (typeof item.shardId !== 'string') continue;
+    out.push({
+      shardId: item.shardId,
+      closedEnd: numberOr(item.closedEnd),
+      openStart: numberOr(item.openStart),
+      races: racesOf(item.races),
+    });
+  }
   return { marks: out, claim };
 }
 
@@ -137,25 +131,18 @@ export async function readPartWatermarks(
   raceId: number,
 ): Promise<ShardWatermark[]> {
   const out: ShardWatermark[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
-        ExpressionAttributeValues: { ':pk': racePk(classId, raceId), ':live': LIVE_SK_PREFIX },
-        ProjectionExpression: 'SK, closedEnd, races',
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const at = livePartOfSortKey(typeof item.SK === 'string' ? item.SK : '');
-      const closedEnd = numberOr(item.closedEnd);
-      if (at.page !== 0 || closedEnd === undefined) continue;
-      out.push({ shardId: at.shardId, closedEnd, openStart: undefined, races: racesOf(item.races) });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  const items = await queryAllItems(ddb, {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
+    ExpressionAttributeValues: { ':pk': racePk(classId, raceId), ':live': LIVE_SK_PREFIX },
+    ProjectionExpression: 'SK, closedEnd, races',
+    ConsistentRead: true,
+  });
+  for (const item of items) {
+    const at = livePartOfSortKey(typeof item.SK === 'string' ? item.SK : '');
+    const closedEnd = numberOr(item.closedEnd);
+    if (at.page !== 0 || closedEnd === undefined) continue;
+    out.push({ shardId: at.shardId, closedEnd, openStart: undefined, races: racesOf(item.races) });
+  }
   return out;
 }

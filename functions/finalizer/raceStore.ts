@@ -1,14 +1,7 @@
 /** DynamoDB adapter of the finalizer: open-race markers, results, summaries. */
 import { transientExpiresAt } from '../../core/expiresAt.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   FINAL_SK_PREFIX,
   ITEM_OPEN_RACE,
@@ -29,6 +22,7 @@ import type { ResultItem } from '../../core/resultItem.js';
 import { chunk } from '../../lib/concurrency.js';
 import { forEachLimited } from '../../lib/concurrency.js';
 import { writtenUnlessConditionFails } from '../runtime/conditionalWrite.js';
+import { queryAllItems } from '../runtime/queryAllItems.js';
 import { toError } from '../../lib/toError.js';
 import type { PendingFinal } from './pendingFinal.js';
 import { buildPendingFinalItem, pendingFinalOfItem, sameFinal } from './pendingFinal.js';
@@ -99,22 +93,15 @@ export async function listOpenRaces(
   classId: number,
 ): Promise<OpenRace[]> {
   const out: OpenRace[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :open)',
-        ExpressionAttributeValues: { ':pk': classPk(classId), ':open': OPEN_SK_PREFIX },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const race = openRaceOf(item);
-      if (race !== null) out.push(race);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  const items = await queryAllItems(ddb, {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :open)',
+    ExpressionAttributeValues: { ':pk': classPk(classId), ':open': OPEN_SK_PREFIX },
+  });
+  for (const item of items) {
+    const race = openRaceOf(item);
+    if (race !== null) out.push(race);
+  }
   return out;
 }
 
@@ -129,24 +116,14 @@ async function queryRaceShards(
   prefix: string,
 ): Promise<Array<Record<string, unknown>>> {
   const shards = await Promise.all(
-    SHARD_NUMBERS.slice(0, RESULT_SHARDS).map(async (shard) => {
-      const out: Array<Record<string, unknown>> = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await ddb.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-            ExpressionAttributeValues: { ':pk': raceShardPk(race.classId, race.raceId, shard), ':prefix': prefix },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        out.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start !== undefined);
-      return out;
-    }),
+    SHARD_NUMBERS.slice(0, RESULT_SHARDS).map((shard) =>
+      queryAllItems(ddb, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': raceShardPk(race.classId, race.raceId, shard), ':prefix': prefix },
+        ConsistentRead: true,
+      }),
+    ),
   );
   return shards.flat();
 }

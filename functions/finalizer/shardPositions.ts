@@ -4,10 +4,11 @@
  * they have processed, and every closer reads them all before closing a race.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ITEM_SHARD_POSITION, SHARD_SK_PREFIX, consumerPk, shardPositionKey } from '../../core/keys.js';
 import type { ShardPosition } from './raceClosing.js';
 import { transientExpiresAt } from '../../core/expiresAt.js';
+import { queryAllItems } from '../runtime/queryAllItems.js';
 
 /** The consumer name the finalizer's positions are kept under. */
 export const FINALIZER_CONSUMER = 'finalizer';
@@ -44,23 +45,16 @@ export async function writeShardPosition(
 /** Every shard position the finalizer has recorded (a handful of items: one per shard the stream ever had). */
 export async function readShardPositions(ddb: DynamoDBDocumentClient, tableName: string): Promise<ShardPosition[]> {
   const out: ShardPosition[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :s)',
-        ExpressionAttributeValues: { ':pk': consumerPk(FINALIZER_CONSUMER), ':s': SHARD_SK_PREFIX },
-        ConsistentRead: true,
-        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-      }),
-    );
-    for (const item of res.Items ?? []) {
-      if (typeof item.shardId === 'string' && typeof item.position === 'number' && typeof item.seenAt === 'number') {
-        out.push({ shardId: item.shardId, position: item.position, seenAt: item.seenAt, busy: item.busy === true });
-      }
+  const items = await queryAllItems(ddb, {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :s)',
+    ExpressionAttributeValues: { ':pk': consumerPk(FINALIZER_CONSUMER), ':s': SHARD_SK_PREFIX },
+    ConsistentRead: true,
+  });
+  for (const item of items) {
+    if (typeof item.shardId === 'string' && typeof item.position === 'number' && typeof item.seenAt === 'number') {
+      out.push({ shardId: item.shardId, position: item.position, seenAt: item.seenAt, busy: item.busy === true });
     }
-    start = res.LastEvaluatedKey;
-  } while (start !== undefined);
+  }
   return out;
 }

@@ -18,14 +18,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { openRealtime, type RealtimeClient } from '../security/support/clients.js';
 import { amzDate, signSigV4, type SigV4SignInput } from '../realtime/support/sigV4Signer.js';
 
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startScratchStack();
 });
 afterAll(async () => {
   await stack?.stop();

@@ -14,7 +14,7 @@ import { TEST_API_KEY } from './fixtures/testApi.js';
 import { post } from './httpClient.js';
 import { serveRuntime, type RuntimeServer } from '../realtime/support/runtimeServer.js';
 import { openSocket, type TestSocket } from '../realtime/support/realtimeFixture.js';
-import { until } from '../support/until.js';
+import { until } from '../support/eventually.js';
 
 const ON_MESSAGE = 'subscription On($classId: Int) { onMessage(classId: $classId) { msg } }';
 const T0 = Date.UTC(2026, 11, 7, 12, 0, 0);

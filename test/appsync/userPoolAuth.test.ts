@@ -21,7 +21,7 @@ import type { UserPoolConfig } from '../../local/appsync/index.js';
 import { startCognitoLocal } from '../../local/emulators/cognitoLocal.js';
 import type { RunningEmulator } from '../../local/emulators/dynamodbLocal.js';
 import { serveRuntime, type RuntimeServer } from '../realtime/support/runtimeServer.js';
-import { until } from '../support/until.js';
+import { until } from '../support/eventually.js';
 import { createUserPoolRuntime, USER_POOL_API_KEY } from './fixtures/userPoolApi.js';
 import { post, type HttpAnswer } from './httpClient.js';
 

@@ -8,7 +8,7 @@ import { openSubscriber, type SubscriberSocket } from '../../bench/fanoutSubscri
 import { TEST_API_KEY } from '../realtime/support/graphqlBackend.js';
 import { liveRankingsBackend, liveRankingsInput, PUBLISH } from '../realtime/support/liveRankingsBackend.js';
 import { base64Json, startMessage, startRealtime, type RealtimeFixture } from '../realtime/support/realtimeFixture.js';
-import { until } from '../support/until.js';
+import { until } from '../support/eventually.js';
 
 const QUERY = `subscription S($classId: Int!) { onLiveRankings(classId: $classId) { raceId entries { rank racerId } } }`;
 

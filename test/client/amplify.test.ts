@@ -29,7 +29,7 @@ import { RACE_CLASSES } from '../../core/raceClasses.js';
 import { raceIdAt } from '../../core/raceClock.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { untilJoinable } from '../support/raceStart.js';
 import type { AmplifyAppPlan, AmplifyAppReport, LiveSnapshot } from './support/amplifyApp.js';
 import { runClientApp } from './support/runClientApp.js';
@@ -43,7 +43,7 @@ let stack: LocalStack;
 const RACE_SECONDS = 30;
 
 beforeAll(async () => {
-  stack = await startTestStack({ raceSeconds: RACE_SECONDS });
+  stack = await startScratchStack({ raceSeconds: RACE_SECONDS });
   // The rider's account, as the sign-up page would make it; signing in is the app's part.
   const cognito = new CognitoIdentityProviderClient({
     endpoint: stack.endpoints.cognito.endpoint,

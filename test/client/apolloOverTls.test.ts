@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RACE_CLASSES } from '../../core/raceClasses.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import type { ApolloAppPlan, ApolloAppReport } from './support/apolloApp.js';
 import { runClientApp } from './support/runClientApp.js';
 
@@ -19,7 +19,7 @@ const APP = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', '
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startScratchStack();
 });
 afterAll(async () => {
   await stack?.stop();

@@ -18,7 +18,7 @@ import { TEST_IAM_CREDENTIALS } from '../support/testCredentials.js';
 import { TEST_API_KEY } from '../realtime/support/graphqlBackend.js';
 import { liveRankingsBackend, liveRankingsInput } from '../realtime/support/liveRankingsBackend.js';
 import { startRealtime, type RealtimeFixture } from '../realtime/support/realtimeFixture.js';
-import { until } from '../support/until.js';
+import { until } from '../support/eventually.js';
 
 describe('the client SDK against the local endpoint', () => {
   const cleanups: Array<() => Promise<void> | void> = [];

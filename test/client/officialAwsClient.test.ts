@@ -29,8 +29,8 @@ import { RACE_CLASSES } from '../../core/raceClasses.js';
 import { raceIdAt } from '../../core/raceClock.js';
 import { localDynamoDb } from '../../local/stack/clients.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
-import { until } from '../support/until.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
+import { until } from '../support/eventually.js';
 import { apollo, appSyncApollo, authLink, recordingWebSocket, type AppSyncAuth } from './support/awsAppSyncApollo.js';
 
 const { gql } = apollo;
@@ -147,7 +147,7 @@ const clientFor = (auth: AppSyncAuth, extra: { withoutClientLibraryExtension?: b
 
 beforeAll(async () => {
   (globalThis as { WebSocket?: unknown }).WebSocket = recorder.WebSocketClass;
-  stack = await startTestStack();
+  stack = await startScratchStack();
 });
 afterAll(async () => {
   await stack?.stop();

@@ -9,7 +9,7 @@ import { localDynamoDb } from '../../local/stack/clients.js';
 import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { mappingSettingsFor } from '../../local/stack/stackMappings.js';
 import { createTestTable } from '../support/resources.js';
-import { eventually } from './support/fakeShard.js';
+import { until } from '../support/eventually.js';
 import { FAST } from './support/harness.js';
 
 let ddb: DynamoDBClient;
@@ -83,8 +83,8 @@ describe('event-source mapping on DynamoDB Local streams', () => {
       }),
     );
     await put('RACE#1', 'RESULT#0002#r2', { output: { N: '240' }, bin: { S: 'x' } });
-    await eventually(() => seen.length === 3, 15_000);
-    await eventually(() => (mapping?.metrics().shards.reduce((n, s) => n + s.recordsFiltered, 0) ?? 0) === 1, 5000);
+    await until(() => seen.length === 3, 15_000);
+    await until(() => (mapping?.metrics().shards.reduce((n, s) => n + s.recordsFiltered, 0) ?? 0) === 1, 5000);
     expect(seen.map((r) => [r.eventName, r.dynamodb.Keys.SK?.S])).toEqual([
       ['INSERT', 'RESULT#0001#r1'],
       ['MODIFY', 'RESULT#0001#r1'],
@@ -143,7 +143,7 @@ describe('event-source mapping on DynamoDB Local streams', () => {
       accountId: '000000000000',
       overrides: { ...FAST, maxBatchingWindowMs: 0 },
     });
-    await eventually(() => dlq.messages().length === 1, 15_000);
+    await until(() => dlq.messages().length === 1, 15_000);
     // A is checkpointed and never delivered again; the retry starts at B; out of retries, B..C are discarded.
     expect(calls).toEqual([
       ['A', 'B', 'C'],

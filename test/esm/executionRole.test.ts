@@ -14,7 +14,7 @@ import { checkExecutionRole, missingPollerPermissions, type ExecutionRole } from
 import { kinesisSource } from '../../local/esm/kinesisSource.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import { createTestStream } from '../support/resources.js';
-import { eventually } from './support/fakeShard.js';
+import { until } from '../support/eventually.js';
 import { BASE_SETTINGS, FAST } from './support/harness.js';
 
 let client: KinesisClient;
@@ -105,7 +105,7 @@ describe("the function's execution role", () => {
           Records: [{ PartitionKey: 'a', Data: Buffer.from('{"n":1}') }],
         }),
       );
-      await eventually(() => seen.length > 0);
+      await until(() => seen.length > 0);
     } finally {
       await mapping.stop();
     }

@@ -12,7 +12,7 @@ import { kinesisJsonClient } from '../../local/esm/kinesisJsonClient.js';
 import { memoryCheckpointStore as memoryStore } from '../../local/esm/checkpointStore.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import { createTestStream } from '../support/resources.js';
-import { eventually } from './support/fakeShard.js';
+import { until } from '../support/eventually.js';
 import { BASE_SETTINGS, FAST } from './support/harness.js';
 import type { EventSourceMappingSettings } from '../../local/esm/mappingSettings.js';
 
@@ -98,7 +98,7 @@ describe('event-source mapping on kinesalite', () => {
     });
     const values = Array.from({ length: 60 }, (_, n) => ({ key: `racer-${n % 6}`, value: { k: `racer-${n % 6}`, n } }));
     await put(stream.streamName, values);
-    await eventually(() => decode(seen).length === 60);
+    await until(() => decode(seen).length === 60);
     const got = decode(seen);
     for (let k = 0; k < 6; k += 1) {
       const ns = got.filter((g) => g.value.k === `racer-${k}`).map((g) => g.value.n);
@@ -136,7 +136,7 @@ describe('event-source mapping on kinesalite', () => {
       stream.streamName,
       Array.from({ length: 20 }, (_, n) => ({ key: `k${n}`, value: { k: `k${n}`, n } })),
     );
-    await eventually(() => decode(seen).length === 20);
+    await until(() => decode(seen).length === 20);
     await mapping.stop();
     mapping = undefined;
     const onDisk = JSON.parse(fs.readFileSync(checkpointFile, 'utf8')) as {
@@ -149,7 +149,7 @@ describe('event-source mapping on kinesalite', () => {
       Array.from({ length: 10 }, (_, n) => ({ key: `k${n}`, value: { k: `k${n}`, n: 100 + n } })),
     );
     mapping = await start(stream, (event) => void seen.push({ event, context: {} as Context }), { checkpointFile });
-    await eventually(() => decode(seen).length >= 30);
+    await until(() => decode(seen).length >= 30);
     await new Promise((r) => setTimeout(r, 200));
     const ns = decode(seen)
       .map((g) => g.value.n)
@@ -174,7 +174,7 @@ describe('event-source mapping on kinesalite', () => {
       settings: { startingPosition: 'LATEST' },
     });
     await put(stream.streamName, [{ key: 'a', value: { k: 'a', n: 2 } }]);
-    await eventually(() => decode(seen).length === 2);
+    await until(() => decode(seen).length === 2);
     expect(decode(seen).map((g) => g.value.n)).toEqual([1, 2]);
   });
 
@@ -191,7 +191,7 @@ describe('event-source mapping on kinesalite', () => {
       { dlqFile, timeoutSeconds: 0.2, settings: { maximumRetryAttempts: 1 } },
     );
     await put(stream.streamName, [{ key: 'a', value: { k: 'a', n: 1 } }]);
-    await eventually(() => mapping!.metrics().deadLetterMessages === 1, 10_000);
+    await until(() => mapping!.metrics().deadLetterMessages === 1, 10_000);
     expect(calls).toBe(2);
     const lines = fs.readFileSync(dlqFile, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -249,7 +249,7 @@ describe('event-source mapping on kinesalite', () => {
         stream.streamName,
         Array.from({ length: 250 }, (_, n) => ({ key: `k${n % 7}`, value: { k: `k${n % 7}`, n } })),
       );
-      await eventually(() => viaSdk.length === 250 && viaJson.length === 250);
+      await until(() => viaSdk.length === 250 && viaJson.length === 250);
       const bySeq = (a: unknown, b: unknown) =>
         (a as { eventID: string }).eventID.localeCompare((b as { eventID: string }).eventID);
       expect([...viaJson].sort(bySeq)).toEqual([...viaSdk].sort(bySeq));

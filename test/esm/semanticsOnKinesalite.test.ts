@@ -14,7 +14,8 @@ import type { FailureMessage, ShardCheckpoint, ShardReader } from '../../local/e
 import type { EventSourceMappingSettings } from '../../local/esm/mappingSettings.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import { createTestStream } from '../support/resources.js';
-import { eventually, valuesOf } from './support/fakeShard.js';
+import { until } from '../support/eventually.js';
+import { valuesOf } from './support/fakeShard.js';
 import { BASE_SETTINGS, FAST } from './support/harness.js';
 
 let client: KinesisClient;
@@ -104,7 +105,7 @@ describe('poller semantics on kinesalite', () => {
     );
     for (let i = 0; i < 6; i += 1) await run.put({ i });
     void processor?.start();
-    await eventually(() => run.failures.length === 1);
+    await until(() => run.failures.length === 1);
     const ok = run.events
       .filter((e) => !valuesOf(e).some((v) => iOf(v) === 3))
       .flatMap(valuesOf)
@@ -130,7 +131,7 @@ describe('poller semantics on kinesalite', () => {
     );
     for (let i = 0; i < 5; i += 1) await run.put({ i });
     void processor?.start();
-    await eventually(() => run.events.length === 2);
+    await until(() => run.events.length === 2);
     expect(valuesOf(run.events[1]).map(iOf)).toEqual([2, 3, 4]);
     expect(run.checkpoints[0]?.position).toEqual({ type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: run.seqs[1] });
   });
@@ -145,7 +146,7 @@ describe('poller semantics on kinesalite', () => {
     await run.put({ i: 0 });
     await run.put({ i: 1 });
     void processor?.start();
-    await eventually(() => run.events.some((e) => valuesOf(e).some((v) => iOf(v) === 1)));
+    await until(() => run.events.some((e) => valuesOf(e).some((v) => iOf(v) === 1)));
     expect(run.events.filter((e) => iOf(valuesOf(e)[0]) === 0)).toHaveLength(3);
     expect(run.failures[0]?.requestContext).toMatchObject({
       condition: 'RetryAttemptsExhausted',
@@ -160,7 +161,7 @@ describe('poller semantics on kinesalite', () => {
     for (let i = 0; i < 4; i += 1) await run.put({ i });
     await run.put('not json at all');
     void processor?.start();
-    await eventually(() =>
+    await until(() =>
       run.checkpoints.some(
         (c) => c.position.type === 'AFTER_SEQUENCE_NUMBER' && c.position.sequenceNumber === run.seqs[4],
       ),
@@ -179,7 +180,7 @@ describe('poller semantics on kinesalite', () => {
     );
     void processor?.start();
     for (let i = 0; i < 3; i += 1) await run.put({ i });
-    await eventually(() => run.events.some((e) => e.isFinalInvokeForWindow === true), 5000);
+    await until(() => run.events.some((e) => e.isFinalInvokeForWindow === true), 5000);
     const final = run.events.find((e) => e.isFinalInvokeForWindow === true);
     const windowEnd = Date.parse(String((final?.window as { end: string }).end));
     // Every record delivered in this window arrived before its end; the final invocation carries their count.

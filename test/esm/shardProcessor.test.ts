@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, fakeShard, valuesOf } from './support/fakeShard.js';
+import { until } from '../support/eventually.js';
+import { fakeShard, valuesOf } from './support/fakeShard.js';
 import { lastCheckpointSeq, runShard, type Harness } from './support/harness.js';
 
 let running: Harness | undefined;
@@ -17,10 +18,10 @@ describe('batching and order', () => {
     const shard = fakeShard();
     for (let i = 0; i < 25; i += 1) shard.put({ i });
     running = runShard(shard, () => undefined, { settings: { batchSize: 10 } });
-    await eventually(() => delivered(running as Harness).length === 25);
+    await until(() => delivered(running as Harness).length === 25);
     expect(delivered(running)).toEqual(Array.from({ length: 25 }, (_, i) => ({ i })));
     expect(running.events.map((e) => (e.Records as unknown[]).length)).toEqual([10, 10, 5]);
-    await eventually(() => lastCheckpointSeq(running as Harness) === shard.records[24]?.sequenceNumber);
+    await until(() => lastCheckpointSeq(running as Harness) === shard.records[24]?.sequenceNumber);
   });
 
   it('shapes records exactly as Lambda does for Kinesis', async () => {
@@ -28,7 +29,7 @@ describe('batching and order', () => {
     const arrival = Date.parse('2026-01-01T00:00:01.250Z');
     shard.put({ hello: 'world' }, arrival);
     running = runShard(shard, () => undefined);
-    await eventually(() => running!.events.length === 1);
+    await until(() => running!.events.length === 1);
     const record = (running.events[0]?.Records as unknown[])[0];
     expect(record).toEqual({
       kinesis: {
@@ -57,7 +58,7 @@ describe('batching and order', () => {
       shard.put({ i });
       await new Promise((r) => setTimeout(r, 60));
     }
-    await eventually(() => delivered(running as Harness).length === 5, 5000);
+    await until(() => delivered(running as Harness).length === 5, 5000);
     // Five records trickling in over ~300 ms go out together, within the one-second window.
     expect(running.events).toHaveLength(1);
   });
@@ -67,7 +68,7 @@ describe('batching and order', () => {
     for (let i = 0; i < 20; i += 1) shard.put({ i });
     const started = Date.now();
     running = runShard(shard, () => undefined, { settings: { batchSize: 10, maximumBatchingWindowInSeconds: 5 } });
-    await eventually(() => running!.events.length >= 2, 3000);
+    await until(() => running!.events.length >= 2, 3000);
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
@@ -105,9 +106,7 @@ describe('errors, retries and bisection', () => {
       },
       { settings: { batchSize: 2, maximumRetryAttempts: 2 } },
     );
-    await eventually(
-      () => running!.failures.length === 1 && delivered(running!).some((v) => (v as { i: number }).i === 2),
-    );
+    await until(() => running!.failures.length === 1 && delivered(running!).some((v) => (v as { i: number }).i === 2));
     // 1 attempt + 2 retries of the first batch, then the next batch.
     expect(calls).toBe(4);
     const message = running.failures[0];
@@ -141,8 +140,8 @@ describe('errors, retries and bisection', () => {
       },
       { settings: { batchSize: 8, bisectBatchOnFunctionError: true, maximumRetryAttempts: 1 } },
     );
-    await eventually(() => running!.failures.length === 1);
-    await eventually(() => lastCheckpointSeq(running!) === shard.records[7]?.sequenceNumber);
+    await until(() => running!.failures.length === 1);
+    await until(() => lastCheckpointSeq(running!) === shard.records[7]?.sequenceNumber);
     const good = delivered(running).filter((v, i, all) => all.indexOf(v) === i);
     // Every record but the poison one was delivered in a successful batch.
     const succeeded = running.events
@@ -179,7 +178,7 @@ describe('errors, retries and bisection', () => {
       },
       { settings: { batchSize: 6, functionResponseTypes: ['ReportBatchItemFailures'] } },
     );
-    await eventually(() => running!.events.length === 2);
+    await until(() => running!.events.length === 2);
     expect(valuesOf(running.events[1])).toEqual([{ i: 2 }, { i: 3 }, { i: 4 }, { i: 5 }]);
     expect(running.checkpoints[0]?.position).toEqual({
       type: 'AFTER_SEQUENCE_NUMBER',
@@ -200,7 +199,7 @@ describe('errors, retries and bisection', () => {
       },
       { settings: { batchSize: 3, functionResponseTypes: ['ReportBatchItemFailures'] } },
     );
-    await eventually(() => running!.events.length === 2);
+    await until(() => running!.events.length === 2);
     expect(valuesOf(running.events[1])).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
   });
 
@@ -213,7 +212,7 @@ describe('errors, retries and bisection', () => {
         { itemIdentifier: (e.Records as Array<{ kinesis: { sequenceNumber: string } }>)[0]?.kinesis.sequenceNumber },
       ],
     }));
-    await eventually(() => lastCheckpointSeq(running!) === shard.records[1]?.sequenceNumber);
+    await until(() => lastCheckpointSeq(running!) === shard.records[1]?.sequenceNumber);
     expect(running.events).toHaveLength(1);
   });
 
@@ -223,7 +222,7 @@ describe('errors, retries and bisection', () => {
     shard.put({ old: 2 }, Date.now() - 90_000);
     shard.put({ fresh: 3 });
     running = runShard(shard, () => undefined, { settings: { maximumRecordAgeInSeconds: 60 } });
-    await eventually(() => running!.events.length === 1 && running!.failures.length === 1);
+    await until(() => running!.events.length === 1 && running!.failures.length === 1);
     expect(valuesOf(running.events[0])).toEqual([{ fresh: 3 }]);
     expect(running.failures[0]?.requestContext).toMatchObject({
       condition: 'RecordAgeExceeded',
@@ -244,7 +243,7 @@ describe('filters', () => {
     running = runShard(shard, () => undefined, {
       settings: { filterCriteria: { filters: [{ pattern: JSON.stringify({ data: { type: ['buy'] } }) }] } },
     });
-    await eventually(() => lastCheckpointSeq(running!) === shard.records[3]?.sequenceNumber);
+    await until(() => lastCheckpointSeq(running!) === shard.records[3]?.sequenceNumber);
     expect(delivered(running)).toEqual([
       { type: 'buy', n: 1 },
       { type: 'buy', n: 3 },
@@ -258,7 +257,7 @@ describe('restart', () => {
     const shard = fakeShard();
     for (let i = 0; i < 4; i += 1) shard.put({ i });
     const first = runShard(shard, () => undefined, { settings: { batchSize: 2 } });
-    await eventually(() => lastCheckpointSeq(first) === shard.records[3]?.sequenceNumber);
+    await until(() => lastCheckpointSeq(first) === shard.records[3]?.sequenceNumber);
     await first.stop();
     const checkpoint = first.checkpoints[first.checkpoints.length - 1];
     shard.put({ i: 4 });
@@ -266,7 +265,7 @@ describe('restart', () => {
       settings: { batchSize: 2 },
       ...(checkpoint ? { initial: checkpoint } : {}),
     });
-    await eventually(() => running!.events.length === 1);
+    await until(() => running!.events.length === 1);
     expect(delivered(running)).toEqual([{ i: 4 }]);
   });
 });

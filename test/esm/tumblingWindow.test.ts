@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, fakeShard, valuesOf } from './support/fakeShard.js';
+import { until } from '../support/eventually.js';
+import { fakeShard, valuesOf } from './support/fakeShard.js';
 import { runShard, type Harness } from './support/harness.js';
 
 let running: Harness | undefined;
@@ -32,7 +33,7 @@ describe('tumbling windows', () => {
     shard.put({ i: 3 }, T0 + W + 5);
     shard.put({ i: 4 }, T0 + W + 6);
     running = runShard(shard, counting, { settings: { batchSize: 2 }, config: { tumblingWindowMs: W } });
-    await eventually(() => finals(running!).length === 2);
+    await until(() => finals(running!).length === 2);
     const e = running.events;
     expect(e.map((x) => [valuesOf(x).map((v) => (v as { i: number }).i), x.isFinalInvokeForWindow])).toEqual([
       [[0, 1], false],
@@ -65,7 +66,7 @@ describe('tumbling windows', () => {
     const shard = fakeShard();
     running = runShard(shard, counting, { config: { tumblingWindowMs: 300 } });
     shard.put({ i: 7 });
-    await eventually(() => finals(running!).length === 1, 3000);
+    await until(() => finals(running!).length === 1, 3000);
     const final = finals(running)[0];
     expect(final?.Records).toEqual([]);
     expect(final?.state).toEqual({ n: 1, seen: [7] });
@@ -90,7 +91,7 @@ describe('tumbling windows', () => {
       },
       { settings: { maximumRetryAttempts: 5 }, config: { tumblingWindowMs: W } },
     );
-    await eventually(() => running!.events.some((e) => valuesOf(e).some((v) => (v as { i: number }).i === 2)));
+    await until(() => running!.events.some((e) => valuesOf(e).some((v) => (v as { i: number }).i === 2)));
     const firstWindowFinals = finals(running).slice(0, 3);
     expect(firstWindowFinals).toHaveLength(3);
     for (const f of firstWindowFinals) expect(f.state).toEqual({ n: 1, seen: [1] });
@@ -107,7 +108,7 @@ describe('tumbling windows', () => {
       settings: { batchSize: 2 },
       config: { tumblingWindowMs: W, maxStateBytes: 10 },
     });
-    await eventually(() => finals(running!).length === 2);
+    await until(() => finals(running!).length === 2);
     const e = running.events;
     expect(e[1]).toMatchObject({
       Records: [],
@@ -124,7 +125,7 @@ describe('tumbling windows', () => {
     const start = Math.floor(Date.now() / 10_000) * 10_000 + 10_000; // a window that has not ended yet
     shard.put({ i: 1 }, start + 1);
     const first = runShard(shard, counting, { config: { tumblingWindowMs: 10_000 } });
-    await eventually(() => first.checkpoints.length === 1);
+    await until(() => first.checkpoints.length === 1);
     await first.stop();
     const checkpoint = first.checkpoints[0];
     expect(checkpoint?.window).toMatchObject({ startMs: start, endMs: start + 10_000, state: { n: 1, seen: [1] } });
@@ -133,7 +134,7 @@ describe('tumbling windows', () => {
       config: { tumblingWindowMs: 10_000 },
       ...(checkpoint ? { initial: checkpoint } : {}),
     });
-    await eventually(() => running!.events.length === 1);
+    await until(() => running!.events.length === 1);
     expect(running.events[0]).toMatchObject({ state: { n: 1, seen: [1] } });
     expect(valuesOf(running.events[0])).toEqual([{ i: 2 }]);
   });

@@ -13,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack/startLocalStack.js';
 import { USER_POOL } from '../../infra/settings.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 
 function claimsOf(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -22,7 +22,7 @@ function claimsOf(jwt: string): Record<string, unknown> {
 describe('the local user pool', () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startTestStack();
+    stack = await startScratchStack();
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
@@ -85,7 +85,7 @@ describe('the local user pool', () => {
   });
 
   it('stops cognito-local with the stack', async () => {
-    const own = await startTestStack();
+    const own = await startScratchStack();
     const pid = own.pids.cognito;
     expect(pid).toBeTypeOf('number');
     await own.stop();

@@ -22,7 +22,7 @@ import { TEST_API_KEY } from '../appsync/fixtures/testApi.js';
 import { post } from '../appsync/httpClient.js';
 import { serveRuntime, type RuntimeServer } from '../realtime/support/runtimeServer.js';
 import { openSocket, type TestSocket } from '../realtime/support/realtimeFixture.js';
-import { until } from '../support/until.js';
+import { until } from '../support/eventually.js';
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../..');

@@ -13,7 +13,7 @@ import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
 import { fetchSnapshot } from '../../cli/status.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import type { OpsSnapshot } from '../../contract/opsMetrics.js';
 
 const RACE_SECONDS = 60;
@@ -21,7 +21,7 @@ const WINDOW_SECONDS = 2;
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
+  stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
 });
 afterAll(async () => {
   await stack?.stop();

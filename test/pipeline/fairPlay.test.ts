@@ -18,13 +18,13 @@ import {
 import { raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
+import { readUntil, sleep } from '../support/eventually.js';
 
 // Long enough that a final sent just after the close (end + 15 s grace + the close) is still for the
 // race just ended, which the pipeline reads (older races are malformed records).
 const RACE_SECONDS = 30;
 const CLASS_ID = 5;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Value {
   raceId: number;
@@ -47,7 +47,7 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
   let kinesis: KinesisClient;
 
   beforeAll(async () => {
-    stack = await startTestStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
+    stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
     client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
     kinesis = localKinesis(stack.endpoints.kinesis.endpoint);
   });
@@ -65,16 +65,6 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
       }),
     );
     expect(out.FailedRecordCount ?? 0).toBe(0);
-  }
-
-  async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 60_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    let value = await read();
-    while (!done(value) && Date.now() < deadline) {
-      await sleep(500);
-      value = await read();
-    }
-    return value;
   }
 
   it('refuses an early final, a rival pinned from the future, a too-fast step, a second final and a final after the close', async () => {
@@ -132,10 +122,10 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
         // Attack 4: a second, different final of c2 (another batch): the first valid final stays.
         if (s === RACE_SECONDS) await put([value('c2', RACE_SECONDS, { output: outputAt('c2', RACE_SECONDS) + 5 })]);
         if (s === 6) {
-          pinnedView = await eventually(
+          pinnedView = await readUntil(
             () => client.query(LiveRankingsDocument, { classId: CLASS_ID }),
             (r) => (r.liveRankings?.entries.find((e) => e.racerId === 'v')?.second ?? 0) >= 5,
-            5000,
+            Date.now() + 5000,
           );
         }
         const next = start + (s + 1) * 1000 + 50;
@@ -151,12 +141,13 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
       expect(live.find((e) => e.racerId === 'c1')?.flags).toEqual(['AHEAD_OF_CLOCK']);
       expect(live.find((e) => e.racerId === 'h1')?.flags).toEqual([]);
 
-      const summary = await eventually(
+      const summary = await readUntil(
         async () =>
           (
             await client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })
           ).races.items.find((r) => r.raceId === raceId && r.competitors !== null),
         (r) => r !== undefined,
+        Date.now() + 60_000,
       );
       expect(summary).toMatchObject({ competitors: 6, finishers: 6, winnerRacerId: 'h1', bestOutput: 12 });
       const results = async () =>
@@ -192,13 +183,14 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
         const doc = (await res.json()) as { series: Array<{ id: string; total: number | null }> };
         return doc.series.find((x) => x.id === 'fn.finalizer.LateFinalsRefused')?.total ?? 0;
       };
-      expect(await eventually(ops, (n) => n >= 2, 20_000)).toBeGreaterThanOrEqual(2);
+      expect(await readUntil(ops, (n) => n >= 2, Date.now() + 20_000)).toBeGreaterThanOrEqual(2);
       expect(await results()).toEqual(closed);
 
       // All-time rankings: the honest riders exactly, the flagged ones not at all.
-      const allTime = await eventually(
+      const allTime = await readUntil(
         () => client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 }),
         (r) => r.allTimeRankings.items.length >= 2,
+        Date.now() + 60_000,
       );
       expect(
         allTime.allTimeRankings.items.map((i) => [i.racerId, i.totalOutput, i.bestOutput, i.racesCompleted]),

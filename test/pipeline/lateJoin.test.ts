@@ -32,13 +32,13 @@ import type { TelemetryRecord } from '../../core/telemetry.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
+import { readUntil, sleep } from '../support/eventually.js';
 
 /** Join deadline second 10, cutoff at 13 s; recordTelemetry refuses unadmitted riders from 28 s. */
 const RACE_SECONDS = 60;
 const CLASS_ID = 2;
 const JOIN_AT = 20;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Constant power per rider: output = watts × (seconds ridden), exact to the joule. */
 const WATTS: Record<string, number> = { h1: 400, h2: 300, g1: 350, kl: 3000, gl: 3000 };
@@ -53,7 +53,7 @@ describe('a late joiner on the local stack: refused on every path, honest riders
   let riders: RiderTelemetry;
 
   beforeAll(async () => {
-    stack = await startTestStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
+    stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
     client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
     kinesis = localKinesis(stack.endpoints.kinesis.endpoint);
     riders = riderTelemetry(stack.endpoints);
@@ -73,16 +73,6 @@ describe('a late joiner on the local stack: refused on every path, honest riders
       }),
     );
     expect(out.FailedRecordCount ?? 0).toBe(0);
-  }
-
-  async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 60_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    let value = await read();
-    while (!done(value) && Date.now() < deadline) {
-      await sleep(500);
-      value = await read();
-    }
-    return value;
   }
 
   /** recordTelemetry as the signed-in rider: undefined when accepted, else the GraphQL error. */
@@ -160,14 +150,14 @@ describe('a late joiner on the local stack: refused on every path, honest riders
     expect(liveViews.length).toBeGreaterThan(3);
     for (const view of liveViews) expect(view.ids.sort(), `live at second ${view.second}`).toEqual(['g1', 'h1', 'h2']);
 
-    const summary = await eventually(
+    const summary = await readUntil(
       async () =>
         (
           await client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })
         ).races.items.find((r) => r.raceId === raceId && r.competitors !== null),
       (r) => r !== undefined,
-      // A stream quiet after the race's end closes it on the finalizer's once-a-minute tick.
-      120_000,
+      Date.now() + // A stream quiet after the race's end closes it on the finalizer's once-a-minute tick.
+        120_000,
     );
     expect(summary).toMatchObject({ competitors: 3, finishers: 3, winnerRacerId: 'h1', bestOutput: 24 });
     const results = (await client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 })).raceResults
@@ -178,9 +168,10 @@ describe('a late joiner on the local stack: refused on every path, honest riders
       [3, 'h2', 18, true, RACE_SECONDS, []],
     ]);
 
-    const allTime = await eventually(
+    const allTime = await readUntil(
       () => client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 }),
       (r) => r.allTimeRankings.items.length >= 3,
+      Date.now() + 60_000,
     );
     expect(allTime.allTimeRankings.items.map((i) => [i.racerId, i.totalOutput, i.racesCompleted])).toEqual([
       ['h1', 24, 1],

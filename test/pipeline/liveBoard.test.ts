@@ -25,7 +25,7 @@ import type { TelemetryRecord } from '../../core/telemetry.js';
 import { chunk } from '../../lib/concurrency.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { untilJoinable } from '../support/raceStart.js';
 
 /** Short: riders start at a race's start (test/support/raceStart.ts), so the test waits at most one race. */
@@ -63,7 +63,7 @@ describe('live boards in bands on the local stack', () => {
   let client: AlleycatClient;
 
   beforeAll(async () => {
-    stack = await startTestStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
+    stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
     client = createClient({
       graphqlUrl: stack.endpoints.graphqlUrl,
       realtimeUrl: stack.endpoints.realtimeUrl,

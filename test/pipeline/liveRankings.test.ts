@@ -12,7 +12,7 @@ import { OnLiveRankingsDocument } from '../../client/generated/operations.js';
 import type { OnLiveRankingsSubscription } from '../../client/generated/operations.js';
 import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { untilJoinable } from '../support/raceStart.js';
 import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
 import type { WebSocketConstructorLike } from '../../client/websocket.js';
@@ -29,7 +29,7 @@ describe('live rankings end to end on the local stack', () => {
   let telemetry: RiderTelemetry;
 
   beforeAll(async () => {
-    stack = await startTestStack({
+    stack = await startScratchStack({
       raceSeconds: RACE_SECONDS,
       windowSeconds: WINDOW_SECONDS,
     });

@@ -15,7 +15,7 @@ import { isScheduledEvent } from '../../functions/finalizer/finalizer.js';
 import { RACE } from '../../infra/settings.js';
 import type { LambdaHandler } from '../../local/esm/eventSourceMapping.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { untilJoinable } from '../support/raceStart.js';
 import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
 
@@ -45,7 +45,7 @@ describe('a quiet stream on the local stack', () => {
                 arrivals.push(r.kinesis.approximateArrivalTimestamp * 1000);
             return handler(event as never, context);
           }) as LambdaHandler);
-    stack = await startTestStack({
+    stack = await startScratchStack({
       raceSeconds: RACE_SECONDS,
       windowSeconds: 1,
       closeScheduleMs: 1000,

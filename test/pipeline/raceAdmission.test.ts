@@ -33,7 +33,7 @@ import { rankRiders, type LiveEntry } from '../../core/livePart.js';
 import { documentClient } from '../functions/support.js';
 import type { MappingEvent } from '../../local/esm/types.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { LIVE_BOARD } from '../../infra/settings.js';
 
 const RACE_SECONDS = 40;
@@ -102,7 +102,7 @@ describe('a flood of riders into one class', () => {
   let riders: RiderTelemetry;
 
   beforeAll(async () => {
-    stack = await startTestStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS, maxRiders: CAP });
+    stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS, maxRiders: CAP });
     client = createClient({
       graphqlUrl: stack.endpoints.graphqlUrl,
       realtimeUrl: stack.endpoints.realtimeUrl,

@@ -10,7 +10,7 @@ import type { AlleycatClient } from '../../client/index.js';
 import { AllTimeRankingsDocument, RaceResultsDocument, RacesDocument } from '../../client/generated/operations.js';
 import { raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
 
 const RACE_SECONDS = 6;
@@ -23,7 +23,7 @@ describe('results and all-time rankings end to end on the local stack', () => {
   let riders: RiderTelemetry;
 
   beforeAll(async () => {
-    stack = await startTestStack({
+    stack = await startScratchStack({
       raceSeconds: RACE_SECONDS,
       windowSeconds: 1,
     });

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { liveRankingsBackend, liveRankingsInput, ON_LIVE_RANKINGS, PUBLISH } from './support/liveRankingsBackend.js';
 import { connectWithApiKey, startRealtime, subscribe, type TestSocket } from './support/realtimeFixture.js';
-import { until } from '../support/until.js';
+import { until } from '../support/eventually.js';
 
 interface Frame {
   fin: boolean;

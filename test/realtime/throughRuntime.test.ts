@@ -18,7 +18,7 @@ import { createTestRuntime } from '../appsync/fixtures/testRuntime.js';
 import { TEST_API_KEY as RUNTIME_TEST_KEY } from '../appsync/fixtures/testApi.js';
 import { liveRankingsInput } from './support/liveRankingsBackend.js';
 import { serveRuntime, type RuntimeServer } from './support/runtimeServer.js';
-import { until } from '../support/until.js';
+import { until } from '../support/eventually.js';
 
 describe('live rankings through the local AppSync runtime and the project resolvers', () => {
   let api: Api;

@@ -19,9 +19,9 @@ import { raceIdAt } from '../../core/raceClock.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { BAD_NAMES } from '../support/badNames.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { untilJoinable } from '../support/raceStart.js';
-import { eventually } from '../stack/support/eventually.js';
+import { eventually } from '../support/eventually.js';
 import { withApiKey, withToken } from './support/clients.js';
 
 /** Short, so that a test waits little for a race in its join window (test/support/raceStart.ts). */
@@ -34,7 +34,7 @@ let stack: LocalStack;
 let cognito: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
-  stack = await startTestStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
+  stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
   cognito = new CognitoIdentityProviderClient({
     endpoint: stack.endpoints.cognito.endpoint,
     region: stack.endpoints.cognito.region,

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RACE_CLASSES } from '../../core/raceClasses.js';
 import { EMULATOR_CREDENTIALS } from '../../local/credentials.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { untilJoinable } from '../support/raceStart.js';
 import { riderAccounts } from '../../local/simulator/riderAccounts.js';
 import {
@@ -29,7 +29,7 @@ let stack: LocalStack;
 
 beforeAll(async () => {
   // Short races: a rider waits little for a race in its join window (test/support/raceStart.ts).
-  stack = await startTestStack({ raceSeconds: 30 });
+  stack = await startScratchStack({ raceSeconds: 30 });
 });
 afterAll(async () => {
   await stack?.stop();

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACKS, SMALL_QUERY, aliasedQuery, stallBeside } from '../../bench/queryStall.js';
 import { API } from '../../infra/settings.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { withApiKey } from './support/clients.js';
 
 /**
@@ -22,7 +22,7 @@ const STALL_BOUND_MS = 1_000;
 
 let stack: LocalStack;
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startScratchStack();
 });
 afterAll(async () => {
   await stack?.stop();

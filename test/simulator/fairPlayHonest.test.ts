@@ -11,7 +11,7 @@ import { LiveRankingsDocument, RaceResultsDocument, RacesDocument } from '../../
 import { FAIR_PLAY_METRICS } from '../../contract/opsMetrics.js';
 import { raceIdAt } from '../../core/raceClock.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 
 const RACE_SECONDS = 20;
 const RACERS = 15;
@@ -22,7 +22,7 @@ describe('the simulator rides a whole race without a fair-play flag', () => {
   let client: AlleycatClient;
 
   beforeAll(async () => {
-    stack = await startTestStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1, sim: true, racers: RACERS });
+    stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1, sim: true, racers: RACERS });
     client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
   });
   afterAll(async () => {

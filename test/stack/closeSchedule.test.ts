@@ -22,19 +22,11 @@ import {
 import { kinesisEvent, telemetry } from '../functions/factories.js';
 import { recordingLogger, recordingMetrics } from '../functions/fakes.js';
 import { documentClient, manualClock, noSleep } from '../functions/support.js';
+import { sleep, until } from '../support/eventually.js';
 import { createTestTable } from '../support/resources.js';
 
 const RS = 300;
 const GRACE = 15;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await sleep(25);
-  }
-}
 
 let schedule: CloseSchedule | undefined;
 afterEach(async () => {
@@ -104,7 +96,7 @@ describe('the local scheduled close', () => {
       intervalMs: 100,
       log: () => undefined,
     });
-    await eventually(() => schedule!.ticks.invoked >= 2, 5000);
+    await until(() => schedule!.ticks.invoked >= 2, 5000);
     expect(await ddb.send(new GetCommand({ TableName: tableName, Key: raceKey(classId, raceId) }))).not.toHaveProperty(
       'Item',
     );
@@ -112,7 +104,7 @@ describe('the local scheduled close', () => {
     const get = async (key: { PK: string; SK: string }) =>
       (await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
     // The close writes the summary, then deletes the OpenRace marker (closeRace.ts): wait for both.
-    await eventually(
+    await until(
       async () =>
         (await get(raceKey(classId, raceId))) !== undefined && (await get(openRaceKey(classId, raceId))) === undefined,
       10_000,
@@ -157,13 +149,13 @@ describe('the local scheduled close', () => {
       intervalMs: 30,
       log: (l) => lines.push(l),
     });
-    await eventually(() => schedule!.ticks.skipped >= 2, 5000);
+    await until(() => schedule!.ticks.skipped >= 2, 5000);
     expect(lines).toEqual([
       `[finalizer] scheduled close failed: DynamoDB unreachable (after ${CLOSE_SCHEDULE.retryAttempts} retries; the next tick tries again)`,
     ]);
     expect(schedule.ticks).toMatchObject({ invoked: 2, failed: 1, retried: CLOSE_SCHEDULE.retryAttempts + 1 });
     release();
-    await eventually(() => calls >= failures + 3, 5000);
+    await until(() => calls >= failures + 3, 5000);
     const stopped = schedule;
     await stopped.stop();
     const after = calls;

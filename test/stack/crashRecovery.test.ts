@@ -18,7 +18,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, type AlleycatClient } from '../../client/index.js';
 import { auditDeliveries } from './support/deliveryAudit.js';
-import { eventually, readUntilEqual, sleep, sleepUntil } from './support/eventually.js';
+import { eventually, readUntilEqual, sleep, sleepUntil } from '../support/eventually.js';
 import {
   expectedAllTime,
   expectedBoard,

@@ -28,7 +28,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/credentials.js';
 import type { RolePrincipal } from '../../local/iam/principal.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { withIam } from '../security/support/clients.js';
 import { missingPollerPermissions } from '../../local/esm/executionRole.js';
 import { executionRoleOf } from '../../local/stack/stackIam.js';
@@ -71,7 +71,7 @@ describe('IAM on the local stack', () => {
   const key = { PK: { S: 'RACE#1#1' }, SK: { S: 'SUMMARY' } };
 
   beforeAll(async () => {
-    stack = await startTestStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
+    stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
     riders = riderTelemetry(stack.endpoints);
     client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
   });

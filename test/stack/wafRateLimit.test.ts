@@ -11,7 +11,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 
 const LIMIT = 12;
 /** A second client address: Linux routes all of 127.0.0.0/8 to loopback. */
@@ -20,7 +20,7 @@ const OTHER_ADDRESS = '127.0.0.2';
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ apiRateLimit: LIMIT, apiRateWindowSeconds: 60 });
+  stack = await startScratchStack({ apiRateLimit: LIMIT, apiRateWindowSeconds: 60 });
 });
 afterAll(async () => {
   await stack?.stop();

@@ -20,7 +20,7 @@ import { startSimulator, type RunningSimulator } from '../../local/simulator/sta
 import { displayName, ordinal } from '../../web/src/lib/format.js';
 import { launchBrowser, type LaunchedBrowser } from '../../web/e2e/browser.js';
 import { ensureWebBuild } from '../../web/e2e/ensureWebBuild.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 
 const RACE_SECONDS = 60;
 const WINDOW_SECONDS = 2;
@@ -170,7 +170,7 @@ async function fullyShown(p: Page, selector: string): Promise<boolean> {
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await ensureWebBuild();
-  stack = await startTestStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
+  stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
   sim = await startSimulator({ endpoints: stack.endpoints, racers: RACERS, classes: [CLASS_ID], via: 'kinesis' });
   webUrl = stack.endpoints.webUrl;
   sdk = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });

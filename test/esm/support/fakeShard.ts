@@ -63,12 +63,3 @@ export function valuesOf(event: unknown): unknown[] {
   const records = (event as { Records: Array<{ kinesis: { data: string } }> }).Records;
   return records.map((r) => JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString('utf8')) as unknown);
 }
-
-/** Polls `check` until it returns true (or fails after `timeoutMs`). */
-export async function eventually(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

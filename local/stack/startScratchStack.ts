@@ -1,16 +1,16 @@
 /**
- * The local stack as most tests start it: in memory, in a fresh state folder
- * of its own, on a free port, without the simulator, the web build or log
- * lines. `stop` also removes the state folder.
+ * A throwaway local stack, as tests and benchmarks start it: in memory, in a
+ * fresh state folder of its own, on a free port, without the simulator, the
+ * web build or log lines. `stop` also removes the state folder.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack/startLocalStack.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from './startLocalStack.js';
 
-/** Starts a test stack; `options` override the defaults above. */
-export async function startTestStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'alleycat-test-'));
+/** Starts a scratch stack; `options` override the defaults above. */
+export async function startScratchStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'alleycat-scratch-'));
   const removeState = (): void => rmSync(stateDir, { recursive: true, force: true });
   let stack: LocalStack;
   try {

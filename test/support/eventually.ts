@@ -33,19 +33,38 @@ export async function eventually<T>(
 }
 
 /**
- * Reads until the value deep-equals `want` or `deadline` (epoch ms) passes,
- * and returns the last value read: the caller compares it, so a mismatch is
+ * Reads until `done(value)` holds or `deadline` (epoch ms) passes, and
+ * returns the last value read: the caller asserts on it, so a mismatch is
  * reported as a difference, not as a timeout.
  */
-export async function readUntilEqual<T>(
+export async function readUntil<T>(
   read: () => Promise<T>,
-  want: unknown,
+  done: (value: T) => boolean,
   deadline: number,
   everyMs = 500,
 ): Promise<T> {
   for (;;) {
     const value = await read();
-    if (isDeepStrictEqual(value, want) || Date.now() > deadline) return value;
+    if (done(value) || Date.now() > deadline) return value;
+    await sleep(everyMs);
+  }
+}
+
+/** readUntil for a value that should come to deep-equal `want`. */
+export function readUntilEqual<T>(read: () => Promise<T>, want: unknown, deadline: number, everyMs = 500): Promise<T> {
+  return readUntil(read, (value) => isDeepStrictEqual(value, want), deadline, everyMs);
+}
+
+/** Resolves once `condition()` holds, polling every `everyMs`; rejects after `timeoutMs`, naming `what`. */
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+  everyMs = 10,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
 }
