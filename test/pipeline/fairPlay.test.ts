@@ -109,7 +109,7 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
     })();
 
     try {
-      let pinnedView: LiveRankingsQuery | undefined;
+      let pinnedView: Promise<LiveRankingsQuery> | undefined;
       for (let s = 0; s <= RACE_SECONDS; s += 1) {
         const values = ['h1', 'h2', 'v', 'c1', 'c2'].map((id) => value(id, s));
         // c3 claims 2 kJ more than 150 W gives at second 4, then rides on honestly.
@@ -121,19 +121,22 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
         await put(values);
         // Attack 4: a second, different final of c2 (another batch): the first valid final stays.
         if (s === RACE_SECONDS) await put([value('c2', RACE_SECONDS, { output: outputAt('c2', RACE_SECONDS) + 5 })]);
+        // Watched beside the ride, so that a slow board never delays the riders' next records.
         if (s === 6) {
-          pinnedView = await readUntil(
+          pinnedView = readUntil(
             () => client.query(LiveRankingsDocument, { classId: CLASS_ID }),
             (r) => (r.liveRankings?.entries.find((e) => e.racerId === 'v')?.second ?? 0) >= 5,
-            Date.now() + 5000,
+            Date.now() + 20_000,
           );
+          // Its failure is reported where it is awaited, after the ride.
+          pinnedView.catch(() => undefined);
         }
         const next = start + (s + 1) * 1000 + 50;
         await sleep(Math.max(0, next - Date.now()));
       }
 
       // While the race ran: v moved on with its own seconds, c1 never led.
-      const live = pinnedView?.liveRankings?.entries ?? [];
+      const live = (await pinnedView)?.liveRankings?.entries ?? [];
       const v = live.find((e) => e.racerId === 'v');
       expect(v?.second).toBeGreaterThanOrEqual(5);
       expect(v?.output).toBe(outputAt('v', v?.second ?? -1));
