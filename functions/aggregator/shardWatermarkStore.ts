@@ -4,7 +4,8 @@
  * opens a window after being idle, and when it closes one naming a different
  * set of races than its item holds), read by every closer with one strongly
  * consistent Query; and the watermarks page 0 of the parts carry, read per
- * race.
+ * race. Each write sets the item's TTL (core/expiresAt.ts): a shard that writes
+ * no more (resharded away, a stream replaced) leaves no item behind.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -17,6 +18,7 @@ import {
   shardWatermarkKey,
   windowClaimKey,
 } from '../../core/keys.js';
+import { transientExpiresAt } from '../../core/expiresAt.js';
 import type { ShardWatermark, WindowSpan } from '../../core/shardWatermark.js';
 import { writtenUnlessConditionFails } from '../runtime/conditionalWrite.js';
 import type { WindowClaim } from './publishClaim.js';
@@ -41,7 +43,8 @@ export async function recordWindowClosed(
       new UpdateCommand({
         TableName: tableName,
         Key: shardWatermarkKey(shardId),
-        UpdateExpression: 'SET closedEnd = :e, races = :r, itemType = :t, shardId = :s, updatedAt = :at',
+        UpdateExpression:
+          'SET closedEnd = :e, races = :r, itemType = :t, shardId = :s, updatedAt = :at, expiresAt = :exp',
         ConditionExpression: 'attribute_not_exists(closedEnd) OR closedEnd <= :e',
         ExpressionAttributeValues: {
           ':e': window.end,
@@ -49,6 +52,7 @@ export async function recordWindowClosed(
           ':t': ITEM_SHARD_WATERMARK,
           ':s': shardId,
           ':at': updatedAt,
+          ':exp': transientExpiresAt(Date.parse(updatedAt)),
         },
       }),
     ),
@@ -68,9 +72,15 @@ export async function recordWindowOpened(
       new UpdateCommand({
         TableName: tableName,
         Key: shardWatermarkKey(shardId),
-        UpdateExpression: 'SET openStart = :o, itemType = :t, shardId = :s, updatedAt = :at',
+        UpdateExpression: 'SET openStart = :o, itemType = :t, shardId = :s, updatedAt = :at, expiresAt = :exp',
         ConditionExpression: 'attribute_not_exists(openStart) OR openStart < :o',
-        ExpressionAttributeValues: { ':o': windowStart, ':t': ITEM_SHARD_WATERMARK, ':s': shardId, ':at': updatedAt },
+        ExpressionAttributeValues: {
+          ':o': windowStart,
+          ':t': ITEM_SHARD_WATERMARK,
+          ':s': shardId,
+          ':at': updatedAt,
+          ':exp': transientExpiresAt(Date.parse(updatedAt)),
+        },
       }),
     ),
   );

@@ -1,8 +1,8 @@
 /**
  * Transient items carry the table's TTL attribute, set by the code that
  * writes them: live parts, the publish claim, the open-race marker, the
- * race's admission counter and buckets, pending finals and the finalizer's
- * shard positions, on DynamoDB Local (whose table has the same TTL setting
+ * race's admission counter and buckets, pending finals, the finalizer's
+ * shard positions and the aggregator's shard watermarks, on DynamoDB Local (whose table has the same TTL setting
  * as the CDK stack). Results, race summaries and all-time items are the
  * product and never carry it.
  */
@@ -17,7 +17,9 @@ import {
   pendingFinalKey,
   raceAdmissionKey,
   shardPositionKey,
+  shardWatermarkKey,
 } from '../../core/keys.js';
+import { recordWindowClosed, recordWindowOpened } from '../../functions/aggregator/shardWatermarkStore.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
 import { claimPublish } from '../../functions/aggregator/publishClaim.js';
 import { storeFinal, touchOpenRace } from '../../functions/finalizer/raceStore.js';
@@ -65,5 +67,43 @@ describe('transient items expire', () => {
       new GetCommand({ TableName: tableName, Key: pendingFinalKey(2, 7_000_001, 'r1'), ConsistentRead: true }),
     );
     expect(kept.Item?.[TABLE.timeToLiveAttribute]).toBe(expires);
+  });
+});
+
+describe('shard watermarks expire', () => {
+  it('two weeks after their last write, whichever write it was; a refused backward write keeps the expiry', async () => {
+    const { tableName } = await createTestTable(inject('dynamodbEndpoint'));
+    const ddb = documentClient(inject('dynamodbEndpoint'));
+    const shardId = 'shardId-000000000002';
+    const key = shardWatermarkKey(shardId);
+    const at = Date.UTC(2026, 11, 7, 5, 0, 0);
+    const expiresAt = async () =>
+      (await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item?.[
+        TABLE.timeToLiveAttribute
+      ];
+
+    expect(await recordWindowOpened(ddb, tableName, shardId, at, new Date(at).toISOString())).toBe(true);
+    expect(await expiresAt()).toBe(transientExpiresAt(at));
+
+    const closedAt = at + 6_000;
+    const window = { start: at, end: at + 5_000 };
+    expect(
+      await recordWindowClosed(
+        ddb,
+        tableName,
+        shardId,
+        window,
+        { '2:7': at + 5_000 },
+        new Date(closedAt).toISOString(),
+      ),
+    ).toBe(true);
+    expect(await expiresAt()).toBe(transientExpiresAt(closedAt));
+
+    // A retried close of an older window is refused whole: the watermark and its expiry stay.
+    const older = { start: at - 5_000, end: at };
+    expect(
+      await recordWindowClosed(ddb, tableName, shardId, older, {}, new Date(closedAt + 60_000).toISOString()),
+    ).toBe(false);
+    expect(await expiresAt()).toBe(transientExpiresAt(closedAt));
   });
 });
