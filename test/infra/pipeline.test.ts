@@ -91,6 +91,21 @@ describe('the stream functions', () => {
     });
   }
 
+  it('trace with X-Ray and run within the reserved concurrency of the settings (docs/operations.md, Decisions)', () => {
+    for (const name of NAMES) {
+      expect(fn(name).Properties, name).toMatchObject({
+        TracingConfig: { Mode: 'Active' },
+        ReservedConcurrentExecutions: FUNCTIONS.reservedConcurrency[name],
+      });
+      // X-Ray's actions have no resource-level permissions: the one wildcard of the roles.
+      const xray = statements(name).filter((st) => actionsOf(st).some((a) => a.startsWith('xray:')));
+      expect(
+        xray.map((st) => [st.Effect, [...actionsOf(st)].sort(), st.Resource]),
+        name,
+      ).toEqual([['Allow', ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], '*']]);
+    }
+  });
+
   it('are bundled for the Node major of the runtime setting', () => {
     expect(settingsRuntime().name).toBe(FUNCTIONS.runtime);
     expect(esbuildTarget()).toBe('node22');
