@@ -4,7 +4,8 @@
  * (INSERT/MODIFY/REMOVE), `eventVersion`, `eventSource: 'aws:dynamodb'`,
  * `awsRegion`, `dynamodb.{ApproximateCreationDateTime (epoch seconds), Keys,
  * NewImage, OldImage, SequenceNumber, SizeBytes, StreamViewType}` with images
- * in AttributeValue form (binary as base64), `eventSourceARN`.
+ * in AttributeValue form (binary as base64), `eventSourceARN`. Every call is
+ * made with the function's execution role when one is given (executionRole.ts).
  */
 import {
   DescribeStreamCommand,
@@ -17,6 +18,7 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import { ShardReadError } from './errors.js';
+import { authorizePollerCall, type ExecutionRole } from './executionRole.js';
 import type { ReadResult, ShardInfo, ShardReader, ShardSource, SourceRecord, StartPosition } from './types.js';
 import { errorMessage } from '../../lib/toError.js';
 
@@ -24,6 +26,8 @@ export interface DynamoDbSourceOptions {
   client: DynamoDBStreamsClient;
   streamArn: string;
   region: string;
+  /** The role every call is checked against, as IAM checks Lambda's pollers; none: unchecked. */
+  executionRole?: ExecutionRole;
 }
 
 /** DynamoDB Streams returns at most 1,000 records per GetRecords. */
@@ -101,6 +105,7 @@ async function openStreamShard(
   const fresh = async (): Promise<string | undefined> => {
     const p: StartPosition =
       lastSeq === undefined ? position : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSeq };
+    authorizePollerCall(o.executionRole, 'dynamodb:GetShardIterator', o.streamArn);
     const out = await o.client.send(
       new GetShardIteratorCommand({
         StreamArn: o.streamArn,
@@ -117,6 +122,8 @@ async function openStreamShard(
       if (iterator === undefined) return { records: [], millisBehindLatest: undefined, caughtUp: true, ended: true };
       const max = Math.min(limit, DYNAMODB_STREAMS_READ_LIMIT);
       let out;
+      // Outside the try: a denied read is the role's problem, not the shard's.
+      authorizePollerCall(o.executionRole, 'dynamodb:GetRecords', o.streamArn);
       try {
         out = await o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: max }));
       } catch (error) {
@@ -152,6 +159,7 @@ export function dynamoDbSource(o: DynamoDbSourceOptions): ShardSource {
       const shards: ShardInfo[] = [];
       let start: string | undefined;
       do {
+        authorizePollerCall(o.executionRole, 'dynamodb:DescribeStream', o.streamArn);
         const out = await o.client.send(
           new DescribeStreamCommand({
             StreamArn: o.streamArn,

@@ -39,3 +39,16 @@ export class StreamAccessError extends EventSourceMappingError {
     super(message);
   }
 }
+
+/**
+ * A call of the pollers (GetShardIterator, GetRecords, ListShards,
+ * DescribeStream, the OnFailure SendMessage) that the function's execution
+ * role does not allow: the service's AccessDeniedException, as IAM words it.
+ */
+export class PollerAccessDeniedError extends EventSourceMappingError {
+  override readonly name = 'PollerAccessDeniedError';
+  readonly code = 'AccessDeniedException';
+  constructor(message: string, readonly action: string, readonly resource: string) {
+    super(message);
+  }
+}

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { Context } from 'aws-lambda';
 import type { CheckpointStore } from './checkpointStore.js';
-import { FunctionTimeoutError } from './errors.js';
+import { FunctionTimeoutError, PollerAccessDeniedError } from './errors.js';
 import { toError } from '../../lib/toError.js';
 import type { FailureQueue } from './failureQueue.js';
 import type { EventSourceMappingSettings } from './mappingSettings.js';
@@ -16,7 +16,7 @@ import { processorConfigFrom } from './processorConfig.js';
 import { ShardProcessor } from './shardProcessor.js';
 import { abortableSleep } from './sleep.js';
 import type { MappingEvent, ShardMetrics, ShardSource, StartPosition } from './types.js';
-import { checkExecutionRole, type ExecutionRole } from './executionRole.js';
+import { authorizePollerCall, checkExecutionRole, type ExecutionRole } from './executionRole.js';
 
 /** A Lambda handler as the functions export it. */
 export type LambdaHandler = (event: never, context: Context) => unknown;
@@ -42,8 +42,9 @@ export interface EventSourceMappingOptions {
   now?: () => number;
   /**
    * The function's execution role: checked, as CreateEventSourceMapping
-   * checks it, before anything is read (executionRole.ts). Without it, the
-   * pollers read with whatever the source's client signs with.
+   * checks it, before anything is read (executionRole.ts), and on every
+   * SendMessage to the OnFailure queue (the source checks its own reads with
+   * the role it was given). Without it, nothing is checked.
    */
   executionRole?: ExecutionRole;
 }
@@ -56,6 +57,36 @@ export interface MappingMetrics {
   /** The largest iterator age over the shards (what the IteratorAge alarm watches). */
   iteratorAgeMs: number;
   deadLetterMessages: number;
+  /**
+   * As GetEventSourceMapping reports them. A stream mapping stays Enabled
+   * through errors (Lambda retries what it cannot read or invoke until the
+   * records expire); only a user disables it.
+   */
+  state: 'Enabled';
+  stateTransitionReason: 'User action';
+  /**
+   * The last processing attempt: "No records processed" before the first,
+   * "OK", "PROBLEM: Function call failed", or "PROBLEM: " with the error of a
+   * read or OnFailure send that failed (a denied call: AccessDeniedException
+   * and IAM's message).
+   */
+  lastProcessingResult: string;
+}
+
+/** LastProcessingResult after `e` (unchanged by events that are no processing attempt). */
+function processingResultAfter(e: MappingEvent, previous: string): string {
+  switch (e.type) {
+    case 'invoke':
+      return e.error ? 'PROBLEM: Function call failed' : 'OK';
+    case 'readError':
+    case 'destinationError':
+      return e.error instanceof PollerAccessDeniedError
+        ? `PROBLEM: ${e.error.code}: ${e.error.message}`
+        : `PROBLEM: ${e.error.message}`;
+    case 'discard':
+    case 'checkpoint':
+      return previous;
+  }
 }
 
 export interface RunningMapping {
@@ -115,9 +146,12 @@ export async function startEventSourceMapping(o: EventSourceMappingOptions): Pro
   const invoke = invoker(o, timeoutMs, now);
   const abort = new AbortController();
   const startedAt = now();
+  let lastProcessingResult = 'No records processed';
   const emit = (e: MappingEvent): void => {
+    lastProcessingResult = processingResultAfter(e, lastProcessingResult);
     events.emit('event', e);
   };
+  const onFailure = o.onFailure;
 
   const startShard = async (shardId: string, isChild: boolean): Promise<void> => {
     let initial = o.checkpoints.get(o.id, shardId);
@@ -140,7 +174,9 @@ export async function startEventSourceMapping(o: EventSourceMappingOptions): Pro
       initial,
       saveCheckpoint: (cp) => o.checkpoints.put(o.id, shardId, cp),
       onFailure: async (message) => {
-        await o.onFailure?.send(message);
+        if (!onFailure) return;
+        if (onFailure.arn !== undefined) authorizePollerCall(o.executionRole, 'sqs:SendMessage', onFailure.arn);
+        await onFailure.send(message);
       },
       now,
       sleep: abortableSleep,
@@ -192,6 +228,9 @@ export async function startEventSourceMapping(o: EventSourceMappingOptions): Pro
         shards,
         iteratorAgeMs: shards.reduce((max, s) => Math.max(max, s.iteratorAgeMs), 0),
         deadLetterMessages: o.onFailure?.messages().length ?? shards.reduce((n, s) => n + s.discardedBatches, 0),
+        state: 'Enabled',
+        stateTransitionReason: 'User action',
+        lastProcessingResult,
       };
     },
     async stop(): Promise<void> {

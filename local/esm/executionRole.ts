@@ -9,13 +9,23 @@
  * Lambda's guide lists as the execution role's permissions for each source
  * [DOC with-kinesis, with-ddb "Execution role permissions"]; enhanced fan-out
  * (SubscribeToShard) is not reproduced, so it is not required.
+ *
+ * The pollers then make every call with that role, so a policy that changes
+ * while the mapping runs is met call by call: a denied read delivers nothing
+ * and moves no checkpoint, and the poller retries it (authorizePollerCall).
  */
-import { StreamAccessError } from './errors.js';
+import { PollerAccessDeniedError, StreamAccessError } from './errors.js';
 import type { SourceKind } from './types.js';
 
 /** Whoever defines the role evaluates its policy. */
 export interface ExecutionRole {
   allows(action: string, resource: string): boolean;
+  /**
+   * AWS's AccessDenied message for a call of the role's session that its
+   * policy does not allow (undefined: allowed). Evaluated at call time, so a
+   * changed policy applies to the next call.
+   */
+  denial(action: string, resource: string): string | undefined;
 }
 
 interface Requirement {
@@ -55,4 +65,14 @@ export function checkExecutionRole(kind: SourceKind, streamArn: string, role: Ex
     `Cannot access stream ${streamArn}. Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream, ListShards, and ListStreams Actions on your stream in IAM.`,
     missing,
   );
+}
+
+/**
+ * One call a poller makes with the role: returns when the policy allows it,
+ * throws the service's AccessDeniedException otherwise. Without a role
+ * (mappings started outside the local stack) nothing is checked.
+ */
+export function authorizePollerCall(role: ExecutionRole | undefined, action: string, resource: string): void {
+  const message = role?.denial(action, resource);
+  if (message !== undefined) throw new PollerAccessDeniedError(message, action, resource);
 }

@@ -9,6 +9,8 @@ import type { FailureMessage } from './types.js';
 
 export interface FailureQueue {
   readonly name: string;
+  /** The queue's ARN, which the execution role must allow sqs:SendMessage on; none: unchecked. */
+  readonly arn?: string;
   send(message: FailureMessage): Promise<void>;
   /** Every message received so far (oldest first), including those of earlier runs. */
   messages(): readonly FailureMessage[];
@@ -29,11 +31,12 @@ function readLines(file: string): FailureMessage[] {
   return out;
 }
 
-/** A queue named `name`; persisted to `file` when given. */
-export function failureQueue(name: string, file?: string): FailureQueue {
+/** A queue named `name` (with the ARN IAM knows it by, if any); persisted to `file` when given. */
+export function failureQueue(name: string, file?: string, arn?: string): FailureQueue {
   const messages = file ? readLines(file) : [];
   return {
     name,
+    ...(arn === undefined ? {} : { arn }),
     async send(message) {
       // On disk first: a message that is visible has been persisted.
       if (file) {

@@ -3,7 +3,8 @@
  * GetShardIterator, GetRecords, and records shaped exactly as Lambda delivers
  * them (`Records[].kinesis.{kinesisSchemaVersion, partitionKey, sequenceNumber,
  * data (base64), approximateArrivalTimestamp (seconds)}`, `eventID =
- * "<shardId>:<sequenceNumber>"`, …).
+ * "<shardId>:<sequenceNumber>"`, …). Every call is made with the function's
+ * execution role when one is given (executionRole.ts).
  */
 import {
   ExpiredIteratorException,
@@ -15,6 +16,7 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-kinesis';
 import { ShardReadError } from './errors.js';
+import { authorizePollerCall, type ExecutionRole } from './executionRole.js';
 import type { KinesisJsonClient } from './kinesisJsonClient.js';
 import { awaitShardReadSlot } from './shardReadLimiter.js';
 import type { ReadResult, ShardInfo, ShardReader, ShardSource, SourceRecord, StartPosition } from './types.js';
@@ -47,6 +49,8 @@ export interface KinesisSourceOptions {
   invokeIdentityArn: string;
   /** GetRecords through this JSON client instead of the SDK (no per-record decode/re-encode of `Data`). */
   json?: KinesisJsonClient;
+  /** The role every call is checked against, as IAM checks Lambda's pollers; none: unchecked. */
+  executionRole?: ExecutionRole;
 }
 
 /** Lambda's record for one Kinesis record. */
@@ -204,6 +208,7 @@ async function openKinesisShard(
     let p: StartPosition =
       lastSeq === undefined ? position : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSeq };
     if (p.type === 'AT_TIMESTAMP') p = { type: 'TRIM_HORIZON' };
+    authorizePollerCall(o.executionRole, 'kinesis:GetShardIterator', o.streamArn);
     const out = await o.client.send(new GetShardIteratorCommand(iteratorInput(o.streamName, shardId, p)));
     return out.ShardIterator;
   };
@@ -214,6 +219,8 @@ async function openKinesisShard(
       let out;
       // The 5-per-second GetRecords limit is per shard, shared by every consumer of the stream.
       await awaitShardReadSlot(`${o.streamArn}/${shardId}`);
+      // As the call is made, outside the try: a denied read is the role's problem, not the shard's.
+      authorizePollerCall(o.executionRole, 'kinesis:GetRecords', o.streamArn);
       try {
         out = await getRecords(o, iterator, Math.min(limit, 10_000));
       } catch (error) {
@@ -253,6 +260,7 @@ export function kinesisSource(o: KinesisSourceOptions): ShardSource {
       const shards: ShardInfo[] = [];
       let token: string | undefined;
       do {
+        authorizePollerCall(o.executionRole, 'kinesis:ListShards', o.streamArn);
         const out = await o.client.send(
           new ListShardsCommand(token === undefined ? { StreamName: o.streamName } : { NextToken: token }),
         );

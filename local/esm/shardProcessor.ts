@@ -16,7 +16,10 @@
  * - tumbling windows aligned to arrival time, per shard, with `state` carried
  *   between invocations, a final invocation (`isFinalInvokeForWindow`) after
  *   the window ends, early termination past 1 MB of state, and a failed final
- *   invocation retried with the same state.
+ *   invocation retried with the same state;
+ * - an OnFailure destination that refuses the metadata (the role may no
+ *   longer send to it) holds the shard: the batch is committed only once its
+ *   metadata is sent, so nothing is skipped without a record.
  */
 import { toError } from '../../lib/toError.js';
 import { batchVerdict } from './batchResponse.js';
@@ -208,8 +211,9 @@ export class ShardProcessor {
   }
 
   private async poll(now: number): Promise<void> {
-    this.lastPollStartedAt = now;
     const result = await this.deps.reader.read(this.config.readLimit);
+    // Only a read that succeeded counts: a failed one (denied, emulator away) saw nothing of the window.
+    this.lastPollStartedAt = now;
     const readAt = this.deps.now();
     for (const record of result.records) {
       const matched = this.config.filter ? this.config.filter(record.filterSubject()) : true;
@@ -460,9 +464,22 @@ export class ShardProcessor {
       { ...this.deps.source, shardId: this.deps.shardId, functionArn: this.deps.functionArn },
       this.deps.now(),
     );
+    for (;;) {
+      try {
+        await this.deps.onFailure(message);
+        break;
+      } catch (thrown) {
+        this.deps.emit?.({ type: 'destinationError', shardId: this.deps.shardId, error: toError(thrown) });
+        await this.deps.sleep(this.config.retryDelayMs, this.abort.signal);
+        if (this.stopped) {
+          // Never sent: nothing after it may be committed, so a restart discards the batch again.
+          this.abandoned = true;
+          return;
+        }
+      }
+    }
     this.figures.discardedBatches += 1;
     this.figures.discardedRecords += span.batchSize;
-    await this.deps.onFailure(message);
     this.deps.emit?.({ type: 'discard', shardId: this.deps.shardId, message });
   }
 

@@ -136,4 +136,6 @@ export type MappingEvent =
   | { type: 'invoke'; shardId: string; records: number; final: boolean; durationMs: number; error?: Error }
   | { type: 'discard'; shardId: string; message: FailureMessage }
   | { type: 'readError'; shardId: string; error: Error }
+  /** Sending a discarded batch's metadata to the OnFailure destination failed; the shard waits and sends again. */
+  | { type: 'destinationError'; shardId: string; error: Error }
   | { type: 'checkpoint'; shardId: string; checkpoint: ShardCheckpoint };

@@ -1,5 +1,5 @@
 /**
- * Function errors, discarded batches and read failures of the mappings go to
+ * Function errors, discarded batches, read and dead-letter failures of the mappings go to
  * the terminal, as they would go to CloudWatch Logs on AWS. A repeated
  * message (a poison batch retried every second) is said at most once per
  * interval per mapping, so the terminal stays readable.
@@ -42,6 +42,11 @@ export function logMappingEvents(mappings: readonly StackMapping[], log: (line: 
         say(
           `${name}:read:${e.error.message}`,
           `[${name}] ${e.shardId}: reading the stream failed: ${e.error.message} (retrying)`,
+        );
+      else if (e.type === 'destinationError')
+        say(
+          `${name}:destination:${e.error.message}`,
+          `[${name}] ${e.shardId}: sending a discarded batch to the dead-letter queue failed: ${e.error.message} (the shard waits and sends again)`,
         );
     });
   }

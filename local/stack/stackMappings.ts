@@ -19,6 +19,7 @@ import type { EventSourceMappingSettings } from '../esm/mappingSettings.js';
 import type { ExecutionRole } from '../esm/executionRole.js';
 import type { ProcessorConfig } from '../esm/processorConfig.js';
 import type { FunctionName } from './functionEnv.js';
+import { deadLetterQueueArn, deadLetterQueueName } from './deadLetterQueues.js';
 
 export interface StackMappingsOptions {
   handlers: Partial<Record<FunctionName, LambdaHandler>>;
@@ -34,7 +35,10 @@ export interface StackMappingsOptions {
   /** Folder of the dead-letter queues' JSON lines (undefined: in memory). */
   dlqDir: string | undefined;
   overrides?: Partial<ProcessorConfig>;
-  /** Each function's execution role, checked when its mapping is created (as on AWS). */
+  /**
+   * Each function's execution role, checked when its mapping is created and
+   * on every call its pollers make (as on AWS).
+   */
   executionRoles?: Partial<Record<FunctionName, ExecutionRole>>;
 }
 
@@ -68,9 +72,11 @@ export async function startStackMappings(o: StackMappingsOptions): Promise<Stack
   for (const name of names) {
     const handler = o.handlers[name];
     if (!handler) continue;
+    const executionRole = o.executionRoles?.[name];
+    const withRole = executionRole ? { executionRole } : {};
     const source =
       name === 'allTime'
-        ? dynamoDbSource({ client: o.streams, streamArn: o.tableStreamArn, region: LOCAL_REGION })
+        ? dynamoDbSource({ client: o.streams, streamArn: o.tableStreamArn, region: LOCAL_REGION, ...withRole })
         : kinesisSource({
             client: o.kinesis,
             streamName: o.streamName,
@@ -78,10 +84,12 @@ export async function startStackMappings(o: StackMappingsOptions): Promise<Stack
             region: LOCAL_REGION,
             invokeIdentityArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${name}`,
             ...(o.kinesisJson ? { json: o.kinesisJson } : {}),
+            ...withRole,
           });
     const deadLetters = failureQueue(
-      `${name}-dead-letters`,
+      deadLetterQueueName(name),
       o.dlqDir ? path.join(o.dlqDir, `${name}.jsonl`) : undefined,
+      deadLetterQueueArn(name, { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID }),
     );
     const mapping = await startEventSourceMapping({
       id: name,
@@ -96,7 +104,7 @@ export async function startStackMappings(o: StackMappingsOptions): Promise<Stack
       memoryMb: FUNCTIONS.memorySize[name],
       timeoutSeconds: FUNCTIONS.timeoutSeconds[name],
       ...(o.overrides ? { overrides: o.overrides } : {}),
-      ...(o.executionRoles?.[name] ? { executionRole: o.executionRoles[name] } : {}),
+      ...withRole,
     });
     out.push({ name, mapping, deadLetters });
   }

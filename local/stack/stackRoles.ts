@@ -16,6 +16,7 @@ import { parseStatement, type PolicyStatement } from '../iam/policyDocument.js';
 import { StackStartError } from './errors.js';
 import { LOCAL_API_ID } from '../credentials.js';
 import type { FunctionName } from './functionEnv.js';
+import { deadLetterQueueArn } from './deadLetterQueues.js';
 
 export interface RoleDefinition {
   /** As CloudFormation would name it, without the random suffix. */
@@ -42,8 +43,15 @@ interface TemplateResource {
   readonly Properties?: Record<string, Json>;
 }
 
-/** Local ARNs and attributes of the template's resources by logical id. */
-function attributeOf(resources: Record<string, TemplateResource>, names: LocalNames) {
+/**
+ * Local ARNs and attributes of the template's resources by logical id
+ * (`queues`: the ARNs of the OnFailure queues the local stack keeps).
+ */
+function attributeOf(
+  resources: Record<string, TemplateResource>,
+  names: LocalNames,
+  queues: ReadonlyMap<string, string>,
+) {
   const { region, accountId } = names;
   const tableArn = `arn:aws:dynamodb:${region}:${accountId}:table/${names.tableName}`;
   return (logicalId: string, attribute: string): string => {
@@ -52,16 +60,18 @@ function attributeOf(resources: Record<string, TemplateResource>, names: LocalNa
     if (type === 'AWS::DynamoDB::Table' && attribute === 'StreamArn') return `${tableArn}/stream/*`;
     if (type === 'AWS::Kinesis::Stream' && attribute === 'Arn')
       return `arn:aws:kinesis:${region}:${accountId}:stream/${names.streamName}`;
+    const queue = queues.get(logicalId);
+    if (type === 'AWS::SQS::Queue' && attribute === 'Arn' && queue !== undefined) return queue;
     if (type === 'AWS::AppSync::GraphQLApi' && attribute === 'ApiId') return LOCAL_API_ID;
     if (type === 'AWS::AppSync::GraphQLApi' && attribute === 'Arn')
       return `arn:aws:appsync:${region}:${accountId}:apis/${LOCAL_API_ID}`;
-    // Resources the local stack does not run (log groups, queues): an ARN no local call names.
+    // Resources the local stack does not run (log groups, the close tick's queue): an ARN no local call names.
     return `arn:aws:cloudformation:${region}:${accountId}:stack/local/${logicalId}/${attribute}`;
   };
 }
 
-function resolver(resources: Record<string, TemplateResource>, names: LocalNames) {
-  const attribute = attributeOf(resources, names);
+function resolver(resources: Record<string, TemplateResource>, names: LocalNames, queues: ReadonlyMap<string, string>) {
+  const attribute = attributeOf(resources, names, queues);
   const pseudo: Record<string, string> = {
     'AWS::Partition': 'aws',
     'AWS::Region': names.region,
@@ -124,7 +134,14 @@ export function stackRoles(bundles: ResolverBundles, names: LocalNames): StackRo
   const template = app.synth().getStackArtifact(stack.artifactId).template as {
     Resources: Record<string, TemplateResource>;
   };
-  const resolve = resolver(template.Resources, names);
+  const fns = stack.pipeline.functions;
+  const queues = new Map(
+    (['aggregator', 'finalizer', 'allTime'] as const).map((name) => [
+      logicalIdOf(stack, fns[name].deadLetterQueue),
+      deadLetterQueueArn(name, names),
+    ]),
+  );
+  const resolve = resolver(template.Resources, names, queues);
   const role = (r: IConstruct) => roleDefinition(stack, r, template.Resources, resolve);
   const serviceRole = (name: 'table' | 'kinesis') => {
     const source = stack.api.dataSources[name];
@@ -133,7 +150,6 @@ export function stackRoles(bundles: ResolverBundles, names: LocalNames): StackRo
       throw new StackStartError(`data source ${name} has no service role`, 'Fix infra/.');
     return role(principal);
   };
-  const fns = stack.pipeline.functions;
   return {
     functions: {
       aggregator: role(fns.aggregator.role),

@@ -17,7 +17,6 @@ import {
 } from './functionEnv.js';
 import { withOwnEnvironment } from '../esm/ownEnvironment.js';
 import type { StackIam } from './stackIam.js';
-import { executionRoleOf } from './stackIam.js';
 import { logMappingEvents } from './mappingLog.js';
 import { startStackMappings, type StackMapping } from './stackMappings.js';
 
@@ -93,9 +92,9 @@ export async function startMappings(o: MappingsOptions): Promise<RunningMappings
     ...(iam
       ? {
           executionRoles: {
-            aggregator: executionRoleOf(iam.functions.aggregator),
-            finalizer: executionRoleOf(iam.functions.finalizer),
-            allTime: executionRoleOf(iam.functions.allTime),
+            aggregator: iam.executionRole('aggregator'),
+            finalizer: iam.executionRole('finalizer'),
+            allTime: iam.executionRole('allTime'),
           },
         }
       : {}),

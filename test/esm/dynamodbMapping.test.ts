@@ -5,6 +5,9 @@ import { memoryCheckpointStore } from '../../local/esm/checkpointStore.js';
 import { dynamoDbSource } from '../../local/esm/dynamodbSource.js';
 import { startEventSourceMapping, type RunningMapping } from '../../local/esm/eventSourceMapping.js';
 import { failureQueue } from '../../local/esm/failureQueue.js';
+import { PollerAccessDeniedError } from '../../local/esm/errors.js';
+import type { ExecutionRole } from '../../local/esm/executionRole.js';
+import type { MappingEvent } from '../../local/esm/types.js';
 import { localDynamoDb } from '../../local/stack/clients.js';
 import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
 import { mappingSettingsFor } from '../../local/stack/stackMappings.js';
@@ -159,5 +162,61 @@ describe('event-source mapping on DynamoDB Local streams', () => {
     });
     expect(dlq.messages()[0]?.KinesisBatchInfo).toBeUndefined();
     expect(dlq.messages()[0]?.requestContext.condition).toBe('RetryAttemptsExhausted');
+  });
+  it("reads with the function's role at every call: a role that loses dynamodb:GetRecords gets nothing until it may read again", async () => {
+    const table = await createTestTable(inject('dynamodbEndpoint'));
+    const allowed = new Set([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
+    const executionRole: ExecutionRole = {
+      allows: (action, on) => allowed.has(action) && (on === table.streamArn || on === '*'),
+      denial: (action, on) =>
+        allowed.has(action) && (on === table.streamArn || on === '*') ? undefined : `denied: ${action} on ${on}`,
+    };
+    const seen: DdbRecord[] = [];
+    const readErrors: Error[] = [];
+    mapping = await startEventSourceMapping({
+      id: 'allTime-role',
+      functionName: 'allTime',
+      handler: ((event: { Records: DdbRecord[] }) => {
+        seen.push(...event.Records);
+      }) as never,
+      source: dynamoDbSource({ client: streams, streamArn: table.streamArn, region: LOCAL_REGION, executionRole }),
+      settings: mappingSettingsFor('allTime', 10),
+      checkpoints: memoryCheckpointStore(),
+      region: LOCAL_REGION,
+      accountId: '000000000000',
+      overrides: { ...FAST, maxBatchingWindowMs: 0 },
+      executionRole,
+    });
+    mapping.events.on('event', (e: MappingEvent) => {
+      if (e.type === 'readError') readErrors.push(e.error);
+    });
+    const put = (sk: string) =>
+      ddb.send(
+        new PutItemCommand({
+          TableName: table.tableName,
+          Item: { PK: { S: 'RACE#2' }, SK: { S: sk }, output: { N: '1' } },
+        }),
+      );
+    await put('RESULT#0001#r1');
+    await until(() => seen.length === 1);
+
+    // Once a read was denied, none allowed earlier is in flight.
+    allowed.delete('dynamodb:GetRecords');
+    await until(() => readErrors.some((e) => e instanceof PollerAccessDeniedError));
+    await put('RESULT#0001#r2');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen.map((r) => r.dynamodb.Keys.SK?.S)).toEqual(['RESULT#0001#r1']);
+    expect(mapping.metrics().lastProcessingResult).toBe(
+      `PROBLEM: AccessDeniedException: denied: dynamodb:GetRecords on ${table.streamArn}`,
+    );
+
+    allowed.add('dynamodb:GetRecords');
+    await until(() => seen.length === 2);
+    expect(seen.map((r) => r.dynamodb.Keys.SK?.S)).toEqual(['RESULT#0001#r1', 'RESULT#0001#r2']);
   });
 });

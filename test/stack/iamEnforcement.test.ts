@@ -6,7 +6,8 @@
  * source role used for writes, a function's role session calling an IAM-only
  * GraphQL field its role is not granted `appsync:GraphQL` on, a stolen key id
  * without its secret, an unknown key. Then a whole race runs with not one
- * refused call.
+ * refused call. Last, a function whose role stops allowing its mapping to
+ * read (Lambda's pollers call with the function's role, at every call).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +19,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetShardIteratorCommand, KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { TelemetryRecord } from '../../core/telemetry.js';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AllTimeRankingsDocument, RaceResultsDocument } from '../../client/generated/operations.js';
 import { createClient, type AlleycatClient } from '../../client/index.js';
@@ -31,10 +33,15 @@ import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.j
 import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { withIam } from '../security/support/clients.js';
 import { missingPollerPermissions } from '../../local/esm/executionRole.js';
+import { PollerAccessDeniedError } from '../../local/esm/errors.js';
+import type { RunningMapping } from '../../local/esm/eventSourceMapping.js';
+import type { MappingEvent } from '../../local/esm/types.js';
 import { executionRoleOf } from '../../local/stack/stackIam.js';
+import { STREAM } from '../../infra/settings.js';
 
 const RACE_SECONDS = 4;
 const TABLE_ARN = `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/alleycat`;
+const STREAM_ARN = `arn:aws:kinesis:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stream/alleycat-telemetry`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function dynamodbAs(endpoint: string, p: { accessKeyId: string; secretAccessKey: string }): DynamoDBClient {
@@ -317,5 +324,78 @@ describe('IAM on the local stack', () => {
     expect(stack.iam.dynamodb.allowed).toBeGreaterThan(allowedBefore);
     expect(stack.iam.kinesis.allowed).toBeGreaterThan(0);
     expect(stack.iam.deniedCalls.slice(deniedBefore)).toEqual([]);
+  });
+
+  it("a role that stops allowing kinesis:GetRecords stops its mapping reading, in AWS's words; the other mapping on the stream reads on", async () => {
+    const mappingOf = (name: 'aggregator' | 'finalizer'): RunningMapping => {
+      const found = stack.mappings.find((m) => m.name === name);
+      if (!found) throw new Error(`no ${name} mapping`);
+      return found.mapping;
+    };
+    const aggregator = mappingOf('aggregator');
+    const finalizer = mappingOf('finalizer');
+    const recordsRead = (m: RunningMapping) => m.metrics().shards.reduce((n, sh) => n + sh.recordsRead, 0);
+    const role = stack.iam.functions.aggregator;
+    const granted = [...role.statements];
+    const withoutGetRecords = granted
+      .map((st) => ({ ...st, Action: [st.Action].flat().filter((a) => a !== 'kinesis:GetRecords') }))
+      .filter((st) => st.Action.length > 0);
+    const deniedShards = new Set<string>();
+    const onEvent = (e: MappingEvent) => {
+      if (e.type === 'readError' && e.error instanceof PollerAccessDeniedError) deniedShards.add(e.shardId);
+    };
+    aggregator.events.on('event', onEvent);
+    // A trusted producer's records (as the simulator's --via kinesis), straight onto the stream.
+    const producer = kinesisAs(stack.endpoints.kinesis.endpoint, stack.endpoints.credentials);
+    const send = async (n: number) => {
+      const now = Date.now();
+      const records: TelemetryRecord[] = Array.from({ length: n }, (_, i) => ({
+        raceId: raceIdAt(now, RACE_SECONDS),
+        classId: 1,
+        racerId: `iam-revoked-${i}`,
+        second: 1,
+        power: 1,
+        output: 0.1,
+        event: 'update',
+        deviceTimestamp: now,
+      }));
+      const out = await producer.send(
+        new PutRecordsCommand({
+          StreamName: stack.endpoints.kinesis.streamName,
+          Records: records.map((r) => ({ Data: Buffer.from(JSON.stringify(r)), PartitionKey: r.racerId })),
+        }),
+      );
+      expect(out.FailedRecordCount ?? 0).toBe(0);
+    };
+    const until = async (check: () => boolean, what: string, ms = 30_000) => {
+      for (const end = Date.now() + ms; !check(); await sleep(100)) if (Date.now() > end) throw new Error(what);
+    };
+
+    stack.iam.putRoleStatements('aggregator', withoutGetRecords);
+    let readBefore = 0;
+    try {
+      // Every shard's poller meets the denial at its next read (about once a second).
+      await until(() => deniedShards.size === STREAM.localShardCount, 'every shard denied');
+      readBefore = recordsRead(aggregator);
+      const finalizerBefore = recordsRead(finalizer);
+      await send(20);
+      await until(() => recordsRead(finalizer) >= finalizerBefore + 20, 'the finalizer read the records');
+      await sleep(1500);
+      expect(recordsRead(aggregator)).toBe(readBefore);
+      const refusal = denial(role, 'kinesis:GetRecords', STREAM_ARN);
+      expect(aggregator.metrics()).toMatchObject({
+        state: 'Enabled',
+        stateTransitionReason: 'User action',
+        lastProcessingResult: `PROBLEM: AccessDeniedException: ${refusal}`,
+      });
+      expect(stack.iam.deniedCalls).toContain(refusal);
+      expect(finalizer.metrics().lastProcessingResult).not.toMatch(/^PROBLEM/);
+    } finally {
+      stack.iam.putRoleStatements('aggregator', granted);
+      aggregator.events.off('event', onEvent);
+      producer.destroy();
+    }
+    // Allowed again: the pollers resume where they stopped, and the withheld records are read.
+    await until(() => recordsRead(aggregator) >= readBefore + 20, 'the aggregator read the withheld records');
   });
 });
