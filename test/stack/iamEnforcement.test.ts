@@ -37,6 +37,7 @@ import { PollerAccessDeniedError } from '../../local/esm/errors.js';
 import type { RunningMapping } from '../../local/esm/eventSourceMapping.js';
 import type { MappingEvent } from '../../local/esm/types.js';
 import { executionRoleOf } from '../../local/stack/stackIam.js';
+import { deadLetterQueueArn } from '../../local/stack/deadLetterQueues.js';
 import { STREAM } from '../../infra/settings.js';
 
 const RACE_SECONDS = 4;
@@ -115,6 +116,15 @@ describe('IAM on the local stack', () => {
     // A role is not granted the other stream: such a mapping would be refused.
     expect(missing('allTime', 'kinesis', kinesisArn)).toContain('kinesis:GetRecords');
     expect(missing('aggregator', 'dynamodb', tableStream)).toContain('dynamodb:GetRecords');
+    // Each may send a discarded batch's metadata to its own dead-letter queue, and to no other.
+    const scope = { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID };
+    for (const name of ['aggregator', 'finalizer', 'allTime'] as const) {
+      const role = executionRoleOf(stack.iam.functions[name]);
+      for (const queue of ['aggregator', 'finalizer', 'allTime'] as const)
+        expect(role.allows('sqs:SendMessage', deadLetterQueueArn(queue, scope)), `${name} to ${queue}`).toBe(
+          queue === name,
+        );
+    }
   });
 
   it("refuses a function's call its role does not grant, in AWS's shape", async () => {
