@@ -155,6 +155,26 @@ export class Monitoring extends Construct {
         props,
       );
     }
+    // A mapping that cannot read (its role lost the stream's read permissions) invokes nothing: its
+    // function's Errors and IteratorAge get no data. Records coming in while nothing is invoked is the sign.
+    for (const fn of ['aggregator', 'finalizer'] as const) {
+      this.alarm(
+        `${fn}NotReading`,
+        new MathExpression({
+          expression: `IF(incoming_${fn} > 0 AND FILL(invocations_${fn}, 0) == 0, 1, 0)`,
+          usingMetrics: {
+            [`incoming_${fn}`]: stream.metricIncomingRecords({ statistic: 'Sum', period: this.period }),
+            [`invocations_${fn}`]: functions[fn].fn.metricInvocations({ statistic: 'Sum', period: this.period }),
+          },
+          label: `${fn} not reading`,
+          period: this.period,
+        }),
+        0,
+        `Records reach the telemetry stream but ${fn} is not invoked: its event-source mapping cannot read (execution role) or is disabled.`,
+        MONITORING.evaluationPeriods,
+        props,
+      );
+    }
     this.alarm(
       'allTimeIteratorAge',
       iteratorAge('allTime'),

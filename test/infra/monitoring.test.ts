@@ -117,6 +117,42 @@ describe('alarms', () => {
     }
   });
 
+  it('a Kinesis consumer not invoked while records come in (a mapping that cannot read)', () => {
+    const [streamId] = onlyResource(s.template, 'AWS::Kinesis::Stream');
+    for (const fn of ['aggregator', 'finalizer'] as const) {
+      const name = `${fn[0]?.toUpperCase()}${fn.slice(1)}NotReading`;
+      const props = alarmProps(s, byId(name));
+      expect(props).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: MONITORING.evaluationPeriods,
+        TreatMissingData: 'notBreaching',
+      });
+      const metrics = props.Metrics as Array<Record<string, unknown>>;
+      const expression = metrics.find((m) => typeof m.Expression === 'string');
+      expect(expression?.Expression).toBe(`IF(incoming_${fn} > 0 AND FILL(invocations_${fn}, 0) == 0, 1, 0)`);
+      const stat = (id: string) =>
+        (metrics.find((m) => m.Id === id)?.MetricStat as { Metric: Record<string, unknown>; Stat: string }) ??
+        undefined;
+      expect(stat(`incoming_${fn}`)).toMatchObject({
+        Metric: {
+          Namespace: 'AWS/Kinesis',
+          MetricName: 'IncomingRecords',
+          Dimensions: [{ Name: 'StreamName', Value: { Ref: streamId } }],
+        },
+        Stat: 'Sum',
+      });
+      expect(stat(`invocations_${fn}`)).toMatchObject({
+        Metric: {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Invocations',
+          Dimensions: [{ Name: 'FunctionName', Value: fnRef(s, fn) }],
+        },
+        Stat: 'Sum',
+      });
+    }
+  });
+
   it('AppSync 5XX rate above the settings threshold', () => {
     const [apiId] = onlyResource(s.template, 'AWS::AppSync::GraphQLApi');
     expect(alarmProps(s, byId('Api5xxRate'))).toMatchObject({
@@ -158,6 +194,8 @@ describe('alarms', () => {
         'RaceCloseFailures',
         'CloseTickFailures',
         'CloseScheduleFailedInvocations',
+        'AggregatorNotReading',
+        'FinalizerNotReading',
       ]
         .map((n) => `Alleycat-dev-${n}`)
         .sort(),
