@@ -101,7 +101,7 @@ function laterWindow(stored: number | undefined, incoming: number | undefined): 
 }
 
 /** Every page of the shard's part (strongly consistent, all Query pages). */
-async function readPart(ddb: DynamoDBDocumentClient, tableName: string, ref: LivePartRef): Promise<CachedPart> {
+export async function readPart(ddb: DynamoDBDocumentClient, tableName: string, ref: LivePartRef): Promise<CachedPart> {
   const pages: StoredPage[] = [];
   let windowStart: number | undefined;
   let start: Record<string, unknown> | undefined;
