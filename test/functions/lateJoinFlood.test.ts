@@ -11,7 +11,9 @@
  * Lambda's 1 MB, no window ends early and no slot of the race's cap is
  * taken. The honest riders' live data is exact, a rider who joined a
  * millisecond before the cutoff keeps riding in the next windows on either
- * container, and the refusals are counted.
+ * container, and the refusals are counted. A container whose knowledge of a
+ * shard predates another container's close of the window around the cutoff
+ * does not trust it: the rider that close admitted rides on.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -206,4 +208,40 @@ describe('a flood of late joiners in the aggregator', () => {
     expect(published.filter((e) => e.racerId.startsWith('late-'))).toEqual([]);
     ddb.destroy();
   }, 120_000);
+
+  it('a container that read a shard before another closed its window around the cutoff reads it again', async () => {
+    const raceId = RACE_ID + 1;
+    const start = raceStartMillis(raceId, RACE_SECONDS);
+    const cutoff = joinCutoffMillis(raceId, RACE_SECONDS);
+    const shardId = SHARDS[0] as string;
+    const clock = manualClock(cutoff + 60_000);
+    const ride = (racerId: string, second: number) =>
+      telemetry({ raceId, classId: CLASS_ID, racerId, second, power: 300, output: (300 * second) / 1000 });
+    const a = createAggregator(aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock }));
+    const bDeps = aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock });
+    const b = createAggregator(bDeps);
+    const event = (records: unknown[], arrival: number, windowEnd: number, state: unknown = {}, final = false) =>
+      windowEvent(records, { shardId, state, arrivalSeconds: arrival / 1000, windowEnd, final });
+    // Ann rides from the start: container A closes her first window.
+    const opening = await a(event([ride('ann', 4)], start + 4000, start + 10_000));
+    await a(event([], start + 4000, start + 10_000, opening.state, true));
+    // The window around the cutoff: Bo joins a millisecond before it, then Ann rides after it. Container A
+    // folds both (and reads the shard's part: Ann only), but the window is closed by container B.
+    const aroundEnd = cutoff + 2000;
+    const first = await a(event([ride('bo', 32)], cutoff - 1, aroundEnd));
+    const second = await a(event([ride('ann', 33)], cutoff + 1, aroundEnd, first.state));
+    await b(event([], cutoff + 1, aroundEnd, JSON.parse(JSON.stringify(second.state)) as unknown, true));
+    // The next window comes back to container A: Bo, admitted by B, rides on; a late joiner does not.
+    const nextEnd = aroundEnd + 5000;
+    const next = await a(event([ride('bo', 36), ride('ann', 36), ride('cy', 36)], cutoff + 3000, nextEnd));
+    expect(Object.keys(next.state.r[`${CLASS_ID}:${raceId}`] ?? {}).sort()).toEqual(['ann', 'bo']);
+    await a(event([], cutoff + 3000, nextEnd, next.state, true));
+    const ddb = documentClient(endpoint);
+    const live = rankRiders(await readLiveParts(ddb, tableName, CLASS_ID, raceId));
+    expect(live.map((e) => [e.racerId, e.second])).toEqual([
+      ['ann', 36],
+      ['bo', 36],
+    ]);
+    ddb.destroy();
+  }, 60_000);
 });
