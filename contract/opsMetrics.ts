@@ -14,10 +14,16 @@ export const FAIR_PLAY_METRICS = {
   /** aggregator: riders flagged in a window (per race and window; a rider flagged again counts again). */
   flaggedRiders: 'FairPlayFlags',
   /**
-   * aggregator: riders whose first record arrived after the race's join cutoff, refused at a
-   * window's close (per race and window: a late joiner who keeps sending counts again).
+   * aggregator: riders whose first record arrived after the race's join cutoff, taken out of a
+   * window's state (a container that did not know the shard's riders yet) or refused at its close
+   * (per race and window: a late joiner who keeps sending counts again).
    */
   lateJoinersRefused: 'LateJoinersRefused',
+  /**
+   * aggregator: records of riders who joined after the race's join cutoff, dropped as they were
+   * folded (never in the window state; LateJoinersRefused counts the riders a window held).
+   */
+  lateRecordsRefused: 'LateRecordsRefused',
   /** finalizer: finals ahead of the race clock or before the last second. */
   finalsRefused: 'FinalsRefused',
   /** finalizer: finals after the race's end plus grace, or reaching a race already closed. */

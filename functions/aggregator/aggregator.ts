@@ -18,6 +18,7 @@ import { recordWindowOpened } from './shardWatermarkStore.js';
 import { withRetry } from '../runtime/retry.js';
 import { isTransient } from '../runtime/isTransient.js';
 import { foldBatch } from './foldBatch.js';
+import { ShardRiders } from './shardRiders.js';
 import type { WindowState } from './windowState.js';
 import { parseRaceKey, raceKeyOf, readState } from './windowState.js';
 import { riderMapKey } from '../../core/keys.js';
@@ -46,6 +47,8 @@ export interface AggregatorDeps extends CloseDeps {
   metrics: MetricsPort;
   clock: Clock;
   sleep?: Sleep;
+  /** The riders of each shard's parts this container knows (default: a new, empty memory). */
+  shardRiders?: ShardRiders;
 }
 
 function shardOf(event: TumblingWindowEvent): string {
@@ -86,14 +89,45 @@ export function createAggregator(deps: AggregatorDeps): (event: TumblingWindowEv
       const pages = fullRaces?.get(fullRaceKey(shardId, raceKeyOf(classId, raceId)));
       return pages === undefined || pageOfRider(pages, riderMapKey(racerId)) >= 0;
     };
+  const shardRiders = deps.shardRiders ?? new ShardRiders(deps.raceSeconds);
+  const retry = { attempts: deps.attempts ?? 5, baseMs: 100, capMs: 2000, isRetryable: isTransient, sleep: deps.sleep };
   return async (event) => {
     const records = Array.isArray(event.Records) ? event.Records : [];
     const state = readState(event.state);
     const shardId = shardOf(event);
+    const parsedStart = event.window?.start === undefined ? Number.NaN : Date.parse(event.window.start);
+    const windowStart = Number.isFinite(parsedStart) ? parsedStart : undefined;
     try {
-      const fold = foldBatch(state, records, deps.raceSeconds, admitsOn(shardId));
+      const fold = foldBatch(
+        state,
+        records,
+        deps.raceSeconds,
+        admitsOn(shardId),
+        true,
+        windowStart === undefined
+          ? undefined
+          : (classId, raceId) => shardRiders.ridersFor(shardId, classId, raceId, windowStart),
+      );
       deps.metrics.addMetric('RecordsReceived', 'Count', fold.received);
       if (fold.refused > 0) deps.metrics.addMetric('RecordsRefused', 'Count', fold.refused);
+      // Late joiners' records never stay in the state: those the fold could not judge are taken out here.
+      const removed =
+        fold.unjudged.length === 0
+          ? 0
+          : await withRetry(
+              'read the riders of a live part',
+              () => shardRiders.keepAdmitted(deps.ddb, deps.tableName, shardId, state, fold.unjudged, windowStart),
+              retry,
+            );
+      if (fold.late > 0) deps.metrics.addMetric('LateRecordsRefused', 'Count', fold.late);
+      if (removed > 0) deps.metrics.addMetric('LateJoinersRefused', 'Count', removed);
+      if (fold.late > 0 || removed > 0) {
+        deps.logger.warn('riders joined after the join deadline: records dropped', {
+          shardId,
+          records: fold.late,
+          riders: removed,
+        });
+      }
       if (fold.malformed.length > 0) {
         deps.metrics.addMetric('MalformedRecords', 'Count', fold.malformed.length);
         // Logged once per batch with a sample, not once per record.
@@ -112,6 +146,7 @@ export function createAggregator(deps: AggregatorDeps): (event: TumblingWindowEv
           startMillis: Number.isFinite(start) ? start : undefined,
           endMillis: end,
         });
+        if (Number.isFinite(start)) shardRiders.afterClose(shardId, state, start, end);
         // The window is done; Lambda starts the next one from {}.
         return { state: { v: 1, r: {} }, batchItemFailures: [] };
       }

@@ -10,12 +10,22 @@ import type { KinesisEventRecord } from '../runtime/kinesisRecord.js';
 import { currentRaceIdOf, decodeChunk, newScannedTelemetry, scanDecoded } from '../runtime/scanTelemetry.js';
 import { applyRider, checksOf, markJoin, mergeRecord, mergeRider, ridersOf } from './mergeRecord.js';
 import type { RaceChecks, RaceRiders, WindowState } from './windowState.js';
+import { raceKeyOf } from './windowState.js';
 
 export interface FoldResult {
   received: number;
   malformed: Malformed[];
   /** Valid records dropped because their rider was not admitted to a full race. */
   refused: number;
+  /** Valid records dropped because their rider joined after the race's join cutoff (never admitted). */
+  late: number;
+  /**
+   * Races (windowState.ts raceKeyOf) whose riders past the join cutoff could
+   * not be judged in this fold (`partRiders` did not know the shard's part):
+   * their newcomers entered the state, and the caller judges them
+   * (shardRiders.ts keepAdmitted) before the state goes back to Lambda.
+   */
+  unjudged: string[];
 }
 
 /**
@@ -25,6 +35,17 @@ export interface FoldResult {
  * state, which Lambda caps at 1 MB per shard.
  */
 export type AdmitsRider = (classId: number, raceId: number, racerId: string) => boolean;
+
+/**
+ * The riders the shard's part of a race holds (the riders its earlier windows
+ * admitted), if this container knows them for the window being folded
+ * (shardRiders.ts); undefined if not. After a race's join cutoff only these
+ * riders, and riders whose first record of this window came in time, may
+ * enter the window state: a newcomer arriving later is dropped at once, so a
+ * flood of late joiners takes no room in the state (Lambda caps it at 1 MB
+ * per shard).
+ */
+export type PartRiders = (classId: number, raceId: number) => ReadonlySet<string> | undefined;
 
 /**
  * Merges every valid record of `records` into `state` (in place). Malformed
@@ -40,13 +61,15 @@ export function foldBatch(
   raceSeconds: number,
   admits?: AdmitsRider,
   fairPlay = true,
+  partRiders?: PartRiders,
 ): FoldResult {
   const malformed: Malformed[] = [];
   let refused = 0;
+  let late = 0;
   const f = newScannedTelemetry();
   // A shard carries riders of every class, so records of a few races interleave: their
   // riders objects by (classId, raceId), looked up without building the state key.
-  const races = new RaceCache(state);
+  const races = new RaceCache(state, partRiders);
   let arrival: unknown = NaN;
   let arrivalMillis = NaN;
   let currentRaceId: number | undefined;
@@ -64,9 +87,17 @@ export function foldBatch(
       if (scanDecoded(k - from, kinesis.data, raceSeconds, currentRaceId, f)) {
         const i = races.index(f.classId, f.raceId);
         const riders = races.riders(i);
-        if (admits !== undefined && riders[f.racerId] === undefined && !admits(f.classId, f.raceId, f.racerId)) {
-          refused += 1;
-          continue;
+        const old = riders[f.racerId];
+        if (old === undefined) {
+          if (admits !== undefined && !admits(f.classId, f.raceId, f.racerId)) {
+            refused += 1;
+            continue;
+          }
+          // A rider's first record of the window: joins in time (marked), is already admitted, or is dropped.
+          if (fairPlay && !races.joins(i, f.racerId, arrivalMillis, raceSeconds)) {
+            late += 1;
+            continue;
+          }
         }
         const units = scoreUnits(f.output);
         if (!fairPlay) {
@@ -75,7 +106,6 @@ export function foldBatch(
         }
         // The common case inline: a rider already in the window, an update within the clock, a clean
         // step (or an older record, which is no step). applyRider decides everything else.
-        const old = riders[f.racerId];
         if (
           old !== undefined &&
           f.event === 'update' &&
@@ -85,8 +115,6 @@ export function foldBatch(
           mergeRider(riders, f.racerId, f.second, units, f.name);
           continue;
         }
-        // A rider's first record of the window: before the join cutoff, the window may admit the rider.
-        if (old === undefined) races.markJoin(i, f.racerId, arrivalMillis, raceSeconds);
         applyRider(
           riders,
           races.checks(i),
@@ -104,13 +132,15 @@ export function foldBatch(
       const d = decodeTelemetryReference(rec, raceSeconds);
       if (d.ok) {
         const r = d.record;
-        if (
-          admits !== undefined &&
-          ridersOf(state, r.classId, r.raceId)[r.racerId] === undefined &&
-          !admits(r.classId, r.raceId, r.racerId)
-        ) {
-          refused += 1;
-          continue;
+        if (ridersOf(state, r.classId, r.raceId)[r.racerId] === undefined) {
+          if (admits !== undefined && !admits(r.classId, r.raceId, r.racerId)) {
+            refused += 1;
+            continue;
+          }
+          if (fairPlay && !races.joins(races.index(r.classId, r.raceId), r.racerId, arrivalMillis, raceSeconds)) {
+            late += 1;
+            continue;
+          }
         }
         if (fairPlay) mergeRecord(state, r, raceSeconds, arrivalMillis);
         else mergeRider(ridersOf(state, r.classId, r.raceId), r.racerId, r.second, scoreUnits(r.output), r.name);
@@ -118,7 +148,7 @@ export function foldBatch(
     }
     from = to;
   }
-  return { received: records.length, malformed, refused };
+  return { received: records.length, malformed, refused, late, unjudged: races.unjudged() };
 }
 
 /** The riders and fair-play objects of the races one fold has met (a handful: the classes of one or two race slots). */
@@ -134,7 +164,11 @@ class RaceCache {
   /** Per race: the arrival its join check was made for, and the answer (core/fairPlay.ts joinsOnTime). */
   private readonly joinArrivals: number[] = [];
   private readonly onTime: boolean[] = [];
-  constructor(private readonly state: WindowState) {}
+  /** Per race: the shard's admitted riders (null: not asked yet; undefined: not known). */
+  private readonly parts: Array<ReadonlySet<string> | undefined | null> = [];
+  /** Races whose late newcomers could not be judged here. */
+  private readonly unknown = new Set<string>();
+  constructor(private readonly state: WindowState, private readonly partRiders: PartRiders | undefined) {}
 
   /** The race's slot in the cache. */
   index(classId: number, raceId: number): number {
@@ -153,6 +187,7 @@ class RaceCache {
       this.latests.shift();
       this.joinArrivals.shift();
       this.onTime.shift();
+      this.parts.shift();
     }
     this.classIds.push(classId);
     this.raceIds.push(raceId);
@@ -162,19 +197,44 @@ class RaceCache {
     this.latests.push(Infinity);
     this.joinArrivals.push(NaN);
     this.onTime.push(true);
+    this.parts.push(null);
     return this.entries.length - 1;
   }
 
   /**
-   * Marks a rider new to the window as joining on time if `arrivalMillis` is
-   * before race `i`'s join cutoff; the race's marks are made on the first one.
+   * Whether a rider new to the window may enter race `i`'s state with a
+   * record arriving at `arrivalMillis`: before the race's join cutoff (the
+   * rider is marked: the window close may admit them), or after it if the
+   * window marked them already or the shard's part holds them. A rider the
+   * container cannot judge (part unknown) enters, and the race is noted.
    */
-  markJoin(i: number, racerId: string, arrivalMillis: number, raceSeconds: number): void {
+  joins(i: number, racerId: string, arrivalMillis: number, raceSeconds: number): boolean {
+    const classId = this.classIds[i] as number;
+    const raceId = this.raceIds[i] as number;
     if (!Object.is(this.joinArrivals[i], arrivalMillis)) {
       this.joinArrivals[i] = arrivalMillis;
-      this.onTime[i] = joinsOnTime(this.raceIds[i] as number, raceSeconds, arrivalMillis);
+      this.onTime[i] = joinsOnTime(raceId, raceSeconds, arrivalMillis);
     }
-    if (this.onTime[i] === true) markJoin(this.state, this.classIds[i] as number, this.raceIds[i] as number, racerId);
+    if (this.onTime[i] === true) {
+      markJoin(this.state, classId, raceId, racerId);
+      return true;
+    }
+    if (this.state.j?.[raceKeyOf(classId, raceId)]?.[racerId] === 1) return true;
+    let part = this.parts[i];
+    if (part === null) {
+      part = this.partRiders === undefined ? undefined : this.partRiders(classId, raceId);
+      this.parts[i] = part;
+    }
+    if (part === undefined) {
+      this.unknown.add(raceKeyOf(classId, raceId));
+      return true;
+    }
+    return part.has(racerId);
+  }
+
+  /** Races noted by joins as not judged. */
+  unjudged(): string[] {
+    return [...this.unknown];
   }
 
   /** The latest second race `i` may carry at `arrivalMillis`, recomputed only when the arrival changes. */

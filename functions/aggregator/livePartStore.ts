@@ -102,7 +102,7 @@ function laterWindow(stored: number | undefined, incoming: number | undefined): 
 }
 
 /** Every page of the shard's part (strongly consistent, all Query pages). */
-async function readPart(ddb: DynamoDBDocumentClient, tableName: string, ref: LivePartRef): Promise<CachedPart> {
+export async function readPart(ddb: DynamoDBDocumentClient, tableName: string, ref: LivePartRef): Promise<CachedPart> {
   const pages: StoredPage[] = [];
   let windowStart: number | undefined;
   const items = await queryAllItems(ddb, {

@@ -46,6 +46,7 @@ export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
     'RecordsRefused',
     'FairPlayFlags',
     'LateJoinersRefused',
+    'LateRecordsRefused',
   ],
   finalizer: [
     'RecordsReceived',
@@ -362,6 +363,7 @@ export class Monitoring extends Construct {
       graph('Fair play', [
         emf('aggregator', 'FairPlayFlags'),
         emf('aggregator', 'LateJoinersRefused'),
+        emf('aggregator', 'LateRecordsRefused'),
         emf('finalizer', 'FinalsRefused'),
         emf('finalizer', 'LateFinalsRefused'),
         emf('finalizer', 'ConflictingFinals'),

@@ -5,6 +5,7 @@ import { encodeRiders } from '../../core/livePart.js';
 import { ridersOfItem } from '../../functions/aggregator/livePartReads.js';
 import { toLiveRiders } from '../../functions/aggregator/toLiveRiders.js';
 import { kinesisRecord, telemetry } from './factories.js';
+import { joinCutoffMillis } from '../../core/fairPlay.js';
 
 const RACE = 5_666_666; // a race slot of 300 s
 const ARRIVAL = RACE * 300 + 299; // seconds, inside the race, past every second the fixtures send
@@ -27,8 +28,43 @@ describe('aggregator core: folding a batch into the window state', () => {
     // Act
     const r = foldBatch(state, batch, 300);
     // Assess
-    expect(r).toEqual({ received: 5, malformed: [], refused: 0 });
+    // Past the join cutoff with no part known: the riders are let in, and the race named to be judged.
+    expect(r).toEqual({ received: 5, malformed: [], refused: 0, late: 0, unjudged: [raceKeyOf(1, RACE)] });
     expect(state.r[raceKeyOf(1, RACE)]).toEqual({ a: [12, 3100, 'Ann'], b: [5, 1000] });
+  });
+
+  it('past the join cutoff lets in only riders the shard holds or the window marked in time, and drops the rest', () => {
+    const state = emptyState();
+    const at = (racerId: string, second: number, arrivalSeconds: number) =>
+      kinesisRecord(telemetry({ raceId: RACE, classId: 1, racerId, second, output: second / 10 }), { arrivalSeconds });
+    const cutoff = joinCutoffMillis(RACE, 300) / 1000;
+    const asked: string[] = [];
+    const part = (classId: number, raceId: number) => {
+      asked.push(raceKeyOf(classId, raceId));
+      return new Set(['held', '__proto__']);
+    };
+    const batch = [
+      // In time (a millisecond before the cutoff): marked, then riding on after it.
+      at('early', 32, cutoff - 0.001),
+      at('early', 33, cutoff + 1),
+      // Held by the shard's part (admitted in an earlier window), prototype-named ids too.
+      at('held', 40, cutoff + 5),
+      at('__proto__', 40, cutoff + 5),
+      // Late joiners, at the cutoff itself and after it, again and again: never in the state.
+      at('late', 33, cutoff),
+      at('late', 34, cutoff + 1),
+      at('constructor', 40, cutoff + 5),
+    ];
+    const r = foldBatch(state, batch, 300, undefined, true, part);
+    expect(r).toMatchObject({ received: 7, refused: 0, late: 3, unjudged: [] });
+    expect(Object.keys(state.r[raceKeyOf(1, RACE)] ?? {}).sort()).toEqual(['__proto__', 'early', 'held']);
+    expect(Object.keys(state.j?.[raceKeyOf(1, RACE)] ?? {})).toEqual(['early']);
+    expect(JSON.stringify(state)).not.toMatch(/late|constructor/);
+    // The part is asked for once per fold and race, however many riders it judges.
+    expect(asked).toEqual([raceKeyOf(1, RACE)]);
+    // Without the fair-play rules (the benchmark's comparison) nothing is judged.
+    const bare = emptyState();
+    expect(foldBatch(bare, batch, 300, undefined, false, part)).toMatchObject({ late: 0, unjudged: [] });
   });
 
   it('keeps a name that only an older, late record carried', () => {
