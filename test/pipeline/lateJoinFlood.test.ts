@@ -24,7 +24,7 @@ import { chunk, forEachLimited } from '../../lib/concurrency.js';
 import { localKinesis } from '../../local/stack/clients.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { documentClient } from '../functions/support.js';
-import { startTestStack } from '../support/testStack.js';
+import { startScratchStack } from '../../local/stack/startScratchStack.js';
 
 /** Join deadline second 10: the cutoff is 13 s into the race. */
 const RACE_SECONDS = 40;
@@ -73,7 +73,7 @@ describe('a flood of late joiners on the local stack', () => {
   let client: AlleycatClient;
 
   beforeAll(async () => {
-    stack = await startTestStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
+    stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
     client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
   });
   afterAll(async () => {
