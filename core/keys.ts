@@ -66,6 +66,8 @@ export const ITEM_RANKING_HEAD = 'RankingHead';
 export const ITEM_LIVE_BOARD = 'LiveBoard';
 export const ITEM_LIVE_BOARD_BAND = 'LiveBoardBand';
 export const ITEM_LIVE_BOARD_INDEX = 'LiveBoardIndex';
+export const ITEM_RANK_TREE_NODE = 'RankTreeNode';
+export const ITEM_RANK_TREE = 'RankTree';
 
 /** A finished race's summary: PK CLASS#<c>, SK RACE#<raceId>. `races` queries it newest first. */
 export function raceKey(classId: number, raceId: number): { PK: string; SK: string } {
@@ -320,6 +322,36 @@ export function allTimeBestPk(classId: number, shard = 0): string {
 }
 export function allTimeTotalPk(classId: number, shard = 0): string {
   return shard === 0 ? `ALLTIME#${classId}#TOTAL` : `ALLTIME#${classId}#TOTAL#${shard}`;
+}
+
+/**
+ * A node of a write shard's rank tree (core/rankTree.ts): PK the shard's
+ * ranking partition (allTimeBestPk / allTimeTotalPk with its shard; a table
+ * partition of that name holds nothing else), SK TREE#<level>#<prefix>.
+ */
+export function rankTreeNodeKey(shardPk: string, level: number, prefix: number): { PK: string; SK: string } {
+  return { PK: shardPk, SK: `TREE#${pad(level, 2)}#${pad(prefix, 12)}` };
+}
+
+/**
+ * Whether a class's rank trees count every rider of its all-time rankings:
+ * PK ALLTIME#<c>, SK RANKTREE (core/rankTree.ts RankTreeItem).
+ */
+export function rankTreeKey(classId: number): { PK: string; SK: string } {
+  return { PK: `ALLTIME#${classId}`, SK: 'RANKTREE' };
+}
+
+/** The score of a rankKey in milli-kJ (exact: the key's own integer). */
+export function unitsOfRankKey(key: string): number {
+  return SCORE_CEILING - Number(key.split('#')[0]);
+}
+
+/**
+ * The least sort key of a score band (every rankKey of a score in milli-kJ
+ * from `lowUnits` to `highUnits` sorts at or after it): the inverted highest score.
+ */
+export function rankKeyFloor(highUnits: number): string {
+  return pad(SCORE_CEILING - highUnits, SCORE_WIDTH);
 }
 
 /** GSI1 (personal best) and GSI2 (total output) keys of an all-time item. */

@@ -88,3 +88,73 @@ export function rankEntries<T extends Scored>(entries: readonly T[]): Array<T & 
   }
   return ranked;
 }
+
+/** Ranks of a page read upwards (the page before a known item), and the state of its first item. */
+export interface RankedPageBefore {
+  /** How many of the items read, from the top, are not on the page (the one above it, and a tie going on above). */
+  readonly dropped: number;
+  /** Ranks of the items kept, in ranking order. */
+  readonly ranks: number[];
+  /** The state of the kept page's first item (what a page before it continues from); null: the page starts the ranking. */
+  readonly first: RankState | null;
+  /** The state of the kept page's last item (what the page after it continues from). */
+  readonly last: RankState;
+}
+
+/**
+ * Ranks the page that ends just before a known item (`after`: its position,
+ * rank and score), from the outputs read upwards from it, in ranking order
+ * (top first). `limit` items make the page; one more read above them (when
+ * the ranking has it) says whether the page's top tie goes on above it.
+ *
+ * Why this is exact without counting from the top: a rider tied with the item
+ * after the page shares its rank; any other tie whose first rider is on the
+ * page ranks at that rider's position (counted back from `after`). A tie that
+ * goes on above the page is left off it (its rank is not known from here);
+ * the page before starts at it. Null when that tie fills the whole page.
+ * Read fewer than `limit` + 1 items and the page is the top of the ranking:
+ * ranked from the first place, as a first page.
+ */
+export function rankPageBefore(outputs: readonly number[], limit: number, after: RankState): RankedPageBefore | null {
+  const n = outputs.length;
+  if (n <= limit) {
+    const ranked = rankPage(outputs, FIRST_PAGE);
+    const firstUnits = n > 0 ? scoreUnits(outputs[0] as number) : after.units;
+    return {
+      dropped: 0,
+      ranks: ranked.ranks,
+      first: null,
+      last: n > 0 ? ranked.next : { position: 0, rank: 0, units: firstUnits },
+    };
+  }
+  const above = scoreUnits(outputs[n - limit - 1] as number);
+  let start = n - limit;
+  // A tie with the rider above the page is ranked only if it is the after item's tie.
+  if (above !== after.units) {
+    let tied = true;
+    for (const output of outputs.slice(n - limit)) {
+      if (tied && scoreUnits(output) === above) start = start + 1;
+      else tied = false;
+    }
+  }
+  if (start >= n) return null;
+  const kept = n - start;
+  const ranks: number[] = [];
+  let position = after.position - kept;
+  let units = -1;
+  let rank = 0;
+  for (const output of outputs.slice(start)) {
+    const u = scoreUnits(output);
+    if (u !== units) rank = u === after.units ? after.rank : position;
+    units = u;
+    ranks.push(rank);
+    position = position + 1;
+  }
+  const firstUnits = scoreUnits(outputs[start] as number);
+  return {
+    dropped: start,
+    ranks,
+    first: { position: after.position - kept, rank: ranks[0] as number, units: firstUnits },
+    last: { position: after.position - 1, rank: ranks[kept - 1] as number, units },
+  };
+}

@@ -6,12 +6,16 @@
  * sort keys, so merging the shards by sort key is the ranking.
  *
  *   request                      -> validate; where the page starts (first page, token or `around`)
- *   functions/getRankingHead     -> a first page: the ranking's head (kept by the all-time consumer)
- *   functions/findAllTimeStart   -> with `around`: the rider's item, whose sort key the page starts at
+ *   functions/findAllTimeStart   -> a first page: the ranking's head (kept by the all-time consumer);
+ *                                   with `around`: the rider's item, whose sort key the page starts at
+ *   functions/getRankTree        -> with `around`: the riders in higher 1 kJ bands, from the rank trees
  *   functions/queryRankShard ×8  -> one Query per write shard, after the token's sort key (with
- *                                   `around`: from the shard's top, counting the riders before the rider)
- *   response                     -> merge, rank, token = the last sort key
+ *                                   `around`: from the rider's band, counting the riders before the rider)
+ *   response                     -> merge, rank, token = the last sort key, previousToken = the
+ *                                   first (resolvers/lib/rankedPage.ts)
  *
+ * A previousToken passed as nextToken reads the page before: each shard
+ * upwards from that key (limit + 1 items), ranked back from the item at it.
  * The token resumes after the last sort key returned, never at a position:
  * riders the all-time consumer moves while a client pages (scores only grow,
  * so keys only move towards the top) never make a later page repeat a rider.
@@ -33,9 +37,10 @@ import {
 } from '../core/keys.js';
 import type { AllTimeEntry, AllTimePage, QueryAllTimeRankingsArgs } from '../core/generated/schema.js';
 import { allTimeStatsOf, type AllTimeItem } from '../core/allTimeItem.js';
-import { decodePageToken, encodePageToken } from './lib/pageToken.js';
-import { mergedPage, sortKeyOf, type ShardedStash } from './lib/shardedRanking.js';
-import { FIRST_PAGE, rankPage, type RankState } from '../core/ranking.js';
+import { decodePageToken } from './lib/pageToken.js';
+import { sortKeyOf, type ShardedStash } from './lib/shardedRanking.js';
+import { rankedPage } from './lib/rankedPage.js';
+import { FIRST_PAGE, type RankState } from '../core/ranking.js';
 import { invalid, pageLimit, requireClassId } from './lib/validation.js';
 import { isRacerId } from '../core/telemetry.js';
 import { ALLTIME_HEAD_FIELDS } from '../core/rankingHead.js';
@@ -54,7 +59,8 @@ export function request(ctx: Context<QueryAllTimeRankingsArgs>): Record<string, 
     invalid('around', 'cannot be combined with nextToken (the token already says where the page starts)');
   }
   const scope = byTotal ? allTimeTotalPk(classId) : allTimeBestPk(classId);
-  const cursor = decodePageToken(ctx.args.nextToken, scope);
+  const cursor = decodePageToken(ctx.args.nextToken, scope, true);
+  const upwards = cursor !== null && cursor.before === true;
   const pks: string[] = [];
   for (const shard of SHARD_NUMBERS.slice(0, ALLTIME_SHARDS)) {
     pks.push(byTotal ? allTimeTotalPk(classId, shard) : allTimeBestPk(classId, shard));
@@ -65,8 +71,10 @@ export function request(ctx: Context<QueryAllTimeRankingsArgs>): Record<string, 
       pkName: byTotal ? GSI2PK : GSI1PK,
       skName: byTotal ? GSI2SK : GSI1SK,
       pks,
-      after: cursor === null ? null : cursor.resume,
+      after: cursor === null || upwards ? null : cursor.resume,
       from: null,
+      before: cursor !== null && upwards ? cursor.resume : null,
+      upTo: null,
       counted: null,
       projection: around === null ? null : ALLTIME_HEAD_FIELDS,
       limit,
@@ -88,30 +96,24 @@ export function request(ctx: Context<QueryAllTimeRankingsArgs>): Record<string, 
 
 export function response(ctx: Context<QueryAllTimeRankingsArgs>): AllTimePage {
   const stash = ctx.stash.sharded as ShardedStash;
-  const page = mergedPage(stash);
-  const found = page.items as unknown as AllTimeItem[];
   // Ranked by the score the index placed the item by: while the consumer updates a rider, its
   // values move a moment before its index keys do, and the ranks must follow the order of the page.
-  const scores: number[] = [];
-  for (const item of found) scores.push(scoreOfRankKey(sortKeyOf(stash, item as unknown as Record<string, unknown>)));
-  const ranked = rankPage(scores, startState(ctx, stash));
+  const page = rankedPage(stash, ctx.stash.scope as string, startState(ctx, stash), (item) =>
+    scoreOfRankKey(sortKeyOf(stash, item)),
+  );
   const items: AllTimeEntry[] = [];
   let i = 0;
-  for (const item of found) {
+  for (const found of page.items) {
+    const item = found as unknown as AllTimeItem;
     items.push({
-      rank: ranked.ranks[i] as number,
+      rank: page.ranks[i] as number,
       racerId: item.racerId,
       name: item.name ?? null,
       ...allTimeStatsOf(item),
     });
     i = i + 1;
   }
-  const last = page.items[page.items.length - 1];
-  const nextToken =
-    !page.more || last === undefined
-      ? null
-      : encodePageToken(ctx.stash.scope as string, ranked.next, sortKeyOf(stash, last));
-  return { items, nextToken };
+  return { items, nextToken: page.nextToken, previousToken: page.previousToken };
 }
 
 /**

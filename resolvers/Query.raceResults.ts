@@ -8,8 +8,11 @@
  *   functions/getRankingHead     -> a first page: the race's head (its top results, written at the close)
  *   functions/findResultStart    -> with `around`: the rider's result, the page starts with it
  *   functions/queryRankShard ×8  -> one Query per write shard from where the page starts (unless the head answered)
- *   response                     -> merge, rank (ties share, 1,2,2,4), token = the last sort key
+ *   response                     -> merge, rank (ties share, 1,2,2,4), token = the last sort key,
+ *                                   previousToken = the first (resolvers/lib/rankedPage.ts)
  *
+ * A previousToken passed as nextToken reads the page before: each shard
+ * upwards from that key, ranked back from the item at it.
  * Ranks continue across pages through the page token (resolvers/lib/cursor.ts,
  * core/ranking.ts); results never change once the race is closed, so a
  * sweep of the pages returns every result once.
@@ -20,9 +23,10 @@ import type { QueryRaceResultsArgs, RaceResult, RaceResultPage } from '../core/g
 import type { ResultItem } from '../core/resultItem.js';
 import { flagMask, flagNames } from '../core/fairPlay.js';
 import { isRacerId } from '../core/telemetry.js';
-import { decodePageToken, encodePageToken } from './lib/pageToken.js';
-import { mergedPage, sortKeyOf, type ShardedStash } from './lib/shardedRanking.js';
-import { FIRST_PAGE, rankPage, type RankState } from '../core/ranking.js';
+import { decodePageToken } from './lib/pageToken.js';
+import type { ShardedStash } from './lib/shardedRanking.js';
+import { rankedPage } from './lib/rankedPage.js';
+import { FIRST_PAGE, type RankState } from '../core/ranking.js';
 import { invalid, pageLimit, requireClassId, requireRaceId } from './lib/validation.js';
 
 /** Page size bounds (schema: 1..1000, default 100). */
@@ -39,7 +43,8 @@ export function request(ctx: Context<QueryRaceResultsArgs>): Record<string, neve
     invalid('around', 'cannot be combined with nextToken (the token already says where the page starts)');
   }
   const scope = racePk(classId, raceId);
-  const cursor = decodePageToken(ctx.args.nextToken, scope);
+  const cursor = decodePageToken(ctx.args.nextToken, scope, true);
+  const upwards = cursor !== null && cursor.before === true;
   const pks: string[] = [];
   for (const shard of SHARD_NUMBERS.slice(0, RESULT_SHARDS)) pks.push(raceShardPk(classId, raceId, shard));
   const sharded: ShardedStash = {
@@ -48,8 +53,10 @@ export function request(ctx: Context<QueryRaceResultsArgs>): Record<string, neve
       pkName: GSI1PK,
       skName: GSI1SK,
       pks,
-      after: cursor === null ? null : cursor.resume,
+      after: cursor === null || upwards ? null : cursor.resume,
       from: null,
+      before: cursor !== null && upwards ? cursor.resume : null,
+      upTo: null,
       counted: null,
       projection: null,
       limit,
@@ -72,16 +79,23 @@ export function request(ctx: Context<QueryRaceResultsArgs>): Record<string, neve
 
 export function response(ctx: Context<QueryRaceResultsArgs>): RaceResultPage {
   const stash = ctx.stash.sharded as ShardedStash;
-  const page = mergedPage(stash);
-  const found = page.items as unknown as ResultItem[];
-  const outputs: number[] = [];
-  for (const item of found) outputs.push(item.output);
-  const ranked = rankPage(outputs, ctx.stash.state as RankState);
+  // The close stores every result's rank and place: a page read upwards takes them as they are.
+  const page = rankedPage(
+    stash,
+    ctx.stash.scope as string,
+    ctx.stash.state as RankState,
+    (item) => item.output as number,
+    (item) =>
+      typeof item.rank === 'number' && typeof item.position === 'number'
+        ? { rank: item.rank, position: item.position }
+        : null,
+  );
   const items: RaceResult[] = [];
   let i = 0;
-  for (const item of found) {
+  for (const found of page.items) {
+    const item = found as unknown as ResultItem;
     items.push({
-      rank: ranked.ranks[i] as number,
+      rank: page.ranks[i] as number,
       racerId: item.racerId,
       name: item.name ?? null,
       output: item.output,
@@ -93,10 +107,5 @@ export function response(ctx: Context<QueryRaceResultsArgs>): RaceResultPage {
     });
     i = i + 1;
   }
-  const last = page.items[page.items.length - 1];
-  const nextToken =
-    !page.more || last === undefined
-      ? null
-      : encodePageToken(ctx.stash.scope as string, ranked.next, sortKeyOf(stash, last));
-  return { items, nextToken };
+  return { items, nextToken: page.nextToken, previousToken: page.previousToken };
 }

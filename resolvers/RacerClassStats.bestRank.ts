@@ -1,11 +1,13 @@
 /**
  * RacerClassStats.bestRank (pipeline, once per class that Query.racer returns): the
  * rider's rank in the class's all-time ranking by personal best, counted now over the
- * write shards (resolvers/lib/allTimeRank.ts); null when the rider is too far
- * down for one read of each shard to reach.
+ * class's rank trees and write shards (resolvers/lib/allTimeRank.ts); null only when
+ * the class's trees do not count every rider and the rider is too far down for one
+ * read of each shard to reach.
  *
  *   request                      -> the rider's sort key (from the source), one counted read per shard
- *   functions/queryRankShard ×8  -> each shard from its top to the rider, keys only
+ *   functions/getRankTree        -> the riders in higher 1 kJ bands (the trees along the rider's band)
+ *   functions/queryRankShard ×8  -> each shard from the rider's band to the rider, keys only
  *   response                     -> 1 + the riders scoring higher
  */
 import type { Context } from '@aws-appsync/utils';

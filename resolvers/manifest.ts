@@ -57,6 +57,9 @@ const RANK_SHARD_QUERIES: readonly FunctionSpec[] = SHARD_NUMBERS.map(() => ({
 /** A first page of a ranked reader from the ranking's head (core/rankingHead.ts). */
 const RANKING_HEAD_READ: FunctionSpec = { name: 'getRankingHead', dataSource: 'table' };
 
+/** The class's rank trees along a rider's band (core/rankTree.ts): riders in higher bands, counted. */
+const RANK_TREE_READ: FunctionSpec = { name: 'getRankTree', dataSource: 'table' };
+
 export const RESOLVERS: readonly ResolverSpec[] = [
   { typeName: 'Query', fieldName: 'raceClasses', dataSource: 'none' },
   { typeName: 'Query', fieldName: 'currentRace', dataSource: 'none' },
@@ -76,10 +79,11 @@ export const RESOLVERS: readonly ResolverSpec[] = [
   },
   {
     // A pipeline: the ranking is write-sharded (core/keys.ts ALLTIME_SHARDS), merged in the response;
-    // a first page from the ranking's head; with `around`, the rider's item first.
+    // a first page from the ranking's head, or with `around` the rider's item (one function: AppSync
+    // allows 10), then the rank trees count the riders in higher bands than the rider's.
     typeName: 'Query',
     fieldName: 'allTimeRankings',
-    functions: [RANKING_HEAD_READ, { name: 'findAllTimeStart', dataSource: 'table' }, ...RANK_SHARD_QUERIES],
+    functions: [{ name: 'findAllTimeStart', dataSource: 'table' }, RANK_TREE_READ, ...RANK_SHARD_QUERIES],
   },
   {
     typeName: 'Query',
@@ -99,9 +103,9 @@ export const RESOLVERS: readonly ResolverSpec[] = [
       { name: 'getRacerRecentResults', dataSource: 'table' },
     ],
   },
-  // The rider's all-time ranks, counted only when asked for (one counted read per write shard).
-  { typeName: 'RacerClassStats', fieldName: 'bestRank', functions: RANK_SHARD_QUERIES },
-  { typeName: 'RacerClassStats', fieldName: 'totalRank', functions: RANK_SHARD_QUERIES },
+  // The rider's all-time ranks, counted only when asked for: the rank trees, then the rider's band of each shard.
+  { typeName: 'RacerClassStats', fieldName: 'bestRank', functions: [RANK_TREE_READ, ...RANK_SHARD_QUERIES] },
+  { typeName: 'RacerClassStats', fieldName: 'totalRank', functions: [RANK_TREE_READ, ...RANK_SHARD_QUERIES] },
   {
     // A pipeline: the admission check reads the table before the Kinesis put.
     typeName: 'Mutation',

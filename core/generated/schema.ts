@@ -56,6 +56,11 @@ export type AllTimePage = {
   items: Array<AllTimeEntry>;
   /** Token of the next page, null on the last page. */
   nextToken?: Maybe<Scalars['String']['output']>;
+  /**
+   * Token of the page just above this one (pass it as nextToken): it ends right before this page's first
+   * item and carries on its ranks; null when this page starts at the top.
+   */
+  previousToken?: Maybe<Scalars['String']['output']>;
 };
 
 /** A fair-play rule of the pipeline (contract §6); a rider who breaks one is flagged with its name and the offending record is not applied. */
@@ -442,6 +447,11 @@ export type RaceResultPage = {
   items: Array<RaceResult>;
   /** Token of the next page, null on the last page. */
   nextToken?: Maybe<Scalars['String']['output']>;
+  /**
+   * Token of the page just above this one (pass it as nextToken): it ends right before this page's first
+   * item and carries on its ranks; null when this page starts at the top.
+   */
+  previousToken?: Maybe<Scalars['String']['output']>;
 };
 
 /** Where a race is in its life. */

@@ -7,6 +7,7 @@ import type { AllTimeProgress, UpdateSpec } from './allTimeUpdates.js';
 import { bestUpdate, changeUpdate, countUpdate, indexRefresh } from './allTimeUpdates.js';
 import type { CountedResult, ResultChange } from './resultImage.js';
 import { isConditionFailure } from '../runtime/conditionalWrite.js';
+import { moveIndexKeys } from './rankTreeStore.js';
 
 const MAX_REFRESH_CONFLICTS = 10;
 
@@ -84,7 +85,8 @@ async function refreshIndexKeys(
     }
     const refresh = indexRefresh(item);
     if (refresh === null) return item;
-    const refreshed = await conditional(ddb, tableName, refresh);
+    // With the rank trees' counts (rankTreeStore.ts): the keys and the counts move together.
+    const refreshed = await moveIndexKeys(ddb, tableName, item, refresh);
     if (refreshed !== null) return refreshed;
     // Someone changed the values in between: read them and derive the keys again.
     item = null;

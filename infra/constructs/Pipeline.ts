@@ -56,7 +56,8 @@ export interface PipelineProps {
  * (PutItem, GetItem, UpdateItem, Query), admission reads (BatchGetItem,
  * GetItem), results (TransactWriteItems of Puts: PutItem), race summary (PutItem).
  * allTime: conditional updates of RACER#/CLASS# items, and reads of them; the
- * ranking heads (GetItem, UpdateItem).
+ * ranking heads (GetItem, UpdateItem); the rank trees (TransactWriteItems of
+ * Updates: UpdateItem; the class's RANKTREE item: GetItem, UpdateItem).
  */
 export const TABLE_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
   aggregator: [

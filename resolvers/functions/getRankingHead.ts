@@ -1,10 +1,9 @@
 /**
- * Pipeline function of the ranked readers (Query.raceResults,
- * Query.allTimeRankings): reads the ranking's head (core/rankingHead.ts) when
- * the page is a first page, and answers the page from it when it holds the
- * whole page; the shard queries are then skipped. Without a head (a race
- * closed before heads were written, a class whose head the all-time consumer
- * has not built yet) the shards are read as usual.
+ * Pipeline function of Query.raceResults (Query.allTimeRankings reads its head
+ * in findAllTimeStart): reads the race's head (core/rankingHead.ts) when the
+ * page is a first page, and answers the page from it when it holds the whole
+ * page; the shard queries are then skipped. Without a head (a race closed
+ * before heads were written) the shards are read as usual.
  */
 import { runtime, type Context, type DynamoDBGetItemRequest } from '@aws-appsync/utils';
 import { rankingHeadKey } from '../../core/keys.js';

@@ -1,10 +1,12 @@
 /**
- * A rider's rank in one of a class's all-time rankings, counted over its write
- * shards (the ranks of a ranking that keeps changing are not stored): each
- * shard is read from its top up to the rider's sort key, keys only, and the
- * riders scoring higher are counted (resolvers/lib/shardedRanking.ts, a
- * counted start). A shard whose one read (DynamoDB's 1 MB) ends before the
- * rider leaves the rank unknown: null.
+ * A rider's rank in one of a class's all-time rankings, counted (the ranks of
+ * a ranking that keeps changing are not stored): the class's rank trees count
+ * the riders in higher 1 kJ bands (resolvers/lib/rankTreeRead.ts), then each
+ * write shard is read from the rider's band up to the rider's sort key, keys
+ * only, and the riders scoring higher are counted (resolvers/lib/shardedRanking.ts,
+ * a counted start). Without complete trees (a class ranked before them) each
+ * shard is read from its top. A shard whose one read (DynamoDB's 1 MB) ends
+ * before the rider leaves the rank unknown: null.
  */
 import type { Context } from '@aws-appsync/utils';
 import {
@@ -47,6 +49,8 @@ export function rankRequest(ctx: Context, byTotal: boolean): Record<string, neve
       pks,
       after: null,
       from: null,
+      before: null,
+      upTo: typeof start === 'string' ? start : null,
       counted: typeof start === 'string' ? start : null,
       projection: [skName],
       limit: 1,
@@ -59,6 +63,7 @@ export function rankRequest(ctx: Context, byTotal: boolean): Record<string, neve
     ahead: { before: 0, higher: 0, complete: typeof start === 'string', bound: null },
   };
   ctx.stash.sharded = sharded;
+  ctx.stash.classId = source.classId;
   return {};
 }
 

@@ -9,6 +9,12 @@
  *
  *   base64("c2|<scope>|<position>|<rank>|<units>|<resume>")
  *
+ * A token of the page before (a page's previousToken) reads upwards: the
+ * page ends just before a sort key, and the state is that of the item at the
+ * key (the first item of the page the token came with):
+ *
+ *   base64("p2|<scope>|<position>|<rank>|<units>|<before>")
+ *
  * A delimited string rather than JSON because APPSYNC_JS's JSON.parse returns
  * "" on bad input where Node throws: a hand-written parser behaves the same
  * in both, and rejects a malformed token instead of guessing.
@@ -17,6 +23,7 @@
 import type { RankState } from '../../core/ranking.js';
 
 const VERSION = 'c2';
+const VERSION_BEFORE = 'p2';
 const SEP = '|';
 const DIGITS = '0123456789';
 const BASE64_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=';
@@ -31,12 +38,21 @@ export interface Cursor {
   readonly state: RankState;
   /** Where the next page starts: DynamoDB's (AppSync's) nextToken, or the sort key of the last item returned. */
   readonly resume: string;
+  /** True for a token of the page before: it ends just before `resume`, and `state` is the item at `resume`. */
+  readonly before?: boolean;
 }
 
 /** The cursor as the plain string that gets base64-encoded. */
 export function formatCursor(cursor: Cursor): string {
   const s = cursor.state;
-  return [VERSION, cursor.scope, `${s.position}`, `${s.rank}`, `${s.units}`, cursor.resume].join(SEP);
+  return [
+    cursor.before === true ? VERSION_BEFORE : VERSION,
+    cursor.scope,
+    `${s.position}`,
+    `${s.rank}`,
+    `${s.units}`,
+    cursor.resume,
+  ].join(SEP);
 }
 
 /** A non-negative integer written with digits only, or -1 when malformed. */
@@ -54,7 +70,8 @@ export function parseDigits(text: string): number {
  */
 export function parseCursor(text: string, scope: string): Cursor | null {
   const parts = text.split(SEP);
-  if (parts.length < 6 || parts[0] !== VERSION || parts[1] !== scope) return null;
+  const before = parts[0] === VERSION_BEFORE;
+  if (parts.length < 6 || (parts[0] !== VERSION && !before) || parts[1] !== scope) return null;
   const position = parseDigits(parts[2] ?? '');
   const rank = parseDigits(parts[3] ?? '');
   // units is -1 only before the first page, which never has a token.
@@ -62,6 +79,7 @@ export function parseCursor(text: string, scope: string): Cursor | null {
   // Where to resume is opaque here: it may itself contain the separator.
   const resume = parts.slice(5).join(SEP);
   if (position < 1 || rank < 1 || rank > position || units < 0 || resume.length === 0) return null;
+  if (before) return { scope, state: { position, rank, units }, resume, before: true };
   return { scope, state: { position, rank, units }, resume };
 }
 

@@ -15,9 +15,12 @@ export interface PartitionQuery {
   readonly skName: string;
   /** Only items whose sort key begins with this. */
   readonly skPrefix?: string;
-  /** Only items whose sort key comes after this one (exclusive), or from this one (inclusive). */
+  /** Only items whose sort key comes after this one (exclusive), or from this one (inclusive), or before it (exclusive). */
   readonly skAfter?: string;
   readonly skFrom?: string;
+  readonly skBefore?: string;
+  /** Only items whose sort key is at most this one (with skFrom: between the two, inclusive). */
+  readonly skUpTo?: string;
   /** True for ascending sort keys (DynamoDB's scanIndexForward). */
   readonly forward: boolean;
   readonly limit?: number;
@@ -38,10 +41,23 @@ export function partitionQuery(q: PartitionQuery): DynamoDBQueryRequest {
     names['#sk'] = q.skName;
     values[':sk'] = { S: q.skAfter };
     expression = `${expression} AND #sk > :sk`;
+  } else if (q.skFrom !== undefined && q.skUpTo !== undefined) {
+    names['#sk'] = q.skName;
+    values[':sk'] = { S: q.skFrom };
+    values[':to'] = { S: q.skUpTo };
+    expression = `${expression} AND #sk BETWEEN :sk AND :to`;
   } else if (q.skFrom !== undefined) {
     names['#sk'] = q.skName;
     values[':sk'] = { S: q.skFrom };
     expression = `${expression} AND #sk >= :sk`;
+  } else if (q.skUpTo !== undefined) {
+    names['#sk'] = q.skName;
+    values[':to'] = { S: q.skUpTo };
+    expression = `${expression} AND #sk <= :to`;
+  } else if (q.skBefore !== undefined) {
+    names['#sk'] = q.skName;
+    values[':sk'] = { S: q.skBefore };
+    expression = `${expression} AND #sk < :sk`;
   }
   const request: DynamoDBQueryRequest = {
     operation: 'Query',

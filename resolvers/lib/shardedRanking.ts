@@ -28,6 +28,14 @@ export interface ShardedRead {
   /** … or from this one (inclusive: a page around a rider starts with the rider). */
   readonly from: string | null;
   /**
+   * … or the page ends just before this one (exclusive: the page before a known
+   * item): each shard is read upwards, `limit` + 1 items (the one more says
+   * whether the page's top tie goes on above it, core/ranking.ts rankPageBefore).
+   */
+  readonly before: string | null;
+  /** Read no further than this key (inclusive): a count that needs nothing after its start. */
+  readonly upTo: string | null;
+  /**
    * … or at this one, counting what comes before it: each shard is read from its
    * top (one Query of up to 1 MB), the items before this key are counted (the
    * rider's rank, in a ranking whose ranks are not stored) and the page starts
@@ -76,9 +84,11 @@ export function nextShardQuery(stash: ShardedStash): DynamoDBQueryRequest | null
     skName: read.skName,
     ...(read.after !== null ? { skAfter: read.after } : {}),
     ...(read.after === null && read.from !== null ? { skFrom: read.from } : {}),
-    forward: true,
+    ...(read.before !== null ? { skBefore: read.before } : {}),
+    ...(read.upTo !== null ? { skUpTo: read.upTo } : {}),
+    forward: read.before === null,
     // A counted start reads the shard from its top, as far as one Query goes.
-    ...(read.counted === null ? { limit: read.limit } : {}),
+    ...(read.counted === null ? { limit: read.before === null ? read.limit : read.limit + 1 } : {}),
   });
   if (read.projection !== null) {
     const names: Record<string, string> = {};
@@ -178,6 +188,41 @@ export function mergedPage(stash: ShardedStash): { items: Array<Record<string, u
     }
   }
   return { items, more: stash.more || cut || total > stash.read.limit };
+}
+
+/**
+ * The items before `read.before`, closest last, in ranking order: the
+ * `limit` + 1 greatest keys below it over every shard (each shard's list is
+ * read upwards, closest first), top first.
+ */
+export function mergedBefore(stash: ShardedStash): Array<Record<string, unknown>> {
+  const sk = stash.read.skName;
+  const heads: number[] = [];
+  for (const _ of stash.found) heads.push(0);
+  const upwards: Array<Record<string, unknown>> = [];
+  for (const list of stash.found) {
+    for (const _ of list) {
+      if (upwards.length > stash.read.limit) break;
+      let best = -1;
+      let bestKey = '';
+      let shard = 0;
+      for (const candidates of stash.found) {
+        const head = heads[shard] as number;
+        if (head < candidates.length) {
+          const key = `${(candidates[head] as Record<string, unknown>)[sk] as string}`;
+          if (best < 0 || key > bestKey) {
+            best = shard;
+            bestKey = key;
+          }
+        }
+        shard = shard + 1;
+      }
+      const chosen = stash.found[best] as Array<Record<string, unknown>>;
+      upwards.push(chosen[heads[best] as number] as Record<string, unknown>);
+      heads[best] = (heads[best] as number) + 1;
+    }
+  }
+  return upwards.reverse();
 }
 
 /** The sort key of an item of the page (where the next page resumes). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIRST_PAGE, rankEntries, rankPage } from '../../core/ranking.js';
+import { FIRST_PAGE, rankEntries, rankPage, rankPageBefore } from '../../core/ranking.js';
 
 describe('rankPage', () => {
   it('gives equal outputs one rank and skips the ranks they fill (1, 2, 2, 4)', () => {
@@ -59,5 +59,37 @@ describe('rankEntries', () => {
       .sort((x, y) => y.output - x.output || (x.racerId < y.racerId ? -1 : x.racerId > y.racerId ? 1 : 0))
       .map((e) => e.racerId);
     expect(rankEntries(entries).map((e) => e.racerId)).toEqual(expected);
+  });
+});
+
+describe('rankPageBefore', () => {
+  // A ranking of outputs with ties everywhere, ranked whole: what every page read upwards must agree with.
+  const outputs = [90, 90, 80, 70, 70, 70, 60, 50, 50, 40, 30, 30, 30, 30, 20];
+  const whole = rankPage(outputs, FIRST_PAGE).ranks;
+  const stateAt = (i: number) => ({ position: i + 1, rank: whole[i] as number, units: (outputs[i] as number) * 1000 });
+
+  it('ranks every page above every item like the whole ranking, dropping a tie that goes on above', () => {
+    for (let at = 1; at < outputs.length; at++) {
+      for (let limit = 1; limit <= 6; limit++) {
+        const read = outputs.slice(Math.max(0, at - limit - 1), at);
+        const page = rankPageBefore(read, limit, stateAt(at));
+        if (page === null) {
+          // Only a tie other than the item's own, filling the page and going on above it.
+          const top = read[0] as number;
+          expect(read.every((o) => o === top) && top !== outputs[at]).toBe(true);
+          continue;
+        }
+        const kept = read.length - page.dropped;
+        expect(page.ranks, `at ${at}, limit ${limit}`).toEqual(whole.slice(at - kept, at));
+        expect(page.last).toEqual(stateAt(at - 1));
+        if (page.first === null) expect(at - kept).toBe(0);
+        else expect(page.first).toEqual(stateAt(at - kept));
+      }
+    }
+  });
+
+  it('reads fewer than a page plus one as the top of the ranking', () => {
+    const page = rankPageBefore([90, 90, 80], 5, stateAt(3));
+    expect(page).toEqual({ dropped: 0, ranks: [1, 1, 3], first: null, last: stateAt(2) });
   });
 });

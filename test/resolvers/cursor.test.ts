@@ -9,6 +9,13 @@ describe('page cursor', () => {
     expect(parseCursor(formatCursor(cursor), scope)).toEqual(cursor);
   });
 
+  it('round-trips a token of the page before, told apart from a forward one', () => {
+    const cursor = { scope, state: { position: 40, rank: 38, units: 7 }, resume: '999#r1', before: true };
+    expect(parseCursor(formatCursor(cursor), scope)).toEqual(cursor);
+    expect(formatCursor(cursor).startsWith('p2|')).toBe(true);
+    expect(parseCursor(formatCursor({ ...cursor, before: false }), scope)?.before).toBeUndefined();
+  });
+
   it('keeps a resume point that itself contains the separator', () => {
     const cursor = { scope, state: { position: 1, rank: 1, units: 0 }, resume: 'a|b||c' };
     expect(parseCursor(formatCursor(cursor), scope)?.resume).toBe('a|b||c');
@@ -30,6 +37,8 @@ describe('page cursor', () => {
     [`c2|${scope}| 1|1|5|t`, 'space'],
     [`c2|${scope}|1|1|5|`, 'nowhere to resume'],
     [`c2|${scope}|1|1|5`, 'too few fields'],
+    [`p2|${scope}|3|4|5|t`, 'rank after position, upwards'],
+    [`p1|${scope}|1|1|5|t`, 'another version, upwards'],
   ])('refuses %j (%s)', (text) => {
     expect(parseCursor(text, scope)).toBeNull();
   });

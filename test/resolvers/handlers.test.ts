@@ -233,7 +233,10 @@ describe('Query.raceResults', () => {
         },
       ],
       nextToken: null,
+      // The page above this one starts after `a` and `b`: its token carries c's place (3rd) and rank (2nd).
+      previousToken: expect.any(String),
     });
+    expect(p1).toMatchObject({ previousToken: null });
   });
 
   it('refuses a token of another race, and around together with a token', async () => {

@@ -89,7 +89,7 @@ describe('raceResults', () => {
 
   it('answers an empty race with no items and no token', async () => {
     const { data } = await api.call(RaceResultsDocument, { classId: 4, raceId: RACE - 50 });
-    expect(data?.raceResults).toEqual({ items: [], nextToken: null });
+    expect(data?.raceResults).toEqual({ items: [], nextToken: null, previousToken: null });
   });
 
   it.each([0, 1001])('refuses limit %i', async (limit) => {
@@ -205,6 +205,6 @@ describe('allTimeRankings', () => {
 
   it('answers a class nobody raced with an empty page', async () => {
     const { data } = await api.call(AllTimeRankingsDocument, { classId: 1, by: 'TOTAL_OUTPUT' });
-    expect(data?.allTimeRankings).toEqual({ items: [], nextToken: null });
+    expect(data?.allTimeRankings).toEqual({ items: [], nextToken: null, previousToken: null });
   });
 });

@@ -46,9 +46,16 @@ export function Page({ route }: { route: Route }) {
     case 'races':
       return <RacesPage classId={route.classId} />;
     case 'result':
-      return <ResultPage key={`${route.classId}:${route.raceId}`} classId={route.classId} raceId={route.raceId} />;
+      return (
+        <ResultPage
+          key={`${route.classId}:${route.raceId}`}
+          classId={route.classId}
+          raceId={route.raceId}
+          around={route.around ?? null}
+        />
+      );
     case 'alltime':
-      return <AllTimePage classId={route.classId} by={route.by} />;
+      return <AllTimePage classId={route.classId} by={route.by} around={route.around ?? null} />;
     case 'racer':
       return <RacerPage key={route.racerId} racerId={route.racerId} />;
     case 'explorer':

@@ -13,8 +13,11 @@ describe('routes', () => {
       { page: 'races' },
       { page: 'races', classId: 2 },
       { page: 'result', classId: 2, raceId: 29923374 },
+      { page: 'result', classId: 2, raceId: 29923374, around: 'rider_9-x' },
       { page: 'alltime', by: 'PERSONAL_BEST' },
       { page: 'alltime', classId: 4, by: 'TOTAL_OUTPUT' },
+      { page: 'alltime', classId: 4, by: 'PERSONAL_BEST', around: 'sim-1-7' },
+      { page: 'alltime', classId: 4, by: 'TOTAL_OUTPUT', around: 'sim-1-7' },
       { page: 'racer', racerId: 'rider_9-x' },
       { page: 'explorer' },
     ];

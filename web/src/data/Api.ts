@@ -34,7 +34,14 @@ export interface Api {
   currentRace(classId: number): Promise<Race>;
   race(classId: number, raceId: number): Promise<Race>;
   races(classId: number, limit?: number, nextToken?: string | null): Promise<Page<Race>>;
-  raceResults(classId: number, raceId: number, limit?: number, nextToken?: string | null): Promise<Page<RaceResult>>;
+  /** A page of results; `around` starts it at that rider (not together with nextToken). */
+  raceResults(
+    classId: number,
+    raceId: number,
+    limit?: number,
+    nextToken?: string | null,
+    around?: string | null,
+  ): Promise<Page<RaceResult>>;
   /**
    * Follows a class's live board: the top of the field and, given a rider, their band and standing
    * (at most two bands subscribed, never the complete board). Calls `next` with the whole view on
@@ -46,6 +53,7 @@ export interface Api {
     by: AllTimeOrder,
     limit?: number,
     nextToken?: string | null,
+    around?: string | null,
   ): Promise<Page<AllTimeEntry>>;
   racer(racerId: string): Promise<RacerStats | null>;
   /** Sends the signed-in rider's records, authorized by their user-pool ID token. */

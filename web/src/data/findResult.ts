@@ -1,38 +1,39 @@
-/** A rider's result in a race, and the race's podium, paging raceResults as needed. */
+/** A rider's result in a race, the riders around it and the race's podium, read around the rider. */
+import { GraphQLResponseError } from '../../../client/errors.js';
 import type { Api } from './Api.js';
-import type { RaceResult } from './types.js';
+import type { Page, RaceResult } from './types.js';
 
 export interface RiderResult {
   mine: RaceResult | undefined;
-  /** Up to 3 riders either side of the rider (from the page the rider is on). */
+  /** Up to 3 riders either side of the rider, the rider among them. */
   around: RaceResult[];
   podium: RaceResult[];
-  /** Results read (all of them unless stopped early). */
-  scanned: number;
 }
 
-/** Pages through the results (1,000 a page) until the rider is found or the list ends. */
-export async function findResult(
-  api: Api,
-  classId: number,
-  raceId: number,
-  racerId: string,
-  maxPages = 20,
-): Promise<RiderResult> {
-  let nextToken: string | null | undefined = null;
-  const podium: RaceResult[] = [];
-  let scanned = 0;
-  for (let page = 0; page < maxPages; page += 1) {
-    const res = await api.raceResults(classId, raceId, 1000, nextToken);
-    for (const r of res.items) {
-      if (podium.length < 3) podium.push(r);
-    }
-    scanned += res.items.length;
-    const i = res.items.findIndex((r) => r.racerId === racerId);
-    const mine = res.items[i];
-    if (mine) return { mine, around: res.items.slice(Math.max(0, i - 3), i + 4), podium, scanned };
-    nextToken = res.nextToken;
-    if (!nextToken) break;
+/** True for the API's answer that a page cannot start at this rider (no result in the race). */
+export function isAroundRefused(error: unknown): boolean {
+  return (
+    error instanceof GraphQLResponseError &&
+    error.errors.some((e) => {
+      const info = e.errorInfo as { field?: unknown } | null | undefined;
+      return e.errorType === 'ValidationError' && info?.field === 'around';
+    })
+  );
+}
+
+/**
+ * Three reads whatever the field size: the podium, the page that starts at the
+ * rider (raceResults `around`) and the page just above it (its previousToken).
+ */
+export async function findResult(api: Api, classId: number, raceId: number, racerId: string): Promise<RiderResult> {
+  const podium = (await api.raceResults(classId, raceId, 3)).items;
+  let from: Page<RaceResult>;
+  try {
+    from = await api.raceResults(classId, raceId, 4, null, racerId);
+  } catch (error) {
+    if (isAroundRefused(error)) return { mine: undefined, around: [], podium };
+    throw error;
   }
-  return { mine: undefined, around: [], podium, scanned };
+  const above = from.previousToken ? (await api.raceResults(classId, raceId, 3, from.previousToken)).items : [];
+  return { mine: from.items[0], around: [...above, ...from.items], podium };
 }

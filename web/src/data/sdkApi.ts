@@ -29,8 +29,8 @@ export function sdkApi(
     race: async (classId, raceId) => (await client.query(RaceDocument, { classId, raceId })).race,
     races: async (classId, limit, nextToken) =>
       (await client.query(RacesDocument, { classId, limit, nextToken })).races,
-    raceResults: async (classId, raceId, limit, nextToken) =>
-      (await client.query(RaceResultsDocument, { classId, raceId, limit, nextToken })).raceResults,
+    raceResults: async (classId, raceId, limit, nextToken, around) =>
+      (await client.query(RaceResultsDocument, { classId, raceId, limit, nextToken, around })).raceResults,
     followLiveBoard: (classId, racerId, observer) =>
       followLiveBoard(client, {
         classId,
@@ -38,8 +38,8 @@ export function sdkApi(
         onUpdate: (view) => observer.next(view),
         onError: (err) => observer.error(err),
       }),
-    allTimeRankings: async (classId, by, limit, nextToken) =>
-      (await client.query(AllTimeRankingsDocument, { classId, by, limit, nextToken })).allTimeRankings,
+    allTimeRankings: async (classId, by, limit, nextToken, around) =>
+      (await client.query(AllTimeRankingsDocument, { classId, by, limit, nextToken, around })).allTimeRankings,
     racer: async (racerId) => (await client.query(RacerDocument, { racerId })).racer,
     recordTelemetry: async (records, idToken) =>
       (await riderClient(idToken).mutate(RecordTelemetryDocument, { records })).recordTelemetry,

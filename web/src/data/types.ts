@@ -124,6 +124,9 @@ export interface RacerClassStats {
   racesCompleted: number;
   totalOutput: number;
   lastRaceId: number;
+  /** All-time ranks in the class by personal best and by total output (null: too far down to count). */
+  bestRank?: number | null;
+  totalRank?: number | null;
 }
 
 export interface RacerResult {
@@ -144,6 +147,8 @@ export interface RacerStats {
 export interface Page<T> {
   items: T[];
   nextToken?: string | null;
+  /** The page just above this one, for rankings (passed as nextToken); null when this page starts at the top. */
+  previousToken?: string | null;
 }
 
 export type TelemetryEvent = 'update' | 'final';

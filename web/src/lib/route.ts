@@ -8,8 +8,8 @@ export type Route =
   | { page: 'live'; classId?: number; follow?: string }
   | { page: 'ride' }
   | { page: 'races'; classId?: number }
-  | { page: 'result'; classId: number; raceId: number }
-  | { page: 'alltime'; classId?: number; by: AllTimeOrder }
+  | { page: 'result'; classId: number; raceId: number; around?: string }
+  | { page: 'alltime'; classId?: number; by: AllTimeOrder; around?: string }
   | { page: 'racer'; racerId: string }
   | { page: 'explorer' }
   | { page: 'ops' }
@@ -28,6 +28,9 @@ export function parseRoute(pathname: string, search = ''): Route {
     .map((p) => decodeURIComponent(p));
   const [head, a, b] = parts;
   const params = new URLSearchParams(search);
+  // Where a ranking page starts (a rider id; the API checks it).
+  const around = params.get('around');
+  const at = around ? { around } : {};
   switch (head) {
     case undefined:
       return { page: 'live' };
@@ -40,7 +43,7 @@ export function parseRoute(pathname: string, search = ''): Route {
     case 'results': {
       const classId = int(a);
       const raceId = int(b);
-      if (classId !== undefined && raceId !== undefined) return { page: 'result', classId, raceId };
+      if (classId !== undefined && raceId !== undefined) return { page: 'result', classId, raceId, ...at };
       return { page: 'races', classId };
     }
     case 'alltime':
@@ -48,6 +51,7 @@ export function parseRoute(pathname: string, search = ''): Route {
         page: 'alltime',
         classId: int(a),
         by: params.get('by') === 'TOTAL_OUTPUT' ? 'TOTAL_OUTPUT' : 'PERSONAL_BEST',
+        ...at,
       };
     case 'racer':
       return a ? { page: 'racer', racerId: a } : { page: 'notFound', path: pathname };
@@ -72,10 +76,10 @@ export function routePath(route: Route): string {
     case 'races':
       return route.classId === undefined ? '/results' : `/results/${route.classId}`;
     case 'result':
-      return `/results/${route.classId}/${route.raceId}`;
+      return withQuery(`/results/${route.classId}/${route.raceId}`, { around: route.around });
     case 'alltime': {
       const base = route.classId === undefined ? '/alltime' : `/alltime/${route.classId}`;
-      return route.by === 'TOTAL_OUTPUT' ? `${base}?by=TOTAL_OUTPUT` : base;
+      return withQuery(base, { by: route.by === 'TOTAL_OUTPUT' ? 'TOTAL_OUTPUT' : undefined, around: route.around });
     }
     case 'racer':
       return `/racer/${encodeURIComponent(route.racerId)}`;
@@ -86,4 +90,12 @@ export function routePath(route: Route): string {
     case 'notFound':
       return route.path;
   }
+}
+
+/** A path with the given query parameters, those that are set. */
+function withQuery(base: string, params: Record<string, string | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
+  const text = query.toString();
+  return text.length > 0 ? `${base}?${text}` : base;
 }

@@ -1,9 +1,11 @@
 /** All-time rankings of a class, by personal best or by total output. */
 import { ClassPicker } from '../components/ClassPicker.js';
-import { LoadMore } from '../components/LoadMore.js';
+import { FindRider } from '../components/FindRider.js';
+import { WindowEdge } from '../components/WindowEdge.js';
 import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
 import { useRaceLabel } from '../components/RaceName.js';
 import { useApp } from '../data/ApiContext.js';
+import { isAroundRefused } from '../data/findResult.js';
 import { useTitle } from '../lib/useTitle.js';
 import { pickClass, useClasses } from '../data/useClasses.js';
 import type { AllTimeOrder, RaceClass } from '../data/types.js';
@@ -11,10 +13,10 @@ import { displayName, kj } from '../lib/format.js';
 import { Link } from '../lib/Link.js';
 import { useMe } from '../lib/me.js';
 import { routePath } from '../lib/route.js';
-import { usePaged } from '../lib/usePaged.js';
+import { useRankWindow } from '../lib/useRankWindow.js';
 import { navigate } from '../lib/useRoute.js';
 
-export function AllTimePage({ classId, by }: { classId?: number; by: AllTimeOrder }) {
+export function AllTimePage({ classId, by, around }: { classId?: number; by: AllTimeOrder; around: string | null }) {
   const { api } = useApp();
   const classes = useClasses(api);
   const name = classes.status === 'ready' ? pickClass(classes.data, classId)?.name : undefined;
@@ -23,24 +25,39 @@ export function AllTimePage({ classId, by }: { classId?: number; by: AllTimeOrde
   if (classes.status === 'error') return <ErrorBox error={classes.error} what="race classes" retry={classes.reload} />;
   const selected = pickClass(classes.data, classId);
   if (!selected) return <Empty title="No race classes" />;
-  return <AllTimeList classes={classes.data} selected={selected} by={by} />;
+  return <AllTimeList classes={classes.data} selected={selected} by={by} around={around} />;
 }
 
-function AllTimeList({ classes, selected, by }: { classes: RaceClass[]; selected: RaceClass; by: AllTimeOrder }) {
+function AllTimeList({
+  classes,
+  selected,
+  by,
+  around,
+}: {
+  classes: RaceClass[];
+  selected: RaceClass;
+  by: AllTimeOrder;
+  around: string | null;
+}) {
   const { api } = useApp();
   const me = useMe();
   const raceLabel = useRaceLabel();
-  const list = usePaged(
-    (token) => api.allTimeRankings(selected.classId, by, 50, token),
-    `alltime:${selected.classId}:${by}`,
+  // From the top, or from a rider (`?around=`), growing both ways.
+  const list = useRankWindow(
+    (token, from) => api.allTimeRankings(selected.classId, by, 50, token, from),
+    `alltime:${selected.classId}:${by}:${around ?? ''}`,
+    around,
   );
-  const go = (classId: number, order: AllTimeOrder): void =>
-    navigate(routePath({ page: 'alltime', classId, by: order }));
+  const refused = list.failed === 'start' && isAroundRefused(list.error);
+  const highlight = around ?? me?.racerId;
+  // Another order keeps the rider the page starts at; another class does not (the rider may not ride it).
+  const go = (classId: number, order: AllTimeOrder, from: string | null = around): void =>
+    navigate(routePath({ page: 'alltime', classId, by: order, ...(from ? { around: from } : {}) }));
   return (
     <section className="page" aria-labelledby="alltime-title">
       <header className="page-head">
         <h1 id="alltime-title">All-time</h1>
-        <ClassPicker classes={classes} value={selected.classId} onChange={(id) => go(id, by)} />
+        <ClassPicker classes={classes} value={selected.classId} onChange={(id) => go(id, by, null)} />
       </header>
       <div className="panel">
         <div className="panel-head">
@@ -66,8 +83,18 @@ function AllTimeList({ classes, selected, by }: { classes: RaceClass[]; selected
             </button>
           </div>
         </div>
-        {list.loading && list.items.length === 0 && <Loading what="the all-time ranking" />}
-        {!list.loading && !list.error && list.items.length === 0 && (
+        <FindRider around={around} me={me} onFind={(id) => go(selected.classId, by, id)} />
+        {refused && (
+          <div className="notice" role="status" data-testid="find-refused">
+            {sentence(list.error?.message.replace(/^ValidationError: /, '') ?? '')}{' '}
+            <Link href={routePath({ page: 'alltime', classId: selected.classId, by })}>
+              Show the ranking from the top →
+            </Link>
+          </div>
+        )}
+        {list.loading === 'start' && <Loading what="the all-time ranking" />}
+        <WindowEdge list={list} edge="above" what="riders" />
+        {list.loading === null && !list.error && list.items.length === 0 && (
           <Empty title="Nobody has finished a race in this class yet">The ranking fills in as races finish.</Empty>
         )}
         {list.items.length > 0 && (
@@ -96,7 +123,12 @@ function AllTimeList({ classes, selected, by }: { classes: RaceClass[]; selected
             </thead>
             <tbody>
               {list.items.map((e) => (
-                <tr key={e.racerId} className={me?.racerId === e.racerId ? 'me' : undefined}>
+                <tr
+                  key={e.racerId}
+                  className={highlight === e.racerId ? 'me' : undefined}
+                  aria-current={highlight === e.racerId ? 'true' : undefined}
+                  data-racer={e.racerId}
+                >
                   <td className="num">{e.rank}</td>
                   <td>
                     <Link href={`/racer/${encodeURIComponent(e.racerId)}`}>{displayName(e)}</Link>
@@ -116,8 +148,13 @@ function AllTimeList({ classes, selected, by }: { classes: RaceClass[]; selected
             </tbody>
           </table>
         )}
-        <LoadMore list={list} what="riders" />
+        <WindowEdge list={list} edge="below" what="riders" />
       </div>
     </section>
   );
+}
+
+/** An API message as a sentence: capital first, full stop last. */
+function sentence(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${text.endsWith('.') ? '' : '.'}`;
 }

@@ -4,7 +4,9 @@ import { RaceName } from '../components/RaceName.js';
 import { useApp } from '../data/ApiContext.js';
 import { useTitle } from '../lib/useTitle.js';
 import { useClasses } from '../data/useClasses.js';
-import { kj } from '../lib/format.js';
+import type { AllTimeOrder } from '../data/types.js';
+import { kj, ordinal } from '../lib/format.js';
+import { routePath } from '../lib/route.js';
 import { Link } from '../lib/Link.js';
 import { useAsync } from '../lib/useAsync.js';
 
@@ -42,10 +44,16 @@ export function RacerPage({ racerId }: { racerId: string }) {
                     Best (kJ)
                   </th>
                   <th scope="col" className="num">
+                    Best rank
+                  </th>
+                  <th scope="col" className="num hide-narrow">
                     Races
                   </th>
                   <th scope="col" className="num">
                     Total (kJ)
+                  </th>
+                  <th scope="col" className="num">
+                    Total rank
                   </th>
                   <th scope="col" className="hide-narrow">
                     Last race
@@ -61,8 +69,14 @@ export function RacerPage({ racerId }: { racerId: string }) {
                     <td className="num">
                       <Link href={`/results/${c.classId}/${c.bestRaceId}`}>{kj(c.bestOutput)}</Link>
                     </td>
-                    <td className="num">{c.racesCompleted}</td>
+                    <td className="num" data-testid={`best-rank-${c.classId}`}>
+                      <RankLink rank={c.bestRank} classId={c.classId} by="PERSONAL_BEST" racerId={racerId} />
+                    </td>
+                    <td className="num hide-narrow">{c.racesCompleted}</td>
                     <td className="num">{kj(c.totalOutput)}</td>
+                    <td className="num" data-testid={`total-rank-${c.classId}`}>
+                      <RankLink rank={c.totalRank} classId={c.classId} by="TOTAL_OUTPUT" racerId={racerId} />
+                    </td>
                     <td className="hide-narrow">
                       <Link href={`/results/${c.classId}/${c.lastRaceId}`}>
                         <RaceName classId={c.classId} raceId={c.lastRaceId} withClass={false} />
@@ -107,5 +121,32 @@ export function RacerPage({ racerId }: { racerId: string }) {
         </>
       )}
     </section>
+  );
+}
+
+/** A rider's all-time rank in a class, opening the ranking at the rider. */
+function RankLink({
+  rank,
+  classId,
+  by,
+  racerId,
+}: {
+  rank: number | null | undefined;
+  classId: number;
+  by: AllTimeOrder;
+  racerId: string;
+}) {
+  const href = routePath({ page: 'alltime', classId, by, around: racerId });
+  if (rank === null || rank === undefined) {
+    return (
+      <Link href={href} title="Too far down the ranking to count here: open the ranking at this rider">
+        –
+      </Link>
+    );
+  }
+  return (
+    <Link href={href} title={`Open the ${by === 'PERSONAL_BEST' ? 'personal best' : 'total output'} ranking here`}>
+      {ordinal(rank)}
+    </Link>
   );
 }

@@ -2,25 +2,28 @@
 import { lazy, Suspense } from 'react';
 import { raceEndMillis } from '../../../core/raceClock.js';
 import { CurveVsWinner, raceCurves } from '../components/CurveVsWinner.js';
-import { LoadMore } from '../components/LoadMore.js';
+import { FindRider } from '../components/FindRider.js';
+import { WindowEdge } from '../components/WindowEdge.js';
 import { Podium } from '../components/Podium.js';
 import { RaceName, useRaceLabel } from '../components/RaceName.js';
 import { RankingTable } from '../components/RankingTable.js';
 import { Empty, ErrorBox, Loading } from '../components/StateViews.js';
 import { useApp } from '../data/ApiContext.js';
-import { findResult } from '../data/findResult.js';
+import { findResult, isAroundRefused } from '../data/findResult.js';
 import { useClasses } from '../data/useClasses.js';
 import { displayName, kj, ordinal } from '../lib/format.js';
 import { Link } from '../lib/Link.js';
 import { useMe } from '../lib/me.js';
 import { useAsync } from '../lib/useAsync.js';
-import { usePaged } from '../lib/usePaged.js';
+import { useRankWindow } from '../lib/useRankWindow.js';
 import { resultState } from '../lib/resultState.js';
+import { routePath } from '../lib/route.js';
+import { navigate } from '../lib/useRoute.js';
 import { useTitle } from '../lib/useTitle.js';
 
 const LineChart = lazy(() => import('../components/LineChart.js').then((m) => ({ default: m.LineChart })));
 
-export function ResultPage({ classId, raceId }: { classId: number; raceId: number }) {
+export function ResultPage({ classId, raceId, around }: { classId: number; raceId: number; around: string | null }) {
   const { api, config } = useApp();
   const me = useMe();
   const classes = useClasses(api);
@@ -31,16 +34,31 @@ export function ResultPage({ classId, raceId }: { classId: number; raceId: numbe
   const raceLabel = useRaceLabel();
   useTitle(`Result: ${raceLabel(classId, raceId)}`);
   const race = useAsync(() => api.race(classId, raceId), `race:${classId}:${raceId}`);
-  const results = usePaged((token) => api.raceResults(classId, raceId, 100, token), `results:${classId}:${raceId}`);
+  // From the top, or from a rider (`?around=`), growing both ways.
+  const results = useRankWindow(
+    (token, from) => api.raceResults(classId, raceId, 100, token, from),
+    `results:${classId}:${raceId}:${around ?? ''}`,
+    around,
+  );
+  // A window that does not start at the top has no podium: read it.
+  const top = useAsync(
+    () => (around ? api.raceResults(classId, raceId, 3).then((p) => p.items) : Promise.resolve(null)),
+    `top:${classId}:${raceId}:${around ?? ''}`,
+  );
+  const podium = around ? (top.status === 'ready' ? top.data ?? [] : []) : results.items;
+  const refused = results.failed === 'start' && isAroundRefused(results.error);
+  const find = (racerId: string | null): void =>
+    navigate(routePath({ page: 'result', classId, raceId, ...(racerId ? { around: racerId } : {}) }));
+  const found = around !== null && around !== me?.racerId;
   const myResult = useAsync(
     () => (me ? findResult(api, classId, raceId, me.racerId) : Promise.resolve(null)),
     `mine:${classId}:${raceId}:${me?.racerId ?? ''}`,
   );
   const mine = myResult.status === 'ready' ? myResult.data?.mine : undefined;
-  const around = myResult.status === 'ready' ? myResult.data?.around ?? [] : [];
-  const winner = results.items[0];
+  const aroundMe = myResult.status === 'ready' ? myResult.data?.around ?? [] : [];
+  const winner = podium[0];
   const state =
-    race.status === 'ready' && !results.loading && !results.error
+    race.status === 'ready' && results.loading === null && !results.error
       ? resultState(race.data, results.items.length, raceEndMillis(raceId, config.raceSeconds), Date.now())
       : 'done';
 
@@ -97,40 +115,50 @@ export function ResultPage({ classId, raceId }: { classId: number; raceId: numbe
         </dl>
       ) : null}
 
-      {results.items.length > 0 && <Podium results={results.items} />}
+      {podium.length > 0 && <Podium results={podium} />}
 
       <div className="live-grid">
         <div className="panel">
           <h2 className="panel-title">Results</h2>
-          {results.loading && results.items.length === 0 && <Loading what="results" />}
+          {state !== 'nobody' && <FindRider around={around} me={me} onFind={find} />}
+          {refused && (
+            <div className="notice" role="status" data-testid="find-refused">
+              {around === me?.racerId ? 'You have' : `Rider ${around ?? ''} has`} no result in this race.{' '}
+              <Link href={routePath({ page: 'result', classId, raceId })}>Show the results from the top →</Link>
+            </div>
+          )}
+          {results.loading === 'start' && <Loading what="results" />}
           {state === 'nobody' && (
             <Empty title="Nobody rode this race">
               No rider sent any data during it, so it has no results.{' '}
               <Link href={`/live/${classId}`}>Ride or watch the race that runs now →</Link>
             </Empty>
           )}
-          {state !== 'nobody' && !results.loading && !results.error && results.items.length === 0 && (
+          {state !== 'nobody' && results.loading === null && !results.error && results.items.length === 0 && (
             <Empty title="No results yet">They appear here once the race is closed.</Empty>
           )}
+          <WindowEdge list={results} edge="above" what="results" />
           {results.items.length > 0 && (
             <RankingTable
               rows={results.items}
               raceId={raceId}
               label={`Results of ${raceLabel(classId, raceId)}`}
-              meId={me?.racerId}
+              meId={around ?? me?.racerId}
+              meBadge={found ? 'found' : 'you'}
+              meBadgeLabel={found ? 'the rider you jumped to' : undefined}
               height={480}
             />
           )}
-          <LoadMore list={results} what="results" />
+          <WindowEdge list={results} edge="below" what="results" />
         </div>
         {results.items.length > 0 && (
           <div className="panel">
-            {around.length > 0 && me && (
+            {aroundMe.length > 0 && me && (
               <>
                 <h2 className="panel-title">Around you</h2>
                 <table className="data compact" aria-label="Riders around you">
                   <tbody>
-                    {around.map((r) => (
+                    {aroundMe.map((r) => (
                       <tr key={r.racerId} className={r.racerId === me.racerId ? 'me' : undefined}>
                         <td className="num">{r.rank}</td>
                         <td>{displayName(r)}</td>
