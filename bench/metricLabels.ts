@@ -9,6 +9,7 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
   'aggregator.recordsPerSecond': 'decode + validate + merge, one CPU core',
   'live.writeReduction': "per-record design's writes ÷ ours, same run",
   'live.writesPerShardWindow': "the aggregator's write calls per race, shard and window, windows closed in order",
+  'live.writesPerShardWindowSixClasses': 'the same with 6 classes of 1,000 riders racing at once (our own load)',
   'appsync.resolverOverheadMsPerField': 'local runtime',
   'appsync.handlerCallUs': 'one bare sandbox handler call',
   'query.raceResultsTop100P95Ms': '1,000 results, through the runtime on DynamoDB Local',

@@ -34,7 +34,7 @@ export const BENCHMARKS: readonly BenchmarkEntry[] = [
   { name: 'webBundle', metrics: ['web.mainJsGzipKb'] },
   { name: 'webFirstRender', metrics: ['web.liveFirstRenderMs'] },
   { name: 'aggregatorCore', metrics: ['aggregator.recordsPerSecond'] },
-  { name: 'liveWrites', metrics: ['live.writesPerShardWindow'] },
+  { name: 'liveWrites', metrics: ['live.writesPerShardWindow', 'live.writesPerShardWindowSixClasses'] },
   { name: 'liveBoard', metrics: ['live.meteredMessagesPerViewerWindow'] },
   { name: 'bigClassDelivery', metrics: ['live.largestClassRiders', 'live.bandFreshnessP99Ms'] },
   { name: 'appsyncOverhead', metrics: ['appsync.resolverOverheadMsPerField'] },

@@ -8,7 +8,7 @@
  * closes last.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { rankRiders, type LiveEntry, type LiveRiders, type PartWatermark } from '../../core/livePart.js';
+import { rankRiders, type LiveRiders, type PartWatermark } from '../../core/livePart.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import type { ShardWatermark, WindowSpan } from '../../core/shardWatermark.js';
 import { awaitedShards, mergeWatermarks, racesNamed, racesOfWindow, rememberRaces } from '../../core/shardWatermark.js';
@@ -22,7 +22,8 @@ import { withRetry } from '../runtime/retry.js';
 import { readLiveSnapshot } from './livePartReads.js';
 import type { LivePartCache } from './livePartStore.js';
 import { writeLivePart } from './livePartStore.js';
-import { storeLiveBoard } from './liveBoardStore.js';
+import type { BoardToStore } from './liveBoardStore.js';
+import { storeLiveBoards } from './liveBoardStore.js';
 import type { LiveRankingsInput } from './publishLiveRankings.js';
 import { toLiveRiders } from './toLiveRiders.js';
 import { capSnapshot } from './capSnapshot.js';
@@ -301,7 +302,10 @@ async function publishBoards(
   const counts: PublishCounts = { publishes: 0, skipped: 0, held: 0, publishFailures: 0 };
   const own = Object.keys(state.r);
   if (window.startMillis === undefined || watermark === undefined) {
-    await Promise.all(own.map((key) => publishRace(deps, retry, counts, key, shardId, updatedAt, window, undefined)));
+    const published = await Promise.all(
+      own.map((key) => publishRace(deps, retry, counts, key, shardId, updatedAt, window, undefined)),
+    );
+    await storeBoards(deps, retry, shardId, published);
     return counts;
   }
   const span: WindowSpan = { start: window.startMillis, end: window.endMillis };
@@ -339,7 +343,7 @@ async function publishBoards(
     counts.skipped += running.length;
     if (running.length > 0) deps.logger.debug('window closed; another closer published its boards', { shardId });
   }
-  await Promise.all([
+  const published = await Promise.all([
     ...finished.map((key) => publishRace(deps, retry, counts, key, shardId, updatedAt, window, 'progress')),
     ...(boards === 'skip'
       ? []
@@ -347,6 +351,7 @@ async function publishBoards(
           publishRace(deps, retry, counts, key, shardId, updatedAt, window, boards === 'won' ? undefined : span.end),
         )),
   ]);
+  await storeBoards(deps, retry, shardId, published);
   return counts;
 }
 
@@ -465,7 +470,8 @@ function waitMs(deps: CloseDeps, span: WindowSpan): number {
 /**
  * Reads a race's parts, claims its board (by window for a lagging shard's
  * late close, by progress once the race is over; no claim of its own when
- * the window claim was won or there is no window) and publishes it.
+ * the window claim was won or there is no window) and publishes it. Returns
+ * the board published, for storeBoards (undefined: not published).
  */
 async function publishRace(
   deps: CloseDeps,
@@ -476,7 +482,7 @@ async function publishRace(
   updatedAt: string,
   window: ClosingWindow,
   claim: number | 'progress' | undefined,
-): Promise<void> {
+): Promise<BoardToStore | undefined> {
   const { classId, raceId } = parseRaceKey(key);
   const log = { shardId, classId, raceId };
   try {
@@ -495,7 +501,7 @@ async function publishRace(
       if (!won) {
         counts.skipped += 1;
         deps.logger.debug('window closed; another closer published this board', log);
-        return;
+        return undefined;
       }
     }
     const entries = rankRiders(snapshot.parts);
@@ -506,46 +512,58 @@ async function publishRace(
     const top = capSnapshot({ ...meta, entries });
     // The board the queries read is stored once the events are out: the events are what a viewer waits for.
     await Promise.all([deps.publish(top), deps.publishBands?.(bands.map((b) => b.band))]);
-    await storeBoard(deps, retry, log, { ...meta, entries }, snapshot.progress, top.entries.length);
     if (bands.length > 0) deps.metrics.addMetric('BandsPublished', 'Count', bands.length);
     counts.publishes += 1;
     deps.metrics.addMetric('WindowCloseLatencyMs', 'Milliseconds', Math.max(0, deps.clock.now() - window.endMillis));
     deps.logger.info('window published', { ...log, entries: entries.length });
+    return { board: { ...meta, entries }, progress: snapshot.progress, topRiders: top.entries.length };
   } catch (error) {
     counts.publishFailures += 1;
     deps.logger.error('publishing a live board failed; the next window publishes again', {
       ...log,
       error: errorMessage(error),
     });
+    return undefined;
   }
 }
 
 /**
- * Stores the board the live queries read (liveBoardStore.ts), beside its
- * publish. Best effort like the publish: a board not stored leaves the
- * queries on the previous one until the next window's.
+ * Stores the boards this close published, the ones the live queries read
+ * (liveBoardStore.ts), all at once: one window's boards share their write
+ * calls. Best effort like the publish: a board not stored leaves the queries
+ * on the previous one until the next window's.
  */
-async function storeBoard(
+async function storeBoards(
   deps: CloseDeps,
   retry: RetryOptions,
-  log: Record<string, unknown>,
-  board: { classId: number; raceId: number; updatedAt: string; entries: readonly LiveEntry[] },
-  progress: number,
-  topRiders: number,
+  shardId: string,
+  published: ReadonlyArray<BoardToStore | undefined>,
 ): Promise<void> {
-  try {
-    const outcome = await withRetry(
-      'store live board',
-      () => storeLiveBoard(deps.ddb, deps.tableName, board, progress, topRiders),
-      retry,
-    );
-    deps.metrics.addMetric('BoardWriteCalls', 'Count', outcome.writeCalls);
-    if (!outcome.stored) deps.logger.debug('a newer board was stored first', log);
-  } catch (error) {
+  const boards = published.filter((b): b is BoardToStore => b !== undefined);
+  if (boards.length === 0) return;
+  const failed = (b: BoardToStore, error: unknown): void => {
     deps.metrics.addMetric('BoardStoreFailures', 'Count', 1);
     deps.logger.error('storing a live board failed; queries show the previous one', {
-      ...log,
+      shardId,
+      classId: b.board.classId,
+      raceId: b.board.raceId,
       error: errorMessage(error),
     });
+  };
+  try {
+    const stored = await withRetry('store live boards', () => storeLiveBoards(deps.ddb, deps.tableName, boards), retry);
+    deps.metrics.addMetric('BoardWriteCalls', 'Count', stored.writeCalls);
+    stored.outcomes.forEach((outcome, at) => {
+      const b = boards[at] as BoardToStore;
+      if (outcome instanceof Error) failed(b, outcome);
+      else if (!outcome)
+        deps.logger.debug('a newer board was stored first', {
+          shardId,
+          classId: b.board.classId,
+          raceId: b.board.raceId,
+        });
+    });
+  } catch (error) {
+    for (const b of boards) failed(b, error);
   }
 }

@@ -21,7 +21,7 @@ import type { RaceSummary } from '../../core/raceSummary.js';
 import type { ResultItem } from '../../core/resultItem.js';
 import { chunk } from '../../lib/concurrency.js';
 import { forEachLimited } from '../../lib/concurrency.js';
-import { writtenUnlessConditionFails } from '../runtime/conditionalWrite.js';
+import { isTransactionCanceled, writtenUnlessConditionFails } from '../runtime/conditionalWrite.js';
 import { queryAllItems } from '../runtime/queryAllItems.js';
 import { toError } from '../../lib/toError.js';
 import type { PendingFinal } from './pendingFinal.js';
@@ -238,10 +238,6 @@ export async function storeFinals<T extends OfferedFinal>(
       }
     });
   });
-}
-
-function isTransactionCanceled(error: unknown): boolean {
-  return error instanceof Error && error.name === 'TransactionCanceledException';
 }
 
 /** Every pending final of a race, strongly consistent. */

@@ -19,3 +19,11 @@ export async function writtenUnlessConditionFails(write: Promise<unknown>): Prom
     throw error;
   }
 }
+
+/**
+ * True when DynamoDB cancelled a TransactWriteItems whole: one of its
+ * conditions failed, or it conflicted with another write to one of its items.
+ */
+export function isTransactionCanceled(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TransactionCanceledException';
+}

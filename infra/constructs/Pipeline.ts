@@ -51,7 +51,7 @@ export interface PipelineProps {
  * PutItem), the shards' watermarks and the window claim under LIVEWM (Query,
  * GetItem, UpdateItem), the LIVEPUB publish claim (UpdateItem), the published
  * board's BOARD items (GetItem of the head, BatchWriteItem of bands and index,
- * PutItem of the head).
+ * PutItem of the head, or of the window's heads in one TransactWriteItems).
  * finalizer: OPEN# markers (UpdateItem, Query, DeleteItem), pending finals
  * (PutItem, GetItem, UpdateItem, Query), admission reads (BatchGetItem,
  * GetItem), results (TransactWriteItems of Puts: PutItem), race summary (PutItem).

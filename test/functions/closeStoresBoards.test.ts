@@ -1,0 +1,153 @@
+/**
+ * A window's close stores the boards it published together (DynamoDB Local):
+ * every race's board complete and equal to its publish, in one BatchWriteItem
+ * and one transaction of heads; a close whose store fails at the heads leaves
+ * every race's previous board whole; a retried close stores them again.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { liveBoardHeadKey, racePk } from '../../core/keys.js';
+import { boardHeadOf, storedBandOf } from '../../core/liveBoardItems.js';
+import { raceStartMillis } from '../../core/raceClock.js';
+import { createAggregator } from '../../functions/aggregator/aggregator.js';
+import type { LiveRankingsInput } from '../../functions/aggregator/publishLiveRankings.js';
+import { createTestTable } from '../support/resources.js';
+import { telemetry, windowEvent } from './factories.js';
+import { recordingMetrics } from './fakes.js';
+import type { FakeAppSync } from './support.js';
+import { aggregatorTestDeps, documentClient, fakeAppSync, manualClock } from './support.js';
+
+const RACE_SECONDS = 120;
+const RACE_ID = 29_100_000;
+const CLASSES = [1, 2, 3];
+const SHARD = 'shardId-000000000000';
+const windowStart = (k: number) => raceStartMillis(RACE_ID, RACE_SECONDS) + k * 5000;
+
+/** The board a race's head points at: its progress and every entry, band by band. */
+async function storedBoard(ddb: DynamoDBDocumentClient, tableName: string, classId: number) {
+  const res = await ddb.send(
+    new GetCommand({ TableName: tableName, Key: liveBoardHeadKey(classId, RACE_ID), ConsistentRead: true }),
+  );
+  const head = boardHeadOf(res.Item);
+  if (head === null) return undefined;
+  const items = await ddb.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :b)',
+      ExpressionAttributeValues: { ':pk': racePk(classId, RACE_ID), ':b': `BOARD#${head.copy}#B#` },
+      ConsistentRead: true,
+    }),
+  );
+  const bands = (items.Items ?? []).map(storedBandOf).slice(0, Math.ceil(head.totalRiders / 50));
+  expect(bands.every((b) => b?.progress === head.progress)).toBe(true);
+  return {
+    progress: head.progress,
+    entries: bands.flatMap(
+      (b) => b?.entries.map((e) => ({ rank: e.rank, racerId: e.racerId, output: e.output })) ?? [],
+    ),
+  };
+}
+
+describe("a close stores its window's boards together (DynamoDB Local)", () => {
+  let endpoint: string;
+  let tableName: string;
+  let appsync: FakeAppSync;
+  const clock = manualClock(0);
+
+  beforeAll(async () => {
+    endpoint = inject('dynamodbEndpoint');
+    tableName = (await createTestTable(endpoint)).tableName;
+    appsync = await fakeAppSync();
+  });
+  afterAll(async () => appsync.close());
+
+  /** Window k of three classes of 60 riders on one shard: folded, then its final invocation's event. */
+  async function window(run: ReturnType<typeof createAggregator>, k: number) {
+    const recs = CLASSES.flatMap((classId) =>
+      Array.from({ length: 60 }, (_, i) =>
+        telemetry({
+          raceId: RACE_ID,
+          classId,
+          racerId: `c${classId}-r${String(i).padStart(2, '0')}`,
+          second: 5 * k + 4,
+          output: Math.round((5 * k + 4) * (0.2 + ((i * 7 + k * 13) % 60) * 0.003) * 1000) / 1000,
+        }),
+      ),
+    );
+    const end = windowStart(k) + 5000;
+    const { state } = await run(
+      windowEvent(recs, { shardId: SHARD, arrivalSeconds: (windowStart(k) + 4999) / 1000, windowEnd: end }),
+    );
+    clock.set(end + 500);
+    return windowEvent([], { shardId: SHARD, state, final: true, windowEnd: end });
+  }
+
+  const publishedOf = (from: number) =>
+    new Map(
+      appsync.requests
+        .slice(from)
+        .map((r) => r.body.variables.input as LiveRankingsInput)
+        .map((p) => [p.classId, p.entries.map((e) => ({ rank: e.rank, racerId: e.racerId, output: e.output }))]),
+    );
+
+  it('stores every published board complete, in one BatchWriteItem and one transaction of heads', async () => {
+    const metrics = recordingMetrics();
+    const run = createAggregator(
+      aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock }, { metrics }),
+    );
+    const from = appsync.requests.length;
+    await run(await window(run, 0));
+    const published = publishedOf(from);
+    expect([...published.keys()].sort()).toEqual(CLASSES);
+    expect(metrics.totals.LivePublishes).toBe(3);
+    expect(metrics.totals.BoardWriteCalls).toBe(2);
+    expect(metrics.totals.BoardStoreFailures ?? 0).toBe(0);
+    const ddb = documentClient(endpoint);
+    for (const classId of CLASSES) {
+      const stored = await storedBoard(ddb, tableName, classId);
+      expect(stored?.entries).toEqual(published.get(classId));
+      expect(stored?.entries).toHaveLength(60);
+    }
+  });
+
+  it('a store that fails at the heads leaves every previous board whole; the retried close stores the new ones', async () => {
+    const ddb = documentClient(endpoint);
+    const before = await Promise.all(CLASSES.map((c) => storedBoard(ddb, tableName, c)));
+    // DynamoDB fails the heads' transaction (as when the function dies there): the items went to the spare copies.
+    const failing = documentClient(endpoint);
+    let failed = 0;
+    failing.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (String(context.commandName) === 'TransactWriteItemsCommand' && failed === 0) {
+          failed += 1;
+          throw Object.assign(new Error('the connection was reset'), { name: 'InternalServerError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failHeadsOnce' },
+    );
+    const metrics = recordingMetrics();
+    const run = createAggregator(
+      aggregatorTestDeps(
+        { endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock },
+        { ddb: failing, metrics, attempts: 1 },
+      ),
+    );
+    const final = await window(run, 1);
+    const from = appsync.requests.length;
+    await run(final);
+    expect(failed).toBe(1);
+    expect(metrics.totals.LivePublishes).toBe(3);
+    expect(metrics.totals.BoardStoreFailures).toBe(3);
+    for (const [i, classId] of CLASSES.entries()) expect(await storedBoard(ddb, tableName, classId)).toEqual(before[i]);
+    // Lambda's retry of the final invocation (same state): the same boards are published and stored.
+    await run(final);
+    const published = publishedOf(from);
+    for (const classId of CLASSES) {
+      const stored = await storedBoard(ddb, tableName, classId);
+      expect(stored?.entries).toEqual(published.get(classId));
+      expect(stored?.progress).toBeGreaterThan(before[CLASSES.indexOf(classId)]!.progress);
+    }
+  });
+});
