@@ -12,7 +12,11 @@
  * aggregator may have refused the rider when closing the window, for a full
  * race or for joining after the join cutoff.
  * Every step is idempotent, so two finalizer shards closing the same race at once, or a
- * retry after a crash half-way, end in the same items.
+ * retry after a crash half-way, end in the same items. That is also how a
+ * large race closes within the function's time: results are written until a
+ * deadline (and for at least MIN_WRITING_MS once the race is read); those
+ * left wait for the next close of the race (the claim is given up, the
+ * marker stays), which reads what is written and goes on.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OpenRace } from '../../core/openRace.js';
@@ -30,7 +34,11 @@ import {
   putResultsAll,
   queryPendingFinals,
   queryResults,
+  releaseRaceClose,
 } from './raceStore.js';
+
+/** How long a close may start writing results after reading the race, whatever its deadline. */
+export const MIN_WRITING_MS = 10_000;
 
 export interface CloseRaceOutcome {
   /** Results this close wrote. */
@@ -45,6 +53,8 @@ export interface CloseRaceOutcome {
   notAdmitted: number;
   /** False when the marker stayed because a record of the race was read during the close. */
   markerDeleted: boolean;
+  /** False when the deadline came before every result was written: the next close of the race goes on. */
+  complete: boolean;
 }
 
 export async function closeRace(
@@ -52,6 +62,8 @@ export async function closeRace(
   tableName: string,
   race: OpenRace,
   closedAt: string,
+  deadline = Number.POSITIVE_INFINITY,
+  now: () => number = Date.now,
 ): Promise<CloseRaceOutcome> {
   const [closed, parts, pendings, before] = await Promise.all([
     isRaceClosed(ddb, tableName, race),
@@ -71,6 +83,7 @@ export async function closeRace(
       lateFinals,
       notAdmitted: 0,
       markerDeleted,
+      complete: true,
     };
   }
   // Every rider on a live page was admitted; only finals of riders on none need the admission read.
@@ -92,7 +105,31 @@ export async function closeRace(
     ...before,
     ...closingResults(race, parts, kept).filter((r) => !have.has(r.racerId)),
   ]).filter((r) => !have.has(r.racerId));
-  const written = await putResultsAll(ddb, tableName, missing);
+  // However long the reads took, a close writes for a while, so that every close of a large race gets on.
+  const written = await putResultsAll(
+    ddb,
+    tableName,
+    missing,
+    undefined,
+    Math.max(deadline, now() + MIN_WRITING_MS),
+    now,
+  );
+  if (written.left > 0) {
+    // The results are tried in order, so those tried are the first ones.
+    const tried = missing.slice(0, missing.length - written.left);
+    await releaseRaceClose(ddb, tableName, race);
+    return {
+      written: written.written,
+      notFinished: tried.filter((r) => !r.finished).length,
+      competitors: 0,
+      flagged: tried.filter((r) => r.flags !== undefined).length,
+      lateFinals: 0,
+      // Counted by the close that completes the race.
+      notAdmitted: 0,
+      markerDeleted: false,
+      complete: false,
+    };
+  }
   // When every result went in, the results are those read plus those written; reading ~1,000 of
   // them again would return the same. When a condition failed, another closer wrote first: read again.
   const results = written.alreadyHadResult === 0 ? [...before, ...missing] : await queryResults(ddb, tableName, race);
@@ -109,5 +146,6 @@ export async function closeRace(
     lateFinals: 0,
     notAdmitted: gate.refused.length,
     markerDeleted,
+    complete: true,
   };
 }

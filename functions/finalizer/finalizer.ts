@@ -49,7 +49,12 @@ export interface FinalizerDeps {
   sleep?: Sleep;
   /** Open races are looked for at most this often per container (default 5 s). */
   closeCheckIntervalMs?: number;
-  /** Time an invocation may spend closing races (default 20 s; the function's timeout is 60 s). */
+  /**
+   * Time an invocation may spend closing races (default 20 s; the function's
+   * timeout is 60 s): no race is claimed and no transaction of results is
+   * started after it. A race whose results are not all written by then is
+   * closed on by the next invocation (closeRace.ts).
+   */
   closeBudgetMs?: number;
   /**
    * Races an invocation with records closes at most (default 1). Its shard
@@ -236,15 +241,26 @@ export function createFinalizer(
             touchedAt.delete(`${race.classId}:${race.raceId}`);
             continue;
           }
-          const outcome = await closeRace(deps.ddb, deps.tableName, race, new Date(now).toISOString());
+          const outcome = await closeRace(deps.ddb, deps.tableName, race, new Date(now).toISOString(), budgetEnds, () =>
+            deps.clock.now(),
+          );
           touchedAt.delete(`${race.classId}:${race.raceId}`);
-          deps.metrics.addMetric('RacesClosed', 'Count', 1);
+          if (outcome.complete) deps.metrics.addMetric('RacesClosed', 'Count', 1);
+          else {
+            // The rest of its results go in with the next invocation, whichever shard's (or the next tick).
+            deps.metrics.addMetric('RaceClosesContinued', 'Count', 1);
+            lastCloseCheck = Number.NEGATIVE_INFINITY;
+          }
           deps.metrics.addMetric('ResultsWritten', 'Count', outcome.written);
           deps.metrics.addMetric('NotFinishedResults', 'Count', outcome.notFinished);
           deps.metrics.addMetric('FlaggedResults', 'Count', outcome.flagged);
           deps.metrics.addMetric('LateFinalsRefused', 'Count', outcome.lateFinals);
           deps.metrics.addMetric('FinalsNotAdmitted', 'Count', outcome.notAdmitted);
-          deps.logger.info('race closed', { shardId, ...race, ...outcome });
+          deps.logger.info(outcome.complete ? 'race closed' : 'race closing, continued by the next close', {
+            shardId,
+            ...race,
+            ...outcome,
+          });
         }
       }),
     );

@@ -279,6 +279,8 @@ export interface ResultsOutcome {
   written: number;
   /** Riders who had a result by the time of the write (another closer of the race wrote it first). */
   alreadyHadResult: number;
+  /** Results not tried: the deadline came first. */
+  left: number;
 }
 
 /**
@@ -289,16 +291,23 @@ export interface ResultsOutcome {
  * all or nothing: when one of its conditions fails (a final landed meanwhile)
  * or it conflicts with another write, DynamoDB cancels it whole
  * (TransactionCanceledException) and its items are written one by one instead,
- * each with its own condition. `parallel` transactions run at once.
+ * each with its own condition. `parallel` transactions run at once; none
+ * starts once `now()` has reached `deadline` (those left are counted).
  */
 export async function putResultsAll(
   ddb: DynamoDBDocumentClient,
   tableName: string,
   items: readonly ResultItem[],
   parallel = 4,
+  deadline = Number.POSITIVE_INFINITY,
+  now: () => number = Date.now,
 ): Promise<ResultsOutcome> {
-  const outcome: ResultsOutcome = { written: 0, alreadyHadResult: 0 };
+  const outcome: ResultsOutcome = { written: 0, alreadyHadResult: 0, left: 0 };
   await forEachLimited(chunk(items, TRANSACT_WRITE_LIMIT), parallel, async (part) => {
+    if (now() >= deadline) {
+      outcome.left += part.length;
+      return;
+    }
     try {
       await ddb.send(
         new TransactWriteCommand({
@@ -392,6 +401,12 @@ export async function deleteOpenRace(ddb: DynamoDBDocumentClient, tableName: str
     ),
   );
   if (deleted) return true;
+  await releaseRaceClose(ddb, tableName, race);
+  return false;
+}
+
+/** Gives up the claim to close a race (claimRaceClose), so that the next closer may take it at once. */
+export async function releaseRaceClose(ddb: DynamoDBDocumentClient, tableName: string, race: OpenRace): Promise<void> {
   // A marker already gone needs no release.
   await writtenUnlessConditionFails(
     ddb.send(
@@ -403,5 +418,4 @@ export async function deleteOpenRace(ddb: DynamoDBDocumentClient, tableName: str
       }),
     ),
   );
-  return false;
 }

@@ -54,6 +54,7 @@ export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
     'ResultsWritten',
     'FinalsStored',
     'RacesClosed',
+    'RaceClosesContinued',
     'NotFinishedResults',
     'RaceCloseFailures',
     'ShardPositionFailures',
@@ -350,7 +351,11 @@ export class Monitoring extends Construct {
           emf('allTime', 'AllTimeChangesApplied'),
           emf('allTime', 'RankingHeadsWritten'),
         ],
-        [emf('finalizer', 'RacesClosed'), emf('finalizer', 'NotFinishedResults')],
+        [
+          emf('finalizer', 'RacesClosed'),
+          emf('finalizer', 'RaceClosesContinued'),
+          emf('finalizer', 'NotFinishedResults'),
+        ],
       ),
       graph('Retries and failures', [
         emf('aggregator', 'PublishFailures'),

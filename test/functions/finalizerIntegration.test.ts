@@ -572,4 +572,56 @@ describe('finalizer against DynamoDB Local', () => {
     ).toMatchObject({ markerDeleted: true });
     expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
   });
+
+  it('a close that runs out of time leaves the rest to the next close, which ranks every result as one race', async () => {
+    const classId = 2;
+    const raceId = 6_000_900;
+    const during = raceId * RS * 1000 + 200_000;
+    const due = raceEndMillis(raceId, RS) + GRACE * 1000;
+    const riders = 250;
+    const live: Record<string, { output: number; second: number }> = {};
+    // Every second rider alike: ranks are shared across the two closes' writes.
+    for (let i = 0; i < riders; i += 1) live[`c${String(i).padStart(3, '0')}`] = { output: 10 + (i >> 1), second: 200 };
+    await writeLivePart(
+      documentClient(endpoint),
+      tableName,
+      { classId, raceId, shardId: 's0' },
+      live,
+      new Date(during).toISOString(),
+    );
+    await createFinalizer(deps(during).d)(
+      kinesisEvent([telemetry({ raceId, classId, racerId: 'c000', second: 200, output: 10 })], {
+        arrivalSeconds: during / 1000,
+      }),
+    );
+    const listed = (await listOpenRaces(documentClient(endpoint), tableName, classId)).find((r) => r.raceId === raceId);
+    expect(await claimRaceClose(documentClient(endpoint), tableName, listed!, due, 60_000)).toBe(true);
+    // The clock runs out once the race is read and two transactions have started.
+    let reads = 0;
+    const first = await closeRace(documentClient(endpoint), tableName, listed!, new Date(due).toISOString(), 1, () =>
+      reads++ < 3 ? 0 : Number.POSITIVE_INFINITY,
+    );
+    expect(first).toMatchObject({ complete: false, markerDeleted: false });
+    expect(first.written).toBeGreaterThan(0);
+    expect(first.written).toBeLessThan(riders);
+    expect(await get(raceKey(classId, raceId))).toBeUndefined();
+    // The claim is given up, so the next closer takes the race at once and goes on.
+    const marker = await get(openRaceKey(classId, raceId));
+    expect(marker).not.toHaveProperty('closingUntil');
+    expect(await claimRaceClose(documentClient(endpoint), tableName, listed!, due + 1, 60_000)).toBe(true);
+    const rest = await closeRace(documentClient(endpoint), tableName, listed!, new Date(due + 1).toISOString());
+    expect(rest).toMatchObject({ complete: true, markerDeleted: true, competitors: riders });
+    expect(first.written + rest.written).toBe(riders);
+    expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: riders, winnerRacerId: 'c248' });
+    const stored = (await raceShardItems(documentClient(endpoint), tableName, classId, raceId)).filter(
+      (i) => i.itemType === 'Result',
+    );
+    expect(stored).toHaveLength(riders);
+    const byRider = new Map(stored.map((r) => [String(r.racerId), r]));
+    // Output 10 + ⌊i/2⌋ descending: c248 and c249 share rank 1, c246 and c247 rank 3, …, c000 and c001 rank 249.
+    for (let i = 0; i < riders; i += 1) {
+      const expectedRank = riders - 1 - (i - (i % 2));
+      expect(byRider.get(`c${String(i).padStart(3, '0')}`), `c${i}`).toMatchObject({ rank: expectedRank });
+    }
+  });
 });

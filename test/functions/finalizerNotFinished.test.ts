@@ -41,6 +41,7 @@ describe('putResultsAll against DynamoDB Local', () => {
     expect(await putResultsAll(documentClient(endpoint), tableName, items)).toEqual({
       written: items.length,
       alreadyHadResult: 0,
+      left: 0,
     });
     const stored = await results(raceId);
     expect(stored.size).toBe(items.length);
@@ -67,6 +68,7 @@ describe('putResultsAll against DynamoDB Local', () => {
     expect(await putResultsAll(documentClient(endpoint), tableName, items)).toEqual({
       written: 149,
       alreadyHadResult: 1,
+      left: 0,
     });
     const stored = await results(raceId);
     expect(stored.size).toBe(150);
@@ -85,6 +87,7 @@ describe('putResultsAll against DynamoDB Local', () => {
     expect(await putResultsAll(documentClient(endpoint), tableName, items)).toEqual({
       written: 0,
       alreadyHadResult: 30,
+      left: 0,
     });
     expect((await results(raceId)).size).toBe(30);
   });
@@ -93,6 +96,27 @@ describe('putResultsAll against DynamoDB Local', () => {
     expect(await putResultsAll(documentClient(endpoint), tableName, [])).toEqual({
       written: 0,
       alreadyHadResult: 0,
+      left: 0,
     });
+  });
+
+  it('starts no transaction once the deadline has come; writing again with time left writes the rest', async () => {
+    const raceId = 7_000_004;
+    const items = notFinished(raceId, TRANSACT_WRITE_LIMIT * 3 + 5);
+    // The clock reaches the deadline after two transactions have started (one at a time).
+    let reads = 0;
+    const clock = () => (reads++ < 2 ? 0 : 1);
+    expect(await putResultsAll(documentClient(endpoint), tableName, items, 1, 1, clock)).toEqual({
+      written: TRANSACT_WRITE_LIMIT * 2,
+      alreadyHadResult: 0,
+      left: TRANSACT_WRITE_LIMIT + 5,
+    });
+    expect((await results(raceId)).size).toBe(TRANSACT_WRITE_LIMIT * 2);
+    expect(await putResultsAll(documentClient(endpoint), tableName, items.slice(TRANSACT_WRITE_LIMIT * 2))).toEqual({
+      written: TRANSACT_WRITE_LIMIT + 5,
+      alreadyHadResult: 0,
+      left: 0,
+    });
+    expect((await results(raceId)).size).toBe(items.length);
   });
 });
