@@ -144,6 +144,19 @@ export interface MergedRiders {
  */
 export function mergeRiders(existing: LiveRiders, incoming: LiveRiders): MergedRiders {
   const riders: LiveRiders = Object.assign({}, existing);
+  return { riders, changed: mergeInto(riders, incoming) };
+}
+
+/** Every part's riders merged by mergeRiders' rule into one new set (none of the parts is modified). */
+export function mergeAllRiders(parts: readonly LiveRiders[]): LiveRiders {
+  // One set merged into in place: copying the growing set per part would be quadratic in the parts.
+  const all: LiveRiders = {};
+  for (const part of parts) mergeInto(all, part);
+  return all;
+}
+
+/** Merges `incoming` into `riders` in place; true when `riders` changed. */
+function mergeInto(riders: LiveRiders, incoming: LiveRiders): boolean {
   let changed = false;
   for (const key of Object.keys(incoming)) {
     const inc = incoming[key] as LiveRider;
@@ -160,7 +173,7 @@ export function mergeRiders(existing: LiveRiders, incoming: LiveRiders): MergedR
       changed = true;
     }
   }
-  return { riders, changed };
+  return changed;
 }
 
 /** A rider's record, without the optional fields it does not have. */
@@ -237,8 +250,7 @@ export function decodeRiders(attribute: unknown): LiveRiders {
 
 /** Merges every shard's part of a race and ranks the riders (see core/ranking.ts). */
 export function rankRiders(parts: readonly LiveRiders[]): LiveEntry[] {
-  let all: LiveRiders = {};
-  for (const part of parts) all = mergeRiders(all, part).riders;
+  const all = mergeAllRiders(parts);
   const scored: Array<{ racerId: string; name: string | null; output: number; second: number; flags: number }> = [];
   for (const key of Object.keys(all)) {
     const r = all[key] as LiveRider;

@@ -8,15 +8,19 @@
  * BANDS_PER_REQUEST each: every field is one resolver run, within the
  * stack's resolver count limit per request (infra/settings.ts API).
  */
-import type { LiveBand } from '../../core/liveBands.js';
-import { API } from '../../infra/settings.js';
+import { bandCount, type LiveBand } from '../../core/liveBands.js';
+import { ADMISSION, API } from '../../infra/settings.js';
 import type { SignedPoster } from './publishLiveRankings.js';
 
 /** Band fields per request: half the resolver count limit, so a request stays far from it. */
 export const BANDS_PER_REQUEST = Math.floor(API.resolverCountLimit / 2);
 
-/** Requests of one board in flight at once. */
-const CONCURRENT_REQUESTS = 4;
+/**
+ * Requests of one board in flight at once: every request of a board at the
+ * admission cap (50,000 riders, 20 requests) goes out together, so that
+ * publishing costs about one AppSync round trip rather than one per wave.
+ */
+export const CONCURRENT_REQUESTS = Math.ceil(bandCount(ADMISSION.maxRidersPerRace) / BANDS_PER_REQUEST);
 
 /** The selection each band field returns: what onLiveBoard subscribers can ask for. */
 const BAND_SELECTION = 'classId raceId updatedAt band totalRiders entries { rank racerId name output second }';

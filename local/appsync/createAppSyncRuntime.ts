@@ -29,6 +29,7 @@ import { selectionSetGraphQL, selectionSetList } from './execution/selectionSet.
 import { filterErrorData } from './execution/filterErrorData.js';
 import { executeInSlices } from './execution/executeInSlices.js';
 import { validateInTurns } from './execution/validateInTurns.js';
+import { createDocumentCache } from './execution/documentCache.js';
 import {
   MAX_DOCUMENT_NESTING,
   MAX_DOCUMENT_TOKENS,
@@ -176,6 +177,8 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     timeoutMs,
   );
   const listeners = new Set<(e: MutationEvent) => void>();
+  const documents = createDocumentCache();
+  const parsing = new Map<string, Promise<DocumentNode | AppSyncResponse>>();
 
   function contextParts(
     source: unknown,
@@ -281,21 +284,30 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     });
   }
 
-  /** `onOperation` hears the operation's meter key once the operation is known. */
-  async function executeAuthorized(
-    request: ExecuteRequest,
-    mode: AuthMode,
-    identity: Identity | null,
-    onOperation: (key: string) => void,
-  ): Promise<AppSyncResponse> {
-    const overflow = nestingOverflowAt(request.query);
+  /**
+   * The document of `query` parsed and validated, or the response that
+   * refuses it. Requests that arrive with one text together share one parse.
+   */
+  function validDocument(query: string): DocumentNode | Promise<DocumentNode | AppSyncResponse> {
+    const cached = documents.get(query);
+    if (cached) return cached;
+    let pending = parsing.get(query);
+    if (!pending) {
+      pending = parseAndValidate(query).finally(() => parsing.delete(query));
+      parsing.set(query, pending);
+    }
+    return pending;
+  }
+
+  async function parseAndValidate(query: string): Promise<DocumentNode | AppSyncResponse> {
+    const overflow = nestingOverflowAt(query);
     if (overflow >= 0) {
       return {
         errors: [
           {
             path: null,
             errorType: 'InvalidSyntax',
-            locations: [{ ...lineColumnAt(request.query, overflow), sourceName: null }],
+            locations: [{ ...lineColumnAt(query, overflow), sourceName: null }],
             message: `Syntax Error: the document nests deeper than ${MAX_DOCUMENT_NESTING} levels.`,
           },
         ],
@@ -303,14 +315,28 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     }
     let document: DocumentNode;
     try {
-      document = parse(request.query, { maxTokens: MAX_DOCUMENT_TOKENS });
+      document = parse(query, { maxTokens: MAX_DOCUMENT_TOKENS });
     } catch (err) {
       if (err instanceof GraphQLError) return { errors: [formatRequestError(err, 'InvalidSyntax')] };
       throw err;
     }
-    const validationErrors = await validateInTurns(schema, document, validationRules, request.query.length);
+    const validationErrors = await validateInTurns(schema, document, validationRules, query.length);
     if (validationErrors.length > 0)
       return { data: null, errors: validationErrors.map((e) => formatRequestError(e, 'ValidationError')) };
+    documents.set(query, document);
+    return document;
+  }
+
+  /** `onOperation` hears the operation's meter key once the operation is known. */
+  async function executeAuthorized(
+    request: ExecuteRequest,
+    mode: AuthMode,
+    identity: Identity | null,
+    onOperation: (key: string) => void,
+  ): Promise<AppSyncResponse> {
+    const valid = await validDocument(request.query);
+    if (!('kind' in valid)) return valid;
+    const document = valid;
     const operation: OperationDefinitionNode | null | undefined = getOperationAST(
       document,
       request.operationName ?? undefined,

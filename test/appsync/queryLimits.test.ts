@@ -185,6 +185,22 @@ describe('operations with many root fields (run in slices)', () => {
     expect(out.body.data).toEqual(expected);
   });
 
+  it('refuse a variable that does not coerce before any slice runs, whichever slice uses it, as one execution', async () => {
+    const fields = Array.from({ length: 40 }, (_, i) => `f${i}: echo(msg: ${i === 39 ? '$late' : '$early'})`);
+    const query = `query Q($early: String!, $late: String!) { ${fields.join(' ')} }`;
+    const refused = await post(open.url, JSON.stringify({ query, variables: { early: 'a', late: 5 } }), apiKeyHeaders);
+    expect(refused.body.data ?? null).toBeNull();
+    expect(refused.body.errors).toHaveLength(1);
+    expect(refused.body.errors?.[0]?.message).toMatch(/^Variable "\$late" got invalid value 5/);
+    const answered = await post(
+      open.url,
+      JSON.stringify({ query, variables: { early: 'a', late: 'z' } }),
+      apiKeyHeaders,
+    );
+    expect(answered.body.errors).toBeUndefined();
+    expect(answered.body.data).toMatchObject({ f0: 'a', f38: 'a', f39: 'z' });
+  });
+
   it('stop at the first non-null root field that fails: data is null, as in one execution', async () => {
     const out = await gql(open, `{ ${aliases(30, 'echo(msg: "x")').slice(1, -1)} bad: strictRoot }`);
     expect(out.body.data).toBeNull();

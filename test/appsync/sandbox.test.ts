@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateCode, ResolverLoadError } from '../../local/appsync/index.js';
 import { createSandbox } from '../../local/appsync/runtime/sandbox.js';
 import { loadBundle } from '../../local/appsync/runtime/loadBundle.js';
+import { buildContext } from '../../local/appsync/execution/runResolver.js';
 import { bundleFixture } from './fixtures/bundle.js';
 import { evalInSandbox } from './evalHelpers.js';
 import { errorMessage } from '../../lib/toError.js';
@@ -180,5 +181,81 @@ describe('load-time syntax gate (AppSync refuses these at deploy)', () => {
       message = errorMessage(err);
     }
     expect(message).toMatch(/Query\.forbidden\.ts:9:3 .*while is not supported/);
+  });
+
+  describe('ctx.info.variables', () => {
+    /** A resolver's ctx whose variables count how often they are copied into the sandbox. */
+    function contextFor(sandbox: ReturnType<typeof createSandbox>) {
+      const copies = { count: 0 };
+      const variables = {
+        toJSON: () => {
+          copies.count += 1;
+          return { x: 1, big: 'y'.repeat(1000) };
+        },
+      };
+      const ctx = buildContext(sandbox, {
+        args: {},
+        identity: null,
+        source: null,
+        info: {
+          fieldName: 'f',
+          parentTypeName: 'Query',
+          variables: variables as unknown as Record<string, unknown>,
+          selectionSetList: [],
+          selectionSetGraphQL: '',
+        },
+        request: { headers: {}, domainName: null },
+        env: {},
+      });
+      return { ctx, copies };
+    }
+
+    it('are copied in only for a resolver that reads them, once, and are then plain data it may change', () => {
+      const sandbox = createSandbox();
+      const reader = loadBundle(
+        `export function request(ctx) {
+  const keys = Object.keys(ctx.info);
+  ctx.info.variables.x = 2;
+  const changed = ctx.info.variables.x;
+  const plain = typeof Object.getOwnPropertyDescriptor(ctx.info, 'variables').value;
+  const json = JSON.stringify(ctx.info).length > 1000;
+  ctx.info.variables = { y: 3 };
+  return { keys, changed, plain, json, replaced: ctx.info.variables };
+}`,
+        'reader.js',
+        sandbox,
+        1000,
+      );
+      const read = contextFor(sandbox);
+      expect(sandbox.call(reader.request, read.ctx, 1000)).toEqual({
+        keys: ['fieldName', 'parentTypeName', 'variables'],
+        changed: 2,
+        plain: 'object',
+        json: true,
+        replaced: { y: 3 },
+      });
+      expect(read.copies.count).toBe(1);
+
+      const ignorer = loadBundle('export function request(ctx) { return ctx.info.fieldName; }', 'i.js', sandbox, 1000);
+      const ignored = contextFor(sandbox);
+      expect(sandbox.call(ignorer.request, ignored.ctx, 1000)).toBe('f');
+      expect(ignored.copies.count).toBe(0);
+    });
+
+    it('cannot be climbed out of through the lazy property', () => {
+      const sandbox = createSandbox();
+      const climber = loadBundle(
+        `export function request(ctx) {
+  const d = Object.getOwnPropertyDescriptor(ctx.info, 'variables');
+  return d.get.constructor('return process')();
+}`,
+        'climb.js',
+        sandbox,
+        1000,
+      );
+      expect(() => sandbox.call(climber.request, contextFor(sandbox).ctx, 1000)).toThrow(
+        /Code generation from strings disallowed/,
+      );
+    });
   });
 });

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPublisher } from '../../functions/aggregator/publishLiveRankings.js';
+import { createPublisher, createSignedPoster } from '../../functions/aggregator/publishLiveRankings.js';
+import { BANDS_PER_REQUEST, createBandPublisher } from '../../functions/aggregator/publishLiveBands.js';
+import { toBands } from '../../core/liveBands.js';
+import { ADMISSION } from '../../infra/settings.js';
 import type { FakeAppSync } from './support.js';
 import { fakeAppSync, noSleep } from './support.js';
 
@@ -86,5 +89,35 @@ describe('SigV4 signing on node:crypto', () => {
     const [theirs, ours] = await Promise.all([sign(Sha256), sign(NodeSha256)]);
     expect(ours.headers.authorization).toBe(theirs.headers.authorization);
     expect(ours.headers.authorization).toMatch(/Signature=[0-9a-f]{64}$/);
+  });
+});
+
+describe('publishLiveBand requests of a board', () => {
+  it('sends a board at the admission cap in requests that are all in flight together, every band once', async () => {
+    const riders = ADMISSION.maxRidersPerRace;
+    const requests = Math.ceil(riders / 50 / BANDS_PER_REQUEST);
+    const appsync = await fakeAppSync({ holdUntil: requests });
+    try {
+      const entries = Array.from({ length: riders }, (_, i) => ({
+        rank: i + 1,
+        racerId: `r${i}`,
+        name: null,
+        output: riders - i,
+        second: 60,
+        flags: [],
+      }));
+      const bands = toBands(entries, { classId: 5, raceId: 9, updatedAt: '2026-11-23T00:00:00.000Z' });
+      const post = createSignedPoster({ graphqlUrl: appsync.url, region: 'us-east-1', credentials, sleep: noSleep });
+      await createBandPublisher(post)(bands);
+      expect(bands).toHaveLength(riders / 50);
+      expect(appsync.requests).toHaveLength(requests);
+      expect(appsync.maxInFlight()).toBe(requests);
+      const sent = appsync.requests.flatMap(
+        (r) => Object.values(r.body.variables) as unknown as Array<{ band: number }>,
+      );
+      expect(sent.map((b) => b.band).sort((a, b) => a - b)).toEqual(bands.map((b) => b.band));
+    } finally {
+      await appsync.close();
+    }
   });
 });

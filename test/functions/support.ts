@@ -29,22 +29,45 @@ export interface FakeAppSync {
   requests: RecordedRequest[];
   /** Answers to give, in order (then 200 with data). */
   answers: Array<{ status: number; body: unknown }>;
+  /** Most requests it held at once. */
+  maxInFlight(): number;
   close(): Promise<void>;
 }
 
 /** An HTTP server on 127.0.0.1 that records GraphQL POSTs and answers like AppSync. */
-export async function fakeAppSync(): Promise<FakeAppSync> {
+export async function fakeAppSync(
+  opts: {
+    /** Answers nothing until this many requests are in flight (or `holdMs` passed): concurrency shows. */
+    holdUntil?: number;
+    holdMs?: number;
+  } = {},
+): Promise<FakeAppSync> {
   const requests: RecordedRequest[] = [];
   const answers: FakeAppSync['answers'] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let held: Array<() => void> = [];
+  const release = () => {
+    const now = held;
+    held = [];
+    for (const answer of now) answer();
+  };
   const server = http.createServer((req, res) => {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RecordedRequest['body'];
       requests.push({ headers: req.headers, body });
       const answer = answers.shift() ?? { status: 200, body: { data: { publishLiveRankings: body.variables.input } } };
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer.body));
+      held.push(() => {
+        inFlight -= 1;
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer.body));
+      });
+      if (opts.holdUntil === undefined || inFlight >= opts.holdUntil) release();
+      else setTimeout(release, opts.holdMs ?? 10_000);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -53,6 +76,7 @@ export async function fakeAppSync(): Promise<FakeAppSync> {
     url: `http://127.0.0.1:${port}/graphql`,
     requests,
     answers,
+    maxInFlight: () => maxInFlight,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -19,6 +19,8 @@ import { TEST_API_KEY as RUNTIME_TEST_KEY } from '../appsync/fixtures/testApi.js
 import { liveRankingsInput } from './support/liveRankingsBackend.js';
 import { serveRuntime, type RuntimeServer } from './support/runtimeServer.js';
 import { until } from '../support/eventually.js';
+import { createBandPublisher } from '../../functions/aggregator/publishLiveBands.js';
+import { createSignedPoster } from '../../functions/aggregator/publishLiveRankings.js';
 
 describe('live rankings through the local AppSync runtime and the project resolvers', () => {
   let api: Api;
@@ -95,6 +97,62 @@ describe('live rankings through the local AppSync runtime and the project resolv
     expect(band1).toEqual([]);
     stop0();
     stop1();
+  });
+
+  it("delivers a window's bands, published as aliased fields of a few requests, to exactly the subscribers of each band", async () => {
+    const follow = (bands: number[]) => {
+      const got: number[] = [];
+      const errors: Error[] = [];
+      const stop = reader.subscribe(
+        OnLiveBoardDocument,
+        { classId: 5, bands },
+        { next: (e) => got.push(e.onLiveBoard?.band ?? -1), error: (e) => errors.push(e) },
+      );
+      return { got, errors, stop };
+    };
+    const top = follow([0]);
+    const topAndOwn = [follow([0, 7]), follow([0, 7]), follow([7, 0])];
+    const lastBand = follow([119]);
+    const beyond = follow([9_999]);
+    const five = follow([1, 2, 3, 4, 5]);
+    await until(() => server.attachment.server.subscriptionsByArgument('classId')['5'] === 7);
+    // What a careless or hostile viewer asks is refused by the resolver before any filter is set.
+    const refused = await Promise.all(
+      [[0, 0, 7], [10_001], [-1], [1, 2, 3, 4, 5, 6], []].map(
+        (bands) =>
+          new Promise<Error>((resolve) =>
+            reader.subscribe(OnLiveBoardDocument, { classId: 5, bands }, { next: () => undefined, error: resolve }),
+          ),
+      ),
+    );
+    for (const error of refused)
+      expect((error as SubscriptionError).errors[0]).toMatchObject({ errorType: 'ValidationError' });
+
+    const bands = Array.from({ length: 120 }, (_, b) => ({
+      classId: 5,
+      raceId: 4244,
+      updatedAt: '2026-11-23T03:00:05.000Z',
+      band: b,
+      totalRiders: 6_000,
+      entries: [{ rank: b * 50 + 1, racerId: `r${b}`, name: null, output: 1000 - b, second: 120 }],
+    }));
+    // Another class's board at the same time reaches none of them.
+    const other = bands.map((b) => ({ ...b, classId: 6 }));
+    const publish = createBandPublisher(
+      createSignedPoster({ graphqlUrl: server.graphqlUrl, region: LOCAL_REGION, credentials: TEST_IAM_CREDENTIALS }),
+    );
+    await Promise.all([publish(bands), publish(other)]);
+    await until(() => lastBand.got.length === 1 && topAndOwn.every((f) => f.got.length === 2) && five.got.length === 5);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(top.got).toEqual([0]);
+    for (const f of topAndOwn) expect([...f.got].sort((a, b) => a - b)).toEqual([0, 7]);
+    expect(lastBand.got).toEqual([119]);
+    expect(beyond.got).toEqual([]);
+    expect([...five.got].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+    for (const f of [top, ...topAndOwn, lastBand, beyond, five]) {
+      expect(f.errors).toEqual([]);
+      f.stop();
+    }
   });
 
   it("refuses a subscription the resolver rejects (class outside the catalog) with the resolver's error", async () => {

@@ -14,6 +14,7 @@
 import {
   Kind,
   execute,
+  getVariableValues,
   type DocumentNode,
   type ExecutionArgs,
   type FragmentDefinitionNode,
@@ -63,6 +64,31 @@ function rootSelections(
   }
 }
 
+/** Names of the variables `nodes` use, through the fragments they spread. */
+function variablesUsed(nodes: readonly unknown[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): Set<string> {
+  const used = new Set<string>();
+  const spread = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const node = value as { kind?: unknown; name?: { value?: unknown } };
+    if (node.kind === Kind.VARIABLE && typeof node.name?.value === 'string') {
+      used.add(node.name.value);
+      return;
+    }
+    if (node.kind === Kind.FRAGMENT_SPREAD && typeof node.name?.value === 'string' && !spread.has(node.name.value)) {
+      spread.add(node.name.value);
+      walk(fragments.get(node.name.value));
+    }
+    for (const [key, child] of Object.entries(value)) if (key !== 'loc') walk(child);
+  };
+  walk(nodes);
+  return used;
+}
+
 /** Rough size of an error in the response (its message, path and AppSync's fields). */
 function errorBytes(e: GraphQLError): number {
   return e.message.length + 160;
@@ -93,15 +119,27 @@ export async function executeInSlices(
     const size = JSON.stringify(data).length + errors.reduce((n, e) => n + errorBytes(e), 0);
     return { data, errors, tooLarge: size > maxResponseBytes };
   }
+  // Every variable is coerced once, as one execution would do before running any field (an invalid one
+  // refuses the whole operation); each slice then declares only the variables its own fields use, so that
+  // no slice coerces the others' (a request's variables can be large: many fields' inputs).
+  const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {}, {
+    maxErrors: 50,
+  });
+  if (coerced.errors) return { data: null, errors: coerced.errors, tooLarge: false };
   const data: Record<string, unknown> = {};
   const errors: GraphQLError[] = [];
   let size = 2;
   for (let from = 0; from < keys.length; from += ROOT_KEYS_PER_SLICE) {
     if (from > 0) await nextTurn();
     const selections = keys.slice(from, from + ROOT_KEYS_PER_SLICE).flatMap((k) => byKey.get(k) ?? []);
+    const used = variablesUsed(selections, fragments);
+    const variableDefinitions = (operation.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value));
     const document: DocumentNode = {
       kind: Kind.DOCUMENT,
-      definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } }, ...fragmentDefinitions],
+      definitions: [
+        { ...operation, variableDefinitions, selectionSet: { kind: Kind.SELECTION_SET, selections } },
+        ...fragmentDefinitions,
+      ],
     };
     const result = await execute({ ...args, document, operationName: operation.name?.value });
     errors.push(...(result.errors ?? []));

@@ -116,7 +116,7 @@ function callHandler(
 
 /** Builds ctx in the sandbox's realm (resolver code sees its own Object and Array). */
 export function buildContext(sandbox: Sandbox, parts: ContextParts): Record<string, unknown> {
-  const { selectionSetList, selectionSetGraphQL, ...infoRest } = parts.info;
+  const { selectionSetList, selectionSetGraphQL, variables, ...infoRest } = parts.info;
   const ctx = sandbox.importValue({
     arguments: parts.args,
     identity: parts.identity,
@@ -130,6 +130,9 @@ export function buildContext(sandbox: Sandbox, parts: ContextParts): Record<stri
   }) as Record<string, unknown>;
   ctx['args'] = ctx['arguments'];
   const info = ctx['info'] as Record<string, unknown>;
+  // Every variable of the request, copied only for a resolver that reads them: a request of many fields
+  // (the aggregator's bands) would otherwise copy all of them into every field's ctx.
+  sandbox.defineLazyValue(info, 'variables', () => sandbox.importValue(variables));
   // JSON.stringify(ctx.info) leaves these two out [DOC]: non-enumerable.
   sandbox.defineLazy(info, 'selectionSetList', () =>
     sandbox.importValue(typeof selectionSetList === 'function' ? selectionSetList() : selectionSetList),

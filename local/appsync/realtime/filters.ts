@@ -63,7 +63,8 @@ function isOperator(value: unknown): value is FilterOperator {
   return typeof value === 'string' && (FILTER_OPERATORS as readonly string[]).includes(value);
 }
 
-function isScalar(value: unknown): boolean {
+/** A value filters compare as one (null, string, number, boolean). */
+export function isScalar(value: unknown): value is null | string | number | boolean {
   return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
@@ -151,8 +152,8 @@ export function parseSubscriptionFilter(raw: unknown): SubscriptionFilter | AppS
   return { filterGroup };
 }
 
-/** Reads a dotted path; `undefined` when a step is missing. */
-function readPath(data: unknown, path: string[]): unknown {
+/** Reads a path (a dotted fieldName split at its dots); `undefined` when a step is missing. */
+export function readPath(data: unknown, path: string[]): unknown {
   let current = data;
   for (const step of path) {
     if (!isRecord(current)) return undefined;

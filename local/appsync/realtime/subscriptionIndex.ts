@@ -1,13 +1,16 @@
 /**
  * The registry of live subscriptions and the fan-out of mutation events.
  * Subscriptions with the same field, query, variables and filters form one
- * group: a published event is filtered, executed and serialized once per
- * group, and the encoded bytes are shared by every subscriber of the group.
+ * group. A published event is matched against the groups its values can
+ * match (candidateIndex.ts) and filtered once per group; it is executed and
+ * serialized once per selection (query, variables, auth mode) among the
+ * groups that match, and the encoded bytes are shared by every subscriber.
  */
 import { executeSync, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { AuthMode, MutationEvent } from './backend.js';
 import { compileEventProjection, type EventProjection } from './eventProjection.js';
 import { argumentsMatch, filterMatches, stableStringify, type SubscriptionFilter } from './filters.js';
+import { createCandidateIndex, lookupsOfArguments, lookupsOfFilter, type CandidateIndex } from './candidateIndex.js';
 import type { PreparedSubscription } from './prepareSubscription.js';
 import type { SubscriptionLinks } from './schemaLinks.js';
 import type { SubscriptionMeter, UsageMeter } from '../metering/usageMeter.js';
@@ -33,6 +36,8 @@ export interface Subscription {
 /** Subscriptions that receive byte-identical payloads. */
 export interface SubscriptionGroup {
   key: string;
+  /** What the payload depends on (auth mode, query, operation, variables): groups with one shape get the same bytes. */
+  shape: string;
   prepared: PreparedSubscription;
   /** Auth mode of the subscribers: it decides which fields they may read. */
   authMode: AuthMode;
@@ -86,7 +91,9 @@ function appSyncError(error: GraphQLError) {
 /** Creates the registry; one per real-time server. */
 export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
   const { schema, links, isAllowed, maxEventBytes, warn, meter } = options;
+  /** Per subscription field: its groups by key, and the same groups filed by what their filters look up. */
   const groupsByField = new Map<string, Map<string, SubscriptionGroup>>();
+  const candidatesByField = new Map<string, CandidateIndex<SubscriptionGroup>>();
 
   /** Plain property reads, refused for fields the subscriber's auth mode may not read. */
   const readField: GraphQLFieldResolver<unknown, { authMode: AuthMode }> = (source, _args, context, info) => {
@@ -108,25 +115,29 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
     filter: SubscriptionFilter | undefined,
     invalidationFilter: SubscriptionFilter | undefined,
   ): Subscription {
+    const shape = [authMode, prepared.query, prepared.operationName ?? '', stableStringify(prepared.variables)].join(
+      '\u0000',
+    );
     const key = [
-      authMode,
-      prepared.query,
-      prepared.operationName ?? '',
-      stableStringify(prepared.variables),
+      shape,
       // Enhanced filters replace argument filters, so only one of the two is part of the key.
       filter ? stableStringify(filter) : `args:${stableStringify(prepared.args)}`,
       stableStringify(invalidationFilter ?? null),
     ].join('\u0000');
     let groups = groupsByField.get(prepared.fieldName);
-    if (!groups) {
+    let candidates = candidatesByField.get(prepared.fieldName);
+    if (!groups || !candidates) {
       groups = new Map();
+      candidates = createCandidateIndex();
       groupsByField.set(prepared.fieldName, groups);
+      candidatesByField.set(prepared.fieldName, candidates);
     }
     let group = groups.get(key);
     if (!group) {
       const readable = (typeName: string, fieldName: string) => isAllowed(typeName, fieldName, authMode);
       group = {
         key,
+        shape,
         prepared,
         authMode,
         filter,
@@ -136,6 +147,7 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
         meter: meter?.subscription(subscriptionKey(prepared.fieldName, prepared.args)),
       };
       groups.set(key, group);
+      candidates.add(group, filter ? lookupsOfFilter(filter) : lookupsOfArguments(prepared.args));
     }
     const subscription: Subscription = {
       id,
@@ -151,9 +163,14 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
     const { group } = subscription;
     group.members.delete(subscription);
     if (group.members.size > 0) return;
-    const groups = groupsByField.get(group.prepared.fieldName);
+    const { fieldName } = group.prepared;
+    const groups = groupsByField.get(fieldName);
     groups?.delete(group.key);
-    if (groups && groups.size === 0) groupsByField.delete(group.prepared.fieldName);
+    candidatesByField.get(fieldName)?.remove(group);
+    if (groups && groups.size === 0) {
+      groupsByField.delete(fieldName);
+      candidatesByField.delete(fieldName);
+    }
   }
 
   function matches(group: SubscriptionGroup, data: unknown): boolean {
@@ -188,17 +205,25 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
 
   function publish(event: MutationEvent): PublishReport {
     const report: PublishReport = { groupsMatched: 0, delivered: 0, oversized: 0, invalidated: 0 };
+    // The event's bytes per shape (null: over the payload limit), encoded for the first group that needs them.
+    const bodies = new Map<string, Uint8Array | null>();
     for (const fieldName of links.subscriptionsByMutation.get(event.fieldName) ?? []) {
-      const groups = groupsByField.get(fieldName);
-      if (!groups) continue;
-      for (const group of [...groups.values()]) {
+      const candidates = candidatesByField.get(fieldName);
+      if (!candidates) continue;
+      for (const group of candidates.candidates(event.data)) {
         if (!matches(group, event.data)) continue;
         report.groupsMatched += 1;
-        const body = encodeEvent(group, event.data);
-        if (body.byteLength > maxEventBytes) {
+        let body = bodies.get(group.shape);
+        if (body === undefined) {
+          const encoded = encodeEvent(group, event.data);
+          body = encoded.byteLength > maxEventBytes ? null : encoded;
+          bodies.set(group.shape, body);
           // AppSync drops events above its payload limit (counted as an inbound message error).
+          if (body === null)
+            warn(`${fieldName}: event of ${encoded.byteLength} bytes dropped (limit ${maxEventBytes})`);
+        }
+        if (body === null) {
           report.oversized += 1;
-          warn(`${fieldName}: event of ${body.byteLength} bytes dropped (limit ${maxEventBytes})`);
           continue;
         }
         for (const subscription of [...group.members]) {

@@ -37,6 +37,11 @@ export interface Sandbox {
   readonly importer: unknown;
   /** Defines a lazily computed, non-enumerable property with a sandbox-realm getter. */
   defineLazy(obj: object, name: string, thunk: () => unknown): void;
+  /**
+   * Defines an enumerable property computed on its first read (or set by its
+   * first write), from then on an ordinary writable data property.
+   */
+  defineLazyValue(obj: object, name: string, thunk: () => unknown): void;
   /** Copies JSON data into the sandbox's realm (so resolver code sees its own Object/Array). */
   importValue(value: unknown): unknown;
   /** Calls a sandbox function with one argument under the time limit. */
@@ -98,6 +103,25 @@ const BRIDGE = `(function (bridge, checkTime, specs) {
       Object.defineProperty(obj, name, {
         get: function () { if (!done) { value = thunk(); done = true; } return value; },
         enumerable: false,
+        configurable: true,
+      });
+    },
+    defineLazyValue: function (obj, name, thunk) {
+      let done = false;
+      let value;
+      // Once settled the property is plain data; on an object frozen meanwhile the accessor keeps the value.
+      const settle = function (v) {
+        value = v;
+        done = true;
+        try {
+          Object.defineProperty(obj, name, { value: v, writable: true, enumerable: true, configurable: true });
+        } catch (e) {}
+        return v;
+      };
+      Object.defineProperty(obj, name, {
+        get: function () { return done ? value : settle(thunk()); },
+        set: function (v) { settle(v); },
+        enumerable: true,
         configurable: true,
       });
     },
@@ -172,8 +196,12 @@ export function createSandbox(): Sandbox {
     b: typeof bridge,
     c: typeof checkTime,
     s: typeof specs,
-  ) => { importer: unknown; defineLazy: (obj: object, name: string, thunk: () => unknown) => void };
-  const { importer, defineLazy } = makeBridge(bridge, checkTime, specs);
+  ) => {
+    importer: unknown;
+    defineLazy: (obj: object, name: string, thunk: () => unknown) => void;
+    defineLazyValue: (obj: object, name: string, thunk: () => unknown) => void;
+  };
+  const { importer, defineLazy, defineLazyValue } = makeBridge(bridge, checkTime, specs);
   const tick = vm.runInContext('__appsync_tick', context) as () => void;
 
   function run(script: vm.Script, timeoutMs: number): unknown {
@@ -191,6 +219,7 @@ export function createSandbox(): Sandbox {
     moduleIds: new Set(Object.keys(hostModules)),
     importer,
     defineLazy,
+    defineLazyValue,
     importValue,
     tick,
     call(fn: unknown, arg: unknown, timeoutMs: number): unknown {
