@@ -1,6 +1,7 @@
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { ConnectionBadgeView } from '../src/components/ConnectionBadge.js';
+import { curveTitles } from '../src/components/CurveVsWinner.js';
 import { Podium } from '../src/components/Podium.js';
 import { RaceClock } from '../src/components/RaceClock.js';
 import { barShare, rankMovement, RankingTable, type RankRow } from '../src/components/RankingTable.js';
@@ -146,5 +147,18 @@ describe('account validation', () => {
   it('asks a returning rider for id and password only', () => {
     expect(validateAccount('signIn', 'ada', '', 'anything')).toEqual({});
     expect(validateAccount('signIn', 'ada', '', '').password).toBeDefined();
+  });
+});
+
+describe('CurveVsWinner titles', () => {
+  it('speak to the winner as the winner, and name the winner to anyone else', () => {
+    expect(curveTitles('ada', 'ada', 'Ada')).toEqual({
+      title: 'Your curve: you won this race',
+      summary: 'You won: your output over the race',
+    });
+    const other = curveTitles('bo', 'ada', 'Ada');
+    expect(other.title).toBe('Your curve against Ada, the winner');
+    expect(other.summary).toBe("Your output over the race next to Ada's");
+    expect(other.title).not.toContain("the winner's curve");
   });
 });

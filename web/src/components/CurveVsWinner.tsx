@@ -18,6 +18,16 @@ export function raceCurves(classId: number, raceId: number, racerId: string, win
   return { mine, winner, any: mine.length >= 2 || winner.length >= 2 };
 }
 
+/** The chart's title and summary: the winner looking at their own race sees no "against the winner". */
+export function curveTitles(racerId: string, winnerId: string, winnerName: string): { title: string; summary: string } {
+  return racerId === winnerId
+    ? { title: 'Your curve: you won this race', summary: 'You won: your output over the race' }
+    : {
+        title: `Your curve against ${winnerName}, the winner`,
+        summary: `Your output over the race next to ${winnerName}'s`,
+      };
+}
+
 export function CurveVsWinner(props: {
   classId: number;
   raceId: number;
@@ -37,6 +47,7 @@ export function CurveVsWinner(props: {
     );
   }
   const same = racerId === winnerId;
+  const titles = curveTitles(racerId, winnerId, winnerName);
   const { xs, values } = alignCurves(same ? [mine] : [mine, winner]);
   const series = [{ label: `${racerName} (you)`, values: values[0] ?? [], color: '#4dc9ff', width: 3 }];
   if (!same) series.push({ label: `${winnerName} (winner)`, values: values[1] ?? [], color: '#ffb000', width: 2 });
@@ -45,10 +56,10 @@ export function CurveVsWinner(props: {
       <LineChart
         xs={xs}
         series={series}
-        title={same ? 'Your curve: you won this race' : `Your curve against ${winnerName}, the winner`}
+        title={titles.title}
         xLabel="race second"
         yLabel="kJ"
-        summary={same ? 'You won: your output over the race' : `Your output over the race next to ${winnerName}'s`}
+        summary={titles.summary}
       />
     </Suspense>
   );
