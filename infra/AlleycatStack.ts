@@ -3,7 +3,7 @@
  * Environment-agnostic (no account/region lookups), so it synthesizes without
  * AWS credentials; the region is resolved by CloudFormation at deploy time.
  */
-import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type { CfnGraphQLApi } from 'aws-cdk-lib/aws-appsync';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -128,6 +128,13 @@ export class AlleycatStack extends Stack {
       enforceSSL: true,
     });
     if (email) topic.addSubscription(new EmailSubscription(email));
+    // A topic nobody subscribes to pages nobody. A deploy shows this warning, and `cdk deploy --strict` refuses it.
+    else {
+      Annotations.of(topic).addWarningV2(
+        'alleycat:Alarms.noSubscriber',
+        'The alarm topic has no subscriber: no alarm reaches anyone until the on-call rota subscribes to it. Deploy with -c alarmEmail=<address> or -c alarmTopicArn=<topic>, or subscribe to the AlarmTopicArn output.',
+      );
+    }
     Validations.of(topic).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason:

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { EMF_METRICS } from '../../infra/constructs/Monitoring.js';
 import { REPO_ROOT } from '../../infra/paths.js';
 import { MAPPINGS, MONITORING, SERVICE_NAMES } from '../../infra/settings.js';
@@ -253,6 +254,14 @@ describe('alarms', () => {
     s.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: [{ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] },
     });
+  });
+
+  it('warn at synth (and fail a --strict deploy) when nobody would hear them', async () => {
+    const warnings = (from: Synthesized) =>
+      Annotations.fromStack(from.stack).findWarning('*', Match.stringLikeRegexp('alarm topic has no subscriber'));
+    expect(warnings(s)).toHaveLength(1);
+    expect(warnings(await synthAlleycat({ alarmEmail: 'oncall@example.org' }))).toEqual([]);
+    expect(warnings(await synthAlleycat({ alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:pager' }))).toEqual([]);
   });
 
   it('mail an address given as context (confirmed by its owner)', async () => {
