@@ -49,6 +49,7 @@ export class AlleycatStack extends Stack {
     this.api = new AlleycatApi(this, 'Graphql', {
       stage: props.stage,
       apiKeyExpires,
+      apiKeyGeneration: context.apiKeyGeneration,
       verboseLogs: context.verboseApiLogs,
       table: this.table.table,
       stream: this.telemetry.stream,

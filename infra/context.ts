@@ -23,6 +23,11 @@ export interface AlleycatContext {
   readonly apiRateLimit: number;
   /** WAF's evaluation window for `apiRateLimit`: 60, 120, 300 or 600 s (context `apiRateWindowSeconds`). */
   readonly apiRateWindowSeconds: number;
+  /**
+   * The API key's generation (context `apiKeyGeneration`, default 1): raising it makes the next deploy
+   * create a new key and delete the old one (docs/operations.md, API key).
+   */
+  readonly apiKeyGeneration: number;
 }
 
 /** Context keys, as given on the command line (`-c key=value`) or in cdk.json. */
@@ -35,6 +40,7 @@ export const CONTEXT_KEYS = {
   verboseApiLogs: 'verboseApiLogs',
   apiRateLimit: 'apiRateLimit',
   apiRateWindowSeconds: 'apiRateWindowSeconds',
+  apiKeyGeneration: 'apiKeyGeneration',
 } as const;
 
 /** AWS WAF's rate-based rules: a limit of 10..2,000,000,000 requests per window of 60, 120, 300 or 600 s. */
@@ -100,6 +106,7 @@ export function readContext(node: Node): AlleycatContext {
     verboseApiLogs: verbose === true || verbose === 'true',
     apiRateLimit,
     apiRateWindowSeconds,
+    apiKeyGeneration: intContext(node, CONTEXT_KEYS.apiKeyGeneration, 1, 1, 1_000_000),
     // Kinesis allows up to 10,000 shards per stream by quota; keep a sane ceiling here.
     shardCount: intContext(node, CONTEXT_KEYS.shardCount, STREAM.defaultShardCount, 1, 500),
     // Lambda's TumblingWindowInSeconds is 0..900; a live ranking needs a window of at least 1 s.

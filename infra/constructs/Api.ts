@@ -50,6 +50,8 @@ export interface ApiProps {
   readonly stage: string;
   /** When the API key expires (AppSync allows at most 365 days ahead). */
   readonly apiKeyExpires: Date;
+  /** The key's generation: each one is its own resource, so a new generation replaces the key (rotation). */
+  readonly apiKeyGeneration: number;
   /** Log request and response content of failing fields (default false: errors without content). */
   readonly verboseLogs?: boolean;
 }
@@ -82,6 +84,9 @@ export class AlleycatApi extends Construct {
           authorizationType: AuthorizationType.API_KEY,
           apiKeyConfig: {
             description: 'Public reads and subscriptions.',
+            // The key's construct id (and so its logical id): generation 1 keeps the id stacks were first
+            // deployed with, a later one is a new resource that CloudFormation creates before deleting the old.
+            ...(props.apiKeyGeneration === 1 ? {} : { name: `Generation${props.apiKeyGeneration}` }),
             // Fixed at synth: every deploy renews the key (docs/operations.md, API key).
             expires: Expiration.atDate(props.apiKeyExpires),
           },

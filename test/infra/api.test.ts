@@ -131,6 +131,26 @@ describe('the GraphQL API', () => {
     expect(JSON.stringify(s.template.toJSON().Outputs)).not.toContain(keyId);
   });
 
+  it('rotates the API key by generation: a new generation is a new key resource, the old one goes', async () => {
+    const [firstId, first] = onlyResource(s.template, 'AWS::AppSync::ApiKey');
+    const [apiId] = onlyResource(s.template, 'AWS::AppSync::GraphQLApi');
+    expect(
+      await synthAlleycat({ apiKeyGeneration: '1' }).then((g) => onlyResource(g.template, 'AWS::AppSync::ApiKey')[0]),
+    ).toBe(firstId);
+    const rotated = await synthAlleycat({ apiKeyGeneration: '2' });
+    const [secondId, second] = onlyResource(rotated.template, 'AWS::AppSync::ApiKey');
+    // CloudFormation creates a resource of a new logical id and deletes the one no longer in the template.
+    expect(secondId).not.toBe(firstId);
+    expect(second.Properties).toMatchObject({
+      ApiId: { 'Fn::GetAtt': [apiId, 'ApiId'] },
+      Description: first.Properties?.Description,
+    });
+    expect(typeof second.Properties?.Expires).toBe('number');
+    expect(JSON.stringify(rotated.template.toJSON().Outputs)).not.toContain(secondId);
+    await expect(synthAlleycat({ apiKeyGeneration: '0' })).rejects.toThrow(/apiKeyGeneration=0 must be an integer/);
+    await expect(synthAlleycat({ apiKeyGeneration: 'next' })).rejects.toThrow(/apiKeyGeneration=next/);
+  });
+
   it('schedules a reminder to the alarm topic a month before the API key expires', () => {
     const [, key] = onlyResource(s.template, 'AWS::AppSync::ApiKey');
     const expires = Number(key.Properties?.Expires) * 1000;

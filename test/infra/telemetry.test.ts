@@ -46,6 +46,7 @@ describe('context values', () => {
       verboseApiLogs: false,
       apiRateLimit: 3000,
       apiRateWindowSeconds: 300,
+      apiKeyGeneration: 1,
     });
   });
 
