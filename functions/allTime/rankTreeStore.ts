@@ -90,24 +90,45 @@ export async function moveIndexKeys(
       throw error;
     }
   }
-  for (let attempt = 0; attempt < MAX_TREE_CONFLICTS; attempt += 1) {
-    try {
-      await ddb.send(
-        new TransactWriteCommand({
-          TransactItems: [{ Update: update }, ...nodes.map((n) => ({ Update: { TableName: tableName, ...n } }))],
-        }),
-      );
-      return moved;
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (reasons === null) throw error;
-      if (reasons[0] === 'ConditionalCheckFailed') return null;
-      if (!reasons.includes('TransactionConflict')) throw error;
-      // Another rider's move holds a node: try again after a moment, spread so that they part.
-      await sleep(10 + Math.floor(Math.random() * 40 * (attempt + 1)));
+  // The moves of one class share its trees' upper nodes: this process makes them one after another
+  // (together they would only cancel each other); other consumers' moves are retried on conflict.
+  return inTurn(`${tableName}#${item.classId}`, async () => {
+    for (let attempt = 0; attempt < MAX_TREE_CONFLICTS; attempt += 1) {
+      try {
+        await ddb.send(
+          new TransactWriteCommand({
+            TransactItems: [{ Update: update }, ...nodes.map((n) => ({ Update: { TableName: tableName, ...n } }))],
+          }),
+        );
+        return moved;
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (reasons === null) throw error;
+        if (reasons[0] === 'ConditionalCheckFailed') return null;
+        if (!reasons.includes('TransactionConflict')) throw error;
+        // Another consumer's move holds a node: try again after a moment, spread so that they part.
+        await sleep(10 + Math.floor(Math.random() * 40 * (attempt + 1)));
+      }
     }
-  }
-  throw new ConflictError(`the rank trees of class ${item.classId} stayed busy`);
+    throw new ConflictError(`the rank trees of class ${item.classId} stayed busy`);
+  });
+}
+
+/** Per class and table, the last tree move this process has started (moveIndexKeys). */
+const movesInTurn = new Map<string, Promise<unknown>>();
+
+/** Runs `work` after every earlier work of `key` in this process has settled. */
+function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const run = (movesInTurn.get(key) ?? Promise.resolve()).then(work, work);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  movesInTurn.set(key, settled);
+  void settled.then(() => {
+    if (movesInTurn.get(key) === settled) movesInTurn.delete(key);
+  });
+  return run;
 }
 
 /** The tree deltas of one ranking's key moving (the write shard's partition is the tree's). */
