@@ -43,7 +43,13 @@ async function oneStart(): Promise<number> {
     return performance.now() - started;
   } finally {
     child.kill('SIGTERM');
-    await exited;
+    // A stack that does not stop within 15 s is killed, and the log says so: the figure is the start's.
+    const stopped = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(r, 15_000, false))]);
+    if (!stopped) {
+      console.error(`stackStartup: alleycat start did not stop within 15 s of SIGTERM; killed. ${stderr.slice(-500)}`);
+      child.kill('SIGKILL');
+      await exited;
+    }
     fs.rmSync(cwd, { recursive: true, force: true });
   }
 }
