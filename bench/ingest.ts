@@ -56,6 +56,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Arrivals } from './benchRiders.js';
 import { CLASSES, type RaceFigures, type RacePlan } from './ingestRace.js';
+import { describeCalls } from './liveWriteCounter.js';
 import type { StepMessage } from './ingestStep.js';
 import { describeStep, ingestTargets, kneeOf, rideSteps } from './ingestSteps.js';
 import type { BenchOptions, BenchResult } from './types.js';
@@ -214,7 +215,9 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
       target: 1000,
       better: 'higher',
       note: [
-        `ours: ${n(ours)} write calls by the aggregator over the race (its SnapshotWrites ${
+        `ours: ${n(ours)} write calls by the aggregator over the race (${describeCalls(
+          first.liveWrites.aggregatorCallsByKind,
+        )}; its SnapshotWrites ${
           first.liveWrites.snapshotWrites === null ? 'not reported' : n(first.liveWrites.snapshotWrites)
         })`,
         wholeRace

@@ -38,7 +38,7 @@ import { startLocalStack, type LocalStack } from '../local/stack/startLocalStack
 import { benchRiders, groupCount, groupOf, type Arrivals } from './benchRiders.js';
 import type { ProducerMessage, ProducerPlan } from './ingestProducer.js';
 import type { StepFigures } from './ingestSteps.js';
-import { countLiveWrites } from './liveWriteCounter.js';
+import { countLiveWrites, describeCalls, type CallsByKind } from './liveWriteCounter.js';
 import { runPerRecordConsumer, type PerRecordRun } from './perRecordConsumer.js';
 import { RecordFreshness } from './recordFreshness.js';
 import { percentile } from './stats.js';
@@ -72,6 +72,8 @@ export interface RaceFigures extends StepFigures {
   liveWrites: {
     /** DynamoDB write calls the aggregator sent from the race's start to the end of the observation. */
     aggregatorCalls: number;
+    /** The same calls by what they write. */
+    aggregatorCallsByKind: CallsByKind;
     /** The aggregator's own SnapshotWrites metric over the stack's life (null: not reported). */
     snapshotWrites: number | null;
     perRecord: PerRecordRun | null;
@@ -202,6 +204,7 @@ export async function rideRace(plan: RacePlan, progress: (message: string) => vo
     const maxAgeOf = new Map<string, number>();
     let before = delivered();
     let writesBefore = writes.calls;
+    let kindsBefore = writes.byKind();
     let racing = false;
     // Deliveries dated exactly: every invocation of the aggregator with records, at its start.
     let firstDeliveredAt: number | undefined;
@@ -237,6 +240,7 @@ export async function rideRace(plan: RacePlan, progress: (message: string) => vo
         if (m.second === 0 && m.group === 0) {
           before = delivered();
           writesBefore = writes.calls;
+          kindsBefore = writes.byKind();
           racing = true;
         }
         freshness.putStarted(m.second, m.startedAt, m.group);
@@ -259,6 +263,11 @@ export async function rideRace(plan: RacePlan, progress: (message: string) => vo
     await sleep(2 * windowSeconds * 1000);
     const watchedMs = Date.now() - lastPutAt;
     const aggregatorCalls = writes.calls - writesBefore;
+    const aggregatorCallsByKind: CallsByKind = {};
+    for (const [kind, count] of Object.entries(writes.byKind()) as Array<[keyof CallsByKind, number]>) {
+      const during = count - (kindsBefore[kind] ?? 0);
+      if (during > 0) aggregatorCallsByKind[kind] = during;
+    }
     clearInterval(ageSampler);
     aggregator.mapping.events.off('event', onDelivery);
     const snapshotWrites = await logOpsSummary(new URL('/ops/metrics', endpoints.graphqlUrl).href);
@@ -296,9 +305,9 @@ export async function rideRace(plan: RacePlan, progress: (message: string) => vo
       `ingest: max iterator age by mapping: ${[...maxAgeOf].map(([name, age]) => `${name} ${age} ms`).join(', ')}`,
     );
     console.error(
-      `ingest: the aggregator sent ${aggregatorCalls} DynamoDB write calls during the race (its SnapshotWrites: ${
-        snapshotWrites ?? 'not reported'
-      })`,
+      `ingest: the aggregator sent ${aggregatorCalls} DynamoDB write calls during the race (${describeCalls(
+        aggregatorCallsByKind,
+      )}; its SnapshotWrites: ${snapshotWrites ?? 'not reported'})`,
     );
 
     let perRecord: PerRecordRun | null = null;
@@ -333,7 +342,7 @@ export async function rideRace(plan: RacePlan, progress: (message: string) => vo
       freshnessP95Ms: p(95),
       freshnessP50Ms: p(50),
       watchedMs,
-      liveWrites: { aggregatorCalls, snapshotWrites, perRecord },
+      liveWrites: { aggregatorCalls, aggregatorCallsByKind, snapshotWrites, perRecord },
     };
   } finally {
     await stack?.stop();

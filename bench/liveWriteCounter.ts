@@ -16,25 +16,30 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LambdaHandler } from '../local/esm/eventSourceMapping.js';
 import { WRITE_COMMANDS } from './countingClient.js';
+import { writeKindOf, type WriteKind } from './writeKind.js';
 
 /** The same writes as sent through the document client (lib-dynamodb names its commands without "Item"). */
-const DOCUMENT_WRITE_COMMANDS: ReadonlySet<string> = new Set([
-  'PutCommand',
-  'UpdateCommand',
-  'BatchWriteCommand',
-  'DeleteCommand',
-  'TransactWriteCommand',
+const DOCUMENT_WRITE_COMMANDS: ReadonlyMap<string, string> = new Map([
+  ['PutCommand', 'PutItemCommand'],
+  ['UpdateCommand', 'UpdateItemCommand'],
+  ['BatchWriteCommand', 'BatchWriteItemCommand'],
+  ['DeleteCommand', 'DeleteItemCommand'],
+  ['TransactWriteCommand', 'TransactWriteItemsCommand'],
 ]);
+
+/** Write calls by kind (bench/writeKind.ts). */
+export type CallsByKind = Partial<Record<WriteKind, number>>;
 
 type Send = (this: unknown, command: unknown, ...rest: unknown[]) => unknown;
 interface Sender {
   send: Send;
 }
 
-function isWrite(command: unknown): boolean {
-  if (typeof command !== 'object' || command === null) return false;
+/** The client command name of a write (`PutItemCommand` for the document client's `PutCommand`), or undefined. */
+function writeName(command: unknown): string | undefined {
+  if (typeof command !== 'object' || command === null) return undefined;
   const name = command.constructor.name;
-  return WRITE_COMMANDS.has(name) || DOCUMENT_WRITE_COMMANDS.has(name);
+  return WRITE_COMMANDS.has(name) ? name : DOCUMENT_WRITE_COMMANDS.get(name);
 }
 
 export interface LiveWriteCounter {
@@ -42,6 +47,8 @@ export interface LiveWriteCounter {
   wrap(handler: LambdaHandler): LambdaHandler;
   /** Write calls counted so far. */
   readonly calls: number;
+  /** Write calls counted so far, by what they write (a copy). */
+  byKind(): CallsByKind;
   /** Restores the clients' `send`. */
   dispose(): void;
 }
@@ -54,13 +61,19 @@ export interface LiveWriteCounter {
 export function countLiveWrites(): LiveWriteCounter {
   const scope = new AsyncLocalStorage<true>();
   let calls = 0;
+  const kinds: CallsByKind = {};
   // The SDK types `send` with overloads; only the call shape matters here.
   const prototypes = [DynamoDBClient.prototype, DynamoDBDocumentClient.prototype] as unknown as Sender[];
   const restores = prototypes.map((proto) => {
     const own = Object.prototype.hasOwnProperty.call(proto, 'send');
     const original = proto.send;
     proto.send = function send(this: unknown, command: unknown, ...rest: unknown[]): unknown {
-      if (scope.getStore() === true && isWrite(command)) calls += 1;
+      const name = scope.getStore() === true ? writeName(command) : undefined;
+      if (name !== undefined) {
+        calls += 1;
+        const kind = writeKindOf(name, (command as { input?: unknown }).input);
+        kinds[kind] = (kinds[kind] ?? 0) + 1;
+      }
       return original.call(this, command, ...rest);
     };
     return () => {
@@ -73,8 +86,17 @@ export function countLiveWrites(): LiveWriteCounter {
     get calls() {
       return calls;
     },
+    byKind: () => ({ ...kinds }),
     dispose: () => {
       for (const restore of restores) restore();
     },
   };
+}
+
+/** Calls by kind, most first: `part 1,464, boardItems 366, windowClaim 120`. */
+export function describeCalls(kinds: CallsByKind): string {
+  return (Object.entries(kinds) as Array<[WriteKind, number]>)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([kind, n]) => `${kind} ${n.toLocaleString('en-US')}`)
+    .join(', ');
 }

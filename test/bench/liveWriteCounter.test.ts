@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LambdaHandler } from '../../local/esm/eventSourceMapping.js';
-import { countLiveWrites, type LiveWriteCounter } from '../../bench/liveWriteCounter.js';
+import { countLiveWrites, describeCalls, type LiveWriteCounter } from '../../bench/liveWriteCounter.js';
 
 /** A client that answers every command itself (no endpoint needed): an empty output. */
 function offlineClients(): { base: DynamoDBClient; doc: DynamoDBDocumentClient } {
@@ -54,5 +54,26 @@ describe('countLiveWrites (the aggregator’s write calls in the ingest benchmar
     await wrapped(undefined as never, {} as Context);
     expect(counter.calls).toBe(1);
     expect(Object.prototype.hasOwnProperty.call(DynamoDBDocumentClient.prototype, 'send')).toBe(false);
+  });
+
+  it('names what each call writes, through either client', async () => {
+    counter = countLiveWrites();
+    const { base, doc } = offlineClients();
+    const handler = (async () => {
+      await doc.send(new PutCommand({ TableName: 't', Item: { PK: 'RACE#1#2', SK: 'LIVE#shard-1#0' } }));
+      await doc.send(new PutCommand({ TableName: 't', Item: { PK: 'RACE#1#3', SK: 'LIVE#shard-1#0' } }));
+      await base.send(new PutItemCommand({ TableName: 't', Item: { PK: { S: 'RACE#1#2' }, SK: { S: 'BOARD' } } }));
+      await doc.send(
+        new UpdateCommand({
+          TableName: 't',
+          Key: { PK: 'LIVEWM', SK: 'CLAIM' },
+          UpdateExpression: 'SET a = :a',
+          ExpressionAttributeValues: { ':a': 1 },
+        }),
+      );
+    }) as LambdaHandler;
+    await counter.wrap(handler)(undefined as never, {} as Context);
+    expect(counter.byKind()).toEqual({ part: 2, boardHead: 1, windowClaim: 1 });
+    expect(describeCalls(counter.byKind())).toBe('part 2, boardHead 1, windowClaim 1');
   });
 });
