@@ -8,7 +8,7 @@
  * time (to the millisecond, in a window that closes after the cutoff) keep
  * riding and get their exact results.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import { readLiveParts } from '../../functions/aggregator/livePartReads.js';
@@ -18,9 +18,8 @@ import { racePk } from '../../core/keys.js';
 import { rankRiders } from '../../core/livePart.js';
 import { raceEndMillis, raceStartMillis } from '../../core/raceClock.js';
 import { raceShardItems } from '../support/shardedReads.js';
-import { createTestTable } from '../support/resources.js';
 import { kinesisEvent, telemetry, windowEvent } from './factories.js';
-import { aggregatorTestDeps, documentClient, fakeAppSync, manualClock, noSleep, type FakeAppSync } from './support.js';
+import { manualClock, noSleep, useAggregatorHarness } from './support.js';
 import { recordingLogger, recordingMetrics } from './fakes.js';
 
 const RACE_SECONDS = 300;
@@ -36,25 +35,10 @@ function ride(racerId: string, second: number, event: 'update' | 'final' = 'upda
 }
 
 describe('a late joiner in the pipeline functions', () => {
-  let endpoint: string;
-  let tableName: string;
-  let appsync: FakeAppSync;
-
-  beforeAll(async () => {
-    endpoint = inject('dynamodbEndpoint');
-    tableName = (await createTestTable(endpoint)).tableName;
-    appsync = await fakeAppSync();
-  });
-  afterAll(async () => appsync.close());
+  const harness = useAggregatorHarness({ raceSeconds: RACE_SECONDS });
 
   it('is refused at the window close and gets no result, beside riders who joined in time', async () => {
-    const deps = aggregatorTestDeps({
-      endpoint,
-      tableName,
-      appsync,
-      raceSeconds: RACE_SECONDS,
-      clock: manualClock(CUTOFF + 60_000),
-    });
+    const deps = harness.deps(manualClock(CUTOFF + 60_000));
     const run = createAggregator(deps);
     /** One window: an invocation per arrival (its state carried as Lambda carries it, JSON), then the close. */
     const window = async (batches: Array<[arrivalMillis: number, records: unknown[]]>, endMillis: number) => {
@@ -94,20 +78,20 @@ describe('a late joiner in the pipeline functions', () => {
     expect(deps.logger.lines.filter((l) => l.message.startsWith('riders joined after the join deadline'))).toHaveLength(
       2,
     );
-    const ddb = documentClient(endpoint);
-    const live = rankRiders(await readLiveParts(ddb, tableName, CLASS_ID, RACE_ID));
+    const ddb = harness.ddb();
+    const live = rankRiders(await readLiveParts(ddb, harness.tableName, CLASS_ID, RACE_ID));
     expect(live.map((e) => [e.racerId, e.second, e.output])).toEqual([
       ['ann', 120, 24],
       ['cy', 120, 24],
       ['bob', 33, 6.6],
     ]);
     // Every board published left the late joiners out.
-    const published = appsync.requests.flatMap((r) => r.body.variables.input?.entries ?? []);
+    const published = harness.appsync.requests.flatMap((r) => r.body.variables.input?.entries ?? []);
     expect(published.length).toBeGreaterThan(0);
     expect(published.filter((e) => e.racerId === 'dee' || e.racerId === 'eve')).toEqual([]);
     const markers = await ddb.send(
       new QueryCommand({
-        TableName: tableName,
+        TableName: harness.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
         ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, RACE_ID), ':m': 'ADMIT#' },
       }),
@@ -120,7 +104,7 @@ describe('a late joiner in the pipeline functions', () => {
     const clock = manualClock(end + 500);
     const finalize = createFinalizer({
       ddb,
-      tableName,
+      tableName: harness.tableName,
       raceSeconds: RACE_SECONDS,
       graceSeconds: 15,
       logger: recordingLogger(),
@@ -142,7 +126,7 @@ describe('a late joiner in the pipeline functions', () => {
     await finalize({ source: 'aws.events', 'detail-type': 'Scheduled Event' } as Parameters<typeof finalize>[0]);
     expect(metrics.totals.RacesClosed).toBe(1);
     expect(metrics.totals.FinalsNotAdmitted).toBe(3);
-    const results = (await raceShardItems(ddb, tableName, CLASS_ID, RACE_ID))
+    const results = (await raceShardItems(ddb, harness.tableName, CLASS_ID, RACE_ID))
       .filter((i) => String(i.SK).startsWith('RESULT#'))
       .map((i) => [i.racerId, i.output, i.finished, i.flags ?? null])
       .sort();
