@@ -12,15 +12,13 @@ import { describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import { readLiveParts } from '../../functions/aggregator/livePartReads.js';
-import { createFinalizer } from '../../functions/finalizer/finalizer.js';
 import { joinCutoffMillis } from '../../core/fairPlay.js';
 import { racePk } from '../../core/keys.js';
 import { rankRiders } from '../../core/livePart.js';
 import { raceEndMillis, raceStartMillis } from '../../core/raceClock.js';
 import { raceShardItems } from '../support/shardedReads.js';
 import { kinesisEvent, telemetry, windowEvent } from './factories.js';
-import { manualClock, noSleep, useAggregatorHarness } from './support.js';
-import { recordingLogger, recordingMetrics } from './fakes.js';
+import { manualClock, useAggregatorHarness } from './support.js';
 
 const RACE_SECONDS = 300;
 const RACE_ID = 5_900_300;
@@ -100,18 +98,7 @@ describe('a late joiner in the pipeline functions', () => {
 
     // Finals at the last second: the honest riders', the late joiners', and one from a rider who sent only a final.
     const end = raceEndMillis(RACE_ID, RACE_SECONDS);
-    const metrics = recordingMetrics();
-    const clock = manualClock(end + 500);
-    const finalize = createFinalizer({
-      ddb,
-      tableName: harness.tableName,
-      raceSeconds: RACE_SECONDS,
-      graceSeconds: 15,
-      logger: recordingLogger(),
-      metrics,
-      clock,
-      sleep: noSleep,
-    });
+    const { finalize, metrics, clock } = harness.finalizer(ddb, end + 500);
     const finals = [
       ride('ann', 300, 'final'),
       ride('cy', 300, 'final'),

@@ -12,7 +12,6 @@ import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import { admitNewcomers } from '../../functions/aggregator/raceAdmissionStore.js';
 import { readLiveParts } from '../../functions/aggregator/livePartReads.js';
-import { createFinalizer } from '../../functions/finalizer/finalizer.js';
 import { raceAdmissionKey, racePk } from '../../core/keys.js';
 import { ADMIT_LINK_MAX_IDS, admittedLinks } from '../../core/raceAdmission.js';
 import { admittedFinals } from '../../functions/finalizer/admittedFinals.js';
@@ -20,8 +19,7 @@ import { raceShardItems } from '../support/shardedReads.js';
 import { admittedRiderKeys, BATCH_GET_KEYS } from '../../resolvers/lib/raceAdmission.js';
 import { rankRiders } from '../../core/livePart.js';
 import { kinesisEvent, telemetry, windowEvent } from './factories.js';
-import { documentClient, manualClock, noSleep, useAggregatorHarness } from './support.js';
-import { recordingLogger, recordingMetrics } from './fakes.js';
+import { manualClock, noSleep, useAggregatorHarness } from './support.js';
 
 const RACE_SECONDS = 300;
 const RACE_ID = 5_900_100;
@@ -36,23 +34,6 @@ function ride(racerId: string, second: number, event: 'update' | 'final' = 'upda
 
 describe('admission against DynamoDB Local', () => {
   const harness = useAggregatorHarness({ raceSeconds: RACE_SECONDS });
-
-  /** A finalizer on the test table with its own metrics and a manual clock at `clockAt`. */
-  function finalizerAt(ddb: ReturnType<typeof documentClient>, clockAt: number) {
-    const metrics = recordingMetrics();
-    const clock = manualClock(clockAt);
-    const finalize = createFinalizer({
-      ddb,
-      tableName: harness.tableName,
-      raceSeconds: RACE_SECONDS,
-      graceSeconds: 15,
-      logger: recordingLogger(),
-      metrics,
-      clock,
-      sleep: noSleep,
-    });
-    return { finalize, metrics, clock };
-  }
 
   it('admits first come across shards up to the cap, refuses the rest, and admitted riders keep riding', async () => {
     const deps = harness.deps(manualClock(ARRIVAL * 1000 + 10_000), { maxRiders: 5 });
@@ -132,7 +113,7 @@ describe('admission against DynamoDB Local', () => {
 
     // The finalizer keeps the finals of admitted riders only; the close writes every admitted rider's result.
     const raceEnd = (RACE_ID + 1) * RACE_SECONDS;
-    const { finalize, metrics, clock } = finalizerAt(ddb, raceEnd * 1000 + 1000);
+    const { finalize, metrics, clock } = harness.finalizer(ddb, raceEnd * 1000 + 1000);
     const res = await finalize(
       kinesisEvent([ride('a0', 300, 'final'), ride('f0-1', 300, 'final'), ride('b1', 300, 'final')], {
         shardId: SHARDS[0],
@@ -212,7 +193,7 @@ describe('admission against DynamoDB Local', () => {
     const arrival = raceId * RACE_SECONDS + 20;
     const ddb = harness.ddb();
     const raceEnd = (raceId + 1) * RACE_SECONDS;
-    const { finalize, metrics, clock } = finalizerAt(ddb, arrival * 1000 + 1000);
+    const { finalize, metrics, clock } = harness.finalizer(ddb, arrival * 1000 + 1000);
     const rec = (racerId: string, second: number, event: 'update' | 'final' = 'update') =>
       telemetry({ raceId, classId: CLASS_ID, racerId, second, output: second / 2, event });
     // The race has no counter yet (room for all): the finalizer keeps x's final (a replay of it at the end).

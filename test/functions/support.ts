@@ -14,6 +14,7 @@ import type { LiveRankingsInput } from '../../functions/aggregator/publishLiveRa
 import { createPublisher } from '../../functions/aggregator/publishLiveRankings.js';
 import type { AggregatorDeps } from '../../functions/aggregator/aggregator.js';
 import type { Clock } from '../../functions/runtime/clock.js';
+import { createFinalizer } from '../../functions/finalizer/finalizer.js';
 import { createTestTable } from '../support/resources.js';
 import { recordingLogger, recordingMetrics, type RecordedLogs, type RecordedMetrics } from './fakes.js';
 
@@ -133,6 +134,11 @@ export interface AggregatorHarness {
   ddb(): DynamoDBDocumentClient;
   /** An aggregator's dependencies on this table and endpoint (see `aggregatorTestDeps`). */
   deps(clock: Clock, overrides?: Partial<AggregatorDeps>): TestAggregatorDeps;
+  /** A finalizer on this table (15 s of grace, no sleeping) with its own metrics and a manual clock at `clockAt`. */
+  finalizer(
+    ddb: DynamoDBDocumentClient,
+    clockAt: number,
+  ): { finalize: ReturnType<typeof createFinalizer>; metrics: RecordedMetrics; clock: ReturnType<typeof manualClock> };
 }
 
 /**
@@ -165,5 +171,20 @@ export function useAggregatorHarness(o: { raceSeconds: number }): AggregatorHarn
     },
     ddb: () => documentClient(get().endpoint),
     deps: (clock, overrides = {}) => aggregatorTestDeps({ ...get(), raceSeconds: o.raceSeconds, clock }, overrides),
+    finalizer(ddb, clockAt) {
+      const metrics = recordingMetrics();
+      const clock = manualClock(clockAt);
+      const finalize = createFinalizer({
+        ddb,
+        tableName: get().tableName,
+        raceSeconds: o.raceSeconds,
+        graceSeconds: 15,
+        logger: recordingLogger(),
+        metrics,
+        clock,
+        sleep: noSleep,
+      });
+      return { finalize, metrics, clock };
+    },
   };
 }
