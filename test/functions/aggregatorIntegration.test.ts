@@ -2,17 +2,14 @@
  * The aggregator against DynamoDB Local: two shards closing the same race,
  * replays, and DynamoDB being unavailable at a window close.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import type { AggregatorDeps } from '../../functions/aggregator/aggregator.js';
 import { LIVE_SK_PREFIX, racePk } from '../../core/keys.js';
 import { freePort } from '../../local/emulators/freePort.js';
-import { createTestTable } from '../support/resources.js';
 import { telemetry, windowEvent } from './factories.js';
-import type { FakeAppSync } from './support.js';
-import { aggregatorTestDeps, documentClient, fakeAppSync, manualClock, type TestAggregatorDeps } from './support.js';
+import { documentClient, manualClock, useAggregatorHarness, type TestAggregatorDeps } from './support.js';
 
 const RACE_SECONDS = 300;
 const RACE_ID = 5_900_000;
@@ -80,22 +77,10 @@ function shardRecords(all: Ride[], shard: number, from: number, to: number): unk
 const SHARDS = ['shardId-000000000000', 'shardId-000000000001'];
 
 describe('aggregator against DynamoDB Local', () => {
-  let endpoint: string;
-  let tableName: string;
-  let appsync: FakeAppSync;
-
-  beforeAll(async () => {
-    endpoint = inject('dynamodbEndpoint');
-    tableName = (await createTestTable(endpoint)).tableName;
-    appsync = await fakeAppSync();
-  });
-  afterAll(async () => appsync.close());
+  const harness = useAggregatorHarness({ raceSeconds: RACE_SECONDS });
 
   function deps(overrides: Partial<AggregatorDeps> = {}): TestAggregatorDeps {
-    return aggregatorTestDeps(
-      { endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock: manualClock(WINDOW_END + 300) },
-      overrides,
-    );
+    return harness.deps(manualClock(WINDOW_END + 300), overrides);
   }
 
   /** One window on one shard: three invocations, then the final one. Returns the final state passed in. */
@@ -132,7 +117,7 @@ describe('aggregator against DynamoDB Local', () => {
     expect(d0.logger.lines.filter((l) => l.message === 'dropped malformed telemetry records')).toHaveLength(1);
 
     // Both final invocations at once: the conditional writes must not lose each other's riders.
-    appsync.requests.length = 0;
+    harness.appsync.requests.length = 0;
     await Promise.all([
       createAggregator(d0)(windowEvent([], { shardId: SHARDS[0], state: s0, final: true, windowEnd: WINDOW_END })),
       createAggregator(d1)(windowEvent([], { shardId: SHARDS[1], state: s1, final: true, windowEnd: WINDOW_END })),
@@ -146,7 +131,7 @@ describe('aggregator against DynamoDB Local', () => {
       ...(d1.metrics.values.WindowCloseLatencyMs ?? []),
     ];
     expect(latencies).toEqual([300]);
-    const published = appsync.requests.map((r) => r.body.variables.input);
+    const published = harness.appsync.requests.map((r) => r.body.variables.input);
     expect(published).toHaveLength(1);
     const complete = published.find((p) => p.entries.length === 40);
     expect(complete).toBeDefined();
@@ -172,14 +157,14 @@ describe('aggregator against DynamoDB Local', () => {
     await run(windowEvent([], { shardId: SHARDS[0], state: s0, final: true, windowEnd: WINDOW_END + 5000 }));
     const s1 = await runWindow(run, 1, 61, 120);
     await run(windowEvent([], { shardId: SHARDS[1], state: s1, final: true, windowEnd: WINDOW_END + 5000 }));
-    const before = await documentClient(endpoint).send(
+    const before = await harness.ddb().send(
       new QueryCommand({
-        TableName: tableName,
+        TableName: harness.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
         ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, RACE_ID), ':live': LIVE_SK_PREFIX },
       }),
     );
-    const last = appsync.requests.at(-1)!.body.variables.input;
+    const last = harness.appsync.requests.at(-1)!.body.variables.input;
     expect(last.entries.map((e) => ({ rank: e.rank, racerId: e.racerId, output: e.output }))).toEqual(
       referenceRanking(rides(), 120),
     );
@@ -190,9 +175,9 @@ describe('aggregator against DynamoDB Local', () => {
     await createAggregator(replay)(windowEvent([], { shardId: SHARDS[0], state: again, final: true }));
     const old = await runWindow(createAggregator(replay), 0, 1, 60);
     await createAggregator(replay)(windowEvent([], { shardId: SHARDS[0], state: old, final: true }));
-    const after = await documentClient(endpoint).send(
+    const after = await harness.ddb().send(
       new QueryCommand({
-        TableName: tableName,
+        TableName: harness.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
         ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, RACE_ID), ':live': LIVE_SK_PREFIX },
       }),
@@ -227,7 +212,7 @@ describe('aggregator against DynamoDB Local', () => {
     const up = deps();
     await createAggregator(up)(final);
     expect(up.metrics.totals.SnapshotWrites).toBe(1);
-    const published = appsync.requests.at(-1)!.body.variables.input;
+    const published = harness.appsync.requests.at(-1)!.body.variables.input;
     expect(published).toMatchObject({
       classId: CLASS_ID,
       raceId: RACE_ID + 1,
@@ -237,7 +222,7 @@ describe('aggregator against DynamoDB Local', () => {
 
   it('counts a failed publish and still stores the window (the next window publishes again)', async () => {
     const d = deps();
-    appsync.answers.push({
+    harness.appsync.answers.push({
       status: 200,
       body: { errors: [{ errorType: 'Unauthorized', message: 'Not Authorized to access publishLiveRankings' }] },
     });
@@ -267,7 +252,7 @@ describe('aggregator against DynamoDB Local', () => {
     await close(a, [at('p', 10, 5), at('q', 10, 4)], WINDOW_END + 200_000); // a remembers version 1
     await close(b, [at('q', 12, 6), at('r', 12, 1)], WINDOW_END + 205_000); // another container writes version 2
     await close(a, [at('p', 14, 7)], WINDOW_END + 210_000); // a's memory is stale: conditional put fails, it re-reads
-    const last = appsync.requests.at(-1)!.body.variables.input;
+    const last = harness.appsync.requests.at(-1)!.body.variables.input;
     expect(last.entries.map((e) => [e.racerId, e.output, e.second])).toEqual([
       ['p', 7, 14],
       ['q', 6, 12],

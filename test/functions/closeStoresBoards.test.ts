@@ -6,17 +6,15 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { liveBoardHeadKey, racePk } from '../../core/keys.js';
 import { boardHeadOf, storedBandOf } from '../../core/liveBoardItems.js';
 import { raceStartMillis } from '../../core/raceClock.js';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import type { LiveRankingsInput } from '../../functions/aggregator/publishLiveRankings.js';
-import { createTestTable } from '../support/resources.js';
 import { telemetry, windowEvent } from './factories.js';
 import { recordingMetrics } from './fakes.js';
-import type { FakeAppSync } from './support.js';
-import { aggregatorTestDeps, documentClient, fakeAppSync, manualClock } from './support.js';
+import { manualClock, useAggregatorHarness } from './support.js';
 
 const RACE_SECONDS = 120;
 const RACE_ID = 29_100_000;
@@ -50,17 +48,8 @@ async function storedBoard(ddb: DynamoDBDocumentClient, tableName: string, class
 }
 
 describe("a close stores its window's boards together (DynamoDB Local)", () => {
-  let endpoint: string;
-  let tableName: string;
-  let appsync: FakeAppSync;
+  const harness = useAggregatorHarness({ raceSeconds: RACE_SECONDS });
   const clock = manualClock(0);
-
-  beforeAll(async () => {
-    endpoint = inject('dynamodbEndpoint');
-    tableName = (await createTestTable(endpoint)).tableName;
-    appsync = await fakeAppSync();
-  });
-  afterAll(async () => appsync.close());
 
   /** Window k of three classes of 60 riders on one shard: folded, then its final invocation's event. */
   async function window(run: ReturnType<typeof createAggregator>, k: number) {
@@ -85,7 +74,7 @@ describe("a close stores its window's boards together (DynamoDB Local)", () => {
 
   const publishedOf = (from: number) =>
     new Map(
-      appsync.requests
+      harness.appsync.requests
         .slice(from)
         .map((r) => r.body.variables.input as LiveRankingsInput)
         .map((p) => [p.classId, p.entries.map((e) => ({ rank: e.rank, racerId: e.racerId, output: e.output }))]),
@@ -93,29 +82,27 @@ describe("a close stores its window's boards together (DynamoDB Local)", () => {
 
   it('stores every published board complete, in one BatchWriteItem and one transaction of heads', async () => {
     const metrics = recordingMetrics();
-    const run = createAggregator(
-      aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock }, { metrics }),
-    );
-    const from = appsync.requests.length;
+    const run = createAggregator(harness.deps(clock, { metrics }));
+    const from = harness.appsync.requests.length;
     await run(await window(run, 0));
     const published = publishedOf(from);
     expect([...published.keys()].sort()).toEqual(CLASSES);
     expect(metrics.totals.LivePublishes).toBe(3);
     expect(metrics.totals.BoardWriteCalls).toBe(2);
     expect(metrics.totals.BoardStoreFailures ?? 0).toBe(0);
-    const ddb = documentClient(endpoint);
+    const ddb = harness.ddb();
     for (const classId of CLASSES) {
-      const stored = await storedBoard(ddb, tableName, classId);
+      const stored = await storedBoard(ddb, harness.tableName, classId);
       expect(stored?.entries).toEqual(published.get(classId));
       expect(stored?.entries).toHaveLength(60);
     }
   });
 
   it('a store that fails at the heads leaves every previous board whole; the retried close stores the new ones', async () => {
-    const ddb = documentClient(endpoint);
-    const before = await Promise.all(CLASSES.map((c) => storedBoard(ddb, tableName, c)));
+    const ddb = harness.ddb();
+    const before = await Promise.all(CLASSES.map((c) => storedBoard(ddb, harness.tableName, c)));
     // DynamoDB fails the heads' transaction (as when the function dies there): the items went to the spare copies.
-    const failing = documentClient(endpoint);
+    const failing = harness.ddb();
     let failed = 0;
     failing.middlewareStack.add(
       (next, context) => async (args) => {
@@ -128,24 +115,20 @@ describe("a close stores its window's boards together (DynamoDB Local)", () => {
       { step: 'initialize', name: 'failHeadsOnce' },
     );
     const metrics = recordingMetrics();
-    const run = createAggregator(
-      aggregatorTestDeps(
-        { endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock },
-        { ddb: failing, metrics, attempts: 1 },
-      ),
-    );
+    const run = createAggregator(harness.deps(clock, { ddb: failing, metrics, attempts: 1 }));
     const final = await window(run, 1);
-    const from = appsync.requests.length;
+    const from = harness.appsync.requests.length;
     await run(final);
     expect(failed).toBe(1);
     expect(metrics.totals.LivePublishes).toBe(3);
     expect(metrics.totals.BoardStoreFailures).toBe(3);
-    for (const [i, classId] of CLASSES.entries()) expect(await storedBoard(ddb, tableName, classId)).toEqual(before[i]);
+    for (const [i, classId] of CLASSES.entries())
+      expect(await storedBoard(ddb, harness.tableName, classId)).toEqual(before[i]);
     // Lambda's retry of the final invocation (same state): the same boards are published and stored.
     await run(final);
     const published = publishedOf(from);
     for (const classId of CLASSES) {
-      const stored = await storedBoard(ddb, tableName, classId);
+      const stored = await storedBoard(ddb, harness.tableName, classId);
       expect(stored?.entries).toEqual(published.get(classId));
       expect(stored?.progress).toBeGreaterThan(before[CLASSES.indexOf(classId)]!.progress);
     }

@@ -8,20 +8,17 @@
  * time (to the millisecond, in a window that closes after the cutoff) keep
  * riding and get their exact results.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import { readLiveParts } from '../../functions/aggregator/livePartReads.js';
-import { createFinalizer } from '../../functions/finalizer/finalizer.js';
 import { joinCutoffMillis } from '../../core/fairPlay.js';
 import { racePk } from '../../core/keys.js';
 import { rankRiders } from '../../core/livePart.js';
 import { raceEndMillis, raceStartMillis } from '../../core/raceClock.js';
 import { raceShardItems } from '../support/shardedReads.js';
-import { createTestTable } from '../support/resources.js';
 import { kinesisEvent, telemetry, windowEvent } from './factories.js';
-import { aggregatorTestDeps, documentClient, fakeAppSync, manualClock, noSleep, type FakeAppSync } from './support.js';
-import { recordingLogger, recordingMetrics } from './fakes.js';
+import { manualClock, useAggregatorHarness } from './support.js';
 
 const RACE_SECONDS = 300;
 const RACE_ID = 5_900_300;
@@ -36,25 +33,10 @@ function ride(racerId: string, second: number, event: 'update' | 'final' = 'upda
 }
 
 describe('a late joiner in the pipeline functions', () => {
-  let endpoint: string;
-  let tableName: string;
-  let appsync: FakeAppSync;
-
-  beforeAll(async () => {
-    endpoint = inject('dynamodbEndpoint');
-    tableName = (await createTestTable(endpoint)).tableName;
-    appsync = await fakeAppSync();
-  });
-  afterAll(async () => appsync.close());
+  const harness = useAggregatorHarness({ raceSeconds: RACE_SECONDS });
 
   it('is refused at the window close and gets no result, beside riders who joined in time', async () => {
-    const deps = aggregatorTestDeps({
-      endpoint,
-      tableName,
-      appsync,
-      raceSeconds: RACE_SECONDS,
-      clock: manualClock(CUTOFF + 60_000),
-    });
+    const deps = harness.deps(manualClock(CUTOFF + 60_000));
     const run = createAggregator(deps);
     /** One window: an invocation per arrival (its state carried as Lambda carries it, JSON), then the close. */
     const window = async (batches: Array<[arrivalMillis: number, records: unknown[]]>, endMillis: number) => {
@@ -94,20 +76,20 @@ describe('a late joiner in the pipeline functions', () => {
     expect(deps.logger.lines.filter((l) => l.message.startsWith('riders joined after the join deadline'))).toHaveLength(
       2,
     );
-    const ddb = documentClient(endpoint);
-    const live = rankRiders(await readLiveParts(ddb, tableName, CLASS_ID, RACE_ID));
+    const ddb = harness.ddb();
+    const live = rankRiders(await readLiveParts(ddb, harness.tableName, CLASS_ID, RACE_ID));
     expect(live.map((e) => [e.racerId, e.second, e.output])).toEqual([
       ['ann', 120, 24],
       ['cy', 120, 24],
       ['bob', 33, 6.6],
     ]);
     // Every board published left the late joiners out.
-    const published = appsync.requests.flatMap((r) => r.body.variables.input?.entries ?? []);
+    const published = harness.appsync.requests.flatMap((r) => r.body.variables.input?.entries ?? []);
     expect(published.length).toBeGreaterThan(0);
     expect(published.filter((e) => e.racerId === 'dee' || e.racerId === 'eve')).toEqual([]);
     const markers = await ddb.send(
       new QueryCommand({
-        TableName: tableName,
+        TableName: harness.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
         ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, RACE_ID), ':m': 'ADMIT#' },
       }),
@@ -116,18 +98,7 @@ describe('a late joiner in the pipeline functions', () => {
 
     // Finals at the last second: the honest riders', the late joiners', and one from a rider who sent only a final.
     const end = raceEndMillis(RACE_ID, RACE_SECONDS);
-    const metrics = recordingMetrics();
-    const clock = manualClock(end + 500);
-    const finalize = createFinalizer({
-      ddb,
-      tableName,
-      raceSeconds: RACE_SECONDS,
-      graceSeconds: 15,
-      logger: recordingLogger(),
-      metrics,
-      clock,
-      sleep: noSleep,
-    });
+    const { finalize, metrics, clock } = harness.finalizer(ddb, end + 500);
     const finals = [
       ride('ann', 300, 'final'),
       ride('cy', 300, 'final'),
@@ -142,7 +113,7 @@ describe('a late joiner in the pipeline functions', () => {
     await finalize({ source: 'aws.events', 'detail-type': 'Scheduled Event' } as Parameters<typeof finalize>[0]);
     expect(metrics.totals.RacesClosed).toBe(1);
     expect(metrics.totals.FinalsNotAdmitted).toBe(3);
-    const results = (await raceShardItems(ddb, tableName, CLASS_ID, RACE_ID))
+    const results = (await raceShardItems(ddb, harness.tableName, CLASS_ID, RACE_ID))
       .filter((i) => String(i.SK).startsWith('RESULT#'))
       .map((i) => [i.racerId, i.output, i.finished, i.flags ?? null])
       .sort();

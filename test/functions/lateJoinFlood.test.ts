@@ -15,7 +15,7 @@
  * shard predates another container's close of the window around the cutoff
  * does not trust it: the rider that close admitted rides on.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import { readLiveParts } from '../../functions/aggregator/livePartReads.js';
@@ -24,9 +24,8 @@ import { raceAdmissionKey } from '../../core/keys.js';
 import { rankRiders } from '../../core/livePart.js';
 import { raceStartMillis } from '../../core/raceClock.js';
 import { MAPPINGS } from '../../infra/settings.js';
-import { createTestTable } from '../support/resources.js';
 import { telemetry, windowEvent } from './factories.js';
-import { aggregatorTestDeps, documentClient, fakeAppSync, manualClock, type FakeAppSync } from './support.js';
+import { manualClock, useAggregatorHarness } from './support.js';
 
 const RACE_SECONDS = 300;
 const RACE_ID = 5_900_500;
@@ -74,20 +73,11 @@ function late(i: number, second: number): Record<string, unknown> {
 }
 
 describe('a flood of late joiners in the aggregator', () => {
-  let endpoint: string;
-  let tableName: string;
-  let appsync: FakeAppSync;
-
-  beforeAll(async () => {
-    endpoint = inject('dynamodbEndpoint');
-    tableName = (await createTestTable(endpoint)).tableName;
-    appsync = await fakeAppSync();
-  });
-  afterAll(async () => appsync.close());
+  const harness = useAggregatorHarness({ raceSeconds: RACE_SECONDS });
 
   it('keeps 20,000 late joiners out of the window state on a warm and on a new container, beside 200 honest riders', async () => {
     const clock = manualClock(CUTOFF + 200_000);
-    const warmDeps = aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock });
+    const warmDeps = harness.deps(clock);
     const warm = createAggregator(warmDeps);
     const states: Array<{ shardId: string; windowEnd: number; bytes: number; ids: string[] }> = [];
 
@@ -162,7 +152,7 @@ describe('a flood of late joiners in the aggregator', () => {
     expect(warmDeps.metrics.totals.FairPlayFlags ?? 0).toBe(0);
 
     // A container new to the shards (Lambda may run a shard's next window anywhere): the flood again.
-    const coldDeps = aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock });
+    const coldDeps = harness.deps(clock);
     const cold = createAggregator(coldDeps);
     const coldWindowEnd = START + 130_000;
     for (const shardId of SHARDS) {
@@ -188,8 +178,8 @@ describe('a flood of late joiners in the aggregator', () => {
     );
 
     // Both containers keep every honest rider riding, the one who joined a millisecond before the cutoff too.
-    const ddb = documentClient(endpoint);
-    const live = rankRiders(await readLiveParts(ddb, tableName, CLASS_ID, RACE_ID));
+    const ddb = harness.ddb();
+    const live = rankRiders(await readLiveParts(ddb, harness.tableName, CLASS_ID, RACE_ID));
     expect(live.length).toBe(HONEST);
     for (let i = 0; i < HONEST; i += 1) {
       const e = live.find((x) => x.racerId === honestId(i));
@@ -198,12 +188,16 @@ describe('a flood of late joiners in the aggregator', () => {
     // The late joiners took no slot of the race's cap.
     const counter = (
       await ddb.send(
-        new GetCommand({ TableName: tableName, Key: raceAdmissionKey(CLASS_ID, RACE_ID), ConsistentRead: true }),
+        new GetCommand({
+          TableName: harness.tableName,
+          Key: raceAdmissionKey(CLASS_ID, RACE_ID),
+          ConsistentRead: true,
+        }),
       )
     ).Item;
     expect(counter?.admitted).toBe(HONEST);
     // No board published a late joiner.
-    const published = appsync.requests.flatMap((r) => r.body.variables.input?.entries ?? []);
+    const published = harness.appsync.requests.flatMap((r) => r.body.variables.input?.entries ?? []);
     expect(published.length).toBeGreaterThan(0);
     expect(published.filter((e) => e.racerId.startsWith('late-'))).toEqual([]);
     ddb.destroy();
@@ -217,8 +211,8 @@ describe('a flood of late joiners in the aggregator', () => {
     const clock = manualClock(cutoff + 60_000);
     const ride = (racerId: string, second: number) =>
       telemetry({ raceId, classId: CLASS_ID, racerId, second, power: 300, output: (300 * second) / 1000 });
-    const a = createAggregator(aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock }));
-    const bDeps = aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock });
+    const a = createAggregator(harness.deps(clock));
+    const bDeps = harness.deps(clock);
     const b = createAggregator(bDeps);
     const event = (records: unknown[], arrival: number, windowEnd: number, state: unknown = {}, final = false) =>
       windowEvent(records, { shardId, state, arrivalSeconds: arrival / 1000, windowEnd, final });
@@ -236,8 +230,8 @@ describe('a flood of late joiners in the aggregator', () => {
     const next = await a(event([ride('bo', 36), ride('ann', 36), ride('cy', 36)], cutoff + 3000, nextEnd));
     expect(Object.keys(next.state.r[`${CLASS_ID}:${raceId}`] ?? {}).sort()).toEqual(['ann', 'bo']);
     await a(event([], cutoff + 3000, nextEnd, next.state, true));
-    const ddb = documentClient(endpoint);
-    const live = rankRiders(await readLiveParts(ddb, tableName, CLASS_ID, raceId));
+    const ddb = harness.ddb();
+    const live = rankRiders(await readLiveParts(ddb, harness.tableName, CLASS_ID, raceId));
     expect(live.map((e) => [e.racerId, e.second])).toEqual([
       ['ann', 36],
       ['bo', 36],

@@ -5,16 +5,13 @@
  * window; a shard with only stale records, a replayed window, a shard that
  * stops (the bounded wait) and a race only other shards have.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import type { LiveRankingsInput } from '../../functions/aggregator/publishLiveRankings.js';
 import { raceStartMillis } from '../../core/raceClock.js';
-import { createTestTable } from '../support/resources.js';
 import { telemetry, windowEvent } from './factories.js';
 import { recordingMetrics } from './fakes.js';
-import type { FakeAppSync } from './support.js';
-import { aggregatorTestDeps, documentClient, fakeAppSync, manualClock } from './support.js';
+import { manualClock, useAggregatorHarness } from './support.js';
 import { readPartWatermarks, readWatermarks } from '../../functions/aggregator/shardWatermarkStore.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
 
@@ -52,27 +49,14 @@ function referenceRanking(
 const windowStart = (k: number) => raceStartMillis(RACE_ID, RACE_SECONDS) + k * 5000;
 
 describe('one publisher per race per window (DynamoDB Local)', () => {
-  let endpoint: string;
-  let tableName: string;
-  let appsync: FakeAppSync;
+  const harness = useAggregatorHarness({ raceSeconds: RACE_SECONDS });
   const clock = manualClock(0);
-
-  beforeAll(async () => {
-    endpoint = inject('dynamodbEndpoint');
-    tableName = (await createTestTable(endpoint)).tableName;
-    appsync = await fakeAppSync();
-  });
-  afterAll(async () => appsync.close());
 
   /** One aggregator container per shard, as Lambda runs them. */
   const metrics = SHARDS.map(() => recordingMetrics());
   let runs: Array<ReturnType<typeof createAggregator>> = [];
   beforeAll(() => {
-    runs = metrics.map((m) =>
-      createAggregator(
-        aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock }, { metrics: m }),
-      ),
-    );
+    runs = metrics.map((m) => createAggregator(harness.deps(clock, { metrics: m })));
   });
 
   /** The records of a shard's riders for seconds from..to (the contract's seconds end at raceSeconds). */
@@ -115,11 +99,11 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
    * during the window, then the shards close it one after another in that order.
    */
   async function closeInOrder(k: number, order: number[]): Promise<LiveRankingsInput[]> {
-    const from = appsync.requests.length;
+    const from = harness.appsync.requests.length;
     const finals = [];
     for (const shard of order) finals.push(await fold(shard, k, records(shard, 5 * k, 5 * k + 4)));
     for (const [i, shard] of order.entries()) await close(shard, finals[i]!);
-    return appsync.requests.slice(from).map((r) => r.body.variables.input);
+    return harness.appsync.requests.slice(from).map((r) => r.body.variables.input);
   }
 
   const ranked = (p: LiveRankingsInput) =>
@@ -149,10 +133,10 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
       expect(total('PublishesHeld') - heldBefore).toBe(3);
       // The shards' watermarks ride on their parts: the watermark items stay as the first window left them.
       const end = windowStart(k) + 5000;
-      const parts = await readPartWatermarks(documentClient(endpoint), tableName, CLASS_ID, RACE_ID);
+      const parts = await readPartWatermarks(harness.ddb(), harness.tableName, CLASS_ID, RACE_ID);
       expect(parts.map((m) => [m.shardId, m.closedEnd]).sort()).toEqual(SHARDS.map((s) => [s, end]));
       expect(parts.every((m) => m.races[`${CLASS_ID}:${RACE_ID}`] === end)).toBe(true);
-      const items = await readWatermarks(documentClient(endpoint), tableName);
+      const items = await readWatermarks(harness.ddb(), harness.tableName);
       expect(items.filter((m) => SHARDS.includes(m.shardId)).map((m) => m.closedEnd)).toEqual(
         SHARDS.map(() => windowStart(0) + 5000),
       );
@@ -162,10 +146,10 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
   it('four shards closing the same window at the same moment: exactly one publish per window, complete', async () => {
     for (let k = 4; k < 8; k += 1) {
       const finals = await Promise.all(SHARDS.map((_, shard) => fold(shard, k, records(shard, 5 * k, 5 * k + 4))));
-      const from = appsync.requests.length;
+      const from = harness.appsync.requests.length;
       const publishesBefore = total('LivePublishes');
       await Promise.all(finals.map((final, shard) => close(shard, final)));
-      const published = appsync.requests.slice(from).map((r) => r.body.variables.input);
+      const published = harness.appsync.requests.slice(from).map((r) => r.body.variables.input);
       expect(published).toHaveLength(1);
       expect(total('LivePublishes') - publishesBefore).toBe(1);
       expect(ranked(published[0]!)).toEqual(referenceRanking(() => 5 * k + 4));
@@ -178,9 +162,9 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     for (const shard of [0, 1, 2]) finals.push(await fold(shard, k, records(shard, 5 * k, 5 * k + 4)));
     // Shard 3 receives only a replay of seconds it already stored: no rider moves.
     finals.push(await fold(3, k, records(3, 5 * (k - 2), 5 * (k - 2) + 4)));
-    const from = appsync.requests.length;
+    const from = harness.appsync.requests.length;
     for (const [shard, final] of finals.entries()) await close(shard, final);
-    const published = appsync.requests.slice(from).map((r) => r.body.variables.input);
+    const published = harness.appsync.requests.slice(from).map((r) => r.body.variables.input);
     expect(published).toHaveLength(1);
     expect(ranked(published[0]!)).toEqual(referenceRanking((i) => (i % 4 === 3 ? 5 * (k - 1) + 4 : 5 * k + 4)));
   });
@@ -190,13 +174,13 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     const published = await closeInOrder(k, [0, 1, 2, 3]);
     expect(published).toHaveLength(1);
     const before = total('SnapshotWrites');
-    let from = appsync.requests.length;
+    let from = harness.appsync.requests.length;
     await close(3, await fold(3, k, records(3, 5 * k, 5 * k + 4))); // Lambda retries the final invocation
     expect(total('SnapshotWrites')).toBe(before);
-    expect(appsync.requests.length - from).toBe(1);
-    from = appsync.requests.length;
+    expect(harness.appsync.requests.length - from).toBe(1);
+    from = harness.appsync.requests.length;
     await close(0, await fold(0, k, records(0, 5 * k, 5 * k + 4)));
-    expect(appsync.requests.length - from).toBe(0);
+    expect(harness.appsync.requests.length - from).toBe(0);
   });
 
   it('a shard that stops holds the board back for the wait (two windows), then boards go on with its stored riders; when it catches up its window is published again', async () => {
@@ -206,9 +190,9 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     expect(next).toHaveLength(1);
     expect(ranked(next[0]!)).toEqual(referenceRanking((i) => (i % 4 === 3 ? 5 * 9 + 4 : 5 * 12 + 4)));
     // It catches up and closes window 12 after all: the board of 12 is published again, now with its riders.
-    const from = appsync.requests.length;
+    const from = harness.appsync.requests.length;
     await close(3, await fold(3, 12, records(3, 5 * 12, 5 * 12 + 4)));
-    const caughtUp = appsync.requests.slice(from).map((r) => r.body.variables.input);
+    const caughtUp = harness.appsync.requests.slice(from).map((r) => r.body.variables.input);
     expect(caughtUp).toHaveLength(1);
     expect(ranked(caughtUp[0]!)).toEqual(referenceRanking(() => 5 * 12 + 4));
     // When it comes back (its records of window 13), it is awaited again and the board is complete again.
@@ -222,23 +206,23 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     const OTHER_CLASS = CLASS_ID + 1;
     const solo = telemetry({ raceId: RACE_ID, classId: OTHER_CLASS, racerId: 'solo', second: 5 * k + 4, output: 1 });
     // Solo rode from the race's start (admitted then, on shard 1's part of the other class's race).
-    const ddb = documentClient(endpoint);
+    const ddb = harness.ddb();
     await writeLivePart(
       ddb,
-      tableName,
+      harness.tableName,
       { classId: OTHER_CLASS, raceId: RACE_ID, shardId: SHARDS[1]! },
       { solo: { second: 4, output: 0.1 } },
       new Date(windowStart(1)).toISOString(),
     );
     ddb.destroy();
-    const from = appsync.requests.length;
+    const from = harness.appsync.requests.length;
     const finals = [];
     for (const shard of [1, 0, 2, 3]) {
       const recs = records(shard, 5 * k, 5 * k + 4);
       finals.push({ shard, final: await fold(shard, k, shard === 1 ? [...recs, solo] : recs) });
     }
     for (const { shard, final } of finals) await close(shard, final);
-    const published = appsync.requests.slice(from).map((r) => r.body.variables.input);
+    const published = harness.appsync.requests.slice(from).map((r) => r.body.variables.input);
     expect(published.map((p) => p.classId).sort()).toEqual([CLASS_ID, OTHER_CLASS]);
     expect(published.find((p) => p.classId === OTHER_CLASS)!.entries.map((e) => e.racerId)).toEqual(['solo']);
   });
@@ -250,9 +234,9 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     expect(published).toHaveLength(3);
     expect(ranked(published.at(-1)!)).toEqual(referenceRanking((i) => (i % 4 === 3 ? 5 * 23 + 4 : RACE_SECONDS)));
     // Lambda re-delivers shard 1's last window: nothing is written, nothing newer to show, no publish.
-    const from = appsync.requests.length;
+    const from = harness.appsync.requests.length;
     await close(1, await fold(1, 24, records(1, RACE_SECONDS, RACE_SECONDS)));
-    expect(appsync.requests.length).toBe(from);
+    expect(harness.appsync.requests.length).toBe(from);
   });
 
   it("the next race's first windows wait for a shard that rode on from the last race without opening a window", async () => {
@@ -267,10 +251,10 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
       );
     const finals = [];
     for (const shard of [3, 0, 1, 2]) finals.push({ shard, final: await fold(shard, k, nextRecords(shard)) });
-    const from = appsync.requests.length;
+    const from = harness.appsync.requests.length;
     // Shard 2 opened no window (it closed the one just before), so only its parts say it is running: it is awaited.
     for (const { shard, final } of finals) await close(shard, final);
-    const published = appsync.requests.slice(from).map((r) => r.body.variables.input);
+    const published = harness.appsync.requests.slice(from).map((r) => r.body.variables.input);
     expect(published.filter((p) => p.raceId === next)).toHaveLength(1);
     expect(published.find((p) => p.raceId === next)!.entries).toHaveLength(RIDERS);
   });

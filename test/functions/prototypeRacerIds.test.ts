@@ -5,14 +5,11 @@
  * window state, the stored LivePart (DynamoDB Local) and the published
  * ranking: no rider is lost and no object's prototype is touched.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import { raceStartMillis } from '../../core/raceClock.js';
-import { createTestTable } from '../support/resources.js';
 import { telemetry, windowEvent } from './factories.js';
-import type { FakeAppSync } from './support.js';
-import { aggregatorTestDeps, fakeAppSync, manualClock } from './support.js';
+import { manualClock, useAggregatorHarness } from './support.js';
 
 const RACE_SECONDS = 60;
 const RACE_ID = 29_100_000;
@@ -21,17 +18,12 @@ const RIDERS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'value
 const SHARDS = ['shardId-000000000000', 'shardId-000000000001'];
 
 describe('racerIds named like Object.prototype members', () => {
-  let appsync: FakeAppSync;
+  const harness = useAggregatorHarness({ raceSeconds: RACE_SECONDS });
   let run: (shard: number, payloads: unknown[], final: boolean, state?: unknown) => Promise<unknown>;
   const clock = manualClock(0);
 
-  beforeAll(async () => {
-    const endpoint = inject('dynamodbEndpoint');
-    const { tableName } = await createTestTable(endpoint);
-    appsync = await fakeAppSync();
-    const aggregators = SHARDS.map(() =>
-      createAggregator(aggregatorTestDeps({ endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock })),
-    );
+  beforeAll(() => {
+    const aggregators = SHARDS.map(() => createAggregator(harness.deps(clock)));
     const end = raceStartMillis(RACE_ID, RACE_SECONDS) + 5000;
     run = async (shard, payloads, final, state) =>
       (
@@ -46,7 +38,6 @@ describe('racerIds named like Object.prototype members', () => {
         )
       ).state;
   });
-  afterAll(async () => appsync.close());
 
   it('are all ranked, with their names, across two shards', async () => {
     clock.set(raceStartMillis(RACE_ID, RACE_SECONDS) + 60_000);
@@ -69,7 +60,7 @@ describe('racerIds named like Object.prototype members', () => {
     }
     for (const [shard] of SHARDS.entries()) await run(shard, [], true, states[shard]);
 
-    const last = appsync.requests.at(-1)?.body.variables.input;
+    const last = harness.appsync.requests.at(-1)?.body.variables.input;
     expect(last?.entries.map((e) => e.racerId).sort()).toEqual([...RIDERS].sort());
     for (const e of last?.entries ?? []) expect(e.name).toBe(`Name ${e.racerId}`);
     expect(Object.getPrototypeOf({})).toBe(Object.prototype);

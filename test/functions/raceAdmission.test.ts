@@ -7,22 +7,19 @@
  * of riders the full race did not admit; a race of 50,000 riders whose ids
  * all fall in one admission bucket keeps every link under 400 KB.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import { admitNewcomers } from '../../functions/aggregator/raceAdmissionStore.js';
 import { readLiveParts } from '../../functions/aggregator/livePartReads.js';
-import { createFinalizer } from '../../functions/finalizer/finalizer.js';
 import { raceAdmissionKey, racePk } from '../../core/keys.js';
 import { ADMIT_LINK_MAX_IDS, admittedLinks } from '../../core/raceAdmission.js';
 import { admittedFinals } from '../../functions/finalizer/admittedFinals.js';
 import { raceShardItems } from '../support/shardedReads.js';
 import { admittedRiderKeys, BATCH_GET_KEYS } from '../../resolvers/lib/raceAdmission.js';
 import { rankRiders } from '../../core/livePart.js';
-import { createTestTable } from '../support/resources.js';
 import { kinesisEvent, telemetry, windowEvent } from './factories.js';
-import { aggregatorTestDeps, documentClient, fakeAppSync, manualClock, noSleep, type FakeAppSync } from './support.js';
-import { recordingLogger, recordingMetrics } from './fakes.js';
+import { manualClock, noSleep, useAggregatorHarness } from './support.js';
 
 const RACE_SECONDS = 300;
 const RACE_ID = 5_900_100;
@@ -36,39 +33,10 @@ function ride(racerId: string, second: number, event: 'update' | 'final' = 'upda
 }
 
 describe('admission against DynamoDB Local', () => {
-  let endpoint: string;
-  let tableName: string;
-  let appsync: FakeAppSync;
-
-  beforeAll(async () => {
-    endpoint = inject('dynamodbEndpoint');
-    tableName = (await createTestTable(endpoint)).tableName;
-    appsync = await fakeAppSync();
-  });
-  afterAll(async () => appsync.close());
-
-  /** A finalizer on the test table with its own metrics and a manual clock at `clockAt`. */
-  function finalizerAt(ddb: ReturnType<typeof documentClient>, clockAt: number) {
-    const metrics = recordingMetrics();
-    const clock = manualClock(clockAt);
-    const finalize = createFinalizer({
-      ddb,
-      tableName,
-      raceSeconds: RACE_SECONDS,
-      graceSeconds: 15,
-      logger: recordingLogger(),
-      metrics,
-      clock,
-      sleep: noSleep,
-    });
-    return { finalize, metrics, clock };
-  }
+  const harness = useAggregatorHarness({ raceSeconds: RACE_SECONDS });
 
   it('admits first come across shards up to the cap, refuses the rest, and admitted riders keep riding', async () => {
-    const deps = aggregatorTestDeps(
-      { endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock: manualClock(ARRIVAL * 1000 + 10_000) },
-      { maxRiders: 5 },
-    );
+    const deps = harness.deps(manualClock(ARRIVAL * 1000 + 10_000), { maxRiders: 5 });
     // One container serving both shards, as the local stack runs it.
     const run = createAggregator(deps);
     const window = async (shard: number, records: unknown[], end: number) => {
@@ -105,8 +73,8 @@ describe('admission against DynamoDB Local', () => {
     // The second shard's admitted riders keep riding although the first shard found the race full.
     await window(1, [ride('b0', 3), ride('b1', 3)], t0 + 10_000);
 
-    const ddb = documentClient(endpoint);
-    const live = rankRiders(await readLiveParts(ddb, tableName, CLASS_ID, RACE_ID));
+    const ddb = harness.ddb();
+    const live = rankRiders(await readLiveParts(ddb, harness.tableName, CLASS_ID, RACE_ID));
     expect(live.map((e) => [e.racerId, e.second]).sort()).toEqual([
       ['a0', 3],
       ['a1', 2],
@@ -116,13 +84,17 @@ describe('admission against DynamoDB Local', () => {
     ]);
     const counter = (
       await ddb.send(
-        new GetCommand({ TableName: tableName, Key: raceAdmissionKey(CLASS_ID, RACE_ID), ConsistentRead: true }),
+        new GetCommand({
+          TableName: harness.tableName,
+          Key: raceAdmissionKey(CLASS_ID, RACE_ID),
+          ConsistentRead: true,
+        }),
       )
     ).Item;
     expect(counter).toMatchObject({ admitted: 5, cap: 5, [`r_${SHARDS[0]}`]: 3, [`r_${SHARDS[1]}`]: 2 });
     const markers = await ddb.send(
       new QueryCommand({
-        TableName: tableName,
+        TableName: harness.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
         ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, RACE_ID), ':m': 'ADMIT#' },
       }),
@@ -141,7 +113,7 @@ describe('admission against DynamoDB Local', () => {
 
     // The finalizer keeps the finals of admitted riders only; the close writes every admitted rider's result.
     const raceEnd = (RACE_ID + 1) * RACE_SECONDS;
-    const { finalize, metrics, clock } = finalizerAt(ddb, raceEnd * 1000 + 1000);
+    const { finalize, metrics, clock } = harness.finalizer(ddb, raceEnd * 1000 + 1000);
     const res = await finalize(
       kinesisEvent([ride('a0', 300, 'final'), ride('f0-1', 300, 'final'), ride('b1', 300, 'final')], {
         shardId: SHARDS[0],
@@ -154,7 +126,7 @@ describe('admission against DynamoDB Local', () => {
     clock.set(raceEnd * 1000 + 60_000);
     await finalize({ source: 'aws.events', 'detail-type': 'Scheduled Event' } as Parameters<typeof finalize>[0]);
     expect(metrics.totals.RacesClosed).toBe(1);
-    const results = (await raceShardItems(ddb, tableName, CLASS_ID, RACE_ID)).filter((i) =>
+    const results = (await raceShardItems(ddb, harness.tableName, CLASS_ID, RACE_ID)).filter((i) =>
       String(i.SK).startsWith('RESULT#'),
     );
     const byRider = results.map((i) => [i.racerId, i.finished]).sort();
@@ -170,10 +142,7 @@ describe('admission against DynamoDB Local', () => {
 
   it('closes a window ended early past 1 MB of state: the cap on one shard in pages under 400 KB, the rest refused', async () => {
     const raceId = RACE_ID + 1;
-    const deps = aggregatorTestDeps(
-      { endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock: manualClock((ARRIVAL + 300) * 1000 + 10_000) },
-      { maxRiders: 5000 },
-    );
+    const deps = harness.deps(manualClock((ARRIVAL + 300) * 1000 + 10_000), { maxRiders: 5000 });
     const run = createAggregator(deps);
     const opts = { shardId: SHARDS[0], arrivalSeconds: ARRIVAL + 300, windowEnd: (ARRIVAL + 300) * 1000 + 5000 };
     // 6,000 riders on one shard (producers choose the racerIds, hence the shard), with the longest ids and names.
@@ -196,10 +165,10 @@ describe('admission against DynamoDB Local', () => {
     const closed = await run({ ...windowEvent([], { ...opts, state, final: true }), isWindowTerminatedEarly: true });
     expect(closed.batchItemFailures).toEqual([]);
 
-    const ddb = documentClient(endpoint);
+    const ddb = harness.ddb();
     const pages = await ddb.send(
       new QueryCommand({
-        TableName: tableName,
+        TableName: harness.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :live)',
         ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, raceId), ':live': 'LIVE#' },
         ConsistentRead: true,
@@ -214,7 +183,7 @@ describe('admission against DynamoDB Local', () => {
     ]);
     for (const item of pages.Items ?? [])
       expect(Buffer.byteLength(String(item.riders), 'utf8')).toBeLessThan(400 * 1024);
-    expect(rankRiders(await readLiveParts(ddb, tableName, CLASS_ID, raceId))).toHaveLength(5000);
+    expect(rankRiders(await readLiveParts(ddb, harness.tableName, CLASS_ID, raceId))).toHaveLength(5000);
     expect(deps.metrics.totals.RidersRefused).toBe(1000);
     ddb.destroy();
   }, 120_000);
@@ -222,9 +191,9 @@ describe('admission against DynamoDB Local', () => {
   it('a final kept while the race had room gets no result when the aggregator then refused its rider', async () => {
     const raceId = RACE_ID + 4;
     const arrival = raceId * RACE_SECONDS + 20;
-    const ddb = documentClient(endpoint);
+    const ddb = harness.ddb();
     const raceEnd = (raceId + 1) * RACE_SECONDS;
-    const { finalize, metrics, clock } = finalizerAt(ddb, arrival * 1000 + 1000);
+    const { finalize, metrics, clock } = harness.finalizer(ddb, arrival * 1000 + 1000);
     const rec = (racerId: string, second: number, event: 'update' | 'final' = 'update') =>
       telemetry({ raceId, classId: CLASS_ID, racerId, second, output: second / 2, event });
     // The race has no counter yet (room for all): the finalizer keeps x's final (a replay of it at the end).
@@ -232,10 +201,7 @@ describe('admission against DynamoDB Local', () => {
     expect((await finalize(early)).batchItemFailures).toEqual([]);
     expect(metrics.totals.FinalsStored).toBe(1);
     // The aggregator admits p and q, which fills the race (cap 2), then refuses x at its window's close.
-    const deps = aggregatorTestDeps(
-      { endpoint, tableName, appsync, raceSeconds: RACE_SECONDS, clock: manualClock(arrival * 1000 + 10_000) },
-      { maxRiders: 2 },
-    );
+    const deps = harness.deps(manualClock(arrival * 1000 + 10_000), { maxRiders: 2 });
     const run = createAggregator(deps);
     const window = async (shard: number, records: unknown[]) => {
       const opts = { shardId: SHARDS[shard], arrivalSeconds: arrival, windowEnd: arrival * 1000 + 5000 };
@@ -250,7 +216,7 @@ describe('admission against DynamoDB Local', () => {
     await finalize({ source: 'aws.events', 'detail-type': 'Scheduled Event' } as Parameters<typeof finalize>[0]);
     expect(metrics.totals.RacesClosed).toBe(1);
     expect(metrics.totals.FinalsNotAdmitted).toBe(1);
-    const results = (await raceShardItems(ddb, tableName, CLASS_ID, raceId)).filter((i) =>
+    const results = (await raceShardItems(ddb, harness.tableName, CLASS_ID, raceId)).filter((i) =>
       String(i.SK).startsWith('RESULT#'),
     );
     expect(results.map((i) => i.racerId).sort()).toEqual(['p', 'q']);
@@ -258,17 +224,21 @@ describe('admission against DynamoDB Local', () => {
   });
 
   it('a final invocation retried after its reservation admits the same riders without counting them twice', async () => {
-    const ddb = documentClient(endpoint);
+    const ddb = harness.ddb();
     const ref = { classId: CLASS_ID, raceId: RACE_ID + 2, shardId: SHARDS[0] as string };
     const riders = ['n0', 'n1', 'n2', 'n3'];
     // The first attempt reserves and marks, then dies before writing its page (nothing placed: used stays 0).
-    const first = await admitNewcomers(ddb, tableName, ref, 3, 0, riders);
-    const retried = await admitNewcomers(ddb, tableName, ref, 3, 0, riders);
+    const first = await admitNewcomers(ddb, harness.tableName, ref, 3, 0, riders);
+    const retried = await admitNewcomers(ddb, harness.tableName, ref, 3, 0, riders);
     expect(first).toEqual({ admitted: ['n0', 'n1', 'n2'], refused: 1, full: true });
     expect(retried).toEqual(first);
     const counter = (
       await ddb.send(
-        new GetCommand({ TableName: tableName, Key: raceAdmissionKey(ref.classId, ref.raceId), ConsistentRead: true }),
+        new GetCommand({
+          TableName: harness.tableName,
+          Key: raceAdmissionKey(ref.classId, ref.raceId),
+          ConsistentRead: true,
+        }),
       )
     ).Item;
     expect(counter).toMatchObject({ admitted: 3, [`r_${ref.shardId}`]: 3 });
@@ -276,7 +246,7 @@ describe('admission against DynamoDB Local', () => {
   });
 
   it('a race of 50,000 riders whose ids all fall in one bucket: links under 400 KB, every rider found', async () => {
-    const ddb = documentClient(endpoint);
+    const ddb = harness.ddb();
     const cap = 50_000;
     const raceId = RACE_ID + 3;
     // The longest racerIds, all ending in the same character: every rider lands in bucket ADMIT#x.
@@ -291,7 +261,7 @@ describe('admission against DynamoDB Local', () => {
           const ids = Array.from({ length: perWindow }, (_, i) => id(next + s * perWindow + i));
           const out = await admitNewcomers(
             ddb,
-            tableName,
+            harness.tableName,
             { classId: CLASS_ID, raceId, shardId },
             cap,
             w * perWindow,
@@ -308,7 +278,7 @@ describe('admission against DynamoDB Local', () => {
     do {
       const page = await ddb.send(
         new QueryCommand({
-          TableName: tableName,
+          TableName: harness.tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
           ExpressionAttributeValues: { ':pk': racePk(CLASS_ID, raceId), ':m': 'ADMIT#' },
           ConsistentRead: true,
@@ -335,7 +305,7 @@ describe('admission against DynamoDB Local', () => {
 
     // The finalizer finds every admitted rider in the links and refuses one the race did not admit.
     const finals = [id(0), id(cap - 1), id(31_337), id(cap)].map((racerId) => ({ classId: CLASS_ID, raceId, racerId }));
-    const split = await admittedFinals(ddb, tableName, finals, (f) => f, noSleep);
+    const split = await admittedFinals(ddb, harness.tableName, finals, (f) => f, noSleep);
     expect(split.admitted.map((f) => f.racerId)).toEqual([id(0), id(cap - 1), id(31_337)]);
     expect(split.refused.map((f) => f.racerId)).toEqual([id(cap)]);
 
@@ -346,10 +316,12 @@ describe('admission against DynamoDB Local', () => {
     expect(keys.length).toBeLessThanOrEqual(BATCH_GET_KEYS);
     const read = await ddb.send(
       new BatchGetCommand({
-        RequestItems: { [tableName]: { Keys: keys.map((k) => ({ PK: k.PK?.S, SK: k.SK?.S })), ConsistentRead: true } },
+        RequestItems: {
+          [harness.tableName]: { Keys: keys.map((k) => ({ PK: k.PK?.S, SK: k.SK?.S })), ConsistentRead: true },
+        },
       }),
     );
-    const found = (read.Responses?.[tableName] ?? []).some((i) => (i.racerIds as Set<string>).has(id(cap - 1)));
+    const found = (read.Responses?.[harness.tableName] ?? []).some((i) => (i.racerIds as Set<string>).has(id(cap - 1)));
     expect(found).toBe(true);
     ddb.destroy();
   }, 300_000);

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { LOCAL_REGION } from '../../local/credentials.js';
 import { TEST_IAM_CREDENTIALS } from '../support/testCredentials.js';
 import { createDocumentClient } from '../../functions/runtime/documentClient.js';
@@ -13,6 +14,8 @@ import type { LiveRankingsInput } from '../../functions/aggregator/publishLiveRa
 import { createPublisher } from '../../functions/aggregator/publishLiveRankings.js';
 import type { AggregatorDeps } from '../../functions/aggregator/aggregator.js';
 import type { Clock } from '../../functions/runtime/clock.js';
+import { createFinalizer } from '../../functions/finalizer/finalizer.js';
+import { createTestTable } from '../support/resources.js';
 import { recordingLogger, recordingMetrics, type RecordedLogs, type RecordedMetrics } from './fakes.js';
 
 export function documentClient(endpoint: string, maxAttempts = 3): DynamoDBDocumentClient {
@@ -117,4 +120,71 @@ export function aggregatorTestDeps(
     sleep: noSleep,
     ...overrides,
   } as TestAggregatorDeps;
+}
+
+/** What `useAggregatorHarness` sets up for a describe block; read it inside hooks and tests. */
+export interface AggregatorHarness {
+  /** The suite's shared DynamoDB Local. */
+  readonly endpoint: string;
+  /** A fresh table on it, this block's own. */
+  readonly tableName: string;
+  /** The recording AppSync endpoint the aggregators publish to. */
+  readonly appsync: FakeAppSync;
+  /** A new document client on the shared DynamoDB Local. */
+  ddb(): DynamoDBDocumentClient;
+  /** An aggregator's dependencies on this table and endpoint (see `aggregatorTestDeps`). */
+  deps(clock: Clock, overrides?: Partial<AggregatorDeps>): TestAggregatorDeps;
+  /** A finalizer on this table (15 s of grace, no sleeping) with its own metrics and a manual clock at `clockAt`. */
+  finalizer(
+    ddb: DynamoDBDocumentClient,
+    clockAt: number,
+  ): { finalize: ReturnType<typeof createFinalizer>; metrics: RecordedMetrics; clock: ReturnType<typeof manualClock> };
+}
+
+/**
+ * Registers the hooks every aggregator integration test needs: before all, a
+ * fresh table on the shared DynamoDB Local and a recording AppSync endpoint;
+ * after all, that endpoint closed. Call it in a describe block; the harness's
+ * fields are there once its beforeAll has run (hooks registered after it see them).
+ */
+export function useAggregatorHarness(o: { raceSeconds: number }): AggregatorHarness {
+  let ready: { endpoint: string; tableName: string; appsync: FakeAppSync } | undefined;
+  beforeAll(async () => {
+    const endpoint = inject('dynamodbEndpoint');
+    const { tableName } = await createTestTable(endpoint);
+    ready = { endpoint, tableName, appsync: await fakeAppSync() };
+  });
+  afterAll(async () => ready?.appsync.close());
+  const get = () => {
+    if (ready === undefined) throw new Error('useAggregatorHarness: read before its beforeAll ran');
+    return ready;
+  };
+  return {
+    get endpoint() {
+      return get().endpoint;
+    },
+    get tableName() {
+      return get().tableName;
+    },
+    get appsync() {
+      return get().appsync;
+    },
+    ddb: () => documentClient(get().endpoint),
+    deps: (clock, overrides = {}) => aggregatorTestDeps({ ...get(), raceSeconds: o.raceSeconds, clock }, overrides),
+    finalizer(ddb, clockAt) {
+      const metrics = recordingMetrics();
+      const clock = manualClock(clockAt);
+      const finalize = createFinalizer({
+        ddb,
+        tableName: get().tableName,
+        raceSeconds: o.raceSeconds,
+        graceSeconds: 15,
+        logger: recordingLogger(),
+        metrics,
+        clock,
+        sleep: noSleep,
+      });
+      return { finalize, metrics, clock };
+    },
+  };
 }

@@ -4,7 +4,6 @@
  * trusted producer would, are refused and flagged, while the honest riders
  * beside them end with exact results and all-time stats.
  */
-import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
@@ -16,7 +15,7 @@ import {
   type LiveRankingsQuery,
 } from '../../client/generated/operations.js';
 import { raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
-import { localKinesis } from '../../local/stack/clients.js';
+import { streamTelemetry, type StreamTelemetry } from '../support/streamTelemetry.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { readUntil, sleep } from '../support/eventually.js';
@@ -44,28 +43,18 @@ const outputAt = (racerId: string, second: number) => ((WATTS[racerId] ?? 0) * s
 describe('fair play on the local stack: attacks refused, honest riders exact', () => {
   let stack: LocalStack;
   let client: AlleycatClient;
-  let kinesis: KinesisClient;
+  let stream: StreamTelemetry;
 
   beforeAll(async () => {
     stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
     client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
-    kinesis = localKinesis(stack.endpoints.kinesis.endpoint);
+    stream = streamTelemetry(stack.endpoints.kinesis, { attempts: 1 });
   });
   afterAll(async () => {
     client?.close();
-    kinesis?.destroy();
+    stream?.close();
     await stack?.stop();
   });
-
-  async function put(values: readonly Value[]): Promise<void> {
-    const out = await kinesis.send(
-      new PutRecordsCommand({
-        StreamName: stack.endpoints.kinesis.streamName,
-        Records: values.map((v) => ({ PartitionKey: v.racerId, Data: Buffer.from(JSON.stringify(v)) })),
-      }),
-    );
-    expect(out.FailedRecordCount ?? 0).toBe(0);
-  }
 
   it('refuses an early final, a rival pinned from the future, a too-fast step, a second final and a final after the close', async () => {
     const raceId = raceIdAt(Date.now(), RACE_SECONDS) + 1;
@@ -91,7 +80,7 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
         const race = raceIdAt(now, RACE_SECONDS);
         const second = raceSecondAt(race, RACE_SECONDS, now);
         if (second < RACE_SECONDS) {
-          await put([
+          await stream.put([
             {
               raceId: race,
               classId: 1,
@@ -118,9 +107,10 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
         if (s === 1) values.push(value('c1', RACE_SECONDS, { power: 3000, output: 3 * RACE_SECONDS, event: 'final' }));
         // Attack 2: a record for rival v from the future with no output, to pin v at 0.
         if (s === 2) values.push(value('v', RACE_SECONDS - 1, { power: 0, output: 0 }));
-        await put(values);
+        await stream.put(values);
         // Attack 4: a second, different final of c2 (another batch): the first valid final stays.
-        if (s === RACE_SECONDS) await put([value('c2', RACE_SECONDS, { output: outputAt('c2', RACE_SECONDS) + 5 })]);
+        if (s === RACE_SECONDS)
+          await stream.put([value('c2', RACE_SECONDS, { output: outputAt('c2', RACE_SECONDS) + 5 })]);
         // Watched beside the ride, so that a slow board never delays the riders' next records.
         if (s === 6) {
           pinnedView = readUntil(
@@ -177,7 +167,7 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
       expect(flagsOf('c3')).toContain('OUTPUT_TOO_FAST');
 
       // Attack 3: a final after the close, for a rider with a result, and for one without.
-      await put([
+      await stream.put([
         value('h2', RACE_SECONDS, { power: 3000, output: 20 }),
         value('late', RACE_SECONDS, { power: 3000, output: 90 }),
       ]);

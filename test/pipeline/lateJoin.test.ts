@@ -14,7 +14,6 @@
  * Neither ever appears in the live rankings or the results; the honest
  * riders' results and all-time stats are exact; the refusals are counted.
  */
-import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
@@ -29,7 +28,7 @@ import {
 import { joinCutoffMillis, lateJoinRefusedFromMillis } from '../../core/fairPlay.js';
 import { raceIdAt, raceStartMillis } from '../../core/raceClock.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
-import { localKinesis } from '../../local/stack/clients.js';
+import { streamTelemetry, type StreamTelemetry } from '../support/streamTelemetry.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
 import { startScratchStack } from '../../local/stack/startScratchStack.js';
@@ -49,31 +48,21 @@ const outputAt = (racerId: string, second: number) =>
 describe('a late joiner on the local stack: refused on every path, honest riders exact', () => {
   let stack: LocalStack;
   let client: AlleycatClient;
-  let kinesis: KinesisClient;
+  let stream: StreamTelemetry;
   let riders: RiderTelemetry;
 
   beforeAll(async () => {
     stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
     client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
-    kinesis = localKinesis(stack.endpoints.kinesis.endpoint);
+    stream = streamTelemetry(stack.endpoints.kinesis, { attempts: 1 });
     riders = riderTelemetry(stack.endpoints);
   });
   afterAll(async () => {
     client?.close();
     riders?.close();
-    kinesis?.destroy();
+    stream?.close();
     await stack?.stop();
   });
-
-  async function put(values: readonly TelemetryRecord[]): Promise<void> {
-    const out = await kinesis.send(
-      new PutRecordsCommand({
-        StreamName: stack.endpoints.kinesis.streamName,
-        Records: values.map((v) => ({ PartitionKey: v.racerId, Data: Buffer.from(JSON.stringify(v)) })),
-      }),
-    );
-    expect(out.FailedRecordCount ?? 0).toBe(0);
-  }
 
   /** recordTelemetry as the signed-in rider: undefined when accepted, else the GraphQL error. */
   async function ride(record: TelemetryRecord): Promise<Record<string, unknown> | undefined> {
@@ -119,7 +108,7 @@ describe('a late joiner on the local stack: refused on every path, honest riders
     for (let s = 0; ; s = Math.min(RACE_SECONDS, Math.max(s + 1, clockSecond()))) {
       const kinesisValues = ['h1', 'h2'].map((id) => value(id, s));
       if (s >= JOIN_AT) kinesisValues.push(value('kl', s));
-      await put(kinesisValues);
+      await stream.put(kinesisValues);
       const honest = await ride(value('g1', s));
       // The honest signed-in rider is never refused, before the deadline or after it.
       expect(honest, `g1 at second ${s}`).toBeUndefined();

@@ -9,7 +9,6 @@
  * counted where operators look.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createClient } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
@@ -20,8 +19,7 @@ import { rankRiders, type LiveEntry } from '../../core/livePart.js';
 import { raceIdAt, raceStartMillis } from '../../core/raceClock.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { readLiveParts } from '../../functions/aggregator/livePartReads.js';
-import { chunk, forEachLimited } from '../../lib/concurrency.js';
-import { localKinesis } from '../../local/stack/clients.js';
+import { streamTelemetry } from '../support/streamTelemetry.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { documentClient } from '../functions/support.js';
 import { startScratchStack } from '../../local/stack/startScratchStack.js';
@@ -82,18 +80,7 @@ describe('a flood of late joiners on the local stack', () => {
   });
 
   it('ranks, admits and finishes only the 200 honest riders, with no function error, dead letter or early window', async () => {
-    const kinesis = localKinesis(stack.endpoints.kinesis.endpoint);
-    const streamName = stack.endpoints.kinesis.streamName;
-    const put = async (records: readonly TelemetryRecord[]): Promise<void> => {
-      await forEachLimited(chunk(records, 500), 4, async (batch) => {
-        let pending = batch.map((r) => ({ Data: Buffer.from(JSON.stringify(r)), PartitionKey: r.racerId }));
-        for (let attempt = 0; pending.length > 0; attempt += 1) {
-          if (attempt === 10) throw new Error(`${pending.length} records refused by Kinesis`);
-          const res = await kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records: pending }));
-          pending = pending.filter((_, i) => res.Records?.[i]?.ErrorCode !== undefined);
-        }
-      });
-    };
+    const stream = streamTelemetry(stack.endpoints.kinesis, { attempts: 10 });
     const aggregator = stack.mappings.find((m) => m.name === 'aggregator')?.mapping;
     const ages: Array<{ at: number; ms: number }> = [];
     const sampler = setInterval(() => ages.push({ at: Date.now(), ms: aggregator?.metrics().iteratorAgeMs ?? 0 }), 250);
@@ -107,13 +94,13 @@ describe('a flood of late joiners on the local stack', () => {
       for (let second = 0; second <= RACE_SECONDS; second += 1) {
         await sleep(start + second * 1000 + 100 - Date.now());
         const honest = Array.from({ length: HONEST }, (_, i) => honestRecord(raceId, i, second));
-        await put(honest);
+        await stream.put(honest);
         if (FLOOD_SECONDS.includes(second) || second === RACE_SECONDS) {
           expect(Date.now()).toBeGreaterThan(joinCutoffMillis(raceId, RACE_SECONDS));
           const late = Array.from({ length: FLOOD }, (_, i) => lateRecord(raceId, i, second));
           flood = flood.then(async () => {
             const t0 = Date.now();
-            await put(late);
+            await stream.put(late);
             floodPuts.push(Date.now() - t0);
           });
         }
@@ -211,7 +198,7 @@ describe('a flood of late joiners on the local stack', () => {
       expect(total('fn.aggregator.FairPlayFlags')).toBe(0);
     } finally {
       clearInterval(sampler);
-      kinesis.destroy();
+      stream.close();
       doc.destroy();
     }
   }, 330_000);

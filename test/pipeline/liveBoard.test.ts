@@ -8,7 +8,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createClient, followLiveBoard } from '../../client/index.js';
 import type { AroundMeView } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
@@ -22,8 +21,7 @@ import {
 import type { LiveBandFieldsFragment, OnLiveRankingsSubscription } from '../../client/generated/operations.js';
 import { raceSecondAt } from '../../core/raceClock.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
-import { chunk } from '../../lib/concurrency.js';
-import { localKinesis } from '../../local/stack/clients.js';
+import { streamTelemetry } from '../support/streamTelemetry.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { untilJoinable } from '../support/raceStart.js';
@@ -101,11 +99,10 @@ describe('live boards in bands on the local stack', () => {
       racerId: racerId(CLIMBER),
       onUpdate: (v) => views.push(v),
     });
+    const stream = streamTelemetry(stack.endpoints.kinesis, { attempts: 1 });
     try {
       // Let the subscriptions start before the first record reaches the stream.
       await new Promise((r) => setTimeout(r, 1500));
-      const kinesis = localKinesis(stack.endpoints.kinesis.endpoint);
-      const streamName = stack.endpoints.kinesis.streamName;
       const now = () => Date.now();
       const { raceId } = await untilJoinable(RACE_SECONDS);
       let last = 0;
@@ -131,15 +128,7 @@ describe('live boards in bands on the local stack', () => {
           deviceTimestamp: now(),
         }));
         // Every rider's record of a second in one go: they all reach the stream in the same window.
-        for (const batch of chunk(records, 500)) {
-          const res = await kinesis.send(
-            new PutRecordsCommand({
-              StreamName: streamName,
-              Records: batch.map((r) => ({ Data: Buffer.from(JSON.stringify(r)), PartitionKey: r.racerId })),
-            }),
-          );
-          expect(res.FailedRecordCount ?? 0).toBe(0);
-        }
+        await stream.put(records);
         await new Promise((r) => setTimeout(r, 1000));
       }
       const deadline = now() + 30_000;
@@ -219,6 +208,7 @@ describe('live boards in bands on the local stack', () => {
       offBands();
       offSix();
       stopFollowing();
+      stream.close();
     }
   });
 });

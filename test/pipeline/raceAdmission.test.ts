@@ -9,7 +9,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createClient } from '../../client/index.js';
@@ -25,8 +24,8 @@ import {
 import { raceAdmissionKey } from '../../core/keys.js';
 import { raceIdAt, raceStartMillis } from '../../core/raceClock.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
-import { chunk, forEachLimited } from '../../lib/concurrency.js';
-import { localDynamoDb, localKinesis } from '../../local/stack/clients.js';
+import { streamTelemetry } from '../support/streamTelemetry.js';
+import { localDynamoDb } from '../../local/stack/clients.js';
 import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
 import { readLiveParts } from '../../functions/aggregator/livePartReads.js';
 import { rankRiders, type LiveEntry } from '../../core/livePart.js';
@@ -118,19 +117,8 @@ describe('a flood of riders into one class', () => {
   });
 
   it('admits exactly the cap, first come, with no function error or dead letter, and the other class stays fresh', async () => {
-    const kinesis = localKinesis(stack.endpoints.kinesis.endpoint);
+    const stream = streamTelemetry(stack.endpoints.kinesis, { attempts: 10 });
     const ddb = localDynamoDb(stack.endpoints.dynamodb.endpoint);
-    const streamName = stack.endpoints.kinesis.streamName;
-    const put = async (records: readonly TelemetryRecord[]): Promise<void> => {
-      await forEachLimited(chunk(records, 500), 4, async (batch) => {
-        let pending = batch.map((r) => ({ Data: Buffer.from(JSON.stringify(r)), PartitionKey: r.racerId }));
-        for (let attempt = 0; pending.length > 0; attempt += 1) {
-          if (attempt === 10) throw new Error(`${pending.length} records refused by Kinesis`);
-          const res = await kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records: pending }));
-          pending = pending.filter((_, i) => res.Records?.[i]?.ErrorCode !== undefined);
-        }
-      });
-    };
 
     // The other class's freshness: when each second was put, and when a subscriber first saw it.
     const putAt = new Map<number, number>();
@@ -173,7 +161,7 @@ describe('a flood of riders into one class', () => {
         await sleep(raceStartMillis(raceId, RACE_SECONDS) + second * 1000 + 100 - Date.now());
         putAt.set(second, Date.now());
         // Honest rider 0 of the flooded class rides through recordTelemetry at FLOOD_SECOND + 14.
-        await put(
+        await stream.put(
           honest.filter((h, i) => second !== FLOOD_SECOND + 14 || i !== 0).map((h) => honestRecord(h, raceId, second)),
         );
         if (second === FLOOD_SECOND + 14) {
@@ -215,7 +203,7 @@ describe('a flood of riders into one class', () => {
           }
           const previous = flood ?? Promise.resolve();
           flood = previous
-            .then(() => put(floodRecords))
+            .then(() => stream.put(floodRecords))
             .then(() => {
               if (second === FLOOD_SECOND) floodEnd = Date.now();
             });
@@ -235,7 +223,7 @@ describe('a flood of riders into one class', () => {
               deviceTimestamp: Date.now(),
             });
           }
-          await put(finals);
+          await stream.put(finals);
         }
       }
       await flood;
@@ -352,7 +340,7 @@ describe('a flood of riders into one class', () => {
     } finally {
       clearInterval(sampler);
       unsubscribe();
-      kinesis.destroy();
+      stream.close();
       ddb.destroy();
     }
   }, 240_000);

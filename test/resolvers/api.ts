@@ -30,7 +30,10 @@ import { readLiveSnapshot } from '../../functions/aggregator/livePartReads.js';
 import { capSnapshot } from '../../functions/aggregator/capSnapshot.js';
 import { storeLiveBoard } from '../../functions/aggregator/liveBoardStore.js';
 import type { RaceSummary } from '../../core/raceSummary.js';
-import { buildResultItem } from '../../core/resultItem.js';
+import { buildResultItem, type ResultItem } from '../../core/resultItem.js';
+import { withRanks } from '../../functions/finalizer/withRanks.js';
+import { buildRaceHead } from '../../functions/finalizer/raceHead.js';
+import { RaceResultsDocument } from '../../client/generated/operations.js';
 
 export const API_KEY = 'da2-resolvertests';
 export const RACE_SECONDS = 300;
@@ -242,6 +245,41 @@ export async function publishBoard(api: Api, classId: number, raceId: number, up
     top.entries.length,
   );
   return { entries, topRiders: top.entries.length, stored: stored.stored };
+}
+
+/**
+ * A closed race's results as its close writes them: every rider's result,
+ * ranked, then the race's head; `output(i)` is the output of `racerIds[i]`,
+ * each finished. Returns the ranked results.
+ */
+export async function putRaceResults(
+  api: Api,
+  race: { classId: number; raceId: number },
+  racerIds: readonly string[],
+  output: (i: number) => number,
+): Promise<ResultItem[]> {
+  const results = withRanks(
+    racerIds.map((racerId, i) =>
+      buildResultItem({ ...race, racerId, output: output(i), lastSecond: RACE_SECONDS, finished: true }),
+    ),
+  );
+  await putItems(api, [
+    ...results.map((r) => ({ ...r })),
+    { ...buildRaceHead(race, results, new Date(api.now).toISOString()) },
+  ]);
+  return results;
+}
+
+/** A race's whole ranking as raceResults answers it, read in pages of 50 from the top. */
+export async function readRaceResults(
+  api: Api,
+  race: { classId: number; raceId: number },
+): Promise<Array<{ racerId: string; rank: number }>> {
+  const pages = await allPages(async (nextToken) => {
+    const { data } = await api.call(RaceResultsDocument, { ...race, limit: 50, nextToken });
+    return data?.raceResults;
+  });
+  return pages.flat().map((r) => ({ racerId: r.racerId, rank: r.rank }));
 }
 
 /** Follows nextToken from the first page to the last; returns the items of each page. */

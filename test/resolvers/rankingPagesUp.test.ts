@@ -9,10 +9,16 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AllTimeRankingsDocument, RaceResultsDocument, RacesDocument } from '../../client/generated/operations.js';
-import { buildResultItem } from '../../core/resultItem.js';
-import { withRanks } from '../../functions/finalizer/withRanks.js';
-import { buildRaceHead } from '../../functions/finalizer/raceHead.js';
-import { allPages, allTimeItem, createApi, putItems, RACE_SECONDS, type Api } from './api.js';
+import {
+  allPages,
+  allTimeItem,
+  createApi,
+  putItems,
+  putRaceResults,
+  RACE_SECONDS,
+  readRaceResults,
+  type Api,
+} from './api.js';
 
 const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 30) * 1000;
 const RACE = Math.floor(NOW / (RACE_SECONDS * 1000)) - 1;
@@ -34,6 +40,19 @@ type PageOf = (args: { limit: number; nextToken?: string | null; around?: string
   errors: unknown[];
 }>;
 
+/** A page of either ranking as the sweeps compare them: riders and ranks, both tokens, the errors. */
+function rankedPage(
+  p: { items: Ranked[]; nextToken?: string | null; previousToken?: string | null } | undefined,
+  errors: unknown[],
+): Awaited<ReturnType<PageOf>> {
+  return {
+    items: (p?.items ?? []).map((r) => ({ racerId: r.racerId, rank: r.rank })),
+    nextToken: p?.nextToken ?? null,
+    previousToken: p?.previousToken ?? null,
+    errors,
+  };
+}
+
 /** Reads upwards from a page's previousToken to the top; the riders in ranking order, and the pages read. */
 async function sweepUp(pageOf: PageOf, limit: number, previousToken: string | null): Promise<Ranked[][]> {
   const pages: Ranked[][] = [];
@@ -51,40 +70,15 @@ describe('raceResults upwards', () => {
   const CLASS = 4;
   // 203 riders, every output shared by 5 riders: ties cross page edges at every page size used here.
   const ids = Array.from({ length: 203 }, (_, i) => `u${String(i).padStart(3, '0')}`);
-  const results = withRanks(
-    ids.map((racerId, i) =>
-      buildResultItem({
-        classId: CLASS,
-        raceId: RACE,
-        racerId,
-        output: 80 - Math.floor(i / 5) / 4,
-        lastSecond: RACE_SECONDS,
-        finished: true,
-      }),
-    ),
-  );
   let full: Ranked[] = [];
   const pageOf: PageOf = async (args) => {
     const { data, errors } = await api.call(RaceResultsDocument, { classId: CLASS, raceId: RACE, ...args });
-    const p = data?.raceResults;
-    return {
-      items: (p?.items ?? []).map((r) => ({ racerId: r.racerId, rank: r.rank })),
-      nextToken: p?.nextToken ?? null,
-      previousToken: p?.previousToken ?? null,
-      errors,
-    };
+    return rankedPage(data?.raceResults, errors);
   };
 
   beforeAll(async () => {
-    await putItems(api, [
-      ...results.map((r) => ({ ...r })),
-      { ...buildRaceHead({ classId: CLASS, raceId: RACE }, results, new Date(NOW).toISOString()) },
-    ]);
-    const pages = await allPages(async (nextToken) => {
-      const { data } = await api.call(RaceResultsDocument, { classId: CLASS, raceId: RACE, limit: 50, nextToken });
-      return data?.raceResults;
-    });
-    full = pages.flat().map((r) => ({ racerId: r.racerId, rank: r.rank }));
+    await putRaceResults(api, { classId: CLASS, raceId: RACE }, ids, (i) => 80 - Math.floor(i / 5) / 4);
+    full = await readRaceResults(api, { classId: CLASS, raceId: RACE });
     expect(full.map((r) => r.racerId)).toEqual(ids);
   });
 
@@ -146,13 +140,7 @@ describe('allTimeRankings upwards', () => {
   let full: Ranked[] = [];
   const pageOf: PageOf = async (args) => {
     const { data, errors } = await api.call(AllTimeRankingsDocument, { classId: CLASS, by: 'TOTAL_OUTPUT', ...args });
-    const p = data?.allTimeRankings;
-    return {
-      items: (p?.items ?? []).map((r) => ({ racerId: r.racerId, rank: r.rank })),
-      nextToken: p?.nextToken ?? null,
-      previousToken: p?.previousToken ?? null,
-      errors,
-    };
+    return rankedPage(data?.allTimeRankings, errors);
   };
 
   beforeAll(async () => {

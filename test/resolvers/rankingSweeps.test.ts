@@ -11,11 +11,9 @@ import {
   RaceResultsDocument,
   type AllTimeRankingsQuery,
 } from '../../client/generated/operations.js';
-import { buildResultItem } from '../../core/resultItem.js';
+import type { ResultItem } from '../../core/resultItem.js';
 import { ALLTIME_SHARDS, RESULT_SHARDS, writeShard } from '../../core/keys.js';
-import { withRanks } from '../../functions/finalizer/withRanks.js';
-import { buildRaceHead } from '../../functions/finalizer/raceHead.js';
-import { allPages, allTimeItem, createApi, putItems, RACE_SECONDS, type Api } from './api.js';
+import { allTimeItem, createApi, putItems, putRaceResults, RACE_SECONDS, readRaceResults, type Api } from './api.js';
 
 const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 30) * 1000;
 const RACE = Math.floor(NOW / (RACE_SECONDS * 1000)) - 1;
@@ -30,31 +28,12 @@ describe('raceResults around a rider', () => {
   const CLASS = 6;
   // 240 riders, outputs in steps of 0.5 kJ so that every output is shared by 4 riders: ties everywhere.
   const ids = Array.from({ length: 240 }, (_, i) => `r${String(i).padStart(3, '0')}`);
-  const results = withRanks(
-    ids.map((racerId, i) =>
-      buildResultItem({
-        classId: CLASS,
-        raceId: RACE,
-        racerId,
-        output: 100 - Math.floor(i / 4) / 2,
-        lastSecond: RACE_SECONDS,
-        finished: true,
-      }),
-    ),
-  );
+  let results: ResultItem[] = [];
   let full: Array<{ racerId: string; rank: number }> = [];
 
   beforeAll(async () => {
-    // As the close writes them: the results, then the race's head.
-    await putItems(api, [
-      ...results.map((r) => ({ ...r })),
-      { ...buildRaceHead({ classId: CLASS, raceId: RACE }, results, new Date(NOW).toISOString()) },
-    ]);
-    const pages = await allPages(async (nextToken) => {
-      const { data } = await api.call(RaceResultsDocument, { classId: CLASS, raceId: RACE, limit: 50, nextToken });
-      return data?.raceResults;
-    });
-    full = pages.flat().map((r) => ({ racerId: r.racerId, rank: r.rank }));
+    results = await putRaceResults(api, { classId: CLASS, raceId: RACE }, ids, (i) => 100 - Math.floor(i / 4) / 2);
+    full = await readRaceResults(api, { classId: CLASS, raceId: RACE });
   });
 
   it('the results are spread over every write shard and read back whole, in order', () => {
