@@ -14,7 +14,6 @@
 import {
   Kind,
   execute,
-  getVariableValues,
   type DocumentNode,
   type ExecutionArgs,
   type FragmentDefinitionNode,
@@ -23,6 +22,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { coerceVariables } from './coerceVariables.js';
 
 /** Root response keys per slice; operations with no more than this run in one piece. */
 export const ROOT_KEYS_PER_SLICE = 16;
@@ -122,7 +122,7 @@ export async function executeInSlices(
   // Every variable is coerced once, as one execution would do before running any field (an invalid one
   // refuses the whole operation); each slice then declares only the variables its own fields use, so that
   // no slice coerces the others' (a request's variables can be large: many fields' inputs).
-  const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {}, {
+  const coerced = coerceVariables(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {}, {
     maxErrors: 50,
   });
   if (coerced.errors) return { data: null, errors: coerced.errors, tooLarge: false };
