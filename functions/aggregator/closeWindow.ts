@@ -8,7 +8,7 @@
  * closes last.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { rankRiders, type LiveRiders, type PartWatermark } from '../../core/livePart.js';
+import type { LiveRiders, PartWatermark } from '../../core/livePart.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import type { ShardWatermark, WindowSpan } from '../../core/shardWatermark.js';
 import { awaitedShards, mergeWatermarks, racesNamed, racesOfWindow, rememberRaces } from '../../core/shardWatermark.js';
@@ -28,6 +28,7 @@ import type { LiveRankingsInput } from './publishLiveRankings.js';
 import { toLiveRiders } from './toLiveRiders.js';
 import { capSnapshot } from './capSnapshot.js';
 import { fitBand } from './fitBand.js';
+import { rankBoard } from './rankBoard.js';
 import type { LiveBand } from '../../core/liveBands.js';
 import { toBands } from '../../core/liveBands.js';
 import type { WindowClaim } from './publishClaim.js';
@@ -504,7 +505,7 @@ async function publishRace(
         return undefined;
       }
     }
-    const entries = rankRiders(snapshot.parts);
+    const entries = rankBoard(snapshot.parts);
     const meta = { classId, raceId, updatedAt };
     const bands = deps.publishBands === undefined ? [] : toBands(entries, meta).map(fitBand);
     const oversized = bands.filter((b) => !b.fits).length;
