@@ -27,7 +27,7 @@ import { storeLiveBoards } from './liveBoardStore.js';
 import type { LiveRankingsInput } from './publishLiveRankings.js';
 import { toLiveRiders } from './toLiveRiders.js';
 import { capSnapshot } from './capSnapshot.js';
-import { fitBand } from './fitBand.js';
+import { fitBand, type SerializedBand } from './fitBand.js';
 import { rankBoard } from './rankBoard.js';
 import type { LiveBand } from '../../core/liveBands.js';
 import { toBands } from '../../core/liveBands.js';
@@ -45,7 +45,7 @@ export interface CloseDeps {
   raceSeconds: number;
   publish: (input: LiveRankingsInput) => Promise<void>;
   /** Publishes a board's bands to onLiveBoard (publishLiveBands.ts); without it only onLiveRankings is published. */
-  publishBands?: (bands: readonly LiveBand[]) => Promise<void>;
+  publishBands?: (bands: ReadonlyArray<LiveBand | SerializedBand>) => Promise<void>;
   logger: LogPort;
   metrics: MetricsPort;
   clock: Clock;
@@ -510,9 +510,11 @@ async function publishRace(
     const bands = deps.publishBands === undefined ? [] : toBands(entries, meta).map(fitBand);
     const oversized = bands.filter((b) => !b.fits).length;
     if (oversized > 0) deps.metrics.addMetric('OversizedBands', 'Count', oversized);
+    // The bands' requests go out first: they are what a viewer waits for. The complete board's capped event
+    // follows, and the board the queries read is stored once the events are out.
+    const bandsOut = deps.publishBands?.(bands);
     const top = capSnapshot({ ...meta, entries });
-    // The board the queries read is stored once the events are out: the events are what a viewer waits for.
-    await Promise.all([deps.publish(top), deps.publishBands?.(bands.map((b) => b.band))]);
+    await Promise.all([bandsOut, deps.publish(top)]);
     if (bands.length > 0) deps.metrics.addMetric('BandsPublished', 'Count', bands.length);
     counts.publishes += 1;
     deps.metrics.addMetric('WindowCloseLatencyMs', 'Milliseconds', Math.max(0, deps.clock.now() - window.endMillis));

@@ -75,14 +75,25 @@ function errorsOf(json: unknown): string | undefined {
     .join('; ');
 }
 
-/** Posts one signed GraphQL request, retrying transient failures; GraphQL errors fail it. */
-export type SignedPoster = (label: string, query: string, variables: Record<string, unknown>) => Promise<void>;
+/**
+ * Posts one signed GraphQL request, retrying transient failures; GraphQL
+ * errors fail it. `variables` is an object, or the JSON text of one (sent as
+ * it is: the caller has serialized its parts already).
+ */
+export type SignedPoster = (label: string, query: string, variables: Record<string, unknown> | string) => Promise<void>;
+
+/** The request body: what JSON.stringify({ query, variables }) gives, with variables given as text or as an object. */
+export function graphqlBody(query: string, variables: Record<string, unknown> | string): string {
+  return typeof variables === 'string'
+    ? `{"query":${JSON.stringify(query)},"variables":${variables}}`
+    : JSON.stringify({ query, variables });
+}
 
 /** A SignedPoster for the options' endpoint and credentials. */
 export function createSignedPoster(opts: PublisherOptions): SignedPoster {
   const doFetch = opts.fetch ?? fetch;
   return async (label, query, variables) => {
-    const body = JSON.stringify({ query, variables });
+    const body = graphqlBody(query, variables);
     await withRetry(
       label,
       async () => {
