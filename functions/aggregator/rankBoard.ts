@@ -18,7 +18,7 @@
 import { rankKey, racerIdOfRiderMapKey, SCORE_WIDTH, scoreUnits } from '../../core/keys.js';
 import { flagNames } from '../../core/fairPlay.js';
 import type { LiveEntry, LiveRider, LiveRiders } from '../../core/livePart.js';
-import { mergeAllRiders } from '../../core/livePart.js';
+import { isNewerRider, liveRider } from '../../core/livePart.js';
 import { FIRST_PAGE, rankPage, type Scored } from '../../core/ranking.js';
 
 /** Scores (milli-kJ) whose rankKey part has exactly SCORE_WIDTH digits: compared as numbers. */
@@ -81,33 +81,62 @@ export function rankScored<T extends Scored>(entries: readonly T[]): Array<T & {
   return ranked;
 }
 
+/**
+ * Every part's riders merged by core/livePart.ts mergeAllRiders' rule into a
+ * Map: the same riders, fields and flags, without a record allocated per
+ * rider where one part alone holds the rider (a rider is read, never
+ * written). The key `__proto__` is dropped, as assigning it to a plain
+ * object (which mergeAllRiders builds) sets its prototype and keeps no rider.
+ */
+function mergedRiders(parts: readonly LiveRiders[]): Map<string, LiveRider> {
+  const all = new Map<string, LiveRider>();
+  for (const part of parts) {
+    for (const key of Object.keys(part)) {
+      if (key === '__proto__') continue;
+      const inc = part[key] as LiveRider;
+      const old = all.get(key);
+      if (old === undefined) {
+        all.set(key, inc);
+        continue;
+      }
+      const oldFlags = (old.flags ?? 0) | 0;
+      // Flags are sticky: once broken, a rule stays broken whichever record wins.
+      const flags = oldFlags | (inc.flags ?? 0);
+      if (isNewerRider(inc, old)) all.set(key, liveRider(inc.second, inc.output, inc.name ?? old.name, flags));
+      else if ((old.name === undefined && inc.name !== undefined) || flags !== oldFlags)
+        all.set(key, liveRider(old.second, old.output, old.name ?? inc.name, flags));
+    }
+  }
+  return all;
+}
+
 /** rankRiders (core/livePart.ts) by comparator: every shard's part merged and ranked, the same entries. */
 export function rankBoard(parts: readonly LiveRiders[]): LiveEntry[] {
-  const all = mergeAllRiders(parts);
-  const keys = Object.keys(all);
-  const n = keys.length;
+  const all = mergedRiders(parts);
+  const n = all.size;
   const riders: LiveRider[] = new Array<LiveRider>(n);
   const outputs: number[] = new Array<number>(n);
   const racerIds: string[] = new Array<string>(n);
-  for (let i = 0; i < n; i += 1) {
-    const key = keys[i] as string;
-    const r = all[key] as LiveRider;
+  let i = 0;
+  for (const [key, r] of all) {
     riders[i] = r;
     outputs[i] = r.output;
     racerIds[i] = racerIdOfRiderMapKey(key);
+    i += 1;
   }
   const { order, ranks } = rankingOrder(outputs, racerIds);
   const entries: LiveEntry[] = new Array<LiveEntry>(n);
   for (let p = 0; p < n; p += 1) {
-    const i = order[p] as number;
-    const r = riders[i] as LiveRider;
+    const at = order[p] as number;
+    const r = riders[at] as LiveRider;
     entries[p] = {
       rank: ranks[p] as number,
-      racerId: racerIds[i] as string,
+      racerId: racerIds[at] as string,
       name: r.name ?? null,
       output: r.output,
       second: r.second,
-      flags: flagNames(r.flags),
+      // A merged record holds its mask as an int32 (the merge ORs it); a part's own record is read the same way.
+      flags: flagNames((r.flags ?? 0) | 0),
     };
   }
   return entries;

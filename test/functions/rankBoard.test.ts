@@ -204,6 +204,26 @@ describe('rankBoard: rankRiders by comparator', () => {
     expect(rankBoard(parts).map((e) => e.racerId)).toEqual(['__proto__', 'r2', 'constructor', 'toString']);
   });
 
+  it('drops an own `__proto__` key of a part as merging into a plain object does (it sets the prototype)', () => {
+    const parts = [
+      JSON.parse('{"__proto__":{"output":9,"second":1},"a":{"output":1,"second":1}}') as LiveRiders,
+      JSON.parse('{"__proto__":{"output":8,"second":2},"b":{"output":2,"second":1,"flags":3}}') as LiveRiders,
+    ];
+    expect(Object.hasOwn(parts[0] as object, '__proto__')).toBe(true);
+    expect(rankBoard(parts)).toEqual(rankRiders(parts));
+    expect(rankBoard(parts).map((e) => e.racerId)).toEqual(['b', 'a']);
+  });
+
+  it('reads flags as the merge does (an int32 mask), whichever part a rider comes from', () => {
+    const parts: LiveRiders[] = [
+      { a: { output: 1, second: 1, flags: 2 ** 32 + 1 }, b: { output: 2, second: 1, flags: 0.5 } },
+      { a: { output: 1, second: 1, flags: 2 }, c: { output: 3, second: 1, flags: -1 } },
+      { c: { output: 3, second: 1, flags: 0 } },
+    ];
+    expect(rankBoard(parts)).toEqual(rankRiders(parts));
+    expect(rankBoard(parts.slice(0, 1))).toEqual(rankRiders(parts.slice(0, 1)));
+  });
+
   it('gives the same 50,000-rider board of 63 stored parts, ties across band edges included', () => {
     const items = bigClassParts({
       classId: 4,
