@@ -41,13 +41,13 @@ export const PUBLISH_MUTATION = `mutation PublishLiveRankings($input: LiveRankin
   }
 }`;
 
-/** Signs a GraphQL POST to `url` with SigV4 (service `appsync`). */
-export async function signGraphqlRequest(
+/** Signs a GraphQL POST to `url` with SigV4 (service `appsync`); the body as text or as its UTF-8 bytes. */
+export async function signGraphqlRequest<B extends string | Uint8Array>(
   url: string,
-  body: string,
+  body: B,
   region: string,
   credentials: Credentials,
-): Promise<{ headers: Record<string, string>; body: string }> {
+): Promise<{ headers: Record<string, string>; body: B }> {
   const u = new URL(url);
   const request = new HttpRequest({
     method: 'POST',
@@ -93,7 +93,8 @@ export function graphqlBody(query: string, variables: Record<string, unknown> | 
 export function createSignedPoster(opts: PublisherOptions): SignedPoster {
   const doFetch = opts.fetch ?? fetch;
   return async (label, query, variables) => {
-    const body = graphqlBody(query, variables);
+    // Encoded once: the signature hashes these bytes and the request sends them (a board's requests are MBs).
+    const body = Buffer.from(graphqlBody(query, variables), 'utf8');
     await withRetry(
       label,
       async () => {
