@@ -19,7 +19,7 @@ import { rankKey, racerIdOfRiderMapKey, SCORE_WIDTH, scoreUnits } from '../../co
 import { flagNames } from '../../core/fairPlay.js';
 import type { LiveEntry, LiveRider, LiveRiders } from '../../core/livePart.js';
 import { isNewerRider, liveRider } from '../../core/livePart.js';
-import { FIRST_PAGE, rankPage, type Scored } from '../../core/ranking.js';
+import { FIRST_PAGE, rankPage } from '../../core/ranking.js';
 
 /** Scores (milli-kJ) whose rankKey part has exactly SCORE_WIDTH digits: compared as numbers. */
 const KEYED_SCORES = 10 ** SCORE_WIDTH;
@@ -67,18 +67,6 @@ export function rankingOrder(outputs: readonly number[], racerIds: readonly stri
   const sorted: number[] = new Array<number>(n);
   for (let p = 0; p < n; p += 1) sorted[p] = outputs[order[p] as number] as number;
   return { order, ranks: rankPage(sorted, FIRST_PAGE).ranks };
-}
-
-/** rankEntries (core/ranking.ts) by comparator: the same entries, order and ranks. */
-export function rankScored<T extends Scored>(entries: readonly T[]): Array<T & { rank: number }> {
-  const { order, ranks } = rankingOrder(
-    entries.map((e) => e.output),
-    entries.map((e) => e.racerId),
-  );
-  const ranked: Array<T & { rank: number }> = [];
-  for (let p = 0; p < order.length; p += 1)
-    ranked.push({ ...(entries[order[p] as number] as T), rank: ranks[p] as number });
-  return ranked;
 }
 
 /**

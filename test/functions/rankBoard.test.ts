@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { bigClassParts } from '../../bench/bigClassParts.js';
 import { rankKey } from '../../core/keys.js';
 import { decodeRiders, rankRiders, type LiveRiders } from '../../core/livePart.js';
-import { rankEntries } from '../../core/ranking.js';
+import { rankEntries, type Scored } from '../../core/ranking.js';
 import { ridersOfItem } from '../../functions/aggregator/livePartReads.js';
-import { rankBoard, rankingOrder, rankScored } from '../../functions/aggregator/rankBoard.js';
+import { rankBoard, rankingOrder } from '../../functions/aggregator/rankBoard.js';
 import { seededRandom, type Random } from '../../local/simulator/prng.js';
 
 // The resolvers' ranking (rankKey strings, sorted without a comparator) is the reference: the aggregator's
@@ -58,6 +58,15 @@ const OUTPUTS = [
 /** Outputs no honest rider has, whose rankKey is not a fixed-width number: ordered as the keys order them. */
 const ODD_OUTPUTS = [-1, -0.0004, -0.0006, -1e12, 1e12, 1e13, 1e20, 1e22, Number.NaN, Infinity, -Infinity];
 
+/** rankEntries' answer built from rankingOrder: each entry with its rank, in ranking order. */
+function rankScored<T extends Scored>(entries: readonly T[]): Array<T & { rank: number }> {
+  const { order, ranks } = rankingOrder(
+    entries.map((e) => e.output),
+    entries.map((e) => e.racerId),
+  );
+  return Array.from(order, (i, p) => ({ ...(entries[i] as T), rank: ranks[p] as number }));
+}
+
 function pick<T>(random: Random, from: readonly T[]): T {
   return from[Math.floor(random() * from.length)] as T;
 }
@@ -97,7 +106,7 @@ function randomEntries(random: Random, odd: boolean) {
   return entries;
 }
 
-describe('rankScored: rankEntries by comparator', () => {
+describe('rankingOrder: the order and ranks of rankEntries by comparator', () => {
   it('gives the same entries, order and ranks on 1,500 random inputs of honest outputs', () => {
     for (let seed = 1; seed <= 1500; seed += 1) {
       const entries = randomEntries(seededRandom(seed), false);
