@@ -513,8 +513,13 @@ async function publishRace(
     // The bands' requests go out first: they are what a viewer waits for. The complete board's capped event
     // follows, and the board the queries read is stored once the events are out.
     const bandsOut = deps.publishBands?.(bands);
-    const top = capSnapshot({ ...meta, entries });
-    await Promise.all([bandsOut, deps.publish(top)]);
+    // Whatever it throws becomes a rejection awaited beside the bands', never one nobody handles.
+    const topOut = (async () => {
+      const top = capSnapshot({ ...meta, entries });
+      await deps.publish(top);
+      return top;
+    })();
+    const [, top] = await Promise.all([bandsOut, topOut]);
     if (bands.length > 0) deps.metrics.addMetric('BandsPublished', 'Count', bands.length);
     counts.publishes += 1;
     deps.metrics.addMetric('WindowCloseLatencyMs', 'Milliseconds', Math.max(0, deps.clock.now() - window.endMillis));
