@@ -2,7 +2,9 @@
  * A window's close stores the boards it published together (DynamoDB Local):
  * every race's board complete and equal to its publish, in one BatchWriteItem
  * and one transaction of heads; a close whose store fails at the heads leaves
- * every race's previous board whole; a retried close stores them again.
+ * every race's previous board whole; a retried close stores them again; the
+ * bands go to the publisher before the capped board, and nothing is stored
+ * while the events are out.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
