@@ -8,7 +8,7 @@
  * closes last.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { rankRiders, type LiveRiders, type PartWatermark } from '../../core/livePart.js';
+import type { LiveRiders, PartWatermark } from '../../core/livePart.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import type { ShardWatermark, WindowSpan } from '../../core/shardWatermark.js';
 import { awaitedShards, mergeWatermarks, racesNamed, racesOfWindow, rememberRaces } from '../../core/shardWatermark.js';
@@ -27,7 +27,8 @@ import { storeLiveBoards } from './liveBoardStore.js';
 import type { LiveRankingsInput } from './publishLiveRankings.js';
 import { toLiveRiders } from './toLiveRiders.js';
 import { capSnapshot } from './capSnapshot.js';
-import { fitBand } from './fitBand.js';
+import { fitBand, type SerializedBand } from './fitBand.js';
+import { rankBoard } from './rankBoard.js';
 import type { LiveBand } from '../../core/liveBands.js';
 import { toBands } from '../../core/liveBands.js';
 import type { WindowClaim } from './publishClaim.js';
@@ -44,7 +45,7 @@ export interface CloseDeps {
   raceSeconds: number;
   publish: (input: LiveRankingsInput) => Promise<void>;
   /** Publishes a board's bands to onLiveBoard (publishLiveBands.ts); without it only onLiveRankings is published. */
-  publishBands?: (bands: readonly LiveBand[]) => Promise<void>;
+  publishBands?: (bands: ReadonlyArray<LiveBand | SerializedBand>) => Promise<void>;
   logger: LogPort;
   metrics: MetricsPort;
   clock: Clock;
@@ -504,14 +505,21 @@ async function publishRace(
         return undefined;
       }
     }
-    const entries = rankRiders(snapshot.parts);
+    const entries = rankBoard(snapshot.parts);
     const meta = { classId, raceId, updatedAt };
     const bands = deps.publishBands === undefined ? [] : toBands(entries, meta).map(fitBand);
     const oversized = bands.filter((b) => !b.fits).length;
     if (oversized > 0) deps.metrics.addMetric('OversizedBands', 'Count', oversized);
-    const top = capSnapshot({ ...meta, entries });
-    // The board the queries read is stored once the events are out: the events are what a viewer waits for.
-    await Promise.all([deps.publish(top), deps.publishBands?.(bands.map((b) => b.band))]);
+    // The bands' requests go out first: they are what a viewer waits for. The complete board's capped event
+    // follows, and the board the queries read is stored once the events are out.
+    const bandsOut = deps.publishBands?.(bands);
+    // Whatever it throws becomes a rejection awaited beside the bands', never one nobody handles.
+    const topOut = (async () => {
+      const top = capSnapshot({ ...meta, entries });
+      await deps.publish(top);
+      return top;
+    })();
+    const [, top] = await Promise.all([bandsOut, topOut]);
     if (bands.length > 0) deps.metrics.addMetric('BandsPublished', 'Count', bands.length);
     counts.publishes += 1;
     deps.metrics.addMetric('WindowCloseLatencyMs', 'Milliseconds', Math.max(0, deps.clock.now() - window.endMillis));

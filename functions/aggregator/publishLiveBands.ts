@@ -10,6 +10,7 @@
  */
 import { bandCount, type LiveBand } from '../../core/liveBands.js';
 import { ADMISSION, API } from '../../infra/settings.js';
+import type { SerializedBand } from './fitBand.js';
 import type { SignedPoster } from './publishLiveRankings.js';
 
 /** Band fields per request: half the resolver count limit, so a request stays far from it. */
@@ -36,21 +37,41 @@ export function bandsMutation(count: number): string {
   return `mutation PublishLiveBands(${vars.join(', ')}) {\n  ${fields.join('\n  ')}\n}`;
 }
 
-/** Returns a function that publishes every band of a board (requests of BANDS_PER_REQUEST bands). */
-export function createBandPublisher(post: SignedPoster): (bands: readonly LiveBand[]) => Promise<void> {
+/** The JSON text of a band: the one it was measured by (fitBand.ts), or made now. */
+function jsonOf(band: LiveBand | SerializedBand): string {
+  return 'json' in band ? band.json : JSON.stringify(band);
+}
+
+/**
+ * The variables of a request publishing `chunk` (b0 … b<n-1>) as JSON text:
+ * what JSON.stringify gives for the object of them, built from each band's
+ * text so that a band fitted to its message is not serialized again.
+ */
+export function bandsVariables(chunk: ReadonlyArray<LiveBand | SerializedBand>): string {
+  const fields: string[] = [];
+  chunk.forEach((band, i) => fields.push(`"b${i}":${jsonOf(band)}`));
+  return `{${fields.join(',')}}`;
+}
+
+/**
+ * Returns a function that publishes every band of a board (requests of
+ * BANDS_PER_REQUEST bands), given as bands or with the JSON text they were
+ * measured by (sent as it is).
+ */
+export function createBandPublisher(
+  post: SignedPoster,
+): (bands: ReadonlyArray<LiveBand | SerializedBand>) => Promise<void> {
   return async (bands) => {
-    const chunks: LiveBand[][] = [];
+    const chunks: Array<ReadonlyArray<LiveBand | SerializedBand>> = [];
     for (let i = 0; i < bands.length; i += BANDS_PER_REQUEST) chunks.push(bands.slice(i, i + BANDS_PER_REQUEST));
     let next = 0;
     const failures: unknown[] = [];
     const worker = async (): Promise<void> => {
       while (next < chunks.length) {
-        const chunk = chunks[next] as LiveBand[];
+        const chunk = chunks[next] as ReadonlyArray<LiveBand | SerializedBand>;
         next += 1;
-        const variables: Record<string, unknown> = {};
-        chunk.forEach((band, i) => (variables[`b${i}`] = band));
         try {
-          await post('publishLiveBand', bandsMutation(chunk.length), variables);
+          await post('publishLiveBand', bandsMutation(chunk.length), bandsVariables(chunk));
         } catch (error) {
           failures.push(error);
         }

@@ -41,13 +41,13 @@ export const PUBLISH_MUTATION = `mutation PublishLiveRankings($input: LiveRankin
   }
 }`;
 
-/** Signs a GraphQL POST to `url` with SigV4 (service `appsync`). */
-export async function signGraphqlRequest(
+/** Signs a GraphQL POST to `url` with SigV4 (service `appsync`); the body as text or as its UTF-8 bytes. */
+export async function signGraphqlRequest<B extends string | Uint8Array>(
   url: string,
-  body: string,
+  body: B,
   region: string,
   credentials: Credentials,
-): Promise<{ headers: Record<string, string>; body: string }> {
+): Promise<{ headers: Record<string, string>; body: B }> {
   const u = new URL(url);
   const request = new HttpRequest({
     method: 'POST',
@@ -75,14 +75,26 @@ function errorsOf(json: unknown): string | undefined {
     .join('; ');
 }
 
-/** Posts one signed GraphQL request, retrying transient failures; GraphQL errors fail it. */
-export type SignedPoster = (label: string, query: string, variables: Record<string, unknown>) => Promise<void>;
+/**
+ * Posts one signed GraphQL request, retrying transient failures; GraphQL
+ * errors fail it. `variables` is an object, or the JSON text of one (sent as
+ * it is: the caller has serialized its parts already).
+ */
+export type SignedPoster = (label: string, query: string, variables: Record<string, unknown> | string) => Promise<void>;
+
+/** The request body: what JSON.stringify({ query, variables }) gives, with variables given as text or as an object. */
+export function graphqlBody(query: string, variables: Record<string, unknown> | string): string {
+  return typeof variables === 'string'
+    ? `{"query":${JSON.stringify(query)},"variables":${variables}}`
+    : JSON.stringify({ query, variables });
+}
 
 /** A SignedPoster for the options' endpoint and credentials. */
 export function createSignedPoster(opts: PublisherOptions): SignedPoster {
   const doFetch = opts.fetch ?? fetch;
   return async (label, query, variables) => {
-    const body = JSON.stringify({ query, variables });
+    // Encoded once: the signature hashes these bytes and the request sends them (a board's requests are MBs).
+    const body = Buffer.from(graphqlBody(query, variables), 'utf8');
     await withRetry(
       label,
       async () => {

@@ -59,7 +59,7 @@ describe('bands of a live board', () => {
 describe('band events within one 5 KB message', () => {
   it('leaves a band that fits as it is', () => {
     const band = toBands(board(50), meta)[0]!;
-    expect(fitBand(band)).toEqual({ band, fits: true });
+    expect(fitBand(band)).toEqual({ band, json: JSON.stringify(band), fits: true });
   });
 
   it('shortens the longest names (never ids, ranks or outputs) until the band fits', () => {

@@ -2,7 +2,9 @@
  * A window's close stores the boards it published together (DynamoDB Local):
  * every race's board complete and equal to its publish, in one BatchWriteItem
  * and one transaction of heads; a close whose store fails at the heads leaves
- * every race's previous board whole; a retried close stores them again.
+ * every race's previous board whole; a retried close stores them again; the
+ * bands go to the publisher before the capped board, and nothing is stored
+ * while the events are out.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -132,5 +134,42 @@ describe("a close stores its window's boards together (DynamoDB Local)", () => {
       expect(stored?.entries).toEqual(published.get(classId));
       expect(stored?.progress).toBeGreaterThan(before[CLASSES.indexOf(classId)]!.progress);
     }
+  });
+
+  it("hands each board's bands to the publisher before its capped board, and stores the boards once both are out", async () => {
+    const ddb = harness.ddb();
+    const before = await Promise.all(CLASSES.map((c) => storedBoard(ddb, harness.tableName, c)));
+    const handed: string[] = [];
+    let release = (): void => {};
+    const out = new Promise<void>((resolve) => (release = resolve));
+    const run = createAggregator(
+      harness.deps(clock, {
+        publishBands: async (bands) => {
+          const first = bands[0];
+          handed.push(`bands ${first === undefined ? '?' : 'json' in first ? first.band.classId : first.classId}`);
+          await out;
+        },
+        publish: async (input) => {
+          handed.push(`board ${input.classId}`);
+          await out;
+        },
+      }),
+    );
+    const closing = run(await window(run, 2));
+    for (let waited = 0; handed.length < 2 * CLASSES.length && waited < 30_000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    // Each race's bands first, its capped board right after (a race's publish runs without a pause between them).
+    expect(handed).toHaveLength(2 * CLASSES.length);
+    for (let i = 0; i < handed.length; i += 2) {
+      const classId = (handed[i] as string).split(' ')[1];
+      expect([handed[i], handed[i + 1]]).toEqual([`bands ${classId}`, `board ${classId}`]);
+    }
+    // While the events are on their way no board is stored: the queries keep the previous ones.
+    for (const [i, classId] of CLASSES.entries())
+      expect(await storedBoard(ddb, harness.tableName, classId)).toEqual(before[i]);
+    release();
+    await closing;
+    for (const [i, classId] of CLASSES.entries())
+      expect((await storedBoard(ddb, harness.tableName, classId))?.progress).toBeGreaterThan(before[i]!.progress);
   });
 });
