@@ -1,3 +1,4 @@
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { evaluateCode, ResolverLoadError } from '../../local/appsync/index.js';
 import { createSandbox } from '../../local/appsync/runtime/sandbox.js';
@@ -116,6 +117,71 @@ describe('the APPSYNC_JS sandbox', () => {
         id: 36,
       },
     });
+  });
+
+  it('copies values into its realm exactly as a JSON round trip would, whatever they hold', () => {
+    const sandbox = createSandbox();
+    const realm = vm.runInContext(
+      '({ object: Object.prototype, array: Array.prototype, stringify: JSON.stringify })',
+      sandbox.context,
+    ) as {
+      object: object;
+      array: object;
+      stringify: (v: unknown) => string;
+    };
+    const inRealm = (v: unknown): boolean =>
+      typeof v !== 'object' ||
+      v === null ||
+      (Object.getPrototypeOf(v) === (Array.isArray(v) ? realm.array : realm.object) &&
+        Object.values(v as object).every(inRealm));
+    // -0 is told apart from 0 (JSON writes both as 0).
+    const exact = (v: unknown): string | undefined =>
+      JSON.stringify(v, (_k, x: unknown) => (Object.is(x, -0) ? '-0' : x));
+    const values: unknown[] = [
+      { rank: 1, racerId: 'r-1', name: null, output: 12.5, second: 3, ok: true, '2': 'b', '1': 'a' },
+      {
+        zero: -0,
+        nan: NaN,
+        inf: -Infinity,
+        gone: undefined,
+        sym: Symbol('s'),
+        list: [undefined, -0, NaN, Symbol('t')],
+      },
+      Object.assign(Object.create(null) as object, {
+        inner: Object.assign(Object.create(null) as object, { deep: [1, [2]] }),
+      }),
+      JSON.parse('{"__proto__": {"polluted": true}, "kept": 1}') as unknown,
+      { when: new Date(0), toJSONs: { toJSON: () => 'T' }, fn: () => 1 },
+      [1, , 3],
+      { text: 'lone \ud800 and \u2028' },
+      [],
+      {},
+    ];
+    for (const value of values) {
+      const copy = sandbox.importValue(value);
+      const viaJson: unknown = vm.runInContext('JSON.parse', sandbox.context)(JSON.stringify(value));
+      expect(inRealm(copy)).toBe(true);
+      expect(exact(copy)).toBe(exact(viaJson));
+      expect(realm.stringify(copy)).toBe(realm.stringify(viaJson));
+      expect(Object.getOwnPropertyNames(copy)).toEqual(Object.getOwnPropertyNames(viaJson));
+    }
+    expect(Object.getPrototypeOf(sandbox.importValue(JSON.parse('{"__proto__": {"x": 1}}')))).toBe(realm.object);
+    const cycle: Record<string, unknown> = {};
+    cycle['self'] = cycle;
+    expect(() => sandbox.importValue(cycle)).toThrow(TypeError);
+    expect(() => sandbox.importValue({ big: 1n })).toThrow(TypeError);
+    let deep: Record<string, unknown> = {};
+    const top = deep;
+    for (let i = 0; i < 500; i += 1) deep = deep['next'] = {};
+    expect(realm.stringify(sandbox.importValue(top))).toBe(JSON.stringify(top));
+  });
+
+  it('copies by JSON once resolver code gives Array.prototype a prototype of its own', () => {
+    const sandbox = createSandbox();
+    vm.runInContext('Object.setPrototypeOf(Array.prototype, { set 0(v) { globalThis.seen = v; } })', sandbox.context);
+    const copy = sandbox.importValue({ list: [{ a: 1 }] });
+    expect(vm.runInContext('globalThis.seen', sandbox.context)).toBeUndefined();
+    expect(JSON.stringify(copy)).toBe('{"list":[{"a":1}]}');
   });
 
   it('refuses imports of modules AppSync does not provide', () => {
