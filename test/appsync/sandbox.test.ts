@@ -89,6 +89,25 @@ describe('the APPSYNC_JS sandbox', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('code that replaces the global budget check does not escape the time limit, in its own module or a later one', () => {
+    const sandbox = createSandbox();
+    const endless = `export function request(ctx) {
+  let n = 0;
+  for (const a of Array(100000).fill(0)) {
+    for (const b of Array(100000).fill(0)) { n = n + a + b; }
+  }
+  return n;
+}`;
+    const first = loadBundle(`globalThis.__appsync_tick = function () {};\n${endless}`, 'first.js', sandbox, 1000);
+    const later = loadBundle(endless, 'later.js', sandbox, 1000);
+    const ctx = sandbox.importValue({});
+    for (const bundle of [first, later]) {
+      const started = Date.now();
+      expect(() => sandbox.call(bundle.request, ctx, 100)).toThrow('Execution timed out after 100 ms.');
+      expect(Date.now() - started).toBeLessThan(5000);
+    }
+  });
+
   it('a for-of over an array that grows forever is stopped too, with the original line and column in errors', () => {
     const out = evaluateCode(
       'export function request(ctx) {\n  const a = [1];\n  for (const x of a) { a.push(x); }\n  return a;\n}',

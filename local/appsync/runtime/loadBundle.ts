@@ -207,7 +207,7 @@ export function loadBundle(code: string, file: string, sandbox: Sandbox, timeout
   assertAppSyncSyntax(program, code, file);
   const { body, originalColumn } = rewriteModule(program, code, file, sandbox.moduleIds);
   // The wrapper sits on its own first line; lineOffset -1 keeps bundle line numbers.
-  const source = `(function (__appsync_import) { 'use strict';\n${body}\n})`;
+  const source = `(function (__appsync_import, __appsync_tick) { 'use strict';\n${body}\n})`;
   let script: vm.Script;
   try {
     script = new vm.Script(source, { filename: file, lineOffset: -1 });
@@ -215,7 +215,7 @@ export function loadBundle(code: string, file: string, sandbox: Sandbox, timeout
     throw new ResolverLoadError(`${file}: ${errorMessage(err)}`, file, 0, 0, { cause: err });
   }
   const factory = sandbox.run(script, timeoutMs);
-  const exported = sandbox.call(factory, sandbox.importer, timeoutMs) as Record<string, unknown>;
+  const exported = sandbox.call(sandbox.loadModule, factory, timeoutMs) as Record<string, unknown>;
   const exports = new Map(Object.entries(exported));
   return { file, originalColumn, exports, request: exports.get('request'), response: exports.get('response') };
 }

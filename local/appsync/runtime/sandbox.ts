@@ -35,6 +35,8 @@ export interface Sandbox {
   readonly moduleIds: ReadonlySet<string>;
   /** The sandbox-realm function that hands a module to the loaded code. */
   readonly importer: unknown;
+  /** The sandbox-realm function that runs a bundle's module factory with the importer and the budget check. */
+  readonly loadModule: unknown;
   /** Defines a lazily computed, non-enumerable property with a sandbox-realm getter. */
   defineLazy(obj: object, name: string, thunk: () => unknown): void;
   /**
@@ -49,7 +51,7 @@ export interface Sandbox {
   importValue(value: unknown): unknown;
   /** Calls a sandbox function with one argument under the time limit. */
   call(fn: unknown, arg: unknown, timeoutMs: number): unknown;
-  /** The budget check instrumented code calls (global `__appsync_tick`). */
+  /** The budget check instrumented code calls (`__appsync_tick`, a parameter of each loaded module). */
   readonly tick: () => void;
   /** Runs a compiled script under the time limit. */
   run(script: vm.Script, timeoutMs: number): unknown;
@@ -89,15 +91,17 @@ const BRIDGE = `(function (bridge, checkTime, specs) {
   };
   const roots = build(specs);
   let ticks = 0;
-  globalThis.__appsync_tick = function () {
+  const tick = function () {
     ticks = (ticks + 1) | 0;
     if ((ticks & 1023) === 0) checkTime();
   };
+  globalThis.__appsync_tick = tick;
   for (const name of Object.keys(roots.globals)) globalThis[name] = roots.globals[name];
   // APPSYNC_JS has no Promise; without it (and without try/catch) nothing can catch what the runtime throws.
   delete globalThis.Promise;
   delete Array.fromAsync;
   const modules = roots.modules;
+  const importer = function (id) { return Object.hasOwn(modules, id) ? modules[id] : undefined; };
   // The copier below uses only what it captures now, before any resolver code runs.
   const keysOf = Object.keys;
   const isArray = Array.isArray;
@@ -147,7 +151,10 @@ const BRIDGE = `(function (bridge, checkTime, specs) {
       return copy(value, 0, hostObjectProto, hostArrayProto);
     },
     uncopied: UNCOPIED,
-    importer: function (id) { return Object.hasOwn(modules, id) ? modules[id] : undefined; },
+    importer: importer,
+    // A bundle's module gets the budget check as a parameter: a global lookup in a vm context costs far more
+    // than the check itself, and code loaded earlier cannot swap it for another.
+    loadModule: function (factory) { return factory(importer, tick); },
     defineLazy: function (obj, name, thunk) {
       let done = false;
       let value;
@@ -263,11 +270,12 @@ export function createSandbox(): Sandbox {
     copyData: typeof copyData;
     uncopied: unknown;
     importer: unknown;
+    loadModule: unknown;
     defineLazy: (obj: object, name: string, thunk: () => unknown) => void;
     defineLazyValue: (obj: object, name: string, thunk: () => unknown) => void;
   };
   const made = makeBridge(bridge, checkTime, specs);
-  const { importer, defineLazy, defineLazyValue } = made;
+  const { importer, loadModule, defineLazy, defineLazyValue } = made;
   copyData = made.copyData;
   uncopied = made.uncopied;
   const tick = vm.runInContext('__appsync_tick', context) as () => void;
@@ -286,6 +294,7 @@ export function createSandbox(): Sandbox {
     holder,
     moduleIds: new Set(Object.keys(hostModules)),
     importer,
+    loadModule,
     defineLazy,
     defineLazyValue,
     importValue,
