@@ -102,7 +102,11 @@ const BRIDGE = `(function (bridge, checkTime, specs) {
   delete Array.fromAsync;
   const modules = roots.modules;
   const importer = function (id) { return Object.hasOwn(modules, id) ? modules[id] : undefined; };
-  // The copier below uses only what it captures now, before any resolver code runs.
+  // Copies host data into this realm with the result of a JSON round trip; UNCOPIED where JSON must decide.
+  // It uses only what it captures now, before any resolver code runs, and fills fresh literals, whose
+  // prototypes APPSYNC_JS code cannot give accessors (no defineProperty, no setPrototypeOf); an
+  // Array.prototype whose prototype was swapped anyway sends every copy through JSON (copyData).
+  // Only fresh copies and primitives come back: never a host object.
   const keysOf = Object.keys;
   const isArray = Array.isArray;
   const protoOf = Object.getPrototypeOf;
