@@ -203,6 +203,23 @@ describe('the APPSYNC_JS sandbox', () => {
     expect(JSON.stringify(copy)).toBe('{"list":[{"a":1}]}');
   });
 
+  it("lets a module's own declarations shadow the built-ins its wrapper binds", () => {
+    const sandbox = createSandbox();
+    const bundle = loadBundle(
+      `const JSON = { stringify: function () { return 'own'; } };
+function isNaN() { return 'own isNaN'; }
+export function request(ctx) {
+  return [JSON.stringify({}), isNaN(1), Math.floor(2.5), Number.isFinite(ctx.n), typeof util.time.nowEpochSeconds];
+}`,
+      'shadow.js',
+      sandbox,
+      1000,
+    );
+    expect(JSON.stringify(sandbox.call(bundle.request, sandbox.importValue({ n: 3 }), 1000))).toBe(
+      '["own","own isNaN",2,true,"function"]',
+    );
+  });
+
   it('refuses imports of modules AppSync does not provide', () => {
     expect(() => load("import fs from 'node:fs';\nexport function request(ctx) { return fs; }")).toThrow(
       /import of "node:fs"/,
