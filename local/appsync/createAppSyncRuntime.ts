@@ -14,6 +14,7 @@ import {
   specifiedRules,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
   type OperationDefinitionNode,
@@ -83,6 +84,8 @@ interface RequestState {
   readonly rootArgs: Map<string, Record<string, unknown>>;
   /** Resolvers run so far (AppSync's resolver count limit). */
   resolversRun: number;
+  /** Whether the caller may read each nested field, decided once per request (lists repeat their fields). */
+  readonly nestedAccess: Map<GraphQLField<unknown, RequestState>, boolean>;
 }
 
 const AUTH_TYPE: Record<AuthMode, AuthTypeName> = {
@@ -213,6 +216,16 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
     }
   }
 
+  function checkNestedAuth(typeName: string, field: GraphQLField<unknown, RequestState>, state: RequestState): void {
+    let admitted = state.nestedAccess.get(field);
+    if (admitted === undefined) {
+      admitted = fieldAdmits(typeName, field.name, state.mode, state.identity);
+      state.nestedAccess.set(field, admitted);
+    }
+    if (!admitted)
+      throw new AppSyncFieldError(`Not Authorized to access ${field.name} on type ${typeName}`, 'Unauthorized');
+  }
+
   // Every field: auth check; fields with a resolver also run it.
   for (const type of Object.values(schema.getTypeMap())) {
     if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
@@ -220,9 +233,12 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       const resolver = resolvers.get(`${type.name}.${field.name}`);
       const typeName = type.name;
       if (!resolver) {
+        // Root fields are decided each time: an IAM caller's policy is evaluated (and a denial reported) per field.
+        const isRoot = rootTypes.has(typeName);
         const plain: GraphQLFieldResolver<unknown, RequestState> = (source, _args, state, info) => {
           checkDepth(info);
-          checkAuth(typeName, info.fieldName, state);
+          if (isRoot) checkAuth(typeName, info.fieldName, state);
+          else checkNestedAuth(typeName, field, state);
           return isRecord(source) ? source[info.fieldName] : undefined;
         };
         field.resolve = plain;
@@ -384,6 +400,7 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       rootExtensions: new Map(),
       rootArgs: new Map(),
       resolversRun: 0,
+      nestedAccess: new Map(),
     };
     const result = await executeInSlices(
       {

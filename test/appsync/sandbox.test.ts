@@ -1,3 +1,4 @@
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { evaluateCode, ResolverLoadError } from '../../local/appsync/index.js';
 import { createSandbox } from '../../local/appsync/runtime/sandbox.js';
@@ -88,6 +89,25 @@ describe('the APPSYNC_JS sandbox', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('code that replaces the global budget check does not escape the time limit, in its own module or a later one', () => {
+    const sandbox = createSandbox();
+    const endless = `export function request(ctx) {
+  let n = 0;
+  for (const a of Array(100000).fill(0)) {
+    for (const b of Array(100000).fill(0)) { n = n + a + b; }
+  }
+  return n;
+}`;
+    const first = loadBundle(`globalThis.__appsync_tick = function () {};\n${endless}`, 'first.js', sandbox, 1000);
+    const later = loadBundle(endless, 'later.js', sandbox, 1000);
+    const ctx = sandbox.importValue({});
+    for (const bundle of [first, later]) {
+      const started = Date.now();
+      expect(() => sandbox.call(bundle.request, ctx, 100)).toThrow('Execution timed out after 100 ms.');
+      expect(Date.now() - started).toBeLessThan(5000);
+    }
+  });
+
   it('a for-of over an array that grows forever is stopped too, with the original line and column in errors', () => {
     const out = evaluateCode(
       'export function request(ctx) {\n  const a = [1];\n  for (const x of a) { a.push(x); }\n  return a;\n}',
@@ -116,6 +136,88 @@ describe('the APPSYNC_JS sandbox', () => {
         id: 36,
       },
     });
+  });
+
+  it('copies values into its realm exactly as a JSON round trip would, whatever they hold', () => {
+    const sandbox = createSandbox();
+    const realm = vm.runInContext(
+      '({ object: Object.prototype, array: Array.prototype, stringify: JSON.stringify })',
+      sandbox.context,
+    ) as {
+      object: object;
+      array: object;
+      stringify: (v: unknown) => string;
+    };
+    const inRealm = (v: unknown): boolean =>
+      typeof v !== 'object' ||
+      v === null ||
+      (Object.getPrototypeOf(v) === (Array.isArray(v) ? realm.array : realm.object) &&
+        Object.values(v as object).every(inRealm));
+    // -0 is told apart from 0 (JSON writes both as 0).
+    const exact = (v: unknown): string | undefined =>
+      JSON.stringify(v, (_k, x: unknown) => (Object.is(x, -0) ? '-0' : x));
+    const values: unknown[] = [
+      { rank: 1, racerId: 'r-1', name: null, output: 12.5, second: 3, ok: true, '2': 'b', '1': 'a' },
+      {
+        zero: -0,
+        nan: NaN,
+        inf: -Infinity,
+        gone: undefined,
+        sym: Symbol('s'),
+        list: [undefined, -0, NaN, Symbol('t')],
+      },
+      Object.assign(Object.create(null) as object, {
+        inner: Object.assign(Object.create(null) as object, { deep: [1, [2]] }),
+      }),
+      JSON.parse('{"__proto__": {"polluted": true}, "kept": 1}') as unknown,
+      { when: new Date(0), toJSONs: { toJSON: () => 'T' }, fn: () => 1 },
+      [1, , 3],
+      { text: 'lone \ud800 and \u2028' },
+      [],
+      {},
+    ];
+    for (const value of values) {
+      const copy = sandbox.importValue(value);
+      const viaJson: unknown = vm.runInContext('JSON.parse', sandbox.context)(JSON.stringify(value));
+      expect(inRealm(copy)).toBe(true);
+      expect(exact(copy)).toBe(exact(viaJson));
+      expect(realm.stringify(copy)).toBe(realm.stringify(viaJson));
+      expect(Object.getOwnPropertyNames(copy)).toEqual(Object.getOwnPropertyNames(viaJson));
+    }
+    expect(Object.getPrototypeOf(sandbox.importValue(JSON.parse('{"__proto__": {"x": 1}}')))).toBe(realm.object);
+    const cycle: Record<string, unknown> = {};
+    cycle['self'] = cycle;
+    expect(() => sandbox.importValue(cycle)).toThrow(TypeError);
+    expect(() => sandbox.importValue({ big: 1n })).toThrow(TypeError);
+    let deep: Record<string, unknown> = {};
+    const top = deep;
+    for (let i = 0; i < 500; i += 1) deep = deep['next'] = {};
+    expect(realm.stringify(sandbox.importValue(top))).toBe(JSON.stringify(top));
+  });
+
+  it('copies by JSON once resolver code gives Array.prototype a prototype of its own', () => {
+    const sandbox = createSandbox();
+    vm.runInContext('Object.setPrototypeOf(Array.prototype, { set 0(v) { globalThis.seen = v; } })', sandbox.context);
+    const copy = sandbox.importValue({ list: [{ a: 1 }] });
+    expect(vm.runInContext('globalThis.seen', sandbox.context)).toBeUndefined();
+    expect(JSON.stringify(copy)).toBe('{"list":[{"a":1}]}');
+  });
+
+  it("lets a module's own declarations shadow the built-ins its wrapper binds", () => {
+    const sandbox = createSandbox();
+    const bundle = loadBundle(
+      `const JSON = { stringify: function () { return 'own'; } };
+function isNaN() { return 'own isNaN'; }
+export function request(ctx) {
+  return [JSON.stringify({}), isNaN(1), Math.floor(2.5), Number.isFinite(ctx.n), typeof util.time.nowEpochSeconds];
+}`,
+      'shadow.js',
+      sandbox,
+      1000,
+    );
+    expect(JSON.stringify(sandbox.call(bundle.request, sandbox.importValue({ n: 3 }), 1000))).toBe(
+      '["own","own isNaN",2,true,"function"]',
+    );
   });
 
   it('refuses imports of modules AppSync does not provide', () => {

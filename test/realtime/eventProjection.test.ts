@@ -98,6 +98,7 @@ describe('compiled event projection', () => {
     ['a directive', 'subscription S($x: Boolean!) { onEvent { id @include(if: $x) } }'],
     ['a response name selected twice', 'subscription { onEvent { id id } }'],
     ['a field the reader may not read', 'subscription { onEvent { inner { secret } } }'],
+    ['the response name __proto__', 'subscription { onEvent { __proto__: id } }'],
   ])('compiles no plan for %s (graphql-js executes it)', (_name, query) => {
     expect(compileEventProjection(schema, prepared(query, { x: true }), readable)).toBeUndefined();
   });

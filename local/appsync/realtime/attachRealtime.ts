@@ -32,38 +32,51 @@ interface WsInternals {
   _sender?: { _bufferedBytes?: number } | null;
 }
 
-/** RFC 6455 header of one unmasked, final text frame of `length` bytes. */
-function textFrameHeader(length: number): Buffer {
-  if (length < 126) return Buffer.from([0x81, length]);
-  if (length < 65_536) {
-    const header = Buffer.allocUnsafe(4);
-    header[0] = 0x81;
-    header[1] = 126;
-    header.writeUInt16BE(length, 2);
-    return header;
+/** Bytes of the RFC 6455 header of one unmasked, final text frame of `length` bytes. */
+function textFrameHeaderBytes(length: number): number {
+  return length < 126 ? 2 : length < 65_536 ? 4 : 10;
+}
+
+/** Writes that header at the start of `target`. */
+function writeTextFrameHeader(target: Buffer, length: number): void {
+  target[0] = 0x81;
+  if (length < 126) target[1] = length;
+  else if (length < 65_536) {
+    target[1] = 126;
+    target.writeUInt16BE(length, 2);
+  } else {
+    target[1] = 127;
+    target.writeBigUInt64BE(BigInt(length), 2);
   }
-  const header = Buffer.allocUnsafe(10);
-  header[0] = 0x81;
-  header[1] = 127;
-  header.writeBigUInt64BE(BigInt(length), 2);
-  return header;
 }
 
 /**
  * Writes the parts as ONE text frame straight to the TCP socket (one writev,
- * no copy of the shared payload, nothing for the client to reassemble).
+ * no copy of the shared payload, nothing for the client to reassemble): the
+ * frame header and the first (small, per-subscription) part go out as one
+ * buffer, the shared parts after it as they are.
  * Only when `ws` has nothing queued of its own (it queues only while
  * compressing, which is off) and the socket is open; otherwise returns false.
  */
 function writeTextFrame(ws: WebSocket, parts: readonly Uint8Array[]): boolean {
   const internals = ws as unknown as WsInternals;
   const socket = internals._socket;
-  if (ws.readyState !== ws.OPEN || !socket || (internals._sender?._bufferedBytes ?? 0) !== 0) return false;
+  const first = parts[0];
+  if (ws.readyState !== ws.OPEN || !socket || first === undefined || (internals._sender?._bufferedBytes ?? 0) !== 0)
+    return false;
   let length = 0;
   for (const part of parts) length += part.byteLength;
+  const headerBytes = textFrameHeaderBytes(length);
+  const lead = Buffer.allocUnsafe(headerBytes + first.byteLength);
+  writeTextFrameHeader(lead, length);
+  lead.set(first, headerBytes);
+  if (parts.length === 1) {
+    socket.write(lead);
+    return true;
+  }
   socket.cork();
-  socket.write(textFrameHeader(length));
-  for (const part of parts) socket.write(part);
+  socket.write(lead);
+  for (let i = 1; i < parts.length; i += 1) socket.write(parts[i] as Uint8Array);
   socket.uncork();
   return true;
 }

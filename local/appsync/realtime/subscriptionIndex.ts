@@ -5,6 +5,9 @@
  * match (candidateIndex.ts) and filtered once per group; it is executed and
  * serialized once per selection (query, variables, auth mode) among the
  * groups that match, and the encoded bytes are shared by every subscriber.
+ * A projected payload (eventProjection.ts) does not depend on the
+ * subscription's variables, so groups that differ only in them (a viewer's
+ * own band) share one encoding of the event.
  */
 import { executeSync, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { AuthMode, MutationEvent } from './backend.js';
@@ -47,6 +50,8 @@ export interface SubscriptionGroup {
   members: Set<Subscription>;
   /** The selection set compiled for plain shapes (eventProjection.ts); otherwise graphql-js executes. */
   projection: EventProjection | undefined;
+  /** With a projection: what its payload depends on (auth mode, query, operation), shared across variables. */
+  projectedShape: string | undefined;
   /** The usage counter of the group's field and arguments, when the server meters. */
   meter: SubscriptionMeter | undefined;
 }
@@ -74,6 +79,14 @@ export interface SubscriptionIndexOptions {
 }
 
 const encoder = new TextEncoder();
+
+/** Encodings of one event: by projected shape, by full shape (null: over the payload limit). */
+interface EventBodies {
+  readonly projected: Map<string, Uint8Array | null>;
+  /** Projected shapes whose projection gave up on this event (graphql-js decides, per full shape). */
+  readonly unprojectable: Set<string>;
+  readonly executed: Map<string, Uint8Array | null>;
+}
 
 /** An execution error in AppSync's response shape. */
 function appSyncError(error: GraphQLError) {
@@ -135,6 +148,7 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
     let group = groups.get(key);
     if (!group) {
       const readable = (typeName: string, fieldName: string) => isAllowed(typeName, fieldName, authMode);
+      const projection = compileEventProjection(schema, prepared, readable);
       group = {
         key,
         shape,
@@ -143,7 +157,10 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
         filter,
         invalidationFilter,
         members: new Set(),
-        projection: compileEventProjection(schema, prepared, readable),
+        projection,
+        projectedShape: projection
+          ? [authMode, prepared.query, prepared.operationName ?? ''].join('\u0000')
+          : undefined,
         meter: meter?.subscription(subscriptionKey(prepared.fieldName, prepared.args)),
       };
       groups.set(key, group);
@@ -177,6 +194,11 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
     return group.filter ? filterMatches(group.filter, data) : argumentsMatch(group.prepared.args, data);
   }
 
+  /** The event's payload bytes: `{"data":…}}` (the closing brace ends the subscription's `head`). */
+  function payloadBytes(payload: unknown): Uint8Array {
+    return encoder.encode(`${JSON.stringify(payload)}}`);
+  }
+
   /**
    * The subscriber's own selection set executed over the mutation's result
    * (graphql-js default resolvers): fields the mutation did not select are
@@ -184,9 +206,7 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
    * compiled projection gives the same bytes faster when the event needs no
    * error; graphql-js decides every other case.
    */
-  function encodeEvent(group: SubscriptionGroup, data: unknown): Uint8Array {
-    const projected = group.projection?.(data);
-    if (projected) return encoder.encode(`${JSON.stringify(projected)}}`);
+  function executeEvent(group: SubscriptionGroup, data: unknown): Uint8Array {
     const { document, variables, operationName, fieldName } = group.prepared;
     const result = executeSync({
       schema,
@@ -200,28 +220,48 @@ export function createSubscriptionIndex(options: SubscriptionIndexOptions) {
     const payload = result.errors
       ? { data: result.data ?? null, errors: result.errors.map(appSyncError) }
       : { data: result.data ?? null };
-    return encoder.encode(`${JSON.stringify(payload)}}`);
+    return payloadBytes(payload);
+  }
+
+  /** The group's payload for the event, encoded for the first group of its shape that needs it. */
+  function bodyOf(group: SubscriptionGroup, data: unknown, bodies: EventBodies): Uint8Array | null {
+    const { projection, projectedShape } = group;
+    if (projection && projectedShape !== undefined && !bodies.unprojectable.has(projectedShape)) {
+      const known = bodies.projected.get(projectedShape);
+      if (known !== undefined) return known;
+      const projected = projection(data);
+      if (projected) return settle(bodies.projected, projectedShape, group, payloadBytes(projected));
+      bodies.unprojectable.add(projectedShape);
+    }
+    const known = bodies.executed.get(group.shape);
+    if (known !== undefined) return known;
+    return settle(bodies.executed, group.shape, group, executeEvent(group, data));
+  }
+
+  function settle(
+    cache: Map<string, Uint8Array | null>,
+    key: string,
+    group: SubscriptionGroup,
+    encoded: Uint8Array,
+  ): Uint8Array | null {
+    const body = encoded.byteLength > maxEventBytes ? null : encoded;
+    cache.set(key, body);
+    // AppSync drops events above its payload limit (counted as an inbound message error).
+    if (body === null)
+      warn(`${group.prepared.fieldName}: event of ${encoded.byteLength} bytes dropped (limit ${maxEventBytes})`);
+    return body;
   }
 
   function publish(event: MutationEvent): PublishReport {
     const report: PublishReport = { groupsMatched: 0, delivered: 0, oversized: 0, invalidated: 0 };
-    // The event's bytes per shape (null: over the payload limit), encoded for the first group that needs them.
-    const bodies = new Map<string, Uint8Array | null>();
+    const bodies: EventBodies = { projected: new Map(), unprojectable: new Set(), executed: new Map() };
     for (const fieldName of links.subscriptionsByMutation.get(event.fieldName) ?? []) {
       const candidates = candidatesByField.get(fieldName);
       if (!candidates) continue;
       for (const group of candidates.candidates(event.data)) {
         if (!matches(group, event.data)) continue;
         report.groupsMatched += 1;
-        let body = bodies.get(group.shape);
-        if (body === undefined) {
-          const encoded = encodeEvent(group, event.data);
-          body = encoded.byteLength > maxEventBytes ? null : encoded;
-          bodies.set(group.shape, body);
-          // AppSync drops events above its payload limit (counted as an inbound message error).
-          if (body === null)
-            warn(`${fieldName}: event of ${encoded.byteLength} bytes dropped (limit ${maxEventBytes})`);
-        }
+        const body = bodyOf(group, event.data, bodies);
         if (body === null) {
           report.oversized += 1;
           continue;

@@ -43,6 +43,41 @@ function moduleId(node: { source: { value?: unknown } }): string {
 
 const TICK = '__appsync_tick();';
 
+/**
+ * Globals a module reads bound once as locals of its wrapper: in a `node:vm`
+ * context every global lookup goes through the context's interceptor, which
+ * costs far more than the work of a typical resolver line (`Math.floor`,
+ * `Number.isFinite`, `JSON.stringify`). Only names every sandbox defines;
+ * whatever else the code reads is still looked up globally.
+ */
+const BOUND_GLOBALS = [
+  'Object',
+  'Array',
+  'String',
+  'Number',
+  'Boolean',
+  'Math',
+  'JSON',
+  'Date',
+  'Symbol',
+  'Map',
+  'Set',
+  'Error',
+  'TypeError',
+  'RangeError',
+  'parseInt',
+  'parseFloat',
+  'isNaN',
+  'isFinite',
+  'encodeURIComponent',
+  'decodeURIComponent',
+  'util',
+  'extensions',
+  'runtime',
+  'console',
+];
+const GLOBAL_BINDINGS = `let { ${BOUND_GLOBALS.join(', ')} } = globalThis;`;
+
 function isNode(value: unknown): value is Node & Record<string, unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
@@ -206,8 +241,9 @@ export function loadBundle(code: string, file: string, sandbox: Sandbox, timeout
   const program = parseModule(code, file);
   assertAppSyncSyntax(program, code, file);
   const { body, originalColumn } = rewriteModule(program, code, file, sandbox.moduleIds);
-  // The wrapper sits on its own first line; lineOffset -1 keeps bundle line numbers.
-  const source = `(function (__appsync_import) { 'use strict';\n${body}\n})`;
+  // The wrapper sits on its own first line; lineOffset -1 keeps bundle line numbers. The module's code runs
+  // in an inner function, so that its own declarations may shadow the globals bound around it.
+  const source = `(function (__appsync_import, __appsync_tick) { 'use strict'; ${GLOBAL_BINDINGS} return (function () { 'use strict';\n${body}\n})(); })`;
   let script: vm.Script;
   try {
     script = new vm.Script(source, { filename: file, lineOffset: -1 });
@@ -215,7 +251,7 @@ export function loadBundle(code: string, file: string, sandbox: Sandbox, timeout
     throw new ResolverLoadError(`${file}: ${errorMessage(err)}`, file, 0, 0, { cause: err });
   }
   const factory = sandbox.run(script, timeoutMs);
-  const exported = sandbox.call(factory, sandbox.importer, timeoutMs) as Record<string, unknown>;
+  const exported = sandbox.call(sandbox.loadModule, factory, timeoutMs) as Record<string, unknown>;
   const exports = new Map(Object.entries(exported));
   return { file, originalColumn, exports, request: exports.get('request'), response: exports.get('response') };
 }

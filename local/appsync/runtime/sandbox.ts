@@ -35,6 +35,8 @@ export interface Sandbox {
   readonly moduleIds: ReadonlySet<string>;
   /** The sandbox-realm function that hands a module to the loaded code. */
   readonly importer: unknown;
+  /** The sandbox-realm function that runs a bundle's module factory with the importer and the budget check. */
+  readonly loadModule: unknown;
   /** Defines a lazily computed, non-enumerable property with a sandbox-realm getter. */
   defineLazy(obj: object, name: string, thunk: () => unknown): void;
   /**
@@ -42,11 +44,14 @@ export interface Sandbox {
    * first write), from then on an ordinary writable data property.
    */
   defineLazyValue(obj: object, name: string, thunk: () => unknown): void;
-  /** Copies JSON data into the sandbox's realm (so resolver code sees its own Object/Array). */
+  /**
+   * Copies a value into the sandbox's realm as a JSON round trip would (so
+   * resolver code sees its own Object/Array and never a host object).
+   */
   importValue(value: unknown): unknown;
   /** Calls a sandbox function with one argument under the time limit. */
   call(fn: unknown, arg: unknown, timeoutMs: number): unknown;
-  /** The budget check instrumented code calls (global `__appsync_tick`). */
+  /** The budget check instrumented code calls (`__appsync_tick`, a parameter of each loaded module). */
   readonly tick: () => void;
   /** Runs a compiled script under the time limit. */
   run(script: vm.Script, timeoutMs: number): unknown;
@@ -86,17 +91,74 @@ const BRIDGE = `(function (bridge, checkTime, specs) {
   };
   const roots = build(specs);
   let ticks = 0;
-  globalThis.__appsync_tick = function () {
+  const tick = function () {
     ticks = (ticks + 1) | 0;
     if ((ticks & 1023) === 0) checkTime();
   };
+  globalThis.__appsync_tick = tick;
   for (const name of Object.keys(roots.globals)) globalThis[name] = roots.globals[name];
   // APPSYNC_JS has no Promise; without it (and without try/catch) nothing can catch what the runtime throws.
   delete globalThis.Promise;
   delete Array.fromAsync;
   const modules = roots.modules;
+  const importer = function (id) { return Object.hasOwn(modules, id) ? modules[id] : undefined; };
+  // Copies host data into this realm with the result of a JSON round trip; UNCOPIED where JSON must decide.
+  // It uses only what it captures now, before any resolver code runs, and fills fresh literals, whose
+  // prototypes APPSYNC_JS code cannot give accessors (no defineProperty, no setPrototypeOf); an
+  // Array.prototype whose prototype was swapped anyway sends every copy through JSON (copyData).
+  // Only fresh copies and primitives come back: never a host object.
+  const keysOf = Object.keys;
+  const isArray = Array.isArray;
+  const protoOf = Object.getPrototypeOf;
+  const isFinite = Number.isFinite;
+  const objectProto = Object.prototype;
+  const arrayProto = Array.prototype;
+  const UNCOPIED = {};
+  const MAX_DEPTH = 200;
+  const copy = function (v, depth, hostObjectProto, hostArrayProto) {
+    if (v === null) return null;
+    const t = typeof v;
+    if (t === 'string' || t === 'boolean') return v;
+    if (t === 'number') return isFinite(v) ? (v === 0 ? 0 : v) : null;
+    if (t !== 'object' || depth > MAX_DEPTH) return UNCOPIED;
+    const proto = protoOf(v);
+    if (isArray(v)) {
+      if (proto !== hostArrayProto) return UNCOPIED;
+      const n = v.length;
+      const out = [];
+      for (let i = 0; i < n; i += 1) {
+        const item = v[i];
+        const c = item === undefined || typeof item === 'symbol' ? null : copy(item, depth + 1, hostObjectProto, hostArrayProto);
+        if (c === UNCOPIED) return UNCOPIED;
+        out[i] = c;
+      }
+      return out;
+    }
+    if (proto !== hostObjectProto && proto !== null) return UNCOPIED;
+    const keys = keysOf(v);
+    const out = {};
+    for (let i = 0; i < keys.length; i += 1) {
+      const key = keys[i];
+      if (key === '__proto__') return UNCOPIED;
+      const item = v[key];
+      if (item === undefined || typeof item === 'symbol') continue;
+      const c = copy(item, depth + 1, hostObjectProto, hostArrayProto);
+      if (c === UNCOPIED) return UNCOPIED;
+      out[key] = c;
+    }
+    return out;
+  };
   return {
-    importer: function (id) { return Object.hasOwn(modules, id) ? modules[id] : undefined; },
+    copyData: function (value, hostObjectProto, hostArrayProto) {
+      // An Array.prototype given a prototype with setters would see the copies being filled in.
+      if (protoOf(arrayProto) !== objectProto) return UNCOPIED;
+      return copy(value, 0, hostObjectProto, hostArrayProto);
+    },
+    uncopied: UNCOPIED,
+    importer: importer,
+    // A bundle's module gets the budget check as a parameter: a global lookup in a vm context costs far more
+    // than the check itself, and code loaded earlier cannot swap it for another.
+    loadModule: function (factory) { return factory(importer, tick); },
     defineLazy: function (obj, name, thunk) {
       let done = false;
       let value;
@@ -174,12 +236,24 @@ export function createSandbox(): Sandbox {
     context,
   );
 
+  // Filled in once the bridge is built (the bridge's host functions import their results).
+  let copyData: (value: unknown, objectProto: object, arrayProto: object) => unknown = () => uncopied;
+  let uncopied: unknown = {};
+  /** The JSON round trip of `value`, made in the sandbox's realm. */
+  const jsonCopy = (value: unknown): unknown => {
+    // Plain data (what the runtime and data sources hand over) is copied directly, with JSON's result;
+    // anything JSON would treat specially (toJSON, functions, class instances, cycles) goes through JSON.
+    if (!('toJSON' in Object.prototype) && !('toJSON' in Array.prototype)) {
+      const copy = copyData(value, Object.prototype, Array.prototype);
+      if (copy !== uncopied) return copy;
+    }
+    const text = JSON.stringify(value);
+    return text === undefined ? undefined : rawParse(text);
+  };
   const importValue = (value: unknown): unknown => {
     if (value === undefined) return undefined;
     if (value === null || typeof value !== 'object') return value;
-    const text = JSON.stringify(value);
-    if (text === undefined) return undefined;
-    const copy = rawParse(text);
+    const copy = jsonCopy(value);
     // Typed sets made by toStringSet & co. stay recognisable after the copy.
     return isTypedSet(value) && typeof copy === 'object' && copy !== null ? markTypedSet(copy) : copy;
   };
@@ -197,11 +271,17 @@ export function createSandbox(): Sandbox {
     c: typeof checkTime,
     s: typeof specs,
   ) => {
+    copyData: typeof copyData;
+    uncopied: unknown;
     importer: unknown;
+    loadModule: unknown;
     defineLazy: (obj: object, name: string, thunk: () => unknown) => void;
     defineLazyValue: (obj: object, name: string, thunk: () => unknown) => void;
   };
-  const { importer, defineLazy, defineLazyValue } = makeBridge(bridge, checkTime, specs);
+  const made = makeBridge(bridge, checkTime, specs);
+  const { importer, loadModule, defineLazy, defineLazyValue } = made;
+  copyData = made.copyData;
+  uncopied = made.uncopied;
   const tick = vm.runInContext('__appsync_tick', context) as () => void;
 
   function run(script: vm.Script, timeoutMs: number): unknown {
@@ -218,6 +298,7 @@ export function createSandbox(): Sandbox {
     holder,
     moduleIds: new Set(Object.keys(hostModules)),
     importer,
+    loadModule,
     defineLazy,
     defineLazyValue,
     importValue,
