@@ -15,6 +15,13 @@
  * After the batch, the riders it updated are merged into their classes'
  * ranking heads (rankingHeadStore.ts); if that fails, their records are
  * reported failed too, and the replay (which changes no item) merges them.
+ *
+ * An invocation starts records only within its time budget: the burst of a
+ * large race's results (thousands at once, as the close writes them) makes
+ * every call slower, and an invocation that ran into the function's timeout
+ * would have all of its batch delivered again. A record whose turn comes
+ * after the budget is left to the next invocation (reported failed, counted
+ * in AllTimeRecordsDeferred), which Lambda starts from it.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -43,6 +50,14 @@ export interface AllTimeDeps {
    * crowding out the live path.
    */
   maxConcurrentRecords?: number;
+  /**
+   * How long after its start an invocation still starts records (default 15 s
+   * of the function's 30-s timeout, leaving time for the records under way and
+   * the heads' refresh).
+   */
+  budgetMs?: number;
+  /** The clock (epoch ms; default Date.now). */
+  now?: () => number;
 }
 
 export interface PartialResponse {
@@ -52,6 +67,11 @@ export interface PartialResponse {
 /** A record not applied because an earlier change of the same result in the batch failed. */
 export class EarlierChangeFailedError extends PipelineError {
   override readonly name = 'EarlierChangeFailedError';
+}
+
+/** A record not started because the invocation's time budget was spent; the next invocation applies it. */
+export class BudgetSpentError extends PipelineError {
+  override readonly name = 'BudgetSpentError';
 }
 
 /** The identity of the item a stream record changed. */
@@ -93,6 +113,9 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
     let ignored = 0;
     let flagged = 0;
     let headsWritten = 0;
+    let deferred = 0;
+    const now = deps.now ?? Date.now;
+    const budgetEnds = now() + (deps.budgetMs ?? 15_000);
     const turns = turnsPerItem(event.Records);
     // The riders' items as this invocation left them, by the stream record that updated them.
     const updated = new Map<string, Record<string, unknown>>();
@@ -141,7 +164,13 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
           try {
             // The slot is taken only after the previous change of the same item settled, so a
             // record waiting for its turn never holds one (no deadlock).
-            await limit.run(() => apply(rec));
+            await limit.run(() => {
+              if (now() > budgetEnds) {
+                deferred += 1;
+                throw new BudgetSpentError("the invocation's time budget is spent; the next invocation applies it");
+              }
+              return apply(rec);
+            });
             turn?.settle(true);
           } catch (error) {
             turn?.settle(false);
@@ -166,9 +195,12 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
         deps.logger.error('all-time heads not refreshed; the batch is retried for them', { error });
         for (const [seq] of merged) failures.push({ itemIdentifier: seq });
       }
-      if (failures.length > 0) {
+      if (deferred > 0) {
+        deps.logger.info('all-time records left to the next invocation (the time budget is spent)', { deferred });
+      }
+      if (failures.length > deferred) {
         deps.logger.error('all-time updates failed; reported as batch item failures', {
-          count: failures.length,
+          count: failures.length - deferred,
         });
       }
       deps.logger.info('all-time batch applied', {
@@ -185,6 +217,7 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
       deps.metrics.addMetric('AllTimeChangesApplied', 'Count', changes);
       deps.metrics.addMetric('AllTimeReplaySkipped', 'Count', skipped);
       deps.metrics.addMetric('RankingHeadsWritten', 'Count', headsWritten);
+      deps.metrics.addMetric('AllTimeRecordsDeferred', 'Count', deferred);
       deps.metrics.publishStoredMetrics();
     }
   };

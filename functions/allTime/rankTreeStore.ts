@@ -3,12 +3,17 @@
  * and the trees' counts move together, in one transaction — the rider's
  * update, conditioned on the keys it moves from (so a concurrent or replayed
  * refresh cannot count a move twice), and one ADD per tree node whose count
- * changes (only when the rider's 1 kJ band changes). Before a class's first
+ * changes (only when the rider's 1 kJ band changes). The moves of one class
+ * that a process has under way at once share a transaction (each node once,
+ * deltas summed): a class's moves would otherwise wait for one another, one
+ * transaction each, and a large race's results of one class are thousands of
+ * moves at once. Before a class's first
  * move, its RankTree item records whether its rankings were empty then: only
  * then do the trees count every rider, and only then do the readers trust them.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ALLTIME_SHARDS,
@@ -52,10 +57,11 @@ export async function moveIndexKeys(
   await ensureRankTree(ddb, tableName, item.classId);
   const next: Record<string, string> = {};
   for (const name of KEY_NAMES) next[name] = refresh.ExpressionAttributeValues[NEW_KEY_VALUES[name]] as string;
-  const nodes = nodeUpdates([
+  const deltas = [
     ...moves(item.GSI1PK, item.GSI1SK, next.GSI1PK as string, next.GSI1SK as string),
     ...moves(item.GSI2PK, item.GSI2SK, next.GSI2PK as string, next.GSI2SK as string),
-  ]);
+  ];
+  const nodes = nodeUpdates(deltas);
   // The keys it moves from: a refresh that finds them moved already counts nothing.
   const names: Record<string, string> = { ...(refresh.ExpressionAttributeNames ?? {}) };
   const values: Record<string, unknown> = { ...refresh.ExpressionAttributeValues };
@@ -68,7 +74,7 @@ export async function moveIndexKeys(
       values[`:old${name}`] = old;
     }
   }
-  const update = {
+  const update: TransactUpdate = {
     TableName: tableName,
     Key: refresh.Key,
     UpdateExpression: refresh.UpdateExpression,
@@ -90,45 +96,137 @@ export async function moveIndexKeys(
       throw error;
     }
   }
-  // The moves of one class share its trees' upper nodes: this process makes them one after another
-  // (together they would only cancel each other); other consumers' moves are retried on conflict.
-  return inTurn(`${tableName}#${item.classId}`, async () => {
-    for (let attempt = 0; attempt < MAX_TREE_CONFLICTS; attempt += 1) {
-      try {
-        await ddb.send(
-          new TransactWriteCommand({
-            TransactItems: [{ Update: update }, ...nodes.map((n) => ({ Update: { TableName: tableName, ...n } }))],
-          }),
-        );
-        return moved;
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (reasons === null) throw error;
-        if (reasons[0] === 'ConditionalCheckFailed') return null;
-        if (!reasons.includes('TransactionConflict')) throw error;
-        // Another consumer's move holds a node: try again after a moment, spread so that they part.
-        await sleep(10 + Math.floor(Math.random() * 40 * (attempt + 1)));
-      }
+  // The moves of one class share its trees' upper nodes: this process makes them together, in one
+  // transaction per turn (one by one they would only cancel each other); other consumers' moves are
+  // retried on conflict.
+  const applied = await moveWithClass(ddb, tableName, `${tableName}#${item.classId}`, {
+    update,
+    riderKey: JSON.stringify(refresh.Key),
+    deltas,
+  });
+  return applied ? moved : null;
+}
+
+/** A conditional update as one item of a transaction. */
+type TransactUpdate = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>;
+
+/** DynamoDB's limit of items in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+/** One rider's move waiting for its class's next transaction. */
+interface Move {
+  update: TransactUpdate;
+  /** The rider item's key: a transaction changes an item once, so one rider's two moves go in turn. */
+  riderKey: string;
+  deltas: ReadonlyArray<TreeDelta & { pk: string }>;
+}
+
+interface WaitingMove extends Move {
+  settle(applied: boolean): void;
+  fail(error: unknown): void;
+}
+
+/** Per class and table: the moves waiting for a transaction, and whether one is being made. */
+const classTurns = new Map<string, { waiting: WaitingMove[] }>();
+
+/**
+ * Makes `move` in the class's next transaction, with the other moves this
+ * process has waiting for the class then (merged: each node once, its digits'
+ * deltas summed). Resolves true once applied, false if the rider's condition
+ * refused it (its keys moved in between).
+ */
+function moveWithClass(ddb: DynamoDBDocumentClient, tableName: string, key: string, move: Move): Promise<boolean> {
+  return new Promise<boolean>((settle, fail) => {
+    const turn = classTurns.get(key);
+    if (turn !== undefined) {
+      turn.waiting.push({ ...move, settle, fail });
+      return;
     }
-    throw new ConflictError(`the rank trees of class ${item.classId} stayed busy`);
+    const started = { waiting: [{ ...move, settle, fail }] };
+    classTurns.set(key, started);
+    void (async () => {
+      try {
+        while (started.waiting.length > 0) await commitTogether(ddb, tableName, takeGroup(started.waiting));
+      } catch (error) {
+        for (const m of started.waiting.splice(0)) m.fail(error);
+      } finally {
+        classTurns.delete(key);
+      }
+    })();
   });
 }
 
-/** Per class and table, the last tree move this process has started (moveIndexKeys). */
-const movesInTurn = new Map<string, Promise<unknown>>();
+/** The waiting moves that fit in one transaction, in arrival order (taken out of `waiting`). */
+function takeGroup(waiting: WaitingMove[]): WaitingMove[] {
+  const group: WaitingMove[] = [];
+  const riders = new Set<string>();
+  const nodes = new Set<string>();
+  for (let i = 0; i < waiting.length; ) {
+    const move = waiting[i] as WaitingMove;
+    const ids = move.deltas.map((d) => nodeId(d));
+    const more = ids.filter((id) => !nodes.has(id));
+    const fits = group.length === 0 || riders.size + 1 + nodes.size + new Set(more).size <= MAX_TRANSACTION_ITEMS;
+    if (riders.has(move.riderKey) || !fits) {
+      i += 1;
+      continue;
+    }
+    group.push(move);
+    riders.add(move.riderKey);
+    for (const id of ids) nodes.add(id);
+    waiting.splice(i, 1);
+  }
+  return group;
+}
 
-/** Runs `work` after every earlier work of `key` in this process has settled. */
-function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const run = (movesInTurn.get(key) ?? Promise.resolve()).then(work, work);
-  const settled = run.then(
-    () => undefined,
-    () => undefined,
-  );
-  movesInTurn.set(key, settled);
-  void settled.then(() => {
-    if (movesInTurn.get(key) === settled) movesInTurn.delete(key);
-  });
-  return run;
+/** Commits a group of moves in one transaction; every move is settled or failed on return. */
+async function commitTogether(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  group: readonly WaitingMove[],
+): Promise<void> {
+  let members = [...group];
+  for (let conflicts = 0; members.length > 0; ) {
+    const nodes = nodeUpdates(members.flatMap((m) => m.deltas));
+    try {
+      await ddb.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...members.map((m) => ({ Update: m.update })),
+            ...nodes.map((n) => ({ Update: { TableName: tableName, ...n } })),
+          ],
+        }),
+      );
+      for (const m of members) m.settle(true);
+      return;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      const refused = reasons === null ? [] : members.filter((_, i) => reasons[i] === 'ConditionalCheckFailed');
+      if (refused.length > 0) {
+        // Those riders' keys moved in between: they are read again; the others go on without them.
+        for (const m of refused) m.settle(false);
+        members = members.filter((m) => !refused.includes(m));
+        continue;
+      }
+      let failure: unknown = error;
+      if (reasons !== null && reasons.includes('TransactionConflict')) {
+        conflicts += 1;
+        if (conflicts < MAX_TREE_CONFLICTS) {
+          // Another consumer's move holds a node: try again after a moment, spread so that they part.
+          await sleep(10 + Math.floor(Math.random() * 40 * conflicts));
+          continue;
+        }
+        failure = new ConflictError(`the rank trees of ${tableName} stayed busy`);
+      }
+      for (const m of members) m.fail(failure);
+      return;
+    }
+  }
+}
+
+/** A tree node's identity (its item's key). */
+function nodeId(d: TreeDelta & { pk: string }): string {
+  const key = rankTreeNodeKey(d.pk, d.level, d.prefix);
+  return `${key.PK}|${key.SK}`;
 }
 
 /** The tree deltas of one ranking's key moving (the write shard's partition is the tree's). */

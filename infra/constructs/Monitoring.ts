@@ -70,6 +70,7 @@ export const EMF_METRICS: Readonly<Record<FunctionName, readonly string[]>> = {
     'AllTimeReplaySkipped',
     'FlaggedResultsSkipped',
     'RankingHeadsWritten',
+    'AllTimeRecordsDeferred',
   ],
 };
 
@@ -363,6 +364,7 @@ export class Monitoring extends Construct {
         emf('finalizer', 'RaceCloseFailures'),
         emf('finalizer', 'ShardPositionFailures'),
         emf('allTime', 'AllTimeReplaySkipped'),
+        emf('allTime', 'AllTimeRecordsDeferred'),
       ]),
       // The fair-play rules (core/fairPlay.ts): refused records and finals, flagged riders and results.
       graph('Fair play', [

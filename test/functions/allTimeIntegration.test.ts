@@ -231,4 +231,40 @@ describe('all-time rankings from the table stream', () => {
       GSI2SK: rankKey(total, 'r7'),
     });
   });
+  it('starts records only within its time budget and leaves the rest to the next invocation', async () => {
+    for (let i = 0; i < 5; i += 1) await put(result(`budget-${i}`, 500, 10 + i));
+    const recs = (await streamRecords()).filter((r) => r.dynamodb?.NewImage?.racerId?.S?.startsWith('budget-'));
+    expect(recs).toHaveLength(5);
+    // A clock that moves one millisecond a reading: the invocation starts at 0 and its budget ends at 2, so
+    // the records that take their turn (one at a time) at 1 and 2 are applied and the three after are not.
+    let tick = 0;
+    const metrics = recordingMetrics();
+    const logger = recordingLogger();
+    const first = await createAllTime({
+      ddb: documentClient(endpoint),
+      tableName,
+      logger,
+      metrics,
+      maxConcurrentRecords: 1,
+      budgetMs: 2,
+      now: () => tick++,
+    })({ Records: recs });
+    const sequence = (r: (typeof recs)[number]) => r.dynamodb?.SequenceNumber;
+    expect(first.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(recs.slice(2).map(sequence));
+    expect(metrics.totals).toMatchObject({ AllTimeApplied: 2, AllTimeRecordsDeferred: 3 });
+    expect(logger.lines.filter((l) => l.level === 'error')).toEqual([]);
+
+    // Lambda starts the next invocation from the first record reported.
+    const next = recordingMetrics();
+    const rest = recs.slice(recs.findIndex((r) => sequence(r) === first.batchItemFailures[0]?.itemIdentifier));
+    expect(
+      await createAllTime({ ddb: documentClient(endpoint), tableName, logger: recordingLogger(), metrics: next })({
+        Records: rest,
+      }),
+    ).toEqual({ batchItemFailures: [] });
+    expect(next.totals).toMatchObject({ AllTimeApplied: 3, AllTimeRecordsDeferred: 0 });
+    for (let i = 0; i < 5; i += 1) {
+      expect(await allTime(`budget-${i}`)).toMatchObject({ racesCompleted: 1, bestOutput: 10 + i, bestRaceId: 500 });
+    }
+  });
 });
