@@ -25,6 +25,7 @@ import {
   coerceVariables,
   type CoerceOptions,
 } from '../../local/appsync/execution/coerceVariables.js';
+import { seededRandom } from '../../local/simulator/prng.js';
 
 const schema = buildAppSyncSchema(readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8'));
 
@@ -80,18 +81,6 @@ function expectSameAsGraphql(
     if (fast !== null) expect(fast).toStrictEqual(expected.coerced);
   }
   return { valid: !expected.errors, fast: fast !== null };
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so that a failing case can be replayed. */
-function randomFrom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SCALAR_SAMPLES: Record<string, readonly unknown[]> = {
@@ -219,7 +208,7 @@ function mutate(random: () => number, inputs: Record<string, unknown>): void {
 describe('coerceVariables gives what graphql-js getVariableValues gives', () => {
   it('on thousands of generated variable sets over every input type of our schema, valid and broken', () => {
     const named = inputNamedTypes(schema);
-    const random = randomFrom(20261207);
+    const random = seededRandom(20261207);
     let validCases = 0;
     let invalidCases = 0;
     for (let round = 0; round < 1500; round += 1) {

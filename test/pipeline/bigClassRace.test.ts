@@ -22,13 +22,11 @@
 import { loadavg } from 'node:os';
 import type { MappingEvent } from '../../local/esm/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { stackClient } from '../support/stackClient.js';
+import { liveBandEventBytes } from '../support/liveBandEventBytes.js';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { createClient } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
 import { GraphQLResponseError, NetworkError } from '../../client/errors.js';
-import type { WebSocketConstructorLike } from '../../client/websocket.js';
 import type { AllTimeOrder, LiveBandFieldsFragment } from '../../client/generated/operations.js';
 import {
   AllTimeRankingsDocument,
@@ -40,12 +38,12 @@ import { joinCutoffMillis } from '../../core/fairPlay.js';
 import { ALLTIME_SHARDS, GSI1, SHARD_NUMBERS, allTimeBestPk } from '../../core/keys.js';
 import { raceStartMillis } from '../../core/raceClock.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
-import { chunk, forEachLimited } from '../../lib/concurrency.js';
-import { localDynamoDb, localKinesis } from '../../local/stack/clients.js';
+import { localDynamoDb } from '../../local/stack/clients.js';
 import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { eventually, readUntil, sleep, sleepUntil } from '../support/eventually.js';
 import { untilJoinable } from '../support/raceStart.js';
+import { streamTelemetry } from '../support/streamTelemetry.js';
 
 const RIDERS = 20_000;
 const CLASS_ID = 1;
@@ -136,16 +134,6 @@ function mismatches(got: readonly Ranked[], expected: readonly Ranked[]): string
   return out;
 }
 
-/** The bytes a subscriber receives for one band event: its fields plus the real-time envelope. */
-const eventBytes = (band: LiveBandFieldsFragment) =>
-  Buffer.byteLength(
-    JSON.stringify({
-      id: '00000000-0000-0000-0000-000000000000',
-      type: 'data',
-      payload: { data: { onLiveBoard: band } },
-    }),
-  );
-
 describe('a 20,000-rider class through the local stack', () => {
   let stack: LocalStack;
   let client: AlleycatClient;
@@ -157,12 +145,7 @@ describe('a 20,000-rider class through the local stack', () => {
       windowSeconds: WINDOW_SECONDS,
       log: (line) => logLines.push(line),
     });
-    client = createClient({
-      graphqlUrl: stack.endpoints.graphqlUrl,
-      realtimeUrl: stack.endpoints.realtimeUrl,
-      auth: { apiKey: stack.endpoints.apiKey },
-      WebSocket: WebSocket as unknown as WebSocketConstructorLike,
-    });
+    client = stackClient(stack.endpoints);
   });
   afterAll(async () => {
     client?.close();
@@ -172,19 +155,9 @@ describe('a 20,000-rider class through the local stack', () => {
   it(
     'every band complete, ranked and within 5 KB, every result and all-time item exact, nothing dead-lettered',
     async () => {
-      const kinesis = localKinesis(stack.endpoints.kinesis.endpoint);
+      const stream = streamTelemetry(stack.endpoints.kinesis, { attempts: 10 });
       const ddb = localDynamoDb(stack.endpoints.dynamodb.endpoint);
-      const streamName = stack.endpoints.kinesis.streamName;
-      const put = async (records: readonly TelemetryRecord[]): Promise<void> => {
-        await forEachLimited(chunk(records, 500), 4, async (batch) => {
-          let pending = batch.map((r) => ({ Data: Buffer.from(JSON.stringify(r)), PartitionKey: r.racerId }));
-          for (let attempt = 0; pending.length > 0; attempt += 1) {
-            if (attempt === 10) throw new Error(`${pending.length} records refused by Kinesis`);
-            const res = await kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records: pending }));
-            pending = pending.filter((_, i) => res.Records?.[i]?.ErrorCode !== undefined);
-          }
-        });
-      };
+      const put = (records: readonly TelemetryRecord[]): Promise<void> => stream.put(records);
       // The all-time consumer's invocations: how many, and the longest (its timeout is 30 s).
       const allTimeRuns = { invocations: 0, longestMs: 0 };
       for (const m of stack.mappings.filter((x) => x.name === 'allTime')) {
@@ -207,7 +180,7 @@ describe('a 20,000-rider class through the local stack', () => {
               next: (v) => {
                 const band = v.onLiveBoard;
                 if (!band) return;
-                largestBand = Math.max(largestBand, eventBytes(band));
+                largestBand = Math.max(largestBand, liveBandEventBytes(band));
                 const had = bands.get(band.band);
                 if (!had || had.updatedAt <= band.updatedAt) bands.set(band.band, band);
               },
@@ -436,7 +409,7 @@ describe('a 20,000-rider class through the local stack', () => {
         pacing = false;
         await pacer;
         for (const stop of stops) stop();
-        kinesis.destroy();
+        stream.close();
         ddb.destroy();
       }
     },

@@ -7,11 +7,11 @@
  * its bands; liveBoard and liveRider agree with the board; a sixth band is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createClient, followLiveBoard } from '../../client/index.js';
+import { stackClient } from '../support/stackClient.js';
+import { liveBandEventBytes } from '../support/liveBandEventBytes.js';
+import { followLiveBoard } from '../../client/index.js';
 import type { AroundMeView } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
-import type { WebSocketConstructorLike } from '../../client/websocket.js';
 import {
   LiveBoardDocument,
   LiveRiderDocument,
@@ -46,28 +46,13 @@ const racerId = (i: number) => `band-${String(i).padStart(3, '0')}`;
 const CLIMB_FROM = 4;
 const CLIMBER = RIDERS - 1;
 
-/** The bytes a subscriber receives for one band event: its fields plus the real-time envelope. */
-const eventBytes = (band: LiveBandFieldsFragment) =>
-  Buffer.byteLength(
-    JSON.stringify({
-      id: '00000000-0000-0000-0000-000000000000',
-      type: 'data',
-      payload: { data: { onLiveBoard: band } },
-    }),
-  );
-
 describe('live boards in bands on the local stack', () => {
   let stack: LocalStack;
   let client: AlleycatClient;
 
   beforeAll(async () => {
     stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
-    client = createClient({
-      graphqlUrl: stack.endpoints.graphqlUrl,
-      realtimeUrl: stack.endpoints.realtimeUrl,
-      auth: { apiKey: stack.endpoints.apiKey },
-      WebSocket: WebSocket as unknown as WebSocketConstructorLike,
-    });
+    client = stackClient(stack.endpoints);
   });
   afterAll(async () => {
     client?.close();
@@ -151,7 +136,7 @@ describe('live boards in bands on the local stack', () => {
       for (const b of bandsOfRace) {
         expect(b.totalRiders).toBe(RIDERS);
         expect(b.entries).toHaveLength(b.band === 4 ? RIDERS - 200 : 50);
-        expect(eventBytes(b)).toBeLessThanOrEqual(5 * 1024);
+        expect(liveBandEventBytes(b)).toBeLessThanOrEqual(5 * 1024);
       }
       const finalBands = bandsOfRace.filter((b) => b.updatedAt === final.updatedAt);
       expect(finalBands.map((b) => b.band).sort()).toEqual([0, 2, 4]);

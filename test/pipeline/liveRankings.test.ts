@@ -5,8 +5,7 @@
  * real-time WebSocket. Then the finalizer and all-time consumer take the race.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createClient } from '../../client/index.js';
+import { stackClient } from '../support/stackClient.js';
 import type { AlleycatClient } from '../../client/index.js';
 import { OnLiveRankingsDocument } from '../../client/generated/operations.js';
 import type { OnLiveRankingsSubscription } from '../../client/generated/operations.js';
@@ -15,7 +14,6 @@ import type { LocalStack } from '../../local/stack/startLocalStack.js';
 import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { untilJoinable } from '../support/raceStart.js';
 import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
-import type { WebSocketConstructorLike } from '../../client/websocket.js';
 
 type Snapshot = NonNullable<OnLiveRankingsSubscription['onLiveRankings']>;
 
@@ -34,12 +32,7 @@ describe('live rankings end to end on the local stack', () => {
       windowSeconds: WINDOW_SECONDS,
     });
     telemetry = riderTelemetry(stack.endpoints);
-    client = createClient({
-      graphqlUrl: stack.endpoints.graphqlUrl,
-      realtimeUrl: stack.endpoints.realtimeUrl,
-      auth: { apiKey: stack.endpoints.apiKey },
-      WebSocket: WebSocket as unknown as WebSocketConstructorLike,
-    });
+    client = stackClient(stack.endpoints);
   });
   afterAll(async () => {
     client?.close();

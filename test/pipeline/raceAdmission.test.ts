@@ -8,13 +8,11 @@
  * full race did not admit and accepts one it did.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { stackClient } from '../support/stackClient.js';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createClient } from '../../client/index.js';
 import type { AlleycatClient } from '../../client/index.js';
 import { GraphQLResponseError } from '../../client/errors.js';
-import type { WebSocketConstructorLike } from '../../client/websocket.js';
 import {
   OnLiveRankingsDocument,
   RaceDocument,
@@ -102,12 +100,7 @@ describe('a flood of riders into one class', () => {
 
   beforeAll(async () => {
     stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS, maxRiders: CAP });
-    client = createClient({
-      graphqlUrl: stack.endpoints.graphqlUrl,
-      realtimeUrl: stack.endpoints.realtimeUrl,
-      auth: { apiKey: stack.endpoints.apiKey },
-      WebSocket: WebSocket as unknown as WebSocketConstructorLike,
-    });
+    client = stackClient(stack.endpoints);
     riders = riderTelemetry(stack.endpoints);
   });
   afterAll(async () => {
