@@ -25,6 +25,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { systemClock, type Clock } from '../runtime/clock.js';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { concurrencyLimit } from '../../lib/concurrency.js';
 import { PipelineError } from '../runtime/errors.js';
@@ -56,8 +57,8 @@ export interface AllTimeDeps {
    * the heads' refresh).
    */
   budgetMs?: number;
-  /** The clock (epoch ms; default Date.now). */
-  now?: () => number;
+  /** The clock the budget is measured by (default the system clock). */
+  clock?: Clock;
 }
 
 export interface PartialResponse {
@@ -114,8 +115,8 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
     let flagged = 0;
     let headsWritten = 0;
     let deferred = 0;
-    const now = deps.now ?? Date.now;
-    const budgetEnds = now() + (deps.budgetMs ?? 15_000);
+    const clock = deps.clock ?? systemClock;
+    const budgetEnds = clock.now() + (deps.budgetMs ?? 15_000);
     const turns = turnsPerItem(event.Records);
     // The riders' items as this invocation left them, by the stream record that updated them.
     const updated = new Map<string, Record<string, unknown>>();
@@ -165,7 +166,7 @@ export function createAllTime(deps: AllTimeDeps): (event: StreamEvent) => Promis
             // The slot is taken only after the previous change of the same item settled, so a
             // record waiting for its turn never holds one (no deadlock).
             await limit.run(() => {
-              if (now() > budgetEnds) {
+              if (clock.now() > budgetEnds) {
                 deferred += 1;
                 throw new BudgetSpentError("the invocation's time budget is spent; the next invocation applies it");
               }

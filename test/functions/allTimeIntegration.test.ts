@@ -247,7 +247,7 @@ describe('all-time rankings from the table stream', () => {
       metrics,
       maxConcurrentRecords: 1,
       budgetMs: 2,
-      now: () => tick++,
+      clock: { now: () => tick++ },
     })({ Records: recs });
     const sequence = (r: (typeof recs)[number]) => r.dynamodb?.SequenceNumber;
     expect(first.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(recs.slice(2).map(sequence));
