@@ -13,7 +13,7 @@
  * Page 0 also records `windowStart`, the newest tumbling window its shard
  * closed for the race (epoch ms, never moving backwards), and the shard's
  * window watermark (core/shardWatermark.ts): the other shards' closers read
- * it to decide which closer of a window publishes (closeWindow.ts).
+ * it to decide which closer of a window publishes (readMarks.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';

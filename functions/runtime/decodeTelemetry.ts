@@ -6,8 +6,9 @@ import type { TelemetryRecord } from '../../core/telemetry.js';
 import { checkTelemetry } from '../../core/telemetry.js';
 import { errorMessage } from '../../lib/toError.js';
 import type { KinesisEventRecord } from './kinesisRecord.js';
+import { currentRaceIdOf } from './kinesisRecord.js';
 import type { ScannedTelemetry } from './scanTelemetry.js';
-import { currentRaceIdOf, newScannedTelemetry, scanTelemetry } from './scanTelemetry.js';
+import { newScannedTelemetry, scanTelemetry } from './scanTelemetry.js';
 
 export interface Malformed {
   sequenceNumber: string;

@@ -14,10 +14,10 @@
  * records through both.
  *
  * One module on purpose: the scan reads one shared buffer and its tables
- * byte by byte, and split into modules (imported bindings on that path) it
- * ran several times slower under the local stack's module loader.
+ * byte by byte (decodeChunk below decodes many records into that buffer),
+ * and split into modules (imported bindings on that path) it ran several
+ * times slower under the local stack's module loader.
  */
-import { raceIdAt } from '../../core/raceClock.js';
 import { isDisplayName } from '../../core/displayName.js';
 import { isRaceClass } from '../../core/raceClasses.js';
 import type { TelemetryEventKind } from '../../core/telemetry.js';
@@ -719,9 +719,4 @@ function scanObject(
   out.event = event;
   out.deviceTimestamp = deviceTimestamp;
   return true;
-}
-
-/** The current race slot of a record from its arrival time (seconds, as Lambda delivers it), as decodeTelemetry computes it. */
-export function currentRaceIdOf(arrival: unknown, raceSeconds: number): number | undefined {
-  return typeof arrival === 'number' ? raceIdAt(arrival * 1000, raceSeconds) : undefined;
 }

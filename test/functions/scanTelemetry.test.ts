@@ -10,13 +10,8 @@ import {
   toTelemetryRecord,
 } from '../../functions/runtime/decodeTelemetry.js';
 import type { KinesisEventRecord } from '../../functions/runtime/kinesisRecord.js';
-import {
-  currentRaceIdOf,
-  decodeChunk,
-  newScannedTelemetry,
-  scanDecoded,
-  scanTelemetry,
-} from '../../functions/runtime/scanTelemetry.js';
+import { currentRaceIdOf } from '../../functions/runtime/kinesisRecord.js';
+import { decodeChunk, newScannedTelemetry, scanDecoded, scanTelemetry } from '../../functions/runtime/scanTelemetry.js';
 import { ARRIVAL, RACE_ID, RACE_SECONDS, generatedRecord, prng } from './telemetryGen.js';
 
 /** The aggregator's fold as it was before the fast path: reference decode, then mergeRecord (fair play included). */

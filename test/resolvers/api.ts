@@ -230,7 +230,7 @@ export function livePartItem(
 
 /**
  * Publishes a race's board from its stored parts as the aggregator's
- * publisher does (functions/aggregator/closeWindow.ts): read every part, rank,
+ * publisher does (functions/aggregator/publishBoards.ts): read every part, rank,
  * store the board the live queries read. Returns the ranked entries.
  */
 export async function publishBoard(api: Api, classId: number, raceId: number, updatedAt: string) {
