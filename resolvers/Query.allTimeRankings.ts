@@ -21,76 +21,23 @@
  * so keys only move towards the top) never make a later page repeat a rider.
  */
 import { util, type Context } from '@aws-appsync/utils';
-import {
-  ALLTIME_SHARDS,
-  SHARD_NUMBERS,
-  allTimeBestPk,
-  allTimeTotalPk,
-  GSI1,
-  GSI1PK,
-  GSI1SK,
-  GSI2,
-  GSI2PK,
-  GSI2SK,
-  scoreOfRankKey,
-  scoreUnits,
-} from '../core/keys.js';
+import { allTimeBestPk, allTimeTotalPk, scoreOfRankKey, scoreUnits } from '../core/keys.js';
 import type { AllTimeEntry, AllTimePage, QueryAllTimeRankingsArgs } from '../core/generated/schema.js';
 import { allTimeStatsOf, type AllTimeItem } from '../core/allTimeItem.js';
-import { decodePageToken } from './lib/pageToken.js';
 import { sortKeyOf, type ShardedStash } from './lib/shardedRanking.js';
 import { rankedPage } from './lib/rankedPage.js';
-import { FIRST_PAGE, type RankState } from '../core/ranking.js';
-import { invalid, pageLimit, requireClassId } from './lib/validation.js';
-import { isRacerId } from '../core/telemetry.js';
+import { rankedPageRequest } from './lib/rankedPageRequest.js';
+import { allTimeIndex } from './lib/allTimeIndex.js';
+import type { RankState } from '../core/ranking.js';
+import { requireClassId } from './lib/validation.js';
 import { ALLTIME_HEAD_FIELDS } from '../core/rankingHead.js';
-
-/** Page size bounds (schema: 1..1000, default 100). */
-const MAX_LIMIT = 1000;
-const DEFAULT_LIMIT = 100;
 
 export function request(ctx: Context<QueryAllTimeRankingsArgs>): Record<string, never> {
   const classId = requireClassId(ctx.args.classId, 'classId');
-  const limit = pageLimit(ctx.args.limit, 'limit', MAX_LIMIT, DEFAULT_LIMIT);
   const byTotal = ctx.args.by === 'TOTAL_OUTPUT';
-  const around = ctx.args.around ?? null;
-  if (around !== null && !isRacerId(around)) invalid('around', 'must match ^[A-Za-z0-9_-]{1,64}$');
-  if (around !== null && ctx.args.nextToken !== undefined && ctx.args.nextToken !== null) {
-    invalid('around', 'cannot be combined with nextToken (the token already says where the page starts)');
-  }
   const scope = byTotal ? allTimeTotalPk(classId) : allTimeBestPk(classId);
-  const cursor = decodePageToken(ctx.args.nextToken, scope, true);
-  const upwards = cursor !== null && cursor.before === true;
-  const pks: string[] = [];
-  for (const shard of SHARD_NUMBERS.slice(0, ALLTIME_SHARDS)) {
-    pks.push(byTotal ? allTimeTotalPk(classId, shard) : allTimeBestPk(classId, shard));
-  }
-  const sharded: ShardedStash = {
-    read: {
-      index: byTotal ? GSI2 : GSI1,
-      pkName: byTotal ? GSI2PK : GSI1PK,
-      skName: byTotal ? GSI2SK : GSI1SK,
-      pks,
-      after: cursor === null || upwards ? null : cursor.resume,
-      from: null,
-      before: cursor !== null && upwards ? cursor.resume : null,
-      upTo: null,
-      counted: null,
-      projection: around === null ? null : ALLTIME_HEAD_FIELDS,
-      limit,
-    },
-    head: cursor === null && around === null ? scope : null,
-    headPage: null,
-    shard: 0,
-    found: [],
-    more: false,
-    ahead: null,
-  };
-  ctx.stash.sharded = sharded;
-  ctx.stash.scope = scope;
+  rankedPageRequest(ctx, scope, allTimeIndex(classId, byTotal), ALLTIME_HEAD_FIELDS);
   ctx.stash.classId = classId;
-  ctx.stash.around = around;
-  ctx.stash.state = cursor === null ? FIRST_PAGE : cursor.state;
   return {};
 }
 

@@ -22,58 +22,20 @@ import { GSI1, GSI1PK, GSI1SK, RESULT_SHARDS, SHARD_NUMBERS, raceShardPk, racePk
 import type { QueryRaceResultsArgs, RaceResult, RaceResultPage } from '../core/generated/schema.js';
 import type { ResultItem } from '../core/resultItem.js';
 import { flagMask, flagNames } from '../core/fairPlay.js';
-import { isRacerId } from '../core/telemetry.js';
-import { decodePageToken } from './lib/pageToken.js';
 import type { ShardedStash } from './lib/shardedRanking.js';
 import { rankedPage } from './lib/rankedPage.js';
-import { FIRST_PAGE, type RankState } from '../core/ranking.js';
-import { invalid, pageLimit, requireClassId, requireRaceId } from './lib/validation.js';
-
-/** Page size bounds (schema: 1..1000, default 100). */
-const MAX_LIMIT = 1000;
-const DEFAULT_LIMIT = 100;
+import { rankedPageRequest } from './lib/rankedPageRequest.js';
+import type { RankState } from '../core/ranking.js';
+import { requireClassId, requireRaceId } from './lib/validation.js';
 
 export function request(ctx: Context<QueryRaceResultsArgs>): Record<string, never> {
   const classId = requireClassId(ctx.args.classId, 'classId');
   const raceId = requireRaceId(ctx.args.raceId, 'raceId');
-  const limit = pageLimit(ctx.args.limit, 'limit', MAX_LIMIT, DEFAULT_LIMIT);
-  const around = ctx.args.around ?? null;
-  if (around !== null && !isRacerId(around)) invalid('around', 'must match ^[A-Za-z0-9_-]{1,64}$');
-  if (around !== null && ctx.args.nextToken !== undefined && ctx.args.nextToken !== null) {
-    invalid('around', 'cannot be combined with nextToken (the token already says where the page starts)');
-  }
-  const scope = racePk(classId, raceId);
-  const cursor = decodePageToken(ctx.args.nextToken, scope, true);
-  const upwards = cursor !== null && cursor.before === true;
   const pks: string[] = [];
   for (const shard of SHARD_NUMBERS.slice(0, RESULT_SHARDS)) pks.push(raceShardPk(classId, raceId, shard));
-  const sharded: ShardedStash = {
-    read: {
-      index: GSI1,
-      pkName: GSI1PK,
-      skName: GSI1SK,
-      pks,
-      after: cursor === null || upwards ? null : cursor.resume,
-      from: null,
-      before: cursor !== null && upwards ? cursor.resume : null,
-      upTo: null,
-      counted: null,
-      projection: null,
-      limit,
-    },
-    head: cursor === null && around === null ? scope : null,
-    headPage: null,
-    shard: 0,
-    found: [],
-    more: false,
-    ahead: null,
-  };
-  ctx.stash.sharded = sharded;
-  ctx.stash.scope = scope;
+  rankedPageRequest(ctx, racePk(classId, raceId), { index: GSI1, pkName: GSI1PK, skName: GSI1SK, pks }, null);
   ctx.stash.classId = classId;
   ctx.stash.raceId = raceId;
-  ctx.stash.around = around;
-  ctx.stash.state = cursor === null ? FIRST_PAGE : cursor.state;
   return {};
 }
 

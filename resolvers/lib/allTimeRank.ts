@@ -9,19 +9,8 @@
  * before the rider leaves the rank unknown: null.
  */
 import type { Context } from '@aws-appsync/utils';
-import {
-  ALLTIME_SHARDS,
-  SHARD_NUMBERS,
-  allTimeBestPk,
-  allTimeTotalPk,
-  GSI1,
-  GSI1PK,
-  GSI1SK,
-  GSI2,
-  GSI2PK,
-  GSI2SK,
-} from '../../core/keys.js';
-import type { ShardedStash } from './shardedRanking.js';
+import { allTimeIndex } from './allTimeIndex.js';
+import { shardedStash, type ShardedStash } from './shardedRanking.js';
 
 /** What a RacerClassStats source carries besides the stats the API shows (Query.racer sets it). */
 export interface RankedClassSource {
@@ -34,39 +23,25 @@ export interface RankedClassSource {
 export function rankRequest(ctx: Context, byTotal: boolean): Record<string, never> {
   const source = ctx.source as RankedClassSource;
   const start = byTotal ? source.GSI2SK : source.GSI1SK;
-  const pks: string[] = [];
-  if (typeof start === 'string') {
-    for (const shard of SHARD_NUMBERS.slice(0, ALLTIME_SHARDS)) {
-      pks.push(byTotal ? allTimeTotalPk(source.classId, shard) : allTimeBestPk(source.classId, shard));
-    }
-  }
-  const skName = byTotal ? GSI2SK : GSI1SK;
-  const sharded: ShardedStash = {
-    read: {
-      index: byTotal ? GSI2 : GSI1,
-      pkName: byTotal ? GSI2PK : GSI1PK,
-      skName,
-      pks,
+  const shards = allTimeIndex(source.classId, byTotal);
+  ctx.stash.sharded = shardedStash(
+    {
+      ...shards,
+      pks: typeof start === 'string' ? shards.pks : [],
       after: null,
       from: null,
       before: null,
       upTo: typeof start === 'string' ? start : null,
       counted: typeof start === 'string' ? start : null,
-      projection: [skName],
+      projection: [shards.skName],
       limit: 1,
     },
-    head: null,
-    headPage: null,
-    shard: 0,
-    found: [],
-    more: false,
-    ahead: { before: 0, higher: 0, complete: typeof start === 'string', bound: null },
-  };
-  ctx.stash.sharded = sharded;
+    null,
+    { before: 0, higher: 0, complete: typeof start === 'string', bound: null },
+  );
   ctx.stash.classId = source.classId;
   return {};
 }
-
 /** Response of a rank field: 1 + the riders scoring higher, or null when that could not be counted. */
 export function rankResponse(ctx: Context): number | null {
   const ahead = (ctx.stash.sharded as ShardedStash).ahead;

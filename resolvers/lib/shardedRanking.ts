@@ -47,6 +47,9 @@ export interface ShardedRead {
   readonly limit: number;
 }
 
+/** Where a ranking is kept: its index, and the partition of every write shard. */
+export type ShardedIndex = Pick<ShardedRead, 'index' | 'pkName' | 'skName' | 'pks'>;
+
 /** What the shards read before a counted start: how many items come before it, and how many of them score higher. */
 export interface CountedAhead {
   before: number;
@@ -70,6 +73,11 @@ export interface ShardedStash {
   more: boolean;
   /** Only with a counted start (ShardedRead.counted). */
   ahead: CountedAhead | null;
+}
+
+/** The stash before the first shard is read: `head` may answer the page, `ahead` counts a counted start. */
+export function shardedStash(read: ShardedRead, head: string | null, ahead: CountedAhead | null): ShardedStash {
+  return { read, head, headPage: null, shard: 0, found: [], more: false, ahead };
 }
 
 /** The Query of the stash's next shard, or null once every shard was read. */
@@ -151,7 +159,6 @@ export function keepShardItems(stash: ShardedStash, items: readonly unknown[], n
  */
 export function mergedPage(stash: ShardedStash): { items: Array<Record<string, unknown>>; more: boolean } {
   if (stash.headPage !== null) return stash.headPage;
-  const sk = stash.read.skName;
   const heads: number[] = [];
   let total = 0;
   for (const list of stash.found) {
@@ -164,26 +171,11 @@ export function mergedPage(stash: ShardedStash): { items: Array<Record<string, u
   for (const list of stash.found) {
     for (const _ of list) {
       if (items.length >= stash.read.limit || cut) break;
-      let best = -1;
-      let bestKey = '';
-      let shard = 0;
-      for (const candidates of stash.found) {
-        const head = heads[shard] as number;
-        if (head < candidates.length) {
-          const key = `${(candidates[head] as Record<string, unknown>)[sk] as string}`;
-          if (best < 0 || key < bestKey) {
-            best = shard;
-            bestKey = key;
-          }
-        }
-        shard = shard + 1;
-      }
-      if (bound !== null && bestKey > bound) {
+      const next = nextOfShards(stash, heads, false);
+      if (bound !== null && next.key > bound) {
         cut = true;
       } else {
-        const chosen = stash.found[best] as Array<Record<string, unknown>>;
-        items.push(chosen[heads[best] as number] as Record<string, unknown>);
-        heads[best] = (heads[best] as number) + 1;
+        items.push(takeHead(stash, heads, next.shard));
       }
     }
   }
@@ -196,33 +188,52 @@ export function mergedPage(stash: ShardedStash): { items: Array<Record<string, u
  * read upwards, closest first), top first.
  */
 export function mergedBefore(stash: ShardedStash): Array<Record<string, unknown>> {
-  const sk = stash.read.skName;
   const heads: number[] = [];
   for (const _ of stash.found) heads.push(0);
   const upwards: Array<Record<string, unknown>> = [];
   for (const list of stash.found) {
     for (const _ of list) {
       if (upwards.length > stash.read.limit) break;
-      let best = -1;
-      let bestKey = '';
-      let shard = 0;
-      for (const candidates of stash.found) {
-        const head = heads[shard] as number;
-        if (head < candidates.length) {
-          const key = `${(candidates[head] as Record<string, unknown>)[sk] as string}`;
-          if (best < 0 || key > bestKey) {
-            best = shard;
-            bestKey = key;
-          }
-        }
-        shard = shard + 1;
-      }
-      const chosen = stash.found[best] as Array<Record<string, unknown>>;
-      upwards.push(chosen[heads[best] as number] as Record<string, unknown>);
-      heads[best] = (heads[best] as number) + 1;
+      upwards.push(takeHead(stash, heads, nextOfShards(stash, heads, true).shard));
     }
   }
   return upwards.reverse();
+}
+
+/**
+ * One step of the k-way merge: the shard whose next item (at `heads`) has the
+ * least sort key (`greatest`: the greatest), and that key; shard -1 once every
+ * shard's list is used up.
+ */
+function nextOfShards(
+  stash: ShardedStash,
+  heads: readonly number[],
+  greatest: boolean,
+): { shard: number; key: string } {
+  const sk = stash.read.skName;
+  let best = -1;
+  let bestKey = '';
+  let shard = 0;
+  for (const candidates of stash.found) {
+    const head = heads[shard] as number;
+    if (head < candidates.length) {
+      const key = `${(candidates[head] as Record<string, unknown>)[sk] as string}`;
+      if (best < 0 || (greatest ? key > bestKey : key < bestKey)) {
+        best = shard;
+        bestKey = key;
+      }
+    }
+    shard = shard + 1;
+  }
+  return { shard: best, key: bestKey };
+}
+
+/** The next item of `shard`'s list, moving its head past it. */
+function takeHead(stash: ShardedStash, heads: number[], shard: number): Record<string, unknown> {
+  const list = stash.found[shard] as Array<Record<string, unknown>>;
+  const item = list[heads[shard] as number] as Record<string, unknown>;
+  heads[shard] = (heads[shard] as number) + 1;
+  return item;
 }
 
 /** The sort key of an item of the page (where the next page resumes). */
