@@ -26,6 +26,38 @@ import { windowClaimOf } from './publishClaim.js';
 import { queryAllItems } from '../runtime/queryAllItems.js';
 
 /**
+ * Sets `set` on `shardId`'s watermark item, with its type, shard, time and
+ * TTL, when `condition` holds (false when it does not).
+ */
+function writeWatermark(
+  ddb: DynamoDBDocumentClient,
+  tableName: string,
+  shardId: string,
+  set: string,
+  condition: string,
+  values: Record<string, unknown>,
+  updatedAt: string,
+): Promise<boolean> {
+  return writtenUnlessConditionFails(
+    ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: shardWatermarkKey(shardId),
+        UpdateExpression: `SET ${set}, itemType = :t, shardId = :s, updatedAt = :at, expiresAt = :exp`,
+        ConditionExpression: condition,
+        ExpressionAttributeValues: {
+          ...values,
+          ':t': ITEM_SHARD_WATERMARK,
+          ':s': shardId,
+          ':at': updatedAt,
+          ':exp': transientExpiresAt(Date.parse(updatedAt)),
+        },
+      }),
+    ),
+  );
+}
+
+/**
  * Records that `shardId` closed `window` and the races it keeps on its
  * watermark. A watermark never moves backwards: a retried close of an older
  * window changes nothing (false).
@@ -38,24 +70,14 @@ export async function recordWindowClosed(
   races: Record<string, number>,
   updatedAt: string,
 ): Promise<boolean> {
-  return writtenUnlessConditionFails(
-    ddb.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: shardWatermarkKey(shardId),
-        UpdateExpression:
-          'SET closedEnd = :e, races = :r, itemType = :t, shardId = :s, updatedAt = :at, expiresAt = :exp',
-        ConditionExpression: 'attribute_not_exists(closedEnd) OR closedEnd <= :e',
-        ExpressionAttributeValues: {
-          ':e': window.end,
-          ':r': races,
-          ':t': ITEM_SHARD_WATERMARK,
-          ':s': shardId,
-          ':at': updatedAt,
-          ':exp': transientExpiresAt(Date.parse(updatedAt)),
-        },
-      }),
-    ),
+  return writeWatermark(
+    ddb,
+    tableName,
+    shardId,
+    'closedEnd = :e, races = :r',
+    'attribute_not_exists(closedEnd) OR closedEnd <= :e',
+    { ':e': window.end, ':r': races },
+    updatedAt,
   );
 }
 
@@ -67,22 +89,14 @@ export async function recordWindowOpened(
   windowStart: number,
   updatedAt: string,
 ): Promise<boolean> {
-  return writtenUnlessConditionFails(
-    ddb.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: shardWatermarkKey(shardId),
-        UpdateExpression: 'SET openStart = :o, itemType = :t, shardId = :s, updatedAt = :at, expiresAt = :exp',
-        ConditionExpression: 'attribute_not_exists(openStart) OR openStart < :o',
-        ExpressionAttributeValues: {
-          ':o': windowStart,
-          ':t': ITEM_SHARD_WATERMARK,
-          ':s': shardId,
-          ':at': updatedAt,
-          ':exp': transientExpiresAt(Date.parse(updatedAt)),
-        },
-      }),
-    ),
+  return writeWatermark(
+    ddb,
+    tableName,
+    shardId,
+    'openStart = :o',
+    'attribute_not_exists(openStart) OR openStart < :o',
+    { ':o': windowStart },
+    updatedAt,
   );
 }
 
