@@ -342,13 +342,7 @@ export class ShardProcessor {
         records.map((r) => r.sequenceNumber),
         this.config.reportBatchItemFailures,
       );
-      this.deps.emit?.({
-        type: 'invoke',
-        shardId: this.deps.shardId,
-        records: records.length,
-        final: false,
-        durationMs: this.deps.now() - started,
-      });
+      this.emitInvoke(records.length, false, started);
       if (verdict.kind === 'success') return { kind: 'success', response };
       this.figures.partialFailures += 1;
       batch.lastError = undefined;
@@ -358,16 +352,21 @@ export class ShardProcessor {
       const error = toError(thrown);
       this.figures.functionErrors += 1;
       batch.lastError = 'Unhandled';
-      this.deps.emit?.({
-        type: 'invoke',
-        shardId: this.deps.shardId,
-        records: records.length,
-        final: false,
-        durationMs: this.deps.now() - started,
-        error,
-      });
+      this.emitInvoke(records.length, false, started, error);
       return { kind: 'error', error };
     }
+  }
+
+  /** Tells the listener of one invocation that began at `started` (`final`: a window's closing one, without records). */
+  private emitInvoke(records: number, final: boolean, started: number, error?: Error): void {
+    this.deps.emit?.({
+      type: 'invoke',
+      shardId: this.deps.shardId,
+      records,
+      final,
+      durationMs: this.deps.now() - started,
+      ...(error === undefined ? {} : { error }),
+    });
   }
 
   private eventFor(records: object[], flags?: { final: boolean; terminatedEarly: boolean }): object {
@@ -398,24 +397,11 @@ export class ShardProcessor {
       const started = this.deps.now();
       try {
         await this.deps.invoke(event);
-        this.deps.emit?.({
-          type: 'invoke',
-          shardId: this.deps.shardId,
-          records: 0,
-          final: true,
-          durationMs: this.deps.now() - started,
-        });
+        this.emitInvoke(0, true, started);
         closed = true;
       } catch (thrown) {
         this.figures.functionErrors += 1;
-        this.deps.emit?.({
-          type: 'invoke',
-          shardId: this.deps.shardId,
-          records: 0,
-          final: true,
-          durationMs: this.deps.now() - started,
-          error: toError(thrown),
-        });
+        this.emitInvoke(0, true, started, toError(thrown));
         retries += 1;
         const expired =
           this.config.maxRecordAgeMs >= 0 &&
