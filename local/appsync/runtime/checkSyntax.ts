@@ -11,6 +11,7 @@ import { Parser, type Node, type Program } from 'acorn';
 import { SourceMap } from 'node:module';
 import { ResolverLoadError } from '../errors.js';
 import { errorMessage } from '../../../lib/toError.js';
+import { walkNodes } from './walkNodes.js';
 
 /** One construct AppSync rejects, located in the bundle (1-based line/column). */
 export interface SyntaxViolation {
@@ -68,25 +69,13 @@ function violationOf(node: Node & Record<string, unknown>): string | null {
   }
 }
 
-function isNode(value: unknown): value is Node & Record<string, unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}
-
 /** Every forbidden construct of a parsed program, in source order. */
 export function findViolations(program: Program): SyntaxViolation[] {
   const found: SyntaxViolation[] = [];
-  const stack: unknown[] = [program];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (!isNode(node)) continue;
+  for (const node of walkNodes(program)) {
     const construct = violationOf(node);
     if (construct && node.loc) {
       found.push({ construct, line: node.loc.start.line, column: node.loc.start.column + 1 });
-    }
-    for (const [key, child] of Object.entries(node)) {
-      if (key === 'loc') continue;
-      if (Array.isArray(child)) for (const c of child) stack.push(c);
-      else if (isNode(child)) stack.push(child);
     }
   }
   return found.sort((a, b) => a.line - b.line || a.column - b.column);

@@ -8,11 +8,12 @@
  * (vm.SourceTextModule would need --experimental-vm-modules.)
  */
 import vm from 'node:vm';
-import type { Program, ModuleDeclaration, Statement, Node } from 'acorn';
+import type { Program, ModuleDeclaration, Statement } from 'acorn';
 import { ResolverLoadError } from '../errors.js';
 import { assertAppSyncSyntax, parseModule, sourceLocator } from './checkSyntax.js';
 import type { Sandbox } from './sandbox.js';
 import { errorMessage } from '../../../lib/toError.js';
+import { isNode, walkNodes } from './walkNodes.js';
 
 /** The handlers of a loaded bundle. */
 export interface LoadedBundle {
@@ -78,20 +79,13 @@ const BOUND_GLOBALS = [
 ];
 const GLOBAL_BINDINGS = `let { ${BOUND_GLOBALS.join(', ')} } = globalThis;`;
 
-function isNode(value: unknown): value is Node & Record<string, unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}
-
 /**
  * Budget checks at every loop iteration and function entry (APPSYNC_JS has no
  * while/for(;;), so for-of/for-in and functions are the only ways to spend time).
  */
 export function tickInsertions(program: Program): Edit[] {
   const edits: Edit[] = [];
-  const stack: unknown[] = [program];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (!isNode(node)) continue;
+  for (const node of walkNodes(program)) {
     const body = node['body'];
     if (
       (node.type === 'FunctionDeclaration' ||
@@ -110,11 +104,6 @@ export function tickInsertions(program: Program): Edit[] {
         edits.push({ start: body.start, end: body.start, text: `{${TICK}` });
         edits.push({ start: body.end, end: body.end, text: '}' });
       }
-    }
-    for (const [key, child] of Object.entries(node)) {
-      if (key === 'loc') continue;
-      if (Array.isArray(child)) for (const c of child) stack.push(c);
-      else if (isNode(child)) stack.push(child);
     }
   }
   return edits;
