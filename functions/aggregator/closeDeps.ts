@@ -6,7 +6,6 @@
  * decision who publishes (readMarks.ts, claimRunning.ts) all read them.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LiveBand } from '../../core/liveBands.js';
 import type { LiveRiders } from '../../core/livePart.js';
 import type { WindowSpan } from '../../core/shardWatermark.js';
 import { LIVE_BOARD } from '../../infra/settings.js';
@@ -23,7 +22,7 @@ export interface CloseDeps {
   raceSeconds: number;
   publish: (input: LiveRankingsInput) => Promise<void>;
   /** Publishes a board's bands to onLiveBoard (publishLiveBands.ts); without it only onLiveRankings is published. */
-  publishBands?: (bands: ReadonlyArray<LiveBand | SerializedBand>) => Promise<void>;
+  publishBands?: (bands: readonly SerializedBand[]) => Promise<void>;
   logger: LogPort;
   metrics: MetricsPort;
   clock: Clock;

@@ -8,7 +8,7 @@
  * BANDS_PER_REQUEST each: every field is one resolver run, within the
  * stack's resolver count limit per request (infra/settings.ts API).
  */
-import { bandCount, type LiveBand } from '../../core/liveBands.js';
+import { bandCount } from '../../core/liveBands.js';
 import { ADMISSION, API } from '../../infra/settings.js';
 import type { SerializedBand } from './fitBand.js';
 import type { SignedPoster } from './publishLiveRankings.js';
@@ -37,38 +37,31 @@ export function bandsMutation(count: number): string {
   return `mutation PublishLiveBands(${vars.join(', ')}) {\n  ${fields.join('\n  ')}\n}`;
 }
 
-/** The JSON text of a band: the one it was measured by (fitBand.ts), or made now. */
-function jsonOf(band: LiveBand | SerializedBand): string {
-  return 'json' in band ? band.json : JSON.stringify(band);
-}
-
 /**
  * The variables of a request publishing `chunk` (b0 … b<n-1>) as JSON text:
  * what JSON.stringify gives for the object of them, built from each band's
  * text so that a band fitted to its message is not serialized again.
  */
-export function bandsVariables(chunk: ReadonlyArray<LiveBand | SerializedBand>): string {
+export function bandsVariables(chunk: readonly SerializedBand[]): string {
   const fields: string[] = [];
-  chunk.forEach((band, i) => fields.push(`"b${i}":${jsonOf(band)}`));
+  chunk.forEach((band, i) => fields.push(`"b${i}":${band.json}`));
   return `{${fields.join(',')}}`;
 }
 
 /**
  * Returns a function that publishes every band of a board (requests of
- * BANDS_PER_REQUEST bands), given as bands or with the JSON text they were
- * measured by (sent as it is).
+ * BANDS_PER_REQUEST bands), each band sent as the JSON text it was measured
+ * by (fitBand.ts).
  */
-export function createBandPublisher(
-  post: SignedPoster,
-): (bands: ReadonlyArray<LiveBand | SerializedBand>) => Promise<void> {
+export function createBandPublisher(post: SignedPoster): (bands: readonly SerializedBand[]) => Promise<void> {
   return async (bands) => {
-    const chunks: Array<ReadonlyArray<LiveBand | SerializedBand>> = [];
+    const chunks: Array<readonly SerializedBand[]> = [];
     for (let i = 0; i < bands.length; i += BANDS_PER_REQUEST) chunks.push(bands.slice(i, i + BANDS_PER_REQUEST));
     let next = 0;
     const failures: unknown[] = [];
     const worker = async (): Promise<void> => {
       while (next < chunks.length) {
-        const chunk = chunks[next] as ReadonlyArray<LiveBand | SerializedBand>;
+        const chunk = chunks[next] as readonly SerializedBand[];
         next += 1;
         try {
           await post('publishLiveBand', bandsMutation(chunk.length), bandsVariables(chunk));

@@ -146,7 +146,7 @@ describe("a close stores its window's boards together (DynamoDB Local)", () => {
       harness.deps(clock, {
         publishBands: async (bands) => {
           const first = bands[0];
-          handed.push(`bands ${first === undefined ? '?' : 'json' in first ? first.band.classId : first.classId}`);
+          handed.push(`bands ${first === undefined ? '?' : first.band.classId}`);
           await out;
         },
         publish: async (input) => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPublisher, createSignedPoster } from '../../functions/aggregator/publishLiveRankings.js';
 import { BANDS_PER_REQUEST, createBandPublisher } from '../../functions/aggregator/publishLiveBands.js';
 import { toBands } from '../../core/liveBands.js';
+import { fitBand } from '../../functions/aggregator/fitBand.js';
 import { ADMISSION } from '../../infra/settings.js';
 import type { FakeAppSync } from './support.js';
 import { fakeAppSync, noSleep } from './support.js';
@@ -106,7 +107,7 @@ describe('publishLiveBand requests of a board', () => {
         second: 60,
         flags: [],
       }));
-      const bands = toBands(entries, { classId: 5, raceId: 9, updatedAt: '2026-11-23T00:00:00.000Z' });
+      const bands = toBands(entries, { classId: 5, raceId: 9, updatedAt: '2026-11-23T00:00:00.000Z' }).map(fitBand);
       const post = createSignedPoster({ graphqlUrl: appsync.url, region: 'us-east-1', credentials, sleep: noSleep });
       await createBandPublisher(post)(bands);
       expect(bands).toHaveLength(riders / 50);
@@ -115,7 +116,7 @@ describe('publishLiveBand requests of a board', () => {
       const sent = appsync.requests.flatMap(
         (r) => Object.values(r.body.variables) as unknown as Array<{ band: number }>,
       );
-      expect(sent.map((b) => b.band).sort((a, b) => a - b)).toEqual(bands.map((b) => b.band));
+      expect(sent.map((b) => b.band).sort((a, b) => a - b)).toEqual(bands.map((b) => b.band.band));
     } finally {
       await appsync.close();
     }

@@ -20,6 +20,7 @@ import { liveRankingsInput } from './support/liveRankingsBackend.js';
 import { serveRuntime, type RuntimeServer } from './support/runtimeServer.js';
 import { until } from '../support/eventually.js';
 import { createBandPublisher } from '../../functions/aggregator/publishLiveBands.js';
+import { fitBand } from '../../functions/aggregator/fitBand.js';
 import { createSignedPoster } from '../../functions/aggregator/publishLiveRankings.js';
 
 describe('live rankings through the local AppSync runtime and the project resolvers', () => {
@@ -141,7 +142,7 @@ describe('live rankings through the local AppSync runtime and the project resolv
     const publish = createBandPublisher(
       createSignedPoster({ graphqlUrl: server.graphqlUrl, region: LOCAL_REGION, credentials: TEST_IAM_CREDENTIALS }),
     );
-    await Promise.all([publish(bands), publish(other)]);
+    await Promise.all([publish(bands.map(fitBand)), publish(other.map(fitBand))]);
     await until(() => lastBand.got.length === 1 && topAndOwn.every((f) => f.got.length === 2) && five.got.length === 5);
     await new Promise((r) => setTimeout(r, 100));
     expect(top.got).toEqual([0]);
