@@ -16,16 +16,14 @@ import {
   type AuthFlow,
 } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import path from 'node:path';
-import { functionEntry, REPO_ROOT } from '../paths.js';
+import { functionEntry } from '../paths.js';
 import { retentionDays } from '../retention.js';
-import { FUNCTIONS, MONITORING, USER_POOL } from '../settings.js';
+import { MONITORING, USER_POOL } from '../settings.js';
 import { stagedName } from '../stagedName.js';
-import { functionBundling, settingsRuntime } from './StreamFunction.js';
+import { acknowledgeFunctionBuild, functionBuild } from './functionBuild.js';
 
 export interface RidersProps {
   /** The stage: the pool's and the client's names carry it. */
@@ -93,32 +91,17 @@ export class Riders extends Construct {
       entry: functionEntry('preSignUp'),
       handler: 'handler',
       description: 'Refuses a rider sign-up whose username is not a racerId or whose name does not fit the boards.',
-      runtime: settingsRuntime(),
-      architecture: Architecture.ARM_64,
+      ...functionBuild({}),
       memorySize: USER_POOL.preSignUp.memorySize,
       timeout: Duration.seconds(USER_POOL.preSignUp.timeoutSeconds),
       role,
       logGroup,
-      tracing: Tracing.ACTIVE,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      bundling: functionBundling(),
     });
-    const runtimeReason = `${FUNCTIONS.runtime} is a supported Lambda runtime, pinned in infra/settings.ts so that the deployed runtime only changes deliberately, like the stream functions' runtime and the bundles' esbuild target derived from the same setting.`;
-    Validations.of(this.preSignUp).acknowledge(
-      { id: 'AwsSolutions-L1', reason: runtimeReason },
-      { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
-      {
-        id: 'Serverless-LambdaDLQ',
-        reason:
-          'Cognito invokes the PreSignUp trigger synchronously and shows its failure to the rider signing up; a dead-letter queue only receives failed asynchronous invocations, of which this function has none.',
-      },
-    );
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
+    acknowledgeFunctionBuild(this.preSignUp, role);
+    Validations.of(this.preSignUp).acknowledge({
+      id: 'Serverless-LambdaDLQ',
       reason:
-        'xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) have no resource-level permissions: IAM accepts only "*" for them.',
+        'Cognito invokes the PreSignUp trigger synchronously and shows its failure to the rider signing up; a dead-letter queue only receives failed asynchronous invocations, of which this function has none.',
     });
     this.userPool.addTrigger(UserPoolOperation.PRE_SIGN_UP, this.preSignUp);
 

@@ -8,13 +8,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { InfraConfigError, MissingFunctionSourceError } from '../errors.js';
+import { MissingFunctionSourceError } from '../errors.js';
 import { functionEntry, REPO_ROOT } from '../paths.js';
+import { acknowledgeFunctionBuild, functionBuild } from './functionBuild.js';
 import { retentionDays } from '../retention.js';
 import { FUNCTIONS, MONITORING } from '../settings.js';
 
@@ -24,40 +24,6 @@ export interface StreamFunctionProps {
   readonly name: FunctionName;
   readonly description: string;
   readonly environment: Readonly<Record<string, string>>;
-}
-
-/** The Lambda runtime named in infra/settings.ts, as a CDK Runtime. */
-export function settingsRuntime(): Runtime {
-  const runtime = Runtime.ALL.find((r) => r.name === FUNCTIONS.runtime);
-  if (!runtime) throw new InfraConfigError(`aws-cdk-lib does not know the Lambda runtime ${FUNCTIONS.runtime}.`);
-  return runtime;
-}
-
-/** esbuild's target for the runtime of the settings (`nodejs22.x` -> `node22`). */
-export function esbuildTarget(): string {
-  const major = /^nodejs(\d+)\.x$/.exec(FUNCTIONS.runtime)?.[1];
-  if (major === undefined)
-    throw new InfraConfigError(`${FUNCTIONS.runtime} is not a Node.js runtime (nodejs<major>.x).`);
-  return `node${major}`;
-}
-
-/** Node's `require` for CommonJS dependencies inside the ESM bundle (esbuild's documented shim). */
-const REQUIRE_SHIM =
-  "import { createRequire as __alleycatRequire } from 'node:module'; const require = __alleycatRequire(import.meta.url);";
-
-/** How every function of the stack is bundled (ESM for the settings' runtime, minified with source maps). */
-export function functionBundling(): BundlingOptions {
-  return {
-    format: OutputFormat.ESM,
-    target: esbuildTarget(),
-    mainFields: ['module', 'main'],
-    banner: REQUIRE_SHIM,
-    minify: true,
-    sourceMap: true,
-    // Bundle the AWS SDK and Powertools too: the deployed code runs the
-    // versions package-lock.json pins, the ones the tests ran.
-    externalModules: [],
-  };
 }
 
 export class StreamFunction extends Construct {
@@ -108,35 +74,18 @@ export class StreamFunction extends Construct {
       entry,
       handler: 'handler',
       description: props.description,
-      runtime: settingsRuntime(),
-      architecture: Architecture.ARM_64,
+      ...functionBuild(props.environment),
       memorySize: FUNCTIONS.memorySize[props.name],
       timeout: Duration.seconds(FUNCTIONS.timeoutSeconds[props.name]),
       role: this.role,
       logGroup,
-      // Traces continue from AppSync into the functions and their DynamoDB calls.
-      tracing: Tracing.ACTIVE,
       reservedConcurrentExecutions: FUNCTIONS.reservedConcurrency[props.name],
-      // Minified bundles: stack traces are only readable through the source map.
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      bundling: functionBundling(),
     });
-    const runtimeReason = `${FUNCTIONS.runtime} is a supported Lambda runtime, pinned in infra/settings.ts so that the deployed runtime only changes deliberately: together with the bundles' esbuild target (derived from the same setting) and after the functions are re-tested on the new Node major (docs/operations.md, Decisions).`;
-    Validations.of(this.fn).acknowledge(
-      { id: 'AwsSolutions-L1', reason: runtimeReason },
-      { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
-      {
-        id: 'Serverless-LambdaDLQ',
-        reason:
-          "A function's failures are kept where they happen: its event-source mapping's on-failure queue (stream batches) and, for the finalizer's scheduled close, its asynchronous on-failure destination; a DeadLetterConfig would only cover asynchronous invocations.",
-      },
-    );
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
+    acknowledgeFunctionBuild(this.fn, this.role);
+    Validations.of(this.fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
       reason:
-        'xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) have no resource-level permissions: IAM accepts only "*" for them.',
+        "A function's failures are kept where they happen: its event-source mapping's on-failure queue (stream batches) and, for the finalizer's scheduled close, its asynchronous on-failure destination; a DeadLetterConfig would only cover asynchronous invocations.",
     });
   }
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INDEX_ACTIONS, TABLE_ACTIONS } from '../../infra/constructs/Pipeline.js';
-import { esbuildTarget, settingsRuntime } from '../../infra/constructs/StreamFunction.js';
+import { esbuildTarget, settingsRuntime } from '../../infra/constructs/functionBuild.js';
 import {
   ADMISSION,
   FUNCTIONS,
