@@ -22,6 +22,7 @@ import {
   writeResults,
   type ModuleOutcome,
 } from '../bench/run.js';
+import { commandLine } from './commandLine.js';
 
 const USAGE = `usage: alleycat bench [--quick] [--allow-missing] [--only name,name]
 
@@ -63,15 +64,9 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs | 'help' | st
 }
 
 const bench: Command = async (args) => {
-  const parsed = parseBenchArgs(args);
-  if (parsed === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-  if (typeof parsed === 'string') {
-    console.error(`alleycat bench: ${parsed}\n\n${USAGE}`);
-    return 2;
-  }
+  const line = commandLine('bench', parseBenchArgs(args), USAGE);
+  if ('exit' in line) return line.exit;
+  const parsed = line.args;
   const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
   const tty = process.stderr.isTTY === true;
   let lastPrinted = 0;

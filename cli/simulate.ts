@@ -14,6 +14,7 @@ import { formatProgress } from '../local/simulator/progress.js';
 import { unreachableEndpoints } from '../local/simulator/stackReachable.js';
 import type { Via } from '../local/simulator/startSimulator.js';
 import { startSimulator } from '../local/simulator/startSimulator.js';
+import { commandLine } from './commandLine.js';
 
 const CLASS_IDS = RACE_CLASSES.map((c) => c.classId);
 const MAX_RACERS = 10_000;
@@ -76,15 +77,9 @@ export function parseSimulateArgs(args: readonly string[]): SimulateArgs | 'help
 }
 
 const run: Command = async (args) => {
-  const parsed = parseSimulateArgs(args);
-  if (parsed === 'help') {
-    console.log(SIMULATE_USAGE);
-    return 0;
-  }
-  if (typeof parsed === 'string') {
-    console.error(`alleycat simulate: ${parsed}\n\n${SIMULATE_USAGE}`);
-    return 2;
-  }
+  const line = commandLine('simulate', parseSimulateArgs(args), SIMULATE_USAGE);
+  if ('exit' in line) return line.exit;
+  const parsed = line.args;
   let endpoints;
   try {
     endpoints = await readEndpointsFile(parsed.endpoints);

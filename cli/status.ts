@@ -18,6 +18,7 @@ import { clip, fitRows, renderStatus } from '../local/ops/renderStatus.js';
 import { FlagError, numberFlag, readFlags } from '../lib/flags.js';
 import { openLiveScreen } from './liveScreen.js';
 import { isOpsSnapshot, type OpsSnapshot } from '../contract/opsMetrics.js';
+import { commandLine } from './commandLine.js';
 
 const USAGE = `usage: alleycat status [--once] [--interval seconds] [--all] [--url URL] [--endpoints FILE]
 
@@ -109,15 +110,9 @@ export async function fetchSnapshot(url: string, timeoutMs = 3_000): Promise<Ops
 }
 
 const status: Command = async (args) => {
-  const parsed = parseStatusArgs(args);
-  if (parsed === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-  if (typeof parsed === 'string') {
-    console.error(`alleycat status: ${parsed}\n\n${USAGE}`);
-    return 2;
-  }
+  const line = commandLine('status', parseStatusArgs(args), USAGE);
+  if ('exit' in line) return line.exit;
+  const parsed = line.args;
   let url: string;
   try {
     url = parsed.url ?? opsUrlFromEndpoints(parsed.endpoints);
