@@ -110,12 +110,28 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions) {
     keepAliveTimer = setTimeout(() => drop('keep-alive timeout'), keepAliveMs);
   }
 
-  /** Abandons the current socket (dead or refused) and reconnects if anything is subscribed. */
-  function drop(_why: string): void {
+  /** Forgets the current socket and its timers; the caller closes it. */
+  function detachSocket(): WebSocketLike | undefined {
     const current = socket;
     socket = undefined;
     acked = false;
     clearConnectionTimers();
+    return current;
+  }
+
+  /** Closes the current socket on purpose (1000, `reason`) without its handlers hearing of it. */
+  function closeSocket(reason: string): void {
+    const current = detachSocket();
+    if (current) {
+      current.onclose = null;
+      current.onmessage = null;
+      current.close(1000, reason);
+    }
+  }
+
+  /** Abandons the current socket (dead or refused) and reconnects if anything is subscribed. */
+  function drop(_why: string): void {
+    const current = detachSocket();
     if (current) {
       current.onopen = null;
       current.onmessage = null;
@@ -288,15 +304,7 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions) {
     lazyCloseTimer = setTimeout(() => {
       if (operations.size > 0) return;
       clearTimeout(connectTimer);
-      const current = socket;
-      socket = undefined;
-      acked = false;
-      clearConnectionTimers();
-      if (current) {
-        current.onclose = null;
-        current.onmessage = null;
-        current.close(1000, 'no subscriptions');
-      }
+      closeSocket('no subscriptions');
       if (!closedByUser) setState('idle');
     }, lazyCloseMs);
   }
@@ -337,14 +345,7 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions) {
       clearTimeout(lazyCloseTimer);
       const ops = [...operations.values()];
       operations.clear();
-      const current = socket;
-      socket = undefined;
-      clearConnectionTimers();
-      if (current) {
-        current.onclose = null;
-        current.onmessage = null;
-        current.close(1000, 'client closed');
-      }
+      closeSocket('client closed');
       setState('closed');
       for (const op of ops) op.sink.complete();
     },
