@@ -3,6 +3,13 @@
  * (client/operations/*.graphql). Kept structural so the SDK's generated
  * result types plug in without conversion.
  */
+import type { AllTimeStats } from '../../../core/allTimeItem.js';
+import type {
+  AroundMeNeighbour,
+  AroundMeStanding,
+  ConnectionState as SdkConnectionState,
+} from '../../../client/index.js';
+
 export type RaceStatus = 'SCHEDULED' | 'RUNNING' | 'FINISHED';
 export type AllTimeOrder = 'PERSONAL_BEST' | 'TOTAL_OUTPUT';
 
@@ -62,28 +69,11 @@ export interface LiveBand {
   entries: LiveBandEntry[];
 }
 
-/** The rider just ahead of or behind the followed one. */
-export interface LiveNeighbour {
-  rank: number;
-  racerId: string;
-  name?: string | null;
-  output: number;
-}
+/** The rider just ahead of or behind the followed one, as the SDK's followLiveBoard finds it. */
+export type LiveNeighbour = AroundMeNeighbour;
 
-/** Where the followed rider stands in a race. */
-export interface LiveStanding {
-  raceId: number;
-  rank: number;
-  band: number;
-  totalRiders: number;
-  output: number;
-  /** kJ the rider just ahead has more (null for the leader, or not known yet). */
-  gapAhead: number | null;
-  /** kJ more than the rider just behind (null for the last, or not known yet). */
-  gapBehind: number | null;
-  ahead: LiveNeighbour | null;
-  behind: LiveNeighbour | null;
-}
+/** Where the followed rider stands in a race, as the SDK's followLiveBoard works it out. */
+export type LiveStanding = AroundMeStanding;
 
 /** What a viewer of a class sees live: the top band, the followed rider's band and their standing. */
 export interface LiveView {
@@ -105,25 +95,13 @@ export interface RaceResult {
   flags?: readonly string[];
 }
 
-export interface AllTimeEntry {
+export interface AllTimeEntry extends AllTimeStats {
   rank: number;
   racerId: string;
   name?: string | null;
-  classId: number;
-  bestOutput: number;
-  bestRaceId: number;
-  racesCompleted: number;
-  totalOutput: number;
-  lastRaceId: number;
 }
 
-export interface RacerClassStats {
-  classId: number;
-  bestOutput: number;
-  bestRaceId: number;
-  racesCompleted: number;
-  totalOutput: number;
-  lastRaceId: number;
+export interface RacerClassStats extends AllTimeStats {
   /** All-time ranks in the class by personal best and by total output (null: too far down to count). */
   bestRank?: number | null;
   totalRank?: number | null;
@@ -180,5 +158,5 @@ export interface TelemetryReceipt {
   }>;
 }
 
-/** The real-time connection as the page shows it. */
-export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+/** The real-time connection as the page shows it (the SDK's states). */
+export type ConnectionState = SdkConnectionState;
