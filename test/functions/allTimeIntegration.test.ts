@@ -5,14 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-} from '@aws-sdk/client-dynamodb-streams';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createAllTime } from '../../functions/allTime/allTime.js';
 import { countUpdate } from '../../functions/allTime/allTimeUpdates.js';
 import { buildResultItem } from '../../core/resultItem.js';
@@ -27,13 +20,10 @@ import {
   writeShard,
 } from '../../core/keys.js';
 import { shardedIndexItems } from '../support/shardedReads.js';
-import { MAPPINGS } from '../../infra/settings.js';
-import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
-import { compileFilterCriteria } from '../../local/esm/filterPattern.js';
-import { toDynamoDbEventRecord } from '../../local/esm/dynamodbSource.js';
 import { createTestTable } from '../support/resources.js';
 import { recordingLogger, recordingMetrics } from './fakes.js';
 import { documentClient } from './support.js';
+import { allTimeStreamRecords, type StreamRecords } from './tableStream.js';
 
 const CLASS_ID = 5;
 
@@ -48,33 +38,8 @@ describe('all-time rankings from the table stream', () => {
   });
 
   /** Every stream record so far, as Lambda's event records, through the mapping's filter. */
-  async function streamRecords(): Promise<DynamoDBStreamEvent['Records']> {
-    const client = new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: EMULATOR_CREDENTIALS });
-    const filter = compileFilterCriteria(MAPPINGS.allTime.filters.map((f) => f.pattern));
-    const out: DynamoDBStreamEvent['Records'] = [];
-    const desc = await client.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    for (const shard of desc.StreamDescription?.Shards ?? []) {
-      let it = (
-        await client.send(
-          new GetShardIteratorCommand({
-            StreamArn: streamArn,
-            ShardId: shard.ShardId,
-            ShardIteratorType: 'TRIM_HORIZON',
-          }),
-        )
-      ).ShardIterator;
-      for (let n = 0; it !== undefined && n < 20; n += 1) {
-        const page = await client.send(new GetRecordsCommand({ ShardIterator: it }));
-        for (const r of page.Records ?? []) {
-          const rec = toDynamoDbEventRecord(r, { streamArn, region: LOCAL_REGION });
-          if (filter === undefined || filter(rec)) out.push(rec as unknown as DynamoDBStreamEvent['Records'][number]);
-        }
-        if ((page.Records ?? []).length === 0) break;
-        it = page.NextShardIterator;
-      }
-    }
-    client.destroy();
-    return out;
+  function streamRecords(): Promise<StreamRecords> {
+    return allTimeStreamRecords(endpoint, streamArn);
   }
 
   async function put(item: object) {

@@ -11,7 +11,7 @@
  * exact and every tree count equals a count of the index; a class the consumer
  * starts from nothing gets complete trees, one it finds already ranked does not.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AllTimeRankingsDocument, RacerDocument } from '../../client/generated/operations.js';
 import {
@@ -31,14 +31,14 @@ import {
 } from '../../core/keys.js';
 import { bandOfUnits, treeDeltas } from '../../core/rankTree.js';
 import { applyResult } from '../../functions/allTime/applyResult.js';
-import { allTimeItem, createApi, putItems, RACE_SECONDS, type Api } from './api.js';
+import { allTimeItem, clockInRace, putItems, raceAt, useApi } from './api.js';
 
-const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 30) * 1000;
-const RACE = Math.floor(NOW / (RACE_SECONDS * 1000)) - 1;
+const NOW = clockInRace(30);
+const RACE = raceAt(NOW) - 1;
 const CLASS = 2;
 const RIDERS = 8200;
 const RACES_EACH = 110;
-let api: Api;
+const api = useApi(NOW);
 
 interface Rider {
   racerId: string;
@@ -151,10 +151,8 @@ const riders = seedRiders();
 const items = riders.map((r) => itemOf(r, CLASS, RACES_EACH));
 
 beforeAll(async () => {
-  api = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), now: NOW });
   await putItems(api, items);
 }, 600_000);
-afterAll(() => api?.destroy());
 
 describe('all-time ranks deeper than one read of a shard', () => {
   const lastByBest = orderBy(riders, (r) => r.best).at(-1) as Rider;
