@@ -1,6 +1,5 @@
 /** The finalizer against DynamoDB Local: results, a rider who never finishes, race summaries, replays. */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createFinalizer, UnsupportedEventError } from '../../functions/finalizer/finalizer.js';
 import type { FinalizerDeps } from '../../functions/finalizer/finalizer.js';
@@ -14,7 +13,7 @@ import type { LiveRiders } from '../../core/livePart.js';
 import { raceShardItems } from '../support/shardedReads.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import { freePort } from '../../local/emulators/freePort.js';
-import { createTestTable } from '../support/resources.js';
+import { useTestTable } from '../support/useTestTable.js';
 import { kinesisEvent, telemetry } from './factories.js';
 import { recordingLogger, recordingMetrics } from './fakes.js';
 import { documentClient, manualClock, noSleep } from './support.js';
@@ -23,20 +22,15 @@ const RS = 300;
 const GRACE = 15;
 
 describe('finalizer against DynamoDB Local', () => {
-  let endpoint: string;
-  let tableName: string;
-  beforeAll(async () => {
-    endpoint = inject('dynamodbEndpoint');
-    tableName = (await createTestTable(endpoint)).tableName;
-  });
+  const table = useTestTable();
 
   function deps(clockAt: number, overrides: Partial<FinalizerDeps> = {}) {
     const metrics = recordingMetrics();
     const logger = recordingLogger();
     const clock = manualClock(clockAt);
     const d: FinalizerDeps = {
-      ddb: documentClient(endpoint),
-      tableName,
+      ddb: documentClient(table.endpoint),
+      tableName: table.tableName,
       raceSeconds: RS,
       graceSeconds: GRACE,
       logger,
@@ -52,8 +46,8 @@ describe('finalizer against DynamoDB Local', () => {
   /** The aggregator's live part of one shard of a race (shard s0 unless named), as written at `at` (ms). */
   async function livePart(ref: { classId: number; raceId: number; shardId?: string }, riders: LiveRiders, at: number) {
     await writeLivePart(
-      documentClient(endpoint),
-      tableName,
+      documentClient(table.endpoint),
+      table.tableName,
       { shardId: 's0', ...ref },
       riders,
       new Date(at).toISOString(),
@@ -66,11 +60,13 @@ describe('finalizer against DynamoDB Local', () => {
   }
 
   async function raceItems(classId: number, raceId: number) {
-    return raceShardItems(documentClient(endpoint), tableName, classId, raceId);
+    return raceShardItems(documentClient(table.endpoint), table.tableName, classId, raceId);
   }
   async function get(key: { PK: string; SK: string }) {
     return (
-      await documentClient(endpoint).send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))
+      await documentClient(table.endpoint).send(
+        new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
+      )
     ).Item;
   }
 
@@ -293,7 +289,9 @@ describe('finalizer against DynamoDB Local', () => {
     await readRecords(during, [telemetry({ raceId, classId, racerId: 'n', second: 100, output: 10 })]);
     const due = raceEndMillis(raceId, RS) + GRACE * 1000;
     // A closer claimed the race and died before closing it.
-    expect(await claimRaceClose(documentClient(endpoint), tableName, { classId, raceId }, due, 60_000)).toBe(true);
+    expect(
+      await claimRaceClose(documentClient(table.endpoint), table.tableName, { classId, raceId }, due, 60_000),
+    ).toBe(true);
     const other = deps(due + 59_999);
     await createFinalizer(other.d)(kinesisEvent([]));
     expect(other.metrics.totals.RacesClosed ?? 0).toBe(0);
@@ -472,7 +470,7 @@ describe('finalizer against DynamoDB Local', () => {
       await createFinalizer(tick.d)({ source: 'aws.events', 'detail-type': 'Scheduled Event' });
       expect(tick.metrics.totals.RacesClosed ?? 0).toBe(0);
       // Shard e starts an invocation on records from before the end and dies in it (busy): it holds for 60 s.
-      await writeShardPosition(documentClient(endpoint), tableName, {
+      await writeShardPosition(documentClient(table.endpoint), table.tableName, {
         shardId: 'shard-e',
         position: end - 30_000,
         seenAt: last + 1_000,
@@ -509,19 +507,28 @@ describe('finalizer against DynamoDB Local', () => {
     await livePart({ classId, raceId }, { g: { output: 20, second: 200 }, h: { output: 25, second: 200 } }, during);
     await readRecords(during, [telemetry({ raceId, classId, racerId: 'g', second: 200, output: 20 })]);
     // A closer lists the race and claims it; meanwhile another shard reads a record of it (a final).
-    const listed = (await listOpenRaces(documentClient(endpoint), tableName, classId)).find((r) => r.raceId === raceId);
+    const listed = (await listOpenRaces(documentClient(table.endpoint), table.tableName, classId)).find(
+      (r) => r.raceId === raceId,
+    );
     expect(listed).toMatchObject({ lastRecordAt: during });
-    expect(await claimRaceClose(documentClient(endpoint), tableName, listed!, due, 60_000)).toBe(true);
-    await touchOpenRace(documentClient(endpoint), tableName, listed!, due + 1);
-    const outcome = await closeRace(documentClient(endpoint), tableName, listed!, new Date(due).toISOString());
+    expect(await claimRaceClose(documentClient(table.endpoint), table.tableName, listed!, due, 60_000)).toBe(true);
+    await touchOpenRace(documentClient(table.endpoint), table.tableName, listed!, due + 1);
+    const outcome = await closeRace(
+      documentClient(table.endpoint),
+      table.tableName,
+      listed!,
+      new Date(due).toISOString(),
+    );
     expect(outcome).toMatchObject({ markerDeleted: false, competitors: 2 });
     const marker = await get(openRaceKey(classId, raceId));
     expect(marker).toMatchObject({ lastRecordAt: due + 1 });
     expect(marker).not.toHaveProperty('closingUntil');
     // Without a record meanwhile, the next close deletes it.
-    const again = (await listOpenRaces(documentClient(endpoint), tableName, classId)).find((r) => r.raceId === raceId);
+    const again = (await listOpenRaces(documentClient(table.endpoint), table.tableName, classId)).find(
+      (r) => r.raceId === raceId,
+    );
     expect(
-      await closeRace(documentClient(endpoint), tableName, again!, new Date(due + 5000).toISOString()),
+      await closeRace(documentClient(table.endpoint), table.tableName, again!, new Date(due + 5000).toISOString()),
     ).toMatchObject({ markerDeleted: true });
     expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
   });
@@ -537,12 +544,19 @@ describe('finalizer against DynamoDB Local', () => {
     for (let i = 0; i < riders; i += 1) live[`c${String(i).padStart(3, '0')}`] = { output: 10 + (i >> 1), second: 200 };
     await livePart({ classId, raceId }, live, during);
     await readRecords(during, [telemetry({ raceId, classId, racerId: 'c000', second: 200, output: 10 })]);
-    const listed = (await listOpenRaces(documentClient(endpoint), tableName, classId)).find((r) => r.raceId === raceId);
-    expect(await claimRaceClose(documentClient(endpoint), tableName, listed!, due, 60_000)).toBe(true);
+    const listed = (await listOpenRaces(documentClient(table.endpoint), table.tableName, classId)).find(
+      (r) => r.raceId === raceId,
+    );
+    expect(await claimRaceClose(documentClient(table.endpoint), table.tableName, listed!, due, 60_000)).toBe(true);
     // The clock runs out once the race is read and two transactions have started.
     let reads = 0;
-    const first = await closeRace(documentClient(endpoint), tableName, listed!, new Date(due).toISOString(), 1, () =>
-      reads++ < 3 ? 0 : Number.POSITIVE_INFINITY,
+    const first = await closeRace(
+      documentClient(table.endpoint),
+      table.tableName,
+      listed!,
+      new Date(due).toISOString(),
+      1,
+      () => (reads++ < 3 ? 0 : Number.POSITIVE_INFINITY),
     );
     expect(first).toMatchObject({ complete: false, markerDeleted: false });
     expect(first.written).toBeGreaterThan(0);
@@ -551,12 +565,17 @@ describe('finalizer against DynamoDB Local', () => {
     // The claim is given up, so the next closer takes the race at once and goes on.
     const marker = await get(openRaceKey(classId, raceId));
     expect(marker).not.toHaveProperty('closingUntil');
-    expect(await claimRaceClose(documentClient(endpoint), tableName, listed!, due + 1, 60_000)).toBe(true);
-    const rest = await closeRace(documentClient(endpoint), tableName, listed!, new Date(due + 1).toISOString());
+    expect(await claimRaceClose(documentClient(table.endpoint), table.tableName, listed!, due + 1, 60_000)).toBe(true);
+    const rest = await closeRace(
+      documentClient(table.endpoint),
+      table.tableName,
+      listed!,
+      new Date(due + 1).toISOString(),
+    );
     expect(rest).toMatchObject({ complete: true, markerDeleted: true, competitors: riders });
     expect(first.written + rest.written).toBe(riders);
     expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: riders, winnerRacerId: 'c248' });
-    const stored = (await raceShardItems(documentClient(endpoint), tableName, classId, raceId)).filter(
+    const stored = (await raceShardItems(documentClient(table.endpoint), table.tableName, classId, raceId)).filter(
       (i) => i.itemType === 'Result',
     );
     expect(stored).toHaveLength(riders);
