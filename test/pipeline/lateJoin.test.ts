@@ -14,9 +14,7 @@
  * Neither ever appears in the live rankings or the results; the honest
  * riders' results and all-time stats are exact; the refusals are counted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../client/index.js';
-import type { AlleycatClient } from '../../client/index.js';
+import { describe, expect, it } from 'vitest';
 import { GraphQLResponseError } from '../../client/errors.js';
 import {
   AllTimeRankingsDocument,
@@ -28,10 +26,7 @@ import {
 import { joinCutoffMillis, lateJoinRefusedFromMillis } from '../../core/fairPlay.js';
 import { raceIdAt, raceStartMillis } from '../../core/raceClock.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
-import { streamTelemetry, type StreamTelemetry } from '../support/streamTelemetry.js';
-import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
-import { startScratchStack } from '../../local/stack/startScratchStack.js';
+import { useScratchStack } from '../support/useScratchStack.js';
 import { readUntil, sleep } from '../support/eventually.js';
 
 /** Join deadline second 10, cutoff at 13 s; recordTelemetry refuses unadmitted riders from 28 s. */
@@ -46,28 +41,12 @@ const outputAt = (racerId: string, second: number) =>
   ((WATTS[racerId] ?? 0) * Math.max(0, second - (FROM[racerId] ?? 0))) / 1000;
 
 describe('a late joiner on the local stack: refused on every path, honest riders exact', () => {
-  let stack: LocalStack;
-  let client: AlleycatClient;
-  let stream: StreamTelemetry;
-  let riders: RiderTelemetry;
-
-  beforeAll(async () => {
-    stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
-    client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
-    stream = streamTelemetry(stack.endpoints.kinesis, { attempts: 1 });
-    riders = riderTelemetry(stack.endpoints);
-  });
-  afterAll(async () => {
-    client?.close();
-    riders?.close();
-    stream?.close();
-    await stack?.stop();
-  });
+  const local = useScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
 
   /** recordTelemetry as the signed-in rider: undefined when accepted, else the GraphQL error. */
   async function ride(record: TelemetryRecord): Promise<Record<string, unknown> | undefined> {
     try {
-      const res = await riders.clientOf(record.racerId).mutate(RecordTelemetryDocument, { records: [record] });
+      const res = await local.riders.clientOf(record.racerId).mutate(RecordTelemetryDocument, { records: [record] });
       expect(res.recordTelemetry).toMatchObject({ accepted: 1, failed: 0 });
       return undefined;
     } catch (error) {
@@ -80,7 +59,7 @@ describe('a late joiner on the local stack: refused on every path, honest riders
     // Sign the riders up before the race, so that the first second's calls are plain calls.
     await Promise.all(
       ['g1', 'gl'].map((id) =>
-        riders
+        local.riders
           .clientOf(id)
           .mutate(RecordTelemetryDocument, { records: [] })
           .catch(() => undefined),
@@ -108,13 +87,13 @@ describe('a late joiner on the local stack: refused on every path, honest riders
     for (let s = 0; ; s = Math.min(RACE_SECONDS, Math.max(s + 1, clockSecond()))) {
       const kinesisValues = ['h1', 'h2'].map((id) => value(id, s));
       if (s >= JOIN_AT) kinesisValues.push(value('kl', s));
-      await stream.put(kinesisValues);
+      await local.stream.put(kinesisValues);
       const honest = await ride(value('g1', s));
       // The honest signed-in rider is never refused, before the deadline or after it.
       expect(honest, `g1 at second ${s}`).toBeUndefined();
       if (s >= JOIN_AT) refusals.push([Date.now(), await ride(value('gl', s))]);
       if (s >= JOIN_AT + 5) {
-        const live = (await client.query(LiveRankingsDocument, { classId: CLASS_ID })).liveRankings;
+        const live = (await local.client.query(LiveRankingsDocument, { classId: CLASS_ID })).liveRankings;
         if (live?.raceId === raceId) liveViews.push({ second: s, ids: live.entries.map((e) => e.racerId) });
       }
       if (s === RACE_SECONDS) break;
@@ -142,15 +121,15 @@ describe('a late joiner on the local stack: refused on every path, honest riders
     const summary = await readUntil(
       async () =>
         (
-          await client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })
+          await local.client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })
         ).races.items.find((r) => r.raceId === raceId && r.competitors !== null),
       (r) => r !== undefined,
       Date.now() + // A stream quiet after the race's end closes it on the finalizer's once-a-minute tick.
         120_000,
     );
     expect(summary).toMatchObject({ competitors: 3, finishers: 3, winnerRacerId: 'h1', bestOutput: 24 });
-    const results = (await client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 })).raceResults
-      .items;
+    const results = (await local.client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 }))
+      .raceResults.items;
     expect(results.map((r) => [r.rank, r.racerId, r.output, r.finished, r.lastSecond, r.flags])).toEqual([
       [1, 'h1', 24, true, RACE_SECONDS, []],
       [2, 'g1', 21, true, RACE_SECONDS, []],
@@ -158,7 +137,7 @@ describe('a late joiner on the local stack: refused on every path, honest riders
     ]);
 
     const allTime = await readUntil(
-      () => client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 }),
+      () => local.client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 }),
       (r) => r.allTimeRankings.items.length >= 3,
       Date.now() + 60_000,
     );
@@ -169,7 +148,7 @@ describe('a late joiner on the local stack: refused on every path, honest riders
     ]);
 
     // Counted where operators look: the aggregator's refusals (every window a late joiner rode in), the final.
-    const res = await fetch(new URL('/ops/metrics', stack.endpoints.graphqlUrl));
+    const res = await fetch(new URL('/ops/metrics', local.stack.endpoints.graphqlUrl));
     const doc = (await res.json()) as { series: Array<{ id: string; total: number | null }> };
     const total = (id: string) => doc.series.find((x) => x.id === id)?.total ?? 0;
     expect(total('fn.aggregator.LateJoinersRefused') + total('fn.aggregator.LateRecordsRefused')).toBeGreaterThan(0);
