@@ -4,7 +4,7 @@
  * filtered with the mapping's own FilterCriteria).
  */
 import { describe, expect, it } from 'vitest';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createAllTime } from '../../functions/allTime/allTime.js';
 import { countUpdate } from '../../functions/allTime/allTimeUpdates.js';
 import { buildResultItem } from '../../core/resultItem.js';
@@ -18,6 +18,7 @@ import {
   rankKey,
   writeShard,
 } from '../../core/keys.js';
+import { readItem } from '../support/readItem.js';
 import { shardedIndexItems } from '../support/shardedReads.js';
 import { useTestTable } from '../support/useTestTable.js';
 import { recordingLogger, recordingMetrics } from './fakes.js';
@@ -49,12 +50,8 @@ describe('all-time rankings from the table stream', () => {
       finished,
       ...(name ? { name } : {}),
     });
-  const allTime = async (racerId: string) =>
-    (
-      await documentClient(table.endpoint).send(
-        new GetCommand({ TableName: table.tableName, Key: allTimeKey(racerId, CLASS_ID), ConsistentRead: true }),
-      )
-    ).Item;
+  const allTime = (racerId: string) =>
+    readItem(documentClient(table.endpoint), table.tableName, allTimeKey(racerId, CLASS_ID));
 
   it('keeps best, races, total and last race per rider over several races; replays change nothing', async () => {
     // Prepare: results of three races (in the order a stream might bring them), and items the filter must drop.

@@ -1,6 +1,5 @@
 /** The finalizer against DynamoDB Local: results, a rider who never finishes, race summaries, replays. */
 import { describe, expect, it } from 'vitest';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createFinalizer, UnsupportedEventError } from '../../functions/finalizer/finalizer.js';
 import type { FinalizerDeps } from '../../functions/finalizer/finalizer.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
@@ -10,6 +9,7 @@ import { writeShardPosition } from '../../functions/finalizer/shardPositions.js'
 import { openRaceKey, pendingFinalKey, raceKey, racePk, rankingHeadKey, resultKey } from '../../core/keys.js';
 import { decodeHeadEntries } from '../../core/rankingHead.js';
 import type { LiveRiders } from '../../core/livePart.js';
+import { readItem } from '../support/readItem.js';
 import { raceShardItems } from '../support/shardedReads.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import { freePort } from '../../local/emulators/freePort.js';
@@ -62,12 +62,8 @@ describe('finalizer against DynamoDB Local', () => {
   async function raceItems(classId: number, raceId: number) {
     return raceShardItems(documentClient(table.endpoint), table.tableName, classId, raceId);
   }
-  async function get(key: { PK: string; SK: string }) {
-    return (
-      await documentClient(table.endpoint).send(
-        new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
-      )
-    ).Item;
+  function get(key: { PK: string; SK: string }) {
+    return readItem(documentClient(table.endpoint), table.tableName, key);
   }
 
   it('writes results from finals, a not-finished result for riders who never finish, then the summary', async () => {

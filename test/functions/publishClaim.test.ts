@@ -1,8 +1,8 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { snapshotProgress } from '../../core/livePublish.js';
 import { claimBoards, claimPublish, readWindowClaim } from '../../functions/aggregator/publishClaim.js';
 import { livePublishKey } from '../../core/keys.js';
+import { readItem } from '../support/readItem.js';
 import { createTestTable } from '../support/resources.js';
 import { useTestTable } from '../support/useTestTable.js';
 import { documentClient } from './support.js';
@@ -29,9 +29,7 @@ describe('claiming a live snapshot for publishing (DynamoDB Local)', () => {
     // Lambda's retry of the claimer's final invocation (same shard, same snapshot) may publish again.
     expect(await claimPublish(ddb, table.tableName, ref('s0'), 8, at)).toBe(true);
     expect(await claimPublish(ddb, table.tableName, ref('s1'), 9, at)).toBe(true);
-    const marker = (
-      await ddb.send(new GetCommand({ TableName: table.tableName, Key: livePublishKey(4, 77), ConsistentRead: true }))
-    ).Item;
+    const marker = await readItem(ddb, table.tableName, livePublishKey(4, 77));
     expect(marker).toMatchObject({ progress: 9, claimant: 's1', itemType: 'LivePublish', classId: 4, raceId: 77 });
   });
 
