@@ -12,9 +12,10 @@ import {
   RacesDocument,
   type LiveRankingsQuery,
 } from '../../client/generated/operations.js';
-import { raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
+import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
 import { useScratchStack } from '../support/useScratchStack.js';
 import { readUntil, sleep } from '../support/eventually.js';
+import { untilNextRaceStart, untilRaceSecond } from '../support/raceStart.js';
 
 // Long enough that a final sent just after the close (end + 15 s grace + the close) is still for the
 // race just ended, which the pipeline reads (older races are malformed records).
@@ -40,9 +41,7 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
   const local = useScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
 
   it('refuses an early final, a rival pinned from the future, a too-fast step, a second final and a final after the close', async () => {
-    const raceId = raceIdAt(Date.now(), RACE_SECONDS) + 1;
-    const start = raceStartMillis(raceId, RACE_SECONDS);
-    await sleep(start - Date.now() + 50);
+    const raceId = await untilNextRaceStart(RACE_SECONDS);
     const value = (racerId: string, second: number, extra: Partial<Value> = {}): Value => ({
       raceId,
       classId: CLASS_ID,
@@ -104,8 +103,7 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
           // Its failure is reported where it is awaited, after the ride.
           pinnedView.catch(() => undefined);
         }
-        const next = start + (s + 1) * 1000 + 50;
-        await sleep(Math.max(0, next - Date.now()));
+        await untilRaceSecond(raceId, RACE_SECONDS, s + 1);
       }
 
       // While the race ran: v moved on with its own seconds, c1 never led.

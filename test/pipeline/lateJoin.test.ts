@@ -24,10 +24,11 @@ import {
   RecordTelemetryDocument,
 } from '../../client/generated/operations.js';
 import { joinCutoffMillis, lateJoinRefusedFromMillis } from '../../core/fairPlay.js';
-import { raceIdAt, raceStartMillis } from '../../core/raceClock.js';
+import { raceStartMillis } from '../../core/raceClock.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { useScratchStack } from '../support/useScratchStack.js';
-import { readUntil, sleep } from '../support/eventually.js';
+import { readUntil } from '../support/eventually.js';
+import { untilNextRaceStart, untilRaceSecond } from '../support/raceStart.js';
 
 /** Join deadline second 10, cutoff at 13 s; recordTelemetry refuses unadmitted riders from 28 s. */
 const RACE_SECONDS = 60;
@@ -65,9 +66,8 @@ describe('a late joiner on the local stack: refused on every path, honest riders
           .catch(() => undefined),
       ),
     );
-    const raceId = raceIdAt(Date.now(), RACE_SECONDS) + 1;
+    const raceId = await untilNextRaceStart(RACE_SECONDS);
     const start = raceStartMillis(raceId, RACE_SECONDS);
-    await sleep(start - Date.now() + 50);
     const value = (racerId: string, second: number): TelemetryRecord => ({
       raceId,
       classId: CLASS_ID,
@@ -97,7 +97,7 @@ describe('a late joiner on the local stack: refused on every path, honest riders
         if (live?.raceId === raceId) liveViews.push({ second: s, ids: live.entries.map((e) => e.racerId) });
       }
       if (s === RACE_SECONDS) break;
-      await sleep(Math.max(0, start + (s + 1) * 1000 + 50 - Date.now()));
+      await untilRaceSecond(raceId, RACE_SECONDS, s + 1);
     }
 
     // recordTelemetry: the late rider's calls are taken until the admission settles, refused after.

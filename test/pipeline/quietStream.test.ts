@@ -12,13 +12,13 @@ import { raceEndMillis, raceSecondAt } from '../../core/raceClock.js';
 import { isScheduledEvent } from '../../functions/finalizer/finalizer.js';
 import { RACE } from '../../infra/settings.js';
 import type { LambdaHandler } from '../../local/esm/eventSourceMapping.js';
+import { sleep } from '../support/eventually.js';
 import { untilJoinable } from '../support/raceStart.js';
 import { useScratchStack } from '../support/useScratchStack.js';
 
 // Long enough that a final sent after the close (end + grace + 30 s quiet) still belongs to "the race just ended".
 const RACE_SECONDS = 60;
 const CLASS_ID = 4;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a quiet stream on the local stack', () => {
   /** Arrival times (ms) of the Kinesis records the finalizer was given, and the scheduled events. */

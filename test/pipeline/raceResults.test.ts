@@ -6,20 +6,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AllTimeRankingsDocument, RaceResultsDocument, RacesDocument } from '../../client/generated/operations.js';
-import { raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
+import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
+import { sleep } from '../support/eventually.js';
+import { untilNextRaceStart, untilRaceSecond } from '../support/raceStart.js';
 import { useScratchStack } from '../support/useScratchStack.js';
 
 const RACE_SECONDS = 6;
 const CLASS_ID = 6;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('results and all-time rankings end to end on the local stack', () => {
   const local = useScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
 
   it('a whole race: finishers, a rider who drops out, the summary and the all-time ranking', async () => {
     // Wait for the start of a race so that every second of it can be ridden.
-    const raceId = raceIdAt(Date.now(), RACE_SECONDS) + 1;
-    await sleep(raceStartMillis(raceId, RACE_SECONDS) - Date.now() + 50);
+    const raceId = await untilNextRaceStart(RACE_SECONDS);
     const ride = (racerId: string, rate: number, second: number, name?: string) => ({
       raceId,
       classId: CLASS_ID,
@@ -37,8 +37,7 @@ describe('results and all-time rankings end to end on the local stack', () => {
       const receipt = await local.riders.send({ records });
       expect(receipt.recordTelemetry.failed).toBe(0);
       // Next second of the race clock (the finals go out as the next race starts).
-      const next = raceStartMillis(raceId, RACE_SECONDS) + (s + 1) * 1000 + 50;
-      await sleep(Math.max(0, next - Date.now()));
+      await untilRaceSecond(raceId, RACE_SECONDS, s + 1);
     }
     expect(raceSecondAt(raceId + 1, RACE_SECONDS, Date.now())).toBeLessThan(RACE_SECONDS);
 

@@ -22,11 +22,13 @@ import { GetShardIteratorCommand, KinesisClient, PutRecordsCommand } from '@aws-
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AllTimeRankingsDocument, RaceResultsDocument } from '../../client/generated/operations.js';
-import { raceIdAt, raceStartMillis } from '../../core/raceClock.js';
+import { raceIdAt } from '../../core/raceClock.js';
 import { TABLE_ACTIONS } from '../../infra/constructs/Pipeline.js';
 import { RESOLVER_TABLE_ACTIONS } from '../../infra/constructs/ReadOnlyTableDataSource.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/credentials.js';
 import type { RolePrincipal } from '../../local/iam/principal.js';
+import { sleep } from '../support/eventually.js';
+import { untilNextRaceStart, untilRaceSecond } from '../support/raceStart.js';
 import { useScratchStack } from '../support/useScratchStack.js';
 import { withIam } from '../security/support/clients.js';
 import { missingPollerPermissions } from '../../local/esm/executionRole.js';
@@ -40,7 +42,6 @@ import { STREAM } from '../../infra/settings.js';
 const RACE_SECONDS = 4;
 const TABLE_ARN = `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/alleycat`;
 const STREAM_ARN = `arn:aws:kinesis:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stream/alleycat-telemetry`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function dynamodbAs(endpoint: string, p: { accessKeyId: string; secretAccessKey: string }): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: p, maxAttempts: 1 });
@@ -263,8 +264,7 @@ describe('IAM on the local stack', () => {
   it('a whole race runs through the check without one refused call', async () => {
     const deniedBefore = local.stack.iam.deniedCalls.length;
     const allowedBefore = local.stack.iam.dynamodb.allowed;
-    const raceId = raceIdAt(Date.now(), RACE_SECONDS) + 1;
-    await sleep(raceStartMillis(raceId, RACE_SECONDS) - Date.now() + 50);
+    const raceId = await untilNextRaceStart(RACE_SECONDS);
     for (let s = 0; s <= RACE_SECONDS; s += 1) {
       const event = s === RACE_SECONDS ? ('final' as const) : ('update' as const);
       const records = ['iam-a', 'iam-b'].map((racerId, i) => ({
@@ -278,7 +278,7 @@ describe('IAM on the local stack', () => {
         deviceTimestamp: Date.now(),
       }));
       expect((await local.riders.send({ records })).recordTelemetry.failed).toBe(0);
-      await sleep(Math.max(0, raceStartMillis(raceId, RACE_SECONDS) + (s + 1) * 1000 + 50 - Date.now()));
+      await untilRaceSecond(raceId, RACE_SECONDS, s + 1);
     }
     // Keep the stream going until the race closes (the close comes with a finalizer invocation).
     let results: string[] = [];
