@@ -31,6 +31,7 @@ import {
 } from '../../core/keys.js';
 import { bandOfUnits, treeDeltas } from '../../core/rankTree.js';
 import { applyResult } from '../../functions/allTime/applyResult.js';
+import { readItem } from '../support/readItem.js';
 import { allTimeItem, clockInRace, putItems, raceAt, useApi } from './api.js';
 
 const NOW = clockInRace(30);
@@ -298,14 +299,7 @@ describe('all-time ranks deeper than one read of a shard', () => {
         }),
       ),
     );
-    const meta = await api.doc.send(
-      new QueryCommand({
-        TableName: api.tableName,
-        KeyConditionExpression: 'PK = :pk AND SK = :sk',
-        ExpressionAttributeValues: { ':pk': rankTreeKey(NEW_CLASS).PK, ':sk': rankTreeKey(NEW_CLASS).SK },
-      }),
-    );
-    expect(meta.Items?.[0]?.complete).toBe(true);
+    expect((await readItem(api.doc, api.tableName, rankTreeKey(NEW_CLASS)))?.complete).toBe(true);
     const ranks = ranksBy(
       newcomers.map((n) => ({ racerId: n.racerId, best: n.output, total: n.output })),
       (r) => r.best,
@@ -324,14 +318,7 @@ describe('all-time ranks deeper than one read of a shard', () => {
       output: 60,
       finished: true,
     });
-    const old = await api.doc.send(
-      new QueryCommand({
-        TableName: api.tableName,
-        KeyConditionExpression: 'PK = :pk AND SK = :sk',
-        ExpressionAttributeValues: { ':pk': rankTreeKey(OLD_CLASS).PK, ':sk': rankTreeKey(OLD_CLASS).SK },
-      }),
-    );
-    expect(old.Items?.[0]?.complete).toBe(false);
+    expect((await readItem(api.doc, api.tableName, rankTreeKey(OLD_CLASS)))?.complete).toBe(false);
     // Ranked by counting from the top of each shard instead (a small class: exact).
     expect(await ranksOf('old-1', OLD_CLASS)).toEqual({ best: 2, total: 2 });
   }, 120_000);
