@@ -13,6 +13,7 @@ import {
   type LiveRankingsQuery,
 } from '../../client/generated/operations.js';
 import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
+import type { TelemetryRecord } from '../../core/telemetry.js';
 import { useScratchStack } from '../support/useScratchStack.js';
 import { readUntil, sleep } from '../support/eventually.js';
 import { untilNextRaceStart, untilRaceSecond } from '../support/raceStart.js';
@@ -21,17 +22,6 @@ import { untilNextRaceStart, untilRaceSecond } from '../support/raceStart.js';
 // race just ended, which the pipeline reads (older races are malformed records).
 const RACE_SECONDS = 30;
 const CLASS_ID = 5;
-
-interface Value {
-  raceId: number;
-  classId: number;
-  racerId: string;
-  second: number;
-  power: number;
-  output: number;
-  event: 'update' | 'final';
-  deviceTimestamp: number;
-}
 
 /** Constant power per rider: output = watts × second, exact to the joule. */
 const WATTS: Record<string, number> = { h1: 400, h2: 300, v: 250, c1: 200, c2: 350, c3: 150 };
@@ -42,7 +32,7 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
 
   it('refuses an early final, a rival pinned from the future, a too-fast step, a second final and a final after the close', async () => {
     const raceId = await untilNextRaceStart(RACE_SECONDS);
-    const value = (racerId: string, second: number, extra: Partial<Value> = {}): Value => ({
+    const value = (racerId: string, second: number, extra: Partial<TelemetryRecord> = {}): TelemetryRecord => ({
       raceId,
       classId: CLASS_ID,
       racerId,

@@ -1,20 +1,21 @@
 /**
  * A scratch local stack for one describe block, and the ways its tests reach
- * it: the SDK with the public API key over HTTP, riders signed in on
+ * it: the SDK with the public API key (test/support/stackClient.ts), riders signed in on
  * recordTelemetry, and a trusted producer on Kinesis. The stack starts before
  * the block's tests and stops after them, with whichever of those the tests used.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { createClient, type AlleycatClient } from '../../client/index.js';
+import type { AlleycatClient } from '../../client/index.js';
 import type { LocalStack, LocalStackOptions } from '../../local/stack/startLocalStack.js';
 import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { riderTelemetry, type RiderTelemetry } from './riderTelemetry.js';
+import { stackClient } from './stackClient.js';
 import { streamTelemetry, type StreamTelemetry } from './streamTelemetry.js';
 
 /** Read its fields in hooks and tests: each is there once the stack has started. */
 export interface ScratchStack {
   readonly stack: LocalStack;
-  /** The SDK with the public API key, queries over HTTP. */
+  /** The SDK with the public API key: queries over HTTP, subscriptions over the real-time WebSocket. */
   readonly client: AlleycatClient;
   /** recordTelemetry as the riders themselves call it (test/support/riderTelemetry.ts). */
   readonly riders: RiderTelemetry;
@@ -46,8 +47,7 @@ export function useScratchStack(options: LocalStackOptions): ScratchStack {
       return started();
     },
     get client() {
-      const { endpoints } = started();
-      client ??= createClient({ graphqlUrl: endpoints.graphqlUrl, auth: { apiKey: endpoints.apiKey } });
+      client ??= stackClient(started().endpoints);
       return client;
     },
     get riders() {
