@@ -18,6 +18,12 @@ async function files(code: string, context: unknown): Promise<{ code: string; co
   return { code: c, context: x };
 }
 
+/** `alleycat evaluate` on those files, running one handler; a non-zero exit fails the test. */
+async function evaluateFiles(f: { code: string; context: string }, handler: 'request' | 'response'): Promise<string> {
+  const args = ['evaluate', '--code', f.code, '--context', f.context, '--function', handler];
+  return (await run(process.execPath, [BIN, ...args])).stdout;
+}
+
 describe('alleycat evaluate', () => {
   it('prints evaluationResult, error, logs, stash and outErrors like EvaluateCode', async () => {
     const f = await files(
@@ -33,16 +39,7 @@ export function response(ctx) { return ctx.result; }
 `,
       { arguments: { id: 'abc' } },
     );
-    const { stdout } = await run(process.execPath, [
-      BIN,
-      'evaluate',
-      '--code',
-      f.code,
-      '--context',
-      f.context,
-      '--function',
-      'request',
-    ]);
+    const stdout = await evaluateFiles(f, 'request');
     // No `error` member on success: the AWS CLI prints only what the response has.
     expect(stdout).toBe(
       `${JSON.stringify(
@@ -63,31 +60,13 @@ export function response(ctx) { return ctx.result; }
       'export function request(ctx) { return {}; }\nexport function response(ctx) { return ctx.result.items.length; }\n',
       { result: { items: [1, 2] } },
     );
-    const { stdout } = await run(process.execPath, [
-      BIN,
-      'evaluate',
-      '--code',
-      f.code,
-      '--context',
-      f.context,
-      '--function',
-      'response',
-    ]);
+    const stdout = await evaluateFiles(f, 'response');
     expect(JSON.parse(stdout).evaluationResult).toBe('2');
   });
 
   it('reports code AppSync rejects as an error naming the line', async () => {
     const f = await files('export function request(ctx) {\n  try { return 1; } catch (e) { return 2; }\n}\n', {});
-    const { stdout } = await run(process.execPath, [
-      BIN,
-      'evaluate',
-      '--code',
-      f.code,
-      '--context',
-      f.context,
-      '--function',
-      'request',
-    ]);
+    const stdout = await evaluateFiles(f, 'request');
     const out = JSON.parse(stdout);
     expect(out).not.toHaveProperty('evaluationResult');
     expect(out.error.message).toMatch(/code\.js:2:3: try\/catch\/finally is not supported/);

@@ -32,11 +32,27 @@ afterAll(() => {
   client.destroy();
 });
 
-/** A role that allows exactly `actions`, on `resource` ('*' for any); `actions` is read at every call. */
-const role = (actions: readonly string[], resource = '*'): ExecutionRole => {
-  const allows = (action: string, on: string) => actions.includes(action) && (resource === '*' || on === resource);
+/** A role that allows exactly `actions`, on `resources` (none: on any); `actions` is read at every call. */
+const role = (actions: readonly string[], ...resources: string[]): ExecutionRole => {
+  const allows = (action: string, on: string) =>
+    actions.includes(action) && (resources.length === 0 || resources.includes(on));
   return { allows, denial: (action, on) => (allows(action, on) ? undefined : `denied: ${action} on ${on}`) };
 };
+
+/** The mapping's source on kinesalite, read as `functionName`'s role; its pollers call with `executionRole` if given. */
+const sourceFor = (
+  stream: { streamName: string; streamArn: string },
+  functionName: string,
+  executionRole?: ExecutionRole,
+) =>
+  kinesisSource({
+    client,
+    streamName: stream.streamName,
+    streamArn: stream.streamArn,
+    region: 'us-east-1',
+    invokeIdentityArn: `arn:aws:iam::000000000000:role/${functionName}`,
+    ...(executionRole ? { executionRole } : {}),
+  });
 
 const KINESIS_READ = [
   'kinesis:DescribeStream',
@@ -78,13 +94,7 @@ describe("the function's execution role", () => {
       handler: ((event: unknown) => {
         seen.push(event);
       }) as never,
-      source: kinesisSource({
-        client,
-        streamName: stream.streamName,
-        streamArn: stream.streamArn,
-        region: 'us-east-1',
-        invokeIdentityArn: 'arn:aws:iam::000000000000:role/roleCheck',
-      }),
+      source: sourceFor(stream, 'roleCheck'),
       settings: { ...BASE_SETTINGS, batchSize: 10 },
       checkpoints: memoryCheckpointStore(),
       region: 'us-east-1',
@@ -149,14 +159,7 @@ describe('every call of the pollers is made with the role', () => {
       handler: ((event: unknown) => {
         seen.push(event);
       }) as never,
-      source: kinesisSource({
-        client,
-        streamName: stream.streamName,
-        streamArn: stream.streamArn,
-        region: 'us-east-1',
-        invokeIdentityArn: 'arn:aws:iam::000000000000:role/losingRole',
-        executionRole,
-      }),
+      source: sourceFor(stream, 'losingRole', executionRole),
       settings: { ...BASE_SETTINGS, batchSize: 10 },
       checkpoints,
       region: 'us-east-1',
@@ -204,11 +207,7 @@ describe('every call of the pollers is made with the role', () => {
     const stream = await createTestStream(inject('kinesisEndpoint'), 1);
     const queueArn = 'arn:aws:sqs:us-east-1:000000000000:losing-role-dead-letters';
     const actions = [...KINESIS_READ];
-    const executionRole: ExecutionRole = (() => {
-      const allows = (action: string, on: string) =>
-        actions.includes(action) && (on === stream.streamArn || on === queueArn);
-      return { allows, denial: (action, on) => (allows(action, on) ? undefined : `denied: ${action} on ${on}`) };
-    })();
+    const executionRole = role(actions, stream.streamArn, queueArn);
     const deadLetters = failureQueue('losing-role-dead-letters', undefined, queueArn);
     const events: MappingEvent[] = [];
     const checkpoints = memoryCheckpointStore();
@@ -220,14 +219,7 @@ describe('every call of the pollers is made with the role', () => {
         calls += 1;
         throw new Error('poison');
       }) as never,
-      source: kinesisSource({
-        client,
-        streamName: stream.streamName,
-        streamArn: stream.streamArn,
-        region: 'us-east-1',
-        invokeIdentityArn: 'arn:aws:iam::000000000000:role/noSend',
-        executionRole,
-      }),
+      source: sourceFor(stream, 'noSend', executionRole),
       settings: { ...BASE_SETTINGS, batchSize: 10, maximumRetryAttempts: 0 },
       checkpoints,
       onFailure: deadLetters,

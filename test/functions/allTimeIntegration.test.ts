@@ -3,16 +3,8 @@
  * records (read from DynamoDB Local's stream, shaped as Lambda delivers them,
  * filtered with the mapping's own FilterCriteria).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-} from '@aws-sdk/client-dynamodb-streams';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createAllTime } from '../../functions/allTime/allTime.js';
 import { countUpdate } from '../../functions/allTime/allTimeUpdates.js';
 import { buildResultItem } from '../../core/resultItem.js';
@@ -26,60 +18,26 @@ import {
   rankKey,
   writeShard,
 } from '../../core/keys.js';
+import { readItem } from '../support/readItem.js';
 import { shardedIndexItems } from '../support/shardedReads.js';
-import { MAPPINGS } from '../../infra/settings.js';
-import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../../local/credentials.js';
-import { compileFilterCriteria } from '../../local/esm/filterPattern.js';
-import { toDynamoDbEventRecord } from '../../local/esm/dynamodbSource.js';
-import { createTestTable } from '../support/resources.js';
+import { useTestTable } from '../support/useTestTable.js';
 import { recordingLogger, recordingMetrics } from './fakes.js';
 import { documentClient } from './support.js';
+import { allTimeStreamRecords, type StreamRecords } from './tableStream.js';
 
 const CLASS_ID = 5;
 
 describe('all-time rankings from the table stream', () => {
-  let endpoint: string;
-  let tableName: string;
-  let streamArn: string;
-
-  beforeAll(async () => {
-    endpoint = inject('dynamodbEndpoint');
-    ({ tableName, streamArn } = await createTestTable(endpoint));
-  });
+  const table = useTestTable();
 
   /** Every stream record so far, as Lambda's event records, through the mapping's filter. */
-  async function streamRecords(): Promise<DynamoDBStreamEvent['Records']> {
-    const client = new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: EMULATOR_CREDENTIALS });
-    const filter = compileFilterCriteria(MAPPINGS.allTime.filters.map((f) => f.pattern));
-    const out: DynamoDBStreamEvent['Records'] = [];
-    const desc = await client.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    for (const shard of desc.StreamDescription?.Shards ?? []) {
-      let it = (
-        await client.send(
-          new GetShardIteratorCommand({
-            StreamArn: streamArn,
-            ShardId: shard.ShardId,
-            ShardIteratorType: 'TRIM_HORIZON',
-          }),
-        )
-      ).ShardIterator;
-      for (let n = 0; it !== undefined && n < 20; n += 1) {
-        const page = await client.send(new GetRecordsCommand({ ShardIterator: it }));
-        for (const r of page.Records ?? []) {
-          const rec = toDynamoDbEventRecord(r, { streamArn, region: LOCAL_REGION });
-          if (filter === undefined || filter(rec)) out.push(rec as unknown as DynamoDBStreamEvent['Records'][number]);
-        }
-        if ((page.Records ?? []).length === 0) break;
-        it = page.NextShardIterator;
-      }
-    }
-    client.destroy();
-    return out;
+  function streamRecords(): Promise<StreamRecords> {
+    return allTimeStreamRecords(table.endpoint, table.streamArn);
   }
 
   async function put(item: object) {
-    await documentClient(endpoint).send(
-      new PutCommand({ TableName: tableName, Item: item as Record<string, unknown> }),
+    await documentClient(table.endpoint).send(
+      new PutCommand({ TableName: table.tableName, Item: item as Record<string, unknown> }),
     );
   }
   const result = (racerId: string, raceId: number, output: number, finished = true, name?: string) =>
@@ -92,12 +50,8 @@ describe('all-time rankings from the table stream', () => {
       finished,
       ...(name ? { name } : {}),
     });
-  const allTime = async (racerId: string) =>
-    (
-      await documentClient(endpoint).send(
-        new GetCommand({ TableName: tableName, Key: allTimeKey(racerId, CLASS_ID), ConsistentRead: true }),
-      )
-    ).Item;
+  const allTime = (racerId: string) =>
+    readItem(documentClient(table.endpoint), table.tableName, allTimeKey(racerId, CLASS_ID));
 
   it('keeps best, races, total and last race per rider over several races; replays change nothing', async () => {
     // Prepare: results of three races (in the order a stream might bring them), and items the filter must drop.
@@ -108,9 +62,9 @@ describe('all-time rankings from the table stream', () => {
     await put(result('r2', 101, 20.125, true));
     await put(result('r3', 101, 70.5, true));
     await put({ ...raceKey(CLASS_ID, 100), itemType: 'Race', competitors: 2 });
-    await documentClient(endpoint).send(
+    await documentClient(table.endpoint).send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: table.tableName,
         Key: { PK: result('r2', 100, 0).PK, SK: result('r2', 100, 0).SK },
         UpdateExpression: 'SET note = :n',
         ExpressionAttributeValues: { ':n': 'x' },
@@ -130,7 +84,12 @@ describe('all-time rankings from the table stream', () => {
 
     // Act: two batches, then Lambda re-delivers everything.
     const metrics = recordingMetrics();
-    const run = createAllTime({ ddb: documentClient(endpoint), tableName, logger: recordingLogger(), metrics });
+    const run = createAllTime({
+      ddb: documentClient(table.endpoint),
+      tableName: table.tableName,
+      logger: recordingLogger(),
+      metrics,
+    });
     expect(await run({ Records: records.slice(0, 3) })).toEqual({ batchItemFailures: [] });
     expect(await run({ Records: records.slice(3) })).toEqual({ batchItemFailures: [] });
     const once = await Promise.all(['r1', 'r2', 'r3'].map(allTime));
@@ -165,17 +124,17 @@ describe('all-time rankings from the table stream', () => {
 
     // The indexes rank by personal best (ties by racerId) and by total output.
     const shards = SHARD_NUMBERS.slice(0, ALLTIME_SHARDS);
-    const ddb = documentClient(endpoint);
+    const ddb = documentClient(table.endpoint);
     const byBest = await shardedIndexItems(
       ddb,
-      tableName,
+      table.tableName,
       'GSI1',
       shards.map((s) => allTimeBestPk(CLASS_ID, s)),
     );
     expect(byBest.map((i) => i.racerId)).toEqual(['r1', 'r3', 'r2']);
     const byTotal = await shardedIndexItems(
       ddb,
-      tableName,
+      table.tableName,
       'GSI2',
       shards.map((s) => allTimeTotalPk(CLASS_ID, s)),
     );
@@ -189,9 +148,14 @@ describe('all-time rankings from the table stream', () => {
     expect(rec).toBeDefined();
     // The first delivery counted the race, then the function died before the best and the index keys.
     const u = countUpdate({ racerId: 'r9', classId: CLASS_ID, raceId: 300, output: 33, finished: true, name: 'Nia' });
-    await documentClient(endpoint).send(new UpdateCommand({ TableName: tableName, ...u }));
+    await documentClient(table.endpoint).send(new UpdateCommand({ TableName: table.tableName, ...u }));
     const metrics = recordingMetrics();
-    await createAllTime({ ddb: documentClient(endpoint), tableName, logger: recordingLogger(), metrics })({
+    await createAllTime({
+      ddb: documentClient(table.endpoint),
+      tableName: table.tableName,
+      logger: recordingLogger(),
+      metrics,
+    })({
       Records: [rec!],
     });
     expect(metrics.totals).toMatchObject({ AllTimeApplied: 0, AllTimeReplaySkipped: 1 });
@@ -213,8 +177,8 @@ describe('all-time rankings from the table stream', () => {
     await Promise.all(
       [0, 1, 2, 3].map((k) =>
         createAllTime({
-          ddb: documentClient(endpoint),
-          tableName,
+          ddb: documentClient(table.endpoint),
+          tableName: table.tableName,
           logger: recordingLogger(),
           metrics: recordingMetrics(),
         })({ Records: recs.slice(k * 5, k * 5 + 5) }),
@@ -241,8 +205,8 @@ describe('all-time rankings from the table stream', () => {
     const metrics = recordingMetrics();
     const logger = recordingLogger();
     const first = await createAllTime({
-      ddb: documentClient(endpoint),
-      tableName,
+      ddb: documentClient(table.endpoint),
+      tableName: table.tableName,
       logger,
       metrics,
       maxConcurrentRecords: 1,
@@ -258,7 +222,12 @@ describe('all-time rankings from the table stream', () => {
     const next = recordingMetrics();
     const rest = recs.slice(recs.findIndex((r) => sequence(r) === first.batchItemFailures[0]?.itemIdentifier));
     expect(
-      await createAllTime({ ddb: documentClient(endpoint), tableName, logger: recordingLogger(), metrics: next })({
+      await createAllTime({
+        ddb: documentClient(table.endpoint),
+        tableName: table.tableName,
+        logger: recordingLogger(),
+        metrics: next,
+      })({
         Records: rest,
       }),
     ).toEqual({ batchItemFailures: [] });

@@ -1,7 +1,5 @@
 /** The finalizer against DynamoDB Local: results, a rider who never finishes, race summaries, replays. */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { createFinalizer, UnsupportedEventError } from '../../functions/finalizer/finalizer.js';
 import type { FinalizerDeps } from '../../functions/finalizer/finalizer.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
@@ -10,10 +8,12 @@ import { closeRace } from '../../functions/finalizer/closeRace.js';
 import { writeShardPosition } from '../../functions/finalizer/shardPositions.js';
 import { openRaceKey, pendingFinalKey, raceKey, racePk, rankingHeadKey, resultKey } from '../../core/keys.js';
 import { decodeHeadEntries } from '../../core/rankingHead.js';
+import type { LiveRiders } from '../../core/livePart.js';
+import { readItem } from '../support/readItem.js';
 import { raceShardItems } from '../support/shardedReads.js';
 import { raceEndMillis } from '../../core/raceClock.js';
 import { freePort } from '../../local/emulators/freePort.js';
-import { createTestTable } from '../support/resources.js';
+import { useTestTable } from '../support/useTestTable.js';
 import { kinesisEvent, telemetry } from './factories.js';
 import { recordingLogger, recordingMetrics } from './fakes.js';
 import { documentClient, manualClock, noSleep } from './support.js';
@@ -22,20 +22,15 @@ const RS = 300;
 const GRACE = 15;
 
 describe('finalizer against DynamoDB Local', () => {
-  let endpoint: string;
-  let tableName: string;
-  beforeAll(async () => {
-    endpoint = inject('dynamodbEndpoint');
-    tableName = (await createTestTable(endpoint)).tableName;
-  });
+  const table = useTestTable();
 
   function deps(clockAt: number, overrides: Partial<FinalizerDeps> = {}) {
     const metrics = recordingMetrics();
     const logger = recordingLogger();
     const clock = manualClock(clockAt);
     const d: FinalizerDeps = {
-      ddb: documentClient(endpoint),
-      tableName,
+      ddb: documentClient(table.endpoint),
+      tableName: table.tableName,
       raceSeconds: RS,
       graceSeconds: GRACE,
       logger,
@@ -48,13 +43,27 @@ describe('finalizer against DynamoDB Local', () => {
     return { d, metrics, logger, clock };
   }
 
-  async function raceItems(classId: number, raceId: number) {
-    return raceShardItems(documentClient(endpoint), tableName, classId, raceId);
+  /** The aggregator's live part of one shard of a race (shard s0 unless named), as written at `at` (ms). */
+  async function livePart(ref: { classId: number; raceId: number; shardId?: string }, riders: LiveRiders, at: number) {
+    await writeLivePart(
+      documentClient(table.endpoint),
+      table.tableName,
+      { shardId: 's0', ...ref },
+      riders,
+      new Date(at).toISOString(),
+    );
   }
-  async function get(key: { PK: string; SK: string }) {
-    return (
-      await documentClient(endpoint).send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))
-    ).Item;
+
+  /** One invocation, its clock at `clockAt`, reading `records` that reached the stream at `arrivedAt` (ms). */
+  function readRecords(clockAt: number, records: unknown[], arrivedAt = clockAt) {
+    return createFinalizer(deps(clockAt).d)(kinesisEvent(records, { arrivalSeconds: arrivedAt / 1000 }));
+  }
+
+  async function raceItems(classId: number, raceId: number) {
+    return raceShardItems(documentClient(table.endpoint), table.tableName, classId, raceId);
+  }
+  function get(key: { PK: string; SK: string }) {
+    return readItem(documentClient(table.endpoint), table.tableName, key);
   }
 
   it('writes results from finals, a not-finished result for riders who never finish, then the summary', async () => {
@@ -63,26 +72,22 @@ describe('finalizer against DynamoDB Local', () => {
     const during = raceId * RS * 1000 + 299_000;
     const arrival = during / 1000;
     // The aggregator's last live parts (two shards).
-    await writeLivePart(
-      documentClient(endpoint),
-      tableName,
-      { classId, raceId, shardId: 's0' },
+    await livePart(
+      { classId, raceId },
       {
         a: { output: 90, second: 300, name: 'Ann' },
         d: { output: 40.5, second: 170, name: 'Dee' },
       },
-      new Date(during).toISOString(),
+      during,
     );
-    await writeLivePart(
-      documentClient(endpoint),
-      tableName,
+    await livePart(
       { classId, raceId, shardId: 's1' },
       {
         b: { output: 95, second: 299 },
         c: { output: 90, second: 299 },
         e: { output: 12, second: 60 },
       },
-      new Date(during).toISOString(),
+      during,
     );
 
     const fin = (racerId: string, output: number, name?: string) =>
@@ -171,22 +176,20 @@ describe('finalizer against DynamoDB Local', () => {
     const classId = 3;
     const raceId = 6_000_100;
     const during = raceId * RS * 1000 + 100_000;
-    await writeLivePart(
-      documentClient(endpoint),
-      tableName,
-      { classId, raceId, shardId: 's0' },
+    await livePart(
+      { classId, raceId },
       {
         x: { output: 30, second: 100 },
         y: { output: 31, second: 100 },
         z: { output: 32, second: 100, name: 'Zo' },
       },
-      new Date(during).toISOString(),
+      during,
     );
-    await createFinalizer(deps(during).d)(
-      // A final arrives at the race's end (one sent earlier would be ahead of the race clock).
-      kinesisEvent([telemetry({ raceId, classId, racerId: 'x', second: RS, output: 80, event: 'final' })], {
-        arrivalSeconds: raceEndMillis(raceId, RS) / 1000,
-      }),
+    // A final arrives at the race's end (one sent earlier would be ahead of the race clock).
+    await readRecords(
+      during,
+      [telemetry({ raceId, classId, racerId: 'x', second: RS, output: 80, event: 'final' })],
+      raceEndMillis(raceId, RS),
     );
     const due = raceEndMillis(raceId, RS) + GRACE * 1000;
     const one = deps(due);
@@ -212,21 +215,19 @@ describe('finalizer against DynamoDB Local', () => {
     const raceIds = [6_000_500, 6_000_501, 6_000_502];
     for (const raceId of raceIds) {
       const during = raceId * RS * 1000 + 100_000;
-      await writeLivePart(
-        documentClient(endpoint),
-        tableName,
-        { classId, raceId, shardId: 's0' },
+      await livePart(
+        { classId, raceId },
         {
           k: { output: 20, second: 100 },
           m: { output: 21, second: 100 },
         },
-        new Date(during).toISOString(),
+        during,
       );
       // Stored while the first race still runs, so that none of them is closed yet.
-      await createFinalizer(deps(raceIds[0]! * RS * 1000).d)(
-        kinesisEvent([telemetry({ raceId, classId, racerId: 'k', second: RS, output: 60, event: 'final' })], {
-          arrivalSeconds: raceEndMillis(raceId, RS) / 1000,
-        }),
+      await readRecords(
+        raceIds[0]! * RS * 1000,
+        [telemetry({ raceId, classId, racerId: 'k', second: RS, output: 60, event: 'final' })],
+        raceEndMillis(raceId, RS),
       );
     }
     const due = raceEndMillis(raceIds[2]!, RS) + GRACE * 1000;
@@ -252,17 +253,11 @@ describe('finalizer against DynamoDB Local', () => {
     const raceIds = [6_000_800, 6_000_801];
     for (const raceId of raceIds) {
       const during = raceId * RS * 1000 + 100_000;
-      await writeLivePart(
-        documentClient(endpoint),
-        tableName,
-        { classId, raceId, shardId: 's0' },
-        { j: { output: 30, second: 100 } },
-        new Date(during).toISOString(),
-      );
-      await createFinalizer(deps(raceIds[0]! * RS * 1000).d)(
-        kinesisEvent([telemetry({ raceId, classId, racerId: 'j', second: 100, output: 30 })], {
-          arrivalSeconds: during / 1000,
-        }),
+      await livePart({ classId, raceId }, { j: { output: 30, second: 100 } }, during);
+      await readRecords(
+        raceIds[0]! * RS * 1000,
+        [telemetry({ raceId, classId, racerId: 'j', second: 100, output: 30 })],
+        during,
       );
     }
     const due = raceEndMillis(raceIds[1]!, RS) + GRACE * 1000;
@@ -286,21 +281,13 @@ describe('finalizer against DynamoDB Local', () => {
     const classId = 6;
     const raceId = 6_000_600;
     const during = raceId * RS * 1000 + 100_000;
-    await writeLivePart(
-      documentClient(endpoint),
-      tableName,
-      { classId, raceId, shardId: 's0' },
-      { n: { output: 10, second: 100 } },
-      new Date(during).toISOString(),
-    );
-    await createFinalizer(deps(during).d)(
-      kinesisEvent([telemetry({ raceId, classId, racerId: 'n', second: 100, output: 10 })], {
-        arrivalSeconds: during / 1000,
-      }),
-    );
+    await livePart({ classId, raceId }, { n: { output: 10, second: 100 } }, during);
+    await readRecords(during, [telemetry({ raceId, classId, racerId: 'n', second: 100, output: 10 })]);
     const due = raceEndMillis(raceId, RS) + GRACE * 1000;
     // A closer claimed the race and died before closing it.
-    expect(await claimRaceClose(documentClient(endpoint), tableName, { classId, raceId }, due, 60_000)).toBe(true);
+    expect(
+      await claimRaceClose(documentClient(table.endpoint), table.tableName, { classId, raceId }, due, 60_000),
+    ).toBe(true);
     const other = deps(due + 59_999);
     await createFinalizer(other.d)(kinesisEvent([]));
     expect(other.metrics.totals.RacesClosed ?? 0).toBe(0);
@@ -335,18 +322,8 @@ describe('finalizer against DynamoDB Local', () => {
     const classId = 1;
     const raceId = 6_000_300;
     const during = raceId * RS * 1000 + 200_000;
-    await writeLivePart(
-      documentClient(endpoint),
-      tableName,
-      { classId, raceId, shardId: 's0' },
-      { w: { output: 44, second: 200, name: 'Wyn' } },
-      new Date(during).toISOString(),
-    );
-    await createFinalizer(deps(during).d)(
-      kinesisEvent([telemetry({ raceId, classId, racerId: 'w', second: 200, output: 44 })], {
-        arrivalSeconds: during / 1000,
-      }),
-    );
+    await livePart({ classId, raceId }, { w: { output: 44, second: 200, name: 'Wyn' } }, during);
+    await readRecords(during, [telemetry({ raceId, classId, racerId: 'w', second: 200, output: 44 })]);
     const due = deps(raceEndMillis(raceId, RS) + GRACE * 1000, { closeCheckIntervalMs: 60_000 });
     expect(await createFinalizer(due.d)({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({
       batchItemFailures: [],
@@ -370,13 +347,7 @@ describe('finalizer against DynamoDB Local', () => {
     const raceId = 6_000_400;
     const end = raceEndMillis(raceId, RS);
     const during = end - 10_000;
-    await writeLivePart(
-      documentClient(endpoint),
-      tableName,
-      { classId, raceId, shardId: 's0' },
-      { v: { output: 50, second: 290 } },
-      new Date(during).toISOString(),
-    );
+    await livePart({ classId, raceId }, { v: { output: 50, second: 290 } }, during);
     // The clock says the race is long due, but the records just read arrived before its end plus grace.
     const behind = deps(end + 120_000);
     await createFinalizer(behind.d)(
@@ -399,13 +370,7 @@ describe('finalizer against DynamoDB Local', () => {
     const classId = 2;
     const raceId = 6_000_700;
     const end = raceEndMillis(raceId, RS);
-    await writeLivePart(
-      documentClient(endpoint),
-      tableName,
-      { classId, raceId, shardId: 's0' },
-      { u: { output: 70, second: 280 } },
-      new Date(end - 20_000).toISOString(),
-    );
+    await livePart({ classId, raceId }, { u: { output: 70, second: 280 } }, end - 20_000);
     // While the race runs, a container writes the marker's lastRecordAt at most once per touch interval.
     const running = deps(end - 60_000, { touchIntervalMs: 10_000 });
     const read = createFinalizer(running.d);
@@ -453,12 +418,10 @@ describe('finalizer against DynamoDB Local', () => {
       const dueAt = end + GRACE * 1000;
       const now = dueAt + 20_000;
       // Both rode from the start: the aggregator admitted them and holds their live data.
-      await writeLivePart(
-        documentClient(endpoint),
-        tableName,
+      await livePart(
         { classId, raceId, shardId: 'shard-a' },
         { fast: { output: 72.5, second: 290 }, lag: { output: 72.5, second: 290 } },
-        new Date(end - 10_000).toISOString(),
+        end - 10_000,
       );
       // Shard b runs behind: it has read only up to ten seconds before the race's end.
       const lagging = deps(now);
@@ -492,13 +455,7 @@ describe('finalizer against DynamoDB Local', () => {
       const end = raceEndMillis(raceId, RS);
       const dueAt = end + GRACE * 1000;
       const hold = { quietMs: 5_000, busyMs: 60_000 };
-      await writeLivePart(
-        documentClient(endpoint),
-        tableName,
-        { classId, raceId, shardId: 'shard-c' },
-        { idle: { output: 60, second: 240 } },
-        new Date(end - 60_000).toISOString(),
-      );
+      await livePart({ classId, raceId, shardId: 'shard-c' }, { idle: { output: 60, second: 240 } }, end - 60_000);
       // Shard c's last invocation ended well after the race's end plus grace, positioned a minute before the end.
       const last = dueAt + 1_000;
       await createFinalizer(deps(last).d)(
@@ -509,7 +466,7 @@ describe('finalizer against DynamoDB Local', () => {
       await createFinalizer(tick.d)({ source: 'aws.events', 'detail-type': 'Scheduled Event' });
       expect(tick.metrics.totals.RacesClosed ?? 0).toBe(0);
       // Shard e starts an invocation on records from before the end and dies in it (busy): it holds for 60 s.
-      await writeShardPosition(documentClient(endpoint), tableName, {
+      await writeShardPosition(documentClient(table.endpoint), table.tableName, {
         shardId: 'shard-e',
         position: end - 30_000,
         seenAt: last + 1_000,
@@ -543,32 +500,31 @@ describe('finalizer against DynamoDB Local', () => {
     const raceId = 6_000_800;
     const during = raceId * RS * 1000 + 200_000;
     const due = raceEndMillis(raceId, RS) + GRACE * 1000;
-    await writeLivePart(
-      documentClient(endpoint),
-      tableName,
-      { classId, raceId, shardId: 's0' },
-      { g: { output: 20, second: 200 }, h: { output: 25, second: 200 } },
-      new Date(during).toISOString(),
-    );
-    await createFinalizer(deps(during).d)(
-      kinesisEvent([telemetry({ raceId, classId, racerId: 'g', second: 200, output: 20 })], {
-        arrivalSeconds: during / 1000,
-      }),
-    );
+    await livePart({ classId, raceId }, { g: { output: 20, second: 200 }, h: { output: 25, second: 200 } }, during);
+    await readRecords(during, [telemetry({ raceId, classId, racerId: 'g', second: 200, output: 20 })]);
     // A closer lists the race and claims it; meanwhile another shard reads a record of it (a final).
-    const listed = (await listOpenRaces(documentClient(endpoint), tableName, classId)).find((r) => r.raceId === raceId);
+    const listed = (await listOpenRaces(documentClient(table.endpoint), table.tableName, classId)).find(
+      (r) => r.raceId === raceId,
+    );
     expect(listed).toMatchObject({ lastRecordAt: during });
-    expect(await claimRaceClose(documentClient(endpoint), tableName, listed!, due, 60_000)).toBe(true);
-    await touchOpenRace(documentClient(endpoint), tableName, listed!, due + 1);
-    const outcome = await closeRace(documentClient(endpoint), tableName, listed!, new Date(due).toISOString());
+    expect(await claimRaceClose(documentClient(table.endpoint), table.tableName, listed!, due, 60_000)).toBe(true);
+    await touchOpenRace(documentClient(table.endpoint), table.tableName, listed!, due + 1);
+    const outcome = await closeRace(
+      documentClient(table.endpoint),
+      table.tableName,
+      listed!,
+      new Date(due).toISOString(),
+    );
     expect(outcome).toMatchObject({ markerDeleted: false, competitors: 2 });
     const marker = await get(openRaceKey(classId, raceId));
     expect(marker).toMatchObject({ lastRecordAt: due + 1 });
     expect(marker).not.toHaveProperty('closingUntil');
     // Without a record meanwhile, the next close deletes it.
-    const again = (await listOpenRaces(documentClient(endpoint), tableName, classId)).find((r) => r.raceId === raceId);
+    const again = (await listOpenRaces(documentClient(table.endpoint), table.tableName, classId)).find(
+      (r) => r.raceId === raceId,
+    );
     expect(
-      await closeRace(documentClient(endpoint), tableName, again!, new Date(due + 5000).toISOString()),
+      await closeRace(documentClient(table.endpoint), table.tableName, again!, new Date(due + 5000).toISOString()),
     ).toMatchObject({ markerDeleted: true });
     expect(await get(openRaceKey(classId, raceId))).toBeUndefined();
   });
@@ -582,24 +538,21 @@ describe('finalizer against DynamoDB Local', () => {
     const live: Record<string, { output: number; second: number }> = {};
     // Every second rider alike: ranks are shared across the two closes' writes.
     for (let i = 0; i < riders; i += 1) live[`c${String(i).padStart(3, '0')}`] = { output: 10 + (i >> 1), second: 200 };
-    await writeLivePart(
-      documentClient(endpoint),
-      tableName,
-      { classId, raceId, shardId: 's0' },
-      live,
-      new Date(during).toISOString(),
+    await livePart({ classId, raceId }, live, during);
+    await readRecords(during, [telemetry({ raceId, classId, racerId: 'c000', second: 200, output: 10 })]);
+    const listed = (await listOpenRaces(documentClient(table.endpoint), table.tableName, classId)).find(
+      (r) => r.raceId === raceId,
     );
-    await createFinalizer(deps(during).d)(
-      kinesisEvent([telemetry({ raceId, classId, racerId: 'c000', second: 200, output: 10 })], {
-        arrivalSeconds: during / 1000,
-      }),
-    );
-    const listed = (await listOpenRaces(documentClient(endpoint), tableName, classId)).find((r) => r.raceId === raceId);
-    expect(await claimRaceClose(documentClient(endpoint), tableName, listed!, due, 60_000)).toBe(true);
+    expect(await claimRaceClose(documentClient(table.endpoint), table.tableName, listed!, due, 60_000)).toBe(true);
     // The clock runs out once the race is read and two transactions have started.
     let reads = 0;
-    const first = await closeRace(documentClient(endpoint), tableName, listed!, new Date(due).toISOString(), 1, () =>
-      reads++ < 3 ? 0 : Number.POSITIVE_INFINITY,
+    const first = await closeRace(
+      documentClient(table.endpoint),
+      table.tableName,
+      listed!,
+      new Date(due).toISOString(),
+      1,
+      () => (reads++ < 3 ? 0 : Number.POSITIVE_INFINITY),
     );
     expect(first).toMatchObject({ complete: false, markerDeleted: false });
     expect(first.written).toBeGreaterThan(0);
@@ -608,12 +561,17 @@ describe('finalizer against DynamoDB Local', () => {
     // The claim is given up, so the next closer takes the race at once and goes on.
     const marker = await get(openRaceKey(classId, raceId));
     expect(marker).not.toHaveProperty('closingUntil');
-    expect(await claimRaceClose(documentClient(endpoint), tableName, listed!, due + 1, 60_000)).toBe(true);
-    const rest = await closeRace(documentClient(endpoint), tableName, listed!, new Date(due + 1).toISOString());
+    expect(await claimRaceClose(documentClient(table.endpoint), table.tableName, listed!, due + 1, 60_000)).toBe(true);
+    const rest = await closeRace(
+      documentClient(table.endpoint),
+      table.tableName,
+      listed!,
+      new Date(due + 1).toISOString(),
+    );
     expect(rest).toMatchObject({ complete: true, markerDeleted: true, competitors: riders });
     expect(first.written + rest.written).toBe(riders);
     expect(await get(raceKey(classId, raceId))).toMatchObject({ competitors: riders, winnerRacerId: 'c248' });
-    const stored = (await raceShardItems(documentClient(endpoint), tableName, classId, raceId)).filter(
+    const stored = (await raceShardItems(documentClient(table.endpoint), table.tableName, classId, raceId)).filter(
       (i) => i.itemType === 'Result',
     );
     expect(stored).toHaveLength(riders);

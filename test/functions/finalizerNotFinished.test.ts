@@ -1,21 +1,15 @@
 /** Not-finished results written in transactions of 100 against DynamoDB Local: a final that landed first always wins. */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { buildResultItem } from '../../core/resultItem.js';
 import type { ResultItem } from '../../core/resultItem.js';
 import { putResultsAll, TRANSACT_WRITE_LIMIT } from '../../functions/finalizer/raceStore.js';
 import { raceShardItems } from '../support/shardedReads.js';
-import { createTestTable } from '../support/resources.js';
+import { useTestTable } from '../support/useTestTable.js';
 import { documentClient } from './support.js';
 
 describe('putResultsAll against DynamoDB Local', () => {
-  let endpoint: string;
-  let tableName: string;
-  beforeAll(async () => {
-    endpoint = inject('dynamodbEndpoint');
-    tableName = (await createTestTable(endpoint)).tableName;
-  });
+  const table = useTestTable();
 
   const notFinished = (raceId: number, count: number): ResultItem[] =>
     Array.from({ length: count }, (_, i) =>
@@ -31,14 +25,15 @@ describe('putResultsAll against DynamoDB Local', () => {
 
   async function results(raceId: number): Promise<Map<string, Record<string, unknown>>> {
     const out = new Map<string, Record<string, unknown>>();
-    for (const i of await raceShardItems(documentClient(endpoint), tableName, 3, raceId)) out.set(String(i.racerId), i);
+    for (const i of await raceShardItems(documentClient(table.endpoint), table.tableName, 3, raceId))
+      out.set(String(i.racerId), i);
     return out;
   }
 
   it('writes more than one transaction of items, every rider once', async () => {
     const raceId = 7_000_001;
     const items = notFinished(raceId, TRANSACT_WRITE_LIMIT * 2 + 17);
-    expect(await putResultsAll(documentClient(endpoint), tableName, items)).toEqual({
+    expect(await putResultsAll(documentClient(table.endpoint), table.tableName, items)).toEqual({
       written: items.length,
       alreadyHadResult: 0,
       left: 0,
@@ -64,8 +59,8 @@ describe('putResultsAll against DynamoDB Local', () => {
       lastSecond: 300,
       finished: true,
     });
-    await documentClient(endpoint).send(new PutCommand({ TableName: tableName, Item: final }));
-    expect(await putResultsAll(documentClient(endpoint), tableName, items)).toEqual({
+    await documentClient(table.endpoint).send(new PutCommand({ TableName: table.tableName, Item: final }));
+    expect(await putResultsAll(documentClient(table.endpoint), table.tableName, items)).toEqual({
       written: 149,
       alreadyHadResult: 1,
       left: 0,
@@ -83,8 +78,8 @@ describe('putResultsAll against DynamoDB Local', () => {
   it('writing again (a second closer, or a retry) changes nothing and writes nothing', async () => {
     const raceId = 7_000_003;
     const items = notFinished(raceId, 30);
-    await putResultsAll(documentClient(endpoint), tableName, items);
-    expect(await putResultsAll(documentClient(endpoint), tableName, items)).toEqual({
+    await putResultsAll(documentClient(table.endpoint), table.tableName, items);
+    expect(await putResultsAll(documentClient(table.endpoint), table.tableName, items)).toEqual({
       written: 0,
       alreadyHadResult: 30,
       left: 0,
@@ -93,7 +88,7 @@ describe('putResultsAll against DynamoDB Local', () => {
   });
 
   it('writes nothing for no riders', async () => {
-    expect(await putResultsAll(documentClient(endpoint), tableName, [])).toEqual({
+    expect(await putResultsAll(documentClient(table.endpoint), table.tableName, [])).toEqual({
       written: 0,
       alreadyHadResult: 0,
       left: 0,
@@ -106,13 +101,15 @@ describe('putResultsAll against DynamoDB Local', () => {
     // The clock reaches the deadline after two transactions have started (one at a time).
     let reads = 0;
     const clock = () => (reads++ < 2 ? 0 : 1);
-    expect(await putResultsAll(documentClient(endpoint), tableName, items, 1, 1, clock)).toEqual({
+    expect(await putResultsAll(documentClient(table.endpoint), table.tableName, items, 1, 1, clock)).toEqual({
       written: TRANSACT_WRITE_LIMIT * 2,
       alreadyHadResult: 0,
       left: TRANSACT_WRITE_LIMIT + 5,
     });
     expect((await results(raceId)).size).toBe(TRANSACT_WRITE_LIMIT * 2);
-    expect(await putResultsAll(documentClient(endpoint), tableName, items.slice(TRANSACT_WRITE_LIMIT * 2))).toEqual({
+    expect(
+      await putResultsAll(documentClient(table.endpoint), table.tableName, items.slice(TRANSACT_WRITE_LIMIT * 2)),
+    ).toEqual({
       written: TRANSACT_WRITE_LIMIT + 5,
       alreadyHadResult: 0,
       left: 0,

@@ -16,7 +16,6 @@
  * does not trust it: the rider that close admitted rides on.
  */
 import { describe, expect, it } from 'vitest';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import { readLiveParts } from '../../functions/aggregator/livePartReads.js';
 import { joinCutoffMillis } from '../../core/fairPlay.js';
@@ -25,6 +24,7 @@ import { rankRiders } from '../../core/livePart.js';
 import { raceStartMillis } from '../../core/raceClock.js';
 import { MAPPINGS } from '../../infra/settings.js';
 import { telemetry, windowEvent } from './factories.js';
+import { readItem } from '../support/readItem.js';
 import { manualClock, useAggregatorHarness } from './support.js';
 
 const RACE_SECONDS = 300;
@@ -186,15 +186,7 @@ describe('a flood of late joiners in the aggregator', () => {
       expect(e, honestId(i)).toMatchObject({ second: 125, output: ((200 + i) * 125) / 1000, flags: [] });
     }
     // The late joiners took no slot of the race's cap.
-    const counter = (
-      await ddb.send(
-        new GetCommand({
-          TableName: harness.tableName,
-          Key: raceAdmissionKey(CLASS_ID, RACE_ID),
-          ConsistentRead: true,
-        }),
-      )
-    ).Item;
+    const counter = await readItem(ddb, harness.tableName, raceAdmissionKey(CLASS_ID, RACE_ID));
     expect(counter?.admitted).toBe(HONEST);
     // No board published a late joiner.
     const published = harness.appsync.requests.flatMap((r) => r.body.variables.input?.entries ?? []);

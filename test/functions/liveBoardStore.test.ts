@@ -5,13 +5,13 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { liveBoardHeadKey, racePk } from '../../core/keys.js';
 import { boardHeadOf, storedBandOf } from '../../core/liveBoardItems.js';
 import type { LiveEntry } from '../../core/livePart.js';
 import type { BoardToStore } from '../../functions/aggregator/liveBoardStore.js';
 import { storeLiveBoard, storeLiveBoards } from '../../functions/aggregator/liveBoardStore.js';
-import { createTestTable } from '../support/resources.js';
+import { useTestTable } from '../support/useTestTable.js';
 import { documentClient } from './support.js';
 
 const AT = '2026-12-07T11:00:00.000Z';
@@ -78,56 +78,51 @@ function countedClient(endpoint: string, before?: (command: string) => Promise<v
 }
 
 describe('storing the boards one window publishes (DynamoDB Local)', () => {
-  let endpoint: string;
-  let tableName: string;
-  beforeAll(async () => {
-    endpoint = inject('dynamodbEndpoint');
-    tableName = (await createTestTable(endpoint)).tableName;
-  });
+  const table = useTestTable();
 
   it("stores six small classes' boards in one BatchWriteItem and one transaction of heads, each complete", async () => {
-    const { ddb, calls } = countedClient(endpoint);
+    const { ddb, calls } = countedClient(table.endpoint);
     const boards = [1, 2, 3, 4, 5, 6].map((c) => board(c, 40 + c, 5));
-    const stored = await storeLiveBoards(ddb, tableName, boards);
+    const stored = await storeLiveBoards(ddb, table.tableName, boards);
     expect(stored.outcomes).toEqual([true, true, true, true, true, true]);
     expect(calls).toEqual(['BatchWriteItemCommand', 'TransactWriteItemsCommand']);
     expect(stored.writeCalls).toBe(2);
     for (const c of [1, 2, 3, 4, 5, 6]) {
-      const read = await storedRiders(ddb, tableName, c);
+      const read = await storedRiders(ddb, table.tableName, c);
       expect(read).toEqual({ progress: 5, racerIds: entries(40 + c, 0).map((e) => e.racerId) });
     }
     // The next window's boards go into the other copies and flip every head.
     const next = await storeLiveBoards(
       ddb,
-      tableName,
+      table.tableName,
       [1, 2, 3, 4, 5, 6].map((c) => board(c, 50, 6, 1000)),
     );
     expect(next.outcomes.every((o) => o === true)).toBe(true);
-    expect((await head(ddb, tableName, 1))?.copy).toBe(1);
-    expect((await storedRiders(ddb, tableName, 6)).racerIds).toHaveLength(50);
+    expect((await head(ddb, table.tableName, 1))?.copy).toBe(1);
+    expect((await storedRiders(ddb, table.tableName, 6)).racerIds).toHaveLength(50);
   });
 
   it('keeps a newer stored board: an older one is not stored, the others of the window are', async () => {
-    const { ddb } = countedClient(endpoint);
-    await storeLiveBoard(ddb, tableName, board(12, 30, 9).board, 9, 30);
-    const stored = await storeLiveBoards(ddb, tableName, [board(11, 20, 8), board(12, 10, 8), board(13, 20, 8)]);
+    const { ddb } = countedClient(table.endpoint);
+    await storeLiveBoard(ddb, table.tableName, board(12, 30, 9).board, 9, 30);
+    const stored = await storeLiveBoards(ddb, table.tableName, [board(11, 20, 8), board(12, 10, 8), board(13, 20, 8)]);
     expect(stored.outcomes).toEqual([true, false, true]);
-    expect(await storedRiders(ddb, tableName, 12)).toMatchObject({ progress: 9 });
-    expect((await storedRiders(ddb, tableName, 12)).racerIds).toHaveLength(30);
-    expect((await storedRiders(ddb, tableName, 13)).racerIds).toHaveLength(20);
+    expect(await storedRiders(ddb, table.tableName, 12)).toMatchObject({ progress: 9 });
+    expect((await storedRiders(ddb, table.tableName, 12)).racerIds).toHaveLength(30);
+    expect((await storedRiders(ddb, table.tableName, 13)).racerIds).toHaveLength(20);
   });
 
   it('flips each head on its own when another closer moves one head between the read and the transaction', async () => {
-    const writer = documentClient(endpoint);
+    const writer = documentClient(table.endpoint);
     // A lagging closer's board of more progress for class 22 lands just before the heads flip.
     const newer = board(22, 35, 50);
     let raced = false;
-    const { ddb, calls } = countedClient(endpoint, async (command) => {
+    const { ddb, calls } = countedClient(table.endpoint, async (command) => {
       if (command !== 'TransactWriteItemsCommand' || raced) return;
       raced = true;
-      await storeLiveBoard(writer, tableName, newer.board, newer.progress, newer.topRiders);
+      await storeLiveBoard(writer, table.tableName, newer.board, newer.progress, newer.topRiders);
     });
-    const stored = await storeLiveBoards(ddb, tableName, [board(21, 20, 3), board(22, 20, 3), board(23, 20, 3)]);
+    const stored = await storeLiveBoards(ddb, table.tableName, [board(21, 20, 3), board(22, 20, 3), board(23, 20, 3)]);
     expect(raced).toBe(true);
     // The cancelled transaction, then one conditional put per head.
     expect(calls).toEqual([
@@ -139,16 +134,16 @@ describe('storing the boards one window publishes (DynamoDB Local)', () => {
     ]);
     expect(stored.writeCalls).toBe(5);
     expect(stored.outcomes).toEqual([true, false, true]);
-    expect(await storedRiders(ddb, tableName, 22)).toMatchObject({ progress: 50 });
-    expect((await storedRiders(ddb, tableName, 22)).racerIds).toHaveLength(35);
-    expect((await storedRiders(ddb, tableName, 21)).racerIds).toHaveLength(20);
+    expect(await storedRiders(ddb, table.tableName, 22)).toMatchObject({ progress: 50 });
+    expect((await storedRiders(ddb, table.tableName, 22)).racerIds).toHaveLength(35);
+    expect((await storedRiders(ddb, table.tableName, 21)).racerIds).toHaveLength(20);
   });
 
   it('stores one board with one BatchWriteItem and one conditional put, as before', async () => {
-    const { ddb, calls } = countedClient(endpoint);
-    const stored = await storeLiveBoard(ddb, tableName, board(31, 1000, 4).board, 4, 1000);
+    const { ddb, calls } = countedClient(table.endpoint);
+    const stored = await storeLiveBoard(ddb, table.tableName, board(31, 1000, 4).board, 4, 1000);
     expect(stored).toEqual({ stored: true, writeCalls: 2 });
     expect(calls).toEqual(['BatchWriteItemCommand', 'PutItemCommand']);
-    expect((await storedRiders(ddb, tableName, 31)).racerIds).toHaveLength(1000);
+    expect((await storedRiders(ddb, table.tableName, 31)).racerIds).toHaveLength(1000);
   });
 });

@@ -8,13 +8,14 @@
  * all fall in one admission bucket keeps every link under 400 KB.
  */
 import { describe, expect, it } from 'vitest';
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
 import { admitNewcomers } from '../../functions/aggregator/raceAdmissionStore.js';
 import { readLiveParts } from '../../functions/aggregator/livePartReads.js';
 import { raceAdmissionKey, racePk } from '../../core/keys.js';
 import { ADMIT_LINK_MAX_IDS, admittedLinks } from '../../core/raceAdmission.js';
 import { admittedFinals } from '../../functions/finalizer/admittedFinals.js';
+import { readItem } from '../support/readItem.js';
 import { raceShardItems } from '../support/shardedReads.js';
 import { admittedRiderKeys, BATCH_GET_KEYS } from '../../resolvers/lib/raceAdmission.js';
 import { rankRiders } from '../../core/livePart.js';
@@ -82,15 +83,7 @@ describe('admission against DynamoDB Local', () => {
       ['b0', 3],
       ['b1', 3],
     ]);
-    const counter = (
-      await ddb.send(
-        new GetCommand({
-          TableName: harness.tableName,
-          Key: raceAdmissionKey(CLASS_ID, RACE_ID),
-          ConsistentRead: true,
-        }),
-      )
-    ).Item;
+    const counter = await readItem(ddb, harness.tableName, raceAdmissionKey(CLASS_ID, RACE_ID));
     expect(counter).toMatchObject({ admitted: 5, cap: 5, [`r_${SHARDS[0]}`]: 3, [`r_${SHARDS[1]}`]: 2 });
     const markers = await ddb.send(
       new QueryCommand({
@@ -232,15 +225,7 @@ describe('admission against DynamoDB Local', () => {
     const retried = await admitNewcomers(ddb, harness.tableName, ref, 3, 0, riders);
     expect(first).toEqual({ admitted: ['n0', 'n1', 'n2'], refused: 1, full: true });
     expect(retried).toEqual(first);
-    const counter = (
-      await ddb.send(
-        new GetCommand({
-          TableName: harness.tableName,
-          Key: raceAdmissionKey(ref.classId, ref.raceId),
-          ConsistentRead: true,
-        }),
-      )
-    ).Item;
+    const counter = await readItem(ddb, harness.tableName, raceAdmissionKey(ref.classId, ref.raceId));
     expect(counter).toMatchObject({ admitted: 3, [`r_${ref.shardId}`]: 3 });
     ddb.destroy();
   });

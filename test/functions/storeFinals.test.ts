@@ -3,14 +3,14 @@
  * wins for each rider, as with one conditional put per final, whether its
  * transaction of 100 went through or was cancelled by a rider who already had one.
  */
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { pendingFinalKey } from '../../core/keys.js';
 import type { PendingFinal } from '../../functions/finalizer/pendingFinal.js';
 import type { OfferedFinal, StoreFinalOutcome } from '../../functions/finalizer/raceStore.js';
 import { storeFinal, storeFinals } from '../../functions/finalizer/raceStore.js';
 import { freePort } from '../../local/emulators/freePort.js';
-import { createTestTable } from '../support/resources.js';
+import { useTestTable } from '../support/useTestTable.js';
 import { documentClient } from './support.js';
 
 const CLASS_ID = 4;
@@ -20,30 +20,27 @@ function final(raceId: number, i: number, output = 100 + i): PendingFinal {
 }
 
 describe('storeFinals against DynamoDB Local', () => {
-  let endpoint: string;
-  let tableName: string;
-  beforeAll(async () => {
-    endpoint = inject('dynamodbEndpoint');
-    tableName = (await createTestTable(endpoint)).tableName;
-  });
+  const table = useTestTable();
 
   async function stored(raceId: number, racerId: string) {
     const key = pendingFinalKey(CLASS_ID, raceId, racerId);
     return (
-      await documentClient(endpoint).send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))
+      await documentClient(table.endpoint).send(
+        new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
+      )
     ).Item;
   }
 
-  async function store(offers: readonly OfferedFinal[], ddb = documentClient(endpoint)) {
+  async function store(offers: readonly OfferedFinal[], ddb = documentClient(table.endpoint)) {
     const outcomes = new Map<string, StoreFinalOutcome | Error>();
-    await storeFinals(ddb, tableName, offers, Date.now(), (o, outcome) => outcomes.set(o.final.racerId, outcome));
+    await storeFinals(ddb, table.tableName, offers, Date.now(), (o, outcome) => outcomes.set(o.final.racerId, outcome));
     return outcomes;
   }
 
   it('stores 250 new finals in 3 write calls, each exactly as offered', async () => {
     const raceId = 6_100_001;
     const offers = Array.from({ length: 250 }, (_, i) => ({ final: final(raceId, i), conflicting: i === 7 }));
-    const ddb = documentClient(endpoint);
+    const ddb = documentClient(table.endpoint);
     const calls: string[] = [];
     ddb.middlewareStack.add(
       (next, context) => async (args) => {
@@ -63,8 +60,12 @@ describe('storeFinals against DynamoDB Local', () => {
 
   it('a transaction holding a replay and a different final keeps every first final: replay, conflict and new ones told apart', async () => {
     const raceId = 6_100_002;
-    expect(await storeFinal(documentClient(endpoint), tableName, final(raceId, 1), false, Date.now())).toBe('stored');
-    expect(await storeFinal(documentClient(endpoint), tableName, final(raceId, 2), false, Date.now())).toBe('stored');
+    expect(await storeFinal(documentClient(table.endpoint), table.tableName, final(raceId, 1), false, Date.now())).toBe(
+      'stored',
+    );
+    expect(await storeFinal(documentClient(table.endpoint), table.tableName, final(raceId, 2), false, Date.now())).toBe(
+      'stored',
+    );
     const offers = [
       { final: final(raceId, 0), conflicting: false },
       { final: final(raceId, 1), conflicting: false }, // the same final again: a replay

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { LOCAL_REGION } from '../../local/credentials.js';
 import { TEST_IAM_CREDENTIALS } from '../support/testCredentials.js';
 import { createDocumentClient } from '../../functions/runtime/documentClient.js';
@@ -15,7 +15,7 @@ import { createPublisher } from '../../functions/aggregator/publishLiveRankings.
 import type { AggregatorDeps } from '../../functions/aggregator/aggregator.js';
 import type { Clock } from '../../functions/runtime/clock.js';
 import { createFinalizer } from '../../functions/finalizer/finalizer.js';
-import { createTestTable } from '../support/resources.js';
+import { useTestTable } from '../support/useTestTable.js';
 import { recordingLogger, recordingMetrics, type RecordedLogs, type RecordedMetrics } from './fakes.js';
 
 export function documentClient(endpoint: string, maxAttempts = 3): DynamoDBDocumentClient {
@@ -143,40 +143,49 @@ export interface AggregatorHarness {
 
 /**
  * Registers the hooks every aggregator integration test needs: before all, a
- * fresh table on the shared DynamoDB Local and a recording AppSync endpoint;
+ * fresh table on the shared DynamoDB Local (useTestTable) and a recording AppSync endpoint;
  * after all, that endpoint closed. Call it in a describe block; the harness's
  * fields are there once its beforeAll has run (hooks registered after it see them).
  */
 export function useAggregatorHarness(o: { raceSeconds: number }): AggregatorHarness {
-  let ready: { endpoint: string; tableName: string; appsync: FakeAppSync } | undefined;
+  const table = useTestTable();
+  let appsync: FakeAppSync | undefined;
   beforeAll(async () => {
-    const endpoint = inject('dynamodbEndpoint');
-    const { tableName } = await createTestTable(endpoint);
-    ready = { endpoint, tableName, appsync: await fakeAppSync() };
+    appsync = await fakeAppSync();
   });
-  afterAll(async () => ready?.appsync.close());
-  const get = () => {
-    if (ready === undefined) throw new Error('useAggregatorHarness: read before its beforeAll ran');
-    return ready;
+  afterAll(async () => appsync?.close());
+  const recording = () => {
+    if (appsync === undefined) throw new Error('useAggregatorHarness: read before its beforeAll ran');
+    return appsync;
   };
   return {
     get endpoint() {
-      return get().endpoint;
+      return table.endpoint;
     },
     get tableName() {
-      return get().tableName;
+      return table.tableName;
     },
     get appsync() {
-      return get().appsync;
+      return recording();
     },
-    ddb: () => documentClient(get().endpoint),
-    deps: (clock, overrides = {}) => aggregatorTestDeps({ ...get(), raceSeconds: o.raceSeconds, clock }, overrides),
+    ddb: () => documentClient(table.endpoint),
+    deps: (clock, overrides = {}) =>
+      aggregatorTestDeps(
+        {
+          endpoint: table.endpoint,
+          tableName: table.tableName,
+          appsync: recording(),
+          raceSeconds: o.raceSeconds,
+          clock,
+        },
+        overrides,
+      ),
     finalizer(ddb, clockAt) {
       const metrics = recordingMetrics();
       const clock = manualClock(clockAt);
       const finalize = createFinalizer({
         ddb,
-        tableName: get().tableName,
+        tableName: table.tableName,
         raceSeconds: o.raceSeconds,
         graceSeconds: 15,
         logger: recordingLogger(),

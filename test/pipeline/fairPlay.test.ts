@@ -4,9 +4,7 @@
  * trusted producer would, are refused and flagged, while the honest riders
  * beside them end with exact results and all-time stats.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../client/index.js';
-import type { AlleycatClient } from '../../client/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   AllTimeRankingsDocument,
   LiveRankingsDocument,
@@ -14,53 +12,27 @@ import {
   RacesDocument,
   type LiveRankingsQuery,
 } from '../../client/generated/operations.js';
-import { raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
-import { streamTelemetry, type StreamTelemetry } from '../support/streamTelemetry.js';
-import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startScratchStack } from '../../local/stack/startScratchStack.js';
+import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
+import type { TelemetryRecord } from '../../core/telemetry.js';
+import { useScratchStack } from '../support/useScratchStack.js';
 import { readUntil, sleep } from '../support/eventually.js';
+import { untilNextRaceStart, untilRaceSecond } from '../support/raceStart.js';
 
 // Long enough that a final sent just after the close (end + 15 s grace + the close) is still for the
 // race just ended, which the pipeline reads (older races are malformed records).
 const RACE_SECONDS = 30;
 const CLASS_ID = 5;
 
-interface Value {
-  raceId: number;
-  classId: number;
-  racerId: string;
-  second: number;
-  power: number;
-  output: number;
-  event: 'update' | 'final';
-  deviceTimestamp: number;
-}
-
 /** Constant power per rider: output = watts × second, exact to the joule. */
 const WATTS: Record<string, number> = { h1: 400, h2: 300, v: 250, c1: 200, c2: 350, c3: 150 };
 const outputAt = (racerId: string, second: number) => ((WATTS[racerId] ?? 0) * second) / 1000;
 
 describe('fair play on the local stack: attacks refused, honest riders exact', () => {
-  let stack: LocalStack;
-  let client: AlleycatClient;
-  let stream: StreamTelemetry;
-
-  beforeAll(async () => {
-    stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
-    client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
-    stream = streamTelemetry(stack.endpoints.kinesis, { attempts: 1 });
-  });
-  afterAll(async () => {
-    client?.close();
-    stream?.close();
-    await stack?.stop();
-  });
+  const local = useScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
 
   it('refuses an early final, a rival pinned from the future, a too-fast step, a second final and a final after the close', async () => {
-    const raceId = raceIdAt(Date.now(), RACE_SECONDS) + 1;
-    const start = raceStartMillis(raceId, RACE_SECONDS);
-    await sleep(start - Date.now() + 50);
-    const value = (racerId: string, second: number, extra: Partial<Value> = {}): Value => ({
+    const raceId = await untilNextRaceStart(RACE_SECONDS);
+    const value = (racerId: string, second: number, extra: Partial<TelemetryRecord> = {}): TelemetryRecord => ({
       raceId,
       classId: CLASS_ID,
       racerId,
@@ -80,7 +52,7 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
         const race = raceIdAt(now, RACE_SECONDS);
         const second = raceSecondAt(race, RACE_SECONDS, now);
         if (second < RACE_SECONDS) {
-          await stream.put([
+          await local.stream.put([
             {
               raceId: race,
               classId: 1,
@@ -107,22 +79,21 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
         if (s === 1) values.push(value('c1', RACE_SECONDS, { power: 3000, output: 3 * RACE_SECONDS, event: 'final' }));
         // Attack 2: a record for rival v from the future with no output, to pin v at 0.
         if (s === 2) values.push(value('v', RACE_SECONDS - 1, { power: 0, output: 0 }));
-        await stream.put(values);
+        await local.stream.put(values);
         // Attack 4: a second, different final of c2 (another batch): the first valid final stays.
         if (s === RACE_SECONDS)
-          await stream.put([value('c2', RACE_SECONDS, { output: outputAt('c2', RACE_SECONDS) + 5 })]);
+          await local.stream.put([value('c2', RACE_SECONDS, { output: outputAt('c2', RACE_SECONDS) + 5 })]);
         // Watched beside the ride, so that a slow board never delays the riders' next records.
         if (s === 6) {
           pinnedView = readUntil(
-            () => client.query(LiveRankingsDocument, { classId: CLASS_ID }),
+            () => local.client.query(LiveRankingsDocument, { classId: CLASS_ID }),
             (r) => (r.liveRankings?.entries.find((e) => e.racerId === 'v')?.second ?? 0) >= 5,
             Date.now() + 20_000,
           );
           // Its failure is reported where it is awaited, after the ride.
           pinnedView.catch(() => undefined);
         }
-        const next = start + (s + 1) * 1000 + 50;
-        await sleep(Math.max(0, next - Date.now()));
+        await untilRaceSecond(raceId, RACE_SECONDS, s + 1);
       }
 
       // While the race ran: v moved on with its own seconds, c1 never led.
@@ -137,14 +108,14 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
       const summary = await readUntil(
         async () =>
           (
-            await client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })
+            await local.client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })
           ).races.items.find((r) => r.raceId === raceId && r.competitors !== null),
         (r) => r !== undefined,
         Date.now() + 60_000,
       );
       expect(summary).toMatchObject({ competitors: 6, finishers: 6, winnerRacerId: 'h1', bestOutput: 12 });
       const results = async () =>
-        (await client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 })).raceResults.items.map(
+        (await local.client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 })).raceResults.items.map(
           (r) => [r.racerId, r.output, r.finished, r.lastSecond, r.flags],
         );
       const closed = await results();
@@ -167,12 +138,12 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
       expect(flagsOf('c3')).toContain('OUTPUT_TOO_FAST');
 
       // Attack 3: a final after the close, for a rider with a result, and for one without.
-      await stream.put([
+      await local.stream.put([
         value('h2', RACE_SECONDS, { power: 3000, output: 20 }),
         value('late', RACE_SECONDS, { power: 3000, output: 90 }),
       ]);
       const ops = async () => {
-        const res = await fetch(new URL('/ops/metrics', stack.endpoints.graphqlUrl));
+        const res = await fetch(new URL('/ops/metrics', local.stack.endpoints.graphqlUrl));
         const doc = (await res.json()) as { series: Array<{ id: string; total: number | null }> };
         return doc.series.find((x) => x.id === 'fn.finalizer.LateFinalsRefused')?.total ?? 0;
       };
@@ -181,7 +152,7 @@ describe('fair play on the local stack: attacks refused, honest riders exact', (
 
       // All-time rankings: the honest riders exactly, the flagged ones not at all.
       const allTime = await readUntil(
-        () => client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 }),
+        () => local.client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 }),
         (r) => r.allTimeRankings.items.length >= 2,
         Date.now() + 60_000,
       );

@@ -14,9 +14,7 @@
  * Neither ever appears in the live rankings or the results; the honest
  * riders' results and all-time stats are exact; the refusals are counted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../client/index.js';
-import type { AlleycatClient } from '../../client/index.js';
+import { describe, expect, it } from 'vitest';
 import { GraphQLResponseError } from '../../client/errors.js';
 import {
   AllTimeRankingsDocument,
@@ -26,13 +24,11 @@ import {
   RecordTelemetryDocument,
 } from '../../client/generated/operations.js';
 import { joinCutoffMillis, lateJoinRefusedFromMillis } from '../../core/fairPlay.js';
-import { raceIdAt, raceStartMillis } from '../../core/raceClock.js';
+import { raceStartMillis } from '../../core/raceClock.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
-import { streamTelemetry, type StreamTelemetry } from '../support/streamTelemetry.js';
-import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
-import { startScratchStack } from '../../local/stack/startScratchStack.js';
-import { readUntil, sleep } from '../support/eventually.js';
+import { useScratchStack } from '../support/useScratchStack.js';
+import { readUntil } from '../support/eventually.js';
+import { untilNextRaceStart, untilRaceSecond } from '../support/raceStart.js';
 
 /** Join deadline second 10, cutoff at 13 s; recordTelemetry refuses unadmitted riders from 28 s. */
 const RACE_SECONDS = 60;
@@ -46,28 +42,12 @@ const outputAt = (racerId: string, second: number) =>
   ((WATTS[racerId] ?? 0) * Math.max(0, second - (FROM[racerId] ?? 0))) / 1000;
 
 describe('a late joiner on the local stack: refused on every path, honest riders exact', () => {
-  let stack: LocalStack;
-  let client: AlleycatClient;
-  let stream: StreamTelemetry;
-  let riders: RiderTelemetry;
-
-  beforeAll(async () => {
-    stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
-    client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
-    stream = streamTelemetry(stack.endpoints.kinesis, { attempts: 1 });
-    riders = riderTelemetry(stack.endpoints);
-  });
-  afterAll(async () => {
-    client?.close();
-    riders?.close();
-    stream?.close();
-    await stack?.stop();
-  });
+  const local = useScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
 
   /** recordTelemetry as the signed-in rider: undefined when accepted, else the GraphQL error. */
   async function ride(record: TelemetryRecord): Promise<Record<string, unknown> | undefined> {
     try {
-      const res = await riders.clientOf(record.racerId).mutate(RecordTelemetryDocument, { records: [record] });
+      const res = await local.riders.clientOf(record.racerId).mutate(RecordTelemetryDocument, { records: [record] });
       expect(res.recordTelemetry).toMatchObject({ accepted: 1, failed: 0 });
       return undefined;
     } catch (error) {
@@ -80,15 +60,14 @@ describe('a late joiner on the local stack: refused on every path, honest riders
     // Sign the riders up before the race, so that the first second's calls are plain calls.
     await Promise.all(
       ['g1', 'gl'].map((id) =>
-        riders
+        local.riders
           .clientOf(id)
           .mutate(RecordTelemetryDocument, { records: [] })
           .catch(() => undefined),
       ),
     );
-    const raceId = raceIdAt(Date.now(), RACE_SECONDS) + 1;
+    const raceId = await untilNextRaceStart(RACE_SECONDS);
     const start = raceStartMillis(raceId, RACE_SECONDS);
-    await sleep(start - Date.now() + 50);
     const value = (racerId: string, second: number): TelemetryRecord => ({
       raceId,
       classId: CLASS_ID,
@@ -108,17 +87,17 @@ describe('a late joiner on the local stack: refused on every path, honest riders
     for (let s = 0; ; s = Math.min(RACE_SECONDS, Math.max(s + 1, clockSecond()))) {
       const kinesisValues = ['h1', 'h2'].map((id) => value(id, s));
       if (s >= JOIN_AT) kinesisValues.push(value('kl', s));
-      await stream.put(kinesisValues);
+      await local.stream.put(kinesisValues);
       const honest = await ride(value('g1', s));
       // The honest signed-in rider is never refused, before the deadline or after it.
       expect(honest, `g1 at second ${s}`).toBeUndefined();
       if (s >= JOIN_AT) refusals.push([Date.now(), await ride(value('gl', s))]);
       if (s >= JOIN_AT + 5) {
-        const live = (await client.query(LiveRankingsDocument, { classId: CLASS_ID })).liveRankings;
+        const live = (await local.client.query(LiveRankingsDocument, { classId: CLASS_ID })).liveRankings;
         if (live?.raceId === raceId) liveViews.push({ second: s, ids: live.entries.map((e) => e.racerId) });
       }
       if (s === RACE_SECONDS) break;
-      await sleep(Math.max(0, start + (s + 1) * 1000 + 50 - Date.now()));
+      await untilRaceSecond(raceId, RACE_SECONDS, s + 1);
     }
 
     // recordTelemetry: the late rider's calls are taken until the admission settles, refused after.
@@ -142,15 +121,15 @@ describe('a late joiner on the local stack: refused on every path, honest riders
     const summary = await readUntil(
       async () =>
         (
-          await client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })
+          await local.client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })
         ).races.items.find((r) => r.raceId === raceId && r.competitors !== null),
       (r) => r !== undefined,
       Date.now() + // A stream quiet after the race's end closes it on the finalizer's once-a-minute tick.
         120_000,
     );
     expect(summary).toMatchObject({ competitors: 3, finishers: 3, winnerRacerId: 'h1', bestOutput: 24 });
-    const results = (await client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 })).raceResults
-      .items;
+    const results = (await local.client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 }))
+      .raceResults.items;
     expect(results.map((r) => [r.rank, r.racerId, r.output, r.finished, r.lastSecond, r.flags])).toEqual([
       [1, 'h1', 24, true, RACE_SECONDS, []],
       [2, 'g1', 21, true, RACE_SECONDS, []],
@@ -158,7 +137,7 @@ describe('a late joiner on the local stack: refused on every path, honest riders
     ]);
 
     const allTime = await readUntil(
-      () => client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 }),
+      () => local.client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 }),
       (r) => r.allTimeRankings.items.length >= 3,
       Date.now() + 60_000,
     );
@@ -169,7 +148,7 @@ describe('a late joiner on the local stack: refused on every path, honest riders
     ]);
 
     // Counted where operators look: the aggregator's refusals (every window a late joiner rode in), the final.
-    const res = await fetch(new URL('/ops/metrics', stack.endpoints.graphqlUrl));
+    const res = await fetch(new URL('/ops/metrics', local.stack.endpoints.graphqlUrl));
     const doc = (await res.json()) as { series: Array<{ id: string; total: number | null }> };
     const total = (id: string) => doc.series.find((x) => x.id === id)?.total ?? 0;
     expect(total('fn.aggregator.LateJoinersRefused') + total('fn.aggregator.LateRecordsRefused')).toBeGreaterThan(0);

@@ -6,12 +6,10 @@
  * complete, ranked, at most one 5 KB message each, and a subscriber gets only
  * its bands; liveBoard and liveRider agree with the board; a sixth band is refused.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stackClient } from '../support/stackClient.js';
+import { describe, expect, it } from 'vitest';
 import { liveBandEventBytes } from '../support/liveBandEventBytes.js';
 import { followLiveBoard } from '../../client/index.js';
 import type { AroundMeView } from '../../client/index.js';
-import type { AlleycatClient } from '../../client/index.js';
 import {
   LiveBoardDocument,
   LiveRiderDocument,
@@ -21,10 +19,8 @@ import {
 import type { LiveBandFieldsFragment, OnLiveRankingsSubscription } from '../../client/generated/operations.js';
 import { raceSecondAt } from '../../core/raceClock.js';
 import type { TelemetryRecord } from '../../core/telemetry.js';
-import { streamTelemetry } from '../support/streamTelemetry.js';
-import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { untilJoinable } from '../support/raceStart.js';
+import { useScratchStack } from '../support/useScratchStack.js';
 
 /** Short: riders start at a race's start (test/support/raceStart.ts), so the test waits at most one race. */
 const RACE_SECONDS = 60;
@@ -47,44 +43,33 @@ const CLIMB_FROM = 4;
 const CLIMBER = RIDERS - 1;
 
 describe('live boards in bands on the local stack', () => {
-  let stack: LocalStack;
-  let client: AlleycatClient;
-
-  beforeAll(async () => {
-    stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
-    client = stackClient(stack.endpoints);
-  });
-  afterAll(async () => {
-    client?.close();
-    await stack?.stop();
-  });
+  const local = useScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
 
   it('complete boards from the first window, bands complete, ranked and within 5 KB, each subscriber only its bands', async () => {
     const boards: Board[] = [];
     const bands: LiveBandFieldsFragment[] = [];
-    const offBoard = client.subscribe(
+    const offBoard = local.client.subscribe(
       OnLiveRankingsDocument,
       { classId: CLASS_ID },
       { next: (v) => void (v.onLiveRankings && boards.push(v.onLiveRankings)) },
     );
-    const offBands = client.subscribe(
+    const offBands = local.client.subscribe(
       OnLiveBoardDocument,
       { classId: CLASS_ID, bands: [0, 2, 4] },
       { next: (v) => void (v.onLiveBoard && bands.push(v.onLiveBoard)) },
     );
     const refused: unknown[] = [];
-    const offSix = client.subscribe(
+    const offSix = local.client.subscribe(
       OnLiveBoardDocument,
       { classId: CLASS_ID, bands: [0, 1, 2, 3, 4, 5] },
       { next: () => undefined, error: (e) => void refused.push(e) },
     );
     const views: AroundMeView[] = [];
-    const stopFollowing = followLiveBoard(client, {
+    const stopFollowing = followLiveBoard(local.client, {
       classId: CLASS_ID,
       racerId: racerId(CLIMBER),
       onUpdate: (v) => views.push(v),
     });
-    const stream = streamTelemetry(stack.endpoints.kinesis, { attempts: 1 });
     try {
       // Let the subscriptions start before the first record reaches the stream.
       await new Promise((r) => setTimeout(r, 1500));
@@ -113,7 +98,7 @@ describe('live boards in bands on the local stack', () => {
           deviceTimestamp: now(),
         }));
         // Every rider's record of a second in one go: they all reach the stream in the same window.
-        await stream.put(records);
+        await local.stream.put(records);
         await new Promise((r) => setTimeout(r, 1000));
       }
       const deadline = now() + 30_000;
@@ -151,17 +136,18 @@ describe('live boards in bands on the local stack', () => {
 
       // The first paint and a rider's standing agree with the board (stored once its events are out).
       const storedDeadline = now() + 10_000;
-      let paint = await client.query(LiveBoardDocument, { classId: CLASS_ID, bands: [3, 1] });
+      let paint = await local.client.query(LiveBoardDocument, { classId: CLASS_ID, bands: [3, 1] });
       while (paint.liveBoard[0]?.updatedAt !== final.updatedAt && now() < storedDeadline) {
         await new Promise((r) => setTimeout(r, 200));
-        paint = await client.query(LiveBoardDocument, { classId: CLASS_ID, bands: [3, 1] });
+        paint = await local.client.query(LiveBoardDocument, { classId: CLASS_ID, bands: [3, 1] });
       }
       expect(paint.liveBoard.map((b) => b.band)).toEqual([3, 1]);
       expect(paint.liveBoard[0]!.entries.map((e) => e.racerId)).toEqual(
         final.entries.slice(150, 200).map((e) => e.racerId),
       );
       const mid = final.entries[120]!;
-      const standing = (await client.query(LiveRiderDocument, { classId: CLASS_ID, racerId: mid.racerId })).liveRider!;
+      const standing = (await local.client.query(LiveRiderDocument, { classId: CLASS_ID, racerId: mid.racerId }))
+        .liveRider!;
       expect(standing).toMatchObject({ rank: mid.rank, band: 2, totalRiders: RIDERS, output: mid.output });
       expect(standing.ahead!.racerId).toBe(final.entries[119]!.racerId);
       expect(standing.behind!.racerId).toBe(final.entries[121]!.racerId);
@@ -185,15 +171,14 @@ describe('live boards in bands on the local stack', () => {
       // A sixth band is refused (AppSync's `in` filter takes five values).
       expect(refused).toHaveLength(1);
       expect(JSON.stringify(refused[0])).toContain('bands must list 1..5 bands');
-      await expect(client.query(LiveBoardDocument, { classId: CLASS_ID, bands: [0, 1, 2, 3, 4, 5] })).rejects.toThrow(
-        'bands must list 1..5 bands',
-      );
+      await expect(
+        local.client.query(LiveBoardDocument, { classId: CLASS_ID, bands: [0, 1, 2, 3, 4, 5] }),
+      ).rejects.toThrow('bands must list 1..5 bands');
     } finally {
       offBoard();
       offBands();
       offSix();
       stopFollowing();
-      stream.close();
     }
   });
 });

@@ -4,16 +4,12 @@
  * aggregator → publishLiveRankings (SigV4, IAM) → onLiveRankings over the
  * real-time WebSocket. Then the finalizer and all-time consumer take the race.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stackClient } from '../support/stackClient.js';
-import type { AlleycatClient } from '../../client/index.js';
+import { describe, expect, it } from 'vitest';
 import { OnLiveRankingsDocument } from '../../client/generated/operations.js';
 import type { OnLiveRankingsSubscription } from '../../client/generated/operations.js';
 import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
-import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startScratchStack } from '../../local/stack/startScratchStack.js';
 import { untilJoinable } from '../support/raceStart.js';
-import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
+import { useScratchStack } from '../support/useScratchStack.js';
 
 type Snapshot = NonNullable<OnLiveRankingsSubscription['onLiveRankings']>;
 
@@ -22,27 +18,11 @@ const WINDOW_SECONDS = 1;
 const CLASS_ID = 4;
 
 describe('live rankings end to end on the local stack', () => {
-  let stack: LocalStack;
-  let client: AlleycatClient;
-  let telemetry: RiderTelemetry;
-
-  beforeAll(async () => {
-    stack = await startScratchStack({
-      raceSeconds: RACE_SECONDS,
-      windowSeconds: WINDOW_SECONDS,
-    });
-    telemetry = riderTelemetry(stack.endpoints);
-    client = stackClient(stack.endpoints);
-  });
-  afterAll(async () => {
-    client?.close();
-    telemetry?.close();
-    await stack?.stop();
-  });
+  const local = useScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_SECONDS });
 
   it('delivers the complete ranking (ties 1-2-2-4) to a subscriber within a few windows', async () => {
     const snapshots: Array<{ at: number; snapshot: Snapshot }> = [];
-    const unsubscribe = client.subscribe(
+    const unsubscribe = local.client.subscribe(
       OnLiveRankingsDocument,
       { classId: CLASS_ID },
       {
@@ -80,7 +60,7 @@ describe('live rankings end to end on the local stack', () => {
           event: 'update' as const,
           deviceTimestamp: Date.now(),
         }));
-        const receipt = await telemetry.send({ records });
+        const receipt = await local.riders.send({ records });
         expect(receipt.recordTelemetry).toMatchObject({ accepted: 4, failed: 0 });
         await new Promise((r) => setTimeout(r, 1000));
         complete = snapshots

@@ -6,62 +6,41 @@
  * summary and the all-time rankings stay as closed (contract §6).
  */
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../client/index.js';
-import type { AlleycatClient } from '../../client/index.js';
+import { describe, expect, it } from 'vitest';
 import { AllTimeRankingsDocument, RaceResultsDocument, RacesDocument } from '../../client/generated/operations.js';
 import { raceEndMillis, raceSecondAt } from '../../core/raceClock.js';
 import { isScheduledEvent } from '../../functions/finalizer/finalizer.js';
 import { RACE } from '../../infra/settings.js';
 import type { LambdaHandler } from '../../local/esm/eventSourceMapping.js';
-import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startScratchStack } from '../../local/stack/startScratchStack.js';
+import { sleep } from '../support/eventually.js';
 import { untilJoinable } from '../support/raceStart.js';
-import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
+import { useScratchStack } from '../support/useScratchStack.js';
 
 // Long enough that a final sent after the close (end + grace + 30 s quiet) still belongs to "the race just ended".
 const RACE_SECONDS = 60;
 const CLASS_ID = 4;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a quiet stream on the local stack', () => {
-  let stack: LocalStack;
-  let client: AlleycatClient;
-  let riders: RiderTelemetry;
   /** Arrival times (ms) of the Kinesis records the finalizer was given, and the scheduled events. */
   const arrivals: number[] = [];
   let scheduledEvents = 0;
 
-  beforeAll(async () => {
-    const wrapHandler = (name: string, handler: LambdaHandler): LambdaHandler =>
-      name !== 'finalizer'
-        ? handler
-        : (((event: unknown, context: Context) => {
-            if (isScheduledEvent(event)) scheduledEvents += 1;
-            const records =
-              (event as { Records?: Array<{ kinesis?: { approximateArrivalTimestamp?: number } }> }).Records ?? [];
-            for (const r of records)
-              if (typeof r.kinesis?.approximateArrivalTimestamp === 'number')
-                arrivals.push(r.kinesis.approximateArrivalTimestamp * 1000);
-            return handler(event as never, context);
-          }) as LambdaHandler);
-    stack = await startScratchStack({
-      raceSeconds: RACE_SECONDS,
-      windowSeconds: 1,
-      closeScheduleMs: 1000,
-      wrapHandler,
-    });
-    riders = riderTelemetry(stack.endpoints);
-    client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
-  });
-  afterAll(async () => {
-    client?.close();
-    riders?.close();
-    await stack?.stop();
-  });
+  const wrapHandler = (name: string, handler: LambdaHandler): LambdaHandler =>
+    name !== 'finalizer'
+      ? handler
+      : (((event: unknown, context: Context) => {
+          if (isScheduledEvent(event)) scheduledEvents += 1;
+          const records =
+            (event as { Records?: Array<{ kinesis?: { approximateArrivalTimestamp?: number } }> }).Records ?? [];
+          for (const r of records)
+            if (typeof r.kinesis?.approximateArrivalTimestamp === 'number')
+              arrivals.push(r.kinesis.approximateArrivalTimestamp * 1000);
+          return handler(event as never, context);
+        }) as LambdaHandler);
+  const local = useScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1, closeScheduleMs: 1000, wrapHandler });
 
   it('the schedule closes the race; a final arriving after the close is refused, results and all-time stats stay', async () => {
-    expect(stack.parts.find((p) => p.name === 'close schedule')).toMatchObject({ running: true });
+    expect(local.stack.parts.find((p) => p.name === 'close schedule')).toMatchObject({ running: true });
     // Riders start together: a race in its first seconds (test/support/raceStart.ts).
     const { raceId } = await untilJoinable(RACE_SECONDS, 1);
     const end = raceEndMillis(raceId, RACE_SECONDS);
@@ -87,7 +66,7 @@ describe('a quiet stream on the local stack', () => {
     for (let k = 0; k < 3; k += 1) {
       const s = Math.max(1, raceSecondAt(raceId, RACE_SECONDS, Date.now()));
       lastSecond = s;
-      const receipt = await riders.send({
+      const receipt = await local.riders.send({
         records: [record('quiet-late', 'Late', s, s * 0.5), record('quiet-fin', 'Fin', s, s * 0.6)],
       });
       expect(receipt.recordTelemetry.failed).toBe(0);
@@ -100,7 +79,7 @@ describe('a quiet stream on the local stack', () => {
     await sleep(Math.max(0, end - Date.now() + 200));
     expect(
       (
-        await riders.send({
+        await local.riders.send({
           records: [record('quiet-fin', 'Fin', RACE_SECONDS, finOutput, 'final')],
         })
       ).recordTelemetry.failed,
@@ -109,7 +88,7 @@ describe('a quiet stream on the local stack', () => {
     let summary;
     const closeBy = end + (RACE.graceSeconds + 30 + 20) * 1000;
     while (Date.now() < closeBy) {
-      summary = (await client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })).races.items.find(
+      summary = (await local.client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })).races.items.find(
         (r) => r.raceId === raceId && r.competitors !== null,
       );
       if (summary) break;
@@ -126,7 +105,7 @@ describe('a quiet stream on the local stack', () => {
     expect(arrivals.length).toBeGreaterThan(lastLive);
     expect(Math.max(...arrivals)).toBeLessThan(end + RACE.graceSeconds * 1000);
     expect(scheduledEvents).toBeGreaterThan(0);
-    const before = (await client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 })).raceResults
+    const before = (await local.client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 })).raceResults
       .items;
     const notFinished = before.find((r) => r.racerId === 'quiet-late');
     expect(notFinished).toMatchObject({ finished: false });
@@ -137,7 +116,7 @@ describe('a quiet stream on the local stack', () => {
     expect(Date.now()).toBeLessThan(end + RACE_SECONDS * 1000 - 5000);
     expect(
       (
-        await riders.send({
+        await local.riders.send({
           records: [record('quiet-late', 'Late', RACE_SECONDS, 150.25, 'final')],
         })
       ).recordTelemetry.failed,
@@ -146,28 +125,30 @@ describe('a quiet stream on the local stack', () => {
     let refused = 0;
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && refused < 1) {
-      const doc = (await (await fetch(new URL('/ops/metrics', stack.endpoints.graphqlUrl))).json()) as {
+      const doc = (await (await fetch(new URL('/ops/metrics', local.stack.endpoints.graphqlUrl))).json()) as {
         series: Array<{ id: string; total: number | null }>;
       };
       refused = doc.series.find((x) => x.id === 'fn.finalizer.LateFinalsRefused')?.total ?? 0;
       await sleep(500);
     }
     expect(refused).toBe(1);
-    const results = (await client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 })).raceResults
-      .items;
+    const results = (await local.client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 }))
+      .raceResults.items;
     expect(results).toEqual(before);
-    let allTime = (await client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 }))
-      .allTimeRankings.items;
+    let allTime = (
+      await local.client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 })
+    ).allTimeRankings.items;
     while (allTime.length < 2 && Date.now() < deadline + 30_000) {
       await sleep(500);
-      allTime = (await client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 }))
-        .allTimeRankings.items;
+      allTime = (
+        await local.client.query(AllTimeRankingsDocument, { classId: CLASS_ID, by: 'TOTAL_OUTPUT', limit: 10 })
+      ).allTimeRankings.items;
     }
     expect(allTime.map((i) => [i.rank, i.racerId, i.bestOutput, i.racesCompleted, i.totalOutput])).toEqual([
       [1, 'quiet-fin', finOutput, 1, finOutput],
       [2, 'quiet-late', notFinished?.output, 1, notFinished?.output],
     ]);
-    summary = (await client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })).races.items.find(
+    summary = (await local.client.query(RacesDocument, { classId: CLASS_ID, limit: 5 })).races.items.find(
       (r) => r.raceId === raceId,
     );
     expect(summary).toMatchObject({ competitors: 2, finishers: 1, winnerRacerId: 'quiet-fin', bestOutput: finOutput });

@@ -4,42 +4,22 @@
  * final gets a not-finished one from the live data), the race appears in
  * `races` with its summary, and the all-time consumer ranks the riders.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../client/index.js';
-import type { AlleycatClient } from '../../client/index.js';
+import { describe, expect, it } from 'vitest';
 import { AllTimeRankingsDocument, RaceResultsDocument, RacesDocument } from '../../client/generated/operations.js';
-import { raceIdAt, raceSecondAt, raceStartMillis } from '../../core/raceClock.js';
-import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { startScratchStack } from '../../local/stack/startScratchStack.js';
-import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
+import { raceIdAt, raceSecondAt } from '../../core/raceClock.js';
+import { sleep } from '../support/eventually.js';
+import { untilNextRaceStart, untilRaceSecond } from '../support/raceStart.js';
+import { useScratchStack } from '../support/useScratchStack.js';
 
 const RACE_SECONDS = 6;
 const CLASS_ID = 6;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('results and all-time rankings end to end on the local stack', () => {
-  let stack: LocalStack;
-  let client: AlleycatClient;
-  let riders: RiderTelemetry;
-
-  beforeAll(async () => {
-    stack = await startScratchStack({
-      raceSeconds: RACE_SECONDS,
-      windowSeconds: 1,
-    });
-    riders = riderTelemetry(stack.endpoints);
-    client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
-  });
-  afterAll(async () => {
-    client?.close();
-    riders?.close();
-    await stack?.stop();
-  });
+  const local = useScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
 
   it('a whole race: finishers, a rider who drops out, the summary and the all-time ranking', async () => {
     // Wait for the start of a race so that every second of it can be ridden.
-    const raceId = raceIdAt(Date.now(), RACE_SECONDS) + 1;
-    await sleep(raceStartMillis(raceId, RACE_SECONDS) - Date.now() + 50);
+    const raceId = await untilNextRaceStart(RACE_SECONDS);
     const ride = (racerId: string, rate: number, second: number, name?: string) => ({
       raceId,
       classId: CLASS_ID,
@@ -54,11 +34,10 @@ describe('results and all-time rankings end to end on the local stack', () => {
     for (let s = 0; s <= RACE_SECONDS; s += 1) {
       const records = [ride('fin-fast', 0.4, s, 'Fast'), ride('fin-slow', 0.3, s, 'Slow')];
       if (s <= 3) records.push(ride('dropout', 0.5, s, 'Drop'));
-      const receipt = await riders.send({ records });
+      const receipt = await local.riders.send({ records });
       expect(receipt.recordTelemetry.failed).toBe(0);
       // Next second of the race clock (the finals go out as the next race starts).
-      const next = raceStartMillis(raceId, RACE_SECONDS) + (s + 1) * 1000 + 50;
-      await sleep(Math.max(0, next - Date.now()));
+      await untilRaceSecond(raceId, RACE_SECONDS, s + 1);
     }
     expect(raceSecondAt(raceId + 1, RACE_SECONDS, Date.now())).toBeLessThan(RACE_SECONDS);
 
@@ -70,7 +49,7 @@ describe('results and all-time rankings end to end on the local stack', () => {
       while (keepRiding) {
         const now = Date.now();
         const second = Math.max(1, raceSecondAt(raceIdAt(now, RACE_SECONDS), RACE_SECONDS, now));
-        await riders.send({
+        await local.riders.send({
           records: [
             {
               raceId: raceIdAt(now, RACE_SECONDS),
@@ -91,7 +70,7 @@ describe('results and all-time rankings end to end on the local stack', () => {
       let summary;
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
-        const races = await client.query(RacesDocument, { classId: CLASS_ID, limit: 5 });
+        const races = await local.client.query(RacesDocument, { classId: CLASS_ID, limit: 5 });
         summary = races.races.items.find((r) => r.raceId === raceId && r.competitors !== null);
         if (summary) break;
         await sleep(1000);
@@ -106,7 +85,7 @@ describe('results and all-time rankings end to end on the local stack', () => {
         winnerName: 'Fast',
         bestOutput: 2.4,
       });
-      const results = await client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 });
+      const results = await local.client.query(RaceResultsDocument, { classId: CLASS_ID, raceId, limit: 10 });
       expect(results.raceResults.items.map((r) => [r.rank, r.racerId, r.output, r.finished, r.lastSecond])).toEqual([
         [1, 'fin-fast', 2.4, true, 6],
         [2, 'fin-slow', 1.8, true, 6],
@@ -116,7 +95,7 @@ describe('results and all-time rankings end to end on the local stack', () => {
       // All-time rankings follow from the table stream.
       let allTime;
       while (Date.now() < deadline) {
-        allTime = await client.query(AllTimeRankingsDocument, { classId: CLASS_ID, limit: 10 });
+        allTime = await local.client.query(AllTimeRankingsDocument, { classId: CLASS_ID, limit: 10 });
         if (allTime.allTimeRankings.items.length === 3) break;
         await sleep(1000);
       }

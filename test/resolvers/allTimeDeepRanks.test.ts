@@ -11,7 +11,7 @@
  * exact and every tree count equals a count of the index; a class the consumer
  * starts from nothing gets complete trees, one it finds already ranked does not.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AllTimeRankingsDocument, RacerDocument } from '../../client/generated/operations.js';
 import {
@@ -31,14 +31,15 @@ import {
 } from '../../core/keys.js';
 import { bandOfUnits, treeDeltas } from '../../core/rankTree.js';
 import { applyResult } from '../../functions/allTime/applyResult.js';
-import { allTimeItem, createApi, putItems, RACE_SECONDS, type Api } from './api.js';
+import { readItem } from '../support/readItem.js';
+import { allTimeItem, clockInRace, putItems, raceAt, useApi } from './api.js';
 
-const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 30) * 1000;
-const RACE = Math.floor(NOW / (RACE_SECONDS * 1000)) - 1;
+const NOW = clockInRace(30);
+const RACE = raceAt(NOW) - 1;
 const CLASS = 2;
 const RIDERS = 8200;
 const RACES_EACH = 110;
-let api: Api;
+const api = useApi(NOW);
 
 interface Rider {
   racerId: string;
@@ -151,10 +152,8 @@ const riders = seedRiders();
 const items = riders.map((r) => itemOf(r, CLASS, RACES_EACH));
 
 beforeAll(async () => {
-  api = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), now: NOW });
   await putItems(api, items);
 }, 600_000);
-afterAll(() => api?.destroy());
 
 describe('all-time ranks deeper than one read of a shard', () => {
   const lastByBest = orderBy(riders, (r) => r.best).at(-1) as Rider;
@@ -300,14 +299,7 @@ describe('all-time ranks deeper than one read of a shard', () => {
         }),
       ),
     );
-    const meta = await api.doc.send(
-      new QueryCommand({
-        TableName: api.tableName,
-        KeyConditionExpression: 'PK = :pk AND SK = :sk',
-        ExpressionAttributeValues: { ':pk': rankTreeKey(NEW_CLASS).PK, ':sk': rankTreeKey(NEW_CLASS).SK },
-      }),
-    );
-    expect(meta.Items?.[0]?.complete).toBe(true);
+    expect((await readItem(api.doc, api.tableName, rankTreeKey(NEW_CLASS)))?.complete).toBe(true);
     const ranks = ranksBy(
       newcomers.map((n) => ({ racerId: n.racerId, best: n.output, total: n.output })),
       (r) => r.best,
@@ -326,14 +318,7 @@ describe('all-time ranks deeper than one read of a shard', () => {
       output: 60,
       finished: true,
     });
-    const old = await api.doc.send(
-      new QueryCommand({
-        TableName: api.tableName,
-        KeyConditionExpression: 'PK = :pk AND SK = :sk',
-        ExpressionAttributeValues: { ':pk': rankTreeKey(OLD_CLASS).PK, ':sk': rankTreeKey(OLD_CLASS).SK },
-      }),
-    );
-    expect(old.Items?.[0]?.complete).toBe(false);
+    expect((await readItem(api.doc, api.tableName, rankTreeKey(OLD_CLASS)))?.complete).toBe(false);
     // Ranked by counting from the top of each shard instead (a small class: exact).
     expect(await ranksOf('old-1', OLD_CLASS)).toEqual({ best: 2, total: 2 });
   }, 120_000);

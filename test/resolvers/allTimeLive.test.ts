@@ -37,10 +37,10 @@ import { mappingSettingsFor } from '../../local/stack/stackMappings.js';
 import { FAST } from '../esm/support/harness.js';
 import { recordingLogger, recordingMetrics } from '../functions/fakes.js';
 import { documentClient } from '../functions/support.js';
-import { createApi, putItems, RACE_SECONDS, type Api } from './api.js';
+import { type Api, clockInRace, createApi, putItems, RACE_SECONDS, raceAt } from './api.js';
 
-const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 30) * 1000;
-const RACE = Math.floor(NOW / (RACE_SECONDS * 1000)) - 10;
+const NOW = clockInRace(30);
+const RACE = raceAt(NOW) - 10;
 const CLASS = 4;
 const RIDERS = 240;
 const ids = Array.from({ length: RIDERS }, (_, i) => `s${String(i).padStart(3, '0')}`);

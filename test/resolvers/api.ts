@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { print, type DocumentNode } from 'graphql';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -34,9 +34,20 @@ import { buildResultItem, type ResultItem } from '../../core/resultItem.js';
 import { withRanks } from '../../functions/finalizer/withRanks.js';
 import { buildRaceHead } from '../../functions/finalizer/raceHead.js';
 import { RaceResultsDocument } from '../../client/generated/operations.js';
+import { raceIdAt, raceStartMillis } from '../../core/raceClock.js';
 
 export const API_KEY = 'da2-resolvertests';
 export const RACE_SECONDS = 300;
+
+/** A fixed clock for the API: `secondsIn` seconds into the race running now (epoch millis). */
+export function clockInRace(secondsIn: number): number {
+  return raceStartMillis(raceIdAt(Date.now(), RACE_SECONDS), RACE_SECONDS) + secondsIn * 1000;
+}
+
+/** The race running at `now`: subtract from it for the races before. */
+export function raceAt(now: number): number {
+  return raceIdAt(now, RACE_SECONDS);
+}
 
 export interface Api {
   readonly runtime: AppSyncRuntime;
@@ -62,21 +73,23 @@ export interface Api {
 
 /** The API over a fresh table (and, if given, a Kinesis stream), with its clock fixed at `now`. */
 export async function createApi(opts: {
-  ddbEndpoint: string;
+  /** DynamoDB Local (default: the test run's). */
+  ddbEndpoint?: string;
   kinesisEndpoint?: string;
   streamName?: string;
   /** cognito-local (default: the test run's); the riders' pool is found or created there as the local stack does. */
   cognitoEndpoint?: string;
   now: number;
 }): Promise<Api> {
-  const { tableName } = await createTestTable(opts.ddbEndpoint);
+  const ddbEndpoint = opts.ddbEndpoint ?? inject('dynamodbEndpoint');
+  const { tableName } = await createTestTable(ddbEndpoint);
   const userPool = await ensureUserPool(opts.cognitoEndpoint ?? inject('cognitoEndpoint'));
   const schemaSdl = await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8');
   const runtime = createAppSyncRuntime({
     api: alleycatApiDefinition({
       schema: schemaSdl,
       bundles: await bundleResolvers(),
-      dynamodb: { endpoint: opts.ddbEndpoint, tableName },
+      dynamodb: { endpoint: ddbEndpoint, tableName },
       ...(opts.kinesisEndpoint ? { kinesisEndpoint: opts.kinesisEndpoint } : {}),
       environmentVariables: {
         TABLE_NAME: tableName,
@@ -98,7 +111,7 @@ export async function createApi(opts: {
     clock: () => opts.now,
     timeoutMs: 2_000,
   });
-  const client = localDynamoDb(opts.ddbEndpoint);
+  const client = localDynamoDb(ddbEndpoint);
   const doc = DynamoDBDocumentClient.from(client);
   const riders = riderAccounts(userPool, TEST_IAM_CREDENTIALS);
 
@@ -155,6 +168,25 @@ export async function createApi(opts: {
       client.destroy();
     },
   };
+}
+
+/**
+ * The API of one test file, its clock fixed at `now`: created before the
+ * file's tests (register this before any hook that uses it), destroyed after
+ * them. The answer stands for that API from the first hook on.
+ */
+export function useApi(now: number): Api {
+  let created: Api | undefined;
+  beforeAll(async () => {
+    created = await createApi({ now });
+  });
+  afterAll(() => created?.destroy());
+  return new Proxy({} as Api, {
+    get(_target, key) {
+      if (created === undefined) throw new Error('the API is created in beforeAll: use it in a hook or a test');
+      return Reflect.get(created, key) as unknown;
+    },
+  });
 }
 
 /** Writes items 25 at a time (BatchWriteItem's limit). */

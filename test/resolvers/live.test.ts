@@ -3,8 +3,7 @@
  * (IAM only) and the onLiveRankings subscription resolver, over the local
  * AppSync runtime and DynamoDB Local.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   LiveRankingsDocument,
   PublishLiveRankingsDocument,
@@ -12,17 +11,12 @@ import {
 } from '../../client/generated/operations.js';
 import { buildLivePartItem } from '../../core/livePart.js';
 import { storeLiveBoard } from '../../functions/aggregator/liveBoardStore.js';
-import { createApi, livePartItem, publishBoard, putItems, RACE_SECONDS, type Api } from './api.js';
+import { clockInRace, livePartItem, publishBoard, putItems, raceAt, useApi } from './api.js';
 
-const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 120) * 1000;
-const CURRENT = Math.floor(NOW / (RACE_SECONDS * 1000));
-let api: Api;
+const NOW = clockInRace(120);
+const CURRENT = raceAt(NOW);
+const api = useApi(NOW);
 const BIG_NAME = '€'.repeat(40);
-
-beforeAll(async () => {
-  api = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), now: NOW });
-});
-afterAll(() => api?.destroy());
 
 describe('liveRankings', () => {
   it('answers the board published from every shard part of the running race, complete and ranked', async () => {

@@ -7,18 +7,17 @@
  * leader, the last), liveRankings the top of the field within 240 KB and the
  * whole field's size.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LiveBoardDocument, LiveRankingsDocument, LiveRiderDocument } from '../../client/generated/operations.js';
 import type { LiveEntry } from '../../core/livePart.js';
 import { bigClassParts } from '../../bench/bigClassParts.js';
-import { createApi, publishBoard, putItems, RACE_SECONDS, type Api } from './api.js';
+import { clockInRace, publishBoard, putItems, raceAt, useApi } from './api.js';
 
-const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 150) * 1000;
-const CURRENT = Math.floor(NOW / (RACE_SECONDS * 1000));
+const NOW = clockInRace(150);
+const CURRENT = raceAt(NOW);
 const RIDERS = 50_000;
 const CLASS_ID = 2;
-let api: Api;
+const api = useApi(NOW);
 let ranked: LiveEntry[];
 let topRiders: number;
 
@@ -31,7 +30,6 @@ const bandEntry = (e: LiveEntry) => ({
 });
 
 beforeAll(async () => {
-  api = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), now: NOW });
   const parts = bigClassParts({
     classId: CLASS_ID,
     raceId: CURRENT,
@@ -46,7 +44,6 @@ beforeAll(async () => {
   ranked = published.entries;
   topRiders = published.topRiders;
 }, 240_000);
-afterAll(() => api?.destroy());
 
 describe('live queries of a 50,000-rider class', () => {
   it('the board has every rider, with ties across band edges', () => {

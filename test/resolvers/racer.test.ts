@@ -2,19 +2,13 @@
  * racer (a pipeline of two Queries) over the local AppSync runtime and
  * DynamoDB Local.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RacerDocument } from '../../client/generated/operations.js';
-import { allTimeItem, createApi, putItems, RACE_SECONDS, resultItem, rider, type Api } from './api.js';
+import { allTimeItem, clockInRace, putItems, raceAt, resultItem, rider, useApi } from './api.js';
 
-const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 10) * 1000;
-const RACE = Math.floor(NOW / (RACE_SECONDS * 1000)) - 1;
-let api: Api;
-
-beforeAll(async () => {
-  api = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), now: NOW });
-});
-afterAll(() => api?.destroy());
+const NOW = clockInRace(10);
+const RACE = raceAt(NOW) - 1;
+const api = useApi(NOW);
 
 describe('racer', () => {
   it('shows per-class stats and the 20 newest results across classes, newest first', async () => {

@@ -2,8 +2,7 @@
  * raceClasses, currentRace, race and races over the local AppSync runtime and
  * DynamoDB Local, with the client's operation documents.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CurrentRaceDocument,
   RaceClassesDocument,
@@ -12,17 +11,12 @@ import {
 } from '../../client/generated/operations.js';
 import { openRaceKey } from '../../core/keys.js';
 import { RACE_CLASSES } from '../../core/raceClasses.js';
-import { allPages, createApi, putItems, raceSummaryItem, RACE_SECONDS, type Api } from './api.js';
+import { allPages, clockInRace, putItems, RACE_SECONDS, raceAt, raceSummaryItem, useApi } from './api.js';
 
 // 100 s into a race.
-const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 100) * 1000;
-const CURRENT = Math.floor(NOW / (RACE_SECONDS * 1000));
-let api: Api;
-
-beforeAll(async () => {
-  api = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), now: NOW });
-});
-afterAll(() => api?.destroy());
+const NOW = clockInRace(100);
+const CURRENT = raceAt(NOW);
+const api = useApi(NOW);
 
 describe('raceClasses', () => {
   it('lists the catalog in classId order', async () => {

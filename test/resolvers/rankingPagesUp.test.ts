@@ -7,27 +7,22 @@
  * tie longer than a page is refused rather than misranked; a token is not
  * taken by another query.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AllTimeRankingsDocument, RaceResultsDocument, RacesDocument } from '../../client/generated/operations.js';
 import {
   allPages,
   allTimeItem,
-  createApi,
+  clockInRace,
   putItems,
   putRaceResults,
-  RACE_SECONDS,
+  raceAt,
   readRaceResults,
-  type Api,
+  useApi,
 } from './api.js';
 
-const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 30) * 1000;
-const RACE = Math.floor(NOW / (RACE_SECONDS * 1000)) - 1;
-let api: Api;
-
-beforeAll(async () => {
-  api = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), now: NOW });
-});
-afterAll(() => api?.destroy());
+const NOW = clockInRace(30);
+const RACE = raceAt(NOW) - 1;
+const api = useApi(NOW);
 
 interface Ranked {
   racerId: string;

@@ -5,7 +5,7 @@
  * being updated returns no rider twice and every rider whose score stayed
  * put exactly once (the token resumes after a sort key, not at a position).
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AllTimeRankingsDocument,
   RaceResultsDocument,
@@ -13,16 +13,11 @@ import {
 } from '../../client/generated/operations.js';
 import type { ResultItem } from '../../core/resultItem.js';
 import { ALLTIME_SHARDS, RESULT_SHARDS, writeShard } from '../../core/keys.js';
-import { allTimeItem, createApi, putItems, putRaceResults, RACE_SECONDS, readRaceResults, type Api } from './api.js';
+import { allTimeItem, clockInRace, putItems, putRaceResults, raceAt, readRaceResults, useApi } from './api.js';
 
-const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 30) * 1000;
-const RACE = Math.floor(NOW / (RACE_SECONDS * 1000)) - 1;
-let api: Api;
-
-beforeAll(async () => {
-  api = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), now: NOW });
-});
-afterAll(() => api?.destroy());
+const NOW = clockInRace(30);
+const RACE = raceAt(NOW) - 1;
+const api = useApi(NOW);
 
 describe('raceResults around a rider', () => {
   const CLASS = 6;

@@ -3,19 +3,13 @@
  * Local: contract order (output descending, racerId ascending), ties sharing
  * a rank (1, 2, 2, 4) and ranks that stay right across page boundaries.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AllTimeRankingsDocument, RaceResultsDocument } from '../../client/generated/operations.js';
-import { allPages, allTimeItem, createApi, putItems, RACE_SECONDS, resultItem, type Api } from './api.js';
+import { allPages, allTimeItem, clockInRace, putItems, RACE_SECONDS, raceAt, resultItem, useApi } from './api.js';
 
-const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 30) * 1000;
-const RACE = Math.floor(NOW / (RACE_SECONDS * 1000)) - 1;
-let api: Api;
-
-beforeAll(async () => {
-  api = await createApi({ ddbEndpoint: inject('dynamodbEndpoint'), now: NOW });
-});
-afterAll(() => api?.destroy());
+const NOW = clockInRace(30);
+const RACE = raceAt(NOW) - 1;
+const api = useApi(NOW);
 
 describe('raceResults', () => {
   // Outputs chosen so that ties straddle page boundaries of every page size below.

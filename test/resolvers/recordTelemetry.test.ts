@@ -21,10 +21,10 @@ import { RecordTelemetryDocument, type TelemetryInput } from '../../client/gener
 import { localKinesis } from '../../local/stack/clients.js';
 import { createTestStream } from '../support/resources.js';
 import { admittedRiderKey, raceAdmissionKey } from '../../core/keys.js';
-import { createApi, putItems, RACE_SECONDS, rider, type Api } from './api.js';
+import { type Api, clockInRace, createApi, putItems, RACE_SECONDS, raceAt, rider } from './api.js';
 
-const NOW = (Math.floor(Date.now() / (RACE_SECONDS * 1000)) * RACE_SECONDS + 45) * 1000;
-const CURRENT = Math.floor(NOW / (RACE_SECONDS * 1000));
+const NOW = clockInRace(45);
+const CURRENT = raceAt(NOW);
 let api: Api;
 let kinesis: KinesisClient;
 let streamName: string;

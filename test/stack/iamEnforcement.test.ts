@@ -9,7 +9,7 @@
  * refused call. Last, a function whose role stops allowing its mapping to
  * read (Lambda's pollers call with the function's role, at every call).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DeleteItemCommand,
   DynamoDBClient,
@@ -22,15 +22,14 @@ import { GetShardIteratorCommand, KinesisClient, PutRecordsCommand } from '@aws-
 import type { TelemetryRecord } from '../../core/telemetry.js';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AllTimeRankingsDocument, RaceResultsDocument } from '../../client/generated/operations.js';
-import { createClient, type AlleycatClient } from '../../client/index.js';
-import { raceIdAt, raceStartMillis } from '../../core/raceClock.js';
+import { raceIdAt } from '../../core/raceClock.js';
 import { TABLE_ACTIONS } from '../../infra/constructs/Pipeline.js';
 import { RESOLVER_TABLE_ACTIONS } from '../../infra/constructs/ReadOnlyTableDataSource.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/credentials.js';
 import type { RolePrincipal } from '../../local/iam/principal.js';
-import type { LocalStack } from '../../local/stack/startLocalStack.js';
-import { riderTelemetry, type RiderTelemetry } from '../support/riderTelemetry.js';
-import { startScratchStack } from '../../local/stack/startScratchStack.js';
+import { sleep } from '../support/eventually.js';
+import { untilNextRaceStart, untilRaceSecond } from '../support/raceStart.js';
+import { useScratchStack } from '../support/useScratchStack.js';
 import { withIam } from '../security/support/clients.js';
 import { missingPollerPermissions } from '../../local/esm/executionRole.js';
 import { PollerAccessDeniedError } from '../../local/esm/errors.js';
@@ -43,7 +42,6 @@ import { STREAM } from '../../infra/settings.js';
 const RACE_SECONDS = 4;
 const TABLE_ARN = `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/alleycat`;
 const STREAM_ARN = `arn:aws:kinesis:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stream/alleycat-telemetry`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function dynamodbAs(endpoint: string, p: { accessKeyId: string; secretAccessKey: string }): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: p, maxAttempts: 1 });
@@ -73,21 +71,8 @@ const denial = (p: RolePrincipal, action: string, resource: string) =>
   `User: arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/${p.roleName}/${p.sessionName} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
 
 describe('IAM on the local stack', () => {
-  let stack: LocalStack;
-  let riders: RiderTelemetry;
-  let client: AlleycatClient;
+  const local = useScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
   const key = { PK: { S: 'RACE#1#1' }, SK: { S: 'SUMMARY' } };
-
-  beforeAll(async () => {
-    stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: 1 });
-    riders = riderTelemetry(stack.endpoints);
-    client = createClient({ graphqlUrl: stack.endpoints.graphqlUrl, auth: { apiKey: stack.endpoints.apiKey } });
-  });
-  afterAll(async () => {
-    client?.close();
-    riders?.close();
-    await stack?.stop();
-  });
 
   it('reads each role from the synthesized stack', () => {
     const tableActions = (p: RolePrincipal) =>
@@ -96,19 +81,19 @@ describe('IAM on the local stack', () => {
         .flatMap((s) => (typeof s.Action === 'string' ? [s.Action] : [...s.Action]))
         .sort();
     for (const name of ['aggregator', 'finalizer', 'allTime'] as const) {
-      expect(tableActions(stack.iam.functions[name])).toEqual([...TABLE_ACTIONS[name]].sort());
-      expect(stack.iam.functions[name].sessionName).toBe(name);
+      expect(tableActions(local.stack.iam.functions[name])).toEqual([...TABLE_ACTIONS[name]].sort());
+      expect(local.stack.iam.functions[name].sessionName).toBe(name);
     }
-    const table = stack.iam.dataSources.table.statements.flatMap((s) => [s.Action].flat());
+    const table = local.stack.iam.dataSources.table.statements.flatMap((s) => [s.Action].flat());
     expect(table.sort()).toEqual([...RESOLVER_TABLE_ACTIONS].sort());
   });
 
   it("each mapping's pollers read with its function's role: each role reads its own stream only", () => {
     const kinesisArn = `arn:aws:kinesis:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stream/alleycat-telemetry`;
-    const tableStream = stack.mappings.find((m) => m.name === 'allTime')?.mapping.metrics().eventSourceArn ?? '';
+    const tableStream = local.stack.mappings.find((m) => m.name === 'allTime')?.mapping.metrics().eventSourceArn ?? '';
     expect(tableStream).toMatch(/:table\/alleycat\/stream\//);
     const missing = (name: 'aggregator' | 'finalizer' | 'allTime', kind: 'kinesis' | 'dynamodb', arn: string) =>
-      missingPollerPermissions(kind, arn, executionRoleOf(stack.iam.functions[name]));
+      missingPollerPermissions(kind, arn, executionRoleOf(local.stack.iam.functions[name]));
     // The stack started: CreateEventSourceMapping's check passed for the roles CDK synthesizes.
     expect(missing('aggregator', 'kinesis', kinesisArn)).toEqual([]);
     expect(missing('finalizer', 'kinesis', kinesisArn)).toEqual([]);
@@ -119,7 +104,7 @@ describe('IAM on the local stack', () => {
     // Each may send a discarded batch's metadata to its own dead-letter queue, and to no other.
     const scope = { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID };
     for (const name of ['aggregator', 'finalizer', 'allTime'] as const) {
-      const role = executionRoleOf(stack.iam.functions[name]);
+      const role = executionRoleOf(local.stack.iam.functions[name]);
       for (const queue of ['aggregator', 'finalizer', 'allTime'] as const)
         expect(role.allows('sqs:SendMessage', deadLetterQueueArn(queue, scope)), `${name} to ${queue}`).toBe(
           queue === name,
@@ -128,8 +113,8 @@ describe('IAM on the local stack', () => {
   });
 
   it("refuses a function's call its role does not grant, in AWS's shape", async () => {
-    const aggregator = stack.iam.functions.aggregator;
-    const ddb = dynamodbAs(stack.iam.dynamodb.endpoint, aggregator);
+    const aggregator = local.stack.iam.functions.aggregator;
+    const ddb = dynamodbAs(local.stack.iam.dynamodb.endpoint, aggregator);
     try {
       const denied = await refusal(ddb.send(new DeleteItemCommand({ TableName: 'alleycat', Key: key })));
       expect(denied).toEqual({
@@ -153,10 +138,10 @@ describe('IAM on the local stack', () => {
   });
 
   it('the data sources: the table role only reads, the Kinesis role only puts records', async () => {
-    const tableRole = stack.iam.dataSources.table;
-    const ddb = dynamodbAs(stack.iam.dynamodb.endpoint, tableRole);
-    const kinesisRole = stack.iam.dataSources.kinesis;
-    const kinesis = kinesisAs(stack.iam.kinesis.endpoint, kinesisRole);
+    const tableRole = local.stack.iam.dataSources.table;
+    const ddb = dynamodbAs(local.stack.iam.dynamodb.endpoint, tableRole);
+    const kinesisRole = local.stack.iam.dataSources.kinesis;
+    const kinesis = kinesisAs(local.stack.iam.kinesis.endpoint, kinesisRole);
     try {
       const put = await refusal(ddb.send(new PutItemCommand({ TableName: 'alleycat', Item: key })));
       expect(put.message).toBe(denial(tableRole, 'dynamodb:PutItem', TABLE_ARN));
@@ -207,10 +192,10 @@ describe('IAM on the local stack', () => {
       variables: { input: { classId: 2, raceId: 7, updatedAt, band: 0, totalRiders: 1, entries } },
     };
     const as = (p: RolePrincipal, op: { query: string; variables: Record<string, unknown> }) =>
-      withIam(stack.endpoints.graphqlUrl, { ...p, region: LOCAL_REGION }, op.query, op.variables);
+      withIam(local.stack.endpoints.graphqlUrl, { ...p, region: LOCAL_REGION }, op.query, op.variables);
 
     // The aggregator publishes both the whole board and its bands: its role is granted both fields.
-    const aggregator = stack.iam.functions.aggregator;
+    const aggregator = local.stack.iam.functions.aggregator;
     expect(await as(aggregator, rankings)).toEqual({
       status: 200,
       body: { data: { publishLiveRankings: { classId: 2, raceId: 7 } } },
@@ -225,7 +210,7 @@ describe('IAM on the local stack', () => {
         ['publishLiveRankings', rankings],
         ['publishLiveBand', band],
       ] as const) {
-        const refused = await as(stack.iam.functions[name], op);
+        const refused = await as(local.stack.iam.functions[name], op);
         expect(refused.status).toBe(200);
         expect(refused.body.data).toEqual({ [field]: null });
         expect(refused.body.errors).toEqual([
@@ -238,17 +223,17 @@ describe('IAM on the local stack', () => {
       }
     }
     // Each refusal is logged as the proxies log theirs.
-    expect(stack.iam.deniedCalls).toContainEqual(
+    expect(local.stack.iam.deniedCalls).toContainEqual(
       denial(
-        stack.iam.functions.finalizer,
+        local.stack.iam.functions.finalizer,
         'appsync:GraphQL',
         `arn:aws:appsync:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:apis/local/types/Mutation/fields/publishLiveBand`,
       ),
     );
     // The stack's own key pair (the operator's) is limited by no policy.
     const operator = await withIam(
-      stack.endpoints.graphqlUrl,
-      { ...stack.endpoints.credentials, region: LOCAL_REGION },
+      local.stack.endpoints.graphqlUrl,
+      { ...local.stack.endpoints.credentials, region: LOCAL_REGION },
       band.query,
       band.variables,
     );
@@ -256,12 +241,12 @@ describe('IAM on the local stack', () => {
   });
 
   it('a key id without its secret, or an unknown key, never reaches the emulator', async () => {
-    const before = stack.iam.dynamodb.allowed;
-    const forged = dynamodbAs(stack.iam.dynamodb.endpoint, {
-      accessKeyId: stack.iam.functions.finalizer.accessKeyId,
+    const before = local.stack.iam.dynamodb.allowed;
+    const forged = dynamodbAs(local.stack.iam.dynamodb.endpoint, {
+      accessKeyId: local.stack.iam.functions.finalizer.accessKeyId,
       secretAccessKey: 'guessed-guessed-guessed-guessed-guessed-0',
     });
-    const unknown = dynamodbAs(stack.iam.dynamodb.endpoint, { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' });
+    const unknown = dynamodbAs(local.stack.iam.dynamodb.endpoint, { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' });
     try {
       expect((await refusal(forged.send(new GetItemCommand({ TableName: 'alleycat', Key: key })))).name).toBe(
         'InvalidSignatureException',
@@ -269,7 +254,7 @@ describe('IAM on the local stack', () => {
       expect((await refusal(unknown.send(new GetItemCommand({ TableName: 'alleycat', Key: key })))).name).toBe(
         'UnrecognizedClientException',
       );
-      expect(stack.iam.dynamodb.allowed).toBe(before);
+      expect(local.stack.iam.dynamodb.allowed).toBe(before);
     } finally {
       forged.destroy();
       unknown.destroy();
@@ -277,10 +262,9 @@ describe('IAM on the local stack', () => {
   });
 
   it('a whole race runs through the check without one refused call', async () => {
-    const deniedBefore = stack.iam.deniedCalls.length;
-    const allowedBefore = stack.iam.dynamodb.allowed;
-    const raceId = raceIdAt(Date.now(), RACE_SECONDS) + 1;
-    await sleep(raceStartMillis(raceId, RACE_SECONDS) - Date.now() + 50);
+    const deniedBefore = local.stack.iam.deniedCalls.length;
+    const allowedBefore = local.stack.iam.dynamodb.allowed;
+    const raceId = await untilNextRaceStart(RACE_SECONDS);
     for (let s = 0; s <= RACE_SECONDS; s += 1) {
       const event = s === RACE_SECONDS ? ('final' as const) : ('update' as const);
       const records = ['iam-a', 'iam-b'].map((racerId, i) => ({
@@ -293,15 +277,15 @@ describe('IAM on the local stack', () => {
         event,
         deviceTimestamp: Date.now(),
       }));
-      expect((await riders.send({ records })).recordTelemetry.failed).toBe(0);
-      await sleep(Math.max(0, raceStartMillis(raceId, RACE_SECONDS) + (s + 1) * 1000 + 50 - Date.now()));
+      expect((await local.riders.send({ records })).recordTelemetry.failed).toBe(0);
+      await untilRaceSecond(raceId, RACE_SECONDS, s + 1);
     }
     // Keep the stream going until the race closes (the close comes with a finalizer invocation).
     let results: string[] = [];
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && results.length < 2) {
       const now = Date.now();
-      await riders.send({
+      await local.riders.send({
         records: [
           {
             raceId: raceIdAt(now, RACE_SECONDS),
@@ -315,37 +299,37 @@ describe('IAM on the local stack', () => {
           },
         ],
       });
-      const found = await client.query(RaceResultsDocument, { classId: 5, raceId, limit: 10 });
+      const found = await local.client.query(RaceResultsDocument, { classId: 5, raceId, limit: 10 });
       results = found.raceResults.items.map((r) => r.racerId);
       await sleep(1000);
     }
     expect(results).toEqual(['iam-b', 'iam-a']);
     // The all-time consumer applies the unflagged ones and builds the class's ranking heads from the indexes.
-    const closed = await client.query(RaceResultsDocument, { classId: 5, raceId, limit: 10 });
+    const closed = await local.client.query(RaceResultsDocument, { classId: 5, raceId, limit: 10 });
     const counted = closed.raceResults.items.filter((r) => r.flags.length === 0).map((r) => r.racerId);
     expect(counted.length).toBeGreaterThan(0);
     let allTime: string[] = [];
     for (const until = Date.now() + 30_000; Date.now() < until && allTime.length < counted.length; ) {
-      const found = await client.query(AllTimeRankingsDocument, { classId: 5 });
+      const found = await local.client.query(AllTimeRankingsDocument, { classId: 5 });
       allTime = found.allTimeRankings.items.map((r) => r.racerId);
       if (allTime.length < counted.length) await sleep(500);
     }
     expect(allTime).toEqual(counted);
-    expect(stack.iam.dynamodb.allowed).toBeGreaterThan(allowedBefore);
-    expect(stack.iam.kinesis.allowed).toBeGreaterThan(0);
-    expect(stack.iam.deniedCalls.slice(deniedBefore)).toEqual([]);
+    expect(local.stack.iam.dynamodb.allowed).toBeGreaterThan(allowedBefore);
+    expect(local.stack.iam.kinesis.allowed).toBeGreaterThan(0);
+    expect(local.stack.iam.deniedCalls.slice(deniedBefore)).toEqual([]);
   });
 
   it("a role that stops allowing kinesis:GetRecords stops its mapping reading, in AWS's words; the other mapping on the stream reads on", async () => {
     const mappingOf = (name: 'aggregator' | 'finalizer'): RunningMapping => {
-      const found = stack.mappings.find((m) => m.name === name);
+      const found = local.stack.mappings.find((m) => m.name === name);
       if (!found) throw new Error(`no ${name} mapping`);
       return found.mapping;
     };
     const aggregator = mappingOf('aggregator');
     const finalizer = mappingOf('finalizer');
     const recordsRead = (m: RunningMapping) => m.metrics().shards.reduce((n, sh) => n + sh.recordsRead, 0);
-    const role = stack.iam.functions.aggregator;
+    const role = local.stack.iam.functions.aggregator;
     const granted = [...role.statements];
     const withoutGetRecords = granted
       .map((st) => ({ ...st, Action: [st.Action].flat().filter((a) => a !== 'kinesis:GetRecords') }))
@@ -356,7 +340,7 @@ describe('IAM on the local stack', () => {
     };
     aggregator.events.on('event', onEvent);
     // A trusted producer's records (as the simulator's --via kinesis), straight onto the stream.
-    const producer = kinesisAs(stack.endpoints.kinesis.endpoint, stack.endpoints.credentials);
+    const producer = kinesisAs(local.stack.endpoints.kinesis.endpoint, local.stack.endpoints.credentials);
     const send = async (n: number) => {
       const now = Date.now();
       const records: TelemetryRecord[] = Array.from({ length: n }, (_, i) => ({
@@ -371,7 +355,7 @@ describe('IAM on the local stack', () => {
       }));
       const out = await producer.send(
         new PutRecordsCommand({
-          StreamName: stack.endpoints.kinesis.streamName,
+          StreamName: local.stack.endpoints.kinesis.streamName,
           Records: records.map((r) => ({ Data: Buffer.from(JSON.stringify(r)), PartitionKey: r.racerId })),
         }),
       );
@@ -381,7 +365,7 @@ describe('IAM on the local stack', () => {
       for (const end = Date.now() + ms; !check(); await sleep(100)) if (Date.now() > end) throw new Error(what);
     };
 
-    stack.iam.putRoleStatements('aggregator', withoutGetRecords);
+    local.stack.iam.putRoleStatements('aggregator', withoutGetRecords);
     let readBefore = 0;
     try {
       // Every shard's poller meets the denial at its next read (about once a second).
@@ -398,10 +382,10 @@ describe('IAM on the local stack', () => {
         stateTransitionReason: 'User action',
         lastProcessingResult: `PROBLEM: AccessDeniedException: ${refusal}`,
       });
-      expect(stack.iam.deniedCalls).toContain(refusal);
+      expect(local.stack.iam.deniedCalls).toContain(refusal);
       expect(finalizer.metrics().lastProcessingResult).not.toMatch(/^PROBLEM/);
     } finally {
-      stack.iam.putRoleStatements('aggregator', granted);
+      local.stack.iam.putRoleStatements('aggregator', granted);
       aggregator.events.off('event', onEvent);
       producer.destroy();
     }

@@ -15,6 +15,12 @@ import { alive, descendantsOf, readJson, REPO, run, waitFor } from './support/pr
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alleycat-start-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/** `alleycat start` in memory and without the simulator, on the given ports, as a process of its own. */
+function startCommand(port: number, tlsPort: number, cwd: string, options?: Parameters<typeof run>[3]) {
+  const args = ['start', '--port', String(port), '--tls-port', String(tlsPort), '--no-sim', '--in-memory'];
+  return run(process.execPath, [path.join(REPO, 'bin', 'alleycat.mjs'), ...args], cwd, options);
+}
+
 /** A GraphQL POST over HTTPS trusting `ca` only (Node's fetch takes no CA of its own). */
 function postOverTls(url: string, ca: Buffer, apiKey: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -37,20 +43,7 @@ describe('alleycat start (child process)', () => {
   it('writes endpoints.json in the contract shape, serves GraphQL, and leaves no process behind after SIGTERM', async () => {
     const port = await freePort();
     const tlsPort = await freePort();
-    const proc = run(
-      process.execPath,
-      [
-        path.join(REPO, 'bin', 'alleycat.mjs'),
-        'start',
-        '--port',
-        String(port),
-        '--tls-port',
-        String(tlsPort),
-        '--no-sim',
-        '--in-memory',
-      ],
-      tmp,
-    );
+    const proc = startCommand(port, tlsPort, tmp);
     const file = path.join(tmp, '.alleycat', 'endpoints.json');
     try {
       const endpoints = await waitFor(
@@ -135,21 +128,7 @@ describe('alleycat start (child process)', () => {
     const port = await freePort();
     const tlsPort = await freePort();
     const cwd = fs.mkdtempSync(path.join(tmp, 'ctrlc-'));
-    const proc = run(
-      process.execPath,
-      [
-        path.join(REPO, 'bin', 'alleycat.mjs'),
-        'start',
-        '--port',
-        String(port),
-        '--tls-port',
-        String(tlsPort),
-        '--no-sim',
-        '--in-memory',
-      ],
-      cwd,
-      { ownGroup: true },
-    );
+    const proc = startCommand(port, tlsPort, cwd, { ownGroup: true });
     try {
       await waitFor(
         () => readJson<Endpoints>(path.join(cwd, '.alleycat', 'endpoints.json')),
@@ -173,22 +152,7 @@ describe('alleycat start (child process)', () => {
     const bin = fs.mkdtempSync(path.join(tmp, 'bin-'));
     const port = await freePort();
     const tlsPort = await freePort();
-    const start = (env: Record<string, string>) =>
-      run(
-        process.execPath,
-        [
-          path.join(REPO, 'bin', 'alleycat.mjs'),
-          'start',
-          '--port',
-          String(port),
-          '--tls-port',
-          String(tlsPort),
-          '--no-sim',
-          '--in-memory',
-        ],
-        tmp,
-        { env },
-      );
+    const start = (env: Record<string, string>) => startCommand(port, tlsPort, tmp, { env });
     const started: Array<ReturnType<typeof run>> = [];
     try {
       const missing = start({ PATH: path.join(bin, 'nothing-here') });
@@ -223,8 +187,7 @@ describe('alleycat start (child process)', () => {
       const blocker = http.createServer();
       await new Promise<void>((resolve) => blocker.listen(blocked, '127.0.0.1', resolve));
       try {
-        const args = ['start', '--port', String(port), '--tls-port', String(tlsPort), '--no-sim', '--in-memory'];
-        const proc = run(process.execPath, [path.join(REPO, 'bin', 'alleycat.mjs'), ...args], tmp);
+        const proc = startCommand(port, tlsPort, tmp);
         expect(await proc.exited).toBe(1);
         expect(proc.output()).toContain(`port ${blocked} on 127.0.0.1 is taken`);
         expect(proc.output()).toContain(flag);

@@ -6,6 +6,7 @@
  */
 import { joinDeadline } from '../../core/fairPlay.js';
 import { raceIdAt, raceStartMillis } from '../../core/raceClock.js';
+import { sleepUntil } from './eventually.js';
 
 /** A moment in a race: its id and the race second the clock was at (whole seconds). */
 export interface RaceMoment {
@@ -33,4 +34,19 @@ export async function untilJoinable(
     const next = raceStartMillis(at < from ? raceId : raceId + 1, raceSeconds) + from * 1000;
     await new Promise((resolve) => setTimeout(resolve, next - now + 20));
   }
+}
+
+/**
+ * Waits until just after the next race starts (50 ms into its second 0), for a
+ * test whose riders ride every second of a race; returns the race.
+ */
+export async function untilNextRaceStart(raceSeconds: number): Promise<number> {
+  const raceId = raceIdAt(Date.now(), raceSeconds) + 1;
+  await sleepUntil(raceStartMillis(raceId, raceSeconds) + 50);
+  return raceId;
+}
+
+/** Waits until 50 ms into race second `second` of `raceId`; returns at once if that has passed. */
+export function untilRaceSecond(raceId: number, raceSeconds: number, second: number): Promise<void> {
+  return sleepUntil(raceStartMillis(raceId, raceSeconds) + second * 1000 + 50);
 }
