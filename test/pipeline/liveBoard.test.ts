@@ -180,5 +180,5 @@ describe('live boards in bands on the local stack', () => {
       offSix();
       stopFollowing();
     }
-  });
+  }, 180_000);
 });

@@ -88,5 +88,5 @@ describe('live rankings end to end on the local stack', () => {
     } finally {
       unsubscribe();
     }
-  });
+  }, 150_000);
 });

@@ -211,5 +211,5 @@ describe('the pipeline, fed straight through Kinesis', () => {
     } finally {
       kinesis.destroy();
     }
-  });
+  }, 120_000);
 });

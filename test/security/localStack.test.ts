@@ -243,7 +243,7 @@ describe('input bounds', () => {
     // An over-long name in the input cannot fail or reach the boards: the profile's name is used.
     const named = await withToken(token, mutation, { r: [{ ...good, name: 'n'.repeat(41) }] });
     expect(named.body).toEqual({ data: { recordTelemetry: { accepted: 1 } } });
-  });
+  }, 120_000);
 
   it('non-finite numbers never reach a resolver', async () => {
     // JSON has no Infinity; 1e400 parses to it, and GraphQL's Float refuses it.
