@@ -27,12 +27,13 @@
  * name, so it sees each active shard as of its last close (mergeWatermarks).
  *
  * A shard that closed or opened a window less than `waitMs` before W's start
- * is awaited: it is active and will close W if it has records there. So the
- * wait is bounded: a shard that stops (or falls more than `waitMs` behind)
- * holds boards back for `waitMs` of windows, then boards go on without its new
- * records; its riders stay on the board with what it last stored, and it is
- * awaited again as soon as it closes or opens a window. An active shard that has no record in W at all (rare: riders are
- * spread over shards by racerId) holds W back until it is given up.
+ * is awaited: it is active and will close W if it has records there. A
+ * shard more than `waitMs` behind is not awaited any more; its riders stay on
+ * the board with what it last stored, and it is awaited again as soon as it
+ * closes or opens a window. An awaited shard may also have no record in W at
+ * all (rare in a full race, common in a sparse one): how long a closer
+ * watches an awaited shard before giving it up is the aggregator's
+ * (functions/aggregator/waitForShards.ts).
  */
 
 /** A shard's watermark as the closers read it. */

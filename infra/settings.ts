@@ -96,6 +96,13 @@ export const LIVE_BOARD = {
   shardWaitWindows: 2,
   /** The wait is never shorter than this (a shard's poller runs about once a second; short windows lag more). */
   shardWaitMinMs: 10_000,
+  /**
+   * A closer that finds shards awaited re-reads their watermarks this often,
+   * up to `holdPolls` times: an awaited shard that neither closes the window
+   * nor moves in that time has no record in it (or has stopped), and is given up.
+   */
+  holdPollMs: 250,
+  holdPolls: 12,
 } as const;
 
 export interface FilterPattern {

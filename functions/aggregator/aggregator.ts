@@ -68,6 +68,7 @@ export function createAggregator(deps: AggregatorDeps): (event: TumblingWindowEv
     partCache: deps.partCache ?? new Map(),
     fullRaces: deps.fullRaces ?? new Map(),
     watermarks: deps.watermarks ?? new Map(),
+    givenUp: deps.givenUp ?? new Map(),
   };
   const watermarks = closeDeps.watermarks;
   /** Records the window as opened unless this container closed the window just before it on this shard. */

@@ -39,7 +39,18 @@ export interface CloseDeps {
   watermarks?: WatermarkMemo;
   /** How long a board waits for an active shard to close its window (default: infra/settings.ts LIVE_BOARD). */
   shardWaitMs?: number;
+  /**
+   * How many times a closer that finds shards awaited re-reads the watermarks
+   * before giving them up (default: infra/settings.ts LIVE_BOARD); 0 holds the
+   * board at once, leaving it to later windows.
+   */
+  shardHoldPolls?: number;
+  /** Shards this container gave up, each with the watermark it had then (waitForShards.ts). */
+  givenUp?: GivenUpShards;
 }
+
+/** Per shard given up: its watermark's progress then (waitForShards.ts progressOf); it is awaited again once that moves. */
+export type GivenUpShards = Map<string, string>;
 
 /** Per shard: the races kept on its watermark and the windows this container last closed and opened on it. */
 export type WatermarkMemo = Map<string, { races: Record<string, number>; closedEnd?: number; openedStart?: number }>;

@@ -1,21 +1,21 @@
 /**
  * The publish step of a window's close, once this shard's parts are stored:
- * which boards this closer publishes (readMarks.ts, claimRunning.ts), each
+ * which boards this closer publishes (readMarks.ts, waitForShards.ts,
+ * claimRunning.ts), each
  * published from the stored parts (bands, then the capped complete board),
  * then stored for the live queries (liveBoardStore.ts).
  */
 import { toBands } from '../../core/liveBands.js';
 import type { PartWatermark } from '../../core/livePart.js';
 import { raceEndMillis } from '../../core/raceClock.js';
-import type { WindowSpan } from '../../core/shardWatermark.js';
-import { awaitedShards, racesOfWindow } from '../../core/shardWatermark.js';
+import type { ShardWatermark, WindowSpan } from '../../core/shardWatermark.js';
+import { racesOfWindow } from '../../core/shardWatermark.js';
 import { errorMessage } from '../../lib/toError.js';
 import type { RetryOptions } from '../runtime/retry.js';
 import { withRetry } from '../runtime/retry.js';
 import { capSnapshot } from './capSnapshot.js';
 import { claimOrPublishAnyway, claimRunning } from './claimRunning.js';
 import type { CloseDeps, ClosingWindow } from './closeDeps.js';
-import { waitMs } from './closeDeps.js';
 import { fitBand } from './fitBand.js';
 import type { BoardToStore } from './liveBoardStore.js';
 import { storeLiveBoards } from './liveBoardStore.js';
@@ -26,6 +26,7 @@ import { readMarks } from './readMarks.js';
 import { recordWindowClosed } from './shardWatermarkStore.js';
 import type { WindowState } from './windowState.js';
 import { parseRaceKey } from './windowState.js';
+import { waitForShards } from './waitForShards.js';
 
 interface PublishCounts {
   publishes: number;
@@ -72,18 +73,20 @@ export async function publishBoards(
     );
   }
   deps.watermarks?.set(shardId, { ...memo, races, closedEnd: span.end });
-  const { marks, claim } = await readMarks(deps, retry, shardId, span, own, {
-    shardId,
-    closedEnd: span.end,
-    openStart: memo?.openedStart,
-    races,
-  });
+  const self = { shardId, closedEnd: span.end, openStart: memo?.openedStart, races };
+  const read = () => readMarks(deps, retry, shardId, span, own, self);
+  const first = await read();
   const over = (key: string): boolean => span.end > raceEndMillis(parseRaceKey(key).raceId, deps.raceSeconds);
+  const runningOf = (marks: readonly ShardWatermark[]) =>
+    [...new Set([...own, ...racesOfWindow(marks, span)])].filter((k) => !over(k));
   // A race that is over is published by every closer that has it and sees more (publishClaim.ts).
   const finished = own.filter(over);
-  const awaited = awaitedShards(marks, shardId, span, waitMs(deps, span));
-  const running =
-    awaited.length > 0 ? [] : [...new Set([...own, ...racesOfWindow(marks, span)])].filter((k) => !over(k));
+  // Only a running race's board waits for the other shards.
+  const { marks, claim, awaited } =
+    runningOf(first.marks).length === 0
+      ? { ...first, awaited: [] }
+      : await waitForShards(deps, shardId, span, read, first);
+  const running = awaited.length > 0 ? [] : runningOf(marks);
   if (awaited.length > 0) {
     const held = own.filter((k) => !over(k));
     counts.held += held.length;

@@ -1,9 +1,10 @@
 /**
  * One complete board per race per window, against DynamoDB Local: of the
- * shards closing a window, the last one publishes (the others hold), whatever
- * the order, also when four close at the same moment and at a race's first
- * window; a shard with only stale records, a replayed window, a shard that
- * stops (the bounded wait) and a race only other shards have.
+ * shards closing a window, one publishes once every shard closed it (the
+ * earlier closers wait for it and skip), whatever the order, also when four
+ * close at the same moment and at a race's first window; a shard with only
+ * stale records, a replayed window, a shard that stops (given up after the
+ * bounded wait) and a race only other shards have.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAggregator } from '../../functions/aggregator/aggregator.js';
@@ -12,6 +13,8 @@ import { raceStartMillis } from '../../core/raceClock.js';
 import { telemetry, windowEvent } from './factories.js';
 import { recordingMetrics } from './fakes.js';
 import { manualClock, useAggregatorHarness } from './support.js';
+import { realSleep } from '../../functions/runtime/clock.js';
+import { LIVE_BOARD } from '../../infra/settings.js';
 import { readPartWatermarks, readWatermarks } from '../../functions/aggregator/shardWatermarkStore.js';
 import { writeLivePart } from '../../functions/aggregator/livePartStore.js';
 
@@ -56,7 +59,8 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
   const metrics = SHARDS.map(() => recordingMetrics());
   let runs: Array<ReturnType<typeof createAggregator>> = [];
   beforeAll(() => {
-    runs = metrics.map((m) => createAggregator(harness.deps(clock, { metrics: m })));
+    // Closers really wait for each other here (waitForShards.ts polls the watermarks between sleeps).
+    runs = metrics.map((m) => createAggregator(harness.deps(clock, { metrics: m, sleep: realSleep })));
   });
 
   /** The records of a shard's riders for seconds from..to (the contract's seconds end at raceSeconds). */
@@ -94,15 +98,28 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     await runs[shard]!(final);
   }
 
+  /** Between two shards' final invocations of a window: each poller closes it on its own, at its own moment. */
+  const STAGGER_MS = 100;
+
+  /** The final invocations, started in the order given, STAGGER_MS apart, and run side by side as Lambda runs shards. */
+  async function closeStaggered(finals: Array<{ shard: number; final: Awaited<ReturnType<typeof fold>> }>) {
+    await Promise.all(
+      finals.map(async ({ shard, final }, i) => {
+        await realSleep(i * STAGGER_MS);
+        await close(shard, final);
+      }),
+    );
+  }
+
   /**
    * Window k as Lambda runs it: every shard in `order` receives its records
-   * during the window, then the shards close it one after another in that order.
+   * during the window, then the shards close it in that order.
    */
   async function closeInOrder(k: number, order: number[]): Promise<LiveRankingsInput[]> {
     const from = harness.appsync.requests.length;
     const finals = [];
-    for (const shard of order) finals.push(await fold(shard, k, records(shard, 5 * k, 5 * k + 4)));
-    for (const [i, shard] of order.entries()) await close(shard, finals[i]!);
+    for (const shard of order) finals.push({ shard, final: await fold(shard, k, records(shard, 5 * k, 5 * k + 4)) });
+    await closeStaggered(finals);
     return harness.appsync.requests.slice(from).map((r) => r.body.variables.input);
   }
 
@@ -121,27 +138,24 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     [1, [2, 0, 3, 1]],
     [2, [3, 2, 1, 0]],
     [3, [1, 3, 0, 2]],
-  ])(
-    'window %i closed in the order %j: only the last closer publishes, the complete reference ranking',
-    async (k, order) => {
-      const [writesBefore, heldBefore] = [total('SnapshotWrites'), total('PublishesHeld')];
-      const published = await closeInOrder(k, order);
-      expect(published).toHaveLength(1);
-      expect(ranked(published[0]!)).toEqual(referenceRanking(() => 5 * k + 4));
-      // Still exactly one write per (race, shard) per window; the three earlier closers held the board.
-      expect(total('SnapshotWrites') - writesBefore).toBe(4);
-      expect(total('PublishesHeld') - heldBefore).toBe(3);
-      // The shards' watermarks ride on their parts: the watermark items stay as the first window left them.
-      const end = windowStart(k) + 5000;
-      const parts = await readPartWatermarks(harness.ddb(), harness.tableName, CLASS_ID, RACE_ID);
-      expect(parts.map((m) => [m.shardId, m.closedEnd]).sort()).toEqual(SHARDS.map((s) => [s, end]));
-      expect(parts.every((m) => m.races[`${CLASS_ID}:${RACE_ID}`] === end)).toBe(true);
-      const items = await readWatermarks(harness.ddb(), harness.tableName);
-      expect(items.filter((m) => SHARDS.includes(m.shardId)).map((m) => m.closedEnd)).toEqual(
-        SHARDS.map(() => windowStart(0) + 5000),
-      );
-    },
-  );
+  ])('window %i closed in the order %j: one closer publishes, the complete reference ranking', async (k, order) => {
+    const counted = ['SnapshotWrites', 'PublishesSkipped', 'PublishesHeld', 'ShardsGivenUp'] as const;
+    const before = counted.map(total);
+    const published = await closeInOrder(k, order);
+    expect(published).toHaveLength(1);
+    expect(ranked(published[0]!)).toEqual(referenceRanking(() => 5 * k + 4));
+    // Still exactly one write per (race, shard) per window; the other three closers waited and skipped.
+    expect(counted.map((name, i) => total(name) - before[i]!)).toEqual([4, 3, 0, 0]);
+    // The shards' watermarks ride on their parts: the watermark items stay as the first window left them.
+    const end = windowStart(k) + 5000;
+    const parts = await readPartWatermarks(harness.ddb(), harness.tableName, CLASS_ID, RACE_ID);
+    expect(parts.map((m) => [m.shardId, m.closedEnd]).sort()).toEqual(SHARDS.map((s) => [s, end]));
+    expect(parts.every((m) => m.races[`${CLASS_ID}:${RACE_ID}`] === end)).toBe(true);
+    const items = await readWatermarks(harness.ddb(), harness.tableName);
+    expect(items.filter((m) => SHARDS.includes(m.shardId)).map((m) => m.closedEnd)).toEqual(
+      SHARDS.map(() => windowStart(0) + 5000),
+    );
+  });
 
   it('four shards closing the same window at the same moment: exactly one publish per window, complete', async () => {
     for (let k = 4; k < 8; k += 1) {
@@ -159,11 +173,12 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
   it('a shard whose records of the window were all stale still closes it: the board does not wait for it', async () => {
     const k = 8;
     const finals = [];
-    for (const shard of [0, 1, 2]) finals.push(await fold(shard, k, records(shard, 5 * k, 5 * k + 4)));
+    for (const shard of [0, 1, 2])
+      finals.push({ shard, final: await fold(shard, k, records(shard, 5 * k, 5 * k + 4)) });
     // Shard 3 receives only a replay of seconds it already stored: no rider moves.
-    finals.push(await fold(3, k, records(3, 5 * (k - 2), 5 * (k - 2) + 4)));
+    finals.push({ shard: 3, final: await fold(3, k, records(3, 5 * (k - 2), 5 * (k - 2) + 4)) });
     const from = harness.appsync.requests.length;
-    for (const [shard, final] of finals.entries()) await close(shard, final);
+    await closeStaggered(finals);
     const published = harness.appsync.requests.slice(from).map((r) => r.body.variables.input);
     expect(published).toHaveLength(1);
     expect(ranked(published[0]!)).toEqual(referenceRanking((i) => (i % 4 === 3 ? 5 * (k - 1) + 4 : 5 * k + 4)));
@@ -183,12 +198,27 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     expect(harness.appsync.requests.length - from).toBe(0);
   });
 
-  it('a shard that stops holds the board back for the wait (two windows), then boards go on with its stored riders; when it catches up its window is published again', async () => {
-    expect(await closeInOrder(10, [0, 1, 2])).toHaveLength(0); // shard 3 closed window 9: awaited
-    expect(await closeInOrder(11, [2, 1, 0])).toHaveLength(0); // still within the wait
-    const next = await closeInOrder(12, [1, 0, 2]); // shard 3 is given up
-    expect(next).toHaveLength(1);
-    expect(ranked(next[0]!)).toEqual(referenceRanking((i) => (i % 4 === 3 ? 5 * 9 + 4 : 5 * 12 + 4)));
+  it('a shard that stops is waited for once, then given up: boards go on with its stored riders; when it catches up its window is published again', async () => {
+    const stalled = (k: number) => referenceRanking((i) => (i % 4 === 3 ? 5 * 9 + 4 : 5 * k + 4));
+    const givenUpBefore = total('ShardsGivenUp');
+    // Shard 3 closed window 9 and nothing since: the closers of 10 wait for it through their polls, then give it up.
+    const started = Date.now();
+    const ten = await closeInOrder(10, [0, 1, 2]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(LIVE_BOARD.holdPolls * LIVE_BOARD.holdPollMs);
+    expect(ten.map(ranked)).toEqual([stalled(10)]);
+    // The first closer to give it up published; the others found the window claimed.
+    const givenUp = total('ShardsGivenUp') - givenUpBefore;
+    expect(givenUp).toBeGreaterThanOrEqual(1);
+    // Its watermark has not moved since: the next windows do not wait for it again.
+    for (const [k, order] of [
+      [11, [2, 1, 0]],
+      [12, [1, 0, 2]],
+    ] as const) {
+      const quick = Date.now();
+      expect((await closeInOrder(k, [...order])).map(ranked)).toEqual([stalled(k)]);
+      expect(Date.now() - quick).toBeLessThan(LIVE_BOARD.holdPolls * LIVE_BOARD.holdPollMs);
+    }
+    expect(total('ShardsGivenUp') - givenUpBefore).toBe(givenUp);
     // It catches up and closes window 12 after all: the board of 12 is published again, now with its riders.
     const from = harness.appsync.requests.length;
     await close(3, await fold(3, 12, records(3, 5 * 12, 5 * 12 + 4)));
@@ -221,7 +251,7 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
       const recs = records(shard, 5 * k, 5 * k + 4);
       finals.push({ shard, final: await fold(shard, k, shard === 1 ? [...recs, solo] : recs) });
     }
-    for (const { shard, final } of finals) await close(shard, final);
+    await closeStaggered(finals);
     const published = harness.appsync.requests.slice(from).map((r) => r.body.variables.input);
     expect(published.map((p) => p.classId).sort()).toEqual([CLASS_ID, OTHER_CLASS]);
     expect(published.find((p) => p.classId === OTHER_CLASS)!.entries.map((e) => e.racerId)).toEqual(['solo']);
@@ -253,7 +283,7 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
     for (const shard of [3, 0, 1, 2]) finals.push({ shard, final: await fold(shard, k, nextRecords(shard)) });
     const from = harness.appsync.requests.length;
     // Shard 2 opened no window (it closed the one just before), so only its parts say it is running: it is awaited.
-    for (const { shard, final } of finals) await close(shard, final);
+    await closeStaggered(finals);
     const published = harness.appsync.requests.slice(from).map((r) => r.body.variables.input);
     expect(published.filter((p) => p.raceId === next)).toHaveLength(1);
     expect(published.find((p) => p.raceId === next)!.entries).toHaveLength(RIDERS);
