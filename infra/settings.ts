@@ -103,6 +103,12 @@ export const LIVE_BOARD = {
    */
   holdPollMs: 250,
   holdPolls: 12,
+  /**
+   * Between those reads it reads the window claim (one item) this often: with
+   * every shard busy, the last closer claims the window a moment after the
+   * others finish, and they should go on as soon as it has.
+   */
+  claimPollMs: 50,
 } as const;
 
 export interface FilterPattern {

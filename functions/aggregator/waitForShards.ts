@@ -6,10 +6,12 @@
  *
  * Each poll ends the wait one of three ways:
  * - another closer claimed the window, or no shard is awaited any more: the
- *   close goes on (claimRunning.ts decides who publishes);
+ *   close goes on (claimRunning.ts decides who publishes); the claim, one
+ *   item, is read more often than the watermarks, since with every shard
+ *   busy that is how a wait ends;
  * - an awaited shard moved (closed or opened another window) without closing
- *   this one: it is behind and will close this window itself, so the board
- *   is held as before;
+ *   this one: it is behind and will close this window itself, so this
+ *   closer holds the board;
  * - after the last poll, shards that gave no sign are given up: the board is
  *   published without their new records. A shard given up is not waited for
  *   again by this container until its watermark moves, so a stopped shard
@@ -23,6 +25,7 @@ import { realSleep } from '../runtime/clock.js';
 import type { CloseDeps } from './closeDeps.js';
 import { waitMs } from './closeDeps.js';
 import type { WindowClaim } from './publishClaim.js';
+import { readWindowClaim } from './publishClaim.js';
 
 /** What one reading of the watermarks gives (readMarks.ts). */
 export interface MarksRead {
@@ -57,9 +60,19 @@ function claimedByAnother(claim: WindowClaim | undefined, shardId: string, span:
   return claim !== undefined && claim.windowEnd >= span.end && claim.claimant !== shardId;
 }
 
+/** The window claim, or undefined when it cannot be read now (the next read of the watermarks has it). */
+async function claimOrNot(deps: CloseDeps): Promise<WindowClaim | undefined> {
+  try {
+    return await readWindowClaim(deps.ddb, deps.tableName);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Waits (polls `read`) while shards are awaited for `span`, as the file
- * comment says. `first` is the reading the close already made.
+ * Waits while shards are awaited for `span`, as the file comment says:
+ * reads the window claim every `claimPollMs` and the watermarks (`read`)
+ * every `holdPollMs`. `first` is the reading the close already made.
  */
 export async function waitForShards(
   deps: CloseDeps,
@@ -75,8 +88,14 @@ export async function waitForShards(
   const before = new Map(awaited.map((s) => [s, progressOf(seen.marks, s)]));
   const sleep = deps.sleep ?? realSleep;
   const started = deps.clock.now();
+  const claimReads = Math.max(1, Math.round(LIVE_BOARD.holdPollMs / LIVE_BOARD.claimPollMs));
   for (let poll = 0; poll < polls; poll += 1) {
-    await sleep(LIVE_BOARD.holdPollMs);
+    for (let i = 1; i < claimReads; i += 1) {
+      await sleep(LIVE_BOARD.claimPollMs);
+      const claim = await claimOrNot(deps);
+      if (claimedByAnother(claim, shardId, span)) return { ...seen, claim, awaited: [] };
+    }
+    await sleep(LIVE_BOARD.claimPollMs);
     seen = await read();
     if (claimedByAnother(seen.claim, shardId, span)) return { ...seen, awaited: [] };
     awaited = stillAwaited(deps, seen.marks, shardId, span);
