@@ -73,8 +73,8 @@ export async function claimRunning(
   }
 }
 
-/** The window claim, or undefined when it cannot be read (the claim write decides then). */
-async function readClaimOrNot(deps: CloseDeps, shardId: string): Promise<WindowClaim | undefined> {
+/** The window claim, or undefined when it cannot be read now (a later read, or the claim write, decides). */
+export async function readClaimOrNot(deps: CloseDeps, shardId: string): Promise<WindowClaim | undefined> {
   try {
     return await readWindowClaim(deps.ddb, deps.tableName);
   } catch (error) {

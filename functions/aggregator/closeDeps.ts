@@ -39,12 +39,6 @@ export interface CloseDeps {
   watermarks?: WatermarkMemo;
   /** How long a board waits for an active shard to close its window (default: infra/settings.ts LIVE_BOARD). */
   shardWaitMs?: number;
-  /**
-   * How many times a closer that finds shards awaited re-reads the watermarks
-   * before giving them up (default: infra/settings.ts LIVE_BOARD); 0 holds the
-   * board at once, leaving it to later windows.
-   */
-  shardHoldPolls?: number;
   /** Shards this container gave up, each with the watermark it had then (waitForShards.ts). */
   givenUp?: GivenUpShards;
 }

@@ -1,9 +1,8 @@
 /**
  * The publish step of a window's close, once this shard's parts are stored:
  * which boards this closer publishes (readMarks.ts, waitForShards.ts,
- * claimRunning.ts), each
- * published from the stored parts (bands, then the capped complete board),
- * then stored for the live queries (liveBoardStore.ts).
+ * claimRunning.ts), each published from the stored parts (bands, then the
+ * capped complete board), then stored for the live queries (liveBoardStore.ts).
  */
 import { toBands } from '../../core/liveBands.js';
 import type { PartWatermark } from '../../core/livePart.js';

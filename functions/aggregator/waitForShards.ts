@@ -22,10 +22,10 @@ import type { ShardWatermark, WindowSpan } from '../../core/shardWatermark.js';
 import { awaitedShards } from '../../core/shardWatermark.js';
 import { LIVE_BOARD } from '../../infra/settings.js';
 import { realSleep } from '../runtime/clock.js';
+import { readClaimOrNot } from './claimRunning.js';
 import type { CloseDeps } from './closeDeps.js';
 import { waitMs } from './closeDeps.js';
 import type { WindowClaim } from './publishClaim.js';
-import { readWindowClaim } from './publishClaim.js';
 
 /** What one reading of the watermarks gives (readMarks.ts). */
 export interface MarksRead {
@@ -60,15 +60,6 @@ function claimedByAnother(claim: WindowClaim | undefined, shardId: string, span:
   return claim !== undefined && claim.windowEnd >= span.end && claim.claimant !== shardId;
 }
 
-/** The window claim, or undefined when it cannot be read now (the next read of the watermarks has it). */
-async function claimOrNot(deps: CloseDeps): Promise<WindowClaim | undefined> {
-  try {
-    return await readWindowClaim(deps.ddb, deps.tableName);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Waits while shards are awaited for `span`, as the file comment says:
  * reads the window claim every `claimPollMs` and the watermarks (`read`)
@@ -83,16 +74,15 @@ export async function waitForShards(
 ): Promise<WaitOutcome> {
   let seen = first;
   let awaited = stillAwaited(deps, seen.marks, shardId, span);
-  const polls = deps.shardHoldPolls ?? LIVE_BOARD.holdPolls;
-  if (awaited.length === 0 || polls <= 0) return { ...seen, awaited };
+  if (awaited.length === 0) return { ...seen, awaited };
   const before = new Map(awaited.map((s) => [s, progressOf(seen.marks, s)]));
   const sleep = deps.sleep ?? realSleep;
   const started = deps.clock.now();
   const claimReads = Math.max(1, Math.round(LIVE_BOARD.holdPollMs / LIVE_BOARD.claimPollMs));
-  for (let poll = 0; poll < polls; poll += 1) {
+  for (let poll = 0; poll < LIVE_BOARD.holdPolls; poll += 1) {
     for (let i = 1; i < claimReads; i += 1) {
       await sleep(LIVE_BOARD.claimPollMs);
-      const claim = await claimOrNot(deps);
+      const claim = await readClaimOrNot(deps, shardId);
       if (claimedByAnother(claim, shardId, span)) return { ...seen, claim, awaited: [] };
     }
     await sleep(LIVE_BOARD.claimPollMs);
