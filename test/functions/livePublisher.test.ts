@@ -6,13 +6,11 @@
  * stale records, a replayed window, a shard that stops (given up after the
  * bounded wait) and a race only other shards have.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createAggregator } from '../../functions/aggregator/aggregator.js';
+import { describe, expect, it } from 'vitest';
 import type { LiveRankingsInput } from '../../functions/aggregator/publishLiveRankings.js';
 import { raceStartMillis } from '../../core/raceClock.js';
 import { telemetry, windowEvent } from './factories.js';
-import { recordingMetrics } from './fakes.js';
-import { manualClock, useAggregatorHarness } from './support.js';
+import { manualClock, useAggregatorHarness, useShardAggregators } from './support.js';
 import { realSleep } from '../../functions/runtime/clock.js';
 import { LIVE_BOARD } from '../../infra/settings.js';
 import { readPartWatermarks, readWatermarks } from '../../functions/aggregator/shardWatermarkStore.js';
@@ -56,13 +54,7 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
   const harness = useAggregatorHarness({ raceSeconds: RACE_SECONDS });
   const clock = manualClock(0);
 
-  /** One aggregator container per shard, as Lambda runs them. */
-  const metrics = SHARDS.map(() => recordingMetrics());
-  let runs: Array<ReturnType<typeof createAggregator>> = [];
-  beforeAll(() => {
-    // Closers really wait for each other here (waitForShards.ts polls the watermarks between sleeps).
-    runs = metrics.map((m) => createAggregator(harness.deps(clock, { metrics: m, sleep: realSleep })));
-  });
+  const { runs, total } = useShardAggregators(harness, clock, SHARDS.length);
 
   /** The records of a shard's riders for seconds from..to (the contract's seconds end at raceSeconds). */
   function records(shard: number, from: number, to: number): unknown[] {
@@ -126,7 +118,6 @@ describe('one publisher per race per window (DynamoDB Local)', () => {
 
   const ranked = (p: LiveRankingsInput) =>
     p.entries.map((e) => ({ rank: e.rank, racerId: e.racerId, output: e.output, second: e.second }));
-  const total = (name: string) => metrics.reduce((n, m) => n + (m.totals[name] ?? 0), 0);
 
   it("a race's first window: the shards that opened it are awaited, one complete board is published, never a partial one", async () => {
     const published = await closeInOrder(0, [0, 1, 2, 3]);

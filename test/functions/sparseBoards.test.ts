@@ -6,15 +6,13 @@
  * published with every stored rider, since no later window may come; a
  * shard that moves while watched is behind and publishes the board itself.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createAggregator } from '../../functions/aggregator/aggregator.js';
+import { describe, expect, it } from 'vitest';
 import type { LiveRankingsInput } from '../../functions/aggregator/publishLiveRankings.js';
 import { realSleep } from '../../functions/runtime/clock.js';
 import { raceStartMillis } from '../../core/raceClock.js';
 import { LIVE_BOARD } from '../../infra/settings.js';
 import { telemetry, windowEvent } from './factories.js';
-import { recordingMetrics } from './fakes.js';
-import { manualClock, useAggregatorHarness } from './support.js';
+import { manualClock, useAggregatorHarness, useShardAggregators } from './support.js';
 
 const RACE_SECONDS = 120;
 const RACE_ID = 31_000_000;
@@ -28,12 +26,7 @@ const windowStart = (k: number) => raceStartMillis(RACE_ID, RACE_SECONDS) + k * 
 describe('live boards of a sparse race: a closer waits for an awaited shard, then gives it up (DynamoDB Local)', () => {
   const harness = useAggregatorHarness({ raceSeconds: RACE_SECONDS });
   const clock = manualClock(0);
-  const metrics = SHARDS.map(() => recordingMetrics());
-  let runs: Array<ReturnType<typeof createAggregator>> = [];
-  beforeAll(() => {
-    runs = metrics.map((m) => createAggregator(harness.deps(clock, { metrics: m, sleep: realSleep })));
-  });
-  const total = (name: string) => metrics.reduce((n, m) => n + (m.totals[name] ?? 0), 0);
+  const { runs, metrics, total } = useShardAggregators(harness, clock, SHARDS.length);
   const budgetMs = LIVE_BOARD.holdPolls * LIVE_BOARD.holdPollMs;
 
   /** The shard's rider's one record at `second`, folded into its window; returns the window's final invocation. */

@@ -13,6 +13,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LiveRankingsInput } from '../../functions/aggregator/publishLiveRankings.js';
 import { createPublisher } from '../../functions/aggregator/publishLiveRankings.js';
 import type { AggregatorDeps } from '../../functions/aggregator/aggregator.js';
+import { createAggregator } from '../../functions/aggregator/aggregator.js';
+import { realSleep } from '../../functions/runtime/clock.js';
 import type { Clock } from '../../functions/runtime/clock.js';
 import { createFinalizer } from '../../functions/finalizer/finalizer.js';
 import { useTestTable } from '../support/useTestTable.js';
@@ -196,4 +198,29 @@ export function useAggregatorHarness(o: { raceSeconds: number }): AggregatorHarn
       return { finalize, metrics, clock };
     },
   };
+}
+
+/** One aggregator container per shard, as Lambda runs them: what `useShardAggregators` gives a describe block. */
+export interface ShardAggregators {
+  /** Shard i's aggregator (there once the block's beforeAll has run). */
+  readonly runs: ReadonlyArray<ReturnType<typeof createAggregator>>;
+  /** Shard i's recorded metrics. */
+  readonly metrics: readonly RecordedMetrics[];
+  /** A metric summed over every shard's container. */
+  total(name: string): number;
+}
+
+/**
+ * Registers a beforeAll that builds one aggregator container per shard on
+ * the harness's table, each with its own metrics. Their closers really sleep
+ * between their reads (functions/aggregator/waitForShards.ts), so closers of
+ * one window run side by side wait for each other as on Lambda.
+ */
+export function useShardAggregators(harness: AggregatorHarness, clock: Clock, shards: number): ShardAggregators {
+  const metrics = Array.from({ length: shards }, () => recordingMetrics());
+  const runs: Array<ReturnType<typeof createAggregator>> = [];
+  beforeAll(() => {
+    runs.push(...metrics.map((m) => createAggregator(harness.deps(clock, { metrics: m, sleep: realSleep }))));
+  });
+  return { runs, metrics, total: (name) => metrics.reduce((n, m) => n + (m.totals[name] ?? 0), 0) };
 }
