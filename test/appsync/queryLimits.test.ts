@@ -201,6 +201,39 @@ describe('operations with many root fields (run in slices)', () => {
     expect(answered.body.data).toMatchObject({ f0: 'a', f38: 'a', f39: 'z' });
   });
 
+  it('give every slice the variables coerced once: defaults, nulls, absent variables and scalars that parse as one execution', async () => {
+    const ask = async (count: number, variables: Record<string, unknown>) => {
+      const fields = Array.from({ length: count }, (_, i) =>
+        i % 3 === 0
+          ? `f${i}: dateArg(at: $at, j: $j)`
+          : i % 3 === 1
+          ? `f${i}: dateArg(at: $at, j: $k)`
+          : `f${i}: echo(msg: $m)`,
+      );
+      const query = `query Q($at: AWSDateTime!, $j: AWSJSON = "{\\"d\\":[1,2]}", $k: AWSJSON, $m: String = "dflt") { ${fields.join(
+        ' ',
+      )} }`;
+      return post(open.url, JSON.stringify({ query, variables }), apiKeyHeaders);
+    };
+    for (const variables of [
+      { at: '2026-12-08T00:00:00Z' },
+      { at: '2026-12-08T00:00:00.5+01:00', j: '{"x":"y"}', k: null, m: 'given' },
+      { at: '2026-12-08T00:00:00Z', j: null, k: '[1,"two",{"three":3}]' },
+    ]) {
+      // Three fields run in one piece, forty in slices: the sliced answer is the one-piece answer, field by field.
+      const whole = await ask(3, variables);
+      const sliced = await ask(40, variables);
+      expect(whole.body.errors).toBeUndefined();
+      expect(sliced.body.errors).toBeUndefined();
+      const data = sliced.body.data as Record<string, unknown>;
+      expect(Object.keys(data)).toHaveLength(40);
+      for (let i = 0; i < 40; i += 1)
+        expect(data[`f${i}`]).toEqual((whole.body.data as Record<string, unknown>)[`f${i % 3}`]);
+    }
+    const [first] = Object.values((await ask(40, { at: '2026-12-08T00:00:00Z' })).body.data as Record<string, string>);
+    expect(first).toBe('2026-12-08T00:00:00Z|object|{"d":[1,2]}');
+  });
+
   it('stop at the first non-null root field that fails: data is null, as in one execution', async () => {
     const out = await gql(open, `{ ${aliases(30, 'echo(msg: "x")').slice(1, -1)} bad: strictRoot }`);
     expect(out.body.data).toBeNull();

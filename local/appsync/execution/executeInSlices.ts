@@ -23,6 +23,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { coerceVariables } from './coerceVariables.js';
+import { precoercedDefinitions, precoercedSchema } from './precoercedVariables.js';
 
 /** Root response keys per slice; operations with no more than this run in one piece. */
 export const ROOT_KEYS_PER_SLICE = 16;
@@ -120,8 +121,8 @@ export async function executeInSlices(
     return { data, errors, tooLarge: size > maxResponseBytes };
   }
   // Every variable is coerced once, as one execution would do before running any field (an invalid one
-  // refuses the whole operation); each slice then declares only the variables its own fields use, so that
-  // no slice coerces the others' (a request's variables can be large: many fields' inputs).
+  // refuses the whole operation); each slice then declares only the variables its own fields use, and takes
+  // their coerced values as they are (a request's variables can be large: many fields' inputs).
   const coerced = coerceVariables(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {}, {
     maxErrors: 50,
   });
@@ -133,7 +134,9 @@ export async function executeInSlices(
     if (from > 0) await nextTurn();
     const selections = keys.slice(from, from + ROOT_KEYS_PER_SLICE).flatMap((k) => byKey.get(k) ?? []);
     const used = variablesUsed(selections, fragments);
-    const variableDefinitions = (operation.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value));
+    const variableDefinitions = precoercedDefinitions(
+      (operation.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value)),
+    );
     const document: DocumentNode = {
       kind: Kind.DOCUMENT,
       definitions: [
@@ -141,7 +144,13 @@ export async function executeInSlices(
         ...fragmentDefinitions,
       ],
     };
-    const result = await execute({ ...args, document, operationName: operation.name?.value });
+    const result = await execute({
+      ...args,
+      schema: precoercedSchema(args.schema),
+      document,
+      variableValues: coerced.coerced,
+      operationName: operation.name?.value,
+    });
     errors.push(...(result.errors ?? []));
     // A non-null root field failed: the whole data is null, as in one execution.
     if (!result.data) return { data: null, errors, tooLarge: false };
