@@ -195,6 +195,60 @@ describe('the APPSYNC_JS sandbox', () => {
     expect(realm.stringify(sandbox.importValue(top))).toBe(JSON.stringify(top));
   });
 
+  it('gives values back to the host exactly as a JSON round trip would, whatever they hold', () => {
+    const sandbox = createSandbox();
+    const inSandbox = (code: string): unknown => vm.runInContext(`(${code})`, sandbox.context);
+    const inHost = (v: unknown): boolean =>
+      typeof v !== 'object' ||
+      v === null ||
+      (Object.getPrototypeOf(v) === (Array.isArray(v) ? Array.prototype : Object.prototype) &&
+        Object.values(v as object).every(inHost));
+    const exact = (v: unknown): string | undefined =>
+      JSON.stringify(v, (_k, x: unknown) => (Object.is(x, -0) ? '-0' : x));
+    const roundTrip = (v: unknown): unknown => {
+      const text = JSON.stringify(v);
+      return text === undefined ? null : (JSON.parse(text) as unknown);
+    };
+    const check = (value: unknown) => {
+      const copy = sandbox.exportValue(value);
+      expect(inHost(copy)).toBe(true);
+      expect(exact(copy)).toBe(exact(roundTrip(value)));
+      if (typeof copy === 'object' && copy !== null)
+        expect(Object.getOwnPropertyNames(copy)).toEqual(Object.getOwnPropertyNames(roundTrip(value)));
+    };
+    for (const code of [
+      `{ rank: 1, racerId: 'r-1', name: null, output: 12.5, second: 3, ok: true, '2': 'b', '1': 'a' }`,
+      `{ zero: -0, nan: NaN, inf: -Infinity, gone: undefined, sym: Symbol('s'), fn: () => 1, list: [undefined, -0, NaN, Symbol('t'), () => 2] }`,
+      `Object.assign(Object.create(null), { inner: Object.assign(Object.create(null), { deep: [1, [2]] }) })`,
+      `JSON.parse('{"__proto__": {"polluted": true}, "kept": 1}')`,
+      `{ when: new Date(0), own: { toJSON: () => 'T' }, notCallable: { toJSON: 3 }, boxed: new String('s'), map: new Map([[1, 2]]) }`,
+      `{ get computed() { return [1, 2]; }, plain: 1 }`,
+      `[1, , 3]`,
+      `{ text: 'lone \\ud800 and \\u2028' }`,
+      `[]`,
+      `{}`,
+      `'text'`,
+      `-0`,
+      `undefined`,
+      `() => 1`,
+      `Symbol('top')`,
+    ])
+      check(inSandbox(code));
+    expect(() => sandbox.exportValue(inSandbox('(() => { const c = {}; c.self = c; return c; })()'))).toThrow(
+      TypeError,
+    );
+    expect(() => sandbox.exportValue(inSandbox('{ big: 1n }'))).toThrow(TypeError);
+    check(
+      inSandbox(
+        '(() => { const top = {}; let d = top; for (let i = 0; i < 500; i += 1) d = d.next = {}; return top; })()',
+      ),
+    );
+    // A realm whose prototypes resolver code reshaped: JSON decides.
+    vm.runInContext("Object.prototype.toJSON = function () { return 'everything'; }", sandbox.context);
+    check(inSandbox('{ a: 1 }'));
+    expect(sandbox.exportValue(inSandbox('{ a: 1 }'))).toBe('everything');
+  });
+
   it('copies by JSON once resolver code gives Array.prototype a prototype of its own', () => {
     const sandbox = createSandbox();
     vm.runInContext('Object.setPrototypeOf(Array.prototype, { set 0(v) { globalThis.seen = v; } })', sandbox.context);

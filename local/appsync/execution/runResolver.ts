@@ -62,13 +62,6 @@ export type ResolverOutcome = { ok: true; value: unknown } | { ok: false; error:
 
 type Step = { kind: 'value'; value: unknown } | HandlerFailure;
 
-/** JSON copy (AppSync serialises what handlers return). */
-function detach(value: unknown): unknown {
-  if (value === undefined) return null;
-  const text = JSON.stringify(value);
-  return text === undefined ? null : (JSON.parse(text) as unknown);
-}
-
 function failureToError(f: HandlerFailure): FieldError {
   switch (f.kind) {
     case 'utilError':
@@ -105,7 +98,7 @@ function callHandler(
   if (typeof handler !== 'function') return { kind: 'value', value: fallback() };
   opts.sandbox.holder.current = opts.invocation;
   try {
-    return { kind: 'value', value: detach(opts.sandbox.call(handler, ctx, opts.timeoutMs)) };
+    return { kind: 'value', value: opts.sandbox.exportValue(opts.sandbox.call(handler, ctx, opts.timeoutMs)) };
   } catch (thrown) {
     const failure = classifyThrown(thrown, bundle.file, bundle.originalColumn);
     return failure.kind === 'earlyReturn' ? { kind: 'earlyReturn', signal: failure.signal } : failure;
@@ -168,7 +161,7 @@ export async function runResolver(
 
   if (!resolver.functions) {
     const req = callHandler(opts, resolver.bundle, 'request', ctx, () => ({}));
-    if (req.kind === 'earlyReturn') return { ok: true, value: detach(req.signal.value) };
+    if (req.kind === 'earlyReturn') return { ok: true, value: opts.sandbox.exportValue(req.signal.value) };
     if (req.kind !== 'value') return fail(req);
     if (!resolver.dataSource)
       return {
@@ -177,7 +170,7 @@ export async function runResolver(
       };
     await callDataSource(opts, resolver.dataSource, resolver.id, req.value, ctx);
     const res = callHandler(opts, resolver.bundle, 'response', ctx, () => ctx['result']);
-    if (res.kind === 'earlyReturn') return { ok: true, value: detach(res.signal.value) };
+    if (res.kind === 'earlyReturn') return { ok: true, value: opts.sandbox.exportValue(res.signal.value) };
     if (res.kind !== 'value') return fail(res);
     return { ok: true, value: res.value };
   }
@@ -186,7 +179,7 @@ export async function runResolver(
   const before = callHandler(opts, resolver.bundle, 'request', ctx, () => ({}));
   let skipAll = false;
   if (before.kind === 'earlyReturn') {
-    prev['result'] = opts.sandbox.importValue(detach(before.signal.value));
+    prev['result'] = opts.sandbox.importValue(opts.sandbox.exportValue(before.signal.value));
     skipAll = true;
   } else if (before.kind !== 'value') return fail(before);
   else prev['result'] = opts.sandbox.importValue(before.value);
@@ -197,7 +190,7 @@ export async function runResolver(
       delete ctx['error'];
       const req = callHandler(opts, fn.bundle, 'request', ctx, () => ({}));
       if (req.kind === 'earlyReturn') {
-        prev['result'] = opts.sandbox.importValue(detach(req.signal.value));
+        prev['result'] = opts.sandbox.importValue(opts.sandbox.exportValue(req.signal.value));
         if (req.signal.skipTo === 'END') break;
         continue;
       }
@@ -205,7 +198,7 @@ export async function runResolver(
       await callDataSource(opts, fn.dataSource, fn.id, req.value, ctx);
       const res = callHandler(opts, fn.bundle, 'response', ctx, () => ctx['result']);
       if (res.kind === 'earlyReturn') {
-        prev['result'] = opts.sandbox.importValue(detach(res.signal.value));
+        prev['result'] = opts.sandbox.importValue(opts.sandbox.exportValue(res.signal.value));
         if (res.signal.skipTo === 'END') break;
         continue;
       }
@@ -216,7 +209,7 @@ export async function runResolver(
   ctx['result'] = prev['result'];
   delete ctx['error'];
   const after = callHandler(opts, resolver.bundle, 'response', ctx, () => prev['result']);
-  if (after.kind === 'earlyReturn') return { ok: true, value: detach(after.signal.value) };
+  if (after.kind === 'earlyReturn') return { ok: true, value: opts.sandbox.exportValue(after.signal.value) };
   if (after.kind !== 'value') return fail(after);
   return { ok: true, value: after.value };
 }

@@ -49,6 +49,12 @@ export interface Sandbox {
    * resolver code sees its own Object/Array and never a host object).
    */
   importValue(value: unknown): unknown;
+  /**
+   * A sandbox value as the host gets it back through a JSON round trip (as
+   * AppSync serialises what handlers return): host-realm objects, `null` for
+   * what JSON.stringify gives nothing for; what JSON refuses throws its error.
+   */
+  exportValue(value: unknown): unknown;
   /** Calls a sandbox function with one argument under the time limit. */
   call(fn: unknown, arg: unknown, timeoutMs: number): unknown;
   /** The budget check instrumented code calls (`__appsync_tick`, a parameter of each loaded module). */
@@ -190,6 +196,80 @@ const BRIDGE = `(function (bridge, checkTime, specs) {
   };
 })`;
 
+/** A value the direct copy leaves to JSON. */
+const UNEXPORTED: unique symbol = Symbol('unexported');
+/** Nesting past which JSON decides (a cycle, or a value too deep for the copy's recursion). */
+const MAX_EXPORT_DEPTH = 200;
+
+/**
+ * The sandbox-to-host half of the copies: plain sandbox data (objects of
+ * the sandbox's Object.prototype or none, arrays, JSON's primitives) is
+ * copied directly with JSON.parse(JSON.stringify(value))'s result; anything
+ * JSON treats specially (toJSON anywhere, other prototypes, BigInt, a key
+ * `__proto__`, cycles) goes through JSON itself. The prototypes are the
+ * realm's own, taken before any resolver code runs.
+ */
+function createExporter([objectProto, arrayProto]: [object, object]): (value: unknown) => unknown {
+  const copy = (v: unknown, depth: number): unknown => {
+    if (v === null) return null;
+    switch (typeof v) {
+      case 'string':
+      case 'boolean':
+        return v;
+      case 'number':
+        return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
+      case 'object':
+        break;
+      default:
+        return UNEXPORTED;
+    }
+    if (depth > MAX_EXPORT_DEPTH) return UNEXPORTED;
+    const proto: unknown = Object.getPrototypeOf(v);
+    if (Array.isArray(v)) {
+      if (proto !== arrayProto) return UNEXPORTED;
+      const items: unknown[] = v;
+      const out: unknown[] = new Array<unknown>(items.length);
+      for (let i = 0; i < items.length; i += 1) {
+        const item = items[i];
+        const t = typeof item;
+        if (item === undefined || t === 'function' || t === 'symbol') out[i] = null;
+        else {
+          const c = copy(item, depth + 1);
+          if (c === UNEXPORTED) return UNEXPORTED;
+          out[i] = c;
+        }
+      }
+      return out;
+    }
+    if (proto !== objectProto && proto !== null) return UNEXPORTED;
+    const source = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(source)) {
+      if (key === '__proto__' || key === 'toJSON') return UNEXPORTED;
+      const item = source[key];
+      const t = typeof item;
+      if (item === undefined || t === 'function' || t === 'symbol') continue;
+      const c = copy(item, depth + 1);
+      if (c === UNEXPORTED) return UNEXPORTED;
+      out[key] = c;
+    }
+    return out;
+  };
+  const viaJson = (value: unknown): unknown => {
+    const text = JSON.stringify(value);
+    return text === undefined ? null : (JSON.parse(text) as unknown);
+  };
+  return (value) => {
+    if (value === undefined) return null;
+    // Resolver code may reshape the realm's prototypes: then JSON decides everything.
+    const plainRealm =
+      Object.getPrototypeOf(arrayProto) === objectProto && !('toJSON' in objectProto) && !('toJSON' in arrayProto);
+    if (!plainRealm) return viaJson(value);
+    const copied = copy(value, 0);
+    return copied === UNEXPORTED ? viaJson(value) : copied;
+  };
+}
+
 type Spec = { [key: string]: number | Spec };
 type HostFunction = (...args: unknown[]) => unknown;
 
@@ -257,6 +337,9 @@ export function createSandbox(): Sandbox {
     // Typed sets made by toStringSet & co. stay recognisable after the copy.
     return isTypedSet(value) && typeof copy === 'object' && copy !== null ? markTypedSet(copy) : copy;
   };
+  const exportValue = createExporter(
+    vm.runInContext('[Object.prototype, Array.prototype]', context) as [object, object],
+  );
   const table: HostFunction[] = [];
   const specs = { globals: describe(globals, table), modules: describe(hostModules, table) };
   // Called by the wrappers: (index, argument count, up to six arguments) or (index, count, [all arguments]).
@@ -302,6 +385,7 @@ export function createSandbox(): Sandbox {
     defineLazy,
     defineLazyValue,
     importValue,
+    exportValue,
     tick,
     call(fn: unknown, arg: unknown, timeoutMs: number): unknown {
       if (typeof fn !== 'function') throw new TypeError('not a function');
