@@ -4,9 +4,10 @@
  * AppSync runtime, real WebSocket subscribers in two receiver processes).
  *
  * The 63 shards of docs/scaling.md step 3 each fold their riders' records of
- * one window (the aggregator, one container per shard, as Lambda runs them)
- * and all but one close the window: they write their parts and hold the board
- * for the last one. Then the measured close: the last shard's final
+ * one window (the aggregator, one container per shard, as Lambda runs them,
+ * in a process apart from the stack's: bigClassShards.ts) and all but one
+ * close the window: they write their parts and hold the board for the last
+ * one. The all-time consumer reads what they wrote. Then the measured close: the last shard's final
  * invocation writes its part, finds every shard closed, claims the board,
  * reads the 63 parts, ranks, publishes the 1,000 bands (and the capped
  * complete board) and stores the board the live queries read. 5,000
@@ -23,20 +24,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeShard } from '../core/keys.js';
 import { joinDeadline } from '../core/fairPlay.js';
 import { raceIdAt, raceSecondAt, raceStartMillis } from '../core/raceClock.js';
-import type { TelemetryRecord } from '../core/telemetry.js';
-import { createAggregator } from '../functions/aggregator/aggregator.js';
-import { createBandPublisher } from '../functions/aggregator/publishLiveBands.js';
-import { createSignedPoster, PUBLISH_MUTATION } from '../functions/aggregator/publishLiveRankings.js';
-import { createDocumentClient } from '../functions/runtime/documentClient.js';
-import type { KinesisEventRecord } from '../functions/runtime/kinesisRecord.js';
-import { EMULATOR_CREDENTIALS, LOCAL_REGION } from '../local/credentials.js';
+import type { FunctionName } from '../local/stack/functionEnv.js';
+import type { LocalStack } from '../local/stack/startLocalStack.js';
 import { startScratchStack } from '../local/stack/startScratchStack.js';
-import { bigClassOutput, bigClassRacerId } from './bigClassParts.js';
-import { sharedNow } from './fanoutShared.js';
 import type { FromBandReceiver, ToBandReceiver } from './bandReceiver.js';
+import type { FromShards, ToShards } from './bigClassShards.js';
 import { percentile } from './stats.js';
 import type { BenchOptions, BenchResult } from './types.js';
 
@@ -44,6 +38,9 @@ const CLASS_ID = 4;
 const RACE_SECONDS = 600;
 const WINDOW_MS = 5000;
 const RECEIVERS = 2;
+/** How long a mapping must stay idle to count as having read its stream, and the most the run waits for it. */
+const QUIET_MS = 2_000;
+const QUIET_LIMIT_MS = 120_000;
 /** How long the measured close's bands may take to reach every subscriber before the run counts them missing. */
 const DELIVERY_TIMEOUT_MS = 60_000;
 
@@ -54,41 +51,41 @@ const sizes = (quick: boolean) =>
 const pct = (values: readonly number[], p: number): number =>
   values.length === 0 ? DELIVERY_TIMEOUT_MS : percentile(values, p);
 
-const shardId = (s: number) => `shardId-${String(s).padStart(12, '0')}`;
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
 /** The bands subscriber i of n follows: the top band and their own, spread evenly over the field. */
 function bandsOf(i: number, n: number, riders: number): number[] {
   const own = Math.floor((i * Math.ceil(riders / 50)) / n);
   return own === 0 ? [0] : [0, own];
 }
 
-function startReceiver(): ChildProcess {
+/** Starts one of this benchmark's child processes (`file` in bench/). */
+function startChild(file: string): ChildProcess {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const child = fork(path.join(here, 'bandReceiver.ts'), [], {
+  const child = fork(path.join(here, file), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  // A receiver that already left (it failed, or closed on an earlier request) makes a later send fail with
+  // A child that already left (it failed, or closed on an earlier request) makes a later send fail with
   // EPIPE; its exit is reported through nextMessage, so the error event itself carries nothing more.
   child.on('error', () => undefined);
   return child;
 }
 
 /** The next message of `child` of `type` (a `failed` message or the child's exit rejects). */
-function nextMessage<T extends FromBandReceiver['type']>(
+function nextMessage<M extends FromBandReceiver | FromShards, T extends M['type']>(
   child: ChildProcess,
   type: T,
   timeoutMs: number,
-): Promise<Extract<FromBandReceiver, { type: T }>> {
+  onProgress?: (message: string) => void,
+): Promise<Extract<M, { type: T }>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`receiver: no ${type} within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (m: FromBandReceiver) => {
-      if (m.type === 'failed') done(new Error(`receiver failed: ${m.message}`));
-      else if (m.type === type) done(undefined, m as Extract<FromBandReceiver, { type: T }>);
+    const timer = setTimeout(() => done(new Error(`child: no ${type} within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (m: M) => {
+      if (m.type === 'failed') done(new Error(`child failed: ${(m as { message: string }).message}`));
+      else if (m.type === 'progress') onProgress?.((m as { message: string }).message);
+      else if (m.type === type) done(undefined, m as Extract<M, { type: T }>);
     };
-    const onExit = (code: number | null) => done(new Error(`receiver exited (${code})`));
-    function done(error?: Error, value?: Extract<FromBandReceiver, { type: T }>) {
+    const onExit = (code: number | null) => done(new Error(`child exited (${code})`));
+    function done(error?: Error, value?: Extract<M, { type: T }>) {
       clearTimeout(timer);
       child.off('message', onMessage);
       child.off('exit', onExit);
@@ -100,15 +97,28 @@ function nextMessage<T extends FromBandReceiver['type']>(
   });
 }
 
+/** Resolves once the mapping of `name` has neither invoked nor committed for QUIET_MS (at most QUIET_LIMIT_MS). */
+async function mappingQuiet(stack: LocalStack, name: FunctionName): Promise<void> {
+  const mapping = stack.mappings.find((m) => m.name === name)?.mapping;
+  if (mapping === undefined) return;
+  let last = Date.now();
+  const onEvent = () => {
+    last = Date.now();
+  };
+  mapping.events.on('event', onEvent);
+  try {
+    const until = Date.now() + QUIET_LIMIT_MS;
+    while (Date.now() - last < QUIET_MS && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    mapping.events.off('event', onEvent);
+  }
+}
+
 export async function run(opts: BenchOptions): Promise<BenchResult[]> {
   const { riders, shards, subscribers } = sizes(opts.quick);
   const stack = await startScratchStack({ raceSeconds: RACE_SECONDS, windowSeconds: WINDOW_MS / 1000 });
   const receivers: ChildProcess[] = [];
-  const ddb = createDocumentClient({
-    region: LOCAL_REGION,
-    endpoint: stack.endpoints.dynamodb.endpoint,
-    credentials: EMULATOR_CREDENTIALS,
-  });
+  let shardProcess: ChildProcess | undefined;
   try {
     // A window with most of the race ahead of it.
     let now = Date.now();
@@ -132,7 +142,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
       bands: bandsOf(index, subscribers, riders),
     }));
     for (let r = 0; r < RECEIVERS; r += 1) {
-      const child = startReceiver();
+      const child = startChild('bandReceiver.ts');
       receivers.push(child);
       const message: ToBandReceiver = {
         type: 'subscribe',
@@ -145,75 +155,32 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     }
     await Promise.all(receivers.map((c) => nextMessage(c, 'subscribed', 300_000)));
 
-    // One aggregator container per shard, publishing through the local API with the stack's IAM principal.
-    const post = createSignedPoster({
+    // The shards fold and close the window but the last (in their own process), publishing through the
+    // local API with the stack's IAM principal.
+    const shardsChild = startChild('bigClassShards.ts');
+    shardProcess = shardsChild;
+    shardsChild.send({
+      type: 'setup',
+      dynamodbEndpoint: stack.endpoints.dynamodb.endpoint,
+      tableName: stack.endpoints.dynamodb.tableName,
       graphqlUrl: stack.endpoints.graphqlUrl,
-      region: LOCAL_REGION,
       credentials: stack.endpoints.credentials,
-    });
-    let boardWriteCalls = 0;
-    const containers = Array.from({ length: shards }, () =>
-      createAggregator({
-        ddb,
-        tableName: stack.endpoints.dynamodb.tableName,
-        raceSeconds: RACE_SECONDS,
-        publish: (input) => post('publishLiveRankings', PUBLISH_MUTATION, { input }),
-        publishBands: createBandPublisher(post),
-        logger: silent,
-        metrics: {
-          addMetric: (name, _unit, value) => {
-            if (name === 'BoardWriteCalls') boardWriteCalls += value;
-          },
-          publishStoredMetrics: () => {},
-        },
-        clock: { now: () => Date.now() },
-        // The setup's closes take longer than a window on DynamoDB Local: the board waits for the measured one.
-        shardWaitMs: 30 * 60_000,
-      }),
-    );
+      raceSeconds: RACE_SECONDS,
+      classId: CLASS_ID,
+      riders,
+      shards,
+      raceId,
+      second,
+      arrivalMillis,
+      window,
+    } satisfies ToShards);
+    await nextMessage<FromShards, 'ready'>(shardsChild, 'ready', 1_800_000, (m) => opts.progress?.(m));
 
-    // Every shard folds its riders' records of the window (the riders' shard: a stable hash of the racerId).
-    const byShard: TelemetryRecord[][] = Array.from({ length: shards }, () => []);
-    for (let i = 0; i < riders; i += 1) {
-      const racerId = bigClassRacerId(i);
-      byShard[writeShard(racerId, shards)]!.push({
-        raceId,
-        classId: CLASS_ID,
-        racerId,
-        name: `Rider ${String(i).padStart(5, '0')}`,
-        second,
-        power: 300,
-        output: bigClassOutput(i, second),
-        event: 'update',
-        deviceTimestamp: arrivalMillis,
-      });
-    }
-    const states: unknown[] = [];
-    for (let s = 0; s < shards; s += 1) {
-      const records: KinesisEventRecord[] = byShard[s]!.map((r, n) => ({
-        eventID: `${shardId(s)}:${n}`,
-        kinesis: {
-          data: Buffer.from(JSON.stringify(r)).toString('base64'),
-          sequenceNumber: String(n + 1),
-          partitionKey: r.racerId,
-          approximateArrivalTimestamp: arrivalMillis / 1000,
-        },
-      }));
-      const folded = await containers[s]!({ Records: records, state: {}, window, shardId: shardId(s) });
-      states.push(folded.state);
-      opts.progress?.(`folded shard ${s + 1}/${shards}`);
-    }
-    // All but the last shard close the window: parts written, the board held for the last one.
-    for (let s = 0; s < shards - 1; s += 1) {
-      await containers[s]!({
-        Records: [],
-        state: states[s],
-        window,
-        isFinalInvokeForWindow: true,
-        shardId: shardId(s),
-      });
-      opts.progress?.(`closed shard ${s + 1}/${shards}`);
-    }
+    // What the shards wrote reaches the all-time consumer through the table's stream; on AWS it runs in its
+    // own Lambda, here on the stack's event loop. The measured close starts once it has read the setup's
+    // writes, so that the close is timed against its own work, not the setup's leftovers.
+    opts.progress?.('waiting for the all-time consumer to read the setup');
+    await mappingQuiet(stack, 'allTime');
 
     // The measured close.
     await Promise.all(
@@ -223,16 +190,10 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
       }),
     );
     const load = os.loadavg();
-    const closeStart = sharedNow();
-    await containers[shards - 1]!({
-      Records: [],
-      state: states[shards - 1],
-      window,
-      isFinalInvokeForWindow: true,
-      shardId: shardId(shards - 1),
-    });
-    const closeMs = sharedNow() - closeStart;
-    const received = await Promise.all(
+    // Every answer is listened for before the close starts: the subscribers may have their bands before the
+    // close has stored the board and returned.
+    const closed = nextMessage<FromShards, 'closed'>(shardsChild, 'closed', DELIVERY_TIMEOUT_MS);
+    const arrived = Promise.all(
       receivers.map((c) =>
         nextMessage(c, 'received', DELIVERY_TIMEOUT_MS).catch(() => {
           c.send({ type: 'close' } satisfies ToBandReceiver);
@@ -240,6 +201,9 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
         }),
       ),
     );
+    shardsChild.send({ type: 'close' } satisfies ToShards);
+    const { start: closeStart, ms: closeMs, boardWriteCalls } = await closed;
+    const received = await arrived;
 
     const views: number[] = [];
     let missing = 0;
@@ -300,7 +264,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult[]> {
     }
     await new Promise((r) => setTimeout(r, 500));
     for (const c of receivers) if (c.exitCode === null) c.kill();
-    ddb.destroy();
+    shardProcess?.disconnect();
     await stack.stop();
   }
 }
