@@ -10,6 +10,18 @@ import { errorMessage } from '../../lib/toError.js';
 
 const load = (code: string, file = 'code.js') => loadBundle(code, file, createSandbox(), 1000);
 
+/** Whether a value's objects and arrays, all the way down, have these prototypes (a realm's). */
+const madeOf =
+  (objectProto: object, arrayProto: object) =>
+  (v: unknown): boolean =>
+    typeof v !== 'object' ||
+    v === null ||
+    (Object.getPrototypeOf(v) === (Array.isArray(v) ? arrayProto : objectProto) &&
+      Object.values(v as object).every(madeOf(objectProto, arrayProto)));
+
+/** JSON text that tells -0 apart from 0 (JSON writes both as 0). */
+const exact = (v: unknown): string | undefined => JSON.stringify(v, (_k, x: unknown) => (Object.is(x, -0) ? '-0' : x));
+
 describe('the APPSYNC_JS sandbox', () => {
   it('has no Node APIs: require, process, timers, fetch, Buffer, eval', () => {
     const out = evaluateCode(
@@ -148,14 +160,7 @@ describe('the APPSYNC_JS sandbox', () => {
       array: object;
       stringify: (v: unknown) => string;
     };
-    const inRealm = (v: unknown): boolean =>
-      typeof v !== 'object' ||
-      v === null ||
-      (Object.getPrototypeOf(v) === (Array.isArray(v) ? realm.array : realm.object) &&
-        Object.values(v as object).every(inRealm));
-    // -0 is told apart from 0 (JSON writes both as 0).
-    const exact = (v: unknown): string | undefined =>
-      JSON.stringify(v, (_k, x: unknown) => (Object.is(x, -0) ? '-0' : x));
+    const inRealm = madeOf(realm.object, realm.array);
     const values: unknown[] = [
       { rank: 1, racerId: 'r-1', name: null, output: 12.5, second: 3, ok: true, '2': 'b', '1': 'a' },
       {
@@ -198,13 +203,7 @@ describe('the APPSYNC_JS sandbox', () => {
   it('gives values back to the host exactly as a JSON round trip would, whatever they hold', () => {
     const sandbox = createSandbox();
     const inSandbox = (code: string): unknown => vm.runInContext(`(${code})`, sandbox.context);
-    const inHost = (v: unknown): boolean =>
-      typeof v !== 'object' ||
-      v === null ||
-      (Object.getPrototypeOf(v) === (Array.isArray(v) ? Array.prototype : Object.prototype) &&
-        Object.values(v as object).every(inHost));
-    const exact = (v: unknown): string | undefined =>
-      JSON.stringify(v, (_k, x: unknown) => (Object.is(x, -0) ? '-0' : x));
+    const inHost = madeOf(Object.prototype, Array.prototype);
     const roundTrip = (v: unknown): unknown => {
       const text = JSON.stringify(v);
       return text === undefined ? null : (JSON.parse(text) as unknown);
