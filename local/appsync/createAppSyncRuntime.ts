@@ -412,6 +412,11 @@ export function createAppSyncRuntime(options: AppSyncRuntimeOptions): AppSyncRun
       },
       operation,
       maxResponseBytes,
+      {
+        isPlain: (typeName, fieldName) =>
+          !resolvers.has(`${typeName}.${fieldName}`) && fieldAdmits(typeName, fieldName, mode, identity),
+        maxDepth: limits.queryDepth,
+      },
     );
     const errors = [
       ...result.errors.map((e) => (e.path ? formatExecutionError(e) : formatRequestError(e, 'ValidationError'))),

@@ -234,6 +234,30 @@ describe('operations with many root fields (run in slices)', () => {
     expect(first).toBe('2026-12-08T00:00:00Z|object|{"d":[1,2]}');
   });
 
+  it('complete plain root results as one execution does, errors and their order included', async () => {
+    // strict's value lacks its non-null `required` (graphql-js's error, the field null); whoami's completes plainly.
+    const field = (i: number) =>
+      i % 2 === 0
+        ? `k${i}: strict { optional required __typename }`
+        : `k${i}: whoami(x: ${i}) { sub { name __typename } __typename }`;
+    const ask = (count: number) => gql(open, `{ ${Array.from({ length: count }, (_, i) => field(i)).join(' ')} }`);
+    const whole = await ask(2);
+    const sliced = await ask(40);
+    expect(whole.body.data).toEqual({ k0: null, k1: { sub: { name: 'n', __typename: 'Sub' }, __typename: 'Who' } });
+    const data = sliced.body.data as Record<string, unknown>;
+    expect(Object.keys(data)).toEqual(Array.from({ length: 40 }, (_, i) => `k${i}`));
+    for (let i = 0; i < 40; i += 1)
+      expect(data[`k${i}`]).toEqual((whole.body.data as Record<string, unknown>)[`k${i % 2}`]);
+    const [wholeError] = whole.body.errors ?? [];
+    expect(whole.body.errors).toHaveLength(1);
+    expect(sliced.body.errors?.map((e) => e.path)).toEqual(
+      Array.from({ length: 20 }, (_, i) => [`k${2 * i}`, 'required']),
+    );
+    // The same error at each place (its location is the field's own in each document).
+    for (const e of sliced.body.errors ?? [])
+      expect({ ...e, path: null, locations: null }).toEqual({ ...wholeError, path: null, locations: null });
+  });
+
   it('stop at the first non-null root field that fails: data is null, as in one execution', async () => {
     const out = await gql(open, `{ ${aliases(30, 'echo(msg: "x")').slice(1, -1)} bad: strictRoot }`);
     expect(out.body.data).toBeNull();

@@ -24,6 +24,7 @@ import {
 } from 'graphql';
 import { coerceVariables } from './coerceVariables.js';
 import { precoercedDefinitions, precoercedSchema } from './precoercedVariables.js';
+import { executeResolvedRoots, type RootCompletion } from './resolvedRoots.js';
 
 /** Root response keys per slice; operations with no more than this run in one piece. */
 export const ROOT_KEYS_PER_SLICE = 16;
@@ -105,6 +106,7 @@ export async function executeInSlices(
   args: ExecutionArgs,
   operation: OperationDefinitionNode,
   maxResponseBytes: number,
+  completion?: RootCompletion,
 ): Promise<SlicedResult> {
   const fragmentDefinitions = args.document.definitions.filter(
     (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
@@ -144,13 +146,17 @@ export async function executeInSlices(
         ...fragmentDefinitions,
       ],
     };
-    const result = await execute({
+    const sliceArgs: ExecutionArgs = {
       ...args,
       schema: precoercedSchema(args.schema),
       document,
       variableValues: coerced.coerced,
       operationName: operation.name?.value,
-    });
+    };
+    // Root fields whose results are plain values are completed by their compiled plans (resolvedRoots.ts).
+    const result =
+      (completion && (await executeResolvedRoots(sliceArgs, operation, selections, fragmentDefinitions, completion))) ??
+      (await execute(sliceArgs));
     errors.push(...(result.errors ?? []));
     // A non-null root field failed: the whole data is null, as in one execution.
     if (!result.data) return { data: null, errors, tooLarge: false };
