@@ -28,6 +28,8 @@ import {
   type ExecutionResult,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLFieldConfig,
   type GraphQLFieldConfigArgumentMap,
   type GraphQLFieldConfigMap,
   type GraphQLSchema,
@@ -71,40 +73,40 @@ function rootView(schema: GraphQLSchema, override: RootTypeOverride): GraphQLSch
   return view;
 }
 
-/** The root type with every field returning its resolver's value uncompleted (its nullability kept). */
-function returningResolved(type: GraphQLObjectType): GraphQLObjectType {
+/** A copy of a root type whose fields are configured by `configOf`. */
+function withFields(
+  type: GraphQLObjectType,
+  configOf: (field: GraphQLField<unknown, unknown>) => GraphQLFieldConfig<unknown, unknown>,
+): GraphQLObjectType {
   return new GraphQLObjectType({
     name: type.name,
     fields: () => {
       const fields: GraphQLFieldConfigMap<unknown, unknown> = {};
-      for (const field of Object.values(type.getFields())) {
-        const args: GraphQLFieldConfigArgumentMap = {};
-        for (const arg of field.args) args[arg.name] = { type: arg.type, defaultValue: arg.defaultValue };
-        fields[field.name] = {
-          type: isNonNullType(field.type) ? new GraphQLNonNull(resolvedScalar) : resolvedScalar,
-          args,
-          ...(field.resolve ? { resolve: field.resolve } : {}),
-        };
-      }
+      for (const field of Object.values(type.getFields())) fields[field.name] = configOf(field);
       return fields;
     },
   });
 }
 
+/** The root type with every field returning its resolver's value uncompleted (its nullability kept). */
+function returningResolved(type: GraphQLObjectType): GraphQLObjectType {
+  return withFields(type, (field) => {
+    const args: GraphQLFieldConfigArgumentMap = {};
+    for (const arg of field.args) args[arg.name] = { type: arg.type, defaultValue: arg.defaultValue };
+    return {
+      type: isNonNullType(field.type) ? new GraphQLNonNull(resolvedScalar) : resolvedScalar,
+      args,
+      ...(field.resolve ? { resolve: field.resolve } : {}),
+    };
+  });
+}
+
 /** The root type with every field reading the root value's entry of its response key, its type kept. */
 function readingRoot(type: GraphQLObjectType): GraphQLObjectType {
-  return new GraphQLObjectType({
-    name: type.name,
-    fields: () => {
-      const fields: GraphQLFieldConfigMap<unknown, unknown> = {};
-      for (const field of Object.values(type.getFields()))
-        fields[field.name] = {
-          type: field.type,
-          resolve: (root, _args, _context, info) => (root as Record<string, unknown>)[String(info.path.key)],
-        };
-      return fields;
-    },
-  });
+  return withFields(type, (field) => ({
+    type: field.type,
+    resolve: (root, _args, _context, info) => (root as Record<string, unknown>)[String(info.path.key)],
+  }));
 }
 
 const views = new WeakMap<GraphQLSchema, { resolving: GraphQLSchema; completing: GraphQLSchema }>();
