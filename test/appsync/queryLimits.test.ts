@@ -258,6 +258,26 @@ describe('operations with many root fields (run in slices)', () => {
       expect({ ...e, path: null, locations: null }).toEqual({ ...wholeError, path: null, locations: null });
   });
 
+  it("run a resolver below a root field and refuse a field the caller's auth may not read, as one execution", async () => {
+    // `shout` has a resolver of its own (whoami's value has no such property); `iamNote` is IAM only.
+    const ask = (count: number) =>
+      gql(
+        open,
+        `{ ${Array.from({ length: count }, (_, i) => `k${i}: whoami(x: ${i}) { sub { name shout iamNote } }`).join(
+          ' ',
+        )} }`,
+      );
+    const whole = await ask(1);
+    const sliced = await ask(40);
+    expect(whole.body.data).toEqual({ k0: { sub: { name: 'n', shout: 'N!', iamNote: null } } });
+    expect(whole.body.errors?.map((e) => [e.path, e.errorType])).toEqual([[['k0', 'sub', 'iamNote'], 'Unauthorized']]);
+    const data = sliced.body.data as Record<string, unknown>;
+    for (let i = 0; i < 40; i += 1) expect(data[`k${i}`]).toEqual(whole.body.data?.['k0']);
+    expect(sliced.body.errors?.map((e) => [e.path, e.errorType])).toEqual(
+      Array.from({ length: 40 }, (_, i) => [[`k${i}`, 'sub', 'iamNote'], 'Unauthorized']),
+    );
+  });
+
   it('stop at the first non-null root field that fails: data is null, as in one execution', async () => {
     const out = await gql(open, `{ ${aliases(30, 'echo(msg: "x")').slice(1, -1)} bad: strictRoot }`);
     expect(out.body.data).toBeNull();
